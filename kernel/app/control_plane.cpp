@@ -1,0 +1,126 @@
+#include "kernel/app/control_plane.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "kernel/app/plugin_dir.hpp"
+#include "kernel/app/startup_error.hpp"
+#include "kernel/app/system_routes.hpp"
+#include "kernel/http/server.hpp"
+#include "kernel/logging/logging.hpp"
+
+namespace vergegrid::kernel::app {
+
+namespace {
+
+std::vector<config::PluginKeys> declared_keys(const plugins::PluginRegistry& registry) {
+    std::vector<config::PluginKeys> keys;
+    for (const auto& plugin : registry.loaded()) {
+        const auto& r = plugin->record();
+        keys.push_back({r.kind, r.name, r.config_keys});
+    }
+    return keys;
+}
+
+http::ServerSettings server_settings(const config::Settings& s) {
+    http::ServerSettings server;
+    server.host = s.listen_host;
+    server.port = s.listen_port;
+    server.max_body_bytes = s.http.max_body_bytes;
+    server.max_header_bytes = s.http.max_header_bytes;
+    server.request_timeout = s.http.request_timeout;
+    server.max_connections = s.http.max_connections;
+    server.max_queued = s.http.max_queued;
+    return server;
+}
+
+}  // namespace
+
+ControlPlane::ControlPlane(config::Settings settings, std::shared_ptr<spdlog::logger> log)
+    : settings_(std::move(settings)),
+      log_(std::move(log)),
+      plugins_(plugins::PluginLoader(logging::child_logger(log_, "plugins"))) {}
+
+ControlPlane::~ControlPlane() { stop(); }
+
+void ControlPlane::start() {
+    std::error_code error;
+    std::filesystem::create_directories(settings_.data_dir, error);
+    if (error) {
+        throw StartupError("cannot create data dir " + settings_.data_dir.string() + ": " + error.message());
+    }
+
+    const auto plugin_dir = resolve_plugin_dir(settings_);
+    log_->info("discovering plugins in {}", plugin_dir.string());
+    plugins_.discover(plugin_dir);
+    const auto sections =
+        config::resolve_plugin_sections(settings_.plugin_values, declared_keys(plugins_),
+                                        config::process_environment());
+
+    open_storage(sections);
+
+    auto router = std::make_shared<http::Router>();
+    add_system_routes(*router, SystemContext{plugins_, services_, metrics_});
+    server_ = std::make_unique<http::Server>(server_settings(settings_), std::move(router), metrics_,
+                                             logging::child_logger(log_, "http"));
+    try {
+        server_->start();
+    } catch (const std::exception& e) {
+        throw StartupError(e.what());
+    }
+    log_->info("vergegrid-control listening on http://{}:{} (data dir {})", settings_.listen_host,
+               server_->port(), settings_.data_dir.string());
+}
+
+void ControlPlane::open_storage(const config::PluginSections& sections) {
+    const auto& backend = settings_.storage_backend;
+    auto plugin = plugins_.find(std::string(plugin_api::kind::kStorage), backend);
+    if (!plugin) {
+        throw StartupError("storage.backend: no loaded storage plugin named '" + backend +
+                           "' (see vergegrid-control --list-plugins)");
+    }
+    const auto section_it = sections.find(plugin->record().kind + "." + backend);
+    const plugin_api::ConfigSection empty;
+    const auto& section = section_it == sections.end() ? empty : section_it->second;
+    std::shared_ptr<plugin_api::StorageBackend> storage;
+    try {
+        storage = plugin->create<plugin_api::StorageBackend>(host_context(*plugin, section));
+    } catch (const plugins::PluginCreateError& e) {
+        if (!e.config_key.empty()) {
+            throw config::ConfigError(e.config_key, e.config_message);
+        }
+        throw StartupError(e.what());
+    }
+    try {
+        storage->open();
+    } catch (const std::exception& e) {
+        throw StartupError("storage " + backend + " cannot open: " + e.what());
+    }
+    services_.storage.swap(std::move(storage));
+}
+
+plugin_api::HostContext ControlPlane::host_context(const plugins::LoadedPlugin& plugin,
+                                                   const plugin_api::ConfigSection& section) const {
+    return plugin_api::HostContext{
+        plugin_api::kAbiVersion,
+        logging::make_plugin_logger(log_, plugin.record().kind + "." + plugin.record().name),
+        section,
+        settings_.data_dir.string(),
+    };
+}
+
+void ControlPlane::stop() {
+    if (server_) {
+        log_->info("stopping: no new connections, draining in-flight requests (up to {} ms)",
+                   settings_.http.drain_timeout.count());
+        server_->stop(settings_.http.drain_timeout);
+        server_.reset();
+    }
+    if (auto storage = services_.storage.swap(nullptr)) {
+        storage->close();
+        log_->info("storage closed");
+    }
+}
+
+std::uint16_t ControlPlane::port() const { return server_ ? server_->port() : 0; }
+
+}  // namespace vergegrid::kernel::app

@@ -1,0 +1,50 @@
+// The control plane's lifecycle: start (plugins, storage, HTTP) and a clean stop (stop accepting,
+// drain in-flight requests, close storage).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <spdlog/fwd.h>
+
+#include "kernel/config/plugin_sections.hpp"
+#include "kernel/config/settings.hpp"
+#include "kernel/metrics/registry.hpp"
+#include "kernel/plugins/plugin_registry.hpp"
+#include "kernel/services/service_registry.hpp"
+
+namespace vergegrid::kernel::http {
+class Server;
+}
+
+namespace vergegrid::kernel::app {
+
+class ControlPlane {
+public:
+    ControlPlane(config::Settings settings, std::shared_ptr<spdlog::logger> log);
+    ~ControlPlane();
+    ControlPlane(const ControlPlane&) = delete;
+    ControlPlane& operator=(const ControlPlane&) = delete;
+
+    // Throws config::ConfigError for bad plugin configuration, StartupError for anything else.
+    void start();
+    // Idempotent; safe to call when start() failed half-way.
+    void stop();
+
+    std::uint16_t port() const;
+    const plugins::PluginRegistry& plugins() const { return plugins_; }
+
+private:
+    void open_storage(const config::PluginSections& sections);
+    plugin_api::HostContext host_context(const plugins::LoadedPlugin& plugin,
+                                         const plugin_api::ConfigSection& section) const;
+
+    config::Settings settings_;
+    std::shared_ptr<spdlog::logger> log_;
+    metrics::Registry metrics_;
+    plugins::PluginRegistry plugins_;
+    services::ServiceRegistry services_;
+    std::unique_ptr<http::Server> server_;
+};
+
+}  // namespace vergegrid::kernel::app

@@ -1,0 +1,53 @@
+#include "kernel/app/system_routes.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "kernel/app/plugin_listing.hpp"
+#include "kernel/version.hpp"
+#include "vergegrid/plugin_api/abi.hpp"
+
+namespace vergegrid::kernel::app {
+
+void add_system_routes(http::Router& router, SystemContext context) {
+    // Liveness: the process answers. Nothing else is checked, so a slow database never gets a
+    // healthy process killed by its supervisor.
+    router.add("GET", "/healthz", [](const http::Request&) {
+        return http::Response::json(200, {{"status", "ok"}});
+    });
+
+    // Readiness: the process can serve API traffic, i.e. its storage answers.
+    router.add("GET", "/readyz", [context](const http::Request&) {
+        auto storage = context.services.storage.get();
+        if (!storage) {
+            return http::Response::json(503, {{"status", "not_ready"}, {"storage", {{"ok", false}, {"detail", "no storage"}}}});
+        }
+        const auto health = storage->health();
+        return http::Response::json(health.ok ? 200 : 503,
+                                    {{"status", health.ok ? "ready" : "not_ready"},
+                                     {"storage", {{"ok", health.ok}, {"detail", health.detail}}}});
+    });
+
+    router.add("GET", "/api/v1/version", [](const http::Request&) {
+        return http::Response::json(200, {{"program", "vergegrid-control"},
+                                          {"version", kProgramVersion},
+                                          {"abi", plugin_api::kAbiVersion.to_string()}});
+    });
+
+    router.add("GET", "/api/v1/plugins", [context](const http::Request&) {
+        return http::Response::json(200, plugins_to_json(context.plugins.records()));
+    });
+
+    auto& plugin_states = context.metrics.gauge("vergegrid_plugins", "Plugin files found, by kind, name and status",
+                                                {"kind", "name", "status", "file"});
+    context.metrics.add_collector([context, &plugin_states] {
+        plugin_states.clear();
+        for (const auto& r : context.plugins.records()) {
+            plugin_states.with({r.kind, r.name, plugins::to_string(r.status), r.file.filename().string()}).set(1);
+        }
+    });
+    router.add("GET", "/metrics", [context](const http::Request&) {
+        return http::Response::text(200, context.metrics.render());
+    });
+}
+
+}  // namespace vergegrid::kernel::app

@@ -1,0 +1,54 @@
+// The control plane's validated settings. docs/configuration.md lists every key.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "kernel/config/sources.hpp"
+
+namespace vergegrid::kernel::config {
+
+struct LogSettings {
+    std::string level = "info";   // trace, debug, info, warn, error
+    std::string format = "text";  // text or json (one JSON object a line)
+};
+
+struct HttpSettings {
+    std::size_t max_body_bytes = 1024 * 1024;
+    std::size_t max_header_bytes = 16 * 1024;
+    std::chrono::milliseconds request_timeout{30'000};
+    int max_connections = 64;
+    int max_queued = 256;
+    std::chrono::milliseconds drain_timeout{10'000};
+};
+
+struct Settings {
+    std::string listen_host = "127.0.0.1";
+    std::uint16_t listen_port = 9800;
+    std::filesystem::path data_dir = "./data";
+    std::optional<std::filesystem::path> plugin_dir;  // unset: <executable dir>/../plugins
+    LogSettings log;
+    HttpSettings http;
+    std::string storage_backend = "sqlite";
+    // Sections the kernel does not own ("storage.sqlite", "placement.basic-rules"): their keys are
+    // checked against the plugin's declared keys once plugins are discovered.
+    ValueMap plugin_values;
+};
+
+// What the command line can say; each flag, when given, beats the file and the environment.
+struct CommandLine {
+    std::optional<std::filesystem::path> config_file;
+    std::optional<std::string> listen;
+    std::optional<std::filesystem::path> data_dir;
+    std::optional<std::filesystem::path> plugin_dir;
+};
+
+// Merges defaults, file, environment and flags, and validates every kernel key. Throws
+// ConfigError listing every unknown key and bad value by name.
+Settings load_settings(const CommandLine& flags, const EnvLookup& env);
+
+}  // namespace vergegrid::kernel::config

@@ -1,0 +1,26 @@
+// Logging for the control plane: spdlog behind a small surface, so that spdlog (the project's
+// heaviest header) stays out of other headers.
+#pragma once
+
+#include <memory>
+#include <spdlog/fwd.h>
+#include <string>
+
+#include "kernel/config/settings.hpp"
+#include "vergegrid/plugin_api/logger.hpp"
+
+namespace vergegrid::kernel::logging {
+
+// Builds the "vergegrid" logger writing to stderr in the configured format and level, and makes
+// it spdlog's default. Text for people, JSON lines for log shippers.
+std::shared_ptr<spdlog::logger> make_root_logger(const config::LogSettings& settings);
+
+// A logger named `name` sharing the root's sinks, format and level.
+std::shared_ptr<spdlog::logger> child_logger(const std::shared_ptr<spdlog::logger>& root,
+                                             const std::string& name);
+
+// What a plugin receives: the plugin_api::Logger interface over a child logger.
+std::shared_ptr<plugin_api::Logger> make_plugin_logger(const std::shared_ptr<spdlog::logger>& root,
+                                                       const std::string& name);
+
+}  // namespace vergegrid::kernel::logging

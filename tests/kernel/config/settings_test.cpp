@@ -1,0 +1,140 @@
+#include "kernel/config/settings.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "kernel/config/config_error.hpp"
+#include "kernel/config/plugin_sections.hpp"
+
+namespace {
+
+namespace cfg = vergegrid::kernel::config;
+using ::testing::HasSubstr;
+
+cfg::EnvLookup env_of(std::map<std::string, std::string> vars) {
+    return [vars](const std::string& name) -> std::optional<std::string> {
+        auto it = vars.find(name);
+        return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+}
+
+class ConfigFile {
+public:
+    explicit ConfigFile(const std::string& text)
+        : path_(std::filesystem::temp_directory_path() /
+                ("vergegrid-config-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+                 ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".ini")) {
+        std::ofstream(path_) << text;
+    }
+    ~ConfigFile() { std::filesystem::remove(path_); }
+    cfg::CommandLine flags() const { return cfg::CommandLine{path_, {}, {}, {}}; }
+
+private:
+    std::filesystem::path path_;
+};
+
+std::vector<std::string> keys_of(const cfg::ConfigError& e) {
+    std::vector<std::string> keys;
+    for (const auto& issue : e.issues()) {
+        keys.push_back(issue.key);
+    }
+    return keys;
+}
+
+TEST(Settings, DefaultsServeLoopbackWithAnEmbeddedDatabase) {
+    const auto s = cfg::load_settings({}, env_of({}));
+    EXPECT_EQ(s.listen_host, "127.0.0.1");
+    EXPECT_EQ(s.listen_port, 9800);
+    EXPECT_EQ(s.data_dir, "./data");
+    EXPECT_EQ(s.storage_backend, "sqlite");
+    EXPECT_EQ(s.log.format, "text");
+    EXPECT_FALSE(s.plugin_dir.has_value());
+}
+
+TEST(Settings, ReadsTheIniFile) {
+    ConfigFile file("listen = 0.0.0.0:9900\ndata_dir = /var/lib/vergegrid\n[log]\nformat = json\nlevel = debug\n"
+                    "[http]\nmax_body_bytes = 2048\n");
+    const auto s = cfg::load_settings(file.flags(), env_of({}));
+    EXPECT_EQ(s.listen_host, "0.0.0.0");
+    EXPECT_EQ(s.listen_port, 9900);
+    EXPECT_EQ(s.data_dir, "/var/lib/vergegrid");
+    EXPECT_EQ(s.log.format, "json");
+    EXPECT_EQ(s.log.level, "debug");
+    EXPECT_EQ(s.http.max_body_bytes, 2048u);
+}
+
+TEST(Settings, EnvironmentOverridesTheFileAndFlagsOverrideTheEnvironment) {
+    ConfigFile file("listen = 127.0.0.1:1000\n[log]\nformat = text\n");
+    auto s = cfg::load_settings(file.flags(), env_of({{"VERGEGRID_LISTEN", "127.0.0.1:2000"},
+                                                      {"VERGEGRID_LOG_FORMAT", "json"},
+                                                      {"VERGEGRID_DATA_DIR", "/tmp/vg"}}));
+    EXPECT_EQ(s.listen_port, 2000);
+    EXPECT_EQ(s.log.format, "json");
+    EXPECT_EQ(s.data_dir, "/tmp/vg");
+
+    auto flags = file.flags();
+    flags.listen = "127.0.0.1:3000";
+    s = cfg::load_settings(flags, env_of({{"VERGEGRID_LISTEN", "127.0.0.1:2000"}}));
+    EXPECT_EQ(s.listen_port, 3000);
+}
+
+TEST(Settings, ReportsEveryUnknownKeyAndBadValueByName) {
+    ConfigFile file("lisen = 127.0.0.1:1\n[log]\nformat = xml\ncolour = yes\n[http]\nmax_connections = -3\n");
+    try {
+        cfg::load_settings(file.flags(), env_of({{"VERGEGRID_HTTP_REQUEST_TIMEOUT_MS", "soon"}}));
+        FAIL() << "expected a ConfigError";
+    } catch (const cfg::ConfigError& e) {
+        EXPECT_THAT(keys_of(e), ::testing::UnorderedElementsAre("lisen", "log.format", "log.colour",
+                                                                "http.max_connections", "http.request_timeout_ms"));
+        EXPECT_THAT(e.what(), HasSubstr("log.format: 'xml' is not one of text, json"));
+        EXPECT_THAT(e.what(), HasSubstr("env VERGEGRID_HTTP_REQUEST_TIMEOUT_MS"));
+        EXPECT_THAT(e.what(), HasSubstr("lisen: unknown key"));
+    }
+}
+
+TEST(Settings, RejectsAListenAddressWithoutAValidPort) {
+    for (const std::string bad : {"127.0.0.1", "127.0.0.1:", "127.0.0.1:70000", ":80", "host:http"}) {
+        auto flags = cfg::CommandLine{};
+        flags.listen = bad;
+        EXPECT_THROW(cfg::load_settings(flags, env_of({})), cfg::ConfigError) << bad;
+    }
+}
+
+TEST(Settings, AMissingOrMalformedFileIsAConfigError) {
+    EXPECT_THROW(cfg::load_settings(cfg::CommandLine{"/nonexistent/vergegrid.ini", {}, {}, {}}, env_of({})),
+                 cfg::ConfigError);
+    ConfigFile file("[log\nformat = json\n");
+    EXPECT_THROW(cfg::load_settings(file.flags(), env_of({})), cfg::ConfigError);
+}
+
+TEST(Settings, KeepsPluginSectionsForThePluginsToClaim) {
+    ConfigFile file("[storage.sqlite]\npath = /srv/grid.db\n");
+    const auto s = cfg::load_settings(file.flags(), env_of({}));
+    ASSERT_EQ(s.plugin_values.count("storage.sqlite.path"), 1u);
+    EXPECT_EQ(s.plugin_values.at("storage.sqlite.path").text, "/srv/grid.db");
+}
+
+TEST(PluginSections, ResolvesDeclaredKeysWithEnvironmentOverrides) {
+    cfg::ValueMap values{{"storage.sqlite.path", {"/srv/grid.db", "file x"}},
+                         {"storage.sqlite.busy_timeout_ms", {"100", "file x"}}};
+    const auto sections = cfg::resolve_plugin_sections(
+        values, {{"storage", "sqlite", {"path", "busy_timeout_ms"}}},
+        env_of({{"VERGEGRID_STORAGE_SQLITE_BUSY_TIMEOUT_MS", "250"}}));
+    EXPECT_EQ(sections.at("storage.sqlite").at("path"), "/srv/grid.db");
+    EXPECT_EQ(sections.at("storage.sqlite").at("busy_timeout_ms"), "250");
+}
+
+TEST(PluginSections, ReportsUndeclaredKeysAndSectionsWithoutAPlugin) {
+    cfg::ValueMap values{{"storage.sqlite.pth", {"x", "file x"}}, {"placement.nothing.weight", {"1", "file x"}}};
+    try {
+        cfg::resolve_plugin_sections(values, {{"storage", "sqlite", {"path"}}}, env_of({}));
+        FAIL() << "expected a ConfigError";
+    } catch (const cfg::ConfigError& e) {
+        EXPECT_THAT(keys_of(e), ::testing::UnorderedElementsAre("storage.sqlite.pth", "placement.nothing.weight"));
+        EXPECT_THAT(e.what(), HasSubstr("no plugin [placement.nothing]"));
+    }
+}
+
+}  // namespace
