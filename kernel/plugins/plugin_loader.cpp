@@ -95,15 +95,14 @@ LoadOutcome PluginLoader::inspect(const std::filesystem::path& file) const {
 
     const plugin_api::AbiVersion abi{descriptor->abi_major, descriptor->abi_minor};
     record.abi = abi;
-    const std::string versions =
-        "plugin ABI " + abi.to_string() + ", vergegrid-control ABI " + host_abi_.to_string();
+    const std::string built_for = file.filename().string() + " was built for plugin ABI " + abi.to_string() +
+                                  "; this vergegrid-control speaks ABI " + host_abi_.to_string();
     if (abi.major != host_abi_.major) {
-        return refuse(std::move(record), "built for another ABI major (" + versions +
-                                             "); rebuild the plugin against a matching SDK");
+        return refuse(std::move(record), built_for + " (majors must match): rebuild it against a matching SDK");
     }
     if (abi.minor > host_abi_.minor) {
-        return refuse(std::move(record), "built for a newer ABI minor than this host (" + versions +
-                                             "); upgrade vergegrid-control");
+        return refuse(std::move(record),
+                      built_for + " (its minor is newer): upgrade vergegrid-control or use an older build");
     }
     if (descriptor->struct_size < kMinimumDescriptorSize) {
         return refuse(std::move(record), "descriptor is smaller than ABI " + abi.to_string() + " requires");
