@@ -15,6 +15,9 @@ function(vergegrid_add_plugin target)
     VISIBILITY_INLINES_HIDDEN ON
     CXX_STANDARD 20
     CXX_STANDARD_REQUIRED ON)
+  # Without this, g++ marks statics of inline functions (Boost, std::to_string) STB_GNU_UNIQUE,
+  # and a library holding such a symbol can never be unloaded: no runtime swap would free it.
+  target_compile_options(${target} PRIVATE $<$<CXX_COMPILER_ID:GNU>:-fno-gnu-unique>)
   # Unresolved symbols must fail at link time, not when the host loads the plugin.
   target_link_options(${target} PRIVATE "LINKER:--no-undefined")
   if(ARG_OUTPUT_DIRECTORY)
