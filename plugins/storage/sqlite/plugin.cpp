@@ -14,7 +14,7 @@ namespace {
 namespace api = vergegrid::plugin_api;
 namespace impl = vergegrid::plugins::sqlite;
 
-constexpr const char* kConfigKeys[] = {"path", "busy_timeout_ms", nullptr};
+constexpr const char* kConfigKeys[] = {"path", "busy_timeout_ms", "pool_size", nullptr};
 
 api::PluginObject* create(const api::HostContext& host) {
     impl::SqliteConfig config = impl::parse_config(host.config, host.data_dir);

@@ -76,7 +76,7 @@ TEST_F(SqlitePluginTest, DescriptorDescribesTheSqliteStoragePlugin) {
     for (const char* const* key = descriptor_->config_keys; *key != nullptr; ++key) {
         keys.emplace_back(*key);
     }
-    EXPECT_THAT(keys, ::testing::UnorderedElementsAre("path", "busy_timeout_ms"));
+    EXPECT_THAT(keys, ::testing::UnorderedElementsAre("path", "busy_timeout_ms", "pool_size"));
 }
 
 TEST_F(SqlitePluginTest, OpenCreatesTheFileAndItsDirectoryInWalMode) {
@@ -209,7 +209,7 @@ TEST_F(SqlitePluginTest, RefusesADatabaseFromANewerSchema) {
         FAIL() << "a database at schema version 41 was opened";
     } catch (const std::exception& e) {
         EXPECT_THAT(e.what(), HasSubstr("schema version 41"));
-        EXPECT_THAT(e.what(), HasSubstr("newest this build knows (0)"));
+        EXPECT_THAT(e.what(), HasSubstr("newest this build knows (1)"));
         EXPECT_THAT(e.what(), HasSubstr(file.filename().string()));
     }
     EXPECT_FALSE(storage->health().ok) << "a refused database must not count as open";

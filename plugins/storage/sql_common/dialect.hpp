@@ -1,0 +1,59 @@
+// What differs between the SQL backends, as data. The repository layer (SociTransaction) and the
+// migration runner are written once against this description; each plugin provides one Dialect.
+// Every statement here is fixed text: user input only ever reaches the database through
+// soci::use bindings.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace soci {
+class soci_error;
+}
+
+namespace vergegrid::plugins::sql {
+
+// How a database error maps onto the storage contract's exceptions.
+enum class ErrorKind {
+    conflict,    // a constraint refused the write: plugin_api::StorageConflict
+    busy,        // lock timeout, deadlock, serialization failure: plugin_api::StorageBusy
+    connection,  // the connection is gone: plugin_api::StorageError, and the connection is replaced
+    other,       // anything else: plugin_api::StorageError
+};
+
+struct Dialect {
+    std::string name;  // "sqlite", "postgresql", "mysql": for messages
+
+    // Statements that open a transaction, run in order. Read transactions see one consistent
+    // snapshot; read-write ones must see everything committed before they got the grid lock.
+    std::vector<std::string> begin_read;
+    std::vector<std::string> begin_read_write;
+    // Run right after begin_read_write to serialise writers ("" when the begin statement already
+    // does, like SQLite's BEGIN IMMEDIATE). Must return one row with one integer column.
+    std::string lock_grid;
+    std::string commit = "COMMIT";
+    std::string rollback = "ROLLBACK";
+
+    // The audit insert, with the column list every dialect shares. When it ends in
+    // "RETURNING id" (PostgreSQL) the new id comes back from it; otherwise last_insert_id is run
+    // on the same connection right after (SQLite last_insert_rowid(), MariaDB LAST_INSERT_ID()).
+    bool audit_insert_returns_id = false;
+    std::string last_insert_id;
+
+    // Migrations. transactional_ddl: a migration and its record commit together.
+    bool transactional_ddl = true;
+    std::string begin_migration;  // "" = statements run in autocommit (MariaDB)
+    // Keeps a second process from applying the same migration at once. In-transaction locks run
+    // after begin_migration (PostgreSQL: LOCK TABLE); session locks around the whole run
+    // (MariaDB: GET_LOCK, which returns 1 when granted).
+    std::string lock_migrations_in_transaction;
+    std::string session_lock_migrations;
+    std::string session_unlock_migrations;
+    // Counts tables named schema_migrations in the current database/schema (0 or 1).
+    std::string schema_migrations_exists;
+
+    // Classifies an error this dialect's SOCI backend threw.
+    ErrorKind (*classify)(const soci::soci_error& error) = nullptr;
+};
+
+}  // namespace vergegrid::plugins::sql

@@ -1,0 +1,131 @@
+#include "region_row.hpp"
+
+#include <soci/boost-optional.h>
+#include <soci/soci.h>
+
+#include <nlohmann/json.hpp>
+
+#include "vergegrid/plugin_api/storage_transaction.hpp"
+
+namespace vergegrid::plugins::sql {
+
+namespace api = plugin_api;
+
+const char* const kRegionSelect =
+    "SELECT r.uuid, r.name, r.estate_id, r.template_id, r.loc_x, r.loc_y, r.size_x, r.size_y, "
+    "r.port, r.host, r.physics_type, r.terrain_preset, r.draw_distance_cap, r.version_major, "
+    "r.version_minor, r.version_patch, r.region_state_mode, "
+    "env.water_height, env.sun_fixed, env.sun_position, env.environment_preset, "
+    "ter.raise_limit, ter.lower_limit, "
+    "perm.public_access, perm.allow_damage, perm.allow_terraform, "
+    "fl.enabled, fl.allow_voice, fl.allow_flying, fl.allow_scripts, fl.max_prims, fl.max_agents, "
+    "pl.simulator_id, pl.required_labels, pl.preferred_labels, pl.anti_affinity, "
+    "td.template_version_major, td.template_version_minor, td.template_version_patch, "
+    "td.parcel_layout "
+    "FROM regions r "
+    "JOIN region_environment env ON env.region_uuid = r.uuid "
+    "JOIN region_terrain ter ON ter.region_uuid = r.uuid "
+    "JOIN region_permissions perm ON perm.region_uuid = r.uuid "
+    "JOIN region_flags fl ON fl.region_uuid = r.uuid "
+    "JOIN region_placement_rules pl ON pl.region_uuid = r.uuid "
+    "JOIN region_template_data td ON td.region_uuid = r.uuid";
+
+void bind_region_row(soci::statement& st, RegionRow& row) {
+    api::Region& r = row.region;
+    st.exchange(soci::into(r.uuid));
+    st.exchange(soci::into(r.name));
+    st.exchange(soci::into(r.estate_id));
+    st.exchange(soci::into(row.template_id));
+    st.exchange(soci::into(r.loc_x));
+    st.exchange(soci::into(r.loc_y));
+    st.exchange(soci::into(r.size_x));
+    st.exchange(soci::into(r.size_y));
+    st.exchange(soci::into(r.port));
+    st.exchange(soci::into(r.host));
+    st.exchange(soci::into(r.physics_type));
+    st.exchange(soci::into(r.terrain_preset));
+    st.exchange(soci::into(r.draw_distance_cap));
+    st.exchange(soci::into(r.version.major));
+    st.exchange(soci::into(r.version.minor));
+    st.exchange(soci::into(r.version.patch));
+    st.exchange(soci::into(r.region_state_mode));
+
+    st.exchange(soci::into(r.environment.water_height));
+    st.exchange(soci::into(row.sun_fixed));
+    st.exchange(soci::into(r.environment.sun_position));
+    st.exchange(soci::into(r.environment.environment_preset));
+
+    st.exchange(soci::into(r.terrain.raise_limit));
+    st.exchange(soci::into(r.terrain.lower_limit));
+
+    st.exchange(soci::into(row.public_access));
+    st.exchange(soci::into(row.allow_damage));
+    st.exchange(soci::into(row.allow_terraform));
+
+    st.exchange(soci::into(row.enabled));
+    st.exchange(soci::into(row.allow_voice));
+    st.exchange(soci::into(row.allow_flying));
+    st.exchange(soci::into(row.allow_scripts));
+    st.exchange(soci::into(r.flags.max_prims));
+    st.exchange(soci::into(r.flags.max_agents));
+
+    st.exchange(soci::into(r.placement.simulator_id));
+    st.exchange(soci::into(row.required_labels));
+    st.exchange(soci::into(row.preferred_labels));
+    st.exchange(soci::into(row.anti_affinity));
+
+    st.exchange(soci::into(row.template_major));
+    st.exchange(soci::into(row.template_minor));
+    st.exchange(soci::into(row.template_patch));
+    st.exchange(soci::into(r.template_data.parcel_layout));
+}
+
+namespace {
+
+std::vector<std::string> labels_from_json(const std::string& text, const std::string& column,
+                                          const std::string& region_uuid) {
+    try {
+        return nlohmann::json::parse(text).get<std::vector<std::string>>();
+    } catch (const nlohmann::json::exception& e) {
+        throw api::StorageError("region " + region_uuid + ": region_placement_rules." + column +
+                                " is not a JSON array of strings: " + e.what());
+    }
+}
+
+}  // namespace
+
+api::Region to_region(const RegionRow& row) {
+    api::Region region = row.region;
+    region.template_id = row.template_id.value_or(std::string());
+    region.environment.sun_fixed = row.sun_fixed != 0;
+    region.permissions.public_access = row.public_access != 0;
+    region.permissions.allow_damage = row.allow_damage != 0;
+    region.permissions.allow_terraform = row.allow_terraform != 0;
+    region.flags.enabled = row.enabled != 0;
+    region.flags.allow_voice = row.allow_voice != 0;
+    region.flags.allow_flying = row.allow_flying != 0;
+    region.flags.allow_scripts = row.allow_scripts != 0;
+    region.placement.required_labels =
+        labels_from_json(row.required_labels, "required_labels", region.uuid);
+    region.placement.preferred_labels =
+        labels_from_json(row.preferred_labels, "preferred_labels", region.uuid);
+    region.placement.anti_affinity =
+        labels_from_json(row.anti_affinity, "anti_affinity", region.uuid);
+    if (row.template_major && row.template_minor && row.template_patch) {
+        region.template_data.template_version =
+            api::SemVer{*row.template_major, *row.template_minor, *row.template_patch};
+    } else {
+        region.template_data.template_version.reset();
+    }
+    return region;
+}
+
+std::string labels_to_json(const std::vector<std::string>& labels) {
+    try {
+        return nlohmann::json(labels).dump();
+    } catch (const nlohmann::json::exception& e) {
+        throw api::StorageError(std::string("a label is not valid UTF-8: ") + e.what());
+    }
+}
+
+}  // namespace vergegrid::plugins::sql

@@ -1,0 +1,42 @@
+// A region as one row of the regions table joined with its supplement tables, and the mapping
+// between that row and plugin_api::Region. Booleans travel as INTEGER 0/1, label lists as JSON
+// arrays, an empty template_id / absent template_version as NULL.
+#pragma once
+
+#include <boost/optional.hpp>
+#include <string>
+
+#include "vergegrid/plugin_api/storage_model.hpp"
+
+namespace soci {
+class statement;
+}
+
+namespace vergegrid::plugins::sql {
+
+struct RegionRow {
+    plugin_api::Region region;  // every field that needs no conversion is fetched in place
+    boost::optional<std::string> template_id;
+    int sun_fixed = 0;
+    int public_access = 0, allow_damage = 0, allow_terraform = 0;
+    int enabled = 0, allow_voice = 0, allow_flying = 0, allow_scripts = 0;
+    std::string required_labels, preferred_labels, anti_affinity;
+    boost::optional<int> template_major, template_minor, template_patch;
+};
+
+// SELECT ... FROM regions r JOIN <every supplement but region_runtime>; append conditions on
+// `r.` columns, then ORDER BY. Every region has one row in each supplement (insert_region writes
+// them all, ON DELETE CASCADE removes them), so inner joins are right.
+extern const char* const kRegionSelect;
+
+// Binds every column of kRegionSelect, in order, into `row`.
+void bind_region_row(soci::statement& st, RegionRow& row);
+
+// The row as a Region. Throws plugin_api::StorageError for a label list that is not a JSON array
+// of strings.
+plugin_api::Region to_region(const RegionRow& row);
+
+// A label list as stored: a JSON array of strings.
+std::string labels_to_json(const std::vector<std::string>& labels);
+
+}  // namespace vergegrid::plugins::sql

@@ -1,0 +1,121 @@
+#include "soci_backend.hpp"
+
+#include <soci/soci.h>
+
+#include <stdexcept>
+#include <utility>
+
+#include "soci_transaction.hpp"
+
+namespace vergegrid::plugins::sql {
+
+namespace api = plugin_api;
+
+SociBackend::SociBackend(const Dialect& dialect, std::vector<Migration> migrations,
+                         PoolSettings pool, std::shared_ptr<api::Logger> logger)
+    : dialect_(dialect),
+      migrations_(std::move(migrations)),
+      pool_settings_(pool),
+      logger_(std::move(logger)) {
+    validate_migrations(migrations_);
+    if (pool_settings_.size == 0) {
+        throw std::invalid_argument("pool size must be at least 1");
+    }
+}
+
+SociBackend::~SociBackend() {
+    // Derived classes call close() in their own destructors, while connect() still exists;
+    // this one only drops what is left.
+    const std::lock_guard lock(mutex_);
+    pool_.reset();
+}
+
+std::string SociBackend::opened_details(soci::session&) {
+    return {};
+}
+
+void SociBackend::open() {
+    const std::lock_guard lock(mutex_);
+    if (pool_) {
+        return;
+    }
+    const std::string what = describe();
+    try {
+        prepare_open();
+        auto first = connect();
+        const MigrationResult migrated =
+            run_migrations(*first, dialect_, migrations_, logger_.get());
+        const std::string details = opened_details(*first);
+        pool_ = ConnectionPool::create(
+            pool_settings_.size, [this] { return connect(); }, std::move(first));
+        log(api::LogLevel::info,
+            "opened " + what + " (" + details + "pool_size=" + std::to_string(pool_settings_.size) +
+                ", schema version " + std::to_string(migrated.to_version) + ")");
+    } catch (const std::exception& e) {
+        // Not logged here: the host reports the exception, with the plugin's name.
+        throw std::runtime_error("cannot open " + what + ": " + e.what());
+    }
+}
+
+std::shared_ptr<ConnectionPool> SociBackend::current_pool() {
+    const std::lock_guard lock(mutex_);
+    return pool_;
+}
+
+api::StorageHealth SociBackend::health() noexcept {
+    try {
+        const auto pool = current_pool();
+        if (!pool) {
+            return {false, describe() + " is closed"};
+        }
+        auto lease = pool->acquire(pool_settings_.acquire_timeout);
+        int one = 0;
+        try {
+            lease.session() << "SELECT 1", soci::into(one);
+        } catch (...) {
+            lease.mark_broken();  // the next user gets a fresh connection
+            throw;
+        }
+        if (one != 1) {
+            return {false, "SELECT 1 returned " + std::to_string(one)};
+        }
+        return {true, describe()};
+    } catch (const std::exception& e) {
+        return {false, e.what()};
+    } catch (...) {
+        return {false, "unknown error"};
+    }
+}
+
+void SociBackend::close() noexcept {
+    try {
+        std::shared_ptr<ConnectionPool> pool;
+        {
+            const std::lock_guard lock(mutex_);
+            pool = std::move(pool_);
+        }
+        if (pool) {
+            pool.reset();  // sessions close here, or when the last transaction ends
+            log(api::LogLevel::info, "closed " + describe());
+        }
+    } catch (...) {
+        // Nothing sensible to do: close() must not throw.
+    }
+}
+
+std::unique_ptr<api::StorageTransaction> SociBackend::begin(api::Access access) {
+    const auto pool = current_pool();
+    if (!pool) {
+        throw api::StorageError(describe() + " is closed");
+    }
+    return std::make_unique<SociTransaction>(pool->acquire(pool_settings_.acquire_timeout),
+                                             dialect_, access);
+}
+
+void SociBackend::log(api::LogLevel level, const std::string& message) const noexcept {
+    if (logger_ && logger_->enabled(level)) {
+        logger_->log(level, message);
+    }
+}
+
+}  // namespace vergegrid::plugins::sql

@@ -1,0 +1,296 @@
+// Regions: the main row plus every supplement, written together and read with one join.
+#include <soci/boost-optional.h>
+#include <soci/soci.h>
+
+#include "region_row.hpp"
+#include "soci_transaction.hpp"
+
+namespace vergegrid::plugins::sql {
+
+namespace api = plugin_api;
+
+namespace {
+
+// LIKE pattern matching names that start with `prefix` literally: '!' escapes LIKE's wildcards
+// ('!' rather than '\', which MariaDB string literals would need doubled). LIKE is case-sensitive
+// on every backend here (SQLite: PRAGMA case_sensitive_like; MariaDB: utf8mb4_bin; PostgreSQL).
+std::string like_prefix(const std::string& prefix) {
+    std::string pattern;
+    pattern.reserve(prefix.size() + 1);
+    for (const char c : prefix) {
+        if (c == '%' || c == '_' || c == '!') {
+            pattern.push_back('!');
+        }
+        pattern.push_back(c);
+    }
+    pattern.push_back('%');
+    return pattern;
+}
+
+boost::optional<std::string> null_if_empty(const std::string& text) {
+    return text.empty() ? boost::optional<std::string>() : boost::optional<std::string>(text);
+}
+
+void insert_main_row(soci::session& sql, const api::Region& r) {
+    const boost::optional<std::string> template_id = null_if_empty(r.template_id);
+    sql << "INSERT INTO regions (uuid, name, estate_id, template_id, loc_x, loc_y, size_x, size_y, "
+           "port, host, physics_type, terrain_preset, draw_distance_cap, version_major, "
+           "version_minor, version_patch, region_state_mode) VALUES (:uuid, :name, :estate_id, "
+           ":template_id, :loc_x, :loc_y, :size_x, :size_y, :port, :host, :physics_type, "
+           ":terrain_preset, :draw_distance_cap, :major, :minor, :patch, :mode)",
+        soci::use(r.uuid, "uuid"), soci::use(r.name, "name"), soci::use(r.estate_id, "estate_id"),
+        soci::use(template_id, "template_id"), soci::use(r.loc_x, "loc_x"),
+        soci::use(r.loc_y, "loc_y"), soci::use(r.size_x, "size_x"), soci::use(r.size_y, "size_y"),
+        soci::use(r.port, "port"), soci::use(r.host, "host"),
+        soci::use(r.physics_type, "physics_type"), soci::use(r.terrain_preset, "terrain_preset"),
+        soci::use(r.draw_distance_cap, "draw_distance_cap"), soci::use(r.version.major, "major"),
+        soci::use(r.version.minor, "minor"), soci::use(r.version.patch, "patch"),
+        soci::use(r.region_state_mode, "mode");
+}
+
+void update_main_row(soci::session& sql, const api::Region& r) {
+    const boost::optional<std::string> template_id = null_if_empty(r.template_id);
+    sql << "UPDATE regions SET name = :name, estate_id = :estate_id, template_id = :template_id, "
+           "loc_x = :loc_x, loc_y = :loc_y, size_x = :size_x, size_y = :size_y, port = :port, "
+           "host = :host, physics_type = :physics_type, terrain_preset = :terrain_preset, "
+           "draw_distance_cap = :draw_distance_cap, version_major = :major, "
+           "version_minor = :minor, version_patch = :patch, region_state_mode = :mode "
+           "WHERE uuid = :uuid",
+        soci::use(r.name, "name"), soci::use(r.estate_id, "estate_id"),
+        soci::use(template_id, "template_id"), soci::use(r.loc_x, "loc_x"),
+        soci::use(r.loc_y, "loc_y"), soci::use(r.size_x, "size_x"), soci::use(r.size_y, "size_y"),
+        soci::use(r.port, "port"), soci::use(r.host, "host"),
+        soci::use(r.physics_type, "physics_type"), soci::use(r.terrain_preset, "terrain_preset"),
+        soci::use(r.draw_distance_cap, "draw_distance_cap"), soci::use(r.version.major, "major"),
+        soci::use(r.version.minor, "minor"), soci::use(r.version.patch, "patch"),
+        soci::use(r.region_state_mode, "mode"), soci::use(r.uuid, "uuid");
+}
+
+// The supplements update_region replaces. region_runtime is observed state: never touched here.
+constexpr const char* kDeleteSupplements[] = {
+    "DELETE FROM region_environment WHERE region_uuid = :uuid",
+    "DELETE FROM region_terrain WHERE region_uuid = :uuid",
+    "DELETE FROM region_permissions WHERE region_uuid = :uuid",
+    "DELETE FROM region_flags WHERE region_uuid = :uuid",
+    "DELETE FROM region_placement_rules WHERE region_uuid = :uuid",
+    "DELETE FROM region_template_data WHERE region_uuid = :uuid",
+};
+
+}  // namespace
+
+void SociTransaction::write_supplements(soci::session& sql, const api::Region& r) {
+    const std::string& uuid = r.uuid;
+
+    const auto& env = r.environment;
+    const int sun_fixed = env.sun_fixed ? 1 : 0;
+    sql << "INSERT INTO region_environment (region_uuid, water_height, sun_fixed, sun_position, "
+           "environment_preset) VALUES (:uuid, :water_height, :sun_fixed, :sun_position, :preset)",
+        soci::use(uuid, "uuid"), soci::use(env.water_height, "water_height"),
+        soci::use(sun_fixed, "sun_fixed"), soci::use(env.sun_position, "sun_position"),
+        soci::use(env.environment_preset, "preset");
+
+    sql << "INSERT INTO region_terrain (region_uuid, raise_limit, lower_limit) "
+           "VALUES (:uuid, :raise_limit, :lower_limit)",
+        soci::use(uuid, "uuid"), soci::use(r.terrain.raise_limit, "raise_limit"),
+        soci::use(r.terrain.lower_limit, "lower_limit");
+
+    const int public_access = r.permissions.public_access ? 1 : 0;
+    const int allow_damage = r.permissions.allow_damage ? 1 : 0;
+    const int allow_terraform = r.permissions.allow_terraform ? 1 : 0;
+    sql << "INSERT INTO region_permissions (region_uuid, public_access, allow_damage, "
+           "allow_terraform) VALUES (:uuid, :public_access, :allow_damage, :allow_terraform)",
+        soci::use(uuid, "uuid"), soci::use(public_access, "public_access"),
+        soci::use(allow_damage, "allow_damage"), soci::use(allow_terraform, "allow_terraform");
+
+    const auto& f = r.flags;
+    const int enabled = f.enabled ? 1 : 0;
+    const int allow_voice = f.allow_voice ? 1 : 0;
+    const int allow_flying = f.allow_flying ? 1 : 0;
+    const int allow_scripts = f.allow_scripts ? 1 : 0;
+    sql << "INSERT INTO region_flags (region_uuid, enabled, allow_voice, allow_flying, "
+           "allow_scripts, max_prims, max_agents) VALUES (:uuid, :enabled, :allow_voice, "
+           ":allow_flying, :allow_scripts, :max_prims, :max_agents)",
+        soci::use(uuid, "uuid"), soci::use(enabled, "enabled"),
+        soci::use(allow_voice, "allow_voice"), soci::use(allow_flying, "allow_flying"),
+        soci::use(allow_scripts, "allow_scripts"), soci::use(f.max_prims, "max_prims"),
+        soci::use(f.max_agents, "max_agents");
+
+    const auto& p = r.placement;
+    const std::string required = labels_to_json(p.required_labels);
+    const std::string preferred = labels_to_json(p.preferred_labels);
+    const std::string anti_affinity = labels_to_json(p.anti_affinity);
+    sql << "INSERT INTO region_placement_rules (region_uuid, simulator_id, required_labels, "
+           "preferred_labels, anti_affinity) VALUES (:uuid, :simulator_id, :required, "
+           ":preferred, :anti_affinity)",
+        soci::use(uuid, "uuid"), soci::use(p.simulator_id, "simulator_id"),
+        soci::use(required, "required"), soci::use(preferred, "preferred"),
+        soci::use(anti_affinity, "anti_affinity");
+
+    const auto& version = r.template_data.template_version;
+    const boost::optional<int> major = version ? boost::optional<int>(version->major) : boost::none;
+    const boost::optional<int> minor = version ? boost::optional<int>(version->minor) : boost::none;
+    const boost::optional<int> patch = version ? boost::optional<int>(version->patch) : boost::none;
+    sql << "INSERT INTO region_template_data (region_uuid, template_version_major, "
+           "template_version_minor, template_version_patch, parcel_layout) VALUES (:uuid, "
+           ":major, :minor, :patch, :parcel_layout)",
+        soci::use(uuid, "uuid"), soci::use(major, "major"), soci::use(minor, "minor"),
+        soci::use(patch, "patch"), soci::use(r.template_data.parcel_layout, "parcel_layout");
+}
+
+std::vector<api::Region> SociTransaction::select_regions(
+    soci::session& sql, const std::string& conditions, const std::string& order_and_limit,
+    const std::function<void(soci::statement&)>& bind) {
+    std::vector<api::Region> regions;
+    RegionRow row;
+    soci::statement st(sql);
+    bind_region_row(st, row);
+    bind(st);
+    st.alloc();
+    st.prepare(std::string(kRegionSelect) + conditions + order_and_limit);
+    st.define_and_bind();
+    st.execute();
+    while (st.fetch()) {
+        regions.push_back(to_region(row));
+    }
+    return regions;
+}
+
+std::optional<api::Region> SociTransaction::find_region(const std::string& uuid) {
+    std::optional<api::Region> result;
+    run("find_region", [&](soci::session& sql) {
+        auto regions = select_regions(sql, " WHERE r.uuid = :uuid", "", [&](soci::statement& st) {
+            st.exchange(soci::use(uuid, "uuid"));
+        });
+        if (!regions.empty()) {
+            result = std::move(regions.front());
+        }
+    });
+    return result;
+}
+
+std::optional<api::Region> SociTransaction::find_region_by_name(const std::string& name) {
+    std::optional<api::Region> result;
+    run("find_region_by_name", [&](soci::session& sql) {
+        auto regions = select_regions(sql, " WHERE r.name = :name", "", [&](soci::statement& st) {
+            st.exchange(soci::use(name, "name"));
+        });
+        if (!regions.empty()) {
+            result = std::move(regions.front());
+        }
+    });
+    return result;
+}
+
+std::vector<api::Region> SociTransaction::list_regions(const api::RegionFilter& filter,
+                                                       const std::string& after_name, int limit) {
+    std::vector<api::Region> result;
+    if (limit <= 0) {
+        return result;
+    }
+    run("list_regions", [&](soci::session& sql) {
+        // Fixed fragments, chosen by which filters are set; the values are bound.
+        const std::string pattern = like_prefix(filter.name_prefix);
+        std::string conditions = " WHERE 1 = 1";
+        if (!filter.name_prefix.empty()) {
+            conditions += " AND r.name LIKE :pattern ESCAPE '!'";
+        }
+        if (!filter.estate_id.empty()) {
+            conditions += " AND r.estate_id = :estate_id";
+        }
+        if (!filter.template_id.empty()) {
+            conditions += " AND r.template_id = :template_id";
+        }
+        if (!filter.host.empty()) {
+            conditions += " AND r.host = :host";
+        }
+        if (!after_name.empty()) {
+            conditions += " AND r.name > :after";
+        }
+        result = select_regions(sql, conditions, " ORDER BY r.name LIMIT :limit",
+                                [&](soci::statement& st) {
+                                    if (!filter.name_prefix.empty()) {
+                                        st.exchange(soci::use(pattern, "pattern"));
+                                    }
+                                    if (!filter.estate_id.empty()) {
+                                        st.exchange(soci::use(filter.estate_id, "estate_id"));
+                                    }
+                                    if (!filter.template_id.empty()) {
+                                        st.exchange(soci::use(filter.template_id, "template_id"));
+                                    }
+                                    if (!filter.host.empty()) {
+                                        st.exchange(soci::use(filter.host, "host"));
+                                    }
+                                    if (!after_name.empty()) {
+                                        st.exchange(soci::use(after_name, "after"));
+                                    }
+                                    st.exchange(soci::use(limit, "limit"));
+                                });
+    });
+    return result;
+}
+
+void SociTransaction::insert_region(const api::Region& region) {
+    run("insert_region", [&](soci::session& sql) {
+        insert_main_row(sql, region);
+        write_supplements(sql, region);
+    });
+}
+
+void SociTransaction::update_region(const api::Region& region) {
+    run("update_region", [&](soci::session& sql) {
+        require_row(sql, "SELECT COUNT(*) FROM regions WHERE uuid = :key", region.uuid, "region");
+        update_main_row(sql, region);
+        for (const char* statement : kDeleteSupplements) {
+            sql << statement, soci::use(region.uuid, "uuid");
+        }
+        write_supplements(sql, region);
+    });
+}
+
+void SociTransaction::delete_region(const std::string& uuid) {
+    // The supplements go with it (ON DELETE CASCADE); its history stays.
+    run("delete_region", [&](soci::session& sql) {
+        sql << "DELETE FROM regions WHERE uuid = :uuid", soci::use(uuid, "uuid");
+    });
+}
+
+std::vector<api::Region> SociTransaction::find_regions_overlapping(
+    int x0, int y0, int x1, int y1, const std::string& exclude_uuid) {
+    std::vector<api::Region> result;
+    run("find_regions_overlapping", [&](soci::session& sql) {
+        // Footprint [loc, loc + size/256) against [x0, x1) x [y0, y1). Sizes are multiples of 256
+        // (a CHECK constraint), so the division is exact in every dialect.
+        result = select_regions(
+            sql,
+            " WHERE r.loc_x < :x1 AND r.loc_x + r.size_x / 256 > :x0"
+            " AND r.loc_y < :y1 AND r.loc_y + r.size_y / 256 > :y0 AND r.uuid <> :exclude",
+            " ORDER BY r.name", [&](soci::statement& st) {
+                st.exchange(soci::use(x1, "x1"));
+                st.exchange(soci::use(x0, "x0"));
+                st.exchange(soci::use(y1, "y1"));
+                st.exchange(soci::use(y0, "y0"));
+                st.exchange(soci::use(exclude_uuid, "exclude"));
+            });
+    });
+    return result;
+}
+
+std::optional<api::Region> SociTransaction::find_region_by_host_port(
+    const std::string& host, int port, const std::string& exclude_uuid) {
+    std::optional<api::Region> result;
+    run("find_region_by_host_port", [&](soci::session& sql) {
+        auto regions =
+            select_regions(sql, " WHERE r.host = :host AND r.port = :port AND r.uuid <> :exclude",
+                           "", [&](soci::statement& st) {
+                               st.exchange(soci::use(host, "host"));
+                               st.exchange(soci::use(port, "port"));
+                               st.exchange(soci::use(exclude_uuid, "exclude"));
+                           });
+        if (!regions.empty()) {
+            result = std::move(regions.front());
+        }
+    });
+    return result;
+}
+
+}  // namespace vergegrid::plugins::sql
