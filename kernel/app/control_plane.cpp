@@ -5,6 +5,7 @@
 #include "kernel/app/plugin_dir.hpp"
 #include "kernel/app/startup_error.hpp"
 #include "kernel/app/system_routes.hpp"
+#include "kernel/config/config_error.hpp"
 #include "kernel/http/server.hpp"
 #include "kernel/logging/logging.hpp"
 
@@ -35,9 +36,11 @@ http::ServerSettings server_settings(const config::Settings& s) {
 
 }  // namespace
 
-ControlPlane::ControlPlane(config::Settings settings, std::shared_ptr<spdlog::logger> log)
+ControlPlane::ControlPlane(config::Settings settings, std::shared_ptr<spdlog::logger> log,
+                           RouteInstaller service_routes)
     : settings_(std::move(settings)),
       log_(std::move(log)),
+      service_routes_(std::move(service_routes)),
       plugins_(plugins::PluginLoader(logging::child_logger(log_, "plugins"))) {}
 
 ControlPlane::~ControlPlane() { stop(); }
@@ -60,6 +63,9 @@ void ControlPlane::start() {
 
     auto router = std::make_shared<http::Router>();
     add_system_routes(*router, SystemContext{plugins_, services_, metrics_});
+    if (service_routes_) {
+        service_routes_(*router, services_);
+    }
     server_ = std::make_unique<http::Server>(server_settings(settings_), std::move(router), metrics_,
                                              logging::child_logger(log_, "http"));
     try {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <spdlog/fwd.h>
 
@@ -14,14 +15,19 @@
 #include "kernel/services/service_registry.hpp"
 
 namespace vergegrid::kernel::http {
+class Router;
 class Server;
-}
+}  // namespace vergegrid::kernel::http
 
 namespace vergegrid::kernel::app {
 
+// Adds the routes of the services built on the kernel (regions, estates, ...). The kernel stays
+// ignorant of them: the executable composes the two.
+using RouteInstaller = std::function<void(http::Router&, services::ServiceRegistry&)>;
+
 class ControlPlane {
 public:
-    ControlPlane(config::Settings settings, std::shared_ptr<spdlog::logger> log);
+    ControlPlane(config::Settings settings, std::shared_ptr<spdlog::logger> log, RouteInstaller service_routes = {});
     ~ControlPlane();
     ControlPlane(const ControlPlane&) = delete;
     ControlPlane& operator=(const ControlPlane&) = delete;
@@ -41,6 +47,7 @@ private:
 
     config::Settings settings_;
     std::shared_ptr<spdlog::logger> log_;
+    RouteInstaller service_routes_;
     metrics::Registry metrics_;
     plugins::PluginRegistry plugins_;
     services::ServiceRegistry services_;

@@ -8,13 +8,8 @@ std::filesystem::path resolve_plugin_dir(const config::Settings& settings) {
     if (settings.plugin_dir) {
         return *settings.plugin_dir;
     }
-    const std::filesystem::path bin = boost::dll::program_location().parent_path().string();
-    const auto build_tree = bin.parent_path() / "plugins";
-    const auto installed = bin.parent_path() / "lib" / "vergegrid" / "plugins";
-    if (!std::filesystem::is_directory(build_tree) && std::filesystem::is_directory(installed)) {
-        return installed;
-    }
-    return build_tree;
+    const std::filesystem::path bin = boost::dll::program_location().parent_path();
+    return bin.parent_path() / "lib" / "vergegrid" / "plugins";
 }
 
 }  // namespace vergegrid::kernel::app

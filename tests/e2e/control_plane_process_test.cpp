@@ -99,7 +99,7 @@ TEST(ControlPlaneProcess, UnknownRouteIsA404JsonError) {
     ASSERT_TRUE(control.started()) << control.process().output();
     const auto result = http_get(control.port(), "/api/v1/nothing-here");
     EXPECT_EQ(result.status, 404);
-    EXPECT_EQ(result.headers["content-type"].rfind("application/json", 0), 0u);
+    EXPECT_EQ(result.headers.at("content-type").rfind("application/json", 0), 0u);
     EXPECT_EQ(json::parse(result.body).at("error").at("code"), "not_found");
 }
 

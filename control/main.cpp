@@ -1,14 +1,14 @@
-// vergegrid-control: the VergeGrid control plane.
+// vergegrid-control: the VergeGrid control plane (the kernel composed with the control services).
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include "control/control_routes.hpp"
 #include "kernel/app/control_plane.hpp"
 #include "kernel/app/plugin_dir.hpp"
 #include "kernel/app/plugin_listing.hpp"
-#include "kernel/app/startup_error.hpp"
 #include "kernel/config/config_error.hpp"
 #include "kernel/logging/logging.hpp"
 #include "kernel/version.hpp"
@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
     }
 
     const sigset_t signals = block_termination_signals();
-    vk::app::ControlPlane control_plane(settings, log);
+    vk::app::ControlPlane control_plane(settings, log, vergegrid::control::add_control_routes);
     try {
         control_plane.start();
     } catch (const vk::config::ConfigError& e) {

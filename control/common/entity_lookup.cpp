@@ -1,0 +1,31 @@
+#include "control/common/entity_lookup.hpp"
+
+#include "kernel/http/api_error.hpp"
+
+namespace vergegrid::control {
+
+using kernel::http::ApiError;
+
+namespace {
+template <typename T>
+T found_or_404(std::optional<T> entity, const std::string& what, const std::string& id) {
+    if (!entity) {
+        throw ApiError::not_found("no " + what + " with id '" + id + "'");
+    }
+    return std::move(*entity);
+}
+}  // namespace
+
+plugin_api::Estate existing_estate(plugin_api::StorageTransaction& tx, const std::string& id) {
+    return found_or_404(tx.find_estate(id), "estate", id);
+}
+
+plugin_api::Template existing_template(plugin_api::StorageTransaction& tx, const std::string& id) {
+    return found_or_404(tx.find_template(id), "template", id);
+}
+
+plugin_api::Region existing_region(plugin_api::StorageTransaction& tx, const std::string& id) {
+    return found_or_404(tx.find_region(id), "region", id);
+}
+
+}  // namespace vergegrid::control

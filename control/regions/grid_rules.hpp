@@ -1,0 +1,15 @@
+// The rules every stored region obeys, checked inside the writing transaction (which storage
+// serialises with every other writer, so two requests cannot both pass them):
+// the estate exists, the name is unique, the footprint overlaps no other region on the grid
+// map, and the port is unique on its host.
+#pragma once
+
+#include "vergegrid/plugin_api/storage_transaction.hpp"
+
+namespace vergegrid::control {
+
+// Throws ApiError 409 (name_taken, overlap, port_taken) or 422 (unknown_reference, off_grid)
+// naming the field.
+void check_grid_rules(plugin_api::StorageTransaction& tx, const plugin_api::Region& region);
+
+}  // namespace vergegrid::control

@@ -1,0 +1,38 @@
+// The region's fields as JSON: how each one is read from a request (with its limits) and
+// written in answers and history. Templates reuse the parts they share with regions.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "control/common/json_reader.hpp"
+#include "vergegrid/plugin_api/storage_model.hpp"
+
+namespace vergegrid::control {
+
+inline constexpr std::size_t kMaxRegionName = 64;
+inline constexpr int kMaxRegionSize = 8192;       // metres; OpenSim var regions
+inline constexpr int kMaxGridCoordinate = 16'777'215;  // region units; loc * 256 must fit in 32 bits
+
+// Each reader applies the fields present in `reader` onto `target` and leaves the rest alone.
+void read_size(JsonReader& reader, int& size_x, int& size_y);
+void read_physics_type(JsonReader& reader, std::string& physics_type);
+void read_terrain_preset(JsonReader& reader, std::string& terrain_preset);
+void read_environment(JsonReader& reader, plugin_api::RegionEnvironment& target);
+void read_terrain(JsonReader& reader, plugin_api::RegionTerrain& target);
+void read_permissions(JsonReader& reader, plugin_api::RegionPermissions& target);
+void read_flags(JsonReader& reader, plugin_api::RegionFlags& target);
+void read_placement(JsonReader& reader, plugin_api::RegionPlacementRules& target);
+// An array of parcels {"name", "x", "y", "width", "height"} (metres) inside the region; stored
+// as JSON text ("" for none).
+void read_parcel_layout(JsonReader& reader, std::string& parcel_layout);
+// Parcels must lie inside a region of this size (checked again when the size changes).
+void check_parcels_fit(const std::string& parcel_layout, int size_x, int size_y, const std::string& field);
+
+nlohmann::json environment_to_json(const plugin_api::RegionEnvironment& environment);
+nlohmann::json terrain_to_json(const plugin_api::RegionTerrain& terrain);
+nlohmann::json permissions_to_json(const plugin_api::RegionPermissions& permissions);
+nlohmann::json flags_to_json(const plugin_api::RegionFlags& flags);
+nlohmann::json placement_to_json(const plugin_api::RegionPlacementRules& placement);
+nlohmann::json parcel_layout_to_json(const std::string& parcel_layout);
+
+}  // namespace vergegrid::control

@@ -1,0 +1,141 @@
+#include "control/regions/region_json.hpp"
+
+#include "control/common/clock.hpp"
+#include "control/regions/region_fields.hpp"
+#include "kernel/http/api_error.hpp"
+
+namespace vergegrid::control {
+
+using kernel::http::ApiError;
+using plugin_api::Region;
+
+namespace {
+
+nlohmann::json id_or_null(const std::string& id) { return id.empty() ? nlohmann::json(nullptr) : nlohmann::json(id); }
+
+void read_host(JsonReader& reader, std::string& host) {
+    auto value = reader.string("host", 253);
+    if (!value) {
+        return;
+    }
+    const bool valid = !value->empty() &&
+                       value->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:") ==
+                           std::string::npos &&
+                       value->front() != '-' && value->front() != '.';
+    if (!valid) {
+        throw ApiError::invalid_field(reader.field("host"), "must be a host name, an IP address or SYSTEMIP");
+    }
+    host = *value;
+}
+
+void read_state_mode(JsonReader& reader, std::string& mode) {
+    if (auto value = reader.string("region_state_mode", 16)) {
+        if (*value != "minimal" && *value != "full" && *value != "hybrid") {
+            throw ApiError::invalid_field(reader.field("region_state_mode"), "must be one of minimal, full, hybrid");
+        }
+        mode = *value;
+    }
+}
+
+}  // namespace
+
+nlohmann::json region_to_json(const Region& r) {
+    return {
+        {"id", r.uuid},
+        {"name", r.name},
+        {"estate_id", r.estate_id},
+        {"template_id", id_or_null(r.template_id)},
+        {"template_version",
+         r.template_data.template_version ? nlohmann::json(r.template_data.template_version->to_string())
+                                          : nlohmann::json(nullptr)},
+        {"loc_x", r.loc_x},
+        {"loc_y", r.loc_y},
+        {"size_x", r.size_x},
+        {"size_y", r.size_y},
+        {"port", r.port},
+        {"host", r.host},
+        {"physics_type", r.physics_type},
+        {"terrain_preset", r.terrain_preset},
+        {"draw_distance_cap", r.draw_distance_cap},
+        {"region_state_mode", r.region_state_mode},
+        {"version", r.version.to_string()},
+        {"environment", environment_to_json(r.environment)},
+        {"terrain", terrain_to_json(r.terrain)},
+        {"permissions", permissions_to_json(r.permissions)},
+        {"flags", flags_to_json(r.flags)},
+        {"placement", placement_to_json(r.placement)},
+        {"parcel_layout", parcel_layout_to_json(r.template_data.parcel_layout)},
+    };
+}
+
+void read_region_fields(JsonReader& reader, Region& region) {
+    if (auto name = reader.name("name", kMaxRegionName)) {
+        if (name->find_first_of("[]") != std::string::npos) {
+            throw ApiError::invalid_field(reader.field("name"), "must not contain '[' or ']' (it names the Regions.ini section)");
+        }
+        region.name = *name;
+    }
+    if (auto estate = reader.string("estate_id", 36)) {
+        if (!is_uuid(*estate)) {
+            throw ApiError::invalid_field(reader.field("estate_id"), "must be an estate id (UUID)");
+        }
+        region.estate_id = *estate;
+    }
+    if (auto x = reader.integer("loc_x", 0, kMaxGridCoordinate)) {
+        region.loc_x = *x;
+    }
+    if (auto y = reader.integer("loc_y", 0, kMaxGridCoordinate)) {
+        region.loc_y = *y;
+    }
+    read_size(reader, region.size_x, region.size_y);
+    if (auto port = reader.integer("port", 1, 65535)) {
+        region.port = *port;
+    }
+    read_host(reader, region.host);
+    read_physics_type(reader, region.physics_type);
+    read_terrain_preset(reader, region.terrain_preset);
+    if (auto cap = reader.integer("draw_distance_cap", 0, 4096)) {
+        region.draw_distance_cap = *cap;
+    }
+    read_state_mode(reader, region.region_state_mode);
+    if (auto environment = reader.object("environment")) {
+        read_environment(*environment, region.environment);
+    }
+    if (auto terrain = reader.object("terrain")) {
+        read_terrain(*terrain, region.terrain);
+    }
+    if (auto permissions = reader.object("permissions")) {
+        read_permissions(*permissions, region.permissions);
+    }
+    if (auto flags = reader.object("flags")) {
+        read_flags(*flags, region.flags);
+    }
+    if (auto placement = reader.object("placement")) {
+        read_placement(*placement, region.placement);
+    }
+    read_parcel_layout(reader, region.template_data.parcel_layout);
+    check_parcels_fit(region.template_data.parcel_layout, region.size_x, region.size_y, reader.field("parcel_layout"));
+    reader.forbid("id", "is assigned by the server");
+    reader.forbid("version", "is assigned by the server");
+    reader.forbid("template_version", "changes only through upgrade-template");
+}
+
+Region region_from_spec(const std::string& spec) {
+    auto document = nlohmann::json::parse(spec);
+    Region region;
+    region.uuid = document.at("id").get<std::string>();
+    region.version = *plugin_api::SemVer::parse(document.at("version").get<std::string>());
+    region.template_id = document.at("template_id").is_null() ? "" : document.at("template_id").get<std::string>();
+    if (!document.at("template_version").is_null()) {
+        region.template_data.template_version = plugin_api::SemVer::parse(document.at("template_version").get<std::string>());
+    }
+    for (const char* key : {"id", "version", "template_id", "template_version"}) {
+        document.erase(key);
+    }
+    JsonReader reader(document, "spec");
+    read_region_fields(reader, region);
+    reader.reject_unknown();
+    return region;
+}
+
+}  // namespace vergegrid::control

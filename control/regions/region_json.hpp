@@ -1,0 +1,21 @@
+// A region as the API shows it and as history stores it: the seed's columns by name, the
+// supplements as nested objects, "id" for the uuid and "version" as "MAJOR.MINOR.PATCH".
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "control/common/json_reader.hpp"
+#include "vergegrid/plugin_api/storage_model.hpp"
+
+namespace vergegrid::control {
+
+nlohmann::json region_to_json(const plugin_api::Region& region);
+
+// Applies the writable fields present in `reader` onto `region` (nested objects merge field by
+// field). `id`, `version`, `template_id` and `template_version` are not writable here.
+void read_region_fields(JsonReader& reader, plugin_api::Region& region);
+
+// A spec from region_history back into a region (for rollback).
+plugin_api::Region region_from_spec(const std::string& spec);
+
+}  // namespace vergegrid::control

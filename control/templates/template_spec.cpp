@@ -1,0 +1,53 @@
+#include "control/templates/template_spec.hpp"
+
+#include "control/regions/region_fields.hpp"
+
+namespace vergegrid::control {
+
+nlohmann::json template_spec_to_json(const TemplateSpec& spec) {
+    return {{"size_x", spec.size_x},
+            {"size_y", spec.size_y},
+            {"physics_type", spec.physics_type},
+            {"terrain_preset", spec.terrain_preset},
+            {"environment", environment_to_json(spec.environment)},
+            {"flags", flags_to_json(spec.flags)},
+            {"parcel_layout", parcel_layout_to_json(spec.parcel_layout)}};
+}
+
+void read_template_spec(JsonReader& reader, TemplateSpec& spec) {
+    read_size(reader, spec.size_x, spec.size_y);
+    read_physics_type(reader, spec.physics_type);
+    read_terrain_preset(reader, spec.terrain_preset);
+    if (auto environment = reader.object("environment")) {
+        read_environment(*environment, spec.environment);
+    }
+    if (auto flags = reader.object("flags")) {
+        read_flags(*flags, spec.flags);
+    }
+    read_parcel_layout(reader, spec.parcel_layout);
+    check_parcels_fit(spec.parcel_layout, spec.size_x, spec.size_y, reader.field("parcel_layout"));
+}
+
+TemplateSpec template_spec_from_text(const std::string& json_text) {
+    const auto document = nlohmann::json::parse(json_text);
+    JsonReader reader(document, "spec");
+    TemplateSpec spec;
+    read_template_spec(reader, spec);
+    return spec;
+}
+
+Bump template_bump(const TemplateSpec& before, const TemplateSpec& after) {
+    if (before.size_x != after.size_x || before.size_y != after.size_y || before.physics_type != after.physics_type) {
+        return Bump::major;
+    }
+    if (before.terrain_preset != after.terrain_preset || before.parcel_layout != after.parcel_layout) {
+        return Bump::minor;
+    }
+    if (environment_to_json(before.environment) != environment_to_json(after.environment) ||
+        flags_to_json(before.flags) != flags_to_json(after.flags)) {
+        return Bump::patch;
+    }
+    return Bump::none;
+}
+
+}  // namespace vergegrid::control
