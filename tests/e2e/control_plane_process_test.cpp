@@ -11,6 +11,7 @@
 
 #include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "vergegrid/plugin_api/abi.hpp"
 
 namespace {
@@ -22,20 +23,8 @@ using vergegrid::test::ChildProcess;
 using vergegrid::test::ControlPlaneProcess;
 using vergegrid::test::http_get;
 using vergegrid::test::http_request;
+using vergegrid::test::TempDir;
 using namespace std::chrono_literals;
-
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "vergegrid-test-XXXXXX").string();
-        path_ = ::mkdtemp(pattern.data());
-    }
-    ~TempDir() { fs::remove_all(path_); }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
 
 std::vector<std::string> ephemeral(const TempDir& dir) {
     return {"--listen", "127.0.0.1:0", "--data-dir", (dir.path() / "data").string()};

@@ -1,0 +1,44 @@
+// JSON calls against a running vergegrid-control, for the API tests.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/support/http_client.hpp"
+
+namespace vergegrid::test {
+
+struct JsonResult {
+    int status = 0;
+    nlohmann::json body;  // null when the answer had no body or was not JSON
+    std::string raw;
+    std::map<std::string, std::string> headers;
+};
+
+class ApiClient {
+public:
+    explicit ApiClient(std::uint16_t port) : port_(port) {}
+
+    JsonResult call(const std::string& method, const std::string& path, const std::string& body = {},
+                    const std::map<std::string, std::string>& headers = {}) const {
+        auto result = http_request(port_, method, path, body, headers);
+        JsonResult out{result.status, nullptr, result.body, result.headers};
+        out.body = nlohmann::json::parse(result.body, nullptr, false);
+        if (out.body.is_discarded()) {
+            out.body = nullptr;
+        }
+        return out;
+    }
+    JsonResult get(const std::string& path) const { return call("GET", path); }
+    JsonResult post(const std::string& path, const nlohmann::json& body) const { return call("POST", path, body.dump()); }
+    JsonResult patch(const std::string& path, const nlohmann::json& body,
+                     const std::map<std::string, std::string>& headers = {}) const {
+        return call("PATCH", path, body.dump(), headers);
+    }
+    JsonResult del(const std::string& path) const { return call("DELETE", path); }
+
+private:
+    std::uint16_t port_;
+};
+
+}  // namespace vergegrid::test
