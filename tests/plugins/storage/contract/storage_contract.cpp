@@ -1,0 +1,70 @@
+#include "storage_contract.hpp"
+
+namespace vergegrid::test::storage {
+
+namespace api = plugin_api;
+
+void StorageContract::SetUp() {
+    try {
+        harness_ = make_harness(GetParam());
+    } catch (const std::exception& e) {
+        GTEST_FAIL() << "no " << GetParam() << " database for this test: " << e.what();
+    }
+    library_ = std::make_shared<boost::dll::shared_library>(
+        boost::dll::fs::path{plugin_file(GetParam())},
+        boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    descriptor_ = library_->get_alias<api::EntryPoint>(api::kEntryPointName)();
+    ASSERT_NE(descriptor_, nullptr);
+    ASSERT_EQ(descriptor_->abi_major, api::kAbiMajor);
+    ASSERT_STREQ(descriptor_->kind, "storage");
+    ASSERT_EQ(std::string(descriptor_->name), GetParam());
+
+    storage_ = &create_backend(harness_->config());
+    storage_->open();
+}
+
+void StorageContract::TearDown() {
+    objects_.clear();  // objects first, then the library, then the database
+    storage_ = nullptr;
+    library_.reset();
+    harness_.reset();
+}
+
+api::StorageBackend& StorageContract::create_backend(const api::ConfigSection& config) {
+    const std::string data_dir = harness_->data_dir();
+    const api::HostContext host{api::kAbiVersion, logger_, config, data_dir};
+    std::unique_ptr<api::PluginObject> object(descriptor_->create(host));
+    auto* backend = dynamic_cast<api::StorageBackend*>(object.get());
+    if (backend == nullptr) {
+        throw std::runtime_error("the plugin's object is not a StorageBackend");
+    }
+    objects_.push_back(std::move(object));
+    return *backend;
+}
+
+api::Estate StorageContract::seed_estate(int n, const std::string& name) {
+    const api::Estate estate = sample_estate(n, name);
+    auto tx = write();
+    tx->insert_estate(estate);
+    tx->commit();
+    return estate;
+}
+
+api::Template StorageContract::seed_template(int n, const std::string& name) {
+    const api::Template tmpl = sample_template(n, name);
+    auto tx = write();
+    tx->insert_template(tmpl);
+    tx->commit();
+    return tmpl;
+}
+
+// NO_PRETTY_VALUES in CMake and this name generator give tests names like
+// "Backends/StorageContract.EstateRoundTrips/postgresql"; ctest filters on the suffix.
+INSTANTIATE_TEST_SUITE_P(Backends, StorageContract,
+                         ::testing::Values(std::string("sqlite"), std::string("postgresql"),
+                                           std::string("mysql")),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                             return info.param;
+                         });
+
+}  // namespace vergegrid::test::storage
