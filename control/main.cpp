@@ -1,9 +1,9 @@
 // vergegrid-control: the VergeGrid control plane (the kernel composed with the control services).
+#include <pthread.h>
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>
-#include <pthread.h>
-#include <spdlog/spdlog.h>
 
 #include "control/control_routes.hpp"
 #include "kernel/app/control_plane.hpp"
@@ -33,7 +33,8 @@ sigset_t block_termination_signals() {
 }
 
 int list_plugins(const vk::config::Settings& settings, const std::shared_ptr<spdlog::logger>& log) {
-    vk::plugins::PluginRegistry registry(vk::plugins::PluginLoader(vk::logging::child_logger(log, "plugins")));
+    vk::plugins::PluginRegistry registry(
+        vk::plugins::PluginLoader(vk::logging::child_logger(log, "plugins")));
     registry.discover(vk::app::resolve_plugin_dir(settings));
     std::cout << vk::app::plugins_to_table(registry.records());
     return 0;
@@ -50,11 +51,15 @@ int main(int argc, char** argv) {
     std::string plugin_dir;
     bool list = false;
     cli.add_option("--config", config_file, "INI configuration file")->check(CLI::ExistingFile);
-    cli.add_option("--listen", listen, "HOST:PORT to serve on (default 127.0.0.1:9800; env VERGEGRID_LISTEN)");
-    cli.add_option("--data-dir", data_dir, "directory for the embedded database (default ./data; env VERGEGRID_DATA_DIR)");
-    cli.add_option("--plugin-dir", plugin_dir, "directory searched for plugins (default <bin>/../plugins)");
+    cli.add_option("--listen", listen,
+                   "HOST:PORT to serve on (default 127.0.0.1:9800; env VERGEGRID_LISTEN)");
+    cli.add_option("--data-dir", data_dir,
+                   "directory for the embedded database (default ./data; env VERGEGRID_DATA_DIR)");
+    cli.add_option("--plugin-dir", plugin_dir,
+                   "directory searched for plugins (default <bin>/../plugins)");
     cli.add_flag("--list-plugins", list, "print every plugin found, loaded or refused, and exit");
-    cli.set_version_flag("--version", std::string("vergegrid-control ") + vk::kProgramVersion + " (plugin ABI " +
+    cli.set_version_flag("--version", std::string("vergegrid-control ") + vk::kProgramVersion +
+                                          " (plugin ABI " +
                                           vergegrid::plugin_api::kAbiVersion.to_string() + ")");
     CLI11_PARSE(cli, argc, argv);
     if (!config_file.empty()) {

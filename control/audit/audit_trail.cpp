@@ -13,14 +13,17 @@ using kernel::http::Request;
 using kernel::http::Response;
 
 namespace {
-std::string document(const nlohmann::json& value) { return value.is_null() ? "" : value.dump(); }
+std::string document(const nlohmann::json& value) {
+    return value.is_null() ? "" : value.dump();
+}
 nlohmann::json parse_document(const std::string& text) {
     return text.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(text, nullptr, false);
 }
 }  // namespace
 
-void record_audit(plugin_api::StorageTransaction& tx, const Request& request, const std::string& action,
-                  const std::string& entity_type, const std::string& entity_id, const nlohmann::json& before,
+void record_audit(plugin_api::StorageTransaction& tx, const Request& request,
+                  const std::string& action, const std::string& entity_type,
+                  const std::string& entity_id, const nlohmann::json& before,
                   const nlohmann::json& after) {
     plugin_api::AuditEntry entry;
     entry.at = now_iso8601();
@@ -66,7 +69,8 @@ void add_audit_routes(kernel::http::Router& router, Store store) {
         const auto page = page_request(request, "before");
         std::int64_t before_id = 0;
         if (!page.after.empty()) {
-            auto [ptr, ec] = std::from_chars(page.after.data(), page.after.data() + page.after.size(), before_id);
+            auto [ptr, ec] = std::from_chars(page.after.data(),
+                                             page.after.data() + page.after.size(), before_id);
             if (ec != std::errc{} || before_id <= 0) {
                 throw ApiError::invalid_field("before", "is not a cursor this server issued");
             }
@@ -75,8 +79,10 @@ void add_audit_routes(kernel::http::Router& router, Store store) {
             return tx.list_audit(filter, before_id, page.limit + 1);
         });
         return Response::json(
-            200, paged_json(entries, page.limit,
-                            [](const plugin_api::AuditEntry& e) { return std::to_string(e.id); }, audit_to_json));
+            200, paged_json(
+                     entries, page.limit,
+                     [](const plugin_api::AuditEntry& e) { return std::to_string(e.id); },
+                     audit_to_json));
     });
 }
 

@@ -5,18 +5,18 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "kernel/http/request.hpp"
 #include "control/common/store.hpp"
+#include "kernel/http/request.hpp"
 #include "kernel/http/router.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
 
 namespace vergegrid::control {
 
-
 // `before`/`after` are null for a creation/deletion.
 void record_audit(plugin_api::StorageTransaction& tx, const kernel::http::Request& request,
-                  const std::string& action, const std::string& entity_type, const std::string& entity_id,
-                  const nlohmann::json& before, const nlohmann::json& after);
+                  const std::string& action, const std::string& entity_type,
+                  const std::string& entity_id, const nlohmann::json& before,
+                  const nlohmann::json& after);
 
 nlohmann::json audit_to_json(const plugin_api::AuditEntry& entry);
 

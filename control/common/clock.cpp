@@ -10,7 +10,9 @@ std::string now_iso8601() {
     return Poco::DateTimeFormatter::format(Poco::DateTime(), "%Y-%m-%dT%H:%M:%S.%iZ");
 }
 
-std::string new_uuid() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString(); }
+std::string new_uuid() {
+    return Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+}
 
 bool is_uuid(const std::string& text) {
     if (text.size() != 36) {

@@ -8,13 +8,16 @@ namespace vergegrid::control {
 
 using kernel::http::ApiError;
 
-JsonReader::JsonReader(const nlohmann::json& value, std::string path) : value_(&value), path_(std::move(path)) {
+JsonReader::JsonReader(const nlohmann::json& value, std::string path)
+    : value_(&value), path_(std::move(path)) {
     if (!value.is_object()) {
         throw ApiError::invalid_field(path_.empty() ? "body" : path_, "must be a JSON object");
     }
 }
 
-bool JsonReader::has(const std::string& key) const { return value_->contains(key); }
+bool JsonReader::has(const std::string& key) const {
+    return value_->contains(key);
+}
 
 const nlohmann::json* JsonReader::find(const std::string& key) {
     auto it = value_->find(key);
@@ -25,7 +28,9 @@ const nlohmann::json* JsonReader::find(const std::string& key) {
     return &*it;
 }
 
-const nlohmann::json* JsonReader::raw(const std::string& key) { return find(key); }
+const nlohmann::json* JsonReader::raw(const std::string& key) {
+    return find(key);
+}
 
 std::optional<std::string> JsonReader::string(const std::string& key, std::size_t max_length) {
     const auto* v = find(key);
@@ -37,7 +42,8 @@ std::optional<std::string> JsonReader::string(const std::string& key, std::size_
     }
     const auto& text = v->get_ref<const std::string&>();
     if (text.size() > max_length) {
-        throw ApiError::invalid_field(field(key), "must be at most " + std::to_string(max_length) + " bytes");
+        throw ApiError::invalid_field(field(key),
+                                      "must be at most " + std::to_string(max_length) + " bytes");
     }
     return text;
 }
@@ -61,7 +67,8 @@ std::optional<std::string> JsonReader::name(const std::string& key, std::size_t 
     return text;
 }
 
-std::optional<std::string> JsonReader::nullable_string(const std::string& key, std::size_t max_length) {
+std::optional<std::string> JsonReader::nullable_string(const std::string& key,
+                                                       std::size_t max_length) {
     const auto* v = value_->contains(key) ? &value_->at(key) : nullptr;
     if (v != nullptr && v->is_null()) {
         read_.insert(key);
@@ -75,13 +82,16 @@ std::optional<int> JsonReader::integer(const std::string& key, long long min, lo
     if (v == nullptr) {
         return std::nullopt;
     }
-    const std::string range = "must be an integer between " + std::to_string(min) + " and " + std::to_string(max);
+    const std::string range =
+        "must be an integer between " + std::to_string(min) + " and " + std::to_string(max);
     if (!v->is_number_integer()) {
         throw ApiError::invalid_field(field(key), range);
     }
     const bool is_unsigned = v->is_number_unsigned();
-    const long long n = is_unsigned ? static_cast<long long>(std::min<std::uint64_t>(v->get<std::uint64_t>(), 1ULL << 62))
-                                    : v->get<long long>();
+    const long long n =
+        is_unsigned
+            ? static_cast<long long>(std::min<std::uint64_t>(v->get<std::uint64_t>(), 1ULL << 62))
+            : v->get<long long>();
     if (n < min || n > max) {
         throw ApiError::invalid_field(field(key), range);
     }
@@ -95,7 +105,8 @@ std::optional<double> JsonReader::number(const std::string& key, double min, dou
     }
     const double n = v->is_number() ? v->get<double>() : NAN;
     if (!std::isfinite(n) || n < min || n > max) {
-        throw ApiError::invalid_field(field(key), "must be a number between " + nlohmann::json(min).dump() + " and " +
+        throw ApiError::invalid_field(field(key), "must be a number between " +
+                                                      nlohmann::json(min).dump() + " and " +
                                                       nlohmann::json(max).dump());
     }
     return n;
@@ -112,21 +123,24 @@ std::optional<bool> JsonReader::boolean(const std::string& key) {
     return v->get<bool>();
 }
 
-std::optional<std::vector<std::string>> JsonReader::string_list(const std::string& key, std::size_t max_items,
+std::optional<std::vector<std::string>> JsonReader::string_list(const std::string& key,
+                                                                std::size_t max_items,
                                                                 std::size_t max_length) {
     const auto* v = find(key);
     if (v == nullptr) {
         return std::nullopt;
     }
     if (!v->is_array() || v->size() > max_items) {
-        throw ApiError::invalid_field(field(key), "must be an array of at most " + std::to_string(max_items) + " strings");
+        throw ApiError::invalid_field(
+            field(key), "must be an array of at most " + std::to_string(max_items) + " strings");
     }
     std::vector<std::string> items;
     for (const auto& item : *v) {
         if (!item.is_string() || item.get_ref<const std::string&>().empty() ||
             item.get_ref<const std::string&>().size() > max_length) {
-            throw ApiError::invalid_field(field(key), "items must be non-empty strings of at most " +
-                                                          std::to_string(max_length) + " bytes");
+            throw ApiError::invalid_field(field(key),
+                                          "items must be non-empty strings of at most " +
+                                              std::to_string(max_length) + " bytes");
         }
         items.push_back(item.get<std::string>());
     }

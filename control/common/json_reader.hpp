@@ -11,7 +11,7 @@
 namespace vergegrid::control {
 
 class JsonReader {
-public:
+  public:
     // `path` is the object's own path ("" for the body, "flags" for a nested object). Throws
     // ApiError 400 naming the path when `value` is not an object.
     JsonReader(const nlohmann::json& value, std::string path);
@@ -27,7 +27,8 @@ public:
     std::optional<int> integer(const std::string& key, long long min, long long max);
     std::optional<double> number(const std::string& key, double min, double max);
     std::optional<bool> boolean(const std::string& key);
-    std::optional<std::vector<std::string>> string_list(const std::string& key, std::size_t max_items,
+    std::optional<std::vector<std::string>> string_list(const std::string& key,
+                                                        std::size_t max_items,
                                                         std::size_t max_length);
     // A nested object; nullopt when absent.
     std::optional<JsonReader> object(const std::string& key);
@@ -39,9 +40,11 @@ public:
     // Throws ApiError 400 "unknown_field" for the first key no accessor read.
     void reject_unknown() const;
 
-    std::string field(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+    std::string field(const std::string& key) const {
+        return path_.empty() ? key : path_ + "." + key;
+    }
 
-private:
+  private:
     const nlohmann::json* find(const std::string& key);
 
     const nlohmann::json* value_;

@@ -26,7 +26,8 @@ std::string decode_cursor(const std::string& cursor, const std::string& param) {
     try {
         std::istringstream in(cursor);
         Poco::Base64Decoder decoder(in, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
-        std::string key((std::istreambuf_iterator<char>(decoder)), std::istreambuf_iterator<char>());
+        std::string key((std::istreambuf_iterator<char>(decoder)),
+                        std::istreambuf_iterator<char>());
         return key;
     } catch (const std::exception&) {
         throw ApiError::invalid_field(param, "is not a cursor this server issued");
@@ -40,12 +41,15 @@ PageRequest page_request(const kernel::http::Request& request, const std::string
         int limit = 0;
         const auto& text = it->second;
         auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
-        if (ec != std::errc{} || ptr != text.data() + text.size() || limit < 1 || limit > kMaxPageSize) {
-            throw ApiError::invalid_field("limit", "must be an integer between 1 and " + std::to_string(kMaxPageSize));
+        if (ec != std::errc{} || ptr != text.data() + text.size() || limit < 1 ||
+            limit > kMaxPageSize) {
+            throw ApiError::invalid_field(
+                "limit", "must be an integer between 1 and " + std::to_string(kMaxPageSize));
         }
         page.limit = limit;
     }
-    if (auto it = request.query.find(cursor_param); it != request.query.end() && !it->second.empty()) {
+    if (auto it = request.query.find(cursor_param);
+        it != request.query.end() && !it->second.empty()) {
         page.after = decode_cursor(it->second, cursor_param);
         if (page.after.empty()) {
             throw ApiError::invalid_field(cursor_param, "is not a cursor this server issued");

@@ -20,7 +20,8 @@ struct PageRequest {
 };
 
 // Reads `limit` and the cursor parameter (`after` by default). Bad values are 400s naming them.
-PageRequest page_request(const kernel::http::Request& request, const std::string& cursor_param = "after");
+PageRequest page_request(const kernel::http::Request& request,
+                         const std::string& cursor_param = "after");
 
 std::string encode_cursor(const std::string& key);
 

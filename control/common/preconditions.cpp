@@ -15,16 +15,19 @@ void check_if_match(const kernel::http::Request& request, const plugin_api::SemV
         wanted = wanted.substr(1, wanted.size() - 2);
     }
     if (!plugin_api::SemVer::parse(wanted)) {
-        throw ApiError(400, "invalid_header", "If-Match must be a version such as \"1.2.3\"", "If-Match");
+        throw ApiError(400, "invalid_header", "If-Match must be a version such as \"1.2.3\"",
+                       "If-Match");
     }
     if (wanted != current.to_string()) {
         throw ApiError(412, "version_mismatch",
-                       "the entity is at version " + current.to_string() + ", not " + wanted + "; reload and retry",
+                       "the entity is at version " + current.to_string() + ", not " + wanted +
+                           "; reload and retry",
                        "If-Match");
     }
 }
 
-kernel::http::Response with_etag(kernel::http::Response response, const plugin_api::SemVer& version) {
+kernel::http::Response with_etag(kernel::http::Response response,
+                                 const plugin_api::SemVer& version) {
     response.headers.emplace_back("ETag", "\"" + version.to_string() + "\"");
     return response;
 }

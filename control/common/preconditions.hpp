@@ -11,6 +11,7 @@ namespace vergegrid::control {
 // Accepts `If-Match: "1.2.3"`, `If-Match: 1.2.3` and `If-Match: *`; no header = no check.
 void check_if_match(const kernel::http::Request& request, const plugin_api::SemVer& current);
 
-kernel::http::Response with_etag(kernel::http::Response response, const plugin_api::SemVer& version);
+kernel::http::Response with_etag(kernel::http::Response response,
+                                 const plugin_api::SemVer& version);
 
 }  // namespace vergegrid::control

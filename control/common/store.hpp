@@ -14,7 +14,7 @@
 namespace vergegrid::control {
 
 class Store {
-public:
+  public:
     // Cheap to copy: route handlers hold their own copy; the slot must outlive them.
     explicit Store(kernel::services::ActiveSlot<plugin_api::StorageBackend>& slot) : slot_(&slot) {}
 
@@ -28,7 +28,7 @@ public:
         return run(plugin_api::Access::read_write, std::forward<Work>(work));
     }
 
-private:
+  private:
     template <typename Work>
     auto run(plugin_api::Access access, Work&& work) const {
         // The snapshot keeps the backend (and its plugin) alive for the whole transaction.

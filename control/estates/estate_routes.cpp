@@ -39,13 +39,17 @@ nlohmann::json estate_to_json(const Estate& estate) {
 void add_estate_routes(kernel::http::Router& router, Store store) {
     router.add("GET", "/api/v1/estates", [store](const Request& request) {
         const auto page = page_request(request);
-        auto rows = store.read([&](StorageTransaction& tx) { return tx.list_estates(page.after, page.limit + 1); });
-        return Response::json(200, paged_json(rows, page.limit, [](const Estate& e) { return e.name; }, estate_to_json));
+        auto rows = store.read(
+            [&](StorageTransaction& tx) { return tx.list_estates(page.after, page.limit + 1); });
+        return Response::json(
+            200, paged_json(
+                     rows, page.limit, [](const Estate& e) { return e.name; }, estate_to_json));
     });
 
     router.add("GET", "/api/v1/estates/{id}", [store](const Request& request) {
         return store.read([&](StorageTransaction& tx) {
-            return Response::json(200, estate_to_json(existing_estate(tx, request.path_params.at("id"))));
+            return Response::json(
+                200, estate_to_json(existing_estate(tx, request.path_params.at("id"))));
         });
     });
 
@@ -67,7 +71,8 @@ void add_estate_routes(kernel::http::Router& router, Store store) {
         return store.write([&](StorageTransaction& tx) {
             require_unique_name(tx, estate);
             tx.insert_estate(estate);
-            record_audit(tx, request, "estate.create", "estate", estate.id, nullptr, estate_to_json(estate));
+            record_audit(tx, request, "estate.create", "estate", estate.id, nullptr,
+                         estate_to_json(estate));
             return Response::json(201, estate_to_json(estate));
         });
     });
@@ -98,10 +103,13 @@ void add_estate_routes(kernel::http::Router& router, Store store) {
         return store.write([&](StorageTransaction& tx) {
             const Estate estate = existing_estate(tx, request.path_params.at("id"));
             if (const int regions = tx.count_regions_in_estate(estate.id); regions > 0) {
-                throw ApiError(409, "in_use", "the estate still has " + std::to_string(regions) + " region(s)", "id");
+                throw ApiError(409, "in_use",
+                               "the estate still has " + std::to_string(regions) + " region(s)",
+                               "id");
             }
             tx.delete_estate(estate.id);
-            record_audit(tx, request, "estate.delete", "estate", estate.id, estate_to_json(estate), nullptr);
+            record_audit(tx, request, "estate.delete", "estate", estate.id, estate_to_json(estate),
+                         nullptr);
             return Response{204, "application/json", "", {}};
         });
     });

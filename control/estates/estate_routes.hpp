@@ -9,7 +9,6 @@
 
 namespace vergegrid::control {
 
-
 nlohmann::json estate_to_json(const plugin_api::Estate& estate);
 void add_estate_routes(kernel::http::Router& router, Store store);
 

@@ -25,8 +25,10 @@ void flatten(const nlohmann::json& value, const std::string& path, Flat& out) {
 
 constexpr std::array<std::string_view, 3> kMajorFields{"size_x", "size_y", "physics_type"};
 constexpr std::array<std::string_view, 11> kMinorFields{
-    "name", "estate_id", "loc_x", "loc_y", "host", "port", "flags.enabled", "terrain_preset", "region_state_mode",
-    "template_id", "parcel_layout"};
+    "name",          "estate_id",      "loc_x",
+    "loc_y",         "host",           "port",
+    "flags.enabled", "terrain_preset", "region_state_mode",
+    "template_id",   "parcel_layout"};
 
 Bump template_version_bump(const nlohmann::json& from, const nlohmann::json& to) {
     if (from.is_null() || to.is_null()) {
@@ -76,7 +78,8 @@ RegionChange region_change(const plugin_api::Region& before, const plugin_api::R
 nlohmann::json RegionChange::fields_to_json() const {
     nlohmann::json items = nlohmann::json::array();
     for (const auto& f : fields) {
-        items.push_back({{"field", f.field}, {"from", f.from}, {"to", f.to}, {"bump", to_string(f.bump)}});
+        items.push_back(
+            {{"field", f.field}, {"from", f.from}, {"to", f.to}, {"bump", to_string(f.bump)}});
     }
     return items;
 }

@@ -12,7 +12,8 @@ using kernel::http::ApiError;
 namespace {
 
 // OpenSim's physics engines ([Startup] physics).
-constexpr std::array<const char*, 5> kPhysicsTypes{"BulletSim", "ubODE", "OpenDynamicsEngine", "basicphysics", "POS"};
+constexpr std::array<const char*, 5> kPhysicsTypes{"BulletSim", "ubODE", "OpenDynamicsEngine",
+                                                   "basicphysics", "POS"};
 
 template <typename T>
 void assign(std::optional<T> value, T& target) {
@@ -27,7 +28,8 @@ void read_size(JsonReader& reader, int& size_x, int& size_y) {
     for (auto [key, target] : {std::pair{"size_x", &size_x}, std::pair{"size_y", &size_y}}) {
         if (auto size = reader.integer(key, 256, kMaxRegionSize)) {
             if (*size % 256 != 0) {
-                throw ApiError::invalid_field(reader.field(key), "must be a multiple of 256 (OpenSim region units)");
+                throw ApiError::invalid_field(reader.field(key),
+                                              "must be a multiple of 256 (OpenSim region units)");
             }
             *target = *size;
         }
@@ -42,18 +44,21 @@ void read_physics_type(JsonReader& reader, std::string& physics_type) {
                 return;
             }
         }
-        throw ApiError::invalid_field(reader.field("physics_type"),
-                                      "must be one of BulletSim, ubODE, OpenDynamicsEngine, basicphysics, POS");
+        throw ApiError::invalid_field(
+            reader.field("physics_type"),
+            "must be one of BulletSim, ubODE, OpenDynamicsEngine, basicphysics, POS");
     }
 }
 
 void read_terrain_preset(JsonReader& reader, std::string& terrain_preset) {
     if (auto value = reader.string("terrain_preset", 64)) {
-        const bool valid = !value->empty() &&
-                           value->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos;
+        const bool valid =
+            !value->empty() &&
+            value->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos;
         if (!valid) {
-            throw ApiError::invalid_field(reader.field("terrain_preset"),
-                                          "must be 1-64 of lower-case letters, digits, '-' and '_'");
+            throw ApiError::invalid_field(
+                reader.field("terrain_preset"),
+                "must be 1-64 of lower-case letters, digits, '-' and '_'");
         }
         terrain_preset = *value;
     }
@@ -66,7 +71,8 @@ void read_environment(JsonReader& reader, plugin_api::RegionEnvironment& target)
     if (auto preset = reader.nullable_string("environment_preset", 128)) {
         for (unsigned char c : *preset) {
             if (c < 0x20) {
-                throw ApiError::invalid_field(reader.field("environment_preset"), "must not contain control characters");
+                throw ApiError::invalid_field(reader.field("environment_preset"),
+                                              "must not contain control characters");
             }
         }
         target.environment_preset = *preset;
@@ -100,7 +106,8 @@ void read_flags(JsonReader& reader, plugin_api::RegionFlags& target) {
 void read_placement(JsonReader& reader, plugin_api::RegionPlacementRules& target) {
     if (auto simulator = reader.nullable_string("simulator_id", 36)) {
         if (!simulator->empty() && !is_uuid(*simulator)) {
-            throw ApiError::invalid_field(reader.field("simulator_id"), "must be a simulator id (UUID) or null");
+            throw ApiError::invalid_field(reader.field("simulator_id"),
+                                          "must be a simulator id (UUID) or null");
         }
         target.simulator_id = *simulator;
     }
@@ -133,23 +140,26 @@ void read_parcel_layout(JsonReader& reader, std::string& parcel_layout) {
         auto height = parcel.integer("height", 4, kMaxRegionSize);
         parcel.reject_unknown();
         if (!name || !x || !y || !width || !height) {
-            throw ApiError::invalid_field(parcel.field("name"), "a parcel needs name, x, y, width and height");
+            throw ApiError::invalid_field(parcel.field("name"),
+                                          "a parcel needs name, x, y, width and height");
         }
-        parcels.push_back({{"name", *name}, {"x", *x}, {"y", *y}, {"width", *width}, {"height", *height}});
+        parcels.push_back(
+            {{"name", *name}, {"x", *x}, {"y", *y}, {"width", *width}, {"height", *height}});
     }
     parcel_layout = parcels.empty() ? "" : parcels.dump();
 }
 
-void check_parcels_fit(const std::string& parcel_layout, int size_x, int size_y, const std::string& field) {
+void check_parcels_fit(const std::string& parcel_layout, int size_x, int size_y,
+                       const std::string& field) {
     if (parcel_layout.empty()) {
         return;
     }
     for (const auto& parcel : nlohmann::json::parse(parcel_layout)) {
         if (parcel.at("x").get<int>() + parcel.at("width").get<int>() > size_x ||
             parcel.at("y").get<int>() + parcel.at("height").get<int>() > size_y) {
-            throw ApiError::invalid_field(field, "parcel '" + parcel.at("name").get<std::string>() +
-                                                     "' does not fit in a " + std::to_string(size_x) + "x" +
-                                                     std::to_string(size_y) + " region");
+            throw ApiError::invalid_field(
+                field, "parcel '" + parcel.at("name").get<std::string>() + "' does not fit in a " +
+                           std::to_string(size_x) + "x" + std::to_string(size_y) + " region");
         }
     }
 }
@@ -158,7 +168,9 @@ nlohmann::json environment_to_json(const plugin_api::RegionEnvironment& e) {
     return {{"water_height", e.water_height},
             {"sun_fixed", e.sun_fixed},
             {"sun_position", e.sun_position},
-            {"environment_preset", e.environment_preset.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.environment_preset)}};
+            {"environment_preset", e.environment_preset.empty()
+                                       ? nlohmann::json(nullptr)
+                                       : nlohmann::json(e.environment_preset)}};
 }
 
 nlohmann::json terrain_to_json(const plugin_api::RegionTerrain& t) {
@@ -166,16 +178,20 @@ nlohmann::json terrain_to_json(const plugin_api::RegionTerrain& t) {
 }
 
 nlohmann::json permissions_to_json(const plugin_api::RegionPermissions& p) {
-    return {{"public_access", p.public_access}, {"allow_damage", p.allow_damage}, {"allow_terraform", p.allow_terraform}};
+    return {{"public_access", p.public_access},
+            {"allow_damage", p.allow_damage},
+            {"allow_terraform", p.allow_terraform}};
 }
 
 nlohmann::json flags_to_json(const plugin_api::RegionFlags& f) {
-    return {{"enabled", f.enabled},         {"allow_voice", f.allow_voice}, {"allow_flying", f.allow_flying},
-            {"allow_scripts", f.allow_scripts}, {"max_prims", f.max_prims},     {"max_agents", f.max_agents}};
+    return {{"enabled", f.enabled},           {"allow_voice", f.allow_voice},
+            {"allow_flying", f.allow_flying}, {"allow_scripts", f.allow_scripts},
+            {"max_prims", f.max_prims},       {"max_agents", f.max_agents}};
 }
 
 nlohmann::json placement_to_json(const plugin_api::RegionPlacementRules& p) {
-    return {{"simulator_id", p.simulator_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.simulator_id)},
+    return {{"simulator_id",
+             p.simulator_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.simulator_id)},
             {"required_labels", p.required_labels},
             {"preferred_labels", p.preferred_labels},
             {"anti_affinity", p.anti_affinity}};

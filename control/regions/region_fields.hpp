@@ -10,8 +10,9 @@
 namespace vergegrid::control {
 
 inline constexpr std::size_t kMaxRegionName = 64;
-inline constexpr int kMaxRegionSize = 8192;       // metres; OpenSim var regions
-inline constexpr int kMaxGridCoordinate = 16'777'215;  // region units; loc * 256 must fit in 32 bits
+inline constexpr int kMaxRegionSize = 8192;  // metres; OpenSim var regions
+inline constexpr int kMaxGridCoordinate =
+    16'777'215;  // region units; loc * 256 must fit in 32 bits
 
 // Each reader applies the fields present in `reader` onto `target` and leaves the rest alone.
 void read_size(JsonReader& reader, int& size_x, int& size_y);
@@ -26,7 +27,8 @@ void read_placement(JsonReader& reader, plugin_api::RegionPlacementRules& target
 // as JSON text ("" for none).
 void read_parcel_layout(JsonReader& reader, std::string& parcel_layout);
 // Parcels must lie inside a region of this size (checked again when the size changes).
-void check_parcels_fit(const std::string& parcel_layout, int size_x, int size_y, const std::string& field);
+void check_parcels_fit(const std::string& parcel_layout, int size_x, int size_y,
+                       const std::string& field);
 
 nlohmann::json environment_to_json(const plugin_api::RegionEnvironment& environment);
 nlohmann::json terrain_to_json(const plugin_api::RegionTerrain& terrain);

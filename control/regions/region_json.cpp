@@ -11,7 +11,9 @@ using plugin_api::Region;
 
 namespace {
 
-nlohmann::json id_or_null(const std::string& id) { return id.empty() ? nlohmann::json(nullptr) : nlohmann::json(id); }
+nlohmann::json id_or_null(const std::string& id) {
+    return id.empty() ? nlohmann::json(nullptr) : nlohmann::json(id);
+}
 
 void read_host(JsonReader& reader, std::string& host) {
     auto value = reader.string("host", 253);
@@ -19,11 +21,13 @@ void read_host(JsonReader& reader, std::string& host) {
         return;
     }
     const bool valid = !value->empty() &&
-                       value->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:") ==
+                       value->find_first_not_of(
+                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:") ==
                            std::string::npos &&
                        value->front() != '-' && value->front() != '.';
     if (!valid) {
-        throw ApiError::invalid_field(reader.field("host"), "must be a host name, an IP address or SYSTEMIP");
+        throw ApiError::invalid_field(reader.field("host"),
+                                      "must be a host name, an IP address or SYSTEMIP");
     }
     host = *value;
 }
@@ -31,7 +35,8 @@ void read_host(JsonReader& reader, std::string& host) {
 void read_state_mode(JsonReader& reader, std::string& mode) {
     if (auto value = reader.string("region_state_mode", 16)) {
         if (*value != "minimal" && *value != "full" && *value != "hybrid") {
-            throw ApiError::invalid_field(reader.field("region_state_mode"), "must be one of minimal, full, hybrid");
+            throw ApiError::invalid_field(reader.field("region_state_mode"),
+                                          "must be one of minimal, full, hybrid");
         }
         mode = *value;
     }
@@ -45,9 +50,9 @@ nlohmann::json region_to_json(const Region& r) {
         {"name", r.name},
         {"estate_id", r.estate_id},
         {"template_id", id_or_null(r.template_id)},
-        {"template_version",
-         r.template_data.template_version ? nlohmann::json(r.template_data.template_version->to_string())
-                                          : nlohmann::json(nullptr)},
+        {"template_version", r.template_data.template_version
+                                 ? nlohmann::json(r.template_data.template_version->to_string())
+                                 : nlohmann::json(nullptr)},
         {"loc_x", r.loc_x},
         {"loc_y", r.loc_y},
         {"size_x", r.size_x},
@@ -71,7 +76,9 @@ nlohmann::json region_to_json(const Region& r) {
 void read_region_fields(JsonReader& reader, Region& region) {
     if (auto name = reader.name("name", kMaxRegionName)) {
         if (name->find_first_of("[]") != std::string::npos) {
-            throw ApiError::invalid_field(reader.field("name"), "must not contain '[' or ']' (it names the Regions.ini section)");
+            throw ApiError::invalid_field(
+                reader.field("name"),
+                "must not contain '[' or ']' (it names the Regions.ini section)");
         }
         region.name = *name;
     }
@@ -114,7 +121,8 @@ void read_region_fields(JsonReader& reader, Region& region) {
         read_placement(*placement, region.placement);
     }
     read_parcel_layout(reader, region.template_data.parcel_layout);
-    check_parcels_fit(region.template_data.parcel_layout, region.size_x, region.size_y, reader.field("parcel_layout"));
+    check_parcels_fit(region.template_data.parcel_layout, region.size_x, region.size_y,
+                      reader.field("parcel_layout"));
     reader.forbid("id", "is assigned by the server");
     reader.forbid("version", "is assigned by the server");
     reader.forbid("template_version", "changes only through upgrade-template");
@@ -125,9 +133,11 @@ Region region_from_spec(const std::string& spec) {
     Region region;
     region.uuid = document.at("id").get<std::string>();
     region.version = *plugin_api::SemVer::parse(document.at("version").get<std::string>());
-    region.template_id = document.at("template_id").is_null() ? "" : document.at("template_id").get<std::string>();
+    region.template_id =
+        document.at("template_id").is_null() ? "" : document.at("template_id").get<std::string>();
     if (!document.at("template_version").is_null()) {
-        region.template_data.template_version = plugin_api::SemVer::parse(document.at("template_version").get<std::string>());
+        region.template_data.template_version =
+            plugin_api::SemVer::parse(document.at("template_version").get<std::string>());
     }
     for (const char* key : {"id", "version", "template_id", "template_version"}) {
         document.erase(key);

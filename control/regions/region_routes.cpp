@@ -58,8 +58,8 @@ void require_fields(const JsonReader& reader, std::initializer_list<const char*>
 }
 
 // Writes one new version of a region: the row and supplements, its history row and the audit row.
-void write_version(StorageTransaction& tx, const Request& request, const std::string& change, const Region* before,
-                   const Region& after) {
+void write_version(StorageTransaction& tx, const Request& request, const std::string& change,
+                   const Region* before, const Region& after) {
     check_grid_rules(tx, after);
     if (before == nullptr) {
         tx.insert_region(after);
@@ -67,22 +67,23 @@ void write_version(StorageTransaction& tx, const Request& request, const std::st
         tx.update_region(after);
     }
     const auto spec = region_to_json(after);
-    tx.append_history({after.uuid, after.version, change, spec.dump(), request.caller.subject, request.request_id,
-                       now_iso8601()});
+    tx.append_history({after.uuid, after.version, change, spec.dump(), request.caller.subject,
+                       request.request_id, now_iso8601()});
     record_audit(tx, request, "region." + change, "region", after.uuid,
                  before == nullptr ? nlohmann::json(nullptr) : region_to_json(*before), spec);
 }
 
 // The answer to a change: the region, what changed and which part of the version it bumped.
-Response changed(int status, const Region& region, const std::string& label, const nlohmann::json& fields) {
+Response changed(int status, const Region& region, const std::string& label,
+                 const nlohmann::json& fields) {
     auto json = region_to_json(region);
     json["change"] = label;
     json["changes"] = fields;
     return with_etag(Response::json(status, json), region.version);
 }
 
-Response apply_change(StorageTransaction& tx, const Request& request, const std::string& kind, const Region& before,
-                      Region after) {
+Response apply_change(StorageTransaction& tx, const Request& request, const std::string& kind,
+                      const Region& before, Region after) {
     const RegionChange change = region_change(before, after);
     if (change.bump == Bump::none) {
         return changed(200, before, to_string(change.bump), change.fields_to_json());
@@ -94,8 +95,9 @@ Response apply_change(StorageTransaction& tx, const Request& request, const std:
 
 plugin_api::RegionFilter region_filter(const Request& request) {
     plugin_api::RegionFilter filter;
-    for (auto [key, target] : {std::pair{"name_prefix", &filter.name_prefix}, std::pair{"estate_id", &filter.estate_id},
-                               std::pair{"template_id", &filter.template_id}, std::pair{"host", &filter.host}}) {
+    for (auto [key, target] :
+         {std::pair{"name_prefix", &filter.name_prefix}, std::pair{"estate_id", &filter.estate_id},
+          std::pair{"template_id", &filter.template_id}, std::pair{"host", &filter.host}}) {
         if (auto it = request.query.find(key); it != request.query.end()) {
             if (it->second.size() > 253) {
                 throw ApiError::invalid_field(key, "must be at most 253 bytes");
@@ -112,8 +114,12 @@ void add_region_routes(kernel::http::Router& router, Store store) {
     router.add("GET", "/api/v1/regions", [store](const Request& request) {
         const auto filter = region_filter(request);
         const auto page = page_request(request);
-        auto rows = store.read([&](StorageTransaction& tx) { return tx.list_regions(filter, page.after, page.limit + 1); });
-        return Response::json(200, paged_json(rows, page.limit, [](const Region& r) { return r.name; }, region_to_json));
+        auto rows = store.read([&](StorageTransaction& tx) {
+            return tx.list_regions(filter, page.after, page.limit + 1);
+        });
+        return Response::json(
+            200, paged_json(
+                     rows, page.limit, [](const Region& r) { return r.name; }, region_to_json));
     });
 
     router.add("GET", "/api/v1/regions/{id}", [store](const Request& request) {
@@ -128,10 +134,12 @@ void add_region_routes(kernel::http::Router& router, Store store) {
         return store.write([&](StorageTransaction& tx) {
             JsonReader reader(body, "");
             Region region = region_defaults();
-            if (auto template_id = reader.nullable_string("template_id", 36); template_id && !template_id->empty()) {
+            if (auto template_id = reader.nullable_string("template_id", 36);
+                template_id && !template_id->empty()) {
                 auto tmpl = tx.find_template(*template_id);
                 if (!tmpl) {
-                    throw ApiError(422, "unknown_reference", "no template with id '" + *template_id + "'", "template_id");
+                    throw ApiError(422, "unknown_reference",
+                                   "no template with id '" + *template_id + "'", "template_id");
                 }
                 apply_template(region, *tmpl);
             }
@@ -163,7 +171,8 @@ void add_region_routes(kernel::http::Router& router, Store store) {
             const Region region = existing_region(tx, request.path_params.at("id"));
             check_if_match(request, region.version);
             tx.delete_region(region.uuid);
-            record_audit(tx, request, "region.delete", "region", region.uuid, region_to_json(region), nullptr);
+            record_audit(tx, request, "region.delete", "region", region.uuid,
+                         region_to_json(region), nullptr);
             return Response{204, "application/json", "", {}};
         });
     });
@@ -205,7 +214,8 @@ void add_region_routes(kernel::http::Router& router, Store store) {
             check_if_match(request, before.version);
             const auto entry = tx.find_history(before.uuid, *version);
             if (!entry) {
-                throw ApiError(404, "unknown_version", "the region has no version " + version->to_string(), "version");
+                throw ApiError(404, "unknown_version",
+                               "the region has no version " + version->to_string(), "version");
             }
             // History is never rewritten: the old spec becomes a new version.
             Region target = region_from_spec(entry->spec);
@@ -219,15 +229,18 @@ void add_region_routes(kernel::http::Router& router, Store store) {
             const Region before = existing_region(tx, request.path_params.at("id"));
             check_if_match(request, before.version);
             if (before.template_id.empty()) {
-                throw ApiError(409, "no_template", "the region was not made from a template", "template_id");
+                throw ApiError(409, "no_template", "the region was not made from a template",
+                               "template_id");
             }
             const auto tmpl = tx.find_template(before.template_id);
             if (!tmpl) {
-                throw ApiError(409, "template_gone", "the region's template no longer exists", "template_id");
+                throw ApiError(409, "template_gone", "the region's template no longer exists",
+                               "template_id");
             }
             Region after = before;
             apply_template(after, *tmpl);
-            check_parcels_fit(after.template_data.parcel_layout, after.size_x, after.size_y, "parcel_layout");
+            check_parcels_fit(after.template_data.parcel_layout, after.size_x, after.size_y,
+                              "parcel_layout");
             return apply_change(tx, request, "upgrade-template", before, after);
         });
     });
@@ -236,8 +249,9 @@ void add_region_routes(kernel::http::Router& router, Store store) {
         return store.read([&](StorageTransaction& tx) {
             const Region region = existing_region(tx, request.path_params.at("id"));
             const auto estate = tx.find_estate(region.estate_id);
-            auto response = Response::text(200, region_ini::render(stub_spec(region, estate ? estate->name : "")),
-                                           "text/plain; charset=utf-8");
+            auto response = Response::text(
+                200, region_ini::render(stub_spec(region, estate ? estate->name : "")),
+                "text/plain; charset=utf-8");
             return with_etag(std::move(response), region.version);
         });
     });

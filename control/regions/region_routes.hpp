@@ -7,7 +7,6 @@
 
 namespace vergegrid::control {
 
-
 void add_region_routes(kernel::http::Router& router, Store store);
 
 }  // namespace vergegrid::control

@@ -2,7 +2,8 @@
 
 namespace vergegrid::control {
 
-region_ini::RegionIniSpec stub_spec(const plugin_api::Region& region, const std::string& estate_name) {
+region_ini::RegionIniSpec stub_spec(const plugin_api::Region& region,
+                                    const std::string& estate_name) {
     region_ini::RegionIniSpec spec;
     spec.name = region.name;
     spec.uuid = region.uuid;

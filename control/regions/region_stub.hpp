@@ -8,6 +8,7 @@
 
 namespace vergegrid::control {
 
-region_ini::RegionIniSpec stub_spec(const plugin_api::Region& region, const std::string& estate_name);
+region_ini::RegionIniSpec stub_spec(const plugin_api::Region& region,
+                                    const std::string& estate_name);
 
 }  // namespace vergegrid::control

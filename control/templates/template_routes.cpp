@@ -49,9 +49,11 @@ nlohmann::json template_to_json(const Template& tmpl) {
 void add_template_routes(kernel::http::Router& router, Store store) {
     router.add("GET", "/api/v1/templates", [store](const Request& request) {
         const auto page = page_request(request);
-        auto rows = store.read([&](StorageTransaction& tx) { return tx.list_templates(page.after, page.limit + 1); });
-        return Response::json(200,
-                              paged_json(rows, page.limit, [](const Template& t) { return t.name; }, template_to_json));
+        auto rows = store.read(
+            [&](StorageTransaction& tx) { return tx.list_templates(page.after, page.limit + 1); });
+        return Response::json(
+            200, paged_json(
+                     rows, page.limit, [](const Template& t) { return t.name; }, template_to_json));
     });
 
     router.add("GET", "/api/v1/templates/{id}", [store](const Request& request) {
@@ -81,7 +83,8 @@ void add_template_routes(kernel::http::Router& router, Store store) {
             const auto tmpl = existing_template(tx, request.path_params.at("id"));
             auto found = tx.find_template_version(tmpl.id, *version);
             if (!found) {
-                throw ApiError::not_found("template '" + tmpl.name + "' has no version " + version->to_string());
+                throw ApiError::not_found("template '" + tmpl.name + "' has no version " +
+                                          version->to_string());
             }
             return Response::json(200, version_to_json(*found));
         });
@@ -103,10 +106,12 @@ void add_template_routes(kernel::http::Router& router, Store store) {
         tmpl.version = {1, 0, 0};
         tmpl.spec = template_spec_to_json(spec).dump();
         tmpl.created_at = tmpl.updated_at = now_iso8601();
+        tmpl.actor = request.caller.subject;
         return store.write([&](StorageTransaction& tx) {
             require_unique_name(tx, tmpl);
             tx.insert_template(tmpl);
-            record_audit(tx, request, "template.create", "template", tmpl.id, nullptr, template_to_json(tmpl));
+            record_audit(tx, request, "template.create", "template", tmpl.id, nullptr,
+                         template_to_json(tmpl));
             return with_etag(Response::json(201, template_to_json(tmpl)), tmpl.version);
         });
     });
@@ -134,9 +139,10 @@ void add_template_routes(kernel::http::Router& router, Store store) {
             // A rename alone changes no region made from the template: it is a patch.
             after.version = bumped(before.version, bump == Bump::none ? Bump::patch : bump);
             after.updated_at = now_iso8601();
+            after.actor = request.caller.subject;
             tx.update_template(after);
-            record_audit(tx, request, "template.update", "template", after.id, template_to_json(before),
-                         template_to_json(after));
+            record_audit(tx, request, "template.update", "template", after.id,
+                         template_to_json(before), template_to_json(after));
             auto json = template_to_json(after);
             json["change"] = to_string(bump == Bump::none ? Bump::patch : bump);
             return with_etag(Response::json(200, json), after.version);
@@ -148,10 +154,13 @@ void add_template_routes(kernel::http::Router& router, Store store) {
             const Template tmpl = existing_template(tx, request.path_params.at("id"));
             check_if_match(request, tmpl.version);
             if (const int regions = tx.count_regions_from_template(tmpl.id); regions > 0) {
-                throw ApiError(409, "in_use", std::to_string(regions) + " region(s) were made from this template", "id");
+                throw ApiError(409, "in_use",
+                               std::to_string(regions) + " region(s) were made from this template",
+                               "id");
             }
             tx.delete_template(tmpl.id);
-            record_audit(tx, request, "template.delete", "template", tmpl.id, template_to_json(tmpl), nullptr);
+            record_audit(tx, request, "template.delete", "template", tmpl.id,
+                         template_to_json(tmpl), nullptr);
             return Response{204, "application/json", "", {}};
         });
     });

@@ -9,7 +9,6 @@
 
 namespace vergegrid::control {
 
-
 nlohmann::json template_to_json(const plugin_api::Template& tmpl);
 void add_template_routes(kernel::http::Router& router, Store store);
 

@@ -37,10 +37,12 @@ TemplateSpec template_spec_from_text(const std::string& json_text) {
 }
 
 Bump template_bump(const TemplateSpec& before, const TemplateSpec& after) {
-    if (before.size_x != after.size_x || before.size_y != after.size_y || before.physics_type != after.physics_type) {
+    if (before.size_x != after.size_x || before.size_y != after.size_y ||
+        before.physics_type != after.physics_type) {
         return Bump::major;
     }
-    if (before.terrain_preset != after.terrain_preset || before.parcel_layout != after.parcel_layout) {
+    if (before.terrain_preset != after.terrain_preset ||
+        before.parcel_layout != after.parcel_layout) {
         return Bump::minor;
     }
     if (environment_to_json(before.environment) != environment_to_json(after.environment) ||

@@ -43,21 +43,23 @@ ControlPlane::ControlPlane(config::Settings settings, std::shared_ptr<spdlog::lo
       service_routes_(std::move(service_routes)),
       plugins_(plugins::PluginLoader(logging::child_logger(log_, "plugins"))) {}
 
-ControlPlane::~ControlPlane() { stop(); }
+ControlPlane::~ControlPlane() {
+    stop();
+}
 
 void ControlPlane::start() {
     std::error_code error;
     std::filesystem::create_directories(settings_.data_dir, error);
     if (error) {
-        throw StartupError("cannot create data dir " + settings_.data_dir.string() + ": " + error.message());
+        throw StartupError("cannot create data dir " + settings_.data_dir.string() + ": " +
+                           error.message());
     }
 
     const auto plugin_dir = resolve_plugin_dir(settings_);
     log_->info("discovering plugins in {}", plugin_dir.string());
     plugins_.discover(plugin_dir);
-    const auto sections =
-        config::resolve_plugin_sections(settings_.plugin_values, declared_keys(plugins_),
-                                        config::process_environment());
+    const auto sections = config::resolve_plugin_sections(
+        settings_.plugin_values, declared_keys(plugins_), config::process_environment());
 
     open_storage(sections);
 
@@ -66,8 +68,8 @@ void ControlPlane::start() {
     if (service_routes_) {
         service_routes_(*router, services_);
     }
-    server_ = std::make_unique<http::Server>(server_settings(settings_), std::move(router), metrics_,
-                                             logging::child_logger(log_, "http"));
+    server_ = std::make_unique<http::Server>(server_settings(settings_), std::move(router),
+                                             metrics_, logging::child_logger(log_, "http"));
     try {
         server_->start();
     } catch (const std::exception& e) {
@@ -127,6 +129,8 @@ void ControlPlane::stop() {
     }
 }
 
-std::uint16_t ControlPlane::port() const { return server_ ? server_->port() : 0; }
+std::uint16_t ControlPlane::port() const {
+    return server_ ? server_->port() : 0;
+}
 
 }  // namespace vergegrid::kernel::app

@@ -2,11 +2,11 @@
 // drain in-flight requests, close storage).
 #pragma once
 
+#include <spdlog/fwd.h>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <spdlog/fwd.h>
 
 #include "kernel/config/plugin_sections.hpp"
 #include "kernel/config/settings.hpp"
@@ -26,8 +26,9 @@ namespace vergegrid::kernel::app {
 using RouteInstaller = std::function<void(http::Router&, services::ServiceRegistry&)>;
 
 class ControlPlane {
-public:
-    ControlPlane(config::Settings settings, std::shared_ptr<spdlog::logger> log, RouteInstaller service_routes = {});
+  public:
+    ControlPlane(config::Settings settings, std::shared_ptr<spdlog::logger> log,
+                 RouteInstaller service_routes = {});
     ~ControlPlane();
     ControlPlane(const ControlPlane&) = delete;
     ControlPlane& operator=(const ControlPlane&) = delete;
@@ -40,7 +41,7 @@ public:
     std::uint16_t port() const;
     const plugins::PluginRegistry& plugins() const { return plugins_; }
 
-private:
+  private:
     void open_storage(const config::PluginSections& sections);
     plugin_api::HostContext host_context(const plugins::LoadedPlugin& plugin,
                                          const plugin_api::ConfigSection& section) const;

@@ -7,8 +7,12 @@
 namespace vergegrid::kernel::app {
 
 namespace {
-std::string abi_text(const plugins::PluginRecord& r) { return r.abi ? r.abi->to_string() : "-"; }
-std::string or_dash(const std::string& text) { return text.empty() ? "-" : text; }
+std::string abi_text(const plugins::PluginRecord& r) {
+    return r.abi ? r.abi->to_string() : "-";
+}
+std::string or_dash(const std::string& text) {
+    return text.empty() ? "-" : text;
+}
 }  // namespace
 
 nlohmann::json plugins_to_json(const std::vector<plugins::PluginRecord>& records) {
@@ -35,8 +39,8 @@ std::string plugins_to_table(const std::vector<plugins::PluginRecord>& records) 
     const std::array<std::string, 6> header{"STATUS", "KIND", "NAME", "VERSION", "ABI", "FILE"};
     std::vector<std::array<std::string, 6>> rows;
     for (const auto& r : records) {
-        rows.push_back({plugins::to_string(r.status), or_dash(r.kind), or_dash(r.name), or_dash(r.version),
-                        abi_text(r), r.file.filename().string()});
+        rows.push_back({plugins::to_string(r.status), or_dash(r.kind), or_dash(r.name),
+                        or_dash(r.version), abi_text(r), r.file.filename().string()});
     }
     std::array<std::size_t, 6> width{};
     for (std::size_t c = 0; c < header.size(); ++c) {

@@ -19,7 +19,9 @@ void add_system_routes(http::Router& router, SystemContext context) {
     router.add("GET", "/readyz", [context](const http::Request&) {
         auto storage = context.services.storage.get();
         if (!storage) {
-            return http::Response::json(503, {{"status", "not_ready"}, {"storage", {{"ok", false}, {"detail", "no storage"}}}});
+            return http::Response::json(
+                503,
+                {{"status", "not_ready"}, {"storage", {{"ok", false}, {"detail", "no storage"}}}});
         }
         const auto health = storage->health();
         return http::Response::json(health.ok ? 200 : 503,
@@ -37,12 +39,15 @@ void add_system_routes(http::Router& router, SystemContext context) {
         return http::Response::json(200, plugins_to_json(context.plugins.records()));
     });
 
-    auto& plugin_states = context.metrics.gauge("vergegrid_plugins", "Plugin files found, by kind, name and status",
-                                                {"kind", "name", "status", "file"});
+    auto& plugin_states =
+        context.metrics.gauge("vergegrid_plugins", "Plugin files found, by kind, name and status",
+                              {"kind", "name", "status", "file"});
     context.metrics.add_collector([context, &plugin_states] {
         plugin_states.clear();
         for (const auto& r : context.plugins.records()) {
-            plugin_states.with({r.kind, r.name, plugins::to_string(r.status), r.file.filename().string()}).set(1);
+            plugin_states
+                .with({r.kind, r.name, plugins::to_string(r.status), r.file.filename().string()})
+                .set(1);
         }
     });
     router.add("GET", "/metrics", [context](const http::Request&) {

@@ -13,12 +13,12 @@ struct ConfigIssue {
 };
 
 class ConfigError : public std::runtime_error {
-public:
+  public:
     explicit ConfigError(std::vector<ConfigIssue> issues);
     ConfigError(std::string key, std::string message);
     const std::vector<ConfigIssue>& issues() const noexcept { return issues_; }
 
-private:
+  private:
     std::vector<ConfigIssue> issues_;
 };
 

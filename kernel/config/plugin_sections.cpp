@@ -7,7 +7,8 @@
 namespace vergegrid::kernel::config {
 
 PluginSections resolve_plugin_sections(const ValueMap& plugin_values,
-                                       const std::vector<PluginKeys>& plugins, const EnvLookup& env) {
+                                       const std::vector<PluginKeys>& plugins,
+                                       const EnvLookup& env) {
     PluginSections sections;
     std::vector<ConfigIssue> issues;
 
@@ -21,8 +22,10 @@ PluginSections resolve_plugin_sections(const ValueMap& plugin_values,
         if (plugin == plugins.end()) {
             issues.push_back({key, "unknown key: no plugin [" + section + "] was found (from " +
                                        value.origin + ")"});
-        } else if (std::find(plugin->keys.begin(), plugin->keys.end(), name) == plugin->keys.end()) {
-            issues.push_back({key, "unknown key for plugin " + section + " (from " + value.origin + ")"});
+        } else if (std::find(plugin->keys.begin(), plugin->keys.end(), name) ==
+                   plugin->keys.end()) {
+            issues.push_back(
+                {key, "unknown key for plugin " + section + " (from " + value.origin + ")"});
         } else {
             sections[section][name] = value.text;
         }

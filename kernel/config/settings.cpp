@@ -43,7 +43,8 @@ Apply integer_in(Int low, Int high, std::function<void(Settings&, Int)> store) {
     };
 }
 
-Apply one_of(std::vector<std::string> choices, std::function<void(Settings&, const std::string&)> store) {
+Apply one_of(std::vector<std::string> choices,
+             std::function<void(Settings&, const std::string&)> store) {
     return [=](const std::string& text, Settings& settings) -> std::string {
         for (const auto& choice : choices) {
             if (text == choice) {
@@ -88,8 +89,9 @@ Apply non_empty_path(std::function<void(Settings&, const std::filesystem::path&)
 }
 
 std::string apply_plugin_name(const std::string& text, Settings& settings) {
-    const bool valid = !text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") ==
-                                            std::string::npos;
+    const bool valid =
+        !text.empty() &&
+        text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
     if (!valid) {
         return "'" + text + "' is not a plugin name (lower-case letters, digits and '-')";
     }
@@ -105,7 +107,8 @@ const std::vector<KeySpec>& kernel_keys() {
         {"plugin_dir", non_empty_path([](Settings& s, const auto& p) { s.plugin_dir = p; })},
         {"log.level", one_of({"trace", "debug", "info", "warn", "error"},
                              [](Settings& s, const std::string& v) { s.log.level = v; })},
-        {"log.format", one_of({"text", "json"}, [](Settings& s, const std::string& v) { s.log.format = v; })},
+        {"log.format",
+         one_of({"text", "json"}, [](Settings& s, const std::string& v) { s.log.format = v; })},
         {"http.max_body_bytes",
          integer_in<std::size_t>(1, std::size_t{1} << 30,
                                  [](Settings& s, std::size_t v) { s.http.max_body_bytes = v; })},
@@ -113,10 +116,12 @@ const std::vector<KeySpec>& kernel_keys() {
          integer_in<std::size_t>(1024, 1024 * 1024,
                                  [](Settings& s, std::size_t v) { s.http.max_header_bytes = v; })},
         {"http.request_timeout_ms",
-         integer_in<long>(100, 3'600'000, [](Settings& s, long v) { s.http.request_timeout = ms(v); })},
+         integer_in<long>(100, 3'600'000,
+                          [](Settings& s, long v) { s.http.request_timeout = ms(v); })},
         {"http.max_connections",
          integer_in<int>(1, 100'000, [](Settings& s, int v) { s.http.max_connections = v; })},
-        {"http.max_queued", integer_in<int>(0, 1'000'000, [](Settings& s, int v) { s.http.max_queued = v; })},
+        {"http.max_queued",
+         integer_in<int>(0, 1'000'000, [](Settings& s, int v) { s.http.max_queued = v; })},
         {"http.drain_timeout_ms",
          integer_in<long>(0, 3'600'000, [](Settings& s, long v) { s.http.drain_timeout = ms(v); })},
         {"storage.backend", apply_plugin_name},

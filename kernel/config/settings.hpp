@@ -30,7 +30,8 @@ struct Settings {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 9800;
     std::filesystem::path data_dir = "./data";
-    std::optional<std::filesystem::path> plugin_dir;  // unset: <executable dir>/../lib/vergegrid/plugins
+    std::optional<std::filesystem::path>
+        plugin_dir;  // unset: <executable dir>/../lib/vergegrid/plugins
     LogSettings log;
     HttpSettings http;
     std::string storage_backend = "sqlite";

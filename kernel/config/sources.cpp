@@ -46,7 +46,9 @@ ValueMap read_ini_file(const std::filesystem::path& file) {
 std::string env_name_for(const std::string& key) {
     std::string name = "VERGEGRID_";
     for (char c : key) {
-        name += (c == '.' || c == '-') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        name += (c == '.' || c == '-')
+                    ? '_'
+                    : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
     return name;
 }

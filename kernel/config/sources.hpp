@@ -13,7 +13,8 @@ namespace vergegrid::kernel::config {
 
 struct Value {
     std::string text;
-    std::string origin;  // "default", "file /etc/vergegrid.ini", "env VERGEGRID_LISTEN", "flag --listen"
+    std::string
+        origin;  // "default", "file /etc/vergegrid.ini", "env VERGEGRID_LISTEN", "flag --listen"
 };
 
 using ValueMap = std::map<std::string, Value>;
@@ -26,7 +27,8 @@ EnvLookup process_environment();
 // for a missing file, a syntax error or a duplicate key.
 ValueMap read_ini_file(const std::filesystem::path& file);
 
-// "log.format" -> "VERGEGRID_LOG_FORMAT"; "storage.sqlite.busy-timeout" -> "VERGEGRID_STORAGE_SQLITE_BUSY_TIMEOUT".
+// "log.format" -> "VERGEGRID_LOG_FORMAT"; "storage.sqlite.busy-timeout" ->
+// "VERGEGRID_STORAGE_SQLITE_BUSY_TIMEOUT".
 std::string env_name_for(const std::string& key);
 
 }  // namespace vergegrid::kernel::config

@@ -1,14 +1,15 @@
 #include "kernel/logging/json_formatter.hpp"
 
 #include <fmt/chrono.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/common.h>
 #include <spdlog/details/log_msg.h>
+#include <nlohmann/json.hpp>
 
 namespace vergegrid::kernel::logging {
 
 void JsonFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) {
-    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch());
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch());
     const auto level = spdlog::level::to_string_view(msg.level);
     nlohmann::json line = {
         {"time", fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06d}Z",

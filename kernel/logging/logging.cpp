@@ -26,7 +26,7 @@ spdlog::level::level_enum to_spdlog(plugin_api::LogLevel level) {
 }
 
 class PluginLogger final : public plugin_api::Logger {
-public:
+  public:
     explicit PluginLogger(std::shared_ptr<spdlog::logger> logger) : logger_(std::move(logger)) {}
 
     bool enabled(plugin_api::LogLevel level) const noexcept override {
@@ -39,14 +39,15 @@ public:
         }
     }
 
-private:
+  private:
     std::shared_ptr<spdlog::logger> logger_;
 };
 
 }  // namespace
 
 std::shared_ptr<spdlog::logger> make_root_logger(const config::LogSettings& settings) {
-    auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>(spdlog::color_mode::automatic);
+    auto sink =
+        std::make_shared<spdlog::sinks::stderr_color_sink_mt>(spdlog::color_mode::automatic);
     auto root = std::make_shared<spdlog::logger>("vergegrid", std::move(sink));
     if (settings.format == "json") {
         root->set_formatter(std::make_unique<JsonFormatter>());

@@ -2,8 +2,8 @@
 // heaviest header) stays out of other headers.
 #pragma once
 
-#include <memory>
 #include <spdlog/fwd.h>
+#include <memory>
 #include <string>
 
 #include "kernel/config/settings.hpp"

@@ -20,7 +20,8 @@ std::unique_ptr<plugin_api::PluginObject> LoadedPlugin::create_object(
     } catch (const std::exception& e) {
         throw PluginCreateError("plugin " + id() + " failed to create its object: " + e.what());
     } catch (...) {
-        throw PluginCreateError("plugin " + id() + " failed to create its object (unknown exception)");
+        throw PluginCreateError("plugin " + id() +
+                                " failed to create its object (unknown exception)");
     }
     if (object == nullptr) {
         throw PluginCreateError("plugin " + id() + " returned no object");

@@ -18,7 +18,7 @@ namespace vergegrid::kernel::plugins {
 // Thrown when a plugin fails to create an object; the message names the plugin. The plugin's own
 // exception has been turned into text already, so nothing of the plugin outlives this call.
 class PluginCreateError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
     // Set when the plugin threw plugin_api::ConfigError: the full key ("storage.sqlite.path")
     // and the plugin's message without the key.
@@ -27,7 +27,7 @@ public:
 };
 
 class LoadedPlugin {
-public:
+  public:
     LoadedPlugin(std::shared_ptr<boost::dll::shared_library> library,
                  const plugin_api::PluginDescriptor* descriptor, PluginRecord record);
 
@@ -50,8 +50,9 @@ public:
         return std::shared_ptr<Interface>(typed, [library = library_](Interface* p) { delete p; });
     }
 
-private:
-    std::unique_ptr<plugin_api::PluginObject> create_object(const plugin_api::HostContext& host) const;
+  private:
+    std::unique_ptr<plugin_api::PluginObject> create_object(
+        const plugin_api::HostContext& host) const;
 
     std::shared_ptr<boost::dll::shared_library> library_;
     const plugin_api::PluginDescriptor* descriptor_;

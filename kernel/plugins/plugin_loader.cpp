@@ -2,8 +2,8 @@
 
 #include <dlfcn.h>
 
-#include <cstddef>
 #include <spdlog/spdlog.h>
+#include <cstddef>
 
 namespace vergegrid::kernel::plugins {
 
@@ -15,7 +15,9 @@ using plugin_api::PluginDescriptor;
 constexpr std::size_t kMinimumDescriptorSize =
     offsetof(PluginDescriptor, create) + sizeof(PluginDescriptor::create);
 
-std::string text_or_empty(const char* text) { return text != nullptr ? text : ""; }
+std::string text_or_empty(const char* text) {
+    return text != nullptr ? text : "";
+}
 
 bool is_valid_name(const std::string& name) {
     return !name.empty() && name.size() <= 64 &&
@@ -77,8 +79,9 @@ LoadOutcome PluginLoader::inspect(const std::filesystem::path& file) const {
     }
 
     if (!library->has(plugin_api::kEntryPointName)) {
-        return refuse(std::move(record), std::string("no entry point '") + plugin_api::kEntryPointName +
-                                             "' (not a VergeGrid plugin, or built without VERGEGRID_PLUGIN)");
+        return refuse(std::move(record),
+                      std::string("no entry point '") + plugin_api::kEntryPointName +
+                          "' (not a VergeGrid plugin, or built without VERGEGRID_PLUGIN)");
     }
     const PluginDescriptor* descriptor = nullptr;
     try {
@@ -89,23 +92,28 @@ LoadOutcome PluginLoader::inspect(const std::filesystem::path& file) const {
     if (descriptor == nullptr) {
         return refuse(std::move(record), "entry point returned no descriptor");
     }
-    if (descriptor->struct_size < offsetof(PluginDescriptor, abi_minor) + sizeof(descriptor->abi_minor)) {
+    if (descriptor->struct_size <
+        offsetof(PluginDescriptor, abi_minor) + sizeof(descriptor->abi_minor)) {
         return refuse(std::move(record), "descriptor too small to carry an ABI version");
     }
 
     const plugin_api::AbiVersion abi{descriptor->abi_major, descriptor->abi_minor};
     record.abi = abi;
-    const std::string built_for = file.filename().string() + " was built for plugin ABI " + abi.to_string() +
-                                  "; this vergegrid-control speaks ABI " + host_abi_.to_string();
+    const std::string built_for = file.filename().string() + " was built for plugin ABI " +
+                                  abi.to_string() + "; this vergegrid-control speaks ABI " +
+                                  host_abi_.to_string();
     if (abi.major != host_abi_.major) {
-        return refuse(std::move(record), built_for + " (majors must match): rebuild it against a matching SDK");
+        return refuse(std::move(record),
+                      built_for + " (majors must match): rebuild it against a matching SDK");
     }
     if (abi.minor > host_abi_.minor) {
-        return refuse(std::move(record),
-                      built_for + " (its minor is newer): upgrade vergegrid-control or use an older build");
+        return refuse(
+            std::move(record),
+            built_for + " (its minor is newer): upgrade vergegrid-control or use an older build");
     }
     if (descriptor->struct_size < kMinimumDescriptorSize) {
-        return refuse(std::move(record), "descriptor is smaller than ABI " + abi.to_string() + " requires");
+        return refuse(std::move(record),
+                      "descriptor is smaller than ABI " + abi.to_string() + " requires");
     }
 
     record.kind = text_or_empty(descriptor->kind);
@@ -119,8 +127,8 @@ LoadOutcome PluginLoader::inspect(const std::filesystem::path& file) const {
         return refuse(std::move(record), "unknown plugin kind '" + record.kind + "'");
     }
     if (!is_valid_name(record.name)) {
-        return refuse(std::move(record),
-                      "invalid plugin name '" + record.name + "' (lower-case letters, digits and '-')");
+        return refuse(std::move(record), "invalid plugin name '" + record.name +
+                                             "' (lower-case letters, digits and '-')");
     }
     if (descriptor->create == nullptr) {
         return refuse(std::move(record), "descriptor has no create function");

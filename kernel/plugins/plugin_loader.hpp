@@ -1,9 +1,9 @@
 // Loads one plugin file and decides whether the kernel accepts it.
 #pragma once
 
+#include <spdlog/fwd.h>
 #include <filesystem>
 #include <memory>
-#include <spdlog/fwd.h>
 
 #include "kernel/plugins/loaded_plugin.hpp"
 #include "kernel/plugins/plugin_record.hpp"
@@ -16,7 +16,7 @@ struct LoadOutcome {
 };
 
 class PluginLoader {
-public:
+  public:
     // host_abi is the ABI this kernel speaks; tests pass other versions to exercise the rule
     // (same major, minor not newer than the host's).
     explicit PluginLoader(std::shared_ptr<spdlog::logger> log,
@@ -27,7 +27,7 @@ public:
 
     plugin_api::AbiVersion host_abi() const noexcept { return host_abi_; }
 
-private:
+  private:
     LoadOutcome inspect(const std::filesystem::path& file) const;
 
     std::shared_ptr<spdlog::logger> log_;

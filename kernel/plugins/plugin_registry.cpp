@@ -1,7 +1,7 @@
 #include "kernel/plugins/plugin_registry.hpp"
 
-#include <algorithm>
 #include <spdlog/spdlog.h>
+#include <algorithm>
 
 namespace vergegrid::kernel::plugins {
 
@@ -45,7 +45,8 @@ PluginRecord PluginRegistry::add(const std::filesystem::path& file) {
     return outcome.record;
 }
 
-std::shared_ptr<LoadedPlugin> PluginRegistry::find(const std::string& kind, const std::string& name) const {
+std::shared_ptr<LoadedPlugin> PluginRegistry::find(const std::string& kind,
+                                                   const std::string& name) const {
     std::lock_guard lock(mutex_);
     auto it = by_id_.find(kind + "/" + name);
     return it == by_id_.end() ? nullptr : it->second;

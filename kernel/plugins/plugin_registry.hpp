@@ -14,7 +14,7 @@
 namespace vergegrid::kernel::plugins {
 
 class PluginRegistry {
-public:
+  public:
     explicit PluginRegistry(PluginLoader loader);
 
     // Loads every *.so in `directory` (not recursive), in file-name order so that which of two
@@ -36,7 +36,7 @@ public:
     // One row per file seen, in discovery order (released plugins are no longer listed).
     std::vector<PluginRecord> records() const;
 
-private:
+  private:
     PluginLoader loader_;
     mutable std::mutex mutex_;
     std::vector<PluginRecord> records_;

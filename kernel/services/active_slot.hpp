@@ -11,7 +11,7 @@ namespace vergegrid::kernel::services {
 
 template <typename T>
 class ActiveSlot {
-public:
+  public:
     std::shared_ptr<T> get() const { return current_.load(std::memory_order_acquire); }
 
     // Returns the previous object so the caller decides when to let go of it.
@@ -19,7 +19,7 @@ public:
         return current_.exchange(std::move(next), std::memory_order_acq_rel);
     }
 
-private:
+  private:
     std::atomic<std::shared_ptr<T>> current_;
 };
 

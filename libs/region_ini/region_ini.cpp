@@ -37,7 +37,9 @@ std::string render(const RegionIniSpec& spec) {
     // The five keys OpenSim requires come first; with them alone a region loads without a
     // console prompt. The rest are optional and written only when they say something.
     std::string ini = "[" + spec.name + "]\n";
-    auto line = [&ini](const std::string& key, const std::string& value) { ini += key + " = " + value + "\n"; };
+    auto line = [&ini](const std::string& key, const std::string& value) {
+        ini += key + " = " + value + "\n";
+    };
     line("RegionUUID", spec.uuid);
     line("Location", std::to_string(spec.loc_x) + "," + std::to_string(spec.loc_y));
     line("InternalAddress", spec.internal_address);

@@ -16,10 +16,11 @@ struct JsonResult {
 };
 
 class ApiClient {
-public:
+  public:
     explicit ApiClient(std::uint16_t port) : port_(port) {}
 
-    JsonResult call(const std::string& method, const std::string& path, const std::string& body = {},
+    JsonResult call(const std::string& method, const std::string& path,
+                    const std::string& body = {},
                     const std::map<std::string, std::string>& headers = {}) const {
         auto result = http_request(port_, method, path, body, headers);
         JsonResult out{result.status, nullptr, result.body, result.headers};
@@ -30,14 +31,16 @@ public:
         return out;
     }
     JsonResult get(const std::string& path) const { return call("GET", path); }
-    JsonResult post(const std::string& path, const nlohmann::json& body) const { return call("POST", path, body.dump()); }
+    JsonResult post(const std::string& path, const nlohmann::json& body) const {
+        return call("POST", path, body.dump());
+    }
     JsonResult patch(const std::string& path, const nlohmann::json& body,
                      const std::map<std::string, std::string>& headers = {}) const {
         return call("PATCH", path, body.dump(), headers);
     }
     JsonResult del(const std::string& path) const { return call("DELETE", path); }
 
-private:
+  private:
     std::uint16_t port_;
 };
 

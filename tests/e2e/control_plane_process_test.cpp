@@ -77,9 +77,13 @@ TEST(ControlPlaneProcess, AnswersReadinessVersionAndMetrics) {
 
     const auto metrics = http_get(control.port(), "/metrics");
     EXPECT_EQ(metrics.status, 200);
-    EXPECT_THAT(metrics.body, HasSubstr(R"(vergegrid_http_requests_total{method="GET",route="/api/v1/version",status="200"} 1)"));
+    EXPECT_THAT(
+        metrics.body,
+        HasSubstr(
+            R"(vergegrid_http_requests_total{method="GET",route="/api/v1/version",status="200"} 1)"));
     EXPECT_THAT(metrics.body, HasSubstr("vergegrid_http_request_duration_seconds_bucket"));
-    EXPECT_THAT(metrics.body, HasSubstr(R"(vergegrid_plugins{kind="storage",name="sqlite",status="loaded")"));
+    EXPECT_THAT(metrics.body,
+                HasSubstr(R"(vergegrid_plugins{kind="storage",name="sqlite",status="loaded")"));
 }
 
 TEST(ControlPlaneProcess, UnknownRouteIsA404JsonError) {
@@ -96,7 +100,8 @@ TEST(ControlPlaneProcess, OversizedBodyIsA413) {
     TempDir dir;
     ControlPlaneProcess control(ephemeral(dir), {{"VERGEGRID_HTTP_MAX_BODY_BYTES", "1024"}});
     ASSERT_TRUE(control.started()) << control.process().output();
-    const auto result = http_request(control.port(), "POST", "/api/v1/plugins", std::string(4096, 'x'));
+    const auto result =
+        http_request(control.port(), "POST", "/api/v1/plugins", std::string(4096, 'x'));
     EXPECT_EQ(result.status, 413);
     EXPECT_EQ(json::parse(result.body).at("error").at("code"), "payload_too_large");
 }
@@ -116,7 +121,8 @@ TEST(ControlPlaneProcess, SigtermLetsTheRequestInFlightFinishThenExitsZero) {
     std::this_thread::sleep_for(300ms);
 
     control.process().send_signal(SIGTERM);
-    ASSERT_TRUE(control.process().wait_for_output(std::regex("received SIGTERM"), 5s)) << control.process().output();
+    ASSERT_TRUE(control.process().wait_for_output(std::regex("received SIGTERM"), 5s))
+        << control.process().output();
     EXPECT_FALSE(control.process().wait_for_exit(500ms)) << "exited with a request in flight";
 
     socket.sendBytes("{}", 2);
@@ -124,7 +130,8 @@ TEST(ControlPlaneProcess, SigtermLetsTheRequestInFlightFinishThenExitsZero) {
     char buffer[4096];
     for (int n; (n = socket.receiveBytes(buffer, sizeof buffer)) > 0;) {
         response.append(buffer, static_cast<std::size_t>(n));
-        if (response.find("\r\n\r\n") != std::string::npos && response.find("}}") != std::string::npos) {
+        if (response.find("\r\n\r\n") != std::string::npos &&
+            response.find("}}") != std::string::npos) {
             break;
         }
     }
@@ -137,20 +144,25 @@ TEST(ControlPlaneProcess, SigtermLetsTheRequestInFlightFinishThenExitsZero) {
 TEST(ControlPlaneProcess, BadConfigurationIsReportedByNameAndExitsNonZero) {
     TempDir dir;
     const auto ini = dir.path() / "control.ini";
-    std::ofstream(ini) << "listen = 127.0.0.1:0\n[http]\nmax_body = 5\n[storage.sqlite]\nbusy_timeout_ms = never\n";
-    ChildProcess bad_env(VERGEGRID_CONTROL_BINARY, {"--config", ini.string()},
-                         {{"VERGEGRID_LOG_FORMAT", "xml"}, {"VERGEGRID_DATA_DIR", (dir.path() / "d").string()}});
+    std::ofstream(ini) << "listen = 127.0.0.1:0\n[http]\nmax_body = "
+                          "5\n[storage.sqlite]\nbusy_timeout_ms = never\n";
+    ChildProcess bad_env(
+        VERGEGRID_CONTROL_BINARY, {"--config", ini.string()},
+        {{"VERGEGRID_LOG_FORMAT", "xml"}, {"VERGEGRID_DATA_DIR", (dir.path() / "d").string()}});
     EXPECT_EQ(bad_env.wait_for_exit(15s), 2);
     EXPECT_THAT(bad_env.output(), HasSubstr("http.max_body: unknown key"));
     EXPECT_THAT(bad_env.output(), HasSubstr("log.format: 'xml' is not one of text, json"));
 
-    std::ofstream(ini, std::ios::trunc) << "listen = 127.0.0.1:0\n[storage.sqlite]\nbusy_timeout_ms = never\npth = x\n";
+    std::ofstream(ini, std::ios::trunc)
+        << "listen = 127.0.0.1:0\n[storage.sqlite]\nbusy_timeout_ms = never\npth = x\n";
     ChildProcess bad_plugin_key(VERGEGRID_CONTROL_BINARY, {"--config", ini.string()},
                                 {{"VERGEGRID_DATA_DIR", (dir.path() / "d").string()}});
     EXPECT_EQ(bad_plugin_key.wait_for_exit(15s), 2);
-    EXPECT_THAT(bad_plugin_key.output(), HasSubstr("storage.sqlite.pth: unknown key for plugin storage.sqlite"));
+    EXPECT_THAT(bad_plugin_key.output(),
+                HasSubstr("storage.sqlite.pth: unknown key for plugin storage.sqlite"));
 
-    std::ofstream(ini, std::ios::trunc) << "listen = 127.0.0.1:0\n[storage.sqlite]\nbusy_timeout_ms = never\n";
+    std::ofstream(ini, std::ios::trunc)
+        << "listen = 127.0.0.1:0\n[storage.sqlite]\nbusy_timeout_ms = never\n";
     ChildProcess bad_plugin_value(VERGEGRID_CONTROL_BINARY, {"--config", ini.string()},
                                   {{"VERGEGRID_DATA_DIR", (dir.path() / "d").string()}});
     EXPECT_EQ(bad_plugin_value.wait_for_exit(15s), 2);
@@ -161,16 +173,20 @@ TEST(ControlPlaneProcess, ListsRefusedPluginsWithTheirReasonOverTheApiAndTheComm
     TempDir dir;
     const auto plugins = dir.path() / "plugins";
     fs::create_directories(plugins);
-    fs::copy_file(fs::path(VERGEGRID_PLUGIN_DIR) / "vg-storage-sqlite.so", plugins / "vg-storage-sqlite.so");
-    fs::copy_file(fs::path(VERGEGRID_TEST_PLUGIN_DIR) / "vg-test-other-major.so", plugins / "vg-test-other-major.so");
+    fs::copy_file(fs::path(VERGEGRID_PLUGIN_DIR) / "vg-storage-sqlite.so",
+                  plugins / "vg-storage-sqlite.so");
+    fs::copy_file(fs::path(VERGEGRID_TEST_PLUGIN_DIR) / "vg-test-other-major.so",
+                  plugins / "vg-test-other-major.so");
     fs::copy_file(fs::path(VERGEGRID_TEST_PLUGIN_DIR) / "vg-test-missing-dependency.so",
                   plugins / "vg-test-missing-dependency.so");
 
-    ChildProcess list(VERGEGRID_CONTROL_BINARY, {"--list-plugins", "--plugin-dir", plugins.string()});
+    ChildProcess list(VERGEGRID_CONTROL_BINARY,
+                      {"--list-plugins", "--plugin-dir", plugins.string()});
     EXPECT_EQ(list.wait_for_exit(15s), 0);
     EXPECT_THAT(list.output(), HasSubstr("refused"));
     EXPECT_THAT(list.output(), HasSubstr("vg-test-other-major.so"));
-    EXPECT_THAT(list.output(), HasSubstr("reason: vg-test-other-major.so was built for plugin ABI"));
+    EXPECT_THAT(list.output(),
+                HasSubstr("reason: vg-test-other-major.so was built for plugin ABI"));
     EXPECT_THAT(list.output(), HasSubstr("failed"));
 
     auto args = ephemeral(dir);
@@ -195,7 +211,8 @@ TEST(ControlPlaneProcess, AMissingStorageBackendStopsStartUpWithAClearMessage) {
     args.insert(args.end(), {"--plugin-dir", (dir.path() / "empty").string()});
     ChildProcess control(VERGEGRID_CONTROL_BINARY, args);
     EXPECT_EQ(control.wait_for_exit(15s), 1);
-    EXPECT_THAT(control.output(), HasSubstr("storage.backend: no loaded storage plugin named 'sqlite'"));
+    EXPECT_THAT(control.output(),
+                HasSubstr("storage.backend: no loaded storage plugin named 'sqlite'"));
 }
 
 }  // namespace

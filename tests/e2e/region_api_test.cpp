@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "tests/e2e/api_client.hpp"
-#include "tests/support/temp_dir.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace {
 
@@ -21,31 +21,36 @@ using vergegrid::test::ControlPlaneProcess;
 using vergegrid::test::TempDir;
 
 class RegionApi : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
-        control_ = std::make_unique<ControlPlaneProcess>(
-            std::vector<std::string>{"--listen", "127.0.0.1:0", "--data-dir", (dir_.path() / "data").string()});
+        control_ = std::make_unique<ControlPlaneProcess>(std::vector<std::string>{
+            "--listen", "127.0.0.1:0", "--data-dir", (dir_.path() / "data").string()});
         ASSERT_TRUE(control_->started()) << control_->process().output();
         api_ = std::make_unique<ApiClient>(control_->port());
-        auto estate = api_->post("/api/v1/estates", {{"name", "Mainland"}, {"owner", "Grid Owner"}});
+        auto estate =
+            api_->post("/api/v1/estates", {{"name", "Mainland"}, {"owner", "Grid Owner"}});
         ASSERT_EQ(estate.status, 201) << estate.raw;
         estate_id_ = estate.body.at("id");
     }
 
-    json region(const std::string& name, int x, int y, int port, json extra = json::object()) const {
-        json body = {{"name", name}, {"estate_id", estate_id_}, {"loc_x", x}, {"loc_y", y},
+    json region(const std::string& name, int x, int y, int port,
+                json extra = json::object()) const {
+        json body = {{"name", name}, {"estate_id", estate_id_},   {"loc_x", x}, {"loc_y", y},
                      {"port", port}, {"host", "sim1.example.org"}};
         body.update(extra);
         return body;
     }
 
-    json create_region(const std::string& name, int x, int y, int port, json extra = json::object()) const {
+    json create_region(const std::string& name, int x, int y, int port,
+                       json extra = json::object()) const {
         auto result = api_->post("/api/v1/regions", region(name, x, y, port, std::move(extra)));
         EXPECT_EQ(result.status, 201) << result.raw;
         return result.body;
     }
 
-    std::size_t count(const std::string& path) const { return api_->get(path).body.at("items").size(); }
+    std::size_t count(const std::string& path) const {
+        return api_->get(path).body.at("items").size();
+    }
 
     TempDir dir_;
     std::unique_ptr<ControlPlaneProcess> control_;
@@ -108,7 +113,8 @@ TEST_F(RegionApi, EstateTemplateRegionVersionsHistoryRollbackAuditAndStub) {
         original.erase(key);
     }
     EXPECT_EQ(restored, original) << "the rolled-back spec equals version 1.0.0's";
-    EXPECT_EQ(api_->get("/api/v1/regions/" + id + "/history").body.at("items").size(), 5u) << "history is only appended";
+    EXPECT_EQ(api_->get("/api/v1/regions/" + id + "/history").body.at("items").size(), 5u)
+        << "history is only appended";
 
     auto audit = api_->get("/api/v1/audit?entity_id=" + id).body.at("items");
     std::vector<std::string> actions;
@@ -117,8 +123,8 @@ TEST_F(RegionApi, EstateTemplateRegionVersionsHistoryRollbackAuditAndStub) {
         EXPECT_EQ(item.at("actor"), "anonymous");
         EXPECT_FALSE(item.at("request_id").get<std::string>().empty());
     }
-    EXPECT_THAT(actions, ::testing::ElementsAre("region.rollback", "region.update", "region.update", "region.update",
-                                                "region.create"));
+    EXPECT_THAT(actions, ::testing::ElementsAre("region.rollback", "region.update", "region.update",
+                                                "region.update", "region.create"));
     EXPECT_EQ(audit.at(4).at("before"), nullptr);
     EXPECT_EQ(audit.at(3).at("before").at("environment").at("water_height"), 20.0);
     EXPECT_EQ(audit.at(3).at("after").at("environment").at("water_height"), 25.0);
@@ -194,7 +200,8 @@ TEST_F(RegionApi, BadInputIsA4xxNamingTheFieldAndWritesNothing) {
         {with("estate_id", "not-a-uuid"), 400, "estate_id"},
         {with("estate_id", "00000000-0000-4000-8000-000000000000"), 422, "estate_id"},
         {with("template_id", "00000000-0000-4000-8000-000000000000"), 422, "template_id"},
-        {with("parcel_layout", json::array({{{"name", "p"}, {"x", 200}, {"y", 0}, {"width", 100}, {"height", 10}}})),
+        {with("parcel_layout",
+              json::array({{{"name", "p"}, {"x", 200}, {"y", 0}, {"width", 100}, {"height", 10}}})),
          400, "parcel_layout"},
         {without("host"), 400, "host"},
         {with("name", "Alpha"), 409, "name"},
@@ -243,19 +250,26 @@ TEST_F(RegionApi, ListsPageStablyByNameWithFilters) {
 }
 
 TEST_F(RegionApi, TemplateVersionsAndUpgradeTemplateSayWhatChanged) {
-    auto tmpl = api_->post("/api/v1/templates", {{"name", "sandbox"}, {"terrain_preset", "flat"}}).body;
+    auto tmpl =
+        api_->post("/api/v1/templates", {{"name", "sandbox"}, {"terrain_preset", "flat"}}).body;
     const std::string tid = tmpl.at("id");
     auto alpha = create_region("Alpha", 10, 10, 9000, {{"template_id", tid}});
 
-    auto v2 = api_->patch("/api/v1/templates/" + tid, {{"environment", {{"sun_fixed", true}}}}).body;
+    auto v2 =
+        api_->patch("/api/v1/templates/" + tid, {{"environment", {{"sun_fixed", true}}}}).body;
     EXPECT_EQ(v2.at("version"), "1.0.1");
     auto v3 = api_->patch("/api/v1/templates/" + tid, {{"size_x", 512}, {"size_y", 512}}).body;
     EXPECT_EQ(v3.at("version"), "2.0.0");
     EXPECT_EQ(api_->get("/api/v1/templates/" + tid + "/versions").body.at("items").size(), 3u);
-    EXPECT_EQ(api_->get("/api/v1/templates/" + tid + "/versions/1.0.1").body.at("spec").at("environment").at("sun_fixed"),
+    EXPECT_EQ(api_->get("/api/v1/templates/" + tid + "/versions/1.0.1")
+                  .body.at("spec")
+                  .at("environment")
+                  .at("sun_fixed"),
               true);
 
-    auto upgrade = api_->post("/api/v1/regions/" + alpha.at("id").get<std::string>() + "/upgrade-template", json::object());
+    auto upgrade =
+        api_->post("/api/v1/regions/" + alpha.at("id").get<std::string>() + "/upgrade-template",
+                   json::object());
     ASSERT_EQ(upgrade.status, 200) << upgrade.raw;
     EXPECT_EQ(upgrade.body.at("template_version"), "2.0.0");
     EXPECT_EQ(upgrade.body.at("version"), "2.0.0") << "a template major moves the region's major";
@@ -263,13 +277,17 @@ TEST_F(RegionApi, TemplateVersionsAndUpgradeTemplateSayWhatChanged) {
     for (const auto& change : upgrade.body.at("changes")) {
         fields.insert(change.at("field"));
     }
-    EXPECT_THAT(fields, ::testing::IsSupersetOf({"size_x", "size_y", "environment.sun_fixed", "template_version"}));
+    EXPECT_THAT(fields, ::testing::IsSupersetOf(
+                            {"size_x", "size_y", "environment.sun_fixed", "template_version"}));
 
-    EXPECT_EQ(api_->del("/api/v1/templates/" + tid).status, 409) << "a template in use cannot be deleted";
-    EXPECT_EQ(api_->del("/api/v1/estates/" + estate_id_).status, 409) << "an estate in use cannot be deleted";
+    EXPECT_EQ(api_->del("/api/v1/templates/" + tid).status, 409)
+        << "a template in use cannot be deleted";
+    EXPECT_EQ(api_->del("/api/v1/estates/" + estate_id_).status, 409)
+        << "an estate in use cannot be deleted";
     EXPECT_EQ(api_->del("/api/v1/regions/" + alpha.at("id").get<std::string>()).status, 204);
     EXPECT_EQ(api_->get("/api/v1/regions/" + alpha.at("id").get<std::string>()).status, 404);
-    EXPECT_EQ(api_->get("/api/v1/regions/" + alpha.at("id").get<std::string>() + "/history").status, 200)
+    EXPECT_EQ(api_->get("/api/v1/regions/" + alpha.at("id").get<std::string>() + "/history").status,
+              200)
         << "history outlives the region";
     EXPECT_EQ(api_->del("/api/v1/templates/" + tid).status, 204);
 }

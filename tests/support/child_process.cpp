@@ -10,7 +10,8 @@
 
 namespace vergegrid::test {
 
-ChildProcess::ChildProcess(const std::filesystem::path& program, const std::vector<std::string>& args,
+ChildProcess::ChildProcess(const std::filesystem::path& program,
+                           const std::vector<std::string>& args,
                            const std::map<std::string, std::string>& env,
                            const std::filesystem::path& working_dir) {
     int pipe_fds[2];
@@ -136,7 +137,8 @@ std::string ChildProcess::output() const {
     return output_;
 }
 
-ControlPlaneProcess::ControlPlaneProcess(std::vector<std::string> args, std::map<std::string, std::string> env,
+ControlPlaneProcess::ControlPlaneProcess(std::vector<std::string> args,
+                                         std::map<std::string, std::string> env,
                                          const std::filesystem::path& working_dir)
     : process_(VERGEGRID_CONTROL_BINARY, args, env, working_dir) {
     const std::regex listening(R"(listening on http://[^:]+:(\d+))");

@@ -18,7 +18,7 @@
 namespace vergegrid::test {
 
 class ChildProcess {
-public:
+  public:
     ChildProcess(const std::filesystem::path& program, const std::vector<std::string>& args,
                  const std::map<std::string, std::string>& env = {},
                  const std::filesystem::path& working_dir = {});
@@ -27,14 +27,15 @@ public:
     ChildProcess& operator=(const ChildProcess&) = delete;
 
     // Waits until the output matches; returns the first match's group 1 (or whole match).
-    std::optional<std::string> wait_for_output(const std::regex& pattern, std::chrono::milliseconds timeout);
+    std::optional<std::string> wait_for_output(const std::regex& pattern,
+                                               std::chrono::milliseconds timeout);
     // Exit status, or nullopt if the process still runs after `timeout`. -N for a signal N.
     std::optional<int> wait_for_exit(std::chrono::milliseconds timeout);
     void send_signal(int signal);
     std::string output() const;
     pid_t pid() const noexcept { return pid_; }
 
-private:
+  private:
     void read_output(int fd);
 
     pid_t pid_ = -1;
@@ -48,14 +49,15 @@ private:
 
 // Starts vergegrid-control and waits for its "listening on" line; port() is the bound port.
 class ControlPlaneProcess {
-public:
-    explicit ControlPlaneProcess(std::vector<std::string> args, std::map<std::string, std::string> env = {},
+  public:
+    explicit ControlPlaneProcess(std::vector<std::string> args,
+                                 std::map<std::string, std::string> env = {},
                                  const std::filesystem::path& working_dir = {});
     ChildProcess& process() { return process_; }
     std::uint16_t port() const { return port_; }
     bool started() const { return port_ != 0; }
 
-private:
+  private:
     ChildProcess process_;
     std::uint16_t port_ = 0;
 };

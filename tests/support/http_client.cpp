@@ -9,7 +9,8 @@
 namespace vergegrid::test {
 
 HttpResult http_request(std::uint16_t port, const std::string& method, const std::string& path,
-                        const std::string& body, const std::map<std::string, std::string>& headers) {
+                        const std::string& body,
+                        const std::map<std::string, std::string>& headers) {
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
     session.setTimeout(Poco::Timespan(10, 0));
     Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);

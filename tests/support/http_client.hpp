@@ -14,8 +14,11 @@ struct HttpResult {
 };
 
 HttpResult http_request(std::uint16_t port, const std::string& method, const std::string& path,
-                        const std::string& body = {}, const std::map<std::string, std::string>& headers = {});
+                        const std::string& body = {},
+                        const std::map<std::string, std::string>& headers = {});
 
-inline HttpResult http_get(std::uint16_t port, const std::string& path) { return http_request(port, "GET", path); }
+inline HttpResult http_get(std::uint16_t port, const std::string& path) {
+    return http_request(port, "GET", path);
+}
 
 }  // namespace vergegrid::test

@@ -9,9 +9,10 @@
 namespace vergegrid::test {
 
 class TempDir {
-public:
+  public:
     TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "vergegrid-test-XXXXXX").string();
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "vergegrid-test-XXXXXX").string();
         path_ = ::mkdtemp(pattern.data());
     }
     ~TempDir() {
@@ -22,7 +23,7 @@ public:
     TempDir& operator=(const TempDir&) = delete;
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

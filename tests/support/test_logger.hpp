@@ -10,7 +10,7 @@
 namespace vergegrid::test {
 
 class RecordingLogger final : public plugin_api::Logger {
-public:
+  public:
     bool enabled(plugin_api::LogLevel) const noexcept override { return true; }
     void log(plugin_api::LogLevel, std::string_view message) noexcept override {
         std::lock_guard lock(mutex_);
@@ -21,7 +21,7 @@ public:
         return lines_;
     }
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::vector<std::string> lines_;
 };

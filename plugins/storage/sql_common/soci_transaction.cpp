@@ -191,7 +191,7 @@ std::vector<Record> list_by_name(soci::session& sql, const char* columns, Bind b
 }
 
 void record_template_version(soci::session& sql, const api::Template& tmpl, const std::string& at) {
-    const std::string actor;  // Template carries no actor; the audit log names who did it
+    const std::string& actor = tmpl.actor;
     sql << "INSERT INTO template_versions (template_id, major, minor, patch, spec, actor, at) "
            "VALUES (:id, :major, :minor, :patch, :spec, :actor, :at)",
         soci::use(tmpl.id, "id"), soci::use(tmpl.version.major, "major"),

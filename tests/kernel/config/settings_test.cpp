@@ -21,17 +21,18 @@ cfg::EnvLookup env_of(std::map<std::string, std::string> vars) {
 }
 
 class ConfigFile {
-public:
+  public:
     explicit ConfigFile(const std::string& text)
         : path_(std::filesystem::temp_directory_path() /
-                ("vergegrid-config-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+                ("vergegrid-config-" +
+                 std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
                  ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".ini")) {
         std::ofstream(path_) << text;
     }
     ~ConfigFile() { std::filesystem::remove(path_); }
     cfg::CommandLine flags() const { return cfg::CommandLine{path_, {}, {}, {}}; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
@@ -54,8 +55,10 @@ TEST(Settings, DefaultsServeLoopbackWithAnEmbeddedDatabase) {
 }
 
 TEST(Settings, ReadsTheIniFile) {
-    ConfigFile file("listen = 0.0.0.0:9900\ndata_dir = /var/lib/vergegrid\n[log]\nformat = json\nlevel = debug\n"
-                    "[http]\nmax_body_bytes = 2048\n");
+    ConfigFile file(
+        "listen = 0.0.0.0:9900\ndata_dir = /var/lib/vergegrid\n[log]\nformat = json\nlevel = "
+        "debug\n"
+        "[http]\nmax_body_bytes = 2048\n");
     const auto s = cfg::load_settings(file.flags(), env_of({}));
     EXPECT_EQ(s.listen_host, "0.0.0.0");
     EXPECT_EQ(s.listen_port, 9900);
@@ -81,13 +84,15 @@ TEST(Settings, EnvironmentOverridesTheFileAndFlagsOverrideTheEnvironment) {
 }
 
 TEST(Settings, ReportsEveryUnknownKeyAndBadValueByName) {
-    ConfigFile file("lisen = 127.0.0.1:1\n[log]\nformat = xml\ncolour = yes\n[http]\nmax_connections = -3\n");
+    ConfigFile file(
+        "lisen = 127.0.0.1:1\n[log]\nformat = xml\ncolour = yes\n[http]\nmax_connections = -3\n");
     try {
         cfg::load_settings(file.flags(), env_of({{"VERGEGRID_HTTP_REQUEST_TIMEOUT_MS", "soon"}}));
         FAIL() << "expected a ConfigError";
     } catch (const cfg::ConfigError& e) {
         EXPECT_THAT(keys_of(e), ::testing::UnorderedElementsAre("lisen", "log.format", "log.colour",
-                                                                "http.max_connections", "http.request_timeout_ms"));
+                                                                "http.max_connections",
+                                                                "http.request_timeout_ms"));
         EXPECT_THAT(e.what(), HasSubstr("log.format: 'xml' is not one of text, json"));
         EXPECT_THAT(e.what(), HasSubstr("env VERGEGRID_HTTP_REQUEST_TIMEOUT_MS"));
         EXPECT_THAT(e.what(), HasSubstr("lisen: unknown key"));
@@ -95,7 +100,8 @@ TEST(Settings, ReportsEveryUnknownKeyAndBadValueByName) {
 }
 
 TEST(Settings, RejectsAListenAddressWithoutAValidPort) {
-    for (const std::string bad : {"127.0.0.1", "127.0.0.1:", "127.0.0.1:70000", ":80", "host:http"}) {
+    for (const std::string bad :
+         {"127.0.0.1", "127.0.0.1:", "127.0.0.1:70000", ":80", "host:http"}) {
         auto flags = cfg::CommandLine{};
         flags.listen = bad;
         EXPECT_THROW(cfg::load_settings(flags, env_of({})), cfg::ConfigError) << bad;
@@ -103,8 +109,9 @@ TEST(Settings, RejectsAListenAddressWithoutAValidPort) {
 }
 
 TEST(Settings, AMissingOrMalformedFileIsAConfigError) {
-    EXPECT_THROW(cfg::load_settings(cfg::CommandLine{"/nonexistent/vergegrid.ini", {}, {}, {}}, env_of({})),
-                 cfg::ConfigError);
+    EXPECT_THROW(
+        cfg::load_settings(cfg::CommandLine{"/nonexistent/vergegrid.ini", {}, {}, {}}, env_of({})),
+        cfg::ConfigError);
     ConfigFile file("[log\nformat = json\n");
     EXPECT_THROW(cfg::load_settings(file.flags(), env_of({})), cfg::ConfigError);
 }
@@ -119,20 +126,22 @@ TEST(Settings, KeepsPluginSectionsForThePluginsToClaim) {
 TEST(PluginSections, ResolvesDeclaredKeysWithEnvironmentOverrides) {
     cfg::ValueMap values{{"storage.sqlite.path", {"/srv/grid.db", "file x"}},
                          {"storage.sqlite.busy_timeout_ms", {"100", "file x"}}};
-    const auto sections = cfg::resolve_plugin_sections(
-        values, {{"storage", "sqlite", {"path", "busy_timeout_ms"}}},
-        env_of({{"VERGEGRID_STORAGE_SQLITE_BUSY_TIMEOUT_MS", "250"}}));
+    const auto sections =
+        cfg::resolve_plugin_sections(values, {{"storage", "sqlite", {"path", "busy_timeout_ms"}}},
+                                     env_of({{"VERGEGRID_STORAGE_SQLITE_BUSY_TIMEOUT_MS", "250"}}));
     EXPECT_EQ(sections.at("storage.sqlite").at("path"), "/srv/grid.db");
     EXPECT_EQ(sections.at("storage.sqlite").at("busy_timeout_ms"), "250");
 }
 
 TEST(PluginSections, ReportsUndeclaredKeysAndSectionsWithoutAPlugin) {
-    cfg::ValueMap values{{"storage.sqlite.pth", {"x", "file x"}}, {"placement.nothing.weight", {"1", "file x"}}};
+    cfg::ValueMap values{{"storage.sqlite.pth", {"x", "file x"}},
+                         {"placement.nothing.weight", {"1", "file x"}}};
     try {
         cfg::resolve_plugin_sections(values, {{"storage", "sqlite", {"path"}}}, env_of({}));
         FAIL() << "expected a ConfigError";
     } catch (const cfg::ConfigError& e) {
-        EXPECT_THAT(keys_of(e), ::testing::UnorderedElementsAre("storage.sqlite.pth", "placement.nothing.weight"));
+        EXPECT_THAT(keys_of(e), ::testing::UnorderedElementsAre("storage.sqlite.pth",
+                                                                "placement.nothing.weight"));
         EXPECT_THAT(e.what(), HasSubstr("no plugin [placement.nothing]"));
     }
 }

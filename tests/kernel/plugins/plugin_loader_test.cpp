@@ -1,10 +1,10 @@
 #include "kernel/plugins/plugin_loader.hpp"
 
-#include <fstream>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
+#include <fstream>
 
 #include "kernel/plugins/plugin_registry.hpp"
 #include "tests/support/library_state.hpp"
@@ -15,24 +15,30 @@
 namespace {
 
 namespace api = vergegrid::plugin_api;
+using ::testing::HasSubstr;
 using vergegrid::kernel::plugins::PluginCreateError;
 using vergegrid::kernel::plugins::PluginLoader;
 using vergegrid::kernel::plugins::PluginRegistry;
 using vergegrid::kernel::plugins::PluginStatus;
-using ::testing::HasSubstr;
 
 const std::filesystem::path kDir = VERGEGRID_TEST_PLUGIN_DIR;
 
 std::shared_ptr<spdlog::logger> quiet_logger() {
-    return std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+    return std::make_shared<spdlog::logger>("test",
+                                            std::make_shared<spdlog::sinks::null_sink_mt>());
 }
 
-PluginLoader loader(api::AbiVersion host = api::kAbiVersion) { return PluginLoader(quiet_logger(), host); }
+PluginLoader loader(api::AbiVersion host = api::kAbiVersion) {
+    return PluginLoader(quiet_logger(), host);
+}
 
 struct Host {
-    std::shared_ptr<vergegrid::test::RecordingLogger> logger = std::make_shared<vergegrid::test::RecordingLogger>();
+    std::shared_ptr<vergegrid::test::RecordingLogger> logger =
+        std::make_shared<vergegrid::test::RecordingLogger>();
     api::ConfigSection config;
-    api::HostContext context() const { return api::HostContext{api::kAbiVersion, logger, config, "/tmp"}; }
+    api::HostContext context() const {
+        return api::HostContext{api::kAbiVersion, logger, config, "/tmp"};
+    }
 };
 
 TEST(PluginLoader, AcceptsAValidPluginAndReadsItsDescriptor) {
@@ -63,7 +69,8 @@ TEST(PluginLoader, RefusesAnotherAbiMajorNamingFileAndBothVersions) {
     EXPECT_EQ(outcome.record.status, PluginStatus::refused);
     EXPECT_EQ(outcome.plugin, nullptr);
     const std::string other = std::to_string(api::kAbiMajor + 1) + ".0";
-    EXPECT_THAT(outcome.record.reason, HasSubstr("vg-test-other-major.so was built for plugin ABI " + other));
+    EXPECT_THAT(outcome.record.reason,
+                HasSubstr("vg-test-other-major.so was built for plugin ABI " + other));
     EXPECT_THAT(outcome.record.reason, HasSubstr("speaks ABI " + api::kAbiVersion.to_string()));
     EXPECT_THAT(outcome.record.reason, HasSubstr("majors must match"));
     EXPECT_EQ(outcome.record.file, kDir / "vg-test-other-major.so");
@@ -72,15 +79,17 @@ TEST(PluginLoader, RefusesAnotherAbiMajorNamingFileAndBothVersions) {
 TEST(PluginLoader, RefusesANewerAbiMinor) {
     auto outcome = loader().load(kDir / "vg-test-newer-minor.so");
     EXPECT_EQ(outcome.record.status, PluginStatus::refused);
-    EXPECT_THAT(outcome.record.reason, HasSubstr("vg-test-newer-minor.so was built for plugin ABI"));
-    EXPECT_THAT(outcome.record.reason, HasSubstr("its minor is newer"));
     EXPECT_THAT(outcome.record.reason,
-                HasSubstr(std::to_string(api::kAbiMajor) + "." + std::to_string(api::kAbiMinor + 1)));
+                HasSubstr("vg-test-newer-minor.so was built for plugin ABI"));
+    EXPECT_THAT(outcome.record.reason, HasSubstr("its minor is newer"));
+    EXPECT_THAT(outcome.record.reason, HasSubstr(std::to_string(api::kAbiMajor) + "." +
+                                                 std::to_string(api::kAbiMinor + 1)));
 }
 
 TEST(PluginLoader, LoadsAPluginBuiltForAnOlderMinor) {
     // A host one minor ahead of the plugins in this build stands in for a future kernel.
-    const api::AbiVersion newer_host{api::kAbiMajor, static_cast<std::uint16_t>(api::kAbiMinor + 1)};
+    const api::AbiVersion newer_host{api::kAbiMajor,
+                                     static_cast<std::uint16_t>(api::kAbiMinor + 1)};
     auto outcome = loader(newer_host).load(kDir / "vg-test-placement-a.so");
     EXPECT_EQ(outcome.record.status, PluginStatus::loaded) << outcome.record.reason;
 }
@@ -151,7 +160,8 @@ TEST(PluginLoader, ExportsOnlyTheEntryPoint) {
     // table, so two plugins can never bind to each other's code.
     auto outcome = loader().load(kDir / "vg-test-placement-a.so");
     ASSERT_EQ(outcome.record.status, PluginStatus::loaded);
-    boost::dll::shared_library library{boost::dll::fs::path((kDir / "vg-test-placement-a.so").string())};
+    boost::dll::shared_library library{
+        boost::dll::fs::path((kDir / "vg-test-placement-a.so").string())};
     EXPECT_TRUE(library.has("vergegrid_plugin"));
     EXPECT_FALSE(library.has("_ZN12_GLOBAL__N_16createERKN9vergegrid10plugin_api11HostContextE"));
 }

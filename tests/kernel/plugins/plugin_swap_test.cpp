@@ -39,7 +39,8 @@ TEST(PluginSwap, SwapUnderLoadLosesNoCallAndUnloadsTheOldLibraryAfterItsLastObje
                                std::filesystem::copy_options::overwrite_existing);
     ASSERT_FALSE(is_library_loaded(a_file));
 
-    auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+    auto log =
+        std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
     PluginRegistry registry{PluginLoader(log)};
     registry.add(a_file);
     registry.add(kDir / "vg-test-placement-b.so");

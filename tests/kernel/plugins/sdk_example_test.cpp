@@ -16,7 +16,8 @@ using vergegrid::kernel::plugins::PluginLoader;
 using vergegrid::kernel::plugins::PluginStatus;
 
 TEST(SdkExample, BuiltOutOfTreeAgainstTheInstalledSdkItLoadsAndPlaces) {
-    auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+    auto log =
+        std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
     PluginLoader loader(log);
     auto outcome = loader.load(VERGEGRID_SDK_EXAMPLE_PLUGIN);
     ASSERT_EQ(outcome.record.status, PluginStatus::loaded) << outcome.record.reason;
@@ -25,7 +26,8 @@ TEST(SdkExample, BuiltOutOfTreeAgainstTheInstalledSdkItLoadsAndPlaces) {
 
     auto logger = std::make_shared<vergegrid::test::RecordingLogger>();
     const api::ConfigSection config{{"weight_cpu", "1.0"}};
-    auto policy = outcome.plugin->create<api::PlacementPolicy>(api::HostContext{api::kAbiVersion, logger, config, "/tmp"});
+    auto policy = outcome.plugin->create<api::PlacementPolicy>(
+        api::HostContext{api::kAbiVersion, logger, config, "/tmp"});
     EXPECT_FALSE(logger->lines().empty()) << "the example logs through the host logger";
 
     api::RegionNeeds region;
@@ -40,7 +42,8 @@ TEST(SdkExample, BuiltOutOfTreeAgainstTheInstalledSdkItLoadsAndPlaces) {
     EXPECT_GT(policy->score(region, idle), policy->score(region, busy));
 
     const api::ConfigSection bad{{"weight_cpu", "heavy"}};
-    EXPECT_ANY_THROW(outcome.plugin->create<api::PlacementPolicy>(api::HostContext{api::kAbiVersion, logger, bad, "/tmp"}));
+    EXPECT_ANY_THROW(outcome.plugin->create<api::PlacementPolicy>(
+        api::HostContext{api::kAbiVersion, logger, bad, "/tmp"}));
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ inline constexpr std::string_view kAuth = "auth";
 
 // Kinds of ABI 1.0. Adding one is a minor bump; removing one is a major bump.
 inline constexpr std::array<std::string_view, 5> kKnown{kStorage, kPlacement, kInjection, kSync,
-                                                         kAuth};
+                                                        kAuth};
 
 constexpr bool is_known(std::string_view k) {
     for (auto known : kKnown) {

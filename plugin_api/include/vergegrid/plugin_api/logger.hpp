@@ -11,7 +11,7 @@ namespace vergegrid::plugin_api {
 enum class LogLevel : int { trace = 0, debug = 1, info = 2, warn = 3, error = 4 };
 
 class BOOST_SYMBOL_VISIBLE Logger {
-public:
+  public:
     virtual ~Logger() = default;
 
     // Cheap check so a plugin can skip building a message nobody will see.

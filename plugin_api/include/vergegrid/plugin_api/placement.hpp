@@ -25,13 +25,13 @@ struct SimulatorSnapshot {
     std::string state;  // registered, online, offline, cordoned, revoked
     std::vector<std::string> labels;
     int region_count = 0;
-    int capacity = 0;           // regions the operator allows on it
-    double cpu_load = 0.0;      // 0..1
-    double memory_load = 0.0;   // 0..1
+    int capacity = 0;          // regions the operator allows on it
+    double cpu_load = 0.0;     // 0..1
+    double memory_load = 0.0;  // 0..1
 };
 
 class BOOST_SYMBOL_VISIBLE PlacementPolicy : public PluginObject {
-public:
+  public:
     // Why the simulator cannot take the region, or nullopt when it can. Must be thread-safe:
     // the engine calls one policy object from many request threads at once.
     virtual std::optional<std::string> filter(const RegionNeeds& region,

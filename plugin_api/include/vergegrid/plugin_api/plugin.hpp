@@ -18,7 +18,7 @@ namespace vergegrid::plugin_api {
 // Base of every object a plugin creates. The host deletes it through this virtual destructor
 // and keeps the shared object loaded until then.
 class BOOST_SYMBOL_VISIBLE PluginObject {
-public:
+  public:
     virtual ~PluginObject() = default;
 };
 
@@ -28,12 +28,12 @@ using ConfigSection = std::map<std::string, std::string>;
 
 // Thrown by create() for a bad value; the host reports "<section>.<key>: <message>".
 class BOOST_SYMBOL_VISIBLE ConfigError : public std::runtime_error {
-public:
+  public:
     ConfigError(std::string key, const std::string& message)
         : std::runtime_error(message), key_(std::move(key)) {}
     const std::string& key() const noexcept { return key_; }
 
-private:
+  private:
     std::string key_;
 };
 

@@ -24,7 +24,7 @@ struct Estate {
 struct RegionEnvironment {
     double water_height = 20.0;
     bool sun_fixed = false;
-    double sun_position = 6.0;  // hours, 0..24
+    double sun_position = 6.0;       // hours, 0..24
     std::string environment_preset;  // EEP preset name or asset UUID; empty = simulator default
 };
 
@@ -111,6 +111,7 @@ struct Template {
     std::string spec;  // JSON text of the latest version
     std::string created_at;
     std::string updated_at;
+    std::string actor;  // on writes: who made this version (kept in template_versions)
 };
 
 struct TemplateVersion {
@@ -124,9 +125,9 @@ struct TemplateVersion {
 struct AuditEntry {
     std::int64_t id = 0;  // assigned by storage
     std::string at;
-    std::string actor;       // authenticated identity ("anonymous" until auth lands)
-    std::string action;      // region.create, region.update, estate.delete, ...
-    std::string entity_type; // region, estate, template
+    std::string actor;        // authenticated identity ("anonymous" until auth lands)
+    std::string action;       // region.create, region.update, estate.delete, ...
+    std::string entity_type;  // region, estate, template
     std::string entity_id;
     std::string request_id;
     std::string before;  // JSON text, empty when created

@@ -15,21 +15,21 @@ namespace vergegrid::plugin_api {
 
 // Any storage failure. The message is for operators' logs, not for API clients.
 class BOOST_SYMBOL_VISIBLE StorageError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // A constraint of the database refused the write (unique name, unique host+port, a foreign key).
 // The control plane checks these rules itself first; this is the safety net under concurrency.
 class BOOST_SYMBOL_VISIBLE StorageConflict : public StorageError {
-public:
+  public:
     using StorageError::StorageError;
 };
 
 // Another transaction held a lock for too long, or the database reported a serialization
 // failure: the whole request may be retried.
 class BOOST_SYMBOL_VISIBLE StorageBusy : public StorageError {
-public:
+  public:
     using StorageError::StorageError;
 };
 
@@ -39,7 +39,7 @@ enum class Access {
 };
 
 class BOOST_SYMBOL_VISIBLE StorageTransaction {
-public:
+  public:
     virtual ~StorageTransaction() = default;  // rolls back unless committed
 
     virtual void commit() = 0;
@@ -68,8 +68,8 @@ public:
     // Regions (main row and every supplement), ordered by name.
     virtual std::optional<Region> find_region(const std::string& uuid) = 0;
     virtual std::optional<Region> find_region_by_name(const std::string& name) = 0;
-    virtual std::vector<Region> list_regions(const RegionFilter& filter, const std::string& after_name,
-                                             int limit) = 0;
+    virtual std::vector<Region> list_regions(const RegionFilter& filter,
+                                             const std::string& after_name, int limit) = 0;
     virtual void insert_region(const Region& region) = 0;
     virtual void update_region(const Region& region) = 0;
     virtual void delete_region(const std::string& uuid) = 0;

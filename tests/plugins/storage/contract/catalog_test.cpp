@@ -117,6 +117,7 @@ TEST_P(StorageContract, TemplatesKeepEveryVersion) {
         EXPECT_EQ(versions[0].version, (api::SemVer{1, 0, 0}));
         EXPECT_EQ(versions[0].spec, tmpl.spec);
         EXPECT_EQ(versions[0].at, tmpl.created_at);
+        EXPECT_EQ(versions[0].actor, "operator-20") << "the version records who made it";
     }
     const std::string first_spec = tmpl.spec;
     tmpl.version = api::SemVer{1, 1, 0};

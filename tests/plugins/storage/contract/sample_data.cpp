@@ -26,7 +26,8 @@ api::Template sample_template(int n, const std::string& name) {
             api::SemVer{1, 0, 0},
             R"({"size_x":256,"note":"plantilla – ☀"})",
             "2026-03-04T05:06:07.008Z",
-            "2026-03-04T05:06:07.008Z"};
+            "2026-03-04T05:06:07.008Z",
+            "operator-" + std::to_string(n)};
 }
 
 api::Region sample_region(int n, const std::string& name, const std::string& estate_id, int x,

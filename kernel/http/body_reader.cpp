@@ -1,0 +1,104 @@
+#include "kernel/http/body_reader.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/String.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <istream>
+
+#include "kernel/http/api_error.hpp"
+
+namespace vergegrid::kernel::http {
+
+namespace {
+
+ApiError too_large(std::size_t max_bytes) {
+    return ApiError(413, "payload_too_large",
+                    "the request body exceeds " + std::to_string(max_bytes) + " bytes");
+}
+
+}  // namespace
+
+BodyFraming body_framing(const Poco::Net::HTTPServerRequest& request) {
+    BodyFraming framing;
+    const bool has_transfer_encoding = request.has(Poco::Net::HTTPMessage::TRANSFER_ENCODING);
+    const bool has_content_length = request.has(Poco::Net::HTTPMessage::CONTENT_LENGTH);
+    if (has_transfer_encoding) {
+        if (!request.getChunkedTransferEncoding()) {
+            throw ApiError(400, "bad_request", "only the chunked transfer encoding is supported");
+        }
+        if (has_content_length) {
+            throw ApiError(400, "bad_request",
+                           "Content-Length and Transfer-Encoding must not be sent together");
+        }
+        framing.chunked = true;
+        return framing;
+    }
+    if (has_content_length) {
+        const std::string& text = request.get(Poco::Net::HTTPMessage::CONTENT_LENGTH);
+        std::uint64_t length = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), length);
+        if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+            throw ApiError(400, "bad_request", "invalid Content-Length");
+        }
+        framing.content_length = length;
+    }
+    return framing;
+}
+
+std::string receive_body(Poco::Net::HTTPServerRequest& request,
+                         Poco::Net::HTTPServerResponse& response, const BodyFraming& framing,
+                         std::size_t max_bytes) {
+    if (framing.content_length && *framing.content_length > max_bytes) {
+        throw too_large(max_bytes);
+    }
+    if (!framing.has_body()) {
+        // Without Content-Length or chunked a request has no body (RFC 9112 6.3); reading
+        // Poco's stream here would wait for the client to close the connection.
+        return {};
+    }
+    std::string body;
+    try {
+        if (request.getExpectContinue()) {
+            response.sendContinue();
+        }
+        // Straight from the streambuf: std::istream would swallow Poco's exceptions into badbit,
+        // and a timeout must not look like a short body.
+        std::streambuf& in = *request.stream().rdbuf();
+        const std::size_t wanted = framing.content_length
+                                       ? static_cast<std::size_t>(*framing.content_length)
+                                       : max_bytes + 1;
+        body.reserve(std::min<std::size_t>(wanted, 64 * 1024));
+        std::array<char, 16 * 1024> buffer{};
+        while (body.size() < wanted) {
+            const auto chunk = std::min(buffer.size(), wanted - body.size());
+            const auto got = in.sgetn(buffer.data(), static_cast<std::streamsize>(chunk));
+            if (got > 0) {
+                body.append(buffer.data(), static_cast<std::size_t>(got));
+            }
+            // A short read is the end of the body. Asking again is not harmless: Poco's chunked
+            // streambuf forgets it hit the last chunk and would wait for another one.
+            if (got < static_cast<std::streamsize>(chunk)) {
+                break;
+            }
+        }
+    } catch (const Poco::TimeoutException&) {
+        throw ApiError(408, "request_timeout", "the request body did not arrive in time");
+    } catch (const Poco::Net::MessageException&) {
+        throw ApiError(400, "bad_request", "malformed chunked request body");
+    } catch (const Poco::Exception& e) {
+        throw ConnectionLost(e.displayText());
+    }
+    if (body.size() > max_bytes) {
+        throw too_large(max_bytes);
+    }
+    if (framing.content_length && body.size() < *framing.content_length) {
+        throw ConnectionLost("connection closed before the request body was complete");
+    }
+    return body;
+}
+
+}  // namespace vergegrid::kernel::http

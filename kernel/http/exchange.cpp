@@ -1,0 +1,196 @@
+#include "kernel/http/exchange.hpp"
+
+#include <Poco/String.h>
+#include <spdlog/spdlog.h>
+
+#include <optional>
+
+#include "kernel/http/api_error.hpp"
+#include "kernel/http/body_reader.hpp"
+#include "kernel/http/request_id.hpp"
+#include "kernel/http/response_writer.hpp"
+#include "kernel/http/url_encoding.hpp"
+
+namespace vergegrid::kernel::http {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double milliseconds_since(Clock::time_point started) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+}
+
+// The request head's size on the wire: request line, header lines, blank line.
+std::size_t head_size(const Poco::Net::HTTPServerRequest& in) {
+    std::size_t size = in.getMethod().size() + in.getURI().size() + in.getVersion().size() + 4;
+    for (const auto& [name, value] : in) {
+        size += name.size() + value.size() + 4;
+    }
+    return size + 2;
+}
+
+std::map<std::string, std::string> lower_case_headers(const Poco::Net::HTTPServerRequest& in) {
+    std::map<std::string, std::string> headers;
+    for (const auto& [name, value] : in) {
+        auto [it, inserted] = headers.try_emplace(Poco::toLower(name), value);
+        if (!inserted) {
+            // Repeated fields mean the same as one comma-separated field (RFC 9110 5.3).
+            it->second += ", ";
+            it->second += value;
+        }
+    }
+    return headers;
+}
+
+// Origin-form "/p?q" is the norm; absolute-form "http://host/p?q" is legal too.
+void split_target(const std::string& target, std::string& path, std::string_view& query) {
+    std::string_view rest(target);
+    if (!rest.empty() && rest.front() != '/') {
+        const auto scheme_end = rest.find("://");
+        if (scheme_end != std::string_view::npos) {
+            const auto slash = rest.find('/', scheme_end + 3);
+            rest = slash == std::string_view::npos ? std::string_view("/") : rest.substr(slash);
+        }
+    }
+    const auto question = rest.find('?');
+    path = std::string(rest.substr(0, question));
+    query = question == std::string_view::npos ? std::string_view() : rest.substr(question + 1);
+}
+
+Response internal_error() {
+    return Response::error(ApiError(500, "internal", "internal server error"));
+}
+
+}  // namespace
+
+ExchangeResult serve_exchange(ServerContext& context, Poco::Net::HTTPServerRequestImpl& in,
+                              Poco::Net::HTTPServerResponseImpl& out,
+                              Poco::Net::HTTPServerSession& session, Clock::time_point started) {
+    HttpMetrics::InFlight in_flight(context.metrics.in_flight_gauge());
+    const auto& settings = context.settings;
+    out.setVersion(in.getVersion());
+
+    Request request;
+    request.method = in.getMethod();
+    request.request_id = choose_request_id(in.get("X-Request-Id", ""));
+    std::string route = std::string(kUnmatchedRoute);
+    std::optional<BodyFraming> framing;
+    bool body_read = false;
+    Response response;
+    try {
+        if (head_size(in) > settings.max_header_bytes) {
+            throw ApiError(
+                431, "request_header_fields_too_large",
+                "the request head exceeds " + std::to_string(settings.max_header_bytes) + " bytes");
+        }
+        framing = body_framing(in);
+        std::string_view query;
+        split_target(in.getURI(), request.path, query);
+
+        // The route is looked up now, so that a 413 is counted under its route, but acted on
+        // only once the body is in: limits come before routing, and a 404 or 405 that consumed
+        // the body leaves the connection usable.
+        RouteMatch match;
+        std::optional<ApiError> bad_path;
+        try {
+            match = context.router->match(request.method, request.path);
+        } catch (const ApiError& e) {
+            bad_path = e;
+        }
+        if (match.outcome == MatchOutcome::matched) {
+            route = match.pattern;
+        }
+
+        request.body = receive_body(in, out, *framing, settings.max_body_bytes);
+        body_read = true;
+        if (bad_path) {
+            throw *bad_path;
+        }
+        request.query = parse_query(query);
+        request.headers = lower_case_headers(in);
+
+        switch (match.outcome) {
+            case MatchOutcome::no_route:
+                throw ApiError(404, "not_found",
+                               "no route for " + request.method + " " + request.path);
+            case MatchOutcome::method_not_allowed:
+                response = Response::error(
+                    ApiError(405, "method_not_allowed",
+                             request.method + " is not allowed on " + request.path, "method"));
+                response.headers.emplace_back("Allow", match.allow_header());
+                break;
+            case MatchOutcome::matched:
+                request.route = std::move(match.pattern);
+                request.path_params = std::move(match.params);
+                response = (*match.handler)(request);
+                break;
+        }
+    } catch (const ApiError& e) {
+        response = Response::error(e);
+    } catch (const ConnectionLost&) {
+        throw;
+    } catch (const std::exception& e) {
+        // The client gets a bare "internal"; the details stay here, tied to the request id.
+        context.log->error("{} {} {}: request failed: {}", request.request_id, request.method,
+                           route, e.what());
+        response = internal_error();
+    } catch (...) {
+        context.log->error("{} {} {}: request failed with a non-standard exception",
+                           request.request_id, request.method, route);
+        response = internal_error();
+    }
+
+    if (response.status < 100 || response.status > 599) {
+        context.log->error("{} {} {}: handler returned invalid status {}", request.request_id,
+                           request.method, route, response.status);
+        response = internal_error();
+    }
+
+    // Unread body bytes would be parsed as the next request; unknown framing leaves no way to
+    // find where the next request starts.
+    const bool unread_input = !framing || (!body_read && framing->has_body());
+    const bool keep_alive = context.params->getKeepAlive() && in.getKeepAlive() &&
+                            session.canKeepAlive() && !unread_input &&
+                            !context.connections.draining();
+    // Recorded before the response goes out, so a client that has its answer also finds it
+    // counted (tests and scrape-after-request checks rely on that).
+    context.metrics.record(request.method, route, response.status, Clock::now() - started);
+    context.log->debug("{} {} {} {} {:.1f}ms", request.request_id, request.method, request.path,
+                       response.status, milliseconds_since(started));
+    in_flight.finish();
+    write_response(out, response, request.request_id, keep_alive,
+                   request.method != Poco::Net::HTTPRequest::HTTP_HEAD);
+    session.setKeepAlive(keep_alive);
+    return {keep_alive, unread_input};
+}
+
+void reject_unparsable(ServerContext& context, Poco::Net::HTTPServerSession& session,
+                       const Poco::Exception& error, Clock::time_point started) {
+    // Poco 1.11 says which limit was hit only in its message: "HTTP request URI invalid or too
+    // long", "Field name too long", "Field value too long/no CRLF found", "Too many header
+    // fields", ...
+    const std::string& what = error.message();
+    ApiError rejection(400, "bad_request", "malformed HTTP request");
+    if (what.find("request URI") != std::string::npos) {
+        rejection = ApiError(414, "uri_too_long", "the request target is too long");
+    } else if (what.find("Field") != std::string::npos ||
+               what.find("header fields") != std::string::npos) {
+        rejection = ApiError(431, "request_header_fields_too_large",
+                             "a request header field is too large or there are too many");
+    }
+    const std::string request_id = new_request_id();
+    context.metrics.record("", kUnmatchedRoute, rejection.status(), Clock::now() - started);
+    context.log->debug("{} unparsable request rejected with {}: {}", request_id, rejection.status(),
+                       error.displayText());
+    // A fresh response object: the one Poco tied to the failed request points at a dead request.
+    Poco::Net::HTTPServerResponseImpl out(session);
+    out.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+    try {
+        write_response(out, Response::error(rejection), request_id, false);
+    } catch (const std::exception&) {
+        // The client is gone; the metric and the log line already record the attempt.
+    }
+}
+
+}  // namespace vergegrid::kernel::http

@@ -1,0 +1,38 @@
+// What a handler sees of an HTTP request: already routed, body read, limits enforced.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace vergegrid::kernel::http {
+
+// Who is calling. Authentication fills it in; until then every caller is anonymous.
+struct Caller {
+    std::string subject = "anonymous";
+    std::string role = "anonymous";
+};
+
+struct Request {
+    std::string method;
+    std::string path;   // as received, without the query string
+    std::string route;  // the matched pattern, e.g. /api/v1/regions/{id}
+    std::map<std::string, std::string> path_params;  // percent-decoded
+    std::map<std::string, std::string>
+        query;  // percent-decoded; a repeated key keeps its last value
+    std::map<std::string, std::string>
+        headers;  // lower-case names; repeated headers joined with ", "
+    std::string body;
+    std::string request_id;
+    Caller caller;
+
+    // The header's value, or "" when absent.
+    std::string header(std::string_view lower_name) const;
+
+    // The body parsed as JSON. Throws ApiError 400 "invalid_json" when it is empty, not JSON or
+    // not valid UTF-8.
+    nlohmann::json json_body() const;
+};
+
+}  // namespace vergegrid::kernel::http

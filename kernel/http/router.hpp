@@ -1,0 +1,58 @@
+// Maps (method, path) to a handler. Patterns are literal segments and {name} parameters:
+// "/api/v1/regions/{id}". A literal segment beats a parameter at the same position, so
+// "/regions/new" wins over "/regions/{id}" for the path /regions/new.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kernel/http/handler.hpp"
+
+namespace vergegrid::kernel::http {
+
+enum class MatchOutcome {
+    matched,
+    no_route,            // → 404 not_found
+    method_not_allowed,  // the path has routes, none for this method → 405 with Allow
+};
+
+struct RouteMatch {
+    MatchOutcome outcome = MatchOutcome::no_route;
+    const Handler* handler = nullptr;           // when matched; owned by the router
+    std::string pattern;                        // when matched
+    std::map<std::string, std::string> params;  // when matched; percent-decoded
+    std::vector<std::string> allowed_methods;   // when method_not_allowed; sorted
+
+    // "GET, POST"
+    std::string allow_header() const;
+};
+
+class Router {
+  public:
+    // Throws std::invalid_argument for a malformed pattern (must start with '/'; a segment is
+    // either literal or exactly "{name}") and std::logic_error when the method already has a
+    // route of the same shape ("/a/{x}" and "/a/{y}" are the same shape).
+    void add(std::string method, std::string pattern, Handler handler);
+
+    // `path` is the raw path, without the query string. Throws ApiError 400 "invalid_path" when
+    // a parameter segment holds a malformed percent-escape.
+    RouteMatch match(std::string_view method, std::string_view path) const;
+
+  private:
+    struct Segment {
+        std::string text;  // the literal, or the parameter's name
+        bool is_param = false;
+    };
+    struct Route {
+        std::string method;
+        std::string pattern;
+        std::vector<Segment> segments;
+        Handler handler;
+    };
+
+    std::vector<Route> routes_;
+};
+
+}  // namespace vergegrid::kernel::http

@@ -1,0 +1,179 @@
+#include "kernel/http/server.hpp"
+
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServer.h>
+#include <Poco/ThreadPool.h>
+#include <spdlog/spdlog.h>
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <csignal>
+#include <mutex>
+#include <stdexcept>
+
+#include "kernel/http/connection.hpp"
+#include "kernel/http/server_context.hpp"
+
+namespace vergegrid::kernel::http {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Poco::Net::HTTPServerParams::Ptr make_params(const ServerSettings& settings) {
+    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(settings.max_connections);
+    params->setMaxQueued(settings.max_queued);
+    params->setTimeout(Poco::Timespan(settings.request_timeout.count() * 1000));
+    params->setKeepAlive(true);
+    params->setKeepAliveTimeout(Poco::Timespan(settings.keep_alive_timeout.count() * 1000));
+    return params;
+}
+
+// Refuses what the accept loop still picks up between the start of stop() and its exit.
+class StopFilter final : public Poco::Net::TCPServerConnectionFilter {
+  public:
+    explicit StopFilter(const ConnectionTracker& connections) : connections_(connections) {}
+    bool accept(const Poco::Net::StreamSocket&) override { return !connections_.draining(); }
+
+  private:
+    const ConnectionTracker& connections_;
+};
+
+void refuse_new_connections(Poco::Net::ServerSocket& listener) noexcept {
+    // Without it (other systems), TCPServer::stop() still works: it waits out the poll.
+    ::shutdown(listener.impl()->sockfd(), SHUT_RD);
+}
+
+void ignore_sigpipe_if_default() {
+    struct sigaction current {};
+    if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+        std::signal(SIGPIPE, SIG_IGN);
+    }
+}
+
+}  // namespace
+
+struct Server::Impl {
+    Impl(ServerSettings settings, std::shared_ptr<const Router> router, metrics::Registry& registry,
+         std::shared_ptr<spdlog::logger> log)
+        : context{std::move(settings),
+                  std::move(router),
+                  HttpMetrics(registry),
+                  log ? std::move(log) : spdlog::default_logger(),
+                  nullptr,
+                  {}},
+          threads("vergegrid-http", 1, std::max(1, context.settings.max_connections)) {
+        context.params = make_params(context.settings);
+    }
+
+    ServerContext context;
+    Poco::ThreadPool threads;
+    Poco::Net::ServerSocket listener;
+    std::unique_ptr<Poco::Net::TCPServer> tcp;
+    std::uint16_t port = 0;
+    std::mutex lifecycle;  // start() and stop() from different threads
+    bool started = false;
+    bool stopped = false;
+};
+
+Server::Server(ServerSettings settings, std::shared_ptr<const Router> router,
+               metrics::Registry& metrics, std::shared_ptr<spdlog::logger> log) {
+    if (!router) {
+        throw std::invalid_argument("http::Server needs a router");
+    }
+    if (settings.max_connections < 1 || settings.max_queued < 1) {
+        throw std::invalid_argument("http::Server needs max_connections and max_queued >= 1");
+    }
+    // Zero would not mean "no timeout" to Poco: the wait for a first request would end at once.
+    if (settings.request_timeout.count() <= 0 || settings.keep_alive_timeout.count() < 0) {
+        throw std::invalid_argument(
+            "http::Server needs request_timeout > 0 and keep_alive_timeout >= 0");
+    }
+    impl_ = std::make_unique<Impl>(std::move(settings), std::move(router), metrics, std::move(log));
+}
+
+Server::~Server() {
+    try {
+        stop(std::chrono::milliseconds(0));
+        // Connection threads use the context; none may outlive it.
+        impl_->threads.joinAll();
+        impl_->tcp.reset();
+    } catch (...) {
+        // Destructors must not throw; the process is tearing the server down regardless.
+    }
+}
+
+void Server::start() {
+    std::lock_guard lock(impl_->lifecycle);
+    if (impl_->started) {
+        throw std::logic_error("http::Server::start() called twice");
+    }
+    const auto& settings = impl_->context.settings;
+    const std::string where = settings.host + ":" + std::to_string(settings.port);
+    try {
+        const Poco::Net::SocketAddress address(settings.host, settings.port);
+        // reuseAddress lets a restart bind despite TIME_WAIT; reusePort stays off, or a second
+        // instance would bind the same port silently instead of failing.
+        impl_->listener.bind(address, true, false);
+        impl_->listener.listen(std::max(1, settings.max_queued));
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error("cannot listen on " + where + ": " + e.displayText());
+    }
+    impl_->port = impl_->listener.address().port();
+    ignore_sigpipe_if_default();
+
+    impl_->tcp = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(impl_->context),
+                                                        impl_->threads, impl_->listener,
+                                                        impl_->context.params);
+    impl_->tcp->setConnectionFilter(new StopFilter(impl_->context.connections));
+    impl_->tcp->start();
+    impl_->started = true;
+    impl_->context.log->info("HTTP server listening on {}:{}", settings.host, impl_->port);
+}
+
+std::uint16_t Server::port() const {
+    return impl_->port;
+}
+
+void Server::stop(std::chrono::milliseconds drain_timeout) {
+    std::lock_guard lock(impl_->lifecycle);
+    if (!impl_->started || impl_->stopped) {
+        return;
+    }
+    impl_->stopped = true;
+    const auto deadline = Clock::now() + drain_timeout;
+    auto& connections = impl_->context.connections;
+    auto& log = *impl_->context.log;
+
+    // From here on the filter refuses whatever the accept loop still picks up, and connections
+    // waiting for their next request are closed.
+    connections.begin_drain();
+    // On Linux, shutting a listening socket down stops it listening: new connects are refused
+    // at once (no handshake completes into a backlog nobody serves) and Poco's accept loop
+    // wakes from its 250 ms poll, its accept() failing once with EINVAL (handed to Poco's
+    // ErrorHandler, silent by default). The descriptor stays valid, unlike close() under a
+    // thread polling it.
+    refuse_new_connections(impl_->listener);
+    // Joins the accept loop and drops connections queued but not yet picked up by a thread.
+    impl_->tcp->stop();
+    try {
+        impl_->listener.close();
+    } catch (const Poco::Exception& e) {
+        log.warn("closing the listening socket failed: {}", e.displayText());
+    }
+
+    if (!connections.wait_until_closed(deadline)) {
+        const auto aborted = connections.abort_all();
+        log.warn("HTTP drain timed out after {} ms; shutting down {} connection(s)",
+                 drain_timeout.count(), aborted);
+        // Shut-down sockets end blocked reads and writes at once; a handler busy in its own code
+        // is waited for by the destructor, not here.
+        connections.wait_until_closed(Clock::now() + std::chrono::milliseconds(500));
+    }
+    log.info("HTTP server stopped");
+}
+
+}  // namespace vergegrid::kernel::http

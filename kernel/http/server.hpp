@@ -1,0 +1,67 @@
+// The control plane's HTTP server: Poco's TCPServer and thread pool, our connection loop, the
+// router's handlers, and a stop that drains in-flight requests.
+#pragma once
+
+#include <spdlog/fwd.h>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace vergegrid::kernel::metrics {
+class Registry;
+}
+
+namespace vergegrid::kernel::http {
+
+class Router;
+
+struct ServerSettings {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 9800;  // 0 = any free port; see Server::port()
+    std::size_t max_body_bytes = 1 << 20;
+    std::size_t max_header_bytes = 16384;  // request line + header lines
+    // Bounds every socket read and write, and the wait for a new connection's first request.
+    std::chrono::milliseconds request_timeout{30000};
+    // How long an idle keep-alive connection is kept open for its next request.
+    std::chrono::milliseconds keep_alive_timeout{5000};
+    int max_connections = 64;  // connections served at once (one thread each)
+    int max_queued = 256;      // accepted connections waiting for a thread; beyond, closed
+};
+
+class Server {
+  public:
+    // `metrics` must outlive the server; the router must not change once the server runs. A null
+    // logger means spdlog's default logger. Throws std::invalid_argument for a null router or
+    // unusable settings (no connections, a zero request timeout).
+    Server(ServerSettings settings, std::shared_ptr<const Router> router,
+           metrics::Registry& metrics, std::shared_ptr<spdlog::logger> log);
+    // Stops without draining if still running, then waits for connection threads to end.
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds and starts serving. Throws std::runtime_error naming the address when it cannot
+    // bind, std::logic_error when called twice. Also sets SIGPIPE to ignored if it was at its
+    // default: Poco writes to sockets without MSG_NOSIGNAL. (Poco already blocks SIGPIPE in the
+    // thread that loads it, so threads started later inherit the block; this covers a program
+    // that resets its signal mask.)
+    void start();
+
+    // The bound port (the ephemeral one when settings.port was 0); 0 before start().
+    std::uint16_t port() const;
+
+    // Stops accepting connections at once (new connects are refused), closes idle keep-alive
+    // connections, lets requests already received finish and get their response (sent with
+    // Connection: close), and returns when they have; or, after `drain_timeout`, shuts the
+    // remaining connections down and returns within about 0.5 s more. Idempotent; later calls
+    // return at once.
+    void stop(std::chrono::milliseconds drain_timeout);
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vergegrid::kernel::http

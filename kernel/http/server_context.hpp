@@ -1,0 +1,26 @@
+// What every connection of one Server shares. The Server owns it and keeps it alive until all
+// connection threads have finished.
+#pragma once
+
+#include <Poco/Net/HTTPServerParams.h>
+
+#include <spdlog/fwd.h>
+#include <memory>
+
+#include "kernel/http/connection_tracker.hpp"
+#include "kernel/http/http_metrics.hpp"
+#include "kernel/http/router.hpp"
+#include "kernel/http/server.hpp"
+
+namespace vergegrid::kernel::http {
+
+struct ServerContext {
+    ServerSettings settings;
+    std::shared_ptr<const Router> router;
+    HttpMetrics metrics;
+    std::shared_ptr<spdlog::logger> log;
+    Poco::Net::HTTPServerParams::Ptr params;
+    ConnectionTracker connections;
+};
+
+}  // namespace vergegrid::kernel::http

@@ -1,0 +1,126 @@
+#include "raw_client.hpp"
+
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/String.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace vergegrid::test {
+
+std::string http_request(const std::string& method, const std::string& target,
+                         const std::vector<std::pair<std::string, std::string>>& headers,
+                         const std::string& body) {
+    std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    for (const auto& [name, value] : headers) {
+        request += name + ": " + value + "\r\n";
+    }
+    if (!body.empty()) {
+        request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    }
+    return request + "\r\n" + body;
+}
+
+RawClient::RawClient(std::uint16_t port, std::chrono::milliseconds timeout)
+    : socket_(Poco::Net::SocketAddress("127.0.0.1", port)) {
+    const Poco::Timespan span(static_cast<Poco::Timespan::TimeDiff>(timeout.count()) * 1000);
+    socket_.setReceiveTimeout(span);
+    socket_.setSendTimeout(span);
+}
+
+void RawClient::send(std::string_view bytes) {
+    while (!bytes.empty()) {
+        const int sent = socket_.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+        if (sent <= 0) {
+            throw std::runtime_error("send failed");
+        }
+        bytes.remove_prefix(static_cast<std::size_t>(sent));
+    }
+}
+
+bool RawClient::receive_more() {
+    std::array<char, 8192> chunk{};
+    const int n = socket_.receiveBytes(chunk.data(), static_cast<int>(chunk.size()));
+    if (n <= 0) {
+        return false;
+    }
+    buffer_.append(chunk.data(), static_cast<std::size_t>(n));
+    return true;
+}
+
+HttpReply RawClient::read_reply() {
+    while (true) {
+        std::size_t head_end;
+        while ((head_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
+            if (!receive_more()) {
+                throw std::runtime_error("connection closed before a response head");
+            }
+        }
+        HttpReply reply;
+        const std::string head = buffer_.substr(0, head_end);
+        buffer_.erase(0, head_end + 4);
+        std::size_t line_end = head.find("\r\n");
+        const std::string status_line = head.substr(0, line_end);
+        reply.status = std::stoi(status_line.substr(status_line.find(' ') + 1, 3));
+        while (line_end != std::string::npos) {
+            const auto start = line_end + 2;
+            line_end = head.find("\r\n", start);
+            const auto line = head.substr(
+                start, line_end == std::string::npos ? std::string::npos : line_end - start);
+            const auto colon = line.find(':');
+            if (colon != std::string::npos) {
+                reply.headers[Poco::toLower(line.substr(0, colon))] =
+                    Poco::trim(line.substr(colon + 1));
+            }
+        }
+        if (reply.status == 100) {
+            continue;
+        }
+        const auto length = reply.header("content-length");
+        if (!length.empty()) {
+            const auto size = std::stoul(length);
+            while (buffer_.size() < size) {
+                if (!receive_more()) {
+                    throw std::runtime_error("connection closed inside a response body");
+                }
+            }
+            reply.body = buffer_.substr(0, size);
+            buffer_.erase(0, size);
+        } else if (reply.status != 204 && reply.status != 304) {
+            while (receive_more()) {
+            }
+            reply.body = std::move(buffer_);
+            buffer_.clear();
+        }
+        return reply;
+    }
+}
+
+void RawClient::abort() {
+    socket_.setLinger(true, 0);
+    socket_.close();
+}
+
+bool RawClient::closed_by_server(std::chrono::milliseconds wait) {
+    socket_.setReceiveTimeout(
+        Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(wait.count()) * 1000));
+    try {
+        return !receive_more();
+    } catch (const Poco::Net::ConnectionResetException&) {
+        return true;
+    } catch (const Poco::TimeoutException&) {
+        return false;
+    }
+}
+
+bool connection_refused(std::uint16_t port) {
+    try {
+        Poco::Net::StreamSocket probe(Poco::Net::SocketAddress("127.0.0.1", port));
+        return false;
+    } catch (const Poco::Net::ConnectionRefusedException&) {
+        return true;
+    }
+}
+
+}  // namespace vergegrid::test

@@ -1,0 +1,369 @@
+// The server over real sockets: routing, limits, the error model, request ids and metrics.
+#include <Poco/Net/ServerSocket.h>
+
+#include "server_fixture.hpp"
+
+namespace {
+
+using namespace vergegrid::test;
+
+class Server : public ServerFixture {};
+
+TEST_F(Server, ServesARoute) {
+    start();
+    RawClient client(port());
+    const auto reply = client.exchange(http_request("GET", "/hello"));
+    EXPECT_EQ(reply.status, 200);
+    EXPECT_EQ(reply.header("content-type"), "application/json");
+    EXPECT_EQ(reply.body, R"({"hello":"world"})");
+}
+
+TEST_F(Server, EphemeralPortIsReported) {
+    start();
+    EXPECT_NE(port(), 0);
+}
+
+TEST_F(Server, UnknownRouteIsA404JsonError) {
+    start();
+    RawClient client(port());
+    const auto reply = client.exchange(http_request("GET", "/nope?x=1"));
+    EXPECT_EQ(reply.status, 404);
+    EXPECT_EQ(reply.header("content-type"), "application/json");
+    EXPECT_EQ(reply.body, R"({"error":{"code":"not_found","message":"no route for GET /nope"}})");
+}
+
+TEST_F(Server, WrongMethodIsA405WithAllow) {
+    start();
+    RawClient client(port());
+    const auto reply = client.exchange(http_request("DELETE", "/hello"));
+    EXPECT_EQ(reply.status, 405);
+    EXPECT_EQ(reply.header("allow"), "GET");
+    EXPECT_EQ(reply.json()["error"]["code"], "method_not_allowed");
+}
+
+TEST_F(Server, BodyLimitIsCheckedBeforeRouting) {
+    start();
+    RawClient client(port());
+    for (const char* target : {"/hello", "/nope"}) {
+        const auto reply =
+            client.exchange(http_request("POST", target, {}, std::string(2000, 'x')));
+        EXPECT_EQ(reply.status, 413) << target;
+        EXPECT_EQ(reply.json()["error"]["code"], "payload_too_large");
+        client = RawClient(port());  // a 413 closes the connection
+    }
+}
+
+TEST_F(Server, ErrorAnswerAfterTheBodyWasReadKeepsTheConnection) {
+    start();
+    RawClient client(port());
+    EXPECT_EQ(client.exchange(http_request("POST", "/hello", {}, "abc")).status, 405);
+    EXPECT_EQ(client.exchange(http_request("POST", "/nope", {}, "abc")).status, 404);
+    EXPECT_EQ(client.exchange(http_request("GET", "/hello")).status, 200);
+}
+
+TEST_F(Server, HandlerSeesParamsQueryHeadersAndBody) {
+    start();
+    RawClient client(port());
+    const auto reply = client.exchange(http_request("POST", "/echo/region%201?name=a+b&tag=x%26y",
+                                                    {{"X-Test", "yes"}}, "payload"));
+    ASSERT_EQ(reply.status, 200);
+    const auto json = reply.json();
+    EXPECT_EQ(json["id"], "region 1");
+    EXPECT_EQ(json["route"], "/echo/{id}");
+    EXPECT_EQ(json["path"], "/echo/region%201");
+    EXPECT_EQ(json["query"]["name"], "a b");
+    EXPECT_EQ(json["query"]["tag"], "x&y");
+    EXPECT_EQ(json["test_header"], "yes");
+    EXPECT_EQ(json["caller"], "anonymous");
+    EXPECT_EQ(json["body"], "payload");
+}
+
+TEST_F(Server, KeepAliveServesSeveralRequestsOnOneConnection) {
+    start();
+    RawClient client(port());
+    for (int i = 0; i < 3; ++i) {
+        const auto reply = client.exchange(http_request("GET", "/hello"));
+        EXPECT_EQ(reply.status, 200);
+        EXPECT_NE(Poco::toLower(reply.header("connection")), "close");
+    }
+}
+
+TEST_F(Server, PostWithoutContentLengthHasAnEmptyBody) {
+    start();
+    RawClient client(port());
+    const auto reply = client.exchange("POST /echo/1 HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_EQ(reply.status, 200);
+    EXPECT_EQ(reply.json()["body"], "");
+}
+
+TEST_F(Server, ChunkedBodyWithinTheLimitIsRead) {
+    start();
+    RawClient client(port());
+    const auto reply = client.exchange(
+        "POST /echo/1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+    ASSERT_EQ(reply.status, 200);
+    EXPECT_EQ(reply.json()["body"], "hello world");
+}
+
+TEST_F(Server, OversizedContentLengthIsA413BeforeTheBodyIsSent) {
+    start();
+    RawClient client(port());
+    // Only the head is sent: the answer must come from Content-Length alone.
+    const auto reply =
+        client.exchange("POST /echo/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 1025\r\n\r\n");
+    EXPECT_EQ(reply.status, 413);
+    EXPECT_EQ(Poco::toLower(reply.header("connection")), "close");
+    EXPECT_EQ(reply.json()["error"]["code"], "payload_too_large");
+    EXPECT_TRUE(eventually([&] {
+        return metrics_contain(
+            "vergegrid_http_requests_total{method=\"POST\",route=\"/echo/{id}\",status=\"413\"} "
+            "1\n");
+    }));
+}
+
+TEST_F(Server, ExpectContinueWithOversizedBodyGetsNoContinue) {
+    start();
+    RawClient client(port());
+    client.send(
+        "POST /echo/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n");
+    const auto reply = client.read_reply();
+    EXPECT_EQ(reply.status, 413);
+}
+
+TEST_F(Server, OversizedChunkedBodyIsA413) {
+    start();
+    RawClient client(port());
+    std::string request = "POST /echo/1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < 8; ++i) {
+        request += "100\r\n" + std::string(256, 'x') + "\r\n";  // 8 × 256 bytes > 1024
+    }
+    request += "0\r\n\r\n";
+    const auto reply = client.exchange(request);
+    EXPECT_EQ(reply.status, 413);
+    EXPECT_EQ(reply.json()["error"]["code"], "payload_too_large");
+}
+
+TEST_F(Server, HugeHeadersAreA431) {
+    start();
+    RawClient client(port());
+    std::vector<std::pair<std::string, std::string>> headers;
+    for (int i = 0; i < 10; ++i) {
+        headers.emplace_back("X-Filler-" + std::to_string(i),
+                             std::string(500, 'h'));  // 5 KB > 4 KB
+    }
+    const auto reply = client.exchange(http_request("GET", "/hello", headers));
+    EXPECT_EQ(reply.status, 431);
+    EXPECT_EQ(reply.header("content-type"), "application/json");
+    EXPECT_EQ(reply.json()["error"]["code"], "request_header_fields_too_large");
+}
+
+TEST_F(Server, OneHeaderBeyondPocosFieldLimitIsA431Too) {
+    start();
+    RawClient client(port());
+    // Poco itself refuses a value over 8 KiB, before the server sees the request.
+    const auto reply =
+        client.exchange(http_request("GET", "/hello", {{"X-Big", std::string(10000, 'b')}}));
+    EXPECT_EQ(reply.status, 431);
+    EXPECT_EQ(reply.json()["error"]["code"], "request_header_fields_too_large");
+    EXPECT_FALSE(reply.header("x-request-id").empty());
+}
+
+TEST_F(Server, MoreHeaderFieldsThanPocoAcceptsIsA431) {
+    auto settings = test_settings();
+    settings.max_header_bytes = 1 << 20;  // so that Poco's 100-field limit is the one hit
+    start(settings);
+    RawClient client(port());
+    std::vector<std::pair<std::string, std::string>> headers;
+    for (int i = 0; i < 120; ++i) {
+        headers.emplace_back("X-F" + std::to_string(i), "v");
+    }
+    const auto reply = client.exchange(http_request("GET", "/hello", headers));
+    EXPECT_EQ(reply.status, 431);
+}
+
+TEST_F(Server, OverlongRequestTargetIsA414) {
+    start();
+    RawClient client(port());
+    const auto reply = client.exchange(http_request("GET", "/hello?q=" + std::string(17000, 'a')));
+    EXPECT_EQ(reply.status, 414);
+    EXPECT_EQ(reply.json()["error"]["code"], "uri_too_long");
+}
+
+TEST_F(Server, MalformedRequestIsA400Json) {
+    start();
+    RawClient client(port());
+    const auto reply =
+        client.exchange("GET /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 12abc\r\n\r\n");
+    EXPECT_EQ(reply.status, 400);
+    EXPECT_EQ(reply.json()["error"]["code"], "bad_request");
+}
+
+TEST_F(Server, ApiErrorFromAHandlerKeepsStatusCodeAndField) {
+    start();
+    RawClient client(port());
+    const auto reply = client.exchange(http_request("GET", "/fail/api"));
+    EXPECT_EQ(reply.status, 422);
+    EXPECT_EQ(reply.header("content-type"), "application/json");
+    EXPECT_EQ(
+        reply.body,
+        R"({"error":{"code":"invalid_field","message":"name must not be empty","field":"name"}})");
+}
+
+TEST_F(Server, InvalidJsonBodyIsA400) {
+    start();
+    RawClient client(port());
+    const auto reply = client.exchange(http_request("PUT", "/json", {}, "{\"a\":"));
+    EXPECT_EQ(reply.status, 400);
+    EXPECT_EQ(reply.json()["error"]["code"], "invalid_json");
+    const auto ok = client.exchange(http_request("PUT", "/json", {}, R"({"a":1})"));
+    EXPECT_EQ(ok.status, 200);
+    EXPECT_EQ(ok.json()["parsed"]["a"], 1);
+}
+
+TEST_F(Server, OtherHandlerExceptionIsAnOpaque500LoggedWithTheRequestId) {
+    start();
+    RawClient client(port());
+    const auto reply =
+        client.exchange(http_request("GET", "/fail/std", {{"X-Request-Id", "req-500-test"}}));
+    EXPECT_EQ(reply.status, 500);
+    EXPECT_EQ(reply.header("content-type"), "application/json");
+    EXPECT_EQ(reply.body, R"({"error":{"code":"internal","message":"internal server error"}})");
+    EXPECT_EQ(reply.body.find("hunter2"), std::string::npos);
+    EXPECT_TRUE(log_contains("req-500-test"));
+    EXPECT_TRUE(log_contains("hunter2"));  // operators need the detail; clients must not see it
+}
+
+TEST_F(Server, SaneRequestIdIsEchoedOthersAreReplaced) {
+    start();
+    RawClient client(port());
+    const auto echoed =
+        client.exchange(http_request("GET", "/hello", {{"X-Request-Id", "abc-123"}}));
+    EXPECT_EQ(echoed.header("x-request-id"), "abc-123");
+
+    const auto generated = client.exchange(http_request("GET", "/hello"));
+    EXPECT_EQ(generated.header("x-request-id").size(), 32u);
+
+    const auto replaced =
+        client.exchange(http_request("GET", "/hello", {{"X-Request-Id", "bad id with spaces"}}));
+    EXPECT_EQ(replaced.header("x-request-id").size(), 32u);
+    EXPECT_NE(replaced.header("x-request-id"), generated.header("x-request-id"));
+
+    const auto on_error = client.exchange(http_request("GET", "/nope", {{"X-Request-Id", "e-1"}}));
+    EXPECT_EQ(on_error.header("x-request-id"), "e-1");
+}
+
+TEST_F(Server, RequestsAreCountedAndTimed) {
+    start();
+    RawClient client(port());
+    client.exchange(http_request("GET", "/hello"));
+    client.exchange(http_request("GET", "/hello"));
+    client.exchange(http_request("GET", "/no/such/route"));
+    client.exchange(http_request("BREW", "/hello"));
+
+    const auto text = registry_.render();
+    EXPECT_NE(
+        text.find(
+            "vergegrid_http_requests_total{method=\"GET\",route=\"/hello\",status=\"200\"} 2\n"),
+        std::string::npos)
+        << text;
+    EXPECT_NE(
+        text.find(
+            "vergegrid_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1\n"),
+        std::string::npos)
+        << text;
+    EXPECT_NE(text.find("vergegrid_http_requests_total{method=\"other\",route=\"unmatched\",status="
+                        "\"405\"} 1\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(
+        text.find(
+            "vergegrid_http_request_duration_seconds_count{method=\"GET\",route=\"/hello\"} 2\n"),
+        std::string::npos)
+        << text;
+    EXPECT_NE(text.find("vergegrid_http_request_duration_seconds_bucket{method=\"GET\",route=\"/"
+                        "hello\",le=\"+Inf\"} 2\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("vergegrid_http_requests_in_flight 0\n"), std::string::npos) << text;
+    EXPECT_TRUE(log_contains("/hello 200"));  // the debug access line
+}
+
+TEST_F(Server, NoContentResponseHasNoBodyAndKeepsTheConnection) {
+    start();
+    RawClient client(port());
+    const auto reply = client.exchange(http_request("DELETE", "/things/1"));
+    EXPECT_EQ(reply.status, 204);
+    EXPECT_EQ(reply.header("content-length"), "");
+    EXPECT_EQ(reply.body, "");
+    EXPECT_EQ(client.exchange(http_request("GET", "/hello")).status, 200);
+}
+
+TEST_F(Server, PipelinedRequestsAreAnsweredInOrder) {
+    start();
+    RawClient client(port());
+    client.send(http_request("POST", "/echo/1", {}, "one") + http_request("GET", "/nope") +
+                http_request("POST", "/echo/2", {}, "two"));
+    EXPECT_EQ(client.read_reply().json()["body"], "one");
+    EXPECT_EQ(client.read_reply().status, 404);
+    EXPECT_EQ(client.read_reply().json()["body"], "two");
+}
+
+TEST_F(Server, StalledBodyIsA408) {
+    auto settings = test_settings();
+    settings.request_timeout = 300ms;
+    start(settings);
+    RawClient client(port());
+    const auto began = std::chrono::steady_clock::now();
+    const auto reply =
+        client.exchange("POST /echo/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nab");
+    EXPECT_EQ(reply.status, 408);
+    EXPECT_EQ(reply.json()["error"]["code"], "request_timeout");
+    EXPECT_LT(std::chrono::steady_clock::now() - began, 3s);
+}
+
+TEST_F(Server, StalledRequestHeadIsDroppedAfterTheRequestTimeout) {
+    auto settings = test_settings();
+    settings.request_timeout = 300ms;
+    start(settings);
+    RawClient client(port());
+    client.send("GET /hello HTTP/1.1\r\nHost: x\r\n");  // never finished
+    EXPECT_TRUE(client.closed_by_server(3000ms));
+}
+
+TEST_F(Server, ClientHangingUpMidResponseDoesNotHurtTheServer) {
+    start();
+    {
+        RawClient impatient(port());
+        impatient.send(http_request("GET", "/slow-and-big"));
+        impatient.abort();
+    }  // reset before the answer: the server's writes fail (ECONNRESET, then EPIPE)
+    std::this_thread::sleep_for(400ms);
+    RawClient client(port());
+    EXPECT_EQ(client.exchange(http_request("GET", "/hello")).status, 200);
+}
+
+TEST_F(Server, StartFailsClearlyWhenThePortIsTaken) {
+    Poco::Net::ServerSocket taken;
+    taken.bind(Poco::Net::SocketAddress("127.0.0.1", 0), false, false);
+    taken.listen();
+    auto settings = test_settings();
+    settings.port = taken.address().port();
+    http::Server server(settings, router_, registry_, log_);
+    try {
+        server.start();
+        FAIL() << "start() bound a port already in use";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("cannot listen on 127.0.0.1:" +
+                                             std::to_string(settings.port)),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
+TEST_F(Server, StartTwiceIsALogicError) {
+    start();
+    EXPECT_THROW(server_->start(), std::logic_error);
+}
+
+}  // namespace
