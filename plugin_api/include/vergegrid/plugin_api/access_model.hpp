@@ -25,7 +25,7 @@ struct AccessToken {
     std::string token_hash;  // hex SHA-256 of the token
     std::string kind;        // api, session
     std::string user_id;
-    std::string label;       // what the operator called it
+    std::string label;  // what the operator called it
     std::string created_at;
     std::string expires_at;  // "" = never
     std::string revoked_at;  // "" = valid

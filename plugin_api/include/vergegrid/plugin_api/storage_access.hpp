@@ -13,7 +13,7 @@
 namespace vergegrid::plugin_api {
 
 class BOOST_SYMBOL_VISIBLE AccessStore {
-public:
+  public:
     virtual ~AccessStore() = default;
 
     virtual int count_users() = 0;
@@ -24,11 +24,13 @@ public:
     virtual void update_user(const User& user) = 0;
 
     virtual std::optional<AccessToken> find_access_token_by_hash(const std::string& token_hash) = 0;
-    virtual std::vector<AccessToken> list_access_tokens(const std::string& user_id) = 0;  // newest first
+    virtual std::vector<AccessToken> list_access_tokens(
+        const std::string& user_id) = 0;  // newest first
     virtual void insert_access_token(const AccessToken& token) = 0;
     virtual void revoke_access_token(const std::string& id, const std::string& at) = 0;
 
-    virtual std::optional<RegistrationToken> find_registration_token_by_hash(const std::string& token_hash) = 0;
+    virtual std::optional<RegistrationToken> find_registration_token_by_hash(
+        const std::string& token_hash) = 0;
     virtual void insert_registration_token(const RegistrationToken& token) = 0;
     // Marks it used; returns false when it was used already (by a concurrent registration).
     virtual bool consume_registration_token(const std::string& id, const std::string& simulator_id,

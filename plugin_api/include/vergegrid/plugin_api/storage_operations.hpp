@@ -35,22 +35,23 @@ struct OperationFilter {
 };
 
 class BOOST_SYMBOL_VISIBLE OperationStore {
-public:
+  public:
     virtual ~OperationStore() = default;
 
     virtual std::int64_t insert_operation(const Operation& operation) = 0;
     virtual std::optional<Operation> find_operation(std::int64_t id) = 0;
     virtual void update_operation(const Operation& operation) = 0;
     // The region's pending lazy operation on that simulator, to merge a new lazy change into.
-    virtual std::optional<Operation> find_pending_lazy_operation(const std::string& region_uuid,
-                                                                 const std::string& simulator_id) = 0;
+    virtual std::optional<Operation> find_pending_lazy_operation(
+        const std::string& region_uuid, const std::string& simulator_id) = 0;
     // Pending or delivered operations of a simulator whose due_at is "" or <= now, by id, at most
     // `limit`.
     virtual std::vector<Operation> list_deliverable_operations(const std::string& simulator_id,
-                                                               const std::string& now, int limit) = 0;
+                                                               const std::string& now,
+                                                               int limit) = 0;
     // Newest first; `before_id` is the keyset cursor (0 = from the newest).
-    virtual std::vector<Operation> list_operations(const OperationFilter& filter, std::int64_t before_id,
-                                                   int limit) = 0;
+    virtual std::vector<Operation> list_operations(const OperationFilter& filter,
+                                                   std::int64_t before_id, int limit) = 0;
 };
 
 }  // namespace vergegrid::plugin_api
