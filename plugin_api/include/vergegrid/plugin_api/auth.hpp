@@ -28,7 +28,7 @@ struct IssuedToken {
 };
 
 class BOOST_SYMBOL_VISIBLE AuthProvider : public PluginObject {
-public:
+  public:
     // The operator presenting these credentials, or nullopt for unknown, expired or revoked ones.
     // `now` is the host's clock (UTC ISO-8601). Thread-safe.
     virtual std::optional<Identity> authenticate(const Credentials& credentials, AccessStore& store,
@@ -36,11 +36,13 @@ public:
     // Checks a user's password; on success stores and returns a new session token that expires
     // after the provider's session lifetime. nullopt for a wrong name or password (the two are
     // not told apart).
-    virtual std::optional<IssuedToken> login(const std::string& username, const std::string& password,
-                                             AccessStore& store, const std::string& now) = 0;
+    virtual std::optional<IssuedToken> login(const std::string& username,
+                                             const std::string& password, AccessStore& store,
+                                             const std::string& now) = 0;
     // A new API token for a user; `expires_at` "" = never.
-    virtual IssuedToken issue_api_token(const User& user, const std::string& label, const std::string& expires_at,
-                                        AccessStore& store, const std::string& now) = 0;
+    virtual IssuedToken issue_api_token(const User& user, const std::string& label,
+                                        const std::string& expires_at, AccessStore& store,
+                                        const std::string& now) = 0;
     // The encoded hash to store in User::password_hash. Throws std::invalid_argument for a
     // password the provider refuses (too short).
     virtual std::string hash_password(const std::string& password) = 0;
