@@ -46,7 +46,7 @@ sql::Dialect make() {
     d.begin_read_write = {"SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
                           "START TRANSACTION READ WRITE"};
     d.lock_grid = "SELECT id FROM grid_lock WHERE id = 1 FOR UPDATE";
-    d.audit_insert_returns_id = false;
+    d.insert_returns_id = false;
     d.last_insert_id = "SELECT LAST_INSERT_ID()";
     d.transactional_ddl = false;
     d.begin_migration = "";

@@ -35,7 +35,7 @@ sql::Dialect make() {
     d.begin_read = {"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"};
     d.begin_read_write = {"BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"};
     d.lock_grid = "SELECT id FROM grid_lock WHERE id = 1 FOR UPDATE";
-    d.audit_insert_returns_id = true;
+    d.insert_returns_id = true;
     d.transactional_ddl = true;
     d.begin_migration = "BEGIN";
     // Blocks a second control plane's runner until this migration commits; it then re-reads the

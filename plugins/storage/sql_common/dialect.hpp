@@ -34,10 +34,11 @@ struct Dialect {
     std::string commit = "COMMIT";
     std::string rollback = "ROLLBACK";
 
-    // The audit insert, with the column list every dialect shares. When it ends in
-    // "RETURNING id" (PostgreSQL) the new id comes back from it; otherwise last_insert_id is run
-    // on the same connection right after (SQLite last_insert_rowid(), MariaDB LAST_INSERT_ID()).
-    bool audit_insert_returns_id = false;
+    // How an insert into a table with a generated id (audit_log, operations) learns the new id.
+    // When true (PostgreSQL) the insert gets " RETURNING id" appended and the id comes back from
+    // it; otherwise last_insert_id is run on the same connection right after (SQLite
+    // last_insert_rowid(), MariaDB LAST_INSERT_ID()).
+    bool insert_returns_id = false;
     std::string last_insert_id;
 
     // Migrations. transactional_ddl: a migration and its record commit together.

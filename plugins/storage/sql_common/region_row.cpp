@@ -80,16 +80,19 @@ void bind_region_row(soci::statement& st, RegionRow& row) {
     st.exchange(soci::into(r.template_data.parcel_layout));
 }
 
-namespace {
-
-std::vector<std::string> labels_from_json(const std::string& text, const std::string& column,
-                                          const std::string& region_uuid) {
+std::vector<std::string> labels_from_json(const std::string& text, const std::string& what) {
     try {
         return nlohmann::json::parse(text).get<std::vector<std::string>>();
     } catch (const nlohmann::json::exception& e) {
-        throw api::StorageError("region " + region_uuid + ": region_placement_rules." + column +
-                                " is not a JSON array of strings: " + e.what());
+        throw api::StorageError(what + " is not a JSON array of strings: " + e.what());
     }
+}
+
+namespace {
+
+std::vector<std::string> placement_labels(const std::string& text, const std::string& column,
+                                          const std::string& region_uuid) {
+    return labels_from_json(text, "region " + region_uuid + ": region_placement_rules." + column);
 }
 
 }  // namespace
@@ -106,11 +109,11 @@ api::Region to_region(const RegionRow& row) {
     region.flags.allow_flying = row.allow_flying != 0;
     region.flags.allow_scripts = row.allow_scripts != 0;
     region.placement.required_labels =
-        labels_from_json(row.required_labels, "required_labels", region.uuid);
+        placement_labels(row.required_labels, "required_labels", region.uuid);
     region.placement.preferred_labels =
-        labels_from_json(row.preferred_labels, "preferred_labels", region.uuid);
+        placement_labels(row.preferred_labels, "preferred_labels", region.uuid);
     region.placement.anti_affinity =
-        labels_from_json(row.anti_affinity, "anti_affinity", region.uuid);
+        placement_labels(row.anti_affinity, "anti_affinity", region.uuid);
     if (row.template_major && row.template_minor && row.template_patch) {
         region.template_data.template_version =
             api::SemVer{*row.template_major, *row.template_minor, *row.template_patch};

@@ -5,6 +5,7 @@
 
 #include <boost/optional.hpp>
 #include <string>
+#include <vector>
 
 #include "vergegrid/plugin_api/storage_model.hpp"
 
@@ -38,5 +39,9 @@ plugin_api::Region to_region(const RegionRow& row);
 
 // A label list as stored: a JSON array of strings.
 std::string labels_to_json(const std::vector<std::string>& labels);
+
+// A stored label list back. Throws plugin_api::StorageError naming `what` (e.g.
+// "simulator X: simulators.labels") when `text` is not a JSON array of strings.
+std::vector<std::string> labels_from_json(const std::string& text, const std::string& what);
 
 }  // namespace vergegrid::plugins::sql

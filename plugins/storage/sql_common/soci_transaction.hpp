@@ -1,18 +1,26 @@
 // StorageTransaction over one leased SOCI session: the repository layer shared by the sqlite,
-// postgresql and mysql plugins. Every statement is fixed SQL text (composed from fixed fragments
-// where a filter is optional); values only travel through soci::use bindings.
+// postgresql and mysql plugins. It also implements the ABI 1.1 extensions AccessStore and
+// OperationStore, which the host reaches with dynamic_cast from the StorageTransaction (their
+// type information is exported: BOOST_SYMBOL_VISIBLE; this class itself stays hidden). Every
+// statement is fixed SQL text (composed from fixed fragments where a filter is optional); values
+// only travel through soci::use bindings.
 //
 // Split by subject to keep files small: soci_transaction.cpp (lifecycle, estates, templates),
 // soci_transaction_regions.cpp (regions and supplements), soci_transaction_log.cpp (history,
-// audit).
+// audit), soci_transaction_access.cpp (users, tokens, simulators), soci_transaction_operations.cpp
+// (the operation queue).
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "connection_pool.hpp"
 #include "dialect.hpp"
+#include "vergegrid/plugin_api/storage_access.hpp"
+#include "vergegrid/plugin_api/storage_operations.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
 
 namespace soci {
@@ -22,7 +30,9 @@ class statement;
 
 namespace vergegrid::plugins::sql {
 
-class SociTransaction final : public plugin_api::StorageTransaction {
+class SociTransaction final : public plugin_api::StorageTransaction,
+                              public plugin_api::AccessStore,
+                              public plugin_api::OperationStore {
   public:
     // Opens the transaction (the dialect's begin statements, plus the grid lock for read_write).
     // Throws StorageBusy when the lock is not granted in time.
@@ -77,6 +87,50 @@ class SociTransaction final : public plugin_api::StorageTransaction {
     std::vector<plugin_api::AuditEntry> list_audit(const plugin_api::AuditFilter& filter,
                                                    std::int64_t before_id, int limit) override;
 
+    // ---- AccessStore (ABI 1.1) ----
+    int count_users() override;
+    std::optional<plugin_api::User> find_user(const std::string& id) override;
+    std::optional<plugin_api::User> find_user_by_name(const std::string& name) override;
+    std::vector<plugin_api::User> list_users() override;
+    void insert_user(const plugin_api::User& user) override;
+    void update_user(const plugin_api::User& user) override;
+
+    std::optional<plugin_api::AccessToken> find_access_token_by_hash(
+        const std::string& token_hash) override;
+    std::vector<plugin_api::AccessToken> list_access_tokens(const std::string& user_id) override;
+    void insert_access_token(const plugin_api::AccessToken& token) override;
+    // Keeps the first revocation time when the token is revoked already.
+    void revoke_access_token(const std::string& id, const std::string& at) override;
+
+    std::optional<plugin_api::RegistrationToken> find_registration_token_by_hash(
+        const std::string& token_hash) override;
+    void insert_registration_token(const plugin_api::RegistrationToken& token) override;
+    // One conditional UPDATE: true when this call set used_at, false when it was set already.
+    // StorageError when there is no such token or `at` is empty.
+    bool consume_registration_token(const std::string& id, const std::string& simulator_id,
+                                    const std::string& at) override;
+
+    std::optional<plugin_api::Simulator> find_simulator(const std::string& id) override;
+    // The current key first, then the previous one; "" finds nothing.
+    std::optional<plugin_api::Simulator> find_simulator_by_key_hash(
+        const std::string& key_hash) override;
+    std::vector<plugin_api::Simulator> list_simulators() override;
+    void insert_simulator(const plugin_api::Simulator& simulator) override;
+    void update_simulator(const plugin_api::Simulator& simulator) override;
+
+    // ---- OperationStore (ABI 1.1) ----
+    std::int64_t insert_operation(const plugin_api::Operation& operation) override;
+    std::optional<plugin_api::Operation> find_operation(std::int64_t id) override;
+    void update_operation(const plugin_api::Operation& operation) override;
+    // The newest one when there are several.
+    std::optional<plugin_api::Operation> find_pending_lazy_operation(
+        const std::string& region_uuid, const std::string& simulator_id) override;
+    std::vector<plugin_api::Operation> list_deliverable_operations(const std::string& simulator_id,
+                                                                   const std::string& now,
+                                                                   int limit) override;
+    std::vector<plugin_api::Operation> list_operations(const plugin_api::OperationFilter& filter,
+                                                       std::int64_t before_id, int limit) override;
+
   private:
     // Runs `body` on the session. Database errors become StorageConflict / StorageBusy /
     // StorageError named after `operation`; after any failure the transaction can only be
@@ -94,6 +148,9 @@ class SociTransaction final : public plugin_api::StorageTransaction {
     void write_supplements(soci::session& sql, const plugin_api::Region& region);
     void require_row(soci::session& sql, const std::string& count_query, const std::string& key,
                      const std::string& what);
+    // Prepares and executes `st` (its use bindings made) as the INSERT `query` into a table with a
+    // generated id, and returns that id (the dialect's RETURNING id or last_insert_id).
+    long long insert_returning_id(soci::session& sql, soci::statement& st, std::string query);
 
     ConnectionPool::Lease lease_;
     const Dialect& dialect_;

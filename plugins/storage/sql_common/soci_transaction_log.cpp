@@ -118,24 +118,31 @@ std::int64_t SociTransaction::append_audit(const api::AuditEntry& a) {
         st.exchange(soci::use(a.request_id, "request_id"));
         st.exchange(soci::use(a.before, "before_doc"));
         st.exchange(soci::use(a.after, "after_doc"));
-        std::string query =
+        id = insert_returning_id(
+            sql, st,
             "INSERT INTO audit_log (at, actor, action, entity_type, entity_id, request_id, "
             "before_doc, after_doc) VALUES (:at, :actor, :action, :entity_type, :entity_id, "
-            ":request_id, :before_doc, :after_doc)";
-        if (dialect_.audit_insert_returns_id) {
-            query += " RETURNING id";
-            st.exchange(soci::into(id));
-        }
-        st.alloc();
-        st.prepare(query);
-        st.define_and_bind();
-        st.execute(true);
-        if (!dialect_.audit_insert_returns_id) {
-            // Per connection in both SQLite and MariaDB: no other transaction can interfere.
-            sql << dialect_.last_insert_id, soci::into(id);
-        }
+            ":request_id, :before_doc, :after_doc)");
     });
     return static_cast<std::int64_t>(id);
+}
+
+long long SociTransaction::insert_returning_id(soci::session& sql, soci::statement& st,
+                                               std::string query) {
+    long long id = 0;
+    if (dialect_.insert_returns_id) {
+        query += " RETURNING id";
+        st.exchange(soci::into(id));
+    }
+    st.alloc();
+    st.prepare(query);
+    st.define_and_bind();
+    st.execute(true);
+    if (!dialect_.insert_returns_id) {
+        // Per connection in both SQLite and MariaDB: no other transaction can interfere.
+        sql << dialect_.last_insert_id, soci::into(id);
+    }
+    return id;
 }
 
 std::vector<api::AuditEntry> SociTransaction::list_audit(const api::AuditFilter& filter,

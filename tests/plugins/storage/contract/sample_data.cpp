@@ -77,6 +77,85 @@ api::Region sample_region(int n, const std::string& name, const std::string& est
     return r;
 }
 
+api::User sample_user(int n, const std::string& name) {
+    return {uuid(n),
+            name,
+            "operator",
+            "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$" + std::to_string(n) +
+                "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA",
+            false,
+            "2026-04-05T06:07:08.009Z"};
+}
+
+namespace {
+
+// 64 hex digits, distinct per (prefix, n).
+std::string hex_hash(char prefix, int n) {
+    char text[80];
+    std::snprintf(text, sizeof text, "%c%063d", prefix, n);
+    return text;
+}
+
+}  // namespace
+
+api::AccessToken sample_access_token(int n, const std::string& user_id) {
+    return {uuid(n),
+            hex_hash('a', n),
+            "api",
+            user_id,
+            "CI token Nº" + std::to_string(n),
+            "2026-05-06T07:08:09.010Z",
+            "",
+            ""};
+}
+
+api::RegistrationToken sample_registration_token(int n) {
+    return {uuid(n),
+            hex_hash('b', n),
+            {"zone=eu-west", "gpu", "ünïcode ✓"},
+            "admin-" + std::to_string(n),
+            "2026-06-07T08:09:10.011Z",
+            "2026-06-08T08:09:10.011Z",
+            "",
+            ""};
+}
+
+api::Simulator sample_simulator(int n, const std::string& hostname) {
+    api::Simulator s;
+    s.id = uuid(n);
+    s.hostname = hostname;
+    s.labels = {"gpu", "zone=eu-west", "ünïcode"};
+    s.capacity = 12;
+    s.push_url = "https://" + hostname + ":9443/vergegrid/push?x=1&y=ü";
+    s.state = "online";
+    s.key_hash = hex_hash('c', n);
+    s.previous_key_hash = hex_hash('d', n);
+    s.previous_key_expires_at = "2026-07-08T09:10:11.012Z";
+    s.registered_at = "2026-07-01T00:00:00.000Z";
+    s.last_heartbeat_at = "2026-07-08T09:00:00.500Z";
+    s.cpu_load = 0.1 + 0.2;  // 0.30000000000000004: must come back bit for bit
+    s.memory_load = 0.7333333333333333;
+    s.region_count = 5;
+    return s;
+}
+
+api::Operation sample_operation(const std::string& simulator_id, const std::string& region_uuid) {
+    api::Operation o;
+    o.simulator_id = simulator_id;
+    o.region_uuid = region_uuid;
+    o.kind = "update";
+    o.op_class = "eager";
+    o.region_version = api::SemVer{3, 14, 159};
+    o.spec = R"({"name":"Région ☀","size_x":256})";
+    o.state = "pending";
+    o.attempts = 0;
+    o.result = "";
+    o.created_at = "2026-08-09T10:11:12.013Z";
+    o.updated_at = "2026-08-09T10:11:12.013Z";
+    o.due_at = "";
+    return o;
+}
+
 namespace {
 
 std::string exact(double value) {
@@ -149,6 +228,45 @@ std::string dump(const api::RegionHistoryEntry& h) {
     return "region_uuid=" + h.region_uuid + "\nversion=" + h.version.to_string() +
            "\nchange=" + h.change + "\nspec=" + h.spec + "\nactor=" + h.actor +
            "\nrequest_id=" + h.request_id + "\nat=" + h.at + "\n";
+}
+
+std::string dump(const api::User& u) {
+    return "id=" + u.id + "\nname=" + u.name + "\nrole=" + u.role +
+           "\npassword_hash=" + u.password_hash + "\ndisabled=" + std::to_string(u.disabled) +
+           "\ncreated_at=" + u.created_at + "\n";
+}
+
+std::string dump(const api::AccessToken& t) {
+    return "id=" + t.id + "\ntoken_hash=" + t.token_hash + "\nkind=" + t.kind +
+           "\nuser_id=" + t.user_id + "\nlabel=" + t.label + "\ncreated_at=" + t.created_at +
+           "\nexpires_at=" + t.expires_at + "\nrevoked_at=" + t.revoked_at + "\n";
+}
+
+std::string dump(const api::RegistrationToken& t) {
+    return "id=" + t.id + "\ntoken_hash=" + t.token_hash + "\nlabels=" + list(t.labels) +
+           "\ncreated_by=" + t.created_by + "\ncreated_at=" + t.created_at +
+           "\nexpires_at=" + t.expires_at + "\nused_at=" + t.used_at +
+           "\nused_by_simulator=" + t.used_by_simulator + "\n";
+}
+
+std::string dump(const api::Simulator& s) {
+    return "id=" + s.id + "\nhostname=" + s.hostname + "\nlabels=" + list(s.labels) +
+           "\ncapacity=" + std::to_string(s.capacity) + "\npush_url=" + s.push_url +
+           "\nstate=" + s.state + "\nkey_hash=" + s.key_hash +
+           "\nprevious_key_hash=" + s.previous_key_hash +
+           "\nprevious_key_expires_at=" + s.previous_key_expires_at +
+           "\nregistered_at=" + s.registered_at + "\nlast_heartbeat_at=" + s.last_heartbeat_at +
+           "\ncpu_load=" + exact(s.cpu_load) + "\nmemory_load=" + exact(s.memory_load) +
+           "\nregion_count=" + std::to_string(s.region_count) + "\n";
+}
+
+std::string dump(const api::Operation& o) {
+    return "id=" + std::to_string(o.id) + "\nsimulator_id=" + o.simulator_id +
+           "\nregion_uuid=" + o.region_uuid + "\nkind=" + o.kind + "\nop_class=" + o.op_class +
+           "\nregion_version=" + o.region_version.to_string() + "\nspec=" + o.spec +
+           "\nstate=" + o.state + "\nattempts=" + std::to_string(o.attempts) +
+           "\nresult=" + o.result + "\ncreated_at=" + o.created_at +
+           "\nupdated_at=" + o.updated_at + "\ndue_at=" + o.due_at + "\n";
 }
 
 }  // namespace vergegrid::test::storage

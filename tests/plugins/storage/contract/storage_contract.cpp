@@ -58,6 +58,22 @@ api::Template StorageContract::seed_template(int n, const std::string& name) {
     return tmpl;
 }
 
+api::AccessStore& access_store(api::StorageTransaction& tx) {
+    auto* store = dynamic_cast<api::AccessStore*>(&tx);
+    if (store == nullptr) {
+        throw std::runtime_error("the transaction does not implement AccessStore (ABI 1.1)");
+    }
+    return *store;
+}
+
+api::OperationStore& operation_store(api::StorageTransaction& tx) {
+    auto* store = dynamic_cast<api::OperationStore*>(&tx);
+    if (store == nullptr) {
+        throw std::runtime_error("the transaction does not implement OperationStore (ABI 1.1)");
+    }
+    return *store;
+}
+
 // NO_PRETTY_VALUES in CMake and this name generator give tests names like
 // "Backends/StorageContract.EstateRoundTrips/postgresql"; ctest filters on the suffix.
 INSTANTIATE_TEST_SUITE_P(Backends, StorageContract,

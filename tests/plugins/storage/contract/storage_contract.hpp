@@ -17,6 +17,8 @@
 #include "backend_harness.hpp"
 #include "sample_data.hpp"
 #include "vergegrid/plugin_api/storage.hpp"
+#include "vergegrid/plugin_api/storage_access.hpp"
+#include "vergegrid/plugin_api/storage_operations.hpp"
 
 namespace vergegrid::test::storage {
 
@@ -47,5 +49,26 @@ class StorageContract : public ::testing::TestWithParam<std::string> {
     std::vector<std::unique_ptr<plugin_api::PluginObject>> objects_;  // destroyed first
     plugin_api::StorageBackend* storage_ = nullptr;                   // objects_.front(), opened
 };
+
+// The ABI 1.1 extensions of a transaction, reached the way the host reaches them (dynamic_cast
+// across the module boundary). Throw std::runtime_error when the transaction lacks them.
+plugin_api::AccessStore& access_store(plugin_api::StorageTransaction& tx);
+plugin_api::OperationStore& operation_store(plugin_api::StorageTransaction& tx);
+
+// Runs `action` in the read-write transaction `tx` and expects the database to refuse it with
+// StorageConflict; afterwards the transaction must refuse to commit.
+template <typename Action>
+void expect_storage_conflict(std::unique_ptr<plugin_api::StorageTransaction> tx, Action action,
+                             const std::string& what) {
+    try {
+        action(*tx);
+        ADD_FAILURE() << what << " was accepted";
+    } catch (const plugin_api::StorageConflict& e) {
+        EXPECT_FALSE(std::string(e.what()).empty()) << what;
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << what << " threw something other than StorageConflict: " << e.what();
+    }
+    EXPECT_THROW(tx->commit(), plugin_api::StorageError) << what;
+}
 
 }  // namespace vergegrid::test::storage

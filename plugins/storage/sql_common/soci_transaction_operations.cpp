@@ -1,0 +1,199 @@
+// OperationStore (plugin ABI 1.1): the durable queue of operations simulators apply.
+#include <soci/soci.h>
+
+#include "select_rows.hpp"
+#include "soci_transaction.hpp"
+
+namespace vergegrid::plugins::sql {
+
+namespace api = plugin_api;
+
+namespace {
+
+constexpr const char* kOperationSelect =
+    "SELECT id, simulator_id, region_uuid, kind, op_class, region_version_major, "
+    "region_version_minor, region_version_patch, spec, state, attempts, result, created_at, "
+    "updated_at, due_at FROM operations";
+
+// SOCI 4.0 binds 64-bit integers as long long; std::int64_t is long here.
+struct OperationRow {
+    api::Operation operation;
+    long long id = 0;
+};
+
+void bind_operation(soci::statement& st, OperationRow& row) {
+    api::Operation& o = row.operation;
+    st.exchange(soci::into(row.id));
+    st.exchange(soci::into(o.simulator_id));
+    st.exchange(soci::into(o.region_uuid));
+    st.exchange(soci::into(o.kind));
+    st.exchange(soci::into(o.op_class));
+    st.exchange(soci::into(o.region_version.major));
+    st.exchange(soci::into(o.region_version.minor));
+    st.exchange(soci::into(o.region_version.patch));
+    st.exchange(soci::into(o.spec));
+    st.exchange(soci::into(o.state));
+    st.exchange(soci::into(o.attempts));
+    st.exchange(soci::into(o.result));
+    st.exchange(soci::into(o.created_at));
+    st.exchange(soci::into(o.updated_at));
+    st.exchange(soci::into(o.due_at));
+}
+
+api::Operation to_operation(const OperationRow& row) {
+    api::Operation operation = row.operation;
+    operation.id = static_cast<std::int64_t>(row.id);
+    return operation;
+}
+
+// Binds every column but id, named as in the column list.
+void use_operation_columns(soci::statement& st, const api::Operation& o) {
+    st.exchange(soci::use(o.simulator_id, "simulator_id"));
+    st.exchange(soci::use(o.region_uuid, "region_uuid"));
+    st.exchange(soci::use(o.kind, "kind"));
+    st.exchange(soci::use(o.op_class, "op_class"));
+    st.exchange(soci::use(o.region_version.major, "major"));
+    st.exchange(soci::use(o.region_version.minor, "minor"));
+    st.exchange(soci::use(o.region_version.patch, "patch"));
+    st.exchange(soci::use(o.spec, "spec"));
+    st.exchange(soci::use(o.state, "state"));
+    st.exchange(soci::use(o.attempts, "attempts"));
+    st.exchange(soci::use(o.result, "result"));
+    st.exchange(soci::use(o.created_at, "created_at"));
+    st.exchange(soci::use(o.updated_at, "updated_at"));
+    st.exchange(soci::use(o.due_at, "due_at"));
+}
+
+}  // namespace
+
+std::int64_t SociTransaction::insert_operation(const api::Operation& o) {
+    long long id = 0;
+    run("insert_operation", [&](soci::session& sql) {
+        soci::statement st(sql);
+        use_operation_columns(st, o);
+        id = insert_returning_id(
+            sql, st,
+            "INSERT INTO operations (simulator_id, region_uuid, kind, op_class, "
+            "region_version_major, region_version_minor, region_version_patch, spec, state, "
+            "attempts, result, created_at, updated_at, due_at) VALUES (:simulator_id, "
+            ":region_uuid, :kind, :op_class, :major, :minor, :patch, :spec, :state, :attempts, "
+            ":result, :created_at, :updated_at, :due_at)");
+    });
+    return static_cast<std::int64_t>(id);
+}
+
+std::optional<api::Operation> SociTransaction::find_operation(std::int64_t id) {
+    std::optional<api::Operation> result;
+    run("find_operation", [&](soci::session& sql) {
+        const long long key = id;
+        result = select_first<OperationRow>(
+            sql, std::string(kOperationSelect) + " WHERE id = :id", bind_operation,
+            [&](soci::statement& st) { st.exchange(soci::use(key, "id")); }, to_operation);
+    });
+    return result;
+}
+
+void SociTransaction::update_operation(const api::Operation& o) {
+    run("update_operation", [&](soci::session& sql) {
+        const long long id = o.id;
+        int count = 0;
+        sql << "SELECT COUNT(*) FROM operations WHERE id = :id", soci::use(id, "id"),
+            soci::into(count);
+        if (count == 0) {
+            throw api::StorageError("no operation " + std::to_string(id));
+        }
+        soci::statement st(sql);
+        use_operation_columns(st, o);
+        st.exchange(soci::use(id, "id"));
+        st.alloc();
+        st.prepare(
+            "UPDATE operations SET simulator_id = :simulator_id, region_uuid = :region_uuid, "
+            "kind = :kind, op_class = :op_class, region_version_major = :major, "
+            "region_version_minor = :minor, region_version_patch = :patch, spec = :spec, "
+            "state = :state, attempts = :attempts, result = :result, created_at = :created_at, "
+            "updated_at = :updated_at, due_at = :due_at WHERE id = :id");
+        st.define_and_bind();
+        st.execute(true);
+    });
+}
+
+std::optional<api::Operation> SociTransaction::find_pending_lazy_operation(
+    const std::string& region_uuid, const std::string& simulator_id) {
+    std::optional<api::Operation> result;
+    run("find_pending_lazy_operation", [&](soci::session& sql) {
+        result = select_first<OperationRow>(
+            sql,
+            std::string(kOperationSelect) +
+                " WHERE region_uuid = :region_uuid AND simulator_id = :simulator_id AND "
+                "state = 'pending' AND op_class = 'lazy' ORDER BY id DESC LIMIT 1",
+            bind_operation,
+            [&](soci::statement& st) {
+                st.exchange(soci::use(region_uuid, "region_uuid"));
+                st.exchange(soci::use(simulator_id, "simulator_id"));
+            },
+            to_operation);
+    });
+    return result;
+}
+
+std::vector<api::Operation> SociTransaction::list_deliverable_operations(
+    const std::string& simulator_id, const std::string& now, int limit) {
+    std::vector<api::Operation> result;
+    if (limit <= 0) {
+        return result;
+    }
+    run("list_deliverable_operations", [&](soci::session& sql) {
+        result = select_rows<OperationRow>(
+            sql,
+            std::string(kOperationSelect) +
+                " WHERE simulator_id = :simulator_id AND state IN ('pending', 'delivered') AND "
+                "(due_at = '' OR due_at <= :now) ORDER BY id LIMIT :limit",
+            bind_operation,
+            [&](soci::statement& st) {
+                st.exchange(soci::use(simulator_id, "simulator_id"));
+                st.exchange(soci::use(now, "now"));
+                st.exchange(soci::use(limit, "limit"));
+            },
+            to_operation);
+    });
+    return result;
+}
+
+std::vector<api::Operation> SociTransaction::list_operations(const api::OperationFilter& filter,
+                                                             std::int64_t before_id, int limit) {
+    std::vector<api::Operation> result;
+    if (limit <= 0) {
+        return result;
+    }
+    run("list_operations", [&](soci::session& sql) {
+        const long long before = before_id;
+        // Fixed fragments, chosen by which filters are set; the values are bound.
+        std::string query = std::string(kOperationSelect) + " WHERE 1 = 1";
+        query += filter.simulator_id.empty() ? "" : " AND simulator_id = :simulator_id";
+        query += filter.region_uuid.empty() ? "" : " AND region_uuid = :region_uuid";
+        query += filter.state.empty() ? "" : " AND state = :state";
+        query += before > 0 ? " AND id < :before" : "";
+        query += " ORDER BY id DESC LIMIT :limit";
+        result = select_rows<OperationRow>(
+            sql, query, bind_operation,
+            [&](soci::statement& st) {
+                if (!filter.simulator_id.empty()) {
+                    st.exchange(soci::use(filter.simulator_id, "simulator_id"));
+                }
+                if (!filter.region_uuid.empty()) {
+                    st.exchange(soci::use(filter.region_uuid, "region_uuid"));
+                }
+                if (!filter.state.empty()) {
+                    st.exchange(soci::use(filter.state, "state"));
+                }
+                if (before > 0) {
+                    st.exchange(soci::use(before, "before"));
+                }
+                st.exchange(soci::use(limit, "limit"));
+            },
+            to_operation);
+    });
+    return result;
+}
+
+}  // namespace vergegrid::plugins::sql

@@ -1,0 +1,171 @@
+// Schema 2 (plugin ABI 1.1: AccessStore, OperationStore): recorded after schema 1 with its tables
+// in place, and a database that a 1.0 plugin left at schema 1 upgraded in place, keeping its data.
+#include <gmock/gmock.h>
+#include <soci/soci.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "storage_contract.hpp"
+
+namespace vergegrid::test::storage {
+namespace {
+
+namespace api = plugin_api;
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::vector<std::string> recorded_migrations(soci::session& sql) {
+    std::vector<std::string> recorded;
+    int version = 0;
+    std::string name;
+    soci::statement st =
+        (sql.prepare << "SELECT version, name FROM schema_migrations ORDER BY version",
+         soci::into(version), soci::into(name));
+    st.execute();
+    while (st.fetch()) {
+        recorded.push_back(std::to_string(version) + " " + name);
+    }
+    return recorded;
+}
+
+// The statements of a migration file, split by the runner's rule (sql/README.md): a statement
+// ends at a line ending in ';', whole-line '--' comments are dropped.
+std::vector<std::string> statements_of(const fs::path& file) {
+    std::ifstream in(file);
+    if (!in) {
+        throw std::runtime_error("cannot read " + file.string());
+    }
+    std::vector<std::string> statements;
+    std::string current;
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto first = line.find_first_not_of(" \t\r");
+        if (first == std::string::npos || line.compare(first, 2, "--") == 0) {
+            continue;
+        }
+        line.erase(line.find_last_not_of(" \t\r") + 1);
+        if (line.back() == ';') {
+            current += line.substr(0, line.size() - 1);
+            statements.push_back(current);
+            current.clear();
+        } else {
+            current += line + "\n";
+        }
+    }
+    return statements;
+}
+
+constexpr const char* kNewTables[] = {"users", "access_tokens", "registration_tokens", "simulators",
+                                      "operations"};
+
+TEST_P(StorageContract, SchemaTwoIsRecordedAfterSchemaOneWithItsTables) {
+    auto sql = harness_->direct();
+    const auto recorded = recorded_migrations(*sql);
+    ASSERT_GE(recorded.size(), 2U);
+    EXPECT_THAT(std::vector<std::string>(recorded.begin(), recorded.begin() + 2),
+                ElementsAre("1 initial", "2 access_and_operations"));
+    for (const char* table : kNewTables) {
+        int count = -1;
+        EXPECT_NO_THROW((*sql << std::string("SELECT COUNT(*) FROM ") + table, soci::into(count)))
+            << table;
+        EXPECT_EQ(count, 0) << table;
+    }
+}
+
+TEST_P(StorageContract, ADatabaseAtSchemaOneIsUpgradedToSchemaTwoKeepingItsData) {
+    // A second, fresh database, brought to schema 1 the way a 1.0 plugin left it: the 001 file,
+    // the runner's schema_migrations table with its one row, and some data.
+    auto old_database = make_harness(GetParam());
+    const api::Estate estate = sample_estate(1, "Kept Éstate");
+    std::vector<long long> audit_ids;
+    {
+        auto sql = old_database->direct();
+        for (const auto& statement : statements_of(sql_dir(GetParam()) / "001_initial.sql")) {
+            *sql << statement;
+        }
+        *sql << "CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, "
+                "name VARCHAR(255) NOT NULL, applied_at VARCHAR(32) NOT NULL)";
+        *sql << "INSERT INTO schema_migrations (version, name, applied_at) "
+                "VALUES (1, 'initial', '2026-01-01T00:00:00.000Z')";
+        *sql << "INSERT INTO estates (id, name, owner, created_at, updated_at) "
+                "VALUES (:id, :name, :owner, :created_at, :updated_at)",
+            soci::use(estate.id, "id"), soci::use(estate.name, "name"),
+            soci::use(estate.owner, "owner"), soci::use(estate.created_at, "created_at"),
+            soci::use(estate.updated_at, "updated_at");
+        for (const char* actor : {"alice", "bob"}) {
+            const std::string who = actor;
+            const std::string at = "2026-01-01T00:00:00.000Z";
+            *sql << "INSERT INTO audit_log (at, actor, action, entity_type, entity_id, "
+                    "request_id, before_doc, after_doc) VALUES (:at, :actor, 'estate.create', "
+                    "'estate', 'e', 'r', '', '{}')",
+                soci::use(at, "at"), soci::use(who, "actor");
+        }
+        long long id = 0;
+        soci::statement st =
+            (sql->prepare << "SELECT id FROM audit_log ORDER BY id DESC", soci::into(id));
+        st.execute();
+        while (st.fetch()) {
+            audit_ids.push_back(id);
+        }
+        ASSERT_EQ(audit_ids.size(), 2U);
+        for (const char* table : kNewTables) {
+            int count = 0;
+            EXPECT_THROW((*sql << std::string("SELECT COUNT(*) FROM ") + table, soci::into(count)),
+                         std::exception)
+                << table << " exists before the upgrade";
+        }
+    }
+
+    {
+        // The backend object dies before the database is dropped (end of this block).
+        const api::ConfigSection config = old_database->config();
+        const auto logger = std::make_shared<CollectingLogger>();
+        const api::HostContext host{api::kAbiVersion, logger, config, old_database->data_dir()};
+        std::unique_ptr<api::PluginObject> object(descriptor_->create(host));
+        auto& backend = dynamic_cast<api::StorageBackend&>(*object);
+        backend.open();
+        EXPECT_THAT(logger->text(), HasSubstr("applying migration 2 (access_and_operations)"));
+        EXPECT_THAT(logger->text(), ::testing::Not(HasSubstr("applying migration 1 ")));
+        {
+            auto tx = backend.begin(api::Access::read);
+            const auto kept = tx->find_estate(estate.id);
+            ASSERT_TRUE(kept.has_value());
+            EXPECT_EQ(dump(*kept), dump(estate));
+            const auto audit = tx->list_audit({}, 0, 10);
+            ASSERT_EQ(audit.size(), 2U);
+            EXPECT_EQ(audit[0].id, audit_ids[0]);
+            EXPECT_EQ(audit[0].actor, "bob");
+            EXPECT_EQ(audit[1].id, audit_ids[1]);
+            EXPECT_EQ(access_store(*tx).count_users(), 0);
+            EXPECT_TRUE(operation_store(*tx).list_operations({}, 0, 10).empty());
+        }
+        {
+            // The new tables work, and the old ones carry on where they were.
+            auto tx = backend.begin(api::Access::read_write);
+            access_store(*tx).insert_user(sample_user(2, "first-admin"));
+            EXPECT_GT(operation_store(*tx).insert_operation(sample_operation(uuid(3), uuid(4))), 0);
+            EXPECT_GT(tx->append_audit({0, "2026-02-01T00:00:00.000Z", "first-admin", "user.create",
+                                        "user", uuid(2), "r2", "", "{}"}),
+                      audit_ids[0]);
+            tx->commit();
+        }
+        EXPECT_EQ(access_store(*backend.begin(api::Access::read)).count_users(), 1);
+        backend.close();
+    }
+
+    auto sql = old_database->direct();
+    const auto recorded = recorded_migrations(*sql);
+    ASSERT_GE(recorded.size(), 2U);
+    EXPECT_THAT(std::vector<std::string>(recorded.begin(), recorded.begin() + 2),
+                ElementsAre("1 initial", "2 access_and_operations"));
+    std::string applied_at;
+    *sql << "SELECT applied_at FROM schema_migrations WHERE version = 1", soci::into(applied_at);
+    EXPECT_EQ(applied_at, "2026-01-01T00:00:00.000Z") << "schema 1's record is left alone";
+}
+
+}  // namespace
+}  // namespace vergegrid::test::storage
