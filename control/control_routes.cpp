@@ -1,17 +1,41 @@
 #include "control/control_routes.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include "control/access/admin_bootstrap.hpp"
+#include "control/access/authenticator.hpp"
+#include "control/access/user_routes.hpp"
 #include "control/audit/audit_trail.hpp"
 #include "control/estates/estate_routes.hpp"
+#include "control/operations/operation_routes.hpp"
+#include "control/operations/operation_signals.hpp"
 #include "control/regions/region_routes.hpp"
+#include "control/simulators/simulator_routes.hpp"
 #include "control/templates/template_routes.hpp"
+#include "kernel/app/startup_error.hpp"
+#include "kernel/config/sources.hpp"
 
 namespace vergegrid::control {
 
-void add_control_routes(kernel::http::Router& router, kernel::services::ServiceRegistry& services) {
+void add_control_routes(kernel::http::Router& router, kernel::services::ServiceRegistry& services,
+                        const kernel::app::ServiceEnvironment& environment) {
     const Store store(services.storage);
+    try {
+        bootstrap_admin(store, *services.auth.get(), environment.data_dir,
+                        kernel::config::process_environment()("VERGEGRID_ADMIN_TOKEN"),
+                        *environment.log);
+    } catch (const std::exception& e) {
+        throw kernel::app::StartupError(std::string("cannot set up the first admin: ") + e.what());
+    }
+    router.set_authenticator(Authenticator(store, services.auth));
+    // One per process, like the router it serves; its doorbell thread stops at exit.
+    static OperationSignals signals(environment.log);
+    add_user_routes(router, store, services.auth);
+    add_simulator_routes(router, store);
     add_estate_routes(router, store);
     add_template_routes(router, store);
-    add_region_routes(router, store);
+    add_region_routes(router, store, RegionChannel{&services.sync, &signals});
+    add_operation_routes(router, store, signals);
     add_audit_routes(router, store);
 }
 

@@ -9,6 +9,7 @@
 namespace vergegrid::control {
 
 using kernel::http::ApiError;
+using kernel::http::Permission;
 using kernel::http::Request;
 using kernel::http::Response;
 
@@ -50,7 +51,7 @@ nlohmann::json audit_to_json(const plugin_api::AuditEntry& entry) {
 }
 
 void add_audit_routes(kernel::http::Router& router, Store store) {
-    router.add("GET", "/api/v1/audit", [store](const Request& request) {
+    router.add("GET", "/api/v1/audit", Permission::read, [store](const Request& request) {
         plugin_api::AuditFilter filter;
         auto query = [&](const char* key, std::string& out) {
             if (auto it = request.query.find(key); it != request.query.end()) {

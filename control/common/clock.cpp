@@ -1,7 +1,9 @@
 #include "control/common/clock.hpp"
 
 #include <Poco/DateTime.h>
+#include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
+#include <Poco/DateTimeParser.h>
 #include <Poco/UUIDGenerator.h>
 
 namespace vergegrid::control {
@@ -26,6 +28,23 @@ bool is_uuid(const std::string& text) {
         }
     }
     return true;
+}
+
+namespace {
+Poco::DateTime parse_iso8601(const std::string& text) {
+    int tzd = 0;
+    return Poco::DateTimeParser::parse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, text, tzd);
+}
+}  // namespace
+
+std::string iso8601_plus_seconds(const std::string& now, long seconds) {
+    Poco::DateTime time = parse_iso8601(now);
+    time += Poco::Timespan(seconds, 0);
+    return Poco::DateTimeFormatter::format(time, "%Y-%m-%dT%H:%M:%S.%iZ");
+}
+
+long seconds_between(const std::string& from, const std::string& to) {
+    return static_cast<long>((parse_iso8601(to) - parse_iso8601(from)).totalSeconds());
 }
 
 }  // namespace vergegrid::control

@@ -13,4 +13,9 @@ std::string new_uuid();
 
 bool is_uuid(const std::string& text);
 
+// `now` moved by `seconds`, in the same format.
+std::string iso8601_plus_seconds(const std::string& now, long seconds);
+// Whole seconds from `from` to `to` (negative when `to` is earlier); both from now_iso8601().
+long seconds_between(const std::string& from, const std::string& to);
+
 }  // namespace vergegrid::control

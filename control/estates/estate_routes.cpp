@@ -10,6 +10,7 @@
 namespace vergegrid::control {
 
 using kernel::http::ApiError;
+using kernel::http::Permission;
 using kernel::http::Request;
 using kernel::http::Response;
 using plugin_api::Estate;
@@ -37,7 +38,7 @@ nlohmann::json estate_to_json(const Estate& estate) {
 }
 
 void add_estate_routes(kernel::http::Router& router, Store store) {
-    router.add("GET", "/api/v1/estates", [store](const Request& request) {
+    router.add("GET", "/api/v1/estates", Permission::read, [store](const Request& request) {
         const auto page = page_request(request);
         auto rows = store.read(
             [&](StorageTransaction& tx) { return tx.list_estates(page.after, page.limit + 1); });
@@ -46,14 +47,14 @@ void add_estate_routes(kernel::http::Router& router, Store store) {
                      rows, page.limit, [](const Estate& e) { return e.name; }, estate_to_json));
     });
 
-    router.add("GET", "/api/v1/estates/{id}", [store](const Request& request) {
+    router.add("GET", "/api/v1/estates/{id}", Permission::read, [store](const Request& request) {
         return store.read([&](StorageTransaction& tx) {
             return Response::json(
                 200, estate_to_json(existing_estate(tx, request.path_params.at("id"))));
         });
     });
 
-    router.add("POST", "/api/v1/estates", [store](const Request& request) {
+    router.add("POST", "/api/v1/estates", Permission::write, [store](const Request& request) {
         const auto body = request.json_body();
         JsonReader reader(body, "");
         Estate estate;
@@ -77,7 +78,7 @@ void add_estate_routes(kernel::http::Router& router, Store store) {
         });
     });
 
-    router.add("PATCH", "/api/v1/estates/{id}", [store](const Request& request) {
+    router.add("PATCH", "/api/v1/estates/{id}", Permission::write, [store](const Request& request) {
         const auto body = request.json_body();
         return store.write([&](StorageTransaction& tx) {
             const Estate before = existing_estate(tx, request.path_params.at("id"));
@@ -99,20 +100,21 @@ void add_estate_routes(kernel::http::Router& router, Store store) {
         });
     });
 
-    router.add("DELETE", "/api/v1/estates/{id}", [store](const Request& request) {
-        return store.write([&](StorageTransaction& tx) {
-            const Estate estate = existing_estate(tx, request.path_params.at("id"));
-            if (const int regions = tx.count_regions_in_estate(estate.id); regions > 0) {
-                throw ApiError(409, "in_use",
-                               "the estate still has " + std::to_string(regions) + " region(s)",
-                               "id");
-            }
-            tx.delete_estate(estate.id);
-            record_audit(tx, request, "estate.delete", "estate", estate.id, estate_to_json(estate),
-                         nullptr);
-            return Response{204, "application/json", "", {}};
+    router.add(
+        "DELETE", "/api/v1/estates/{id}", Permission::write, [store](const Request& request) {
+            return store.write([&](StorageTransaction& tx) {
+                const Estate estate = existing_estate(tx, request.path_params.at("id"));
+                if (const int regions = tx.count_regions_in_estate(estate.id); regions > 0) {
+                    throw ApiError(409, "in_use",
+                                   "the estate still has " + std::to_string(regions) + " region(s)",
+                                   "id");
+                }
+                tx.delete_estate(estate.id);
+                record_audit(tx, request, "estate.delete", "estate", estate.id,
+                             estate_to_json(estate), nullptr);
+                return Response{204, "application/json", "", {}};
+            });
         });
-    });
 }
 
 }  // namespace vergegrid::control

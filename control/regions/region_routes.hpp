@@ -3,10 +3,19 @@
 #pragma once
 
 #include "control/common/store.hpp"
+#include "control/operations/operation_signals.hpp"
 #include "kernel/http/router.hpp"
+#include "kernel/services/active_slot.hpp"
+#include "vergegrid/plugin_api/sync.hpp"
 
 namespace vergegrid::control {
 
-void add_region_routes(kernel::http::Router& router, Store store);
+// What a region change needs to reach its simulator. Both must outlive the router.
+struct RegionChannel {
+    kernel::services::ActiveSlot<plugin_api::SyncScheduler>* sync;
+    OperationSignals* signals;
+};
+
+void add_region_routes(kernel::http::Router& router, Store store, RegionChannel channel);
 
 }  // namespace vergegrid::control

@@ -62,11 +62,15 @@ void ControlPlane::start() {
         settings_.plugin_values, declared_keys(plugins_), config::process_environment());
 
     open_storage(sections);
+    services_.auth.swap(create_service<plugin_api::AuthProvider>(
+        plugin_api::kind::kAuth, settings_.auth_provider, "auth.provider", sections));
+    services_.sync.swap(create_service<plugin_api::SyncScheduler>(
+        plugin_api::kind::kSync, settings_.sync_scheduler, "sync.scheduler", sections));
 
     auto router = std::make_shared<http::Router>();
     add_system_routes(*router, SystemContext{plugins_, services_, metrics_});
     if (service_routes_) {
-        service_routes_(*router, services_);
+        service_routes_(*router, services_, ServiceEnvironment{settings_.data_dir, log_});
     }
     server_ = std::make_unique<http::Server>(server_settings(settings_), std::move(router),
                                              metrics_, logging::child_logger(log_, "http"));
@@ -79,29 +83,36 @@ void ControlPlane::start() {
                server_->port(), settings_.data_dir.string());
 }
 
-void ControlPlane::open_storage(const config::PluginSections& sections) {
-    const auto& backend = settings_.storage_backend;
-    auto plugin = plugins_.find(std::string(plugin_api::kind::kStorage), backend);
+template <typename Interface>
+std::shared_ptr<Interface> ControlPlane::create_service(std::string_view kind,
+                                                        const std::string& name,
+                                                        const std::string& setting,
+                                                        const config::PluginSections& sections) {
+    auto plugin = plugins_.find(std::string(kind), name);
     if (!plugin) {
-        throw StartupError("storage.backend: no loaded storage plugin named '" + backend +
+        throw StartupError(setting + ": no loaded " + std::string(kind) + " plugin named '" + name +
                            "' (see vergegrid-control --list-plugins)");
     }
-    const auto section_it = sections.find(plugin->record().kind + "." + backend);
+    const auto section_it = sections.find(plugin->record().kind + "." + name);
     const plugin_api::ConfigSection empty;
     const auto& section = section_it == sections.end() ? empty : section_it->second;
-    std::shared_ptr<plugin_api::StorageBackend> storage;
     try {
-        storage = plugin->create<plugin_api::StorageBackend>(host_context(*plugin, section));
+        return plugin->create<Interface>(host_context(*plugin, section));
     } catch (const plugins::PluginCreateError& e) {
         if (!e.config_key.empty()) {
             throw config::ConfigError(e.config_key, e.config_message);
         }
         throw StartupError(e.what());
     }
+}
+
+void ControlPlane::open_storage(const config::PluginSections& sections) {
+    auto storage = create_service<plugin_api::StorageBackend>(
+        plugin_api::kind::kStorage, settings_.storage_backend, "storage.backend", sections);
     try {
         storage->open();
     } catch (const std::exception& e) {
-        throw StartupError("storage " + backend + " cannot open: " + e.what());
+        throw StartupError("storage " + settings_.storage_backend + " cannot open: " + e.what());
     }
     services_.storage.swap(std::move(storage));
 }
@@ -123,6 +134,8 @@ void ControlPlane::stop() {
         server_->stop(settings_.http.drain_timeout);
         server_.reset();
     }
+    services_.auth.swap(nullptr);
+    services_.sync.swap(nullptr);
     if (auto storage = services_.storage.swap(nullptr)) {
         storage->close();
         log_->info("storage closed");

@@ -21,9 +21,17 @@ class Server;
 
 namespace vergegrid::kernel::app {
 
-// Adds the routes of the services built on the kernel (regions, estates, ...). The kernel stays
-// ignorant of them: the executable composes the two.
-using RouteInstaller = std::function<void(http::Router&, services::ServiceRegistry&)>;
+// What the services built on the kernel get when they are installed.
+struct ServiceEnvironment {
+    std::filesystem::path data_dir;
+    std::shared_ptr<spdlog::logger> log;
+};
+
+// Adds the services built on the kernel (regions, estates, access, ...) and their routes. Runs at
+// start-up once storage is open; may throw StartupError. The kernel stays ignorant of those
+// services: the executable composes the two.
+using RouteInstaller =
+    std::function<void(http::Router&, services::ServiceRegistry&, const ServiceEnvironment&)>;
 
 class ControlPlane {
   public:
@@ -43,6 +51,11 @@ class ControlPlane {
 
   private:
     void open_storage(const config::PluginSections& sections);
+    // Creates the named plugin of `kind` as Interface, configured from its section.
+    template <typename Interface>
+    std::shared_ptr<Interface> create_service(std::string_view kind, const std::string& name,
+                                              const std::string& setting,
+                                              const config::PluginSections& sections);
     plugin_api::HostContext host_context(const plugins::LoadedPlugin& plugin,
                                          const plugin_api::ConfigSection& section) const;
 

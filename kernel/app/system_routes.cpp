@@ -11,12 +11,12 @@ namespace vergegrid::kernel::app {
 void add_system_routes(http::Router& router, SystemContext context) {
     // Liveness: the process answers. Nothing else is checked, so a slow database never gets a
     // healthy process killed by its supervisor.
-    router.add("GET", "/healthz", [](const http::Request&) {
+    router.add("GET", "/healthz", http::Permission::anyone, [](const http::Request&) {
         return http::Response::json(200, {{"status", "ok"}});
     });
 
     // Readiness: the process can serve API traffic, i.e. its storage answers.
-    router.add("GET", "/readyz", [context](const http::Request&) {
+    router.add("GET", "/readyz", http::Permission::anyone, [context](const http::Request&) {
         auto storage = context.services.storage.get();
         if (!storage) {
             return http::Response::json(
@@ -29,13 +29,13 @@ void add_system_routes(http::Router& router, SystemContext context) {
                                      {"storage", {{"ok", health.ok}, {"detail", health.detail}}}});
     });
 
-    router.add("GET", "/api/v1/version", [](const http::Request&) {
+    router.add("GET", "/api/v1/version", http::Permission::anyone, [](const http::Request&) {
         return http::Response::json(200, {{"program", "vergegrid-control"},
                                           {"version", kProgramVersion},
                                           {"abi", plugin_api::kAbiVersion.to_string()}});
     });
 
-    router.add("GET", "/api/v1/plugins", [context](const http::Request&) {
+    router.add("GET", "/api/v1/plugins", http::Permission::read, [context](const http::Request&) {
         return http::Response::json(200, plugins_to_json(context.plugins.records()));
     });
 
@@ -50,7 +50,19 @@ void add_system_routes(http::Router& router, SystemContext context) {
                 .set(1);
         }
     });
-    router.add("GET", "/metrics", [context](const http::Request&) {
+    // Every route with what it requires: for operators, and for the authorization tests that
+    // must cover every route. The router outlives its routes, so capturing it is safe.
+    router.add("GET", "/api/v1/routes", http::Permission::read, [&router](const http::Request&) {
+        auto items = nlohmann::json::array();
+        for (const auto& route : router.routes()) {
+            items.push_back({{"method", route.method},
+                             {"pattern", route.pattern},
+                             {"permission", http::to_string(route.permission)}});
+        }
+        return http::Response::json(200, {{"items", items}});
+    });
+
+    router.add("GET", "/metrics", http::Permission::anyone, [context](const http::Request&) {
         return http::Response::text(200, context.metrics.render());
     });
 }

@@ -88,15 +88,17 @@ Apply non_empty_path(std::function<void(Settings&, const std::filesystem::path&)
     };
 }
 
-std::string apply_plugin_name(const std::string& text, Settings& settings) {
-    const bool valid =
-        !text.empty() &&
-        text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
-    if (!valid) {
-        return "'" + text + "' is not a plugin name (lower-case letters, digits and '-')";
-    }
-    settings.storage_backend = text;
-    return "";
+Apply plugin_name(std::function<void(Settings&, const std::string&)> store) {
+    return [=](const std::string& text, Settings& settings) -> std::string {
+        const bool valid =
+            !text.empty() &&
+            text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+        if (!valid) {
+            return "'" + text + "' is not a plugin name (lower-case letters, digits and '-')";
+        }
+        store(settings, text);
+        return "";
+    };
 }
 
 const std::vector<KeySpec>& kernel_keys() {
@@ -124,7 +126,10 @@ const std::vector<KeySpec>& kernel_keys() {
          integer_in<int>(0, 1'000'000, [](Settings& s, int v) { s.http.max_queued = v; })},
         {"http.drain_timeout_ms",
          integer_in<long>(0, 3'600'000, [](Settings& s, long v) { s.http.drain_timeout = ms(v); })},
-        {"storage.backend", apply_plugin_name},
+        {"storage.backend",
+         plugin_name([](Settings& s, const std::string& v) { s.storage_backend = v; })},
+        {"auth.provider",
+         plugin_name([](Settings& s, const std::string& v) { s.auth_provider = v; })},
     };
     return keys;
 }
@@ -146,7 +151,8 @@ bool in_kernel_section(const std::string& key) {
     }
     const std::string section = key.substr(0, dot);
     const bool has_subsection = key.find('.', dot + 1) != std::string::npos;
-    return !has_subsection && (section == "log" || section == "http" || section == "storage");
+    return !has_subsection && (section == "log" || section == "http" || section == "storage" ||
+                               section == "auth" || section == "sync");
 }
 
 }  // namespace

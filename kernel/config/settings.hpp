@@ -35,6 +35,8 @@ struct Settings {
     LogSettings log;
     HttpSettings http;
     std::string storage_backend = "sqlite";
+    std::string auth_provider = "builtin";
+    std::string sync_scheduler = "hybrid";
     // Sections the kernel does not own ("storage.sqlite", "placement.basic-rules"): their keys are
     // checked against the plugin's declared keys once plugins are discovered.
     ValueMap plugin_values;

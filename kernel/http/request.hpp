@@ -10,8 +10,10 @@ namespace vergegrid::kernel::http {
 
 // Who is calling. Authentication fills it in; until then every caller is anonymous.
 struct Caller {
-    std::string subject = "anonymous";
-    std::string role = "anonymous";
+    std::string subject = "anonymous";  // a user's name, or "simulator:<id>"
+    std::string role = "anonymous";     // anonymous, viewer, operator, admin, simulator
+    std::string user_id;                // set for operators
+    std::string simulator_id;           // set for simulators
 };
 
 struct Request {

@@ -44,7 +44,7 @@ std::string RouteMatch::allow_header() const {
     return header;
 }
 
-void Router::add(std::string method, std::string pattern, Handler handler) {
+void Router::add(std::string method, std::string pattern, Permission permission, Handler handler) {
     if (!is_token(method)) {
         throw std::invalid_argument("route " + pattern + ": invalid method '" + method + "'");
     }
@@ -54,7 +54,7 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
     if (!handler) {
         throw std::invalid_argument("route " + method + " " + pattern + " has no handler");
     }
-    Route route{std::move(method), std::move(pattern), {}, std::move(handler)};
+    Route route{std::move(method), std::move(pattern), {}, permission, std::move(handler)};
     for (const auto part : split_path(route.pattern)) {
         const bool opens = part.find('{') != std::string_view::npos;
         const bool closes = part.find('}') != std::string_view::npos;
@@ -150,8 +150,17 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
     }
     result.outcome = MatchOutcome::matched;
     result.handler = &best->handler;
+    result.permission = best->permission;
     result.pattern = best->pattern;
     return result;
+}
+
+std::vector<Router::RouteInfo> Router::routes() const {
+    std::vector<RouteInfo> infos;
+    for (const auto& route : routes_) {
+        infos.push_back({route.method, route.pattern, route.permission});
+    }
+    return infos;
 }
 
 }  // namespace vergegrid::kernel::http

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kernel/http/handler.hpp"
+#include "kernel/http/permission.hpp"
 
 namespace vergegrid::kernel::http {
 
@@ -21,6 +22,7 @@ enum class MatchOutcome {
 struct RouteMatch {
     MatchOutcome outcome = MatchOutcome::no_route;
     const Handler* handler = nullptr;           // when matched; owned by the router
+    Permission permission = Permission::admin;  // when matched
     std::string pattern;                        // when matched
     std::map<std::string, std::string> params;  // when matched; percent-decoded
     std::vector<std::string> allowed_methods;   // when method_not_allowed; sorted
@@ -34,7 +36,24 @@ class Router {
     // Throws std::invalid_argument for a malformed pattern (must start with '/'; a segment is
     // either literal or exactly "{name}") and std::logic_error when the method already has a
     // route of the same shape ("/a/{x}" and "/a/{y}" are the same shape).
-    void add(std::string method, std::string pattern, Handler handler);
+    void add(std::string method, std::string pattern, Permission permission, Handler handler);
+
+    // Tells who is calling, from the request's headers; without one every caller is anonymous.
+    using Authenticator = std::function<Caller(const Request&)>;
+    void set_authenticator(Authenticator authenticator) {
+        authenticator_ = std::move(authenticator);
+    }
+    Caller authenticate(const Request& request) const {
+        return authenticator_ ? authenticator_(request) : Caller{};
+    }
+
+    // Every route with its permission, for listings and the authorization tests.
+    struct RouteInfo {
+        std::string method;
+        std::string pattern;
+        Permission permission;
+    };
+    std::vector<RouteInfo> routes() const;
 
     // `path` is the raw path, without the query string. Throws ApiError 400 "invalid_path" when
     // a parameter segment holds a malformed percent-escape.
@@ -49,10 +68,12 @@ class Router {
         std::string method;
         std::string pattern;
         std::vector<Segment> segments;
+        Permission permission;
         Handler handler;
     };
 
     std::vector<Route> routes_;
+    Authenticator authenticator_;
 };
 
 }  // namespace vergegrid::kernel::http

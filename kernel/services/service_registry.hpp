@@ -3,13 +3,17 @@
 #pragma once
 
 #include "kernel/services/active_slot.hpp"
+#include "vergegrid/plugin_api/auth.hpp"
 #include "vergegrid/plugin_api/placement.hpp"
 #include "vergegrid/plugin_api/storage.hpp"
+#include "vergegrid/plugin_api/sync.hpp"
 
 namespace vergegrid::kernel::services {
 
 struct ServiceRegistry {
     ActiveSlot<plugin_api::StorageBackend> storage;
+    ActiveSlot<plugin_api::AuthProvider> auth;
+    ActiveSlot<plugin_api::SyncScheduler> sync;
     ActiveSlot<plugin_api::PlacementPolicy> placement;
 };
 

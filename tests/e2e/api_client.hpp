@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
 
 namespace vergegrid::test {
@@ -15,13 +16,18 @@ struct JsonResult {
     std::map<std::string, std::string> headers;
 };
 
+// Calls as the test admin unless given another bearer token ("" = no credentials).
 class ApiClient {
   public:
-    explicit ApiClient(std::uint16_t port) : port_(port) {}
+    explicit ApiClient(std::uint16_t port, std::string token = kTestAdminToken)
+        : port_(port), token_(std::move(token)) {}
 
     JsonResult call(const std::string& method, const std::string& path,
                     const std::string& body = {},
-                    const std::map<std::string, std::string>& headers = {}) const {
+                    std::map<std::string, std::string> headers = {}) const {
+        if (!token_.empty()) {
+            headers.emplace("Authorization", "Bearer " + token_);
+        }
         auto result = http_request(port_, method, path, body, headers);
         JsonResult out{result.status, nullptr, result.body, result.headers};
         out.body = nlohmann::json::parse(result.body, nullptr, false);
@@ -42,6 +48,7 @@ class ApiClient {
 
   private:
     std::uint16_t port_;
+    std::string token_;
 };
 
 }  // namespace vergegrid::test

@@ -30,6 +30,10 @@ std::vector<std::string> ephemeral(const TempDir& dir) {
     return {"--listen", "127.0.0.1:0", "--data-dir", (dir.path() / "data").string()};
 }
 
+std::map<std::string, std::string> admin() {
+    return {{"Authorization", std::string("Bearer ") + vergegrid::test::kTestAdminToken}};
+}
+
 json find_plugin(const json& listing, const std::string& file) {
     for (const auto& item : listing.at("items")) {
         if (fs::path(item.at("file").get<std::string>()).filename() == file) {
@@ -50,7 +54,8 @@ TEST(ControlPlaneProcess, WithNoArgumentsServesLoopback9800WithAnEmbeddedDatabas
     EXPECT_EQ(json::parse(health.body).at("status"), "ok");
     EXPECT_TRUE(fs::exists(dir.path() / "data" / "vergegrid.db"));
 
-    const auto plugins = json::parse(http_get(9800, "/api/v1/plugins").body);
+    const auto plugins =
+        json::parse(http_request(9800, "GET", "/api/v1/plugins", "", admin()).body);
     const auto sqlite = find_plugin(plugins, "vg-storage-sqlite.so");
     ASSERT_FALSE(sqlite.is_null()) << plugins.dump(2);
     EXPECT_EQ(sqlite.at("status"), "loaded");
@@ -59,6 +64,14 @@ TEST(ControlPlaneProcess, WithNoArgumentsServesLoopback9800WithAnEmbeddedDatabas
 
     control.process().send_signal(SIGTERM);
     EXPECT_EQ(control.process().wait_for_exit(15s), 0) << control.process().output();
+}
+
+TEST(ControlPlaneProcess, PluginsNeedCredentials) {
+    TempDir dir;
+    ControlPlaneProcess control(ephemeral(dir));
+    ASSERT_TRUE(control.started()) << control.process().output();
+    EXPECT_EQ(http_get(control.port(), "/api/v1/plugins").status, 401);
+    EXPECT_EQ(http_request(control.port(), "GET", "/api/v1/plugins", "", admin()).status, 200);
 }
 
 TEST(ControlPlaneProcess, AnswersReadinessVersionAndMetrics) {
@@ -173,6 +186,9 @@ TEST(ControlPlaneProcess, ListsRefusedPluginsWithTheirReasonOverTheApiAndTheComm
     TempDir dir;
     const auto plugins = dir.path() / "plugins";
     fs::create_directories(plugins);
+    for (const char* needed : {"vg-auth-builtin.so", "vg-sync-hybrid.so"}) {
+        fs::copy_file(fs::path(VERGEGRID_PLUGIN_DIR) / needed, plugins / needed);
+    }
     fs::copy_file(fs::path(VERGEGRID_PLUGIN_DIR) / "vg-storage-sqlite.so",
                   plugins / "vg-storage-sqlite.so");
     fs::copy_file(fs::path(VERGEGRID_TEST_PLUGIN_DIR) / "vg-test-other-major.so",
@@ -193,7 +209,8 @@ TEST(ControlPlaneProcess, ListsRefusedPluginsWithTheirReasonOverTheApiAndTheComm
     args.insert(args.end(), {"--plugin-dir", plugins.string()});
     ControlPlaneProcess control(args);
     ASSERT_TRUE(control.started()) << control.process().output();
-    const auto listing = json::parse(http_get(control.port(), "/api/v1/plugins").body);
+    const auto listing =
+        json::parse(http_request(control.port(), "GET", "/api/v1/plugins", "", admin()).body);
     const auto refused = find_plugin(listing, "vg-test-other-major.so");
     ASSERT_FALSE(refused.is_null()) << listing.dump(2);
     EXPECT_EQ(refused.at("status"), "refused");

@@ -120,7 +120,7 @@ TEST_F(RegionApi, EstateTemplateRegionVersionsHistoryRollbackAuditAndStub) {
     std::vector<std::string> actions;
     for (const auto& item : audit) {
         actions.push_back(item.at("action"));
-        EXPECT_EQ(item.at("actor"), "anonymous");
+        EXPECT_EQ(item.at("actor"), "admin") << "the authenticated caller";
         EXPECT_FALSE(item.at("request_id").get<std::string>().empty());
     }
     EXPECT_THAT(actions, ::testing::ElementsAre("region.rollback", "region.update", "region.update",

@@ -140,7 +140,7 @@ std::string ChildProcess::output() const {
 ControlPlaneProcess::ControlPlaneProcess(std::vector<std::string> args,
                                          std::map<std::string, std::string> env,
                                          const std::filesystem::path& working_dir)
-    : process_(VERGEGRID_CONTROL_BINARY, args, env, working_dir) {
+    : process_(VERGEGRID_CONTROL_BINARY, args, with_admin_token(std::move(env)), working_dir) {
     const std::regex listening(R"(listening on http://[^:]+:(\d+))");
     if (auto port = process_.wait_for_output(listening, std::chrono::seconds(20))) {
         port_ = static_cast<std::uint16_t>(std::stoi(*port));

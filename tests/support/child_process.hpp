@@ -47,6 +47,10 @@ class ChildProcess {
     bool output_closed_ = false;
 };
 
+// The admin token test control planes start with (VERGEGRID_ADMIN_TOKEN), unless a test sets
+// its own.
+inline constexpr const char* kTestAdminToken = "vgo_test-admin-token-0123456789abcdefghijklmnop";
+
 // Starts vergegrid-control and waits for its "listening on" line; port() is the bound port.
 class ControlPlaneProcess {
   public:
@@ -58,6 +62,12 @@ class ControlPlaneProcess {
     bool started() const { return port_ != 0; }
 
   private:
+    static std::map<std::string, std::string> with_admin_token(
+        std::map<std::string, std::string> env) {
+        env.emplace("VERGEGRID_ADMIN_TOKEN", kTestAdminToken);
+        return env;
+    }
+
     ChildProcess process_;
     std::uint16_t port_ = 0;
 };

@@ -46,34 +46,43 @@ class ServerFixture : public ::testing::Test {
           log_(std::make_shared<spdlog::logger>("http-test", log_sink_)),
           router_(std::make_shared<http::Router>()) {
         log_->set_level(spdlog::level::debug);
-        router_->add("GET", "/hello", [](const http::Request&) {
-            return http::Response::json(200, {{"hello", "world"}});
-        });
-        router_->add("POST", "/echo/{id}", [](const http::Request& request) {
-            return http::Response::json(200, {{"id", request.path_params.at("id")},
-                                              {"route", request.route},
-                                              {"path", request.path},
-                                              {"query", request.query},
-                                              {"test_header", request.header("x-test")},
-                                              {"caller", request.caller.subject},
-                                              {"body", request.body}});
-        });
-        router_->add("PUT", "/json", [](const http::Request& request) {
-            return http::Response::json(200, {{"parsed", request.json_body()}});
-        });
-        router_->add("GET", "/fail/api", [](const http::Request&) -> http::Response {
-            throw http::ApiError(422, "invalid_field", "name must not be empty", "name");
-        });
-        router_->add("GET", "/fail/std", [](const http::Request&) -> http::Response {
-            throw std::runtime_error("db password=hunter2 rejected");
-        });
-        router_->add("DELETE", "/things/{id}", [](const http::Request&) {
-            return http::Response{204, "application/json", {}, {}};
-        });
-        router_->add("GET", "/slow-and-big", [](const http::Request&) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
-            return http::Response::text(200, std::string(4 << 20, 'x'));
-        });
+        router_->add("GET", "/hello", vergegrid::kernel::http::Permission::anyone,
+                     [](const http::Request&) {
+                         return http::Response::json(200, {{"hello", "world"}});
+                     });
+        router_->add("POST", "/echo/{id}", vergegrid::kernel::http::Permission::anyone,
+                     [](const http::Request& request) {
+                         return http::Response::json(200,
+                                                     {{"id", request.path_params.at("id")},
+                                                      {"route", request.route},
+                                                      {"path", request.path},
+                                                      {"query", request.query},
+                                                      {"test_header", request.header("x-test")},
+                                                      {"caller", request.caller.subject},
+                                                      {"body", request.body}});
+                     });
+        router_->add("PUT", "/json", vergegrid::kernel::http::Permission::anyone,
+                     [](const http::Request& request) {
+                         return http::Response::json(200, {{"parsed", request.json_body()}});
+                     });
+        router_->add("GET", "/fail/api", vergegrid::kernel::http::Permission::anyone,
+                     [](const http::Request&) -> http::Response {
+                         throw http::ApiError(422, "invalid_field", "name must not be empty",
+                                              "name");
+                     });
+        router_->add("GET", "/fail/std", vergegrid::kernel::http::Permission::anyone,
+                     [](const http::Request&) -> http::Response {
+                         throw std::runtime_error("db password=hunter2 rejected");
+                     });
+        router_->add("DELETE", "/things/{id}", vergegrid::kernel::http::Permission::anyone,
+                     [](const http::Request&) {
+                         return http::Response{204, "application/json", {}, {}};
+                     });
+        router_->add("GET", "/slow-and-big", vergegrid::kernel::http::Permission::anyone,
+                     [](const http::Request&) {
+                         std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                         return http::Response::text(200, std::string(4 << 20, 'x'));
+                     });
     }
 
     ~ServerFixture() override { server_.reset(); }

@@ -1,0 +1,71 @@
+// audit list: the audit log, newest first, with the API's filters.
+#include <array>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/views.hpp"
+
+namespace vergegrid::cli {
+
+namespace {
+
+struct AuditArgs {
+    std::array<std::string, 6> filters;  // in the order of kFilters
+    int limit = 0;
+    bool all = false;
+};
+
+struct Filter {
+    const char* flag;
+    const char* param;
+    const char* description;
+};
+
+constexpr std::array<Filter, 6> kFilters{{
+    {"--actor", "actor", "only changes made by this actor"},
+    {"--action", "action", "only this action, e.g. region.update"},
+    {"--entity-type", "entity_type", "only this entity type: estate, template or region"},
+    {"--entity-id", "entity_id", "only changes to the entity with this id"},
+    {"--since", "since", "only changes at or after this ISO 8601 time"},
+    {"--until", "until", "only changes before this ISO 8601 time"},
+}};
+
+void run_audit_list(Context& ctx, const AuditArgs& args) {
+    Query query;
+    for (std::size_t i = 0; i < kFilters.size(); ++i) {
+        if (!args.filters[i].empty()) {
+            query.emplace_back(kFilters[i].param, args.filters[i]);
+        }
+    }
+    ListOptions options;
+    if (args.limit > 0) {
+        options.limit = args.limit;
+    }
+    options.all = args.all;
+    options.cursor_param = "before";
+    const Json answer = ctx.api().list("/audit", query, options);
+    if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, answer);
+    } else {
+        print_list(ctx.io.out, ctx.io.err, audit_columns(), answer);
+    }
+}
+
+}  // namespace
+
+void add_audit_commands(CLI::App& app, Context& ctx) {
+    auto* audit = app.add_subcommand("audit", "the audit log of every change");
+    audit->require_subcommand(1);
+    auto args = std::make_shared<AuditArgs>();
+    auto* list = audit->add_subcommand("list", "audit entries, newest first");
+    for (std::size_t i = 0; i < kFilters.size(); ++i) {
+        list->add_option(kFilters[i].flag, args->filters[i], kFilters[i].description);
+    }
+    list->add_option("--limit", args->limit,
+                     "page size: the most entries shown (with --all, per request)")
+        ->check(CLI::Range(1, kMaxPageSize));
+    list->add_flag("--all", args->all, "follow the server's cursors and list every entry");
+    list->callback([&ctx, args] { ctx.action = [&ctx, args] { run_audit_list(ctx, *args); }; });
+}
+
+}  // namespace vergegrid::cli

@@ -1,0 +1,32 @@
+// The command tree: each function adds its commands under `parent`. A command's parse callback
+// only records Context::action; the action runs once parsing has succeeded.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "cli/context.hpp"
+#include "cli/entity_kind.hpp"
+
+namespace vergegrid::cli {
+
+// list, get, create, update, delete
+void add_entity_commands(CLI::App& parent, Context& ctx, const EntityKind& kind);
+// region history, rollback, upgrade-template, stub
+void add_region_commands(CLI::App& region, Context& ctx);
+// template versions
+void add_template_commands(CLI::App& tmpl, Context& ctx);
+// audit list
+void add_audit_commands(CLI::App& app, Context& ctx);
+
+// Checks a MAJOR.MINOR.PATCH version given on the command line.
+const CLI::Validator& version_validator();
+// An optional flag's value; empty means not given.
+inline std::optional<std::string> given(const std::string& value) {
+    return value.empty() ? std::nullopt : std::optional<std::string>(value);
+}
+// "/regions/<id>" for an id or a name.
+std::string entity_path(Context& ctx, const EntityKind& kind, const std::string& id_or_name);
+
+}  // namespace vergegrid::cli

@@ -1,0 +1,20 @@
+// The three kinds of entity the CRUD commands serve, and what differs between them.
+#pragma once
+
+#include <string_view>
+
+namespace vergegrid::cli {
+
+struct EntityKind {
+    std::string_view name;    // "region"
+    std::string_view plural;  // "regions"
+    std::string_view path;    // "/regions"
+    bool versioned;           // carries a version; accepts If-Match
+    bool filter_by_name;      // its list takes ?name_prefix=
+};
+
+inline constexpr EntityKind kEstate{"estate", "estates", "/estates", false, false};
+inline constexpr EntityKind kTemplate{"template", "templates", "/templates", true, false};
+inline constexpr EntityKind kRegion{"region", "regions", "/regions", true, true};
+
+}  // namespace vergegrid::cli

@@ -1,0 +1,93 @@
+// region history, rollback, upgrade-template and stub.
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/views.hpp"
+
+namespace vergegrid::cli {
+
+namespace {
+
+struct RegionArgs {
+    std::string id;
+    std::string version;
+    std::string if_match;
+};
+
+void show_change(Context& ctx, const std::string& verb, const Json& answer) {
+    if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, answer);
+    } else {
+        print_change_summary(ctx.io.out, kRegion, verb, answer);
+    }
+}
+
+void run_history(Context& ctx, const RegionArgs& args) {
+    const Json answer = ctx.api().get(entity_path(ctx, kRegion, args.id) + "/history");
+    if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, answer);
+    } else {
+        print_list(ctx.io.out, ctx.io.err, region_history_columns(), answer);
+    }
+}
+
+void run_rollback(Context& ctx, const RegionArgs& args) {
+    const Json body = {{"version", args.version}};
+    show_change(ctx, "rolled back",
+                ctx.api().send("POST", entity_path(ctx, kRegion, args.id) + "/rollback", body,
+                               given(args.if_match)));
+}
+
+void run_upgrade(Context& ctx, const RegionArgs& args) {
+    show_change(ctx, "upgraded",
+                ctx.api().send("POST", entity_path(ctx, kRegion, args.id) + "/upgrade-template",
+                               std::nullopt, given(args.if_match)));
+}
+
+void run_stub(Context& ctx, const RegionArgs& args) {
+    ctx.io.out << ctx.api().get_text(entity_path(ctx, kRegion, args.id) + "/stub");
+}
+
+CLI::App* add_command(CLI::App& region, Context& ctx, const std::string& name,
+                      const std::string& description, void (*runner)(Context&, const RegionArgs&),
+                      const std::shared_ptr<RegionArgs>& args) {
+    auto* command = region.add_subcommand(name, description);
+    command->add_option("id", args->id, "region id or name")->required();
+    command->callback(
+        [&ctx, args, runner] { ctx.action = [&ctx, args, runner] { runner(ctx, *args); }; });
+    return command;
+}
+
+void add_if_match(CLI::App& command, RegionArgs& args) {
+    command
+        .add_option("--if-match", args.if_match,
+                    "fail with exit code 5 unless the region is still at this version")
+        ->check(version_validator());
+}
+
+}  // namespace
+
+void add_region_commands(CLI::App& region, Context& ctx) {
+    add_command(region, ctx, "history", "every version of a region, oldest first", run_history,
+                std::make_shared<RegionArgs>());
+
+    auto rollback_args = std::make_shared<RegionArgs>();
+    auto* rollback =
+        add_command(region, ctx, "rollback", "make a new version whose spec equals an earlier one",
+                    run_rollback, rollback_args);
+    rollback->add_option("--version", rollback_args->version, "the version to return to")
+        ->required()
+        ->check(version_validator());
+    add_if_match(*rollback, *rollback_args);
+
+    auto upgrade_args = std::make_shared<RegionArgs>();
+    auto* upgrade =
+        add_command(region, ctx, "upgrade-template",
+                    "move a region to its template's latest version", run_upgrade, upgrade_args);
+    add_if_match(*upgrade, *upgrade_args);
+
+    add_command(region, ctx, "stub", "print the region's OpenSim Regions.ini section", run_stub,
+                std::make_shared<RegionArgs>());
+}
+
+}  // namespace vergegrid::cli

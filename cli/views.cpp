@@ -1,0 +1,142 @@
+#include "cli/views.hpp"
+
+namespace vergegrid::cli {
+
+namespace {
+
+Column member(std::string header, std::string key) {
+    return {std::move(header),
+            [key = std::move(key)](const Json& item) { return member_text(item, key); }};
+}
+
+// Two members joined, e.g. "1000,1000" or "512x512"; "-" when both are missing.
+Column pair_of(std::string header, std::string first, std::string second, std::string separator) {
+    return {std::move(header), [=](const Json& item) {
+                const std::string a = member_text(item, first);
+                const std::string b = member_text(item, second);
+                return a == "-" && b == "-" ? std::string("-") : a + separator + b;
+            }};
+}
+
+// A member of item["spec"] (template versions carry their spec nested).
+Column spec_pair(std::string header, std::string first, std::string second, std::string separator) {
+    auto inner = pair_of("", std::move(first), std::move(second), std::move(separator));
+    return {std::move(header), [inner = std::move(inner)](const Json& item) {
+                return inner.value(item.is_object() ? item.value("spec", Json()) : Json());
+            }};
+}
+
+Column spec_member(std::string header, std::string key) {
+    return {std::move(header), [key = std::move(key)](const Json& item) {
+                return member_text(item.is_object() ? item.value("spec", Json()) : Json(), key);
+            }};
+}
+
+std::string label(const Json& entity) {
+    const std::string name = member_text(entity, "name");
+    return name == "-" ? member_text(entity, "id") : name;
+}
+
+}  // namespace
+
+std::vector<Column> entity_columns(const EntityKind& kind) {
+    if (kind.name == kRegion.name) {
+        return {member("NAME", "name"),
+                member("ID", "id"),
+                pair_of("LOC", "loc_x", "loc_y", ","),
+                pair_of("SIZE", "size_x", "size_y", "x"),
+                pair_of("HOST:PORT", "host", "port", ":"),
+                member("VERSION", "version")};
+    }
+    if (kind.name == kTemplate.name) {
+        return {member("NAME", "name"),
+                member("ID", "id"),
+                member("VERSION", "version"),
+                pair_of("SIZE", "size_x", "size_y", "x"),
+                member("PHYSICS", "physics_type"),
+                member("TERRAIN", "terrain_preset")};
+    }
+    return {member("NAME", "name"), member("ID", "id"), member("OWNER", "owner"),
+            member("CREATED", "created_at")};
+}
+
+std::vector<Column> region_history_columns() {
+    return {member("VERSION", "version"), member("CHANGE", "change"), member("ACTOR", "actor"),
+            member("AT", "at"), member("REQUEST", "request_id")};
+}
+
+std::vector<Column> template_version_columns() {
+    return {member("VERSION", "version"), member("ACTOR", "actor"), member("AT", "at"),
+            spec_pair("SIZE", "size_x", "size_y", "x"), spec_member("PHYSICS", "physics_type")};
+}
+
+std::vector<Column> audit_columns() {
+    return {member("ID", "id"),
+            member("AT", "at"),
+            member("ACTOR", "actor"),
+            member("ACTION", "action"),
+            member("ENTITY", "entity_type"),
+            member("ENTITY_ID", "entity_id")};
+}
+
+void print_list(std::ostream& out, std::ostream& err, const std::vector<Column>& columns,
+                const Json& answer) {
+    const Json items = answer.is_object() ? answer.value("items", Json::array()) : Json::array();
+    print_table(out, columns, items);
+    if (answer.is_object() && answer.contains("next") && !answer["next"].is_null()) {
+        err << "(more items on the server: pass --all, or a larger --limit)\n";
+    }
+}
+
+void print_entity(std::ostream& out, const Json& entity) {
+    if (!entity.is_object()) {
+        out << cell(entity) << '\n';
+        return;
+    }
+    std::vector<Field> fields;
+    for (const char* key : {"id", "name", "version"}) {
+        if (entity.contains(key)) {
+            fields.emplace_back(key, member_text(entity, key));
+        }
+    }
+    Json rest = entity;
+    for (const char* key : {"id", "name", "version"}) {
+        rest.erase(std::string(key));
+    }
+    for (auto& field : flatten(rest)) {
+        fields.push_back(std::move(field));
+    }
+    print_fields(out, fields);
+}
+
+void print_change_summary(std::ostream& out, const EntityKind& kind, const std::string& verb,
+                          const Json& entity) {
+    const std::string version = member_text(entity, "version");
+    const std::string change = member_text(entity, "change");
+    out << verb << ' ' << kind.name << ' ' << label(entity);
+    if (change == "none") {
+        out << ": nothing changed (version " << version << ")\n";
+        return;
+    }
+    out << " (id " << member_text(entity, "id");
+    if (version != "-") {
+        out << ", version " << version;
+    }
+    if (change != "-" && change != "create") {
+        out << ", " << change << " change";
+    }
+    out << ")\n";
+    const Json changes = entity.is_object() ? entity.value("changes", Json()) : Json();
+    if (!changes.is_array()) {
+        return;
+    }
+    std::vector<Field> lines;
+    for (const auto& item : changes) {
+        lines.emplace_back("  " + member_text(item, "field"), member_text(item, "from") + " -> " +
+                                                                  member_text(item, "to") + "  (" +
+                                                                  member_text(item, "bump") + ")");
+    }
+    print_fields(out, lines);
+}
+
+}  // namespace vergegrid::cli

@@ -1,0 +1,31 @@
+// How each answer reads in table mode: the columns of each list, an entity as key/value lines,
+// and one-line summaries of changes.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "cli/entity_kind.hpp"
+#include "cli/output.hpp"
+
+namespace vergegrid::cli {
+
+std::vector<Column> entity_columns(const EntityKind& kind);
+std::vector<Column> region_history_columns();
+std::vector<Column> template_version_columns();
+std::vector<Column> audit_columns();
+
+// A list answer's items as a table; a note on `err` when more pages exist.
+void print_list(std::ostream& out, std::ostream& err, const std::vector<Column>& columns,
+                const Json& answer);
+
+// Key/value lines: id, name and version first, then the rest in the server's order.
+void print_entity(std::ostream& out, const Json& entity);
+
+// "created region Alpha (id …, version 1.0.0)", or for a change the new version, the bump and one
+// line per changed field. `verb` is "created", "updated", "rolled back", …
+void print_change_summary(std::ostream& out, const EntityKind& kind, const std::string& verb,
+                          const Json& entity);
+
+}  // namespace vergegrid::cli

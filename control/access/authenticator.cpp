@@ -1,0 +1,76 @@
+#include "control/access/authenticator.hpp"
+
+#include "control/common/clock.hpp"
+#include "control/common/extensions.hpp"
+#include "secrets/secrets.hpp"
+
+namespace vergegrid::control {
+
+using kernel::http::Caller;
+
+std::string cookie_value(const std::string& header, const std::string& name) {
+    std::size_t pos = 0;
+    while (pos < header.size()) {
+        const auto end = std::min(header.find(';', pos), header.size());
+        auto pair = header.substr(pos, end - pos);
+        pair.erase(0, pair.find_first_not_of(' '));
+        if (pair.size() > name.size() && pair.compare(0, name.size(), name) == 0 &&
+            pair[name.size()] == '=') {
+            return pair.substr(name.size() + 1);
+        }
+        pos = end + 1;
+    }
+    return "";
+}
+
+namespace {
+
+std::optional<Caller> simulator_caller(plugin_api::AccessStore& store, const std::string& key,
+                                       const std::string& now) {
+    const std::string hash = secrets::sha256_hex(key);
+    auto simulator = store.find_simulator_by_key_hash(hash);
+    if (!simulator || simulator->state == "revoked") {
+        return std::nullopt;
+    }
+    const bool current = secrets::constant_time_equal(simulator->key_hash, hash);
+    const bool previous = !current &&
+                          secrets::constant_time_equal(simulator->previous_key_hash, hash) &&
+                          simulator->previous_key_expires_at > now;
+    if (!current && !previous) {
+        return std::nullopt;
+    }
+    return Caller{"simulator:" + simulator->id, "simulator", "", simulator->id};
+}
+
+}  // namespace
+
+Caller Authenticator::operator()(const kernel::http::Request& request) const {
+    plugin_api::Credentials credentials;
+    const std::string authorization = request.header("authorization");
+    if (authorization.size() > 7 && authorization.compare(0, 7, "Bearer ") == 0) {
+        credentials.bearer_token = authorization.substr(7);
+    } else {
+        credentials.session_token = cookie_value(request.header("cookie"), kSessionCookie);
+    }
+    if (credentials.bearer_token.empty() && credentials.session_token.empty()) {
+        return Caller{};
+    }
+    const std::string now = now_iso8601();
+    return store_.read([&](plugin_api::StorageTransaction& tx) -> Caller {
+        auto& store = access_store(tx);
+        if (credentials.bearer_token.rfind(kSimulatorKeyPrefix, 0) == 0) {
+            return simulator_caller(store, credentials.bearer_token, now).value_or(Caller{});
+        }
+        auto provider = auth_->get();
+        if (!provider) {
+            return Caller{};
+        }
+        auto identity = provider->authenticate(credentials, store, now);
+        if (!identity) {
+            return Caller{};
+        }
+        return Caller{identity->subject, identity->role, identity->user_id, ""};
+    });
+}
+
+}  // namespace vergegrid::control

@@ -1,0 +1,31 @@
+// Tells who is calling from a request's credentials: a simulator's API key ("vgs_..."), or an
+// operator's bearer token or session cookie, which the auth plugin checks.
+#pragma once
+
+#include "control/common/store.hpp"
+#include "kernel/http/request.hpp"
+#include "kernel/services/active_slot.hpp"
+#include "vergegrid/plugin_api/auth.hpp"
+
+namespace vergegrid::control {
+
+inline constexpr const char* kSessionCookie = "vergegrid_session";
+inline constexpr const char* kSimulatorKeyPrefix = "vgs_";
+
+class Authenticator {
+  public:
+    Authenticator(Store store, kernel::services::ActiveSlot<plugin_api::AuthProvider>& auth)
+        : store_(store), auth_(&auth) {}
+
+    // Anonymous when there are no credentials or they are not valid.
+    kernel::http::Caller operator()(const kernel::http::Request& request) const;
+
+  private:
+    Store store_;
+    kernel::services::ActiveSlot<plugin_api::AuthProvider>* auth_;
+};
+
+// The value of one cookie in a Cookie header, or "".
+std::string cookie_value(const std::string& header, const std::string& name);
+
+}  // namespace vergegrid::control

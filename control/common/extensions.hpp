@@ -1,0 +1,30 @@
+// The ABI 1.1 storage extensions, reached from a transaction. A storage plugin built for ABI 1.0
+// lacks them: the request then fails with 503 naming the reason instead of crashing.
+#pragma once
+
+#include "kernel/http/api_error.hpp"
+#include "vergegrid/plugin_api/storage_access.hpp"
+#include "vergegrid/plugin_api/storage_operations.hpp"
+#include "vergegrid/plugin_api/storage_transaction.hpp"
+
+namespace vergegrid::control {
+
+inline plugin_api::AccessStore& access_store(plugin_api::StorageTransaction& tx) {
+    if (auto* store = dynamic_cast<plugin_api::AccessStore*>(&tx)) {
+        return *store;
+    }
+    throw kernel::http::ApiError(
+        503, "storage_unsupported",
+        "the storage plugin predates plugin ABI 1.1 and keeps no users or simulators");
+}
+
+inline plugin_api::OperationStore& operation_store(plugin_api::StorageTransaction& tx) {
+    if (auto* store = dynamic_cast<plugin_api::OperationStore*>(&tx)) {
+        return *store;
+    }
+    throw kernel::http::ApiError(
+        503, "storage_unsupported",
+        "the storage plugin predates plugin ABI 1.1 and keeps no operation queue");
+}
+
+}  // namespace vergegrid::control

@@ -1,0 +1,94 @@
+#include "control/operations/operation_queue.hpp"
+
+#include "control/common/clock.hpp"
+#include "control/common/extensions.hpp"
+#include "control/regions/region_json.hpp"
+
+namespace vergegrid::control {
+
+namespace {
+
+using plugin_api::Operation;
+using plugin_api::Region;
+
+std::string derived_kind(const Region* before, const Region* after, const RegionChange& change) {
+    if (before == nullptr) {
+        return "create";
+    }
+    if (after == nullptr) {
+        return "delete";
+    }
+    for (const auto& field : change.fields) {
+        if (field.field == "flags.enabled") {
+            return after->flags.enabled ? "enable" : "disable";
+        }
+    }
+    return "update";
+}
+
+void queue_on(plugin_api::StorageTransaction& tx, const plugin_api::SyncScheduler& sync,
+              const std::string& simulator_id, const std::string& region_uuid,
+              const Region* spec_of, const plugin_api::SemVer& version, const std::string& kind,
+              const RegionChange& change, QueuedNotifications& notify) {
+    auto& operations = operation_store(tx);
+    auto& access = access_store(tx);
+    plugin_api::RegionChangeSummary summary{kind, {}};
+    for (const auto& field : change.fields) {
+        summary.fields.push_back(field.field);
+    }
+    const bool lazy = sync.classify(summary) == plugin_api::SyncClass::lazy;
+    const std::string now = now_iso8601();
+    const std::string spec = spec_of == nullptr ? "" : region_to_json(*spec_of).dump();
+    if (auto pending = operations.find_pending_lazy_operation(region_uuid, simulator_id)) {
+        // Ten lazy edits inside a window become one operation with the latest spec; an eager
+        // change takes the pending lazy one with it.
+        pending->spec = spec;
+        pending->region_version = version;
+        pending->updated_at = now;
+        if (!lazy) {
+            pending->kind = kind;
+            pending->op_class = "eager";
+            pending->due_at = "";
+        }
+        operations.update_operation(*pending);
+    } else {
+        Operation operation;
+        operation.simulator_id = simulator_id;
+        operation.region_uuid = region_uuid;
+        operation.kind = kind;
+        operation.op_class = lazy ? "lazy" : "eager";
+        operation.region_version = version;
+        operation.spec = spec;
+        operation.state = "pending";
+        operation.created_at = operation.updated_at = now;
+        operation.due_at = lazy ? iso8601_plus_seconds(now, sync.lazy_window_s()) : "";
+        operations.insert_operation(operation);
+    }
+    if (!lazy) {
+        const auto simulator = access.find_simulator(simulator_id);
+        notify.simulators.emplace_back(simulator_id, simulator ? simulator->push_url : "");
+    }
+}
+
+}  // namespace
+
+void queue_region_operation(plugin_api::StorageTransaction& tx,
+                            const plugin_api::SyncScheduler& sync, const Region* before,
+                            const Region* after, const RegionChange& change,
+                            const std::string& kind, QueuedNotifications& notify) {
+    const std::string old_sim = before == nullptr ? "" : before->placement.simulator_id;
+    const std::string new_sim = after == nullptr ? "" : after->placement.simulator_id;
+    const std::string op_kind = kind.empty() ? derived_kind(before, after, change) : kind;
+    if (!old_sim.empty() && old_sim != new_sim) {
+        // Moved off a simulator (or deleted): it tears the region down.
+        queue_on(tx, sync, old_sim, before->uuid, nullptr, after ? after->version : before->version,
+                 "delete", {}, notify);
+    }
+    if (!new_sim.empty()) {
+        const bool arrives = old_sim != new_sim;
+        queue_on(tx, sync, new_sim, after->uuid, after, after->version,
+                 arrives ? "create" : op_kind, arrives ? RegionChange{} : change, notify);
+    }
+}
+
+}  // namespace vergegrid::control

@@ -1,0 +1,29 @@
+// Turns a region change into the operation its simulator must apply, inside the transaction of
+// the change (no change without its operation, no operation without its change). A region
+// reaches a simulator through its pin, placement.simulator_id.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "control/regions/region_change.hpp"
+#include "vergegrid/plugin_api/storage_model.hpp"
+#include "vergegrid/plugin_api/storage_transaction.hpp"
+#include "vergegrid/plugin_api/sync.hpp"
+
+namespace vergegrid::control {
+
+// Simulators to notify once the transaction has committed.
+struct QueuedNotifications {
+    std::vector<std::pair<std::string, std::string>> simulators;  // id, push URL
+};
+
+// `before` is null for a create, `after` null for a delete. `kind` overrides the kind derived
+// from the change ("restart"). Lazy changes merge into the region's pending lazy operation; an
+// eager change absorbs it.
+void queue_region_operation(plugin_api::StorageTransaction& tx,
+                            const plugin_api::SyncScheduler& sync, const plugin_api::Region* before,
+                            const plugin_api::Region* after, const RegionChange& change,
+                            const std::string& kind, QueuedNotifications& notify);
+
+}  // namespace vergegrid::control

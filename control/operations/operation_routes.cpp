@@ -1,0 +1,173 @@
+#include "control/operations/operation_routes.hpp"
+
+#include <charconv>
+
+#include "control/audit/audit_trail.hpp"
+#include "control/common/clock.hpp"
+#include "control/common/extensions.hpp"
+#include "control/common/json_reader.hpp"
+#include "control/common/paging.hpp"
+
+namespace vergegrid::control {
+
+using kernel::http::ApiError;
+using kernel::http::Permission;
+using kernel::http::Request;
+using kernel::http::Response;
+using plugin_api::Operation;
+using plugin_api::StorageTransaction;
+
+namespace {
+
+int wait_seconds(const Request& request) {
+    auto it = request.query.find("wait");
+    if (it == request.query.end()) {
+        return 0;
+    }
+    int wait = -1;
+    auto [ptr, ec] =
+        std::from_chars(it->second.data(), it->second.data() + it->second.size(), wait);
+    if (ec != std::errc{} || ptr != it->second.data() + it->second.size() || wait < 0 ||
+        wait > kMaxPullWaitS) {
+        throw ApiError::invalid_field(
+            "wait", "must be an integer between 0 and " + std::to_string(kMaxPullWaitS));
+    }
+    return wait;
+}
+
+// Hands the simulator its deliverable operations and marks them delivered, in one transaction.
+std::vector<Operation> deliver(const Store& store, const std::string& simulator_id) {
+    return store.write([&](StorageTransaction& tx) {
+        auto& operations = operation_store(tx);
+        const std::string now = now_iso8601();
+        auto due = operations.list_deliverable_operations(simulator_id, now, kMaxOperationsPerPull);
+        for (auto& operation : due) {
+            operation.state = "delivered";
+            operation.attempts += 1;
+            operation.updated_at = now;
+            operations.update_operation(operation);
+        }
+        return due;
+    });
+}
+
+std::int64_t operation_id(const Request& request) {
+    const auto& text = request.path_params.at("id");
+    std::int64_t id = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc{} || ptr != text.data() + text.size() || id <= 0) {
+        throw ApiError::not_found("no operation '" + text + "'");
+    }
+    return id;
+}
+
+}  // namespace
+
+nlohmann::json operation_to_json(const Operation& o) {
+    auto parse_or_null = [](const std::string& text) {
+        return text.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(text, nullptr, false);
+    };
+    return {{"id", o.id},
+            {"simulator_id", o.simulator_id},
+            {"region_id", o.region_uuid},
+            {"kind", o.kind},
+            {"class", o.op_class},
+            {"region_version", o.region_version.to_string()},
+            {"spec", parse_or_null(o.spec)},
+            {"state", o.state},
+            {"attempts", o.attempts},
+            {"result", parse_or_null(o.result)},
+            {"created_at", o.created_at},
+            {"updated_at", o.updated_at},
+            {"due_at", o.due_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.due_at)}};
+}
+
+void add_operation_routes(kernel::http::Router& router, Store store, OperationSignals& signals) {
+    router.add(
+        "GET", "/api/v1/sim/operations", Permission::simulator,
+        [store, &signals](const Request& request) {
+            const int wait = wait_seconds(request);
+            const auto& simulator = request.caller.simulator_id;
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait);
+            for (;;) {
+                const auto seen = signals.generation(simulator);
+                auto operations = deliver(store, simulator);
+                if (!operations.empty() || std::chrono::steady_clock::now() >= deadline) {
+                    nlohmann::json items = nlohmann::json::array();
+                    for (const auto& operation : operations) {
+                        items.push_back(operation_to_json(operation));
+                    }
+                    return Response::json(200, {{"items", items}});
+                }
+                // Woken by a new operation, or at least once a second so lazy operations whose
+                // window has passed are picked up.
+                signals.wait(
+                    simulator, seen,
+                    std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(1)));
+            }
+        });
+
+    router.add("POST", "/api/v1/sim/operations/{id}/result", Permission::simulator,
+               [store](const Request& request) {
+                   const auto id = operation_id(request);
+                   const auto body = request.json_body();
+                   JsonReader reader(body, "");
+                   const auto state = reader.string("state", 16).value_or("");
+                   const auto* detail = reader.raw("result");
+                   reader.reject_unknown();
+                   if (state != "succeeded" && state != "failed") {
+                       throw ApiError::invalid_field("state", "must be succeeded or failed");
+                   }
+                   return store.write([&](StorageTransaction& tx) {
+                       auto& operations = operation_store(tx);
+                       auto operation = operations.find_operation(id);
+                       // Another simulator's operation is as invisible as a missing one.
+                       if (!operation || operation->simulator_id != request.caller.simulator_id) {
+                           throw ApiError::not_found("no operation '" + std::to_string(id) +
+                                                     "' for this simulator");
+                       }
+                       if (operation->state == "pending") {
+                           throw ApiError(409, "not_delivered",
+                                          "the operation was not delivered yet", "id");
+                       }
+                       // Reporting again is harmless: the last report wins.
+                       operation->state = state;
+                       operation->result = detail == nullptr ? "" : detail->dump();
+                       operation->updated_at = now_iso8601();
+                       operations.update_operation(*operation);
+                       return Response::json(200, operation_to_json(*operation));
+                   });
+               });
+
+    router.add("GET", "/api/v1/operations", Permission::read, [store](const Request& request) {
+        plugin_api::OperationFilter filter;
+        for (auto [key, target] :
+             {std::pair{"simulator_id", &filter.simulator_id},
+              std::pair{"region_id", &filter.region_uuid}, std::pair{"state", &filter.state}}) {
+            if (auto it = request.query.find(key); it != request.query.end()) {
+                if (it->second.size() > 64) {
+                    throw ApiError::invalid_field(key, "must be at most 64 bytes");
+                }
+                *target = it->second;
+            }
+        }
+        const auto page = page_request(request, "before");
+        std::int64_t before_id = 0;
+        if (!page.after.empty()) {
+            auto [ptr, ec] = std::from_chars(page.after.data(),
+                                             page.after.data() + page.after.size(), before_id);
+            if (ec != std::errc{} || before_id <= 0) {
+                throw ApiError::invalid_field("before", "is not a cursor this server issued");
+            }
+        }
+        auto rows = store.read([&](StorageTransaction& tx) {
+            return operation_store(tx).list_operations(filter, before_id, page.limit + 1);
+        });
+        return Response::json(
+            200, paged_json(
+                     rows, page.limit, [](const Operation& o) { return std::to_string(o.id); },
+                     operation_to_json));
+    });
+}
+
+}  // namespace vergegrid::control

@@ -1,0 +1,353 @@
+// The real vergegridctl binary against a real vergegrid-control on 127.0.0.1: the commands an
+// operator runs, their output, and the exit codes scripts rely on.
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/temp_dir.hpp"
+#include "tests/support/child_process.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+using vergegrid::cli::test::TempDir;
+using vergegrid::test::ChildProcess;
+using vergegrid::test::ControlPlaneProcess;
+using namespace std::chrono_literals;
+
+// The control plane's first admin gets this token (once it authenticates requests; until then
+// the token is sent and ignored).
+constexpr const char* kAdminToken = "vergegridctl-e2e-admin-token-0123456789abcdef";
+
+struct Outcome {
+    std::optional<int> code;
+    std::string output;  // stdout and stderr together
+};
+
+// A port nothing listens on: bound, then released.
+std::uint16_t closed_port() {
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+    const auto port = socket.address().port();
+    socket.close();
+    return port;
+}
+
+class Vergegridctl : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        control_ = std::make_unique<ControlPlaneProcess>(
+            std::vector<std::string>{"--listen", "127.0.0.1:0", "--data-dir",
+                                     (dir_.path() / "data").string()},
+            std::map<std::string, std::string>{{"VERGEGRID_ADMIN_TOKEN", kAdminToken}});
+        ASSERT_TRUE(control_->started()) << control_->process().output();
+        server_ = "http://127.0.0.1:" + std::to_string(control_->port());
+    }
+
+    // Runs vergegridctl with an empty HOME, the admin token in VERGEGRID_TOKEN, no
+    // VERGEGRID_SERVER, and `env` over that.
+    Outcome run(const std::vector<std::string>& args,
+                std::map<std::string, std::string> env = {}) const {
+        env.emplace("HOME", (dir_.path() / "home").string());
+        env.emplace("XDG_CONFIG_HOME", "");
+        env.emplace("VERGEGRID_SERVER", "");
+        env.emplace("VERGEGRID_TOKEN", kAdminToken);
+        ChildProcess process(VERGEGRIDCTL_BINARY, args, env);
+        Outcome result;
+        result.code = process.wait_for_exit(60s);
+        process.wait_for_output(std::regex("a^"),
+                                10s);  // never matches: waits for the output to close
+        result.output = process.output();
+        return result;
+    }
+
+    // vergegridctl --server <the control plane> args...
+    Outcome ctl(std::vector<std::string> args) const {
+        args.insert(args.begin(), {"--server", server_});
+        return run(args);
+    }
+
+    json ctl_json(std::vector<std::string> args) const {
+        args.insert(args.end(), {"-o", "json"});
+        const Outcome result = ctl(args);
+        EXPECT_EQ(result.code, 0) << result.output;
+        return json::parse(result.output, nullptr, false);
+    }
+
+    // An estate "Main", a template "Standard" (512 m, 20000 prims) and region "Alpha" made from it.
+    std::string create_alpha() const {
+        EXPECT_EQ(ctl({"estate", "create", "--set", "name=Main", "--set", "owner=ops"}).code, 0);
+        EXPECT_EQ(ctl({"template", "create", "--set", "name=Standard", "--set", "size_x=512",
+                       "--set", "size_y=512", "--set", "flags.max_prims=20000"})
+                      .code,
+                  0);
+        const json region =
+            ctl_json({"region", "create", "--set", "name=Alpha", "--set", "estate_id=Main", "--set",
+                      "template_id=Standard", "--set", "loc_x=1000", "--set", "loc_y=1000", "--set",
+                      "port=9000", "--set", "host=sim1.example.org"});
+        return region.value("id", "");
+    }
+
+    TempDir dir_;
+    std::unique_ptr<ControlPlaneProcess> control_;
+    std::string server_;
+};
+
+TEST_F(Vergegridctl, ManagesARegionFromCreateToDelete) {
+    const Outcome estate = ctl({"estate", "create", "--set", "name=Main", "--set", "owner=ops"});
+    ASSERT_EQ(estate.code, 0) << estate.output;
+    EXPECT_THAT(estate.output, StartsWith("created estate Main (id "));
+    const json tmpl =
+        ctl_json({"template", "create", "--set", "name=Standard", "--set", "size_x=512", "--set",
+                  "size_y=512", "--set", "physics_type=ubODE", "--set", "flags.max_prims=20000"});
+    ASSERT_TRUE(tmpl.is_object());
+    EXPECT_EQ(tmpl.at("version"), "1.0.0");
+
+    // A region from the template: its size, physics and flags come from it; --set adds the rest.
+    const Outcome created =
+        ctl({"region", "create", "--set", "name=Alpha", "--set", "estate_id=Main", "--set",
+             "template_id=" + tmpl.at("id").get<std::string>(), "--set", "loc_x=1000", "--set",
+             "loc_y=1000", "--set", "port=9000", "--set", "host=sim1.example.org", "--set",
+             "flags.allow_voice=false"});
+    ASSERT_EQ(created.code, 0) << created.output;
+    EXPECT_THAT(created.output, StartsWith("created region Alpha (id "));
+    EXPECT_THAT(created.output, HasSubstr(", version 1.0.0)"));
+
+    const Outcome table = ctl({"region", "list"});
+    ASSERT_EQ(table.code, 0) << table.output;
+    EXPECT_THAT(table.output, StartsWith("NAME   ID"));
+    EXPECT_THAT(table.output, HasSubstr("LOC        SIZE     HOST:PORT              VERSION\n"));
+    EXPECT_THAT(table.output, HasSubstr("1000,1000  512x512  sim1.example.org:9000  1.0.0\n"));
+
+    const json listed = ctl_json({"region", "list"});
+    ASSERT_TRUE(listed.is_object()) << listed;
+    ASSERT_EQ(listed.at("items").size(), 1u);
+    const json alpha = listed.at("items").at(0);
+    const std::string id = alpha.at("id");
+    EXPECT_EQ(alpha.at("name"), "Alpha");
+    EXPECT_EQ(alpha.at("physics_type"), "ubODE");
+    EXPECT_EQ(alpha.at("flags").at("max_prims"), 20000);
+    EXPECT_EQ(alpha.at("flags").at("allow_voice"), false);
+    EXPECT_TRUE(listed.at("next").is_null());
+
+    const Outcome get = ctl({"region", "get", "Alpha"});
+    EXPECT_EQ(get.code, 0);
+    EXPECT_THAT(get.output, StartsWith("id  "));
+    EXPECT_THAT(get.output, HasSubstr("\nflags.max_prims  "));
+    EXPECT_THAT(get.output, HasSubstr("\nhost  "));
+
+    // A new port is a minor change; the prim limit a patch one: the version moves to 1.1.0.
+    const Outcome updated = ctl({"region", "update", "Alpha", "--set", "port=9005", "--set",
+                                 "flags.max_prims=100", "--if-match", "1.0.0"});
+    ASSERT_EQ(updated.code, 0) << updated.output;
+    EXPECT_THAT(updated.output,
+                StartsWith("updated region Alpha (id " + id + ", version 1.1.0, minor change)\n"));
+    EXPECT_THAT(updated.output, HasSubstr("port             9000 -> 9005  (minor)"));
+    EXPECT_THAT(updated.output, HasSubstr("flags.max_prims  20000 -> 100  (patch)"));
+    EXPECT_EQ(ctl_json({"region", "get", id}).at("version"), "1.1.0");
+
+    const json history = ctl_json({"region", "history", "Alpha"});
+    ASSERT_EQ(history.at("items").size(), 2u);
+    EXPECT_EQ(history.at("items").at(0).at("version"), "1.0.0");
+    EXPECT_EQ(history.at("items").at(1).at("version"), "1.1.0");
+    const Outcome history_table = ctl({"region", "history", id});
+    EXPECT_THAT(history_table.output, StartsWith("VERSION  CHANGE  ACTOR"));
+    EXPECT_THAT(history_table.output, HasSubstr("\n1.1.0    update  "));
+
+    const Outcome rolled = ctl({"region", "rollback", "Alpha", "--version", "1.0.0"});
+    ASSERT_EQ(rolled.code, 0) << rolled.output;
+    EXPECT_THAT(rolled.output, StartsWith("rolled back region Alpha (id " + id +
+                                          ", version 1.2.0, minor change)"));
+    const json back = ctl_json({"region", "get", "Alpha"});
+    EXPECT_EQ(back.at("port"), 9000);
+    EXPECT_EQ(back.at("flags").at("max_prims"), 20000);
+
+    const Outcome stub = ctl({"region", "stub", "Alpha"});
+    ASSERT_EQ(stub.code, 0) << stub.output;
+    EXPECT_THAT(stub.output, StartsWith("[Alpha]\n"));
+    EXPECT_THAT(stub.output, HasSubstr("RegionUUID = " + id + "\n"));
+    EXPECT_THAT(stub.output, HasSubstr("InternalPort = 9000\n"));
+
+    const Outcome deleted = ctl({"region", "delete", "Alpha", "--if-match", "1.2.0"});
+    EXPECT_EQ(deleted.code, 0) << deleted.output;
+    EXPECT_EQ(deleted.output, "deleted region Alpha\n");
+    EXPECT_EQ(ctl({"region", "get", id}).code, 4);
+    EXPECT_EQ(ctl({"region", "list"}).output, "NAME  ID  LOC  SIZE  HOST:PORT  VERSION\n");
+
+    const json audit = ctl_json({"audit", "list", "--entity-type", "region", "--entity-id", id});
+    std::vector<std::string> actions;
+    for (const auto& entry : audit.at("items")) {
+        actions.push_back(entry.at("action"));
+    }
+    EXPECT_EQ(actions, (std::vector<std::string>{"region.delete", "region.rollback",
+                                                 "region.update", "region.create"}));
+}
+
+TEST_F(Vergegridctl, TemplatesVersionAndRegionsUpgradeToThem) {
+    const std::string id = create_alpha();
+    ASSERT_FALSE(id.empty());
+    const fs::path spec = dir_.path() / "spec.json";
+    std::ofstream(spec)
+        << R"({"flags": {"max_prims": 30000, "max_agents": 80}, "terrain_preset": "flat"})";
+    const Outcome updated = ctl({"template", "update", "Standard", "--file", spec.string(), "--set",
+                                 "flags.max_agents=60"});
+    ASSERT_EQ(updated.code, 0) << updated.output;
+    EXPECT_THAT(updated.output, HasSubstr("version 1.0.1"));
+
+    const json versions = ctl_json({"template", "versions", "Standard"});
+    ASSERT_EQ(versions.at("items").size(), 2u);
+    EXPECT_EQ(versions.at("items").at(1).at("spec").at("flags").at("max_agents"), 60);
+    EXPECT_THAT(ctl({"template", "versions", "Standard"}).output, StartsWith("VERSION  ACTOR"));
+
+    const Outcome upgraded = ctl({"region", "upgrade-template", "Alpha"});
+    ASSERT_EQ(upgraded.code, 0) << upgraded.output;
+    EXPECT_THAT(upgraded.output, HasSubstr("flags.max_prims   20000 -> 30000"));
+    const json region = ctl_json({"region", "get", "Alpha"});
+    EXPECT_EQ(region.at("template_version"), "1.0.1");
+    EXPECT_EQ(region.at("flags").at("max_agents"), 60);
+
+    // The template is in use: 409, exit code 5.
+    const Outcome in_use = ctl({"template", "delete", "Standard"});
+    EXPECT_EQ(in_use.code, 5);
+    EXPECT_THAT(in_use.output, StartsWith("error: in_use: "));
+}
+
+TEST_F(Vergegridctl, ExitCodesTellScriptsWhatWentWrong) {
+    ASSERT_FALSE(create_alpha().empty());
+
+    // 4: not found, by name or by id.
+    const Outcome missing = ctl({"region", "get", "Nowhere"});
+    EXPECT_EQ(missing.code, 4);
+    EXPECT_EQ(missing.output, "error: no region named 'Nowhere'\n");
+    const Outcome missing_id = ctl({"region", "delete", "00000000-0000-4000-8000-000000000000"});
+    EXPECT_EQ(missing_id.code, 4);
+    EXPECT_THAT(missing_id.output, StartsWith("error: not_found: "));
+
+    // 5: an overlapping footprint (409) and a stale --if-match (412).
+    const Outcome overlap = ctl({"region", "create", "--set", "name=Beta", "--set",
+                                 "estate_id=Main", "--set", "loc_x=1001", "--set", "loc_y=1000",
+                                 "--set", "port=9001", "--set", "host=sim1.example.org"});
+    EXPECT_EQ(overlap.code, 5);
+    EXPECT_THAT(overlap.output, StartsWith("error: overlap: "));
+    EXPECT_THAT(overlap.output, HasSubstr("(field: loc_x)\n"));
+    const Outcome stale =
+        ctl({"region", "update", "Alpha", "--set", "flags.max_prims=5", "--if-match", "0.9.0"});
+    EXPECT_EQ(stale.code, 5);
+    EXPECT_THAT(stale.output, StartsWith("error: version_mismatch: "));
+    EXPECT_THAT(stale.output, HasSubstr("(field: If-Match)"));
+
+    // 1: any other error answer, quoted with its code and field.
+    const Outcome invalid = ctl({"region", "update", "Alpha", "--set", "size_x=100"});
+    EXPECT_EQ(invalid.code, 1);
+    EXPECT_THAT(invalid.output, StartsWith("error: invalid_field: "));
+    EXPECT_THAT(invalid.output, HasSubstr("(field: size_x)"));
+    const Outcome unknown_ref =
+        ctl({"region", "create", "--set", "name=Gamma", "--set",
+             "estate_id=00000000-0000-4000-8000-000000000000", "--set", "loc_x=5000", "--set",
+             "loc_y=5000", "--set", "port=9100", "--set", "host=h"});
+    EXPECT_EQ(unknown_ref.code, 1);
+    EXPECT_THAT(unknown_ref.output, StartsWith("error: unknown_reference: "));
+
+    // 2: usage errors, before any request.
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"region"},
+             {"region", "get"},
+             {"region", "list", "--bogus"},
+             {"region", "fly", "Alpha"},
+             {"-o", "yaml", "region", "list"},
+             {"region", "list", "--limit", "0"},
+             {"region", "update", "Alpha"},
+             {"region", "update", "Alpha", "--set", "noequals"},
+             {"region", "update", "Alpha", "--set", "flags.max_prims=1", "--if-match", "latest"},
+             {"region", "rollback", "Alpha"},
+             {"region", "rollback", "Alpha", "--version", "1.2"},
+             {"region", "create", "--file", (dir_.path() / "absent.json").string()},
+         }) {
+        const Outcome usage = ctl(args);
+        EXPECT_EQ(usage.code, 2) << ::testing::PrintToString(args) << "\n" << usage.output;
+    }
+    EXPECT_EQ(run({"--server", "ftp://x", "region", "list"}).code, 2);
+
+    // 3: nobody listens.
+    const Outcome down =
+        run({"--server", "http://127.0.0.1:" + std::to_string(closed_port()), "region", "list"});
+    EXPECT_EQ(down.code, 3);
+    EXPECT_THAT(down.output, StartsWith("error: cannot talk to the server at http://127.0.0.1:"));
+
+    // 0: help, with the exit codes in its footer.
+    const Outcome help = run({"--help"});
+    EXPECT_EQ(help.code, 0);
+    EXPECT_THAT(help.output, HasSubstr("Exit codes:"));
+    EXPECT_THAT(help.output, HasSubstr("5  conflict"));
+}
+
+TEST_F(Vergegridctl, ListsFollowCursorsWithAll) {
+    for (const char* name : {"East", "North", "South", "West"}) {
+        ASSERT_EQ(
+            ctl({"estate", "create", "--set", std::string("name=") + name, "--set", "owner=ops"})
+                .code,
+            0);
+    }
+    const Outcome page = ctl({"estate", "list", "--limit", "2"});
+    EXPECT_EQ(page.code, 0);
+    EXPECT_THAT(page.output, HasSubstr("East"));
+    EXPECT_THAT(page.output, HasSubstr("North"));
+    EXPECT_THAT(page.output, Not(HasSubstr("South")));
+    EXPECT_THAT(page.output, HasSubstr("pass --all"));
+
+    const json first = ctl_json({"estate", "list", "--limit", "3"});
+    EXPECT_EQ(first.at("items").size(), 3u);
+    EXPECT_TRUE(first.at("next").is_string());
+
+    const json all = ctl_json({"estate", "list", "--limit", "3", "--all"});
+    ASSERT_EQ(all.at("items").size(), 4u);
+    EXPECT_EQ(all.at("items").at(3).at("name"), "West");
+    EXPECT_TRUE(all.at("next").is_null());
+
+    const Outcome every = ctl({"estate", "list", "--all", "--limit", "1"});
+    EXPECT_THAT(every.output, HasSubstr("West"));
+    EXPECT_THAT(every.output, Not(HasSubstr("pass --all")));
+
+    const json audit =
+        ctl_json({"audit", "list", "--action", "estate.create", "--limit", "1", "--all"});
+    EXPECT_EQ(audit.at("items").size(), 4u);
+    EXPECT_EQ(audit.at("items").at(0).at("after").at("name"), "West") << "newest first";
+
+    // A name is found past the first page, and renames work through it.
+    const Outcome renamed = ctl({"estate", "update", "West", "--set", "name=Western"});
+    EXPECT_EQ(renamed.code, 0) << renamed.output;
+    EXPECT_EQ(ctl({"estate", "get", "Western"}).code, 0);
+}
+
+TEST_F(Vergegridctl, FindsTheServerInTheEnvironmentAndTheConfigFile) {
+    const std::string down = "http://127.0.0.1:" + std::to_string(closed_port());
+    const fs::path xdg = dir_.path() / "xdg";
+    fs::create_directories(xdg / "vergegrid");
+    std::ofstream(xdg / "vergegrid" / "cli.ini") << "[cli]\nserver = " << server_ << "\n";
+
+    // The file alone.
+    EXPECT_EQ(run({"estate", "list"}, {{"XDG_CONFIG_HOME", xdg.string()}}).code, 0);
+    // The environment beats the file.
+    EXPECT_EQ(
+        run({"estate", "list"}, {{"XDG_CONFIG_HOME", xdg.string()}, {"VERGEGRID_SERVER", down}})
+            .code,
+        3);
+    // The flag beats the environment.
+    EXPECT_EQ(run({"--server", server_, "estate", "list"}, {{"VERGEGRID_SERVER", down}}).code, 0);
+    EXPECT_EQ(run({"estate", "list"}, {{"VERGEGRID_SERVER", server_}}).code, 0);
+
+    // A broken configuration file is a usage error naming it.
+    std::ofstream(xdg / "vergegrid" / "cli.ini", std::ios::trunc) << "[cli]\nsevrer = x\n";
+    const Outcome broken = run({"estate", "list"}, {{"XDG_CONFIG_HOME", xdg.string()}});
+    EXPECT_EQ(broken.code, 2);
+    EXPECT_THAT(broken.output, HasSubstr("cli.ini:2: unknown key 'sevrer' in [cli]"));
+}
+
+}  // namespace

@@ -1,0 +1,256 @@
+// The channel between the control plane and simulators: operations written with their changes,
+// pulled (long poll) by the simulator they belong to, doorbells, lazy coalescing and eager flush,
+// idempotent re-delivery, and durability across a control-plane restart.
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "tests/e2e/api_client.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace {
+
+using nlohmann::json;
+using vergegrid::test::ApiClient;
+using vergegrid::test::ControlPlaneProcess;
+using vergegrid::test::TempDir;
+using namespace std::chrono_literals;
+
+// A bridge's push listener: counts doorbells.
+class DoorbellListener {
+  public:
+    DoorbellListener() : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)) {
+        auto* params = new Poco::Net::HTTPServerParams;
+        params->setMaxThreads(2);
+        server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(rings_), socket_, params);
+        server_->start();
+    }
+    ~DoorbellListener() { server_->stopAll(true); }
+    std::string url() const {
+        return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + "/doorbell";
+    }
+    int rings() const { return rings_.load(); }
+
+  private:
+    struct Handler : Poco::Net::HTTPRequestHandler {
+        explicit Handler(std::atomic<int>& rings) : rings_(rings) {}
+        void handleRequest(Poco::Net::HTTPServerRequest& request,
+                           Poco::Net::HTTPServerResponse& response) override {
+            request.stream().ignore(1 << 16);
+            rings_.fetch_add(1);
+            response.setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
+            response.send();
+        }
+        std::atomic<int>& rings_;
+    };
+    struct Factory : Poco::Net::HTTPRequestHandlerFactory {
+        explicit Factory(std::atomic<int>& rings) : rings_(rings) {}
+        Poco::Net::HTTPRequestHandler* createRequestHandler(
+            const Poco::Net::HTTPServerRequest&) override {
+            return new Handler(rings_);
+        }
+        std::atomic<int>& rings_;
+    };
+
+    std::atomic<int> rings_{0};
+    Poco::Net::ServerSocket socket_;
+    std::unique_ptr<Poco::Net::HTTPServer> server_;
+};
+
+class Channel : public ::testing::Test {
+  protected:
+    void SetUp() override { start(); }
+
+    void start() {
+        control_.reset();
+        control_ = std::make_unique<ControlPlaneProcess>(
+            std::vector<std::string>{"--listen", "127.0.0.1:0", "--data-dir",
+                                     (dir_.path() / "data").string()},
+            std::map<std::string, std::string>{{"VERGEGRID_SYNC_HYBRID_WINDOW_S", "2"}});
+        ASSERT_TRUE(control_->started()) << control_->process().output();
+        admin_ = std::make_unique<ApiClient>(control_->port());
+    }
+
+    std::pair<std::string, std::string> simulator(const std::string& hostname,
+                                                  const std::string& push_url = "") {
+        const std::string token =
+            admin_->post("/api/v1/simulators/registration-tokens", json::object()).body.at("token");
+        json body = {{"token", token}, {"hostname", hostname}, {"capacity", 4}};
+        if (!push_url.empty()) {
+            body["push_url"] = push_url;
+        }
+        auto registered = ApiClient(control_->port(), "").post("/api/v1/sim/register", body).body;
+        return {registered.at("simulator_id"), registered.at("api_key")};
+    }
+
+    std::string estate() {
+        if (estate_id_.empty()) {
+            estate_id_ = admin_->post("/api/v1/estates", {{"name", "Main"}, {"owner", "Owner"}})
+                             .body.at("id");
+        }
+        return estate_id_;
+    }
+
+    json create_region(const std::string& name, int x, const std::string& simulator_id) {
+        auto result =
+            admin_->post("/api/v1/regions", {{"name", name},
+                                             {"estate_id", estate()},
+                                             {"loc_x", x},
+                                             {"loc_y", 0},
+                                             {"port", 9000 + x},
+                                             {"host", "sim.example.org"},
+                                             {"placement", {{"simulator_id", simulator_id}}}});
+        EXPECT_EQ(result.status, 201) << result.raw;
+        return result.body;
+    }
+
+    json pull(const std::string& key, int wait = 0) const {
+        auto result = ApiClient(control_->port(), key)
+                          .get("/api/v1/sim/operations?wait=" + std::to_string(wait));
+        EXPECT_EQ(result.status, 200) << result.raw;
+        return result.body.at("items");
+    }
+
+    void report(const std::string& key, const json& operation) const {
+        auto result = ApiClient(control_->port(), key)
+                          .post("/api/v1/sim/operations/" +
+                                    std::to_string(operation.at("id").get<long>()) + "/result",
+                                {{"state", "succeeded"}, {"result", {{"healthy", true}}}});
+        EXPECT_EQ(result.status, 200) << result.raw;
+    }
+
+    TempDir dir_;
+    std::unique_ptr<ControlPlaneProcess> control_;
+    std::unique_ptr<ApiClient> admin_;
+    std::string estate_id_;
+};
+
+TEST_F(Channel, APinnedRegionBecomesAnOperationOnlyItsSimulatorPulls) {
+    auto [sim_a, key_a] = simulator("sim-a");
+    auto [sim_b, key_b] = simulator("sim-b");
+    const auto region = create_region("Alpha", 0, sim_a);
+
+    EXPECT_TRUE(pull(key_b).empty()) << "another simulator's operations stay invisible";
+    const auto operations = pull(key_a);
+    ASSERT_EQ(operations.size(), 1u);
+    const auto& op = operations.at(0);
+    EXPECT_EQ(op.at("kind"), "create");
+    EXPECT_EQ(op.at("class"), "eager");
+    EXPECT_EQ(op.at("region_id"), region.at("id"));
+    EXPECT_EQ(op.at("region_version"), "1.0.0");
+    EXPECT_EQ(op.at("spec").at("name"), "Alpha");
+    EXPECT_EQ(op.at("state"), "delivered");
+
+    auto foreign =
+        ApiClient(control_->port(), key_b)
+            .post("/api/v1/sim/operations/" + std::to_string(op.at("id").get<long>()) + "/result",
+                  {{"state", "succeeded"}});
+    EXPECT_EQ(foreign.status, 404);
+
+    // Not reported yet: delivered again (re-delivery is harmless, the version says what applies).
+    const auto again = pull(key_a);
+    ASSERT_EQ(again.size(), 1u);
+    EXPECT_EQ(again.at(0).at("attempts"), 2);
+    report(key_a, op);
+    report(key_a, op);  // reporting twice changes nothing
+    EXPECT_TRUE(pull(key_a).empty());
+    auto listed = admin_->get("/api/v1/operations?region_id=" + region.at("id").get<std::string>())
+                      .body.at("items");
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed.at(0).at("state"), "succeeded");
+    EXPECT_EQ(listed.at(0).at("result").at("healthy"), true);
+}
+
+TEST_F(Channel, ALongPollWakesWhenAnOperationIsQueuedAndTheDoorbellRings) {
+    DoorbellListener doorbell;
+    auto [sim, key] = simulator("sim-a", doorbell.url());
+    auto waiting = std::async(std::launch::async, [&, key = key] {
+        const auto started = std::chrono::steady_clock::now();
+        auto items = pull(key, 20);
+        return std::make_pair(items, std::chrono::steady_clock::now() - started);
+    });
+    std::this_thread::sleep_for(300ms);
+    create_region("Alpha", 0, sim);
+    auto [items, waited] = waiting.get();
+    ASSERT_EQ(items.size(), 1u);
+    EXPECT_LT(waited, 5s) << "woken by the new operation, not by the 20 s deadline";
+    for (int i = 0; i < 200 && doorbell.rings() == 0; ++i) {
+        std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_EQ(doorbell.rings(), 1);
+}
+
+TEST_F(Channel, LazyChangesCoalesceInTheirWindowAndAnEagerChangeFlushesThem) {
+    auto [sim, key] = simulator("sim-a");
+    const std::string id = create_region("Alpha", 0, sim).at("id");
+    for (const auto& op : pull(key)) {
+        report(key, op);
+    }
+    for (int i = 1; i <= 10; ++i) {
+        admin_->patch("/api/v1/regions/" + id, {{"environment", {{"water_height", 20.0 + i}}}});
+    }
+    EXPECT_TRUE(pull(key).empty()) << "lazy changes wait for their window";
+    std::this_thread::sleep_for(2200ms);
+    auto lazy = pull(key);
+    ASSERT_EQ(lazy.size(), 1u) << "ten lazy edits become one operation";
+    EXPECT_EQ(lazy.at(0).at("class"), "lazy");
+    EXPECT_EQ(lazy.at(0).at("spec").at("environment").at("water_height"), 30.0);
+    EXPECT_EQ(lazy.at(0).at("region_version"), "1.0.10");
+    report(key, lazy.at(0));
+
+    admin_->patch("/api/v1/regions/" + id, {{"flags", {{"allow_voice", false}}}});
+    admin_->patch("/api/v1/regions/" + id, {{"loc_x", 5}});
+    auto flushed = pull(key);
+    ASSERT_EQ(flushed.size(), 1u) << "the eager change carries the pending lazy one";
+    EXPECT_EQ(flushed.at(0).at("class"), "eager");
+    EXPECT_EQ(flushed.at(0).at("spec").at("flags").at("allow_voice"), false);
+    EXPECT_EQ(flushed.at(0).at("spec").at("loc_x"), 5);
+}
+
+TEST_F(Channel, OperationsOfARegionArriveInOrderAndMovesTearDownOnTheOldSimulator) {
+    auto [sim_a, key_a] = simulator("sim-a");
+    auto [sim_b, key_b] = simulator("sim-b");
+    const std::string id = create_region("Alpha", 0, sim_a).at("id");
+    admin_->patch("/api/v1/regions/" + id, {{"flags", {{"enabled", false}}}});
+    admin_->post("/api/v1/regions/" + id + "/restart", json::object());
+    auto ops = pull(key_a);
+    ASSERT_EQ(ops.size(), 3u);
+    EXPECT_EQ(ops.at(0).at("kind"), "create");
+    EXPECT_EQ(ops.at(1).at("kind"), "disable");
+    EXPECT_EQ(ops.at(2).at("kind"), "restart");
+    EXPECT_LT(ops.at(0).at("id"), ops.at(1).at("id"));
+
+    admin_->patch("/api/v1/regions/" + id, {{"placement", {{"simulator_id", sim_b}}}});
+    auto teardown = pull(key_a);
+    ASSERT_EQ(teardown.size(), 4u);  // the three above, still unreported, and the delete
+    EXPECT_EQ(teardown.back().at("kind"), "delete");
+    auto arrival = pull(key_b);
+    ASSERT_EQ(arrival.size(), 1u);
+    EXPECT_EQ(arrival.at(0).at("kind"), "create");
+
+    auto bad_pin =
+        admin_->patch("/api/v1/regions/" + id,
+                      {{"placement", {{"simulator_id", "00000000-0000-4000-8000-000000000000"}}}});
+    EXPECT_EQ(bad_pin.status, 422);
+    EXPECT_EQ(bad_pin.body.at("error").at("field"), "placement.simulator_id");
+}
+
+TEST_F(Channel, AQueuedOperationSurvivesAControlPlaneRestart) {
+    auto [sim, key] = simulator("sim-a");
+    create_region("Alpha", 0, sim);
+    start();  // same data dir
+    const auto ops = pull(key);
+    ASSERT_EQ(ops.size(), 1u);
+    EXPECT_EQ(ops.at(0).at("kind"), "create");
+}
+
+}  // namespace
