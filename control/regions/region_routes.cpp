@@ -82,6 +82,16 @@ void notify_committed(const RegionChannel& channel, const Delivery& delivery) {
     }
 }
 
+// Runs `work` in one read-write transaction; the simulators it queued operations for are
+// notified once the transaction has committed.
+template <typename Work>
+Response write_and_deliver(const Store& store, const RegionChannel& channel, Work&& work) {
+    Delivery delivery = delivery_for(channel);
+    auto response = store.write([&](StorageTransaction& tx) { return work(tx, delivery); });
+    notify_committed(channel, delivery);
+    return response;
+}
+
 // A pin names a simulator that exists and may take regions.
 void check_pin(StorageTransaction& tx, const Region* before, const Region& after) {
     const auto& pin = after.placement.simulator_id;
@@ -178,84 +188,77 @@ void add_region_routes(kernel::http::Router& router, Store store, RegionChannel 
     router.add(
         "POST", "/api/v1/regions", Permission::write, [store, channel](const Request& request) {
             const auto body = request.json_body();
-            Delivery delivery = delivery_for(channel);
-            auto response = store.write([&](StorageTransaction& tx) {
-                JsonReader reader(body, "");
-                Region region = region_defaults();
-                if (auto template_id = reader.nullable_string("template_id", 36);
-                    template_id && !template_id->empty()) {
-                    auto tmpl = tx.find_template(*template_id);
-                    if (!tmpl) {
-                        throw ApiError(422, "unknown_reference",
-                                       "no template with id '" + *template_id + "'", "template_id");
+            return write_and_deliver(
+                store, channel, [&](StorageTransaction& tx, Delivery& delivery) {
+                    JsonReader reader(body, "");
+                    Region region = region_defaults();
+                    if (auto template_id = reader.nullable_string("template_id", 36);
+                        template_id && !template_id->empty()) {
+                        auto tmpl = tx.find_template(*template_id);
+                        if (!tmpl) {
+                            throw ApiError(422, "unknown_reference",
+                                           "no template with id '" + *template_id + "'",
+                                           "template_id");
+                        }
+                        apply_template(region, *tmpl);
                     }
-                    apply_template(region, *tmpl);
-                }
-                read_region_fields(reader, region);
-                reader.reject_unknown();
-                require_fields(reader, {"name", "estate_id", "loc_x", "loc_y", "port", "host"});
-                region.uuid = new_uuid();
-                write_version(tx, request, "create", nullptr, region, RegionChange{}, delivery);
-                return changed(201, region, "create", nlohmann::json::array());
-            });
-            notify_committed(channel, delivery);
-            return response;
+                    read_region_fields(reader, region);
+                    reader.reject_unknown();
+                    require_fields(reader, {"name", "estate_id", "loc_x", "loc_y", "port", "host"});
+                    region.uuid = new_uuid();
+                    write_version(tx, request, "create", nullptr, region, RegionChange{}, delivery);
+                    return changed(201, region, "create", nlohmann::json::array());
+                });
         });
 
     router.add("PATCH", "/api/v1/regions/{id}", Permission::write,
                [store, channel](const Request& request) {
                    const auto body = request.json_body();
-                   Delivery delivery = delivery_for(channel);
-                   auto response = store.write([&](StorageTransaction& tx) {
-                       const Region before = existing_region(tx, request.path_params.at("id"));
-                       check_if_match(request, before.version);
-                       Region after = before;
-                       JsonReader reader(body, "");
-                       reader.forbid("template_id", "changes only through upgrade-template");
-                       read_region_fields(reader, after);
-                       reader.reject_unknown();
-                       return apply_change(tx, request, "update", before, after, delivery);
-                   });
-                   notify_committed(channel, delivery);
-                   return response;
+                   return write_and_deliver(
+                       store, channel, [&](StorageTransaction& tx, Delivery& delivery) {
+                           const Region before = existing_region(tx, request.path_params.at("id"));
+                           check_if_match(request, before.version);
+                           Region after = before;
+                           JsonReader reader(body, "");
+                           reader.forbid("template_id", "changes only through upgrade-template");
+                           read_region_fields(reader, after);
+                           reader.reject_unknown();
+                           return apply_change(tx, request, "update", before, after, delivery);
+                       });
                });
 
     router.add("DELETE", "/api/v1/regions/{id}", Permission::write,
                [store, channel](const Request& request) {
-                   Delivery delivery = delivery_for(channel);
-                   auto response = store.write([&](StorageTransaction& tx) {
-                       const Region region = existing_region(tx, request.path_params.at("id"));
-                       check_if_match(request, region.version);
-                       tx.delete_region(region.uuid);
-                       record_audit(tx, request, "region.delete", "region", region.uuid,
-                                    region_to_json(region), nullptr);
-                       queue_region_operation(tx, *delivery.sync, &region, nullptr, RegionChange{},
-                                              "", delivery.notify);
-                       return Response{204, "application/json", "", {}};
-                   });
-                   notify_committed(channel, delivery);
-                   return response;
+                   return write_and_deliver(
+                       store, channel, [&](StorageTransaction& tx, Delivery& delivery) {
+                           const Region region = existing_region(tx, request.path_params.at("id"));
+                           check_if_match(request, region.version);
+                           tx.delete_region(region.uuid);
+                           record_audit(tx, request, "region.delete", "region", region.uuid,
+                                        region_to_json(region), nullptr);
+                           queue_region_operation(tx, *delivery.sync, &region, nullptr,
+                                                  RegionChange{}, "", delivery.notify);
+                           return Response{204, "application/json", "", {}};
+                       });
                });
 
     // A single-region restart: an eager operation, no new version (the spec did not change).
     router.add("POST", "/api/v1/regions/{id}/restart", Permission::write,
                [store, channel](const Request& request) {
-                   Delivery delivery = delivery_for(channel);
-                   auto response = store.write([&](StorageTransaction& tx) {
-                       const Region region = existing_region(tx, request.path_params.at("id"));
-                       if (region.placement.simulator_id.empty()) {
-                           throw ApiError(409, "not_placed", "the region is on no simulator",
-                                          "placement.simulator_id");
-                       }
-                       record_audit(tx, request, "region.restart", "region", region.uuid, nullptr,
-                                    nullptr);
-                       queue_region_operation(tx, *delivery.sync, &region, &region, RegionChange{},
-                                              "restart", delivery.notify);
-                       return Response::json(
-                           202, {{"restart", "queued"}, {"version", region.version.to_string()}});
-                   });
-                   notify_committed(channel, delivery);
-                   return response;
+                   return write_and_deliver(
+                       store, channel, [&](StorageTransaction& tx, Delivery& delivery) {
+                           const Region region = existing_region(tx, request.path_params.at("id"));
+                           if (region.placement.simulator_id.empty()) {
+                               throw ApiError(409, "not_placed", "the region is on no simulator",
+                                              "placement.simulator_id");
+                           }
+                           record_audit(tx, request, "region.restart", "region", region.uuid,
+                                        nullptr, nullptr);
+                           queue_region_operation(tx, *delivery.sync, &region, &region,
+                                                  RegionChange{}, "restart", delivery.notify);
+                           return Response::json(202, {{"restart", "queued"},
+                                                       {"version", region.version.to_string()}});
+                       });
                });
 
     router.add("GET", "/api/v1/regions/{id}/history", Permission::read,
@@ -281,7 +284,6 @@ void add_region_routes(kernel::http::Router& router, Store store, RegionChannel 
 
     router.add("POST", "/api/v1/regions/{id}/rollback", Permission::write,
                [store, channel](const Request& request) {
-                   Delivery delivery = delivery_for(channel);
                    const auto body = request.json_body();
                    JsonReader reader(body, "");
                    const auto version_text = reader.string("version", 32);
@@ -293,49 +295,46 @@ void add_region_routes(kernel::http::Router& router, Store store, RegionChannel 
                    if (!version) {
                        throw ApiError::invalid_field("version", "must be MAJOR.MINOR.PATCH");
                    }
-                   auto response = store.write([&](StorageTransaction& tx) {
-                       const Region before = existing_region(tx, request.path_params.at("id"));
-                       check_if_match(request, before.version);
-                       const auto entry = tx.find_history(before.uuid, *version);
-                       if (!entry) {
-                           throw ApiError(404, "unknown_version",
-                                          "the region has no version " + version->to_string(),
-                                          "version");
-                       }
-                       // History is never rewritten: the old spec becomes a new version.
-                       Region target = region_from_spec(entry->spec);
-                       target.version = before.version;
-                       return apply_change(tx, request, "rollback", before, target, delivery);
-                   });
-                   notify_committed(channel, delivery);
-                   return response;
+                   return write_and_deliver(
+                       store, channel, [&](StorageTransaction& tx, Delivery& delivery) {
+                           const Region before = existing_region(tx, request.path_params.at("id"));
+                           check_if_match(request, before.version);
+                           const auto entry = tx.find_history(before.uuid, *version);
+                           if (!entry) {
+                               throw ApiError(404, "unknown_version",
+                                              "the region has no version " + version->to_string(),
+                                              "version");
+                           }
+                           // History is never rewritten: the old spec becomes a new version.
+                           Region target = region_from_spec(entry->spec);
+                           target.version = before.version;
+                           return apply_change(tx, request, "rollback", before, target, delivery);
+                       });
                });
 
-    router.add("POST", "/api/v1/regions/{id}/upgrade-template", Permission::write,
-               [store, channel](const Request& request) {
-                   Delivery delivery = delivery_for(channel);
-                   auto response = store.write([&](StorageTransaction& tx) {
-                       const Region before = existing_region(tx, request.path_params.at("id"));
-                       check_if_match(request, before.version);
-                       if (before.template_id.empty()) {
-                           throw ApiError(409, "no_template",
-                                          "the region was not made from a template", "template_id");
-                       }
-                       const auto tmpl = tx.find_template(before.template_id);
-                       if (!tmpl) {
-                           throw ApiError(409, "template_gone",
-                                          "the region's template no longer exists", "template_id");
-                       }
-                       Region after = before;
-                       apply_template(after, *tmpl);
-                       check_parcels_fit(after.template_data.parcel_layout, after.size_x,
-                                         after.size_y, "parcel_layout");
-                       return apply_change(tx, request, "upgrade-template", before, after,
-                                           delivery);
-                   });
-                   notify_committed(channel, delivery);
-                   return response;
-               });
+    router.add(
+        "POST", "/api/v1/regions/{id}/upgrade-template", Permission::write,
+        [store, channel](const Request& request) {
+            return write_and_deliver(
+                store, channel, [&](StorageTransaction& tx, Delivery& delivery) {
+                    const Region before = existing_region(tx, request.path_params.at("id"));
+                    check_if_match(request, before.version);
+                    if (before.template_id.empty()) {
+                        throw ApiError(409, "no_template",
+                                       "the region was not made from a template", "template_id");
+                    }
+                    const auto tmpl = tx.find_template(before.template_id);
+                    if (!tmpl) {
+                        throw ApiError(409, "template_gone",
+                                       "the region's template no longer exists", "template_id");
+                    }
+                    Region after = before;
+                    apply_template(after, *tmpl);
+                    check_parcels_fit(after.template_data.parcel_layout, after.size_x, after.size_y,
+                                      "parcel_layout");
+                    return apply_change(tx, request, "upgrade-template", before, after, delivery);
+                });
+        });
 
     router.add("GET", "/api/v1/regions/{id}/stub", Permission::read,
                [store](const Request& request) {
