@@ -17,6 +17,7 @@
 namespace vergegrid::kernel::http {
 class Router;
 class Server;
+class TlsServerContext;
 }  // namespace vergegrid::kernel::http
 
 namespace vergegrid::kernel::app {
@@ -42,6 +43,7 @@ class ControlPlane {
     const plugins::PluginRegistry& plugins() const { return plugins_; }
 
   private:
+    std::shared_ptr<const http::TlsServerContext> load_tls() const;
     void open_storage(const config::PluginSections& sections);
     plugin_api::HostContext host_context(const plugins::LoadedPlugin& plugin,
                                          const plugin_api::ConfigSection& section) const;

@@ -141,7 +141,8 @@ ControlPlaneProcess::ControlPlaneProcess(std::vector<std::string> args,
                                          std::map<std::string, std::string> env,
                                          const std::filesystem::path& working_dir)
     : process_(VERGEGRID_CONTROL_BINARY, args, env, working_dir) {
-    const std::regex listening(R"(listening on http://[^:]+:(\d+))");
+    // "listening on http://127.0.0.1:9800", "listening on https://[::1]:9800"
+    const std::regex listening(R"(listening on https?://(?:\[[^\]]*\]|[^:/\s]+):(\d+))");
     if (auto port = process_.wait_for_output(listening, std::chrono::seconds(20))) {
         port_ = static_cast<std::uint16_t>(std::stoi(*port));
     }

@@ -47,7 +47,8 @@ class ChildProcess {
     bool output_closed_ = false;
 };
 
-// Starts vergegrid-control and waits for its "listening on" line; port() is the bound port.
+// Starts vergegrid-control and waits for its "listening on http(s)://" line; port() is the bound
+// port.
 class ControlPlaneProcess {
   public:
     explicit ControlPlaneProcess(std::vector<std::string> args,
