@@ -7,6 +7,7 @@
 #include "kernel/app/system_routes.hpp"
 #include "kernel/config/config_error.hpp"
 #include "kernel/http/server.hpp"
+#include "kernel/http/tls.hpp"
 #include "kernel/logging/logging.hpp"
 
 namespace vergegrid::kernel::app {
@@ -20,6 +21,23 @@ std::vector<config::PluginKeys> declared_keys(const plugins::PluginRegistry& reg
         keys.push_back({r.kind, r.name, r.config_keys});
     }
     return keys;
+}
+
+std::string tls_key_name(http::TlsFileError::File file) {
+    switch (file) {
+        case http::TlsFileError::File::cert:
+            return "tls.cert_file";
+        case http::TlsFileError::File::key:
+            return "tls.key_file";
+        case http::TlsFileError::File::ca:
+            return "tls.ca_file";
+    }
+    return "tls";
+}
+
+// IPv6 hosts in brackets, so that the logged address is a usable URL.
+std::string url_host(const std::string& host) {
+    return host.find(':') == std::string::npos ? host : "[" + host + "]";
 }
 
 http::ServerSettings server_settings(const config::Settings& s) {
@@ -48,6 +66,10 @@ ControlPlane::~ControlPlane() {
 }
 
 void ControlPlane::start() {
+    // First: a certificate that cannot be used is a configuration error, reported before
+    // anything else (plugins, storage) is touched.
+    auto tls = load_tls();
+
     std::error_code error;
     std::filesystem::create_directories(settings_.data_dir, error);
     if (error) {
@@ -72,15 +94,37 @@ void ControlPlane::start() {
     if (service_routes_) {
         service_routes_(*router, services_, ServiceEnvironment{settings_.data_dir, log_});
     }
-    server_ = std::make_unique<http::Server>(server_settings(settings_), std::move(router),
-                                             metrics_, logging::child_logger(log_, "http"));
+    auto server = server_settings(settings_);
+    server.tls = std::move(tls);
+    server_ = std::make_unique<http::Server>(std::move(server), std::move(router), metrics_,
+                                             logging::child_logger(log_, "http"));
     try {
         server_->start();
     } catch (const std::exception& e) {
         throw StartupError(e.what());
     }
-    log_->info("vergegrid-control listening on http://{}:{} (data dir {})", settings_.listen_host,
-               server_->port(), settings_.data_dir.string());
+    log_->info("vergegrid-control listening on {}://{}:{} (data dir {})", server_->scheme(),
+               url_host(settings_.listen_host), server_->port(), settings_.data_dir.string());
+}
+
+std::shared_ptr<const http::TlsServerContext> ControlPlane::load_tls() const {
+    const auto& tls = settings_.tls;
+    if (!tls.enabled()) {
+        return nullptr;
+    }
+    std::shared_ptr<const http::TlsServerContext> context;
+    try {
+        context = http::TlsServerContext::load({*tls.cert_file, *tls.key_file, tls.ca_file});
+    } catch (const http::TlsFileError& e) {
+        throw config::ConfigError(tls_key_name(e.file()), e.what());
+    } catch (const std::exception& e) {
+        throw StartupError(e.what());
+    }
+    log_->info("TLS certificate: {}", context->summary());
+    for (const auto& warning : context->warnings()) {
+        log_->warn("TLS: {}", warning);
+    }
+    return context;
 }
 
 template <typename Interface>

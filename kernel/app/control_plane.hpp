@@ -17,6 +17,7 @@
 namespace vergegrid::kernel::http {
 class Router;
 class Server;
+class TlsServerContext;
 }  // namespace vergegrid::kernel::http
 
 namespace vergegrid::kernel::app {
@@ -50,6 +51,7 @@ class ControlPlane {
     const plugins::PluginRegistry& plugins() const { return plugins_; }
 
   private:
+    std::shared_ptr<const http::TlsServerContext> load_tls() const;
     void open_storage(const config::PluginSections& sections);
     // Creates the named plugin of `kind` as Interface, configured from its section.
     template <typename Interface>

@@ -1,6 +1,7 @@
 #include "kernel/config/settings.hpp"
 
 #include <charconv>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <vector>
@@ -88,6 +89,29 @@ Apply non_empty_path(std::function<void(Settings&, const std::filesystem::path&)
     };
 }
 
+// A file the process must be able to read at start-up (a certificate, a key).
+Apply readable_file(std::function<void(Settings&, const std::filesystem::path&)> store) {
+    return [=](const std::string& text, Settings& settings) -> std::string {
+        if (text.empty()) {
+            return "must not be empty";
+        }
+        const std::filesystem::path path(text);
+        std::error_code error;
+        const auto status = std::filesystem::status(path, error);
+        if (!std::filesystem::exists(status)) {
+            return "'" + text + "' does not exist";
+        }
+        if (std::filesystem::is_directory(status)) {
+            return "'" + text + "' is a directory, not a file";
+        }
+        if (!std::ifstream(path).is_open()) {
+            return "'" + text + "' cannot be read";
+        }
+        store(settings, path);
+        return "";
+    };
+}
+
 Apply plugin_name(std::function<void(Settings&, const std::string&)> store) {
     return [=](const std::string& text, Settings& settings) -> std::string {
         const bool valid =
@@ -126,6 +150,9 @@ const std::vector<KeySpec>& kernel_keys() {
          integer_in<int>(0, 1'000'000, [](Settings& s, int v) { s.http.max_queued = v; })},
         {"http.drain_timeout_ms",
          integer_in<long>(0, 3'600'000, [](Settings& s, long v) { s.http.drain_timeout = ms(v); })},
+        {"tls.cert_file", readable_file([](Settings& s, const auto& p) { s.tls.cert_file = p; })},
+        {"tls.key_file", readable_file([](Settings& s, const auto& p) { s.tls.key_file = p; })},
+        {"tls.ca_file", readable_file([](Settings& s, const auto& p) { s.tls.ca_file = p; })},
         {"storage.backend",
          plugin_name([](Settings& s, const std::string& v) { s.storage_backend = v; })},
         {"auth.provider",
@@ -151,8 +178,26 @@ bool in_kernel_section(const std::string& key) {
     }
     const std::string section = key.substr(0, dot);
     const bool has_subsection = key.find('.', dot + 1) != std::string::npos;
-    return !has_subsection && (section == "log" || section == "http" || section == "storage" ||
-                               section == "auth" || section == "sync");
+    return !has_subsection && (section == "log" || section == "http" || section == "tls" ||
+                               section == "storage" || section == "auth" || section == "sync");
+}
+
+// tls.cert_file and tls.key_file come together; tls.ca_file only with them.
+void check_tls_pairing(const ValueMap& values, std::vector<ConfigIssue>& issues) {
+    const bool cert = values.count("tls.cert_file") != 0;
+    const bool key = values.count("tls.key_file") != 0;
+    if (cert && !key) {
+        issues.push_back({"tls.key_file", "must be set when tls.cert_file is (from " +
+                                              values.at("tls.cert_file").origin + ")"});
+    }
+    if (key && !cert) {
+        issues.push_back({"tls.cert_file", "must be set when tls.key_file is (from " +
+                                               values.at("tls.key_file").origin + ")"});
+    }
+    if (values.count("tls.ca_file") != 0 && !cert && !key) {
+        issues.push_back({"tls.ca_file", "is only used with tls.cert_file and tls.key_file (from " +
+                                             values.at("tls.ca_file").origin + ")"});
+    }
 }
 
 }  // namespace
@@ -191,6 +236,7 @@ Settings load_settings(const CommandLine& flags, const EnvLookup& env) {
             settings.plugin_values[key] = value;
         }
     }
+    check_tls_pairing(values, issues);
     if (!issues.empty()) {
         throw ConfigError(std::move(issues));
     }

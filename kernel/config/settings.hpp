@@ -26,6 +26,15 @@ struct HttpSettings {
     std::chrono::milliseconds drain_timeout{10'000};
 };
 
+// HTTPS for the listen address. Either both files are set (the server speaks TLS only) or neither
+// (plain HTTP). load_settings() checks that the files exist; loading them is the HTTP server's.
+struct TlsSettings {
+    std::optional<std::filesystem::path> cert_file;  // PEM certificate, intermediates may follow
+    std::optional<std::filesystem::path> key_file;   // PEM private key, not encrypted
+    std::optional<std::filesystem::path> ca_file;    // PEM intermediates sent after the certificate
+    bool enabled() const { return cert_file.has_value(); }
+};
+
 struct Settings {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 9800;
@@ -34,6 +43,7 @@ struct Settings {
         plugin_dir;  // unset: <executable dir>/../lib/vergegrid/plugins
     LogSettings log;
     HttpSettings http;
+    TlsSettings tls;
     std::string storage_backend = "sqlite";
     std::string auth_provider = "builtin";
     std::string sync_scheduler = "hybrid";

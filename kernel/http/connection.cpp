@@ -4,6 +4,7 @@
 #include <Poco/Net/HTTPServerResponseImpl.h>
 #include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -41,7 +42,9 @@ void Connection::run() {
         Poco::Net::HTTPServerSession session(socket(), context_.params);
         // hasMoreRequests() waits request_timeout for a first request and the keep-alive timeout
         // for later ones; begin_drain() wakes it by shutting the socket down.
-        while (session.hasMoreRequests()) {
+        bool first = true;
+        while (has_more_requests(session, first)) {
+            first = false;
             if (!registration.begin_request()) {
                 break;
             }
@@ -63,6 +66,30 @@ void Connection::run() {
     if (unread_input) {
         close_gently();
     }
+}
+
+bool Connection::has_more_requests(Poco::Net::HTTPServerSession& session, bool first) {
+    if (!socket().secure()) {
+        return session.hasMoreRequests();
+    }
+    if (!first) {
+        // Poco polls the descriptor for a next request. Bytes OpenSSL has already read and
+        // decrypted but not handed out yet do not make it readable: a pipelined request sitting
+        // there would be taken for an idle connection and dropped at the keep-alive timeout.
+        return socket().available() > 0 || session.hasMoreRequests();
+    }
+    // The TLS handshake is part of the idle wait, not of a request: a client that handshakes and
+    // says nothing is idle (a stop closes it at once, no request counts as in flight). Each step
+    // is bounded by request_timeout.
+    if (!session.hasMoreRequests()) {
+        return false;  // no ClientHello in time
+    }
+    Poco::Net::SecureStreamSocket secure(socket());
+    if (secure.completeHandshake() != 1) {
+        return false;
+    }
+    return socket().available() > 0 || socket().poll(to_timespan(context_.settings.request_timeout),
+                                                     Poco::Net::Socket::SELECT_READ);
 }
 
 ExchangeResult Connection::serve_one(Poco::Net::HTTPServerSession& session) {

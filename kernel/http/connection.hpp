@@ -17,6 +17,7 @@ class Connection final : public Poco::Net::TCPServerConnection {
     void run() override;
 
   private:
+    bool has_more_requests(Poco::Net::HTTPServerSession& session, bool first);
     ExchangeResult serve_one(Poco::Net::HTTPServerSession& session);
     void close_gently() noexcept;
 

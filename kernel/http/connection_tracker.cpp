@@ -1,5 +1,7 @@
 #include "kernel/http/connection_tracker.hpp"
 
+#include <sys/socket.h>
+
 namespace vergegrid::kernel::http {
 
 ConnectionTracker::Registration::Registration(ConnectionTracker& tracker,
@@ -67,12 +69,12 @@ std::size_t ConnectionTracker::open_connections() const {
 
 void ConnectionTracker::shut_down(Poco::Net::StreamSocket& socket) noexcept {
     // shutdown(), not close(): the connection's thread still owns the descriptor and may be
-    // blocked on it; shutdown wakes it with end-of-stream instead of yanking the fd away.
-    try {
-        socket.shutdown();
-    } catch (...) {
-        // Already shut down or reset by the peer: nothing left to wake.
-    }
+    // blocked on it; shutdown wakes it with end-of-stream instead of yanking the fd away. On the
+    // descriptor, not through StreamSocket::shutdown(): for a TLS connection that would run an SSL
+    // shutdown on the SSL object the connection's thread may be using at this very moment, and
+    // OpenSSL objects are not thread-safe. The descriptor stays open while the entry holds the
+    // socket, and an error (already shut down, reset by the peer) leaves nothing to wake.
+    ::shutdown(socket.impl()->sockfd(), SHUT_RDWR);
 }
 
 }  // namespace vergegrid::kernel::http

@@ -1,6 +1,7 @@
 #include "kernel/http/server.hpp"
 
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
@@ -15,6 +16,7 @@
 
 #include "kernel/http/connection.hpp"
 #include "kernel/http/server_context.hpp"
+#include "kernel/http/tls_context.hpp"
 
 namespace vergegrid::kernel::http {
 
@@ -114,6 +116,11 @@ void Server::start() {
     const auto& settings = impl_->context.settings;
     const std::string where = settings.host + ":" + std::to_string(settings.port);
     try {
+        if (settings.tls) {
+            // Accepting stays cheap: the handshake happens on the first read, in the
+            // connection's thread.
+            impl_->listener = Poco::Net::SecureServerSocket(settings.tls->impl().context);
+        }
         const Poco::Net::SocketAddress address(settings.host, settings.port);
         // reuseAddress lets a restart bind despite TIME_WAIT; reusePort stays off, or a second
         // instance would bind the same port silently instead of failing.
@@ -131,11 +138,16 @@ void Server::start() {
     impl_->tcp->setConnectionFilter(new StopFilter(impl_->context.connections));
     impl_->tcp->start();
     impl_->started = true;
-    impl_->context.log->info("HTTP server listening on {}:{}", settings.host, impl_->port);
+    impl_->context.log->info("HTTP server listening on {}:{}{}", settings.host, impl_->port,
+                             settings.tls ? " (TLS)" : "");
 }
 
 std::uint16_t Server::port() const {
     return impl_->port;
+}
+
+const char* Server::scheme() const {
+    return impl_->context.settings.tls ? "https" : "http";
 }
 
 void Server::stop(std::chrono::milliseconds drain_timeout) {

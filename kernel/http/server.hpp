@@ -16,6 +16,7 @@ class Registry;
 namespace vergegrid::kernel::http {
 
 class Router;
+class TlsServerContext;
 
 struct ServerSettings {
     std::string host = "127.0.0.1";
@@ -28,6 +29,9 @@ struct ServerSettings {
     std::chrono::milliseconds keep_alive_timeout{5000};
     int max_connections = 64;  // connections served at once (one thread each)
     int max_queued = 256;      // accepted connections waiting for a thread; beyond, closed
+    // Set: the server speaks HTTPS only (TLS handshakes run in the connection threads, bounded by
+    // request_timeout). Null: plain HTTP.
+    std::shared_ptr<const TlsServerContext> tls;
 };
 
 class Server {
@@ -51,6 +55,8 @@ class Server {
 
     // The bound port (the ephemeral one when settings.port was 0); 0 before start().
     std::uint16_t port() const;
+    // "https" with TLS settings, "http" without.
+    const char* scheme() const;
 
     // Stops accepting connections at once (new connects are refused), closes idle keep-alive
     // connections, lets requests already received finish and get their response (sent with

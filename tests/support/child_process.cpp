@@ -117,6 +117,10 @@ std::optional<int> ChildProcess::wait_for_exit(std::chrono::milliseconds timeout
         const pid_t done = ::waitpid(pid_, &status, WNOHANG);
         if (done == pid_) {
             exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+            // Everything the process wrote is in the pipe by now: wait for the reader to drain
+            // it, so output() is complete once the exit is known.
+            std::unique_lock lock(mutex_);
+            changed_.wait_for(lock, std::chrono::seconds(5), [&] { return output_closed_; });
             return exit_status_;
         }
         if (std::chrono::steady_clock::now() >= deadline) {
@@ -141,7 +145,8 @@ ControlPlaneProcess::ControlPlaneProcess(std::vector<std::string> args,
                                          std::map<std::string, std::string> env,
                                          const std::filesystem::path& working_dir)
     : process_(VERGEGRID_CONTROL_BINARY, args, with_admin_token(std::move(env)), working_dir) {
-    const std::regex listening(R"(listening on http://[^:]+:(\d+))");
+    // "listening on http://127.0.0.1:9800", "listening on https://[::1]:9800"
+    const std::regex listening(R"(listening on https?://(?:\[[^\]]*\]|[^:/\s]+):(\d+))");
     if (auto port = process_.wait_for_output(listening, std::chrono::seconds(20))) {
         port_ = static_cast<std::uint16_t>(std::stoi(*port));
     }

@@ -51,7 +51,8 @@ class ChildProcess {
 // its own.
 inline constexpr const char* kTestAdminToken = "vgo_test-admin-token-0123456789abcdefghijklmnop";
 
-// Starts vergegrid-control and waits for its "listening on" line; port() is the bound port.
+// Starts vergegrid-control and waits for its "listening on http(s)://" line; port() is the bound
+// port.
 class ControlPlaneProcess {
   public:
     explicit ControlPlaneProcess(std::vector<std::string> args,

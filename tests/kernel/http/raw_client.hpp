@@ -2,6 +2,7 @@
 // test can stop half-way through a request, send chunked bodies or oversized heads.
 #pragma once
 
+#include <Poco/Net/Context.h>
 #include <Poco/Net/StreamSocket.h>
 
 #include <chrono>
@@ -33,10 +34,16 @@ std::string http_request(const std::string& method, const std::string& target,
                          const std::vector<std::pair<std::string, std::string>>& headers = {},
                          const std::string& body = {});
 
+// Once set (the server tests built for TLS do), RawClient speaks TLS with this client context;
+// null, the default, means plain TCP.
+void set_raw_client_tls(Poco::Net::Context::Ptr client_context);
+
 class RawClient {
   public:
     explicit RawClient(std::uint16_t port,
                        std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+    // Plain TCP when `tls` is null, whatever set_raw_client_tls() said.
+    RawClient(std::uint16_t port, std::chrono::milliseconds timeout, Poco::Net::Context::Ptr tls);
 
     void send(std::string_view bytes);
     // Reads one final response (skipping 100 Continue). Throws on timeout or early end.

@@ -20,6 +20,13 @@
 #include "kernel/metrics/registry.hpp"
 #include "raw_client.hpp"
 
+#ifdef VERGEGRID_TEST_TLS
+#include <Poco/Net/Context.h>
+
+#include "kernel/http/tls.hpp"
+#include "tests/support/throwaway_pki.hpp"
+#endif
+
 namespace vergegrid::test {
 
 namespace http = vergegrid::kernel::http;
@@ -39,6 +46,28 @@ inline bool eventually(const std::function<bool()>& condition,
     return condition();
 }
 
+#ifdef VERGEGRID_TEST_TLS
+// The same server tests, built a second time with VERGEGRID_TEST_TLS: every server speaks HTTPS
+// with a certificate of a throwaway CA, and every RawClient speaks TLS trusting that CA.
+inline const ThrowawayPki& fixture_pki() {
+    static const ThrowawayPki pki;
+    return pki;
+}
+
+inline std::shared_ptr<const http::TlsServerContext> fixture_tls() {
+    static const auto context = http::TlsServerContext::load(
+        {fixture_pki().server_cert(), fixture_pki().server_key(), std::nullopt});
+    return context;
+}
+
+inline Poco::Net::Context::Ptr fixture_client_tls() {
+    Poco::Net::Context::Params params;
+    params.caLocation = fixture_pki().ca_cert().string();
+    params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
+    return new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+}
+#endif
+
 class ServerFixture : public ::testing::Test {
   protected:
     ServerFixture()
@@ -46,6 +75,9 @@ class ServerFixture : public ::testing::Test {
           log_(std::make_shared<spdlog::logger>("http-test", log_sink_)),
           router_(std::make_shared<http::Router>()) {
         log_->set_level(spdlog::level::debug);
+#ifdef VERGEGRID_TEST_TLS
+        set_raw_client_tls(fixture_client_tls());
+#endif
         router_->add("GET", "/hello", vergegrid::kernel::http::Permission::anyone,
                      [](const http::Request&) {
                          return http::Response::json(200, {{"hello", "world"}});
@@ -85,7 +117,9 @@ class ServerFixture : public ::testing::Test {
                      });
     }
 
-    ~ServerFixture() override { server_.reset(); }
+    ~ServerFixture() override {
+        server_.reset();
+    }
 
     static http::ServerSettings test_settings() {
         http::ServerSettings settings;
@@ -96,6 +130,9 @@ class ServerFixture : public ::testing::Test {
         settings.keep_alive_timeout = 10000ms;
         settings.max_connections = 8;
         settings.max_queued = 16;
+#ifdef VERGEGRID_TEST_TLS
+        settings.tls = fixture_tls();
+#endif
         return settings;
     }
 
@@ -104,7 +141,9 @@ class ServerFixture : public ::testing::Test {
         server_->start();
     }
 
-    std::uint16_t port() const { return server_->port(); }
+    std::uint16_t port() const {
+        return server_->port();
+    }
 
     bool log_contains(const std::string& text) const {
         for (const auto& line : log_sink_->last_formatted()) {

@@ -1,0 +1,332 @@
+#include "sim_channel_client/channel_client.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/InvalidCertificateHandler.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Net/VerificationErrorArgs.h>
+#include <Poco/String.h>
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <array>
+#include <istream>
+
+#include "ssl_runtime/ssl_runtime.hpp"
+
+namespace vergegrid::sim_channel {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Kind = ChannelError::Kind;
+
+// Why OpenSSL refused the server's certificate chain in this thread's latest handshake. The
+// verification callback runs in the thread doing the handshake, so a thread_local needs no lock.
+thread_local std::string last_chain_error;
+
+// Poco asks an InvalidCertificateHandler what to do with a certificate OpenSSL refused; the
+// default one, without a Poco::Util::Application, is looked up in configuration and may prompt on
+// the console. This one never accepts, and remembers why for the error message.
+class RejectAndRemember final : public Poco::Net::InvalidCertificateHandler {
+  public:
+    RejectAndRemember() : Poco::Net::InvalidCertificateHandler(false) {}
+    void onInvalidCertificate(const void*, Poco::Net::VerificationErrorArgs& args) override {
+        last_chain_error = args.errorMessage() + " (certificate of '" +
+                           args.certificate().subjectName() + "', depth " +
+                           std::to_string(args.errorDepth()) + ")";
+        args.setIgnoreError(false);
+    }
+};
+
+Poco::Timespan to_timespan(std::chrono::milliseconds duration) {
+    return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(duration.count()) * 1000);
+}
+
+std::string quoted(const fs::path& file) {
+    return "'" + file.string() + "'";
+}
+
+// Not Poco::Crypto::X509Certificate::readPEM(): in Poco 1.11 it leaks its BIO when the file
+// holds no certificate.
+int count_pem_certificates(const fs::path& file) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(file.c_str(), "r"), &BIO_free);
+    int count = 0;
+    if (bio) {
+        while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+            X509_free(cert);
+            ++count;
+        }
+    }
+    ssl_runtime::clear_openssl_errors();  // the read ends with "no start line"
+    return count;
+}
+
+Poco::Net::Context::Ptr make_client_context(const ChannelClientSettings& settings) {
+    const auto& url = settings.endpoint.url();
+    if (settings.ca_file.empty()) {
+        throw ChannelConfigError(url +
+                                 " is https but no CA file is configured to verify the control "
+                                 "plane's certificate with");
+    }
+    std::error_code error;
+    if (!fs::is_regular_file(settings.ca_file, error)) {
+        throw ChannelConfigError("CA file " + quoted(settings.ca_file) + " for " + url +
+                                 " does not exist or is not a file");
+    }
+    ssl_runtime::ensure_initialized();
+    try {
+        if (count_pem_certificates(settings.ca_file) == 0) {
+            throw ChannelConfigError("CA file " + quoted(settings.ca_file) + " for " + url +
+                                     " holds no PEM certificate");
+        }
+        Poco::Net::Context::Params params;
+        params.caLocation = settings.ca_file.string();
+        params.loadDefaultCAs = false;
+        // The chain must lead to a CA of the file, and the certificate must name the host.
+        params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
+        params.cipherList = ssl_runtime::kTls12Ciphers;
+        Poco::Net::Context::Ptr context =
+            new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+        context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+        context->enableExtendedCertificateVerification(true);
+        context->setInvalidCertificateHandler(new RejectAndRemember);
+        return context;
+    } catch (const Poco::Exception& e) {
+        ssl_runtime::clear_openssl_errors();
+        throw ChannelConfigError("CA file " + quoted(settings.ca_file) + " for " + url +
+                                 " cannot be used: " + e.displayText());
+    }
+}
+
+bool is_token(const std::string& text) {
+    if (text.empty()) {
+        return false;
+    }
+    for (const unsigned char c : text) {
+        if (c <= 0x20 || c >= 0x7f ||
+            std::string_view("()<>@,;:\\\"/[]?={}").find(static_cast<char>(c)) !=
+                std::string_view::npos) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// No CR, LF or other control characters: they would let a value end the header early.
+bool is_header_value(const std::string& text) {
+    for (const unsigned char c : text) {
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void validate(const ChannelRequest& request) {
+    if (!is_token(request.method)) {
+        throw std::invalid_argument("'" + request.method + "' is not an HTTP method");
+    }
+    const bool path_ok = !request.path.empty() && request.path.front() == '/' &&
+                         request.path.find_first_of(" \t") == std::string::npos &&
+                         is_header_value(request.path);
+    if (!path_ok) {
+        throw std::invalid_argument("'" + request.path + "' is not an absolute request path");
+    }
+    if (!is_header_value(request.bearer_token) ||
+        request.bearer_token.find(' ') != std::string::npos) {
+        throw std::invalid_argument("the bearer token holds spaces or control characters");
+    }
+    for (const auto& [name, value] : request.headers) {
+        if (!is_token(name) || !is_header_value(value)) {
+            throw std::invalid_argument("header '" + name + "' is malformed");
+        }
+    }
+}
+
+}  // namespace
+
+std::string to_string(ChannelError::Kind kind) {
+    switch (kind) {
+        case Kind::connect:
+            return "connect";
+        case Kind::timeout:
+            return "timeout";
+        case Kind::certificate:
+            return "certificate";
+        case Kind::tls:
+            return "tls";
+        case Kind::transport:
+            return "transport";
+        case Kind::protocol:
+            return "protocol";
+    }
+    return "unknown";
+}
+
+std::string ChannelResponse::header(const std::string& lower_case_name) const {
+    const auto it = headers.find(lower_case_name);
+    return it == headers.end() ? std::string() : it->second;
+}
+
+nlohmann::json ChannelResponse::json() const {
+    try {
+        return nlohmann::json::parse(body);
+    } catch (const nlohmann::json::exception& e) {
+        throw ChannelError(Kind::protocol, "the response (status " + std::to_string(status) +
+                                               ") is not JSON: " + e.what());
+    }
+}
+
+struct ChannelClient::Impl {
+    ChannelClientSettings settings;
+    Poco::Net::Context::Ptr context;  // https only
+    std::string url;
+
+    ChannelResponse exchange(Poco::Net::HTTPClientSession& session, Poco::Net::HTTPRequest& request,
+                             const std::string& body) const;
+};
+
+ChannelClient::ChannelClient(ChannelClientSettings settings) : impl_(std::make_unique<Impl>()) {
+    check_transport_policy(settings.endpoint, settings.allow_insecure_http);
+    if (settings.connect_timeout.count() <= 0 || settings.request_timeout.count() <= 0) {
+        throw ChannelConfigError("the channel to " + settings.endpoint.url() +
+                                 " needs positive connect and request timeouts");
+    }
+    if (settings.endpoint.is_https()) {
+        impl_->context = make_client_context(settings);
+    }
+    impl_->url = settings.endpoint.url();
+    impl_->settings = std::move(settings);
+}
+
+ChannelClient::~ChannelClient() = default;
+
+const ChannelEndpoint& ChannelClient::endpoint() const {
+    return impl_->settings.endpoint;
+}
+
+ChannelResponse ChannelClient::request(std::string method, std::string path,
+                                       std::optional<nlohmann::json> json_body,
+                                       std::string bearer_token) const {
+    ChannelRequest request;
+    request.method = std::move(method);
+    request.path = std::move(path);
+    request.json_body = std::move(json_body);
+    request.bearer_token = std::move(bearer_token);
+    return this->request(request);
+}
+
+ChannelResponse ChannelClient::request(const ChannelRequest& request) const {
+    validate(request);
+    const auto& settings = impl_->settings;
+    const auto& endpoint = settings.endpoint;
+    std::unique_ptr<Poco::Net::HTTPClientSession> session;
+    if (endpoint.is_https()) {
+        // Verifies against the peer host name the session is given: the URL's host.
+        session = std::make_unique<Poco::Net::HTTPSClientSession>(endpoint.host, endpoint.port,
+                                                                  impl_->context);
+    } else {
+        session = std::make_unique<Poco::Net::HTTPClientSession>(endpoint.host, endpoint.port);
+    }
+    const auto timeout = to_timespan(request.timeout.value_or(settings.request_timeout));
+    session->setTimeout(to_timespan(settings.connect_timeout), timeout, timeout);
+    session->setKeepAlive(false);
+
+    Poco::Net::HTTPRequest http(request.method, request.path, Poco::Net::HTTPMessage::HTTP_1_1);
+    http.set("User-Agent", settings.user_agent);
+    http.set("Accept", "application/json");
+    for (const auto& [name, value] : request.headers) {
+        http.set(name, value);
+    }
+    if (!request.bearer_token.empty()) {
+        http.setCredentials("Bearer", request.bearer_token);
+    }
+    std::string body;
+    if (request.json_body) {
+        body = request.json_body->dump();
+        http.setContentType("application/json");
+    }
+    if (request.json_body || request.method == "POST" || request.method == "PUT" ||
+        request.method == "PATCH") {
+        http.setContentLength(static_cast<std::streamsize>(body.size()));
+    }
+
+    const std::string where = request.method + " " + impl_->url + request.path;
+    last_chain_error.clear();
+    if (endpoint.is_https()) {
+        ssl_runtime::clear_openssl_errors();
+    }
+    try {
+        return impl_->exchange(*session, http, body);
+    } catch (const ChannelError&) {
+        throw;
+    } catch (const Poco::Net::CertificateValidationException& e) {
+        throw ChannelError(Kind::certificate, where + ": the server's certificate does not name '" +
+                                                  endpoint.host + "' (" + e.displayText() + ")");
+    } catch (const Poco::Net::SSLException& e) {
+        if (!last_chain_error.empty()) {
+            throw ChannelError(Kind::certificate,
+                               where + ": the server's certificate is not trusted by CA file " +
+                                   quoted(settings.ca_file) + ": " + last_chain_error);
+        }
+        throw ChannelError(Kind::tls, where + ": TLS failed (" + e.displayText() + ")");
+    } catch (const Poco::TimeoutException& e) {
+        throw ChannelError(Kind::timeout, where + ": timed out (" + e.displayText() + ")");
+    } catch (const Poco::Net::ConnectionRefusedException&) {
+        throw ChannelError(Kind::connect, where + ": connection refused");
+    } catch (const Poco::Net::HostNotFoundException& e) {
+        throw ChannelError(Kind::connect, where + ": " + e.displayText());
+    } catch (const Poco::Net::NoAddressFoundException& e) {
+        throw ChannelError(Kind::connect, where + ": " + e.displayText());
+    } catch (const Poco::Net::DNSException& e) {
+        throw ChannelError(Kind::connect, where + ": " + e.displayText());
+    } catch (const Poco::Net::NoMessageException&) {
+        throw ChannelError(Kind::transport, where + ": the connection closed without a response");
+    } catch (const Poco::Net::MessageException& e) {
+        throw ChannelError(Kind::protocol,
+                           where + ": malformed response (" + e.displayText() + ")");
+    } catch (const Poco::Exception& e) {
+        throw ChannelError(Kind::transport, where + ": " + e.displayText());
+    }
+}
+
+ChannelResponse ChannelClient::Impl::exchange(Poco::Net::HTTPClientSession& session,
+                                              Poco::Net::HTTPRequest& request,
+                                              const std::string& body) const {
+    std::ostream& out = session.sendRequest(request);
+    out.write(body.data(), static_cast<std::streamsize>(body.size()));
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session.receiveResponse(response);
+
+    ChannelResponse result;
+    result.status = static_cast<int>(response.getStatus());
+    for (const auto& [name, value] : response) {
+        result.headers[Poco::toLower(name)] = value;
+    }
+    std::array<char, 16 * 1024> chunk{};
+    while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
+        result.body.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+        if (result.body.size() > settings.max_response_bytes) {
+            throw ChannelError(Kind::protocol, request.getMethod() + " " + url + request.getURI() +
+                                                   ": the response is larger than " +
+                                                   std::to_string(settings.max_response_bytes) +
+                                                   " bytes");
+        }
+    }
+    if (in.bad() ||
+        (response.hasContentLength() &&
+         static_cast<std::streamsize>(result.body.size()) != response.getContentLength())) {
+        throw ChannelError(Kind::transport, request.getMethod() + " " + url + request.getURI() +
+                                                ": the response body was cut short");
+    }
+    return result;
+}
+
+}  // namespace vergegrid::sim_channel
