@@ -1,0 +1,659 @@
+// api_bench: region create and read throughput and latency through the real HTTP API.
+//
+// Starts vergegrid-control (or uses --server URL), creates an estate, creates N regions with C
+// concurrent keep-alive clients, then reads them back (GET /api/v1/regions/{id}) with R clients,
+// and reports throughput, latency percentiles, errors, CPU use and the control plane's RSS.
+// Loopback only, bounded in operations and in time. Run by hand, never in CI: docs/benchmarks.md.
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <Poco/URI.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bench_load.hpp"
+#include "bench_process.hpp"
+
+#ifndef VERGEGRID_SOURCE_DIR
+#define VERGEGRID_SOURCE_DIR "."
+#endif
+
+namespace fs = std::filesystem;
+using namespace vergegrid::bench;
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_signal(int) { g_stop = true; }
+
+struct Options {
+    std::string backend = "sqlite";
+    std::size_t regions = 10'000;
+    int create_clients = 4;
+    int read_clients = 4;
+    std::size_t reads = 100'000;
+    std::string server;
+    int server_pid = -1;
+    std::string control;
+    std::string data_parent;
+    std::string pg_script = std::string(VERGEGRID_SOURCE_DIR) + "/tests/db/throwaway-postgresql";
+    std::vector<std::string> control_env;
+    std::vector<std::string> pg_db_settings;
+    std::string perf_dir;
+    std::string syscalls_dir;
+    int time_limit_s = 900;
+    int wait_quiet_s = 0;
+    std::uint64_t seed = 1;
+    bool keep_data = false;
+    bool json = false;
+    bool http_floor = false;
+};
+
+void progress(const std::string& line) { std::cerr << "api_bench: " << line << std::endl; }
+
+std::string utc_now() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return text;
+}
+
+fs::path self_dir() {
+    std::error_code ec;
+    const auto exe = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? fs::current_path() : exe.parent_path();
+}
+
+fs::path make_temp_dir(const fs::path& parent, const std::string& prefix) {
+    fs::create_directories(parent);
+    std::string pattern = (parent / (prefix + "XXXXXX")).string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+        throw std::runtime_error("mkdtemp failed under " + parent.string());
+    }
+    return pattern;
+}
+
+std::uint64_t splitmix64(std::uint64_t x) {
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+// The "id" member of a JSON answer, found without a full parse (the answers are the server's
+// compact dump: `"id":"<36 chars>"`), so the client spends little CPU on the shared cores.
+std::string extract_id(const std::string& body) {
+    static const std::string key = "\"id\":\"";
+    const auto at = body.find(key);
+    if (at == std::string::npos) {
+        return {};
+    }
+    const auto start = at + key.size();
+    const auto end = body.find('"', start);
+    return end == std::string::npos ? std::string() : body.substr(start, end - start);
+}
+
+// Where region `index` of this run goes: names, grid squares and host:port pairs never repeat
+// within a run, and a run id keeps them apart from earlier runs against the same --server.
+struct Layout {
+    std::string run;
+    std::size_t side = 1;
+    int base_x = 0;
+    int base_y = 0;
+
+    Layout(std::string run_id, std::uint64_t run_number, std::size_t regions)
+        : run(std::move(run_id)),
+          side(static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(regions))))),
+          base_x(100'000 + static_cast<int>(run_number % 8192) * 1024),
+          base_y(100'000 + static_cast<int>((run_number / 8192) % 8192) * 1024) {}
+
+    std::string body(std::size_t index, const std::string& estate_id) const {
+        char text[512];
+        std::snprintf(text, sizeof text,
+                      R"({"name":"bench-%s-%07zu","estate_id":"%s","loc_x":%d,"loc_y":%d,)"
+                      R"("port":%d,"host":"sim-%s-%05zu.bench.invalid"})",
+                      run.c_str(), index, estate_id.c_str(), base_x + static_cast<int>(index % side),
+                      base_y + static_cast<int>(index / side), 9000 + static_cast<int>(index % 100), run.c_str(),
+                      index / 100);
+        return text;
+    }
+};
+
+// The syscalls counted per operation with --syscalls: what reaches the disk (or would), and the
+// sleeps of SQLite's busy handler while a writer waits for the write lock.
+constexpr const char* kCountedSyscalls[] = {"fdatasync", "fsync", "pwrite64", "pread64", "clock_nanosleep", "nanosleep"};
+
+fs::path require_perf() {
+    const auto perf = find_program("perf");
+    if (!perf) {
+        throw std::runtime_error("--perf/--syscalls: no perf in PATH (apt-get install linux-perf)");
+    }
+    return *perf;
+}
+
+std::unique_ptr<Child> start_recorder(const fs::path& perf, const std::vector<std::string>& args) {
+    std::string shown = "perf";
+    for (const auto& arg : args) {
+        shown += " " + arg;
+    }
+    progress(shown);
+    auto recorder = std::make_unique<Child>(perf, args, std::map<std::string, std::string>{});
+    if (recorder->wait_for_exit(std::chrono::milliseconds(1000))) {
+        throw std::runtime_error("perf failed: " + recorder->output_tail());
+    }
+    return recorder;
+}
+
+void stop_recorder(std::unique_ptr<Child>& recorder) {
+    if (!recorder) {
+        return;
+    }
+    recorder->send_signal(SIGINT);
+    if (!recorder->wait_for_exit(std::chrono::seconds(300))) {
+        progress("perf did not finish writing in 300 s");
+    }
+    recorder.reset();
+}
+
+// Counts the recorded syscall events of the control plane (by process id) and of PostgreSQL's
+// processes (by name), per successful operation.
+nlohmann::json count_syscalls(const fs::path& perf, const fs::path& data, int server_pid, std::size_t operations) {
+    const fs::path listing = data.string() + ".txt";
+    const std::string command = "'" + perf.string() + "' script -i '" + data.string() + "' -F comm,pid,event > '" +
+                                listing.string() + "' 2>/dev/null";
+    if (std::system(command.c_str()) != 0) {
+        return {{"error", "perf script failed"}};
+    }
+    std::map<std::string, std::map<std::string, std::size_t>> counts;  // who -> syscall -> n
+    std::ifstream in(listing);
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto at = line.find("syscalls:sys_enter_");
+        if (at == std::string::npos) {
+            continue;
+        }
+        std::string name = line.substr(at + std::char_traits<char>::length("syscalls:sys_enter_"));
+        name = name.substr(0, name.find_first_of(": "));
+        std::istringstream fields(line.substr(0, at));
+        std::string comm;
+        std::string token;
+        std::string pid_text;
+        fields >> comm;
+        while (fields >> token) {
+            pid_text = token;  // comm may hold spaces: the pid is the last field before the event
+        }
+        const int pid = std::atoi(pid_text.c_str());
+        if (pid == server_pid) {
+            ++counts["control_plane"][name];
+        } else if (comm.starts_with("postgres")) {
+            ++counts["postgresql"][name];
+        }
+    }
+    fs::remove(listing);
+    nlohmann::json json = nlohmann::json::object();
+    for (const char* who : {"control_plane", "postgresql"}) {
+        nlohmann::json per_op = nlohmann::json::object();
+        for (const char* name : kCountedSyscalls) {
+            const auto n = counts[who][name];
+            per_op[name] = operations == 0 ? 0.0 : std::round(static_cast<double>(n) * 100.0 / static_cast<double>(operations)) / 100.0;
+        }
+        json[who] = per_op;
+    }
+    return json;
+}
+
+// Runs a phase, optionally watched by perf (whole machine: server, database, this client, kernel):
+//   --perf DIR      perf record (cpu-clock, DWARF call graphs) into DIR/<phase>.perf.data
+//   --syscalls DIR  perf record of syscall tracepoints into DIR/<phase>.syscalls.data, counted
+//                   per operation into the phase's result
+// The throughput of a watched run is lower than a plain run's: quote plain runs' figures.
+template <typename Phase>
+PhaseResult watched(const std::string& perf_dir, const std::string& syscalls_dir, int server_pid, const std::string& name,
+                    Phase phase) {
+    if (perf_dir.empty() && syscalls_dir.empty()) {
+        return phase();
+    }
+    const fs::path perf = require_perf();
+    std::unique_ptr<Child> sampler;
+    std::unique_ptr<Child> tracer;
+    fs::path trace_data;
+    if (!perf_dir.empty()) {
+        fs::create_directories(perf_dir);
+        sampler = start_recorder(perf, {"record", "-e", "cpu-clock", "-F", "100", "--call-graph", "dwarf,16384", "-a",
+                                        "-o", (fs::path(perf_dir) / (name + ".perf.data")).string()});
+    }
+    if (!syscalls_dir.empty()) {
+        fs::create_directories(syscalls_dir);
+        trace_data = fs::path(syscalls_dir) / (name + ".syscalls.data");
+        std::string events;
+        for (const char* syscall : kCountedSyscalls) {
+            events += std::string(events.empty() ? "" : ",") + "syscalls:sys_enter_" + syscall;
+        }
+        tracer = start_recorder(perf, {"record", "-e", events, "-a", "-o", trace_data.string()});
+    }
+    auto result = phase();
+    stop_recorder(sampler);
+    stop_recorder(tracer);
+    if (!trace_data.empty()) {
+        result.syscalls = count_syscalls(perf, trace_data, server_pid, result.succeeded);
+    }
+    return result;
+}
+
+// Busy share of the whole machine over `window`.
+double machine_busy_over(std::chrono::milliseconds window) {
+    const auto before = read_machine_cpu();
+    std::this_thread::sleep_for(window);
+    const auto after = read_machine_cpu();
+    return after.total > before.total
+               ? static_cast<double>(after.busy - before.busy) / static_cast<double>(after.total - before.total)
+               : 0.0;
+}
+
+// Waits (at most `limit`) until the machine has been nearly idle for 5 s: on a shared machine,
+// someone else's build would otherwise take the cores the figures are about.
+double wait_until_quiet(std::chrono::seconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    double busy = 1.0;
+    for (;;) {
+        busy = machine_busy_over(std::chrono::seconds(5));
+        if (busy < 0.10 || std::chrono::steady_clock::now() >= deadline || g_stop) {
+            return busy;
+        }
+        progress("machine busy " + std::to_string(static_cast<int>(busy * 100)) + "% (not us): waiting for it to calm down");
+    }
+}
+
+struct Target {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0;
+    int pid = -1;
+};
+
+std::string format_ms(double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f", v);
+    return text;
+}
+
+void print_phase(const PhaseResult& r) {
+    std::cerr << "\n== " << r.name << ": " << r.succeeded << "/" << r.planned << " ok with " << r.clients
+              << " clients in " << format_ms(r.wall_s) << " s"
+              << (r.timed_out ? " (TIME LIMIT)" : "") << (r.interrupted ? " (INTERRUPTED)" : "") << "\n";
+    std::cerr << "   throughput  " << std::llround(r.ops_per_s()) << " ops/s\n";
+    std::cerr << "   latency ms  p50 " << format_ms(r.latency.p50_ms) << "  p90 " << format_ms(r.latency.p90_ms)
+              << "  p99 " << format_ms(r.latency.p99_ms) << "  max " << format_ms(r.latency.max_ms) << "  mean "
+              << format_ms(r.latency.mean_ms) << "\n";
+    std::cerr << "   p50 by tenth ";
+    for (const auto& t : r.by_tenth) {
+        std::cerr << " " << format_ms(t.p50_ms);
+    }
+    std::cerr << "\n   p99 by tenth ";
+    for (const auto& t : r.by_tenth) {
+        std::cerr << " " << format_ms(t.p99_ms);
+    }
+    std::cerr << "\n";
+    if (r.server_cpu_s >= 0 && r.succeeded > 0) {
+        const double n = static_cast<double>(r.succeeded);
+        std::cerr << "   cpu/op      server " << std::llround(r.server_cpu_s * 1e6 / n) << " us";
+        if (r.database_cpu_s >= 0) {
+            std::cerr << ", postgresql " << std::llround(r.database_cpu_s * 1e6 / n) << " us";
+        }
+        std::cerr << ", client " << std::llround(r.client_cpu_s * 1e6 / n) << " us; machine busy "
+                  << std::llround(r.machine_busy_share * 100) << "%, other load "
+                  << std::llround(r.other_load_share * 100) << "%"
+                  << (r.other_load_share > 0.05 ? "  (WARNING: the machine was not quiet)" : "") << "\n";
+    }
+    if (!r.syscalls.is_null()) {
+        std::cerr << "   syscalls/op " << r.syscalls.dump() << "\n";
+    }
+    const auto& errors = r.errors;
+    std::cerr << "   errors      " << errors.at("count").get<std::size_t>();
+    if (errors.at("count").get<std::size_t>() > 0) {
+        std::cerr << " " << errors.at("by_status").dump() << "\n   first error " << errors.at("first").dump();
+    }
+    std::cerr << "\n";
+}
+
+int run(const Options& options, const std::string& command_line) {
+    nlohmann::json report;
+    report["command"] = command_line;
+    report["date"] = utc_now();
+    report["machine"] = {{"nproc", std::thread::hardware_concurrency()}, {"cpu_model", cpu_model()}};
+    report["backend"] = options.server.empty() ? options.backend : "external";
+    report["parameters"] = {{"regions", options.regions},
+                            {"create_clients", options.create_clients},
+                            {"read_clients", options.read_clients},
+                            {"reads", options.reads},
+                            {"time_limit_s", options.time_limit_s},
+                            {"control_env", options.control_env}};
+
+    // Servers: the throwaway PostgreSQL first (the control plane needs it), then the control plane.
+    std::unique_ptr<ThrowawayPostgres> postgres;
+    std::unique_ptr<Child> control;
+    std::optional<fs::path> data_dir;
+    Target target;
+    auto cleanup = [&] {
+        int status = 0;
+        if (control) {
+            status = control->terminate(std::chrono::seconds(20));
+            control.reset();
+        }
+        postgres.reset();
+        if (data_dir && !options.keep_data) {
+            std::error_code ec;
+            fs::remove_all(*data_dir, ec);
+        }
+        return status;
+    };
+
+    try {
+        if (!options.server.empty()) {
+            const Poco::URI uri(options.server);
+            if (uri.getHost() != "127.0.0.1" && uri.getHost() != "localhost" && uri.getHost() != "::1") {
+                throw std::runtime_error("--server must be on loopback (127.0.0.1, localhost or ::1), not " + uri.getHost());
+            }
+            target.host = uri.getHost();
+            target.port = uri.getPort();
+            target.pid = options.server_pid;
+            report["server"] = {{"url", options.server}, {"pid", options.server_pid}};
+        } else {
+            const fs::path control_path =
+                options.control.empty() ? self_dir() / ".." / "bin" / "vergegrid-control" : fs::path(options.control);
+            if (!fs::exists(control_path)) {
+                throw std::runtime_error("no control plane at " + control_path.string() + " (pass --control PATH)");
+            }
+            std::map<std::string, std::string> env{{"VERGEGRID_STORAGE_BACKEND", options.backend}};
+            if (options.backend == "postgresql") {
+                const fs::path pg_dir = make_temp_dir("/tmp", "vg-api-bench-pg-");
+                progress("starting a throwaway PostgreSQL: " + options.pg_script + " start " + pg_dir.string());
+                postgres = std::make_unique<ThrowawayPostgres>(options.pg_script, pg_dir);
+                env = postgres->control_env();
+                for (const auto& assignment : options.pg_db_settings) {
+                    const auto eq = assignment.find('=');
+                    if (eq == std::string::npos) {
+                        throw std::runtime_error("--pg-db-setting wants KEY=VALUE, not " + assignment);
+                    }
+                    progress("ALTER DATABASE ... SET " + assignment);
+                    postgres->set_database_setting(assignment.substr(0, eq), assignment.substr(eq + 1));
+                }
+                report["postgresql"] = {{"port", postgres->values().at("VG_DB_PORT")},
+                                        {"database_settings", options.pg_db_settings},
+                                        {"note", "throwaway server: fsync=off, synchronous_commit=off, "
+                                                 "full_page_writes=off"}};
+            }
+            for (const auto& assignment : options.control_env) {
+                const auto eq = assignment.find('=');
+                env[assignment.substr(0, eq)] = eq == std::string::npos ? "" : assignment.substr(eq + 1);
+            }
+            const fs::path parent = options.data_parent.empty()
+                                        ? fs::path(getenv("TMPDIR") != nullptr ? getenv("TMPDIR") : "/tmp")
+                                        : fs::path(options.data_parent);
+            data_dir = make_temp_dir(parent, "vg-api-bench-data-");
+            progress("starting " + fs::weakly_canonical(control_path).string() + " --listen 127.0.0.1:0 --data-dir " +
+                     data_dir->string());
+            control = std::make_unique<Child>(fs::weakly_canonical(control_path),
+                                               std::vector<std::string>{"--listen", "127.0.0.1:0", "--data-dir",
+                                                                        data_dir->string()},
+                                               env);
+            const auto port =
+                control->wait_for_output(R"(listening on http://[^:\s]+:(\d+))", std::chrono::seconds(60));
+            if (!port) {
+                throw std::runtime_error("the control plane did not start:\n" + control->output_tail());
+            }
+            target.port = static_cast<std::uint16_t>(std::stoi(*port));
+            target.pid = control->pid();
+            progress("control plane pid " + std::to_string(target.pid) + " on 127.0.0.1:" + *port);
+            report["server"] = {{"control", fs::weakly_canonical(control_path).string()},
+                                {"pid", target.pid},
+                                {"data_dir", data_dir->string()},
+                                {"data_dir_filesystem", filesystem_type(*data_dir)}};
+        }
+
+        if (options.wait_quiet_s > 0) {
+            const double busy = wait_until_quiet(std::chrono::seconds(options.wait_quiet_s));
+            report["machine"]["busy_share_before_start"] = std::round(busy * 1000.0) / 1000.0;
+            progress("machine busy " + std::to_string(static_cast<int>(busy * 100)) + "% over the last 5 s: starting");
+        }
+
+        Client admin(target.host, target.port, std::chrono::seconds(30));
+        const auto version = admin.request("GET", "/api/v1/version");
+        if (version.status != 200) {
+            throw std::runtime_error("GET /api/v1/version answered " + std::to_string(version.status) + ": " +
+                                     version.body);
+        }
+        report["server"]["version"] = nlohmann::json::parse(version.body, nullptr, false);
+        const auto ready = admin.request("GET", "/readyz");
+        if (ready.status != 200) {
+            throw std::runtime_error("GET /readyz answered " + std::to_string(ready.status) + ": " + ready.body);
+        }
+
+        const std::uint64_t run_number =
+            splitmix64(static_cast<std::uint64_t>(std::time(nullptr)) ^ (static_cast<std::uint64_t>(::getpid()) << 32));
+        char run_id[16];
+        std::snprintf(run_id, sizeof run_id, "%08llx", static_cast<unsigned long long>(run_number & 0xffffffffULL));
+        const Layout layout(run_id, run_number, options.regions);
+        report["run_id"] = run_id;
+
+        const std::string estate_body =
+            std::string(R"({"name":"bench-estate-)") + run_id + R"(","owner":"api_bench"})";
+        const auto estate = admin.request("POST", "/api/v1/estates", estate_body);
+        if (estate.status != 201) {
+            throw std::runtime_error("POST /api/v1/estates answered " + std::to_string(estate.status) + ": " +
+                                     estate.body);
+        }
+        const std::string estate_id = extract_id(estate.body);
+
+        PhaseSpec spec;
+        spec.host = target.host;
+        spec.port = target.port;
+        spec.server_pid = target.pid;
+        spec.database_pid = postgres ? postgres->postmaster_pid() : -1;
+        spec.time_limit = std::chrono::seconds(options.time_limit_s);
+
+        // Creates.
+        std::vector<std::string> ids(options.regions);
+        spec.name = "create";
+        spec.clients = options.create_clients;
+        spec.operations = options.regions;
+        progress("creating " + std::to_string(options.regions) + " regions with " +
+                 std::to_string(options.create_clients) + " clients (POST /api/v1/regions)");
+        const auto creates = watched(options.perf_dir, options.syscalls_dir, target.pid, "create", [&] { return run_phase(
+            spec,
+            [&](std::size_t index, Client& client, ErrorLog& errors) {
+                const std::string body = layout.body(index, estate_id);
+                auto reply = client.request("POST", "/api/v1/regions", body);
+                if (reply.status / 100 != 2) {
+                    errors.record("POST /api/v1/regions " + body, reply);
+                    return false;
+                }
+                ids[index] = extract_id(reply.body);
+                return true;
+            },
+            g_stop); });
+        print_phase(creates);
+
+        // Reads: uniformly random regions among those created, the same sequence for a seed.
+        std::vector<std::string> created;
+        created.reserve(ids.size());
+        for (auto& id : ids) {
+            if (!id.empty()) {
+                created.push_back(std::move(id));
+            }
+        }
+        PhaseResult reads;
+        if (!created.empty() && !g_stop) {
+            spec.name = "read";
+            spec.clients = options.read_clients;
+            spec.operations = options.reads;
+            progress("reading " + std::to_string(options.reads) + " times with " +
+                     std::to_string(options.read_clients) + " clients (GET /api/v1/regions/{id})");
+            reads = watched(options.perf_dir, options.syscalls_dir, target.pid, "read", [&] { return run_phase(
+                spec,
+                [&](std::size_t index, Client& client, ErrorLog& errors) {
+                    const auto& id = created[splitmix64(options.seed ^ (index * 0x100000001b3ULL)) % created.size()];
+                    const std::string path = "/api/v1/regions/" + id;
+                    auto reply = client.request("GET", path);
+                    if (reply.status != 200) {
+                        errors.record("GET " + path, reply);
+                        return false;
+                    }
+                    return true;
+                },
+                g_stop); });
+            print_phase(reads);
+        } else {
+            reads.name = "read";
+            reads.errors = {{"count", 0}, {"by_status", nlohmann::json::object()}, {"first", nullptr}};
+        }
+
+        // The HTTP floor: the same clients and count on GET /healthz, which touches no storage and
+        // builds no JSON. No route can be faster than this through this server and this client.
+        std::optional<PhaseResult> floor;
+        if (options.http_floor && !g_stop) {
+            spec.name = "healthz";
+            spec.clients = options.read_clients;
+            spec.operations = options.reads;
+            progress("HTTP floor: " + std::to_string(options.reads) + " GET /healthz with " +
+                     std::to_string(options.read_clients) + " clients");
+            floor = watched(options.perf_dir, options.syscalls_dir, target.pid, "healthz", [&] {
+                return run_phase(
+                    spec,
+                    [&](std::size_t, Client& client, ErrorLog& errors) {
+                        auto reply = client.request("GET", "/healthz");
+                        if (reply.status != 200) {
+                            errors.record("GET /healthz", reply);
+                            return false;
+                        }
+                        return true;
+                    },
+                    g_stop);
+            });
+            print_phase(*floor);
+        }
+
+        // What the control plane holds after the run.
+        nlohmann::json after = nlohmann::json::object();
+        if (target.pid > 0) {
+            const auto memory = read_proc_memory(target.pid);
+            after["rss_kib"] = memory.rss_kib;
+            after["peak_rss_kib"] = memory.peak_kib;
+            std::cerr << "\n== control plane after the run: RSS " << memory.rss_kib / 1024 << " MiB (peak "
+                      << memory.peak_kib / 1024 << " MiB)";
+        }
+        if (data_dir && options.backend == "sqlite") {
+            std::uintmax_t bytes = 0;
+            for (const auto& entry : fs::directory_iterator(*data_dir)) {
+                if (entry.is_regular_file()) {
+                    bytes += entry.file_size();
+                }
+            }
+            after["data_dir_bytes"] = bytes;
+            std::cerr << ", data dir " << bytes / (1024 * 1024) << " MiB";
+        }
+        std::cerr << "\n";
+        report["after_run"] = after;
+        report["phases"] = {creates.to_json(), reads.to_json()};
+        if (floor) {
+            report["phases"].push_back(floor->to_json());
+        }
+
+        const bool clean = creates.errors.at("count").get<std::size_t>() == 0 &&
+                           reads.errors.at("count").get<std::size_t>() == 0 && !creates.timed_out &&
+                           !reads.timed_out && !g_stop && creates.succeeded == options.regions;
+        const int exit_status = cleanup();
+        report["control_exit_status"] = exit_status;
+        report["clean"] = clean;
+        if (options.json) {
+            std::cout << report.dump(2) << std::endl;
+        }
+        return clean ? 0 : 1;
+    } catch (const std::exception& e) {
+        progress(std::string("failed: ") + e.what());
+        if (control) {
+            progress("control plane output (tail):\n" + control->output_tail());
+        }
+        cleanup();
+        return 1;
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    CLI::App cli{"api_bench: region create/read throughput and latency through vergegrid-control's HTTP API"};
+    cli.add_option("--backend", options.backend, "storage backend of the started control plane")
+        ->check(CLI::IsMember({"sqlite", "postgresql"}))
+        ->capture_default_str();
+    cli.add_option("--regions", options.regions, "regions to create")->check(CLI::Range(1, 1'000'000))->capture_default_str();
+    cli.add_option("--create-clients", options.create_clients, "concurrent keep-alive clients creating")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+    cli.add_option("--read-clients", options.read_clients, "concurrent keep-alive clients reading")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+    cli.add_option("--reads", options.reads, "GET /api/v1/regions/{id} requests in the read phase")
+        ->check(CLI::Range(1, 100'000'000))
+        ->capture_default_str();
+    cli.add_option("--server", options.server, "use this running control plane (http://127.0.0.1:PORT) instead of starting one");
+    cli.add_option("--server-pid", options.server_pid, "with --server: its pid, for CPU and RSS figures");
+    cli.add_option("--control", options.control, "vergegrid-control to start (default <bench dir>/../bin/vergegrid-control)");
+    cli.add_option("--data-parent", options.data_parent, "where the temporary data dir goes (default $TMPDIR or /tmp)");
+    cli.add_option("--pg-script", options.pg_script, "the throwaway PostgreSQL script")->capture_default_str();
+    cli.add_option("--control-env", options.control_env,
+                   "KEY=VALUE for the started control plane's environment (repeatable), e.g. "
+                   "VERGEGRID_STORAGE_SQLITE_POOL_SIZE=8");
+    cli.add_option("--pg-db-setting", options.pg_db_settings,
+                   "with --backend postgresql: KEY=VALUE set on the benchmark database (ALTER DATABASE ... SET) "
+                   "before the control plane connects, e.g. join_collapse_limit=1 (repeatable)");
+    cli.add_option("--time-limit", options.time_limit_s, "seconds each phase may take at most")
+        ->check(CLI::Range(1, 86'400))
+        ->capture_default_str();
+    cli.add_option("--wait-quiet", options.wait_quiet_s,
+                   "before the phases, wait up to this many seconds for the machine to be idle (< 10% busy over 5 s)")
+        ->check(CLI::Range(0, 86'400));
+    cli.add_option("--seed", options.seed, "seed of the read sequence")->capture_default_str();
+    cli.add_option("--perf", options.perf_dir,
+                   "record each phase with perf (whole machine, cpu-clock, DWARF call graphs) into DIR/<phase>.perf.data");
+    cli.add_option("--syscalls", options.syscalls_dir,
+                   "count fdatasync/fsync/pwrite64/pread64/nanosleep per operation (perf syscall tracepoints, "
+                   "recorded into DIR)");
+    cli.add_flag("--keep-data", options.keep_data, "keep the temporary data dir");
+    cli.add_flag("--http-floor", options.http_floor,
+                 "after the reads, the same requests on GET /healthz (no storage, no JSON): the HTTP floor");
+    cli.add_flag("--json", options.json, "print a machine-readable result on stdout");
+    CLI11_PARSE(cli, argc, argv);
+
+    std::string command_line;
+    for (int i = 0; i < argc; ++i) {
+        command_line += (i == 0 ? "" : " ") + std::string(argv[i]);
+    }
+    struct sigaction action {};
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGTERM, &action, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+    return run(options, command_line);
+}
