@@ -8,20 +8,22 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <Poco/URI.h>
+#include <CLI/CLI.hpp>
 
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <sstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
+#include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,7 +44,9 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-extern "C" void on_signal(int) { g_stop = true; }
+extern "C" void on_signal(int) {
+    g_stop = true;
+}
 
 struct Options {
     std::string backend = "sqlite";
@@ -52,6 +56,7 @@ struct Options {
     std::size_t reads = 100'000;
     std::string server;
     int server_pid = -1;
+    std::string token_file;
     std::string control;
     std::string data_parent;
     std::string pg_script = std::string(VERGEGRID_SOURCE_DIR) + "/tests/db/throwaway-postgresql";
@@ -67,7 +72,9 @@ struct Options {
     bool http_floor = false;
 };
 
-void progress(const std::string& line) { std::cerr << "api_bench: " << line << std::endl; }
+void progress(const std::string& line) {
+    std::cerr << "api_bench: " << line << std::endl;
+}
 
 std::string utc_now() {
     const std::time_t now = std::time(nullptr);
@@ -91,6 +98,27 @@ fs::path make_temp_dir(const fs::path& parent, const std::string& prefix) {
         throw std::runtime_error("mkdtemp failed under " + parent.string());
     }
     return pattern;
+}
+
+// A fresh admin token for a started control plane: VERGEGRID_ADMIN_TOKEN names the first admin's
+// API token on an empty database (at least 32 characters; operators' tokens start with vgo_).
+std::string random_token() {
+    std::random_device random;
+    static const char digits[] = "0123456789abcdef";
+    std::string token = "vgo_api-bench-";
+    for (int i = 0; i < 40; ++i) {
+        token += digits[random() % 16];
+    }
+    return token;
+}
+
+std::string read_token_file(const std::string& file) {
+    std::ifstream in(file);
+    std::string token;
+    if (!(in >> token)) {
+        throw std::runtime_error("cannot read a token from " + file);
+    }
+    return token;
 }
 
 std::uint64_t splitmix64(std::uint64_t x) {
@@ -132,16 +160,18 @@ struct Layout {
         std::snprintf(text, sizeof text,
                       R"({"name":"bench-%s-%07zu","estate_id":"%s","loc_x":%d,"loc_y":%d,)"
                       R"("port":%d,"host":"sim-%s-%05zu.bench.invalid"})",
-                      run.c_str(), index, estate_id.c_str(), base_x + static_cast<int>(index % side),
-                      base_y + static_cast<int>(index / side), 9000 + static_cast<int>(index % 100), run.c_str(),
-                      index / 100);
+                      run.c_str(), index, estate_id.c_str(),
+                      base_x + static_cast<int>(index % side),
+                      base_y + static_cast<int>(index / side), 9000 + static_cast<int>(index % 100),
+                      run.c_str(), index / 100);
         return text;
     }
 };
 
 // The syscalls counted per operation with --syscalls: what reaches the disk (or would), and the
 // sleeps of SQLite's busy handler while a writer waits for the write lock.
-constexpr const char* kCountedSyscalls[] = {"fdatasync", "fsync", "pwrite64", "pread64", "clock_nanosleep", "nanosleep"};
+constexpr const char* kCountedSyscalls[] = {"fdatasync", "fsync",           "pwrite64",
+                                            "pread64",   "clock_nanosleep", "nanosleep"};
 
 fs::path require_perf() {
     const auto perf = find_program("perf");
@@ -177,10 +207,11 @@ void stop_recorder(std::unique_ptr<Child>& recorder) {
 
 // Counts the recorded syscall events of the control plane (by process id) and of PostgreSQL's
 // processes (by name), per successful operation.
-nlohmann::json count_syscalls(const fs::path& perf, const fs::path& data, int server_pid, std::size_t operations) {
+nlohmann::json count_syscalls(const fs::path& perf, const fs::path& data, int server_pid,
+                              std::size_t operations) {
     const fs::path listing = data.string() + ".txt";
-    const std::string command = "'" + perf.string() + "' script -i '" + data.string() + "' -F comm,pid,event > '" +
-                                listing.string() + "' 2>/dev/null";
+    const std::string command = "'" + perf.string() + "' script -i '" + data.string() +
+                                "' -F comm,pid,event > '" + listing.string() + "' 2>/dev/null";
     if (std::system(command.c_str()) != 0) {
         return {{"error", "perf script failed"}};
     }
@@ -215,7 +246,11 @@ nlohmann::json count_syscalls(const fs::path& perf, const fs::path& data, int se
         nlohmann::json per_op = nlohmann::json::object();
         for (const char* name : kCountedSyscalls) {
             const auto n = counts[who][name];
-            per_op[name] = operations == 0 ? 0.0 : std::round(static_cast<double>(n) * 100.0 / static_cast<double>(operations)) / 100.0;
+            per_op[name] =
+                operations == 0
+                    ? 0.0
+                    : std::round(static_cast<double>(n) * 100.0 / static_cast<double>(operations)) /
+                          100.0;
         }
         json[who] = per_op;
     }
@@ -228,8 +263,8 @@ nlohmann::json count_syscalls(const fs::path& perf, const fs::path& data, int se
 //                   per operation into the phase's result
 // The throughput of a watched run is lower than a plain run's: quote plain runs' figures.
 template <typename Phase>
-PhaseResult watched(const std::string& perf_dir, const std::string& syscalls_dir, int server_pid, const std::string& name,
-                    Phase phase) {
+PhaseResult watched(const std::string& perf_dir, const std::string& syscalls_dir, int server_pid,
+                    const std::string& name, Phase phase) {
     if (perf_dir.empty() && syscalls_dir.empty()) {
         return phase();
     }
@@ -239,8 +274,9 @@ PhaseResult watched(const std::string& perf_dir, const std::string& syscalls_dir
     fs::path trace_data;
     if (!perf_dir.empty()) {
         fs::create_directories(perf_dir);
-        sampler = start_recorder(perf, {"record", "-e", "cpu-clock", "-F", "100", "--call-graph", "dwarf,16384", "-a",
-                                        "-o", (fs::path(perf_dir) / (name + ".perf.data")).string()});
+        sampler = start_recorder(
+            perf, {"record", "-e", "cpu-clock", "-F", "100", "--call-graph", "dwarf,16384", "-a",
+                   "-o", (fs::path(perf_dir) / (name + ".perf.data")).string()});
     }
     if (!syscalls_dir.empty()) {
         fs::create_directories(syscalls_dir);
@@ -265,9 +301,9 @@ double machine_busy_over(std::chrono::milliseconds window) {
     const auto before = read_machine_cpu();
     std::this_thread::sleep_for(window);
     const auto after = read_machine_cpu();
-    return after.total > before.total
-               ? static_cast<double>(after.busy - before.busy) / static_cast<double>(after.total - before.total)
-               : 0.0;
+    return after.total > before.total ? static_cast<double>(after.busy - before.busy) /
+                                            static_cast<double>(after.total - before.total)
+                                      : 0.0;
 }
 
 // Waits (at most `limit`) until the machine has been nearly idle for 5 s: on a shared machine,
@@ -280,7 +316,8 @@ double wait_until_quiet(std::chrono::seconds limit) {
         if (busy < 0.10 || std::chrono::steady_clock::now() >= deadline || g_stop) {
             return busy;
         }
-        progress("machine busy " + std::to_string(static_cast<int>(busy * 100)) + "% (not us): waiting for it to calm down");
+        progress("machine busy " + std::to_string(static_cast<int>(busy * 100)) +
+                 "% (not us): waiting for it to calm down");
     }
 }
 
@@ -288,6 +325,7 @@ struct Target {
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;
     int pid = -1;
+    std::string token;
 };
 
 std::string format_ms(double v) {
@@ -297,13 +335,14 @@ std::string format_ms(double v) {
 }
 
 void print_phase(const PhaseResult& r) {
-    std::cerr << "\n== " << r.name << ": " << r.succeeded << "/" << r.planned << " ok with " << r.clients
-              << " clients in " << format_ms(r.wall_s) << " s"
-              << (r.timed_out ? " (TIME LIMIT)" : "") << (r.interrupted ? " (INTERRUPTED)" : "") << "\n";
+    std::cerr << "\n== " << r.name << ": " << r.succeeded << "/" << r.planned << " ok with "
+              << r.clients << " clients in " << format_ms(r.wall_s) << " s"
+              << (r.timed_out ? " (TIME LIMIT)" : "") << (r.interrupted ? " (INTERRUPTED)" : "")
+              << "\n";
     std::cerr << "   throughput  " << std::llround(r.ops_per_s()) << " ops/s\n";
-    std::cerr << "   latency ms  p50 " << format_ms(r.latency.p50_ms) << "  p90 " << format_ms(r.latency.p90_ms)
-              << "  p99 " << format_ms(r.latency.p99_ms) << "  max " << format_ms(r.latency.max_ms) << "  mean "
-              << format_ms(r.latency.mean_ms) << "\n";
+    std::cerr << "   latency ms  p50 " << format_ms(r.latency.p50_ms) << "  p90 "
+              << format_ms(r.latency.p90_ms) << "  p99 " << format_ms(r.latency.p99_ms) << "  max "
+              << format_ms(r.latency.max_ms) << "  mean " << format_ms(r.latency.mean_ms) << "\n";
     std::cerr << "   p50 by tenth ";
     for (const auto& t : r.by_tenth) {
         std::cerr << " " << format_ms(t.p50_ms);
@@ -322,7 +361,8 @@ void print_phase(const PhaseResult& r) {
         std::cerr << ", client " << std::llround(r.client_cpu_s * 1e6 / n) << " us; machine busy "
                   << std::llround(r.machine_busy_share * 100) << "%, other load "
                   << std::llround(r.other_load_share * 100) << "%"
-                  << (r.other_load_share > 0.05 ? "  (WARNING: the machine was not quiet)" : "") << "\n";
+                  << (r.other_load_share > 0.05 ? "  (WARNING: the machine was not quiet)" : "")
+                  << "\n";
     }
     if (!r.syscalls.is_null()) {
         std::cerr << "   syscalls/op " << r.syscalls.dump() << "\n";
@@ -330,7 +370,8 @@ void print_phase(const PhaseResult& r) {
     const auto& errors = r.errors;
     std::cerr << "   errors      " << errors.at("count").get<std::size_t>();
     if (errors.at("count").get<std::size_t>() > 0) {
-        std::cerr << " " << errors.at("by_status").dump() << "\n   first error " << errors.at("first").dump();
+        std::cerr << " " << errors.at("by_status").dump() << "\n   first error "
+                  << errors.at("first").dump();
     }
     std::cerr << "\n";
 }
@@ -339,14 +380,13 @@ int run(const Options& options, const std::string& command_line) {
     nlohmann::json report;
     report["command"] = command_line;
     report["date"] = utc_now();
-    report["machine"] = {{"nproc", std::thread::hardware_concurrency()}, {"cpu_model", cpu_model()}};
+    report["machine"] = {{"nproc", std::thread::hardware_concurrency()},
+                         {"cpu_model", cpu_model()}};
     report["backend"] = options.server.empty() ? options.backend : "external";
-    report["parameters"] = {{"regions", options.regions},
-                            {"create_clients", options.create_clients},
-                            {"read_clients", options.read_clients},
-                            {"reads", options.reads},
-                            {"time_limit_s", options.time_limit_s},
-                            {"control_env", options.control_env}};
+    report["parameters"] = {
+        {"regions", options.regions},           {"create_clients", options.create_clients},
+        {"read_clients", options.read_clients}, {"reads", options.reads},
+        {"time_limit_s", options.time_limit_s}, {"control_env", options.control_env}};
 
     // Servers: the throwaway PostgreSQL first (the control plane needs it), then the control plane.
     std::unique_ptr<ThrowawayPostgres> postgres;
@@ -370,56 +410,76 @@ int run(const Options& options, const std::string& command_line) {
     try {
         if (!options.server.empty()) {
             const Poco::URI uri(options.server);
-            if (uri.getHost() != "127.0.0.1" && uri.getHost() != "localhost" && uri.getHost() != "::1") {
-                throw std::runtime_error("--server must be on loopback (127.0.0.1, localhost or ::1), not " + uri.getHost());
+            if (uri.getHost() != "127.0.0.1" && uri.getHost() != "localhost" &&
+                uri.getHost() != "::1") {
+                throw std::runtime_error(
+                    "--server must be on loopback (127.0.0.1, localhost or ::1), not " +
+                    uri.getHost());
             }
             target.host = uri.getHost();
             target.port = uri.getPort();
             target.pid = options.server_pid;
+            if (!options.token_file.empty()) {
+                target.token = read_token_file(options.token_file);
+            } else if (const char* token = std::getenv("VERGEGRID_ADMIN_TOKEN"); token != nullptr) {
+                target.token = token;
+            }
             report["server"] = {{"url", options.server}, {"pid", options.server_pid}};
         } else {
-            const fs::path control_path =
-                options.control.empty() ? self_dir() / ".." / "bin" / "vergegrid-control" : fs::path(options.control);
+            const fs::path control_path = options.control.empty()
+                                              ? self_dir() / ".." / "bin" / "vergegrid-control"
+                                              : fs::path(options.control);
             if (!fs::exists(control_path)) {
-                throw std::runtime_error("no control plane at " + control_path.string() + " (pass --control PATH)");
+                throw std::runtime_error("no control plane at " + control_path.string() +
+                                         " (pass --control PATH)");
             }
             std::map<std::string, std::string> env{{"VERGEGRID_STORAGE_BACKEND", options.backend}};
             if (options.backend == "postgresql") {
                 const fs::path pg_dir = make_temp_dir("/tmp", "vg-api-bench-pg-");
-                progress("starting a throwaway PostgreSQL: " + options.pg_script + " start " + pg_dir.string());
+                progress("starting a throwaway PostgreSQL: " + options.pg_script + " start " +
+                         pg_dir.string());
                 postgres = std::make_unique<ThrowawayPostgres>(options.pg_script, pg_dir);
                 env = postgres->control_env();
                 for (const auto& assignment : options.pg_db_settings) {
                     const auto eq = assignment.find('=');
                     if (eq == std::string::npos) {
-                        throw std::runtime_error("--pg-db-setting wants KEY=VALUE, not " + assignment);
+                        throw std::runtime_error("--pg-db-setting wants KEY=VALUE, not " +
+                                                 assignment);
                     }
                     progress("ALTER DATABASE ... SET " + assignment);
-                    postgres->set_database_setting(assignment.substr(0, eq), assignment.substr(eq + 1));
+                    postgres->set_database_setting(assignment.substr(0, eq),
+                                                   assignment.substr(eq + 1));
                 }
                 report["postgresql"] = {{"port", postgres->values().at("VG_DB_PORT")},
                                         {"database_settings", options.pg_db_settings},
-                                        {"note", "throwaway server: fsync=off, synchronous_commit=off, "
-                                                 "full_page_writes=off"}};
+                                        {"note",
+                                         "throwaway server: fsync=off, synchronous_commit=off, "
+                                         "full_page_writes=off"}};
             }
+            target.token = random_token();
+            env["VERGEGRID_ADMIN_TOKEN"] = target.token;
             for (const auto& assignment : options.control_env) {
                 const auto eq = assignment.find('=');
-                env[assignment.substr(0, eq)] = eq == std::string::npos ? "" : assignment.substr(eq + 1);
+                env[assignment.substr(0, eq)] =
+                    eq == std::string::npos ? "" : assignment.substr(eq + 1);
             }
-            const fs::path parent = options.data_parent.empty()
-                                        ? fs::path(getenv("TMPDIR") != nullptr ? getenv("TMPDIR") : "/tmp")
-                                        : fs::path(options.data_parent);
+            const fs::path parent =
+                options.data_parent.empty()
+                    ? fs::path(getenv("TMPDIR") != nullptr ? getenv("TMPDIR") : "/tmp")
+                    : fs::path(options.data_parent);
             data_dir = make_temp_dir(parent, "vg-api-bench-data-");
-            progress("starting " + fs::weakly_canonical(control_path).string() + " --listen 127.0.0.1:0 --data-dir " +
-                     data_dir->string());
-            control = std::make_unique<Child>(fs::weakly_canonical(control_path),
-                                               std::vector<std::string>{"--listen", "127.0.0.1:0", "--data-dir",
-                                                                        data_dir->string()},
-                                               env);
-            const auto port =
-                control->wait_for_output(R"(listening on http://[^:\s]+:(\d+))", std::chrono::seconds(60));
+            progress("starting " + fs::weakly_canonical(control_path).string() +
+                     " --listen 127.0.0.1:0 --data-dir " + data_dir->string());
+            control =
+                std::make_unique<Child>(fs::weakly_canonical(control_path),
+                                        std::vector<std::string>{"--listen", "127.0.0.1:0",
+                                                                 "--data-dir", data_dir->string()},
+                                        env);
+            const auto port = control->wait_for_output(R"(listening on http://[^:\s]+:(\d+))",
+                                                       std::chrono::seconds(60));
             if (!port) {
-                throw std::runtime_error("the control plane did not start:\n" + control->output_tail());
+                throw std::runtime_error("the control plane did not start:\n" +
+                                         control->output_tail());
             }
             target.port = static_cast<std::uint16_t>(std::stoi(*port));
             target.pid = control->pid();
@@ -433,25 +493,39 @@ int run(const Options& options, const std::string& command_line) {
         if (options.wait_quiet_s > 0) {
             const double busy = wait_until_quiet(std::chrono::seconds(options.wait_quiet_s));
             report["machine"]["busy_share_before_start"] = std::round(busy * 1000.0) / 1000.0;
-            progress("machine busy " + std::to_string(static_cast<int>(busy * 100)) + "% over the last 5 s: starting");
+            progress("machine busy " + std::to_string(static_cast<int>(busy * 100)) +
+                     "% over the last 5 s: starting");
         }
 
-        Client admin(target.host, target.port, std::chrono::seconds(30));
-        const auto version = admin.request("GET", "/api/v1/version");
+        Client admin(target.host, target.port, std::chrono::seconds(30), target.token);
+        auto version = admin.request("GET", "/api/v1/version");
+        for (int attempt = 1; attempt < 5 && version.status == 0; ++attempt) {
+            // Seen once on this shared machine after a long --wait-quiet: a refused connection to
+            // a control plane that was listening. Say what the process and the socket look like.
+            progress("GET /api/v1/version failed (" + version.body + "); control plane " +
+                     (control && !control->wait_for_exit(std::chrono::milliseconds(0))
+                          ? "running"
+                          : "not running") +
+                     "; retrying in 1 s");
+            std::this_thread::sleep_for(std::chrono::seconds(1));
+            version = admin.request("GET", "/api/v1/version");
+        }
         if (version.status != 200) {
-            throw std::runtime_error("GET /api/v1/version answered " + std::to_string(version.status) + ": " +
-                                     version.body);
+            throw std::runtime_error("GET /api/v1/version answered " +
+                                     std::to_string(version.status) + ": " + version.body);
         }
         report["server"]["version"] = nlohmann::json::parse(version.body, nullptr, false);
         const auto ready = admin.request("GET", "/readyz");
         if (ready.status != 200) {
-            throw std::runtime_error("GET /readyz answered " + std::to_string(ready.status) + ": " + ready.body);
+            throw std::runtime_error("GET /readyz answered " + std::to_string(ready.status) + ": " +
+                                     ready.body);
         }
 
-        const std::uint64_t run_number =
-            splitmix64(static_cast<std::uint64_t>(std::time(nullptr)) ^ (static_cast<std::uint64_t>(::getpid()) << 32));
+        const std::uint64_t run_number = splitmix64(static_cast<std::uint64_t>(std::time(nullptr)) ^
+                                                    (static_cast<std::uint64_t>(::getpid()) << 32));
         char run_id[16];
-        std::snprintf(run_id, sizeof run_id, "%08llx", static_cast<unsigned long long>(run_number & 0xffffffffULL));
+        std::snprintf(run_id, sizeof run_id, "%08llx",
+                      static_cast<unsigned long long>(run_number & 0xffffffffULL));
         const Layout layout(run_id, run_number, options.regions);
         report["run_id"] = run_id;
 
@@ -459,14 +533,15 @@ int run(const Options& options, const std::string& command_line) {
             std::string(R"({"name":"bench-estate-)") + run_id + R"(","owner":"api_bench"})";
         const auto estate = admin.request("POST", "/api/v1/estates", estate_body);
         if (estate.status != 201) {
-            throw std::runtime_error("POST /api/v1/estates answered " + std::to_string(estate.status) + ": " +
-                                     estate.body);
+            throw std::runtime_error("POST /api/v1/estates answered " +
+                                     std::to_string(estate.status) + ": " + estate.body);
         }
         const std::string estate_id = extract_id(estate.body);
 
         PhaseSpec spec;
         spec.host = target.host;
         spec.port = target.port;
+        spec.token = target.token;
         spec.server_pid = target.pid;
         spec.database_pid = postgres ? postgres->postmaster_pid() : -1;
         spec.time_limit = std::chrono::seconds(options.time_limit_s);
@@ -478,19 +553,22 @@ int run(const Options& options, const std::string& command_line) {
         spec.operations = options.regions;
         progress("creating " + std::to_string(options.regions) + " regions with " +
                  std::to_string(options.create_clients) + " clients (POST /api/v1/regions)");
-        const auto creates = watched(options.perf_dir, options.syscalls_dir, target.pid, "create", [&] { return run_phase(
-            spec,
-            [&](std::size_t index, Client& client, ErrorLog& errors) {
-                const std::string body = layout.body(index, estate_id);
-                auto reply = client.request("POST", "/api/v1/regions", body);
-                if (reply.status / 100 != 2) {
-                    errors.record("POST /api/v1/regions " + body, reply);
-                    return false;
-                }
-                ids[index] = extract_id(reply.body);
-                return true;
-            },
-            g_stop); });
+        const auto creates =
+            watched(options.perf_dir, options.syscalls_dir, target.pid, "create", [&] {
+                return run_phase(
+                    spec,
+                    [&](std::size_t index, Client& client, ErrorLog& errors) {
+                        const std::string body = layout.body(index, estate_id);
+                        auto reply = client.request("POST", "/api/v1/regions", body);
+                        if (reply.status / 100 != 2) {
+                            errors.record("POST /api/v1/regions " + body, reply);
+                            return false;
+                        }
+                        ids[index] = extract_id(reply.body);
+                        return true;
+                    },
+                    g_stop);
+            });
         print_phase(creates);
 
         // Reads: uniformly random regions among those created, the same sequence for a seed.
@@ -508,23 +586,28 @@ int run(const Options& options, const std::string& command_line) {
             spec.operations = options.reads;
             progress("reading " + std::to_string(options.reads) + " times with " +
                      std::to_string(options.read_clients) + " clients (GET /api/v1/regions/{id})");
-            reads = watched(options.perf_dir, options.syscalls_dir, target.pid, "read", [&] { return run_phase(
-                spec,
-                [&](std::size_t index, Client& client, ErrorLog& errors) {
-                    const auto& id = created[splitmix64(options.seed ^ (index * 0x100000001b3ULL)) % created.size()];
-                    const std::string path = "/api/v1/regions/" + id;
-                    auto reply = client.request("GET", path);
-                    if (reply.status != 200) {
-                        errors.record("GET " + path, reply);
-                        return false;
-                    }
-                    return true;
-                },
-                g_stop); });
+            reads = watched(options.perf_dir, options.syscalls_dir, target.pid, "read", [&] {
+                return run_phase(
+                    spec,
+                    [&](std::size_t index, Client& client, ErrorLog& errors) {
+                        const auto& id =
+                            created[splitmix64(options.seed ^ (index * 0x100000001b3ULL)) %
+                                    created.size()];
+                        const std::string path = "/api/v1/regions/" + id;
+                        auto reply = client.request("GET", path);
+                        if (reply.status != 200) {
+                            errors.record("GET " + path, reply);
+                            return false;
+                        }
+                        return true;
+                    },
+                    g_stop);
+            });
             print_phase(reads);
         } else {
             reads.name = "read";
-            reads.errors = {{"count", 0}, {"by_status", nlohmann::json::object()}, {"first", nullptr}};
+            reads.errors = {
+                {"count", 0}, {"by_status", nlohmann::json::object()}, {"first", nullptr}};
         }
 
         // The HTTP floor: the same clients and count on GET /healthz, which touches no storage and
@@ -558,8 +641,8 @@ int run(const Options& options, const std::string& command_line) {
             const auto memory = read_proc_memory(target.pid);
             after["rss_kib"] = memory.rss_kib;
             after["peak_rss_kib"] = memory.peak_kib;
-            std::cerr << "\n== control plane after the run: RSS " << memory.rss_kib / 1024 << " MiB (peak "
-                      << memory.peak_kib / 1024 << " MiB)";
+            std::cerr << "\n== control plane after the run: RSS " << memory.rss_kib / 1024
+                      << " MiB (peak " << memory.peak_kib / 1024 << " MiB)";
         }
         if (data_dir && options.backend == "sqlite") {
             std::uintmax_t bytes = 0;
@@ -602,12 +685,17 @@ int run(const Options& options, const std::string& command_line) {
 
 int main(int argc, char** argv) {
     Options options;
-    CLI::App cli{"api_bench: region create/read throughput and latency through vergegrid-control's HTTP API"};
+    CLI::App cli{
+        "api_bench: region create/read throughput and latency through vergegrid-control's HTTP "
+        "API"};
     cli.add_option("--backend", options.backend, "storage backend of the started control plane")
         ->check(CLI::IsMember({"sqlite", "postgresql"}))
         ->capture_default_str();
-    cli.add_option("--regions", options.regions, "regions to create")->check(CLI::Range(1, 1'000'000))->capture_default_str();
-    cli.add_option("--create-clients", options.create_clients, "concurrent keep-alive clients creating")
+    cli.add_option("--regions", options.regions, "regions to create")
+        ->check(CLI::Range(1, 1'000'000))
+        ->capture_default_str();
+    cli.add_option("--create-clients", options.create_clients,
+                   "concurrent keep-alive clients creating")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
     cli.add_option("--read-clients", options.read_clients, "concurrent keep-alive clients reading")
@@ -616,32 +704,47 @@ int main(int argc, char** argv) {
     cli.add_option("--reads", options.reads, "GET /api/v1/regions/{id} requests in the read phase")
         ->check(CLI::Range(1, 100'000'000))
         ->capture_default_str();
-    cli.add_option("--server", options.server, "use this running control plane (http://127.0.0.1:PORT) instead of starting one");
-    cli.add_option("--server-pid", options.server_pid, "with --server: its pid, for CPU and RSS figures");
-    cli.add_option("--control", options.control, "vergegrid-control to start (default <bench dir>/../bin/vergegrid-control)");
-    cli.add_option("--data-parent", options.data_parent, "where the temporary data dir goes (default $TMPDIR or /tmp)");
-    cli.add_option("--pg-script", options.pg_script, "the throwaway PostgreSQL script")->capture_default_str();
+    cli.add_option(
+        "--server", options.server,
+        "use this running control plane (http://127.0.0.1:PORT) instead of starting one");
+    cli.add_option("--server-pid", options.server_pid,
+                   "with --server: its pid, for CPU and RSS figures");
+    cli.add_option(
+        "--token-file", options.token_file,
+        "with --server: file holding an admin or operator API token (e.g. <data dir>/admin-token); "
+        "default: $VERGEGRID_ADMIN_TOKEN");
+    cli.add_option("--control", options.control,
+                   "vergegrid-control to start (default <bench dir>/../bin/vergegrid-control)");
+    cli.add_option("--data-parent", options.data_parent,
+                   "where the temporary data dir goes (default $TMPDIR or /tmp)");
+    cli.add_option("--pg-script", options.pg_script, "the throwaway PostgreSQL script")
+        ->capture_default_str();
     cli.add_option("--control-env", options.control_env,
                    "KEY=VALUE for the started control plane's environment (repeatable), e.g. "
                    "VERGEGRID_STORAGE_SQLITE_POOL_SIZE=8");
     cli.add_option("--pg-db-setting", options.pg_db_settings,
-                   "with --backend postgresql: KEY=VALUE set on the benchmark database (ALTER DATABASE ... SET) "
+                   "with --backend postgresql: KEY=VALUE set on the benchmark database (ALTER "
+                   "DATABASE ... SET) "
                    "before the control plane connects, e.g. join_collapse_limit=1 (repeatable)");
     cli.add_option("--time-limit", options.time_limit_s, "seconds each phase may take at most")
         ->check(CLI::Range(1, 86'400))
         ->capture_default_str();
     cli.add_option("--wait-quiet", options.wait_quiet_s,
-                   "before the phases, wait up to this many seconds for the machine to be idle (< 10% busy over 5 s)")
+                   "before the phases, wait up to this many seconds for the machine to be idle (< "
+                   "10% busy over 5 s)")
         ->check(CLI::Range(0, 86'400));
     cli.add_option("--seed", options.seed, "seed of the read sequence")->capture_default_str();
     cli.add_option("--perf", options.perf_dir,
-                   "record each phase with perf (whole machine, cpu-clock, DWARF call graphs) into DIR/<phase>.perf.data");
-    cli.add_option("--syscalls", options.syscalls_dir,
-                   "count fdatasync/fsync/pwrite64/pread64/nanosleep per operation (perf syscall tracepoints, "
-                   "recorded into DIR)");
+                   "record each phase with perf (whole machine, cpu-clock, DWARF call graphs) into "
+                   "DIR/<phase>.perf.data");
+    cli.add_option(
+        "--syscalls", options.syscalls_dir,
+        "count fdatasync/fsync/pwrite64/pread64/nanosleep per operation (perf syscall tracepoints, "
+        "recorded into DIR)");
     cli.add_flag("--keep-data", options.keep_data, "keep the temporary data dir");
-    cli.add_flag("--http-floor", options.http_floor,
-                 "after the reads, the same requests on GET /healthz (no storage, no JSON): the HTTP floor");
+    cli.add_flag(
+        "--http-floor", options.http_floor,
+        "after the reads, the same requests on GET /healthz (no storage, no JSON): the HTTP floor");
     cli.add_flag("--json", options.json, "print a machine-readable result on stdout");
     CLI11_PARSE(cli, argc, argv);
 

@@ -27,26 +27,37 @@ constexpr std::size_t kMaxErrorBody = 2000;
 double process_cpu_seconds() {
     rusage usage{};
     ::getrusage(RUSAGE_SELF, &usage);
-    auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+    auto seconds = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-double ms(std::int64_t nanos) { return static_cast<double>(nanos) / 1e6; }
+double ms(std::int64_t nanos) {
+    return static_cast<double>(nanos) / 1e6;
+}
 
 }  // namespace
 
-Client::Client(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout)
-    : session_(std::make_unique<Poco::Net::HTTPClientSession>(host, port)) {
+Client::Client(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout,
+               std::string token)
+    : session_(std::make_unique<Poco::Net::HTTPClientSession>(host, port)),
+      authorization_(token.empty() ? std::string() : "Bearer " + token) {
     session_->setKeepAlive(true);
-    session_->setTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(timeout.count()) * 1000));
+    session_->setTimeout(
+        Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(timeout.count()) * 1000));
 }
 
 Client::~Client() = default;
 
-HttpReply Client::request(const std::string& method, const std::string& path, const std::string& body) {
+HttpReply Client::request(const std::string& method, const std::string& path,
+                          const std::string& body) {
     try {
         Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
         request.setKeepAlive(true);
+        if (!authorization_.empty()) {
+            request.set("Authorization", authorization_);
+        }
         if (!body.empty()) {
             request.setContentType("application/json");
             request.setContentLength(static_cast<std::streamsize>(body.size()));
@@ -104,7 +115,8 @@ nlohmann::json ErrorLog::to_json() const {
     json["count"] = total;
     json["by_status"] = statuses;
     if (first_what_) {
-        json["first"] = {{"request", *first_what_}, {"status", first_status_}, {"body", first_body_}};
+        json["first"] = {
+            {"request", *first_what_}, {"status", first_status_}, {"body", first_body_}};
     } else {
         json["first"] = nullptr;
     }
@@ -119,7 +131,8 @@ LatencySummary summarise(std::vector<std::int64_t>& nanos) {
     }
     std::sort(nanos.begin(), nanos.end());
     auto rank = [&](double p) {
-        const auto index = static_cast<std::size_t>(std::ceil(p * static_cast<double>(nanos.size())));
+        const auto index =
+            static_cast<std::size_t>(std::ceil(p * static_cast<double>(nanos.size())));
         return nanos[std::clamp<std::size_t>(index, 1, nanos.size()) - 1];
     };
     const long double sum = std::accumulate(nanos.begin(), nanos.end(), 0.0L);
@@ -144,51 +157,58 @@ CpuSample sample_cpu(int server_pid, int database_pid) {
 
 nlohmann::json PhaseResult::to_json() const {
     auto round3 = [](double v) { return std::round(v * 1000.0) / 1000.0; };
-    return {{"name", name},
-            {"clients", clients},
-            {"planned", planned},
-            {"attempted", attempted},
-            {"succeeded", succeeded},
-            {"timed_out", timed_out},
-            {"interrupted", interrupted},
-            {"wall_s", round3(wall_s)},
-            {"ops_per_s", std::round(ops_per_s())},
-            {"latency_ms",
-             {{"count", latency.count},
-              {"mean", round3(latency.mean_ms)},
-              {"p50", round3(latency.p50_ms)},
-              {"p90", round3(latency.p90_ms)},
-              {"p99", round3(latency.p99_ms)},
-              {"max", round3(latency.max_ms)}}},
-            {"latency_by_tenth_ms", [&] {
-                 nlohmann::json tenths = nlohmann::json::array();
-                 for (const auto& t : by_tenth) {
-                     tenths.push_back({{"count", t.count}, {"p50", round3(t.p50_ms)}, {"p99", round3(t.p99_ms)}});
-                 }
-                 return tenths;
-             }()},
-            {"errors", errors},
-            {"syscalls_per_op", syscalls},
-            {"cpu",
-             {{"server_s", server_cpu_s < 0 ? nlohmann::json(nullptr) : nlohmann::json(round3(server_cpu_s))},
-              {"client_s", round3(client_cpu_s)},
-              {"server_us_per_op",
-               server_cpu_s < 0 || succeeded == 0
-                   ? nlohmann::json(nullptr)
-                   : nlohmann::json(std::round(server_cpu_s * 1e6 / static_cast<double>(succeeded)))},
-              {"client_us_per_op",
-               succeeded == 0 ? nlohmann::json(nullptr)
-                              : nlohmann::json(std::round(client_cpu_s * 1e6 / static_cast<double>(succeeded)))},
-              {"database_s", database_cpu_s < 0 ? nlohmann::json(nullptr) : nlohmann::json(round3(database_cpu_s))},
-              {"database_us_per_op",
-               database_cpu_s < 0 || succeeded == 0
-                   ? nlohmann::json(nullptr)
-                   : nlohmann::json(std::round(database_cpu_s * 1e6 / static_cast<double>(succeeded)))},
-              {"machine_busy_share", round3(machine_busy_share)},
-              {"other_load_share", round3(other_load_share)}}}};
+    return {
+        {"name", name},
+        {"clients", clients},
+        {"planned", planned},
+        {"attempted", attempted},
+        {"succeeded", succeeded},
+        {"timed_out", timed_out},
+        {"interrupted", interrupted},
+        {"wall_s", round3(wall_s)},
+        {"ops_per_s", std::round(ops_per_s())},
+        {"latency_ms",
+         {{"count", latency.count},
+          {"mean", round3(latency.mean_ms)},
+          {"p50", round3(latency.p50_ms)},
+          {"p90", round3(latency.p90_ms)},
+          {"p99", round3(latency.p99_ms)},
+          {"max", round3(latency.max_ms)}}},
+        {"latency_by_tenth_ms",
+         [&] {
+             nlohmann::json tenths = nlohmann::json::array();
+             for (const auto& t : by_tenth) {
+                 tenths.push_back(
+                     {{"count", t.count}, {"p50", round3(t.p50_ms)}, {"p99", round3(t.p99_ms)}});
+             }
+             return tenths;
+         }()},
+        {"errors", errors},
+        {"syscalls_per_op", syscalls},
+        {"cpu",
+         {{"server_s",
+           server_cpu_s < 0 ? nlohmann::json(nullptr) : nlohmann::json(round3(server_cpu_s))},
+          {"client_s", round3(client_cpu_s)},
+          {"server_us_per_op",
+           server_cpu_s < 0 || succeeded == 0
+               ? nlohmann::json(nullptr)
+               : nlohmann::json(std::round(server_cpu_s * 1e6 / static_cast<double>(succeeded)))},
+          {"client_us_per_op",
+           succeeded == 0
+               ? nlohmann::json(nullptr)
+               : nlohmann::json(std::round(client_cpu_s * 1e6 / static_cast<double>(succeeded)))},
+          {"database_s",
+           database_cpu_s < 0 ? nlohmann::json(nullptr) : nlohmann::json(round3(database_cpu_s))},
+          {"database_us_per_op",
+           database_cpu_s < 0 || succeeded == 0
+               ? nlohmann::json(nullptr)
+               : nlohmann::json(std::round(database_cpu_s * 1e6 / static_cast<double>(succeeded)))},
+          {"machine_busy_share", round3(machine_busy_share)},
+          {"other_load_share", round3(other_load_share)}}}};
 }
 
-PhaseResult run_phase(const PhaseSpec& spec, const Operation& op, const std::atomic<bool>& stop_requested) {
+PhaseResult run_phase(const PhaseSpec& spec, const Operation& op,
+                      const std::atomic<bool>& stop_requested) {
     PhaseResult result;
     result.name = spec.name;
     result.clients = spec.clients;
@@ -199,8 +219,10 @@ PhaseResult run_phase(const PhaseSpec& spec, const Operation& op, const std::ato
     std::atomic<std::size_t> succeeded{0};
     std::atomic<bool> timed_out{false};
     // Per thread: (operation index, nanoseconds) of each successful operation.
-    std::vector<std::vector<std::pair<std::size_t, std::int64_t>>> latencies(static_cast<std::size_t>(spec.clients));
-    const auto per_client = spec.operations / static_cast<std::size_t>(std::max(1, spec.clients)) + 1;
+    std::vector<std::vector<std::pair<std::size_t, std::int64_t>>> latencies(
+        static_cast<std::size_t>(spec.clients));
+    const auto per_client =
+        spec.operations / static_cast<std::size_t>(std::max(1, spec.clients)) + 1;
 
     const CpuSample before = sample_cpu(spec.server_pid, spec.database_pid);
     const auto started = Clock::now();
@@ -211,7 +233,7 @@ PhaseResult run_phase(const PhaseSpec& spec, const Operation& op, const std::ato
             threads.emplace_back([&, t] {
                 auto& mine = latencies[static_cast<std::size_t>(t)];
                 mine.reserve(per_client);
-                Client client(spec.host, spec.port, std::chrono::seconds(30));
+                Client client(spec.host, spec.port, std::chrono::seconds(30), spec.token);
                 for (;;) {
                     if (stop_requested.load(std::memory_order_relaxed)) {
                         break;
@@ -226,7 +248,10 @@ PhaseResult run_phase(const PhaseSpec& spec, const Operation& op, const std::ato
                         break;
                     }
                     if (op(index, client, errors)) {
-                        mine.emplace_back(index, std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - begin).count());
+                        mine.emplace_back(index,
+                                          std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                              Clock::now() - begin)
+                                              .count());
                         succeeded.fetch_add(1, std::memory_order_relaxed);
                     }
                 }
@@ -248,7 +273,8 @@ PhaseResult run_phase(const PhaseSpec& spec, const Operation& op, const std::ato
     for (const auto& mine : latencies) {
         for (const auto& [index, nanos] : mine) {
             all.push_back(nanos);
-            tenths[std::min<std::size_t>(9, index * 10 / std::max<std::size_t>(1, spec.operations))].push_back(nanos);
+            tenths[std::min<std::size_t>(9, index * 10 / std::max<std::size_t>(1, spec.operations))]
+                .push_back(nanos);
         }
     }
     result.latency = summarise(all);
@@ -268,7 +294,8 @@ PhaseResult run_phase(const PhaseSpec& spec, const Operation& op, const std::ato
         result.machine_busy_share = busy / total;
         // /proc/stat counts in clock ticks, like utime and stime.
         const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
-        double ours = result.client_cpu_s + std::max(0.0, result.server_cpu_s) + std::max(0.0, result.database_cpu_s);
+        double ours = result.client_cpu_s + std::max(0.0, result.server_cpu_s) +
+                      std::max(0.0, result.database_cpu_s);
         result.other_load_share = std::max(0.0, (busy - ours * ticks) / total);
     }
     return result;

@@ -28,27 +28,31 @@ struct HttpReply {
 
 // One keep-alive HTTP/1.1 connection to the server; reconnects after a failure.
 class Client {
-public:
-    Client(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout);
+  public:
+    // `token`, when not empty, goes with every request as `Authorization: Bearer <token>`.
+    Client(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout,
+           std::string token = {});
     ~Client();
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
 
     // Never throws for network failures: they come back as status 0 with the reason as body.
-    HttpReply request(const std::string& method, const std::string& path, const std::string& body = {});
+    HttpReply request(const std::string& method, const std::string& path,
+                      const std::string& body = {});
 
-private:
+  private:
     std::unique_ptr<Poco::Net::HTTPClientSession> session_;
+    std::string authorization_;
 };
 
 // Every failed operation of a phase, by status, and the first one's answer.
 class ErrorLog {
-public:
+  public:
     void record(const std::string& what, const HttpReply& reply);
     std::size_t count() const;
     nlohmann::json to_json() const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::map<int, std::size_t> by_status_;
     std::optional<std::string> first_what_;
@@ -69,9 +73,10 @@ LatencySummary summarise(std::vector<std::int64_t>& nanos);
 
 // Resource use over a phase: the control plane's CPU, the benchmark's own and the machine's.
 struct CpuSample {
-    double server_s = -1;   // control-plane utime+stime (-1: unknown, e.g. --server without --server-pid)
-    double client_s = 0;    // this process
-    double database_s = -1; // PostgreSQL's processes (-1: none)
+    double server_s =
+        -1;  // control-plane utime+stime (-1: unknown, e.g. --server without --server-pid)
+    double client_s = 0;     // this process
+    double database_s = -1;  // PostgreSQL's processes (-1: none)
     std::uint64_t machine_busy = 0;
     std::uint64_t machine_total = 0;
 };
@@ -83,10 +88,10 @@ struct PhaseResult {
     std::size_t planned = 0;
     std::size_t attempted = 0;
     std::size_t succeeded = 0;
-    bool timed_out = false;   // stopped at the phase's time limit
-    bool interrupted = false; // stopped by SIGINT/SIGTERM
+    bool timed_out = false;    // stopped at the phase's time limit
+    bool interrupted = false;  // stopped by SIGINT/SIGTERM
     double wall_s = 0;
-    LatencySummary latency;   // successful operations only
+    LatencySummary latency;  // successful operations only
     // p50 and p99 of each tenth of the operations by index (creates: as the table fills up).
     std::vector<LatencySummary> by_tenth;
     nlohmann::json errors;
@@ -115,11 +120,13 @@ struct PhaseSpec {
     std::chrono::seconds time_limit{600};
     std::string host;
     std::uint16_t port = 0;
+    std::string token;  // the admin's API token, sent as a bearer token
     int server_pid = -1;
     int database_pid = -1;  // PostgreSQL's postmaster, for its CPU
 };
 
 // Runs `operations` calls of `op` on `clients` threads, each with its own keep-alive connection.
-PhaseResult run_phase(const PhaseSpec& spec, const Operation& op, const std::atomic<bool>& stop_requested);
+PhaseResult run_phase(const PhaseSpec& spec, const Operation& op,
+                      const std::atomic<bool>& stop_requested);
 
 }  // namespace vergegrid::bench

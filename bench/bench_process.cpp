@@ -124,7 +124,8 @@ void Child::drain(int fd) {
     ::close(fd);
 }
 
-std::optional<std::string> Child::wait_for_output(const std::string& pattern, std::chrono::milliseconds timeout) {
+std::optional<std::string> Child::wait_for_output(const std::string& pattern,
+                                                  std::chrono::milliseconds timeout) {
     const std::regex re(pattern);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
@@ -138,7 +139,8 @@ std::optional<std::string> Child::wait_for_output(const std::string& pattern, st
                 return std::nullopt;
             }
         }
-        if (std::chrono::steady_clock::now() >= deadline || wait_for_exit(std::chrono::milliseconds(0))) {
+        if (std::chrono::steady_clock::now() >= deadline ||
+            wait_for_exit(std::chrono::milliseconds(0))) {
             return std::nullopt;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -192,7 +194,8 @@ std::string Child::output_tail() const {
     return output_.size() > kOutputKeep ? output_.substr(output_.size() - kOutputKeep) : output_;
 }
 
-std::pair<int, std::string> run_program(const std::vector<std::string>& argv, std::chrono::seconds timeout,
+std::pair<int, std::string> run_program(const std::vector<std::string>& argv,
+                                        std::chrono::seconds timeout,
                                         const std::map<std::string, std::string>& extra_env) {
     if (argv.empty()) {
         throw std::invalid_argument("run_program: no program");
@@ -227,7 +230,8 @@ std::map<std::string, std::string> read_env_file(const std::filesystem::path& fi
 
 ThrowawayPostgres::ThrowawayPostgres(std::filesystem::path script, std::filesystem::path dir)
     : script_(std::move(script)), dir_(std::move(dir)) {
-    auto [status, output] = run_program({script_.string(), "start", dir_.string()}, std::chrono::seconds(90));
+    auto [status, output] =
+        run_program({script_.string(), "start", dir_.string()}, std::chrono::seconds(90));
     if (status != 0) {
         run_program({script_.string(), "stop", dir_.string()}, std::chrono::seconds(60));
         throw std::runtime_error(script_.string() + " start " + dir_.string() + " failed (" +
@@ -261,8 +265,11 @@ std::map<std::string, std::string> ThrowawayPostgres::control_env() const {
             {"VERGEGRID_STORAGE_POSTGRESQL_SSLMODE", "disable"}};
 }
 
-void ThrowawayPostgres::set_database_setting(const std::string& key, const std::string& value) const {
-    const bool plain_key = !key.empty() && key.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") == std::string::npos;
+void ThrowawayPostgres::set_database_setting(const std::string& key,
+                                             const std::string& value) const {
+    const bool plain_key =
+        !key.empty() &&
+        key.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") == std::string::npos;
     if (!plain_key || value.find('\'') != std::string::npos) {
         throw std::runtime_error("--pg-db-setting: bad setting '" + key + "=" + value + "'");
     }
@@ -280,10 +287,12 @@ void ThrowawayPostgres::set_database_setting(const std::string& key, const std::
         throw std::runtime_error("--pg-db-setting: no psql found");
     }
     const auto& v = values_;
-    const std::string sql = "ALTER DATABASE " + v.at("VG_DB_NAME") + " SET " + key + " = '" + value + "'";
-    auto [status, output] = run_program({psql->string(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", v.at("VG_DB_HOST"), "-p",
-                                         v.at("VG_DB_PORT"), "-U", v.at("VG_DB_USER"), "-d", v.at("VG_DB_NAME"), "-c", sql},
-                                        std::chrono::seconds(30), {{"PGPASSWORD", v.at("VG_DB_PASSWORD")}});
+    const std::string sql =
+        "ALTER DATABASE " + v.at("VG_DB_NAME") + " SET " + key + " = '" + value + "'";
+    auto [status, output] = run_program(
+        {psql->string(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", v.at("VG_DB_HOST"), "-p",
+         v.at("VG_DB_PORT"), "-U", v.at("VG_DB_USER"), "-d", v.at("VG_DB_NAME"), "-c", sql},
+        std::chrono::seconds(30), {{"PGPASSWORD", v.at("VG_DB_PASSWORD")}});
     if (status != 0) {
         throw std::runtime_error(sql + " failed: " + output);
     }
@@ -395,7 +404,8 @@ std::optional<std::filesystem::path> find_program(const std::string& name) {
     std::size_t start = 0;
     while (start <= dirs.size()) {
         const auto end = std::min(dirs.find(':', start), dirs.size());
-        const std::filesystem::path candidate = std::filesystem::path(dirs.substr(start, end - start)) / name;
+        const std::filesystem::path candidate =
+            std::filesystem::path(dirs.substr(start, end - start)) / name;
         if (::access(candidate.c_str(), X_OK) == 0) {
             return candidate;
         }
@@ -410,7 +420,8 @@ std::string cpu_model() {
     while (std::getline(in, line)) {
         if (line.starts_with("model name")) {
             const auto colon = line.find(':');
-            return colon == std::string::npos ? line : line.substr(line.find_first_not_of(' ', colon + 1));
+            return colon == std::string::npos ? line
+                                              : line.substr(line.find_first_not_of(' ', colon + 1));
         }
     }
     return "unknown";
@@ -427,9 +438,10 @@ std::string filesystem_type(const std::filesystem::path& path) {
     std::size_t best = 0;
     std::string best_type = "unknown";
     while (in >> device >> mount_point >> type && std::getline(in, rest)) {
-        const bool covers = target == mount_point || mount_point == "/" ||
-                            (target.starts_with(mount_point) && target.size() > mount_point.size() &&
-                             target[mount_point.size()] == '/');
+        const bool covers =
+            target == mount_point || mount_point == "/" ||
+            (target.starts_with(mount_point) && target.size() > mount_point.size() &&
+             target[mount_point.size()] == '/');
         if (covers && mount_point.size() >= best) {
             best = mount_point.size();
             best_type = type;

@@ -20,7 +20,7 @@ namespace vergegrid::bench {
 // A child process with its stdout+stderr drained into a bounded buffer, so a chatty child never
 // blocks on a full pipe. The destructor ends it: SIGTERM, then SIGKILL after a grace period.
 class Child {
-public:
+  public:
     Child(const std::filesystem::path& program, const std::vector<std::string>& args,
           const std::map<std::string, std::string>& extra_env);
     ~Child();
@@ -28,7 +28,8 @@ public:
     Child& operator=(const Child&) = delete;
 
     // First match of `pattern` (an ECMAScript regex) group 1, or nullopt after `timeout` or exit.
-    std::optional<std::string> wait_for_output(const std::string& pattern, std::chrono::milliseconds timeout);
+    std::optional<std::string> wait_for_output(const std::string& pattern,
+                                               std::chrono::milliseconds timeout);
     // Exit status (-N for signal N), or nullopt if still running after `timeout`.
     std::optional<int> wait_for_exit(std::chrono::milliseconds timeout);
     // SIGTERM, wait up to `grace`, then SIGKILL. Returns the exit status.
@@ -38,7 +39,7 @@ public:
     bool output_closed() const;       // every writer of the pipe is gone
     pid_t pid() const noexcept { return pid_; }
 
-private:
+  private:
     void drain(int fd);
 
     pid_t pid_ = -1;
@@ -51,12 +52,13 @@ private:
 };
 
 // Runs a program to completion (stdin closed, output captured); returns {status, output}.
-std::pair<int, std::string> run_program(const std::vector<std::string>& argv, std::chrono::seconds timeout,
+std::pair<int, std::string> run_program(const std::vector<std::string>& argv,
+                                        std::chrono::seconds timeout,
                                         const std::map<std::string, std::string>& extra_env = {});
 
 // tests/db/throwaway-postgresql: `start DIR` on construction, `stop DIR` on destruction.
 class ThrowawayPostgres {
-public:
+  public:
     ThrowawayPostgres(std::filesystem::path script, std::filesystem::path dir);
     ~ThrowawayPostgres();
     ThrowawayPostgres(const ThrowawayPostgres&) = delete;
@@ -72,7 +74,7 @@ public:
     // later connection of the control plane gets, without touching its code.
     void set_database_setting(const std::string& key, const std::string& value) const;
 
-private:
+  private:
     std::filesystem::path script_;
     std::filesystem::path dir_;
     std::map<std::string, std::string> values_;
@@ -103,7 +105,7 @@ MachineCpu read_machine_cpu();
 // `name` looked up in PATH (execve needs a path), or nullopt.
 std::optional<std::filesystem::path> find_program(const std::string& name);
 
-std::string cpu_model();                                 // "model name" of /proc/cpuinfo
+std::string cpu_model();                                    // "model name" of /proc/cpuinfo
 std::string filesystem_type(const std::filesystem::path&);  // ext4, tmpfs, ...
 
 }  // namespace vergegrid::bench

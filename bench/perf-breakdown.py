@@ -47,6 +47,9 @@ POSTGRES_RULES = [
 ]
 
 OPERATION_RULES = [
+    # Every request with a bearer token is authenticated first, in a read transaction of its own.
+    ("authentication (token lookup, its own read transaction)", re.compile(r"(Authenticator::operator|::authenticate\b|sha256)")),
+    ("queue operations for simulators (sync)", re.compile(r"(queue_region_operation|SyncScheduler|notify_committed)")),
     ("begin transaction (BEGIN / BEGIN IMMEDIATE, grid lock)", re.compile(r"SociTransaction::SociTransaction")),
     ("commit", re.compile(r"SociTransaction::commit")),
     ("rollback / end of a read transaction", re.compile(r"SociTransaction::rollback")),

@@ -25,12 +25,16 @@ run() {
 
 run cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release -DVERGEGRID_BUILD_TESTS=OFF \
     -DCMAKE_CXX_FLAGS=-Wno-error=restrict
+# vergegrid-control and every plugin it may load (vg-*: storage, auth, sync, ...).
+plugins=$(cmake --build "$build" --target help | sed -n 's/^\.\.\. \(vg-[A-Za-z0-9_-]*\).*/\1/p' | tr '\n' ' ')
 if grep -Eq '^[[:space:]]*add_subdirectory\(bench\)' "$repo/CMakeLists.txt"; then
-    run cmake --build "$build" -j "$jobs" --target vergegrid-control vg-storage-sqlite vg-storage-postgresql api_bench
+    # shellcheck disable=SC2086 # one target per word
+    run cmake --build "$build" -j "$jobs" --target vergegrid-control $plugins api_bench
 else
-    # The top-level CMakeLists.txt does not include bench/ yet: build the project, then the
+    # The top-level CMakeLists.txt does not include bench/ yet: build the control plane, then the
     # benchmark on its own, into the same tree's bench/ folder.
-    run cmake --build "$build" -j "$jobs" --target vergegrid-control vg-storage-sqlite vg-storage-postgresql
+    # shellcheck disable=SC2086 # one target per word
+    run cmake --build "$build" -j "$jobs" --target vergegrid-control $plugins
     run cmake -S "$repo/bench" -B "$build/bench-only" -DCMAKE_BUILD_TYPE=Release \
         "-DVERGEGRID_BENCH_OUTPUT_DIR=$build/bench" -DCMAKE_CXX_FLAGS=-Werror
     run cmake --build "$build/bench-only" -j "$jobs"
