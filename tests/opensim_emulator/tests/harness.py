@@ -74,8 +74,9 @@ class Emulator:
             self.wait_ready()
 
     def _read(self):
-        for line in iter(self.process.stdout.readline, b""):
-            self._output.append(line.decode("utf-8", "replace"))
+        # Chunks, not lines: a console prompt has no newline.
+        for chunk in iter(lambda: self.process.stdout.read1(4096), b""):
+            self._output.append(chunk.decode("utf-8", "replace"))
 
     def output(self):
         return "".join(self._output)
