@@ -108,16 +108,14 @@ class Simulator:
             return next((s for s in self._scenes if s.region_id == region_id), None)
 
     def scene_by_name(self, name):
+        # 0.9's SceneManager keys scenes by name in a Dictionary: the match is case-sensitive.
         with self._lock:
-            return next((s for s in self._scenes if s.name.lower() == name.lower()), None)
+            return next((s for s in self._scenes if s.name == name), None)
 
     def scene_at(self, x, y):
+        # SceneManager.TryGetScene(locX, locY) compares the corner only, not the region's extent.
         with self._lock:
-            for s in self._scenes:
-                cells = s.size // 256
-                if s.x <= x < s.x + cells and s.y <= y < s.y + cells:
-                    return s
-            return None
+            return next((s for s in self._scenes if s.x == x and s.y == y), None)
 
     def first_scene(self):
         with self._lock:

@@ -36,9 +36,13 @@ class Loader(EmulatorTestCase):
         write_ini(os.path.join(self.regions_dir, "a.ini"), {"Alpha": keys})
         emulator = self.start(stdin_open=False)
         self.assertEqual(emulator.health("Alpha"), 4)
-        # A 512 m region covers <1000..1001, 1000..1001>: a create inside it is a location conflict.
-        answer = emulator.create("Inside", 1001, 1001, free_port(socket.SOCK_DGRAM))
-        self.assertTrue(answer["error"].startswith("region location <1001,1001> already in use by region Alpha"), answer)
+
+    def test_a_region_inside_a_larger_region_halts_start_up(self):
+        keys = region_keys(A, 1000, 1000, free_port(socket.SOCK_DGRAM))
+        keys.update({"SizeX": "512", "SizeY": "512"})
+        # A 512 m region covers <1000..1001, 1000..1001>.
+        self.assert_halts({"a.ini": {"Alpha": keys},
+                           "b.ini": {"Beta": region_keys(B, 1001, 1001, free_port(socket.SOCK_DGRAM))}})
 
     def test_several_regions_in_one_file_and_lf_line_endings(self):
         write_ini(os.path.join(self.regions_dir, "two.ini"),

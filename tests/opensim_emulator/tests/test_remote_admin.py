@@ -195,7 +195,7 @@ class CreateRegionErrors(SharedEmulatorTestCase):
         return self.emulator.create(name, x, y, port if port is not None else free_port(socket.SOCK_DGRAM), **extra)
 
     def test_duplicate_name(self):
-        self.assertError(self.create(name="alpha"),
+        self.assertError(self.create(name="Alpha"),
                          f"region name already in use by region Alpha, UUID {ALPHA_ID}, <1000,1000>")
 
     def test_duplicate_location(self):
@@ -248,6 +248,10 @@ class CreateRegionErrors(SharedEmulatorTestCase):
     def test_region_file_outside_regions(self):
         self.assertError(self.create(persist="true", region_file="../outside.ini"), "Invalid location for region file.")
         self.assertFalse(os.path.exists(os.path.join(self.shared_dir, "outside.ini")))
+
+    def test_names_differing_in_case_are_different_regions(self):
+        self.assertIs(self.create(name="ALPHA", x=1003)["success"], True)
+        self.emulator.call("admin_close_region", region_name="ALPHA")
 
     def test_failed_create_leaves_no_region(self):
         self.create(x="abc")
