@@ -128,6 +128,15 @@ class Emulator:
             time.sleep(0.02)
         return False
 
+    def wait_state(self, predicate, seconds=WAIT_SECONDS):
+        """Until predicate(state) holds for one /state snapshot (taken under the simulator's lock)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if predicate(self.state()):
+                return True
+            time.sleep(0.02)
+        return False
+
     def state(self):
         with urllib.request.urlopen(f"http://127.0.0.1:{self.control_port}/state", timeout=5) as reply:
             return json.loads(reply.read())

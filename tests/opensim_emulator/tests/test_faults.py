@@ -3,7 +3,6 @@
 import json
 import socket
 import threading
-import time
 import unittest
 import urllib.error
 import urllib.request
@@ -61,7 +60,7 @@ class Faults(EmulatorTestCase):
         emulator, _ = self.start_with_region()
         emulator.faults({"hang_close": True})
         closing, _ = self.call_in_background(lambda: emulator.call("admin_close_region", region_name="Alpha"))
-        time.sleep(0.2)
+        self.assertTrue(emulator.wait_output("fault hang_close"))  # the close holds the request lock
         creating, created = self.call_in_background(
             lambda: emulator.create("Beta", 1001, 1000, free_port(socket.SOCK_DGRAM)))
         creating.join(0.5)

@@ -339,8 +339,10 @@ class RestartAndShutdown(EmulatorTestCase):
         emulator.create("Beta", 1001, 1000, free_port(socket.SOCK_DGRAM))
         answer = emulator.call("admin_restart", region_name="Alpha", milliseconds=0)
         self.assertEqual(answer, {"success": True, "accepted": True, "rebooting": True})
-        self.assertTrue(emulator.wait_health("Beta", lambda h: h == 0), "Beta never went down")
+        all_health = lambda value: lambda state: [r["health"] for r in state["regions"]] == [value, value]  # noqa: E731
+        self.assertTrue(emulator.wait_state(all_health(0)), "the regions did not go down together")
         self.assertEqual(emulator.health("Alpha"), 0)
+        self.assertTrue(emulator.wait_state(all_health(4)))
         self.assertTrue(emulator.wait_health("Alpha", lambda h: h == 4))
         self.assertTrue(emulator.wait_health("Beta", lambda h: h == 4))
 

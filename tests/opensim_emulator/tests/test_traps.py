@@ -43,7 +43,8 @@ class Traps(EmulatorTestCase):
         emulator, _ = self.start_with_region("--restart-delay-ms", "800")
         emulator.create("Beta", 1001, 1000, free_port(socket.SOCK_DGRAM))
         emulator.call("admin_restart", region_name="Beta", milliseconds=0)
-        self.assertTrue(emulator.wait_health("Alpha", lambda h: h == 0), "Alpha was not restarted")
+        self.assertTrue(emulator.wait_state(lambda state: all(r["health"] == 0 for r in state["regions"])),
+                        "the regions did not go down together")
         self.assertTrue(emulator.wait_health("Alpha", lambda h: h == 4))
         self.assertTrue(emulator.wait_health("Beta", lambda h: h == 4))
 
