@@ -31,6 +31,9 @@ struct Dialect {
     // Run right after begin_read_write to serialise writers ("" when the begin statement already
     // does, like SQLite's BEGIN IMMEDIATE). Must return one row with one integer column.
     std::string lock_grid;
+    // Queue this process's writers in a WriterGate before begin_read_write (see writer_gate.hpp):
+    // for databases with a single writer whose waiters poll (SQLite).
+    bool gate_writers_in_process = false;
     std::string commit = "COMMIT";
     std::string rollback = "ROLLBACK";
 

@@ -108,8 +108,13 @@ std::unique_ptr<api::StorageTransaction> SociBackend::begin(api::Access access) 
     if (!pool) {
         throw api::StorageError(describe() + " is closed");
     }
+    // The writer's turn comes before its connection, so queued writers hold no connection.
+    WriterGate::Turn turn;
+    if (access == api::Access::read_write && dialect_.gate_writers_in_process) {
+        turn = writer_gate_.wait(pool_settings_.acquire_timeout, "begin read-write transaction");
+    }
     return std::make_unique<SociTransaction>(pool->acquire(pool_settings_.acquire_timeout),
-                                             dialect_, access);
+                                             dialect_, access, std::move(turn));
 }
 
 void SociBackend::log(api::LogLevel level, const std::string& message) const noexcept {

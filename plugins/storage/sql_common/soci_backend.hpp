@@ -15,6 +15,7 @@
 #include "migrations.hpp"
 #include "vergegrid/plugin_api/logger.hpp"
 #include "vergegrid/plugin_api/storage.hpp"
+#include "writer_gate.hpp"
 
 namespace vergegrid::plugins::sql {
 
@@ -67,6 +68,7 @@ class SociBackend : public plugin_api::StorageBackend {
 
     std::mutex mutex_;  // guards pool_ (not the sessions: each is leased to one user at a time)
     std::shared_ptr<ConnectionPool> pool_;
+    const WriterGate writer_gate_;
 };
 
 }  // namespace vergegrid::plugins::sql

@@ -11,8 +11,8 @@ namespace vergegrid::plugins::sql {
 namespace api = plugin_api;
 
 SociTransaction::SociTransaction(ConnectionPool::Lease lease, const Dialect& dialect,
-                                 api::Access access)
-    : lease_(std::move(lease)), dialect_(dialect) {
+                                 api::Access access, WriterGate::Turn turn)
+    : lease_(std::move(lease)), dialect_(dialect), writer_turn_(std::move(turn)) {
     soci::session& sql = lease_.session();
     const char* operation =
         access == api::Access::read ? "begin read transaction" : "begin read-write transaction";
@@ -42,6 +42,7 @@ SociTransaction::~SociTransaction() {
 
 void SociTransaction::rollback() noexcept {
     if (!open_) {
+        writer_turn_.release();
         return;
     }
     open_ = false;
@@ -51,6 +52,7 @@ void SociTransaction::rollback() noexcept {
         // The session is in an unknown state: never hand it to another transaction.
         lease_.mark_broken();
     }
+    writer_turn_.release();
 }
 
 void SociTransaction::ensure_open(const char* operation) const {
@@ -83,6 +85,7 @@ void SociTransaction::commit() {
     try {
         lease_.session() << dialect_.commit;
         open_ = false;
+        writer_turn_.release();
     } catch (...) {
         failed_ = true;
         if (classify_current(dialect_) == ErrorKind::connection) {

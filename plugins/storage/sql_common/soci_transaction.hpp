@@ -22,6 +22,7 @@
 #include "vergegrid/plugin_api/storage_access.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
+#include "writer_gate.hpp"
 
 namespace soci {
 class session;
@@ -35,8 +36,10 @@ class SociTransaction final : public plugin_api::StorageTransaction,
                               public plugin_api::OperationStore {
   public:
     // Opens the transaction (the dialect's begin statements, plus the grid lock for read_write).
-    // Throws StorageBusy when the lock is not granted in time.
-    SociTransaction(ConnectionPool::Lease lease, const Dialect& dialect, plugin_api::Access access);
+    // Throws StorageBusy when the lock is not granted in time. `turn` (possibly empty) is released
+    // when the transaction ends.
+    SociTransaction(ConnectionPool::Lease lease, const Dialect& dialect, plugin_api::Access access,
+                    WriterGate::Turn turn = {});
     ~SociTransaction() override;  // rolls back unless committed
 
     SociTransaction(const SociTransaction&) = delete;
@@ -154,8 +157,9 @@ class SociTransaction final : public plugin_api::StorageTransaction,
 
     ConnectionPool::Lease lease_;
     const Dialect& dialect_;
-    bool open_ = false;    // begun and not yet committed or rolled back
-    bool failed_ = false;  // a statement failed: commit is refused
+    WriterGate::Turn writer_turn_;  // held from begin to commit or rollback
+    bool open_ = false;             // begun and not yet committed or rolled back
+    bool failed_ = false;           // a statement failed: commit is refused
 };
 
 }  // namespace vergegrid::plugins::sql

@@ -5,9 +5,11 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <boost/dll/shared_library.hpp>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -152,6 +154,50 @@ TEST_F(SqlitePluginTest, HealthIsSafeFromManyThreads) {
         thread.join();
     }
     EXPECT_THAT(failures, ::testing::Each(0));
+}
+
+// Writers queue in the process (WriterGate) before they take a connection, rather than each taking
+// one and polling SQLite's lock from its busy handler.
+TEST_F(SqlitePluginTest, AWriterWaitingForItsTurnHoldsNoConnection) {
+    std::unique_ptr<api::PluginObject> object;
+    auto* storage = create_storage(object, {{"pool_size", "2"}, {"busy_timeout_ms", "5000"}});
+    ASSERT_NE(storage, nullptr);
+    storage->open();
+
+    auto first = storage->begin(api::Access::read_write);
+    std::promise<void> second_began;
+    std::thread second_writer([&] {
+        auto second = storage->begin(api::Access::read_write);
+        second_began.set_value();
+        second->commit();
+    });
+    // The second writer either waits for its turn or has not started yet: either way the pool's
+    // other connection is free for a reader.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_NO_THROW(storage->begin(api::Access::read)->commit());
+    auto began = second_began.get_future();
+    EXPECT_EQ(began.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout)
+        << "a second write transaction began while the first was open";
+    first->commit();
+    began.get();  // the waiting writer runs as soon as the first one ends
+    second_writer.join();
+}
+
+TEST_F(SqlitePluginTest, AWriterThatDoesNotGetItsTurnInTimeIsBusy) {
+    std::unique_ptr<api::PluginObject> object;
+    auto* storage = create_storage(object, {{"busy_timeout_ms", "200"}});
+    ASSERT_NE(storage, nullptr);
+    storage->open();
+
+    auto first = storage->begin(api::Access::read_write);
+    try {
+        storage->begin(api::Access::read_write);
+        FAIL() << "two write transactions were open at once";
+    } catch (const api::StorageBusy& e) {
+        EXPECT_THAT(e.what(), HasSubstr("another write transaction"));
+    }
+    first.reset();  // rolled back: the turn passes on
+    EXPECT_NO_THROW(storage->begin(api::Access::read_write)->commit());
 }
 
 struct BadValue {
