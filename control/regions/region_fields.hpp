@@ -10,7 +10,7 @@
 namespace vergegrid::control {
 
 inline constexpr std::size_t kMaxRegionName = 64;
-inline constexpr int kMaxRegionSize = 8192;  // metres; OpenSim var regions
+using plugin_api::kMaxRegionSize;
 inline constexpr int kMaxGridCoordinate =
     16'777'215;  // region units; loc * 256 must fit in 32 bits
 

@@ -259,15 +259,24 @@ std::vector<api::Region> SociTransaction::find_regions_overlapping(
     std::vector<api::Region> result;
     run("find_regions_overlapping", [&](soci::session& sql) {
         // Footprint [loc, loc + size/256) against [x0, x1) x [y0, y1). Sizes are multiples of 256
-        // (a CHECK constraint), so the division is exact in every dialect.
+        // (a CHECK constraint), so the division is exact in every dialect. No footprint is wider
+        // than kMaxRegionSize, so loc > x0 - that width: the lower bounds add nothing to the
+        // answer but let the (loc_x, loc_y) index bound the search, which would otherwise walk
+        // every region (2.6 ms at 10,000 regions on SQLite; docs/benchmarks.md).
+        const int widest = api::kMaxRegionSize / 256;
+        const int x_floor = x0 - widest;
+        const int y_floor = y0 - widest;
         result = select_regions(
             sql,
-            " WHERE r.loc_x < :x1 AND r.loc_x + r.size_x / 256 > :x0"
-            " AND r.loc_y < :y1 AND r.loc_y + r.size_y / 256 > :y0 AND r.uuid <> :exclude",
+            " WHERE r.loc_x < :x1 AND r.loc_x > :x_floor AND r.loc_x + r.size_x / 256 > :x0"
+            " AND r.loc_y < :y1 AND r.loc_y > :y_floor AND r.loc_y + r.size_y / 256 > :y0"
+            " AND r.uuid <> :exclude",
             " ORDER BY r.name", [&](soci::statement& st) {
                 st.exchange(soci::use(x1, "x1"));
+                st.exchange(soci::use(x_floor, "x_floor"));
                 st.exchange(soci::use(x0, "x0"));
                 st.exchange(soci::use(y1, "y1"));
+                st.exchange(soci::use(y_floor, "y_floor"));
                 st.exchange(soci::use(y0, "y0"));
                 st.exchange(soci::use(exclude_uuid, "exclude"));
             });

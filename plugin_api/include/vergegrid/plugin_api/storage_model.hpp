@@ -60,6 +60,10 @@ struct RegionTemplateData {
     std::string parcel_layout;               // JSON text; empty = one parcel
 };
 
+// The largest region side in metres (OpenSim var regions). The host never stores a bigger one,
+// so a storage plugin may rely on it to bound footprint searches.
+inline constexpr int kMaxRegionSize = 8192;
+
 // Desired state of one region: the regions row (exactly the seed's columns) and its supplements.
 struct Region {
     std::string uuid;
@@ -68,7 +72,7 @@ struct Region {
     std::string template_id;  // empty = not from a template
     int loc_x = 0;            // grid position in region units (256 m)
     int loc_y = 0;
-    int size_x = 256;  // metres, a multiple of 256
+    int size_x = 256;  // metres, a multiple of 256, at most kMaxRegionSize
     int size_y = 256;
     int port = 0;
     std::string host;

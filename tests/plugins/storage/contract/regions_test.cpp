@@ -249,6 +249,27 @@ TEST_P(StorageContract, OverlapQueriesUseTheFootprintInRegionUnits) {
     EXPECT_EQ(dump(tx->find_regions_overlapping(1011, 1010, 1012, 1011, "").at(0)), dump(v));
 }
 
+TEST_P(StorageContract, OverlapQueriesReachTheFarCornerOfTheLargestRegion) {
+    const auto estate = seed_estate(1, "Estate");
+    auto widest = sample_region(2, "widest", estate.id, 2000, 3000, "h", 9001);
+    widest.size_x = api::kMaxRegionSize;
+    widest.size_y = api::kMaxRegionSize;
+    {
+        auto tx = write();
+        tx->insert_region(widest);
+        tx->commit();
+    }
+    const int last = api::kMaxRegionSize / 256 - 1;  // its far cells: (2000 + last, 3000 + last)
+    auto tx = read();
+    EXPECT_THAT(
+        names(tx->find_regions_overlapping(2000 + last, 3000 + last, 2001 + last, 3001 + last, "")),
+        ElementsAre("widest"));
+    EXPECT_THAT(names(tx->find_regions_overlapping(2001 + last, 3000, 2002 + last, 3001, "")),
+                IsEmpty());
+    EXPECT_THAT(names(tx->find_regions_overlapping(2000, 3001 + last, 2001, 3002 + last, "")),
+                IsEmpty());
+}
+
 TEST_P(StorageContract, FindsARegionByHostAndPort) {
     const auto estate = seed_estate(1, "Estate");
     const auto region = sample_region(2, "r", estate.id, 0, 0, "sim.example", 9050);
