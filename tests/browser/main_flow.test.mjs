@@ -1,0 +1,175 @@
+// The operator's main flow in a real Chromium: log in, create an estate and a template, create a
+// region by clicking the world map (pinned to a registered simulator, so an operation is
+// queued), see the operation, edit the region and see the version bump with its change classes,
+// roll back, delete; then the other pages, each saved as a screenshot.
+import { apiClient, expect, launchBrowser, login, newPage, run, screenshot, startControlPlane } from './harness.mjs';
+
+const PASSWORD = 'correct-horse-battery-staple-42';
+
+await run('browser.main_flow', async (defer) => {
+  const server = await startControlPlane();
+  defer(() => server.stop());
+  const api = apiClient(server.base);
+  await api('POST', '/users', { name: 'ops', role: 'admin', password: PASSWORD });
+  // A simulator to pin the region to: registered and heartbeating, as a bridge would.
+  const registration = await api('POST', '/simulators/registration-tokens', { labels: ['ssd'] });
+  const sim = await api('POST', '/sim/register', { token: registration.token, hostname: 'sim1.test', labels: ['ssd', 'zone=a'], capacity: 8 });
+  await apiClient(server.base, sim.api_key)('POST', '/sim/heartbeat', { cpu_load: 0.35, memory_load: 0.6, regions: [] });
+
+  const { browser, close } = await launchBrowser();
+  defer(close);
+  const { page, problems } = await newPage(browser);
+  const nav = (name) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+
+  // Log in: a wrong password is refused in the form, the right one opens the dashboard.
+  await page.goto(server.base + '/regions');
+  await page.waitForURL(/\/login\?next=%2Fregions/);
+  await screenshot(page, 'login');
+  await page.getByLabel('User name').fill('ops');
+  await page.getByLabel('Password').fill('wrong-password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByText('wrong user name or password').waitFor();
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(/\/regions$/);
+  await page.getByRole('heading', { name: 'Regions' }).waitFor();
+  expect((await page.getByTestId('role').textContent()) === 'admin', 'logged in as admin');
+
+  // Estate: the client check first (empty name), then the real thing.
+  await nav('Estates').click();
+  await page.getByRole('button', { name: '+ New estate' }).click();
+  const estateForm = page.getByRole('form', { name: 'New estate' });
+  await estateForm.getByRole('button', { name: 'Create estate' }).click();
+  await estateForm.getByText('A name of 1 to 64 characters.').waitFor();
+  await estateForm.getByLabel('Name').fill('Mainland');
+  await estateForm.getByLabel('Owner').fill('Grid Ops');
+  await estateForm.getByRole('button', { name: 'Create estate' }).click();
+  await page.getByRole('cell', { name: 'Mainland' }).waitFor();
+  await screenshot(page, 'estates');
+
+  // Template, then a second version of it with its diff.
+  await nav('Templates').click();
+  await page.getByRole('button', { name: '+ New template' }).click();
+  const templateForm = page.getByRole('form', { name: 'New template' });
+  await templateForm.getByLabel('Name').fill('Standard');
+  await templateForm.getByLabel('Size X (m)').fill('300');
+  await templateForm.getByRole('button', { name: 'Create template' }).click();
+  await templateForm.getByText('A multiple of 256 from 256 to 8192.').waitFor();
+  await templateForm.getByLabel('Size X (m)').fill('256');
+  await templateForm.getByRole('button', { name: 'Create template' }).click();
+  await page.getByRole('heading', { name: /Standard v1\.0\.0/ }).waitFor();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByRole('form', { name: 'Edit template' }).getByLabel('Max agents').fill('60');
+  await page.getByRole('button', { name: 'Save new version' }).click();
+  await page.getByRole('heading', { name: /Standard v1\.0\.1/ }).waitFor();
+  await page.locator('table.diff').getByText('flags.max_agents').waitFor();
+  await screenshot(page, 'template');
+
+  // The map: click the empty cell in the middle (1000, 1000 on an empty grid), create there.
+  await nav('World map').click();
+  const map = page.getByTestId('map');
+  await map.waitFor();
+  const box = await map.boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const createForm = page.getByRole('form', { name: 'Create region' });
+  await createForm.waitFor();
+  expect((await createForm.getByLabel('Grid X').inputValue()) === '1000', 'the clicked cell fills Grid X');
+  expect((await createForm.getByLabel('Grid Y').inputValue()) === '1000', 'the clicked cell fills Grid Y');
+  await createForm.getByLabel('Pin to simulator').selectOption({ label: 'sim1.test (online)' });
+  await createForm.getByRole('button', { name: 'Create region' }).click();
+  await createForm.getByText('A name of 1 to 64 characters.').waitFor();
+  await createForm.getByLabel('Name', { exact: true }).fill('Alpha');
+  await createForm.getByRole('button', { name: 'Create region' }).click();
+  const tile = page.locator('.tile[data-region="Alpha"]');
+  await tile.waitFor();
+  expect(await tile.evaluate((t) => t.classList.contains('tile-pending')), 'a pinned new region waits for its operation');
+  await page.locator('.map-details').getByRole('heading', { name: 'Alpha' }).waitFor();
+  await screenshot(page, 'map');
+
+  // A second region on the same cell: the API's overlap error shows beside Grid X.
+  await page.mouse.click(box.x + box.width / 2 + 60, box.y + box.height / 2);
+  const second = page.getByRole('form', { name: 'Create region' });
+  await second.getByLabel('Name', { exact: true }).fill('Beta');
+  await second.getByLabel('Grid X').fill('1000');
+  await second.getByRole('button', { name: 'Create region' }).click();
+  const gridXError = second.locator('.field[data-field="loc_x"] .field-error');
+  await gridXError.filter({ hasText: /overlap/i }).waitFor();
+  await screenshot(page, 'field-error');
+  await page.keyboard.press('Escape');
+
+  // Its operation is queued for the simulator.
+  await nav('Operations').click();
+  const createOp = page.locator('tr.op-row', { hasText: 'Alpha' }).filter({ hasText: 'create' });
+  await createOp.waitFor();
+  expect(await createOp.getByText('pending').isVisible(), 'the create operation is pending');
+  await screenshot(page, 'operations');
+
+  // Regions: search, open, edit with change classes, version bump.
+  await nav('Regions').click();
+  await page.getByLabel('Search regions').fill('alp');
+  await page.getByRole('link', { name: 'Alpha' }).click();
+  await page.getByTestId('region-version').filter({ hasText: 'v1.0.0' }).waitFor();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  const editForm = page.getByRole('form', { name: 'Edit region' });
+  await editForm.getByLabel('Max agents').fill('50');
+  await editForm.getByLabel('Physics').selectOption('ubODE');
+  const preview = editForm.locator('.change-preview');
+  await preview.locator('tr', { hasText: 'flags.max_agents' }).filter({ hasText: 'patch' }).filter({ hasText: 'lazy' }).waitFor();
+  await preview.locator('tr', { hasText: 'physics_type' }).filter({ hasText: 'major' }).filter({ hasText: 'eager' }).waitFor();
+  await screenshot(page, 'region-edit');
+  await editForm.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByTestId('region-version').filter({ hasText: 'v2.0.0' }).waitFor();
+  await page.locator('.last-changes').getByText('physics_type').waitFor();
+  await page.locator('.diff-box').getByText('physics_type').waitFor();
+  await screenshot(page, 'region');
+
+  // Roll back to 1.0.0: a new version (3.0.0) whose spec is 1.0.0's.
+  await page.getByRole('button', { name: 'Roll back to 1.0.0' }).click();
+  await page.getByRole('dialog', { name: 'Roll back' }).getByRole('button', { name: 'Roll back' }).click();
+  await page.getByTestId('region-version').filter({ hasText: 'v3.0.0' }).waitFor();
+  await page.getByRole('cell', { name: 'rollback' }).waitFor();
+  expect((await page.locator('.kv').getByText('BulletSim').count()) === 1, 'the physics is back to BulletSim');
+
+  // Delete with confirmation.
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('dialog', { name: 'Delete region' }).getByRole('button', { name: 'Delete region' }).click();
+  await page.waitForURL(/\/regions$/);
+  await page.getByText('No regions yet.').waitFor();
+  const regions = await api('GET', '/regions');
+  expect(regions.items.length === 0, 'the region is gone from the API too');
+  await nav('Operations').click();
+  await page.locator('tr.op-row').filter({ hasText: 'delete' }).first().waitFor();
+
+  // The other pages.
+  await nav('Simulators').click();
+  await page.getByRole('cell', { name: /sim1\.test/ }).waitFor();
+  await page.getByRole('button', { name: '+ Registration token' }).click();
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const secret = await page.getByTestId('secret').textContent();
+  expect(secret.length > 20, 'the registration token is shown once');
+  await page.getByRole('button', { name: 'Done' }).click();
+  await page.getByRole('button', { name: 'Cordon' }).click();
+  await page.locator('.badge', { hasText: 'cordoned' }).waitFor();
+  await screenshot(page, 'simulators');
+
+  await nav('Audit log').click();
+  await page.getByRole('cell', { name: 'region.delete' }).waitFor();
+  await page.getByLabel('Action').fill('region.rollback');
+  await page.getByRole('cell', { name: 'region.delete' }).waitFor({ state: 'detached' });
+  await page.getByRole('cell', { name: 'region.rollback' }).waitFor();
+  await screenshot(page, 'audit');
+
+  await nav('Placement').click();
+  await page.getByRole('heading', { name: 'Placement' }).waitFor();
+  await page.locator('main .card').first().waitFor();
+  await screenshot(page, 'placement');
+
+  await nav('Dashboard').click();
+  await page.getByTestId('stat-simulators-online').waitFor();
+  await screenshot(page, 'dashboard');
+
+  // Log out: the console is back at the login page and the API refuses the old cookie.
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.waitForURL(/\/login/);
+  expect(problems.length === 0, 'no script errors: ' + problems.join('; '));
+});
