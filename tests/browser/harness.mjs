@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const env = (name) => {
   const value = process.env[name];
@@ -15,7 +15,7 @@ const env = (name) => {
 };
 
 export const ADMIN_TOKEN = 'vgo_browser-test-admin-token-0123456789abcdefgh';
-const require = createRequire(join(env('VERGEGRID_BROWSER_NODE_MODULES'), 'noop.js'));
+const require = createRequire(resolve(env('VERGEGRID_BROWSER_NODE_MODULES'), 'noop.js'));
 const { chromium } = require('playwright-core');
 
 // Starts the control plane and resolves once it printed the port it listens on.
@@ -48,7 +48,9 @@ export async function startControlPlane() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.on('exit', resolve));
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10000))]);
+        let timer;
+        await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 10000)))]);
+        clearTimeout(timer);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
       rmSync(dataDir, { recursive: true, force: true });

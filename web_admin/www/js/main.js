@@ -11,7 +11,7 @@ const PAGES = [
   { path: '/templates', label: 'Templates', icon: '❏', load: () => import('./pages/templates.js') },
   { path: '/estates', label: 'Estates', icon: '⌂', load: () => import('./pages/estates.js') },
   { path: '/simulators', label: 'Simulators', icon: '⚙', load: () => import('./pages/simulators.js') },
-  { path: '/placement', label: 'Placement', icon: '⌖', load: () => import('./pages/placement.js') },
+  { path: '/placement', label: 'Placement', icon: '◎', load: () => import('./pages/placement.js') },
   { path: '/operations', label: 'Operations', icon: '⇄', load: () => import('./pages/operations.js') },
   { path: '/audit', label: 'Audit log', icon: '☰', load: () => import('./pages/audit.js') },
 ];
@@ -73,7 +73,7 @@ async function route() {
   }
   const found = pageFor(location.pathname);
   const main = h('main', { id: 'main', tabindex: '-1' });
-  clear(app, layout(found?.page), main);
+  clear(app, h('a', { class: 'skip', href: '#main', onclick: (e) => { e.preventDefault(); main.focus(); } }, 'Skip to content'), layout(found?.page), main);
   if (!found) {
     clear(main, h('h1', {}, 'Not found'), h('p', {}, 'No page at ' + location.pathname + '.'));
     return undefined;
@@ -148,7 +148,7 @@ setUnauthenticatedHandler(() => {
 
 document.addEventListener('click', (event) => {
   const a = event.target.closest('a[href]');
-  if (!a || a.target || a.hasAttribute('download') || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+  if (!a || event.defaultPrevented || a.target || a.hasAttribute('download') || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
   event.preventDefault();

@@ -31,8 +31,10 @@ export function clear(el, ...children) {
 
 export function toast(message, kind = 'info') {
   const box = h('div', { class: 'toast toast-' + kind, role: kind === 'error' ? 'alert' : 'status' }, message);
-  document.getElementById('toasts').append(box);
-  setTimeout(() => box.remove(), kind === 'error' ? 8000 : 4000);
+  const list = document.getElementById('toasts');
+  list.append(box);
+  while (list.children.length > 3) list.firstElementChild.remove();
+  setTimeout(() => box.remove(), kind === 'error' ? 8000 : 3000);
 }
 
 // A modal dialog; resolves with the value passed to close(), or null when dismissed.

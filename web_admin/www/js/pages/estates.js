@@ -37,12 +37,12 @@ export async function render(main, ctx) {
       h('thead', {}, h('tr', {}, ['Name', 'Owner', 'Regions', 'Updated', ''].map((t) => h('th', {}, t)))),
       h('tbody', {}, estates.length ? estates.map((e) => h('tr', {},
         h('td', {}, e.name), h('td', {}, e.owner), h('td', {}, count(e.id)), h('td', {}, time(e.updated_at)),
-        h('td', { class: 'toolbar' }, ctx.can('write') ? [
+        h('td', {}, ctx.can('write') ? h('div', { class: 'toolbar' },
           h('button', { type: 'button', class: 'small', onclick: async () => { if (await estateDialog(e)) ctx.refresh(); } }, 'Edit'),
           h('button', { type: 'button', class: 'small danger', disabled: count(e.id) > 0, title: count(e.id) ? 'Regions still belong to it' : '', onclick: async () => {
             if (!(await confirmDialog('Delete estate', `Delete ${e.name}?`, 'Delete'))) return;
             try { await del('/estates/' + encodeURIComponent(e.id)); toast('Estate deleted', 'ok'); ctx.refresh(); } catch (err) { toast(err.message, 'error'); }
-          } }, 'Delete')] : null)))
+          } }, 'Delete')) : null)))
         : emptyRow(5, 'No estates yet.')))));
   return undefined;
 }

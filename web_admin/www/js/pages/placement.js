@@ -16,7 +16,7 @@ export async function render(main, ctx) {
     }
     throw e;
   }
-  const templates = await listAll('/templates').catch(() => []);
+  const [templates, estates] = await Promise.all([listAll('/templates').catch(() => []), listAll('/estates').catch(() => [])]);
   const policyCard = h('section', { class: 'card' }, h('h2', {}, 'Active policy'));
   const select = h('select', { 'aria-label': 'Placement policy', disabled: !ctx.can('admin') }, policy.available.map((p) => h('option', { value: p, selected: p === policy.active }, p)));
   policyCard.append(h('div', { class: 'toolbar' }, h('strong', { 'data-testid': 'active-policy' }, policy.active), select,
@@ -33,6 +33,7 @@ export async function render(main, ctx) {
   const result = h('div', { 'aria-live': 'polite' });
   const form = h('form', { class: 'form-grid', novalidate: true, 'aria-label': 'Placement dry run' },
     field({ name: 'name', label: 'Region name', value: 'dry-run' }),
+    field({ name: 'estate_id', label: 'Estate', options: estates.map((e) => [e.id, e.name]) }),
     field({ name: 'template_id', label: 'Template', options: [['', '— none —'], ...templates.map((t) => [t.id, t.name])] }),
     field({ name: 'size', label: 'Size (m)', options: [['', 'from template'], ...[256, 512, 1024, 2048].map((s) => [s, `${s}×${s}`])] }),
     field({ name: 'required_labels', label: 'Required labels', placeholder: 'ssd, region=eu' }),
@@ -42,17 +43,19 @@ export async function render(main, ctx) {
   const list = (n) => formValue(form, n).split(',').map((s) => s.trim()).filter(Boolean);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const region = { name: formValue(form, 'name').trim(), placement: { required_labels: list('required_labels'), preferred_labels: list('preferred_labels'), anti_affinity: list('anti_affinity') } };
+    const region = { name: formValue(form, 'name').trim(), estate_id: formValue(form, 'estate_id'), placement: { required_labels: list('required_labels'), preferred_labels: list('preferred_labels'), anti_affinity: list('anti_affinity') } };
     if (formValue(form, 'template_id')) region.template_id = formValue(form, 'template_id');
     if (formValue(form, 'size')) region.size_x = region.size_y = Number(formValue(form, 'size'));
     const plan = await submitWith(form, [
       ['name', region.name !== '', 'A name for the planned region.'],
+      ['estate_id', !!region.estate_id, 'Create an estate first: a region belongs to one.'],
       ['size', region.template_id || region.size_x, 'Choose a size or a template.'],
     ], () => post('/placement/plan', region));
     if (plan) clear(result, (plan.placements || []).map(renderPlacement));
   });
+  // A plan needs the write permission, as creating the region would.
   clear(main, h('header', { class: 'page-head' }, h('h1', {}, 'Placement')), policyCard,
-    h('section', { class: 'card' }, h('h2', {}, 'Dry run'), h('p', { class: 'muted' }, 'Nothing is created: the policy only says where the region would go.'), form, result));
+    ctx.can('write') ? h('section', { class: 'card' }, h('h2', {}, 'Dry run'), h('p', { class: 'muted' }, 'Nothing is created: the policy only says where the region would go.'), form, result) : null);
   return undefined;
 }
 
@@ -63,7 +66,7 @@ function renderPlacement(p) {
         h('dt', {}, 'Score'), h('dd', {}, String(p.score))),
       h('h3', {}, 'Why'), h('ul', {}, (p.reasons || []).map((r) => h('li', {}, r))));
   }
-  return h('div', { class: 'card placement-refused' }, h('h3', {}, `${p.region}: no simulator can take it`),
+  return h('div', { class: 'card placement-refused' }, h('h3', {}, `${p.region}: no simulator can take it`), p.reason ? h('p', {}, p.reason) : null,
     h('table', { class: 'table compact' }, h('thead', {}, h('tr', {}, h('th', {}, 'Simulator'), h('th', {}, 'Why not'))),
       h('tbody', {}, Object.entries(p.refusals || {}).map(([id, why]) => h('tr', {}, h('td', { class: 'mono' }, id), h('td', {}, why))))));
 }

@@ -75,12 +75,13 @@ async function renderRegion(main, ctx, id) {
     clear(main, h('h1', {}, 'Region not found'), h('p', {}, e.message), h('a', { href: '/regions' }, 'Back to regions'));
     return undefined;
   }
-  const [history, operations] = await Promise.all([
+  const [history, operations, template] = await Promise.all([
     get(`/regions/${encodeURIComponent(id)}/history`).then((r) => r.items || r),
     get('/operations' + query({ region_id: id })).then((r) => r.items || []).catch(() => []),
+    region.template_id ? get('/templates/' + encodeURIComponent(region.template_id)).catch(() => null) : null,
   ]);
   const reload = () => ctx.navigate('/regions/' + id, { replace: true });
-  const lastChanges = h('div', { class: 'last-changes' });
+  const lastChanges = h('section', { class: 'last-changes card', hidden: true });
 
   const actions = h('div', { class: 'toolbar' });
   if (ctx.can('write')) {
@@ -90,6 +91,7 @@ async function renderRegion(main, ctx, id) {
         if (updated) {
           await reload();
           const target = document.querySelector('.last-changes');
+          if (target) target.hidden = false;
           if (target) target.replaceChildren(h('h3', {}, `Last change: ${updated.change}`), changesTable(updated.changes));
         }
       } }, 'Edit'),
@@ -134,7 +136,8 @@ async function renderRegion(main, ctx, id) {
         ['State', badge(regionState(region, operations))], ['Location', `${region.loc_x}, ${region.loc_y}`],
         ['Size', `${region.size_x} × ${region.size_y} m`], ['Host', `${region.host}:${region.port}`],
         ['Physics', region.physics_type], ['Terrain', region.terrain_preset],
-        ['Template', region.template_id ? `${region.template_id.slice(0, 8)}… v${region.template_version}` : '—'],
+        ['Template', region.template_id ? h('a', { href: '/templates/' + region.template_id }, `${template?.name || region.template_id.slice(0, 8)} v${region.template_version}`,
+          template && template.version !== region.template_version ? h('span', { class: 'badge badge-warn' }, `v${template.version} available`) : null) : '—'],
         ['Pinned simulator', region.placement?.simulator_id || '—'], ['Enabled', String(region.flags?.enabled)],
         ['Max agents / prims', `${region.flags?.max_agents} / ${region.flags?.max_prims}`],
       ]), h('p', {}, h('a', { href: `/api/v1/regions/${encodeURIComponent(id)}/stub`, target: '_blank' }, 'Regions.ini stub'))),
@@ -160,7 +163,8 @@ function historySection(ctx, region, history, reload) {
   const from = pick('from', Math.min(1, versions.length - 1));
   const to = pick('to', 0);
   const spec = (version) => versions.find((v) => v.version === version)?.spec;
-  const drawDiff = () => diffBox.replaceChildren(diffTable(diffSpecs(spec(from.value), spec(to.value))));
+  // The version itself is in the selectors; the table shows what the spec changed.
+  const drawDiff = () => diffBox.replaceChildren(diffTable(diffSpecs(spec(from.value), spec(to.value)).filter((c) => c.field !== 'version')));
   from.addEventListener('change', drawDiff);
   to.addEventListener('change', drawDiff);
   drawDiff();

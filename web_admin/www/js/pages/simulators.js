@@ -60,13 +60,13 @@ export async function render(main, ctx) {
       h('td', {}, h('div', { class: 'labels' }, (s.labels || []).map((l) => h('span', { class: 'label' }, l)))),
       h('td', {}, bar('CPU', s.load?.cpu ?? 0, 1), bar('Memory', s.load?.memory ?? 0, 1), bar('Regions', s.load?.regions ?? 0, s.capacity || 0)),
       h('td', {}, time(s.last_heartbeat_at)),
-      h('td', { class: 'toolbar' },
+      h('td', {}, h('div', { class: 'toolbar' },
         ctx.can('write') && s.state !== 'revoked' ? (s.state === 'cordoned'
           ? h('button', { type: 'button', class: 'small', onclick: () => act(s, 'uncordon', 'Uncordoned') }, 'Uncordon')
           : h('button', { type: 'button', class: 'small', onclick: () => act(s, 'cordon', 'Cordoned: no new regions go there') }, 'Cordon')) : null,
         ctx.can('admin') && s.state !== 'revoked' ? [
           h('button', { type: 'button', class: 'small', onclick: async () => { if (await confirmDialog('Rotate key', `Give ${s.hostname} a new API key? The old one works for 5 more minutes.`, 'Rotate', false)) act(s, 'rotate-key', '', {}); } }, 'Rotate key'),
-          h('button', { type: 'button', class: 'small danger', onclick: async () => { if (await confirmDialog('Revoke simulator', `Revoke ${s.hostname}? Every key it has stops working at once.`, 'Revoke')) act(s, 'revoke', 'Revoked'); } }, 'Revoke')] : null)))
+          h('button', { type: 'button', class: 'small danger', onclick: async () => { if (await confirmDialog('Revoke simulator', `Revoke ${s.hostname}? Every key it has stops working at once.`, 'Revoke')) act(s, 'revoke', 'Revoked'); } }, 'Revoke')] : null))))
       : emptyRow(6, 'No simulator has registered yet.'));
   }
   await load();
