@@ -2,7 +2,7 @@
 // region by clicking the world map (pinned to a registered simulator, so an operation is
 // queued), see the operation, edit the region and see the version bump with its change classes,
 // roll back, delete; then the other pages, each saved as a screenshot.
-import { apiClient, expect, launchBrowser, login, newPage, run, screenshot, startControlPlane } from './harness.mjs';
+import { ADMIN_TOKEN, apiClient, expect, launchBrowser, login, newPage, run, screenshot, startControlPlane } from './harness.mjs';
 
 const PASSWORD = 'correct-horse-battery-staple-42';
 
@@ -159,9 +159,19 @@ await run('browser.main_flow', async (defer) => {
   await page.getByRole('cell', { name: 'region.rollback' }).waitFor();
   await screenshot(page, 'audit');
 
+  // Placement: the dry run when this control plane has the placement routes, else the notice.
   await nav('Placement').click();
   await page.getByRole('heading', { name: 'Placement' }).waitFor();
-  await page.locator('main .card').first().waitFor();
+  const hasPlacement = (await fetch(server.base + '/api/v1/placement/policy', { headers: { Authorization: 'Bearer ' + ADMIN_TOKEN } })).status === 200;
+  if (hasPlacement) {
+    await page.getByTestId('active-policy').waitFor();
+    const plan = page.getByRole('form', { name: 'Placement dry run' });
+    await plan.getByLabel('Size (m)').selectOption('256');
+    await plan.getByRole('button', { name: 'Plan (dry run)' }).click();
+    await page.locator('.placement-ok, .placement-refused').first().waitFor();
+  } else {
+    await page.getByText('does not offer placement yet').waitFor();
+  }
   await screenshot(page, 'placement');
 
   await nav('Dashboard').click();

@@ -51,6 +51,15 @@ await run('browser.viewer', async (defer) => {
   await tile.click();
   await page.locator('.map-details').getByRole('heading', { name: 'Gamma' }).waitFor();
   await noButton('Edit');
+  // Keyboard: an arrow pans by one cell, + zooms in.
+  const before = await tile.boundingBox();
+  await page.getByTestId('map').focus();
+  await page.keyboard.press('ArrowLeft');
+  const panned = await tile.boundingBox();
+  expect(Math.abs(panned.x - before.x - before.width / 2) < 1.5, `ArrowLeft pans one cell (${before.x} → ${panned.x})`);
+  await page.keyboard.press('+');
+  const zoomed = await tile.boundingBox();
+  expect(zoomed.width > before.width * 1.2, 'the + key zooms in');
   await screenshot(page, 'viewer-map');
 
   await nav('Templates').click();
