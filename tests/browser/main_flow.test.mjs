@@ -103,6 +103,13 @@ await run('browser.main_flow', async (defer) => {
   await createOp.waitFor();
   expect(await createOp.getByText('pending').isVisible(), 'the create operation is pending');
   await screenshot(page, 'operations');
+  // The simulator takes it and reports success; the page shows it without a reload.
+  const simulator = apiClient(server.base, sim.api_key);
+  const delivered = await simulator('GET', '/sim/operations?wait=0');
+  const op = (delivered.items || delivered.operations || []).find((o) => o.kind === 'create');
+  expect(op, 'the simulator receives the create operation: ' + JSON.stringify(delivered));
+  await simulator('POST', `/sim/operations/${op.id}/result`, { state: 'succeeded' });
+  await createOp.getByText('succeeded').waitFor();
 
   // Regions: search, open, edit with change classes, version bump.
   await nav('Regions').click();
