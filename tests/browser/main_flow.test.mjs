@@ -185,6 +185,19 @@ await run('browser.main_flow', async (defer) => {
   await page.getByTestId('stat-simulators-online').waitFor();
   await screenshot(page, 'dashboard');
 
+  // Users: the API's password rule shows beside the password field; then a new operator.
+  await nav('Users').click();
+  await page.getByRole('button', { name: '+ New user' }).click();
+  const userForm = page.getByRole('form', { name: 'New user' });
+  await userForm.getByLabel('User name').fill('olga');
+  await userForm.getByLabel('Password').fill('short');
+  await userForm.getByRole('button', { name: 'Create user' }).click();
+  await userForm.locator('.field[data-field="password"] .field-error').filter({ hasText: /characters/ }).waitFor();
+  await userForm.getByLabel('Password').fill(PASSWORD);
+  await userForm.getByRole('button', { name: 'Create user' }).click();
+  await page.getByRole('cell', { name: 'olga' }).waitFor();
+  await screenshot(page, 'users');
+
   // Log out: the console is back at the login page and the API refuses the old cookie.
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.waitForURL(/\/login/);

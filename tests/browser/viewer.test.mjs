@@ -22,6 +22,7 @@ await run('browser.viewer', async (defer) => {
   const nav = (name) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
   await login(page, server.base, 'watcher', PASSWORD);
   expect((await page.getByTestId('role').textContent()) === 'viewer', 'logged in as viewer');
+  expect((await nav('Users').count()) === 0, 'no Users page for a viewer');
   const noButton = async (name) => expect((await page.getByRole('button', { name }).count()) === 0, `no "${name}" button for a viewer`);
 
   await page.getByTestId('stat-regions').waitFor();

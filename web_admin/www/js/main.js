@@ -14,6 +14,7 @@ const PAGES = [
   { path: '/placement', label: 'Placement', icon: '◎', load: () => import('./pages/placement.js') },
   { path: '/operations', label: 'Operations', icon: '⇄', load: () => import('./pages/operations.js') },
   { path: '/audit', label: 'Audit log', icon: '☰', load: () => import('./pages/audit.js') },
+  { path: '/users', label: 'Users', icon: '☺', load: () => import('./pages/users.js'), permission: 'admin' },
 ];
 
 const RANK = { viewer: 1, operator: 2, admin: 3 };
@@ -94,7 +95,7 @@ async function route() {
 function layout(current) {
   const nav = h('nav', { class: 'sidebar', 'aria-label': 'Main' },
     h('a', { class: 'brand', href: '/' }, h('span', { class: 'brand-mark' }, '▦'), 'VergeGrid'),
-    h('ul', {}, PAGES.map((p) => h('li', {},
+    h('ul', {}, PAGES.filter((p) => !p.permission || ctx.can(p.permission)).map((p) => h('li', {},
       h('a', { href: p.path, class: p === current ? 'active' : '', 'aria-current': p === current ? 'page' : null },
         h('span', { class: 'nav-icon', 'aria-hidden': 'true' }, p.icon), p.label)))),
     h('div', { class: 'whoami' },
