@@ -93,7 +93,8 @@ export async function launchBrowser() {
 export async function newPage(browser) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
-  page.setDefaultTimeout(10000);
+  // Generous: CI runs these beside the C++ suites, and once more against the ASan build.
+  page.setDefaultTimeout(20000);
   const problems = [];
   page.on('pageerror', (e) => problems.push('page error: ' + e.message));
   page.on('console', (m) => {

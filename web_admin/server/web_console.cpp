@@ -98,7 +98,7 @@ Response serve(const Asset& asset, const Request& request) {
         // Everything comes from this origin; the console is never framed (clickjacking).
         response.headers.emplace_back("Content-Security-Policy",
                                       "default-src 'self'; img-src 'self' data:; "
-                                      "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; "
+                                      "style-src 'self'; frame-ancestors 'none'; "
                                       "base-uri 'none'; form-action 'self'");
         response.headers.emplace_back("X-Frame-Options", "DENY");
     }
