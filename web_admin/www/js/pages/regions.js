@@ -103,7 +103,7 @@ async function renderRegion(main, ctx, id) {
         } catch (e) {
           toast(e.message, 'error');
         }
-      }, disabled: !region.template_id }, 'Upgrade template'),
+      }, disabled: !template || template.version === region.template_version, title: template ? `template at v${template.version}` : 'not made from a template' }, 'Upgrade template'),
       h('button', { type: 'button', disabled: !region.placement?.simulator_id, onclick: async () => {
         try {
           await post(`/regions/${encodeURIComponent(id)}/restart`);
