@@ -158,6 +158,16 @@ await run('browser.main_flow', async (defer) => {
   await page.getByRole('button', { name: 'Cordon' }).click();
   await page.locator('.badge', { hasText: 'cordoned' }).waitFor();
   await screenshot(page, 'simulators');
+  await page.getByRole('button', { name: 'Rotate key' }).click();
+  await page.getByRole('dialog', { name: 'Rotate key' }).getByRole('button', { name: 'Rotate' }).click();
+  const newKey = await page.getByTestId('secret').textContent();
+  expect(newKey.startsWith('vgs_') && newKey !== sim.api_key, 'the new simulator key is shown once');
+  await page.getByRole('button', { name: 'Done' }).click();
+  await apiClient(server.base, newKey)('POST', '/sim/heartbeat', { cpu_load: 0.1, memory_load: 0.2, regions: [] });
+  await page.getByRole('button', { name: 'Revoke' }).click();
+  await page.getByRole('dialog', { name: 'Revoke simulator' }).getByRole('button', { name: 'Revoke' }).click();
+  await page.locator('.badge', { hasText: 'revoked' }).waitFor();
+  expect((await page.getByRole('button', { name: 'Cordon' }).count()) === 0, 'a revoked simulator offers no actions');
 
   await nav('Audit log').click();
   await page.getByRole('cell', { name: 'region.delete' }).waitFor();
