@@ -19,7 +19,7 @@ export async function render(main, ctx) {
   const [templates, estates] = await Promise.all([listAll('/templates').catch(() => []), listAll('/estates').catch(() => [])]);
   const policyCard = h('section', { class: 'card' }, h('h2', {}, 'Active policy'));
   const select = h('select', { 'aria-label': 'Placement policy', disabled: !ctx.can('admin') }, policy.available.map((p) => h('option', { value: p, selected: p === policy.active }, p)));
-  policyCard.append(h('div', { class: 'toolbar' }, h('strong', { 'data-testid': 'active-policy' }, policy.active), select,
+  policyCard.append(h('div', { class: 'toolbar' }, h('strong', { 'data-testid': 'active-policy' }, policy.active || 'none active'), select,
     ctx.can('admin') ? h('button', { type: 'button', class: 'primary', onclick: async () => {
       try {
         const now = await put('/placement/policy', { policy: select.value });
