@@ -16,7 +16,8 @@ export async function render(main, ctx) {
     }
     throw e;
   }
-  const [templates, estates] = await Promise.all([listAll('/templates').catch(() => []), listAll('/estates').catch(() => [])]);
+  const [templates, estates, simulators] = await Promise.all([listAll('/templates').catch(() => []), listAll('/estates').catch(() => []), listAll('/simulators').catch(() => [])]);
+  const simName = (id) => simulators.find((s) => s.id === id)?.hostname || id;
   const policyCard = h('section', { class: 'card' }, h('h2', {}, 'Active policy'));
   const select = h('select', { 'aria-label': 'Placement policy', disabled: !ctx.can('admin') }, policy.available.map((p) => h('option', { value: p, selected: p === policy.active }, p)));
   policyCard.append(h('div', { class: 'toolbar' }, h('strong', { 'data-testid': 'active-policy' }, policy.active || 'none active'), select,
@@ -51,7 +52,7 @@ export async function render(main, ctx) {
       ['estate_id', !!region.estate_id, 'Create an estate first: a region belongs to one.'],
       ['size', region.template_id || region.size_x, 'Choose a size or a template.'],
     ], () => post('/placement/plan', region));
-    if (plan) clear(result, (plan.placements || []).map(renderPlacement));
+    if (plan) clear(result, (plan.placements || []).map((p) => renderPlacement(p, simName)));
   });
   // A plan needs the write permission, as creating the region would.
   clear(main, h('header', { class: 'page-head' }, h('h1', {}, 'Placement')), policyCard,
@@ -59,14 +60,14 @@ export async function render(main, ctx) {
   return undefined;
 }
 
-function renderPlacement(p) {
+function renderPlacement(p, simName) {
   if (p.placed) {
     return h('div', { class: 'card placement-ok' }, h('h3', {}, `${p.region} → ${p.host}:${p.port}`),
-      h('dl', { class: 'kv' }, h('dt', {}, 'Simulator'), h('dd', { class: 'mono' }, p.simulator_id), h('dt', {}, 'Grid cell'), h('dd', {}, `${p.loc_x}, ${p.loc_y}`),
+      h('dl', { class: 'kv' }, h('dt', {}, 'Simulator'), h('dd', {}, simName(p.simulator_id), ' ', h('span', { class: 'mono muted' }, p.simulator_id)), h('dt', {}, 'Grid cell'), h('dd', {}, `${p.loc_x}, ${p.loc_y}`),
         h('dt', {}, 'Score'), h('dd', {}, String(p.score))),
       h('h3', {}, 'Why'), h('ul', {}, (p.reasons || []).map((r) => h('li', {}, r))));
   }
   return h('div', { class: 'card placement-refused' }, h('h3', {}, `${p.region}: no simulator can take it`), p.reason ? h('p', {}, p.reason) : null,
     h('table', { class: 'table compact' }, h('thead', {}, h('tr', {}, h('th', {}, 'Simulator'), h('th', {}, 'Why not'))),
-      h('tbody', {}, Object.entries(p.refusals || {}).map(([id, why]) => h('tr', {}, h('td', { class: 'mono' }, id), h('td', {}, why))))));
+      h('tbody', {}, Object.entries(p.refusals || {}).map(([id, why]) => h('tr', {}, h('td', {}, simName(id)), h('td', {}, why))))));
 }
