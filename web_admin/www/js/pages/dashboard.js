@@ -25,7 +25,7 @@ export async function render(main, ctx) {
       get('/operations?limit=500').then((r) => r.items || []).catch(() => []),
       get('/audit?limit=10').then((r) => r.items || []).catch(() => []),
     ]);
-    const regionStates = countBy(regions, (r) => regionState(r, operations));
+    const regionStates = countBy(regions, (r) => regionState(r, operations, simulators));
     const simStates = countBy(simulators, (s) => s.state);
     const pending = operations.filter((o) => o.state === 'pending' || o.state === 'delivered');
     const failed = operations.filter((o) => o.state === 'failed');

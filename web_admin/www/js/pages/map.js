@@ -11,6 +11,8 @@ const CELL = 48;
 export async function render(main, ctx) {
   const loadOperations = () => get('/operations?limit=500').then((r) => r.items || []).catch(() => []);
   let [regions, operations] = await Promise.all([listAll('/regions'), loadOperations()]);
+  const simulators = await listAll('/simulators').catch(() => []);
+  const stateOf = (r) => regionState(r, operations, simulators);
   const view = initialView(regions, ctx.query);
   const viewport = h('div', { class: 'map-viewport', tabindex: '0', role: 'application', 'aria-label': 'World map: arrow keys pan, + and - zoom', 'data-testid': 'map' });
   const status = h('div', { class: 'map-status', 'aria-live': 'polite' }, 'Hover a cell to see its coordinates.');
@@ -49,7 +51,7 @@ export async function render(main, ctx) {
       const left = w / 2 + (r.loc_x - view.cx) * view.cell;
       const top = ht / 2 - (r.loc_y + ny - view.cy) * view.cell;
       if (left > w || top > ht || left + nx * view.cell < 0 || top + ny * view.cell < 0) return null;
-      const state = regionState(r, operations);
+      const state = stateOf(r);
       return h('button', {
         type: 'button', class: 'tile tile-' + state, 'data-region': r.name, title: `${r.name} (${r.loc_x}, ${r.loc_y}) ${r.size_x}×${r.size_y} m · ${state}`,
         style: { left: left + 'px', top: top + 'px', width: nx * view.cell + 'px', height: ny * view.cell + 'px' },
@@ -83,7 +85,7 @@ export async function render(main, ctx) {
     if (created) {
       [regions, operations] = await Promise.all([listAll('/regions'), loadOperations()]);
       draw();
-      showRegion(created, regionState(created, operations));
+      showRegion(created, stateOf(created));
     }
   }
 
@@ -112,7 +114,7 @@ export async function render(main, ctx) {
     if (wasDrag || e.target.closest('.tile')) return;
     const c = cellAt(e);
     const r = regionAt(c.x, c.y);
-    if (r) showRegion(r, regionState(r, operations));
+    if (r) showRegion(r, stateOf(r));
     else emptyCell(c.x, c.y);
   });
   viewport.addEventListener('wheel', (e) => {
@@ -151,5 +153,5 @@ function initialView(regions, q) {
 
 function legend() {
   return h('div', { class: 'legend', 'aria-label': 'Legend' },
-    ['online', 'pending', 'delivered', 'failed', 'unplaced', 'disabled'].map((s) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch tile-' + s }), s)));
+    ['online', 'pending', 'delivered', 'failed', 'offline', 'unplaced', 'disabled'].map((s) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch tile-' + s }), s)));
 }

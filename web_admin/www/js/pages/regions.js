@@ -4,9 +4,13 @@ import { del, get, listAll, post, query } from '../api.js';
 import { badge, clear, confirmDialog, diffSpecs, diffTable, emptyRow, h, time, toast } from '../ui.js';
 import { changesTable, createRegionDialog, editRegionDialog } from '../region_form.js';
 
-export function regionState(region, operations = []) {
+// What an operator wants to know first: disabled, not on any simulator, its simulator down,
+// a change on its way (pending/delivered), the last change failed, or running.
+export function regionState(region, operations = [], simulators = []) {
   if (!region.flags?.enabled) return 'disabled';
   if (!region.placement?.simulator_id) return 'unplaced';
+  const simulator = simulators.find((s) => s.id === region.placement.simulator_id);
+  if (simulator && (simulator.state === 'offline' || simulator.state === 'revoked')) return 'offline';
   const open = operations.find((o) => o.region_id === region.id && (o.state === 'pending' || o.state === 'delivered'));
   if (open) return open.state;
   const last = operations.find((o) => o.region_id === region.id);
@@ -38,11 +42,12 @@ async function renderList(main, ctx) {
         } }, '+ New region') : null)),
     h('div', { class: 'card' }, h('table', { class: 'table', 'aria-label': 'Regions' }, h('thead', {}, head), body)));
 
-  const [regions, estates, operations] = await Promise.all([
-    listAll('/regions'), listAll('/estates'), get('/operations?limit=500').then((r) => r.items || []).catch(() => [])]);
+  const [regions, estates, operations, simulators] = await Promise.all([
+    listAll('/regions'), listAll('/estates'), get('/operations?limit=500').then((r) => r.items || []).catch(() => []),
+    listAll('/simulators').catch(() => [])]);
   const estateName = Object.fromEntries(estates.map((e) => [e.id, e.name]));
   const rows = regions.map((r) => ({
-    region: r, name: r.name, state: regionState(r, operations), loc: r.loc_x * 1e8 + r.loc_y, size: r.size_x * r.size_y,
+    region: r, name: r.name, state: regionState(r, operations, simulators), loc: r.loc_x * 1e8 + r.loc_y, size: r.size_x * r.size_y,
     host: r.host + ':' + r.port, estate: estateName[r.estate_id] || r.estate_id, version: r.version.split('.').map(Number).reduce((a, n) => a * 1e4 + n, 0),
   }));
 
