@@ -1,5 +1,5 @@
 // Cross-site request forgery guard for the web console's session cookie. The cookie is
-// SameSite=Strict, but "site" ignores the port and the scheme: a page on another port of the same
+// SameSite=Strict, but a "site" ignores the port: a page on another port of the same
 // host would still send it. So a request that changes something on the strength of the cookie
 // alone must come from the console's own origin, as the browser reports it: Sec-Fetch-Site
 // "same-origin" (or "none", typed by the user), else an Origin header equal to the Host. Clients
