@@ -78,6 +78,9 @@ await run('browser.viewer', async (defer) => {
 
   await nav('Operations').click();
   await page.locator('tr.op-row').filter({ hasText: 'create' }).waitFor();
+  // The lazy change waits for its sync window, and says so.
+  await page.locator('tr.op-row').filter({ hasText: 'lazy' }).getByText(/window in \d+ s/).waitFor();
+  await screenshot(page, 'viewer-operations');
   await nav('Audit log').click();
   await page.getByRole('cell', { name: 'region.update' }).waitFor();
   await nav('Placement').click();

@@ -8,8 +8,15 @@ const STATES = ['', 'pending', 'delivered', 'succeeded', 'failed'];
 function progress(o) {
   if (o.state === 'succeeded') return h('span', { class: 'progress', title: 'done' }, h('span', { style: { width: '100%', background: 'var(--ok)' } }));
   if (o.state === 'failed') return h('span', { class: 'progress', title: 'failed' }, h('span', { style: { width: '100%', background: 'var(--bad)' } }));
-  const waitingForWindow = o.due_at && Date.parse(o.due_at) > Date.now();
-  return h('span', { class: 'progress indeterminate', title: waitingForWindow ? 'waits for the sync window' : o.state }, h('span'));
+  // A lazy change waits for its sync window: show how far along the wait is.
+  const due = o.due_at ? Date.parse(o.due_at) : NaN;
+  if (due > Date.now()) {
+    const created = Date.parse(o.created_at);
+    const done = Math.max(0, Math.min(1, (Date.now() - created) / Math.max(1, due - created)));
+    return h('span', {}, h('span', { class: 'progress', title: 'waits for the sync window' }, h('span', { style: { width: (done * 100).toFixed(0) + '%' } })),
+      ' ', h('span', { class: 'muted' }, `window in ${Math.ceil((due - Date.now()) / 1000)} s`));
+  }
+  return h('span', { class: 'progress indeterminate', title: o.state === 'pending' ? 'waiting for the simulator to take it' : 'the simulator is applying it' }, h('span'));
 }
 
 export async function render(main, ctx) {
