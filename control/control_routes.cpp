@@ -14,6 +14,7 @@
 #include "control/templates/template_routes.hpp"
 #include "kernel/app/startup_error.hpp"
 #include "kernel/config/sources.hpp"
+#include "web_admin/server/web_console.hpp"
 
 namespace vergegrid::control {
 
@@ -37,6 +38,7 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     add_region_routes(router, store, RegionChannel{&services.sync, &signals});
     add_operation_routes(router, store, signals);
     add_audit_routes(router, store);
+    web_admin::add_web_console(router);
 }
 
 }  // namespace vergegrid::control

@@ -1,5 +1,6 @@
 #include "control/access/authenticator.hpp"
 
+#include "control/access/cross_origin.hpp"
 #include "control/common/clock.hpp"
 #include "control/common/extensions.hpp"
 #include "secrets/secrets.hpp"
@@ -51,6 +52,10 @@ Caller Authenticator::operator()(const kernel::http::Request& request) const {
         credentials.bearer_token = authorization.substr(7);
     } else {
         credentials.session_token = cookie_value(request.header("cookie"), kSessionCookie);
+        if (!credentials.session_token.empty()) {
+            // A cookie is sent by the browser on its own: prove the page asking is the console.
+            require_same_origin(request);
+        }
     }
     if (credentials.bearer_token.empty() && credentials.session_token.empty()) {
         return Caller{};

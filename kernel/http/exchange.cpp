@@ -112,6 +112,13 @@ ExchangeResult serve_exchange(ServerContext& context, Poco::Net::HTTPServerReque
 
         switch (match.outcome) {
             case MatchOutcome::no_route:
+                if (const auto* fallback = context.router->fallback();
+                    fallback != nullptr && (request.method == Poco::Net::HTTPRequest::HTTP_GET ||
+                                            request.method == Poco::Net::HTTPRequest::HTTP_HEAD)) {
+                    route = std::string(kFallbackRoute);
+                    response = (*fallback)(request);
+                    break;
+                }
                 throw ApiError(404, "not_found",
                                "no route for " + request.method + " " + request.path);
             case MatchOutcome::method_not_allowed:

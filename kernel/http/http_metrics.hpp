@@ -13,6 +13,8 @@ namespace vergegrid::kernel::http {
 std::string_view method_label(std::string_view method);
 
 inline constexpr std::string_view kUnmatchedRoute = "unmatched";
+// The route label of requests answered by the router's fallback (the web console's files).
+inline constexpr std::string_view kFallbackRoute = "static";
 
 class HttpMetrics {
   public:

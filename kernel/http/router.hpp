@@ -47,6 +47,12 @@ class Router {
         return authenticator_ ? authenticator_(request) : Caller{};
     }
 
+    // Answers the GET and HEAD requests no route matches (the web console's files and its
+    // client-side routes), without authentication; it may throw ApiError (404 for unknown
+    // /api/ paths). Without one, those requests are 404s like any other.
+    void set_fallback(Handler fallback) { fallback_ = std::move(fallback); }
+    const Handler* fallback() const { return fallback_ ? &fallback_ : nullptr; }
+
     // Every route with its permission, for listings and the authorization tests.
     struct RouteInfo {
         std::string method;
@@ -74,6 +80,7 @@ class Router {
 
     std::vector<Route> routes_;
     Authenticator authenticator_;
+    Handler fallback_;
 };
 
 }  // namespace vergegrid::kernel::http

@@ -32,6 +32,32 @@ TEST_F(Server, UnknownRouteIsA404JsonError) {
     EXPECT_EQ(reply.body, R"({"error":{"code":"not_found","message":"no route for GET /nope"}})");
 }
 
+TEST_F(Server, FallbackAnswersUnmatchedGets) {
+    router_->set_fallback([](const vergegrid::kernel::http::Request& request) {
+        if (request.path == "/missing.js") {
+            throw http::ApiError(404, "not_found", "no file");
+        }
+        return http::Response::text(200, "page " + request.path, "text/html");
+    });
+    start();
+    RawClient client(port());
+    const auto page = client.exchange(http_request("GET", "/some/client/route"));
+    EXPECT_EQ(page.status, 200);
+    EXPECT_EQ(page.header("content-type"), "text/html");
+    EXPECT_EQ(page.body, "page /some/client/route");
+    // Routes still win, a wrong method is still a 405, other methods never reach the fallback.
+    EXPECT_EQ(client.exchange(http_request("GET", "/hello")).body, R"({"hello":"world"})");
+    EXPECT_EQ(client.exchange(http_request("DELETE", "/hello")).status, 405);
+    const auto post = client.exchange(http_request("POST", "/some/client/route"));
+    EXPECT_EQ(post.status, 404);
+    EXPECT_EQ(post.json()["error"]["code"], "not_found");
+    const auto missing = client.exchange(http_request("GET", "/missing.js"));
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_EQ(missing.header("content-type"), "application/json");
+    EXPECT_TRUE(metrics_contain(
+        "vergegrid_http_requests_total{method=\"GET\",route=\"static\",status=\"200\"} 1\n"));
+}
+
 TEST_F(Server, WrongMethodIsA405WithAllow) {
     start();
     RawClient client(port());

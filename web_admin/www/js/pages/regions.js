@@ -1,0 +1,196 @@
+// Regions: a searchable, sortable list; one region's details, edit, delete, history with a diff
+// between any two versions, and rollback.
+import { del, get, listAll, post, query } from '../api.js';
+import { badge, clear, confirmDialog, diffSpecs, diffTable, emptyRow, h, time, toast } from '../ui.js';
+import { changesTable, createRegionDialog, editRegionDialog } from '../region_form.js';
+
+// What an operator wants to know first: disabled, not on any simulator, its simulator down,
+// a change on its way (pending/delivered), the last change failed, or running.
+export function regionState(region, operations = [], simulators = []) {
+  if (!region.flags?.enabled) return 'disabled';
+  if (!region.placement?.simulator_id) return 'unplaced';
+  const simulator = simulators.find((s) => s.id === region.placement.simulator_id);
+  if (simulator && (simulator.state === 'offline' || simulator.state === 'revoked')) return 'offline';
+  const open = operations.find((o) => o.region_id === region.id && (o.state === 'pending' || o.state === 'delivered'));
+  if (open) return open.state;
+  const last = operations.find((o) => o.region_id === region.id);
+  return last?.state === 'failed' ? 'failed' : 'online';
+}
+
+export async function render(main, ctx) {
+  if (ctx.params.id) return renderRegion(main, ctx, ctx.params.id);
+  return renderList(main, ctx);
+}
+
+const COLUMNS = [
+  ['name', 'Name'], ['state', 'State'], ['loc', 'Location'], ['size', 'Size'], ['host', 'Host:port'],
+  ['estate', 'Estate'], ['version', 'Version'],
+];
+
+async function renderList(main, ctx) {
+  const search = h('input', { type: 'search', placeholder: 'Search name, host, estate…', 'aria-label': 'Search regions', value: ctx.query.get('q') || '' });
+  const body = h('tbody');
+  let sort = { key: 'name', dir: 1 };
+  const head = h('tr', {}, COLUMNS.map(([key, label]) => h('th', {},
+    h('button', { type: 'button', class: 'sort', dataset: { key }, onclick: () => { sort = { key, dir: sort.key === key ? -sort.dir : 1 }; draw(); } }, label))));
+  clear(main,
+    h('header', { class: 'page-head' }, h('h1', {}, 'Regions'),
+      h('div', { class: 'toolbar' }, search,
+        ctx.can('write') ? h('button', { class: 'primary', type: 'button', onclick: async () => {
+          const region = await createRegionDialog();
+          if (region) ctx.navigate('/regions/' + region.id);
+        } }, '+ New region') : null)),
+    h('div', { class: 'card' }, h('table', { class: 'table', 'aria-label': 'Regions' }, h('thead', {}, head), body)));
+
+  const [regions, estates, operations, simulators] = await Promise.all([
+    listAll('/regions'), listAll('/estates'), get('/operations?limit=500').then((r) => r.items || []).catch(() => []),
+    listAll('/simulators').catch(() => [])]);
+  const estateName = Object.fromEntries(estates.map((e) => [e.id, e.name]));
+  const rows = regions.map((r) => ({
+    region: r, name: r.name, state: regionState(r, operations, simulators), loc: r.loc_x * 1e8 + r.loc_y, size: r.size_x * r.size_y,
+    host: r.host + ':' + r.port, estate: estateName[r.estate_id] || r.estate_id, version: r.version.split('.').map(Number).reduce((a, n) => a * 1e4 + n, 0),
+  }));
+
+  function draw() {
+    const q = search.value.trim().toLowerCase();
+    const shown = rows
+      .filter((r) => !q || [r.name, r.host, r.estate, r.state].some((s) => String(s).toLowerCase().includes(q)))
+      .sort((a, b) => (a[sort.key] < b[sort.key] ? -1 : a[sort.key] > b[sort.key] ? 1 : 0) * sort.dir);
+    head.querySelectorAll('button.sort').forEach((b) => b.setAttribute('aria-sort', b.dataset.key === sort.key ? (sort.dir > 0 ? 'ascending' : 'descending') : 'none'));
+    clear(body, shown.length ? shown.map(({ region: r, state, estate }) => h('tr', {},
+      h('td', {}, h('a', { href: '/regions/' + r.id }, r.name)), h('td', {}, badge(state)),
+      h('td', { class: 'mono' }, `${r.loc_x}, ${r.loc_y}`), h('td', {}, `${r.size_x}×${r.size_y}`),
+      h('td', { class: 'mono' }, `${r.host}:${r.port}`), h('td', {}, estate), h('td', { class: 'mono' }, r.version)))
+      : emptyRow(COLUMNS.length, regions.length ? 'No region matches.' : 'No regions yet.'));
+  }
+  search.addEventListener('input', draw);
+  draw();
+  return undefined;
+}
+
+function kv(pairs) {
+  return h('dl', { class: 'kv' }, pairs.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+async function renderRegion(main, ctx, id) {
+  let region;
+  try {
+    region = await get('/regions/' + encodeURIComponent(id));
+  } catch (e) {
+    clear(main, h('h1', {}, 'Region not found'), h('p', {}, e.message), h('a', { href: '/regions' }, 'Back to regions'));
+    return undefined;
+  }
+  const [history, operations, template] = await Promise.all([
+    get(`/regions/${encodeURIComponent(id)}/history`).then((r) => r.items || r),
+    get('/operations' + query({ region_id: id })).then((r) => r.items || []).catch(() => []),
+    region.template_id ? get('/templates/' + encodeURIComponent(region.template_id)).catch(() => null) : null,
+  ]);
+  const reload = () => ctx.navigate('/regions/' + id, { replace: true });
+  const lastChanges = h('section', { class: 'last-changes card', hidden: true });
+
+  const actions = h('div', { class: 'toolbar' });
+  if (ctx.can('write')) {
+    actions.append(
+      h('button', { type: 'button', class: 'primary', onclick: async () => {
+        const updated = await editRegionDialog(region);
+        if (updated) {
+          await reload();
+          const target = document.querySelector('.last-changes');
+          if (target) target.hidden = false;
+          if (target) target.replaceChildren(h('h3', {}, `Last change: ${updated.change}`), changesTable(updated.changes));
+        }
+      } }, 'Edit'),
+      h('button', { type: 'button', onclick: async () => {
+        try {
+          await post(`/regions/${encodeURIComponent(id)}/upgrade-template`);
+          toast('Upgraded to the template\'s latest version', 'ok');
+          reload();
+        } catch (e) {
+          toast(e.message, 'error');
+        }
+      }, disabled: !template || template.version === region.template_version, title: template ? `template at v${template.version}` : 'not made from a template' }, 'Upgrade template'),
+      h('button', { type: 'button', disabled: !region.placement?.simulator_id, onclick: async () => {
+        try {
+          await post(`/regions/${encodeURIComponent(id)}/restart`);
+          toast('Restart queued', 'ok');
+          reload();
+        } catch (e) {
+          toast(e.message, 'error');
+        }
+      } }, 'Restart'),
+      h('button', { type: 'button', class: 'danger', onclick: async () => {
+        if (!(await confirmDialog('Delete region', `Delete ${region.name}? Its simulator tears it down; its history stays readable.`, 'Delete region'))) return;
+        try {
+          await del('/regions/' + encodeURIComponent(id), { 'If-Match': `"${region.version}"` });
+          toast(`Region ${region.name} deleted`, 'ok');
+          ctx.navigate('/regions');
+        } catch (e) {
+          toast(e.message, 'error');
+        }
+      } }, 'Delete'));
+  }
+
+  clear(main,
+    h('header', { class: 'page-head' },
+      h('div', {}, h('a', { href: '/regions', class: 'crumb' }, 'Regions'),
+        h('h1', {}, region.name, ' ', h('span', { class: 'version', 'data-testid': 'region-version' }, 'v' + region.version))),
+      actions),
+    lastChanges,
+    h('div', { class: 'grid-2' },
+      h('section', { class: 'card' }, h('h2', {}, 'Details'), kv([
+        ['State', badge(regionState(region, operations))], ['Location', `${region.loc_x}, ${region.loc_y}`],
+        ['Size', `${region.size_x} × ${region.size_y} m`], ['Host', `${region.host}:${region.port}`],
+        ['Physics', region.physics_type], ['Terrain', region.terrain_preset],
+        ['Template', region.template_id ? h('a', { href: '/templates/' + region.template_id }, `${template?.name || region.template_id.slice(0, 8)} v${region.template_version}`,
+          template && template.version !== region.template_version ? h('span', { class: 'badge badge-warn' }, `v${template.version} available`) : null) : '—'],
+        ['Pinned simulator', region.placement?.simulator_id || '—'], ['Enabled', String(region.flags?.enabled)],
+        ['Max agents / prims', `${region.flags?.max_agents} / ${region.flags?.max_prims}`],
+      ]), h('p', {}, h('a', { href: `/api/v1/regions/${encodeURIComponent(id)}/stub`, target: '_blank' }, 'Regions.ini stub'))),
+      h('section', { class: 'card' }, h('h2', {}, 'Operations'), operationsList(operations))),
+    historySection(ctx, region, history, reload));
+  return undefined;
+}
+
+function operationsList(operations) {
+  if (!operations.length) return h('p', { class: 'muted' }, 'No operations (the region is not pinned to a simulator, or none was queued).');
+  return h('table', { class: 'table compact', 'aria-label': 'Region operations' },
+    h('thead', {}, h('tr', {}, ['Kind', 'Class', 'Version', 'State', 'Attempts', 'Updated'].map((t) => h('th', {}, t)))),
+    h('tbody', {}, operations.slice(0, 20).map((o) => h('tr', { class: 'op-row' },
+      h('td', {}, o.kind), h('td', {}, o.class), h('td', { class: 'mono' }, o.region_version), h('td', {}, badge(o.state)),
+      h('td', {}, o.attempts), h('td', {}, time(o.updated_at))))));
+}
+
+function historySection(ctx, region, history, reload) {
+  const versions = [...history].reverse();
+  const diffBox = h('div', { class: 'diff-box' });
+  const pick = (name, index) => h('select', { name, 'aria-label': name === 'from' ? 'Compare from version' : 'Compare to version' },
+    versions.map((v, i) => h('option', { value: v.version, selected: i === index }, v.version)));
+  const from = pick('from', Math.min(1, versions.length - 1));
+  const to = pick('to', 0);
+  const spec = (version) => versions.find((v) => v.version === version)?.spec;
+  // The version itself is in the selectors; the table shows what the spec changed.
+  const drawDiff = () => diffBox.replaceChildren(diffTable(diffSpecs(spec(from.value), spec(to.value)).filter((c) => c.field !== 'version')));
+  from.addEventListener('change', drawDiff);
+  to.addEventListener('change', drawDiff);
+  drawDiff();
+  return h('section', { class: 'card' },
+    h('h2', {}, 'History'),
+    h('table', { class: 'table compact', 'aria-label': 'Region history' },
+      h('thead', {}, h('tr', {}, ['Version', 'Change', 'Actor', 'When', ''].map((t) => h('th', {}, t)))),
+      h('tbody', {}, versions.map((v) => h('tr', {},
+        h('td', { class: 'mono' }, v.version, v.version === region.version ? h('span', { class: 'badge badge-info' }, 'current') : null),
+        h('td', {}, v.change), h('td', {}, v.actor), h('td', {}, time(v.at)),
+        h('td', {}, ctx.can('write') && v.version !== region.version ? h('button', { type: 'button', class: 'small', 'aria-label': 'Roll back to ' + v.version, onclick: async () => {
+          if (!(await confirmDialog('Roll back', `Make a new version of ${region.name} whose spec equals ${v.version}?`, 'Roll back', false))) return;
+          try {
+            const updated = await post(`/regions/${encodeURIComponent(region.id)}/rollback`, { version: v.version });
+            toast(`Rolled back: now ${updated.version}`, 'ok');
+            reload();
+          } catch (e) {
+            toast(e.message, 'error');
+          }
+        } }, 'Roll back') : null))))),
+    h('h3', {}, 'Compare versions'),
+    h('div', { class: 'toolbar' }, h('label', {}, 'From ', from), h('label', {}, 'to ', to)),
+    diffBox);
+}

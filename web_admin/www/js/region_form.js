@@ -1,0 +1,198 @@
+// Creating and editing a region, shared by the Regions page and the world map. Edits show, before
+// they are sent, which part of the version each change bumps and whether it reaches the
+// simulator at once (eager) or in the next sync window (lazy), by the rules of docs/versioning.md
+// and docs/api.md; after saving, the API's own "changes" list is shown.
+import { listAll, patch, post } from './api.js';
+import { dialog, diffSpecs, diffTable, field, formValue, h, submitWith, toast } from './ui.js';
+
+export const PHYSICS = ['BulletSim', 'ubODE', 'OpenDynamicsEngine', 'basicphysics', 'POS'];
+const MAJOR = ['size_x', 'size_y', 'physics_type'];
+const LAZY_PREFIXES = ['environment.', 'terrain.', 'permissions.', 'flags.'];
+
+export function bumpOf(fieldPath) {
+  if (MAJOR.includes(fieldPath)) return 'major';
+  return syncClassOf(fieldPath) === 'lazy' ? 'patch' : 'minor';
+}
+
+// Lazy: environment, terrain limits, permissions, flags other than `enabled`, draw distance.
+export function syncClassOf(fieldPath) {
+  if (fieldPath === 'flags.enabled') return 'eager';
+  if (fieldPath === 'draw_distance_cap' || LAZY_PREFIXES.some((p) => fieldPath.startsWith(p))) return 'lazy';
+  return 'eager';
+}
+
+const int = (v) => (v === '' || v === undefined ? NaN : Number(v));
+const isInt = (v, min, max) => Number.isInteger(int(v)) && int(v) >= min && int(v) <= max;
+const isSize = (v) => isInt(v, 256, 8192) && int(v) % 256 === 0;
+
+export async function loadChoices() {
+  const [estates, templates, simulators] = await Promise.all([
+    listAll('/estates'), listAll('/templates'), listAll('/simulators')]);
+  return { estates, templates, simulators: simulators.filter((s) => s.state !== 'revoked') };
+}
+
+function simulatorOptions(simulators) {
+  return [['', '— not pinned —'], ...simulators.map((s) => [s.id, `${s.hostname} (${s.state})`])];
+}
+
+// Resolves with the created region, or null.
+export async function createRegionDialog(at = {}) {
+  const choices = await loadChoices();
+  return dialog('Create region', (close) => {
+    if (!choices.estates.length) {
+      return h('div', {}, h('p', {}, 'A region belongs to an estate; there is none yet.'),
+        h('p', {}, h('a', { href: '/estates', onclick: () => close(null) }, 'Create an estate first.')));
+    }
+    const form = h('form', { class: 'form-grid', novalidate: true, 'aria-label': 'Create region' },
+      field({ name: 'name', label: 'Name', required: true, autofocus: true }),
+      field({ name: 'estate_id', label: 'Estate', options: choices.estates.map((e) => [e.id, e.name]) }),
+      field({ name: 'template_id', label: 'Template', options: [['', '— none —'], ...choices.templates.map((t) => [t.id, `${t.name} (${t.size_x}×${t.size_y}, v${t.version})`])], value: choices.templates[0]?.id || '' }),
+      field({ name: 'loc_x', label: 'Grid X', type: 'number', min: 0, value: at.loc_x ?? 1000 }),
+      field({ name: 'loc_y', label: 'Grid Y', type: 'number', min: 0, value: at.loc_y ?? 1000 }),
+      field({ name: 'size', label: 'Size (m)', options: [['', 'from template'], ...[256, 512, 768, 1024, 2048].map((s) => [s, `${s}×${s}`])], hint: 'Overrides the template.' }),
+      field({ name: 'host', label: 'Host', required: true, value: choices.simulators[0]?.hostname || '' }),
+      field({ name: 'port', label: 'Port', type: 'number', min: 1, max: 65535, value: 9000 }),
+      field({ name: 'simulator_id', label: 'Pin to simulator', options: simulatorOptions(choices.simulators), value: choices.simulators[0]?.id || '' }),
+      h('div', { class: 'actions span-2' },
+        h('button', { type: 'button', onclick: () => close(null) }, 'Cancel'),
+        h('button', { type: 'submit', class: 'primary' }, 'Create region')));
+    form.elements.simulator_id.addEventListener('change', () => {
+      const sim = choices.simulators.find((s) => s.id === form.elements.simulator_id.value);
+      if (sim) form.elements.host.value = sim.hostname;
+    });
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const v = (n) => formValue(form, n);
+      const template = v('template_id');
+      const size = v('size');
+      const created = await submitWith(form, [
+        ['name', v('name').trim() !== '' && v('name').length <= 64, 'A name of 1 to 64 characters.'],
+        ['loc_x', isInt(v('loc_x'), 0, 16777215), 'A whole number from 0.'],
+        ['loc_y', isInt(v('loc_y'), 0, 16777215), 'A whole number from 0.'],
+        ['size', template !== '' || size !== '', 'Choose a size or a template.'],
+        ['host', v('host').trim() !== '', 'The simulator host name.'],
+        ['port', isInt(v('port'), 1, 65535), 'A port from 1 to 65535.'],
+      ], () => {
+        const body = {
+          name: v('name').trim(), estate_id: v('estate_id'), loc_x: int(v('loc_x')), loc_y: int(v('loc_y')),
+          host: v('host').trim(), port: int(v('port')),
+        };
+        if (template) body.template_id = template;
+        if (size) body.size_x = body.size_y = int(size);
+        if (v('simulator_id')) body.placement = { simulator_id: v('simulator_id') };
+        return post('/regions', body);
+      });
+      if (created) {
+        toast(`Region ${created.name} created at ${created.version}`, 'ok');
+        close(created);
+      }
+    });
+    return form;
+  });
+}
+
+function editableSpec(r) {
+  return {
+    name: r.name, loc_x: r.loc_x, loc_y: r.loc_y, size_x: r.size_x, size_y: r.size_y, physics_type: r.physics_type,
+    host: r.host, port: r.port, draw_distance_cap: r.draw_distance_cap,
+    environment: { water_height: r.environment?.water_height },
+    permissions: { public_access: r.permissions?.public_access },
+    flags: { enabled: r.flags?.enabled, max_agents: r.flags?.max_agents, max_prims: r.flags?.max_prims },
+    placement: { simulator_id: r.placement?.simulator_id || null },
+  };
+}
+
+function readEdit(form) {
+  const v = (n) => formValue(form, n);
+  const num = (n) => (v(n) === '' ? NaN : Number(v(n)));
+  return {
+    name: v('name').trim(), loc_x: num('loc_x'), loc_y: num('loc_y'), size_x: num('size_x'), size_y: num('size_y'),
+    physics_type: v('physics_type'), host: v('host').trim(), port: num('port'), draw_distance_cap: num('draw_distance_cap'),
+    environment: { water_height: num('environment.water_height') },
+    permissions: { public_access: v('permissions.public_access') },
+    flags: { enabled: v('flags.enabled'), max_agents: num('flags.max_agents'), max_prims: num('flags.max_prims') },
+    placement: { simulator_id: v('placement.simulator_id') || null },
+  };
+}
+
+// The PATCH body: only the changed fields, nested as the API takes them.
+function patchBody(changes) {
+  const body = {};
+  for (const { field: path, to } of changes) {
+    const parts = path.split('.');
+    let node = body;
+    parts.slice(0, -1).forEach((p) => (node = node[p] ??= {}));
+    node[parts.at(-1)] = to;
+  }
+  return body;
+}
+
+const classColumns = [
+  { label: 'Version', render: (c) => h('span', { class: 'bump bump-' + (c.bump || bumpOf(c.field)) }, c.bump || bumpOf(c.field)) },
+  { label: 'Sync', render: (c) => h('span', { class: 'sync sync-' + syncClassOf(c.field), title: syncClassOf(c.field) === 'eager' ? 'sent to the simulator at once' : 'waits for the sync window' }, syncClassOf(c.field)) },
+];
+
+// Resolves with the updated region (with "change" and "changes"), or null.
+export async function editRegionDialog(region) {
+  const choices = await loadChoices();
+  const before = editableSpec(region);
+  return dialog(`Edit ${region.name} (v${region.version})`, (close) => {
+    const preview = h('div', { class: 'change-preview', 'aria-live': 'polite' });
+    const form = h('form', { class: 'form-grid', novalidate: true, 'aria-label': 'Edit region' },
+      field({ name: 'name', label: 'Name', value: region.name, autofocus: true }),
+      field({ name: 'physics_type', label: 'Physics', options: PHYSICS, value: region.physics_type }),
+      field({ name: 'loc_x', label: 'Grid X', type: 'number', value: region.loc_x }),
+      field({ name: 'loc_y', label: 'Grid Y', type: 'number', value: region.loc_y }),
+      field({ name: 'size_x', label: 'Size X (m)', type: 'number', step: 256, value: region.size_x }),
+      field({ name: 'size_y', label: 'Size Y (m)', type: 'number', step: 256, value: region.size_y }),
+      field({ name: 'host', label: 'Host', value: region.host }),
+      field({ name: 'port', label: 'Port', type: 'number', value: region.port }),
+      field({ name: 'placement.simulator_id', label: 'Pinned simulator', options: simulatorOptions(choices.simulators), value: region.placement?.simulator_id || '' }),
+      field({ name: 'draw_distance_cap', label: 'Draw distance cap', type: 'number', value: region.draw_distance_cap }),
+      field({ name: 'environment.water_height', label: 'Water height', type: 'number', step: 'any', value: region.environment?.water_height }),
+      field({ name: 'flags.max_agents', label: 'Max agents', type: 'number', value: region.flags?.max_agents }),
+      field({ name: 'flags.max_prims', label: 'Max prims', type: 'number', value: region.flags?.max_prims }),
+      field({ name: 'flags.enabled', label: 'Enabled', type: 'checkbox', value: region.flags?.enabled }),
+      field({ name: 'permissions.public_access', label: 'Public access', type: 'checkbox', value: region.permissions?.public_access }),
+      h('div', { class: 'span-2' }, h('h3', {}, 'Pending changes'), preview),
+      h('div', { class: 'actions span-2' },
+        h('button', { type: 'button', onclick: () => close(null) }, 'Cancel'),
+        h('button', { type: 'submit', class: 'primary' }, 'Save changes')));
+    const update = () => {
+      const changes = diffSpecs(before, readEdit(form));
+      preview.replaceChildren(diffTable(changes, classColumns));
+      return changes;
+    };
+    form.addEventListener('input', update);
+    form.addEventListener('change', update);
+    update();
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const after = readEdit(form);
+      const changes = update();
+      const updated = await submitWith(form, [
+        ['name', after.name !== '' && after.name.length <= 64, 'A name of 1 to 64 characters.'],
+        ['loc_x', isInt(after.loc_x, 0, 16777215), 'A whole number from 0.'],
+        ['loc_y', isInt(after.loc_y, 0, 16777215), 'A whole number from 0.'],
+        ['size_x', isSize(after.size_x), 'A multiple of 256 from 256 to 8192.'],
+        ['size_y', isSize(after.size_y), 'A multiple of 256 from 256 to 8192.'],
+        ['host', after.host !== '', 'The simulator host name.'],
+        ['port', isInt(after.port, 1, 65535), 'A port from 1 to 65535.'],
+        ['draw_distance_cap', isInt(after.draw_distance_cap, 0, 1e9), 'A whole number from 0.'],
+        ['environment.water_height', Number.isFinite(after.environment.water_height), 'A number.'],
+        ['flags.max_agents', isInt(after.flags.max_agents, 0, 1000), 'From 0 to 1000.'],
+        ['flags.max_prims', isInt(after.flags.max_prims, 0, 1000000), 'From 0 to 1,000,000.'],
+        ['', changes.length > 0, 'Nothing changed.'],
+      ], () => patch('/regions/' + encodeURIComponent(region.id), patchBody(changes), { 'If-Match': `"${region.version}"` }));
+      if (updated) {
+        toast(`${updated.name}: ${region.version} → ${updated.version} (${updated.change})`, 'ok');
+        close(updated);
+      }
+    });
+    return form;
+  }, { wide: true });
+}
+
+export function changesTable(changes) {
+  return diffTable(changes || [], classColumns);
+}
