@@ -19,6 +19,8 @@ void add_region_commands(CLI::App& region, Context& ctx);
 void add_template_commands(CLI::App& tmpl, Context& ctx);
 // audit list
 void add_audit_commands(CLI::App& app, Context& ctx);
+// placement policy [set NAME], placement plan
+void add_placement_commands(CLI::App& app, Context& ctx);
 
 // Checks a MAJOR.MINOR.PATCH version given on the command line.
 const CLI::Validator& version_validator();

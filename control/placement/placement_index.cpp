@@ -1,0 +1,111 @@
+#include "control/placement/placement_index.hpp"
+
+#include <algorithm>
+
+namespace vergegrid::control {
+
+namespace api = plugin_api;
+
+namespace {
+
+std::string label_set(std::vector<std::string> labels) {
+    std::sort(labels.begin(), labels.end());
+    std::string key;
+    for (const auto& label : labels) {
+        key += label;
+        key += '\n';
+    }
+    return key;
+}
+
+}  // namespace
+
+PlacementIndex::PlacementIndex(const api::IndexedPlacementPolicy& policy, std::string policy_name,
+                               GridState& state, PortRange ports)
+    : policy_(&policy), policy_name_(std::move(policy_name)), state_(&state), ports_(ports) {
+    const auto& simulators = state.simulators();
+    group_of_.resize(simulators.size());
+    key_of_.resize(simulators.size());
+    ranked_.resize(simulators.size(), false);
+    for (std::size_t i = 0; i < simulators.size(); ++i) {
+        group_of_[i] = label_set(simulators[i].labels);
+        groups_[group_of_[i]];  // every label set has a group, even when none is open
+        position_of_[simulators[i].id] = i;
+        rank(i);
+    }
+}
+
+void PlacementIndex::rank(std::size_t position) {
+    const auto& simulator = state_->simulators()[position];
+    if (!policy_->open_for_regions(simulator)) {
+        return;
+    }
+    key_of_[position] = -policy_->simulator_score(simulator);
+    groups_[group_of_[position]].emplace(key_of_[position], position);
+    ranked_[position] = true;
+}
+
+void PlacementIndex::unrank(std::size_t position) {
+    if (ranked_[position]) {
+        groups_[group_of_[position]].erase({key_of_[position], position});
+        ranked_[position] = false;
+    }
+}
+
+Decision PlacementIndex::place(const PlacementRequest& request, const std::string& uuid) {
+    const bool simple =
+        request.pin.empty() && !request.affinity && request.avoid.empty() && request.port == 0;
+    const auto& simulators = state_->simulators();
+    Decision decision;
+    if (simple) {
+        const api::SimulatorSnapshot* best = nullptr;
+        std::size_t best_position = 0;
+        double best_score = 0.0;
+        int best_port = 0;
+        for (const auto& [labels, ranked] : groups_) {
+            for (const auto& [key, position] : ranked) {
+                const auto& simulator = simulators[position];
+                if (policy_->filter(request.needs, simulator)) {
+                    continue;
+                }
+                const int port = state_->free_port(simulator.hostname, ports_.low, ports_.high);
+                if (port == 0) {
+                    continue;
+                }
+                const double score = policy_->score(request.needs, simulator);
+                if (best == nullptr || score > best_score ||
+                    (score == best_score && position < best_position)) {
+                    best = &simulator;
+                    best_position = position;
+                    best_score = score;
+                    best_port = port;
+                }
+                break;  // the first that fits is this group's best
+            }
+        }
+        if (best != nullptr) {
+            decision.placed = true;
+            decision.simulator_id = best->id;
+            decision.host = best->hostname;
+            decision.port = best_port;
+            decision.score = best_score;
+            decision.reasons.push_back(policy_name_ + " ranks simulator " + best->id +
+                                       " best (indexed)");
+            decision.summary = decision.reasons.front();
+        }
+    }
+    if (!decision.placed) {
+        decision = decide(*policy_, policy_name_, *state_, request, ports_);
+        if (!decision.placed) {
+            return decision;
+        }
+    }
+    const std::size_t position = position_of_.at(decision.simulator_id);
+    unrank(position);
+    state_->add(reserved_region(decision, uuid, request.needs.region_name, request.loc_x,
+                                request.loc_y, request.needs.size_x, request.needs.size_y));
+    rank(position);
+    return decision;
+}
+
+}  // namespace vergegrid::control

@@ -1,0 +1,49 @@
+#include "rules_policy.hpp"
+
+#include <algorithm>
+
+namespace vergegrid::placement_rules {
+
+namespace api = plugin_api;
+
+std::optional<std::string> RulesPolicy::filter(const api::RegionNeeds& region,
+                                               const api::SimulatorSnapshot& simulator) const {
+    return refusal(limits_, region, simulator);
+}
+
+double RulesPolicy::score(const api::RegionNeeds& region,
+                          const api::SimulatorSnapshot& simulator) const {
+    return simulator_score(simulator) + preferred_share(region, simulator);
+}
+
+bool RulesPolicy::open_for_regions(const api::SimulatorSnapshot& simulator) const {
+    return !closed_reason(limits_, simulator).has_value();
+}
+
+double RulesPolicy::simulator_score(const api::SimulatorSnapshot& simulator) const {
+    const int limit = std::max(region_limit(limits_, simulator), 1);
+    const double used = std::clamp(static_cast<double>(simulator.region_count) / limit, 0.0, 1.0);
+    switch (ranking_) {
+        case Ranking::balanced:
+            return ((1.0 - used) + (1.0 - std::clamp(simulator.cpu_load, 0.0, 1.0)) +
+                    (1.0 - std::clamp(simulator.memory_load, 0.0, 1.0))) /
+                   3.0;
+        case Ranking::spread:
+            return 1.0 - used;
+        case Ranking::binpack:
+            return used;
+    }
+    return 0.0;
+}
+
+api::PluginObject* create_rules_policy(Ranking ranking, const api::HostContext& host) {
+    const Thresholds limits = read_thresholds(host.config);
+    host.logger->info("thresholds: max_cpu_load " + std::to_string(limits.max_cpu_load) +
+                      ", max_memory_load " + std::to_string(limits.max_memory_load) +
+                      ", max_regions " +
+                      (limits.max_regions > 0 ? std::to_string(limits.max_regions)
+                                              : std::string("(capacity only)")));
+    return new RulesPolicy(ranking, limits);
+}
+
+}  // namespace vergegrid::placement_rules
