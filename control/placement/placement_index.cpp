@@ -29,7 +29,7 @@ PlacementIndex::PlacementIndex(const api::IndexedPlacementPolicy& policy, std::s
     ranked_.resize(simulators.size(), false);
     for (std::size_t i = 0; i < simulators.size(); ++i) {
         group_of_[i] = label_set(simulators[i].labels);
-        groups_[group_of_[i]];  // every label set has a group, even when none is open
+        groups_[group_of_[i]].labels = simulators[i].labels;
         position_of_[simulators[i].id] = i;
         rank(i);
     }
@@ -41,13 +41,13 @@ void PlacementIndex::rank(std::size_t position) {
         return;
     }
     key_of_[position] = -policy_->simulator_score(simulator);
-    groups_[group_of_[position]].emplace(key_of_[position], position);
+    groups_[group_of_[position]].ranked.emplace(key_of_[position], position);
     ranked_[position] = true;
 }
 
 void PlacementIndex::unrank(std::size_t position) {
     if (ranked_[position]) {
-        groups_[group_of_[position]].erase({key_of_[position], position});
+        groups_[group_of_[position]].ranked.erase({key_of_[position], position});
         ranked_[position] = false;
     }
 }
@@ -62,8 +62,11 @@ Decision PlacementIndex::place(const PlacementRequest& request, const std::strin
         std::size_t best_position = 0;
         double best_score = 0.0;
         int best_port = 0;
-        for (const auto& [labels, ranked] : groups_) {
-            for (const auto& [key, position] : ranked) {
+        for (const auto& [key_text, group] : groups_) {
+            if (!policy_->accepts_labels(request.needs, group.labels)) {
+                continue;
+            }
+            for (const auto& [key, position] : group.ranked) {
                 const auto& simulator = simulators[position];
                 if (policy_->filter(request.needs, simulator)) {
                     continue;
@@ -94,11 +97,13 @@ Decision PlacementIndex::place(const PlacementRequest& request, const std::strin
             decision.summary = decision.reasons.front();
         }
     }
-    if (!decision.placed) {
+    if (!simple) {
         decision = decide(*policy_, policy_name_, *state_, request, ports_);
-        if (!decision.placed) {
-            return decision;
-        }
+    } else if (!decision.placed) {
+        decision.summary = "no simulator can take the region (indexed; a plan explains why)";
+    }
+    if (!decision.placed) {
+        return decision;
     }
     const std::size_t position = position_of_.at(decision.simulator_id);
     unrank(position);

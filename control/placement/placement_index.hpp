@@ -24,8 +24,9 @@ class PlacementIndex {
                    GridState& state, PortRange ports);
 
     // decide() for a request without pin, affinity, avoid or requested port (others go to
-    // decide()), then reserves the region at (loc_x, loc_y) when placed. A refusal is
-    // explained by decide() on the same state.
+    // decide()), then reserves the region at (loc_x, loc_y) when placed. The fast path's refusal
+    // carries no per-simulator reasons (decide() on the same state gives them): explaining
+    // costs a full scan, which a batch should pay only when asked.
     Decision place(const PlacementRequest& request, const std::string& uuid);
 
   private:
@@ -37,9 +38,13 @@ class PlacementIndex {
     std::string policy_name_;
     GridState* state_;
     PortRange ports_;
-    std::map<std::string, Ranked> groups_;  // label set -> open simulators, best first
-    std::vector<std::string> group_of_;     // by position in state.simulators()
-    std::vector<double> key_of_;            // the key it is ranked under
+    struct Group {
+        std::vector<std::string> labels;
+        Ranked ranked;  // its open simulators, best first
+    };
+    std::map<std::string, Group> groups_;  // by label set
+    std::vector<std::string> group_of_;    // by position in state.simulators()
+    std::vector<double> key_of_;           // the key it is ranked under
     std::vector<bool> ranked_;
     std::map<std::string, std::size_t> position_of_;  // simulator id -> position
 };

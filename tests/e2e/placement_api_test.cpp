@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
 #include <thread>
 
@@ -286,6 +287,46 @@ TEST_F(Placement, ARegionGoesNextToTheOneItNamesAndWithAffinityOntoItsSimulator)
             ->post("/api/v1/regions", json{{"name", "Half"}, {"estate_id", estate_}, {"loc_x", 3}})
             .status,
         400);
+}
+
+TEST_F(Placement, SwapsWhileCreatesRunLoseNoDecision) {
+    simulator("sim-a.example.org", 40);
+    simulator("sim-b.example.org", 40);
+    constexpr int kCreates = 24;
+    std::atomic<bool> done{false};
+    std::atomic<int> swaps{0};
+    std::thread swapper([&] {
+        const ApiClient admin(control_->port());
+        const char* names[] = {"spread", "binpack", "basic-rules"};
+        while (!done.load()) {
+            const auto result = admin.call("PUT", "/api/v1/placement/policy",
+                                           json{{"policy", names[swaps.load() % 3]}}.dump());
+            EXPECT_EQ(result.status, 200) << result.raw;
+            ++swaps;
+        }
+    });
+    std::vector<vergegrid::test::JsonResult> results(kCreates);
+    std::vector<std::thread> creators;
+    for (int t = 0; t < 4; ++t) {
+        creators.emplace_back([&, t] {
+            const ApiClient client(control_->port());
+            for (int i = t; i < kCreates; i += 4) {
+                results[i] = client.post("/api/v1/regions", region("R" + std::to_string(i)));
+            }
+        });
+    }
+    for (auto& creator : creators) {
+        creator.join();
+    }
+    done = true;
+    swapper.join();
+    for (const auto& result : results) {
+        EXPECT_EQ(result.status, 201) << result.raw;
+        EXPECT_FALSE(result.body.at("placement").at("simulator_id").is_null()) << result.raw;
+    }
+    EXPECT_EQ(count("/api/v1/regions"), kCreates);
+    EXPECT_GT(swaps.load(), 0);
+    EXPECT_EQ(count("/api/v1/audit?action=placement.policy&limit=500"), swaps.load());
 }
 
 }  // namespace

@@ -85,6 +85,20 @@ std::optional<std::string> closed_reason(const Thresholds& limits,
     return std::nullopt;
 }
 
+bool labels_accept(const api::RegionNeeds& region, const std::vector<std::string>& labels) {
+    for (const auto& label : region.required_labels) {
+        if (!has(labels, label)) {
+            return false;
+        }
+    }
+    for (const auto& apart : region.anti_affinity) {
+        if (has(labels, apart)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 std::optional<std::string> refusal(const Thresholds& limits, const api::RegionNeeds& region,
                                    const api::SimulatorSnapshot& simulator) {
     if (auto closed = closed_reason(limits, simulator)) {

@@ -29,6 +29,10 @@ int region_limit(const Thresholds& limits, const plugin_api::SimulatorSnapshot& 
 std::optional<std::string> closed_reason(const Thresholds& limits,
                                          const plugin_api::SimulatorSnapshot& simulator);
 
+// Whether a simulator with these labels may take the region as far as labels go (required
+// labels, anti-affinity by label).
+bool labels_accept(const plugin_api::RegionNeeds& region, const std::vector<std::string>& labels);
+
 // Why this region cannot go there (closed, a required label missing, anti-affinity), or nullopt.
 std::optional<std::string> refusal(const Thresholds& limits, const plugin_api::RegionNeeds& region,
                                    const plugin_api::SimulatorSnapshot& simulator);

@@ -1,6 +1,7 @@
 #include "rules_policy.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace vergegrid::placement_rules {
 
@@ -20,10 +21,19 @@ bool RulesPolicy::open_for_regions(const api::SimulatorSnapshot& simulator) cons
     return !closed_reason(limits_, simulator).has_value();
 }
 
-double RulesPolicy::simulator_score(const api::SimulatorSnapshot& simulator) const {
-    const int limit = std::max(region_limit(limits_, simulator), 1);
-    const double used = std::clamp(static_cast<double>(simulator.region_count) / limit, 0.0, 1.0);
-    switch (ranking_) {
+namespace {
+
+// Scores are multiples of 2^-30: simulators whose loads are equal in decimal get exactly equal
+// scores whatever order the sums were made in, so ties (broken by id) are real ties, and
+// adding the same preferred-label share to two scores never merges or reorders them (which the
+// engine's ranked index relies on).
+double quantized(double score) {
+    constexpr double kScale = 1073741824.0;  // 2^30
+    return std::round(score * kScale) / kScale;
+}
+
+double raw_score(Ranking ranking, double used, const api::SimulatorSnapshot& simulator) {
+    switch (ranking) {
         case Ranking::balanced:
             return ((1.0 - used) + (1.0 - std::clamp(simulator.cpu_load, 0.0, 1.0)) +
                     (1.0 - std::clamp(simulator.memory_load, 0.0, 1.0))) /
@@ -34,6 +44,19 @@ double RulesPolicy::simulator_score(const api::SimulatorSnapshot& simulator) con
             return used;
     }
     return 0.0;
+}
+
+}  // namespace
+
+double RulesPolicy::simulator_score(const api::SimulatorSnapshot& simulator) const {
+    const int limit = std::max(region_limit(limits_, simulator), 1);
+    const double used = std::clamp(static_cast<double>(simulator.region_count) / limit, 0.0, 1.0);
+    return quantized(raw_score(ranking_, used, simulator));
+}
+
+bool RulesPolicy::accepts_labels(const api::RegionNeeds& region,
+                                 const std::vector<std::string>& labels) const {
+    return labels_accept(region, labels);
 }
 
 api::PluginObject* create_rules_policy(Ranking ranking, const api::HostContext& host) {

@@ -26,6 +26,8 @@ class RulesPolicy final : public plugin_api::IndexedPlacementPolicy {
                  const plugin_api::SimulatorSnapshot& simulator) const override;
     bool open_for_regions(const plugin_api::SimulatorSnapshot& simulator) const override;
     double simulator_score(const plugin_api::SimulatorSnapshot& simulator) const override;
+    bool accepts_labels(const plugin_api::RegionNeeds& region,
+                        const std::vector<std::string>& labels) const override;
 
   private:
     Ranking ranking_;

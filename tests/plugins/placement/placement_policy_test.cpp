@@ -142,6 +142,27 @@ TEST_P(Policies, KeepsTheIndexPromise) {
     full.region_count = 10;
     EXPECT_FALSE(indexed->open_for_regions(full));
     EXPECT_TRUE(indexed->open_for_regions(a));
+    // Labels alone: a simulator without a required label, or with a label to keep apart from,
+    // is refused whatever else holds.
+    auto needs = region();
+    needs.required_labels = {"event"};
+    EXPECT_FALSE(indexed->accepts_labels(needs, {"main"}));
+    EXPECT_TRUE(indexed->accepts_labels(needs, {"main", "event"}));
+    needs.anti_affinity = {"main"};
+    EXPECT_FALSE(indexed->accepts_labels(needs, {"main", "event"}));
+}
+
+TEST_P(Policies, LoadsEqualInDecimalScoreExactlyEqualSoTiesAreRealTies) {
+    auto policy = policies_.make(GetParam());
+    auto a = healthy("a");
+    auto b = healthy("b");
+    for (const auto& [x, y] : {std::pair{0.1, 0.7}, {0.3, 0.6}, {0.29, 0.57}, {0.123, 0.456}}) {
+        a.cpu_load = x;
+        a.memory_load = y;
+        b.cpu_load = y;
+        b.memory_load = x;
+        EXPECT_EQ(policy->score(region(), a), policy->score(region(), b)) << x << " " << y;
+    }
 }
 
 TEST_P(Policies, ABadThresholdIsAConfigErrorNamingTheKey) {

@@ -52,14 +52,18 @@ class BOOST_SYMBOL_VISIBLE PlacementPolicy : public PluginObject {
 // every simulator for every region (found with dynamic_cast; a 1.1 policy is always scored
 // exhaustively). By implementing it the policy promises, for every region r and simulator s:
 //   - open_for_regions(s) == false  implies  filter(r, s) refuses r;
+//   - accepts_labels(r, s.labels) == false  implies  filter(r, s) refuses r;
 //   - score(r, s) == simulator_score(s) + f(r, s.labels) for some f of the region and the
 //     simulator's labels alone (not its load, count or state).
-// The engine then ranks the simulators of each label set by simulator_score and calls filter()
-// and score() only on the best of each set. bench/placement checks the promise on a sample.
+// The engine then ranks the simulators of each label set by simulator_score, skips the sets
+// accepts_labels() rules out, and calls filter() and score() only on the best of the others.
+// bench/placement checks the promise on a sample.
 class BOOST_SYMBOL_VISIBLE IndexedPlacementPolicy : public PlacementPolicy {
   public:
     virtual bool open_for_regions(const SimulatorSnapshot& simulator) const = 0;
     virtual double simulator_score(const SimulatorSnapshot& simulator) const = 0;
+    virtual bool accepts_labels(const RegionNeeds& region,
+                                const std::vector<std::string>& labels) const = 0;
 };
 
 }  // namespace vergegrid::plugin_api
