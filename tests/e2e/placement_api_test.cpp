@@ -329,4 +329,16 @@ TEST_F(Placement, SwapsWhileCreatesRunLoseNoDecision) {
     EXPECT_EQ(count("/api/v1/audit?action=placement.policy&limit=500"), swaps.load());
 }
 
+TEST(PlacementStartUp, AConfiguredPolicyThatIsNotLoadedStopsStartUpNamingTheKey) {
+    TempDir dir;
+    vergegrid::test::ChildProcess control(
+        VERGEGRID_CONTROL_BINARY,
+        {"--listen", "127.0.0.1:0", "--data-dir", (dir.path() / "data").string()},
+        {{"VERGEGRID_PLACEMENT_POLICY", "round-robin"},
+         {"VERGEGRID_ADMIN_TOKEN", vergegrid::test::kTestAdminToken}});
+    EXPECT_EQ(control.wait_for_exit(std::chrono::seconds(15)), 1);
+    EXPECT_THAT(control.output(),
+                HasSubstr("placement.policy: no loaded placement plugin named 'round-robin'"));
+}
+
 }  // namespace
