@@ -31,7 +31,7 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     router.set_authenticator(Authenticator(store, services.auth));
     // One per process, like the router it serves; its doorbell thread stops at exit.
     static OperationSignals signals(environment.log);
-    static PlacementService placement(
+    auto placement = std::make_shared<PlacementService>(
         services.placement,
         services.placement.get() ? environment.placement.policy.value_or("basic-rules") : "",
         environment.placement_policies, environment.make_placement_policy,

@@ -49,9 +49,8 @@ nlohmann::json plan_one(StorageTransaction& tx, GridState& state, const Placemen
 
 }  // namespace
 
-void add_placement_routes(kernel::http::Router& router, Store store, PlacementService& placement) {
-    PlacementService* places = &placement;
-
+void add_placement_routes(kernel::http::Router& router, Store store,
+                          std::shared_ptr<PlacementService> places) {
     router.add("GET", "/api/v1/placement/policy", Permission::read,
                [places](const Request&) { return Response::json(200, policy_json(*places)); });
 

@@ -128,8 +128,7 @@ plugin_api::RegionFilter region_filter(const Request& request) {
 }  // namespace
 
 void add_region_routes(kernel::http::Router& router, Store store, RegionChannel channel,
-                       PlacementService& placement) {
-    PlacementService* places = &placement;
+                       std::shared_ptr<PlacementService> places) {
     router.add("GET", "/api/v1/regions", Permission::read, [store](const Request& request) {
         const auto filter = region_filter(request);
         const auto page = page_request(request);

@@ -3,6 +3,8 @@
 // Every mutating request is one transaction: region row, supplements, history row, audit row.
 #pragma once
 
+#include <memory>
+
 #include "control/common/store.hpp"
 #include "control/operations/operation_signals.hpp"
 #include "control/placement/placement_service.hpp"
@@ -18,9 +20,10 @@ struct RegionChannel {
     OperationSignals* signals;
 };
 
-// Creation places the region (control/placement) in the transaction that writes it; `placement`
-// must outlive the router. POST /regions/{id}/move re-places a region.
+// Creation places the region (control/placement) in the transaction that writes it; the
+// handlers share `placement`, so it lives as long as the router. POST /regions/{id}/move re-places
+// a region.
 void add_region_routes(kernel::http::Router& router, Store store, RegionChannel channel,
-                       PlacementService& placement);
+                       std::shared_ptr<PlacementService> placement);
 
 }  // namespace vergegrid::control
