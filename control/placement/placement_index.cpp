@@ -1,6 +1,7 @@
 #include "control/placement/placement_index.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace vergegrid::control {
 
@@ -92,8 +93,15 @@ Decision PlacementIndex::place(const PlacementRequest& request, const std::strin
             decision.host = best->hostname;
             decision.port = best_port;
             decision.score = best_score;
+            char score[32];
+            std::snprintf(score, sizeof score, "%.4f", best_score);
             decision.reasons.push_back(policy_name_ + " ranks simulator " + best->id +
-                                       " best (indexed)");
+                                       " best (score " + score +
+                                       ") of the open simulators (ranked index)");
+            decision.reasons.push_back("port " + std::to_string(best_port) + " on host " +
+                                       best->hostname + " (lowest free in " +
+                                       std::to_string(ports_.low) + "-" +
+                                       std::to_string(ports_.high) + ")");
             decision.summary = decision.reasons.front();
         }
     }
@@ -105,12 +113,20 @@ Decision PlacementIndex::place(const PlacementRequest& request, const std::strin
     if (!decision.placed) {
         return decision;
     }
-    const std::size_t position = position_of_.at(decision.simulator_id);
-    unrank(position);
-    state_->add(reserved_region(decision, uuid, request.needs.region_name, request.loc_x,
-                                request.loc_y, request.needs.size_x, request.needs.size_y));
-    rank(position);
+    reserve(reserved_region(decision, uuid, request.needs.region_name, request.loc_x, request.loc_y,
+                            request.needs.size_x, request.needs.size_y));
     return decision;
+}
+
+void PlacementIndex::reserve(const PlacedRegion& region) {
+    const auto it = position_of_.find(region.simulator_id);
+    if (it == position_of_.end()) {
+        state_->add(region);  // on no simulator (placed by hand): ports and map cells only
+        return;
+    }
+    unrank(it->second);
+    state_->add(region);
+    rank(it->second);
 }
 
 }  // namespace vergegrid::control

@@ -28,6 +28,9 @@ class PlacementIndex {
     // carries no per-simulator reasons (decide() on the same state gives them): explaining
     // costs a full scan, which a batch should pay only when asked.
     Decision place(const PlacementRequest& request, const std::string& uuid);
+    // Records a region placed otherwise (by hand, pinned) in the state and re-ranks its
+    // simulator; every reservation on the state must go through here while the index lives.
+    void reserve(const PlacedRegion& region);
 
   private:
     using Ranked = std::set<std::pair<double, std::size_t>>;  // (-simulator_score, position)

@@ -3,6 +3,7 @@
 #include "control/audit/audit_trail.hpp"
 #include "control/common/extensions.hpp"
 #include "control/common/json_reader.hpp"
+#include "control/placement/placement_index.hpp"
 #include "control/placement/region_placement.hpp"
 #include "control/simulators/simulator_routes.hpp"
 #include "kernel/http/api_error.hpp"
@@ -26,12 +27,13 @@ nlohmann::json policy_json(const PlacementService& placement) {
 }
 
 // One region of a plan: where it would go, reserved in `state` for the regions after it.
-nlohmann::json plan_one(StorageTransaction& tx, GridState& state, const PlacementService& placement,
-                        const nlohmann::json& body, const std::string& path, std::size_t index) {
+nlohmann::json plan_one(StorageTransaction& tx, GridState& state, const ActivePolicy& active,
+                        PortRange ports, PlacementIndex* ranked, const nlohmann::json& body,
+                        const std::string& path, std::size_t index) {
     NewRegion fresh = read_new_region(tx, body, path);
     fresh.region.uuid = "plan-" + std::to_string(index);  // never stored
     try {
-        const Decision decision = place_new_region(state, placement, fresh);
+        const Decision decision = place_new_region(state, active, ports, fresh, ranked);
         return decision_to_json(fresh.region.name, decision, fresh.region.loc_x,
                                 fresh.region.loc_y);
     } catch (const ApiError& e) {
@@ -83,10 +85,21 @@ void add_placement_routes(kernel::http::Router& router, Store store,
         [store, places](const Request& request) {
             const auto body = request.json_body();
             // A read transaction: a plan writes nothing, whatever it finds.
+            // One policy snapshot for the whole batch, even if a swap happens meanwhile.
+            const auto active = places->active();
             return store.read([&](StorageTransaction& tx) {
                 GridState state = load_grid_state(tx);
+                // A batch of many regions uses the ranked fast path when the policy offers it.
+                std::unique_ptr<PlacementIndex> ranked;
+                const auto* indexed =
+                    dynamic_cast<const plugin_api::IndexedPlacementPolicy*>(active.policy.get());
+                const bool batch = body.is_object() && body.contains("regions");
+                if (indexed != nullptr && batch) {
+                    ranked = std::make_unique<PlacementIndex>(*indexed, active.name, state,
+                                                              places->ports());
+                }
                 nlohmann::json placements = nlohmann::json::array();
-                if (body.is_object() && body.contains("regions")) {
+                if (batch) {
                     JsonReader reader(body, "");
                     const auto* regions = reader.raw("regions");
                     reader.reject_unknown();
@@ -97,14 +110,15 @@ void add_placement_routes(kernel::http::Router& router, Store store,
                                            std::to_string(kMaxPlanRegions) + " regions");
                     }
                     for (std::size_t i = 0; i < regions->size(); ++i) {
-                        placements.push_back(plan_one(tx, state, *places, (*regions)[i],
+                        placements.push_back(plan_one(tx, state, active, places->ports(),
+                                                      ranked.get(), (*regions)[i],
                                                       "regions[" + std::to_string(i) + "]", i));
                     }
                 } else {
-                    placements.push_back(plan_one(tx, state, *places, body, "", 0));
+                    placements.push_back(
+                        plan_one(tx, state, active, places->ports(), nullptr, body, "", 0));
                 }
-                return Response::json(
-                    200, {{"policy", places->active().name}, {"placements", placements}});
+                return Response::json(200, {{"policy", active.name}, {"placements", placements}});
             });
         });
 

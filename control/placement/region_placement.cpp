@@ -88,7 +88,8 @@ GridState load_grid_state(plugin_api::StorageTransaction& tx) {
     return GridState::from(access_store(tx).list_simulators(), regions);
 }
 
-Decision place_new_region(GridState& state, const PlacementService& placement, NewRegion& request) {
+Decision place_new_region(GridState& state, const ActivePolicy& active, PortRange ports,
+                          NewRegion& request, PlacementIndex* index) {
     Region& region = request.region;
     if (!request.given.location) {
         choose_location(state, request);
@@ -105,7 +106,11 @@ Decision place_new_region(GridState& state, const PlacementService& placement, N
         if (!pin.empty()) {
             check_pin_exists(state, pin);
         }
-        const auto active = placement.require_active();
+        if (!active.policy) {
+            throw ApiError(503, "placement_unavailable",
+                           "no placement policy is loaded: give host and port, or load a "
+                           "placement plugin");
+        }
         PlacementRequest ask;
         ask.needs = needs_of(region);
         ask.pin = pin;
@@ -114,7 +119,18 @@ Decision place_new_region(GridState& state, const PlacementService& placement, N
         ask.port = request.given.port && !request.given.host ? region.port : 0;
         ask.loc_x = region.loc_x;
         ask.loc_y = region.loc_y;
-        decision = decide(*active.policy, active.name, state, ask, placement.ports());
+        if (index != nullptr && pin.empty() && !ask.affinity && ask.port == 0) {
+            decision = index->place(ask, region.uuid);  // reserves when placed
+            if (!decision.placed) {
+                // The fast path does not explain refusals; the exhaustive engine does.
+                return decide(*active.policy, active.name, state, ask, ports);
+            }
+            region.placement.simulator_id = decision.simulator_id;
+            region.host = decision.host;
+            region.port = decision.port;
+            return decision;
+        }
+        decision = decide(*active.policy, active.name, state, ask, ports);
         if (!decision.placed) {
             return decision;
         }
@@ -127,8 +143,13 @@ Decision place_new_region(GridState& state, const PlacementService& placement, N
             region.port = decision.port;
         }
     }
-    state.add(reserved_region(decision, region.uuid, region.name, region.loc_x, region.loc_y,
-                              region.size_x, region.size_y));
+    const auto reserved = reserved_region(decision, region.uuid, region.name, region.loc_x,
+                                          region.loc_y, region.size_x, region.size_y);
+    if (index != nullptr) {
+        index->reserve(reserved);
+    } else {
+        state.add(reserved);
+    }
     return decision;
 }
 

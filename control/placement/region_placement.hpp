@@ -7,6 +7,7 @@
 
 #include "control/placement/grid_state.hpp"
 #include "control/placement/placement_engine.hpp"
+#include "control/placement/placement_index.hpp"
 #include "control/placement/placement_service.hpp"
 #include "control/regions/new_region.hpp"
 
@@ -16,9 +17,12 @@ namespace vergegrid::control {
 // options.near, next to options.near_region, or to <1000,1000>), then its simulator, host and
 // port: a pin is checked by the policy (refused unless forced); no pin and no host means the
 // policy chooses; a host given by hand keeps the region off every simulator. A placed region is
-// reserved in `state`. Throws ApiError for an unknown pin (422), a revoked one (409), no
-// policy loaded (503) and no free footprint (409); a refusal comes back as !decision.placed.
-Decision place_new_region(GridState& state, const PlacementService& placement, NewRegion& request);
+// reserved in `state` (through `index` when given: a batch's ranked fast path over the same
+// state and policy). `active` is the caller's policy snapshot, one for a whole batch. Throws
+// ApiError for an unknown pin (422), a revoked one (409), no policy loaded (503) and no free
+// footprint (409); a refusal comes back as !decision.placed.
+Decision place_new_region(GridState& state, const ActivePolicy& active, PortRange ports,
+                          NewRegion& request, PlacementIndex* index = nullptr);
 
 // The ApiError a create answers a refusal with (409, naming the pin or "placement").
 [[noreturn]] void throw_refusal(const Decision& decision, bool pinned);

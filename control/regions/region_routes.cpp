@@ -155,7 +155,8 @@ void add_region_routes(kernel::http::Router& router, Store store, RegionChannel 
                            NewRegion fresh = read_new_region(tx, body, "");
                            fresh.region.uuid = new_uuid();
                            GridState state = load_grid_state(tx);
-                           const Decision decision = place_new_region(state, *places, fresh);
+                           const Decision decision =
+                               place_new_region(state, places->active(), places->ports(), fresh);
                            if (!decision.placed) {
                                throw_refusal(decision,
                                              !fresh.region.placement.simulator_id.empty());

@@ -158,6 +158,21 @@ TEST_F(Placement, APlanAnswersForABatchAndWritesNothing) {
     EXPECT_EQ(admin_->post("/api/v1/placement/plan", json::object()).status, 400);
 }
 
+TEST_F(Placement, ABatchPlanSeesItsPinnedRegionsWhenRanking) {
+    const auto a = simulator("sim-a.example.org", 4);
+    const auto b = simulator("sim-b.example.org", 4);
+    const auto low = std::min(a, b);
+    const auto high = std::max(a, b);
+    // Two regions pinned to the lower id (ties go there) fill half of it: the next one, left to
+    // the policy, goes to the other simulator.
+    auto plan = admin_->post("/api/v1/placement/plan",
+                             {{"regions",
+                               {region("P1", {{"simulator_id", low}}),
+                                region("P2", {{"simulator_id", low}}), region("Free")}}});
+    ASSERT_EQ(plan.status, 200) << plan.raw;
+    EXPECT_EQ(plan.body.at("placements").at(2).at("simulator_id"), high) << plan.raw;
+}
+
 TEST_F(Placement, ThePolicyIsSwappedAtRuntimeAndTheSwapIsAudited) {
     auto policy = admin_->get("/api/v1/placement/policy");
     ASSERT_EQ(policy.status, 200) << policy.raw;
