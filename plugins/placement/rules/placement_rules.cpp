@@ -56,6 +56,9 @@ Thresholds read_thresholds(const api::ConfigSection& config) {
 }
 
 int region_limit(const Thresholds& limits, const api::SimulatorSnapshot& simulator) {
+    if (simulator.capacity <= 0) {  // not declared at registration: only max_regions limits it
+        return limits.max_regions > 0 ? limits.max_regions : kNoLimit;
+    }
     return limits.max_regions > 0 ? std::min(simulator.capacity, limits.max_regions)
                                   : simulator.capacity;
 }
@@ -69,7 +72,7 @@ std::optional<std::string> closed_reason(const Thresholds& limits,
     }
     const int limit = region_limit(limits, simulator);
     if (simulator.region_count >= limit) {
-        const bool by_threshold = limit < simulator.capacity;
+        const bool by_threshold = simulator.capacity <= 0 || limit < simulator.capacity;
         return "simulator is full: " + std::to_string(simulator.region_count) + " of " +
                std::to_string(limit) + " regions" +
                (by_threshold ? " (max_regions threshold)" : " (capacity)");

@@ -22,7 +22,12 @@ Thresholds read_thresholds(const plugin_api::ConfigSection& config);
 inline const char* const kThresholdKeys[] = {"max_cpu_load", "max_memory_load", "max_regions",
                                              nullptr};
 
-// The regions a simulator may hold: its capacity, lowered by max_regions when that is set.
+inline constexpr int kNoLimit = 1 << 30;
+// What region_limit's share of slots is reckoned against when no limit applies.
+inline constexpr int kNominalCapacity = 100;
+
+// The regions a simulator may hold: its capacity, lowered by max_regions when that is set. A
+// simulator that declared no capacity (0) is limited by max_regions alone, else kNoLimit.
 int region_limit(const Thresholds& limits, const plugin_api::SimulatorSnapshot& simulator);
 
 // Why the simulator takes no region at all right now (state, count, loads), or nullopt.

@@ -49,8 +49,9 @@ double raw_score(Ranking ranking, double used, const api::SimulatorSnapshot& sim
 }  // namespace
 
 double RulesPolicy::simulator_score(const api::SimulatorSnapshot& simulator) const {
-    const int limit = std::max(region_limit(limits_, simulator), 1);
-    const double used = std::clamp(static_cast<double>(simulator.region_count) / limit, 0.0, 1.0);
+    const int limit = region_limit(limits_, simulator);
+    const int scale = limit == kNoLimit ? kNominalCapacity : std::max(limit, 1);
+    const double used = std::clamp(static_cast<double>(simulator.region_count) / scale, 0.0, 1.0);
     return quantized(raw_score(ranking_, used, simulator));
 }
 

@@ -64,6 +64,15 @@ TEST_P(Policies, RegionCountStopsAtCapacity) {
     EXPECT_EQ(policy->filter(region(), s), std::nullopt);
 }
 
+TEST_P(Policies, ASimulatorThatDeclaredNoCapacityIsLimitedByMaxRegionsAlone) {
+    auto s = healthy();
+    s.capacity = 0;
+    s.region_count = 500;
+    EXPECT_EQ(policies_.make(GetParam())->filter(region(), s), std::nullopt);
+    EXPECT_THAT(policies_.make(GetParam(), {{"max_regions", "500"}})->filter(region(), s),
+                Optional(HasSubstr("500 of 500 regions (max_regions threshold)")));
+}
+
 TEST_P(Policies, MaxRegionsThresholdLowersTheCapacity) {
     auto policy = policies_.make(GetParam(), {{"max_regions", "4"}});
     auto s = healthy();
