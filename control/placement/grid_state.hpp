@@ -15,10 +15,6 @@
 #include "vergegrid/plugin_api/placement.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 
-namespace vergegrid::plugin_api {
-class StorageTransaction;
-}
-
 namespace vergegrid::control {
 
 // What placement needs to know of a stored (or just decided) region.
@@ -35,10 +31,6 @@ struct PlacedRegion {
 };
 
 PlacedRegion placed_region(const plugin_api::Region& region);
-
-class GridState;
-// Every simulator and every region, read through `tx` (region_placement.cpp).
-GridState load_grid_state(plugin_api::StorageTransaction& tx);
 
 class GridState {
   public:

@@ -10,8 +10,12 @@
 #include "control/placement/placement_index.hpp"
 #include "control/placement/placement_service.hpp"
 #include "control/regions/new_region.hpp"
+#include "vergegrid/plugin_api/storage_transaction.hpp"
 
 namespace vergegrid::control {
+
+// Every simulator and every region, read through `tx`: the snapshot decisions are made on.
+GridState load_grid_state(plugin_api::StorageTransaction& tx);
 
 // Where a new region goes. Fills region.loc_x/loc_y when not given (nearest free footprint to
 // options.near, next to options.near_region, or to <1000,1000>), then its simulator, host and
