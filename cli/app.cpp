@@ -86,6 +86,7 @@ int run(int argc, const char* const* argv, const Environment& env, Io io) {
         }
     }
     add_audit_commands(app, ctx);
+    add_placement_commands(app, ctx);
     app.footer(kFooter);  // set last: subcommands would inherit it
 
     try {

@@ -13,12 +13,14 @@ namespace vergegrid::cli {
 
 // list, get, create, update, delete
 void add_entity_commands(CLI::App& parent, Context& ctx, const EntityKind& kind);
-// region history, rollback, upgrade-template, stub
+// region history, rollback, upgrade-template, move, stub
 void add_region_commands(CLI::App& region, Context& ctx);
 // template versions
 void add_template_commands(CLI::App& tmpl, Context& ctx);
 // audit list
 void add_audit_commands(CLI::App& app, Context& ctx);
+// placement policy [set NAME], placement plan
+void add_placement_commands(CLI::App& app, Context& ctx);
 
 // Checks a MAJOR.MINOR.PATCH version given on the command line.
 const CLI::Validator& version_validator();

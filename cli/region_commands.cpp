@@ -1,4 +1,4 @@
-// region history, rollback, upgrade-template and stub.
+// region history, rollback, upgrade-template, move and stub.
 #include <memory>
 
 #include "cli/commands.hpp"
@@ -12,6 +12,8 @@ struct RegionArgs {
     std::string id;
     std::string version;
     std::string if_match;
+    std::string to;  // move: the simulator id; empty = wherever the policy puts it
+    bool force = false;
 };
 
 void show_change(Context& ctx, const std::string& verb, const Json& answer) {
@@ -42,6 +44,19 @@ void run_upgrade(Context& ctx, const RegionArgs& args) {
     show_change(ctx, "upgraded",
                 ctx.api().send("POST", entity_path(ctx, kRegion, args.id) + "/upgrade-template",
                                std::nullopt, given(args.if_match)));
+}
+
+void run_move(Context& ctx, const RegionArgs& args) {
+    Json body = Json::object();
+    if (!args.to.empty()) {
+        body["simulator_id"] = args.to;
+    }
+    if (args.force) {
+        body["force"] = true;
+    }
+    show_change(ctx, "moved",
+                ctx.api().send("POST", entity_path(ctx, kRegion, args.id) + "/move", body,
+                               given(args.if_match)));
 }
 
 void run_stub(Context& ctx, const RegionArgs& args) {
@@ -85,6 +100,16 @@ void add_region_commands(CLI::App& region, Context& ctx) {
         add_command(region, ctx, "upgrade-template",
                     "move a region to its template's latest version", run_upgrade, upgrade_args);
     add_if_match(*upgrade, *upgrade_args);
+
+    auto move_args = std::make_shared<RegionArgs>();
+    auto* move = add_command(region, ctx, "move",
+                             "re-place a region: onto --to, or wherever the placement policy "
+                             "puts it away from its current simulator",
+                             run_move, move_args);
+    move->add_option("--to", move_args->to, "the simulator id to move it to");
+    move->add_flag("--force", move_args->force,
+                   "move onto --to even when the placement policy refuses that simulator");
+    add_if_match(*move, *move_args);
 
     add_command(region, ctx, "stub", "print the region's OpenSim Regions.ini section", run_stub,
                 std::make_shared<RegionArgs>());

@@ -9,6 +9,7 @@
 #include "control/estates/estate_routes.hpp"
 #include "control/operations/operation_routes.hpp"
 #include "control/operations/operation_signals.hpp"
+#include "control/placement/placement_routes.hpp"
 #include "control/regions/region_routes.hpp"
 #include "control/simulators/simulator_routes.hpp"
 #include "control/templates/template_routes.hpp"
@@ -31,11 +32,17 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     router.set_authenticator(Authenticator(store, services.auth));
     // One per process, like the router it serves; its doorbell thread stops at exit.
     static OperationSignals signals(environment.log);
+    auto placement = std::make_shared<PlacementService>(
+        services.placement,
+        services.placement.get() ? environment.placement.policy.value_or("basic-rules") : "",
+        environment.placement_policies, environment.make_placement_policy,
+        PortRange{environment.placement.port_min, environment.placement.port_max});
     add_user_routes(router, store, services.auth);
     add_simulator_routes(router, store);
     add_estate_routes(router, store);
     add_template_routes(router, store);
-    add_region_routes(router, store, RegionChannel{&services.sync, &signals});
+    add_region_routes(router, store, RegionChannel{&services.sync, &signals}, placement);
+    add_placement_routes(router, store, placement);
     add_operation_routes(router, store, signals);
     add_audit_routes(router, store);
     web_admin::add_web_console(router);

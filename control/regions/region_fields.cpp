@@ -103,7 +103,31 @@ void read_flags(JsonReader& reader, plugin_api::RegionFlags& target) {
     reader.reject_unknown();
 }
 
-void read_placement(JsonReader& reader, plugin_api::RegionPlacementRules& target) {
+void read_placement(JsonReader& reader, plugin_api::RegionPlacementRules& target,
+                    PlacementOptions* options, bool create) {
+    if (options != nullptr) {
+        assign(reader.boolean("force"), options->force);
+        if (create) {
+            assign(reader.boolean("affinity"), options->affinity);
+            if (auto near = reader.object("near")) {
+                auto x = near->integer("x", 0, kMaxGridCoordinate);
+                auto y = near->integer("y", 0, kMaxGridCoordinate);
+                near->reject_unknown();
+                if (!x || !y) {
+                    throw ApiError::invalid_field(reader.field("near"),
+                                                  "must be {\"x\": ..., \"y\": ...}");
+                }
+                options->near = std::pair{*x, *y};
+            }
+            if (auto name = reader.name("near_region", kMaxRegionName)) {
+                options->near_region = *name;
+            }
+        } else {
+            for (const char* key : {"affinity", "near", "near_region"}) {
+                reader.forbid(key, "is only read when a region is created");
+            }
+        }
+    }
     if (auto simulator = reader.nullable_string("simulator_id", 36)) {
         if (!simulator->empty() && !is_uuid(*simulator)) {
             throw ApiError::invalid_field(reader.field("simulator_id"),

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "control/common/json_reader.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
@@ -22,7 +25,17 @@ void read_environment(JsonReader& reader, plugin_api::RegionEnvironment& target)
 void read_terrain(JsonReader& reader, plugin_api::RegionTerrain& target);
 void read_permissions(JsonReader& reader, plugin_api::RegionPermissions& target);
 void read_flags(JsonReader& reader, plugin_api::RegionFlags& target);
-void read_placement(JsonReader& reader, plugin_api::RegionPlacementRules& target);
+// What a request may ask of placement beyond the stored rules; never stored.
+struct PlacementOptions {
+    bool force = false;                       // keep the pin even when the policy refuses it
+    bool affinity = false;                    // prefer the simulator of the map neighbours
+    std::optional<std::pair<int, int>> near;  // put the region as close to this point as free
+    std::string near_region;                  // ... or next to this region
+};
+// `options` null: the request may not carry options (history specs); `create` false: only
+// "force" is accepted (PATCH).
+void read_placement(JsonReader& reader, plugin_api::RegionPlacementRules& target,
+                    PlacementOptions* options = nullptr, bool create = false);
 // An array of parcels {"name", "x", "y", "width", "height"} (metres) inside the region; stored
 // as JSON text ("" for none).
 void read_parcel_layout(JsonReader& reader, std::string& parcel_layout);

@@ -73,7 +73,8 @@ nlohmann::json region_to_json(const Region& r) {
     };
 }
 
-void read_region_fields(JsonReader& reader, Region& region) {
+void read_region_fields(JsonReader& reader, Region& region, PlacementOptions* options,
+                        bool create) {
     if (auto name = reader.name("name", kMaxRegionName)) {
         if (name->find_first_of("[]") != std::string::npos) {
             throw ApiError::invalid_field(
@@ -118,7 +119,7 @@ void read_region_fields(JsonReader& reader, Region& region) {
         read_flags(*flags, region.flags);
     }
     if (auto placement = reader.object("placement")) {
-        read_placement(*placement, region.placement);
+        read_placement(*placement, region.placement, options, create);
     }
     read_parcel_layout(reader, region.template_data.parcel_layout);
     check_parcels_fit(region.template_data.parcel_layout, region.size_x, region.size_y,

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "control/common/json_reader.hpp"
+#include "control/regions/region_fields.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 
 namespace vergegrid::control {
@@ -13,7 +14,9 @@ nlohmann::json region_to_json(const plugin_api::Region& region);
 
 // Applies the writable fields present in `reader` onto `region` (nested objects merge field by
 // field). `id`, `version`, `template_id` and `template_version` are not writable here.
-void read_region_fields(JsonReader& reader, plugin_api::Region& region);
+// `options` (requests only) receives what placement is asked beyond the stored rules.
+void read_region_fields(JsonReader& reader, plugin_api::Region& region,
+                        PlacementOptions* options = nullptr, bool create = false);
 
 // A spec from region_history back into a region (for rollback).
 plugin_api::Region region_from_spec(const std::string& spec);

@@ -9,7 +9,9 @@
 #include "control/common/preconditions.hpp"
 #include "control/common/store.hpp"
 #include "control/operations/operation_queue.hpp"
+#include "control/placement/region_placement.hpp"
 #include "control/regions/grid_rules.hpp"
+#include "control/regions/new_region.hpp"
 #include "control/regions/region_change.hpp"
 #include "control/regions/region_fields.hpp"
 #include "control/regions/region_json.hpp"
@@ -27,38 +29,6 @@ using plugin_api::Region;
 using plugin_api::StorageTransaction;
 
 namespace {
-
-// Fields a region takes from its template when created from it, and again on upgrade.
-void apply_template(Region& region, const plugin_api::Template& tmpl) {
-    const TemplateSpec spec = template_spec_from_text(tmpl.spec);
-    region.size_x = spec.size_x;
-    region.size_y = spec.size_y;
-    region.physics_type = spec.physics_type;
-    region.terrain_preset = spec.terrain_preset;
-    region.environment = spec.environment;
-    region.flags = spec.flags;
-    region.template_data.parcel_layout = spec.parcel_layout;
-    region.template_id = tmpl.id;
-    region.template_data.template_version = tmpl.version;
-}
-
-Region region_defaults() {
-    Region region;
-    region.physics_type = "BulletSim";
-    region.terrain_preset = "flat";
-    region.draw_distance_cap = 0;
-    region.region_state_mode = "hybrid";
-    region.version = {1, 0, 0};
-    return region;
-}
-
-void require_fields(const JsonReader& reader, std::initializer_list<const char*> keys) {
-    for (const char* key : keys) {
-        if (!reader.has(key)) {
-            throw ApiError::invalid_field(key, "is required");
-        }
-    }
-}
 
 // One request's path to the simulators: the sync policy snapshot for the whole request and the
 // simulators to notify once the transaction has committed.
@@ -92,30 +62,12 @@ Response write_and_deliver(const Store& store, const RegionChannel& channel, Wor
     return response;
 }
 
-// A pin names a simulator that exists and may take regions.
-void check_pin(StorageTransaction& tx, const Region* before, const Region& after) {
-    const auto& pin = after.placement.simulator_id;
-    if (pin.empty() || (before != nullptr && before->placement.simulator_id == pin)) {
-        return;
-    }
-    auto simulator = access_store(tx).find_simulator(pin);
-    if (!simulator) {
-        throw ApiError(422, "unknown_reference", "no simulator with id '" + pin + "'",
-                       "placement.simulator_id");
-    }
-    if (simulator->state == "revoked") {
-        throw ApiError(409, "simulator_revoked", "simulator '" + pin + "' is revoked",
-                       "placement.simulator_id");
-    }
-}
-
 // Writes one new version of a region: the row and supplements, its history row, the audit row
 // and the operation for its simulator.
 void write_version(StorageTransaction& tx, const Request& request, const std::string& change,
                    const Region* before, const Region& after, const RegionChange& fields,
                    Delivery& delivery) {
     check_grid_rules(tx, after);
-    check_pin(tx, before, after);
     if (before == nullptr) {
         tx.insert_region(after);
     } else {
@@ -129,24 +81,33 @@ void write_version(StorageTransaction& tx, const Request& request, const std::st
     queue_region_operation(tx, *delivery.sync, before, &after, fields, "", delivery.notify);
 }
 
+nlohmann::json decision_summary(const Decision& decision) {
+    return {{"score", decision.score}, {"reasons", decision.reasons}};
+}
+
 // The answer to a change: the region, what changed and which part of the version it bumped.
+// `decision` (create, move): where placement put the region and why.
 Response changed(int status, const Region& region, const std::string& label,
-                 const nlohmann::json& fields) {
+                 const nlohmann::json& fields, const nlohmann::json& decision = nullptr) {
     auto json = region_to_json(region);
     json["change"] = label;
     json["changes"] = fields;
+    if (!decision.is_null()) {
+        json["placement_decision"] = decision;
+    }
     return with_etag(Response::json(status, json), region.version);
 }
 
 Response apply_change(StorageTransaction& tx, const Request& request, const std::string& kind,
-                      const Region& before, Region after, Delivery& delivery) {
+                      const Region& before, Region after, Delivery& delivery,
+                      const nlohmann::json& decision = nullptr) {
     const RegionChange change = region_change(before, after);
     if (change.bump == Bump::none) {
         return changed(200, before, to_string(change.bump), change.fields_to_json());
     }
     after.version = bumped(before.version, change.bump);
     write_version(tx, request, kind, &before, after, change, delivery);
-    return changed(200, after, to_string(change.bump), change.fields_to_json());
+    return changed(200, after, to_string(change.bump), change.fields_to_json(), decision);
 }
 
 plugin_api::RegionFilter region_filter(const Request& request) {
@@ -166,7 +127,8 @@ plugin_api::RegionFilter region_filter(const Request& request) {
 
 }  // namespace
 
-void add_region_routes(kernel::http::Router& router, Store store, RegionChannel channel) {
+void add_region_routes(kernel::http::Router& router, Store store, RegionChannel channel,
+                       std::shared_ptr<PlacementService> places) {
     router.add("GET", "/api/v1/regions", Permission::read, [store](const Request& request) {
         const auto filter = region_filter(request);
         const auto page = page_request(request);
@@ -185,34 +147,29 @@ void add_region_routes(kernel::http::Router& router, Store store, RegionChannel 
         });
     });
 
-    router.add(
-        "POST", "/api/v1/regions", Permission::write, [store, channel](const Request& request) {
-            const auto body = request.json_body();
-            return write_and_deliver(
-                store, channel, [&](StorageTransaction& tx, Delivery& delivery) {
-                    JsonReader reader(body, "");
-                    Region region = region_defaults();
-                    if (auto template_id = reader.nullable_string("template_id", 36);
-                        template_id && !template_id->empty()) {
-                        auto tmpl = tx.find_template(*template_id);
-                        if (!tmpl) {
-                            throw ApiError(422, "unknown_reference",
-                                           "no template with id '" + *template_id + "'",
-                                           "template_id");
-                        }
-                        apply_template(region, *tmpl);
-                    }
-                    read_region_fields(reader, region);
-                    reader.reject_unknown();
-                    require_fields(reader, {"name", "estate_id", "loc_x", "loc_y", "port", "host"});
-                    region.uuid = new_uuid();
-                    write_version(tx, request, "create", nullptr, region, RegionChange{}, delivery);
-                    return changed(201, region, "create", nlohmann::json::array());
-                });
-        });
+    router.add("POST", "/api/v1/regions", Permission::write,
+               [store, channel, places](const Request& request) {
+                   const auto body = request.json_body();
+                   return write_and_deliver(
+                       store, channel, [&](StorageTransaction& tx, Delivery& delivery) {
+                           NewRegion fresh = read_new_region(tx, body, "");
+                           fresh.region.uuid = new_uuid();
+                           GridState state = load_grid_state(tx);
+                           const Decision decision =
+                               place_new_region(state, places->active(), places->ports(), fresh);
+                           if (!decision.placed) {
+                               throw_refusal(decision,
+                                             !fresh.region.placement.simulator_id.empty());
+                           }
+                           write_version(tx, request, "create", nullptr, fresh.region,
+                                         RegionChange{}, delivery);
+                           return changed(201, fresh.region, "create", nlohmann::json::array(),
+                                          decision_summary(decision));
+                       });
+               });
 
     router.add("PATCH", "/api/v1/regions/{id}", Permission::write,
-               [store, channel](const Request& request) {
+               [store, channel, places](const Request& request) {
                    const auto body = request.json_body();
                    return write_and_deliver(
                        store, channel, [&](StorageTransaction& tx, Delivery& delivery) {
@@ -221,8 +178,10 @@ void add_region_routes(kernel::http::Router& router, Store store, RegionChannel 
                            Region after = before;
                            JsonReader reader(body, "");
                            reader.forbid("template_id", "changes only through upgrade-template");
-                           read_region_fields(reader, after);
+                           PlacementOptions options;
+                           read_region_fields(reader, after, &options, false);
                            reader.reject_unknown();
+                           check_pin_change(tx, *places, &before, after, options.force);
                            return apply_change(tx, request, "update", before, after, delivery);
                        });
                });
@@ -333,6 +292,37 @@ void add_region_routes(kernel::http::Router& router, Store store, RegionChannel 
                     check_parcels_fit(after.template_data.parcel_layout, after.size_x, after.size_y,
                                       "parcel_layout");
                     return apply_change(tx, request, "upgrade-template", before, after, delivery);
+                });
+        });
+
+    // Re-placement: onto the simulator named in the body (checked like a pin, "force" overrides)
+    // or wherever the policy puts it away from its current one; host and port follow.
+    router.add(
+        "POST", "/api/v1/regions/{id}/move", Permission::write,
+        [store, channel, places](const Request& request) {
+            const auto body = request.body.empty() ? nlohmann::json::object() : request.json_body();
+            JsonReader reader(body, "");
+            const auto target = reader.nullable_string("simulator_id", 36).value_or("");
+            const bool force = reader.boolean("force").value_or(false);
+            reader.reject_unknown();
+            if (!target.empty() && !is_uuid(target)) {
+                throw ApiError::invalid_field("simulator_id", "must be a simulator id (UUID)");
+            }
+            return write_and_deliver(
+                store, channel, [&](StorageTransaction& tx, Delivery& delivery) {
+                    const Region before = existing_region(tx, request.path_params.at("id"));
+                    check_if_match(request, before.version);
+                    GridState state = load_grid_state(tx);
+                    const Decision decision = plan_move(state, *places, before, target, force);
+                    if (!decision.placed) {
+                        throw_refusal(decision, !target.empty());
+                    }
+                    Region after = before;
+                    after.placement.simulator_id = decision.simulator_id;
+                    after.host = decision.host;
+                    after.port = decision.port;
+                    return apply_change(tx, request, "move", before, after, delivery,
+                                        decision_summary(decision));
                 });
         });
 

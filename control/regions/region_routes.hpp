@@ -1,9 +1,13 @@
-// /api/v1/regions: list, get, create, PATCH, delete, history, rollback, upgrade-template, stub.
+// /api/v1/regions: list, get, create, PATCH, delete, history, rollback, upgrade-template, stub,
+// move.
 // Every mutating request is one transaction: region row, supplements, history row, audit row.
 #pragma once
 
+#include <memory>
+
 #include "control/common/store.hpp"
 #include "control/operations/operation_signals.hpp"
+#include "control/placement/placement_service.hpp"
 #include "kernel/http/router.hpp"
 #include "kernel/services/active_slot.hpp"
 #include "vergegrid/plugin_api/sync.hpp"
@@ -16,6 +20,10 @@ struct RegionChannel {
     OperationSignals* signals;
 };
 
-void add_region_routes(kernel::http::Router& router, Store store, RegionChannel channel);
+// Creation places the region (control/placement) in the transaction that writes it; the
+// handlers share `placement`, so it lives as long as the router. POST /regions/{id}/move re-places
+// a region.
+void add_region_routes(kernel::http::Router& router, Store store, RegionChannel channel,
+                       std::shared_ptr<PlacementService> placement);
 
 }  // namespace vergegrid::control

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "kernel/app/plugin_dir.hpp"
 #include "kernel/app/startup_error.hpp"
 #include "kernel/app/system_routes.hpp"
@@ -88,11 +90,12 @@ void ControlPlane::start() {
         plugin_api::kind::kAuth, settings_.auth_provider, "auth.provider", sections));
     services_.sync.swap(create_service<plugin_api::SyncScheduler>(
         plugin_api::kind::kSync, settings_.sync_scheduler, "sync.scheduler", sections));
+    activate_placement(sections);
 
     auto router = std::make_shared<http::Router>();
     add_system_routes(*router, SystemContext{plugins_, services_, metrics_});
     if (service_routes_) {
-        service_routes_(*router, services_, ServiceEnvironment{settings_.data_dir, log_});
+        service_routes_(*router, services_, service_environment(sections));
     }
     auto server = server_settings(settings_);
     server.tls = std::move(tls);
@@ -161,6 +164,40 @@ void ControlPlane::open_storage(const config::PluginSections& sections) {
     services_.storage.swap(std::move(storage));
 }
 
+// The configured policy must load; the default one may be missing (a trimmed plugin folder): the
+// control plane then runs without placement and says so.
+void ControlPlane::activate_placement(const config::PluginSections& sections) {
+    const auto& configured = settings_.placement.policy;
+    const std::string name = configured.value_or("basic-rules");
+    if (!configured && !plugins_.find(std::string(plugin_api::kind::kPlacement), name)) {
+        log_->warn("no placement plugin named '{}': regions are placed only by hand", name);
+        return;
+    }
+    services_.placement.swap(create_service<plugin_api::PlacementPolicy>(
+        plugin_api::kind::kPlacement, name, "placement.policy", sections));
+    log_->info("placement policy: {}", name);
+}
+
+ServiceEnvironment ControlPlane::service_environment(const config::PluginSections& sections) {
+    ServiceEnvironment environment{settings_.data_dir, log_, settings_.placement, {}, {}};
+    for (const auto& plugin : plugins_.loaded()) {
+        if (plugin->record().kind == plugin_api::kind::kPlacement) {
+            environment.placement_policies.push_back(plugin->record().name);
+        }
+    }
+    std::sort(environment.placement_policies.begin(), environment.placement_policies.end());
+    // The registry outlives the routes (both live as long as this ControlPlane).
+    environment.make_placement_policy = [this, sections](const std::string& name) {
+        try {
+            return create_service<plugin_api::PlacementPolicy>(plugin_api::kind::kPlacement, name,
+                                                               "placement.policy", sections);
+        } catch (const config::ConfigError& e) {
+            throw std::runtime_error(e.what());
+        }
+    };
+    return environment;
+}
+
 plugin_api::HostContext ControlPlane::host_context(const plugins::LoadedPlugin& plugin,
                                                    const plugin_api::ConfigSection& section) const {
     return plugin_api::HostContext{
@@ -180,6 +217,7 @@ void ControlPlane::stop() {
     }
     services_.auth.swap(nullptr);
     services_.sync.swap(nullptr);
+    services_.placement.swap(nullptr);
     if (auto storage = services_.storage.swap(nullptr)) {
         storage->close();
         log_->info("storage closed");

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "kernel/config/plugin_sections.hpp"
 #include "kernel/config/settings.hpp"
@@ -26,6 +28,13 @@ namespace vergegrid::kernel::app {
 struct ServiceEnvironment {
     std::filesystem::path data_dir;
     std::shared_ptr<spdlog::logger> log;
+    // Placement: the settings, the names of the loaded placement plugins (sorted) and a way to
+    // make a policy object from one of them, configured from its section, for runtime swaps.
+    // make_placement_policy throws std::runtime_error naming the problem.
+    config::PlacementSettings placement;
+    std::vector<std::string> placement_policies;
+    std::function<std::shared_ptr<plugin_api::PlacementPolicy>(const std::string& name)>
+        make_placement_policy;
 };
 
 // Adds the services built on the kernel (regions, estates, access, ...) and their routes. Runs at
@@ -53,6 +62,8 @@ class ControlPlane {
   private:
     std::shared_ptr<const http::TlsServerContext> load_tls() const;
     void open_storage(const config::PluginSections& sections);
+    void activate_placement(const config::PluginSections& sections);
+    ServiceEnvironment service_environment(const config::PluginSections& sections);
     // Creates the named plugin of `kind` as Interface, configured from its section.
     template <typename Interface>
     std::shared_ptr<Interface> create_service(std::string_view kind, const std::string& name,

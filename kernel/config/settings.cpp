@@ -157,6 +157,12 @@ const std::vector<KeySpec>& kernel_keys() {
          plugin_name([](Settings& s, const std::string& v) { s.storage_backend = v; })},
         {"auth.provider",
          plugin_name([](Settings& s, const std::string& v) { s.auth_provider = v; })},
+        {"placement.policy",
+         plugin_name([](Settings& s, const std::string& v) { s.placement.policy = v; })},
+        {"placement.port_min",
+         integer_in<int>(1, 65535, [](Settings& s, int v) { s.placement.port_min = v; })},
+        {"placement.port_max",
+         integer_in<int>(1, 65535, [](Settings& s, int v) { s.placement.port_max = v; })},
     };
     return keys;
 }
@@ -178,8 +184,9 @@ bool in_kernel_section(const std::string& key) {
     }
     const std::string section = key.substr(0, dot);
     const bool has_subsection = key.find('.', dot + 1) != std::string::npos;
-    return !has_subsection && (section == "log" || section == "http" || section == "tls" ||
-                               section == "storage" || section == "auth" || section == "sync");
+    return !has_subsection &&
+           (section == "log" || section == "http" || section == "tls" || section == "storage" ||
+            section == "auth" || section == "sync" || section == "placement");
 }
 
 // tls.cert_file and tls.key_file come together; tls.ca_file only with them.
@@ -237,6 +244,11 @@ Settings load_settings(const CommandLine& flags, const EnvLookup& env) {
         }
     }
     check_tls_pairing(values, issues);
+    if (settings.placement.port_min > settings.placement.port_max) {
+        issues.push_back({"placement.port_max", "must not be below placement.port_min (" +
+                                                    std::to_string(settings.placement.port_min) +
+                                                    ")"});
+    }
     if (!issues.empty()) {
         throw ConfigError(std::move(issues));
     }

@@ -35,6 +35,13 @@ struct TlsSettings {
     bool enabled() const { return cert_file.has_value(); }
 };
 
+// Placement (control/placement): the policy active at start-up and the ports regions get.
+struct PlacementSettings {
+    std::optional<std::string> policy;  // unset: basic-rules if it is loaded, else no placement
+    int port_min = 9000;                // ports handed out per simulator host, inclusive
+    int port_max = 9999;
+};
+
 struct Settings {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 9800;
@@ -47,6 +54,7 @@ struct Settings {
     std::string storage_backend = "sqlite";
     std::string auth_provider = "builtin";
     std::string sync_scheduler = "hybrid";
+    PlacementSettings placement;
     // Sections the kernel does not own ("storage.sqlite", "placement.basic-rules"): their keys are
     // checked against the plugin's declared keys once plugins are discovered.
     ValueMap plugin_values;

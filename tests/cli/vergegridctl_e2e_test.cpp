@@ -350,4 +350,33 @@ TEST_F(Vergegridctl, FindsTheServerInTheEnvironmentAndTheConfigFile) {
     EXPECT_THAT(broken.output, HasSubstr("cli.ini:2: unknown key 'sevrer' in [cli]"));
 }
 
+TEST_F(Vergegridctl, ShowsAndSwapsThePlacementPolicyAndPlansARegion) {
+    const Outcome policy = ctl({"placement", "policy"});
+    ASSERT_EQ(policy.code, 0) << policy.output;
+    EXPECT_THAT(policy.output, HasSubstr("basic-rules, binpack, spread"));
+    EXPECT_EQ(ctl_json({"placement", "policy", "set", "spread"}).value("active", ""), "spread");
+    EXPECT_EQ(ctl_json({"placement", "policy"}).value("active", ""), "spread");
+    const Outcome unknown = ctl({"placement", "policy", "set", "nope"});
+    EXPECT_NE(unknown.code, 0);
+    EXPECT_THAT(unknown.output, HasSubstr("no placement policy named 'nope'"));
+
+    const json estate = ctl_json({"estate", "create", "--set", "name=Main", "--set", "owner=ops"});
+    const Outcome plan = ctl({"placement", "plan", "--set", "name=Alpha", "--set",
+                              "estate_id=" + estate.value("id", "")});
+    ASSERT_EQ(plan.code, 0) << plan.output;
+    EXPECT_EQ(plan.output, "Alpha: not placed: no simulator is registered\n");
+    // A plan writes nothing.
+    EXPECT_EQ(ctl_json({"region", "list"}).at("items").size(), 0u);
+
+    // A region placed by hand has nowhere to move to while no simulator exists: 409, exit 5.
+    ASSERT_EQ(ctl({"region", "create", "--set", "name=Alpha", "--set", "estate_id=Main", "--set",
+                   "loc_x=1000", "--set", "loc_y=1000", "--set", "port=9000", "--set",
+                   "host=sim1.example.org"})
+                  .code,
+              0);
+    const Outcome move = ctl({"region", "move", "Alpha"});
+    EXPECT_EQ(move.code, 5) << move.output;
+    EXPECT_THAT(move.output, HasSubstr("no simulator is registered"));
+}
+
 }  // namespace

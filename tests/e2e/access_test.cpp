@@ -157,6 +157,11 @@ TEST_F(Access, EveryRouteAnswersEveryKindOfCallerAsItsPermissionSays) {
         {"GET /api/v1/sim/operations", "simulator"},
         {"POST /api/v1/sim/operations/{id}/result", "simulator"},
         {"GET /api/v1/operations", "read"},
+        {"POST /api/v1/regions/{id}/move", "write"},
+        {"GET /api/v1/placement/policy", "read"},
+        {"PUT /api/v1/placement/policy", "admin"},
+        {"POST /api/v1/placement/plan", "write"},
+        {"POST /api/v1/simulators/{id}/drain", "write"},
     };
 
     int cells = 0;

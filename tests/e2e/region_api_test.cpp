@@ -203,7 +203,10 @@ TEST_F(RegionApi, BadInputIsA4xxNamingTheFieldAndWritesNothing) {
         {with("parcel_layout",
               json::array({{{"name", "p"}, {"x", 200}, {"y", 0}, {"width", 100}, {"height", 10}}})),
          400, "parcel_layout"},
-        {without("host"), 400, "host"},
+        {without("name"), 400, "name"},
+        {without("port"), 400, "port"},       // a host given by hand needs its port
+        {without("loc_y"), 400, "loc_y"},     // coordinates come together or not at all
+        {without("host"), 409, "placement"},  // placement decides, and no simulator exists
         {with("name", "Alpha"), 409, "name"},
         {with("port", 9000), 409, "port"},
         {overlapping_alpha, 409, "loc_x"},

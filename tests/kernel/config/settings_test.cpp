@@ -99,6 +99,30 @@ TEST(Settings, ReportsEveryUnknownKeyAndBadValueByName) {
     }
 }
 
+TEST(Settings, ReadsThePlacementKeysAndChecksThePortRange) {
+    ConfigFile file(
+        "[placement]\npolicy = spread\nport_min = 9100\nport_max = 9199\n"
+        "[placement.spread]\nmax_cpu_load = 0.8\n");
+    const auto s = cfg::load_settings(file.flags(), env_of({}));
+    EXPECT_EQ(s.placement.policy, "spread");
+    EXPECT_EQ(s.placement.port_min, 9100);
+    EXPECT_EQ(s.placement.port_max, 9199);
+    EXPECT_EQ(s.plugin_values.at("placement.spread.max_cpu_load").text, "0.8");
+    EXPECT_FALSE(cfg::load_settings({}, env_of({})).placement.policy.has_value());
+
+    ConfigFile bad(
+        "[placement]\npolicy = Round Robin\nport_min = 9500\nport_max = 9400\n"
+        "ports = 1\n");
+    try {
+        cfg::load_settings(bad.flags(), env_of({}));
+        FAIL() << "expected a ConfigError";
+    } catch (const cfg::ConfigError& e) {
+        EXPECT_THAT(keys_of(e), ::testing::UnorderedElementsAre(
+                                    "placement.policy", "placement.port_max", "placement.ports"));
+        EXPECT_THAT(e.what(), HasSubstr("must not be below placement.port_min (9500)"));
+    }
+}
+
 TEST(Settings, RejectsAListenAddressWithoutAValidPort) {
     for (const std::string bad :
          {"127.0.0.1", "127.0.0.1:", "127.0.0.1:70000", ":80", "host:http"}) {

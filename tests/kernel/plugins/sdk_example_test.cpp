@@ -32,10 +32,11 @@ TEST(SdkExample, BuiltOutOfTreeAgainstTheInstalledSdkItLoadsAndPlaces) {
 
     api::RegionNeeds region;
     region.required_labels = {"event"};
-    api::SimulatorSnapshot busy{"sim-busy", "online", {"event"}, 5, 10, 0.9, 0.2};
-    api::SimulatorSnapshot idle{"sim-idle", "online", {"event"}, 5, 10, 0.1, 0.2};
-    api::SimulatorSnapshot unlabelled{"sim-main", "online", {"main"}, 0, 10, 0.0, 0.0};
-    api::SimulatorSnapshot cordoned{"sim-cordoned", "cordoned", {"event"}, 0, 10, 0.0, 0.0};
+    // ABI 1.2 appended hostname and region_names; the example policy reads neither.
+    api::SimulatorSnapshot busy{"sim-busy", "online", {"event"}, 5, 10, 0.9, 0.2, "", {}};
+    api::SimulatorSnapshot idle{"sim-idle", "online", {"event"}, 5, 10, 0.1, 0.2, "", {}};
+    api::SimulatorSnapshot unlabelled{"sim-main", "online", {"main"}, 0, 10, 0.0, 0.0, "", {}};
+    api::SimulatorSnapshot cordoned{"sim-cordoned", "cordoned", {"event"}, 0, 10, 0.0, 0.0, "", {}};
     EXPECT_EQ(policy->filter(region, busy), std::nullopt);
     EXPECT_NE(policy->filter(region, unlabelled), std::nullopt);
     EXPECT_NE(policy->filter(region, cordoned), std::nullopt);

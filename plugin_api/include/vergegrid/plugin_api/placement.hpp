@@ -18,6 +18,10 @@ struct RegionNeeds {
     int size_y = 256;
     std::vector<std::string> required_labels;
     std::vector<std::string> preferred_labels;
+    // ABI 1.2 (appended): the region's name and what to keep it apart from: a simulator that
+    // carries one of these labels or already holds a region of one of these names.
+    std::string region_name;
+    std::vector<std::string> anti_affinity;
 };
 
 struct SimulatorSnapshot {
@@ -28,6 +32,10 @@ struct SimulatorSnapshot {
     int capacity = 0;          // regions the operator allows on it
     double cpu_load = 0.0;     // 0..1
     double memory_load = 0.0;  // 0..1
+    // ABI 1.2 (appended): the host its regions are reached on and the names of the regions the
+    // control plane has placed on it (region_count counts them).
+    std::string hostname;
+    std::vector<std::string> region_names;
 };
 
 class BOOST_SYMBOL_VISIBLE PlacementPolicy : public PluginObject {
@@ -38,6 +46,24 @@ class BOOST_SYMBOL_VISIBLE PlacementPolicy : public PluginObject {
                                               const SimulatorSnapshot& simulator) const = 0;
     // Higher is better; only called for simulators that passed filter(). Thread-safe.
     virtual double score(const RegionNeeds& region, const SimulatorSnapshot& simulator) const = 0;
+};
+
+// ABI 1.2 extension: a policy whose choice the engine may keep in an index instead of scoring
+// every simulator for every region (found with dynamic_cast; a 1.1 policy is always scored
+// exhaustively). By implementing it the policy promises, for every region r and simulator s:
+//   - open_for_regions(s) == false  implies  filter(r, s) refuses r;
+//   - accepts_labels(r, s.labels) == false  implies  filter(r, s) refuses r;
+//   - score(r, s) == simulator_score(s) + f(r, s.labels) for some f of the region and the
+//     simulator's labels alone (not its load, count or state).
+// The engine then ranks the simulators of each label set by simulator_score, skips the sets
+// accepts_labels() rules out, and calls filter() and score() only on the best of the others.
+// bench/placement checks the promise on a sample.
+class BOOST_SYMBOL_VISIBLE IndexedPlacementPolicy : public PlacementPolicy {
+  public:
+    virtual bool open_for_regions(const SimulatorSnapshot& simulator) const = 0;
+    virtual double simulator_score(const SimulatorSnapshot& simulator) const = 0;
+    virtual bool accepts_labels(const RegionNeeds& region,
+                                const std::vector<std::string>& labels) const = 0;
 };
 
 }  // namespace vergegrid::plugin_api

@@ -1,0 +1,94 @@
+// placement policy [set NAME], placement plan: the active policy and dry-run plans.
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/field_args.hpp"
+#include "cli/views.hpp"
+
+namespace vergegrid::cli {
+
+namespace {
+
+struct PlanArgs {
+    std::vector<std::string> assignments;
+    std::string file;
+};
+
+void show_policy(Context& ctx, const Json& answer) {
+    if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, answer);
+        return;
+    }
+    std::string available;
+    for (const auto& name : answer.value("available", Json::array())) {
+        available += (available.empty() ? "" : ", ") + cell(name);
+    }
+    print_fields(ctx.io.out, {{"active", member_text(answer, "active")}, {"available", available}});
+}
+
+// One line per region: where it would go, or every simulator's refusal under it.
+void show_plan(Context& ctx, const Json& answer) {
+    if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, answer);
+        return;
+    }
+    for (const auto& placement : answer.value("placements", Json::array())) {
+        const std::string region = member_text(placement, "region");
+        if (placement.value("placed", false)) {
+            ctx.io.out << region << ": " << member_text(placement, "host") << ":"
+                       << member_text(placement, "port") << " at <"
+                       << member_text(placement, "loc_x") << "," << member_text(placement, "loc_y")
+                       << "> on simulator " << member_text(placement, "simulator_id") << "\n";
+            for (const auto& reason : placement.value("reasons", Json::array())) {
+                ctx.io.out << "  " << cell(reason) << "\n";
+            }
+        } else {
+            ctx.io.out << region << ": not placed: " << member_text(placement, "reason") << "\n";
+            // A named copy: items() of a temporary would dangle.
+            const Json refusals = placement.value("refusals", Json::object());
+            for (const auto& [simulator, why] : refusals.items()) {
+                ctx.io.out << "  " << simulator << ": " << cell(why) << "\n";
+            }
+        }
+    }
+}
+
+}  // namespace
+
+void add_placement_commands(CLI::App& app, Context& ctx) {
+    auto* placement = app.add_subcommand("placement", "the placement policy and dry-run plans");
+    placement->require_subcommand(1);
+
+    auto* policy = placement->add_subcommand("policy", "show the active placement policy");
+    policy->require_subcommand(0, 1);
+    policy->callback([&ctx, policy] {
+        if (policy->get_subcommands().empty()) {
+            ctx.action = [&ctx] { show_policy(ctx, ctx.api().get("/placement/policy")); };
+        }
+    });
+    auto name = std::make_shared<std::string>();
+    auto* set = policy->add_subcommand("set",
+                                       "make another policy active (admin); decisions "
+                                       "already running finish on the old one");
+    set->add_option("name", *name, "basic-rules, spread, binpack, ...")->required();
+    set->callback([&ctx, name] {
+        ctx.action = [&ctx, name] {
+            show_policy(ctx, ctx.api().send("PUT", "/placement/policy", Json{{"policy", *name}}));
+        };
+    });
+
+    auto args = std::make_shared<PlanArgs>();
+    auto* plan = placement->add_subcommand(
+        "plan", "where a region (fields as for region create) would go and why; writes nothing");
+    plan->add_option("--set", args->assignments, "a region field, key=value (repeatable)");
+    plan->add_option("-f,--file", args->file,
+                     "a JSON region, or {\"regions\":[...]} for a batch ('-' reads stdin)");
+    plan->callback([&ctx, args] {
+        ctx.action = [&ctx, args] {
+            const Json body = request_body(args->assignments, given(args->file), ctx.io.in);
+            show_plan(ctx, ctx.api().send("POST", "/placement/plan", body));
+        };
+    });
+}
+
+}  // namespace vergegrid::cli

@@ -1,0 +1,171 @@
+#include "control/placement/grid_state.hpp"
+
+#include <algorithm>
+
+namespace vergegrid::control {
+
+namespace api = plugin_api;
+
+namespace {
+
+int cells_of(int metres) {
+    return std::max(metres / 256, 1);
+}
+
+}  // namespace
+
+PlacedRegion placed_region(const api::Region& r) {
+    return {r.uuid,   r.name,  r.placement.simulator_id, r.host, r.port, r.loc_x, r.loc_y,
+            r.size_x, r.size_y};
+}
+
+GridState GridState::from(const std::vector<api::Simulator>& simulators,
+                          const std::vector<PlacedRegion>& regions) {
+    GridState state;
+    state.simulators_.reserve(simulators.size());
+    for (const auto& s : simulators) {
+        api::SimulatorSnapshot snapshot;
+        snapshot.id = s.id;
+        snapshot.state = s.state;
+        snapshot.labels = s.labels;
+        snapshot.capacity = s.capacity;
+        snapshot.cpu_load = s.cpu_load;
+        snapshot.memory_load = s.memory_load;
+        snapshot.hostname = s.hostname;
+        state.simulators_.push_back(std::move(snapshot));
+    }
+    std::sort(state.simulators_.begin(), state.simulators_.end(),
+              [](const auto& a, const auto& b) { return a.id < b.id; });
+    for (std::size_t i = 0; i < state.simulators_.size(); ++i) {
+        state.simulator_index_.emplace(state.simulators_[i].id, i);
+    }
+    state.regions_.reserve(regions.size());
+    for (const auto& region : regions) {
+        state.add(region);
+    }
+    return state;
+}
+
+const api::SimulatorSnapshot* GridState::find_simulator(const std::string& id) const {
+    const auto it = simulator_index_.find(id);
+    return it == simulator_index_.end() ? nullptr : &simulators_[it->second];
+}
+
+const PlacedRegion* GridState::find_region(const std::string& name) const {
+    const auto it = region_by_name_.find(name);
+    return it == region_by_name_.end() ? nullptr : &regions_[it->second];
+}
+
+bool GridState::port_used(const std::string& host, int port) const {
+    const auto it = ports_by_host_.find(host);
+    return it != ports_by_host_.end() && it->second.count(port) != 0;
+}
+
+int GridState::free_port(const std::string& host, int low, int high) const {
+    const auto it = ports_by_host_.find(host);
+    if (it == ports_by_host_.end()) {
+        return low;
+    }
+    int candidate = low;
+    for (auto used = it->second.lower_bound(low); used != it->second.end() && *used == candidate;
+         ++used) {
+        ++candidate;
+    }
+    return candidate <= high ? candidate : 0;
+}
+
+const PlacedRegion* GridState::region_at(int x, int y) const {
+    const auto it = cells_.find(cell(x, y));
+    return it == cells_.end() ? nullptr : &regions_[it->second];
+}
+
+bool GridState::footprint_free(int x, int y, int size_x, int size_y) const {
+    for (int dx = 0; dx < cells_of(size_x); ++dx) {
+        for (int dy = 0; dy < cells_of(size_y); ++dy) {
+            if (cells_.count(cell(x + dx, y + dy)) != 0) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+std::unordered_map<std::string, int> GridState::neighbour_simulators(int x, int y, int size_x,
+                                                                     int size_y) const {
+    const int w = cells_of(size_x);
+    const int h = cells_of(size_y);
+    std::set<std::size_t> seen;
+    auto look = [&](int cx, int cy) {
+        if (cx < 0 || cy < 0) {
+            return;
+        }
+        if (auto it = cells_.find(cell(cx, cy)); it != cells_.end()) {
+            seen.insert(it->second);
+        }
+    };
+    for (int dx = 0; dx < w; ++dx) {
+        look(x + dx, y - 1);
+        look(x + dx, y + h);
+    }
+    for (int dy = 0; dy < h; ++dy) {
+        look(x - 1, y + dy);
+        look(x + w, y + dy);
+    }
+    std::unordered_map<std::string, int> counts;
+    for (auto slot : seen) {
+        if (!regions_[slot].simulator_id.empty()) {
+            ++counts[regions_[slot].simulator_id];
+        }
+    }
+    return counts;
+}
+
+void GridState::add(const PlacedRegion& region) {
+    const std::size_t slot = regions_.size();
+    regions_.push_back(region);
+    index_region(slot, true);
+}
+
+void GridState::remove(const std::string& uuid) {
+    const auto it = region_by_uuid_.find(uuid);
+    if (it == region_by_uuid_.end()) {
+        return;
+    }
+    const std::size_t slot = it->second;
+    index_region(slot, false);
+    regions_[slot] = PlacedRegion{};
+}
+
+void GridState::index_region(std::size_t slot, bool present) {
+    const PlacedRegion& region = regions_[slot];
+    if (present) {
+        region_by_uuid_[region.uuid] = slot;
+        region_by_name_[region.name] = slot;
+        ports_by_host_[region.host].insert(region.port);
+    } else {
+        region_by_uuid_.erase(region.uuid);
+        region_by_name_.erase(region.name);
+        ports_by_host_[region.host].erase(region.port);
+    }
+    for (int dx = 0; dx < cells_of(region.size_x); ++dx) {
+        for (int dy = 0; dy < cells_of(region.size_y); ++dy) {
+            if (present) {
+                cells_[cell(region.loc_x + dx, region.loc_y + dy)] = slot;
+            } else {
+                cells_.erase(cell(region.loc_x + dx, region.loc_y + dy));
+            }
+        }
+    }
+    if (auto it = simulator_index_.find(region.simulator_id); it != simulator_index_.end()) {
+        auto& simulator = simulators_[it->second];
+        if (present) {
+            ++simulator.region_count;
+            simulator.region_names.push_back(region.name);
+        } else {
+            --simulator.region_count;
+            std::erase(simulator.region_names, region.name);
+        }
+    }
+}
+
+}  // namespace vergegrid::control

@@ -1,0 +1,76 @@
+// One consistent picture of the grid for placement: every simulator as the policy sees it (the
+// regions the control plane has placed on it, not what its last heartbeat counted), the ports
+// in use per host and the map cells regions cover. Loaded inside the caller's transaction, so a
+// decision made on it and written in the same read-write transaction cannot race another one
+// (read-write transactions are serialised grid-wide).
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "vergegrid/plugin_api/access_model.hpp"
+#include "vergegrid/plugin_api/placement.hpp"
+#include "vergegrid/plugin_api/storage_model.hpp"
+
+namespace vergegrid::control {
+
+// What placement needs to know of a stored (or just decided) region.
+struct PlacedRegion {
+    std::string uuid;
+    std::string name;
+    std::string simulator_id;  // "" = placed by hand (host and port given), on no simulator
+    std::string host;
+    int port = 0;
+    int loc_x = 0;  // region units
+    int loc_y = 0;
+    int size_x = 256;  // metres
+    int size_y = 256;
+};
+
+PlacedRegion placed_region(const plugin_api::Region& region);
+
+class GridState {
+  public:
+    static GridState from(const std::vector<plugin_api::Simulator>& simulators,
+                          const std::vector<PlacedRegion>& regions);
+
+    // Sorted by id: the order refusals are listed in and ties are broken by.
+    const std::vector<plugin_api::SimulatorSnapshot>& simulators() const { return simulators_; }
+    const plugin_api::SimulatorSnapshot* find_simulator(const std::string& id) const;
+    const PlacedRegion* find_region(const std::string& name) const;
+
+    bool port_used(const std::string& host, int port) const;
+    // The lowest port of [low, high] nobody uses on `host`, or 0.
+    int free_port(const std::string& host, int low, int high) const;
+    // The region covering map cell (x, y), or nullptr.
+    const PlacedRegion* region_at(int x, int y) const;
+    bool footprint_free(int x, int y, int size_x, int size_y) const;
+    // Simulator id -> how many regions touching the footprint's edges it holds.
+    std::unordered_map<std::string, int> neighbour_simulators(int x, int y, int size_x,
+                                                              int size_y) const;
+
+    // Records a region (a reservation: later decisions on this state see it) or forgets one
+    // (a region about to move is not in the way of itself).
+    void add(const PlacedRegion& region);
+    void remove(const std::string& uuid);
+
+  private:
+    static std::uint64_t cell(int x, int y) {
+        return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(x)) << 32) |
+               static_cast<std::uint32_t>(y);
+    }
+    void index_region(std::size_t slot, bool present);
+
+    std::vector<plugin_api::SimulatorSnapshot> simulators_;
+    std::unordered_map<std::string, std::size_t> simulator_index_;
+    std::vector<PlacedRegion> regions_;  // slots; a removed region leaves an empty uuid
+    std::unordered_map<std::string, std::size_t> region_by_uuid_;
+    std::unordered_map<std::string, std::size_t> region_by_name_;
+    std::unordered_map<std::string, std::set<int>> ports_by_host_;
+    std::unordered_map<std::uint64_t, std::size_t> cells_;
+};
+
+}  // namespace vergegrid::control

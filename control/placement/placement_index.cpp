@@ -1,0 +1,132 @@
+#include "control/placement/placement_index.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace vergegrid::control {
+
+namespace api = plugin_api;
+
+namespace {
+
+std::string label_set(std::vector<std::string> labels) {
+    std::sort(labels.begin(), labels.end());
+    std::string key;
+    for (const auto& label : labels) {
+        key += label;
+        key += '\n';
+    }
+    return key;
+}
+
+}  // namespace
+
+PlacementIndex::PlacementIndex(const api::IndexedPlacementPolicy& policy, std::string policy_name,
+                               GridState& state, PortRange ports)
+    : policy_(&policy), policy_name_(std::move(policy_name)), state_(&state), ports_(ports) {
+    const auto& simulators = state.simulators();
+    group_of_.resize(simulators.size());
+    key_of_.resize(simulators.size());
+    ranked_.resize(simulators.size(), false);
+    for (std::size_t i = 0; i < simulators.size(); ++i) {
+        group_of_[i] = label_set(simulators[i].labels);
+        groups_[group_of_[i]].labels = simulators[i].labels;
+        position_of_[simulators[i].id] = i;
+        rank(i);
+    }
+}
+
+void PlacementIndex::rank(std::size_t position) {
+    const auto& simulator = state_->simulators()[position];
+    if (!policy_->open_for_regions(simulator)) {
+        return;
+    }
+    key_of_[position] = -policy_->simulator_score(simulator);
+    groups_[group_of_[position]].ranked.emplace(key_of_[position], position);
+    ranked_[position] = true;
+}
+
+void PlacementIndex::unrank(std::size_t position) {
+    if (ranked_[position]) {
+        groups_[group_of_[position]].ranked.erase({key_of_[position], position});
+        ranked_[position] = false;
+    }
+}
+
+Decision PlacementIndex::place(const PlacementRequest& request, const std::string& uuid) {
+    const bool simple =
+        request.pin.empty() && !request.affinity && request.avoid.empty() && request.port == 0;
+    const auto& simulators = state_->simulators();
+    Decision decision;
+    if (simple) {
+        const api::SimulatorSnapshot* best = nullptr;
+        std::size_t best_position = 0;
+        double best_score = 0.0;
+        int best_port = 0;
+        for (const auto& [key_text, group] : groups_) {
+            if (!policy_->accepts_labels(request.needs, group.labels)) {
+                continue;
+            }
+            for (const auto& [key, position] : group.ranked) {
+                const auto& simulator = simulators[position];
+                if (policy_->filter(request.needs, simulator)) {
+                    continue;
+                }
+                const int port = state_->free_port(simulator.hostname, ports_.low, ports_.high);
+                if (port == 0) {
+                    continue;
+                }
+                const double score = policy_->score(request.needs, simulator);
+                if (best == nullptr || score > best_score ||
+                    (score == best_score && position < best_position)) {
+                    best = &simulator;
+                    best_position = position;
+                    best_score = score;
+                    best_port = port;
+                }
+                break;  // the first that fits is this group's best
+            }
+        }
+        if (best != nullptr) {
+            decision.placed = true;
+            decision.simulator_id = best->id;
+            decision.host = best->hostname;
+            decision.port = best_port;
+            decision.score = best_score;
+            char score[32];
+            std::snprintf(score, sizeof score, "%.4f", best_score);
+            decision.reasons.push_back(policy_name_ + " ranks simulator " + best->id +
+                                       " best (score " + score +
+                                       ") of the open simulators (ranked index)");
+            decision.reasons.push_back("port " + std::to_string(best_port) + " on host " +
+                                       best->hostname + " (lowest free in " +
+                                       std::to_string(ports_.low) + "-" +
+                                       std::to_string(ports_.high) + ")");
+            decision.summary = decision.reasons.front();
+        }
+    }
+    if (!simple) {
+        decision = decide(*policy_, policy_name_, *state_, request, ports_);
+    } else if (!decision.placed) {
+        decision.summary = "no simulator can take the region (indexed; a plan explains why)";
+    }
+    if (!decision.placed) {
+        return decision;
+    }
+    reserve(reserved_region(decision, uuid, request.needs.region_name, request.loc_x, request.loc_y,
+                            request.needs.size_x, request.needs.size_y));
+    return decision;
+}
+
+void PlacementIndex::reserve(const PlacedRegion& region) {
+    const auto it = position_of_.find(region.simulator_id);
+    if (it == position_of_.end()) {
+        state_->add(region);  // on no simulator (placed by hand): ports and map cells only
+        return;
+    }
+    unrank(it->second);
+    state_->add(region);
+    rank(it->second);
+}
+
+}  // namespace vergegrid::control

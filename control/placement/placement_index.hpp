@@ -1,0 +1,55 @@
+// The fast path for many decisions in a row (batch plans, the benchmark): simulators grouped by
+// label set, each group ordered by the policy's simulator_score, closed simulators left out.
+// Valid only for an IndexedPlacementPolicy (see its promise in plugin_api/placement.hpp): within
+// a group the order by simulator_score is the order by score, so the first simulator of a group
+// that passes filter() is that group's best, and a decision costs one walk per group instead of
+// filter() and score() on every simulator. It makes the same choice as decide().
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "control/placement/grid_state.hpp"
+#include "control/placement/placement_engine.hpp"
+
+namespace vergegrid::control {
+
+class PlacementIndex {
+  public:
+    // `state` and `policy` must outlive the index; the index reserves into `state`.
+    PlacementIndex(const plugin_api::IndexedPlacementPolicy& policy, std::string policy_name,
+                   GridState& state, PortRange ports);
+
+    // decide() for a request without pin, affinity, avoid or requested port (others go to
+    // decide()), then reserves the region at (loc_x, loc_y) when placed. The fast path's refusal
+    // carries no per-simulator reasons (decide() on the same state gives them): explaining
+    // costs a full scan, which a batch should pay only when asked.
+    Decision place(const PlacementRequest& request, const std::string& uuid);
+    // Records a region placed otherwise (by hand, pinned) in the state and re-ranks its
+    // simulator; every reservation on the state must go through here while the index lives.
+    void reserve(const PlacedRegion& region);
+
+  private:
+    using Ranked = std::set<std::pair<double, std::size_t>>;  // (-simulator_score, position)
+    void rank(std::size_t position);
+    void unrank(std::size_t position);
+
+    const plugin_api::IndexedPlacementPolicy* policy_;
+    std::string policy_name_;
+    GridState* state_;
+    PortRange ports_;
+    struct Group {
+        std::vector<std::string> labels;
+        Ranked ranked;  // its open simulators, best first
+    };
+    std::map<std::string, Group> groups_;  // by label set
+    std::vector<std::string> group_of_;    // by position in state.simulators()
+    std::vector<double> key_of_;           // the key it is ranked under
+    std::vector<bool> ranked_;
+    std::map<std::string, std::size_t> position_of_;  // simulator id -> position
+};
+
+}  // namespace vergegrid::control

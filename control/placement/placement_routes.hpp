@@ -1,0 +1,17 @@
+// /api/v1/placement: the active policy (read, swap), dry-run plans; and the drain of a simulator
+// (cordon it, plan where its regions would go).
+#pragma once
+
+#include <memory>
+
+#include "control/common/store.hpp"
+#include "control/placement/placement_service.hpp"
+#include "kernel/http/router.hpp"
+
+namespace vergegrid::control {
+
+// The handlers share `placement`: it lives as long as the router.
+void add_placement_routes(kernel::http::Router& router, Store store,
+                          std::shared_ptr<PlacementService> placement);
+
+}  // namespace vergegrid::control

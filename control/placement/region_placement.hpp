@@ -1,0 +1,48 @@
+// Placement applied to regions: completes a new region (map position, simulator, host, port)
+// on a GridState, checks a new pin, and answers plans and moves. Used inside the transaction
+// that writes the region, so the state it reads cannot change under it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "control/placement/grid_state.hpp"
+#include "control/placement/placement_engine.hpp"
+#include "control/placement/placement_index.hpp"
+#include "control/placement/placement_service.hpp"
+#include "control/regions/new_region.hpp"
+#include "vergegrid/plugin_api/storage_transaction.hpp"
+
+namespace vergegrid::control {
+
+// Every simulator and every region, read through `tx`: the snapshot decisions are made on.
+GridState load_grid_state(plugin_api::StorageTransaction& tx);
+
+// Where a new region goes. Fills region.loc_x/loc_y when not given (nearest free footprint to
+// options.near, next to options.near_region, or to <1000,1000>), then its simulator, host and
+// port: a pin is checked by the policy (refused unless forced); no pin and no host means the
+// policy chooses; a host given by hand keeps the region off every simulator. A placed region is
+// reserved in `state` (through `index` when given: a batch's ranked fast path over the same
+// state and policy). `active` is the caller's policy snapshot, one for a whole batch. Throws
+// ApiError for an unknown pin (422), a revoked one (409), no policy loaded (503) and no free
+// footprint (409); a refusal comes back as !decision.placed.
+Decision place_new_region(GridState& state, const ActivePolicy& active, PortRange ports,
+                          NewRegion& request, PlacementIndex* index = nullptr);
+
+// The ApiError a create answers a refusal with (409, naming the pin or "placement").
+[[noreturn]] void throw_refusal(const Decision& decision, bool pinned);
+
+// A pin set or changed by PATCH: the policy must accept the simulator unless `force`.
+void check_pin_change(plugin_api::StorageTransaction& tx, const PlacementService& placement,
+                      const plugin_api::Region* before, const plugin_api::Region& after,
+                      bool force);
+
+// Re-placement of a stored region: onto `target` (checked like a pin) or, when empty, wherever
+// the policy puts it away from its current simulator. Removes the region from `state` first.
+Decision plan_move(GridState& state, const PlacementService& placement,
+                   const plugin_api::Region& region, const std::string& target, bool force);
+
+// {"region", "placed", ...} as POST /placement/plan and drain answer.
+nlohmann::json decision_to_json(const std::string& region, const Decision& decision, int loc_x,
+                                int loc_y);
+
+}  // namespace vergegrid::control

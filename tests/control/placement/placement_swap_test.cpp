@@ -1,0 +1,92 @@
+// Swapping the active policy while other threads place regions: every decision is made entirely
+// on one policy (the one it took its snapshot of), none is lost, and the swap is seen.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "control/placement/placement_service.hpp"
+#include "kernel/http/api_error.hpp"
+#include "tests/control/placement/grid_fixture.hpp"
+#include "tests/support/placement_policies.hpp"
+
+namespace {
+
+namespace api = vergegrid::plugin_api;
+using namespace vergegrid::control;
+using vergegrid::test::region_on;
+using vergegrid::test::simulator;
+
+TEST(PlacementSwap, DecisionsRunningDuringSwapsFinishOnThePolicyTheyStartedWith) {
+    vergegrid::test::PlacementPolicies policies;
+    vergegrid::kernel::services::ActiveSlot<api::PlacementPolicy> slot;
+    slot.swap(policies.make("spread"));
+    PlacementService service(
+        slot, "spread", {"binpack", "spread"},
+        [&](const std::string& name) { return policies.make(name); }, PortRange{9000, 9999});
+
+    // "few" holds 1 of 10 regions, "many" 8 of 10: spread always picks few, binpack many.
+    std::vector<PlacedRegion> regions;
+    for (int i = 0; i < 9; ++i) {
+        regions.push_back(
+            region_on("R" + std::to_string(i), i == 0 ? "few" : "many", i, 0, 9000 + i));
+    }
+    const auto state = GridState::from({simulator("few"), simulator("many")}, regions);
+
+    constexpr int kThreads = 3;
+    constexpr int kPerThread = 3000;
+    std::atomic<int> decided{0};
+    std::atomic<int> inconsistent{0};
+    std::atomic<int> by_binpack{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&] {
+            PlacementRequest request;
+            request.needs.region_name = "New";
+            for (int i = 0; i < kPerThread; ++i) {
+                const auto active = service.active();  // one snapshot for the whole decision
+                const auto decision =
+                    decide(*active.policy, active.name, state, request, service.ports());
+                const std::string expected = active.name == "spread" ? "few" : "many";
+                if (!decision.placed || decision.simulator_id != expected) {
+                    ++inconsistent;
+                }
+                if (active.name == "binpack") {
+                    ++by_binpack;
+                }
+                ++decided;
+            }
+        });
+    }
+    int swaps = 0;
+    while (decided.load() < kThreads * kPerThread) {
+        service.publish({service.make(swaps % 2 == 0 ? "binpack" : "spread"),
+                         swaps % 2 == 0 ? "binpack" : "spread"});
+        ++swaps;
+        std::this_thread::yield();
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    EXPECT_EQ(decided.load(), kThreads * kPerThread);
+    EXPECT_EQ(inconsistent.load(), 0);
+    EXPECT_GT(swaps, 1);
+    EXPECT_GT(by_binpack.load(), 0);
+    EXPECT_LT(by_binpack.load(), kThreads * kPerThread);
+}
+
+TEST(PlacementSwap, AnUnknownPolicyIsRefusedNamingTheField) {
+    vergegrid::kernel::services::ActiveSlot<api::PlacementPolicy> slot;
+    PlacementService service(slot, "", {"spread"}, nullptr, PortRange{});
+    try {
+        service.make("roundrobin");
+        FAIL();
+    } catch (const vergegrid::kernel::http::ApiError& e) {
+        EXPECT_EQ(e.status(), 404);
+        EXPECT_EQ(e.field(), "policy");
+    }
+    EXPECT_THROW(service.require_active(), vergegrid::kernel::http::ApiError);
+}
+
+}  // namespace
