@@ -49,6 +49,7 @@ http::ServerSettings server_settings(const config::Settings& s) {
     server.request_timeout = s.http.request_timeout;
     server.max_connections = s.http.max_connections;
     server.max_queued = s.http.max_queued;
+    server.max_parked = s.http.max_parked;
     return server;
 }
 
@@ -92,7 +93,11 @@ void ControlPlane::start() {
     auto router = std::make_shared<http::Router>();
     add_system_routes(*router, SystemContext{plugins_, services_, metrics_});
     if (service_routes_) {
-        service_routes_(*router, services_, ServiceEnvironment{settings_.data_dir, log_});
+        service_routes_(*router, services_,
+                        ServiceEnvironment{settings_.data_dir, log_, settings_.simulators,
+                                           [this](std::shared_ptr<void> object) {
+                                               service_objects_.push_back(std::move(object));
+                                           }});
     }
     auto server = server_settings(settings_);
     server.tls = std::move(tls);
@@ -178,6 +183,7 @@ void ControlPlane::stop() {
         server_->stop(settings_.http.drain_timeout);
         server_.reset();
     }
+    service_objects_.clear();
     services_.auth.swap(nullptr);
     services_.sync.swap(nullptr);
     if (auto storage = services_.storage.swap(nullptr)) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "kernel/config/plugin_sections.hpp"
 #include "kernel/config/settings.hpp"
@@ -26,6 +27,10 @@ namespace vergegrid::kernel::app {
 struct ServiceEnvironment {
     std::filesystem::path data_dir;
     std::shared_ptr<spdlog::logger> log;
+    config::SimulatorsSettings simulators;
+    // Keeps an object (a background thread) alive while the control plane serves: stop() releases
+    // it after the HTTP server stopped and before storage closes.
+    std::function<void(std::shared_ptr<void>)> keep_while_serving;
 };
 
 // Adds the services built on the kernel (regions, estates, access, ...) and their routes. Runs at
@@ -68,6 +73,7 @@ class ControlPlane {
     plugins::PluginRegistry plugins_;
     services::ServiceRegistry services_;
     std::unique_ptr<http::Server> server_;
+    std::vector<std::shared_ptr<void>> service_objects_;  // see ServiceEnvironment
 };
 
 }  // namespace vergegrid::kernel::app
