@@ -251,7 +251,8 @@ int run(const Options& options) {
     }
     const std::string estate_id = json::parse(estate.body).at("id");
     std::mt19937_64 random(options.seed);
-    std::map<std::string, Clock::time_point> sent;  // "<region id>:<kind>" -> API call sent
+    std::map<std::string, Clock::time_point> sent;      // "<region id>:<kind>" -> API call sent
+    std::map<std::string, Clock::time_point> answered;  // -> its answer received
     std::vector<std::int64_t> api_nanos;
     std::vector<std::string> regions;
     std::size_t api_errors = 0;
@@ -288,8 +289,9 @@ int run(const Options& options) {
         }
         const auto started = Clock::now();
         const auto reply = admin.request("POST", path, body);
+        const auto done = Clock::now();
         api_nanos.push_back(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count());
+            std::chrono::duration_cast<std::chrono::nanoseconds>(done - started).count());
         if (reply.status != 201 && reply.status != 200 && reply.status != 202) {
             ++api_errors;
             if (api_errors == 1) {
@@ -302,8 +304,11 @@ int run(const Options& options) {
             const std::string id = json::parse(reply.body).at("id");
             regions.push_back(id);
             sent.emplace(id + ":create", started);
+            answered.emplace(id + ":create", done);
         } else {
-            sent.emplace(regions[(i - options.creates) % regions.size()] + ":restart", started);
+            const auto key = regions[(i - options.creates) % regions.size()] + ":restart";
+            sent.emplace(key, started);
+            answered.emplace(key, done);
         }
     }
     // Every operation should arrive; wait a little for the last ones.
@@ -323,6 +328,7 @@ int run(const Options& options) {
 
     const auto arrivals = swarm.arrivals();
     std::vector<std::int64_t> delivery_nanos;
+    std::vector<std::int64_t> after_answer_nanos;  // negative: the bridge had it first
     std::size_t missing = 0;
     for (const auto& [key, at] : sent) {
         const auto it = arrivals.find(key);
@@ -332,11 +338,16 @@ int run(const Options& options) {
         }
         delivery_nanos.push_back(
             std::chrono::duration_cast<std::chrono::nanoseconds>(it->second - at).count());
+        after_answer_nanos.push_back(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(it->second - answered.at(key))
+                .count());
     }
     report["api_call"] = summary_json(summarise(api_nanos));
     report["api_call"]["errors"] = api_errors;
     report["call_to_bridge"] = summary_json(summarise(delivery_nanos));
     report["call_to_bridge"]["missing"] = missing;
+    // The channel's own share: from the operator's answer to the bridge holding the operation.
+    report["answer_to_bridge"] = summary_json(summarise(after_answer_nanos));
     const auto counters = swarm.counters();
     report["swarm"] = {{"connected", counters.connected},     {"polls_sent", counters.polls_sent},
                        {"polls_empty", counters.polls_empty}, {"operations", counters.operations},
