@@ -114,12 +114,13 @@ void ParkingLot::arm(const EntryPtr& entry) {
 void ParkingLot::wake(std::uint64_t id) {
     std::lock_guard lock(mutex_);
     const auto it = entries_.find(id);
-    if (it == entries_.end() || it->second->waiting != Waiting::answer) {
-        return;  // answered or gone already
+    if (it == entries_.end()) {
+        return;  // gone already
     }
+    // A resume thread owns the entry's fields while it works on it: leave a note for later.
     if (it->second->working) {
         it->second->wake_pending = true;
-    } else {
+    } else if (it->second->waiting == Waiting::answer) {
         dispatch_locked(it->second, Reason::woken);
     }
 }
