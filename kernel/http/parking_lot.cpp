@@ -174,7 +174,7 @@ void ParkingLot::dispatch_locked(const EntryPtr& entry, Reason reason) {
     entry->wake_pending = false;
     entry->reason = reason;
     ++working_;
-    ready_.push_back(entry);
+    (reason == Reason::woken ? woken_ready_ : ready_).push_back(entry);
     work_ready_.notify_one();
 }
 
@@ -253,12 +253,15 @@ void ParkingLot::run_resumer() {
         EntryPtr entry;
         {
             std::unique_lock lock(mutex_);
-            work_ready_.wait(lock, [this] { return !ready_.empty() || exit_resumers_; });
-            if (ready_.empty()) {
+            work_ready_.wait(lock, [this] {
+                return !woken_ready_.empty() || !ready_.empty() || exit_resumers_;
+            });
+            auto& queue = woken_ready_.empty() ? ready_ : woken_ready_;
+            if (queue.empty()) {
                 return;
             }
-            entry = std::move(ready_.front());
-            ready_.pop_front();
+            entry = std::move(queue.front());
+            queue.pop_front();
         }
         serve(entry);
         {

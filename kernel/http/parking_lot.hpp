@@ -96,8 +96,10 @@ class ParkingLot : public std::enable_shared_from_this<ParkingLot> {
     mutable std::mutex mutex_;
     std::unordered_map<std::uint64_t, EntryPtr> entries_;
     std::set<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>> deadlines_;
-    std::vector<std::uint64_t> woken_;
     std::deque<EntryPtr> ready_;
+    // Woken polls go first: their answer is what a caller waits for, while polls whose wait
+    // ended and next requests can take a little longer (thousands may end at once).
+    std::deque<EntryPtr> woken_ready_;
     std::condition_variable work_ready_;
     std::condition_variable idle_;  // a resume thread put something down
     std::size_t working_ = 0;
