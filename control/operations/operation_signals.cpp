@@ -98,14 +98,15 @@ void OperationSignals::ring_doorbells() {
         std::map<Subscription, std::function<void()>> woken;
         {
             std::unique_lock lock(mutex_);
-            const auto ready = [&] {
-                return stopping_ || !doorbells_.empty() ||
-                       (!timers_.empty() && timers_.begin()->first <= Clock::now());
-            };
-            if (timers_.empty()) {
-                work_ready_.wait(lock, ready);
-            } else {
-                work_ready_.wait_until(lock, timers_.begin()->first, ready);
+            // Each round looks at the earliest timer again: notify_at() may have added an
+            // earlier one.
+            while (!stopping_ && doorbells_.empty() &&
+                   (timers_.empty() || timers_.begin()->first > Clock::now())) {
+                if (timers_.empty()) {
+                    work_ready_.wait(lock);
+                } else {
+                    work_ready_.wait_until(lock, timers_.begin()->first);
+                }
             }
             if (stopping_) {
                 return;

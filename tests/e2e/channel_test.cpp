@@ -216,6 +216,22 @@ TEST_F(Channel, LazyChangesCoalesceInTheirWindowAndAnEagerChangeFlushesThem) {
     EXPECT_EQ(flushed.at(0).at("spec").at("loc_x"), 5);
 }
 
+TEST_F(Channel, AWaitingPollEndsEmptyAtItsDeadlineAndWakesWhenALazyOperationFallsDue) {
+    auto [sim, key] = simulator("sim-a");
+    const std::string id = create_region("Alpha", 0, sim).at("id");
+    for (const auto& op : pull(key)) {
+        report(key, op);
+    }
+    EXPECT_TRUE(pull(key, 1).empty()) << "nothing queued: answered empty when the wait ends";
+
+    admin_->patch("/api/v1/regions/" + id, {{"environment", {{"water_height", 25.0}}}});
+    const auto started = std::chrono::steady_clock::now();
+    auto lazy = pull(key, 30);  // the window is 2 s
+    ASSERT_EQ(lazy.size(), 1u) << "the lazy operation reaches the waiting poll when it falls due";
+    EXPECT_EQ(lazy.at(0).at("class"), "lazy");
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 20s) << "woken, not the 30 s deadline";
+}
+
 TEST_F(Channel, OperationsOfARegionArriveInOrderAndMovesTearDownOnTheOldSimulator) {
     auto [sim_a, key_a] = simulator("sim-a");
     auto [sim_b, key_b] = simulator("sim-b");
