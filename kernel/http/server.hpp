@@ -63,8 +63,9 @@ class Server {
     const char* scheme() const;
 
     // Stops accepting connections at once (new connects are refused), closes idle keep-alive
-    // connections, lets requests already received finish and get their response (sent with
-    // Connection: close), and returns when they have; or, after `drain_timeout`, shuts the
+    // connections, answers waiting long polls 503 shutting_down at once, lets requests already
+    // received finish and get their response (sent with Connection: close), and returns when they
+    // have; or, after `drain_timeout`, shuts the
     // remaining connections down and returns within about 0.5 s more. Idempotent; later calls
     // return at once.
     void stop(std::chrono::milliseconds drain_timeout);

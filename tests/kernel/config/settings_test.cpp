@@ -117,6 +117,15 @@ TEST(Settings, SimulatorsGoOfflineAfterAConfiguredSilence) {
     EXPECT_THROW(cfg::load_settings(unknown.flags(), env_of({})), cfg::ConfigError);
 }
 
+TEST(Settings, ParkedLongPollsHaveTheirOwnLimit) {
+    EXPECT_EQ(cfg::load_settings({}, env_of({})).http.max_parked, 20000u);
+    EXPECT_EQ(
+        cfg::load_settings({}, env_of({{"VERGEGRID_HTTP_MAX_PARKED", "50000"}})).http.max_parked,
+        50000u);
+    EXPECT_THROW(cfg::load_settings({}, env_of({{"VERGEGRID_HTTP_MAX_PARKED", "0"}})),
+                 cfg::ConfigError);
+}
+
 TEST(Settings, RejectsAListenAddressWithoutAValidPort) {
     for (const std::string bad :
          {"127.0.0.1", "127.0.0.1:", "127.0.0.1:70000", ":80", "host:http"}) {
