@@ -33,13 +33,6 @@ Response too_many_parked(std::size_t limit) {
     return response;
 }
 
-Response shutting_down() {
-    auto response =
-        Response::error(ApiError(503, "shutting_down", "the server is shutting down; retry"));
-    response.headers.emplace_back("Retry-After", "1");
-    return response;
-}
-
 }  // namespace
 
 Connection::Connection(const Poco::Net::StreamSocket& socket, ServerContext& context)
@@ -77,7 +70,7 @@ void Connection::run() {
                 result = finish_exchange(context_, *session, result.pending,
                                          refusal == ParkingLot::Refusal::full
                                              ? too_many_parked(context_.settings.max_parked)
-                                             : shutting_down());
+                                             : shutting_down_answer());
             }
             unread_input = result.unread_input;
             const bool still_serving = registration.end_request();

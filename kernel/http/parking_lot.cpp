@@ -26,14 +26,14 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::uint64_t kWakeFdKey = 0;  // entry ids start at 1
 
-Response shutting_down() {
+}  // namespace
+
+Response shutting_down_answer() {
     auto response =
         Response::error(ApiError(503, "shutting_down", "the server is shutting down; retry"));
     response.headers.emplace_back("Retry-After", "1");
     return response;
 }
-
-}  // namespace
 
 ParkingLot::ParkingLot(ServerContext& context, std::size_t max_parked, int resume_threads)
     : context_(context), max_parked_(max_parked) {
@@ -339,7 +339,7 @@ void ParkingLot::serve(const EntryPtr& entry) {
 
 void ParkingLot::answer_stopping(Entry& entry) noexcept {
     try {
-        finish_exchange(context_, *entry.session, entry.pending, shutting_down());
+        finish_exchange(context_, *entry.session, entry.pending, shutting_down_answer());
     } catch (...) {
         // The client is gone; nothing more to tell it.
     }

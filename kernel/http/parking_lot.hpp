@@ -27,6 +27,9 @@ namespace vergegrid::kernel::http {
 
 struct ServerContext;
 
+// 503 shutting_down with Retry-After: what a long poll gets when the server stops under it.
+Response shutting_down_answer();
+
 // Poco's session, with a way to tell whether it already read bytes of a next request.
 class ParkableSession final : public Poco::Net::HTTPServerSession {
   public:

@@ -82,14 +82,7 @@ class Channel : public ::testing::Test {
 
     std::pair<std::string, std::string> simulator(const std::string& hostname,
                                                   const std::string& push_url = "") {
-        const std::string token =
-            admin_->post("/api/v1/simulators/registration-tokens", json::object()).body.at("token");
-        json body = {{"token", token}, {"hostname", hostname}, {"capacity", 4}};
-        if (!push_url.empty()) {
-            body["push_url"] = push_url;
-        }
-        auto registered = ApiClient(control_->port(), "").post("/api/v1/sim/register", body).body;
-        return {registered.at("simulator_id"), registered.at("api_key")};
+        return vergegrid::test::register_simulator(*admin_, control_->port(), hostname, push_url);
     }
 
     std::string estate() {

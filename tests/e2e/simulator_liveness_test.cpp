@@ -27,13 +27,7 @@ class SimulatorLiveness : public ::testing::Test {
     }
 
     std::pair<std::string, std::string> simulator(const std::string& hostname) {
-        const std::string token =
-            admin_->post("/api/v1/simulators/registration-tokens", json::object()).body.at("token");
-        auto registered = ApiClient(control_->port(), "")
-                              .post("/api/v1/sim/register",
-                                    {{"token", token}, {"hostname", hostname}, {"capacity", 4}})
-                              .body;
-        return {registered.at("simulator_id"), registered.at("api_key")};
+        return vergegrid::test::register_simulator(*admin_, control_->port(), hostname);
     }
 
     std::string heartbeat(const std::string& key) {

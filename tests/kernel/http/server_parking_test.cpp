@@ -143,6 +143,19 @@ TEST_F(ServerParking, AWokenPollIsAnsweredAndTheConnectionCanPollAgain) {
     EXPECT_EQ(client.exchange(http_request("GET", "/hello")).status, 200);
 }
 
+TEST_F(ServerParking, AConnectionIdleAfterItsPollClosesAtTheKeepAliveTimeout) {
+    auto settings = few_workers();
+    settings.keep_alive_timeout = 300ms;
+    start(settings);
+    RawClient client(port());
+    client.send(http_request("GET", "/poll"));
+    ASSERT_TRUE(parked_are(1));
+    board_.release();
+    EXPECT_EQ(client.read_reply().status, 200);
+    EXPECT_TRUE(client.closed_by_server(3000ms)) << "idle between requests, like any connection";
+    EXPECT_TRUE(parked_are(0));
+}
+
 TEST_F(ServerParking, AClientClosingAParkedPollIsForgotten) {
     start(few_workers());
     {
