@@ -89,6 +89,7 @@ ParkingLot::Refusal ParkingLot::park(Poco::Net::StreamSocket& socket,
         // Held (not watched) while it is armed: a wake-up during arm() is kept for later.
         entry->working = true;
         entries_.emplace(entry->id, entry);
+        context_.metrics.parked_gauge().set(static_cast<double>(entries_.size()));
     }
     arm(entry);
     std::unique_lock lock(mutex_);
@@ -181,6 +182,7 @@ void ParkingLot::dispatch_locked(const EntryPtr& entry, Reason reason) {
 void ParkingLot::forget_locked(const EntryPtr& entry) {
     unwatch_locked(*entry);
     entries_.erase(entry->id);
+    context_.metrics.parked_gauge().set(static_cast<double>(entries_.size()));
 }
 
 void ParkingLot::run_reactor() {

@@ -108,6 +108,7 @@ TEST_F(ServerParking, TwoHundredPollsOnFourWorkersAreAllAnsweredAndKeepTheirConn
     start(few_workers());
     auto clients = parked_polls(200);
     ASSERT_EQ(server_->parked_connections(), 200u);
+    EXPECT_TRUE(metrics_contain("vergegrid_http_parked_connections 200\n"));
     // No worker is held: ordinary requests are served meanwhile.
     EXPECT_EQ(RawClient(port()).exchange(http_request("GET", "/hello")).status, 200);
 
@@ -164,6 +165,7 @@ TEST_F(ServerParking, AClientClosingAParkedPollIsForgotten) {
         ASSERT_TRUE(parked_are(1));
     }
     EXPECT_TRUE(parked_are(0));
+    EXPECT_TRUE(metrics_contain("vergegrid_http_parked_connections 0\n"));
     EXPECT_TRUE(eventually([&] { return board_.destroyed.load() == 1; }));
     board_.release();  // waking a poll that is gone is harmless
     EXPECT_EQ(RawClient(port()).exchange(http_request("GET", "/hello")).status, 200);
