@@ -11,6 +11,7 @@
 #include "control/operations/operation_signals.hpp"
 #include "control/placement/placement_routes.hpp"
 #include "control/regions/region_routes.hpp"
+#include "control/simulators/simulator_liveness.hpp"
 #include "control/simulators/simulator_routes.hpp"
 #include "control/templates/template_routes.hpp"
 #include "kernel/app/startup_error.hpp"
@@ -39,6 +40,8 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
         PortRange{environment.placement.port_min, environment.placement.port_max});
     add_user_routes(router, store, services.auth);
     add_simulator_routes(router, store);
+    environment.keep_while_serving(std::make_shared<SimulatorLiveness>(
+        store, environment.simulators.offline_after, environment.log));
     add_estate_routes(router, store);
     add_template_routes(router, store);
     add_region_routes(router, store, RegionChannel{&services.sync, &signals}, placement);

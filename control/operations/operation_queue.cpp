@@ -63,6 +63,9 @@ void queue_on(plugin_api::StorageTransaction& tx, const plugin_api::SyncSchedule
         operation.created_at = operation.updated_at = now;
         operation.due_at = lazy ? iso8601_plus_seconds(now, sync.lazy_window_s()) : "";
         operations.insert_operation(operation);
+        if (lazy) {
+            notify.due.emplace_back(simulator_id, sync.lazy_window_s());
+        }
     }
     if (!lazy) {
         const auto simulator = access.find_simulator(simulator_id);

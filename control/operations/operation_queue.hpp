@@ -16,6 +16,7 @@ namespace vergegrid::control {
 // Simulators to notify once the transaction has committed.
 struct QueuedNotifications {
     std::vector<std::pair<std::string, std::string>> simulators;  // id, push URL
+    std::vector<std::pair<std::string, long>> due;  // id, seconds until a new lazy one falls due
 };
 
 // `before` is null for a create, `after` null for a delete. `kind` overrides the kind derived

@@ -1,12 +1,14 @@
 #include "control/operations/operation_routes.hpp"
 
 #include <charconv>
+#include <optional>
 
 #include "control/audit/audit_trail.hpp"
 #include "control/common/clock.hpp"
 #include "control/common/extensions.hpp"
 #include "control/common/json_reader.hpp"
 #include "control/common/paging.hpp"
+#include "kernel/http/deferred.hpp"
 
 namespace vergegrid::control {
 
@@ -36,7 +38,16 @@ int wait_seconds(const Request& request) {
 }
 
 // Hands the simulator its deliverable operations and marks them delivered, in one transaction.
+// Most polls find nothing: a read says so without taking the write lock.
 std::vector<Operation> deliver(const Store& store, const std::string& simulator_id) {
+    const bool any = store.read([&](StorageTransaction& tx) {
+        return !operation_store(tx)
+                    .list_deliverable_operations(simulator_id, now_iso8601(), 1)
+                    .empty();
+    });
+    if (!any) {
+        return {};
+    }
     return store.write([&](StorageTransaction& tx) {
         auto& operations = operation_store(tx);
         const std::string now = now_iso8601();
@@ -50,6 +61,70 @@ std::vector<Operation> deliver(const Store& store, const std::string& simulator_
         return due;
     });
 }
+
+Response operations_response(const std::vector<Operation>& operations) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& operation : operations) {
+        items.push_back(operation_to_json(operation));
+    }
+    return Response::json(200, {{"items", items}});
+}
+
+// A long poll that found nothing: answered when the simulator is notified (a new eager
+// operation, a lazy one falling due) or when its wait ends.
+class OperationPoll final : public kernel::http::Deferred {
+  public:
+    OperationPoll(Store store, OperationSignals& signals, std::string simulator_id,
+                  std::chrono::steady_clock::time_point deadline, std::uint64_t seen)
+        : store_(store),
+          signals_(signals),
+          simulator_id_(std::move(simulator_id)),
+          deadline_(deadline),
+          seen_(seen) {}
+    ~OperationPoll() override { signals_.unsubscribe(simulator_id_, subscription_); }
+    OperationPoll(const OperationPoll&) = delete;
+    OperationPoll& operator=(const OperationPoll&) = delete;
+
+    std::chrono::steady_clock::time_point deadline() const override { return deadline_; }
+
+    void arm(std::function<void()> wake) override {
+        wake_ = std::move(wake);
+        subscription_ = signals_.subscribe(simulator_id_, seen_, wake_);
+    }
+
+    std::optional<Response> resume(bool final) override {
+        signals_.unsubscribe(simulator_id_, subscription_);
+        subscription_ = 0;
+        const auto now_seen = signals_.generation(simulator_id_);
+        if (now_seen == seen_) {
+            // Not notified since the last look found nothing (the wait ended, or a stale
+            // wake-up): nothing new to find, so no storage round trip. Ten thousand polls ending
+            // together stay cheap.
+            if (final) {
+                return operations_response({});
+            }
+            subscription_ = signals_.subscribe(simulator_id_, seen_, wake_);
+            return std::nullopt;
+        }
+        seen_ = now_seen;
+        auto operations = deliver(store_, simulator_id_);
+        if (!operations.empty() || final) {
+            return operations_response(operations);
+        }
+        // Woken for another request's operations (already taken) or a lazy one not due yet.
+        subscription_ = signals_.subscribe(simulator_id_, seen_, wake_);
+        return std::nullopt;
+    }
+
+  private:
+    Store store_;
+    OperationSignals& signals_;
+    std::string simulator_id_;
+    std::chrono::steady_clock::time_point deadline_;
+    std::uint64_t seen_;
+    std::function<void()> wake_;
+    OperationSignals::Subscription subscription_ = 0;
+};
 
 std::int64_t operation_id(const Request& request) {
     const auto& text = request.path_params.at("id");
@@ -83,29 +158,23 @@ nlohmann::json operation_to_json(const Operation& o) {
 }
 
 void add_operation_routes(kernel::http::Router& router, Store store, OperationSignals& signals) {
-    router.add(
-        "GET", "/api/v1/sim/operations", Permission::simulator,
-        [store, &signals](const Request& request) {
-            const int wait = wait_seconds(request);
-            const auto& simulator = request.caller.simulator_id;
-            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait);
-            for (;;) {
-                const auto seen = signals.generation(simulator);
-                auto operations = deliver(store, simulator);
-                if (!operations.empty() || std::chrono::steady_clock::now() >= deadline) {
-                    nlohmann::json items = nlohmann::json::array();
-                    for (const auto& operation : operations) {
-                        items.push_back(operation_to_json(operation));
-                    }
-                    return Response::json(200, {{"items", items}});
-                }
-                // Woken by a new operation, or at least once a second so lazy operations whose
-                // window has passed are picked up.
-                signals.wait(
-                    simulator, seen,
-                    std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(1)));
-            }
-        });
+    router.add("GET", "/api/v1/sim/operations", Permission::simulator,
+               [store, &signals](const Request& request) {
+                   const int wait = wait_seconds(request);
+                   const auto& simulator = request.caller.simulator_id;
+                   const auto seen = signals.generation(simulator);
+                   auto operations = deliver(store, simulator);
+                   if (!operations.empty() || wait == 0) {
+                       return operations_response(operations);
+                   }
+                   // Nothing yet: the connection waits in the server's parking lot, without a
+                   // thread, until an operation is queued for this simulator or the wait ends.
+                   Response later;
+                   later.deferred = std::make_shared<OperationPoll>(
+                       store, signals, simulator,
+                       std::chrono::steady_clock::now() + std::chrono::seconds(wait), seen);
+                   return later;
+               });
 
     router.add("POST", "/api/v1/sim/operations/{id}/result", Permission::simulator,
                [store](const Request& request) {

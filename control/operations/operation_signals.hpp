@@ -1,22 +1,28 @@
-// Wakes the long polls of a simulator when an operation for it is queued, and rings its doorbell:
-// a small POST to the bridge's push URL that only tells it to pull. Nothing the bridge executes
-// travels by push, so a lost, forged or replayed doorbell costs at most one extra pull.
+// Wakes the long polls of a simulator when an operation for it is queued or a lazy one falls due,
+// and rings its doorbell: a small POST to the bridge's push URL that only tells it to pull.
+// Nothing the bridge executes travels by push, so a lost, forged or replayed doorbell costs at
+// most one extra pull.
 #pragma once
 
 #include <spdlog/fwd.h>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 
 namespace vergegrid::control {
 
 class OperationSignals {
   public:
+    using Clock = std::chrono::steady_clock;
+
     explicit OperationSignals(std::shared_ptr<spdlog::logger> log);
     ~OperationSignals();
     OperationSignals(const OperationSignals&) = delete;
@@ -25,22 +31,40 @@ class OperationSignals {
     // After the queueing transaction committed: wake waiting pulls; ring the doorbell when a
     // push URL is known. Never blocks on the network.
     void notify(const std::string& simulator_id, const std::string& push_url);
+    // A lazy operation falls due at `when`: wake the simulator's pulls then (no doorbell: lazy
+    // operations wait for the bridge's next pull anyway). Kept in memory only: after a restart
+    // the bridge's next pull delivers what fell due.
+    void notify_at(const std::string& simulator_id, Clock::time_point when);
 
-    // Blocks until notify() for this simulator or the deadline; returns the generation seen, so
-    // a notification between the caller's check and its wait is never lost.
+    // The simulator's notification count; read it before looking for operations, so that a
+    // notification between the look and the wait is never lost.
     std::uint64_t generation(const std::string& simulator_id);
-    void wait(const std::string& simulator_id, std::uint64_t seen,
-              std::chrono::steady_clock::time_point deadline);
+
+    // Calls `wake` once (from another thread, or at once when the generation is no longer
+    // `seen`) on the next notification for the simulator. The subscription ends when it fires or
+    // with unsubscribe(); `wake` must not call back into this object.
+    using Subscription = std::uint64_t;
+    Subscription subscribe(const std::string& simulator_id, std::uint64_t seen,
+                           std::function<void()> wake);
+    void unsubscribe(const std::string& simulator_id, Subscription subscription);
 
   private:
+    struct Waiters {
+        std::uint64_t generation = 0;
+        std::map<Subscription, std::function<void()>> waiting;
+    };
+    // With the mutex held: bumps the generation and hands back the wake-ups to call after
+    // unlocking.
+    std::map<Subscription, std::function<void()>> bump_locked(const std::string& simulator_id);
     void ring_doorbells();
 
     std::shared_ptr<spdlog::logger> log_;
     std::mutex mutex_;
-    std::condition_variable changed_;
-    std::map<std::string, std::uint64_t> generations_;
+    std::unordered_map<std::string, Waiters> simulators_;
+    Subscription next_subscription_ = 1;
     std::deque<std::pair<std::string, std::string>> doorbells_;  // simulator id, URL
-    std::condition_variable doorbell_ready_;
+    std::multimap<Clock::time_point, std::string> timers_;       // due lazy operations
+    std::condition_variable work_ready_;
     bool stopping_ = false;
     std::thread ringer_;
 };

@@ -50,6 +50,10 @@ void notify_committed(const RegionChannel& channel, const Delivery& delivery) {
     for (const auto& [simulator, push_url] : delivery.notify.simulators) {
         channel.signals->notify(simulator, push_url);
     }
+    for (const auto& [simulator, seconds] : delivery.notify.due) {
+        channel.signals->notify_at(
+            simulator, std::chrono::steady_clock::now() + std::chrono::seconds(seconds));
+    }
 }
 
 // Runs `work` in one read-write transaction; the simulators it queued operations for are

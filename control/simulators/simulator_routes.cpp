@@ -243,6 +243,7 @@ void add_simulator_routes(kernel::http::Router& router, Store store, SimulatorSe
             return store.write([&](StorageTransaction& tx) {
                 auto& access = access_store(tx);
                 Simulator simulator = existing_simulator(access, request.caller.simulator_id);
+                const Simulator before = simulator;
                 simulator.cpu_load = cpu.value_or(simulator.cpu_load);
                 simulator.memory_load = memory.value_or(simulator.memory_load);
                 simulator.region_count =
@@ -252,6 +253,11 @@ void add_simulator_routes(kernel::http::Router& router, Store store, SimulatorSe
                     simulator.state = "online";
                 }
                 access.update_simulator(simulator);
+                if (before.state == "offline") {
+                    // Its going offline was audited; so is its return.
+                    record_audit(tx, request, "simulator.online", "simulator", simulator.id,
+                                 simulator_to_json(before), simulator_to_json(simulator));
+                }
                 return Response::json(200, {{"state", simulator.state},
                                             {"received_at", simulator.last_heartbeat_at}});
             });

@@ -51,6 +51,7 @@ http::ServerSettings server_settings(const config::Settings& s) {
     server.request_timeout = s.http.request_timeout;
     server.max_connections = s.http.max_connections;
     server.max_queued = s.http.max_queued;
+    server.max_parked = s.http.max_parked;
     return server;
 }
 
@@ -179,7 +180,14 @@ void ControlPlane::activate_placement(const config::PluginSections& sections) {
 }
 
 ServiceEnvironment ControlPlane::service_environment(const config::PluginSections& sections) {
-    ServiceEnvironment environment{settings_.data_dir, log_, settings_.placement, {}, {}};
+    ServiceEnvironment environment;
+    environment.data_dir = settings_.data_dir;
+    environment.log = log_;
+    environment.simulators = settings_.simulators;
+    environment.keep_while_serving = [this](std::shared_ptr<void> object) {
+        service_objects_.push_back(std::move(object));
+    };
+    environment.placement = settings_.placement;
     for (const auto& plugin : plugins_.loaded()) {
         if (plugin->record().kind == plugin_api::kind::kPlacement) {
             environment.placement_policies.push_back(plugin->record().name);
@@ -215,6 +223,7 @@ void ControlPlane::stop() {
         server_->stop(settings_.http.drain_timeout);
         server_.reset();
     }
+    service_objects_.clear();
     services_.auth.swap(nullptr);
     services_.sync.swap(nullptr);
     services_.placement.swap(nullptr);

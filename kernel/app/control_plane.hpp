@@ -35,6 +35,10 @@ struct ServiceEnvironment {
     std::vector<std::string> placement_policies;
     std::function<std::shared_ptr<plugin_api::PlacementPolicy>(const std::string& name)>
         make_placement_policy;
+    config::SimulatorsSettings simulators;
+    // Keeps an object (a background thread) alive while the control plane serves: stop() releases
+    // it after the HTTP server stopped and before storage closes.
+    std::function<void(std::shared_ptr<void>)> keep_while_serving;
 };
 
 // Adds the services built on the kernel (regions, estates, access, ...) and their routes. Runs at
@@ -79,6 +83,7 @@ class ControlPlane {
     plugins::PluginRegistry plugins_;
     services::ServiceRegistry services_;
     std::unique_ptr<http::Server> server_;
+    std::vector<std::shared_ptr<void>> service_objects_;  // see ServiceEnvironment
 };
 
 }  // namespace vergegrid::kernel::app

@@ -148,11 +148,19 @@ const std::vector<KeySpec>& kernel_keys() {
          integer_in<int>(1, 100'000, [](Settings& s, int v) { s.http.max_connections = v; })},
         {"http.max_queued",
          integer_in<int>(0, 1'000'000, [](Settings& s, int v) { s.http.max_queued = v; })},
+        {"http.max_parked",
+         integer_in<std::size_t>(1, 1'000'000,
+                                 [](Settings& s, std::size_t v) { s.http.max_parked = v; })},
         {"http.drain_timeout_ms",
          integer_in<long>(0, 3'600'000, [](Settings& s, long v) { s.http.drain_timeout = ms(v); })},
         {"tls.cert_file", readable_file([](Settings& s, const auto& p) { s.tls.cert_file = p; })},
         {"tls.key_file", readable_file([](Settings& s, const auto& p) { s.tls.key_file = p; })},
         {"tls.ca_file", readable_file([](Settings& s, const auto& p) { s.tls.ca_file = p; })},
+        {"simulators.offline_after_s", integer_in<long>(1, 86'400,
+                                                        [](Settings& s, long v) {
+                                                            s.simulators.offline_after =
+                                                                std::chrono::seconds(v);
+                                                        })},
         {"storage.backend",
          plugin_name([](Settings& s, const std::string& v) { s.storage_backend = v; })},
         {"auth.provider",
@@ -184,9 +192,9 @@ bool in_kernel_section(const std::string& key) {
     }
     const std::string section = key.substr(0, dot);
     const bool has_subsection = key.find('.', dot + 1) != std::string::npos;
-    return !has_subsection &&
-           (section == "log" || section == "http" || section == "tls" || section == "storage" ||
-            section == "auth" || section == "sync" || section == "placement");
+    return !has_subsection && (section == "log" || section == "http" || section == "tls" ||
+                               section == "storage" || section == "auth" || section == "sync" ||
+                               section == "simulators" || section == "placement");
 }
 
 // tls.cert_file and tls.key_file come together; tls.ca_file only with them.

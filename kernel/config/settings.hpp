@@ -23,6 +23,7 @@ struct HttpSettings {
     std::chrono::milliseconds request_timeout{30'000};
     int max_connections = 64;
     int max_queued = 256;
+    std::size_t max_parked = 20'000;  // long polls waiting without a thread
     std::chrono::milliseconds drain_timeout{10'000};
 };
 
@@ -42,6 +43,13 @@ struct PlacementSettings {
     int port_max = 9999;
 };
 
+// The simulators the control plane serves.
+struct SimulatorsSettings {
+    // A simulator whose last heartbeat is older than this goes offline (the bridge beats every
+    // 30 s: three missed heartbeats).
+    std::chrono::seconds offline_after{90};
+};
+
 struct Settings {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 9800;
@@ -51,6 +59,7 @@ struct Settings {
     LogSettings log;
     HttpSettings http;
     TlsSettings tls;
+    SimulatorsSettings simulators;
     std::string storage_backend = "sqlite";
     std::string auth_provider = "builtin";
     std::string sync_scheduler = "hybrid";

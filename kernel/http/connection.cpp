@@ -10,8 +10,10 @@
 #include <array>
 #include <memory>
 
-#include "kernel/http/body_reader.hpp"
+#include "kernel/http/api_error.hpp"
+#include "kernel/http/connection_lost.hpp"
 #include "kernel/http/exchange.hpp"
+#include "kernel/http/parking_lot.hpp"
 
 namespace vergegrid::kernel::http {
 
@@ -21,6 +23,14 @@ using Clock = std::chrono::steady_clock;
 
 Poco::Timespan to_timespan(std::chrono::milliseconds duration) {
     return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(duration.count()) * 1000);
+}
+
+Response too_many_parked(std::size_t limit) {
+    auto response = Response::error(ApiError(
+        503, "too_many_waiting",
+        "the server already holds " + std::to_string(limit) + " waiting requests; retry later"));
+    response.headers.emplace_back("Retry-After", "1");
+    return response;
 }
 
 }  // namespace
@@ -34,21 +44,34 @@ void Connection::run() {
         return;  // dequeued after stop() began: the server no longer takes connections
     }
     bool unread_input = false;
+    bool parked = false;
     try {
         // Every blocking read and write is bounded, so a stalled client cannot pin a thread.
         const auto timeout = to_timespan(context_.settings.request_timeout);
         socket().setReceiveTimeout(timeout);
         socket().setSendTimeout(timeout);
-        Poco::Net::HTTPServerSession session(socket(), context_.params);
+        // On the heap: a long poll hands the session (and what it buffered) to the parking lot.
+        auto session = std::make_unique<ParkableSession>(socket(), context_.params);
         // hasMoreRequests() waits request_timeout for a first request and the keep-alive timeout
         // for later ones; begin_drain() wakes it by shutting the socket down.
         bool first = true;
-        while (has_more_requests(session, first)) {
+        while (has_more_requests(*session, first)) {
             first = false;
             if (!registration.begin_request()) {
                 break;
             }
-            const auto result = serve_one(session);
+            auto result = serve_next_request(context_, *session);
+            if (result.deferred) {
+                const auto refusal = context_.parking->park(socket(), session, result);
+                if (refusal == ParkingLot::Refusal::none) {
+                    parked = true;  // the lot owns the connection now; this thread is free
+                    break;
+                }
+                result = finish_exchange(context_, *session, result.pending,
+                                         refusal == ParkingLot::Refusal::full
+                                             ? too_many_parked(context_.settings.max_parked)
+                                             : shutting_down_answer());
+            }
             unread_input = result.unread_input;
             const bool still_serving = registration.end_request();
             if (!result.keep_alive || !still_serving) {
@@ -63,7 +86,7 @@ void Connection::run() {
     } catch (const std::exception& e) {
         context_.log->warn("connection closed on an unexpected error: {}", e.what());
     }
-    if (unread_input) {
+    if (unread_input && !parked) {
         close_gently();
     }
 }
@@ -90,27 +113,6 @@ bool Connection::has_more_requests(Poco::Net::HTTPServerSession& session, bool f
     }
     return socket().available() > 0 || socket().poll(to_timespan(context_.settings.request_timeout),
                                                      Poco::Net::Socket::SELECT_READ);
-}
-
-ExchangeResult Connection::serve_one(Poco::Net::HTTPServerSession& session) {
-    const auto started = Clock::now();
-    Poco::Net::HTTPServerResponseImpl out(session);
-    std::unique_ptr<Poco::Net::HTTPServerRequestImpl> in;
-    try {
-        // Reads and parses the request head, within Poco's limits (100 fields, 8 KiB a value,
-        // 16 KiB of URI).
-        in =
-            std::make_unique<Poco::Net::HTTPServerRequestImpl>(out, session, context_.params.get());
-    } catch (const Poco::Net::NoMessageException&) {
-        return {};  // the client closed between requests
-    } catch (const Poco::Net::MessageException& e) {
-        reject_unparsable(context_, session, e, started);
-        return {false, true};
-    } catch (const Poco::SyntaxException& e) {  // e.g. an unparsable Content-Length
-        reject_unparsable(context_, session, e, started);
-        return {false, true};
-    }
-    return serve_exchange(context_, *in, out, session, started);
 }
 
 void Connection::close_gently() noexcept {

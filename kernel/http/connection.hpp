@@ -18,7 +18,6 @@ class Connection final : public Poco::Net::TCPServerConnection {
 
   private:
     bool has_more_requests(Poco::Net::HTTPServerSession& session, bool first);
-    ExchangeResult serve_one(Poco::Net::HTTPServerSession& session);
     void close_gently() noexcept;
 
     ServerContext& context_;

@@ -3,6 +3,7 @@
 #include <Poco/String.h>
 #include <spdlog/spdlog.h>
 
+#include <memory>
 #include <optional>
 
 #include "kernel/http/api_error.hpp"
@@ -63,6 +64,10 @@ Response internal_error() {
 }
 
 }  // namespace
+
+ExchangeResult finish_exchange(ServerContext& context, Poco::Net::HTTPServerSession& session,
+                               const PendingExchange& pending, const Response& response,
+                               Poco::Net::HTTPServerResponseImpl& out);
 
 ExchangeResult serve_exchange(ServerContext& context, Poco::Net::HTTPServerRequestImpl& in,
                               Poco::Net::HTTPServerResponseImpl& out,
@@ -160,20 +165,69 @@ ExchangeResult serve_exchange(ServerContext& context, Poco::Net::HTTPServerReque
 
     // Unread body bytes would be parsed as the next request; unknown framing leaves no way to
     // find where the next request starts.
-    const bool unread_input = !framing || (!body_read && framing->has_body());
-    const bool keep_alive = context.params->getKeepAlive() && in.getKeepAlive() &&
-                            session.canKeepAlive() && !unread_input &&
-                            !context.connections.draining();
+    PendingExchange pending;
+    pending.unread_input = !framing || (!body_read && framing->has_body());
+    pending.keep_alive_allowed = context.params->getKeepAlive() && in.getKeepAlive() &&
+                                 session.canKeepAlive() && !pending.unread_input;
+    pending.request_id = std::move(request.request_id);
+    pending.method = std::move(request.method);
+    pending.route = std::move(route);
+    pending.path = std::move(request.path);
+    pending.version = in.getVersion();
+    pending.started = started;
+    in_flight.finish();
+    if (response.deferred) {
+        // A long poll: parked by the caller, answered later by finish_exchange().
+        ExchangeResult result;
+        result.unread_input = pending.unread_input;
+        result.deferred = std::move(response.deferred);
+        result.pending = std::move(pending);
+        return result;
+    }
+    return finish_exchange(context, session, pending, response, out);
+}
+
+ExchangeResult finish_exchange(ServerContext& context, Poco::Net::HTTPServerSession& session,
+                               const PendingExchange& pending, const Response& response) {
+    Poco::Net::HTTPServerResponseImpl out(session);
+    out.setVersion(pending.version);
+    return finish_exchange(context, session, pending, response, out);
+}
+
+ExchangeResult finish_exchange(ServerContext& context, Poco::Net::HTTPServerSession& session,
+                               const PendingExchange& pending, const Response& response,
+                               Poco::Net::HTTPServerResponseImpl& out) {
+    const bool keep_alive = pending.keep_alive_allowed && !context.connections.draining();
     // Recorded before the response goes out, so a client that has its answer also finds it
     // counted (tests and scrape-after-request checks rely on that).
-    context.metrics.record(request.method, route, response.status, Clock::now() - started);
-    context.log->debug("{} {} {} {} {:.1f}ms", request.request_id, request.method, request.path,
-                       response.status, milliseconds_since(started));
-    in_flight.finish();
-    write_response(out, response, request.request_id, keep_alive,
-                   request.method != Poco::Net::HTTPRequest::HTTP_HEAD);
+    context.metrics.record(pending.method, pending.route, response.status,
+                           Clock::now() - pending.started);
+    context.log->debug("{} {} {} {} {:.1f}ms", pending.request_id, pending.method, pending.path,
+                       response.status, milliseconds_since(pending.started));
+    write_response(out, response, pending.request_id, keep_alive,
+                   pending.method != Poco::Net::HTTPRequest::HTTP_HEAD);
     session.setKeepAlive(keep_alive);
-    return {keep_alive, unread_input};
+    return {keep_alive, pending.unread_input, nullptr, {}};
+}
+
+ExchangeResult serve_next_request(ServerContext& context, Poco::Net::HTTPServerSession& session) {
+    const auto started = Clock::now();
+    Poco::Net::HTTPServerResponseImpl out(session);
+    std::unique_ptr<Poco::Net::HTTPServerRequestImpl> in;
+    try {
+        // Reads and parses the request head, within Poco's limits (100 fields, 8 KiB a value,
+        // 16 KiB of URI).
+        in = std::make_unique<Poco::Net::HTTPServerRequestImpl>(out, session, context.params.get());
+    } catch (const Poco::Net::NoMessageException&) {
+        return {};  // the client closed between requests
+    } catch (const Poco::Net::MessageException& e) {
+        reject_unparsable(context, session, e, started);
+        return {false, true, nullptr, {}};
+    } catch (const Poco::SyntaxException& e) {  // e.g. an unparsable Content-Length
+        reject_unparsable(context, session, e, started);
+        return {false, true, nullptr, {}};
+    }
+    return serve_exchange(context, *in, out, session, started);
 }
 
 void reject_unparsable(ServerContext& context, Poco::Net::HTTPServerSession& session,

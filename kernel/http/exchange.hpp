@@ -8,16 +8,37 @@
 #include <Poco/Net/NetException.h>
 
 #include <chrono>
+#include <memory>
+#include <string>
 
+#include "kernel/http/deferred.hpp"
+#include "kernel/http/response.hpp"
 #include "kernel/http/server_context.hpp"
 
 namespace vergegrid::kernel::http {
+
+// What writing the answer of a request needs once the request object is gone (a long poll
+// answered later, from another thread).
+struct PendingExchange {
+    std::string request_id;
+    std::string method;
+    std::string route;
+    std::string path;
+    std::string version;  // HTTP/1.0 or HTTP/1.1
+    std::chrono::steady_clock::time_point started;
+    bool keep_alive_allowed = false;  // by the request, the session and the server settings
+    bool unread_input = false;
+};
 
 struct ExchangeResult {
     bool keep_alive = false;
     // Request bytes were left unread (a rejected body): close gently or the client may see a
     // reset instead of our answer.
     bool unread_input = false;
+    // Set when the handler deferred its answer: nothing was written yet; `pending` says how to
+    // write it.
+    std::shared_ptr<Deferred> deferred;
+    PendingExchange pending;
 };
 
 // Throws ConnectionLost or a Poco exception when the connection broke; nothing can be sent then.
@@ -25,6 +46,16 @@ ExchangeResult serve_exchange(ServerContext& context, Poco::Net::HTTPServerReque
                               Poco::Net::HTTPServerResponseImpl& out,
                               Poco::Net::HTTPServerSession& session,
                               std::chrono::steady_clock::time_point started);
+
+// Reads the next request head on the session and serves it (a request Poco cannot parse gets its
+// JSON error and the connection closes). Throws like serve_exchange().
+ExchangeResult serve_next_request(ServerContext& context, Poco::Net::HTTPServerSession& session);
+
+// Writes the answer of a request whose handler deferred it: metrics, log line, response with
+// Connection: close when the server is draining. Throws ConnectionLost or a Poco exception when
+// the client is gone.
+ExchangeResult finish_exchange(ServerContext& context, Poco::Net::HTTPServerSession& session,
+                               const PendingExchange& pending, const Response& response);
 
 // Answers a request Poco could not parse (header too large, malformed request line) with a JSON
 // error, then the connection closes.

@@ -27,7 +27,12 @@ HttpMetrics::HttpMetrics(metrics::Registry& registry)
       in_flight_(registry
                      .gauge("vergegrid_http_requests_in_flight",
                             "HTTP requests received and not yet answered")
-                     .with({})) {}
+                     .with({})),
+      parked_(registry
+                  .gauge("vergegrid_http_parked_connections",
+                         "Connections held without a thread: long polls waiting for their answer, "
+                         "and their connections between requests")
+                  .with({})) {}
 
 void HttpMetrics::record(std::string_view method, std::string_view route, int status,
                          std::chrono::steady_clock::duration elapsed) {

@@ -39,6 +39,8 @@ class HttpMetrics {
         metrics::Gauge* gauge_;
     };
     metrics::Gauge& in_flight_gauge() { return in_flight_; }
+    // Connections the long-poll reactor holds (see parking_lot.hpp).
+    metrics::Gauge& parked_gauge() { return parked_; }
 
     void record(std::string_view method, std::string_view route, int status,
                 std::chrono::steady_clock::duration elapsed);
@@ -47,6 +49,7 @@ class HttpMetrics {
     metrics::CounterFamily& requests_;
     metrics::HistogramFamily& durations_;
     metrics::Gauge& in_flight_;
+    metrics::Gauge& parked_;
 };
 
 }  // namespace vergegrid::kernel::http

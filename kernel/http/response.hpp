@@ -1,6 +1,7 @@
 // What a handler returns. The server adds Content-Length, Date, X-Request-Id and Connection.
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -9,6 +10,7 @@
 namespace vergegrid::kernel::http {
 
 class ApiError;
+class Deferred;
 
 struct Response {
     int status = 200;
@@ -17,6 +19,9 @@ struct Response {
     // Extra headers. Content-Length, Transfer-Encoding, Connection and X-Request-Id belong to
     // the server and are ignored here.
     std::vector<std::pair<std::string, std::string>> headers;
+    // Set: not an answer yet, the connection is parked until the Deferred answers (see
+    // deferred.hpp); the other fields are ignored.
+    std::shared_ptr<Deferred> deferred = nullptr;
 
     // Invalid UTF-8 in strings is replaced (U+FFFD) rather than thrown half-way through a reply.
     static Response json(int status, const nlohmann::json& body);

@@ -7,6 +7,7 @@
 #include <Poco/ThreadPool.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include <stdexcept>
 
 #include "kernel/http/connection.hpp"
+#include "kernel/http/parking_lot.hpp"
 #include "kernel/http/server_context.hpp"
 #include "kernel/http/tls_context.hpp"
 
@@ -56,6 +58,33 @@ void ignore_sigpipe_if_default() {
     }
 }
 
+// Every parked long poll holds a descriptor: the default soft limit (1024) would stop the server
+// long before max_parked. Raising the soft limit up to the hard one needs no privilege.
+void raise_open_file_limit(const ServerSettings& settings, spdlog::logger& log) {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        return;
+    }
+    const rlim_t wanted = static_cast<rlim_t>(settings.max_parked) +
+                          static_cast<rlim_t>(settings.max_connections + settings.max_queued) + 256;
+    if (limit.rlim_cur < wanted && limit.rlim_cur < limit.rlim_max) {
+        const rlim_t before = limit.rlim_cur;
+        limit.rlim_cur = limit.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+            log.info(
+                "raised the open-file limit from {} to {} (hard limit) for up to {} parked "
+                "long polls",
+                before, limit.rlim_cur, settings.max_parked);
+        }
+    }
+    if (limit.rlim_cur < wanted) {
+        log.warn(
+            "the open-file limit is {}, fewer than http.max_parked + connections need ({}): "
+            "raise it (ulimit -n, LimitNOFILE=) or lower http.max_parked",
+            limit.rlim_cur, wanted);
+    }
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -86,8 +115,9 @@ Server::Server(ServerSettings settings, std::shared_ptr<const Router> router,
     if (!router) {
         throw std::invalid_argument("http::Server needs a router");
     }
-    if (settings.max_connections < 1 || settings.max_queued < 1) {
-        throw std::invalid_argument("http::Server needs max_connections and max_queued >= 1");
+    if (settings.max_connections < 1 || settings.max_queued < 1 || settings.max_parked < 1) {
+        throw std::invalid_argument(
+            "http::Server needs max_connections, max_queued and max_parked >= 1");
     }
     // Zero would not mean "no timeout" to Poco: the wait for a first request would end at once.
     if (settings.request_timeout.count() <= 0 || settings.keep_alive_timeout.count() < 0) {
@@ -131,6 +161,9 @@ void Server::start() {
     }
     impl_->port = impl_->listener.address().port();
     ignore_sigpipe_if_default();
+    raise_open_file_limit(settings, *impl_->context.log);
+    impl_->context.parking =
+        std::make_shared<ParkingLot>(impl_->context, settings.max_parked, settings.resume_threads);
 
     impl_->tcp = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(impl_->context),
                                                         impl_->threads, impl_->listener,
@@ -140,6 +173,10 @@ void Server::start() {
     impl_->started = true;
     impl_->context.log->info("HTTP server listening on {}:{}{}", settings.host, impl_->port,
                              settings.tls ? " (TLS)" : "");
+}
+
+std::size_t Server::parked_connections() const {
+    return impl_->context.parking ? impl_->context.parking->parked() : 0;
 }
 
 std::uint16_t Server::port() const {
@@ -176,6 +213,9 @@ void Server::stop(std::chrono::milliseconds drain_timeout) {
     } catch (const Poco::Exception& e) {
         log.warn("closing the listening socket failed: {}", e.displayText());
     }
+
+    // Waiting long polls get their 503 now; polls being answered finish like other requests.
+    impl_->context.parking->stop(deadline);
 
     if (!connections.wait_until_closed(deadline)) {
         const auto aborted = connections.abort_all();

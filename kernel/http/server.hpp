@@ -29,6 +29,10 @@ struct ServerSettings {
     std::chrono::milliseconds keep_alive_timeout{5000};
     int max_connections = 64;  // connections served at once (one thread each)
     int max_queued = 256;      // accepted connections waiting for a thread; beyond, closed
+    // Long polls waiting for their answer without a thread, and connections between requests once
+    // they have waited: beyond, a long poll gets 503 too_many_waiting.
+    std::size_t max_parked = 20000;
+    int resume_threads = 2;  // threads answering woken long polls and their next requests
     // Set: the server speaks HTTPS only (TLS handshakes run in the connection threads, bounded by
     // request_timeout). Null: plain HTTP.
     std::shared_ptr<const TlsServerContext> tls;
@@ -59,11 +63,15 @@ class Server {
     const char* scheme() const;
 
     // Stops accepting connections at once (new connects are refused), closes idle keep-alive
-    // connections, lets requests already received finish and get their response (sent with
-    // Connection: close), and returns when they have; or, after `drain_timeout`, shuts the
+    // connections, answers waiting long polls 503 shutting_down at once, lets requests already
+    // received finish and get their response (sent with Connection: close), and returns when they
+    // have; or, after `drain_timeout`, shuts the
     // remaining connections down and returns within about 0.5 s more. Idempotent; later calls
     // return at once.
     void stop(std::chrono::milliseconds drain_timeout);
+
+    // Connections held by the long-poll reactor (waiting polls, and those between requests).
+    std::size_t parked_connections() const;
 
   private:
     struct Impl;

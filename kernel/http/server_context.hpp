@@ -14,6 +14,8 @@
 
 namespace vergegrid::kernel::http {
 
+class ParkingLot;
+
 struct ServerContext {
     ServerSettings settings;
     std::shared_ptr<const Router> router;
@@ -21,6 +23,8 @@ struct ServerContext {
     std::shared_ptr<spdlog::logger> log;
     Poco::Net::HTTPServerParams::Ptr params;
     ConnectionTracker connections;
+    // Long polls waiting without a thread; set by Server::start().
+    std::shared_ptr<ParkingLot> parking = nullptr;
 };
 
 }  // namespace vergegrid::kernel::http

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 
 #include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
@@ -50,5 +51,22 @@ class ApiClient {
     std::uint16_t port_;
     std::string token_;
 };
+
+// Registers a simulator the way a bridge does: a one-time token from `admin`, then
+// POST /api/v1/sim/register without credentials. Returns {simulator id, API key}.
+inline std::pair<std::string, std::string> register_simulator(const ApiClient& admin,
+                                                              std::uint16_t port,
+                                                              const std::string& hostname,
+                                                              const std::string& push_url = "") {
+    const std::string token =
+        admin.post("/api/v1/simulators/registration-tokens", nlohmann::json::object())
+            .body.at("token");
+    nlohmann::json body = {{"token", token}, {"hostname", hostname}, {"capacity", 4}};
+    if (!push_url.empty()) {
+        body["push_url"] = push_url;
+    }
+    auto registered = ApiClient(port, "").post("/api/v1/sim/register", body).body;
+    return {registered.at("simulator_id"), registered.at("api_key")};
+}
 
 }  // namespace vergegrid::test

@@ -82,14 +82,7 @@ class Channel : public ::testing::Test {
 
     std::pair<std::string, std::string> simulator(const std::string& hostname,
                                                   const std::string& push_url = "") {
-        const std::string token =
-            admin_->post("/api/v1/simulators/registration-tokens", json::object()).body.at("token");
-        json body = {{"token", token}, {"hostname", hostname}, {"capacity", 4}};
-        if (!push_url.empty()) {
-            body["push_url"] = push_url;
-        }
-        auto registered = ApiClient(control_->port(), "").post("/api/v1/sim/register", body).body;
-        return {registered.at("simulator_id"), registered.at("api_key")};
+        return vergegrid::test::register_simulator(*admin_, control_->port(), hostname, push_url);
     }
 
     std::string estate() {
@@ -214,6 +207,22 @@ TEST_F(Channel, LazyChangesCoalesceInTheirWindowAndAnEagerChangeFlushesThem) {
     EXPECT_EQ(flushed.at(0).at("class"), "eager");
     EXPECT_EQ(flushed.at(0).at("spec").at("flags").at("allow_voice"), false);
     EXPECT_EQ(flushed.at(0).at("spec").at("loc_x"), 5);
+}
+
+TEST_F(Channel, AWaitingPollEndsEmptyAtItsDeadlineAndWakesWhenALazyOperationFallsDue) {
+    auto [sim, key] = simulator("sim-a");
+    const std::string id = create_region("Alpha", 0, sim).at("id");
+    for (const auto& op : pull(key)) {
+        report(key, op);
+    }
+    EXPECT_TRUE(pull(key, 1).empty()) << "nothing queued: answered empty when the wait ends";
+
+    admin_->patch("/api/v1/regions/" + id, {{"environment", {{"water_height", 25.0}}}});
+    const auto started = std::chrono::steady_clock::now();
+    auto lazy = pull(key, 30);  // the window is 2 s
+    ASSERT_EQ(lazy.size(), 1u) << "the lazy operation reaches the waiting poll when it falls due";
+    EXPECT_EQ(lazy.at(0).at("class"), "lazy");
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 20s) << "woken, not the 30 s deadline";
 }
 
 TEST_F(Channel, OperationsOfARegionArriveInOrderAndMovesTearDownOnTheOldSimulator) {

@@ -123,6 +123,33 @@ TEST(Settings, ReadsThePlacementKeysAndChecksThePortRange) {
     }
 }
 
+TEST(Settings, SimulatorsGoOfflineAfterAConfiguredSilence) {
+    EXPECT_EQ(cfg::load_settings({}, env_of({})).simulators.offline_after,
+              std::chrono::seconds(90));
+    ConfigFile file("[simulators]\noffline_after_s = 12\n");
+    EXPECT_EQ(cfg::load_settings(file.flags(), env_of({})).simulators.offline_after,
+              std::chrono::seconds(12));
+    for (const std::string bad : {"0", "-1", "86401", "soon"}) {
+        try {
+            cfg::load_settings({}, env_of({{"VERGEGRID_SIMULATORS_OFFLINE_AFTER_S", bad}}));
+            FAIL() << "expected a ConfigError for " << bad;
+        } catch (const cfg::ConfigError& e) {
+            EXPECT_THAT(keys_of(e), ::testing::ElementsAre("simulators.offline_after_s"));
+        }
+    }
+    ConfigFile unknown("[simulators]\noffline_after = 12\n");
+    EXPECT_THROW(cfg::load_settings(unknown.flags(), env_of({})), cfg::ConfigError);
+}
+
+TEST(Settings, ParkedLongPollsHaveTheirOwnLimit) {
+    EXPECT_EQ(cfg::load_settings({}, env_of({})).http.max_parked, 20000u);
+    EXPECT_EQ(
+        cfg::load_settings({}, env_of({{"VERGEGRID_HTTP_MAX_PARKED", "50000"}})).http.max_parked,
+        50000u);
+    EXPECT_THROW(cfg::load_settings({}, env_of({{"VERGEGRID_HTTP_MAX_PARKED", "0"}})),
+                 cfg::ConfigError);
+}
+
 TEST(Settings, RejectsAListenAddressWithoutAValidPort) {
     for (const std::string bad :
          {"127.0.0.1", "127.0.0.1:", "127.0.0.1:70000", ":80", "host:http"}) {
