@@ -1,0 +1,71 @@
+"""The simulator console on stdin: start-up prompts (OpenSim's CmdPrompt) and commands.
+
+A headless simulator needs stdin kept open: at a start-up prompt, end of input stops it (trap 8)."""
+
+import sys
+import threading
+import time
+
+from .log import log, prompt_text
+from .simulator import exit_process
+
+EXIT_COMMANDS = ("shutdown", "quit")
+
+
+class Console:
+    def __init__(self, simulator):
+        self.sim = simulator
+
+    def _read_line(self, what):
+        line = sys.stdin.readline()
+        if line == "":
+            exit_process(1, f"[CONSOLE]: end of input on stdin while waiting for {what}")
+        return line.rstrip("\r\n")
+
+    def prompt(self, label, default):
+        prompt_text(f"{label} [{default}]: ")
+        answer = self._read_line(label).strip()
+        if answer in EXIT_COMMANDS:
+            exit_process(0, f"[CONSOLE]: {answer} at the start-up prompt")
+        return answer or default
+
+    def ask_region_name(self):
+        """RegionLoaderFileSystem with no region files and allow_regionless = false."""
+        log("=====================================")
+        log("We are now going to ask a couple of questions about your region.")
+        log("You can press 'enter' without typing anything to use the default")
+        log("the default is displayed between [ ] brackets.")
+        log("=====================================")
+        while True:
+            name = self.prompt("New region name", "")
+            if name.strip():
+                return name.strip()
+            log("Cannot interactively create region with no name")
+
+    def run(self):
+        """The console after start-up: commands until 'shutdown' or 'quit'. End of input leaves
+        the simulator running without a console."""
+        while True:
+            prompt_text("Region (root) # ")
+            line = sys.stdin.readline()
+            if line == "":
+                log("[CONSOLE]: stdin closed; the simulator keeps running without a console")
+                threading.Event().wait()
+            self.run_command(line.strip(), from_remote=False)
+
+    def run_command(self, command, from_remote):
+        if command in EXIT_COMMANDS:
+            if from_remote:
+                # Let the XML-RPC answer leave before the process goes.
+                threading.Thread(target=lambda: (time.sleep(0.1), exit_process(0, f"console command {command}")),
+                                 daemon=True).start()
+            else:
+                exit_process(0, f"console command {command}")
+            return
+        if command == "":
+            return
+        if command == "show regions":
+            for scene in self.sim.scenes():
+                log(f"{scene.name:<20} {scene.region_id} <{scene.x},{scene.y}> port {scene.port} health {scene.health}")
+            return
+        log(f"Invalid command: {command}")

@@ -1,0 +1,207 @@
+"""The simulator's state: live regions (scenes), estates, users, timings, fault switches.
+
+Timings stand in for the real work (scene start, teardown, restart); the fault switches are the
+test-only ways a real simulator misbehaves (a create that fails, hangs or kills the process)."""
+
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+
+from .log import log
+
+HANG_CAP_SECONDS = 600
+HEALTHY = 4          # Scene.GetHealth: every check passed
+HEALTHY_FLAGS = 7
+
+
+@dataclass
+class Scene:
+    name: str
+    region_id: str
+    x: int
+    y: int
+    internal_address: str
+    port: int
+    external_host: str
+    estate_id: int
+    persistent: bool
+    size: int = 256
+    voice: bool = False
+    health: int = HEALTHY
+    udp: socket.socket = None
+
+
+@dataclass
+class Timings:
+    create_ms: int = 150
+    first_create_ms: int = 640
+    close_ms: int = 3000
+    delete_ms: int = 3000
+    start_ms: int = 1000
+    restart_ms: int = 6000
+    shutdown_ms: int = 10000
+
+
+class Faults:
+    """Switches set through the control endpoint; a hang lasts until cleared (or 10 minutes)."""
+
+    KNOWN = ("fail_next_create", "hang_create", "hang_close", "hang_delete", "exit_during_create")
+
+    def __init__(self):
+        self._condition = threading.Condition()
+        self._active = {}
+
+    def apply(self, changes):
+        with self._condition:
+            if changes.get("clear"):
+                self._active.clear()
+            for key in self.KNOWN:
+                if key in changes:
+                    self._active[key] = changes[key]
+            self._condition.notify_all()
+
+    def take_failure(self):
+        with self._condition:
+            return self._active.pop("fail_next_create", None)
+
+    def is_set(self, key):
+        with self._condition:
+            return bool(self._active.get(key))
+
+    def hang_while(self, key):
+        with self._condition:
+            if self._active.get(key):
+                log(f"[EMULATOR]: fault {key}: call hangs until the faults are cleared")
+                self._condition.wait_for(lambda: not self._active.get(key), timeout=HANG_CAP_SECONDS)
+
+    def snapshot(self):
+        with self._condition:
+            return dict(self._active)
+
+
+class Simulator:
+    def __init__(self, timings, estates, users, regions_dir):
+        self.timings = timings
+        self.estates = estates
+        self.users = users  # uuid -> (first, last)
+        self.regions_dir = regions_dir
+        self.faults = Faults()
+        # RemoteAdminPlugin.m_requestLock: create, close, delete and modify run one at a time.
+        self.request_lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._scenes = []  # in creation order, like SceneManager
+        self._restarting = False
+
+    # --- lookups (SceneManager.TryGetScene) ---
+    def scenes(self):
+        with self._lock:
+            return list(self._scenes)
+
+    def scene_count(self):
+        with self._lock:
+            return len(self._scenes)
+
+    def scene_by_id(self, region_id):
+        with self._lock:
+            return next((s for s in self._scenes if s.region_id == region_id), None)
+
+    def scene_by_name(self, name):
+        # 0.9's SceneManager keys scenes by name in a Dictionary: the match is case-sensitive.
+        with self._lock:
+            return next((s for s in self._scenes if s.name == name), None)
+
+    def scene_at(self, x, y):
+        # SceneManager.TryGetScene(locX, locY) compares the corner only, not the region's extent.
+        with self._lock:
+            return next((s for s in self._scenes if s.x == x and s.y == y), None)
+
+    def first_scene(self):
+        with self._lock:
+            return self._scenes[0] if self._scenes else None
+
+    # --- scene life cycle ---
+    def add_scene(self, scene):
+        scene.udp = self._bind_udp(scene)
+        scene.health = 0 if self._restarting else HEALTHY
+        with self._lock:
+            self._scenes.append(scene)
+        log(f"[SCENE]: Region {scene.name} ({scene.region_id}) at <{scene.x},{scene.y}> port {scene.port} is up")
+
+    def remove_scene(self, scene):
+        with self._lock:
+            if scene in self._scenes:
+                self._scenes.remove(scene)
+        if scene.udp:
+            scene.udp.close()
+            scene.udp = None
+        log(f"[SCENE]: Region {scene.name} ({scene.region_id}) closed")
+
+    def _bind_udp(self, scene):
+        # The region's UDP port is bound while it is live. A port another region already holds is
+        # not an error here: OpenSim's duplicate-port check never fires (trap 3).
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            udp.bind((scene.internal_address, scene.port))
+            return udp
+        except OSError as error:
+            log(f"[EMULATOR]: WARNING region {scene.name}: could not bind UDP {scene.internal_address}:{scene.port}: {error}")
+            udp.close()
+            return None
+
+    def wait_create(self):
+        first = self.scene_count() == 0
+        time.sleep((self.timings.first_create_ms if first else self.timings.create_ms) / 1000)
+
+    # --- whole-simulator operations ---
+    def restart_all(self, countdown_seconds):
+        """admin_restart: every region goes down and comes back, not only the named one (trap 4)."""
+        def run():
+            time.sleep(countdown_seconds)
+            log("[RESTART]: Restarting all regions")
+            with self._lock:
+                self._restarting = True
+                down = list(self._scenes)
+                for scene in down:
+                    scene.health = 0
+                    if scene.udp:
+                        scene.udp.close()
+                        scene.udp = None
+            time.sleep(self.timings.restart_ms / 1000)
+            with self._lock:
+                self._restarting = False
+                for scene in self._scenes:
+                    scene.udp = self._bind_udp(scene)
+                    scene.health = HEALTHY
+            log("[RESTART]: All regions are back")
+
+        threading.Thread(target=run, daemon=True).start()
+
+    def shutdown_after(self, timer_ms):
+        def run():
+            time.sleep(timer_ms / 1000)
+            log("[SHUTDOWN]: Shutting down the simulator")
+            with self._lock:
+                for scene in self._scenes:
+                    scene.health = 0
+            time.sleep(self.timings.shutdown_ms / 1000)
+            exit_process(0, "Shutdown complete")
+
+        threading.Thread(target=run, daemon=True).start()
+
+    def state(self):
+        with self._lock:
+            regions = [{"name": s.name, "id": s.region_id, "x": s.x, "y": s.y, "port": s.port,
+                        "estate": (self.estates.get(s.estate_id) or {}).get("name", ""),
+                        "estate_id": s.estate_id, "health": s.health, "persistent": s.persistent,
+                        "voice": s.voice, "udp_bound": s.udp is not None}
+                       for s in self._scenes]
+        return {"regions": regions, "pid": os.getpid(), "estates": self.estates.all(),
+                "users": [{"id": k, "first": v[0], "last": v[1]} for k, v in self.users.items()],
+                "faults": self.faults.snapshot()}
+
+
+def exit_process(status, message):
+    log(f"[EMULATOR]: {message}; exiting with status {status}")
+    os._exit(status)
