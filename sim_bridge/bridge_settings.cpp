@@ -42,9 +42,8 @@ Apply integer(long low, long high, std::function<void(BridgeSettings&, long)> st
 }
 
 Apply millis(long low, long high, std::chrono::milliseconds BridgeSettings::*field) {
-    return integer(low, high, [field](BridgeSettings& s, long v) {
-        s.*field = std::chrono::milliseconds(v);
-    });
+    return integer(low, high,
+                   [field](BridgeSettings& s, long v) { s.*field = std::chrono::milliseconds(v); });
 }
 
 Apply sim_millis(long low, long high, std::chrono::milliseconds SimulatorSettings::*field) {
@@ -80,7 +79,8 @@ std::string apply_push_listen(const std::string& value, BridgeSettings& s) {
     const auto colon = value.rfind(':');
     auto port = colon == std::string::npos ? std::nullopt : parse_long(value.substr(colon + 1));
     if (colon == std::string::npos || colon == 0 || !port || *port < 1 || *port > 65535) {
-        return "'" + value + "' is not HOST:PORT with a port 1-65535 (the control plane keeps "
+        return "'" + value +
+               "' is not HOST:PORT with a port 1-65535 (the control plane keeps "
                "the push URL from registration, so the port must not change)";
     }
     s.push_host = value.substr(0, colon);
@@ -142,8 +142,7 @@ const std::vector<std::pair<std::string, Apply>>& keys() {
          }},
         {"control.url", text([](S& s, const std::string& v) { s.control_url = v; }, false)},
         {"control.ca_file", text([](S& s, const std::string& v) { s.ca_file = v; }, false)},
-        {"control.allow_insecure_http",
-         boolean([](S& s, bool v) { s.allow_insecure_http = v; })},
+        {"control.allow_insecure_http", boolean([](S& s, bool v) { s.allow_insecure_http = v; })},
         {"control.registration_token",
          text([](S& s, const std::string& v) { s.registration_token = v; }, true)},
         {"control.hostname", text([](S& s, const std::string& v) { s.hostname = v; }, false)},
@@ -178,8 +177,7 @@ const std::vector<std::pair<std::string, Apply>>& keys() {
          text([](S& s, const std::string& v) { s.simulator.listen_ip = v; }, false)},
         {"simulator.external_host",
          text([](S& s, const std::string& v) { s.simulator.external_host = v; }, false)},
-        {"simulator.stop_on_exit",
-         boolean([](S& s, bool v) { s.simulator.stop_on_exit = v; })},
+        {"simulator.stop_on_exit", boolean([](S& s, bool v) { s.simulator.stop_on_exit = v; })},
     };
     return table;
 }

@@ -22,9 +22,9 @@ struct SimulatorSettings {
     std::string command;                // run with /bin/sh -c; empty = not supervised
     std::filesystem::path working_dir;
     std::vector<std::pair<std::string, std::string>> environment;
-    std::chrono::milliseconds stop_timeout{30'000};   // admin_shutdown, then TERM, then KILL
-    std::chrono::milliseconds start_timeout{120'000}; // until RemoteAdmin answers
-    std::chrono::milliseconds call_timeout{10'000};   // a quick RemoteAdmin call (query)
+    std::chrono::milliseconds stop_timeout{30'000};    // admin_shutdown, then TERM, then KILL
+    std::chrono::milliseconds start_timeout{120'000};  // until RemoteAdmin answers
+    std::chrono::milliseconds call_timeout{10'000};    // a quick RemoteAdmin call (query)
     // After a start, how long regions from the stubs may take to load before the reconciler
     // treats a missing one as missing.
     std::chrono::milliseconds region_load_timeout{30'000};

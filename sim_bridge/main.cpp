@@ -32,7 +32,8 @@ std::shared_ptr<api::InjectionStrategy> load_strategy(const BridgeSettings& sett
     config::Settings kernel_view;
     kernel_view.plugin_dir = settings.plugin_dir;
     const auto dir = vergegrid::kernel::app::resolve_plugin_dir(kernel_view);
-    plugins::PluginRegistry registry(plugins::PluginLoader(vergegrid::kernel::logging::child_logger(root, "plugins")));
+    plugins::PluginRegistry registry(
+        plugins::PluginLoader(vergegrid::kernel::logging::child_logger(root, "plugins")));
     std::error_code error;
     std::vector<std::filesystem::path> files;
     for (const auto& item : std::filesystem::directory_iterator(dir, error)) {
@@ -47,29 +48,30 @@ std::shared_ptr<api::InjectionStrategy> load_strategy(const BridgeSettings& sett
     }
     std::vector<config::PluginKeys> keys;
     for (const auto& plugin : registry.loaded()) {
-        keys.push_back({plugin->record().kind, plugin->record().name, plugin->record().config_keys});
+        keys.push_back(
+            {plugin->record().kind, plugin->record().name, plugin->record().config_keys});
     }
     const auto sections = config::resolve_plugin_sections(settings.plugin_values, keys, env);
     auto plugin = registry.find(std::string(api::kind::kInjection), settings.injection);
     if (!plugin) {
-        throw config::ConfigError("injection", "no injection plugin '" + settings.injection +
-                                                   "' in " + dir.string());
+        throw config::ConfigError(
+            "injection", "no injection plugin '" + settings.injection + "' in " + dir.string());
     }
     const std::string section = "injection." + settings.injection;
     const api::ConfigSection empty;
     const auto it = sections.find(section);
-    const api::HostContext host{api::kAbiVersion,
-                                vergegrid::kernel::logging::make_plugin_logger(root, section),
-                                it == sections.end() ? empty : it->second,
-                                settings.state_dir.string()};
+    const api::HostContext host{
+        api::kAbiVersion, vergegrid::kernel::logging::make_plugin_logger(root, section),
+        it == sections.end() ? empty : it->second, settings.state_dir.string()};
     return plugin->create<api::InjectionStrategy>(host);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"vergegrid-bridge: injects and tears down regions in a running OpenSim for the "
-                 "VergeGrid control plane"};
+    CLI::App app{
+        "vergegrid-bridge: injects and tears down regions in a running OpenSim for the "
+        "VergeGrid control plane"};
     vergegrid::bridge::BridgeCommandLine flags;
     std::string config_file, state_dir, plugin_dir;
     app.add_option("--config", config_file, "INI file (docs/bridge.md lists every key)");
@@ -77,9 +79,12 @@ int main(int argc, char** argv) {
     app.add_option("--plugin-dir", plugin_dir, "where vg-injection-*.so plugins are");
     app.set_version_flag("--version", std::string(vergegrid::kernel::kProgramVersion));
     CLI11_PARSE(app, argc, argv);
-    if (!config_file.empty()) flags.config_file = config_file;
-    if (!state_dir.empty()) flags.state_dir = state_dir;
-    if (!plugin_dir.empty()) flags.plugin_dir = plugin_dir;
+    if (!config_file.empty())
+        flags.config_file = config_file;
+    if (!state_dir.empty())
+        flags.state_dir = state_dir;
+    if (!plugin_dir.empty())
+        flags.plugin_dir = plugin_dir;
 
     // Signals are taken by sigwait below; threads started later inherit the mask.
     sigset_t signals;

@@ -58,9 +58,8 @@ void ControlChannel::report(std::int64_t operation_id, bool succeeded,
 
 void ControlChannel::heartbeat(const Heartbeat& h) const {
     call("POST", "/api/v1/sim/heartbeat",
-         nlohmann::json{{"cpu_load", h.cpu_load},
-                        {"memory_load", h.memory_load},
-                        {"regions", h.regions}});
+         nlohmann::json{
+             {"cpu_load", h.cpu_load}, {"memory_load", h.memory_load}, {"regions", h.regions}});
 }
 
 }  // namespace vergegrid::bridge

@@ -68,8 +68,9 @@ void Bridge::start() {
                    identity_file.path().string());
     } else {
         if (settings_.registration_token.empty()) {
-            throw RegistrationRefused("not registered yet and no control.registration_token is "
-                                      "configured");
+            throw RegistrationRefused(
+                "not registered yet and no control.registration_token is "
+                "configured");
         }
         Registration registration{settings_.registration_token, settings_.hostname,
                                   settings_.labels, settings_.capacity, settings_.push_url};
@@ -101,9 +102,9 @@ void Bridge::start() {
     parts->stubs = std::make_unique<StubDirectory>(sim.regions_dir);
     parts->cache = std::make_unique<DesiredCache>(settings_.state_dir);
     if (!sim.command.empty()) {
-        parts->process = std::make_unique<SimulatorProcess>(
-            ProcessSpec{sim.command, sim.working_dir, sim.environment,
-                        settings_.state_dir / "simulator.log", settings_.state_dir / "simulator.pid"});
+        parts->process = std::make_unique<SimulatorProcess>(ProcessSpec{
+            sim.command, sim.working_dir, sim.environment, settings_.state_dir / "simulator.log",
+            settings_.state_dir / "simulator.pid"});
     }
     auto repairs = [this](const std::string& kind, const std::string& id, const std::string& d) {
         repair(kind, id, d);
@@ -137,17 +138,22 @@ void Bridge::stop() {
         return;
     }
     wake_.notify_all();
-    for (auto* thread : {&pull_thread_, &heartbeat_thread_, &watch_thread_}) {
+    for (auto* thread : {&heartbeat_thread_, &watch_thread_}) {
         if (thread->joinable()) {
             thread->join();
         }
     }
     if (parts_ && parts_->process && settings_.simulator.stop_on_exit) {
-        std::lock_guard lock(action_mutex_);
+        std::lock_guard lock(action_mutex_);  // after the operation in progress, if any
         if (parts_->process->running()) {
             parts_->admin->shutdown(0, settings_.simulator.call_timeout);
             log_->info("simulator {}", parts_->process->stop(settings_.simulator.stop_timeout));
         }
+    }
+    // A long poll in flight cannot be cut short: the pull loop ends when it returns (at most
+    // channel.pull_wait_s); its operation, if any, stays deliverable.
+    if (pull_thread_.joinable()) {
+        pull_thread_.join();
     }
     if (parts_) {
         parts_->doorbell.reset();
@@ -164,7 +170,8 @@ void Bridge::ring() {
 
 bool Bridge::wait_or_stop(std::chrono::milliseconds delay, bool wake_on_doorbell) {
     std::unique_lock lock(wake_mutex_);
-    wake_.wait_for(lock, delay, [&] { return stopping_.load() || (wake_on_doorbell && doorbell_); });
+    wake_.wait_for(lock, delay,
+                   [&] { return stopping_.load() || (wake_on_doorbell && doorbell_); });
     if (wake_on_doorbell) {
         doorbell_ = false;
     }
@@ -263,9 +270,10 @@ void Bridge::watch_loop() {
                 log_->warn("the simulator is not answering");
             }
             const bool soon = report.simulator_down || report.still_loading;
-            next_reconcile = std::chrono::steady_clock::now() +
-                             (soon ? std::min(settings_.retry_interval, settings_.reconcile_interval)
-                                   : settings_.reconcile_interval);
+            next_reconcile =
+                std::chrono::steady_clock::now() +
+                (soon ? std::min(settings_.retry_interval, settings_.reconcile_interval)
+                      : settings_.reconcile_interval);
         }
         wait_or_stop(std::chrono::milliseconds(200));
     }

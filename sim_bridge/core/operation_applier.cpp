@@ -162,7 +162,8 @@ OperationResult OperationApplier::apply(const nlohmann::json& operation) {
         return take_down(*region, true);
     }
     if (!region) {
-        return refused("operation " + kind + " carries no region spec and the region is unknown here");
+        return refused("operation " + kind +
+                       " carries no region spec and the region is unknown here");
     }
     if (kind == "create" || kind == "enable") {
         region->enabled = true;

@@ -9,8 +9,8 @@
 namespace vergegrid::bridge {
 
 Reconciler::Reconciler(DesiredCache& cache, StubDirectory& stubs, SimulatorHost& host,
-                       plugin_api::InjectionStrategy& strategy,
-                       std::shared_ptr<spdlog::logger> log, RepairSink repairs)
+                       plugin_api::InjectionStrategy& strategy, std::shared_ptr<spdlog::logger> log,
+                       RepairSink repairs)
     : cache_(cache),
       stubs_(stubs),
       host_(host),
@@ -20,10 +20,6 @@ Reconciler::Reconciler(DesiredCache& cache, StubDirectory& stubs, SimulatorHost&
 
 ReconcileReport Reconciler::run() {
     ReconcileReport report;
-    if (!host_.ensure_running()) {
-        report.simulator_down = true;
-        return report;
-    }
     std::map<std::string, DesiredRegion> desired;
     for (const auto& region : cache_.all()) {
         if (region.enabled) {
@@ -31,7 +27,11 @@ ReconcileReport Reconciler::run() {
         }
     }
 
-    // 1. Stale stubs: ours, for a region no longer desired here. Unload it if it still runs.
+    // 1. The files first, so that a simulator (re)started below loads exactly the desired
+    //    regions: stale stubs (ours, for a region no longer desired here) go, the operator's
+    //    regions are reported and left alone, conflicting stubs go, missing or wrong stubs are
+    //    written.
+    std::vector<plugin_api::RegionPlan> stale;
     for (const auto& entry : stubs_.scan()) {
         if (!entry.ours) {
             if (reported_operator_regions_.insert(entry.name).second) {
@@ -45,37 +45,59 @@ ReconcileReport Reconciler::run() {
         if (desired.count(entry.uuid) != 0) {
             continue;
         }
-        plugin_api::RegionPlan stale;
-        stale.id = entry.uuid;
-        stale.name = entry.name;
-        stale.port = entry.port;
-        const auto outcome = strategy_.teardown(stale, false, host_);
+        plugin_api::RegionPlan plan;
+        plan.id = entry.uuid;
+        plan.name = entry.name;
+        plan.port = entry.port;
+        stale.push_back(plan);
         std::error_code ignored;
         std::filesystem::remove(entry.file, ignored);
         ++report.repairs;
         repairs_("removed-stale-stub", entry.uuid,
                  "removed " + entry.file.filename().string() + " (region " + entry.name +
-                     " is not desired here): " + outcome.detail);
+                     " is not desired here)");
     }
-
-    // 2. Conflicting stubs go before anything can restart the simulator.
     host_.fix_conflicting_stubs();
-
-    // 3. Every desired region: right stub, running.
+    std::set<std::string> unwritable;
     for (const auto& [id, region] : desired) {
         const auto spec = stub_spec(region.plan);
-        if (stubs_.current(id) != region_ini::render(spec)) {
-            if (auto clash = stubs_.conflict(spec)) {
-                repairs_("conflict", id, "cannot write the stub of region " + region.plan.name +
-                                             ": " + *clash);
-                continue;
-            }
-            const bool existed = !stubs_.current(id).empty();
-            stubs_.write(spec);
-            ++report.repairs;
-            repairs_(existed ? "rewrote-stub" : "restored-stub", id,
-                     (existed ? "rewrote the stub of region " : "restored the missing stub of region ") +
-                         region.plan.name);
+        const auto current = stubs_.current(id);
+        if (current == region_ini::render(spec)) {
+            continue;
+        }
+        if (auto clash = stubs_.conflict(spec)) {
+            unwritable.insert(id);
+            repairs_("conflict", id,
+                     "cannot write the stub of region " + region.plan.name + ": " + *clash);
+            continue;
+        }
+        stubs_.write(spec);
+        ++report.repairs;
+        repairs_(current.empty() ? "restored-stub" : "rewrote-stub", id,
+                 (current.empty() ? "restored the missing stub of region "
+                                  : "rewrote the stub of region ") +
+                     region.plan.name);
+    }
+
+    // 2. The simulator runs (started when supervised and down).
+    if (!host_.ensure_running()) {
+        report.simulator_down = true;
+        return report;
+    }
+
+    // 3. A stale region still running is unloaded (its content stays, as after a disable).
+    for (const auto& plan : stale) {
+        if (host_.region_health(plan) > 0) {
+            const auto outcome = strategy_.teardown(plan, false, host_);
+            repairs_(outcome.ok ? "closed-stale-region" : "close-stale-failed", plan.id,
+                     "region " + plan.name + ": " + outcome.path + ", " + outcome.detail);
+        }
+    }
+
+    // 4. Every desired region runs.
+    for (const auto& [id, region] : desired) {
+        if (unwritable.count(id) != 0) {
+            continue;
         }
         const int health = host_.region_health(region.plan);
         if (health < 0) {

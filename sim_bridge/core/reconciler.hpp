@@ -16,7 +16,7 @@
 namespace vergegrid::bridge {
 
 struct ReconcileReport {
-    std::vector<std::string> live;        // ids of desired regions found or made healthy
+    std::vector<std::string> live;              // ids of desired regions found or made healthy
     std::vector<std::string> operator_regions;  // names of regions in the operator's files
     int repairs = 0;
     bool simulator_down = false;

@@ -52,8 +52,8 @@ plugin_api::CallResult SimulatorHost::create_region(const plugin_api::RegionPlan
     request.external_address = region.external_host;
     // Always an existing estate: in an empty simulator a new estate fails (OpenSim trap 5).
     request.estate_name = settings_.default_estate;
-    log_->info("admin_create_region {} ({}) at {},{} port {}", region.name, region.id,
-               region.loc_x, region.loc_y, region.port);
+    log_->info("admin_create_region {} ({}) at {},{} port {}", region.name, region.id, region.loc_x,
+               region.loc_y, region.port);
     return to_call_result(admin_.create_region(request, timeout));
 }
 

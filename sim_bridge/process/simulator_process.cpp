@@ -50,8 +50,9 @@ std::string SimulatorProcess::last_exit() const {
 void SimulatorProcess::start() {
     std::lock_guard lock(mutex_);
     if (spec_.command.empty()) {
-        throw std::runtime_error("no simulator.command is configured: the bridge cannot start "
-                                 "the simulator");
+        throw std::runtime_error(
+            "no simulator.command is configured: the bridge cannot start "
+            "the simulator");
     }
     int in[2];
     if (::pipe2(in, O_CLOEXEC) != 0) {

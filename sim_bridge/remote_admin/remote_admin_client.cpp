@@ -27,10 +27,10 @@ AdminAnswer RemoteAdminClient::call(const std::string& method, nlohmann::json pa
     answer.ok = success != answer.body.end() && success->is_boolean() && success->get<bool>();
     if (!answer.ok) {
         const auto error = answer.body.find("error");
-        answer.error = error != answer.body.end() && error->is_string() &&
-                               !error->get<std::string>().empty()
-                           ? error->get<std::string>()
-                           : method + " failed without a message";
+        answer.error =
+            error != answer.body.end() && error->is_string() && !error->get<std::string>().empty()
+                ? error->get<std::string>()
+                : method + " failed without a message";
     }
     return answer;
 }

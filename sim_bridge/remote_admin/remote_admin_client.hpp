@@ -41,7 +41,8 @@ class RemoteAdminClient {
     // persist is never sent: OpenSim then writes no Regions/ file of its own.
     AdminAnswer create_region(const CreateRegionRequest& request,
                               std::chrono::milliseconds timeout) const;
-    AdminAnswer close_region(const std::string& region_name, std::chrono::milliseconds timeout) const;
+    AdminAnswer close_region(const std::string& region_name,
+                             std::chrono::milliseconds timeout) const;
     AdminAnswer delete_region(const std::string& region_name,
                               std::chrono::milliseconds timeout) const;
     // shutdown="delayed" with the delay in milliseconds; the process exits later.

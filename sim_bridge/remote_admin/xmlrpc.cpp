@@ -29,10 +29,17 @@ std::string escape(const std::string& text) {
     out.reserve(text.size());
     for (char c : text) {
         switch (c) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            default: out += c;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '&':
+                out += "&amp;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -248,7 +255,8 @@ nlohmann::json xmlrpc_call(const XmlRpcEndpoint& endpoint, const std::string& me
     std::string answer;
     try {
         Poco::Net::HTTPClientSession session(endpoint.host, endpoint.port);
-        const Poco::Timespan span(std::chrono::duration_cast<std::chrono::microseconds>(timeout).count());
+        const Poco::Timespan span(
+            std::chrono::duration_cast<std::chrono::microseconds>(timeout).count());
         session.setTimeout(span, span, span);
         Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, endpoint.path,
                                        Poco::Net::HTTPMessage::HTTP_1_1);
@@ -264,9 +272,8 @@ nlohmann::json xmlrpc_call(const XmlRpcEndpoint& endpoint, const std::string& me
                                        false);
         }
     } catch (const Poco::TimeoutException&) {
-        throw XmlRpcTransportError(method + ": no answer within " +
-                                       std::to_string(timeout.count()) + " ms",
-                                   true);
+        throw XmlRpcTransportError(
+            method + ": no answer within " + std::to_string(timeout.count()) + " ms", true);
     } catch (const Poco::Exception& e) {
         throw XmlRpcTransportError(method + ": " + e.displayText(), false);
     }

@@ -1,6 +1,6 @@
 // XML-RPC (http://xmlrpc.com/spec.md) as OpenSim's RemoteAdmin speaks it, on Poco's XML parser and
-// HTTP client. Values travel as nlohmann::json: int <-> integer, boolean <-> bool, string <-> string,
-// double <-> float, struct <-> object, array <-> array (nothing else crosses RemoteAdmin).
+// HTTP client. Values travel as nlohmann::json: int <-> integer, boolean <-> bool, string <->
+// string, double <-> float, struct <-> object, array <-> array (nothing else crosses RemoteAdmin).
 #pragma once
 
 #include <chrono>
@@ -24,8 +24,7 @@ class XmlRpcTransportError : public std::runtime_error {
 // The server answered with a <fault> (unknown method: -32601).
 class XmlRpcFault : public std::runtime_error {
   public:
-    XmlRpcFault(int code, const std::string& message)
-        : std::runtime_error(message), code_(code) {}
+    XmlRpcFault(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
     int code() const noexcept { return code_; }
 
   private:

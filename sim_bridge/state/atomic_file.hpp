@@ -2,9 +2,9 @@
 // a temporary file in the same folder, flushed, then renamed over the target.
 #pragma once
 
+#include <sys/types.h>
 #include <filesystem>
 #include <string>
-#include <sys/types.h>
 
 namespace vergegrid::bridge {
 

@@ -25,10 +25,11 @@ std::string required_string(const nlohmann::json& spec, const char* key) {
 }
 
 nlohmann::json to_json(const DesiredRegion& r) {
-    return {{"id", r.plan.id},         {"name", r.plan.name},          {"loc_x", r.plan.loc_x},
-            {"loc_y", r.plan.loc_y},   {"size_x", r.plan.size_x},      {"size_y", r.plan.size_y},
-            {"port", r.plan.port},     {"listen_ip", r.plan.listen_ip}, {"host", r.plan.external_host},
-            {"enabled", r.enabled},    {"version", r.version}};
+    return {
+        {"id", r.plan.id},       {"name", r.plan.name},           {"loc_x", r.plan.loc_x},
+        {"loc_y", r.plan.loc_y}, {"size_x", r.plan.size_x},       {"size_y", r.plan.size_y},
+        {"port", r.plan.port},   {"listen_ip", r.plan.listen_ip}, {"host", r.plan.external_host},
+        {"enabled", r.enabled},  {"version", r.version}};
 }
 
 DesiredRegion from_json(const nlohmann::json& j) {
@@ -67,9 +68,10 @@ DesiredRegion desired_from_spec(const nlohmann::json& spec, const std::string& l
     }
     region.plan.listen_ip = listen_ip;
     const auto host = spec.find("host");
-    region.plan.external_host = host != spec.end() && host->is_string() && !host->get<std::string>().empty()
-                                    ? host->get<std::string>()
-                                    : default_external_host;
+    region.plan.external_host =
+        host != spec.end() && host->is_string() && !host->get<std::string>().empty()
+            ? host->get<std::string>()
+            : default_external_host;
     const auto flags = spec.find("flags");
     if (flags != spec.end() && flags->is_object()) {
         region.enabled = flags->value("enabled", true);

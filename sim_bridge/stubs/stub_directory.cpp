@@ -121,7 +121,8 @@ std::optional<std::string> StubDirectory::conflict(const region_ini::RegionIniSp
         if (other.file == own) {
             continue;
         }
-        const std::string where = " (region " + other.name + " in " + other.file.filename().string() + ")";
+        const std::string where =
+            " (region " + other.name + " in " + other.file.filename().string() + ")";
         if (other.uuid == lower(spec.uuid)) {
             return "region UUID " + spec.uuid + " is already used" + where;
         }

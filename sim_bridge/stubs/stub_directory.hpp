@@ -51,7 +51,8 @@ class StubDirectory {
     std::string current(const std::string& region_uuid) const;
     // Removes non-stub files whose name carries the region UUID (OpenSim's own
     // region_file_template, {0}x{1}-{2}.ini, ends with it); returns the files removed.
-    std::vector<std::filesystem::path> remove_foreign_files_of(const std::string& region_uuid) const;
+    std::vector<std::filesystem::path> remove_foreign_files_of(
+        const std::string& region_uuid) const;
 
     const std::filesystem::path& dir() const { return dir_; }
 

@@ -78,10 +78,10 @@ class HybridInjection final : public api::InjectionStrategy {
                 simulator.remove_stub(region);
                 return {true, "soft", erase ? "deleted live" : "closed live"};
             }
-            why = closed.timed_out ? std::string(erase ? "delete" : "close") + " timed out after " +
-                                         std::to_string(timing_.teardown_timeout.count()) + " ms"
-                                   : std::string(erase ? "delete" : "close") +
-                                         " failed: " + closed.error;
+            why = closed.timed_out
+                      ? std::string(erase ? "delete" : "close") + " timed out after " +
+                            std::to_string(timing_.teardown_timeout.count()) + " ms"
+                      : std::string(erase ? "delete" : "close") + " failed: " + closed.error;
         } else {
             why = "the simulator does not answer";
         }
@@ -121,15 +121,16 @@ class HybridInjection final : public api::InjectionStrategy {
                                                    api::SimulatorControl& simulator,
                                                    const api::CallResult& closed) {
         simulator.write_stub(region);
-        const std::string why = closed.timed_out ? "close timed out" : "close failed: " + closed.error;
+        const std::string why =
+            closed.timed_out ? "close timed out" : "close failed: " + closed.error;
         if (!simulator.restart_simulator()) {
             return {false, "fallback-restart", why + "; the simulator did not come back"};
         }
         std::string missing = unhealthy_regions(simulator);
         return {missing.empty(), "fallback-restart",
-                missing.empty() ? why + "; restarted with its simulator"
-                                : why + "; after the restart these regions are not healthy: " +
-                                      missing};
+                missing.empty()
+                    ? why + "; restarted with its simulator"
+                    : why + "; after the restart these regions are not healthy: " + missing};
     }
 
     bool wait_healthy(const api::RegionPlan& region, api::SimulatorControl& simulator) const {
@@ -184,8 +185,8 @@ api::PluginObject* create(const api::HostContext& host) {
     return new HybridInjection(timing, host.logger);
 }
 
-const char* const kConfigKeys[] = {"create_timeout_ms", "confirm_timeout_ms",
-                                   "teardown_timeout_ms", "poll_interval_ms", nullptr};
+const char* const kConfigKeys[] = {"create_timeout_ms", "confirm_timeout_ms", "teardown_timeout_ms",
+                                   "poll_interval_ms", nullptr};
 
 const api::PluginDescriptor kDescriptor{
     sizeof(api::PluginDescriptor),

@@ -41,11 +41,13 @@ class BOOST_SYMBOL_VISIBLE SimulatorControl {
 
     // admin_create_region without persist. The bridge picks the estate: the simulator's
     // default estate (an empty simulator cannot take a new estate, OpenSim trap 5).
-    virtual CallResult create_region(const RegionPlan& region, std::chrono::milliseconds timeout) = 0;
+    virtual CallResult create_region(const RegionPlan& region,
+                                     std::chrono::milliseconds timeout) = 0;
     // admin_region_query health; 0 = unknown or still starting, -1 = the simulator did not answer.
     virtual int region_health(const RegionPlan& region) = 0;
     // admin_close_region / admin_delete_region (by name, as OpenSim requires).
-    virtual CallResult close_region(const RegionPlan& region, std::chrono::milliseconds timeout) = 0;
+    virtual CallResult close_region(const RegionPlan& region,
+                                    std::chrono::milliseconds timeout) = 0;
     virtual CallResult delete_region(const RegionPlan& region,
                                      std::chrono::milliseconds timeout) = 0;
 
