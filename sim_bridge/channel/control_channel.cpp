@@ -62,4 +62,16 @@ void ControlChannel::heartbeat(const Heartbeat& h) const {
              {"cpu_load", h.cpu_load}, {"memory_load", h.memory_load}, {"regions", h.regions}});
 }
 
+void ControlChannel::report_repairs(const std::vector<RepairEvent>& events) const {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& e : events) {
+        nlohmann::json event = {{"kind", e.kind}, {"detail", e.detail.substr(0, 2000)}};
+        if (!e.region_id.empty()) {
+            event["region_id"] = e.region_id.substr(0, 64);
+        }
+        list.push_back(std::move(event));
+    }
+    call("POST", "/api/v1/sim/repairs", nlohmann::json{{"events", list}});
+}
+
 }  // namespace vergegrid::bridge

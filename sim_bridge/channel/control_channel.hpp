@@ -39,6 +39,13 @@ struct Heartbeat {
     std::vector<std::string> regions;  // ids of the regions the simulator runs
 };
 
+// Something the bridge repaired or found by itself (POST /api/v1/sim/repairs).
+struct RepairEvent {
+    std::string kind;
+    std::string region_id;
+    std::string detail;
+};
+
 class ControlChannel {
   public:
     explicit ControlChannel(std::unique_ptr<sim_channel::ChannelClient> client);
@@ -51,6 +58,7 @@ class ControlChannel {
     std::vector<nlohmann::json> pull(int wait_s) const;
     void report(std::int64_t operation_id, bool succeeded, const nlohmann::json& result) const;
     void heartbeat(const Heartbeat& heartbeat) const;
+    void report_repairs(const std::vector<RepairEvent>& events) const;
 
   private:
     nlohmann::json call(const std::string& method, const std::string& path,

@@ -40,6 +40,37 @@ void Bridge::repair(const std::string& kind, const std::string& region_id,
     } else {
         log_->warn("repair {} (region {}): {}", kind, region_id, detail);
     }
+    std::lock_guard lock(repairs_mutex_);
+    // Bounded while the control plane is away: the oldest reports give way, the log keeps all.
+    if (repairs_.size() >= 1000) {
+        repairs_.erase(repairs_.begin());
+    }
+    repairs_.emplace_back(kind, region_id, detail);
+}
+
+void Bridge::send_repairs() {
+    std::vector<RepairEvent> batch;
+    {
+        std::lock_guard lock(repairs_mutex_);
+        for (std::size_t i = 0; i < repairs_.size() && i < 100; ++i) {
+            const auto& [kind, region_id, detail] = repairs_[i];
+            batch.push_back({kind, region_id, detail});
+        }
+    }
+    if (batch.empty()) {
+        return;
+    }
+    try {
+        parts_->channel->report_repairs(batch);
+    } catch (const ControlPlaneError& e) {
+        log_->error("repair reports refused, dropped: {}", e.what());
+    } catch (const std::exception& e) {
+        log_->warn("reporting repairs failed, will retry: {}", e.what());
+        return;
+    }
+    std::lock_guard lock(repairs_mutex_);
+    repairs_.erase(repairs_.begin(), repairs_.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                            batch.size(), repairs_.size())));
 }
 
 void Bridge::start() {
@@ -242,6 +273,7 @@ void Bridge::heartbeat_loop() {
         } catch (const std::exception& e) {
             log_->warn("heartbeat failed: {}", e.what());
         }
+        send_repairs();
     }
 }
 

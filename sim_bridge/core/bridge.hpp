@@ -11,6 +11,8 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <tuple>
+#include <vector>
 
 #include "sim_bridge/bridge_settings.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
@@ -43,6 +45,7 @@ class Bridge {
     void ring();
     bool wait_or_stop(std::chrono::milliseconds delay, bool wake_on_doorbell = false);
     void repair(const std::string& kind, const std::string& region_id, const std::string& detail);
+    void send_repairs();
 
     BridgeSettings settings_;
     std::shared_ptr<plugin_api::InjectionStrategy> strategy_;
@@ -50,6 +53,8 @@ class Bridge {
     std::unique_ptr<Parts> parts_;
 
     std::mutex action_mutex_;  // one change to the simulator at a time
+    std::mutex repairs_mutex_;
+    std::vector<std::tuple<std::string, std::string, std::string>> repairs_;  // not yet sent
     std::mutex wake_mutex_;
     std::condition_variable wake_;
     bool doorbell_ = false;

@@ -274,6 +274,18 @@ TEST_F(Bridge, AStubDeletedByHandIsHealed) {
     EXPECT_TRUE(eventually([&] { return std::filesystem::exists(stub); }));
     EXPECT_TRUE(eventually([&] { return read(stub) == original; }));
     EXPECT_THAT(stack_.bridge().output(), HasSubstr("restored-stub"));
+    // Every repair reaches the control plane's audit log.
+    EXPECT_TRUE(eventually([&] {
+        const auto audit =
+            stack_.admin().get("/api/v1/audit?action=simulator.repair&entity_id=" + id).body;
+        for (const auto& entry : audit.at("items")) {
+            if (entry.at("after").at("kind") == "restored-stub" &&
+                entry.at("actor") == "simulator:" + stack_.simulator_id()) {
+                return true;
+            }
+        }
+        return false;
+    })) << stack_.admin().get("/api/v1/audit?action=simulator.repair").raw;
 }
 
 TEST_F(Bridge, ARegionOnAPortInUseIsRefusedWithAClearResult) {
