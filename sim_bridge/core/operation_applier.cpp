@@ -138,6 +138,19 @@ OperationResult OperationApplier::update(const DesiredRegion& region) {
 }
 
 OperationResult OperationApplier::apply(const nlohmann::json& operation) {
+    host_.reset_simulator_time();
+    const auto started = std::chrono::steady_clock::now();
+    auto result = apply_kind(operation);
+    // What the operation cost, and how much of it was the simulator's own time.
+    auto ms = [](std::chrono::nanoseconds d) {
+        return std::chrono::duration<double, std::milli>(d).count();
+    };
+    result.detail["elapsed_ms"] = ms(std::chrono::steady_clock::now() - started);
+    result.detail["simulator_ms"] = ms(host_.simulator_time());
+    return result;
+}
+
+OperationResult OperationApplier::apply_kind(const nlohmann::json& operation) {
     const std::string kind = operation.value("kind", "");
     const std::string region_id = operation.value("region_id", "");
     const auto spec = operation.contains("spec") ? operation["spec"] : nlohmann::json(nullptr);

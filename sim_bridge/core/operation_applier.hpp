@@ -16,7 +16,9 @@ namespace vergegrid::bridge {
 
 struct OperationResult {
     bool succeeded = false;
-    nlohmann::json detail;  // {"path","detail"} or {"error"}
+    // {"path","detail"} or {"error"}, with "elapsed_ms" and "simulator_ms" (the part spent
+    // waiting for the simulator).
+    nlohmann::json detail;
 };
 
 class OperationApplier {
@@ -31,6 +33,7 @@ class OperationApplier {
     std::optional<std::string> unsafe(const DesiredRegion& region);
 
   private:
+    OperationResult apply_kind(const nlohmann::json& operation);
     OperationResult bring_up(const DesiredRegion& region);
     OperationResult take_down(const DesiredRegion& region, bool erase);
     OperationResult update(const DesiredRegion& region);

@@ -2,12 +2,27 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <set>
 #include <thread>
 
 namespace vergegrid::bridge {
 
 namespace {
+
+// Adds the time of a call into the simulator to the running total.
+class Timed {
+  public:
+    explicit Timed(std::chrono::nanoseconds& total)
+        : total_(total), start_(std::chrono::steady_clock::now()) {}
+    ~Timed() { total_ += std::chrono::steady_clock::now() - start_; }
+    Timed(const Timed&) = delete;
+    Timed& operator=(const Timed&) = delete;
+
+  private:
+    std::chrono::nanoseconds& total_;
+    std::chrono::steady_clock::time_point start_;
+};
 
 plugin_api::CallResult to_call_result(const AdminAnswer& answer) {
     return {answer.ok, answer.timed_out, answer.error};
@@ -54,22 +69,26 @@ plugin_api::CallResult SimulatorHost::create_region(const plugin_api::RegionPlan
     request.estate_name = settings_.default_estate;
     log_->info("admin_create_region {} ({}) at {},{} port {}", region.name, region.id, region.loc_x,
                region.loc_y, region.port);
+    const Timed timed(simulator_time_);
     return to_call_result(admin_.create_region(request, timeout));
 }
 
 int SimulatorHost::region_health(const plugin_api::RegionPlan& region) {
+    const Timed timed(simulator_time_);
     return admin_.region_health(region.name, settings_.call_timeout);
 }
 
 plugin_api::CallResult SimulatorHost::close_region(const plugin_api::RegionPlan& region,
                                                    std::chrono::milliseconds timeout) {
     log_->info("admin_close_region {}", region.name);
+    const Timed timed(simulator_time_);
     return to_call_result(admin_.close_region(region.name, timeout));
 }
 
 plugin_api::CallResult SimulatorHost::delete_region(const plugin_api::RegionPlan& region,
                                                     std::chrono::milliseconds timeout) {
     log_->info("admin_delete_region {}", region.name);
+    const Timed timed(simulator_time_);
     return to_call_result(admin_.delete_region(region.name, timeout));
 }
 
@@ -176,6 +195,7 @@ bool SimulatorHost::ensure_running() {
 }
 
 bool SimulatorHost::restart_simulator() {
+    const Timed timed(simulator_time_);
     if (process_ == nullptr) {
         log_->error("a simulator restart is needed but simulator.command is not configured");
         return false;

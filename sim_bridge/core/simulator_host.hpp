@@ -56,6 +56,10 @@ class SimulatorHost final : public plugin_api::SimulatorControl {
     // Removes the bridge's stubs that would make OpenSim halt at start-up (a duplicate name,
     // UUID, location or port with another file): the operator's file wins.
     void fix_conflicting_stubs();
+    // Time spent waiting for the simulator (RemoteAdmin calls, restarts) since the last reset:
+    // what an operation cost beyond the bridge's own work.
+    std::chrono::nanoseconds simulator_time() const { return simulator_time_; }
+    void reset_simulator_time() { simulator_time_ = {}; }
 
   private:
     bool start_and_wait();
@@ -66,6 +70,7 @@ class SimulatorHost final : public plugin_api::SimulatorControl {
     DesiredCache& cache_;
     SimulatorProcess* process_;
     std::chrono::steady_clock::time_point started_at_{};
+    std::chrono::nanoseconds simulator_time_{};
     std::shared_ptr<spdlog::logger> log_;
     RepairSink repairs_;
 };
