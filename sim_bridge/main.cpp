@@ -2,8 +2,11 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <thread>
 
 #include "kernel/app/plugin_dir.hpp"
 #include "kernel/config/config_error.hpp"
@@ -91,6 +94,7 @@ int main(int argc, char** argv) {
     sigemptyset(&signals);
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGUSR1);  // start-up failed
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
 
@@ -121,20 +125,32 @@ int main(int argc, char** argv) {
     }
 
     auto bridge = std::make_unique<vergegrid::bridge::Bridge>(settings, strategy, root);
-    try {
-        bridge->start();
-    } catch (const std::exception& e) {
-        root->error("cannot start: {}", e.what());
-        bridge.reset();
-        return kStartupErrorStatus;
-    }
-    root->info("vergegrid-bridge {} running", vergegrid::kernel::kProgramVersion);
+    // Start-up (registration retried until the control plane answers, the simulator started)
+    // runs beside the signal wait, so SIGTERM ends a bridge that is still starting too.
+    std::string start_error;
+    std::thread starter([&] {
+        try {
+            bridge->start();
+            root->info("vergegrid-bridge {} running", vergegrid::kernel::kProgramVersion);
+        } catch (const std::exception& e) {
+            start_error = e.what();
+            ::kill(::getpid(), SIGUSR1);
+        }
+    });
     int signal_number = 0;
     sigwait(&signals, &signal_number);
-    root->info("signal {}: stopping", signal_number);
+    bridge->request_stop();
+    starter.join();
+    if (signal_number != SIGUSR1) {
+        root->info("signal {}: stopping", signal_number);
+    }
     bridge->stop();
     bridge.reset();
     strategy.reset();
+    if (signal_number == SIGUSR1) {
+        root->error("cannot start: {}", start_error);
+        return kStartupErrorStatus;
+    }
     root->info("stopped");
     return 0;
 }

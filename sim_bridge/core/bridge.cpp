@@ -159,16 +159,28 @@ void Bridge::start() {
         log_->info("simulator up: {} desired region(s) live, {} repair(s)", first.live.size(),
                    first.repairs);
     }
+    if (stopping_) {
+        return;
+    }
     watch_thread_ = std::thread([this] { watch_loop(); });
     pull_thread_ = std::thread([this] { pull_loop(); });
     heartbeat_thread_ = std::thread([this] { heartbeat_loop(); });
 }
 
-void Bridge::stop() {
-    if (stopping_.exchange(true)) {
-        return;
+void Bridge::request_stop() {
+    {
+        std::lock_guard lock(wake_mutex_);
+        stopping_ = true;
     }
     wake_.notify_all();
+}
+
+void Bridge::stop() {
+    if (stopped_) {
+        return;
+    }
+    stopped_ = true;
+    request_stop();
     for (auto* thread : {&heartbeat_thread_, &watch_thread_}) {
         if (thread->joinable()) {
             thread->join();
@@ -264,7 +276,10 @@ void Bridge::heartbeat_loop() {
         heartbeat.cpu_load = parts_->load.cpu_load();
         heartbeat.memory_load = HostLoad::memory_load();
         for (const auto& region : parts_->cache->all()) {
-            if (region.enabled && parts_->host->region_health(region.plan) > 0) {
+            // The RemoteAdmin client directly: the host's bookkeeping belongs to the thread
+            // applying operations.
+            if (region.enabled && parts_->admin->region_health(
+                                      region.plan.name, settings_.simulator.call_timeout) > 0) {
                 heartbeat.regions.push_back(region.plan.id);
             }
         }

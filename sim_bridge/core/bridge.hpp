@@ -32,9 +32,14 @@ class Bridge {
     ~Bridge();
 
     // Registers if needed, starts the loops and returns; throws RegistrationRefused or
-    // std::runtime_error for what makes running impossible.
+    // std::runtime_error for what makes running impossible. May run on its own thread while
+    // another calls request_stop().
     void start();
-    // Stops the loops (and the simulator when simulator.stop_on_exit).
+    // Makes a start() in progress give up (registration is retried until the control plane
+    // answers) and the loops end. Thread-safe.
+    void request_stop();
+    // Stops the loops (and the simulator when simulator.stop_on_exit). Not concurrent with
+    // start().
     void stop();
 
   private:
@@ -59,6 +64,7 @@ class Bridge {
     std::condition_variable wake_;
     bool doorbell_ = false;
     std::atomic<bool> stopping_{false};
+    bool stopped_ = false;
     std::thread pull_thread_;
     std::thread heartbeat_thread_;
     std::thread watch_thread_;

@@ -32,8 +32,8 @@ class BridgeStack {
     void start_control_plane();
     void stop_control_plane();
     // Writes bridge.ini (a fresh registration token on the first start only) and starts the
-    // bridge; waits for its "running" line.
-    void start_bridge(const std::string& extra_ini = "");
+    // bridge; waits for its "running" line unless told not to.
+    void start_bridge(const std::string& extra_ini = "", bool wait_running = true);
     void kill_bridge();  // SIGKILL: no clean-up of any kind
     ChildProcess& bridge() { return *bridge_; }
 

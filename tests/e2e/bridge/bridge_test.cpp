@@ -67,6 +67,26 @@ TEST_F(Bridge, RegistersOnceKeepsItsKeyPrivateAndReportsHeartbeats) {
     EXPECT_EQ(stack_.bridge().output().find(key), std::string::npos) << "the key is never logged";
 }
 
+TEST_F(Bridge, WithoutItsIdentityAUsedTokenIsRefusedAndTheBridgeStopsSayingWhy) {
+    stack_.kill_bridge();
+    std::filesystem::remove(stack_.state_dir() / "identity.json");
+    stack_.start_bridge("", false);
+    EXPECT_EQ(stack_.bridge().wait_for_exit(30s), 1);
+    EXPECT_THAT(stack_.bridge().output(), HasSubstr("registration refused"));
+    EXPECT_EQ(stack_.admin().get("/api/v1/simulators").body.at("items").size(), 1u);
+}
+
+TEST_F(Bridge, SigtermStopsABridgeStillWaitingForTheControlPlane) {
+    stack_.kill_bridge();
+    std::filesystem::remove(stack_.state_dir() / "identity.json");
+    stack_.stop_control_plane();
+    stack_.start_bridge("", false);
+    ASSERT_TRUE(stack_.bridge().wait_for_output(std::regex("registration failed, retrying"), 30s))
+        << stack_.bridge().output();
+    stack_.bridge().send_signal(SIGTERM);
+    EXPECT_EQ(stack_.bridge().wait_for_exit(30s), 0) << stack_.bridge().output();
+}
+
 TEST_F(Bridge, ARegionCreatedThroughTheApiRunsLiveWithItsStub) {
     const auto region = create("Alpha", 1000, 19100 + (::getpid() % 400));
     const std::string id = region.at("id");
