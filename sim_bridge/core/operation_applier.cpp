@@ -69,9 +69,10 @@ std::optional<std::string> OperationApplier::unsafe(const DesiredRegion& region)
         if (other.plan.name == plan.name) {
             return "region name " + plan.name + " is already used on this simulator";
         }
-        if (other.plan.loc_x == plan.loc_x && other.plan.loc_y == plan.loc_y) {
+        if (regions_overlap(other.plan.loc_x, other.plan.loc_y, other.plan.size_x,
+                            other.plan.size_y, plan.loc_x, plan.loc_y, plan.size_x, plan.size_y)) {
             return "location " + std::to_string(plan.loc_x) + "," + std::to_string(plan.loc_y) +
-                   " is already used by region " + other.plan.name;
+                   " overlaps region " + other.plan.name;
         }
     }
     if (auto clash = stubs_.conflict(stub_spec(plan))) {

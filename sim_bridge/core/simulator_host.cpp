@@ -128,7 +128,8 @@ void SimulatorHost::fix_conflicting_stubs() {
                 continue;
             }
             const bool clash = other.uuid == mine.uuid || other.name == mine.name ||
-                               (other.loc_x == mine.loc_x && other.loc_y == mine.loc_y) ||
+                               regions_overlap(other.loc_x, other.loc_y, other.size_x, other.size_y,
+                                               mine.loc_x, mine.loc_y, mine.size_x, mine.size_y) ||
                                other.port == mine.port;
             if (clash) {
                 std::error_code ignored;

@@ -39,6 +39,13 @@ bool is_ini(const std::filesystem::path& file) {
 
 }  // namespace
 
+bool regions_overlap(int ax, int ay, int a_size_x, int a_size_y, int bx, int by, int b_size_x,
+                     int b_size_y) {
+    auto cells = [](int metres) { return std::max(1, (metres + 255) / 256); };
+    return ax < bx + cells(b_size_x) && bx < ax + cells(a_size_x) && ay < by + cells(b_size_y) &&
+           by < ay + cells(a_size_y);
+}
+
 std::vector<RegionEntry> parse_region_ini(const std::string& text,
                                           const std::filesystem::path& file) {
     std::vector<RegionEntry> regions;
@@ -74,6 +81,10 @@ std::vector<RegionEntry> parse_region_ini(const std::string& text,
                 region.loc_x = to_int(value.substr(0, comma));
                 region.loc_y = to_int(value.substr(comma + 1));
             }
+        } else if (key == "sizex") {
+            region.size_x = to_int(value);
+        } else if (key == "sizey") {
+            region.size_y = to_int(value);
         } else if (key == "internalport") {
             region.port = to_int(value);
         }
@@ -129,9 +140,10 @@ std::optional<std::string> StubDirectory::conflict(const region_ini::RegionIniSp
         if (lower(other.name) == lower(spec.name)) {
             return "region name " + spec.name + " is already used" + where;
         }
-        if (other.loc_x == spec.loc_x && other.loc_y == spec.loc_y) {
+        if (regions_overlap(other.loc_x, other.loc_y, other.size_x, other.size_y, spec.loc_x,
+                            spec.loc_y, spec.size_x, spec.size_y)) {
             return "location " + std::to_string(spec.loc_x) + "," + std::to_string(spec.loc_y) +
-                   " is already used" + where;
+                   " overlaps" + where;
         }
         if (other.port == spec.internal_port) {
             return "port " + std::to_string(spec.internal_port) + " is already used" + where;

@@ -17,10 +17,17 @@ struct RegionEntry {
     std::string uuid;
     int loc_x = 0;
     int loc_y = 0;
+    int size_x = 256;  // metres
+    int size_y = 256;
     int port = 0;
     std::filesystem::path file;
     bool ours = false;  // in a vergegrid-*.ini stub
 };
+
+// True when the two regions share a grid cell (OpenSim halts on an overlap, not only on an equal
+// location). Locations in region units, sizes in metres (multiples of 256).
+bool regions_overlap(int ax, int ay, int a_size_x, int a_size_y, int bx, int by, int b_size_x,
+                     int b_size_y);
 
 // Reads every region section of an INI text (the loader's format: [Name] then Key = Value).
 std::vector<RegionEntry> parse_region_ini(const std::string& text,

@@ -79,10 +79,22 @@ TEST(StubDirectory, NamesEveryConflictThatWouldHaltOpenSimsStartUp) {
     auto same_place = p;
     same_place.loc_x = 2000;
     same_place.loc_y = 2000;
-    EXPECT_THAT(*stubs.conflict(stub_spec(same_place)), HasSubstr("location 2000,2000"));
+    EXPECT_THAT(*stubs.conflict(stub_spec(same_place)), HasSubstr("location 2000,2000 overlaps"));
+    auto larger_below = p;  // 512 m from 1999,1999 covers 2000,2000
+    larger_below.loc_x = 1999;
+    larger_below.loc_y = 1999;
+    larger_below.size_x = 512;
+    larger_below.size_y = 512;
+    EXPECT_THAT(*stubs.conflict(stub_spec(larger_below)), HasSubstr("overlaps"));
+    auto beside = p;
+    beside.loc_x = 2001;
+    beside.loc_y = 2000;
+    EXPECT_FALSE(stubs.conflict(stub_spec(beside)).has_value());
     auto same_port = p;
     same_port.port = 9100;
     EXPECT_THAT(*stubs.conflict(stub_spec(same_port)), HasSubstr("port 9100"));
+    EXPECT_TRUE(regions_overlap(10, 10, 768, 256, 12, 10, 256, 256));
+    EXPECT_FALSE(regions_overlap(10, 10, 768, 256, 13, 10, 256, 256));
     auto same_name = p;
     same_name.name = "home";
     EXPECT_THAT(*stubs.conflict(stub_spec(same_name)), HasSubstr("region name home"));
