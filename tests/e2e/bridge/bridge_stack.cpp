@@ -67,7 +67,8 @@ void BridgeStack::stop_control_plane() {
     control_->process().wait_for_exit(30s);
 }
 
-void BridgeStack::start_bridge(const std::string& extra_ini, bool wait_running) {
+void BridgeStack::start_bridge(const std::string& extra_ini, bool wait_running,
+                               const std::map<std::string, std::string>& env) {
     if (registration_token_.empty()) {
         registration_token_ =
             admin_->post("/api/v1/simulators/registration-tokens", json::object()).body.at("token");
@@ -99,7 +100,8 @@ void BridgeStack::start_bridge(const std::string& extra_ini, bool wait_running) 
     bridge_ = std::make_unique<ChildProcess>(
         VERGEGRID_BRIDGE_BINARY,
         std::vector<std::string>{"--config", (dir_.path() / "bridge.ini").string(), "--plugin-dir",
-                                 VERGEGRID_PLUGIN_DIR});
+                                 VERGEGRID_PLUGIN_DIR},
+        env);
     if (wait_running &&
         !bridge_->wait_for_output(std::regex("vergegrid-bridge \\S+ running"), 30s)) {
         throw std::runtime_error("bridge did not start: " + bridge_->output());

@@ -33,7 +33,9 @@ class BridgeStack {
     void stop_control_plane();
     // Writes bridge.ini (a fresh registration token on the first start only) and starts the
     // bridge; waits for its "running" line unless told not to.
-    void start_bridge(const std::string& extra_ini = "", bool wait_running = true);
+    // `env` overrides keys of the file (VERGEGRID_CHANNEL_PULL_WAIT_S, ...).
+    void start_bridge(const std::string& extra_ini = "", bool wait_running = true,
+                      const std::map<std::string, std::string>& env = {});
     void kill_bridge();  // SIGKILL: no clean-up of any kind
     ChildProcess& bridge() { return *bridge_; }
 

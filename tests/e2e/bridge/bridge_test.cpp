@@ -152,6 +152,42 @@ TEST_F(Bridge, ARestartedBridgeKeepsItsIdentityAndDoesNotDuplicateRegions) {
     EXPECT_TRUE(stack_.region_healthy("Alpha"));
 }
 
+TEST_F(Bridge, RestartingOneRegionClosesAndCreatesItWithoutTouchingTheOthers) {
+    const int port = 19100 + (::getpid() % 400);
+    create("Other", 1000, port);
+    const std::string id = create("Target", 1001, port + 1).at("id");
+    const int pid = stack_.emulator_pid();
+    ASSERT_EQ(stack_.admin().post("/api/v1/regions/" + id + "/restart", json::object()).status,
+              202);
+    auto op = stack_.finished_operation(id);
+    ASSERT_TRUE(op.has_value());
+    EXPECT_EQ(op->at("kind"), "restart");
+    EXPECT_EQ(op->at("state"), "succeeded") << op->dump();
+    EXPECT_EQ(op->at("result").at("path"), "live");
+    EXPECT_THAT(op->at("result").at("detail").get<std::string>(),
+                HasSubstr("closed and created again"));
+    EXPECT_EQ(stack_.emulator_pid(), pid);
+    EXPECT_TRUE(stack_.region_healthy("Target"));
+    EXPECT_TRUE(stack_.region_healthy("Other"));
+    EXPECT_THAT(stack_.bridge().output(), HasSubstr("admin_close_region Target"));
+    EXPECT_THAT(stack_.bridge().output(), ::testing::Not(HasSubstr("admin_restart")));
+}
+
+TEST(BridgeDoorbell, ADoorbellAloneMakesTheBridgePull) {
+    BridgeStack stack;
+    // No long poll, and the next pull on its own would be a minute away: only the doorbell the
+    // control plane rings after the create can bring the operation in time.
+    stack.start_bridge(
+        "", true,
+        {{"VERGEGRID_CHANNEL_PULL_WAIT_S", "0"}, {"VERGEGRID_CHANNEL_RETRY_INTERVAL_MS", "60000"}});
+    std::this_thread::sleep_for(500ms);  // the first pull, at start, is over
+    const auto region = stack.create_region("Rung", 1000, 19100 + (::getpid() % 400));
+    auto op = stack.finished_operation(region.at("id"), 20s);
+    ASSERT_TRUE(op.has_value()) << stack.bridge().output();
+    EXPECT_EQ(op->at("state"), "succeeded");
+    EXPECT_TRUE(stack.region_healthy("Rung"));
+}
+
 TEST_F(Bridge, AFailedLiveCreateFallsBackToARestartThatBringsItUpWithTheOthers) {
     const int port = 19100 + (::getpid() % 400);
     create("One", 1000, port);
