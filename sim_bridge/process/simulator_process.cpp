@@ -121,6 +121,14 @@ bool SimulatorProcess::adopt() {
     if (args.find(first_word) == std::string::npos) {
         return false;
     }
+    if (!spec_.working_dir.empty()) {
+        std::error_code error;
+        const auto cwd =
+            std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/cwd", error);
+        if (error || std::filesystem::weakly_canonical(spec_.working_dir, error) != cwd) {
+            return false;
+        }
+    }
     pid_ = pid;
     is_child_ = false;
     return true;

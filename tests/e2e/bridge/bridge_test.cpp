@@ -76,6 +76,14 @@ TEST_F(Bridge, WithoutItsIdentityAUsedTokenIsRefusedAndTheBridgeStopsSayingWhy) 
     EXPECT_EQ(stack_.admin().get("/api/v1/simulators").body.at("items").size(), 1u);
 }
 
+TEST_F(Bridge, PlainHttpToAControlPlaneOverTheNetworkIsRefused) {
+    stack_.kill_bridge();
+    stack_.start_bridge("", false, {{"VERGEGRID_CONTROL_URL", "http://192.0.2.10:9800"}});
+    EXPECT_EQ(stack_.bridge().wait_for_exit(30s), 1);
+    EXPECT_THAT(stack_.bridge().output(),
+                HasSubstr("refusing plain http to http://192.0.2.10:9800"));
+}
+
 TEST_F(Bridge, SigtermStopsABridgeStillWaitingForTheControlPlane) {
     stack_.kill_bridge();
     std::filesystem::remove(stack_.state_dir() / "identity.json");
