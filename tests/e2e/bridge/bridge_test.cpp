@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <random>
 #include <regex>
 #include <thread>
 
@@ -22,6 +23,26 @@ using ::testing::HasSubstr;
 using vergegrid::test::BridgeStack;
 using vergegrid::test::eventually;
 using namespace std::chrono_literals;
+
+// The first of twelve consecutive UDP ports nobody holds now (the region ports of one test).
+int free_udp_ports() {
+    static std::mt19937 random(static_cast<unsigned>(::getpid()));
+    for (;;) {
+        const int base = 20000 + static_cast<int>(random() % 40000);
+        bool all_free = true;
+        for (int port = base; port < base + 12 && all_free; ++port) {
+            const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+            sockaddr_in address{};
+            address.sin_family = AF_INET;
+            address.sin_port = htons(static_cast<std::uint16_t>(port));
+            all_free = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+            ::close(fd);
+        }
+        if (all_free) {
+            return base;
+        }
+    }
+}
 
 std::string read(const std::filesystem::path& file) {
     std::ifstream in(file);
@@ -96,7 +117,7 @@ TEST_F(Bridge, SigtermStopsABridgeStillWaitingForTheControlPlane) {
 }
 
 TEST_F(Bridge, ARegionCreatedThroughTheApiRunsLiveWithItsStub) {
-    const auto region = create("Alpha", 1000, 19100 + (::getpid() % 400));
+    const auto region = create("Alpha", 1000, free_udp_ports());
     const std::string id = region.at("id");
     auto live = stack_.emulator_region("Alpha");
     ASSERT_TRUE(live.has_value());
@@ -120,7 +141,7 @@ TEST_F(Bridge, ARegionCreatedThroughTheApiRunsLiveWithItsStub) {
 }
 
 TEST_F(Bridge, DeleteRemovesTheRegionAndItsStub) {
-    const int port = 19100 + (::getpid() % 400);
+    const int port = free_udp_ports();
     const std::string keep = create("Keep", 1000, port).at("id");
     const std::string gone = create("Gone", 1001, port + 1).at("id");
     ASSERT_TRUE(std::filesystem::exists(stack_.stub_of(gone)));
@@ -137,7 +158,7 @@ TEST_F(Bridge, DeleteRemovesTheRegionAndItsStub) {
 }
 
 TEST_F(Bridge, ARestartedBridgeKeepsItsIdentityAndDoesNotDuplicateRegions) {
-    const std::string id = create("Alpha", 1000, 19100 + (::getpid() % 400)).at("id");
+    const std::string id = create("Alpha", 1000, free_udp_ports()).at("id");
     const std::string simulator = stack_.simulator_id();
     const int pid = stack_.emulator_pid();
     stack_.kill_bridge();
@@ -161,7 +182,7 @@ TEST_F(Bridge, ARestartedBridgeKeepsItsIdentityAndDoesNotDuplicateRegions) {
 }
 
 TEST_F(Bridge, RestartingOneRegionClosesAndCreatesItWithoutTouchingTheOthers) {
-    const int port = 19100 + (::getpid() % 400);
+    const int port = free_udp_ports();
     create("Other", 1000, port);
     const std::string id = create("Target", 1001, port + 1).at("id");
     const int pid = stack_.emulator_pid();
@@ -189,7 +210,7 @@ TEST(BridgeDoorbell, ADoorbellAloneMakesTheBridgePull) {
         "", true,
         {{"VERGEGRID_CHANNEL_PULL_WAIT_S", "0"}, {"VERGEGRID_CHANNEL_RETRY_INTERVAL_MS", "60000"}});
     std::this_thread::sleep_for(500ms);  // the first pull, at start, is over
-    const auto region = stack.create_region("Rung", 1000, 19100 + (::getpid() % 400));
+    const auto region = stack.create_region("Rung", 1000, free_udp_ports());
     auto op = stack.finished_operation(region.at("id"), 20s);
     ASSERT_TRUE(op.has_value()) << stack.bridge().output();
     EXPECT_EQ(op->at("state"), "succeeded");
@@ -197,7 +218,7 @@ TEST(BridgeDoorbell, ADoorbellAloneMakesTheBridgePull) {
 }
 
 TEST_F(Bridge, AFailedLiveCreateFallsBackToARestartThatBringsItUpWithTheOthers) {
-    const int port = 19100 + (::getpid() % 400);
+    const int port = free_udp_ports();
     create("One", 1000, port);
     create("Two", 1001, port + 1);
     const int pid = stack_.emulator_pid();
@@ -216,7 +237,7 @@ TEST_F(Bridge, AFailedLiveCreateFallsBackToARestartThatBringsItUpWithTheOthers) 
 }
 
 TEST_F(Bridge, ACreateThatKillsTheSimulatorIsRecoveredByTheFallback) {
-    const int port = 19100 + (::getpid() % 400);
+    const int port = free_udp_ports();
     create("One", 1000, port);
     stack_.emulator_fault({{"exit_during_create", true}});
     const auto region = stack_.create_region("Two", 1001, port + 1);
@@ -235,7 +256,7 @@ class BridgeWithShortTeardown : public Bridge {
 };
 
 TEST_F(BridgeWithShortTeardown, AHangingDeleteEndsInAHardTeardownAndTheOthersComeBack) {
-    const int port = 19100 + (::getpid() % 400);
+    const int port = free_udp_ports();
     create("Stays", 1000, port);
     const std::string gone = create("Stuck", 1001, port + 1).at("id");
     stack_.emulator_fault({{"hang_delete", true}});
@@ -250,7 +271,7 @@ TEST_F(BridgeWithShortTeardown, AHangingDeleteEndsInAHardTeardownAndTheOthersCom
 }
 
 TEST_F(BridgeWithShortTeardown, AHangingCloseOnDisableEndsInAHardTeardown) {
-    const int port = 19100 + (::getpid() % 400);
+    const int port = free_udp_ports();
     create("Stays", 1000, port);
     const std::string off = create("Off", 1001, port + 1).at("id");
     stack_.emulator_fault({{"hang_close", true}});
@@ -267,7 +288,7 @@ TEST_F(BridgeWithShortTeardown, AHangingCloseOnDisableEndsInAHardTeardown) {
 }
 
 TEST_F(Bridge, AnEagerChangeArrivesAtOnceALazyOneAfterItsWindow) {
-    const std::string id = create("Alpha", 1000, 19100 + (::getpid() % 400)).at("id");
+    const std::string id = create("Alpha", 1000, free_udp_ports()).at("id");
     // Lazy (environment): waits for the 3 s window of the sync plugin, then is applied.
     ASSERT_EQ(stack_.admin()
                   .patch("/api/v1/regions/" + id, {{"environment", {{"water_height", 25.0}}}})
@@ -289,7 +310,7 @@ TEST_F(Bridge, AnEagerChangeArrivesAtOnceALazyOneAfterItsWindow) {
 }
 
 TEST_F(Bridge, WithTheControlPlaneDownTheSimulatorIsKeptAndConvergesAfter) {
-    const int port = 19100 + (::getpid() % 400);
+    const int port = free_udp_ports();
     create("Alpha", 1000, port);
     stack_.stop_control_plane();
     // The bridge restarts while the control plane is down, and so does the simulator.
@@ -306,7 +327,7 @@ TEST_F(Bridge, WithTheControlPlaneDownTheSimulatorIsKeptAndConvergesAfter) {
 }
 
 TEST_F(Bridge, ASimulatorKilledBehindTheBridgesBackIsStartedAgainWithItsRegions) {
-    const int port = 19100 + (::getpid() % 400);
+    const int port = free_udp_ports();
     create("Alpha", 1000, port);
     create("Beta", 1001, port + 1);
     const int pid = stack_.emulator_pid();
@@ -319,7 +340,7 @@ TEST_F(Bridge, ASimulatorKilledBehindTheBridgesBackIsStartedAgainWithItsRegions)
 }
 
 TEST_F(Bridge, ARegionClosedBehindTheBridgesBackIsReinjected) {
-    const int port = 19100 + (::getpid() % 400);
+    const int port = free_udp_ports();
     create("Alpha", 1000, port);
     const int pid = stack_.emulator_pid();
     EXPECT_THAT(stack_.remote_admin("admin_close_region", "Alpha"), HasSubstr("success"));
@@ -331,7 +352,7 @@ TEST_F(Bridge, ARegionClosedBehindTheBridgesBackIsReinjected) {
 }
 
 TEST_F(Bridge, AStubDeletedByHandIsHealed) {
-    const std::string id = create("Alpha", 1000, 19100 + (::getpid() % 400)).at("id");
+    const std::string id = create("Alpha", 1000, free_udp_ports()).at("id");
     const auto stub = stack_.stub_of(id);
     const auto original = read(stub);
     std::filesystem::remove(stub);
@@ -353,7 +374,7 @@ TEST_F(Bridge, AStubDeletedByHandIsHealed) {
 }
 
 TEST_F(Bridge, ARegionOnAPortInUseIsRefusedWithAClearResult) {
-    const int port = 19100 + (::getpid() % 400);
+    const int port = free_udp_ports();
     const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -372,7 +393,7 @@ TEST_F(Bridge, ARegionOnAPortInUseIsRefusedWithAClearResult) {
 }
 
 TEST_F(Bridge, TheOperatorsOwnRegionFileIsReportedAndNeverTouched) {
-    const int port = 19100 + (::getpid() % 400);
+    const int port = free_udp_ports();
     const auto file = stack_.regions_dir() / "Operator.ini";
     const std::string text =
         "[Operator]\nRegionUUID = 11111111-2222-3333-4444-555555555555\nLocation = 2000,2000\n"
