@@ -248,6 +248,27 @@ TEST_F(Bridge, ACreateThatKillsTheSimulatorIsRecoveredByTheFallback) {
     EXPECT_TRUE(stack_.region_healthy("Two"));
 }
 
+TEST(BridgeHangingCreate, ACreateThatHangsTimesOutAndTheFallbackBringsItUp) {
+    BridgeStack stack;
+    stack.start_bridge("[injection.hybrid]\ncreate_timeout_ms = 1000\n", true,
+                       {{"VERGEGRID_SIMULATOR_CALL_TIMEOUT_MS", "1000"},
+                        {"VERGEGRID_SIMULATOR_STOP_TIMEOUT_MS", "1000"}});
+    const int port = free_udp_ports();
+    const auto first = stack.create_region("One", 1000, port);
+    ASSERT_TRUE(stack.finished_operation(first.at("id")).has_value());
+    const int pid = stack.emulator_pid();
+    stack.emulator_fault({{"hang_create", true}});
+    const auto region = stack.create_region("Two", 1001, port + 1);
+    auto op = stack.finished_operation(region.at("id"), 60s);
+    ASSERT_TRUE(op.has_value()) << stack.bridge().output();
+    EXPECT_EQ(op->at("state"), "succeeded") << op->dump();
+    EXPECT_EQ(op->at("result").at("path"), "fallback-restart");
+    EXPECT_THAT(op->at("result").at("detail").get<std::string>(), HasSubstr("timed out"));
+    EXPECT_NE(stack.emulator_pid(), pid);
+    EXPECT_TRUE(stack.region_healthy("One"));
+    EXPECT_TRUE(stack.region_healthy("Two"));
+}
+
 class BridgeWithShortTeardown : public Bridge {
   protected:
     void SetUp() override {
