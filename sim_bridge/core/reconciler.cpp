@@ -60,7 +60,7 @@ ReconcileReport Reconciler::run() {
     host_.fix_conflicting_stubs();
     std::set<std::string> unwritable;
     for (const auto& [id, region] : desired) {
-        const auto spec = stub_spec(region.plan);
+        const auto spec = stub_spec(region, host_.default_estate());
         const auto current = stubs_.current(id);
         if (current == region_ini::render(spec)) {
             continue;

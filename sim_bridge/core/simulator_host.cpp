@@ -44,6 +44,14 @@ region_ini::RegionIniSpec stub_spec(const plugin_api::RegionPlan& plan) {
     return spec;
 }
 
+region_ini::RegionIniSpec stub_spec(const DesiredRegion& region, const std::string& estate) {
+    auto spec = stub_spec(region.plan);
+    spec.max_prims = region.max_prims;
+    spec.max_agents = region.max_agents;
+    spec.target_estate = estate;  // what create_region uses: the simulator's default estate
+    return spec;
+}
+
 SimulatorHost::SimulatorHost(const SimulatorSettings& settings, RemoteAdminClient& admin,
                              StubDirectory& stubs, DesiredCache& cache, SimulatorProcess* process,
                              std::shared_ptr<spdlog::logger> log, RepairSink repairs)
@@ -93,7 +101,9 @@ plugin_api::CallResult SimulatorHost::delete_region(const plugin_api::RegionPlan
 }
 
 void SimulatorHost::write_stub(const plugin_api::RegionPlan& region) {
-    if (stubs_.write(stub_spec(region))) {
+    DesiredRegion desired = cache_.find(region.id).value_or(DesiredRegion{});
+    desired.plan = region;
+    if (stubs_.write(stub_spec(desired, settings_.default_estate))) {
         log_->info("wrote stub {}", stubs_.stub_path(region.id).string());
     }
 }

@@ -19,7 +19,10 @@
 
 namespace vergegrid::bridge {
 
+// The stub of a region: its plan, plus the settings only the region loader reads (prim and agent
+// limits) and the estate it joins.
 region_ini::RegionIniSpec stub_spec(const plugin_api::RegionPlan& plan);
+region_ini::RegionIniSpec stub_spec(const DesiredRegion& region, const std::string& estate);
 
 // Something the bridge repaired or found, for the log and the control plane.
 using RepairSink = std::function<void(const std::string& kind, const std::string& region_id,
@@ -50,6 +53,7 @@ class SimulatorHost final : public plugin_api::SimulatorControl {
     // True when RemoteAdmin answers now.
     bool answering();
     bool supervised() const { return process_ != nullptr; }
+    const std::string& default_estate() const { return settings_.default_estate; }
     // True for a while after this bridge started the simulator: regions from the stubs may still
     // be loading (health 0) and must not be created a second time.
     bool loading_regions() const;

@@ -1,5 +1,6 @@
 #include "sim_bridge/state/desired_cache.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "sim_bridge/state/atomic_file.hpp"
@@ -45,6 +46,8 @@ DesiredRegion from_json(const nlohmann::json& j) {
     r.plan.external_host = j.at("host").get<std::string>();
     r.enabled = j.at("enabled").get<bool>();
     r.version = j.at("version").get<std::string>();
+    r.max_prims = j.value("max_prims", 0);
+    r.max_agents = j.value("max_agents", 0);
     return r;
 }
 
@@ -75,6 +78,8 @@ DesiredRegion desired_from_spec(const nlohmann::json& spec, const std::string& l
     const auto flags = spec.find("flags");
     if (flags != spec.end() && flags->is_object()) {
         region.enabled = flags->value("enabled", true);
+        region.max_prims = std::max(0, flags->value("max_prims", 0));
+        region.max_agents = std::max(0, flags->value("max_agents", 0));
     }
     region.version = spec.value("version", "");
     return region;

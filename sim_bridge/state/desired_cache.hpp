@@ -19,6 +19,8 @@ struct DesiredRegion {
     plugin_api::RegionPlan plan;
     bool enabled = true;
     std::string version;  // the region's semantic version this state is at
+    int max_prims = 0;    // stub-only settings (flags.max_prims, flags.max_agents); 0 = default
+    int max_agents = 0;
 };
 
 // An operation's region spec (the control plane's region JSON) as a plan; throws
