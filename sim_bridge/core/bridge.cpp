@@ -189,7 +189,7 @@ void Bridge::stop() {
     if (parts_ && parts_->process && settings_.simulator.stop_on_exit) {
         std::lock_guard lock(action_mutex_);  // after the operation in progress, if any
         if (parts_->process->running()) {
-            parts_->admin->shutdown(0, settings_.simulator.call_timeout);
+            parts_->admin->shutdown(kShutdownDelayMs, settings_.simulator.call_timeout);
             log_->info("simulator {}", parts_->process->stop(settings_.simulator.stop_timeout));
         }
     }

@@ -213,7 +213,7 @@ bool SimulatorHost::restart_simulator() {
     }
     if (process_->running()) {
         log_->warn("restarting the simulator (pid {})", process_->pid());
-        admin_.shutdown(0, settings_.call_timeout);
+        admin_.shutdown(kShutdownDelayMs, settings_.call_timeout);
         log_->info("simulator {}", process_->stop(settings_.stop_timeout));
     }
     return start_and_wait();

@@ -10,6 +10,10 @@
 
 namespace vergegrid::bridge {
 
+// The delay sent with admin_shutdown. Positive: OpenSim arms a timer with it, and a zero interval
+// is not what the facts page shows working. The process still takes its own ~10 s to exit.
+inline constexpr int kShutdownDelayMs = 1;
+
 struct CreateRegionRequest {
     std::string region_id;
     std::string region_name;
