@@ -67,8 +67,11 @@ ReconcileReport Reconciler::run() {
         }
         if (auto clash = stubs_.conflict(spec)) {
             unwritable.insert(id);
-            repairs_("conflict", id,
-                     "cannot write the stub of region " + region.plan.name + ": " + *clash);
+            // Reported once per cause, not at every round while the operator's file stays.
+            if (reported_conflicts_.insert(id + " " + *clash).second) {
+                repairs_("conflict", id,
+                         "cannot write the stub of region " + region.plan.name + ": " + *clash);
+            }
             continue;
         }
         stubs_.write(spec);

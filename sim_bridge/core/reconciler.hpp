@@ -39,6 +39,7 @@ class Reconciler {
     std::shared_ptr<spdlog::logger> log_;
     RepairSink repairs_;
     std::set<std::string> reported_operator_regions_;
+    std::set<std::string> reported_conflicts_;
 };
 
 }  // namespace vergegrid::bridge

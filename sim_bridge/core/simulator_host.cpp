@@ -221,8 +221,10 @@ bool SimulatorHost::restart_simulator() {
 
 std::vector<plugin_api::RegionPlan> SimulatorHost::desired_regions() {
     std::vector<plugin_api::RegionPlan> plans;
+    // Only regions with a stub can come back from a restart: one whose stub had to give way to an
+    // operator's file is the reconciler's to report, not a reason to call a restart failed.
     for (const auto& region : cache_.all()) {
-        if (region.enabled) {
+        if (region.enabled && !stubs_.current(region.plan.id).empty()) {
             plans.push_back(region.plan);
         }
     }

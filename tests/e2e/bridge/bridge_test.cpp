@@ -407,6 +407,51 @@ TEST_F(Bridge, AStubDeletedByHandIsHealed) {
     })) << stack_.admin().get("/api/v1/audit?action=simulator.repair").raw;
 }
 
+TEST_F(Bridge, AStaleVergeGridStubIsRemoved) {
+    const std::string stale_id = "99999999-8888-7777-6666-555555555555";
+    const auto stale = stack_.stub_of(stale_id);
+    std::ofstream(stale) << "[Ghost]\nRegionUUID = " << stale_id
+                         << "\nLocation = 3000,3000\nInternalAddress = 0.0.0.0\n"
+                            "InternalPort = "
+                         << free_udp_ports() << "\nExternalHostName = 127.0.0.1\n";
+    EXPECT_TRUE(eventually([&] { return !std::filesystem::exists(stale); }))
+        << stack_.bridge().output();
+    EXPECT_TRUE(eventually([&] {
+        return stack_.bridge().output().find("repair removed-stale-stub") != std::string::npos;
+    }));
+}
+
+TEST_F(Bridge, AStubThatWouldHaltTheSimulatorsStartIsRemovedBeforeARestart) {
+    const int port = free_udp_ports();
+    const std::string mine = create("Mine", 1000, port).at("id");
+    // The operator claims Mine's location in a file of their own: the next start would halt
+    // (trap 7) unless the bridge's stub gives way first.
+    const auto file = stack_.regions_dir() / "Operator.ini";
+    std::ofstream(file) << "[Operator]\nRegionUUID = 11111111-2222-3333-4444-555555555555\n"
+                           "Location = 1000,1000\nInternalAddress = 0.0.0.0\nInternalPort = "
+                        << port + 5 << "\nExternalHostName = 127.0.0.1\n";
+    const int pid = stack_.emulator_pid();
+    stack_.emulator_fault({{"fail_next_create", "An unexpected failure"}});
+    const auto other = stack_.create_region("Other", 1001, port + 1);
+    auto op = stack_.finished_operation(other.at("id"));
+    ASSERT_TRUE(op.has_value()) << stack_.bridge().output();
+    EXPECT_NE(stack_.emulator_pid(), pid) << "the fallback restarted the simulator";
+    EXPECT_GT(stack_.emulator_pid(), 0) << "and it started: no halt on conflicts\n"
+                                        << stack_.bridge().output();
+    EXPECT_TRUE(stack_.region_healthy("Operator"));
+    EXPECT_EQ(op->at("state"), "succeeded") << op->dump() << stack_.bridge().output();
+    EXPECT_TRUE(stack_.region_healthy("Other"));
+    EXPECT_FALSE(std::filesystem::exists(stack_.stub_of(mine)));
+    EXPECT_THAT(stack_.bridge().output(), HasSubstr("repair removed-conflicting-stub"));
+    // Mine stays desired but cannot get a stub while the operator's file holds its place: that
+    // is reported (once), not retried into a restart loop.
+    EXPECT_TRUE(eventually([&] {
+        return stack_.bridge().output().find("cannot write the stub of region Mine") !=
+               std::string::npos;
+    }));
+    EXPECT_FALSE(stack_.region_healthy("Mine"));
+}
+
 TEST_F(Bridge, ARegionOnAPortInUseIsRefusedWithAClearResult) {
     const int port = free_udp_ports();
     const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);

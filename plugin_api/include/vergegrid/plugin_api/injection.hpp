@@ -61,7 +61,8 @@ class BOOST_SYMBOL_VISIBLE SimulatorControl {
     // Stops the simulator (admin_shutdown, then TERM, then KILL) and starts it again; true when
     // its RemoteAdmin answers again. The region loader reads the stubs while it starts.
     virtual bool restart_simulator() = 0;
-    // Every region that should run in this simulator once the current operation is applied.
+    // Every region that should run in this simulator once the current operation is applied and
+    // that a restart can bring back (its stub is in place).
     virtual std::vector<RegionPlan> desired_regions() = 0;
 };
 
