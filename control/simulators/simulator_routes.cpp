@@ -262,6 +262,49 @@ void add_simulator_routes(kernel::http::Router& router, Store store, SimulatorSe
                                             {"received_at", simulator.last_heartbeat_at}});
             });
         });
+
+    // What a bridge repaired or found on its own (self-healing): one audit row per event,
+    // action "simulator.repair", so operators see every repair where they see every change.
+    router.add(
+        "POST", "/api/v1/sim/repairs", Permission::simulator, [store](const Request& request) {
+            const auto body = request.json_body();
+            JsonReader reader(body, "");
+            const auto* events = reader.raw("events");
+            reader.reject_unknown();
+            if (events == nullptr || !events->is_array() || events->empty() ||
+                events->size() > 100) {
+                throw ApiError::invalid_field("events", "must be an array of 1 to 100 events");
+            }
+            struct Event {
+                std::string kind, region_id, detail;
+            };
+            std::vector<Event> parsed;
+            for (std::size_t i = 0; i < events->size(); ++i) {
+                JsonReader event(events->at(i), "events[" + std::to_string(i) + "]");
+                Event e;
+                e.kind = event.name("kind", 64).value_or("");
+                e.region_id = event.string("region_id", 64).value_or("");
+                e.detail = event.string("detail", 2000).value_or("");
+                event.reject_unknown();
+                if (e.kind.empty()) {
+                    throw ApiError::invalid_field(event.field("kind"), "is required");
+                }
+                parsed.push_back(std::move(e));
+            }
+            return store.write([&](StorageTransaction& tx) {
+                existing_simulator(access_store(tx), request.caller.simulator_id);
+                for (const auto& e : parsed) {
+                    record_audit(tx, request, "simulator.repair",
+                                 e.region_id.empty() ? "simulator" : "region",
+                                 e.region_id.empty() ? request.caller.simulator_id : e.region_id,
+                                 nullptr,
+                                 {{"kind", e.kind},
+                                  {"detail", e.detail},
+                                  {"simulator_id", request.caller.simulator_id}});
+                }
+                return Response::json(200, {{"recorded", parsed.size()}});
+            });
+        });
 }
 
 }  // namespace vergegrid::control

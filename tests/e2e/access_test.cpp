@@ -131,6 +131,7 @@ TEST_F(Access, EveryRouteAnswersEveryKindOfCallerAsItsPermissionSays) {
         {"POST /api/v1/simulators/{id}/cordon", "write"},
         {"POST /api/v1/simulators/{id}/uncordon", "write"},
         {"POST /api/v1/sim/heartbeat", "simulator"},
+        {"POST /api/v1/sim/repairs", "simulator"},
         {"GET /api/v1/estates", "read"},
         {"GET /api/v1/estates/{id}", "read"},
         {"POST /api/v1/estates", "write"},

@@ -1,0 +1,75 @@
+// vergegrid-bridge's validated settings: the kernel's conventions (INI file, then environment
+// variables VERGEGRID_<SECTION>_<KEY>, then flags; every key checked by name). docs/bridge.md
+// lists every key.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kernel/config/settings.hpp"
+#include "kernel/config/sources.hpp"
+
+namespace vergegrid::bridge {
+
+struct SimulatorSettings {
+    std::string remoteadmin_url = "http://127.0.0.1:9000";
+    std::string remoteadmin_password;
+    std::filesystem::path regions_dir;  // the simulator's Regions/ folder
+    std::string command;                // run with /bin/sh -c; empty = not supervised
+    std::filesystem::path working_dir;
+    std::vector<std::pair<std::string, std::string>> environment;
+    std::chrono::milliseconds stop_timeout{30'000};    // admin_shutdown, then TERM, then KILL
+    std::chrono::milliseconds start_timeout{120'000};  // until RemoteAdmin answers
+    std::chrono::milliseconds call_timeout{10'000};    // a quick RemoteAdmin call (query)
+    // After a start, how long regions from the stubs may take to load before the reconciler
+    // treats a missing one as missing.
+    std::chrono::milliseconds region_load_timeout{30'000};
+    std::string default_estate = "My Estate";
+    std::string listen_ip = "0.0.0.0";
+    std::string external_host = "SYSTEMIP";
+    bool stop_on_exit = false;
+};
+
+struct BridgeSettings {
+    // [control]
+    std::string control_url;
+    std::optional<std::filesystem::path> ca_file;
+    bool allow_insecure_http = false;
+    std::string registration_token;
+    std::string hostname;
+    std::vector<std::string> labels;
+    int capacity = 0;
+    // top level
+    std::filesystem::path state_dir = "./bridge-state";
+    std::optional<std::filesystem::path> plugin_dir;
+    std::string injection = "hybrid";
+    // [push]
+    std::string push_host = "127.0.0.1";
+    std::uint16_t push_port = 9801;
+    std::string push_url;  // advertised to the control plane; default from the listen address
+    // [channel]
+    int pull_wait_s = 25;
+    std::chrono::milliseconds heartbeat_interval{15'000};
+    std::chrono::milliseconds reconcile_interval{30'000};
+    std::chrono::milliseconds retry_interval{2'000};
+    kernel::config::LogSettings log;
+    SimulatorSettings simulator;
+    // [injection.<name>] sections, checked against the plugins' declared keys later.
+    kernel::config::ValueMap plugin_values;
+};
+
+struct BridgeCommandLine {
+    std::optional<std::filesystem::path> config_file;
+    std::optional<std::filesystem::path> state_dir;
+    std::optional<std::filesystem::path> plugin_dir;
+};
+
+// Throws kernel::config::ConfigError listing every unknown key and bad value by name.
+BridgeSettings load_bridge_settings(const BridgeCommandLine& flags,
+                                    const kernel::config::EnvLookup& env);
+
+}  // namespace vergegrid::bridge

@@ -1,0 +1,72 @@
+// The bridge's calls to the control plane (docs/api.md, "Simulators and the operation channel"):
+// registration, long-poll pull, results, heartbeats. Every call but registration carries the
+// simulator's API key.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim_bridge/state/identity.hpp"
+#include "sim_channel_client/channel_client.hpp"
+
+namespace vergegrid::bridge {
+
+// The control plane answered with an error status; `status` and the body's message are kept.
+class ControlPlaneError : public std::runtime_error {
+  public:
+    ControlPlaneError(int status, const std::string& message)
+        : std::runtime_error(message), status_(status) {}
+    int status() const noexcept { return status_; }
+
+  private:
+    int status_;
+};
+
+struct Registration {
+    std::string token;
+    std::string hostname;
+    std::vector<std::string> labels;
+    int capacity = 0;
+    std::string push_url;
+};
+
+struct Heartbeat {
+    double cpu_load = 0;
+    double memory_load = 0;
+    std::vector<std::string> regions;  // ids of the regions the simulator runs
+};
+
+// Something the bridge repaired or found by itself (POST /api/v1/sim/repairs).
+struct RepairEvent {
+    std::string kind;
+    std::string region_id;
+    std::string detail;
+};
+
+class ControlChannel {
+  public:
+    explicit ControlChannel(std::unique_ptr<sim_channel::ChannelClient> client);
+
+    // Throws ControlPlaneError (403 for a used/unknown token) or sim_channel::ChannelError.
+    Identity register_simulator(const Registration& registration) const;
+    void set_identity(const Identity& identity) { api_key_ = identity.api_key; }
+
+    // The operations due, oldest first (each the control plane's operation JSON).
+    std::vector<nlohmann::json> pull(int wait_s) const;
+    void report(std::int64_t operation_id, bool succeeded, const nlohmann::json& result) const;
+    void heartbeat(const Heartbeat& heartbeat) const;
+    void report_repairs(const std::vector<RepairEvent>& events) const;
+
+  private:
+    nlohmann::json call(const std::string& method, const std::string& path,
+                        std::optional<nlohmann::json> body,
+                        std::optional<std::chrono::milliseconds> timeout = std::nullopt) const;
+
+    std::unique_ptr<sim_channel::ChannelClient> client_;
+    std::string api_key_;
+};
+
+}  // namespace vergegrid::bridge

@@ -1,0 +1,52 @@
+// Applies one operation of the control plane (create, update, enable, disable, delete, restart)
+// through the injection strategy, keeping the desired-state cache and the stubs in step, and
+// answers the result to report. Refuses, before touching anything, what it cannot apply safely.
+#pragma once
+
+#include <spdlog/fwd.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "sim_bridge/core/simulator_host.hpp"
+#include "vergegrid/plugin_api/injection.hpp"
+
+namespace vergegrid::bridge {
+
+struct OperationResult {
+    bool succeeded = false;
+    // {"path","detail"} or {"error"}, with "elapsed_ms" and "simulator_ms" (the part spent
+    // waiting for the simulator).
+    nlohmann::json detail;
+};
+
+class OperationApplier {
+  public:
+    OperationApplier(const SimulatorSettings& settings, DesiredCache& cache, StubDirectory& stubs,
+                     SimulatorHost& host, plugin_api::InjectionStrategy& strategy,
+                     std::shared_ptr<spdlog::logger> log);
+
+    OperationResult apply(const nlohmann::json& operation);
+
+    // Why the region cannot be brought up here without harm, or nullopt.
+    std::optional<std::string> unsafe(const DesiredRegion& region);
+
+  private:
+    OperationResult apply_kind(const nlohmann::json& operation);
+    OperationResult bring_up(const DesiredRegion& region);
+    OperationResult take_down(const DesiredRegion& region, bool erase);
+    OperationResult update(const DesiredRegion& region);
+
+    const SimulatorSettings& settings_;
+    DesiredCache& cache_;
+    StubDirectory& stubs_;
+    SimulatorHost& host_;
+    plugin_api::InjectionStrategy& strategy_;
+    std::shared_ptr<spdlog::logger> log_;
+};
+
+// True when nothing is bound to udp host:port (the port OpenSim would give a region).
+bool udp_port_free(const std::string& host, int port);
+
+}  // namespace vergegrid::bridge

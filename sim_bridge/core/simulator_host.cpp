@@ -1,0 +1,234 @@
+#include "sim_bridge/core/simulator_host.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+namespace vergegrid::bridge {
+
+namespace {
+
+// Adds the time of a call into the simulator to the running total.
+class Timed {
+  public:
+    explicit Timed(std::chrono::nanoseconds& total)
+        : total_(total), start_(std::chrono::steady_clock::now()) {}
+    ~Timed() { total_ += std::chrono::steady_clock::now() - start_; }
+    Timed(const Timed&) = delete;
+    Timed& operator=(const Timed&) = delete;
+
+  private:
+    std::chrono::nanoseconds& total_;
+    std::chrono::steady_clock::time_point start_;
+};
+
+plugin_api::CallResult to_call_result(const AdminAnswer& answer) {
+    return {answer.ok, answer.timed_out, answer.error};
+}
+
+}  // namespace
+
+region_ini::RegionIniSpec stub_spec(const plugin_api::RegionPlan& plan) {
+    region_ini::RegionIniSpec spec;
+    spec.name = plan.name;
+    spec.uuid = plan.id;
+    spec.loc_x = plan.loc_x;
+    spec.loc_y = plan.loc_y;
+    spec.size_x = plan.size_x;
+    spec.size_y = plan.size_y;
+    spec.internal_address = plan.listen_ip;
+    spec.internal_port = plan.port;
+    spec.external_host_name = plan.external_host;
+    return spec;
+}
+
+region_ini::RegionIniSpec stub_spec(const DesiredRegion& region, const std::string& estate) {
+    auto spec = stub_spec(region.plan);
+    spec.max_prims = region.max_prims;
+    spec.max_agents = region.max_agents;
+    spec.target_estate = estate;  // what create_region uses: the simulator's default estate
+    return spec;
+}
+
+SimulatorHost::SimulatorHost(const SimulatorSettings& settings, RemoteAdminClient& admin,
+                             StubDirectory& stubs, DesiredCache& cache, SimulatorProcess* process,
+                             std::shared_ptr<spdlog::logger> log, RepairSink repairs)
+    : settings_(settings),
+      admin_(admin),
+      stubs_(stubs),
+      cache_(cache),
+      process_(process),
+      log_(std::move(log)),
+      repairs_(std::move(repairs)) {}
+
+plugin_api::CallResult SimulatorHost::create_region(const plugin_api::RegionPlan& region,
+                                                    std::chrono::milliseconds timeout) {
+    CreateRegionRequest request;
+    request.region_id = region.id;
+    request.region_name = region.name;
+    request.region_x = region.loc_x;
+    request.region_y = region.loc_y;
+    request.listen_port = region.port;
+    request.listen_ip = region.listen_ip;
+    request.external_address = region.external_host;
+    // Always an existing estate: in an empty simulator a new estate fails (OpenSim trap 5).
+    request.estate_name = settings_.default_estate;
+    log_->info("admin_create_region {} ({}) at {},{} port {}", region.name, region.id, region.loc_x,
+               region.loc_y, region.port);
+    const Timed timed(simulator_time_);
+    return to_call_result(admin_.create_region(request, timeout));
+}
+
+int SimulatorHost::region_health(const plugin_api::RegionPlan& region) {
+    const Timed timed(simulator_time_);
+    return admin_.region_health(region.name, settings_.call_timeout);
+}
+
+plugin_api::CallResult SimulatorHost::close_region(const plugin_api::RegionPlan& region,
+                                                   std::chrono::milliseconds timeout) {
+    log_->info("admin_close_region {}", region.name);
+    const Timed timed(simulator_time_);
+    return to_call_result(admin_.close_region(region.name, timeout));
+}
+
+plugin_api::CallResult SimulatorHost::delete_region(const plugin_api::RegionPlan& region,
+                                                    std::chrono::milliseconds timeout) {
+    log_->info("admin_delete_region {}", region.name);
+    const Timed timed(simulator_time_);
+    return to_call_result(admin_.delete_region(region.name, timeout));
+}
+
+void SimulatorHost::write_stub(const plugin_api::RegionPlan& region) {
+    DesiredRegion desired = cache_.find(region.id).value_or(DesiredRegion{});
+    desired.plan = region;
+    if (stubs_.write(stub_spec(desired, settings_.default_estate))) {
+        log_->info("wrote stub {}", stubs_.stub_path(region.id).string());
+    }
+}
+
+void SimulatorHost::remove_stub(const plugin_api::RegionPlan& region) {
+    if (stubs_.remove(region.id)) {
+        log_->info("removed stub {}", stubs_.stub_path(region.id).string());
+    }
+}
+
+void SimulatorHost::clean_failed_create(const plugin_api::RegionPlan& region) {
+    for (const auto& file : stubs_.remove_foreign_files_of(region.id)) {
+        repairs_("removed-leftover-file", region.id,
+                 "removed " + file.string() + ", left behind by a failed create");
+    }
+}
+
+void SimulatorHost::fix_conflicting_stubs() {
+    const auto entries = stubs_.scan();
+    std::set<std::string> removed;
+    for (const auto& mine : entries) {
+        if (!mine.ours || removed.count(mine.file.string()) != 0) {
+            continue;
+        }
+        for (const auto& other : entries) {
+            if (&other == &mine || other.file == mine.file ||
+                removed.count(other.file.string()) != 0) {
+                continue;
+            }
+            // Between two of our own stubs the later file yields; the operator's always wins.
+            if (other.ours && other.file > mine.file) {
+                continue;
+            }
+            const bool clash = other.uuid == mine.uuid || other.name == mine.name ||
+                               regions_overlap(other.loc_x, other.loc_y, other.size_x, other.size_y,
+                                               mine.loc_x, mine.loc_y, mine.size_x, mine.size_y) ||
+                               other.port == mine.port;
+            if (clash) {
+                std::error_code ignored;
+                std::filesystem::remove(mine.file, ignored);
+                removed.insert(mine.file.string());
+                repairs_("removed-conflicting-stub", mine.uuid,
+                         "removed " + mine.file.filename().string() + " (region " + mine.name +
+                             "): it clashes with region " + other.name + " in " +
+                             other.file.filename().string() +
+                             " and would halt the simulator's start-up");
+                break;
+            }
+        }
+    }
+}
+
+bool SimulatorHost::answering() {
+    return admin_.version(settings_.call_timeout).ok;
+}
+
+bool SimulatorHost::start_and_wait() {
+    fix_conflicting_stubs();
+    try {
+        process_->start();
+    } catch (const std::exception& e) {
+        log_->error("cannot start the simulator: {}", e.what());
+        return false;
+    }
+    log_->info("started the simulator (pid {})", process_->pid());
+    started_at_ = std::chrono::steady_clock::now();
+    const auto deadline = std::chrono::steady_clock::now() + settings_.start_timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (!process_->running()) {
+            log_->error("the simulator {} while starting", process_->last_exit());
+            return false;
+        }
+        if (admin_.version(std::chrono::milliseconds(1000)).ok) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    log_->error("the simulator's RemoteAdmin did not answer within {} ms",
+                settings_.start_timeout.count());
+    return false;
+}
+
+bool SimulatorHost::loading_regions() const {
+    return started_at_ != std::chrono::steady_clock::time_point{} &&
+           std::chrono::steady_clock::now() - started_at_ < settings_.region_load_timeout;
+}
+
+bool SimulatorHost::ensure_running() {
+    if (process_ == nullptr) {
+        return answering();
+    }
+    if (process_->running()) {
+        return answering();
+    }
+    if (process_->adopt()) {
+        log_->info("adopted the simulator a previous bridge started (pid {})", process_->pid());
+        return answering();
+    }
+    return start_and_wait();
+}
+
+bool SimulatorHost::restart_simulator() {
+    const Timed timed(simulator_time_);
+    if (process_ == nullptr) {
+        log_->error("a simulator restart is needed but simulator.command is not configured");
+        return false;
+    }
+    if (process_->running()) {
+        log_->warn("restarting the simulator (pid {})", process_->pid());
+        admin_.shutdown(kShutdownDelayMs, settings_.call_timeout);
+        log_->info("simulator {}", process_->stop(settings_.stop_timeout));
+    }
+    return start_and_wait();
+}
+
+std::vector<plugin_api::RegionPlan> SimulatorHost::desired_regions() {
+    std::vector<plugin_api::RegionPlan> plans;
+    // Only regions with a stub can come back from a restart: one whose stub had to give way to an
+    // operator's file is the reconciler's to report, not a reason to call a restart failed.
+    for (const auto& region : cache_.all()) {
+        if (region.enabled && !stubs_.current(region.plan.id).empty()) {
+            plans.push_back(region.plan);
+        }
+    }
+    return plans;
+}
+
+}  // namespace vergegrid::bridge

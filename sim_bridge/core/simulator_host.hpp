@@ -1,0 +1,82 @@
+// The bridge's side of plugin_api::SimulatorControl: RemoteAdmin calls, the stub files, the
+// supervised simulator process and the desired regions, lent to the injection strategy per call.
+#pragma once
+
+#include <spdlog/fwd.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim_bridge/bridge_settings.hpp"
+#include "sim_bridge/process/simulator_process.hpp"
+#include "sim_bridge/remote_admin/remote_admin_client.hpp"
+#include "sim_bridge/state/desired_cache.hpp"
+#include "sim_bridge/stubs/stub_directory.hpp"
+#include "vergegrid/plugin_api/injection.hpp"
+
+namespace vergegrid::bridge {
+
+// The stub of a region: its plan, plus the settings only the region loader reads (prim and agent
+// limits) and the estate it joins.
+region_ini::RegionIniSpec stub_spec(const plugin_api::RegionPlan& plan);
+region_ini::RegionIniSpec stub_spec(const DesiredRegion& region, const std::string& estate);
+
+// Something the bridge repaired or found, for the log and the control plane.
+using RepairSink = std::function<void(const std::string& kind, const std::string& region_id,
+                                      const std::string& detail)>;
+
+class SimulatorHost final : public plugin_api::SimulatorControl {
+  public:
+    SimulatorHost(const SimulatorSettings& settings, RemoteAdminClient& admin, StubDirectory& stubs,
+                  DesiredCache& cache, SimulatorProcess* process,
+                  std::shared_ptr<spdlog::logger> log, RepairSink repairs);
+
+    plugin_api::CallResult create_region(const plugin_api::RegionPlan& region,
+                                         std::chrono::milliseconds timeout) override;
+    int region_health(const plugin_api::RegionPlan& region) override;
+    plugin_api::CallResult close_region(const plugin_api::RegionPlan& region,
+                                        std::chrono::milliseconds timeout) override;
+    plugin_api::CallResult delete_region(const plugin_api::RegionPlan& region,
+                                         std::chrono::milliseconds timeout) override;
+    void write_stub(const plugin_api::RegionPlan& region) override;
+    void remove_stub(const plugin_api::RegionPlan& region) override;
+    void clean_failed_create(const plugin_api::RegionPlan& region) override;
+    bool restart_simulator() override;
+    std::vector<plugin_api::RegionPlan> desired_regions() override;
+
+    // Starts the simulator when it is supervised and not running (adopting one a previous bridge
+    // left running); true when RemoteAdmin answers.
+    bool ensure_running();
+    // True when RemoteAdmin answers now.
+    bool answering();
+    bool supervised() const { return process_ != nullptr; }
+    const std::string& default_estate() const { return settings_.default_estate; }
+    // True for a while after this bridge started the simulator: regions from the stubs may still
+    // be loading (health 0) and must not be created a second time.
+    bool loading_regions() const;
+    // Removes the bridge's stubs that would make OpenSim halt at start-up (a duplicate name,
+    // UUID, location or port with another file): the operator's file wins.
+    void fix_conflicting_stubs();
+    // Time spent waiting for the simulator (RemoteAdmin calls, restarts) since the last reset:
+    // what an operation cost beyond the bridge's own work.
+    std::chrono::nanoseconds simulator_time() const { return simulator_time_; }
+    void reset_simulator_time() { simulator_time_ = {}; }
+
+  private:
+    bool start_and_wait();
+
+    const SimulatorSettings& settings_;
+    RemoteAdminClient& admin_;
+    StubDirectory& stubs_;
+    DesiredCache& cache_;
+    SimulatorProcess* process_;
+    std::chrono::steady_clock::time_point started_at_{};
+    std::chrono::nanoseconds simulator_time_{};
+    std::shared_ptr<spdlog::logger> log_;
+    RepairSink repairs_;
+};
+
+}  // namespace vergegrid::bridge

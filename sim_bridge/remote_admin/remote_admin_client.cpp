@@ -1,0 +1,82 @@
+#include "sim_bridge/remote_admin/remote_admin_client.hpp"
+
+namespace vergegrid::bridge {
+
+RemoteAdminClient::RemoteAdminClient(XmlRpcEndpoint endpoint, std::string password)
+    : endpoint_(std::move(endpoint)), password_(std::move(password)) {}
+
+AdminAnswer RemoteAdminClient::call(const std::string& method, nlohmann::json params,
+                                    std::chrono::milliseconds timeout) const {
+    params["password"] = password_;
+    AdminAnswer answer;
+    try {
+        answer.body = xmlrpc_call(endpoint_, method, nlohmann::json::array({params}), timeout);
+    } catch (const XmlRpcTransportError& e) {
+        answer.timed_out = e.timed_out();
+        answer.error = e.what();
+        return answer;
+    } catch (const XmlRpcFault& e) {
+        answer.error = method + ": fault " + std::to_string(e.code()) + ": " + e.what();
+        return answer;
+    }
+    if (!answer.body.is_object()) {
+        answer.error = method + ": the answer is not a struct";
+        return answer;
+    }
+    const auto success = answer.body.find("success");
+    answer.ok = success != answer.body.end() && success->is_boolean() && success->get<bool>();
+    if (!answer.ok) {
+        const auto error = answer.body.find("error");
+        answer.error =
+            error != answer.body.end() && error->is_string() && !error->get<std::string>().empty()
+                ? error->get<std::string>()
+                : method + " failed without a message";
+    }
+    return answer;
+}
+
+AdminAnswer RemoteAdminClient::version(std::chrono::milliseconds timeout) const {
+    return call("admin_get_opensim_version", nlohmann::json::object(), timeout);
+}
+
+int RemoteAdminClient::region_health(const std::string& region_name,
+                                     std::chrono::milliseconds timeout) const {
+    const auto answer = call("admin_region_query", {{"region_name", region_name}}, timeout);
+    if (answer.body.is_null()) {
+        return -1;
+    }
+    if (!answer.ok) {
+        return 0;
+    }
+    const auto health = answer.body.find("health");
+    return health != answer.body.end() && health->is_number_integer() ? health->get<int>() : 0;
+}
+
+AdminAnswer RemoteAdminClient::create_region(const CreateRegionRequest& request,
+                                             std::chrono::milliseconds timeout) const {
+    nlohmann::json params = {{"region_name", request.region_name},
+                             {"region_id", request.region_id},
+                             {"region_x", request.region_x},
+                             {"region_y", request.region_y},
+                             {"listen_ip", request.listen_ip},
+                             {"listen_port", request.listen_port},
+                             {"external_address", request.external_address},
+                             {"estate_name", request.estate_name}};
+    return call("admin_create_region", std::move(params), timeout);
+}
+
+AdminAnswer RemoteAdminClient::close_region(const std::string& region_name,
+                                            std::chrono::milliseconds timeout) const {
+    return call("admin_close_region", {{"region_name", region_name}}, timeout);
+}
+
+AdminAnswer RemoteAdminClient::delete_region(const std::string& region_name,
+                                             std::chrono::milliseconds timeout) const {
+    return call("admin_delete_region", {{"region_name", region_name}}, timeout);
+}
+
+AdminAnswer RemoteAdminClient::shutdown(int delay_ms, std::chrono::milliseconds timeout) const {
+    return call("admin_shutdown", {{"shutdown", "delayed"}, {"milliseconds", delay_ms}}, timeout);
+}
+
+}  // namespace vergegrid::bridge

@@ -1,0 +1,63 @@
+// The RemoteAdmin methods the bridge uses, with the parameter types and answers of
+// docs/../shared design facts (opensim-remoteadmin.md): every call carries the password, errors
+// are {success:false, error}, a region is named by region_name (delete requires it).
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "sim_bridge/remote_admin/xmlrpc.hpp"
+
+namespace vergegrid::bridge {
+
+// The delay sent with admin_shutdown. Positive: OpenSim arms a timer with it, and a zero interval
+// is not what the facts page shows working. The process still takes its own ~10 s to exit.
+inline constexpr int kShutdownDelayMs = 1;
+
+struct CreateRegionRequest {
+    std::string region_id;
+    std::string region_name;
+    int region_x = 0;
+    int region_y = 0;
+    int listen_port = 0;
+    std::string listen_ip = "0.0.0.0";
+    std::string external_address = "127.0.0.1";
+    std::string estate_name;
+};
+
+struct AdminAnswer {
+    bool ok = false;
+    bool timed_out = false;
+    std::string error;
+    nlohmann::json body;  // the answer struct when one arrived
+};
+
+class RemoteAdminClient {
+  public:
+    RemoteAdminClient(XmlRpcEndpoint endpoint, std::string password);
+
+    // The version string, or the reason it could not be read (an answer = RemoteAdmin is up,
+    // which does not mean the regions are).
+    AdminAnswer version(std::chrono::milliseconds timeout) const;
+    // health of the region; 0 when unknown or starting (OpenSim answers success with health 0
+    // for a region it does not have), -1 when the simulator did not answer.
+    int region_health(const std::string& region_name, std::chrono::milliseconds timeout) const;
+    // persist is never sent: OpenSim then writes no Regions/ file of its own.
+    AdminAnswer create_region(const CreateRegionRequest& request,
+                              std::chrono::milliseconds timeout) const;
+    AdminAnswer close_region(const std::string& region_name,
+                             std::chrono::milliseconds timeout) const;
+    AdminAnswer delete_region(const std::string& region_name,
+                              std::chrono::milliseconds timeout) const;
+    // shutdown="delayed" with the delay in milliseconds; the process exits later.
+    AdminAnswer shutdown(int delay_ms, std::chrono::milliseconds timeout) const;
+
+  private:
+    AdminAnswer call(const std::string& method, nlohmann::json params,
+                     std::chrono::milliseconds timeout) const;
+
+    XmlRpcEndpoint endpoint_;
+    std::string password_;
+};
+
+}  // namespace vergegrid::bridge

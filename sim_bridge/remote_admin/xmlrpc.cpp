@@ -1,0 +1,283 @@
+#include "sim_bridge/remote_admin/xmlrpc.hpp"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/DOM/DOMParser.h>
+#include <Poco/DOM/Document.h>
+#include <Poco/DOM/Element.h>
+#include <Poco/DOM/NodeList.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/SAX/SAXException.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/Timespan.h>
+#include <Poco/URI.h>
+
+#include <charconv>
+#include <sstream>
+
+namespace vergegrid::bridge {
+
+namespace {
+
+using Poco::XML::Element;
+using Poco::XML::Node;
+
+std::string escape(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '&':
+                out += "&amp;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+void encode_value(const nlohmann::json& value, std::string& out) {
+    out += "<value>";
+    switch (value.type()) {
+        case nlohmann::json::value_t::boolean:
+            out += value.get<bool>() ? "<boolean>1</boolean>" : "<boolean>0</boolean>";
+            break;
+        case nlohmann::json::value_t::number_integer:
+        case nlohmann::json::value_t::number_unsigned:
+            out += "<int>" + std::to_string(value.get<long long>()) + "</int>";
+            break;
+        case nlohmann::json::value_t::number_float: {
+            std::ostringstream text;
+            text.precision(17);
+            text << value.get<double>();
+            out += "<double>" + text.str() + "</double>";
+            break;
+        }
+        case nlohmann::json::value_t::string:
+            out += "<string>" + escape(value.get<std::string>()) + "</string>";
+            break;
+        case nlohmann::json::value_t::object:
+            out += "<struct>";
+            for (const auto& [key, member] : value.items()) {
+                out += "<member><name>" + escape(key) + "</name>";
+                encode_value(member, out);
+                out += "</member>";
+            }
+            out += "</struct>";
+            break;
+        case nlohmann::json::value_t::array:
+            out += "<array><data>";
+            for (const auto& item : value) {
+                encode_value(item, out);
+            }
+            out += "</data></array>";
+            break;
+        default:
+            throw std::invalid_argument("XML-RPC has no encoding for JSON " +
+                                        std::string(value.type_name()));
+    }
+    out += "</value>";
+}
+
+[[noreturn]] void malformed(const std::string& why) {
+    throw XmlRpcTransportError("malformed XML-RPC response: " + why, false);
+}
+
+std::vector<Element*> child_elements(const Node* node) {
+    std::vector<Element*> out;
+    for (Node* child = node->firstChild(); child != nullptr; child = child->nextSibling()) {
+        if (child->nodeType() == Node::ELEMENT_NODE) {
+            out.push_back(static_cast<Element*>(child));
+        }
+    }
+    return out;
+}
+
+Element* only_child(const Node* node, const std::string& name) {
+    auto children = child_elements(node);
+    if (children.size() != 1 || children[0]->localName() != name) {
+        malformed("expected one <" + name + "> in <" + node->localName() + ">");
+    }
+    return children[0];
+}
+
+long long to_integer(const std::string& text) {
+    long long value = 0;
+    const char* begin = text.data();
+    const char* end = begin + text.size();
+    if (begin != end && *begin == '+') {
+        ++begin;
+    }
+    auto [ptr, ec] = std::from_chars(begin, end, value);
+    if (ec != std::errc{} || ptr != end || begin == end) {
+        malformed("'" + text + "' is not an integer");
+    }
+    return value;
+}
+
+nlohmann::json decode_value(const Element* value) {
+    auto children = child_elements(value);
+    if (children.empty()) {
+        return value->innerText();  // no type element: a string
+    }
+    if (children.size() != 1) {
+        malformed("a <value> holds more than one element");
+    }
+    const Element* typed = children[0];
+    const std::string type = typed->localName();
+    const std::string text = typed->innerText();
+    if (type == "int" || type == "i4" || type == "i8") {
+        return to_integer(text);
+    }
+    if (type == "boolean") {
+        if (text != "0" && text != "1") {
+            malformed("boolean '" + text + "'");
+        }
+        return text == "1";
+    }
+    if (type == "string" || type == "dateTime.iso8601" || type == "base64") {
+        return text;
+    }
+    if (type == "double") {
+        try {
+            return std::stod(text);
+        } catch (const std::exception&) {
+            malformed("double '" + text + "'");
+        }
+    }
+    if (type == "struct") {
+        nlohmann::json object = nlohmann::json::object();
+        for (const Element* member : child_elements(typed)) {
+            if (member->localName() != "member") {
+                malformed("<struct> holds <" + member->localName() + ">");
+            }
+            const Element* name = member->getChildElement("name");
+            const Element* member_value = member->getChildElement("value");
+            if (name == nullptr || member_value == nullptr) {
+                malformed("<member> without <name> or <value>");
+            }
+            object[name->innerText()] = decode_value(member_value);
+        }
+        return object;
+    }
+    if (type == "array") {
+        nlohmann::json array = nlohmann::json::array();
+        const Element* data = only_child(typed, "data");
+        for (const Element* item : child_elements(data)) {
+            if (item->localName() != "value") {
+                malformed("<data> holds <" + item->localName() + ">");
+            }
+            array.push_back(decode_value(item));
+        }
+        return array;
+    }
+    if (type == "nil") {
+        return nullptr;
+    }
+    malformed("unknown type <" + type + ">");
+}
+
+}  // namespace
+
+std::string encode_call(const std::string& method, const nlohmann::json& params) {
+    std::string out = "<?xml version=\"1.0\"?><methodCall><methodName>" + escape(method) +
+                      "</methodName><params>";
+    for (const auto& param : params) {
+        out += "<param>";
+        encode_value(param, out);
+        out += "</param>";
+    }
+    out += "</params></methodCall>";
+    return out;
+}
+
+nlohmann::json decode_response(const std::string& xml) {
+    Poco::AutoPtr<Poco::XML::Document> document;
+    try {
+        Poco::XML::DOMParser parser;
+        // A response never needs a DTD; refusing external entities keeps the parser local.
+        parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_GENERAL_ENTITIES, false);
+        parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_PARAMETER_ENTITIES, false);
+        parser.setFeature(Poco::XML::DOMParser::FEATURE_FILTER_WHITESPACE, true);
+        document = parser.parseString(xml);
+    } catch (const Poco::Exception& e) {
+        malformed(e.displayText());
+    }
+    const Element* root = document->documentElement();
+    if (root == nullptr || root->localName() != "methodResponse") {
+        malformed("no <methodResponse>");
+    }
+    const Element* body = child_elements(root).empty() ? nullptr : child_elements(root)[0];
+    if (body != nullptr && body->localName() == "fault") {
+        const auto fault = decode_value(only_child(body, "value"));
+        if (!fault.is_object() || !fault.contains("faultCode") ||
+            !fault["faultCode"].is_number_integer()) {
+            malformed("<fault> without an integer faultCode");
+        }
+        throw XmlRpcFault(fault["faultCode"].get<int>(), fault.value("faultString", ""));
+    }
+    if (body == nullptr || body->localName() != "params") {
+        malformed("neither <params> nor <fault>");
+    }
+    return decode_value(only_child(only_child(body, "param"), "value"));
+}
+
+XmlRpcEndpoint XmlRpcEndpoint::parse(const std::string& url) {
+    try {
+        const Poco::URI uri(url);
+        if (uri.getScheme() != "http" || uri.getHost().empty() || !uri.getUserInfo().empty() ||
+            !uri.getQuery().empty()) {
+            throw std::invalid_argument("");
+        }
+        XmlRpcEndpoint endpoint;
+        endpoint.host = uri.getHost();
+        endpoint.port = uri.getPort();
+        endpoint.path = uri.getPath().empty() ? "/" : uri.getPath();
+        return endpoint;
+    } catch (const std::exception&) {
+        throw std::invalid_argument("'" + url +
+                                    "' is not an http://HOST:PORT URL of a RemoteAdmin interface");
+    }
+}
+
+nlohmann::json xmlrpc_call(const XmlRpcEndpoint& endpoint, const std::string& method,
+                           const nlohmann::json& params, std::chrono::milliseconds timeout) {
+    const std::string body = encode_call(method, params);
+    std::string answer;
+    try {
+        Poco::Net::HTTPClientSession session(endpoint.host, endpoint.port);
+        const Poco::Timespan span(
+            std::chrono::duration_cast<std::chrono::microseconds>(timeout).count());
+        session.setTimeout(span, span, span);
+        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, endpoint.path,
+                                       Poco::Net::HTTPMessage::HTTP_1_1);
+        request.setContentType("text/xml");
+        request.setContentLength(static_cast<std::streamsize>(body.size()));
+        request.setKeepAlive(false);
+        session.sendRequest(request) << body;
+        Poco::Net::HTTPResponse response;
+        std::istream& stream = session.receiveResponse(response);
+        Poco::StreamCopier::copyToString(stream, answer);
+        if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) {
+            throw XmlRpcTransportError(method + ": HTTP " + std::to_string(response.getStatus()),
+                                       false);
+        }
+    } catch (const Poco::TimeoutException&) {
+        throw XmlRpcTransportError(
+            method + ": no answer within " + std::to_string(timeout.count()) + " ms", true);
+    } catch (const Poco::Exception& e) {
+        throw XmlRpcTransportError(method + ": " + e.displayText(), false);
+    }
+    return decode_response(answer);
+}
+
+}  // namespace vergegrid::bridge

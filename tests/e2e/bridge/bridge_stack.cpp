@@ -1,0 +1,218 @@
+#include "tests/e2e/bridge/bridge_stack.hpp"
+
+#include <Poco/Net/ServerSocket.h>
+#include <signal.h>
+
+#include <fstream>
+#include <regex>
+#include <stdexcept>
+#include <thread>
+
+namespace vergegrid::test {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+std::uint16_t free_tcp_port() {
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+    return socket.address().port();
+}
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        if (condition()) {
+            return true;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(50ms);
+    }
+}
+
+BridgeStack::BridgeStack()
+    : control_port_(free_tcp_port()),
+      push_port_(free_tcp_port()),
+      remoteadmin_port_(free_tcp_port()),
+      emulator_control_port_(free_tcp_port()) {
+    std::filesystem::create_directories(regions_dir());
+    start_control_plane();
+}
+
+BridgeStack::~BridgeStack() {
+    // The emulator outlives a killed bridge by design; it must not outlive the test.
+    if (const int pid = emulator_pid(); pid > 0) {
+        ::kill(pid, SIGKILL);
+    }
+    if (bridge_) {
+        bridge_->send_signal(SIGKILL);
+    }
+}
+
+void BridgeStack::start_control_plane() {
+    control_.reset();
+    control_ = std::make_unique<ControlPlaneProcess>(
+        std::vector<std::string>{"--listen", "127.0.0.1:" + std::to_string(control_port_),
+                                 "--data-dir", (dir_.path() / "data").string()},
+        std::map<std::string, std::string>{{"VERGEGRID_SYNC_HYBRID_WINDOW_S", "3"}});
+    if (!control_->started()) {
+        throw std::runtime_error("control plane did not start: " + control_->process().output());
+    }
+    admin_ = std::make_unique<ApiClient>(control_port_);
+}
+
+void BridgeStack::stop_control_plane() {
+    control_->process().send_signal(SIGTERM);
+    control_->process().wait_for_exit(30s);
+}
+
+void BridgeStack::start_bridge(const std::string& extra_ini, bool wait_running,
+                               const std::map<std::string, std::string>& env) {
+    if (registration_token_.empty()) {
+        registration_token_ =
+            admin_->post("/api/v1/simulators/registration-tokens", json::object()).body.at("token");
+    }
+    const auto sim = dir_.path() / "sim";
+    const std::string emulator =
+        std::string(VERGEGRID_OPENSIM_EMULATOR) + " --sim-dir " + sim.string() +
+        " --remoteadmin-port " + std::to_string(remoteadmin_port_) + " --password s3cret" +
+        " --control-port " + std::to_string(emulator_control_port_) +
+        " --create-delay-ms 20 --first-create-delay-ms 40 --close-delay-ms 100"
+        " --delete-delay-ms 100 --start-delay-ms 100 --restart-delay-ms 200"
+        " --shutdown-delay-ms 100 --allow-regionless true";
+    std::ofstream ini(dir_.path() / "bridge.ini");
+    ini << "state_dir = " << state_dir().string() << "\n"
+        << "[control]\nurl = http://127.0.0.1:" << control_port_ << "\n"
+        << "registration_token = " << registration_token_ << "\n"
+        << "[push]\nlisten = 127.0.0.1:" << push_port_ << "\n"
+        << "[channel]\npull_wait_s = 2\nheartbeat_interval_ms = 300\n"
+        << "reconcile_interval_ms = 500\nretry_interval_ms = 200\n"
+        << "[simulator]\nremoteadmin_url = http://127.0.0.1:" << remoteadmin_port_ << "\n"
+        << "remoteadmin_password = s3cret\n"
+        << "regions_dir = " << regions_dir().string() << "\n"
+        << "command = " << emulator << "\n"
+        << "stop_timeout_ms = 5000\nregion_load_timeout_ms = 1500\nstop_on_exit = true\n"
+        << "external_host = 127.0.0.1\n"
+        << extra_ini;
+    ini.close();
+    bridge_.reset();
+    bridge_ = std::make_unique<ChildProcess>(
+        VERGEGRID_BRIDGE_BINARY,
+        std::vector<std::string>{"--config", (dir_.path() / "bridge.ini").string(), "--plugin-dir",
+                                 VERGEGRID_PLUGIN_DIR},
+        env);
+    if (wait_running &&
+        !bridge_->wait_for_output(std::regex("vergegrid-bridge \\S+ running"), 30s)) {
+        throw std::runtime_error("bridge did not start: " + bridge_->output());
+    }
+}
+
+void BridgeStack::kill_bridge() {
+    bridge_->send_signal(SIGKILL);
+    bridge_->wait_for_exit(10s);
+}
+
+std::string BridgeStack::simulator_id() const {
+    std::ifstream file(state_dir() / "identity.json");
+    return json::parse(file).at("simulator_id");
+}
+
+std::string BridgeStack::estate_id() {
+    if (estate_id_.empty()) {
+        estate_id_ =
+            admin_->post("/api/v1/estates", {{"name", "Main"}, {"owner", "Owner"}}).body.at("id");
+    }
+    return estate_id_;
+}
+
+json BridgeStack::create_region(const std::string& name, int x, int port) {
+    auto result =
+        admin_->post("/api/v1/regions", {{"name", name},
+                                         {"estate_id", estate_id()},
+                                         {"loc_x", x},
+                                         {"loc_y", 1000},
+                                         {"port", port},
+                                         {"host", "127.0.0.1"},
+                                         {"placement", {{"simulator_id", simulator_id()}}}});
+    if (result.status != 201) {
+        throw std::runtime_error("region create: " + result.raw);
+    }
+    return result.body;
+}
+
+std::optional<json> BridgeStack::finished_operation(const std::string& region_id,
+                                                    std::chrono::milliseconds timeout) {
+    std::optional<json> found;
+    eventually(
+        [&] {
+            auto items = admin_->get("/api/v1/operations?region_id=" + region_id).body;
+            if (!items.is_object() || items.at("items").empty()) {
+                return false;
+            }
+            const auto& latest = items.at("items").at(0);
+            if (latest.at("state") == "succeeded" || latest.at("state") == "failed") {
+                found = latest;
+                return true;
+            }
+            return false;
+        },
+        timeout);
+    return found;
+}
+
+json BridgeStack::emulator_state() const {
+    try {
+        auto result = http_get(emulator_control_port_, "/state");
+        if (result.status != 200) {
+            return nullptr;
+        }
+        return json::parse(result.body);
+    } catch (const std::exception&) {
+        return nullptr;
+    }
+}
+
+std::optional<json> BridgeStack::emulator_region(const std::string& name) const {
+    const auto state = emulator_state();
+    if (state.is_null()) {
+        return std::nullopt;
+    }
+    for (const auto& region : state.at("regions")) {
+        if (region.at("name") == name) {
+            return region;
+        }
+    }
+    return std::nullopt;
+}
+
+bool BridgeStack::region_healthy(const std::string& name) const {
+    auto region = emulator_region(name);
+    return region && region->at("health").get<int>() > 0;
+}
+
+void BridgeStack::emulator_fault(const json& fault) const {
+    auto result = http_request(emulator_control_port_, "POST", "/faults", fault.dump(),
+                               {{"Content-Type", "application/json"}});
+    if (result.status != 200) {
+        throw std::runtime_error("emulator fault: " + result.body);
+    }
+}
+
+int BridgeStack::emulator_pid() const {
+    const auto state = emulator_state();
+    return state.is_null() ? 0 : state.at("pid").get<int>();
+}
+
+std::string BridgeStack::remote_admin(const std::string& method,
+                                      const std::string& region_name) const {
+    const std::string body =
+        "<?xml version=\"1.0\"?><methodCall><methodName>" + method +
+        "</methodName><params><param><value><struct>"
+        "<member><name>password</name><value><string>s3cret</string></value></member>"
+        "<member><name>region_name</name><value><string>" +
+        region_name + "</string></value></member></struct></value></param></params></methodCall>";
+    return http_request(remoteadmin_port_, "POST", "/", body, {{"Content-Type", "text/xml"}}).body;
+}
+
+}  // namespace vergegrid::test
