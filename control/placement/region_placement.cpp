@@ -88,6 +88,11 @@ GridState load_grid_state(plugin_api::StorageTransaction& tx) {
     return GridState::from(access_store(tx).list_simulators(), regions);
 }
 
+bool placement_reads_grid(const NewRegion& request) {
+    return !request.given.location || !request.given.host ||
+           !request.region.placement.simulator_id.empty();
+}
+
 Decision place_new_region(GridState& state, const ActivePolicy& active, PortRange ports,
                           NewRegion& request, PlacementIndex* index) {
     Region& region = request.region;

@@ -17,6 +17,11 @@ namespace vergegrid::control {
 // Every simulator and every region, read through `tx`: the snapshot decisions are made on.
 GridState load_grid_state(plugin_api::StorageTransaction& tx);
 
+// Whether place_new_region looks at the grid for `request`: choosing a location or a simulator
+// does; a region placed by hand (host and port given, no pin) at a given location does not, and
+// then need not pay for load_grid_state, which reads every region.
+bool placement_reads_grid(const NewRegion& request);
+
 // Where a new region goes. Fills region.loc_x/loc_y when not given (nearest free footprint to
 // options.near, next to options.near_region, or to <1000,1000>), then its simulator, host and
 // port: a pin is checked by the policy (refused unless forced); no pin and no host means the

@@ -151,26 +151,27 @@ void add_region_routes(kernel::http::Router& router, Store store, RegionChannel 
         });
     });
 
-    router.add("POST", "/api/v1/regions", Permission::write,
-               [store, channel, places](const Request& request) {
-                   const auto body = request.json_body();
-                   return write_and_deliver(
-                       store, channel, [&](StorageTransaction& tx, Delivery& delivery) {
-                           NewRegion fresh = read_new_region(tx, body, "");
-                           fresh.region.uuid = new_uuid();
-                           GridState state = load_grid_state(tx);
-                           const Decision decision =
-                               place_new_region(state, places->active(), places->ports(), fresh);
-                           if (!decision.placed) {
-                               throw_refusal(decision,
-                                             !fresh.region.placement.simulator_id.empty());
-                           }
-                           write_version(tx, request, "create", nullptr, fresh.region,
-                                         RegionChange{}, delivery);
-                           return changed(201, fresh.region, "create", nlohmann::json::array(),
-                                          decision_summary(decision));
-                       });
-               });
+    router.add(
+        "POST", "/api/v1/regions", Permission::write,
+        [store, channel, places](const Request& request) {
+            const auto body = request.json_body();
+            return write_and_deliver(
+                store, channel, [&](StorageTransaction& tx, Delivery& delivery) {
+                    NewRegion fresh = read_new_region(tx, body, "");
+                    fresh.region.uuid = new_uuid();
+                    GridState state =
+                        placement_reads_grid(fresh) ? load_grid_state(tx) : GridState::from({}, {});
+                    const Decision decision =
+                        place_new_region(state, places->active(), places->ports(), fresh);
+                    if (!decision.placed) {
+                        throw_refusal(decision, !fresh.region.placement.simulator_id.empty());
+                    }
+                    write_version(tx, request, "create", nullptr, fresh.region, RegionChange{},
+                                  delivery);
+                    return changed(201, fresh.region, "create", nlohmann::json::array(),
+                                   decision_summary(decision));
+                });
+        });
 
     router.add("PATCH", "/api/v1/regions/{id}", Permission::write,
                [store, channel, places](const Request& request) {
