@@ -7,6 +7,8 @@
 #include <Poco/Net/SecureStreamSocket.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/socket.h>
+
 #include <array>
 #include <memory>
 
@@ -56,6 +58,11 @@ void Connection::run() {
         // for later ones; begin_drain() wakes it by shutting the socket down.
         bool first = true;
         while (has_more_requests(*session, first)) {
+            if (first && !socket().secure() && begins_tls_handshake()) {
+                reject_tls_handshake(context_, *session);
+                unread_input = true;
+                break;
+            }
             first = false;
             if (!registration.begin_request()) {
                 break;
@@ -113,6 +120,16 @@ bool Connection::has_more_requests(Poco::Net::HTTPServerSession& session, bool f
     }
     return socket().available() > 0 || socket().poll(to_timespan(context_.settings.request_timeout),
                                                      Poco::Net::Socket::SELECT_READ);
+}
+
+bool Connection::begins_tls_handshake() {
+    // A TLS record starts with its content type, 22 for a handshake; no HTTP method does. Peeked,
+    // so an HTTP request is left whole for Poco. hasMoreRequests() saw the socket readable and
+    // Poco has buffered nothing yet, so this does not block.
+    constexpr unsigned char kTlsHandshakeRecord = 0x16;
+    unsigned char first_byte = 0;
+    return socket().receiveBytes(&first_byte, 1, MSG_PEEK) == 1 &&
+           first_byte == kTlsHandshakeRecord;
 }
 
 void Connection::close_gently() noexcept {

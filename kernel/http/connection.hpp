@@ -18,6 +18,8 @@ class Connection final : public Poco::Net::TCPServerConnection {
 
   private:
     bool has_more_requests(Poco::Net::HTTPServerSession& session, bool first);
+    // True when the client's first bytes on a plain connection are a TLS handshake record.
+    bool begins_tls_handshake();
     void close_gently() noexcept;
 
     ServerContext& context_;

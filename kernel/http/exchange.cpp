@@ -230,6 +230,28 @@ ExchangeResult serve_next_request(ServerContext& context, Poco::Net::HTTPServerS
     return serve_exchange(context, *in, out, session, started);
 }
 
+namespace {
+
+// Answers with `rejection` outside any parsed request; the connection closes after it.
+void send_rejection(ServerContext& context, Poco::Net::HTTPServerSession& session,
+                    const ApiError& rejection, const std::string& detail,
+                    Clock::time_point started) {
+    const std::string request_id = new_request_id();
+    context.metrics.record("", kUnmatchedRoute, rejection.status(), Clock::now() - started);
+    context.log->debug("{} unparsable request rejected with {}: {}", request_id, rejection.status(),
+                       detail);
+    // A fresh response object: the one Poco tied to the failed request points at a dead request.
+    Poco::Net::HTTPServerResponseImpl out(session);
+    out.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+    try {
+        write_response(out, Response::error(rejection), request_id, false);
+    } catch (const std::exception&) {
+        // The client is gone; the metric and the log line already record the attempt.
+    }
+}
+
+}  // namespace
+
 void reject_unparsable(ServerContext& context, Poco::Net::HTTPServerSession& session,
                        const Poco::Exception& error, Clock::time_point started) {
     // Poco 1.11 says which limit was hit only in its message: "HTTP request URI invalid or too
@@ -244,18 +266,15 @@ void reject_unparsable(ServerContext& context, Poco::Net::HTTPServerSession& ses
         rejection = ApiError(431, "request_header_fields_too_large",
                              "a request header field is too large or there are too many");
     }
-    const std::string request_id = new_request_id();
-    context.metrics.record("", kUnmatchedRoute, rejection.status(), Clock::now() - started);
-    context.log->debug("{} unparsable request rejected with {}: {}", request_id, rejection.status(),
-                       error.displayText());
-    // A fresh response object: the one Poco tied to the failed request points at a dead request.
-    Poco::Net::HTTPServerResponseImpl out(session);
-    out.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
-    try {
-        write_response(out, Response::error(rejection), request_id, false);
-    } catch (const std::exception&) {
-        // The client is gone; the metric and the log line already record the attempt.
-    }
+    send_rejection(context, session, rejection, error.displayText(), started);
+}
+
+void reject_tls_handshake(ServerContext& context, Poco::Net::HTTPServerSession& session) {
+    send_rejection(context, session,
+                   ApiError(400, "tls_on_plain_http_port",
+                            "this port speaks plain HTTP but the client began a TLS handshake: "
+                            "use http://, or give the server tls.cert_file and tls.key_file"),
+                   "a TLS ClientHello on a plain HTTP port", Clock::now());
 }
 
 }  // namespace vergegrid::kernel::http

@@ -62,4 +62,10 @@ ExchangeResult finish_exchange(ServerContext& context, Poco::Net::HTTPServerSess
 void reject_unparsable(ServerContext& context, Poco::Net::HTTPServerSession& session,
                        const Poco::Exception& error, std::chrono::steady_clock::time_point started);
 
+// Answers a TLS handshake sent to a plain HTTP port with a JSON 400, in plain HTTP (which the
+// client's TLS layer reports at once as not TLS), then the connection closes. Without it, Poco
+// could take the ClientHello's bytes for the start of a request line and wait for its end until
+// request_timeout.
+void reject_tls_handshake(ServerContext& context, Poco::Net::HTTPServerSession& session);
+
 }  // namespace vergegrid::kernel::http

@@ -5,10 +5,11 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/InvalidCertificateHandler.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
+#include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/VerificationErrorArgs.h>
 #include <Poco/String.h>
 #include <openssl/bio.h>
@@ -16,6 +17,7 @@
 #include <openssl/x509.h>
 
 #include <array>
+#include <chrono>
 #include <istream>
 
 #include "ssl_runtime/ssl_runtime.hpp"
@@ -103,6 +105,62 @@ Poco::Net::Context::Ptr make_client_context(const ChannelClientSettings& setting
         throw ChannelConfigError("CA file " + quoted(settings.ca_file) + " for " + url +
                                  " cannot be used: " + e.displayText());
     }
+}
+
+// Connects and completes the TLS handshake within `connect_timeout`, then `io_timeout` bounds
+// each read and write. Not left to HTTPSClientSession: with a blocking socket, Poco 1.11's
+// handshake waits out the socket timeout in read(), then again in poll(), and its connect()
+// swallows the first timeout, so a peer that accepts and never answers the handshake held a
+// request for the connect timeout plus twice the request timeout (30 s where 10 s were asked).
+// Here the descriptor is non-blocking during the handshake and every wait gets what is left of
+// one deadline, whether Poco returns "want read" or waits by itself (with the socket timeouts,
+// which are set to what is left before each step).
+Poco::Net::SecureStreamSocket connect_tls(const ChannelEndpoint& endpoint,
+                                          const Poco::Net::Context::Ptr& context,
+                                          std::chrono::milliseconds connect_timeout,
+                                          Poco::Timespan io_timeout) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + connect_timeout;
+    const auto time_left = [deadline] {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        if (left.count() <= 0) {
+            throw Poco::TimeoutException("no TLS handshake within the connect timeout");
+        }
+        return to_timespan(left);
+    };
+    Poco::Net::SecureStreamSocket socket(context);
+    socket.setLazyHandshake(true);
+    socket.setPeerHostName(endpoint.host);  // for SNI and for the host name check below
+    socket.connect(Poco::Net::SocketAddress(endpoint.host, endpoint.port),
+                   to_timespan(connect_timeout));
+    socket.setBlocking(false);
+    for (;;) {
+        const auto left = time_left();
+        socket.setReceiveTimeout(left);
+        socket.setSendTimeout(left);
+        const int state = socket.completeHandshake();
+        if (state == 1) {
+            break;
+        }
+        if (state != Poco::Net::SecureStreamSocket::ERR_SSL_WANT_READ &&
+            state != Poco::Net::SecureStreamSocket::ERR_SSL_WANT_WRITE) {
+            throw Poco::Net::SSLException("the TLS handshake failed");
+        }
+        const auto wanted = state == Poco::Net::SecureStreamSocket::ERR_SSL_WANT_READ
+                                ? Poco::Net::Socket::SELECT_READ
+                                : Poco::Net::Socket::SELECT_WRITE;
+        if (!socket.poll(time_left(), wanted)) {
+            throw Poco::TimeoutException("no TLS handshake within the connect timeout");
+        }
+    }
+    socket.setBlocking(true);
+    // Non-blocking, Poco leaves the check that the certificate names the host to the caller.
+    socket.verifyPeerCertificate();
+    socket.setReceiveTimeout(io_timeout);
+    socket.setSendTimeout(io_timeout);
+    socket.setNoDelay(true);
+    return socket;
 }
 
 bool is_token(const std::string& text) {
@@ -227,19 +285,9 @@ ChannelResponse ChannelClient::request(const ChannelRequest& request) const {
     validate(request);
     const auto& settings = impl_->settings;
     const auto& endpoint = settings.endpoint;
-    std::unique_ptr<Poco::Net::HTTPClientSession> session;
-    if (endpoint.is_https()) {
-        // Verifies against the peer host name the session is given: the URL's host.
-        session = std::make_unique<Poco::Net::HTTPSClientSession>(endpoint.host, endpoint.port,
-                                                                  impl_->context);
-    } else {
-        session = std::make_unique<Poco::Net::HTTPClientSession>(endpoint.host, endpoint.port);
-    }
     const auto timeout = to_timespan(request.timeout.value_or(settings.request_timeout));
-    session->setTimeout(to_timespan(settings.connect_timeout), timeout, timeout);
-    session->setKeepAlive(false);
-
     Poco::Net::HTTPRequest http(request.method, request.path, Poco::Net::HTTPMessage::HTTP_1_1);
+    http.setHost(endpoint.host, endpoint.port);
     http.set("User-Agent", settings.user_agent);
     http.set("Accept", "application/json");
     for (const auto& [name, value] : request.headers) {
@@ -264,6 +312,18 @@ ChannelResponse ChannelClient::request(const ChannelRequest& request) const {
         ssl_runtime::clear_openssl_errors();
     }
     try {
+        std::unique_ptr<Poco::Net::HTTPClientSession> session;
+        if (endpoint.is_https()) {
+            // A plain HTTPClientSession over the connected TLS socket: in Poco 1.11
+            // HTTPSClientSession's socket constructor sets the port, which a connected session
+            // refuses.
+            session = std::make_unique<Poco::Net::HTTPClientSession>(
+                connect_tls(endpoint, impl_->context, settings.connect_timeout, timeout));
+        } else {
+            session = std::make_unique<Poco::Net::HTTPClientSession>(endpoint.host, endpoint.port);
+            session->setTimeout(to_timespan(settings.connect_timeout), timeout, timeout);
+        }
+        session->setKeepAlive(false);
         return impl_->exchange(*session, http, body);
     } catch (const ChannelError&) {
         throw;

@@ -225,6 +225,28 @@ TEST_F(Server, MalformedRequestIsA400Json) {
     EXPECT_EQ(reply.json()["error"]["code"], "bad_request");
 }
 
+#ifndef VERGEGRID_TEST_TLS
+TEST_F(Server, ATlsHandshakeOnThePlainPortIsAnsweredAtOnce) {
+    // The start of a ClientHello whose random bytes hold a space and no line end: read as HTTP,
+    // that is a method followed by an unfinished request target, and Poco would wait for the rest
+    // until request_timeout (CI saw a TLS client hang on it for 30 s).
+    const std::string client_hello_start(
+        "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"
+        "\x8e\x41 \x9c\x07\xd2\x55\x13\xa8\x66",
+        21);
+    auto settings = test_settings();
+    settings.request_timeout = 30s;
+    start(settings);
+    RawClient client(port(), 5000ms);
+    const auto reply = client.exchange(client_hello_start);
+    EXPECT_EQ(reply.status, 400);
+    EXPECT_EQ(reply.json()["error"]["code"], "tls_on_plain_http_port");
+    EXPECT_NE(reply.json()["error"]["message"].get<std::string>().find("http://"),
+              std::string::npos);
+    EXPECT_EQ(Poco::toLower(reply.header("connection")), "close");
+}
+#endif
+
 TEST_F(Server, ApiErrorFromAHandlerKeepsStatusCodeAndField) {
     start();
     RawClient client(port());

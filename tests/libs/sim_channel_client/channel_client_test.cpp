@@ -7,8 +7,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <fstream>
 #include <memory>
+#include <thread>
 
 #include "sim_channel_client/channel_client.hpp"
 #include "tests/support/child_process.hpp"
@@ -190,6 +192,35 @@ TEST_F(ChannelOverHttps, ASilentServerTimesOutInsteadOfHanging) {
     EXPECT_EQ(failure_of(client_for("http://127.0.0.1:" + port, {}, 300ms), "/healthz"),
               Kind::timeout);
     EXPECT_LT(std::chrono::steady_clock::now() - began, 3s);
+}
+
+TEST_F(ChannelOverHttps, AServerThatReadsTheRequestAndNeverAnswersTimesOut) {
+    // Accepts and reads everything (a TLS handshake included) but never writes: the request ends
+    // at its timeout, not at the server giving up, nor at a multiple of the timeout (Poco's own
+    // handshake took three: 6 s here).
+    Poco::Net::ServerSocket mute(Poco::Net::SocketAddress("127.0.0.1", 0));
+    std::thread reader([&mute] {
+        for (int connection = 0; connection < 2; ++connection) {
+            Poco::Net::StreamSocket peer = mute.acceptConnection();
+            peer.setReceiveTimeout(Poco::Timespan(5, 0));
+            std::array<char, 4096> sink{};
+            try {
+                while (peer.receiveBytes(sink.data(), static_cast<int>(sink.size())) > 0) {
+                }
+            } catch (const Poco::Exception&) {
+            }
+        }
+    });
+    const auto port = std::to_string(mute.address().port());
+    auto began = std::chrono::steady_clock::now();
+    EXPECT_EQ(failure_of(client_for("https://127.0.0.1:" + port, pki_.ca_cert(), 2s), "/healthz"),
+              Kind::timeout);
+    EXPECT_LT(std::chrono::steady_clock::now() - began, 4s);
+    began = std::chrono::steady_clock::now();
+    EXPECT_EQ(failure_of(client_for("http://127.0.0.1:" + port, {}, 2s), "/healthz"),
+              Kind::timeout);
+    EXPECT_LT(std::chrono::steady_clock::now() - began, 4s);
+    reader.join();
 }
 
 TEST_F(ChannelOverHttps, NobodyListeningIsAConnectError) {
