@@ -30,7 +30,8 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     } catch (const std::exception& e) {
         throw kernel::app::StartupError(std::string("cannot set up the first admin: ") + e.what());
     }
-    router.set_authenticator(Authenticator(store, services.auth));
+    const auto auth_cache = std::make_shared<AuthCache>(environment.auth_cache_ttl);
+    router.set_authenticator(Authenticator(store, services.auth, auth_cache));
     // One per process, like the router it serves; its doorbell thread stops at exit.
     static OperationSignals signals(environment.log);
     auto placement = std::make_shared<PlacementService>(
@@ -38,7 +39,7 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
         services.placement.get() ? environment.placement.policy.value_or("basic-rules") : "",
         environment.placement_policies, environment.make_placement_policy,
         PortRange{environment.placement.port_min, environment.placement.port_max});
-    add_user_routes(router, store, services.auth);
+    add_user_routes(router, store, services.auth, auth_cache);
     add_simulator_routes(router, store);
     environment.keep_while_serving(std::make_shared<SimulatorLiveness>(
         store, environment.simulators.offline_after, environment.log));

@@ -61,21 +61,37 @@ Caller Authenticator::operator()(const kernel::http::Request& request) const {
         return Caller{};
     }
     const std::string now = now_iso8601();
-    return store_.read([&](plugin_api::StorageTransaction& tx) -> Caller {
-        auto& store = access_store(tx);
-        if (credentials.bearer_token.rfind(kSimulatorKeyPrefix, 0) == 0) {
-            return simulator_caller(store, credentials.bearer_token, now).value_or(Caller{});
-        }
+    if (credentials.bearer_token.rfind(kSimulatorKeyPrefix, 0) == 0) {
+        return store_.read([&](plugin_api::StorageTransaction& tx) {
+            return simulator_caller(access_store(tx), credentials.bearer_token, now)
+                .value_or(Caller{});
+        });
+    }
+    const std::string credential_hash =
+        credentials.bearer_token.empty()
+            ? secrets::sha256_hex("session:" + credentials.session_token)
+            : secrets::sha256_hex("bearer:" + credentials.bearer_token);
+    const auto looked_up_at = AuthCache::Clock::now();
+    if (auto cached = cache_->find(credential_hash, looked_up_at)) {
+        return *cached;
+    }
+    const auto generation = cache_->generation();
+    auto caller = store_.read([&](plugin_api::StorageTransaction& tx) -> std::optional<Caller> {
         auto provider = auth_->get();
         if (!provider) {
-            return Caller{};
+            return std::nullopt;
         }
-        auto identity = provider->authenticate(credentials, store, now);
+        auto identity = provider->authenticate(credentials, access_store(tx), now);
         if (!identity) {
-            return Caller{};
+            return std::nullopt;
         }
         return Caller{identity->subject, identity->role, identity->user_id, ""};
     });
+    if (!caller) {
+        return Caller{};
+    }
+    cache_->remember(credential_hash, *caller, generation, looked_up_at);
+    return *caller;
 }
 
 }  // namespace vergegrid::control

@@ -2,6 +2,9 @@
 // operator's bearer token or session cookie, which the auth plugin checks.
 #pragma once
 
+#include <memory>
+
+#include "control/access/auth_cache.hpp"
 #include "control/common/store.hpp"
 #include "kernel/http/request.hpp"
 #include "kernel/services/active_slot.hpp"
@@ -14,8 +17,9 @@ inline constexpr const char* kSimulatorKeyPrefix = "vgs_";
 
 class Authenticator {
   public:
-    Authenticator(Store store, kernel::services::ActiveSlot<plugin_api::AuthProvider>& auth)
-        : store_(store), auth_(&auth) {}
+    Authenticator(Store store, kernel::services::ActiveSlot<plugin_api::AuthProvider>& auth,
+                  std::shared_ptr<AuthCache> cache)
+        : store_(store), auth_(&auth), cache_(std::move(cache)) {}
 
     // Anonymous when there are no credentials or they are not valid.
     kernel::http::Caller operator()(const kernel::http::Request& request) const;
@@ -23,6 +27,7 @@ class Authenticator {
   private:
     Store store_;
     kernel::services::ActiveSlot<plugin_api::AuthProvider>* auth_;
+    std::shared_ptr<AuthCache> cache_;  // operators only: a simulator's key is checked each time
 };
 
 // The value of one cookie in a Cookie header, or "".

@@ -79,7 +79,8 @@ std::string session_cookie(const std::string& token, long max_age_s) {
 
 }  // namespace
 
-void add_user_routes(kernel::http::Router& router, Store store, AuthSlot& auth) {
+void add_user_routes(kernel::http::Router& router, Store store, AuthSlot& auth,
+                     std::shared_ptr<AuthCache> auth_cache) {
     router.add(
         "POST", "/api/v1/auth/login", Permission::anyone, [store, &auth](const Request& request) {
             const auto body = request.json_body();
@@ -103,19 +104,22 @@ void add_user_routes(kernel::http::Router& router, Store store, AuthSlot& auth) 
             });
         });
 
-    router.add("POST", "/api/v1/auth/logout", Permission::read, [store](const Request& request) {
-        const auto token = cookie_value(request.header("cookie"), kSessionCookie);
-        store.write([&](StorageTransaction& tx) {
-            auto& access = access_store(tx);
-            if (auto record = access.find_access_token_by_hash(secrets::sha256_hex(token));
-                record && record->kind == "session") {
-                access.revoke_access_token(record->id, now_iso8601());
-            }
+    router.add(
+        "POST", "/api/v1/auth/logout", Permission::read,
+        [store, auth_cache](const Request& request) {
+            const auto token = cookie_value(request.header("cookie"), kSessionCookie);
+            store.write([&](StorageTransaction& tx) {
+                auto& access = access_store(tx);
+                if (auto record = access.find_access_token_by_hash(secrets::sha256_hex(token));
+                    record && record->kind == "session") {
+                    access.revoke_access_token(record->id, now_iso8601());
+                }
+            });
+            auth_cache->forget_all();
+            auto response = Response::json(200, {{"logged_out", true}});
+            response.headers.emplace_back("Set-Cookie", session_cookie("", 0));
+            return response;
         });
-        auto response = Response::json(200, {{"logged_out", true}});
-        response.headers.emplace_back("Set-Cookie", session_cookie("", 0));
-        return response;
-    });
 
     router.add("GET", "/api/v1/auth/whoami", Permission::read, [](const Request& request) {
         return Response::json(200,
@@ -163,28 +167,31 @@ void add_user_routes(kernel::http::Router& router, Store store, AuthSlot& auth) 
         });
     });
 
-    router.add(
-        "PATCH", "/api/v1/users/{id}", Permission::admin, [store, &auth](const Request& request) {
-            const auto body = request.json_body();
-            JsonReader reader(body, "");
-            const auto role = read_role(reader);
-            const auto password = reader.string("password", 1024);
-            const auto disabled = reader.boolean("disabled");
-            reader.reject_unknown();
-            const std::string hash = password ? hashed_password(*provider(auth), *password) : "";
-            return store.write([&](StorageTransaction& tx) {
-                auto& access = access_store(tx);
-                const User before = existing_user(access, request.path_params.at("id"));
-                User after = before;
-                after.role = role.empty() ? before.role : role;
-                after.password_hash = password ? hash : before.password_hash;
-                after.disabled = disabled.value_or(before.disabled);
-                access.update_user(after);
-                record_audit(tx, request, "user.update", "user", after.id, user_to_json(before),
-                             user_to_json(after));
-                return Response::json(200, user_to_json(after));
-            });
-        });
+    router.add("PATCH", "/api/v1/users/{id}", Permission::admin,
+               [store, &auth, auth_cache](const Request& request) {
+                   const auto body = request.json_body();
+                   JsonReader reader(body, "");
+                   const auto role = read_role(reader);
+                   const auto password = reader.string("password", 1024);
+                   const auto disabled = reader.boolean("disabled");
+                   reader.reject_unknown();
+                   const std::string hash =
+                       password ? hashed_password(*provider(auth), *password) : "";
+                   auto response = store.write([&](StorageTransaction& tx) {
+                       auto& access = access_store(tx);
+                       const User before = existing_user(access, request.path_params.at("id"));
+                       User after = before;
+                       after.role = role.empty() ? before.role : role;
+                       after.password_hash = password ? hash : before.password_hash;
+                       after.disabled = disabled.value_or(before.disabled);
+                       access.update_user(after);
+                       record_audit(tx, request, "user.update", "user", after.id,
+                                    user_to_json(before), user_to_json(after));
+                       return Response::json(200, user_to_json(after));
+                   });
+                   auth_cache->forget_all();  // a lower role or a disabled user counts from now
+                   return response;
+               });
 
     router.add("GET", "/api/v1/users/{id}/tokens", Permission::admin,
                [store](const Request& request) {
@@ -221,8 +228,8 @@ void add_user_routes(kernel::http::Router& router, Store store, AuthSlot& auth) 
                });
 
     router.add("DELETE", "/api/v1/users/{id}/tokens/{token}", Permission::admin,
-               [store](const Request& request) {
-                   return store.write([&](StorageTransaction& tx) {
+               [store, auth_cache](const Request& request) {
+                   auto response = store.write([&](StorageTransaction& tx) {
                        auto& access = access_store(tx);
                        const User user = existing_user(access, request.path_params.at("id"));
                        const auto& token_id = request.path_params.at("token");
@@ -239,6 +246,8 @@ void add_user_routes(kernel::http::Router& router, Store store, AuthSlot& auth) 
                                     nullptr);
                        return Response{204, "application/json", "", {}};
                    });
+                   auth_cache->forget_all();
+                   return response;
                });
 }
 

@@ -1,6 +1,9 @@
 // Operators: login/logout/whoami for the web UI, users and their API tokens (admin only).
 #pragma once
 
+#include <memory>
+
+#include "control/access/auth_cache.hpp"
 #include "control/common/store.hpp"
 #include "kernel/http/router.hpp"
 #include "kernel/services/active_slot.hpp"
@@ -8,7 +11,9 @@
 
 namespace vergegrid::control {
 
+// `auth_cache` forgets every operator after a change that can take access away.
 void add_user_routes(kernel::http::Router& router, Store store,
-                     kernel::services::ActiveSlot<plugin_api::AuthProvider>& auth);
+                     kernel::services::ActiveSlot<plugin_api::AuthProvider>& auth,
+                     std::shared_ptr<AuthCache> auth_cache);
 
 }  // namespace vergegrid::control

@@ -184,6 +184,7 @@ ServiceEnvironment ControlPlane::service_environment(const config::PluginSection
     environment.data_dir = settings_.data_dir;
     environment.log = log_;
     environment.simulators = settings_.simulators;
+    environment.auth_cache_ttl = settings_.auth_cache_ttl;
     environment.keep_while_serving = [this](std::shared_ptr<void> object) {
         service_objects_.push_back(std::move(object));
     };

@@ -36,6 +36,7 @@ struct ServiceEnvironment {
     std::function<std::shared_ptr<plugin_api::PlacementPolicy>(const std::string& name)>
         make_placement_policy;
     config::SimulatorsSettings simulators;
+    std::chrono::milliseconds auth_cache_ttl{1'000};
     // Keeps an object (a background thread) alive while the control plane serves: stop() releases
     // it after the HTTP server stopped and before storage closes.
     std::function<void(std::shared_ptr<void>)> keep_while_serving;

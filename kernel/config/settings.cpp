@@ -165,6 +165,8 @@ const std::vector<KeySpec>& kernel_keys() {
          plugin_name([](Settings& s, const std::string& v) { s.storage_backend = v; })},
         {"auth.provider",
          plugin_name([](Settings& s, const std::string& v) { s.auth_provider = v; })},
+        {"auth.cache_ttl_ms",
+         integer_in<long>(0, 60'000, [](Settings& s, long v) { s.auth_cache_ttl = ms(v); })},
         {"placement.policy",
          plugin_name([](Settings& s, const std::string& v) { s.placement.policy = v; })},
         {"placement.port_min",

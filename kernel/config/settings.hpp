@@ -62,6 +62,9 @@ struct Settings {
     SimulatorsSettings simulators;
     std::string storage_backend = "sqlite";
     std::string auth_provider = "builtin";
+    // How long an operator's authenticated credential is remembered (0: checked in storage on
+    // every request). Revocations through this control plane apply at once regardless.
+    std::chrono::milliseconds auth_cache_ttl{1'000};
     std::string sync_scheduler = "hybrid";
     PlacementSettings placement;
     // Sections the kernel does not own ("storage.sqlite", "placement.basic-rules"): their keys are

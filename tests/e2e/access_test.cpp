@@ -45,6 +45,17 @@ class Access : public ::testing::Test {
         return token.body.at("token");
     }
 
+    std::string user_id(const std::string& name) const {
+        const auto users = admin_->get("/api/v1/users");
+        for (const auto& user : users.body.at("items")) {
+            if (user.at("name") == name) {
+                return user.at("id");
+            }
+        }
+        ADD_FAILURE() << "no user " << name;
+        return "";
+    }
+
     std::string registration_token(json body = json::object()) const {
         auto result = admin_->post("/api/v1/simulators/registration-tokens", body);
         EXPECT_EQ(result.status, 201) << result.raw;
@@ -305,6 +316,33 @@ TEST_F(Access, OperatorsLogInWithAPasswordAndGetAStrictHttpOnlySession) {
         admin_->post("/api/v1/users", {{"name", "weak"}, {"role", "viewer"}, {"password", "short"}})
             .status,
         400);
+}
+
+TEST_F(Access, ARevokedTokenADisabledUserAndALoweredRoleCountAtOnceRightAfterUse) {
+    // Each credential is used just before the change, so that the control plane has it in its
+    // cache of authenticated callers: the change must still apply to the very next request.
+    const auto revoked = user_token("rita", "operator");
+    ASSERT_EQ(as(revoked).get("/api/v1/auth/whoami").status, 200);
+    const std::string rita_id = user_id("rita");
+    const auto tokens = admin_->get("/api/v1/users/" + rita_id + "/tokens").body.at("items");
+    ASSERT_EQ(tokens.size(), 1u);
+    ASSERT_EQ(admin_
+                  ->del("/api/v1/users/" + rita_id + "/tokens/" +
+                        tokens.at(0).at("id").get<std::string>())
+                  .status,
+              204);
+    EXPECT_EQ(as(revoked).get("/api/v1/auth/whoami").status, 401);
+
+    const auto demoted = user_token("dora", "operator");
+    const auto created = as(demoted).post("/api/v1/estates", {{"name", "Dora's"}, {"owner", "D"}});
+    ASSERT_EQ(created.status, 201) << created.raw;
+    const std::string dora_id = user_id("dora");
+    ASSERT_EQ(admin_->patch("/api/v1/users/" + dora_id, {{"role", "viewer"}}).status, 200);
+    EXPECT_EQ(as(demoted).post("/api/v1/estates", {{"name", "Dora 2"}, {"owner", "D"}}).status,
+              403);
+    EXPECT_EQ(as(demoted).get("/api/v1/auth/whoami").body.at("role"), "viewer");
+    ASSERT_EQ(admin_->patch("/api/v1/users/" + dora_id, {{"disabled", true}}).status, 200);
+    EXPECT_EQ(as(demoted).get("/api/v1/auth/whoami").status, 401);
 }
 
 TEST(AdminBootstrap, WithoutAnEnvironmentTokenTheFirstStartWritesOneToAPrivateFile) {

@@ -16,6 +16,9 @@ inline constexpr int kDefaultBusyTimeoutMs = 5000;
 inline constexpr int kDefaultPoolSize = 4;
 inline constexpr int kMaxPoolSize = 64;
 inline constexpr const char* kDefaultFileName = "vergegrid.db";
+// How much of the database file each connection maps into memory (address space, not RSS: the
+// pages are the page cache's, shared by all connections).
+inline constexpr long long kMmapBytes = 256LL * 1024 * 1024;
 
 struct SqliteConfig {
     std::filesystem::path path;
@@ -30,8 +33,9 @@ struct SqliteConfig {
 SqliteConfig parse_config(const plugin_api::ConfigSection& section, const std::string& data_dir);
 
 // Sets the per-connection pragmas every session of the plugin runs with (busy_timeout,
-// journal_mode=WAL, foreign_keys=ON, synchronous=NORMAL, case_sensitive_like=ON) and returns the
-// journal mode SQLite reports afterwards ("wal", or e.g. "memory" for an in-memory database).
+// journal_mode=WAL, foreign_keys=ON, synchronous=NORMAL, mmap_size, case_sensitive_like=ON) and
+// returns the journal mode SQLite reports afterwards ("wal", or e.g. "memory" for an in-memory
+// database).
 std::string configure_session(soci::session& sql, int busy_timeout_ms);
 
 // The migrations embedded from sql/sqlite/ at build time.

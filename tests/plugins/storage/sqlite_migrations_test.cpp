@@ -154,6 +154,16 @@ TEST_F(MigrationRunnerTest, WithoutThePluginsPragmasTheSameInsertWouldPass) {
     EXPECT_NO_THROW(sqlcommon::run_migrations(*sql, sqlite::dialect(), migrations));
 }
 
+TEST_F(MigrationRunnerTest, ThePluginsSessionsMapTheFileAndComparePrefixesByteForByte) {
+    auto sql = open_configured();
+    long long mmap_size = 0;
+    *sql << "PRAGMA mmap_size", soci::into(mmap_size);
+    EXPECT_EQ(mmap_size, sqlite::kMmapBytes);
+    int upper_matches_lower = -1;
+    *sql << "SELECT 'Abc' LIKE 'a%'", soci::into(upper_matches_lower);
+    EXPECT_EQ(upper_matches_lower, 0);
+}
+
 TEST_F(MigrationRunnerTest, RefusesADatabaseNewerThanItsNewestMigration) {
     {
         auto sql = open_configured();
