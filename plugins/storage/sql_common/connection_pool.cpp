@@ -8,15 +8,20 @@
 
 namespace vergegrid::plugins::sql {
 
+ConnectionPool::Connection::Connection(std::unique_ptr<soci::session> session_)
+    : session(std::move(session_)) {}
+
+ConnectionPool::Connection::~Connection() = default;
+
 ConnectionPool::Lease::Lease(std::shared_ptr<ConnectionPool> pool,
-                             std::unique_ptr<soci::session> session)
-    : pool_(std::move(pool)), session_(std::move(session)) {}
+                             std::unique_ptr<Connection> connection)
+    : pool_(std::move(pool)), connection_(std::move(connection)) {}
 
 ConnectionPool::Lease& ConnectionPool::Lease::operator=(Lease&& other) noexcept {
     if (this != &other) {
         release();
         pool_ = std::move(other.pool_);
-        session_ = std::move(other.session_);
+        connection_ = std::move(other.connection_);
         broken_ = other.broken_;
     }
     return *this;
@@ -29,9 +34,9 @@ ConnectionPool::Lease::~Lease() {
 void ConnectionPool::Lease::release() noexcept {
     if (pool_) {
         if (broken_) {
-            session_.reset();  // the slot comes back empty and is reconnected on demand
+            connection_.reset();  // the slot comes back empty and is reconnected on demand
         }
-        pool_->give_back(std::move(session_));
+        pool_->give_back(std::move(connection_));
         pool_.reset();
     }
 }
@@ -49,16 +54,16 @@ std::shared_ptr<ConnectionPool> ConnectionPool::create(std::size_t size, Connect
     std::shared_ptr<ConnectionPool> pool(new ConnectionPool(size, std::move(connect)));
     pool->free_.reserve(size);
     if (first) {
-        pool->free_.push_back(std::move(first));
+        pool->free_.push_back(std::make_unique<Connection>(std::move(first)));
     }
     while (pool->free_.size() < size) {
-        pool->free_.push_back(pool->connect_());
+        pool->free_.push_back(std::make_unique<Connection>(pool->connect_()));
     }
     return pool;
 }
 
 ConnectionPool::Lease ConnectionPool::acquire(std::chrono::milliseconds timeout) {
-    std::unique_ptr<soci::session> session;
+    std::unique_ptr<Connection> connection;
     {
         std::unique_lock lock(mutex_);
         if (!freed_.wait_for(lock, timeout, [this] { return !free_.empty(); })) {
@@ -66,26 +71,26 @@ ConnectionPool::Lease ConnectionPool::acquire(std::chrono::milliseconds timeout)
                                           " database connections stayed busy for " +
                                           std::to_string(timeout.count()) + " ms");
         }
-        session = std::move(free_.back());
+        connection = std::move(free_.back());
         free_.pop_back();
     }
-    if (!session) {
+    if (!connection) {
         // A slot whose connection broke: connect outside the lock, give the slot back on failure.
         try {
-            session = connect_();
+            connection = std::make_unique<Connection>(connect_());
         } catch (const std::exception& e) {
             give_back(nullptr);
             throw plugin_api::StorageError(std::string("cannot reconnect to the database: ") +
                                            e.what());
         }
     }
-    return Lease(shared_from_this(), std::move(session));
+    return Lease(shared_from_this(), std::move(connection));
 }
 
-void ConnectionPool::give_back(std::unique_ptr<soci::session> session) noexcept {
+void ConnectionPool::give_back(std::unique_ptr<Connection> connection) noexcept {
     {
         const std::lock_guard lock(mutex_);
-        free_.push_back(std::move(session));  // capacity reserved for size_: cannot throw
+        free_.push_back(std::move(connection));  // capacity reserved for size_: cannot throw
     }
     freed_.notify_one();
 }

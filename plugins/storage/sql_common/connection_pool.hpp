@@ -13,6 +13,8 @@
 #include <mutex>
 #include <vector>
 
+#include "statement_cache.hpp"
+
 namespace soci {
 class session;
 }
@@ -24,6 +26,16 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
     // Makes a new, fully configured session; throws when the database cannot be reached.
     using Connect = std::function<std::unique_ptr<soci::session>()>;
 
+    // A session and the statements prepared on it, which live and die with it.
+    struct Connection {
+        explicit Connection(std::unique_ptr<soci::session> session_);
+        ~Connection();  // where soci::session is complete
+        Connection(const Connection&) = delete;
+        Connection& operator=(const Connection&) = delete;
+        std::unique_ptr<soci::session> session;
+        StatementCache statements;  // declared after the session: destroyed before it
+    };
+
     // One leased session; returns it to the pool when destroyed.
     class Lease {
       public:
@@ -32,19 +44,20 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
         Lease& operator=(Lease&&) noexcept;
         ~Lease();
 
-        soci::session& session() const noexcept { return *session_; }
-        explicit operator bool() const noexcept { return session_ != nullptr; }
+        soci::session& session() const noexcept { return *connection_->session; }
+        StatementCache& statements() const noexcept { return connection_->statements; }
+        explicit operator bool() const noexcept { return connection_ != nullptr; }
         // The session's connection is unusable: the pool drops it and connects anew on the
         // next acquire.
         void mark_broken() noexcept { broken_ = true; }
 
       private:
         friend class ConnectionPool;
-        Lease(std::shared_ptr<ConnectionPool> pool, std::unique_ptr<soci::session> session);
+        Lease(std::shared_ptr<ConnectionPool> pool, std::unique_ptr<Connection> connection);
         void release() noexcept;
 
         std::shared_ptr<ConnectionPool> pool_;
-        std::unique_ptr<soci::session> session_;
+        std::unique_ptr<Connection> connection_;
         bool broken_ = false;
     };
 
@@ -64,14 +77,14 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
 
   private:
     ConnectionPool(std::size_t size, Connect connect);
-    void give_back(std::unique_ptr<soci::session> session) noexcept;
+    void give_back(std::unique_ptr<Connection> connection) noexcept;
 
     const std::size_t size_;
     const Connect connect_;
     std::mutex mutex_;
     std::condition_variable freed_;
-    // Free sessions; a null entry is a slot whose session was dropped as broken.
-    std::vector<std::unique_ptr<soci::session>> free_;
+    // Free connections; a null entry is a slot whose connection was dropped as broken.
+    std::vector<std::unique_ptr<Connection>> free_;
 };
 
 }  // namespace vergegrid::plugins::sql

@@ -19,6 +19,7 @@
 
 #include "connection_pool.hpp"
 #include "dialect.hpp"
+#include "statement_cache.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
@@ -145,9 +146,11 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     void note_failure(const char* operation);
     void rollback() noexcept;
 
-    std::vector<plugin_api::Region> select_regions(
-        soci::session& sql, const std::string& conditions, const std::string& order_and_limit,
-        const std::function<void(soci::statement&)>& bind);
+    // kRegionSelect + conditions + order_and_limit, from this connection's statement cache.
+    std::vector<plugin_api::Region> select_regions(soci::session& sql,
+                                                   const std::string& conditions,
+                                                   const std::string& order_and_limit,
+                                                   const BoundValues& values);
     void write_supplements(soci::session& sql, const plugin_api::Region& region);
     void require_row(soci::session& sql, const std::string& count_query, const std::string& key,
                      const std::string& what);

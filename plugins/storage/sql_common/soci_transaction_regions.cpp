@@ -137,20 +137,43 @@ void SociTransaction::write_supplements(soci::session& sql, const api::Region& r
         soci::use(patch, "patch"), soci::use(r.template_data.parcel_layout, "parcel_layout");
 }
 
-std::vector<api::Region> SociTransaction::select_regions(
-    soci::session& sql, const std::string& conditions, const std::string& order_and_limit,
-    const std::function<void(soci::statement&)>& bind) {
-    std::vector<api::Region> regions;
+namespace {
+
+// A region query prepared once on a connection: the row and the values it binds live with it.
+struct CachedRegionSelect final : StatementCache::Entry {
+    CachedRegionSelect(soci::session& sql, const std::string& query, const BoundValues& shape)
+        : values(shape), st(sql) {
+        bind_region_row(st, row);
+        values.bind_into(st);
+        st.alloc();
+        st.prepare(query);
+        st.define_and_bind();
+    }
     RegionRow row;
-    soci::statement st(sql);
-    bind_region_row(st, row);
-    bind(st);
-    st.alloc();
-    st.prepare(std::string(kRegionSelect) + conditions + order_and_limit);
-    st.define_and_bind();
-    st.execute();
-    while (st.fetch()) {
-        regions.push_back(to_region(row));
+    BoundValues values;
+    soci::statement st;  // last: destroyed before what it binds
+};
+
+}  // namespace
+
+std::vector<api::Region> SociTransaction::select_regions(soci::session& sql,
+                                                         const std::string& conditions,
+                                                         const std::string& order_and_limit,
+                                                         const BoundValues& values) {
+    const std::string query = std::string(kRegionSelect) + conditions + order_and_limit;
+    auto& statements = lease_.statements();
+    auto& cached = statements.get<CachedRegionSelect>(
+        query, [&] { return std::make_unique<CachedRegionSelect>(sql, query, values); });
+    cached.values.take_values(values);
+    std::vector<api::Region> regions;
+    try {
+        cached.st.execute();
+        while (cached.st.fetch()) {  // to the end: no SQLite statement left mid-step
+            regions.push_back(to_region(cached.row));
+        }
+    } catch (...) {
+        statements.forget(query);
+        throw;
     }
     return regions;
 }
@@ -158,9 +181,8 @@ std::vector<api::Region> SociTransaction::select_regions(
 std::optional<api::Region> SociTransaction::find_region(const std::string& uuid) {
     std::optional<api::Region> result;
     run("find_region", [&](soci::session& sql) {
-        auto regions = select_regions(sql, " WHERE r.uuid = :uuid", "", [&](soci::statement& st) {
-            st.exchange(soci::use(uuid, "uuid"));
-        });
+        auto regions =
+            select_regions(sql, " WHERE r.uuid = :uuid", "", BoundValues().text("uuid", uuid));
         if (!regions.empty()) {
             result = std::move(regions.front());
         }
@@ -171,9 +193,8 @@ std::optional<api::Region> SociTransaction::find_region(const std::string& uuid)
 std::optional<api::Region> SociTransaction::find_region_by_name(const std::string& name) {
     std::optional<api::Region> result;
     run("find_region_by_name", [&](soci::session& sql) {
-        auto regions = select_regions(sql, " WHERE r.name = :name", "", [&](soci::statement& st) {
-            st.exchange(soci::use(name, "name"));
-        });
+        auto regions =
+            select_regions(sql, " WHERE r.name = :name", "", BoundValues().text("name", name));
         if (!regions.empty()) {
             result = std::move(regions.front());
         }
@@ -189,42 +210,30 @@ std::vector<api::Region> SociTransaction::list_regions(const api::RegionFilter& 
     }
     run("list_regions", [&](soci::session& sql) {
         // Fixed fragments, chosen by which filters are set; the values are bound.
-        const std::string pattern = like_prefix(filter.name_prefix);
+        BoundValues values;
         std::string conditions = " WHERE 1 = 1";
         if (!filter.name_prefix.empty()) {
             conditions += " AND r.name LIKE :pattern ESCAPE '!'";
+            values.text("pattern", like_prefix(filter.name_prefix));
         }
         if (!filter.estate_id.empty()) {
             conditions += " AND r.estate_id = :estate_id";
+            values.text("estate_id", filter.estate_id);
         }
         if (!filter.template_id.empty()) {
             conditions += " AND r.template_id = :template_id";
+            values.text("template_id", filter.template_id);
         }
         if (!filter.host.empty()) {
             conditions += " AND r.host = :host";
+            values.text("host", filter.host);
         }
         if (!after_name.empty()) {
             conditions += " AND r.name > :after";
+            values.text("after", after_name);
         }
-        result = select_regions(sql, conditions, " ORDER BY r.name LIMIT :limit",
-                                [&](soci::statement& st) {
-                                    if (!filter.name_prefix.empty()) {
-                                        st.exchange(soci::use(pattern, "pattern"));
-                                    }
-                                    if (!filter.estate_id.empty()) {
-                                        st.exchange(soci::use(filter.estate_id, "estate_id"));
-                                    }
-                                    if (!filter.template_id.empty()) {
-                                        st.exchange(soci::use(filter.template_id, "template_id"));
-                                    }
-                                    if (!filter.host.empty()) {
-                                        st.exchange(soci::use(filter.host, "host"));
-                                    }
-                                    if (!after_name.empty()) {
-                                        st.exchange(soci::use(after_name, "after"));
-                                    }
-                                    st.exchange(soci::use(limit, "limit"));
-                                });
+        values.number("limit", limit);
+        result = select_regions(sql, conditions, " ORDER BY r.name LIMIT :limit", values);
     });
     return result;
 }
@@ -271,15 +280,15 @@ std::vector<api::Region> SociTransaction::find_regions_overlapping(
             " WHERE r.loc_x < :x1 AND r.loc_x > :x_floor AND r.loc_x + r.size_x / 256 > :x0"
             " AND r.loc_y < :y1 AND r.loc_y > :y_floor AND r.loc_y + r.size_y / 256 > :y0"
             " AND r.uuid <> :exclude",
-            " ORDER BY r.name", [&](soci::statement& st) {
-                st.exchange(soci::use(x1, "x1"));
-                st.exchange(soci::use(x_floor, "x_floor"));
-                st.exchange(soci::use(x0, "x0"));
-                st.exchange(soci::use(y1, "y1"));
-                st.exchange(soci::use(y_floor, "y_floor"));
-                st.exchange(soci::use(y0, "y0"));
-                st.exchange(soci::use(exclude_uuid, "exclude"));
-            });
+            " ORDER BY r.name",
+            BoundValues()
+                .number("x1", x1)
+                .number("x_floor", x_floor)
+                .number("x0", x0)
+                .number("y1", y1)
+                .number("y_floor", y_floor)
+                .number("y0", y0)
+                .text("exclude", exclude_uuid));
     });
     return result;
 }
@@ -288,13 +297,9 @@ std::optional<api::Region> SociTransaction::find_region_by_host_port(
     const std::string& host, int port, const std::string& exclude_uuid) {
     std::optional<api::Region> result;
     run("find_region_by_host_port", [&](soci::session& sql) {
-        auto regions =
-            select_regions(sql, " WHERE r.host = :host AND r.port = :port AND r.uuid <> :exclude",
-                           "", [&](soci::statement& st) {
-                               st.exchange(soci::use(host, "host"));
-                               st.exchange(soci::use(port, "port"));
-                               st.exchange(soci::use(exclude_uuid, "exclude"));
-                           });
+        auto regions = select_regions(
+            sql, " WHERE r.host = :host AND r.port = :port AND r.uuid <> :exclude", "",
+            BoundValues().text("host", host).number("port", port).text("exclude", exclude_uuid));
         if (!regions.empty()) {
             result = std::move(regions.front());
         }

@@ -244,5 +244,57 @@ TEST_P(StorageContract, BeginIsBusyWhenNoConnectionFreesUp) {
     EXPECT_NO_THROW(small.begin(api::Access::read));
 }
 
+TEST_P(StorageContract, OneConnectionRunsItsPreparedQueriesAgainAndSeesLaterCommits) {
+    // Every transaction of `small` runs on its one connection, which keeps the region queries it
+    // prepared: each run must bind the new values, and a query run to the end must not leave
+    // the connection reading an old snapshot.
+    auto config = harness_->config();
+    config["pool_size"] = "1";
+    auto& small = create_backend(config);
+    small.open();
+    const auto estate = seed_estate(1, "Mainland");
+    {
+        auto tx = small.begin(api::Access::read_write);
+        tx->insert_region(sample_region(1, "Alpha", estate.id, 1000, 1000, "sim-a", 9000));
+        tx->insert_region(sample_region(2, "Beta", estate.id, 1001, 1000, "sim-a", 9001));
+        tx->commit();
+    }
+    for (int round = 0; round < 3; ++round) {
+        auto tx = small.begin(api::Access::read);
+        EXPECT_EQ(tx->find_region(uuid(1))->name, "Alpha");
+        EXPECT_EQ(tx->find_region(uuid(2))->name, "Beta");
+        EXPECT_FALSE(tx->find_region(uuid(3)));
+        EXPECT_EQ(tx->find_region_by_name("Beta")->uuid, uuid(2));
+        EXPECT_EQ(tx->find_region_by_host_port("sim-a", 9001, "")->name, "Beta");
+        EXPECT_FALSE(tx->find_region_by_host_port("sim-a", 9001, uuid(2)));
+        EXPECT_EQ(tx->find_regions_overlapping(1000, 1000, 1002, 1001, "").size(), 2U);
+        EXPECT_EQ(tx->find_regions_overlapping(1000, 1000, 1002, 1001, uuid(1)).size(), 1U);
+        api::RegionFilter by_prefix;
+        by_prefix.name_prefix = "Al";
+        EXPECT_EQ(tx->list_regions(by_prefix, "", 10).size(), 1U);
+        EXPECT_EQ(tx->list_regions({}, "Alpha", 10).size(), 1U);
+        EXPECT_EQ(tx->list_regions({}, "", 1).size(), 1U);
+        tx->commit();
+    }
+    {
+        // Through the fixture's own backend: another connection.
+        auto tx = write();
+        auto alpha = *tx->find_region(uuid(1));
+        alpha.name = "Alpha renamed";
+        tx->update_region(alpha);
+        tx->commit();
+    }
+    EXPECT_EQ(small.begin(api::Access::read)->find_region(uuid(1))->name, "Alpha renamed");
+    {
+        auto tx = small.begin(api::Access::read_write);
+        auto beta = *tx->find_region(uuid(2));
+        beta.port = 9002;
+        tx->update_region(beta);
+        tx->commit();
+    }
+    EXPECT_EQ(read()->find_region_by_host_port("sim-a", 9002, "")->name, "Beta");
+    EXPECT_FALSE(read()->find_region_by_host_port("sim-a", 9001, ""));
+}
+
 }  // namespace
 }  // namespace vergegrid::test::storage

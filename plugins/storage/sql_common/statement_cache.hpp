@@ -1,0 +1,69 @@
+// Statements prepared once per connection and run again with new values. Preparing (parsing and
+// planning) the 7-table region join was half of a region read's CPU on SQLite, and planning it
+// most of PostgreSQL's (docs/benchmarks.md). A cached statement binds values it owns
+// (BoundValues); each run copies the caller's values into them, then fetches every row, so that
+// no SQLite statement stays half-stepped (holding a read snapshot) between runs.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace soci {
+class statement;
+}
+
+namespace vergegrid::plugins::sql {
+
+// The values a statement binds, by name.
+class BoundValues {
+  public:
+    BoundValues& text(const std::string& name, std::string value);
+    BoundValues& number(const std::string& name, int value);
+
+    // Binds this object's own storage into `st` by name: it must outlive the statement.
+    void bind_into(soci::statement& st);
+    // Takes the values of `other`, which binds the same names (the same statement text).
+    void take_values(const BoundValues& other);
+
+  private:
+    std::map<std::string, std::string> texts_;  // map nodes keep their addresses: safe to bind
+    std::map<std::string, int> numbers_;
+};
+
+// Per connection (see ConnectionPool::Connection); used by one transaction at a time.
+class StatementCache {
+  public:
+    class Entry {
+      public:
+        virtual ~Entry() = default;
+    };
+
+    // The entry cached under `key` (a statement's SQL text, which fixes the entry's type), or
+    // the one `make()` returns, now cached. A make() that throws caches nothing.
+    template <typename T, typename Make>
+    T& get(const std::string& key, Make make) {
+        auto it = entries_.find(key);
+        if (it == entries_.end()) {
+            std::unique_ptr<T> made = make();
+            if (entries_.size() >= kMaxEntries) {
+                entries_.clear();  // list filters combine into many texts: start over
+            }
+            it = entries_.emplace(key, std::move(made)).first;
+        }
+        return static_cast<T&>(*it->second);
+    }
+
+    // Drops a statement whose run failed: its state is unknown.
+    void forget(const std::string& key) noexcept;
+    std::size_t size() const noexcept { return entries_.size(); }
+
+    static constexpr std::size_t kMaxEntries = 64;
+
+  private:
+    std::unordered_map<std::string, std::unique_ptr<Entry>> entries_;
+};
+
+}  // namespace vergegrid::plugins::sql
