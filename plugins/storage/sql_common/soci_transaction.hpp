@@ -146,6 +146,8 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     void note_failure(const char* operation);
     void rollback() noexcept;
 
+    // Runs an INSERT, UPDATE or DELETE prepared once on this connection (its statement cache).
+    void execute_cached(soci::session& sql, const std::string& text, const BoundValues& values);
     // kRegionSelect + conditions + order_and_limit, from this connection's statement cache.
     std::vector<plugin_api::Region> select_regions(soci::session& sql,
                                                    const std::string& conditions,

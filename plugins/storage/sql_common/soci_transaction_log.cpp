@@ -52,14 +52,20 @@ void bind_audit(soci::statement& st, AuditRow& row) {
 
 void SociTransaction::append_history(const api::RegionHistoryEntry& h) {
     run("append_history", [&](soci::session& sql) {
-        sql << "INSERT INTO region_history (region_uuid, version_major, version_minor, "
-               "version_patch, change_kind, spec, actor, request_id, at) VALUES (:uuid, :major, "
-               ":minor, :patch, :change_kind, :spec, :actor, :request_id, :at)",
-            soci::use(h.region_uuid, "uuid"), soci::use(h.version.major, "major"),
-            soci::use(h.version.minor, "minor"), soci::use(h.version.patch, "patch"),
-            soci::use(h.change, "change_kind"), soci::use(h.spec, "spec"),
-            soci::use(h.actor, "actor"), soci::use(h.request_id, "request_id"),
-            soci::use(h.at, "at");
+        execute_cached(sql,
+                       "INSERT INTO region_history (region_uuid, version_major, version_minor, "
+                       "version_patch, change_kind, spec, actor, request_id, at) VALUES (:uuid, "
+                       ":major, :minor, :patch, :change_kind, :spec, :actor, :request_id, :at)",
+                       BoundValues()
+                           .text("uuid", h.region_uuid)
+                           .number("major", h.version.major)
+                           .number("minor", h.version.minor)
+                           .number("patch", h.version.patch)
+                           .text("change_kind", h.change)
+                           .text("spec", h.spec)
+                           .text("actor", h.actor)
+                           .text("request_id", h.request_id)
+                           .text("at", h.at));
     });
 }
 

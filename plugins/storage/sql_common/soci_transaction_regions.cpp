@@ -31,40 +31,43 @@ boost::optional<std::string> null_if_empty(const std::string& text) {
     return text.empty() ? boost::optional<std::string>() : boost::optional<std::string>(text);
 }
 
-void insert_main_row(soci::session& sql, const api::Region& r) {
-    const boost::optional<std::string> template_id = null_if_empty(r.template_id);
-    sql << "INSERT INTO regions (uuid, name, estate_id, template_id, loc_x, loc_y, size_x, size_y, "
-           "port, host, physics_type, terrain_preset, draw_distance_cap, version_major, "
-           "version_minor, version_patch, region_state_mode) VALUES (:uuid, :name, :estate_id, "
-           ":template_id, :loc_x, :loc_y, :size_x, :size_y, :port, :host, :physics_type, "
-           ":terrain_preset, :draw_distance_cap, :major, :minor, :patch, :mode)",
-        soci::use(r.uuid, "uuid"), soci::use(r.name, "name"), soci::use(r.estate_id, "estate_id"),
-        soci::use(template_id, "template_id"), soci::use(r.loc_x, "loc_x"),
-        soci::use(r.loc_y, "loc_y"), soci::use(r.size_x, "size_x"), soci::use(r.size_y, "size_y"),
-        soci::use(r.port, "port"), soci::use(r.host, "host"),
-        soci::use(r.physics_type, "physics_type"), soci::use(r.terrain_preset, "terrain_preset"),
-        soci::use(r.draw_distance_cap, "draw_distance_cap"), soci::use(r.version.major, "major"),
-        soci::use(r.version.minor, "minor"), soci::use(r.version.patch, "patch"),
-        soci::use(r.region_state_mode, "mode");
+// Every column of the main row, by the names the INSERT and the UPDATE below use.
+BoundValues main_row_values(const api::Region& r) {
+    BoundValues values;
+    values.text("uuid", r.uuid)
+        .text("name", r.name)
+        .text("estate_id", r.estate_id)
+        .text_or_null("template_id", null_if_empty(r.template_id))
+        .number("loc_x", r.loc_x)
+        .number("loc_y", r.loc_y)
+        .number("size_x", r.size_x)
+        .number("size_y", r.size_y)
+        .number("port", r.port)
+        .text("host", r.host)
+        .text("physics_type", r.physics_type)
+        .text("terrain_preset", r.terrain_preset)
+        .number("draw_distance_cap", r.draw_distance_cap)
+        .number("major", r.version.major)
+        .number("minor", r.version.minor)
+        .number("patch", r.version.patch)
+        .text("mode", r.region_state_mode);
+    return values;
 }
 
-void update_main_row(soci::session& sql, const api::Region& r) {
-    const boost::optional<std::string> template_id = null_if_empty(r.template_id);
-    sql << "UPDATE regions SET name = :name, estate_id = :estate_id, template_id = :template_id, "
-           "loc_x = :loc_x, loc_y = :loc_y, size_x = :size_x, size_y = :size_y, port = :port, "
-           "host = :host, physics_type = :physics_type, terrain_preset = :terrain_preset, "
-           "draw_distance_cap = :draw_distance_cap, version_major = :major, "
-           "version_minor = :minor, version_patch = :patch, region_state_mode = :mode "
-           "WHERE uuid = :uuid",
-        soci::use(r.name, "name"), soci::use(r.estate_id, "estate_id"),
-        soci::use(template_id, "template_id"), soci::use(r.loc_x, "loc_x"),
-        soci::use(r.loc_y, "loc_y"), soci::use(r.size_x, "size_x"), soci::use(r.size_y, "size_y"),
-        soci::use(r.port, "port"), soci::use(r.host, "host"),
-        soci::use(r.physics_type, "physics_type"), soci::use(r.terrain_preset, "terrain_preset"),
-        soci::use(r.draw_distance_cap, "draw_distance_cap"), soci::use(r.version.major, "major"),
-        soci::use(r.version.minor, "minor"), soci::use(r.version.patch, "patch"),
-        soci::use(r.region_state_mode, "mode"), soci::use(r.uuid, "uuid");
-}
+constexpr const char* kInsertMainRow =
+    "INSERT INTO regions (uuid, name, estate_id, template_id, loc_x, loc_y, size_x, size_y, "
+    "port, host, physics_type, terrain_preset, draw_distance_cap, version_major, "
+    "version_minor, version_patch, region_state_mode) VALUES (:uuid, :name, :estate_id, "
+    ":template_id, :loc_x, :loc_y, :size_x, :size_y, :port, :host, :physics_type, "
+    ":terrain_preset, :draw_distance_cap, :major, :minor, :patch, :mode)";
+
+constexpr const char* kUpdateMainRow =
+    "UPDATE regions SET name = :name, estate_id = :estate_id, template_id = :template_id, "
+    "loc_x = :loc_x, loc_y = :loc_y, size_x = :size_x, size_y = :size_y, port = :port, "
+    "host = :host, physics_type = :physics_type, terrain_preset = :terrain_preset, "
+    "draw_distance_cap = :draw_distance_cap, version_major = :major, "
+    "version_minor = :minor, version_patch = :patch, region_state_mode = :mode "
+    "WHERE uuid = :uuid";
 
 // The supplements update_region replaces. region_runtime is observed state: never touched here.
 constexpr const char* kDeleteSupplements[] = {
@@ -79,62 +82,77 @@ constexpr const char* kDeleteSupplements[] = {
 }  // namespace
 
 void SociTransaction::write_supplements(soci::session& sql, const api::Region& r) {
-    const std::string& uuid = r.uuid;
-
     const auto& env = r.environment;
-    const int sun_fixed = env.sun_fixed ? 1 : 0;
-    sql << "INSERT INTO region_environment (region_uuid, water_height, sun_fixed, sun_position, "
-           "environment_preset) VALUES (:uuid, :water_height, :sun_fixed, :sun_position, :preset)",
-        soci::use(uuid, "uuid"), soci::use(env.water_height, "water_height"),
-        soci::use(sun_fixed, "sun_fixed"), soci::use(env.sun_position, "sun_position"),
-        soci::use(env.environment_preset, "preset");
+    execute_cached(sql,
+                   "INSERT INTO region_environment (region_uuid, water_height, sun_fixed, "
+                   "sun_position, environment_preset) VALUES (:uuid, :water_height, :sun_fixed, "
+                   ":sun_position, :preset)",
+                   BoundValues()
+                       .text("uuid", r.uuid)
+                       .real("water_height", env.water_height)
+                       .number("sun_fixed", env.sun_fixed ? 1 : 0)
+                       .real("sun_position", env.sun_position)
+                       .text("preset", env.environment_preset));
 
-    sql << "INSERT INTO region_terrain (region_uuid, raise_limit, lower_limit) "
-           "VALUES (:uuid, :raise_limit, :lower_limit)",
-        soci::use(uuid, "uuid"), soci::use(r.terrain.raise_limit, "raise_limit"),
-        soci::use(r.terrain.lower_limit, "lower_limit");
+    execute_cached(sql,
+                   "INSERT INTO region_terrain (region_uuid, raise_limit, lower_limit) "
+                   "VALUES (:uuid, :raise_limit, :lower_limit)",
+                   BoundValues()
+                       .text("uuid", r.uuid)
+                       .real("raise_limit", r.terrain.raise_limit)
+                       .real("lower_limit", r.terrain.lower_limit));
 
-    const int public_access = r.permissions.public_access ? 1 : 0;
-    const int allow_damage = r.permissions.allow_damage ? 1 : 0;
-    const int allow_terraform = r.permissions.allow_terraform ? 1 : 0;
-    sql << "INSERT INTO region_permissions (region_uuid, public_access, allow_damage, "
-           "allow_terraform) VALUES (:uuid, :public_access, :allow_damage, :allow_terraform)",
-        soci::use(uuid, "uuid"), soci::use(public_access, "public_access"),
-        soci::use(allow_damage, "allow_damage"), soci::use(allow_terraform, "allow_terraform");
+    const auto& permissions = r.permissions;
+    execute_cached(sql,
+                   "INSERT INTO region_permissions (region_uuid, public_access, allow_damage, "
+                   "allow_terraform) VALUES (:uuid, :public_access, :allow_damage, "
+                   ":allow_terraform)",
+                   BoundValues()
+                       .text("uuid", r.uuid)
+                       .number("public_access", permissions.public_access ? 1 : 0)
+                       .number("allow_damage", permissions.allow_damage ? 1 : 0)
+                       .number("allow_terraform", permissions.allow_terraform ? 1 : 0));
 
     const auto& f = r.flags;
-    const int enabled = f.enabled ? 1 : 0;
-    const int allow_voice = f.allow_voice ? 1 : 0;
-    const int allow_flying = f.allow_flying ? 1 : 0;
-    const int allow_scripts = f.allow_scripts ? 1 : 0;
-    sql << "INSERT INTO region_flags (region_uuid, enabled, allow_voice, allow_flying, "
-           "allow_scripts, max_prims, max_agents) VALUES (:uuid, :enabled, :allow_voice, "
-           ":allow_flying, :allow_scripts, :max_prims, :max_agents)",
-        soci::use(uuid, "uuid"), soci::use(enabled, "enabled"),
-        soci::use(allow_voice, "allow_voice"), soci::use(allow_flying, "allow_flying"),
-        soci::use(allow_scripts, "allow_scripts"), soci::use(f.max_prims, "max_prims"),
-        soci::use(f.max_agents, "max_agents");
+    execute_cached(sql,
+                   "INSERT INTO region_flags (region_uuid, enabled, allow_voice, allow_flying, "
+                   "allow_scripts, max_prims, max_agents) VALUES (:uuid, :enabled, :allow_voice, "
+                   ":allow_flying, :allow_scripts, :max_prims, :max_agents)",
+                   BoundValues()
+                       .text("uuid", r.uuid)
+                       .number("enabled", f.enabled ? 1 : 0)
+                       .number("allow_voice", f.allow_voice ? 1 : 0)
+                       .number("allow_flying", f.allow_flying ? 1 : 0)
+                       .number("allow_scripts", f.allow_scripts ? 1 : 0)
+                       .number("max_prims", f.max_prims)
+                       .number("max_agents", f.max_agents));
 
     const auto& p = r.placement;
-    const std::string required = labels_to_json(p.required_labels);
-    const std::string preferred = labels_to_json(p.preferred_labels);
-    const std::string anti_affinity = labels_to_json(p.anti_affinity);
-    sql << "INSERT INTO region_placement_rules (region_uuid, simulator_id, required_labels, "
-           "preferred_labels, anti_affinity) VALUES (:uuid, :simulator_id, :required, "
-           ":preferred, :anti_affinity)",
-        soci::use(uuid, "uuid"), soci::use(p.simulator_id, "simulator_id"),
-        soci::use(required, "required"), soci::use(preferred, "preferred"),
-        soci::use(anti_affinity, "anti_affinity");
+    execute_cached(sql,
+                   "INSERT INTO region_placement_rules (region_uuid, simulator_id, "
+                   "required_labels, preferred_labels, anti_affinity) VALUES (:uuid, "
+                   ":simulator_id, :required, :preferred, :anti_affinity)",
+                   BoundValues()
+                       .text("uuid", r.uuid)
+                       .text("simulator_id", p.simulator_id)
+                       .text("required", labels_to_json(p.required_labels))
+                       .text("preferred", labels_to_json(p.preferred_labels))
+                       .text("anti_affinity", labels_to_json(p.anti_affinity)));
 
     const auto& version = r.template_data.template_version;
-    const boost::optional<int> major = version ? boost::optional<int>(version->major) : boost::none;
-    const boost::optional<int> minor = version ? boost::optional<int>(version->minor) : boost::none;
-    const boost::optional<int> patch = version ? boost::optional<int>(version->patch) : boost::none;
-    sql << "INSERT INTO region_template_data (region_uuid, template_version_major, "
-           "template_version_minor, template_version_patch, parcel_layout) VALUES (:uuid, "
-           ":major, :minor, :patch, :parcel_layout)",
-        soci::use(uuid, "uuid"), soci::use(major, "major"), soci::use(minor, "minor"),
-        soci::use(patch, "patch"), soci::use(r.template_data.parcel_layout, "parcel_layout");
+    const auto part = [&version](int api::SemVer::*field) {
+        return version ? boost::optional<int>((*version).*field) : boost::none;
+    };
+    execute_cached(sql,
+                   "INSERT INTO region_template_data (region_uuid, template_version_major, "
+                   "template_version_minor, template_version_patch, parcel_layout) VALUES (:uuid, "
+                   ":major, :minor, :patch, :parcel_layout)",
+                   BoundValues()
+                       .text("uuid", r.uuid)
+                       .number_or_null("major", part(&api::SemVer::major))
+                       .number_or_null("minor", part(&api::SemVer::minor))
+                       .number_or_null("patch", part(&api::SemVer::patch))
+                       .text("parcel_layout", r.template_data.parcel_layout));
 }
 
 namespace {
@@ -155,6 +173,37 @@ struct CachedRegionSelect final : StatementCache::Entry {
 };
 
 }  // namespace
+
+namespace {
+
+// A command (INSERT, UPDATE, DELETE) prepared once on a connection, with the values it binds.
+struct CachedCommand final : StatementCache::Entry {
+    CachedCommand(soci::session& sql, const std::string& text, const BoundValues& shape)
+        : values(shape), st(sql) {
+        values.bind_into(st);
+        st.alloc();
+        st.prepare(text);
+        st.define_and_bind();
+    }
+    BoundValues values;
+    soci::statement st;  // last: destroyed before what it binds
+};
+
+}  // namespace
+
+void SociTransaction::execute_cached(soci::session& sql, const std::string& text,
+                                     const BoundValues& values) {
+    auto& statements = lease_.statements();
+    auto& cached = statements.get<CachedCommand>(
+        text, [&] { return std::make_unique<CachedCommand>(sql, text, values); });
+    cached.values.take_values(values);
+    try {
+        cached.st.execute(true);
+    } catch (...) {
+        statements.forget(text);
+        throw;
+    }
+}
 
 std::vector<api::Region> SociTransaction::select_regions(soci::session& sql,
                                                          const std::string& conditions,
@@ -240,7 +289,7 @@ std::vector<api::Region> SociTransaction::list_regions(const api::RegionFilter& 
 
 void SociTransaction::insert_region(const api::Region& region) {
     run("insert_region", [&](soci::session& sql) {
-        insert_main_row(sql, region);
+        execute_cached(sql, kInsertMainRow, main_row_values(region));
         write_supplements(sql, region);
     });
 }
@@ -248,9 +297,10 @@ void SociTransaction::insert_region(const api::Region& region) {
 void SociTransaction::update_region(const api::Region& region) {
     run("update_region", [&](soci::session& sql) {
         require_row(sql, "SELECT COUNT(*) FROM regions WHERE uuid = :key", region.uuid, "region");
-        update_main_row(sql, region);
+        execute_cached(sql, kUpdateMainRow, main_row_values(region));
+        const auto key = BoundValues().text("uuid", region.uuid);
         for (const char* statement : kDeleteSupplements) {
-            sql << statement, soci::use(region.uuid, "uuid");
+            execute_cached(sql, statement, key);
         }
         write_supplements(sql, region);
     });

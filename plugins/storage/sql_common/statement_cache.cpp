@@ -1,5 +1,6 @@
 #include "statement_cache.hpp"
 
+#include <soci/boost-optional.h>
 #include <soci/soci.h>
 
 namespace vergegrid::plugins::sql {
@@ -14,11 +15,36 @@ BoundValues& BoundValues::number(const std::string& name, int value) {
     return *this;
 }
 
+BoundValues& BoundValues::real(const std::string& name, double value) {
+    reals_[name] = value;
+    return *this;
+}
+
+BoundValues& BoundValues::text_or_null(const std::string& name,
+                                       boost::optional<std::string> value) {
+    optional_texts_[name] = std::move(value);
+    return *this;
+}
+
+BoundValues& BoundValues::number_or_null(const std::string& name, boost::optional<int> value) {
+    optional_numbers_[name] = value;
+    return *this;
+}
+
 void BoundValues::bind_into(soci::statement& st) {
     for (auto& [name, value] : texts_) {
         st.exchange(soci::use(value, name));
     }
     for (auto& [name, value] : numbers_) {
+        st.exchange(soci::use(value, name));
+    }
+    for (auto& [name, value] : reals_) {
+        st.exchange(soci::use(value, name));
+    }
+    for (auto& [name, value] : optional_texts_) {
+        st.exchange(soci::use(value, name));
+    }
+    for (auto& [name, value] : optional_numbers_) {
         st.exchange(soci::use(value, name));
     }
 }
@@ -29,6 +55,15 @@ void BoundValues::take_values(const BoundValues& other) {
     }
     for (const auto& [name, value] : other.numbers_) {
         numbers_.at(name) = value;
+    }
+    for (const auto& [name, value] : other.reals_) {
+        reals_.at(name) = value;
+    }
+    for (const auto& [name, value] : other.optional_texts_) {
+        optional_texts_.at(name) = value;
+    }
+    for (const auto& [name, value] : other.optional_numbers_) {
+        optional_numbers_.at(name) = value;
     }
 }
 

@@ -5,6 +5,7 @@
 // no SQLite statement stays half-stepped (holding a read snapshot) between runs.
 #pragma once
 
+#include <boost/optional.hpp>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -22,6 +23,10 @@ class BoundValues {
   public:
     BoundValues& text(const std::string& name, std::string value);
     BoundValues& number(const std::string& name, int value);
+    BoundValues& real(const std::string& name, double value);
+    // NULL when empty.
+    BoundValues& text_or_null(const std::string& name, boost::optional<std::string> value);
+    BoundValues& number_or_null(const std::string& name, boost::optional<int> value);
 
     // Binds this object's own storage into `st` by name: it must outlive the statement.
     void bind_into(soci::statement& st);
@@ -31,6 +36,9 @@ class BoundValues {
   private:
     std::map<std::string, std::string> texts_;  // map nodes keep their addresses: safe to bind
     std::map<std::string, int> numbers_;
+    std::map<std::string, double> reals_;
+    std::map<std::string, boost::optional<std::string>> optional_texts_;
+    std::map<std::string, boost::optional<int>> optional_numbers_;
 };
 
 // Per connection (see ConnectionPool::Connection); used by one transaction at a time.
