@@ -81,6 +81,13 @@ std::unique_ptr<soci::session> PostgresqlBackend::connect() {
     // order. Without this, every one-time statement spends 1-19 ms searching join orders
     // (docs/benchmarks.md: 69 % of PostgreSQL's CPU per create; x3.3 creates/s with it).
     *session << "SET join_collapse_limit = 1";
+    // Every join here is one-to-one on a primary key: a nested loop over the key's index costs
+    // what the rows returned cost, whatever the table statistics say. Left free, the planner,
+    // with statistics autovacuum had not yet gathered (a table growing fast), hashed whole
+    // supplement tables to look up one region: 0.5 ms at 2,000 regions, O(regions) per lookup,
+    // 7 ms of PostgreSQL CPU per create at 10,000 (docs/benchmarks.md).
+    *session << "SET enable_hashjoin = off";
+    *session << "SET enable_mergejoin = off";
     return session;
 }
 

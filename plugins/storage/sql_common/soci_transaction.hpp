@@ -148,6 +148,9 @@ class SociTransaction final : public plugin_api::StorageTransaction,
 
     // Runs an INSERT, UPDATE or DELETE prepared once on this connection (its statement cache).
     void execute_cached(soci::session& sql, const std::string& text, const BoundValues& values);
+    // The one text column `text` selects, from this connection's statement cache.
+    std::vector<std::string> select_keys(soci::session& sql, const std::string& text,
+                                         const BoundValues& values);
     // kRegionSelect + conditions + order_and_limit, from this connection's statement cache.
     std::vector<plugin_api::Region> select_regions(soci::session& sql,
                                                    const std::string& conditions,

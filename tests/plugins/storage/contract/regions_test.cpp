@@ -270,6 +270,43 @@ TEST_P(StorageContract, OverlapQueriesReachTheFarCornerOfTheLargestRegion) {
                 IsEmpty());
 }
 
+TEST_P(StorageContract, OverlapQueriesReachTheFarEndOfTallAndOfWideRegions) {
+    // The search is bounded by the widest and by the tallest region present, separately.
+    const auto estate = seed_estate(1, "Estate");
+    auto tall = sample_region(2, "tall", estate.id, 5000, 5000, "h", 9001);
+    tall.size_y = 2048;  // 8 cells up, 1 across
+    auto wide = sample_region(3, "wide", estate.id, 6000, 6000, "h", 9002);
+    wide.size_x = 2048;  // 8 cells across, 1 up
+    auto small = sample_region(4, "small", estate.id, 7000, 7000, "h", 9003);
+    {
+        auto tx = write();
+        EXPECT_THAT(tx->find_regions_overlapping(5000, 5000, 5001, 5001, ""), IsEmpty());
+        tx->insert_region(tall);
+        tx->insert_region(wide);
+        tx->insert_region(small);
+        tx->commit();
+    }
+    {
+        auto tx = read();
+        EXPECT_THAT(names(tx->find_regions_overlapping(5000, 5007, 5001, 5008, "")),
+                    ElementsAre("tall"));
+        EXPECT_THAT(names(tx->find_regions_overlapping(6007, 6000, 6008, 6001, "")),
+                    ElementsAre("wide"));
+        EXPECT_THAT(names(tx->find_regions_overlapping(5001, 5000, 5002, 5008, "")), IsEmpty());
+        EXPECT_THAT(names(tx->find_regions_overlapping(6000, 6001, 6008, 6002, "")), IsEmpty());
+    }
+    {
+        auto tx = write();
+        tx->delete_region(tall.uuid);
+        tx->delete_region(wide.uuid);
+        tx->commit();
+    }
+    auto tx = read();
+    EXPECT_THAT(names(tx->find_regions_overlapping(7000, 7000, 7001, 7001, "")),
+                ElementsAre("small"));
+    EXPECT_THAT(names(tx->find_regions_overlapping(5000, 5007, 5001, 5008, "")), IsEmpty());
+}
+
 TEST_P(StorageContract, FindsARegionByHostAndPort) {
     const auto estate = seed_estate(1, "Estate");
     const auto region = sample_region(2, "r", estate.id, 0, 0, "sim.example", 9050);
