@@ -148,6 +148,10 @@ class SociTransaction final : public plugin_api::StorageTransaction,
 
     // Runs an INSERT, UPDATE or DELETE prepared once on this connection (its statement cache).
     void execute_cached(soci::session& sql, const std::string& text, const BoundValues& values);
+    // Runs the INSERT `query` from this connection's statement cache and returns the id the
+    // database gave the row (RETURNING id, or the dialect's last_insert_id).
+    long long insert_cached_returning_id(soci::session& sql, const std::string& query,
+                                         const BoundValues& values);
     // The one text column `text` selects, from this connection's statement cache.
     std::vector<std::string> select_keys(soci::session& sql, const std::string& text,
                                          const BoundValues& values);

@@ -115,22 +115,66 @@ std::optional<api::RegionHistoryEntry> SociTransaction::find_history(const std::
 std::int64_t SociTransaction::append_audit(const api::AuditEntry& a) {
     long long id = 0;
     run("append_audit", [&](soci::session& sql) {
-        soci::statement st(sql);
-        st.exchange(soci::use(a.at, "at"));
-        st.exchange(soci::use(a.actor, "actor"));
-        st.exchange(soci::use(a.action, "action"));
-        st.exchange(soci::use(a.entity_type, "entity_type"));
-        st.exchange(soci::use(a.entity_id, "entity_id"));
-        st.exchange(soci::use(a.request_id, "request_id"));
-        st.exchange(soci::use(a.before, "before_doc"));
-        st.exchange(soci::use(a.after, "after_doc"));
-        id = insert_returning_id(
-            sql, st,
+        id = insert_cached_returning_id(
+            sql,
             "INSERT INTO audit_log (at, actor, action, entity_type, entity_id, request_id, "
             "before_doc, after_doc) VALUES (:at, :actor, :action, :entity_type, :entity_id, "
-            ":request_id, :before_doc, :after_doc)");
+            ":request_id, :before_doc, :after_doc)",
+            BoundValues()
+                .text("at", a.at)
+                .text("actor", a.actor)
+                .text("action", a.action)
+                .text("entity_type", a.entity_type)
+                .text("entity_id", a.entity_id)
+                .text("request_id", a.request_id)
+                .text("before_doc", a.before)
+                .text("after_doc", a.after));
     });
     return static_cast<std::int64_t>(id);
+}
+
+namespace {
+
+// An INSERT prepared once on a connection; with `returning`, " RETURNING id" fills `id`.
+struct CachedInsert final : StatementCache::Entry {
+    CachedInsert(soci::session& sql, const std::string& text, const BoundValues& shape,
+                 bool returning)
+        : values(shape), st(sql) {
+        if (returning) {
+            st.exchange(soci::into(id));
+        }
+        values.bind_into(st);
+        st.alloc();
+        st.prepare(text);
+        st.define_and_bind();
+    }
+    long long id = 0;
+    BoundValues values;
+    soci::statement st;  // last: destroyed before what it binds
+};
+
+}  // namespace
+
+long long SociTransaction::insert_cached_returning_id(soci::session& sql, const std::string& query,
+                                                      const BoundValues& values) {
+    const bool returning = dialect_.insert_returns_id;
+    const std::string text = returning ? query + " RETURNING id" : query;
+    auto& statements = lease_.statements();
+    auto& cached = statements.get<CachedInsert>(
+        text, [&] { return std::make_unique<CachedInsert>(sql, text, values, returning); });
+    cached.values.take_values(values);
+    try {
+        cached.st.execute(true);
+    } catch (...) {
+        statements.forget(text);
+        throw;
+    }
+    long long id = cached.id;
+    if (!returning) {
+        // Per connection in both SQLite and MariaDB: no other transaction can interfere.
+        sql << dialect_.last_insert_id, soci::into(id);
+    }
+    return id;
 }
 
 long long SociTransaction::insert_returning_id(soci::session& sql, soci::statement& st,
