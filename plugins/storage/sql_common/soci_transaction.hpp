@@ -163,9 +163,6 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     void write_supplements(soci::session& sql, const plugin_api::Region& region);
     void require_row(soci::session& sql, const std::string& count_query, const std::string& key,
                      const std::string& what);
-    // Prepares and executes `st` (its use bindings made) as the INSERT `query` into a table with a
-    // generated id, and returns that id (the dialect's RETURNING id or last_insert_id).
-    long long insert_returning_id(soci::session& sql, soci::statement& st, std::string query);
 
     ConnectionPool::Lease lease_;
     const Dialect& dialect_;

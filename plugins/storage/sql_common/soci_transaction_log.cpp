@@ -1,6 +1,7 @@
 // The append-only records: region history and the audit log.
 #include <soci/soci.h>
 
+#include "prepared_statement.hpp"
 #include "soci_transaction.hpp"
 
 namespace vergegrid::plugins::sql {
@@ -133,65 +134,17 @@ std::int64_t SociTransaction::append_audit(const api::AuditEntry& a) {
     return static_cast<std::int64_t>(id);
 }
 
-namespace {
-
-// An INSERT prepared once on a connection; with `returning`, " RETURNING id" fills `id`.
-struct CachedInsert final : StatementCache::Entry {
-    CachedInsert(soci::session& sql, const std::string& text, const BoundValues& shape,
-                 bool returning)
-        : values(shape), st(sql) {
-        if (returning) {
-            st.exchange(soci::into(id));
-        }
-        values.bind_into(st);
-        st.alloc();
-        st.prepare(text);
-        st.define_and_bind();
-    }
-    long long id = 0;
-    BoundValues values;
-    soci::statement st;  // last: destroyed before what it binds
-};
-
-}  // namespace
-
 long long SociTransaction::insert_cached_returning_id(soci::session& sql, const std::string& query,
                                                       const BoundValues& values) {
-    const bool returning = dialect_.insert_returns_id;
-    const std::string text = returning ? query + " RETURNING id" : query;
-    auto& statements = lease_.statements();
-    auto& cached = statements.get<CachedInsert>(
-        text, [&] { return std::make_unique<CachedInsert>(sql, text, values, returning); });
-    cached.values.take_values(values);
-    try {
-        cached.st.execute(true);
-    } catch (...) {
-        statements.forget(text);
-        throw;
-    }
-    long long id = cached.id;
-    if (!returning) {
-        // Per connection in both SQLite and MariaDB: no other transaction can interfere.
-        sql << dialect_.last_insert_id, soci::into(id);
-    }
-    return id;
-}
-
-long long SociTransaction::insert_returning_id(soci::session& sql, soci::statement& st,
-                                               std::string query) {
-    long long id = 0;
     if (dialect_.insert_returns_id) {
-        query += " RETURNING id";
-        st.exchange(soci::into(id));
+        return run_prepared_command<long long>(
+            lease_.statements(), sql, query + " RETURNING id", values,
+            [](soci::statement& st, long long& id) { st.exchange(soci::into(id)); });
     }
-    st.alloc();
-    st.prepare(query);
-    st.define_and_bind();
-    st.execute(true);
-    if (!dialect_.insert_returns_id) {
-        // Per connection in both SQLite and MariaDB: no other transaction can interfere.
-        sql << dialect_.last_insert_id, soci::into(id);
-    }
+    run_prepared_command(lease_.statements(), sql, query, values);
+    long long id = 0;
+    // Per connection in both SQLite and MariaDB: no other transaction can interfere.
+    sql << dialect_.last_insert_id, soci::into(id);
     return id;
 }
 

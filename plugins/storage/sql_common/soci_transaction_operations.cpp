@@ -46,22 +46,24 @@ api::Operation to_operation(const OperationRow& row) {
     return operation;
 }
 
-// Binds every column but id, named as in the column list.
-void use_operation_columns(soci::statement& st, const api::Operation& o) {
-    st.exchange(soci::use(o.simulator_id, "simulator_id"));
-    st.exchange(soci::use(o.region_uuid, "region_uuid"));
-    st.exchange(soci::use(o.kind, "kind"));
-    st.exchange(soci::use(o.op_class, "op_class"));
-    st.exchange(soci::use(o.region_version.major, "major"));
-    st.exchange(soci::use(o.region_version.minor, "minor"));
-    st.exchange(soci::use(o.region_version.patch, "patch"));
-    st.exchange(soci::use(o.spec, "spec"));
-    st.exchange(soci::use(o.state, "state"));
-    st.exchange(soci::use(o.attempts, "attempts"));
-    st.exchange(soci::use(o.result, "result"));
-    st.exchange(soci::use(o.created_at, "created_at"));
-    st.exchange(soci::use(o.updated_at, "updated_at"));
-    st.exchange(soci::use(o.due_at, "due_at"));
+// Every column but id, named as in the column list.
+BoundValues operation_values(const api::Operation& o) {
+    BoundValues values;
+    values.text("simulator_id", o.simulator_id)
+        .text("region_uuid", o.region_uuid)
+        .text("kind", o.kind)
+        .text("op_class", o.op_class)
+        .number("major", o.region_version.major)
+        .number("minor", o.region_version.minor)
+        .number("patch", o.region_version.patch)
+        .text("spec", o.spec)
+        .text("state", o.state)
+        .number("attempts", o.attempts)
+        .text("result", o.result)
+        .text("created_at", o.created_at)
+        .text("updated_at", o.updated_at)
+        .text("due_at", o.due_at);
+    return values;
 }
 
 }  // namespace
@@ -69,15 +71,14 @@ void use_operation_columns(soci::statement& st, const api::Operation& o) {
 std::int64_t SociTransaction::insert_operation(const api::Operation& o) {
     long long id = 0;
     run("insert_operation", [&](soci::session& sql) {
-        soci::statement st(sql);
-        use_operation_columns(st, o);
-        id = insert_returning_id(
-            sql, st,
+        id = insert_cached_returning_id(
+            sql,
             "INSERT INTO operations (simulator_id, region_uuid, kind, op_class, "
             "region_version_major, region_version_minor, region_version_patch, spec, state, "
             "attempts, result, created_at, updated_at, due_at) VALUES (:simulator_id, "
             ":region_uuid, :kind, :op_class, :major, :minor, :patch, :spec, :state, :attempts, "
-            ":result, :created_at, :updated_at, :due_at)");
+            ":result, :created_at, :updated_at, :due_at)",
+            operation_values(o));
     });
     return static_cast<std::int64_t>(id);
 }
@@ -102,18 +103,14 @@ void SociTransaction::update_operation(const api::Operation& o) {
         if (count == 0) {
             throw api::StorageError("no operation " + std::to_string(id));
         }
-        soci::statement st(sql);
-        use_operation_columns(st, o);
-        st.exchange(soci::use(id, "id"));
-        st.alloc();
-        st.prepare(
+        execute_cached(
+            sql,
             "UPDATE operations SET simulator_id = :simulator_id, region_uuid = :region_uuid, "
             "kind = :kind, op_class = :op_class, region_version_major = :major, "
             "region_version_minor = :minor, region_version_patch = :patch, spec = :spec, "
             "state = :state, attempts = :attempts, result = :result, created_at = :created_at, "
-            "updated_at = :updated_at, due_at = :due_at WHERE id = :id");
-        st.define_and_bind();
-        st.execute(true);
+            "updated_at = :updated_at, due_at = :due_at WHERE id = :id",
+            operation_values(o).number64("id", id));
     });
 }
 

@@ -2,6 +2,7 @@
 #include <soci/boost-optional.h>
 #include <soci/soci.h>
 
+#include "prepared_statement.hpp"
 #include "region_row.hpp"
 #include "soci_transaction.hpp"
 
@@ -155,91 +156,18 @@ void SociTransaction::write_supplements(soci::session& sql, const api::Region& r
                        .text("parcel_layout", r.template_data.parcel_layout));
 }
 
-namespace {
-
-// A region query prepared once on a connection: the row and the values it binds live with it.
-struct CachedRegionSelect final : StatementCache::Entry {
-    CachedRegionSelect(soci::session& sql, const std::string& query, const BoundValues& shape)
-        : values(shape), st(sql) {
-        bind_region_row(st, row);
-        values.bind_into(st);
-        st.alloc();
-        st.prepare(query);
-        st.define_and_bind();
-    }
-    RegionRow row;
-    BoundValues values;
-    soci::statement st;  // last: destroyed before what it binds
-};
-
-}  // namespace
-
-namespace {
-
-// A command (INSERT, UPDATE, DELETE) prepared once on a connection, with the values it binds.
-struct CachedCommand final : StatementCache::Entry {
-    CachedCommand(soci::session& sql, const std::string& text, const BoundValues& shape)
-        : values(shape), st(sql) {
-        values.bind_into(st);
-        st.alloc();
-        st.prepare(text);
-        st.define_and_bind();
-    }
-    BoundValues values;
-    soci::statement st;  // last: destroyed before what it binds
-};
-
-}  // namespace
-
 void SociTransaction::execute_cached(soci::session& sql, const std::string& text,
                                      const BoundValues& values) {
-    auto& statements = lease_.statements();
-    auto& cached = statements.get<CachedCommand>(
-        text, [&] { return std::make_unique<CachedCommand>(sql, text, values); });
-    cached.values.take_values(values);
-    try {
-        cached.st.execute(true);
-    } catch (...) {
-        statements.forget(text);
-        throw;
-    }
+    run_prepared_command(lease_.statements(), sql, text, values);
 }
-
-namespace {
-
-// A query of one text column (keys), prepared once on a connection.
-struct CachedKeySelect final : StatementCache::Entry {
-    CachedKeySelect(soci::session& sql, const std::string& text, const BoundValues& shape)
-        : values(shape), st(sql) {
-        st.exchange(soci::into(key));
-        values.bind_into(st);
-        st.alloc();
-        st.prepare(text);
-        st.define_and_bind();
-    }
-    std::string key;
-    BoundValues values;
-    soci::statement st;  // last: destroyed before what it binds
-};
-
-}  // namespace
 
 std::vector<std::string> SociTransaction::select_keys(soci::session& sql, const std::string& text,
                                                       const BoundValues& values) {
-    auto& statements = lease_.statements();
-    auto& cached = statements.get<CachedKeySelect>(
-        text, [&] { return std::make_unique<CachedKeySelect>(sql, text, values); });
-    cached.values.take_values(values);
     std::vector<std::string> keys;
-    try {
-        cached.st.execute();
-        while (cached.st.fetch()) {  // to the end: no SQLite statement left mid-step
-            keys.push_back(cached.key);
-        }
-    } catch (...) {
-        statements.forget(text);
-        throw;
-    }
+    run_prepared_query<std::string>(
+        lease_.statements(), sql, text, values,
+        [](soci::statement& st, std::string& key) { st.exchange(soci::into(key)); },
+        [&](const std::string& key) { keys.push_back(key); });
     return keys;
 }
 
@@ -247,21 +175,10 @@ std::vector<api::Region> SociTransaction::select_regions(soci::session& sql,
                                                          const std::string& conditions,
                                                          const std::string& order_and_limit,
                                                          const BoundValues& values) {
-    const std::string query = std::string(kRegionSelect) + conditions + order_and_limit;
-    auto& statements = lease_.statements();
-    auto& cached = statements.get<CachedRegionSelect>(
-        query, [&] { return std::make_unique<CachedRegionSelect>(sql, query, values); });
-    cached.values.take_values(values);
     std::vector<api::Region> regions;
-    try {
-        cached.st.execute();
-        while (cached.st.fetch()) {  // to the end: no SQLite statement left mid-step
-            regions.push_back(to_region(cached.row));
-        }
-    } catch (...) {
-        statements.forget(query);
-        throw;
-    }
+    run_prepared_query<RegionRow>(
+        lease_.statements(), sql, std::string(kRegionSelect) + conditions + order_and_limit, values,
+        bind_region_row, [&](const RegionRow& row) { regions.push_back(to_region(row)); });
     return regions;
 }
 

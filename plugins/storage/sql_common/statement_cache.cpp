@@ -15,6 +15,11 @@ BoundValues& BoundValues::number(const std::string& name, int value) {
     return *this;
 }
 
+BoundValues& BoundValues::number64(const std::string& name, long long value) {
+    numbers64_[name] = value;
+    return *this;
+}
+
 BoundValues& BoundValues::real(const std::string& name, double value) {
     reals_[name] = value;
     return *this;
@@ -31,40 +36,40 @@ BoundValues& BoundValues::number_or_null(const std::string& name, boost::optiona
     return *this;
 }
 
-void BoundValues::bind_into(soci::statement& st) {
-    for (auto& [name, value] : texts_) {
-        st.exchange(soci::use(value, name));
-    }
-    for (auto& [name, value] : numbers_) {
-        st.exchange(soci::use(value, name));
-    }
-    for (auto& [name, value] : reals_) {
-        st.exchange(soci::use(value, name));
-    }
-    for (auto& [name, value] : optional_texts_) {
-        st.exchange(soci::use(value, name));
-    }
-    for (auto& [name, value] : optional_numbers_) {
+namespace {
+
+template <typename Value>
+void bind_each(soci::statement& st, std::map<std::string, Value>& values) {
+    for (auto& [name, value] : values) {
         st.exchange(soci::use(value, name));
     }
 }
 
+template <typename Value>
+void take_each(std::map<std::string, Value>& mine, const std::map<std::string, Value>& theirs) {
+    for (const auto& [name, value] : theirs) {
+        mine.at(name) = value;
+    }
+}
+
+}  // namespace
+
+void BoundValues::bind_into(soci::statement& st) {
+    bind_each(st, texts_);
+    bind_each(st, numbers_);
+    bind_each(st, numbers64_);
+    bind_each(st, reals_);
+    bind_each(st, optional_texts_);
+    bind_each(st, optional_numbers_);
+}
+
 void BoundValues::take_values(const BoundValues& other) {
-    for (const auto& [name, value] : other.texts_) {
-        texts_.at(name) = value;
-    }
-    for (const auto& [name, value] : other.numbers_) {
-        numbers_.at(name) = value;
-    }
-    for (const auto& [name, value] : other.reals_) {
-        reals_.at(name) = value;
-    }
-    for (const auto& [name, value] : other.optional_texts_) {
-        optional_texts_.at(name) = value;
-    }
-    for (const auto& [name, value] : other.optional_numbers_) {
-        optional_numbers_.at(name) = value;
-    }
+    take_each(texts_, other.texts_);
+    take_each(numbers_, other.numbers_);
+    take_each(numbers64_, other.numbers64_);
+    take_each(reals_, other.reals_);
+    take_each(optional_texts_, other.optional_texts_);
+    take_each(optional_numbers_, other.optional_numbers_);
 }
 
 void StatementCache::forget(const std::string& key) noexcept {

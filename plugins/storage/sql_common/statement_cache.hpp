@@ -23,6 +23,8 @@ class BoundValues {
   public:
     BoundValues& text(const std::string& name, std::string value);
     BoundValues& number(const std::string& name, int value);
+    // SOCI 4.0 binds 64-bit integers as long long (std::int64_t is long here).
+    BoundValues& number64(const std::string& name, long long value);
     BoundValues& real(const std::string& name, double value);
     // NULL when empty.
     BoundValues& text_or_null(const std::string& name, boost::optional<std::string> value);
@@ -36,6 +38,7 @@ class BoundValues {
   private:
     std::map<std::string, std::string> texts_;  // map nodes keep their addresses: safe to bind
     std::map<std::string, int> numbers_;
+    std::map<std::string, long long> numbers64_;
     std::map<std::string, double> reals_;
     std::map<std::string, boost::optional<std::string>> optional_texts_;
     std::map<std::string, boost::optional<int>> optional_numbers_;

@@ -1,0 +1,79 @@
+// The per-connection statement cache on a real SQLite connection: values bound by name and
+// replaced on every run, NULLs, the bound on cached statements, and a failed run dropping its
+// statement.
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "prepared_statement.hpp"
+#include "statement_cache.hpp"
+
+namespace {
+
+using vergegrid::plugins::sql::BoundValues;
+using vergegrid::plugins::sql::run_prepared_command;
+using vergegrid::plugins::sql::run_prepared_query;
+using vergegrid::plugins::sql::StatementCache;
+
+class StatementCacheTest : public ::testing::Test {
+  protected:
+    void SetUp() override { sql_ << "CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER, note TEXT)"; }
+
+    std::vector<std::string> keys_where_n_above(int n) {
+        std::vector<std::string> keys;
+        run_prepared_query<std::string>(
+            cache_, sql_, "SELECT k FROM t WHERE n > :n ORDER BY k", BoundValues().number("n", n),
+            [](soci::statement& st, std::string& key) { st.exchange(soci::into(key)); },
+            [&](const std::string& key) { keys.push_back(key); });
+        return keys;
+    }
+
+    void insert(const std::string& key, int n, std::optional<std::string> note) {
+        run_prepared_command(cache_, sql_, "INSERT INTO t (k, n, note) VALUES (:k, :n, :note)",
+                             BoundValues().text("k", key).number("n", n).text_or_null(
+                                 "note", note ? boost::optional<std::string>(*note) : boost::none));
+    }
+
+    soci::session sql_{*soci::factory_sqlite3(), ":memory:"};
+    StatementCache cache_;  // after the session: destroyed before it
+};
+
+TEST_F(StatementCacheTest, EveryRunBindsItsOwnValues) {
+    insert("a", 1, "first");
+    insert("b", 2, std::nullopt);
+    insert("c", 3, "third");
+    EXPECT_EQ(cache_.size(), 1U);  // one INSERT, prepared once
+    EXPECT_EQ(keys_where_n_above(1), (std::vector<std::string>{"b", "c"}));
+    EXPECT_EQ(keys_where_n_above(2), (std::vector<std::string>{"c"}));
+    EXPECT_TRUE(keys_where_n_above(3).empty());
+    EXPECT_EQ(cache_.size(), 2U);
+    int nulls = -1;
+    sql_ << "SELECT COUNT(*) FROM t WHERE note IS NULL", soci::into(nulls);
+    EXPECT_EQ(nulls, 1);
+}
+
+TEST_F(StatementCacheTest, AFailedRunDropsItsStatementAndTheNextRunWorks) {
+    insert("a", 1, std::nullopt);
+    EXPECT_THROW(insert("a", 2, std::nullopt), soci::soci_error);  // the primary key
+    EXPECT_EQ(cache_.size(), 0U);
+    insert("b", 2, std::nullopt);
+    EXPECT_EQ(keys_where_n_above(0), (std::vector<std::string>{"a", "b"}));
+}
+
+TEST_F(StatementCacheTest, HoldsABoundedNumberOfStatements) {
+    for (int i = 0; i < static_cast<int>(StatementCache::kMaxEntries) + 5; ++i) {
+        std::vector<int> seen;
+        run_prepared_query<int>(
+            cache_, sql_, "SELECT :v + " + std::to_string(i), BoundValues().number("v", 1),
+            [](soci::statement& st, int& v) { st.exchange(soci::into(v)); },
+            [&](int v) { seen.push_back(v); });
+        ASSERT_EQ(seen, std::vector<int>{1 + i});
+        EXPECT_LE(cache_.size(), StatementCache::kMaxEntries);
+    }
+}
+
+}  // namespace
