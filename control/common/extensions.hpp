@@ -1,9 +1,11 @@
-// The ABI 1.1 storage extensions, reached from a transaction. A storage plugin built for ABI 1.0
-// lacks them: the request then fails with 503 naming the reason instead of crashing.
+// The storage extensions, reached from a transaction. A storage plugin built for ABI 1.0 lacks
+// those of 1.1: the request then fails with 503 naming the reason instead of crashing. One built
+// before 1.3 lacks GridStore, which has a slower way round.
 #pragma once
 
 #include "kernel/http/api_error.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
+#include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
 
@@ -25,6 +27,11 @@ inline plugin_api::OperationStore& operation_store(plugin_api::StorageTransactio
     throw kernel::http::ApiError(
         503, "storage_unsupported",
         "the storage plugin predates plugin ABI 1.1 and keeps no operation queue");
+}
+
+// Null for a storage plugin built before ABI 1.3.
+inline plugin_api::GridStore* grid_store(plugin_api::StorageTransaction& tx) {
+    return dynamic_cast<plugin_api::GridStore*>(&tx);
 }
 
 }  // namespace vergegrid::control

@@ -71,19 +71,26 @@ void choose_location(const GridState& state, NewRegion& request) {
 }  // namespace
 
 GridState load_grid_state(plugin_api::StorageTransaction& tx) {
-    constexpr int kRegionPage = 1000;
-
     std::vector<PlacedRegion> regions;
-    std::string after;
-    for (;;) {
-        const auto page = tx.list_regions({}, after, kRegionPage);
-        for (const auto& region : page) {
-            regions.push_back(placed_region(region));
+    if (auto* grid = grid_store(tx)) {
+        for (auto& f : grid->list_region_footprints()) {
+            regions.push_back({std::move(f.uuid), std::move(f.name), std::move(f.simulator_id),
+                               std::move(f.host), f.port, f.loc_x, f.loc_y, f.size_x, f.size_y});
         }
-        if (static_cast<int>(page.size()) < kRegionPage) {
-            break;
+    } else {
+        // A storage plugin built before ABI 1.3: whole regions, a page at a time.
+        constexpr int kRegionPage = 1000;
+        std::string after;
+        for (;;) {
+            const auto page = tx.list_regions({}, after, kRegionPage);
+            for (const auto& region : page) {
+                regions.push_back(placed_region(region));
+            }
+            if (static_cast<int>(page.size()) < kRegionPage) {
+                break;
+            }
+            after = page.back().name;
         }
-        after = page.back().name;
     }
     return GridState::from(access_store(tx).list_simulators(), regions);
 }

@@ -21,6 +21,7 @@
 #include "dialect.hpp"
 #include "statement_cache.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
+#include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
 #include "writer_gate.hpp"
@@ -34,7 +35,8 @@ namespace vergegrid::plugins::sql {
 
 class SociTransaction final : public plugin_api::StorageTransaction,
                               public plugin_api::AccessStore,
-                              public plugin_api::OperationStore {
+                              public plugin_api::OperationStore,
+                              public plugin_api::GridStore {
   public:
     // Opens the transaction (the dialect's begin statements, plus the grid lock for read_write).
     // Throws StorageBusy when the lock is not granted in time. `turn` (possibly empty) is released
@@ -70,6 +72,7 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     int count_regions_from_template(const std::string& template_id) override;
 
     std::optional<plugin_api::Region> find_region(const std::string& uuid) override;
+    std::vector<plugin_api::RegionFootprint> list_region_footprints() override;  // GridStore
     std::optional<plugin_api::Region> find_region_by_name(const std::string& name) override;
     std::vector<plugin_api::Region> list_regions(const plugin_api::RegionFilter& filter,
                                                  const std::string& after_name, int limit) override;

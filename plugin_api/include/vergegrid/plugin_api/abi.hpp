@@ -11,7 +11,7 @@ namespace vergegrid::plugin_api {
 // moves, a virtual function changes or moves). Bump the minor when something is only added (a
 // kind, a trailing descriptor field, an extension interface); old plugins keep working.
 inline constexpr std::uint16_t kAbiMajor = 1;
-inline constexpr std::uint16_t kAbiMinor = 2;
+inline constexpr std::uint16_t kAbiMinor = 3;
 
 struct AbiVersion {
     std::uint16_t major = kAbiMajor;

@@ -307,6 +307,42 @@ TEST_P(StorageContract, OverlapQueriesReachTheFarEndOfTallAndOfWideRegions) {
     EXPECT_THAT(names(tx->find_regions_overlapping(5000, 5007, 5001, 5008, "")), IsEmpty());
 }
 
+TEST_P(StorageContract, FootprintsListEveryRegionByNameWithWhatPlacementNeeds) {
+    const auto estate = seed_estate(1, "Estate");
+    auto pinned = sample_region(2, "zulu", estate.id, 10, 20, "sim-a.example", 9001);
+    auto by_hand = sample_region(3, "alpha", estate.id, 12, 20, "10.0.0.5", 9002);
+    by_hand.placement.simulator_id = "";
+    by_hand.size_x = 512;
+    by_hand.size_y = 768;
+    {
+        auto tx = write();
+        EXPECT_THAT(grid_store(*tx).list_region_footprints(), IsEmpty());
+        tx->insert_region(pinned);
+        tx->insert_region(by_hand);
+        tx->commit();
+    }
+    auto tx = read();
+    const auto footprints = grid_store(*tx).list_region_footprints();
+    ASSERT_EQ(footprints.size(), 2U);
+    const auto& a = footprints.at(0);
+    EXPECT_EQ(a.uuid, by_hand.uuid);
+    EXPECT_EQ(a.name, "alpha");
+    EXPECT_EQ(a.simulator_id, "");
+    EXPECT_EQ(a.host, "10.0.0.5");
+    EXPECT_EQ(a.port, 9002);
+    EXPECT_EQ(a.loc_x, 12);
+    EXPECT_EQ(a.loc_y, 20);
+    EXPECT_EQ(a.size_x, 512);
+    EXPECT_EQ(a.size_y, 768);
+    const auto& z = footprints.at(1);
+    EXPECT_EQ(z.uuid, pinned.uuid);
+    EXPECT_EQ(z.simulator_id, pinned.placement.simulator_id);
+    EXPECT_EQ(z.host, "sim-a.example");
+    EXPECT_EQ(z.port, 9001);
+    EXPECT_EQ(z.loc_x, 10);
+    EXPECT_EQ(z.size_x, pinned.size_x);
+}
+
 TEST_P(StorageContract, FindsARegionByHostAndPort) {
     const auto estate = seed_estate(1, "Estate");
     const auto region = sample_region(2, "r", estate.id, 0, 0, "sim.example", 9050);

@@ -66,6 +66,14 @@ api::AccessStore& access_store(api::StorageTransaction& tx) {
     return *store;
 }
 
+api::GridStore& grid_store(api::StorageTransaction& tx) {
+    auto* store = dynamic_cast<api::GridStore*>(&tx);
+    if (store == nullptr) {
+        throw std::runtime_error("the transaction does not implement GridStore (ABI 1.3)");
+    }
+    return *store;
+}
+
 api::OperationStore& operation_store(api::StorageTransaction& tx) {
     auto* store = dynamic_cast<api::OperationStore*>(&tx);
     if (store == nullptr) {

@@ -18,6 +18,7 @@
 #include "sample_data.hpp"
 #include "vergegrid/plugin_api/storage.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
+#include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
 
 namespace vergegrid::test::storage {
@@ -54,6 +55,8 @@ class StorageContract : public ::testing::TestWithParam<std::string> {
 // across the module boundary). Throw std::runtime_error when the transaction lacks them.
 plugin_api::AccessStore& access_store(plugin_api::StorageTransaction& tx);
 plugin_api::OperationStore& operation_store(plugin_api::StorageTransaction& tx);
+// ABI 1.3: GridStore, the same way.
+plugin_api::GridStore& grid_store(plugin_api::StorageTransaction& tx);
 
 // Runs `action` in the read-write transaction `tx` and expects the database to refuse it with
 // StorageConflict; afterwards the transaction must refuse to commit.
