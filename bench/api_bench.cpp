@@ -68,6 +68,7 @@ struct Options {
     int wait_quiet_s = 0;
     std::uint64_t seed = 1;
     bool keep_data = false;
+    bool auto_place = false;
     bool json = false;
     bool http_floor = false;
 };
@@ -128,10 +129,11 @@ std::uint64_t splitmix64(std::uint64_t x) {
     return x ^ (x >> 31);
 }
 
-// The "id" member of a JSON answer, found without a full parse (the answers are the server's
-// compact dump: `"id":"<36 chars>"`), so the client spends little CPU on the shared cores.
-std::string extract_id(const std::string& body) {
-    static const std::string key = "\"id\":\"";
+// A string member of a JSON answer, found without a full parse (the answers are the server's
+// compact dump: `"name":"value"`, no escapes in the values read here), so the client spends
+// little CPU on the shared cores.
+std::string string_member(const std::string& body, const std::string& name) {
+    const std::string key = "\"" + name + "\":\"";
     const auto at = body.find(key);
     if (at == std::string::npos) {
         return {};
@@ -139,6 +141,10 @@ std::string extract_id(const std::string& body) {
     const auto start = at + key.size();
     const auto end = body.find('"', start);
     return end == std::string::npos ? std::string() : body.substr(start, end - start);
+}
+
+std::string extract_id(const std::string& body) {
+    return string_member(body, "id");
 }
 
 // Where region `index` of this run goes: names, grid squares and host:port pairs never repeat
@@ -155,6 +161,16 @@ struct Layout {
           base_x(100'000 + static_cast<int>(run_number % 8192) * 1024),
           base_y(100'000 + static_cast<int>((run_number / 8192) % 8192) * 1024) {}
 
+    // Without location, host or port: placement chooses, near a point of the run's own area.
+    std::string auto_body(std::size_t index, const std::string& estate_id) const {
+        char text[512];
+        std::snprintf(text, sizeof text,
+                      R"({"name":"bench-%s-%07zu","estate_id":"%s",)"
+                      R"("placement":{"near":{"x":%d,"y":%d}}})",
+                      run.c_str(), index, estate_id.c_str(), base_x, base_y);
+        return text;
+    }
+
     std::string body(std::size_t index, const std::string& estate_id) const {
         char text[512];
         std::snprintf(text, sizeof text,
@@ -167,6 +183,27 @@ struct Layout {
         return text;
     }
 };
+
+// --auto-place: enough simulators that their hosts' ports (placement.port_min..port_max, 1,000
+// by default) hold every region, and at least four, so that placement has a choice.
+void register_bench_simulators(Client& admin, const std::string& run_id, std::size_t regions) {
+    const std::size_t simulators = std::max<std::size_t>(4, regions / 900 + 1);
+    for (std::size_t k = 0; k < simulators; ++k) {
+        const auto token = admin.request("POST", "/api/v1/simulators/registration-tokens", "{}");
+        if (token.status != 201) {
+            throw std::runtime_error("POST /api/v1/simulators/registration-tokens answered " +
+                                     std::to_string(token.status) + ": " + token.body);
+        }
+        const std::string body = "{\"token\":\"" + string_member(token.body, "token") +
+                                 "\",\"hostname\":\"sim-" + run_id + "-" + std::to_string(k) +
+                                 ".bench.invalid\",\"capacity\":" + std::to_string(regions) + "}";
+        const auto registered = admin.request("POST", "/api/v1/sim/register", body);
+        if (registered.status != 201) {
+            throw std::runtime_error("POST /api/v1/sim/register answered " +
+                                     std::to_string(registered.status) + ": " + registered.body);
+        }
+    }
+}
 
 // The syscalls counted per operation with --syscalls: what reaches the disk (or would), and the
 // sleeps of SQLite's busy handler while a writer waits for the write lock.
@@ -537,6 +574,9 @@ int run(const Options& options, const std::string& command_line) {
                                      std::to_string(estate.status) + ": " + estate.body);
         }
         const std::string estate_id = extract_id(estate.body);
+        if (options.auto_place) {
+            register_bench_simulators(admin, run_id, options.regions);
+        }
 
         PhaseSpec spec;
         spec.host = target.host;
@@ -558,7 +598,9 @@ int run(const Options& options, const std::string& command_line) {
                 return run_phase(
                     spec,
                     [&](std::size_t index, Client& client, ErrorLog& errors) {
-                        const std::string body = layout.body(index, estate_id);
+                        const std::string body = options.auto_place
+                                                     ? layout.auto_body(index, estate_id)
+                                                     : layout.body(index, estate_id);
                         auto reply = client.request("POST", "/api/v1/regions", body);
                         if (reply.status / 100 != 2) {
                             errors.record("POST /api/v1/regions " + body, reply);
@@ -742,6 +784,10 @@ int main(int argc, char** argv) {
         "count fdatasync/fsync/pwrite64/pread64/nanosleep per operation (perf syscall tracepoints, "
         "recorded into DIR)");
     cli.add_flag("--keep-data", options.keep_data, "keep the temporary data dir");
+    cli.add_flag("--auto-place", options.auto_place,
+                 "register simulators (4, or one per 900 regions) and create regions without "
+                 "location, host or port: placement and the coordinate allocator choose, near "
+                 "one point of the run's area");
     cli.add_flag(
         "--http-floor", options.http_floor,
         "after the reads, the same requests on GET /healthz (no storage, no JSON): the HTTP floor");

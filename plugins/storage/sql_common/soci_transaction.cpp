@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "errors.hpp"
+#include "prepared_statement.hpp"
 
 namespace vergegrid::plugins::sql {
 
@@ -120,19 +121,13 @@ void bind_estate(soci::statement& st, api::Estate& e) {
     st.exchange(soci::into(e.updated_at));
 }
 
-std::optional<api::Estate> one_estate(soci::session& sql, const char* where,
-                                      const std::string& key) {
-    api::Estate estate;
-    soci::statement st(sql);
-    bind_estate(st, estate);
-    st.exchange(soci::use(key, "key"));
-    st.alloc();
-    st.prepare(std::string(kEstateColumns) + where);
-    st.define_and_bind();
-    if (!st.execute(true)) {
-        return std::nullopt;
-    }
-    return estate;
+std::optional<api::Estate> one_estate(StatementCache& statements, soci::session& sql,
+                                      const char* where, const std::string& key) {
+    std::optional<api::Estate> found;
+    run_prepared_query<api::Estate>(statements, sql, std::string(kEstateColumns) + where,
+                                    BoundValues().text("key", key), bind_estate,
+                                    [&](const api::Estate& estate) { found = estate; });
+    return found;
 }
 
 constexpr const char* kTemplateColumns =
@@ -206,15 +201,17 @@ void record_template_version(soci::session& sql, const api::Template& tmpl, cons
 
 std::optional<api::Estate> SociTransaction::find_estate(const std::string& id) {
     std::optional<api::Estate> result;
-    run("find_estate",
-        [&](soci::session& sql) { result = one_estate(sql, " WHERE id = :key", id); });
+    run("find_estate", [&](soci::session& sql) {
+        result = one_estate(lease_.statements(), sql, " WHERE id = :key", id);
+    });
     return result;
 }
 
 std::optional<api::Estate> SociTransaction::find_estate_by_name(const std::string& name) {
     std::optional<api::Estate> result;
-    run("find_estate_by_name",
-        [&](soci::session& sql) { result = one_estate(sql, " WHERE name = :key", name); });
+    run("find_estate_by_name", [&](soci::session& sql) {
+        result = one_estate(lease_.statements(), sql, " WHERE name = :key", name);
+    });
     return result;
 }
 

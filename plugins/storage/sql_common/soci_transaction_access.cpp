@@ -19,10 +19,6 @@ boost::optional<std::string> null_if_empty(const std::string& text) {
 }
 
 // For select_rows / select_first: binds one key parameter named "key".
-struct BindKey {
-    const std::string& key;
-    void operator()(soci::statement& st) const { st.exchange(soci::use(key, "key")); }
-};
 
 // ---- users ------------------------------------------------------------------------------------
 
@@ -142,8 +138,6 @@ api::Simulator to_simulator(const SimulatorRow& row) {
     return simulator;
 }
 
-const auto kNoParams = [](soci::statement&) {};
-
 }  // namespace
 
 // ---- users ------------------------------------------------------------------------------------
@@ -158,8 +152,9 @@ int SociTransaction::count_users() {
 std::optional<api::User> SociTransaction::find_user(const std::string& id) {
     std::optional<api::User> result;
     run("find_user", [&](soci::session& sql) {
-        result = select_first<UserRow>(sql, std::string(kUserSelect) + " WHERE id = :key",
-                                       bind_user, BindKey{id}, to_user);
+        result = select_first<UserRow>(lease_.statements(), sql,
+                                       std::string(kUserSelect) + " WHERE id = :key", bind_user,
+                                       BoundValues().text("key", id), to_user);
     });
     return result;
 }
@@ -167,8 +162,9 @@ std::optional<api::User> SociTransaction::find_user(const std::string& id) {
 std::optional<api::User> SociTransaction::find_user_by_name(const std::string& name) {
     std::optional<api::User> result;
     run("find_user_by_name", [&](soci::session& sql) {
-        result = select_first<UserRow>(sql, std::string(kUserSelect) + " WHERE name = :key",
-                                       bind_user, BindKey{name}, to_user);
+        result = select_first<UserRow>(lease_.statements(), sql,
+                                       std::string(kUserSelect) + " WHERE name = :key", bind_user,
+                                       BoundValues().text("key", name), to_user);
     });
     return result;
 }
@@ -176,8 +172,9 @@ std::optional<api::User> SociTransaction::find_user_by_name(const std::string& n
 std::vector<api::User> SociTransaction::list_users() {
     std::vector<api::User> result;
     run("list_users", [&](soci::session& sql) {
-        result = select_rows<UserRow>(sql, std::string(kUserSelect) + " ORDER BY name", bind_user,
-                                      kNoParams, to_user);
+        result = select_rows<UserRow>(lease_.statements(), sql,
+                                      std::string(kUserSelect) + " ORDER BY name", bind_user,
+                                      BoundValues(), to_user);
     });
     return result;
 }
@@ -212,8 +209,8 @@ std::optional<api::AccessToken> SociTransaction::find_access_token_by_hash(
     std::optional<api::AccessToken> result;
     run("find_access_token_by_hash", [&](soci::session& sql) {
         result = select_first<api::AccessToken>(
-            sql, std::string(kAccessTokenSelect) + " WHERE token_hash = :key", bind_access_token,
-            BindKey{token_hash}, as_is);
+            lease_.statements(), sql, std::string(kAccessTokenSelect) + " WHERE token_hash = :key",
+            bind_access_token, BoundValues().text("key", token_hash), as_is);
     });
     return result;
 }
@@ -222,10 +219,10 @@ std::vector<api::AccessToken> SociTransaction::list_access_tokens(const std::str
     std::vector<api::AccessToken> result;
     run("list_access_tokens", [&](soci::session& sql) {
         result = select_rows<api::AccessToken>(
-            sql,
+            lease_.statements(), sql,
             std::string(kAccessTokenSelect) +
                 " WHERE user_id = :key ORDER BY created_at DESC, id DESC",
-            bind_access_token, BindKey{user_id}, as_is);
+            bind_access_token, BoundValues().text("key", user_id), as_is);
     });
     return result;
 }
@@ -260,8 +257,9 @@ std::optional<api::RegistrationToken> SociTransaction::find_registration_token_b
     std::optional<api::RegistrationToken> result;
     run("find_registration_token_by_hash", [&](soci::session& sql) {
         result = select_first<RegistrationTokenRow>(
-            sql, std::string(kRegistrationTokenSelect) + " WHERE token_hash = :key",
-            bind_registration_token, BindKey{token_hash}, to_registration_token);
+            lease_.statements(), sql,
+            std::string(kRegistrationTokenSelect) + " WHERE token_hash = :key",
+            bind_registration_token, BoundValues().text("key", token_hash), to_registration_token);
     });
     return result;
 }
@@ -311,8 +309,9 @@ bool SociTransaction::consume_registration_token(const std::string& id,
 std::optional<api::Simulator> SociTransaction::find_simulator(const std::string& id) {
     std::optional<api::Simulator> result;
     run("find_simulator", [&](soci::session& sql) {
-        result = select_first<SimulatorRow>(sql, std::string(kSimulatorSelect) + " WHERE id = :key",
-                                            bind_simulator, BindKey{id}, to_simulator);
+        result = select_first<SimulatorRow>(
+            lease_.statements(), sql, std::string(kSimulatorSelect) + " WHERE id = :key",
+            bind_simulator, BoundValues().text("key", id), to_simulator);
     });
     return result;
 }
@@ -327,14 +326,14 @@ std::optional<api::Simulator> SociTransaction::find_simulator_by_key_hash(
         // Two indexed lookups rather than one OR: the current key wins should a key ever be one
         // simulator's current and another's previous.
         result = select_first<SimulatorRow>(
-            sql, std::string(kSimulatorSelect) + " WHERE key_hash = :key", bind_simulator,
-            BindKey{key_hash}, to_simulator);
+            lease_.statements(), sql, std::string(kSimulatorSelect) + " WHERE key_hash = :key",
+            bind_simulator, BoundValues().text("key", key_hash), to_simulator);
         if (!result) {
             result = select_first<SimulatorRow>(
-                sql,
+                lease_.statements(), sql,
                 std::string(kSimulatorSelect) +
                     " WHERE previous_key_hash = :key ORDER BY id LIMIT 1",
-                bind_simulator, BindKey{key_hash}, to_simulator);
+                bind_simulator, BoundValues().text("key", key_hash), to_simulator);
         }
     });
     return result;
@@ -343,9 +342,9 @@ std::optional<api::Simulator> SociTransaction::find_simulator_by_key_hash(
 std::vector<api::Simulator> SociTransaction::list_simulators() {
     std::vector<api::Simulator> result;
     run("list_simulators", [&](soci::session& sql) {
-        result =
-            select_rows<SimulatorRow>(sql, std::string(kSimulatorSelect) + " ORDER BY hostname, id",
-                                      bind_simulator, kNoParams, to_simulator);
+        result = select_rows<SimulatorRow>(lease_.statements(), sql,
+                                           std::string(kSimulatorSelect) + " ORDER BY hostname, id",
+                                           bind_simulator, BoundValues(), to_simulator);
     });
     return result;
 }

@@ -86,10 +86,9 @@ std::int64_t SociTransaction::insert_operation(const api::Operation& o) {
 std::optional<api::Operation> SociTransaction::find_operation(std::int64_t id) {
     std::optional<api::Operation> result;
     run("find_operation", [&](soci::session& sql) {
-        const long long key = id;
         result = select_first<OperationRow>(
-            sql, std::string(kOperationSelect) + " WHERE id = :id", bind_operation,
-            [&](soci::statement& st) { st.exchange(soci::use(key, "id")); }, to_operation);
+            lease_.statements(), sql, std::string(kOperationSelect) + " WHERE id = :id",
+            bind_operation, BoundValues().number64("id", id), to_operation);
     });
     return result;
 }
@@ -119,15 +118,12 @@ std::optional<api::Operation> SociTransaction::find_pending_lazy_operation(
     std::optional<api::Operation> result;
     run("find_pending_lazy_operation", [&](soci::session& sql) {
         result = select_first<OperationRow>(
-            sql,
+            lease_.statements(), sql,
             std::string(kOperationSelect) +
                 " WHERE region_uuid = :region_uuid AND simulator_id = :simulator_id AND "
                 "state = 'pending' AND op_class = 'lazy' ORDER BY id DESC LIMIT 1",
             bind_operation,
-            [&](soci::statement& st) {
-                st.exchange(soci::use(region_uuid, "region_uuid"));
-                st.exchange(soci::use(simulator_id, "simulator_id"));
-            },
+            BoundValues().text("region_uuid", region_uuid).text("simulator_id", simulator_id),
             to_operation);
     });
     return result;
@@ -141,16 +137,15 @@ std::vector<api::Operation> SociTransaction::list_deliverable_operations(
     }
     run("list_deliverable_operations", [&](soci::session& sql) {
         result = select_rows<OperationRow>(
-            sql,
+            lease_.statements(), sql,
             std::string(kOperationSelect) +
                 " WHERE simulator_id = :simulator_id AND state IN ('pending', 'delivered') AND "
                 "(due_at = '' OR due_at <= :now) ORDER BY id LIMIT :limit",
             bind_operation,
-            [&](soci::statement& st) {
-                st.exchange(soci::use(simulator_id, "simulator_id"));
-                st.exchange(soci::use(now, "now"));
-                st.exchange(soci::use(limit, "limit"));
-            },
+            BoundValues()
+                .text("simulator_id", simulator_id)
+                .text("now", now)
+                .number("limit", limit),
             to_operation);
     });
     return result;
@@ -163,32 +158,29 @@ std::vector<api::Operation> SociTransaction::list_operations(const api::Operatio
         return result;
     }
     run("list_operations", [&](soci::session& sql) {
-        const long long before = before_id;
         // Fixed fragments, chosen by which filters are set; the values are bound.
+        BoundValues values;
         std::string query = std::string(kOperationSelect) + " WHERE 1 = 1";
-        query += filter.simulator_id.empty() ? "" : " AND simulator_id = :simulator_id";
-        query += filter.region_uuid.empty() ? "" : " AND region_uuid = :region_uuid";
-        query += filter.state.empty() ? "" : " AND state = :state";
-        query += before > 0 ? " AND id < :before" : "";
+        if (!filter.simulator_id.empty()) {
+            query += " AND simulator_id = :simulator_id";
+            values.text("simulator_id", filter.simulator_id);
+        }
+        if (!filter.region_uuid.empty()) {
+            query += " AND region_uuid = :region_uuid";
+            values.text("region_uuid", filter.region_uuid);
+        }
+        if (!filter.state.empty()) {
+            query += " AND state = :state";
+            values.text("state", filter.state);
+        }
+        if (before_id > 0) {
+            query += " AND id < :before";
+            values.number64("before", before_id);
+        }
         query += " ORDER BY id DESC LIMIT :limit";
-        result = select_rows<OperationRow>(
-            sql, query, bind_operation,
-            [&](soci::statement& st) {
-                if (!filter.simulator_id.empty()) {
-                    st.exchange(soci::use(filter.simulator_id, "simulator_id"));
-                }
-                if (!filter.region_uuid.empty()) {
-                    st.exchange(soci::use(filter.region_uuid, "region_uuid"));
-                }
-                if (!filter.state.empty()) {
-                    st.exchange(soci::use(filter.state, "state"));
-                }
-                if (before > 0) {
-                    st.exchange(soci::use(before, "before"));
-                }
-                st.exchange(soci::use(limit, "limit"));
-            },
-            to_operation);
+        values.number("limit", limit);
+        result = select_rows<OperationRow>(lease_.statements(), sql, query, bind_operation, values,
+                                           to_operation);
     });
     return result;
 }
