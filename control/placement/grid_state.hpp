@@ -13,22 +13,14 @@
 
 #include "vergegrid/plugin_api/access_model.hpp"
 #include "vergegrid/plugin_api/placement.hpp"
+#include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 
 namespace vergegrid::control {
 
-// What placement needs to know of a stored (or just decided) region.
-struct PlacedRegion {
-    std::string uuid;
-    std::string name;
-    std::string simulator_id;  // "" = placed by hand (host and port given), on no simulator
-    std::string host;
-    int port = 0;
-    int loc_x = 0;  // region units
-    int loc_y = 0;
-    int size_x = 256;  // metres
-    int size_y = 256;
-};
+// What placement needs to know of a stored (or just decided) region: what storage's GridStore
+// lists.
+using PlacedRegion = plugin_api::RegionFootprint;
 
 PlacedRegion placed_region(const plugin_api::Region& region);
 

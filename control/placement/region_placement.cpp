@@ -73,10 +73,7 @@ void choose_location(const GridState& state, NewRegion& request) {
 GridState load_grid_state(plugin_api::StorageTransaction& tx) {
     std::vector<PlacedRegion> regions;
     if (auto* grid = grid_store(tx)) {
-        for (auto& f : grid->list_region_footprints()) {
-            regions.push_back({std::move(f.uuid), std::move(f.name), std::move(f.simulator_id),
-                               std::move(f.host), f.port, f.loc_x, f.loc_y, f.size_x, f.size_y});
-        }
+        regions = grid->list_region_footprints();
     } else {
         // A storage plugin built before ABI 1.3: whole regions, a page at a time.
         constexpr int kRegionPage = 1000;
