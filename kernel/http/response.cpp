@@ -11,6 +11,12 @@ Response Response::json(int status, const nlohmann::json& body) {
     return response;
 }
 
+Response Response::secret_json(int status, const nlohmann::json& body) {
+    auto response = json(status, body);
+    response.headers.emplace_back("Cache-Control", "no-store");
+    return response;
+}
+
 Response Response::text(int status, std::string body, std::string content_type) {
     Response response;
     response.status = status;

@@ -25,6 +25,9 @@ struct Response {
 
     // Invalid UTF-8 in strings is replaced (U+FFFD) rather than thrown half-way through a reply.
     static Response json(int status, const nlohmann::json& body);
+    // A JSON answer that carries a secret (a token, a key): Cache-Control: no-store, so no proxy
+    // or browser cache keeps a copy.
+    static Response secret_json(int status, const nlohmann::json& body);
     // The default content type is the Prometheus text format's.
     static Response text(int status, std::string body,
                          std::string content_type = "text/plain; version=0.0.4");
