@@ -43,6 +43,8 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     add_session_routes(
         router, store, services.auth,
         SessionOptions{auth_cache, std::make_shared<LoginThrottle>(environment.login_throttle),
+                       std::make_shared<std::counting_semaphore<>>(
+                           environment.login_throttle.max_parallel_checks),
                        environment.tls});
     add_user_routes(router, store, services.auth, auth_cache);
     add_simulator_routes(router, store);

@@ -99,10 +99,19 @@ void add_session_routes(kernel::http::Router& router, Store store, AuthSlot& aut
             // The password is checked with no transaction open; see deferred_writes.hpp.
             const std::string now = now_iso8601();
             DeferredWrites deferred(store);
-            const auto session = auth_provider->login(username, password, deferred, now);
+            options.password_checks->acquire();
+            std::optional<plugin_api::IssuedToken> session;
+            try {
+                session = auth_provider->login(username, password, deferred, now);
+            } catch (...) {
+                options.password_checks->release();
+                throw;
+            }
+            options.password_checks->release();
             const auto writes = deferred.take_writes();
 
-            return store.write([&](StorageTransaction& tx) {
+            bool accepted = false;
+            auto response = store.write([&](StorageTransaction& tx) {
                 auto& access = access_store(tx);
                 // What the password was checked against must still hold: a reset or a disable
                 // that committed meanwhile wins over this login.
@@ -113,7 +122,6 @@ void add_session_routes(kernel::http::Router& router, Store store, AuthSlot& aut
                                   current->password_hash == seen.password_hash;
                 }
                 if (!still_valid) {
-                    attempt.failed();
                     record_audit(tx, request, "auth.login_failed", "user", "", nullptr,
                                  login_attempt(username, request));
                     // Returned, not thrown: the audit row commits.
@@ -131,15 +139,22 @@ void add_session_routes(kernel::http::Router& router, Store store, AuthSlot& aut
                 after["expires_at"] = session->record.expires_at;
                 record_audit(tx, as_user, "auth.login", "user", session->record.user_id, nullptr,
                              after);
-                attempt.succeeded();
-                auto response = Response::secret_json(
+                accepted = true;
+                auto answer = Response::secret_json(
                     200, {{"user", username}, {"expires_at", session->record.expires_at}});
-                response.headers.emplace_back(
+                answer.headers.emplace_back(
                     "Set-Cookie",
                     session_cookie(session->token, seconds_between(now, session->record.expires_at),
                                    options.secure_cookie));
-                return response;
+                return answer;
             });
+            // Told only once the outcome committed; a storage failure counts neither way.
+            if (accepted) {
+                attempt.succeeded();
+            } else {
+                attempt.failed();
+            }
+            return response;
         });
 
     router.add(

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <semaphore>
 
 #include "control/access/auth_cache.hpp"
 #include "control/access/login_throttle.hpp"
@@ -16,6 +17,10 @@ namespace vergegrid::control {
 struct SessionOptions {
     std::shared_ptr<AuthCache> auth_cache;  // forgets every operator at logout
     std::shared_ptr<LoginThrottle> throttle;
+    // Bounds the password checks running at once: each Argon2 run takes 19 MiB and a core for
+    // tens of milliseconds, so a burst of logins would otherwise take every core (and, at
+    // http.max_connections, over a gigabyte) from the requests serving the grid.
+    std::shared_ptr<std::counting_semaphore<>> password_checks;
     bool secure_cookie = false;  // the control plane serves TLS: the cookie never travels in clear
 };
 

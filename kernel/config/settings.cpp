@@ -173,6 +173,9 @@ const std::vector<KeySpec>& kernel_keys() {
         {"auth.login_failures_per_address",
          integer_in<int>(1, 1'000'000,
                          [](Settings& s, int v) { s.login_throttle.failures_per_address = v; })},
+        {"auth.login_max_parallel_checks",
+         integer_in<int>(1, 1024,
+                         [](Settings& s, int v) { s.login_throttle.max_parallel_checks = v; })},
         {"auth.login_window_s", integer_in<long>(1, 86'400,
                                                  [](Settings& s, long v) {
                                                      s.login_throttle.window =

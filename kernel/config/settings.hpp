@@ -58,6 +58,7 @@ struct LoginThrottleSettings {
     int failures_per_address = 20;
     std::chrono::seconds window{15 * 60};
     std::chrono::seconds lockout{60};
+    int max_parallel_checks = 4;  // password checks (Argon2 runs) at once; more logins wait
 };
 
 struct Settings {
