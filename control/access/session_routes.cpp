@@ -90,8 +90,9 @@ void add_session_routes(kernel::http::Router& router, Store store, AuthSlot& aut
             }
             if (const auto wait = options.throttle->admit(username, request.client_address,
                                                           LoginThrottle::Clock::now())) {
-                spdlog::warn("login of '{}' from {} throttled for {} s", username,
-                             request.client_address, wait->count());
+                // Debug only: a client hammering a locked key must not flood the log.
+                spdlog::debug("login of '{}' from {} throttled for {} s", username,
+                              request.client_address, wait->count());
                 return too_many_attempts(*wait);
             }
             ThrottledAttempt attempt(*options.throttle, username, request.client_address);
