@@ -4,6 +4,7 @@
 
 #include "control/access/admin_bootstrap.hpp"
 #include "control/access/authenticator.hpp"
+#include "control/access/session_routes.hpp"
 #include "control/access/user_routes.hpp"
 #include "control/audit/audit_trail.hpp"
 #include "control/estates/estate_routes.hpp"
@@ -39,6 +40,12 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
         services.placement.get() ? environment.placement.policy.value_or("basic-rules") : "",
         environment.placement_policies, environment.make_placement_policy,
         PortRange{environment.placement.port_min, environment.placement.port_max});
+    add_session_routes(
+        router, store, services.auth,
+        SessionOptions{auth_cache, std::make_shared<LoginThrottle>(environment.login_throttle),
+                       std::make_shared<std::counting_semaphore<>>(
+                           environment.login_throttle.max_parallel_checks),
+                       environment.tls});
     add_user_routes(router, store, services.auth, auth_cache);
     add_simulator_routes(router, store);
     environment.keep_while_serving(std::make_shared<SimulatorLiveness>(

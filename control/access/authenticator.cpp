@@ -4,6 +4,7 @@
 #include "control/common/clock.hpp"
 #include "control/common/extensions.hpp"
 #include "secrets/secrets.hpp"
+#include "timestamps/rfc3339.hpp"
 
 namespace vergegrid::control {
 
@@ -26,6 +27,13 @@ std::string cookie_value(const std::string& header, const std::string& name) {
 
 namespace {
 
+// Compared as time, not text; an expiry that is not a timestamp has passed (fails closed).
+bool not_yet(const std::string& expires_at, const std::string& now) {
+    const auto expires = timestamps::parse_utc(expires_at);
+    const auto current = timestamps::parse_utc(now);
+    return expires && current && *expires > *current;
+}
+
 std::optional<Caller> simulator_caller(plugin_api::AccessStore& store, const std::string& key,
                                        const std::string& now) {
     const std::string hash = secrets::sha256_hex(key);
@@ -36,7 +44,7 @@ std::optional<Caller> simulator_caller(plugin_api::AccessStore& store, const std
     const bool current = secrets::constant_time_equal(simulator->key_hash, hash);
     const bool previous = !current &&
                           secrets::constant_time_equal(simulator->previous_key_hash, hash) &&
-                          simulator->previous_key_expires_at > now;
+                          not_yet(simulator->previous_key_expires_at, now);
     if (!current && !previous) {
         return std::nullopt;
     }

@@ -6,6 +6,7 @@
 #include "control/common/extensions.hpp"
 #include "control/common/json_reader.hpp"
 #include "secrets/secrets.hpp"
+#include "timestamps/rfc3339.hpp"
 
 namespace vergegrid::control {
 
@@ -72,60 +73,61 @@ User existing_user(plugin_api::AccessStore& access, const std::string& id) {
     return *user;
 }
 
-std::string session_cookie(const std::string& token, long max_age_s) {
-    return std::string(kSessionCookie) + "=" + token +
-           "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s);
+// "" (never) or an RFC 3339 UTC timestamp in the future, stored in the control plane's own form.
+// Compared as text, "9999" or "garbage" sorted after every date and made a token that never
+// expired.
+std::string read_expires_at(JsonReader& reader) {
+    const auto text = reader.nullable_string("expires_at", 64);
+    if (!text || text->empty()) {
+        return "";
+    }
+    const auto time = timestamps::parse_utc(*text);
+    if (!time) {
+        throw ApiError::invalid_field(
+            "expires_at", "must be an RFC 3339 UTC timestamp such as 2027-01-31T12:00:00Z");
+    }
+    const auto now = timestamps::parse_utc(now_iso8601());
+    if (now && *time <= *now) {
+        throw ApiError::invalid_field("expires_at", "must be in the future");
+    }
+    return timestamps::format_utc(*time);
+}
+
+bool active_admin(const User& user) {
+    return user.role == "admin" && !user.disabled;
+}
+
+// Refuses a change that would leave no enabled admin: nobody could manage users any more.
+void keep_an_admin(plugin_api::AccessStore& access, const User& before, const User& after) {
+    if (!active_admin(before) || active_admin(after)) {
+        return;
+    }
+    int admins = 0;
+    for (const auto& user : access.list_users()) {
+        admins += active_admin(user) ? 1 : 0;
+    }
+    if (admins <= 1) {
+        throw ApiError(409, "last_admin",
+                       "'" + before.name + "' is the last enabled admin; make another admin first",
+                       after.disabled ? "disabled" : "role");
+    }
+}
+
+// A new password or a disable ends the user's web sessions: whoever had the old password (or the
+// account) must not stay logged in. API tokens stay; a disabled user's are refused anyway.
+void end_sessions(plugin_api::AccessStore& access, const std::string& user_id,
+                  const std::string& now) {
+    for (const auto& token : access.list_access_tokens(user_id)) {
+        if (token.kind == "session" && token.revoked_at.empty()) {
+            access.revoke_access_token(token.id, now);
+        }
+    }
 }
 
 }  // namespace
 
 void add_user_routes(kernel::http::Router& router, Store store, AuthSlot& auth,
                      std::shared_ptr<AuthCache> auth_cache) {
-    router.add(
-        "POST", "/api/v1/auth/login", Permission::anyone, [store, &auth](const Request& request) {
-            const auto body = request.json_body();
-            JsonReader reader(body, "");
-            const auto username = reader.string("username", 64).value_or("");
-            const auto password = reader.string("password", 1024).value_or("");
-            reader.reject_unknown();
-            const auto auth_provider = provider(auth);
-            return store.write([&](StorageTransaction& tx) {
-                const std::string now = now_iso8601();
-                auto session = auth_provider->login(username, password, access_store(tx), now);
-                if (!session) {
-                    throw ApiError(401, "login_failed", "wrong user name or password");
-                }
-                auto response = Response::json(
-                    200, {{"user", username}, {"expires_at", session->record.expires_at}});
-                response.headers.emplace_back(
-                    "Set-Cookie", session_cookie(session->token,
-                                                 seconds_between(now, session->record.expires_at)));
-                return response;
-            });
-        });
-
-    router.add(
-        "POST", "/api/v1/auth/logout", Permission::read,
-        [store, auth_cache](const Request& request) {
-            const auto token = cookie_value(request.header("cookie"), kSessionCookie);
-            store.write([&](StorageTransaction& tx) {
-                auto& access = access_store(tx);
-                if (auto record = access.find_access_token_by_hash(secrets::sha256_hex(token));
-                    record && record->kind == "session") {
-                    access.revoke_access_token(record->id, now_iso8601());
-                }
-            });
-            auth_cache->forget_all();
-            auto response = Response::json(200, {{"logged_out", true}});
-            response.headers.emplace_back("Set-Cookie", session_cookie("", 0));
-            return response;
-        });
-
-    router.add("GET", "/api/v1/auth/whoami", Permission::read, [](const Request& request) {
-        return Response::json(200,
-                              {{"subject", request.caller.subject}, {"role", request.caller.role}});
-    });
-
     router.add("GET", "/api/v1/users", Permission::admin, [store](const Request&) {
         return store.read([&](StorageTransaction& tx) {
             nlohmann::json items = nlohmann::json::array();
@@ -184,12 +186,17 @@ void add_user_routes(kernel::http::Router& router, Store store, AuthSlot& auth,
                        after.role = role.empty() ? before.role : role;
                        after.password_hash = password ? hash : before.password_hash;
                        after.disabled = disabled.value_or(before.disabled);
+                       keep_an_admin(access, before, after);
                        access.update_user(after);
+                       if (password || (after.disabled && !before.disabled)) {
+                           end_sessions(access, after.id, now_iso8601());
+                       }
                        record_audit(tx, request, "user.update", "user", after.id,
                                     user_to_json(before), user_to_json(after));
                        return Response::json(200, user_to_json(after));
                    });
-                   auth_cache->forget_all();  // a lower role or a disabled user counts from now
+                   // A lower role, a disabled user or an ended session counts from now.
+                   auth_cache->forget_all();
                    return response;
                });
 
@@ -211,7 +218,7 @@ void add_user_routes(kernel::http::Router& router, Store store, AuthSlot& auth,
                    const auto body = request.json_body();
                    JsonReader reader(body, "");
                    const auto label = reader.name("label", 128).value_or("api token");
-                   const auto expires_at = reader.string("expires_at", 32).value_or("");
+                   const auto expires_at = read_expires_at(reader);
                    reader.reject_unknown();
                    const auto auth_provider = provider(auth);
                    return store.write([&](StorageTransaction& tx) {
@@ -223,7 +230,7 @@ void add_user_routes(kernel::http::Router& router, Store store, AuthSlot& auth,
                                     token_to_json(issued.record));
                        auto json = token_to_json(issued.record);
                        json["token"] = issued.token;  // shown this once
-                       return Response::json(201, json);
+                       return Response::secret_json(201, json);
                    });
                });
 

@@ -1,4 +1,4 @@
-// Operators: login/logout/whoami for the web UI, users and their API tokens (admin only).
+// Operators: users and their API tokens (admin only). Sessions are in session_routes.hpp.
 #pragma once
 
 #include <memory>

@@ -185,6 +185,8 @@ ServiceEnvironment ControlPlane::service_environment(const config::PluginSection
     environment.log = log_;
     environment.simulators = settings_.simulators;
     environment.auth_cache_ttl = settings_.auth_cache_ttl;
+    environment.login_throttle = settings_.login_throttle;
+    environment.tls = settings_.tls.enabled();
     environment.keep_while_serving = [this](std::shared_ptr<void> object) {
         service_objects_.push_back(std::move(object));
     };

@@ -37,6 +37,9 @@ struct ServiceEnvironment {
         make_placement_policy;
     config::SimulatorsSettings simulators;
     std::chrono::milliseconds auth_cache_ttl{1'000};
+    config::LoginThrottleSettings login_throttle;
+    // The server speaks TLS only: the session cookie is marked Secure.
+    bool tls = false;
     // Keeps an object (a background thread) alive while the control plane serves: stop() releases
     // it after the HTTP server stopped and before storage closes.
     std::function<void(std::shared_ptr<void>)> keep_while_serving;

@@ -167,6 +167,25 @@ const std::vector<KeySpec>& kernel_keys() {
          plugin_name([](Settings& s, const std::string& v) { s.auth_provider = v; })},
         {"auth.cache_ttl_ms",
          integer_in<long>(0, 60'000, [](Settings& s, long v) { s.auth_cache_ttl = ms(v); })},
+        {"auth.login_failures_per_name",
+         integer_in<int>(1, 1'000'000,
+                         [](Settings& s, int v) { s.login_throttle.failures_per_name = v; })},
+        {"auth.login_failures_per_address",
+         integer_in<int>(1, 1'000'000,
+                         [](Settings& s, int v) { s.login_throttle.failures_per_address = v; })},
+        {"auth.login_max_parallel_checks",
+         integer_in<int>(1, 1024,
+                         [](Settings& s, int v) { s.login_throttle.max_parallel_checks = v; })},
+        {"auth.login_window_s", integer_in<long>(1, 86'400,
+                                                 [](Settings& s, long v) {
+                                                     s.login_throttle.window =
+                                                         std::chrono::seconds(v);
+                                                 })},
+        {"auth.login_lockout_s", integer_in<long>(1, 86'400,
+                                                  [](Settings& s, long v) {
+                                                      s.login_throttle.lockout =
+                                                          std::chrono::seconds(v);
+                                                  })},
         {"placement.policy",
          plugin_name([](Settings& s, const std::string& v) { s.placement.policy = v; })},
         {"placement.port_min",

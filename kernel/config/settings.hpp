@@ -50,6 +50,17 @@ struct SimulatorsSettings {
     std::chrono::seconds offline_after{90};
 };
 
+// Failed logins (control/access/login_throttle.hpp): how many a user name and a client address may
+// have before they are locked out, the first lockout (doubling with each further failure), and how
+// long a key remembers its failures.
+struct LoginThrottleSettings {
+    int failures_per_name = 5;
+    int failures_per_address = 20;
+    std::chrono::seconds window{15 * 60};
+    std::chrono::seconds lockout{60};
+    int max_parallel_checks = 4;  // password checks (Argon2 runs) at once; more logins wait
+};
+
 struct Settings {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 9800;
@@ -65,6 +76,7 @@ struct Settings {
     // How long an operator's authenticated credential is remembered (0: checked in storage on
     // every request). Revocations through this control plane apply at once regardless.
     std::chrono::milliseconds auth_cache_ttl{1'000};
+    LoginThrottleSettings login_throttle;
     std::string sync_scheduler = "hybrid";
     PlacementSettings placement;
     // Sections the kernel does not own ("storage.sqlite", "placement.basic-rules"): their keys are

@@ -79,6 +79,7 @@ ExchangeResult serve_exchange(ServerContext& context, Poco::Net::HTTPServerReque
     Request request;
     request.method = in.getMethod();
     request.request_id = choose_request_id(in.get("X-Request-Id", ""));
+    request.client_address = in.clientAddress().host().toString();
     std::string route = std::string(kUnmatchedRoute);
     std::optional<BodyFraming> framing;
     bool body_read = false;

@@ -27,6 +27,8 @@ struct Request {
         headers;  // lower-case names; repeated headers joined with ", "
     std::string body;
     std::string request_id;
+    // The peer's IP address as the socket sees it (a reverse proxy's own, behind one).
+    std::string client_address;
     Caller caller;
 
     // The header's value, or "" when absent.

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "tests/e2e/api_client.hpp"
@@ -16,6 +17,7 @@ namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using vergegrid::test::ApiClient;
 using vergegrid::test::ControlPlaneProcess;
 using vergegrid::test::TempDir;
@@ -294,6 +296,8 @@ TEST_F(Access, OperatorsLogInWithAPasswordAndGetAStrictHttpOnlySession) {
     EXPECT_THAT(cookie, HasSubstr("HttpOnly"));
     EXPECT_THAT(cookie, HasSubstr("SameSite=Strict"));
     EXPECT_THAT(cookie, HasSubstr("Max-Age="));
+    EXPECT_THAT(cookie, Not(HasSubstr("Secure"))) << "plain HTTP: a Secure cookie would be lost";
+    EXPECT_EQ(login.headers["cache-control"], "no-store") << "the answer sets a session";
     const std::string session = cookie.substr(0, cookie.find(';'));
 
     ApiClient browser(control_->port(), "");
@@ -343,6 +347,152 @@ TEST_F(Access, ARevokedTokenADisabledUserAndALoweredRoleCountAtOnceRightAfterUse
     EXPECT_EQ(as(demoted).get("/api/v1/auth/whoami").body.at("role"), "viewer");
     ASSERT_EQ(admin_->patch("/api/v1/users/" + dora_id, {{"disabled", true}}).status, 200);
     EXPECT_EQ(as(demoted).get("/api/v1/auth/whoami").status, 401);
+}
+
+// Logs `name` in over plain HTTP; returns the whole answer.
+vergegrid::test::JsonResult login_as(std::uint16_t port, const std::string& name,
+                                     const std::string& password) {
+    return ApiClient(port, "").post("/api/v1/auth/login",
+                                    {{"username", name}, {"password", password}});
+}
+
+std::string session_of(const vergegrid::test::JsonResult& login) {
+    const std::string cookie = login.headers.at("set-cookie");
+    return cookie.substr(0, cookie.find(';'));
+}
+
+TEST_F(Access, FailedLoginsLockTheUserNameWith429AndRetryAfterEvenForTheRightPassword) {
+    user_token("olga", "operator");
+    user_token("otto", "operator");
+    for (int i = 0; i < 5; ++i) {  // auth.login_failures_per_name defaults to 5
+        EXPECT_EQ(login_as(control_->port(), "olga", "wrong password!").status, 401) << i;
+    }
+    const auto locked = login_as(control_->port(), "olga", "correct horse battery");
+    EXPECT_EQ(locked.status, 429) << locked.raw;
+    EXPECT_EQ(locked.body.at("error").at("code"), "too_many_attempts");
+    EXPECT_EQ(locked.body.at("error").at("field"), "username");
+    const int retry_after = std::stoi(locked.headers.at("retry-after"));
+    EXPECT_GE(retry_after, 1);
+    EXPECT_LE(retry_after, 60) << "auth.login_lockout_s defaults to 60";
+    EXPECT_EQ(login_as(control_->port(), "otto", "correct horse battery").status, 200)
+        << "other names are not locked";
+}
+
+TEST_F(Access, ASuccessfulLoginClearsTheFailuresOfItsUserName) {
+    user_token("olga", "operator");
+    for (int round = 0; round < 2; ++round) {
+        for (int i = 0; i < 4; ++i) {
+            EXPECT_EQ(login_as(control_->port(), "olga", "wrong password!").status, 401);
+        }
+        EXPECT_EQ(login_as(control_->port(), "olga", "correct horse battery").status, 200)
+            << "round " << round << ": 4 failures since the last success, not 8";
+    }
+}
+
+TEST_F(Access, FailedLoginsFromOneAddressLockItForEveryUserName) {
+    user_token("olga", "operator");
+    for (int i = 0; i < 20; ++i) {  // auth.login_failures_per_address defaults to 20
+        EXPECT_EQ(login_as(control_->port(), "guess" + std::to_string(i), "wrong password!").status,
+                  401)
+            << i;
+    }
+    const auto locked = login_as(control_->port(), "olga", "correct horse battery");
+    EXPECT_EQ(locked.status, 429) << locked.raw;
+    EXPECT_TRUE(locked.headers.count("retry-after"));
+}
+
+TEST_F(Access, LoginsAreAuditedSuccessAndFailureWithoutPasswordOrSession) {
+    user_token("olga", "operator");
+    ASSERT_EQ(login_as(control_->port(), "olga", "wrong password!").status, 401);
+    ASSERT_EQ(login_as(control_->port(), "nobody", "some password!").status, 401);
+    const auto login = login_as(control_->port(), "olga", "correct horse battery");
+    ASSERT_EQ(login.status, 200);
+    const std::string session = session_of(login);
+
+    const auto failed = admin_->get("/api/v1/audit?action=auth.login_failed").body.at("items");
+    ASSERT_EQ(failed.size(), 2u) << failed.dump();
+    std::set<std::string> names;
+    for (const auto& row : failed) {
+        EXPECT_EQ(row.at("actor"), "anonymous");
+        EXPECT_EQ(row.at("after").at("address"), "127.0.0.1");
+        names.insert(row.at("after").at("username").get<std::string>());
+    }
+    EXPECT_EQ(names, (std::set<std::string>{"olga", "nobody"}));
+
+    const auto succeeded = admin_->get("/api/v1/audit?action=auth.login").body.at("items");
+    ASSERT_EQ(succeeded.size(), 1u) << succeeded.dump();
+    EXPECT_EQ(succeeded.at(0).at("actor"), "olga");
+    EXPECT_EQ(succeeded.at(0).at("entity_id"), user_id("olga"));
+    EXPECT_EQ(succeeded.at(0).at("after").at("address"), "127.0.0.1");
+
+    const std::string everything = admin_->get("/api/v1/audit?limit=500").raw;
+    EXPECT_THAT(everything, Not(HasSubstr("wrong password!")));
+    EXPECT_THAT(everything, Not(HasSubstr("correct horse battery")));
+    EXPECT_THAT(everything, Not(HasSubstr(session.substr(session.find('=') + 1))));
+}
+
+TEST_F(Access, TokenExpiryMustBeAFutureRfc3339UtcTimestamp) {
+    user_token("olga", "operator");
+    const std::string tokens = "/api/v1/users/" + user_id("olga") + "/tokens";
+    for (const std::string bad : {"garbage", "9999", "2020-01-01T00:00:00Z", "2999-02-30T00:00:00Z",
+                                  "2999-01-31T12:00:00+01:00", "2999-01-31 12:00:00"}) {
+        const auto refused = admin_->post(tokens, {{"label", "t"}, {"expires_at", bad}});
+        EXPECT_EQ(refused.status, 400) << bad << ": " << refused.raw;
+        EXPECT_EQ(refused.body.at("error").at("field"), "expires_at") << bad;
+    }
+    const auto made =
+        admin_->post(tokens, {{"label", "t"}, {"expires_at", "2999-01-31T12:00:00Z"}});
+    ASSERT_EQ(made.status, 201) << made.raw;
+    EXPECT_EQ(made.body.at("expires_at"), "2999-01-31T12:00:00.000Z");
+    EXPECT_EQ(made.headers.at("cache-control"), "no-store") << "the answer shows the token";
+    EXPECT_EQ(as(made.body.at("token")).get("/api/v1/auth/whoami").status, 200);
+    const auto forever = admin_->post(tokens, {{"label", "t"}, {"expires_at", nullptr}});
+    ASSERT_EQ(forever.status, 201) << forever.raw;
+    EXPECT_TRUE(forever.body.at("expires_at").is_null());
+}
+
+TEST_F(Access, APasswordResetOrADisableEndsTheUsersSessions) {
+    user_token("olga", "operator");
+    user_token("otto", "operator");
+    ApiClient browser(control_->port(), "");
+    const auto whoami = [&](const std::string& session) {
+        return browser.call("GET", "/api/v1/auth/whoami", "", {{"Cookie", session}}).status;
+    };
+    const std::string olga =
+        session_of(login_as(control_->port(), "olga", "correct horse battery"));
+    const std::string otto =
+        session_of(login_as(control_->port(), "otto", "correct horse battery"));
+    ASSERT_EQ(whoami(olga), 200);  // and now in the cache of authenticated callers
+    ASSERT_EQ(whoami(otto), 200);
+
+    ASSERT_EQ(
+        admin_->patch("/api/v1/users/" + user_id("olga"), {{"password", "a new password!"}}).status,
+        200);
+    EXPECT_EQ(whoami(olga), 401) << "the old password's session ended";
+    EXPECT_EQ(whoami(otto), 200) << "other users keep theirs";
+
+    const std::string otto_id = user_id("otto");
+    ASSERT_EQ(admin_->patch("/api/v1/users/" + otto_id, {{"disabled", true}}).status, 200);
+    ASSERT_EQ(admin_->patch("/api/v1/users/" + otto_id, {{"disabled", false}}).status, 200);
+    EXPECT_EQ(whoami(otto), 401) << "ended, not just refused while disabled";
+}
+
+TEST_F(Access, TheLastEnabledAdminCannotBeDemotedOrDisabled) {
+    const std::string admin_id = user_id("admin");
+    for (const json& change : {json{{"role", "operator"}}, json{{"disabled", true}}}) {
+        const auto refused = admin_->patch("/api/v1/users/" + admin_id, change);
+        EXPECT_EQ(refused.status, 409) << change << ": " << refused.raw;
+        EXPECT_EQ(refused.body.at("error").at("code"), "last_admin");
+    }
+    const auto ada = user_token("ada", "admin");
+    const std::string ada_id = user_id("ada");
+    ASSERT_EQ(admin_->patch("/api/v1/users/" + ada_id, {{"disabled", true}}).status, 200);
+    EXPECT_EQ(admin_->patch("/api/v1/users/" + admin_id, {{"role", "viewer"}}).status, 409)
+        << "a disabled admin does not count";
+    ASSERT_EQ(admin_->patch("/api/v1/users/" + ada_id, {{"disabled", false}}).status, 200);
+    EXPECT_EQ(as(ada).patch("/api/v1/users/" + admin_id, {{"role", "viewer"}}).status, 200);
+    EXPECT_EQ(as(ada).patch("/api/v1/users/" + ada_id, {{"role", "operator"}}).status, 409);
+    EXPECT_EQ(as(ada).get("/api/v1/auth/whoami").body.at("role"), "admin");
 }
 
 TEST(AdminBootstrap, WithoutAnEnvironmentTokenTheFirstStartWritesOneToAPrivateFile) {

@@ -1,11 +1,17 @@
 // The web console's session cookie cannot be used from another origin to change anything: the
 // browser's Sec-Fetch-Site and Origin headers must name the console's own origin. Reads, bearer
 // tokens and clients that send neither header are unaffected.
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/StreamCopier.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "tests/e2e/api_client.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/throwaway_pki.hpp"
 
 namespace {
 
@@ -79,6 +85,48 @@ TEST_F(SessionOrigin, ReadsAndBearerTokensAreUnaffected) {
         admin_->call("POST", "/api/v1/estates", json{{"name", "t"}, {"owner", "o"}}.dump(),
                      {{"Origin", "http://elsewhere.example"}});
     EXPECT_EQ(with_token.status, 201) << with_token.raw;
+}
+
+// Served over TLS, the cookie is marked Secure: the browser never sends the session in clear text
+// (to a plain-HTTP page on the same host, say).
+TEST(SessionCookie, IsSecureWhenTheControlPlaneServesTls) {
+    TempDir dir;
+    const vergegrid::test::ThrowawayPki pki;
+    ControlPlaneProcess control(
+        {"--listen", "127.0.0.1:0", "--data-dir", (dir.path() / "data").string()},
+        {{"VERGEGRID_TLS_CERT_FILE", pki.server_cert().string()},
+         {"VERGEGRID_TLS_KEY_FILE", pki.server_key().string()}});
+    ASSERT_TRUE(control.started()) << control.process().output();
+
+    Poco::Net::Context::Params params;
+    params.caLocation = pki.ca_cert().string();
+    params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
+    const Poco::Net::Context::Ptr context =
+        new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+    const auto post = [&](const std::string& path, const json& body) {
+        Poco::Net::HTTPSClientSession session("127.0.0.1", control.port(), context);
+        session.setTimeout(Poco::Timespan(20, 0));
+        Poco::Net::HTTPRequest request("POST", path, Poco::Net::HTTPMessage::HTTP_1_1);
+        request.set("Authorization", std::string("Bearer ") + vergegrid::test::kTestAdminToken);
+        request.setContentType("application/json");
+        const std::string text = body.dump();
+        request.setContentLength(static_cast<std::streamsize>(text.size()));
+        session.sendRequest(request) << text;
+        Poco::Net::HTTPResponse response;
+        std::string answer;
+        Poco::StreamCopier::copyToString(session.receiveResponse(response), answer);
+        return std::make_pair(static_cast<int>(response.getStatus()),
+                              response.get("Set-Cookie", ""));
+    };
+    ASSERT_EQ(post("/api/v1/users",
+                   {{"name", "olga"}, {"role", "operator"}, {"password", "correct horse battery"}})
+                  .first,
+              201);
+    const auto [status, cookie] =
+        post("/api/v1/auth/login", {{"username", "olga"}, {"password", "correct horse battery"}});
+    ASSERT_EQ(status, 200);
+    EXPECT_THAT(cookie, ::testing::HasSubstr("; Secure"));
+    EXPECT_THAT(cookie, ::testing::HasSubstr("HttpOnly"));
 }
 
 }  // namespace

@@ -1,9 +1,5 @@
 #include "builtin_auth.hpp"
 
-#include <Poco/DateTime.h>
-#include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeFormatter.h>
-#include <Poco/DateTimeParser.h>
 #include <Poco/UUIDGenerator.h>
 #include <argon2.h>
 
@@ -12,6 +8,7 @@
 #include <stdexcept>
 
 #include "secrets/secrets.hpp"
+#include "timestamps/rfc3339.hpp"
 
 namespace vergegrid::plugins::builtin_auth {
 
@@ -43,15 +40,25 @@ long parse_long(const api::ConfigSection& section, const std::string& key, long 
 }
 
 std::string plus_seconds(const std::string& now, long seconds) {
-    int tzd = 0;
-    Poco::DateTime time =
-        Poco::DateTimeParser::parse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, now, tzd);
-    time += Poco::Timespan(seconds, 0);
-    return Poco::DateTimeFormatter::format(time, "%Y-%m-%dT%H:%M:%S.%iZ");
+    const auto time = timestamps::parse_utc(now);
+    if (!time) {
+        throw std::invalid_argument("the host's clock reading '" + now + "' is not RFC 3339 UTC");
+    }
+    return timestamps::format_utc(*time + std::chrono::seconds(seconds));
 }
 
+// Compared as time: an expiry that is not a timestamp (stored before expiries were validated)
+// counts as passed, so such a token fails closed instead of living forever.
 bool still_valid(const api::AccessToken& token, const std::string& now) {
-    return token.revoked_at.empty() && (token.expires_at.empty() || token.expires_at > now);
+    if (!token.revoked_at.empty()) {
+        return false;
+    }
+    if (token.expires_at.empty()) {
+        return true;
+    }
+    const auto expires = timestamps::parse_utc(token.expires_at);
+    const auto current = timestamps::parse_utc(now);
+    return expires && current && *expires > *current;
 }
 
 api::IssuedToken store_token(const api::User& user, const std::string& kind,
@@ -83,7 +90,18 @@ AuthSettings parse_settings(const api::ConfigSection& section) {
 }
 
 BuiltinAuth::BuiltinAuth(AuthSettings settings, std::shared_ptr<api::Logger> logger)
-    : settings_(settings), logger_(std::move(logger)) {}
+    : settings_(settings), logger_(std::move(logger)) {
+    const std::string random_password = secrets::random_token("");
+    dummy_hash_ =
+        hash_password(random_password.size() >= settings_.min_password_length
+                          ? random_password
+                          : random_password + std::string(settings_.min_password_length, 'x'));
+}
+
+bool BuiltinAuth::password_matches(const std::string& encoded_hash, const std::string& password) {
+    ++password_checks_;
+    return argon2id_verify(encoded_hash.c_str(), password.data(), password.size()) == ARGON2_OK;
+}
 
 std::optional<api::Identity> BuiltinAuth::authenticate(const api::Credentials& credentials,
                                                        api::AccessStore& store,
@@ -113,9 +131,11 @@ std::optional<api::IssuedToken> BuiltinAuth::login(const std::string& username,
                                                    api::AccessStore& store,
                                                    const std::string& now) {
     auto user = store.find_user_by_name(username);
-    if (!user || user->disabled || user->password_hash.empty() ||
-        argon2id_verify(user->password_hash.c_str(), password.data(), password.size()) !=
-            ARGON2_OK) {
+    const bool has_password = user && !user->password_hash.empty();
+    // Always one verification, whatever the user: see dummy_hash_.
+    const bool matches =
+        password_matches(has_password ? user->password_hash : dummy_hash_, password);
+    if (!has_password || !matches || user->disabled) {
         logger_->info("login refused for '" + username + "'");
         return std::nullopt;
     }

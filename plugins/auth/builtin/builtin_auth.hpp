@@ -2,6 +2,8 @@
 // hashes), user passwords hashed with Argon2id.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 
 #include "vergegrid/plugin_api/auth.hpp"
@@ -33,9 +35,19 @@ class BuiltinAuth final : public plugin_api::AuthProvider {
                                             const std::string& now) override;
     std::string hash_password(const std::string& password) override;
 
+    // How many Argon2 verifications login() ran: one per attempt, for a known user or not.
+    std::uint64_t password_checks() const noexcept { return password_checks_.load(); }
+
   private:
+    bool password_matches(const std::string& encoded_hash, const std::string& password);
+
     AuthSettings settings_;
     std::shared_ptr<plugin_api::Logger> logger_;
+    // The hash of a random password with the same Argon2 parameters: checked against when the user
+    // is unknown (or has no password), so that such a login takes as long as a wrong password and
+    // the answer time does not tell which user names exist.
+    std::string dummy_hash_;
+    std::atomic<std::uint64_t> password_checks_{0};
 };
 
 }  // namespace vergegrid::plugins::builtin_auth

@@ -141,6 +141,37 @@ TEST(Settings, SimulatorsGoOfflineAfterAConfiguredSilence) {
     EXPECT_THROW(cfg::load_settings(unknown.flags(), env_of({})), cfg::ConfigError);
 }
 
+TEST(Settings, LoginThrottleKeysHaveDefaultsAndAreCheckedByName) {
+    const auto defaults = cfg::load_settings({}, env_of({})).login_throttle;
+    EXPECT_EQ(defaults.failures_per_name, 5);
+    EXPECT_EQ(defaults.failures_per_address, 20);
+    EXPECT_EQ(defaults.lockout, std::chrono::seconds(60));
+    EXPECT_EQ(defaults.window, std::chrono::seconds(900));
+    EXPECT_EQ(defaults.max_parallel_checks, 4);
+    ConfigFile file(
+        "[auth]\nlogin_failures_per_name = 3\nlogin_failures_per_address = 9\n"
+        "login_lockout_s = 30\nlogin_window_s = 600\nlogin_max_parallel_checks = 2\n");
+    const auto set = cfg::load_settings(file.flags(), env_of({})).login_throttle;
+    EXPECT_EQ(set.failures_per_name, 3);
+    EXPECT_EQ(set.failures_per_address, 9);
+    EXPECT_EQ(set.lockout, std::chrono::seconds(30));
+    EXPECT_EQ(set.window, std::chrono::seconds(600));
+    EXPECT_EQ(set.max_parallel_checks, 2);
+    try {
+        cfg::load_settings({}, env_of({{"VERGEGRID_AUTH_LOGIN_FAILURES_PER_NAME", "0"},
+                                       {"VERGEGRID_AUTH_LOGIN_FAILURES_PER_ADDRESS", "many"},
+                                       {"VERGEGRID_AUTH_LOGIN_LOCKOUT_S", "0"},
+                                       {"VERGEGRID_AUTH_LOGIN_WINDOW_S", "86401"},
+                                       {"VERGEGRID_AUTH_LOGIN_MAX_PARALLEL_CHECKS", "0"}}));
+        FAIL() << "expected a ConfigError";
+    } catch (const cfg::ConfigError& e) {
+        EXPECT_THAT(keys_of(e), ::testing::UnorderedElementsAre(
+                                    "auth.login_failures_per_name",
+                                    "auth.login_failures_per_address", "auth.login_lockout_s",
+                                    "auth.login_window_s", "auth.login_max_parallel_checks"));
+    }
+}
+
 TEST(Settings, ParkedLongPollsHaveTheirOwnLimit) {
     EXPECT_EQ(cfg::load_settings({}, env_of({})).http.max_parked, 20000u);
     EXPECT_EQ(

@@ -35,11 +35,16 @@ class BOOST_SYMBOL_VISIBLE AuthProvider : public PluginObject {
                                                  const std::string& now) = 0;
     // Checks a user's password; on success stores and returns a new session token that expires
     // after the provider's session lifetime. nullopt for a wrong name or password (the two are
-    // not told apart).
+    // not told apart, in the answer nor in the time it takes). The control plane lends a store
+    // whose reads each run in a short transaction of their own and whose writes are applied after
+    // the call returns, in one transaction, once it has checked that the user read is unchanged:
+    // so the password check holds no transaction. A write is not visible to later reads of the
+    // same call.
     virtual std::optional<IssuedToken> login(const std::string& username,
                                              const std::string& password, AccessStore& store,
                                              const std::string& now) = 0;
-    // A new API token for a user; `expires_at` "" = never.
+    // A new API token for a user; `expires_at` "" = never, else a UTC timestamp in the host's form
+    // ("2027-01-31T12:00:00.000Z"), validated by the host. Expiries are compared as time.
     virtual IssuedToken issue_api_token(const User& user, const std::string& label,
                                         const std::string& expires_at, AccessStore& store,
                                         const std::string& now) = 0;
