@@ -162,6 +162,24 @@ TEST(XmlRpc, AnswerNestedDeeperThanTheLimitIsRefusedNotParsed) {
                  XmlRpcTransportError);
 }
 
+TEST(XmlRpc, AWideAnswerJustUnderTheSizeLimitIsStillDecoded) {
+    // The limits refuse depth and bulk, not breadth: about 300,000 values in 8 MiB.
+    const std::string item = "<value><int>7</int></value>";
+    const std::string head = "<methodResponse><params><param><value><array><data>";
+    const std::string tail = "</data></array></value></param></params></methodResponse>";
+    const std::size_t count =
+        (XmlRpcLimits{}.max_response_bytes - head.size() - tail.size()) / item.size();
+    std::string xml = head;
+    for (std::size_t i = 0; i < count; ++i) {
+        xml += item;
+    }
+    xml += tail;
+    const auto value = decode_response(xml);
+    ASSERT_TRUE(value.is_array());
+    EXPECT_EQ(value.size(), count);
+    EXPECT_EQ(value.back(), 7);
+}
+
 TEST(XmlRpc, ADocumentTypeDeclarationIsRefused) {
     // No answer needs a DTD; refusing it also refuses entity expansion bombs.
     const std::string bomb =
