@@ -109,7 +109,8 @@ TEST(XmlRpc, AFaultBecomesXmlRpcFaultWithItsCode) {
 
 TEST(XmlRpc, SomethingElseIsATransportErrorNotATimeout) {
     for (const char* bad :
-         {"", "<html>502</html>", "<methodResponse/>",
+         {"", "<html>502</html>", "<methodResponse/>", "<", "<a", "</", "<!--", "<![CDATA[", "<?x",
+          "<a b='>", "<methodResponse><!-- <a> --></methodResponse>", "\xff\xfe<\x00",
           "<methodResponse><params><param><value><int>x</int></value></param></params>"
           "</methodResponse>",
           "<methodResponse><params><param><value><boolean>2</boolean></value></param></params>"
