@@ -251,6 +251,11 @@ nlohmann::json decode_response(std::string_view xml, const XmlRpcLimits& limits)
     if (xml.size() > limits.max_response_bytes) {
         malformed("larger than " + std::to_string(limits.max_response_bytes) + " bytes");
     }
+    // The nesting count reads bytes as ASCII: exact for UTF-8 and the single-byte encodings, not
+    // for UTF-16/32, whose every ASCII character carries a NUL byte (XML allows none otherwise).
+    if (xml.find('\0') != std::string_view::npos) {
+        malformed("a NUL byte (only UTF-8 answers are read)");
+    }
     // Before Poco builds its tree: the tree, its destruction and decode_value all recurse.
     check_nesting(xml, limits.max_depth);
     Poco::AutoPtr<Poco::XML::Document> document;

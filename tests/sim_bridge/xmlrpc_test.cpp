@@ -195,6 +195,22 @@ TEST(XmlRpc, ADocumentTypeDeclarationIsRefused) {
     }
 }
 
+TEST(XmlRpc, AUtf16AnswerIsRefusedSoItsNestingCannotHideFromTheCount) {
+    // In UTF-16 an element name such as "a\u2722" holds the bytes of '"' and '\'', which a
+    // byte-wise count would take for quotes and so skip the tags after them.
+    std::string utf16 = "\xff\xfe";
+    for (char c : nested_answer(2)) {
+        utf16 += c;
+        utf16 += '\0';
+    }
+    try {
+        decode_response(utf16);
+        FAIL() << "accepted";
+    } catch (const XmlRpcTransportError& e) {
+        EXPECT_THAT(e.what(), HasSubstr("NUL byte"));
+    }
+}
+
 TEST(XmlRpc, AnswerLargerThanTheLimitIsRefusedBeforeParsing) {
     const auto answer = nested_answer(1);
     EXPECT_NO_THROW(decode_response(answer, XmlRpcLimits{answer.size(), 64}));
