@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -25,6 +26,8 @@ struct SimulatorSettings {
     std::chrono::milliseconds stop_timeout{30'000};    // admin_shutdown, then TERM, then KILL
     std::chrono::milliseconds start_timeout{120'000};  // until RemoteAdmin answers
     std::chrono::milliseconds call_timeout{10'000};    // a quick RemoteAdmin call (query)
+    // A RemoteAdmin answer larger than this (headers included) fails its call unread.
+    std::size_t max_response_bytes = 8 << 20;
     // After a start, how long regions from the stubs may take to load before the reconciler
     // treats a missing one as missing.
     std::chrono::milliseconds region_load_timeout{30'000};

@@ -128,8 +128,9 @@ void Bridge::start() {
     parts->channel->set_identity(*identity);
 
     const auto& sim = settings_.simulator;
-    parts->admin = std::make_unique<RemoteAdminClient>(XmlRpcEndpoint::parse(sim.remoteadmin_url),
-                                                       sim.remoteadmin_password);
+    parts->admin = std::make_unique<RemoteAdminClient>(
+        XmlRpcEndpoint::parse(sim.remoteadmin_url), sim.remoteadmin_password,
+        XmlRpcLimits{sim.max_response_bytes, XmlRpcLimits{}.max_depth});
     parts->stubs = std::make_unique<StubDirectory>(sim.regions_dir);
     parts->cache = std::make_unique<DesiredCache>(settings_.state_dir);
     if (!sim.command.empty()) {

@@ -93,7 +93,14 @@ OperationResult OperationApplier::bring_up(const DesiredRegion& region) {
     }
     const auto previous = cache_.find(region.plan.id);
     cache_.put(region);
-    auto outcome = strategy_.inject(region.plan, host_);
+    plugin_api::InjectionOutcome outcome;
+    try {
+        outcome = strategy_.inject(region.plan, host_);
+    } catch (const std::exception& e) {
+        // E.g. the stub could not be written (a symbolic link planted in Regions/): undone below
+        // like any failed injection, so the bridge never keeps a half-applied region.
+        outcome = {false, "failed", e.what()};
+    }
     if (!outcome.ok) {
         // Never leave a half-applied region: forget it, drop its stub, unload what may be live.
         log_->error("region {} could not be brought up: {}", region.plan.name, outcome.detail);

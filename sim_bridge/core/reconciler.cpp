@@ -74,7 +74,18 @@ ReconcileReport Reconciler::run() {
             }
             continue;
         }
-        stubs_.write(spec);
+        try {
+            stubs_.write(spec);
+        } catch (const std::exception& e) {
+            // E.g. a symbolic link planted under the stub's name: this region waits, the others
+            // are still reconciled.
+            unwritable.insert(id);
+            if (reported_conflicts_.insert(id + " " + e.what()).second) {
+                repairs_("stub-unwritable", id,
+                         "cannot write the stub of region " + region.plan.name + ": " + e.what());
+            }
+            continue;
+        }
         ++report.repairs;
         repairs_(current.empty() ? "restored-stub" : "rewrote-stub", id,
                  (current.empty() ? "restored the missing stub of region "

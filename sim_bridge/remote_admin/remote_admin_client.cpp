@@ -2,15 +2,17 @@
 
 namespace vergegrid::bridge {
 
-RemoteAdminClient::RemoteAdminClient(XmlRpcEndpoint endpoint, std::string password)
-    : endpoint_(std::move(endpoint)), password_(std::move(password)) {}
+RemoteAdminClient::RemoteAdminClient(XmlRpcEndpoint endpoint, std::string password,
+                                     XmlRpcLimits limits)
+    : endpoint_(std::move(endpoint)), password_(std::move(password)), limits_(limits) {}
 
 AdminAnswer RemoteAdminClient::call(const std::string& method, nlohmann::json params,
                                     std::chrono::milliseconds timeout) const {
     params["password"] = password_;
     AdminAnswer answer;
     try {
-        answer.body = xmlrpc_call(endpoint_, method, nlohmann::json::array({params}), timeout);
+        answer.body =
+            xmlrpc_call(endpoint_, method, nlohmann::json::array({params}), timeout, limits_);
     } catch (const XmlRpcTransportError& e) {
         answer.timed_out = e.timed_out();
         answer.error = e.what();

@@ -34,7 +34,7 @@ struct AdminAnswer {
 
 class RemoteAdminClient {
   public:
-    RemoteAdminClient(XmlRpcEndpoint endpoint, std::string password);
+    RemoteAdminClient(XmlRpcEndpoint endpoint, std::string password, XmlRpcLimits limits = {});
 
     // The version string, or the reason it could not be read (an answer = RemoteAdmin is up,
     // which does not mean the regions are).
@@ -58,6 +58,7 @@ class RemoteAdminClient {
 
     XmlRpcEndpoint endpoint_;
     std::string password_;
+    XmlRpcLimits limits_;
 };
 
 }  // namespace vergegrid::bridge

@@ -5,17 +5,15 @@
 #include <Poco/DOM/Document.h>
 #include <Poco/DOM/Element.h>
 #include <Poco/DOM/NodeList.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/NetException.h>
 #include <Poco/SAX/SAXException.h>
-#include <Poco/StreamCopier.h>
-#include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
 #include <charconv>
 #include <sstream>
+#include <string_view>
+
+#include "sim_bridge/remote_admin/bounded_http.hpp"
 
 namespace vergegrid::bridge {
 
@@ -186,6 +184,55 @@ nlohmann::json decode_value(const Element* value) {
     malformed("unknown type <" + type + ">");
 }
 
+bool starts(std::string_view text, std::size_t at, std::string_view prefix) {
+    return text.substr(at, prefix.size()) == prefix;
+}
+
+// Refuses a document whose elements nest deeper than max_depth, or that carries a DTD. Without a
+// DTD no entity can add markup, so for every document the parser would accept this count is
+// exact: it follows tags, comments, CDATA sections and processing instructions as XML defines them.
+void check_nesting(std::string_view xml, std::size_t max_depth) {
+    std::size_t depth = 0;
+    for (std::size_t at = xml.find('<'); at != std::string_view::npos; at = xml.find('<', at)) {
+        auto skip_past = [&](std::string_view end, std::size_t from) {
+            const auto found = xml.find(end, from);
+            return found == std::string_view::npos ? xml.size() : found + end.size();
+        };
+        if (starts(xml, at, "<!--")) {
+            at = skip_past("-->", at + 4);
+        } else if (starts(xml, at, "<![CDATA[")) {
+            at = skip_past("]]>", at + 9);
+        } else if (starts(xml, at, "<?")) {
+            at = skip_past("?>", at + 2);
+        } else if (starts(xml, at, "<!")) {
+            malformed("a document type declaration (no answer needs one)");
+        } else if (starts(xml, at, "</")) {
+            depth -= depth > 0 ? 1 : 0;
+            at = skip_past(">", at + 2);
+        } else {
+            // A start tag ends at the first '>' outside its quoted attribute values.
+            std::size_t end = at + 1;
+            for (char quote = 0; end < xml.size(); ++end) {
+                const char c = xml[end];
+                if (quote != 0) {
+                    quote = c == quote ? 0 : quote;
+                } else if (c == '"' || c == '\'') {
+                    quote = c;
+                } else if (c == '>') {
+                    break;
+                }
+            }
+            if (depth + 1 > max_depth) {
+                malformed("elements nested deeper than " + std::to_string(max_depth));
+            }
+            if (end < xml.size() && xml[end - 1] != '/') {
+                ++depth;
+            }
+            at = end;
+        }
+    }
+}
+
 }  // namespace
 
 std::string encode_call(const std::string& method, const nlohmann::json& params) {
@@ -200,7 +247,17 @@ std::string encode_call(const std::string& method, const nlohmann::json& params)
     return out;
 }
 
-nlohmann::json decode_response(const std::string& xml) {
+nlohmann::json decode_response(std::string_view xml, const XmlRpcLimits& limits) {
+    if (xml.size() > limits.max_response_bytes) {
+        malformed("larger than " + std::to_string(limits.max_response_bytes) + " bytes");
+    }
+    // The nesting count reads bytes as ASCII: exact for UTF-8 and the single-byte encodings, not
+    // for UTF-16/32, whose every ASCII character carries a NUL byte (XML allows none otherwise).
+    if (xml.find('\0') != std::string_view::npos) {
+        malformed("a NUL byte (only UTF-8 answers are read)");
+    }
+    // Before Poco builds its tree: the tree, its destruction and decode_value all recurse.
+    check_nesting(xml, limits.max_depth);
     Poco::AutoPtr<Poco::XML::Document> document;
     try {
         Poco::XML::DOMParser parser;
@@ -208,7 +265,7 @@ nlohmann::json decode_response(const std::string& xml) {
         parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_GENERAL_ENTITIES, false);
         parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_PARAMETER_ENTITIES, false);
         parser.setFeature(Poco::XML::DOMParser::FEATURE_FILTER_WHITESPACE, true);
-        document = parser.parseString(xml);
+        document = parser.parseMemory(xml.data(), xml.size());
     } catch (const Poco::Exception& e) {
         malformed(e.displayText());
     }
@@ -250,34 +307,25 @@ XmlRpcEndpoint XmlRpcEndpoint::parse(const std::string& url) {
 }
 
 nlohmann::json xmlrpc_call(const XmlRpcEndpoint& endpoint, const std::string& method,
-                           const nlohmann::json& params, std::chrono::milliseconds timeout) {
-    const std::string body = encode_call(method, params);
-    std::string answer;
+                           const nlohmann::json& params, std::chrono::milliseconds timeout,
+                           const XmlRpcLimits& limits) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    HttpAnswer answer;
     try {
-        Poco::Net::HTTPClientSession session(endpoint.host, endpoint.port);
-        const Poco::Timespan span(
-            std::chrono::duration_cast<std::chrono::microseconds>(timeout).count());
-        session.setTimeout(span, span, span);
-        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, endpoint.path,
-                                       Poco::Net::HTTPMessage::HTTP_1_1);
-        request.setContentType("text/xml");
-        request.setContentLength(static_cast<std::streamsize>(body.size()));
-        request.setKeepAlive(false);
-        session.sendRequest(request) << body;
-        Poco::Net::HTTPResponse response;
-        std::istream& stream = session.receiveResponse(response);
-        Poco::StreamCopier::copyToString(stream, answer);
-        if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) {
-            throw XmlRpcTransportError(method + ": HTTP " + std::to_string(response.getStatus()),
-                                       false);
+        answer = post_within(
+            {endpoint.host, endpoint.port, endpoint.path, "text/xml", encode_call(method, params)},
+            deadline, limits.max_response_bytes);
+    } catch (const XmlRpcTransportError& e) {
+        if (e.timed_out()) {
+            throw XmlRpcTransportError(
+                method + ": no answer within " + std::to_string(timeout.count()) + " ms", true);
         }
-    } catch (const Poco::TimeoutException&) {
-        throw XmlRpcTransportError(
-            method + ": no answer within " + std::to_string(timeout.count()) + " ms", true);
-    } catch (const Poco::Exception& e) {
-        throw XmlRpcTransportError(method + ": " + e.displayText(), false);
+        throw XmlRpcTransportError(method + ": " + e.what(), false);
     }
-    return decode_response(answer);
+    if (answer.status != Poco::Net::HTTPResponse::HTTP_OK) {
+        throw XmlRpcTransportError(method + ": HTTP " + std::to_string(answer.status), false);
+    }
+    return decode_response(answer.body, limits);
 }
 
 }  // namespace vergegrid::bridge

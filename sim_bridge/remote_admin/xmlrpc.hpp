@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace vergegrid::bridge {
 
@@ -31,12 +32,20 @@ class XmlRpcFault : public std::runtime_error {
     int code_;
 };
 
+// What a response may cost the bridge before it is refused: its bytes on the wire (status line and
+// headers included) and how deeply its elements nest (RemoteAdmin's answers nest about 10 deep).
+struct XmlRpcLimits {
+    std::size_t max_response_bytes = 8 << 20;  // simulator.max_response_bytes
+    std::size_t max_depth = 64;
+};
+
 // <methodCall> with the given params (each element of `params` is one <param>).
 std::string encode_call(const std::string& method, const nlohmann::json& params);
 
 // The single value of a <methodResponse>. Throws XmlRpcFault for a fault and
-// XmlRpcTransportError (not timed out) for anything that is not a well-formed response.
-nlohmann::json decode_response(const std::string& xml);
+// XmlRpcTransportError (not timed out) for anything that is not a well-formed response, or that
+// is larger, nests deeper or carries a DTD. Safe on any input (the fuzz target calls it).
+nlohmann::json decode_response(std::string_view xml, const XmlRpcLimits& limits = {});
 
 // One POST to http://host:port/ (RemoteAdmin listens at the root path).
 struct XmlRpcEndpoint {
@@ -48,7 +57,9 @@ struct XmlRpcEndpoint {
     static XmlRpcEndpoint parse(const std::string& url);
 };
 
+// `timeout` bounds the whole call, from connecting to the last byte of the answer.
 nlohmann::json xmlrpc_call(const XmlRpcEndpoint& endpoint, const std::string& method,
-                           const nlohmann::json& params, std::chrono::milliseconds timeout);
+                           const nlohmann::json& params, std::chrono::milliseconds timeout,
+                           const XmlRpcLimits& limits = {});
 
 }  // namespace vergegrid::bridge

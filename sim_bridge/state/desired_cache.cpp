@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "sim_bridge/state/atomic_file.hpp"
+#include "sim_bridge/stubs/region_uuid.hpp"
 
 namespace vergegrid::bridge {
 
@@ -26,11 +27,19 @@ std::string required_string(const nlohmann::json& spec, const char* key) {
 }
 
 nlohmann::json to_json(const DesiredRegion& r) {
-    return {
-        {"id", r.plan.id},       {"name", r.plan.name},           {"loc_x", r.plan.loc_x},
-        {"loc_y", r.plan.loc_y}, {"size_x", r.plan.size_x},       {"size_y", r.plan.size_y},
-        {"port", r.plan.port},   {"listen_ip", r.plan.listen_ip}, {"host", r.plan.external_host},
-        {"enabled", r.enabled},  {"version", r.version}};
+    return {{"id", r.plan.id},
+            {"name", r.plan.name},
+            {"loc_x", r.plan.loc_x},
+            {"loc_y", r.plan.loc_y},
+            {"size_x", r.plan.size_x},
+            {"size_y", r.plan.size_y},
+            {"port", r.plan.port},
+            {"listen_ip", r.plan.listen_ip},
+            {"host", r.plan.external_host},
+            {"enabled", r.enabled},
+            {"version", r.version},
+            {"max_prims", r.max_prims},
+            {"max_agents", r.max_agents}};
 }
 
 DesiredRegion from_json(const nlohmann::json& j) {
@@ -60,6 +69,10 @@ DesiredRegion desired_from_spec(const nlohmann::json& spec, const std::string& l
     }
     DesiredRegion region;
     region.plan.id = required_string(spec, "id");
+    if (!is_region_uuid(region.plan.id)) {
+        throw std::invalid_argument("spec.id '" + region.plan.id +
+                                    "' is not a canonical (lowercase 8-4-4-4-12) UUID");
+    }
     region.plan.name = required_string(spec, "name");
     region.plan.loc_x = required_int(spec, "loc_x");
     region.plan.loc_y = required_int(spec, "loc_y");
@@ -95,6 +108,10 @@ DesiredCache::DesiredCache(const std::filesystem::path& state_dir)
         const auto json = nlohmann::json::parse(read_file(path_));
         for (const auto& item : json.at("regions")) {
             auto region = from_json(item);
+            if (!is_region_uuid(region.plan.id)) {
+                throw std::runtime_error(path_.string() + " holds region id '" + region.plan.id +
+                                         "', not a canonical UUID");
+            }
             regions_[region.plan.id] = region;
         }
     } catch (const nlohmann::json::exception& e) {

@@ -4,8 +4,10 @@
 #include <cctype>
 #include <charconv>
 #include <sstream>
+#include <stdexcept>
 
 #include "sim_bridge/state/atomic_file.hpp"
+#include "sim_bridge/stubs/region_uuid.hpp"
 
 namespace vergegrid::bridge {
 
@@ -95,7 +97,13 @@ std::vector<RegionEntry> parse_region_ini(const std::string& text,
 StubDirectory::StubDirectory(std::filesystem::path regions_dir) : dir_(std::move(regions_dir)) {}
 
 std::filesystem::path StubDirectory::stub_path(const std::string& region_uuid) const {
-    return dir_ / (std::string(kPrefix) + lower(region_uuid) + ".ini");
+    // Checked here too, not only where operations arrive: no path is ever built from an
+    // unchecked id.
+    if (!is_region_uuid(region_uuid)) {
+        throw std::invalid_argument("region id '" + region_uuid +
+                                    "' is not a canonical UUID; no stub file is named after it");
+    }
+    return dir_ / (std::string(kPrefix) + region_uuid + ".ini");
 }
 
 bool StubDirectory::is_stub(const std::filesystem::path& file) const {
@@ -158,11 +166,15 @@ bool StubDirectory::write(const region_ini::RegionIniSpec& spec) const {
         return false;
     }
     std::filesystem::create_directories(dir_);
+    // A link planted under the stub's name is refused (and so reported), never written through.
     write_file_atomically(stub_path(spec.uuid), text);
     return true;
 }
 
 bool StubDirectory::remove(const std::string& region_uuid) const {
+    if (!is_region_uuid(region_uuid)) {
+        return false;  // no stub is ever named after it (a RegionUUID read from a stray file)
+    }
     std::error_code error;
     return std::filesystem::remove(stub_path(region_uuid), error);
 }
@@ -170,7 +182,8 @@ bool StubDirectory::remove(const std::string& region_uuid) const {
 std::string StubDirectory::current(const std::string& region_uuid) const {
     const auto path = stub_path(region_uuid);
     std::error_code error;
-    if (!std::filesystem::exists(path, error)) {
+    // Only a regular file is our stub: a link there is not followed (write() then refuses it).
+    if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(path, error))) {
         return "";
     }
     try {

@@ -39,6 +39,7 @@ class StubDirectory {
 
     static constexpr const char* kPrefix = "vergegrid-";
 
+    // Throws std::invalid_argument unless region_uuid is canonical (is_region_uuid).
     std::filesystem::path stub_path(const std::string& region_uuid) const;
     bool is_stub(const std::filesystem::path& file) const;
 
@@ -50,7 +51,8 @@ class StubDirectory {
     // does not count.
     std::optional<std::string> conflict(const region_ini::RegionIniSpec& spec) const;
 
-    // Writes (or rewrites) the stub atomically; returns true when the file changed.
+    // Writes (or rewrites) the stub atomically; returns true when the file changed. Throws
+    // std::runtime_error naming the file when it cannot, e.g. a symbolic link planted there.
     bool write(const region_ini::RegionIniSpec& spec) const;
     // Returns true when a stub was removed.
     bool remove(const std::string& region_uuid) const;

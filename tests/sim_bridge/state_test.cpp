@@ -32,6 +32,8 @@ vergegrid::plugin_api::RegionPlan plan(const std::string& name, int x, int port)
     return p;
 }
 
+const std::string kRegionId = "6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
+
 std::string slurp(const std::filesystem::path& file) {
     std::ifstream in(file);
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -99,7 +101,7 @@ TEST(StubDirectory, NamesEveryConflictThatWouldHaltOpenSimsStartUp) {
     same_name.name = "home";
     EXPECT_THAT(*stubs.conflict(stub_spec(same_name)), HasSubstr("region name home"));
     auto same_uuid = p;
-    same_uuid.id = "AAAAAAAA-0000-0000-0000-000000000000";
+    same_uuid.id = "aaaaaaaa-0000-0000-0000-000000000000";  // ids are canonical (lowercase)
     EXPECT_THAT(*stubs.conflict(stub_spec(same_uuid)), HasSubstr("Operator.ini"));
     stubs.write(stub_spec(p));
     EXPECT_FALSE(stubs.conflict(stub_spec(p)).has_value()) << "its own stub is no conflict";
@@ -137,7 +139,7 @@ TEST(Identity, IsSavedWithMode0600AndRefusedWhenOthersCanReadIt) {
 
 TEST(DesiredCache, SurvivesARestartOfTheBridge) {
     TempDir dir;
-    const json spec = {{"id", "r-1"},        {"name", "Alpha"},
+    const json spec = {{"id", kRegionId},    {"name", "Alpha"},
                        {"loc_x", 1000},      {"loc_y", 1001},
                        {"size_x", 512},      {"size_y", 512},
                        {"port", 9001},       {"host", ""},
@@ -147,7 +149,7 @@ TEST(DesiredCache, SurvivesARestartOfTheBridge) {
         cache.put(desired_from_spec(spec, "0.0.0.0", "SYSTEMIP"));
     }
     DesiredCache again(dir.path());
-    auto region = again.find("r-1");
+    auto region = again.find(kRegionId);
     ASSERT_TRUE(region.has_value());
     EXPECT_EQ(region->plan.name, "Alpha");
     EXPECT_EQ(region->plan.loc_y, 1001);
@@ -155,18 +157,129 @@ TEST(DesiredCache, SurvivesARestartOfTheBridge) {
     EXPECT_EQ(region->plan.external_host, "SYSTEMIP") << "an empty host takes the default";
     EXPECT_FALSE(region->enabled);
     EXPECT_EQ(region->version, "1.2.0");
-    again.erase("r-1");
+    again.erase(kRegionId);
     EXPECT_TRUE(DesiredCache(dir.path()).all().empty());
 }
 
 TEST(DesiredCache, ASpecWithoutWhatTheSimulatorNeedsIsRefusedByField) {
     EXPECT_THROW(desired_from_spec(nullptr, "0.0.0.0", "h"), std::invalid_argument);
     try {
-        desired_from_spec({{"id", "r"}, {"name", "A"}, {"loc_x", 1}, {"loc_y", 1}}, "0.0.0.0", "h");
+        desired_from_spec({{"id", kRegionId}, {"name", "A"}, {"loc_x", 1}, {"loc_y", 1}}, "0.0.0.0",
+                          "h");
         FAIL();
     } catch (const std::invalid_argument& e) {
         EXPECT_THAT(e.what(), HasSubstr("spec.port"));
     }
+}
+
+TEST(DesiredCache, KeepsStubOnlySettingsAcrossARestart) {
+    TempDir dir;
+    const json spec = {{"id", kRegionId}, {"name", "Alpha"},
+                       {"loc_x", 1000},   {"loc_y", 1000},
+                       {"port", 9001},    {"flags", {{"max_prims", 15000}, {"max_agents", 40}}}};
+    DesiredCache(dir.path()).put(desired_from_spec(spec, "0.0.0.0", "SYSTEMIP"));
+    const auto region = DesiredCache(dir.path()).find(kRegionId);
+    ASSERT_TRUE(region.has_value());
+    EXPECT_EQ(region->max_prims, 15000) << "else the reconciler rewrites the stub without it";
+    EXPECT_EQ(region->max_agents, 40);
+}
+
+TEST(DesiredCache, AnOperationWhoseRegionIdIsNotACanonicalUuidIsRefusedByField) {
+    for (const char* bad : {"../../../etc/cron.d/x", "r-1", "6F1E2D3C-4B5A-4978-8695-A4B3C2D1E0F9",
+                            "6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9/..", ""}) {
+        try {
+            desired_from_spec(
+                {{"id", bad}, {"name", "A"}, {"loc_x", 1}, {"loc_y", 1}, {"port", 9000}}, "0.0.0.0",
+                "h");
+            ADD_FAILURE() << "accepted " << bad;
+        } catch (const std::invalid_argument& e) {
+            EXPECT_THAT(e.what(), HasSubstr("spec.id"));
+        }
+    }
+}
+
+// A file outside Regions/ that a planted link points at; it must come out of every test as it was.
+struct Victim {
+    explicit Victim(const TempDir& dir) : file(dir.path() / "victim.txt") {
+        std::ofstream(file) << "precious\n";
+    }
+    std::string content() const { return slurp(file); }
+    std::filesystem::path file;
+};
+
+TEST(StubDirectory, ALinkPlantedAtTheTemporaryNameIsNeverFollowed) {
+    TempDir dir;
+    const Victim victim(dir);
+    const auto regions = dir.path() / "Regions";
+    std::filesystem::create_directories(regions);
+    auto alpha = plan("Alpha", 1001, 9001);
+    alpha.id = kRegionId;
+    // The name the writer used to open with O_CREAT|O_TRUNC, following links.
+    std::filesystem::create_symlink(victim.file,
+                                    regions / (".vergegrid-" + kRegionId + ".ini.tmp"));
+    StubDirectory stubs(regions);
+    EXPECT_TRUE(stubs.write(stub_spec(alpha)));
+    EXPECT_EQ(victim.content(), "precious\n");
+    const auto stub = stubs.stub_path(kRegionId);
+    EXPECT_TRUE(std::filesystem::is_regular_file(std::filesystem::symlink_status(stub)));
+    EXPECT_THAT(slurp(stub), HasSubstr("[Alpha]"));
+    struct stat info {};
+    ASSERT_EQ(::stat(stub.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0644u);
+}
+
+TEST(StubDirectory, ALinkPlantedAtTheStubNameIsRefusedNotFollowed) {
+    TempDir dir;
+    const Victim victim(dir);
+    const auto regions = dir.path() / "Regions";
+    std::filesystem::create_directories(regions);
+    auto alpha = plan("Alpha", 1001, 9001);
+    alpha.id = kRegionId;
+    StubDirectory stubs(regions);
+    std::filesystem::create_symlink(victim.file, stubs.stub_path(kRegionId));
+    EXPECT_EQ(stubs.current(kRegionId), "") << "the link's target is not read as our stub";
+    try {
+        stubs.write(stub_spec(alpha));
+        FAIL() << "wrote through a symbolic link";
+    } catch (const std::runtime_error& e) {
+        EXPECT_THAT(e.what(), HasSubstr("symbolic link"));
+    }
+    EXPECT_EQ(victim.content(), "precious\n");
+    EXPECT_TRUE(std::filesystem::is_symlink(stubs.stub_path(kRegionId)));
+    for (const auto& item : std::filesystem::directory_iterator(regions)) {
+        EXPECT_EQ(item.path().filename().string().rfind(".vergegrid-", 0), std::string::npos)
+            << "no temporary file left behind: " << item.path();
+    }
+}
+
+TEST(StubDirectory, NoFileNameIsMadeFromARegionIdThatIsNotACanonicalUuid) {
+    TempDir dir;
+    const auto regions = dir.path() / "Regions";
+    StubDirectory stubs(regions);
+    auto evil = plan("Evil", 1001, 9001);
+    evil.id = "../escaped";
+    EXPECT_THROW(stubs.stub_path(evil.id), std::invalid_argument);
+    EXPECT_THROW(stubs.write(stub_spec(evil)), std::invalid_argument);
+    EXPECT_FALSE(stubs.remove(evil.id));
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "escaped.ini"));
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "vergegrid-../escaped.ini"));
+}
+
+TEST(Identity, ALinkPlantedAtTheIdentityFileIsRefusedAndTheFileStays0600) {
+    TempDir dir;
+    const Victim victim(dir);
+    IdentityFile file(dir.path() / "state");
+    std::filesystem::create_directories(dir.path() / "state");
+    ::umask(0);  // the mode must not depend on the umask either way
+    file.save({"sim-1", "vgs_secret"});
+    ::umask(022);
+    struct stat info {};
+    ASSERT_EQ(::stat(file.path().c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0600u);
+    std::filesystem::remove(file.path());
+    std::filesystem::create_symlink(victim.file, file.path());
+    EXPECT_THROW(file.save({"sim-2", "vgs_other"}), std::runtime_error);
+    EXPECT_EQ(victim.content(), "precious\n");
 }
 
 TEST(BridgeSettings, ReadsTheFileThenTheEnvironmentAndRefusesUnknownKeysByName) {
@@ -181,6 +294,9 @@ TEST(BridgeSettings, ReadsTheFileThenTheEnvironmentAndRefusesUnknownKeysByName) 
         if (name == "VERGEGRID_SIMULATOR_STOP_TIMEOUT_MS") {
             return "1500";
         }
+        if (name == "VERGEGRID_SIMULATOR_MAX_RESPONSE_BYTES") {
+            return "65536";
+        }
         return std::nullopt;
     };
     BridgeCommandLine flags;
@@ -193,10 +309,12 @@ TEST(BridgeSettings, ReadsTheFileThenTheEnvironmentAndRefusesUnknownKeysByName) 
     EXPECT_THAT(settings.push_url, HasSubstr(":9801/doorbell"));
     EXPECT_EQ(settings.simulator.stop_timeout, std::chrono::milliseconds(1500));
     EXPECT_EQ(settings.simulator.environment.size(), 2u);
+    EXPECT_EQ(settings.simulator.max_response_bytes, 65536u);
     EXPECT_EQ(settings.plugin_values.count("injection.hybrid.create_timeout_ms"), 1u);
 
     std::ofstream(dir.path() / "bad.ini")
         << "colour = blue\n[control]\nurl = x\n[simulator]\nstop_timeout_ms = soon\n"
+           "max_response_bytes = 10\n"
            "remoteadmin_password = pw\n";
     flags.config_file = dir.path() / "bad.ini";
     try {
@@ -211,6 +329,7 @@ TEST(BridgeSettings, ReadsTheFileThenTheEnvironmentAndRefusesUnknownKeysByName) 
         EXPECT_THAT(all, HasSubstr("colour: unknown key"));
         EXPECT_THAT(all, HasSubstr("simulator.regions_dir: is required"));
         EXPECT_THAT(all, HasSubstr("simulator.stop_timeout_ms: 'soon' is not an integer"));
+        EXPECT_THAT(all, HasSubstr("simulator.max_response_bytes: '10' is not an integer between"));
     }
 }
 

@@ -3,13 +3,53 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sstream>
+#include <thread>
+
+#include "sim_bridge/remote_admin/remote_admin_client.hpp"
 #include "sim_bridge/remote_admin/xmlrpc.hpp"
+#include "tests/sim_bridge/raw_http_server.hpp"
 
 namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
 using namespace vergegrid::bridge;
+using test::RawHttpServer;
+using test::Send;
+using Clock = std::chrono::steady_clock;
+
+// An answer whose single value is `levels` arrays inside each other: 3 elements per level.
+std::string nested_answer(int levels) {
+    std::string xml = "<?xml version=\"1.0\"?><methodResponse><params><param><value>";
+    for (int i = 0; i < levels; ++i) {
+        xml += "<array><data><value>";
+    }
+    xml += "<int>1</int>";
+    for (int i = 0; i < levels; ++i) {
+        xml += "</value></data></array>";
+    }
+    return xml + "</value></param></params></methodResponse>";
+}
+
+const std::string kGoodAnswer =
+    "<?xml version=\"1.0\"?><methodResponse><params><param><value><struct>"
+    "<member><name>success</name><value><boolean>1</boolean></value></member>"
+    "<member><name>version</name><value><string>OpenSim 0.9.3</string></value></member>"
+    "</struct></value></param></params></methodResponse>";
+
+std::string http_ok(const std::string& body) {
+    return "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+// Waits while the client is (presumably) reading, without outliving the server's stop.
+void hold(const RawHttpServer& server, std::chrono::milliseconds how_long) {
+    const auto until = Clock::now() + how_long;
+    while (!server.stopping() && Clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
 
 TEST(XmlRpc, EncodesIntegersAsIntStringsAsStringAndEscapesMarkup) {
     const auto xml = encode_call(
@@ -69,7 +109,8 @@ TEST(XmlRpc, AFaultBecomesXmlRpcFaultWithItsCode) {
 
 TEST(XmlRpc, SomethingElseIsATransportErrorNotATimeout) {
     for (const char* bad :
-         {"", "<html>502</html>", "<methodResponse/>",
+         {"", "<html>502</html>", "<methodResponse/>", "<", "<a", "</", "<!--", "<![CDATA[", "<?x",
+          "<a b='>", "<methodResponse><!-- <a> --></methodResponse>", "\xff\xfe<\x00",
           "<methodResponse><params><param><value><int>x</int></value></param></params>"
           "</methodResponse>",
           "<methodResponse><params><param><value><boolean>2</boolean></value></param></params>"
@@ -100,6 +141,190 @@ TEST(XmlRpc, ACallToNothingFailsPromptlyAsATransportError) {
     EXPECT_THROW(xmlrpc_call(XmlRpcEndpoint::parse("http://127.0.0.1:1"), "m", json::array(),
                              std::chrono::milliseconds(2000)),
                  XmlRpcTransportError);
+}
+
+TEST(XmlRpc, AnswerNestedDeeperThanTheLimitIsRefusedNotParsed) {
+    // 15 arrays deep is 49 elements: deeper than anything RemoteAdmin answers, within the limit.
+    auto value = decode_response(nested_answer(15));
+    for (int i = 0; i < 15; ++i) {
+        ASSERT_TRUE(value.is_array());
+        value = value.at(0);
+    }
+    EXPECT_EQ(value, 1);
+    // 50,001 elements deep: this crashed the bridge inside the XML parser's tree.
+    try {
+        decode_response(nested_answer(16'667));
+        FAIL() << "accepted";
+    } catch (const XmlRpcTransportError& e) {
+        EXPECT_FALSE(e.timed_out());
+        EXPECT_THAT(e.what(), HasSubstr("nested deeper than 64"));
+    }
+    EXPECT_THROW(decode_response(nested_answer(16), XmlRpcLimits{1 << 20, 48}),
+                 XmlRpcTransportError);
+}
+
+TEST(XmlRpc, AWideAnswerJustUnderTheSizeLimitIsStillDecoded) {
+    // The limits refuse depth and bulk, not breadth: about 300,000 values in 8 MiB.
+    const std::string item = "<value><int>7</int></value>";
+    const std::string head = "<methodResponse><params><param><value><array><data>";
+    const std::string tail = "</data></array></value></param></params></methodResponse>";
+    const std::size_t count =
+        (XmlRpcLimits{}.max_response_bytes - head.size() - tail.size()) / item.size();
+    std::string xml = head;
+    for (std::size_t i = 0; i < count; ++i) {
+        xml += item;
+    }
+    xml += tail;
+    const auto value = decode_response(xml);
+    ASSERT_TRUE(value.is_array());
+    EXPECT_EQ(value.size(), count);
+    EXPECT_EQ(value.back(), 7);
+}
+
+TEST(XmlRpc, ADocumentTypeDeclarationIsRefused) {
+    // No answer needs a DTD; refusing it also refuses entity expansion bombs.
+    const std::string bomb =
+        "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\">"
+        "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+        "<methodResponse><params><param><value>&b;</value></param></params></methodResponse>";
+    try {
+        decode_response(bomb);
+        FAIL() << "accepted";
+    } catch (const XmlRpcTransportError& e) {
+        EXPECT_THAT(e.what(), HasSubstr("document type declaration"));
+    }
+}
+
+TEST(XmlRpc, AUtf16AnswerIsRefusedSoItsNestingCannotHideFromTheCount) {
+    // In UTF-16 an element name such as "a\u2722" holds the bytes of '"' and '\'', which a
+    // byte-wise count would take for quotes and so skip the tags after them.
+    std::string utf16 = "\xff\xfe";
+    for (char c : nested_answer(2)) {
+        utf16 += c;
+        utf16 += '\0';
+    }
+    try {
+        decode_response(utf16);
+        FAIL() << "accepted";
+    } catch (const XmlRpcTransportError& e) {
+        EXPECT_THAT(e.what(), HasSubstr("NUL byte"));
+    }
+}
+
+TEST(XmlRpc, AnswerLargerThanTheLimitIsRefusedBeforeParsing) {
+    const auto answer = nested_answer(1);
+    EXPECT_NO_THROW(decode_response(answer, XmlRpcLimits{answer.size(), 64}));
+    try {
+        decode_response(answer, XmlRpcLimits{answer.size() - 1, 64});
+        FAIL() << "accepted";
+    } catch (const XmlRpcTransportError& e) {
+        EXPECT_THAT(e.what(), HasSubstr("larger than"));
+    }
+}
+
+TEST(XmlRpc, ADeeplyNestedAnswerFailsTheCallWithAMessageAndTheClientGoesOn) {
+    const auto deep = nested_answer(16'667);
+    RawHttpServer server([&](const Send& send) { send(http_ok(deep)); });
+    RemoteAdminClient client(XmlRpcEndpoint::parse(server.url()), "secret");
+    const auto answer = client.version(std::chrono::milliseconds(10'000));
+    EXPECT_FALSE(answer.ok);
+    EXPECT_FALSE(answer.timed_out);
+    EXPECT_THAT(answer.error, HasSubstr("nested deeper than 64"));
+
+    RawHttpServer good([&](const Send& send) { send(http_ok(kGoodAnswer)); });
+    RemoteAdminClient next(XmlRpcEndpoint::parse(good.url()), "secret");
+    const auto version = next.version(std::chrono::milliseconds(10'000));
+    EXPECT_TRUE(version.ok) << version.error;
+    EXPECT_EQ(version.body.at("version"), "OpenSim 0.9.3");
+}
+
+TEST(XmlRpc, AnEndlessAnswerIsCutAtTheSizeLimit) {
+    // Headers without a length, then megabytes until the client hangs up (64 MiB at most).
+    RawHttpServer server([](const Send& send) {
+        if (!send("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n\r\n<methodResponse>")) {
+            return;
+        }
+        const std::string megabyte(1 << 20, ' ');
+        for (int i = 0; i < 64 && send(megabyte); ++i) {
+        }
+    });
+    try {
+        xmlrpc_call(XmlRpcEndpoint::parse(server.url()), "m", json::array(),
+                    std::chrono::milliseconds(30'000), XmlRpcLimits{4 << 20, 64});
+        FAIL() << "accepted";
+    } catch (const XmlRpcTransportError& e) {
+        EXPECT_FALSE(e.timed_out());
+        EXPECT_THAT(e.what(), HasSubstr("larger than 4194304 bytes"));
+    }
+}
+
+TEST(XmlRpc, ATrickledAnswerEndsAtTheCallsTotalDeadline) {
+    // One byte every 50 ms, headers included: each read is quick, the whole never ends.
+    RawHttpServer server([&](const Send& send) {
+        const std::string answer = http_ok(kGoodAnswer) + std::string(100'000, ' ');
+        for (char c : answer) {
+            if (!send(std::string(1, c))) {
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+    const auto started = Clock::now();
+    try {
+        xmlrpc_call(XmlRpcEndpoint::parse(server.url()), "m", json::array(),
+                    std::chrono::milliseconds(500));
+        FAIL() << "accepted";
+    } catch (const XmlRpcTransportError& e) {
+        EXPECT_TRUE(e.timed_out()) << e.what();
+    }
+    // Generous: only a call that ignores its deadline (the old one ran for minutes) exceeds it.
+    EXPECT_LT(Clock::now() - started, std::chrono::seconds(5));
+}
+
+TEST(XmlRpc, ACompleteAnswerIsTakenWithoutWaitingForTheConnectionToClose) {
+    RawHttpServer sized([&](const Send& send) {
+        send(http_ok(kGoodAnswer));
+        hold(sized, std::chrono::seconds(20));
+    });
+    const auto started = Clock::now();
+    const auto value = xmlrpc_call(XmlRpcEndpoint::parse(sized.url()), "m", json::array(),
+                                   std::chrono::milliseconds(15'000));
+    EXPECT_EQ(value.at("version"), "OpenSim 0.9.3");
+
+    RawHttpServer chunked([&](const Send& send) {
+        const auto half = kGoodAnswer.size() / 2;
+        auto chunk = [](const std::string& data) {
+            std::ostringstream size;
+            size << std::hex << data.size();
+            return size.str() + "\r\n" + data + "\r\n";
+        };
+        send("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n" +
+             chunk(kGoodAnswer.substr(0, half)));
+        send(chunk(kGoodAnswer.substr(half)) + "0\r\n\r\n");
+        hold(chunked, std::chrono::seconds(20));
+    });
+    const auto chunked_value = xmlrpc_call(XmlRpcEndpoint::parse(chunked.url()), "m", json::array(),
+                                           std::chrono::milliseconds(15'000));
+    EXPECT_EQ(chunked_value.at("success"), true);
+    EXPECT_LT(Clock::now() - started, std::chrono::seconds(10));
+}
+
+TEST(XmlRpc, AnAnswerCutShortOrNotOkIsATransportError) {
+    RawHttpServer short_body([](const Send& send) {
+        send("HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n<methodResponse>");
+    });
+    EXPECT_THROW(xmlrpc_call(XmlRpcEndpoint::parse(short_body.url()), "m", json::array(),
+                             std::chrono::milliseconds(10'000)),
+                 XmlRpcTransportError);
+    RawHttpServer not_found(
+        [](const Send& send) { send("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"); });
+    try {
+        xmlrpc_call(XmlRpcEndpoint::parse(not_found.url()), "m", json::array(),
+                    std::chrono::milliseconds(10'000));
+        FAIL() << "accepted";
+    } catch (const XmlRpcTransportError& e) {
+        EXPECT_THAT(e.what(), HasSubstr("HTTP 404"));
+    }
 }
 
 }  // namespace

@@ -407,6 +407,25 @@ TEST_F(Bridge, AStubDeletedByHandIsHealed) {
     })) << stack_.admin().get("/api/v1/audit?action=simulator.repair").raw;
 }
 
+TEST_F(Bridge, ALinkPlantedAtAStubIsReportedNeverWrittenThroughAndTheBridgeGoesOn) {
+    const int port = free_udp_ports();
+    const std::string id = create("Linked", 1000, port).at("id");
+    // Someone who can write to Regions/ (but not to the victim) replaces the stub with a link.
+    const auto victim = stack_.regions_dir().parent_path() / "victim.txt";
+    std::ofstream(victim) << "precious\n";
+    const auto stub = stack_.stub_of(id);
+    std::filesystem::remove(stub);
+    std::filesystem::create_symlink(victim, stub);
+    EXPECT_TRUE(eventually([&] {
+        return stack_.bridge().output().find("repair stub-unwritable") != std::string::npos;
+    })) << stack_.bridge().output();
+    EXPECT_THAT(stack_.bridge().output(), HasSubstr("is a symbolic link"));
+    EXPECT_EQ(read(victim), "precious\n");
+    EXPECT_TRUE(std::filesystem::is_symlink(stub)) << "reported and left, not replaced";
+    create("After", 1001, port + 1);  // the bridge goes on with its other work
+    EXPECT_EQ(read(victim), "precious\n");
+}
+
 TEST_F(Bridge, AStaleVergeGridStubIsRemoved) {
     const std::string stale_id = "99999999-8888-7777-6666-555555555555";
     const auto stale = stack_.stub_of(stale_id);
