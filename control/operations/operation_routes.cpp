@@ -185,7 +185,7 @@ void add_operation_routes(kernel::http::Router& router, Store store, OperationSi
                    if (previous_key) {
                        new_key = pending_keys.for_previous_key(simulator);
                    } else {
-                       pending_keys.forget(simulator);  // the bridge has the newest key
+                       pending_keys.delivered(simulator, request.header("authorization"));
                    }
                    if (!operations.empty() || wait == 0 || new_key) {
                        return operations_response(operations, new_key);

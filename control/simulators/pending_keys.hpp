@@ -40,7 +40,18 @@ class PendingKeys {
         return it->second.key;
     }
 
-    // The bridge called with the new key, or the simulator was revoked.
+    // Forgets the held key once a call was authenticated with it (`authorization` is that
+    // call's header): the bridge has it. Not on any call with a current key: one authenticated
+    // just before the rotation may be handled just after it.
+    void delivered(const std::string& simulator_id, const std::string& authorization) {
+        std::lock_guard lock(mutex_);
+        const auto it = keys_.find(simulator_id);
+        if (it != keys_.end() && authorization == "Bearer " + it->second.key) {
+            keys_.erase(it);
+        }
+    }
+
+    // The simulator was revoked.
     void forget(const std::string& simulator_id) {
         std::lock_guard lock(mutex_);
         keys_.erase(simulator_id);

@@ -178,8 +178,12 @@ void add_simulator_routes(kernel::http::Router& router, Store store, PendingKeys
     });
 
     // Rotation by an admin, or by the simulator itself with its current key.
+    // `caller_key_hash`: for a simulator's own rotation, the hash of the key it called with,
+    // which must still be the current one when the rotation commits (an admin's rotation may
+    // have come in between).
     auto rotate = [store, settings, &pending_keys, &signals](const Request& request,
-                                                             const std::string& id) {
+                                                             const std::string& id,
+                                                             const std::string& caller_key_hash) {
         long overlap_s = settings.key_rotation_overlap_s;
         if (!request.body.empty()) {
             const auto body = request.json_body();
@@ -195,6 +199,13 @@ void add_simulator_routes(kernel::http::Router& router, Store store, PendingKeys
             const Simulator before = existing_simulator(access, id);
             if (before.state == "revoked") {
                 throw ApiError(409, "revoked", "a revoked simulator gets no new key", "id");
+            }
+            if (!caller_key_hash.empty() &&
+                !secrets::constant_time_equal(before.key_hash, caller_key_hash)) {
+                throw ApiError(403, "previous_key",
+                               "a key replaced by a rotation may only pull, beat and report; "
+                               "rotate with the current key",
+                               "authorization");
             }
             Simulator after = before;
             const std::string now = now_iso8601();
@@ -217,9 +228,10 @@ void add_simulator_routes(kernel::http::Router& router, Store store, PendingKeys
         signals.notify(id, push_url);
         return answer;
     };
-    router.add(
-        "POST", "/api/v1/simulators/{id}/rotate-key", Permission::admin,
-        [rotate](const Request& request) { return rotate(request, request.path_params.at("id")); });
+    router.add("POST", "/api/v1/simulators/{id}/rotate-key", Permission::admin,
+               [rotate](const Request& request) {
+                   return rotate(request, request.path_params.at("id"), "");
+               });
     router.add("POST", "/api/v1/sim/rotate-key", Permission::simulator,
                [rotate](const Request& request) {
                    if (request.caller.previous_key) {
@@ -230,7 +242,10 @@ void add_simulator_routes(kernel::http::Router& router, Store store, PendingKeys
                                       "report; rotate with the current key",
                                       "authorization");
                    }
-                   return rotate(request, request.caller.simulator_id);
+                   const auto authorization = request.header("authorization");
+                   return rotate(request, request.caller.simulator_id,
+                                 secrets::sha256_hex(authorization.substr(
+                                     std::min(authorization.size(), std::size_t{7}))));
                });
 
     // `from`: the only state the change applies to ("" = any state but revoked).
@@ -310,7 +325,7 @@ void add_simulator_routes(kernel::http::Router& router, Store store, PendingKeys
                        nlohmann::json answer = {{"state", simulator.state},
                                                 {"received_at", simulator.last_heartbeat_at}};
                        if (!request.caller.previous_key) {
-                           pending_keys.forget(simulator.id);  // the bridge has the new key
+                           pending_keys.delivered(simulator.id, request.header("authorization"));
                        } else if (auto key = pending_keys.for_previous_key(simulator.id)) {
                            answer["new_api_key"] = *key;
                            return Response::secret_json(200, answer);
