@@ -245,8 +245,9 @@ TEST_F(Access, RegistrationIssuesAKeyOnceAndRefusesReusedAndExpiredTokens) {
     EXPECT_EQ(simulator.at("capacity"), 8);
     EXPECT_FALSE(simulator.dump().find(key) != std::string::npos) << "the key is never shown again";
 
-    auto beat = as(key).post("/api/v1/sim/heartbeat",
-                             {{"cpu_load", 0.25}, {"memory_load", 0.5}, {"regions", json::array()}});
+    auto beat =
+        as(key).post("/api/v1/sim/heartbeat",
+                     {{"cpu_load", 0.25}, {"memory_load", 0.5}, {"regions", json::array()}});
     EXPECT_EQ(beat.status, 200) << beat.raw;
     simulator = admin_->get("/api/v1/simulators/" + id).body;
     EXPECT_EQ(simulator.at("state"), "online");
