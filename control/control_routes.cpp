@@ -34,7 +34,9 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     const auto auth_cache = std::make_shared<AuthCache>(environment.auth_cache_ttl);
     router.set_authenticator(Authenticator(store, services.auth, auth_cache));
     // One per process, like the router it serves; its doorbell thread stops at exit.
-    static OperationSignals signals(environment.log);
+    DoorbellSettings doorbells;
+    doorbells.ca_file = environment.simulators.push_ca_file;
+    static OperationSignals signals(environment.log, doorbells);
     auto placement = std::make_shared<PlacementService>(
         services.placement,
         services.placement.get() ? environment.placement.policy.value_or("basic-rules") : "",
@@ -47,14 +49,16 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
                            environment.login_throttle.max_parallel_checks),
                        environment.tls});
     add_user_routes(router, store, services.auth, auth_cache);
-    add_simulator_routes(router, store);
+    static PendingKeys pending_keys;
+    add_simulator_routes(router, store, pending_keys, signals);
     environment.keep_while_serving(std::make_shared<SimulatorLiveness>(
         store, environment.simulators.offline_after, environment.log));
     add_estate_routes(router, store);
     add_template_routes(router, store);
     add_region_routes(router, store, RegionChannel{&services.sync, &signals}, placement);
     add_placement_routes(router, store, placement);
-    add_operation_routes(router, store, signals);
+    add_operation_routes(router, store, signals, pending_keys,
+                         environment.simulators.max_parked_polls);
     add_audit_routes(router, store);
     web_admin::add_web_console(router);
 }

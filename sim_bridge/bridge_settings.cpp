@@ -41,6 +41,21 @@ Apply integer(long low, long high, std::function<void(BridgeSettings&, long)> st
     };
 }
 
+// Hours, fractions allowed ("0.5", "720"): 0, or between `low` and `high`.
+Apply hours(double low, double high, std::chrono::milliseconds BridgeSettings::*field) {
+    return [=](const std::string& text, BridgeSettings& s) -> std::string {
+        double value = -1;
+        auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() ||
+            !(value == 0 || (value >= low && value <= high))) {
+            return "'" + text + "' is not 0 or a number of hours between " +
+                   std::to_string(low).substr(0, 5) + " and " + std::to_string(long(high));
+        }
+        s.*field = std::chrono::milliseconds(static_cast<long long>(value * 3'600'000.0));
+        return "";
+    };
+}
+
 Apply millis(long low, long high, std::chrono::milliseconds BridgeSettings::*field) {
     return integer(low, high,
                    [field](BridgeSettings& s, long v) { s.*field = std::chrono::milliseconds(v); });
@@ -154,6 +169,7 @@ const std::vector<std::pair<std::string, Apply>>& keys() {
         {"channel.heartbeat_interval_ms", millis(100, 3'600'000, &S::heartbeat_interval)},
         {"channel.reconcile_interval_ms", millis(100, 86'400'000, &S::reconcile_interval)},
         {"channel.retry_interval_ms", millis(10, 600'000, &S::retry_interval)},
+        {"channel.key_rotation_interval_h", hours(0.001, 87'600, &S::key_rotation_interval)},
         {"simulator.remoteadmin_url",
          text([](S& s, const std::string& v) { s.simulator.remoteadmin_url = v; }, false)},
         {"simulator.remoteadmin_password",

@@ -59,6 +59,9 @@ struct BridgeSettings {
     std::chrono::milliseconds heartbeat_interval{15'000};
     std::chrono::milliseconds reconcile_interval{30'000};
     std::chrono::milliseconds retry_interval{2'000};
+    // The bridge rotates its own API key this long after identity.json was last written
+    // (channel.key_rotation_interval_h, fractional hours allowed); 0 = never.
+    std::chrono::milliseconds key_rotation_interval{std::chrono::hours(720)};
     kernel::config::LogSettings log;
     SimulatorSettings simulator;
     // [injection.<name>] sections, checked against the plugins' declared keys later.

@@ -48,7 +48,7 @@ std::optional<Caller> simulator_caller(plugin_api::AccessStore& store, const std
     if (!current && !previous) {
         return std::nullopt;
     }
-    return Caller{"simulator:" + simulator->id, "simulator", "", simulator->id};
+    return Caller{"simulator:" + simulator->id, "simulator", "", simulator->id, previous};
 }
 
 }  // namespace
@@ -93,7 +93,7 @@ Caller Authenticator::operator()(const kernel::http::Request& request) const {
         if (!identity) {
             return std::nullopt;
         }
-        return Caller{identity->subject, identity->role, identity->user_id, ""};
+        return Caller{identity->subject, identity->role, identity->user_id, "", false};
     });
     if (!caller) {
         return Caller{};

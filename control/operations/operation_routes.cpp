@@ -8,6 +8,7 @@
 #include "control/common/extensions.hpp"
 #include "control/common/json_reader.hpp"
 #include "control/common/paging.hpp"
+#include "control/operations/poll_quota.hpp"
 #include "kernel/http/deferred.hpp"
 
 namespace vergegrid::control {
@@ -62,10 +63,15 @@ std::vector<Operation> deliver(const Store& store, const std::string& simulator_
     });
 }
 
-Response operations_response(const std::vector<Operation>& operations) {
+// `new_key`: the key that replaced the one the bridge pulled with (no-store then).
+Response operations_response(const std::vector<Operation>& operations,
+                             const std::optional<std::string>& new_key = std::nullopt) {
     nlohmann::json items = nlohmann::json::array();
     for (const auto& operation : operations) {
         items.push_back(operation_to_json(operation));
+    }
+    if (new_key) {
+        return Response::secret_json(200, {{"items", items}, {"new_api_key", *new_key}});
     }
     return Response::json(200, {{"items", items}});
 }
@@ -75,8 +81,11 @@ Response operations_response(const std::vector<Operation>& operations) {
 class OperationPoll final : public kernel::http::Deferred {
   public:
     OperationPoll(Store store, OperationSignals& signals, std::string simulator_id,
-                  std::chrono::steady_clock::time_point deadline, std::uint64_t seen)
-        : store_(store),
+                  std::chrono::steady_clock::time_point deadline, std::uint64_t seen,
+                  std::unique_ptr<PollQuota::Slot> slot, PendingKeys* pending_keys)
+        : slot_(std::move(slot)),
+          pending_keys_(pending_keys),
+          store_(store),
           signals_(signals),
           simulator_id_(std::move(simulator_id)),
           deadline_(deadline),
@@ -108,8 +117,11 @@ class OperationPoll final : public kernel::http::Deferred {
         }
         seen_ = now_seen;
         auto operations = deliver(store_, simulator_id_);
-        if (!operations.empty() || final) {
-            return operations_response(operations);
+        // Woken by a rotation of the key this poll was made with: the new key goes back now.
+        auto new_key = pending_keys_ == nullptr ? std::nullopt
+                                                : pending_keys_->for_previous_key(simulator_id_);
+        if (!operations.empty() || final || new_key) {
+            return operations_response(operations, new_key);
         }
         // Woken for another request's operations (already taken) or a lazy one not due yet.
         subscription_ = signals_.subscribe(simulator_id_, seen_, wake_);
@@ -117,6 +129,8 @@ class OperationPoll final : public kernel::http::Deferred {
     }
 
   private:
+    std::unique_ptr<PollQuota::Slot> slot_;  // held while parked
+    PendingKeys* pending_keys_;              // set when polled with a previous key
     Store store_;
     OperationSignals& signals_;
     std::string simulator_id_;
@@ -157,22 +171,42 @@ nlohmann::json operation_to_json(const Operation& o) {
             {"due_at", o.due_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.due_at)}};
 }
 
-void add_operation_routes(kernel::http::Router& router, Store store, OperationSignals& signals) {
+void add_operation_routes(kernel::http::Router& router, Store store, OperationSignals& signals,
+                          PendingKeys& pending_keys, int max_parked_polls) {
+    auto quota = std::make_shared<PollQuota>(max_parked_polls);
     router.add("GET", "/api/v1/sim/operations", Permission::simulator,
-               [store, &signals](const Request& request) {
+               [store, &signals, &pending_keys, quota](const Request& request) {
                    const int wait = wait_seconds(request);
                    const auto& simulator = request.caller.simulator_id;
+                   const bool previous_key = request.caller.previous_key;
                    const auto seen = signals.generation(simulator);
                    auto operations = deliver(store, simulator);
-                   if (!operations.empty() || wait == 0) {
-                       return operations_response(operations);
+                   std::optional<std::string> new_key;
+                   if (previous_key) {
+                       new_key = pending_keys.for_previous_key(simulator);
+                   } else {
+                       pending_keys.delivered(simulator, request.header("authorization"));
+                   }
+                   if (!operations.empty() || wait == 0 || new_key) {
+                       return operations_response(operations, new_key);
                    }
                    // Nothing yet: the connection waits in the server's parking lot, without a
                    // thread, until an operation is queued for this simulator or the wait ends.
+                   auto slot = quota->take(simulator);
+                   if (!slot) {
+                       auto refused = Response::error(
+                           ApiError(429, "too_many_polls",
+                                    "this simulator already holds its share of waiting polls "
+                                    "(simulators.max_parked_polls)",
+                                    "wait"));
+                       refused.headers.emplace_back("Retry-After", "1");
+                       return refused;
+                   }
                    Response later;
                    later.deferred = std::make_shared<OperationPoll>(
                        store, signals, simulator,
-                       std::chrono::steady_clock::now() + std::chrono::seconds(wait), seen);
+                       std::chrono::steady_clock::now() + std::chrono::seconds(wait), seen,
+                       std::move(slot), previous_key ? &pending_keys : nullptr);
                    return later;
                });
 

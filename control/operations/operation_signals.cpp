@@ -1,9 +1,5 @@
 #include "control/operations/operation_signals.hpp"
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/URI.h>
 #include <spdlog/spdlog.h>
 
 #include <utility>
@@ -11,13 +7,11 @@
 namespace vergegrid::control {
 
 namespace {
-constexpr auto kDoorbellTimeout = std::chrono::seconds(2);
-constexpr std::size_t kMaxQueuedDoorbells = 10000;
 constexpr std::size_t kMaxTimers = 100000;
 }  // namespace
 
-OperationSignals::OperationSignals(std::shared_ptr<spdlog::logger> log)
-    : log_(std::move(log)), ringer_([this] { ring_doorbells(); }) {}
+OperationSignals::OperationSignals(std::shared_ptr<spdlog::logger> log, DoorbellSettings doorbells)
+    : log_(log), doorbells_(std::move(doorbells), log), timer_thread_([this] { run_timers(); }) {}
 
 OperationSignals::~OperationSignals() {
     {
@@ -25,7 +19,7 @@ OperationSignals::~OperationSignals() {
         stopping_ = true;
     }
     work_ready_.notify_all();
-    ringer_.join();
+    timer_thread_.join();
 }
 
 std::map<OperationSignals::Subscription, std::function<void()>> OperationSignals::bump_locked(
@@ -40,11 +34,10 @@ void OperationSignals::notify(const std::string& simulator_id, const std::string
     {
         std::lock_guard lock(mutex_);
         woken = bump_locked(simulator_id);
-        if (!push_url.empty() && doorbells_.size() < kMaxQueuedDoorbells) {
-            doorbells_.emplace_back(simulator_id, push_url);
-        }
     }
-    work_ready_.notify_one();
+    if (!push_url.empty()) {
+        doorbells_.ring(simulator_id, push_url);
+    }
     // Outside the mutex: a wake-up takes its server's locks, which may be held by a thread
     // that is about to subscribe or unsubscribe here.
     for (auto& [id, wake] : woken) {
@@ -92,16 +85,14 @@ void OperationSignals::unsubscribe(const std::string& simulator_id, Subscription
     }
 }
 
-void OperationSignals::ring_doorbells() {
+void OperationSignals::run_timers() {
     for (;;) {
-        std::pair<std::string, std::string> doorbell;
         std::map<Subscription, std::function<void()>> woken;
         {
             std::unique_lock lock(mutex_);
             // Each round looks at the earliest timer again: notify_at() may have added an
             // earlier one.
-            while (!stopping_ && doorbells_.empty() &&
-                   (timers_.empty() || timers_.begin()->first > Clock::now())) {
+            while (!stopping_ && (timers_.empty() || timers_.begin()->first > Clock::now())) {
                 if (timers_.empty()) {
                     work_ready_.wait(lock);
                 } else {
@@ -116,34 +107,9 @@ void OperationSignals::ring_doorbells() {
                 woken.merge(bump_locked(timers_.begin()->second));
                 timers_.erase(timers_.begin());
             }
-            if (!doorbells_.empty()) {
-                doorbell = std::move(doorbells_.front());
-                doorbells_.pop_front();
-            }
         }
         for (auto& [id, wake] : woken) {
             wake();
-        }
-        if (doorbell.second.empty()) {
-            continue;
-        }
-        const auto& [simulator_id, url] = doorbell;
-        try {
-            const Poco::URI uri(url);
-            Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
-            session.setTimeout(Poco::Timespan(
-                std::chrono::duration_cast<std::chrono::microseconds>(kDoorbellTimeout).count()));
-            Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, uri.getPathEtc(),
-                                           Poco::Net::HTTPMessage::HTTP_1_1);
-            const std::string body = R"({"pull":true})";
-            request.setContentType("application/json");
-            request.setContentLength(static_cast<std::streamsize>(body.size()));
-            session.sendRequest(request) << body;
-            Poco::Net::HTTPResponse response;
-            session.receiveResponse(response);
-        } catch (const std::exception& e) {
-            // Pull delivers anyway: a failed push is worth a line in the log, not an error.
-            log_->warn("doorbell of simulator {} at {} failed: {}", simulator_id, url, e.what());
         }
     }
 }

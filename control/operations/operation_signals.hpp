@@ -17,13 +17,15 @@
 #include <thread>
 #include <unordered_map>
 
+#include "control/operations/doorbell_ringer.hpp"
+
 namespace vergegrid::control {
 
 class OperationSignals {
   public:
     using Clock = std::chrono::steady_clock;
 
-    explicit OperationSignals(std::shared_ptr<spdlog::logger> log);
+    explicit OperationSignals(std::shared_ptr<spdlog::logger> log, DoorbellSettings doorbells = {});
     ~OperationSignals();
     OperationSignals(const OperationSignals&) = delete;
     OperationSignals& operator=(const OperationSignals&) = delete;
@@ -56,17 +58,17 @@ class OperationSignals {
     // With the mutex held: bumps the generation and hands back the wake-ups to call after
     // unlocking.
     std::map<Subscription, std::function<void()>> bump_locked(const std::string& simulator_id);
-    void ring_doorbells();
+    void run_timers();
 
     std::shared_ptr<spdlog::logger> log_;
     std::mutex mutex_;
     std::unordered_map<std::string, Waiters> simulators_;
     Subscription next_subscription_ = 1;
-    std::deque<std::pair<std::string, std::string>> doorbells_;  // simulator id, URL
-    std::multimap<Clock::time_point, std::string> timers_;       // due lazy operations
+    std::multimap<Clock::time_point, std::string> timers_;  // due lazy operations
     std::condition_variable work_ready_;
     bool stopping_ = false;
-    std::thread ringer_;
+    DoorbellRinger doorbells_;
+    std::thread timer_thread_;
 };
 
 }  // namespace vergegrid::control

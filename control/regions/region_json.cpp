@@ -1,6 +1,7 @@
 #include "control/regions/region_json.hpp"
 
 #include "control/common/clock.hpp"
+#include "control/common/host_name.hpp"
 #include "control/regions/region_fields.hpp"
 #include "kernel/http/api_error.hpp"
 
@@ -20,14 +21,8 @@ void read_host(JsonReader& reader, std::string& host) {
     if (!value) {
         return;
     }
-    const bool valid = !value->empty() &&
-                       value->find_first_not_of(
-                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:") ==
-                           std::string::npos &&
-                       value->front() != '-' && value->front() != '.';
-    if (!valid) {
-        throw ApiError::invalid_field(reader.field("host"),
-                                      "must be a host name, an IP address or SYSTEMIP");
+    if (!is_host_name(*value)) {
+        throw ApiError::invalid_field(reader.field("host"), kHostNameRule);
     }
     host = *value;
 }

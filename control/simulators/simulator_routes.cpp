@@ -7,7 +7,9 @@
 #include "control/audit/audit_trail.hpp"
 #include "control/common/clock.hpp"
 #include "control/common/extensions.hpp"
+#include "control/common/host_name.hpp"
 #include "control/common/json_reader.hpp"
+#include "control/simulators/simulator_regions.hpp"
 #include "secrets/secrets.hpp"
 
 namespace vergegrid::control {
@@ -72,7 +74,8 @@ nlohmann::json simulator_to_json(const Simulator& s) {
         {"load", {{"cpu", s.cpu_load}, {"memory", s.memory_load}, {"regions", s.region_count}}}};
 }
 
-void add_simulator_routes(kernel::http::Router& router, Store store, SimulatorSettings settings) {
+void add_simulator_routes(kernel::http::Router& router, Store store, PendingKeys& pending_keys,
+                          OperationSignals& signals, SimulatorSettings settings) {
     router.add(
         "POST", "/api/v1/simulators/registration-tokens", Permission::admin,
         [store, settings](const Request& request) {
@@ -95,10 +98,10 @@ void add_simulator_routes(kernel::http::Router& router, Store store, SimulatorSe
                 record_audit(tx, request, "registration_token.create", "registration_token",
                              record.id, nullptr,
                              {{"labels", record.labels}, {"expires_at", record.expires_at}});
-                return Response::json(201, {{"token", token},
-                                            {"id", record.id},
-                                            {"expires_at", record.expires_at},
-                                            {"labels", record.labels}});
+                return Response::secret_json(201, {{"token", token},
+                                                   {"id", record.id},
+                                                   {"expires_at", record.expires_at},
+                                                   {"labels", record.labels}});
             });
         });
 
@@ -107,7 +110,7 @@ void add_simulator_routes(kernel::http::Router& router, Store store, SimulatorSe
         JsonReader reader(body, "");
         const auto token = reader.string("token", 128).value_or("");
         Simulator simulator;
-        simulator.hostname = reader.name("hostname", 253).value_or("");
+        simulator.hostname = reader.string("hostname", 253).value_or("");
         simulator.labels =
             reader.string_list("labels", 32, 64).value_or(std::vector<std::string>{});
         simulator.capacity = reader.integer("capacity", 0, 100000).value_or(0);
@@ -118,6 +121,10 @@ void add_simulator_routes(kernel::http::Router& router, Store store, SimulatorSe
         }
         if (simulator.hostname.empty()) {
             throw ApiError::invalid_field("hostname", "is required");
+        }
+        if (!is_host_name(simulator.hostname)) {
+            // It becomes the host of the regions placed on it, and so a line of Regions.ini.
+            throw ApiError::invalid_field("hostname", kHostNameRule);
         }
         const std::string api_key = secrets::random_token(kSimulatorKeyPrefix);
         return store.write([&](StorageTransaction& tx) {
@@ -148,7 +155,8 @@ void add_simulator_routes(kernel::http::Router& router, Store store, SimulatorSe
             caller.caller.subject = "simulator:" + simulator.id;
             record_audit(tx, caller, "simulator.register", "simulator", simulator.id, nullptr,
                          simulator_to_json(simulator));
-            return Response::json(201, {{"simulator_id", simulator.id}, {"api_key", api_key}});
+            return Response::secret_json(201,
+                                         {{"simulator_id", simulator.id}, {"api_key", api_key}});
         });
     });
 
@@ -170,7 +178,12 @@ void add_simulator_routes(kernel::http::Router& router, Store store, SimulatorSe
     });
 
     // Rotation by an admin, or by the simulator itself with its current key.
-    auto rotate = [store, settings](const Request& request, const std::string& id) {
+    // `caller_key_hash`: for a simulator's own rotation, the hash of the key it called with,
+    // which must still be the current one when the rotation commits (an admin's rotation may
+    // have come in between).
+    auto rotate = [store, settings, &pending_keys, &signals](const Request& request,
+                                                             const std::string& id,
+                                                             const std::string& caller_key_hash) {
         long overlap_s = settings.key_rotation_overlap_s;
         if (!request.body.empty()) {
             const auto body = request.json_body();
@@ -180,11 +193,19 @@ void add_simulator_routes(kernel::http::Router& router, Store store, SimulatorSe
             reader.reject_unknown();
         }
         const std::string api_key = secrets::random_token(kSimulatorKeyPrefix);
-        return store.write([&](StorageTransaction& tx) {
+        std::string push_url;
+        auto answer = store.write([&](StorageTransaction& tx) {
             auto& access = access_store(tx);
             const Simulator before = existing_simulator(access, id);
             if (before.state == "revoked") {
                 throw ApiError(409, "revoked", "a revoked simulator gets no new key", "id");
+            }
+            if (!caller_key_hash.empty() &&
+                !secrets::constant_time_equal(before.key_hash, caller_key_hash)) {
+                throw ApiError(403, "previous_key",
+                               "a key replaced by a rotation may only pull, beat and report; "
+                               "rotate with the current key",
+                               "authorization");
             }
             Simulator after = before;
             const std::string now = now_iso8601();
@@ -193,27 +214,58 @@ void add_simulator_routes(kernel::http::Router& router, Store store, SimulatorSe
             after.key_hash = secrets::sha256_hex(api_key);
             access.update_simulator(after);
             record_audit(tx, request, "simulator.rotate_key", "simulator", after.id, nullptr,
-                         nullptr);
-            return Response::json(200,
-                                  {{"simulator_id", after.id},
-                                   {"api_key", api_key},
-                                   {"previous_key_valid_until", after.previous_key_expires_at}});
+                         {{"overlap_s", overlap_s}});
+            push_url = after.push_url;
+            return Response::secret_json(
+                200, {{"simulator_id", after.id},
+                      {"api_key", api_key},
+                      {"previous_key_valid_until", after.previous_key_expires_at}});
         });
+        // Committed: the bridge, still calling with the previous key during the overlap, is
+        // handed the new one by its next pull or heartbeat (also when it rotated itself and the
+        // answer above got lost). Its waiting poll is woken for that.
+        pending_keys.hold(id, api_key, std::chrono::seconds(overlap_s));
+        signals.notify(id, push_url);
+        return answer;
     };
-    router.add(
-        "POST", "/api/v1/simulators/{id}/rotate-key", Permission::admin,
-        [rotate](const Request& request) { return rotate(request, request.path_params.at("id")); });
-    router.add(
-        "POST", "/api/v1/sim/rotate-key", Permission::simulator,
-        [rotate](const Request& request) { return rotate(request, request.caller.simulator_id); });
+    router.add("POST", "/api/v1/simulators/{id}/rotate-key", Permission::admin,
+               [rotate](const Request& request) {
+                   return rotate(request, request.path_params.at("id"), "");
+               });
+    router.add("POST", "/api/v1/sim/rotate-key", Permission::simulator,
+               [rotate](const Request& request) {
+                   if (request.caller.previous_key) {
+                       // Whoever holds the old key (a thief, after an admin rotated because of
+                       // the theft) must not be able to take the new one over.
+                       throw ApiError(403, "previous_key",
+                                      "a key replaced by a rotation may only pull, beat and "
+                                      "report; rotate with the current key",
+                                      "authorization");
+                   }
+                   const auto authorization = request.header("authorization");
+                   return rotate(request, request.caller.simulator_id,
+                                 secrets::sha256_hex(authorization.substr(
+                                     std::min(authorization.size(), std::size_t{7}))));
+               });
 
-    auto set_state = [store](const std::string& action, const std::string& state) {
-        return [store, action, state](const Request& request) {
+    // `from`: the only state the change applies to ("" = any state but revoked).
+    auto set_state = [store, &pending_keys](const std::string& action, const std::string& state,
+                                            const std::string& from = "") {
+        return [store, &pending_keys, action, state, from](const Request& request) {
+            if (state == "revoked") {
+                pending_keys.forget(request.path_params.at("id"));
+            }
             return store.write([&](StorageTransaction& tx) {
                 const Simulator before =
                     existing_simulator(access_store(tx), request.path_params.at("id"));
                 if (before.state == "revoked") {
                     throw ApiError(409, "revoked", "the simulator is revoked", "id");
+                }
+                if (!from.empty() && before.state != from) {
+                    // Uncordoning a registered or offline simulator would mark it online
+                    // without a heartbeat, and placement would trust it.
+                    throw ApiError(409, "invalid_state",
+                                   "the simulator is " + before.state + ", not " + from, "state");
                 }
                 Simulator after = before;
                 after.state = state;
@@ -230,38 +282,57 @@ void add_simulator_routes(kernel::http::Router& router, Store store, SimulatorSe
     router.add("POST", "/api/v1/simulators/{id}/cordon", Permission::write,
                set_state("simulator.cordon", "cordoned"));
     router.add("POST", "/api/v1/simulators/{id}/uncordon", Permission::write,
-               set_state("simulator.uncordon", "online"));
+               set_state("simulator.uncordon", "online", "cordoned"));
 
-    router.add(
-        "POST", "/api/v1/sim/heartbeat", Permission::simulator, [store](const Request& request) {
-            const auto body = request.json_body();
-            JsonReader reader(body, "");
-            const auto cpu = reader.number("cpu_load", 0, 1);
-            const auto memory = reader.number("memory_load", 0, 1);
-            const auto regions = reader.string_list("regions", 10000, 64);
-            reader.reject_unknown();
-            return store.write([&](StorageTransaction& tx) {
-                auto& access = access_store(tx);
-                Simulator simulator = existing_simulator(access, request.caller.simulator_id);
-                const Simulator before = simulator;
-                simulator.cpu_load = cpu.value_or(simulator.cpu_load);
-                simulator.memory_load = memory.value_or(simulator.memory_load);
-                simulator.region_count =
-                    regions ? static_cast<int>(regions->size()) : simulator.region_count;
-                simulator.last_heartbeat_at = now_iso8601();
-                if (simulator.state == "registered" || simulator.state == "offline") {
-                    simulator.state = "online";
-                }
-                access.update_simulator(simulator);
-                if (before.state == "offline") {
-                    // Its going offline was audited; so is its return.
-                    record_audit(tx, request, "simulator.online", "simulator", simulator.id,
-                                 simulator_to_json(before), simulator_to_json(simulator));
-                }
-                return Response::json(200, {{"state", simulator.state},
-                                            {"received_at", simulator.last_heartbeat_at}});
-            });
-        });
+    router.add("POST", "/api/v1/sim/heartbeat", Permission::simulator,
+               [store, &pending_keys](const Request& request) {
+                   const auto body = request.json_body();
+                   JsonReader reader(body, "");
+                   const auto cpu = reader.number("cpu_load", 0, 1);
+                   const auto memory = reader.number("memory_load", 0, 1);
+                   const auto regions = reader.string_list("regions", 10000, 64);
+                   reader.reject_unknown();
+                   if (regions) {
+                       // Checked before the write transaction: a large simulator's list is many
+                       // reads.
+                       store.read([&](StorageTransaction& tx) {
+                           for (std::size_t i = 0; i < regions->size(); ++i) {
+                               require_own_region(tx, request.caller.simulator_id, regions->at(i),
+                                                  "regions[" + std::to_string(i) + "]");
+                           }
+                           return 0;
+                       });
+                   }
+                   return store.write([&](StorageTransaction& tx) {
+                       auto& access = access_store(tx);
+                       Simulator simulator =
+                           existing_simulator(access, request.caller.simulator_id);
+                       const Simulator before = simulator;
+                       simulator.cpu_load = cpu.value_or(simulator.cpu_load);
+                       simulator.memory_load = memory.value_or(simulator.memory_load);
+                       simulator.region_count =
+                           regions ? static_cast<int>(regions->size()) : simulator.region_count;
+                       simulator.last_heartbeat_at = now_iso8601();
+                       if (simulator.state == "registered" || simulator.state == "offline") {
+                           simulator.state = "online";
+                       }
+                       access.update_simulator(simulator);
+                       if (before.state == "offline") {
+                           // Its going offline was audited; so is its return.
+                           record_audit(tx, request, "simulator.online", "simulator", simulator.id,
+                                        simulator_to_json(before), simulator_to_json(simulator));
+                       }
+                       nlohmann::json answer = {{"state", simulator.state},
+                                                {"received_at", simulator.last_heartbeat_at}};
+                       if (!request.caller.previous_key) {
+                           pending_keys.delivered(simulator.id, request.header("authorization"));
+                       } else if (auto key = pending_keys.for_previous_key(simulator.id)) {
+                           answer["new_api_key"] = *key;
+                           return Response::secret_json(200, answer);
+                       }
+                       return Response::json(200, answer);
+                   });
+               });
 
     // What a bridge repaired or found on its own (self-healing): one audit row per event,
     // action "simulator.repair", so operators see every repair where they see every change.
@@ -293,6 +364,12 @@ void add_simulator_routes(kernel::http::Router& router, Store store, SimulatorSe
             }
             return store.write([&](StorageTransaction& tx) {
                 existing_simulator(access_store(tx), request.caller.simulator_id);
+                for (std::size_t i = 0; i < parsed.size(); ++i) {
+                    if (!parsed[i].region_id.empty()) {
+                        require_own_region(tx, request.caller.simulator_id, parsed[i].region_id,
+                                           "events[" + std::to_string(i) + "].region_id");
+                    }
+                }
                 for (const auto& e : parsed) {
                     record_audit(tx, request, "simulator.repair",
                                  e.region_id.empty() ? "simulator" : "region",

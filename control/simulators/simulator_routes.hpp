@@ -3,6 +3,8 @@
 #pragma once
 
 #include "control/common/store.hpp"
+#include "control/operations/operation_signals.hpp"
+#include "control/simulators/pending_keys.hpp"
 #include "kernel/http/router.hpp"
 #include "vergegrid/plugin_api/access_model.hpp"
 
@@ -14,7 +16,8 @@ struct SimulatorSettings {
 };
 
 nlohmann::json simulator_to_json(const plugin_api::Simulator& simulator);
-void add_simulator_routes(kernel::http::Router& router, Store store,
-                          SimulatorSettings settings = {});
+// `pending_keys` and `signals` must outlive the router.
+void add_simulator_routes(kernel::http::Router& router, Store store, PendingKeys& pending_keys,
+                          OperationSignals& signals, SimulatorSettings settings = {});
 
 }  // namespace vergegrid::control

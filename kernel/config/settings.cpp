@@ -161,6 +161,10 @@ const std::vector<KeySpec>& kernel_keys() {
                                                             s.simulators.offline_after =
                                                                 std::chrono::seconds(v);
                                                         })},
+        {"simulators.max_parked_polls",
+         integer_in<int>(1, 1000, [](Settings& s, int v) { s.simulators.max_parked_polls = v; })},
+        {"simulators.push_ca_file",
+         readable_file([](Settings& s, const auto& p) { s.simulators.push_ca_file = p; })},
         {"storage.backend",
          plugin_name([](Settings& s, const std::string& v) { s.storage_backend = v; })},
         {"auth.provider",

@@ -48,6 +48,12 @@ struct SimulatorsSettings {
     // A simulator whose last heartbeat is older than this goes offline (the bridge beats every
     // 30 s: three missed heartbeats).
     std::chrono::seconds offline_after{90};
+    // Long polls one simulator may hold parked at once; one bridge needs one, a few more cover
+    // reconnects. Beyond it a poll is refused (429): a leaked key cannot fill the parking lot.
+    int max_parked_polls = 4;
+    // CA certificates (PEM) that an https:// push URL's certificate must chain to; unset: the
+    // system's CA store.
+    std::optional<std::filesystem::path> push_ca_file;
 };
 
 // Failed logins (control/access/login_throttle.hpp): how many a user name and a client address may

@@ -14,6 +14,9 @@ struct Caller {
     std::string role = "anonymous";     // anonymous, viewer, operator, admin, simulator
     std::string user_id;                // set for operators
     std::string simulator_id;           // set for simulators
+    // A simulator that called with its previous key, inside the overlap after a rotation: it may
+    // pull, beat and report, never rotate again (that would let a stolen old key take over).
+    bool previous_key = false;
 };
 
 struct Request {

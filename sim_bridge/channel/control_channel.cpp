@@ -5,6 +5,42 @@ namespace vergegrid::bridge {
 ControlChannel::ControlChannel(std::unique_ptr<sim_channel::ChannelClient> client)
     : client_(std::move(client)) {}
 
+void ControlChannel::set_identity(const Identity& identity) {
+    std::lock_guard lock(key_mutex_);
+    api_key_ = identity.api_key;
+}
+
+void ControlChannel::on_new_key(std::function<void(const std::string&)> listener) {
+    std::lock_guard lock(key_mutex_);
+    new_key_listener_ = std::move(listener);
+}
+
+std::string ControlChannel::api_key() const {
+    std::lock_guard lock(key_mutex_);
+    return api_key_;
+}
+
+void ControlChannel::take_new_key(const nlohmann::json& answer) const {
+    if (!answer.is_object() || !answer.contains("new_api_key") ||
+        !answer["new_api_key"].is_string()) {
+        return;
+    }
+    std::function<void(const std::string&)> listener;
+    {
+        std::lock_guard lock(key_mutex_);
+        listener = new_key_listener_;
+    }
+    const auto key = answer["new_api_key"].get<std::string>();
+    if (listener && key.rfind("vgs_", 0) == 0 && key != api_key()) {
+        listener(key);
+    }
+}
+
+std::string ControlChannel::rotate_key() const {
+    const auto answer = call("POST", "/api/v1/sim/rotate-key", nlohmann::json::object());
+    return answer.at("api_key").get<std::string>();
+}
+
 nlohmann::json ControlChannel::call(const std::string& method, const std::string& path,
                                     std::optional<nlohmann::json> body,
                                     std::optional<std::chrono::milliseconds> timeout) const {
@@ -12,7 +48,7 @@ nlohmann::json ControlChannel::call(const std::string& method, const std::string
     request.method = method;
     request.path = path;
     request.json_body = std::move(body);
-    request.bearer_token = api_key_;
+    request.bearer_token = api_key();
     request.timeout = timeout;
     const auto response = client_->request(request);
     if (response.status < 200 || response.status >= 300) {
@@ -43,6 +79,7 @@ Identity ControlChannel::register_simulator(const Registration& r) const {
 std::vector<nlohmann::json> ControlChannel::pull(int wait_s) const {
     const auto answer = call("GET", "/api/v1/sim/operations?wait=" + std::to_string(wait_s),
                              std::nullopt, std::chrono::seconds(wait_s + 15));
+    take_new_key(answer);
     std::vector<nlohmann::json> operations;
     for (const auto& item : answer.at("items")) {
         operations.push_back(item);
@@ -57,9 +94,10 @@ void ControlChannel::report(std::int64_t operation_id, bool succeeded,
 }
 
 void ControlChannel::heartbeat(const Heartbeat& h) const {
-    call("POST", "/api/v1/sim/heartbeat",
-         nlohmann::json{
-             {"cpu_load", h.cpu_load}, {"memory_load", h.memory_load}, {"regions", h.regions}});
+    take_new_key(call(
+        "POST", "/api/v1/sim/heartbeat",
+        nlohmann::json{
+            {"cpu_load", h.cpu_load}, {"memory_load", h.memory_load}, {"regions", h.regions}}));
 }
 
 void ControlChannel::report_repairs(const std::vector<RepairEvent>& events) const {

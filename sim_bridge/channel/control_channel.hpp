@@ -3,7 +3,9 @@
 // simulator's API key.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -52,7 +54,15 @@ class ControlChannel {
 
     // Throws ControlPlaneError (403 for a used/unknown token) or sim_channel::ChannelError.
     Identity register_simulator(const Registration& registration) const;
-    void set_identity(const Identity& identity) { api_key_ = identity.api_key; }
+    // The key every later call carries. Thread-safe.
+    void set_identity(const Identity& identity);
+    // Called (on the calling thread) when a pull or heartbeat answer hands over the key that
+    // replaced the one it was made with; the listener saves it and calls set_identity().
+    void on_new_key(std::function<void(const std::string& key)> listener);
+
+    // POST /api/v1/sim/rotate-key with the current key: the new key (the current one stays valid
+    // for the control plane's overlap).
+    std::string rotate_key() const;
 
     // The operations due, oldest first (each the control plane's operation JSON).
     std::vector<nlohmann::json> pull(int wait_s) const;
@@ -65,8 +75,13 @@ class ControlChannel {
                         std::optional<nlohmann::json> body,
                         std::optional<std::chrono::milliseconds> timeout = std::nullopt) const;
 
+    std::string api_key() const;
+    void take_new_key(const nlohmann::json& answer) const;
+
     std::unique_ptr<sim_channel::ChannelClient> client_;
+    mutable std::mutex key_mutex_;
     std::string api_key_;
+    std::function<void(const std::string&)> new_key_listener_;
 };
 
 }  // namespace vergegrid::bridge

@@ -13,6 +13,7 @@
 namespace vergegrid::bridge {
 
 struct Bridge::Parts {
+    std::string simulator_id;
     std::unique_ptr<ControlChannel> channel;
     std::unique_ptr<DoorbellListener> doorbell;
     std::unique_ptr<RemoteAdminClient> admin;
@@ -73,6 +74,37 @@ void Bridge::send_repairs() {
                                                             batch.size(), repairs_.size())));
 }
 
+void Bridge::adopt_key(const std::string& key, const char* why) {
+    std::lock_guard lock(key_mutex_);
+    // Saved first: a bridge that dies right after still has the key that works.
+    IdentityFile(settings_.state_dir).save(Identity{parts_->simulator_id, key});
+    parts_->channel->set_identity(Identity{parts_->simulator_id, key});
+    log_->info("API key replaced ({}); {} updated", why,
+               IdentityFile(settings_.state_dir).path().string());
+}
+
+void Bridge::rotate_key_when_due() {
+    if (settings_.key_rotation_interval.count() <= 0) {
+        return;
+    }
+    const IdentityFile file(settings_.state_dir);
+    struct stat info {};
+    if (::stat(file.path().c_str(), &info) != 0) {
+        return;
+    }
+    const auto written = std::chrono::system_clock::from_time_t(info.st_mtime);
+    if (std::chrono::system_clock::now() < written + settings_.key_rotation_interval) {
+        return;
+    }
+    try {
+        adopt_key(parts_->channel->rotate_key(), "scheduled rotation");
+    } catch (const std::exception& e) {
+        // Retried at the next heartbeat; the control plane hands a key whose answer got lost
+        // to the next call made with the old one.
+        log_->warn("scheduled key rotation failed: {}", e.what());
+    }
+}
+
 void Bridge::start() {
     std::filesystem::create_directories(settings_.state_dir);
     ::chmod(settings_.state_dir.c_str(), 0700);
@@ -126,6 +158,10 @@ void Bridge::start() {
                    identity_file.path().string());
     }
     parts->channel->set_identity(*identity);
+    parts->simulator_id = identity->simulator_id;
+    // An admin rotated the key: the next pull or heartbeat made with the old one brings the new.
+    parts->channel->on_new_key(
+        [this](const std::string& key) { adopt_key(key, "handed over after a rotation"); });
 
     const auto& sim = settings_.simulator;
     parts->admin = std::make_unique<RemoteAdminClient>(
@@ -290,6 +326,7 @@ void Bridge::heartbeat_loop() {
             log_->warn("heartbeat failed: {}", e.what());
         }
         send_repairs();
+        rotate_key_when_due();
     }
 }
 

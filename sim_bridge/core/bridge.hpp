@@ -51,6 +51,11 @@ class Bridge {
     bool wait_or_stop(std::chrono::milliseconds delay, bool wake_on_doorbell = false);
     void repair(const std::string& kind, const std::string& region_id, const std::string& detail);
     void send_repairs();
+    // Saves identity.json (atomically) with `key`, then calls with it.
+    void adopt_key(const std::string& key, const char* why);
+    // Rotates the key once channel.key_rotation_interval has passed since identity.json was
+    // written (by registration or the last rotation).
+    void rotate_key_when_due();
 
     BridgeSettings settings_;
     std::shared_ptr<plugin_api::InjectionStrategy> strategy_;
@@ -58,6 +63,7 @@ class Bridge {
     std::unique_ptr<Parts> parts_;
 
     std::mutex action_mutex_;  // one change to the simulator at a time
+    std::mutex key_mutex_;     // one key change at a time
     std::mutex repairs_mutex_;
     std::vector<std::tuple<std::string, std::string, std::string>> repairs_;  // not yet sent
     std::mutex wake_mutex_;

@@ -35,9 +35,10 @@ ReconcileReport Reconciler::run() {
     for (const auto& entry : stubs_.scan()) {
         if (!entry.ours) {
             if (reported_operator_regions_.insert(entry.name).second) {
-                repairs_("operator-region", entry.uuid,
+                // No region id: the control plane only takes ids of the regions it sent here.
+                repairs_("operator-region", "",
                          "region " + entry.name + " in " + entry.file.filename().string() +
-                             " is the operator's; left untouched");
+                             " is the operator's; left untouched (" + entry.uuid + ")");
             }
             report.operator_regions.push_back(entry.name);
             continue;

@@ -247,13 +247,14 @@ TEST_F(Access, RegistrationIssuesAKeyOnceAndRefusesReusedAndExpiredTokens) {
     EXPECT_EQ(simulator.at("capacity"), 8);
     EXPECT_FALSE(simulator.dump().find(key) != std::string::npos) << "the key is never shown again";
 
-    auto beat = as(key).post("/api/v1/sim/heartbeat",
-                             {{"cpu_load", 0.25}, {"memory_load", 0.5}, {"regions", {"A", "B"}}});
+    auto beat =
+        as(key).post("/api/v1/sim/heartbeat",
+                     {{"cpu_load", 0.25}, {"memory_load", 0.5}, {"regions", json::array()}});
     EXPECT_EQ(beat.status, 200) << beat.raw;
     simulator = admin_->get("/api/v1/simulators/" + id).body;
     EXPECT_EQ(simulator.at("state"), "online");
     EXPECT_EQ(simulator.at("load").at("cpu"), 0.25);
-    EXPECT_EQ(simulator.at("load").at("regions"), 2);
+    EXPECT_EQ(simulator.at("load").at("regions"), 0);  // its own regions only: channel tests
     EXPECT_FALSE(simulator.at("last_heartbeat_at").is_null());
 }
 
@@ -281,6 +282,83 @@ TEST_F(Access, RotatedKeysOverlapBrieflyAndRevocationEndsEveryKey) {
     EXPECT_EQ(as(second).post("/api/v1/sim/heartbeat", json::object()).status, 401);
     EXPECT_EQ(as(third).post("/api/v1/sim/heartbeat", json::object()).status, 401);
     EXPECT_EQ(admin_->get("/api/v1/simulators/" + id).body.at("state"), "revoked");
+}
+
+TEST_F(Access, AKeyReplacedByARotationCannotRotateAgain) {
+    auto registered = register_simulator(registration_token(), "sim-1");
+    const std::string id = registered.at("simulator_id");
+    const std::string old_key = registered.at("api_key");
+    // An admin rotates (say, because the old key leaked); the old key keeps its overlap.
+    auto by_admin = admin_->post("/api/v1/simulators/" + id + "/rotate-key", {{"overlap_s", 600}});
+    ASSERT_EQ(by_admin.status, 200) << by_admin.raw;
+    const std::string admin_key = by_admin.body.at("api_key");
+
+    auto hijack = as(old_key).post("/api/v1/sim/rotate-key", json::object());
+    EXPECT_EQ(hijack.status, 403) << hijack.raw;
+    EXPECT_EQ(hijack.body.at("error").at("code"), "previous_key");
+    EXPECT_EQ(hijack.body.at("error").at("field"), "authorization");
+    EXPECT_EQ(as(admin_key).post("/api/v1/sim/heartbeat", json::object()).status, 200)
+        << "the admin's key still works";
+    EXPECT_EQ(as(old_key).post("/api/v1/sim/heartbeat", json::object()).status, 200)
+        << "the old key may still beat during its overlap";
+    EXPECT_EQ(as(old_key).get("/api/v1/sim/operations").status, 200) << "and pull";
+
+    auto by_itself = as(admin_key).post("/api/v1/sim/rotate-key", json::object());
+    EXPECT_EQ(by_itself.status, 200) << "the current key rotates: " << by_itself.raw;
+}
+
+TEST_F(Access, AnswersCarryingASecretAreNotStored) {
+    auto token = admin_->post("/api/v1/simulators/registration-tokens", json::object());
+    ASSERT_EQ(token.status, 201);
+    EXPECT_EQ(token.headers["cache-control"], "no-store");
+    auto registered = as("").post("/api/v1/sim/register",
+                                  {{"token", token.body.at("token")}, {"hostname", "sim-1"}});
+    ASSERT_EQ(registered.status, 201);
+    EXPECT_EQ(registered.headers["cache-control"], "no-store");
+    const std::string id = registered.body.at("simulator_id");
+    const std::string key = registered.body.at("api_key");
+    auto by_admin = admin_->post("/api/v1/simulators/" + id + "/rotate-key", json::object());
+    EXPECT_EQ(by_admin.headers["cache-control"], "no-store");
+    const std::string admin_key = by_admin.body.at("api_key");
+    // The old key's next heartbeat hands it the new key: not stored either.
+    auto beat = as(key).post("/api/v1/sim/heartbeat", json::object());
+    EXPECT_EQ(beat.body.value("new_api_key", ""), admin_key) << beat.raw;
+    EXPECT_EQ(beat.headers["cache-control"], "no-store");
+    auto by_itself = as(admin_key).post("/api/v1/sim/rotate-key", json::object());
+    EXPECT_EQ(by_itself.headers["cache-control"], "no-store");
+    auto plain = as(by_itself.body.at("api_key")).post("/api/v1/sim/heartbeat", json::object());
+    EXPECT_FALSE(plain.body.contains("new_api_key")) << "the current key gets no key";
+    EXPECT_NE(plain.headers["cache-control"], "no-store");
+}
+
+TEST_F(Access, ASimulatorHostnameIsAHostNameLikeARegionHost) {
+    for (const std::string bad :
+         {"sim 1", "sim-1\nExternalHostName = evil", "-sim", "a;b", "a/b"}) {
+        auto refused = as("").post("/api/v1/sim/register",
+                                   {{"token", registration_token()}, {"hostname", bad}});
+        EXPECT_EQ(refused.status, 400) << bad;
+        EXPECT_EQ(refused.body.at("error").value("field", ""), "hostname") << refused.raw;
+    }
+    for (const std::string good : {"sim-1.example.org", "10.0.0.5", "::1", "SYSTEMIP"}) {
+        auto registered = as("").post("/api/v1/sim/register",
+                                      {{"token", registration_token()}, {"hostname", good}});
+        EXPECT_EQ(registered.status, 201) << good << ": " << registered.raw;
+    }
+}
+
+TEST_F(Access, OnlyACordonedSimulatorIsUncordoned) {
+    const std::string id = register_simulator(registration_token(), "sim-1").at("simulator_id");
+    auto registered = admin_->post("/api/v1/simulators/" + id + "/uncordon", json::object());
+    EXPECT_EQ(registered.status, 409) << registered.raw;
+    EXPECT_EQ(registered.body.at("error").at("field"), "state");
+    EXPECT_EQ(admin_->get("/api/v1/simulators/" + id).body.at("state"), "registered")
+        << "not made online without a heartbeat";
+    EXPECT_EQ(admin_->post("/api/v1/simulators/" + id + "/cordon", json::object()).status, 200);
+    auto uncordoned = admin_->post("/api/v1/simulators/" + id + "/uncordon", json::object());
+    EXPECT_EQ(uncordoned.status, 200) << uncordoned.raw;
+    EXPECT_EQ(uncordoned.body.at("state"), "online");
+    EXPECT_EQ(admin_->post("/api/v1/simulators/" + id + "/uncordon", json::object()).status, 409)
+        << "twice";
 }
 
 TEST_F(Access, OperatorsLogInWithAPasswordAndGetAStrictHttpOnlySession) {

@@ -1,12 +1,15 @@
 // The channel between the control plane and simulators: operations written with their changes,
 // pulled (long poll) by the simulator they belong to, doorbells, lazy coalescing and eager flush,
 // idempotent re-delivery, and durability across a control-plane restart.
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -14,8 +17,10 @@
 #include <future>
 #include <thread>
 
+#include "ssl_runtime/ssl_runtime.hpp"
 #include "tests/e2e/api_client.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/throwaway_pki.hpp"
 
 namespace {
 
@@ -23,12 +28,73 @@ using nlohmann::json;
 using vergegrid::test::ApiClient;
 using vergegrid::test::ControlPlaneProcess;
 using vergegrid::test::TempDir;
+using vergegrid::test::ThrowawayPki;
 using namespace std::chrono_literals;
+
+// A push URL that accepts connections and never answers: holds each one until the control plane
+// gives up on it, and says whether it did.
+class SilentListener {
+  public:
+    SilentListener() : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)) {}
+    std::string url() const {
+        return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + "/doorbell";
+    }
+    // The next connection, once accepted (within `timeout`).
+    bool accept(std::chrono::milliseconds timeout) {
+        if (!socket_.poll(Poco::Timespan(timeout.count() * 1000), Poco::Net::Socket::SELECT_READ)) {
+            return false;
+        }
+        accepted_ = socket_.acceptConnection();
+        return true;
+    }
+    // Whether the control plane closed the accepted connection, reading what it sent meanwhile.
+    bool closed_by_peer() {
+        char buffer[1024];
+        while (accepted_.poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ)) {
+            if (accepted_.receiveBytes(buffer, sizeof buffer) <= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+    // Sends the status line one byte every `every` until the peer goes or `limit` passes;
+    // how long the peer stayed.
+    std::chrono::steady_clock::duration trickle(std::chrono::milliseconds every,
+                                                std::chrono::seconds limit) {
+        const auto started = std::chrono::steady_clock::now();
+        const std::string line = "HTTP/1.1 204 No Content, very slowly, one byte at a time........";
+        for (std::size_t i = 0; std::chrono::steady_clock::now() - started < limit; ++i) {
+            if (closed_by_peer()) {
+                break;
+            }
+            try {
+                accepted_.sendBytes(&line[i % line.size()], 1);
+            } catch (const Poco::Exception&) {
+                break;
+            }
+            std::this_thread::sleep_for(every);
+        }
+        return std::chrono::steady_clock::now() - started;
+    }
+
+  private:
+    Poco::Net::ServerSocket socket_;
+    Poco::Net::StreamSocket accepted_;
+};
 
 // A bridge's push listener: counts doorbells.
 class DoorbellListener {
   public:
-    DoorbellListener() : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)) {
+    DoorbellListener()
+        : DoorbellListener(Poco::Net::ServerSocket(Poco::Net::SocketAddress("127.0.0.1", 0)),
+                           "http") {}
+    // Over TLS with `pki`'s server certificate (for 127.0.0.1).
+    explicit DoorbellListener(const ThrowawayPki& pki)
+        : DoorbellListener(Poco::Net::SecureServerSocket(Poco::Net::SocketAddress("127.0.0.1", 0),
+                                                         64, server_context(pki)),
+                           "https") {}
+    DoorbellListener(Poco::Net::ServerSocket socket, std::string scheme)
+        : scheme_(std::move(scheme)), socket_(std::move(socket)) {
         auto* params = new Poco::Net::HTTPServerParams;
         params->setMaxThreads(2);
         server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(rings_), socket_, params);
@@ -36,11 +102,18 @@ class DoorbellListener {
     }
     ~DoorbellListener() { server_->stopAll(true); }
     std::string url() const {
-        return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + "/doorbell";
+        return scheme_ + "://127.0.0.1:" + std::to_string(socket_.address().port()) + "/doorbell";
     }
     int rings() const { return rings_.load(); }
 
   private:
+    static Poco::Net::Context::Ptr server_context(const ThrowawayPki& pki) {
+        vergegrid::ssl_runtime::ensure_initialized();
+        return new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, pki.server_key().string(),
+                                      pki.server_cert().string(), "",
+                                      Poco::Net::Context::VERIFY_NONE);
+    }
+
     struct Handler : Poco::Net::HTTPRequestHandler {
         explicit Handler(std::atomic<int>& rings) : rings_(rings) {}
         void handleRequest(Poco::Net::HTTPServerRequest& request,
@@ -62,6 +135,7 @@ class DoorbellListener {
     };
 
     std::atomic<int> rings_{0};
+    std::string scheme_;
     Poco::Net::ServerSocket socket_;
     std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
@@ -70,12 +144,13 @@ class Channel : public ::testing::Test {
   protected:
     void SetUp() override { start(); }
 
-    void start() {
+    void start(std::map<std::string, std::string> env = {}) {
         control_.reset();
+        env.emplace("VERGEGRID_SYNC_HYBRID_WINDOW_S", "2");
         control_ = std::make_unique<ControlPlaneProcess>(
             std::vector<std::string>{"--listen", "127.0.0.1:0", "--data-dir",
                                      (dir_.path() / "data").string()},
-            std::map<std::string, std::string>{{"VERGEGRID_SYNC_HYBRID_WINDOW_S", "2"}});
+            env);
         ASSERT_TRUE(control_->started()) << control_->process().output();
         admin_ = std::make_unique<ApiClient>(control_->port());
     }
@@ -260,6 +335,103 @@ TEST_F(Channel, AQueuedOperationSurvivesAControlPlaneRestart) {
     const auto ops = pull(key);
     ASSERT_EQ(ops.size(), 1u);
     EXPECT_EQ(ops.at(0).at("kind"), "create");
+}
+
+TEST_F(Channel, HeartbeatsAndRepairsNameOnlyTheSimulatorsOwnRegions) {
+    auto [sim_a, key_a] = simulator("sim-a");
+    auto [sim_b, key_b] = simulator("sim-b");
+    const std::string mine = create_region("Alpha", 0, sim_a).at("id");
+    const std::string theirs = create_region("Beta", 1, sim_b).at("id");
+    const ApiClient a(control_->port(), key_a);
+
+    EXPECT_EQ(a.post("/api/v1/sim/heartbeat", {{"regions", {mine}}}).status, 200);
+    auto foreign = a.post("/api/v1/sim/heartbeat", {{"regions", {mine, theirs}}});
+    EXPECT_EQ(foreign.status, 403) << foreign.raw;
+    EXPECT_EQ(foreign.body.at("error").at("field"), "regions[1]");
+    auto malformed = a.post("/api/v1/sim/heartbeat", {{"regions", {"Beta"}}});
+    EXPECT_EQ(malformed.status, 400) << malformed.raw;
+    EXPECT_EQ(malformed.body.at("error").at("field"), "regions[0]");
+    EXPECT_EQ(admin_->get("/api/v1/simulators/" + sim_a).body.at("load").at("regions"), 1)
+        << "a refused heartbeat counts nothing";
+
+    auto repair = [&](const std::string& region_id) {
+        return a.post("/api/v1/sim/repairs",
+                      {{"events", {{{"kind", "reinjected"}, {"region_id", region_id}}}}});
+    };
+    EXPECT_EQ(repair(mine).status, 200);
+    auto foreign_repair = repair(theirs);
+    EXPECT_EQ(foreign_repair.status, 403) << foreign_repair.raw;
+    EXPECT_EQ(foreign_repair.body.at("error").at("field"), "events[0].region_id");
+    EXPECT_EQ(repair("../x").status, 400);
+    auto audit = admin_->get("/api/v1/audit?action=simulator.repair&entity_id=" + theirs).body;
+    EXPECT_TRUE(audit.at("items").empty())
+        << "nothing written about the other simulator's region: " << audit.dump();
+
+    // A region moved away still runs here until the delete is applied: still ours to report.
+    admin_->patch("/api/v1/regions/" + mine, {{"placement", {{"simulator_id", sim_b}}}});
+    EXPECT_EQ(a.post("/api/v1/sim/heartbeat", {{"regions", {mine}}}).status, 200);
+}
+
+TEST_F(Channel, ASimulatorHoldsAtMostItsShareOfWaitingPolls) {
+    start({{"VERGEGRID_SIMULATORS_MAX_PARKED_POLLS", "2"}});
+    auto [sim_a, key_a] = simulator("sim-a");
+    auto [sim_b, key_b] = simulator("sim-b");
+    auto first = std::async(std::launch::async, [&, key = key_a] { return pull(key, 3); });
+    auto second = std::async(std::launch::async, [&, key = key_a] { return pull(key, 3); });
+    std::this_thread::sleep_for(700ms);  // both parked (or the third below is refused anyway)
+    auto third = ApiClient(control_->port(), key_a).get("/api/v1/sim/operations?wait=3");
+    EXPECT_EQ(third.status, 429) << third.raw;
+    EXPECT_EQ(third.body.at("error").at("code"), "too_many_polls");
+    EXPECT_EQ(third.headers["retry-after"], "1");
+    EXPECT_EQ(ApiClient(control_->port(), key_a).get("/api/v1/sim/operations").status, 200)
+        << "a pull that does not wait is always answered";
+    EXPECT_TRUE(pull(key_b, 1).empty()) << "another simulator still waits";
+    first.get();
+    second.get();
+    EXPECT_TRUE(pull(key_a, 1).empty()) << "the share comes back when the polls end";
+}
+
+TEST_F(Channel, ASilentPushUrlDelaysNoOtherSimulatorsDoorbell) {
+    SilentListener silent;
+    DoorbellListener doorbell;
+    auto [sim_a, key_a] = simulator("sim-a", silent.url());
+    auto [sim_b, key_b] = simulator("sim-b", doorbell.url());
+    create_region("Alpha", 0, sim_a);
+    ASSERT_TRUE(silent.accept(10s)) << "sim-a's doorbell was rung";
+    create_region("Beta", 1, sim_b);
+    for (int i = 0; i < 500 && doorbell.rings() == 0; ++i) {
+        std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_EQ(doorbell.rings(), 1);
+    EXPECT_FALSE(silent.closed_by_peer())
+        << "sim-b's doorbell rang while sim-a's was still waiting for an answer";
+}
+
+TEST_F(Channel, ADoorbellAnsweredByteByByteIsCutOffAtItsDeadline) {
+    SilentListener trickling;
+    auto [sim, key] = simulator("sim-a", trickling.url());
+    create_region("Alpha", 0, sim);
+    ASSERT_TRUE(trickling.accept(10s));
+    const auto held = trickling.trickle(200ms, 30s);
+    EXPECT_LT(held, 15s) << "the control plane kept a trickling push URL for the whole test";
+}
+
+TEST_F(Channel, AnHttpsPushUrlIsRungOverTlsAndItsCertificateIsChecked) {
+    ThrowawayPki pki;
+    start({{"VERGEGRID_SIMULATORS_PUSH_CA_FILE", pki.ca_cert().string()}});
+    DoorbellListener tls(pki);
+    auto [sim, key] = simulator("sim-a", tls.url());
+    create_region("Alpha", 0, sim);
+    for (int i = 0; i < 500 && tls.rings() == 0; ++i) {
+        std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_EQ(tls.rings(), 1) << control_->process().output();
+
+    // A certificate from a CA the control plane was not told to trust: no ring.
+    start({{"VERGEGRID_SIMULATORS_PUSH_CA_FILE", pki.other_ca_cert().string()}});
+    create_region("Beta", 1, sim);
+    std::this_thread::sleep_for(1500ms);
+    EXPECT_EQ(tls.rings(), 1);
 }
 
 }  // namespace

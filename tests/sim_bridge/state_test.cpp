@@ -333,4 +333,29 @@ TEST(BridgeSettings, ReadsTheFileThenTheEnvironmentAndRefusesUnknownKeysByName) 
     }
 }
 
+TEST(BridgeSettings, TheKeyRotationIntervalIsInHoursFractionsAllowedAndZeroIsNever) {
+    TempDir dir;
+    const auto ini = dir.path() / "bridge.ini";
+    std::ofstream(ini) << "[control]\nurl = https://grid:9800\n[simulator]\n"
+                          "remoteadmin_password = pw\nregions_dir = /opt/sim/Regions\n";
+    BridgeCommandLine flags;
+    flags.config_file = ini;
+    auto with = [&](const std::optional<std::string>& value) {
+        return load_bridge_settings(flags, [value](const std::string& name) {
+            return name == "VERGEGRID_CHANNEL_KEY_ROTATION_INTERVAL_H" ? value : std::nullopt;
+        });
+    };
+    EXPECT_EQ(with(std::nullopt).key_rotation_interval, std::chrono::hours(720));
+    EXPECT_EQ(with("0.5").key_rotation_interval, std::chrono::minutes(30));
+    EXPECT_EQ(with("0").key_rotation_interval.count(), 0);
+    for (const std::string bad : {"-1", "0.0001", "soon", "87601"}) {
+        try {
+            with(bad);
+            ADD_FAILURE() << bad;
+        } catch (const vergegrid::kernel::config::ConfigError& e) {
+            EXPECT_EQ(e.issues().at(0).key, "channel.key_rotation_interval_h") << bad;
+        }
+    }
+}
+
 }  // namespace

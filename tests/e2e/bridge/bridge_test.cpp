@@ -521,4 +521,59 @@ TEST_F(Bridge, TheOperatorsOwnRegionFileIsReportedAndNeverTouched) {
     EXPECT_EQ(read(file), text);
 }
 
+TEST_F(Bridge, AKeyRotatedByAnAdminReachesTheRunningBridge) {
+    const auto identity = stack_.state_dir() / "identity.json";
+    const std::string old_key = json::parse(read(identity)).at("api_key");
+    auto rotated = stack_.admin().post(
+        "/api/v1/simulators/" + stack_.simulator_id() + "/rotate-key", json::object());
+    ASSERT_EQ(rotated.status, 200) << rotated.raw;
+    const std::string new_key = rotated.body.at("api_key");
+    EXPECT_TRUE(eventually([&] { return read(identity).find(new_key) != std::string::npos; }))
+        << "identity.json gets the key the admin made: " << stack_.bridge().output();
+    struct stat info {};
+    ASSERT_EQ(::stat(identity.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0600u);
+    EXPECT_EQ(read(identity).find(old_key), std::string::npos);
+
+    // The bridge calls with the new key from now on: operations still arrive and are reported.
+    const int port = free_udp_ports();
+    create("Alpha", 1000, port);
+    EXPECT_TRUE(stack_.region_healthy("Alpha"));
+    EXPECT_EQ(stack_.bridge().output().find(new_key), std::string::npos) << "never logged";
+    // A restarted bridge starts from the new identity.
+    stack_.kill_bridge();
+    stack_.start_bridge();
+    create("Beta", 1004, port + 2);
+}
+
+TEST_F(Bridge, RotatesItsOwnKeyOnSchedule) {
+    const auto identity = stack_.state_dir() / "identity.json";
+    const std::string first = json::parse(read(identity)).at("api_key");
+    stack_.kill_bridge();
+    // 0.001 h = 3.6 s after identity.json was written.
+    stack_.start_bridge("", true, {{"VERGEGRID_CHANNEL_KEY_ROTATION_INTERVAL_H", "0.001"}});
+    std::string second;
+    EXPECT_TRUE(eventually(
+        [&] {
+            second = json::parse(read(identity)).at("api_key");
+            return second != first;
+        },
+        30s))
+        << stack_.bridge().output();
+    EXPECT_THAT(second, ::testing::StartsWith("vgs_"));
+    EXPECT_TRUE(
+        eventually([&] { return json::parse(read(identity)).at("api_key") != second; }, 30s))
+        << "and again after the interval: " << stack_.bridge().output();
+    // It works on with its rotated key: its heartbeats keep arriving.
+    auto beat = [&] {
+        return stack_.admin()
+            .get("/api/v1/simulators/" + stack_.simulator_id())
+            .body.at("last_heartbeat_at")
+            .dump();
+    };
+    const auto before = beat();
+    EXPECT_TRUE(eventually([&] { return beat() != before; })) << stack_.bridge().output();
+    EXPECT_EQ(stack_.bridge().output().find(second), std::string::npos) << "never logged";
+}
+
 }  // namespace

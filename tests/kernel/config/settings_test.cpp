@@ -123,6 +123,29 @@ TEST(Settings, ReadsThePlacementKeysAndChecksThePortRange) {
     }
 }
 
+TEST(Settings, SimulatorsParkAFewPollsEachAndPushUrlsAreCheckedAgainstACaFile) {
+    const auto defaults = cfg::load_settings({}, env_of({}));
+    EXPECT_EQ(defaults.simulators.max_parked_polls, 4);
+    EXPECT_FALSE(defaults.simulators.push_ca_file.has_value()) << "the system's CAs";
+    EXPECT_EQ(cfg::load_settings({}, env_of({{"VERGEGRID_SIMULATORS_MAX_PARKED_POLLS", "2"}}))
+                  .simulators.max_parked_polls,
+              2);
+    for (const std::string bad : {"0", "1001", "many"}) {
+        try {
+            cfg::load_settings({}, env_of({{"VERGEGRID_SIMULATORS_MAX_PARKED_POLLS", bad}}));
+            FAIL() << "expected a ConfigError for " << bad;
+        } catch (const cfg::ConfigError& e) {
+            EXPECT_THAT(keys_of(e), ::testing::ElementsAre("simulators.max_parked_polls"));
+        }
+    }
+    try {
+        cfg::load_settings({}, env_of({{"VERGEGRID_SIMULATORS_PUSH_CA_FILE", "/nonexistent.pem"}}));
+        FAIL() << "a CA file that does not exist";
+    } catch (const cfg::ConfigError& e) {
+        EXPECT_THAT(keys_of(e), ::testing::ElementsAre("simulators.push_ca_file"));
+    }
+}
+
 TEST(Settings, SimulatorsGoOfflineAfterAConfiguredSilence) {
     EXPECT_EQ(cfg::load_settings({}, env_of({})).simulators.offline_after,
               std::chrono::seconds(90));
