@@ -56,7 +56,7 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     add_estate_routes(router, store);
     add_template_routes(router, store);
     add_region_routes(router, store, RegionChannel{&services.sync, &signals}, placement);
-    add_placement_routes(router, store, placement);
+    add_placement_routes(router, store, placement, environment.placement.plan_work_budget);
     add_operation_routes(router, store, signals, pending_keys,
                          environment.simulators.max_parked_polls);
     add_audit_routes(router, store);

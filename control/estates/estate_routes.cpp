@@ -21,9 +21,12 @@ namespace {
 constexpr std::size_t kMaxEstateName = 64;
 constexpr std::size_t kMaxOwner = 128;
 
+// Ignoring case, like region names (OpenSim's estate look-ups are case-insensitive too).
 void require_unique_name(StorageTransaction& tx, const Estate& estate) {
     if (auto other = tx.find_estate_by_name(estate.name); other && other->id != estate.id) {
-        throw ApiError(409, "name_taken", "an estate named '" + estate.name + "' exists", "name");
+        throw ApiError(409, "name_taken",
+                       "an estate named '" + other->name + "' exists (names ignore letter case)",
+                       "name");
     }
 }
 

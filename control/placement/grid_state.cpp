@@ -80,8 +80,15 @@ const PlacedRegion* GridState::region_at(int x, int y) const {
 }
 
 bool GridState::footprint_free(int x, int y, int size_x, int size_y) const {
+    return footprint_free(x, y, size_x, size_y, nullptr);
+}
+
+bool GridState::footprint_free(int x, int y, int size_x, int size_y, WorkBudget* budget) const {
     for (int dx = 0; dx < cells_of(size_x); ++dx) {
         for (int dy = 0; dy < cells_of(size_y); ++dy) {
+            if (budget != nullptr) {
+                budget->spend(1);
+            }
             if (cells_.count(cell(x + dx, y + dy)) != 0) {
                 return false;
             }

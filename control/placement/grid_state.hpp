@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "control/placement/work_budget.hpp"
 #include "vergegrid/plugin_api/access_model.hpp"
 #include "vergegrid/plugin_api/placement.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
@@ -40,6 +41,8 @@ class GridState {
     // The region covering map cell (x, y), or nullptr.
     const PlacedRegion* region_at(int x, int y) const;
     bool footprint_free(int x, int y, int size_x, int size_y) const;
+    // The same, spending one unit of `budget` per cell probed (when given).
+    bool footprint_free(int x, int y, int size_x, int size_y, WorkBudget* budget) const;
     // Simulator id -> how many regions touching the footprint's edges it holds.
     std::unordered_map<std::string, int> neighbour_simulators(int x, int y, int size_x,
                                                               int size_y) const;

@@ -28,12 +28,12 @@ nlohmann::json policy_json(const PlacementService& placement) {
 
 // One region of a plan: where it would go, reserved in `state` for the regions after it.
 nlohmann::json plan_one(StorageTransaction& tx, GridState& state, const ActivePolicy& active,
-                        PortRange ports, PlacementIndex* ranked, const nlohmann::json& body,
-                        const std::string& path, std::size_t index) {
+                        PortRange ports, PlacementIndex* ranked, WorkBudget& budget,
+                        const nlohmann::json& body, const std::string& path, std::size_t index) {
     NewRegion fresh = read_new_region(tx, body, path);
     fresh.region.uuid = "plan-" + std::to_string(index);  // never stored
     try {
-        const Decision decision = place_new_region(state, active, ports, fresh, ranked);
+        const Decision decision = place_new_region(state, active, ports, fresh, ranked, &budget);
         return decision_to_json(fresh.region.name, decision, fresh.region.loc_x,
                                 fresh.region.loc_y);
     } catch (const ApiError& e) {
@@ -49,10 +49,24 @@ nlohmann::json plan_one(StorageTransaction& tx, GridState& state, const ActivePo
     }
 }
 
+// The answer to a plan that ran out of budget: what made it too big, and what to do about it.
+[[noreturn]] void throw_plan_too_large(std::uint64_t budget, std::size_t planned,
+                                       std::size_t requested, bool batch) {
+    throw ApiError(
+        422, "plan_too_large",
+        "the plan needs more than the " + std::to_string(budget) +
+            " units of work (candidate positions and map cells) placement.plan_work_budget "
+            "allows; it ran out after " +
+            std::to_string(planned) + " of " + std::to_string(requested) +
+            " region(s): plan fewer or smaller regions at once, or give their loc_x/loc_y",
+        batch ? "regions" : "size_x");
+}
+
 }  // namespace
 
 void add_placement_routes(kernel::http::Router& router, Store store,
-                          std::shared_ptr<PlacementService> places) {
+                          std::shared_ptr<PlacementService> places,
+                          std::uint64_t plan_work_budget) {
     router.add("GET", "/api/v1/placement/policy", Permission::read,
                [places](const Request&) { return Response::json(200, policy_json(*places)); });
 
@@ -82,8 +96,9 @@ void add_placement_routes(kernel::http::Router& router, Store store,
 
     router.add(
         "POST", "/api/v1/placement/plan", Permission::write,
-        [store, places](const Request& request) {
+        [store, places, plan_work_budget](const Request& request) {
             const auto body = request.json_body();
+            WorkBudget budget(plan_work_budget);
             // A read transaction: a plan writes nothing, whatever it finds.
             // One policy snapshot for the whole batch, even if a swap happens meanwhile.
             const auto active = places->active();
@@ -109,14 +124,23 @@ void add_placement_routes(kernel::http::Router& router, Store store,
                             "regions", "must be an array of 1 to " +
                                            std::to_string(kMaxPlanRegions) + " regions");
                     }
-                    for (std::size_t i = 0; i < regions->size(); ++i) {
-                        placements.push_back(plan_one(tx, state, active, places->ports(),
-                                                      ranked.get(), (*regions)[i],
-                                                      "regions[" + std::to_string(i) + "]", i));
+                    try {
+                        for (std::size_t i = 0; i < regions->size(); ++i) {
+                            placements.push_back(plan_one(tx, state, active, places->ports(),
+                                                          ranked.get(), budget, (*regions)[i],
+                                                          "regions[" + std::to_string(i) + "]", i));
+                        }
+                    } catch (const WorkBudgetExhausted&) {
+                        throw_plan_too_large(plan_work_budget, placements.size(), regions->size(),
+                                             true);
                     }
                 } else {
-                    placements.push_back(
-                        plan_one(tx, state, active, places->ports(), nullptr, body, "", 0));
+                    try {
+                        placements.push_back(plan_one(tx, state, active, places->ports(), nullptr,
+                                                      budget, body, "", 0));
+                    } catch (const WorkBudgetExhausted&) {
+                        throw_plan_too_large(plan_work_budget, 0, 1, false);
+                    }
                 }
                 return Response::json(200, {{"policy", active.name}, {"placements", placements}});
             });

@@ -2,6 +2,7 @@
 // (cordon it, plan where its regions would go).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "control/common/store.hpp"
@@ -10,8 +11,10 @@
 
 namespace vergegrid::control {
 
-// The handlers share `placement`: it lives as long as the router.
+// The handlers share `placement`: it lives as long as the router. A plan may spend
+// `plan_work_budget` units searching for free footprints (placement.plan_work_budget).
 void add_placement_routes(kernel::http::Router& router, Store store,
-                          std::shared_ptr<PlacementService> placement);
+                          std::shared_ptr<PlacementService> placement,
+                          std::uint64_t plan_work_budget);
 
 }  // namespace vergegrid::control

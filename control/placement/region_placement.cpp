@@ -39,7 +39,7 @@ void check_pin_exists(const GridState& state, const std::string& pin) {
     }
 }
 
-void choose_location(const GridState& state, NewRegion& request) {
+void choose_location(const GridState& state, NewRegion& request, WorkBudget* budget) {
     Region& region = request.region;
     int x = kDefaultNear;
     int y = kDefaultNear;
@@ -55,8 +55,8 @@ void choose_location(const GridState& state, NewRegion& request) {
         x = other->loc_x;
         y = other->loc_y;
     }
-    const auto spot =
-        nearest_free_footprint(state, x, y, region.size_x, region.size_y, kMaxGridCoordinate);
+    const auto spot = nearest_free_footprint(state, x, y, region.size_x, region.size_y,
+                                             kMaxGridCoordinate, budget);
     if (!spot) {
         throw ApiError(
             409, "no_free_footprint",
@@ -98,10 +98,10 @@ bool placement_reads_grid(const NewRegion& request) {
 }
 
 Decision place_new_region(GridState& state, const ActivePolicy& active, PortRange ports,
-                          NewRegion& request, PlacementIndex* index) {
+                          NewRegion& request, PlacementIndex* index, WorkBudget* budget) {
     Region& region = request.region;
     if (!request.given.location) {
-        choose_location(state, request);
+        choose_location(state, request, budget);
     }
     Decision decision;
     const std::string& pin = region.placement.simulator_id;

@@ -9,6 +9,7 @@
 #include "control/placement/placement_engine.hpp"
 #include "control/placement/placement_index.hpp"
 #include "control/placement/placement_service.hpp"
+#include "control/placement/work_budget.hpp"
 #include "control/regions/new_region.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
 
@@ -29,9 +30,11 @@ bool placement_reads_grid(const NewRegion& request);
 // reserved in `state` (through `index` when given: a batch's ranked fast path over the same
 // state and policy). `active` is the caller's policy snapshot, one for a whole batch. Throws
 // ApiError for an unknown pin (422), a revoked one (409), no policy loaded (503) and no free
-// footprint (409); a refusal comes back as !decision.placed.
+// footprint (409); a refusal comes back as !decision.placed. With a `budget`, the search for a
+// free footprint spends it (see work_budget.hpp) and may throw WorkBudgetExhausted.
 Decision place_new_region(GridState& state, const ActivePolicy& active, PortRange ports,
-                          NewRegion& request, PlacementIndex* index = nullptr);
+                          NewRegion& request, PlacementIndex* index = nullptr,
+                          WorkBudget* budget = nullptr);
 
 // The ApiError a create answers a refusal with (409, naming the pin or "placement").
 [[noreturn]] void throw_refusal(const Decision& decision, bool pinned);

@@ -25,8 +25,11 @@ void check_grid_rules(plugin_api::StorageTransaction& tx, const plugin_api::Regi
         throw ApiError(422, "off_grid", "the region's footprint reaches past the edge of the grid",
                        "loc_x");
     }
+    // Ignoring case, as OpenSim looks regions up: "Sandbox" beside "sandbox" would be one to it.
     if (auto other = tx.find_region_by_name(region.name); other && other->uuid != region.uuid) {
-        throw ApiError(409, "name_taken", "a region named '" + region.name + "' exists", "name");
+        throw ApiError(409, "name_taken",
+                       "a region named '" + other->name + "' exists (names ignore letter case)",
+                       "name");
     }
     const auto overlapping =
         tx.find_regions_overlapping(region.loc_x, region.loc_y, x1, y1, region.uuid);

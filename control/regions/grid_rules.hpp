@@ -1,7 +1,7 @@
 // The rules every stored region obeys, checked inside the writing transaction (which storage
 // serialises with every other writer, so two requests cannot both pass them):
-// the estate exists, the name is unique, the footprint overlaps no other region on the grid
-// map, and the port is unique on its host.
+// the estate exists, the name is unique ignoring letter case, the footprint overlaps no other
+// region on the grid map, and the port is unique on its host.
 #pragma once
 
 #include "vergegrid/plugin_api/storage_transaction.hpp"

@@ -74,7 +74,12 @@ void ControlPlane::start() {
     auto tls = load_tls();
 
     std::error_code error;
-    std::filesystem::create_directories(settings_.data_dir, error);
+    // A data dir made here holds the database and the admin token: the control plane's user
+    // alone may enter it (0700, whatever the umask). One the operator made is left as it is.
+    if (std::filesystem::create_directories(settings_.data_dir, error) && !error) {
+        std::filesystem::permissions(settings_.data_dir, std::filesystem::perms::owner_all,
+                                     std::filesystem::perm_options::replace, error);
+    }
     if (error) {
         throw StartupError("cannot create data dir " + settings_.data_dir.string() + ": " +
                            error.message());

@@ -194,6 +194,11 @@ const std::vector<KeySpec>& kernel_keys() {
          plugin_name([](Settings& s, const std::string& v) { s.placement.policy = v; })},
         {"placement.port_min",
          integer_in<int>(1, 65535, [](Settings& s, int v) { s.placement.port_min = v; })},
+        {"placement.plan_work_budget", integer_in<std::uint64_t>(1000, std::uint64_t{1} << 40,
+                                                                 [](Settings& s, std::uint64_t v) {
+                                                                     s.placement.plan_work_budget =
+                                                                         v;
+                                                                 })},
         {"placement.port_max",
          integer_in<int>(1, 65535, [](Settings& s, int v) { s.placement.port_max = v; })},
     };

@@ -41,6 +41,9 @@ struct PlacementSettings {
     std::optional<std::string> policy;  // unset: basic-rules if it is loaded, else no placement
     int port_min = 9000;                // ports handed out per simulator host, inclusive
     int port_max = 9999;
+    // Units of work (a candidate position considered, a map cell probed) one POST
+    // /api/v1/placement/plan may spend searching for free footprints before it is refused (422).
+    std::uint64_t plan_work_budget = 200'000'000;
 };
 
 // The simulators the control plane serves.

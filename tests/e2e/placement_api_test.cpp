@@ -4,6 +4,7 @@
 // drain and move, and the coordinate allocator.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <chrono>
 
 #include <atomic>
 #include <set>
@@ -156,6 +157,41 @@ TEST_F(Placement, APlanAnswersForABatchAndWritesNothing) {
     EXPECT_EQ(count("/api/v1/audit?limit=200"), audit_before);
     EXPECT_EQ(count("/api/v1/operations"), 0);
     EXPECT_EQ(admin_->post("/api/v1/placement/plan", json::object()).status, 400);
+}
+
+// Each of 1,000 regions of 8192 m searches ever wider rings for a free 32x32-cell footprint:
+// about a minute of CPU unbounded. placement.plan_work_budget stops it with a 422 naming the
+// field, long before; a plan of ordinary size still gets its answer.
+TEST_F(Placement, APlanTooBigForTheWorkBudgetIsRefusedNamingTheField) {
+    auto big_regions = [&](int count, int size) {
+        json regions = json::array();
+        for (int i = 0; i < count; ++i) {
+            regions.push_back({{"name", "Big " + std::to_string(i)},
+                               {"estate_id", estate_},
+                               {"size_x", size},
+                               {"size_y", size},
+                               {"host", "sim.example.org"},
+                               {"port", 10000 + i}});
+        }
+        return json{{"regions", regions}};
+    };
+    const auto started = std::chrono::steady_clock::now();
+    auto refused = admin_->post("/api/v1/placement/plan", big_regions(1000, 8192));
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(refused.status, 422) << refused.raw.substr(0, 300);
+    ASSERT_TRUE(refused.body.is_object()) << refused.raw.substr(0, 300);
+    EXPECT_EQ(refused.body.at("error").value("code", ""), "plan_too_large");
+    EXPECT_EQ(refused.body.at("error").value("field", ""), "regions");
+    EXPECT_THAT(refused.body.at("error").value("message", ""),
+                HasSubstr("placement.plan_work_budget"));
+    // Unbounded, this took a minute; only a missing bound comes near this.
+    EXPECT_LT(took, std::chrono::seconds(30));
+
+    auto fine = admin_->post("/api/v1/placement/plan", big_regions(100, 2048));
+    ASSERT_EQ(fine.status, 200) << fine.raw.substr(0, 300);
+    ASSERT_EQ(fine.body.at("placements").size(), 100U);
+    EXPECT_EQ(fine.body.at("placements").at(99).at("placed"), true);
+    EXPECT_EQ(count("/api/v1/regions"), 0);
 }
 
 TEST_F(Placement, ABatchPlanSeesItsPinnedRegionsWhenRanking) {

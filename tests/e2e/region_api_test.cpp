@@ -226,6 +226,41 @@ TEST_F(RegionApi, BadInputIsA4xxNamingTheFieldAndWritesNothing) {
     EXPECT_EQ(count("/api/v1/audit"), audit_before);
 }
 
+// OpenSim looks regions and estates up by name ignoring case: "sandbox" beside "Sandbox" would be
+// one region to it, so the API refuses the second like an exact duplicate.
+TEST_F(RegionApi, RegionAndEstateNamesAreUniqueIgnoringLetterCase) {
+    auto expect_name_taken = [](const vergegrid::test::JsonResult& result,
+                                const std::string& existing) {
+        EXPECT_EQ(result.status, 409) << result.raw;
+        ASSERT_TRUE(result.body.is_object()) << result.raw;
+        EXPECT_EQ(result.body.at("error").value("code", ""), "name_taken") << result.raw;
+        EXPECT_EQ(result.body.at("error").value("field", ""), "name") << result.raw;
+        EXPECT_THAT(result.body.at("error").value("message", ""), HasSubstr("'" + existing + "'"));
+    };
+    create_region("Sandbox", 10, 10, 9000);
+    const std::string other = create_region("Welcome", 20, 20, 9001).at("id");
+    const auto audit_before = count("/api/v1/audit");
+
+    expect_name_taken(api_->post("/api/v1/regions", region("sandbox", 30, 30, 9002)), "Sandbox");
+    expect_name_taken(api_->patch("/api/v1/regions/" + other, {{"name", "SANDBOX"}}), "Sandbox");
+    expect_name_taken(api_->post("/api/v1/estates", {{"name", "MAINLAND"}, {"owner", "Someone"}}),
+                      "Mainland");
+    auto second = api_->post("/api/v1/estates", {{"name", "Outlands"}, {"owner", "Someone"}});
+    ASSERT_EQ(second.status, 201) << second.raw;
+    const std::string second_id = second.body.at("id");
+    expect_name_taken(api_->patch("/api/v1/estates/" + second_id, {{"name", "mainland"}}),
+                      "Mainland");
+    EXPECT_EQ(count("/api/v1/regions"), 2U);
+    EXPECT_EQ(count("/api/v1/estates"), 2U);
+    EXPECT_EQ(count("/api/v1/audit"), audit_before + 1) << "only the estate Outlands was written";
+
+    // A new spelling of its own name is no clash.
+    auto renamed = api_->patch("/api/v1/regions/" + other, {{"name", "WELCOME"}});
+    EXPECT_EQ(renamed.status, 200) << renamed.raw;
+    auto estate_renamed = api_->patch("/api/v1/estates/" + estate_id_, {{"name", "MainLand"}});
+    EXPECT_EQ(estate_renamed.status, 200) << estate_renamed.raw;
+}
+
 TEST_F(RegionApi, ListsPageStablyByNameWithFilters) {
     std::set<std::string> names;
     for (int i = 0; i < 7; ++i) {

@@ -55,6 +55,11 @@ sql::Dialect make() {
     d.schema_migrations_exists =
         "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
         "AND table_name = 'schema_migrations'";
+    // No index on an expression in MariaDB: a generated column holds the fold (schema 4). The key
+    // is folded under the columns' collation, whose case rules LOWER() follows.
+    d.fold_name = "LOWER({column})";
+    d.folded_name = "{column}_folded";
+    d.folded_key = "LOWER(CONVERT(:key USING utf8mb4) COLLATE utf8mb4_bin)";
     d.classify = &classify;
     return d;
 }

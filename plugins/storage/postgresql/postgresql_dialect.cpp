@@ -44,6 +44,9 @@ sql::Dialect make() {
     d.schema_migrations_exists =
         "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() "
         "AND table_name = 'schema_migrations'";
+    // The key arrives with the database's default collation, whose lower() may fold more than
+    // the name columns' "C" (ASCII only): fold it under "C" too, as the unique index does.
+    d.folded_key = "lower(CAST(:key AS VARCHAR) COLLATE \"C\")";
     d.classify = &classify;
     return d;
 }

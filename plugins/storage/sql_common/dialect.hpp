@@ -56,6 +56,15 @@ struct Dialect {
     // Counts tables named schema_migrations in the current database/schema (0 or 1).
     std::string schema_migrations_exists;
 
+    // Estate and region names are unique ignoring letter case (schema 4). "{column}" stands for a
+    // qualified name column. fold_name folds it as the unique index does (also before schema 4,
+    // for the check that refuses a database whose names would clash); folded_name is what a
+    // look-up compares, the indexed expression itself; folded_key folds the bound :key the same
+    // way.
+    std::string fold_name = "lower({column})";
+    std::string folded_name = "lower({column})";
+    std::string folded_key = "lower(:key)";
+
     // Classifies an error this dialect's SOCI backend threw.
     ErrorKind (*classify)(const soci::soci_error& error) = nullptr;
 };

@@ -85,6 +85,9 @@ bool apply(soci::session& sql, const Dialect& dialect, const Migration& migratio
         if (current_schema_version(sql, dialect) >= migration.version) {
             return false;
         }
+        if (migration.check) {
+            migration.check(sql);
+        }
         for (const auto& statement : statements) {
             sql << statement;
         }
@@ -100,6 +103,9 @@ bool apply(soci::session& sql, const Dialect& dialect, const Migration& migratio
         if (current_schema_version(sql, dialect) >= migration.version) {
             sql << dialect.rollback;
             return false;
+        }
+        if (migration.check) {
+            migration.check(sql);
         }
         for (const auto& statement : statements) {
             sql << statement;

@@ -13,6 +13,7 @@
 //   refused: it belongs to a newer VergeGrid, and writing to it could corrupt it.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -34,6 +35,10 @@ struct Migration {
     int version = 0;
     std::string name;  // short, for logs and schema_migrations.name
     std::string sql;   // one or more statements, see split_statements
+    // Run before the statements, in the migration's transaction (with the migration lock held):
+    // throws std::runtime_error to refuse a database the migration cannot take as it is. Empty
+    // for most; checks in C++ what plain SQL cannot report clearly (name_folding.hpp).
+    std::function<void(soci::session&)> check = {};
 };
 
 struct MigrationResult {

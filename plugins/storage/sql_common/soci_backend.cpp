@@ -5,16 +5,26 @@
 #include <stdexcept>
 #include <utility>
 
+#include "name_folding.hpp"
 #include "soci_transaction.hpp"
 
 namespace vergegrid::plugins::sql {
 
 namespace api = plugin_api;
 
+namespace {
+std::vector<Migration> with_checks(std::vector<Migration> migrations, const Dialect& dialect) {
+    for (auto& migration : migrations) {
+        attach_migration_check(migration, dialect);
+    }
+    return migrations;
+}
+}  // namespace
+
 SociBackend::SociBackend(const Dialect& dialect, std::vector<Migration> migrations,
                          PoolSettings pool, std::shared_ptr<api::Logger> logger)
     : dialect_(dialect),
-      migrations_(std::move(migrations)),
+      migrations_(with_checks(std::move(migrations), dialect)),
       pool_settings_(pool),
       logger_(std::move(logger)) {
     validate_migrations(migrations_);

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "errors.hpp"
+#include "name_folding.hpp"
 #include "prepared_statement.hpp"
 
 namespace vergegrid::plugins::sql {
@@ -210,7 +211,8 @@ std::optional<api::Estate> SociTransaction::find_estate(const std::string& id) {
 std::optional<api::Estate> SociTransaction::find_estate_by_name(const std::string& name) {
     std::optional<api::Estate> result;
     run("find_estate_by_name", [&](soci::session& sql) {
-        result = one_estate(lease_.statements(), sql, " WHERE name = :key", name);
+        const std::string where = " WHERE " + folded_name_matches(dialect_, "name");
+        result = one_estate(lease_.statements(), sql, where.c_str(), name);
     });
     return result;
 }

@@ -2,6 +2,7 @@
 #include <soci/boost-optional.h>
 #include <soci/soci.h>
 
+#include "name_folding.hpp"
 #include "prepared_statement.hpp"
 #include "region_row.hpp"
 #include "soci_transaction.hpp"
@@ -197,8 +198,8 @@ std::optional<api::Region> SociTransaction::find_region(const std::string& uuid)
 std::optional<api::Region> SociTransaction::find_region_by_name(const std::string& name) {
     std::optional<api::Region> result;
     run("find_region_by_name", [&](soci::session& sql) {
-        auto regions =
-            select_regions(sql, " WHERE r.name = :name", "", BoundValues().text("name", name));
+        auto regions = select_regions(sql, " WHERE " + folded_name_matches(dialect_, "r.name"), "",
+                                      BoundValues().text("key", name));
         if (!regions.empty()) {
             result = std::move(regions.front());
         }

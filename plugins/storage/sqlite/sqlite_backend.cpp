@@ -3,6 +3,12 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <system_error>
@@ -23,6 +29,50 @@ std::string display(const fs::path& path) {
     std::error_code ec;
     const fs::path absolute = fs::absolute(path, ec);
     return ec ? path.string() : absolute.lexically_normal().string();
+}
+
+// The database holds password hashes, token hashes and the whole grid: only the control plane's
+// user reads it. Modes are set explicitly, never left to the process umask.
+constexpr mode_t kDirectoryMode = 0700;
+constexpr mode_t kFileMode = 0600;
+
+std::string os_error(const std::string& what, const fs::path& path) {
+    return "cannot " + what + " '" + path.string() + "': " + std::strerror(errno);
+}
+
+// Creates every missing directory of `dir` with mode 0700; directories that exist are left as
+// the operator made them.
+void create_private_directories(const fs::path& dir) {
+    fs::path partial;
+    for (const auto& part : dir) {
+        partial /= part;
+        if (::mkdir(partial.c_str(), kDirectoryMode) == 0) {
+            if (::chmod(partial.c_str(), kDirectoryMode) != 0) {  // the umask may have cut it
+                throw std::runtime_error(os_error("set the mode of directory", partial));
+            }
+        } else if (errno != EEXIST) {
+            throw std::runtime_error(os_error("create directory", partial));
+        }
+    }
+}
+
+// Creates the database file with mode 0600 before SQLite opens it, which would otherwise create
+// it 0644 less the umask. SQLite gives the -wal and -shm files the database file's mode, so they
+// follow. Returns false when the file already existed (its mode is left alone).
+bool create_private_file(const fs::path& file) {
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kFileMode);
+    if (fd < 0) {
+        if (errno == EEXIST) {
+            return false;
+        }
+        throw std::runtime_error(os_error("create", file));
+    }
+    const bool ok = ::fchmod(fd, kFileMode) == 0;  // the umask may have cut it
+    ::close(fd);
+    if (!ok) {
+        throw std::runtime_error(os_error("set the mode of", file));
+    }
+    return true;
 }
 
 sql::PoolSettings pool_settings_for(const SqliteConfig& config) {
@@ -106,15 +156,16 @@ void SqliteBackend::prepare_open() {
     // already did, it stays on, which is merely slower.
     // (SOCI's header declares SQLite's API inside namespace sqlite_api.)
     sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    const fs::path parent = config_.path.parent_path();
-    if (parent.empty()) {
-        return;
+    if (const fs::path parent = config_.path.parent_path(); !parent.empty()) {
+        create_private_directories(parent);
     }
-    std::error_code ec;
-    fs::create_directories(parent, ec);
-    if (ec) {
-        throw std::runtime_error("cannot create directory '" + parent.string() +
-                                 "': " + ec.message());
+    if (!create_private_file(config_.path)) {
+        struct stat st {};
+        if (::stat(config_.path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+            log(LogLevel::warn, display(config_.path) +
+                                    " is readable or writable by other users than its owner: "
+                                    "chmod 600 it (and its -wal and -shm files)");
+        }
     }
 }
 

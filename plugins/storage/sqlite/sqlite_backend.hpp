@@ -52,7 +52,9 @@ class SqliteBackend final : public sql::SociBackend {
   private:
     std::unique_ptr<soci::session> connect() override;
     std::string describe() const override;
-    void prepare_open() override;  // creates the file's directory
+    // Creates the file's missing directories (0700) and the file itself (0600), so that the
+    // database, its -wal and -shm files are private to the control plane's user.
+    void prepare_open() override;
     std::string opened_details(soci::session& first) override;
 
     const SqliteConfig config_;

@@ -43,3 +43,20 @@ TEST(CoordinateAllocator, TheGridEdgeIsRespected) {
 }
 
 }  // namespace
+
+namespace {
+
+// The search spends one unit per candidate and per cell probed: a budget that covers it gives
+// the unbounded answer, one that does not stops the search instead of letting it run on.
+TEST(CoordinateAllocator, TheSearchSpendsItsWorkBudgetAndStopsWhenItRunsOut) {
+    auto state = GridState::from(
+        {}, {region_on("A", "", 10, 10), region_on("B", "", 11, 10), region_on("C", "", 12, 10)});
+    const auto unbounded = nearest_free_footprint(state, 10, 10, 512, 512, 16'777'215);
+    WorkBudget enough(1'000'000);
+    EXPECT_EQ(nearest_free_footprint(state, 10, 10, 512, 512, 16'777'215, &enough), unbounded);
+    WorkBudget tiny(3);
+    EXPECT_THROW(nearest_free_footprint(state, 10, 10, 512, 512, 16'777'215, &tiny),
+                 WorkBudgetExhausted);
+}
+
+}  // namespace

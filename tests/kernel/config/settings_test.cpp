@@ -99,6 +99,20 @@ TEST(Settings, ReportsEveryUnknownKeyAndBadValueByName) {
     }
 }
 
+TEST(Settings, ReadsThePlanWorkBudgetAndRefusesOneTooSmall) {
+    EXPECT_EQ(cfg::load_settings({}, env_of({})).placement.plan_work_budget, 200'000'000U);
+    ConfigFile file("[placement]\nplan_work_budget = 5000000000\n");
+    EXPECT_EQ(cfg::load_settings(file.flags(), env_of({})).placement.plan_work_budget,
+              5'000'000'000U);
+    ConfigFile bad("[placement]\nplan_work_budget = 0\n");
+    try {
+        cfg::load_settings(bad.flags(), env_of({}));
+        FAIL() << "expected a ConfigError";
+    } catch (const cfg::ConfigError& e) {
+        EXPECT_THAT(keys_of(e), ::testing::UnorderedElementsAre("placement.plan_work_budget"));
+    }
+}
+
 TEST(Settings, ReadsThePlacementKeysAndChecksThePortRange) {
     ConfigFile file(
         "[placement]\npolicy = spread\nport_min = 9100\nport_max = 9199\n"

@@ -16,7 +16,9 @@
 #include <thread>
 #include <vector>
 
+#include <sys/stat.h>
 #include "sqlite_backend.hpp"
+
 #include "sqlite_test_support.hpp"
 #include "vergegrid/plugin_api/plugin.hpp"
 #include "vergegrid/plugin_api/storage.hpp"
@@ -101,6 +103,35 @@ TEST_F(SqlitePluginTest, OpenCreatesTheFileAndItsDirectoryInWalMode) {
               "'schema_migrations'",
         soci::into(tables);
     EXPECT_EQ(tables, 1);
+}
+
+// The database holds password and token hashes: whatever the umask, the directories the plugin
+// creates are 0700 and the database with its -wal and -shm files 0600.
+TEST_F(SqlitePluginTest, TheDatabaseItsWalAndShmAndNewDirectoriesArePrivateWhateverTheUmask) {
+    const mode_t previous_umask = ::umask(022);
+    const fs::path file = dir_.path() / "data" / "nested" / "grid.db";
+    std::unique_ptr<api::PluginObject> object;
+    auto* storage = create_storage(object, {{"path", file.string()}});
+    ASSERT_NE(storage, nullptr);
+    storage->open();
+    {
+        auto tx = storage->begin(api::Access::read_write);
+        tx->insert_estate(
+            {"e1", "Estate", "Owner", "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"});
+        tx->commit();
+    }
+    ::umask(previous_umask);
+    auto mode = [](const fs::path& path) {
+        struct stat st {};
+        EXPECT_EQ(::stat(path.c_str(), &st), 0) << path << " is missing";
+        return st.st_mode & 0777;
+    };
+    EXPECT_EQ(mode(dir_.path() / "data"), 0700U);
+    EXPECT_EQ(mode(dir_.path() / "data" / "nested"), 0700U);
+    EXPECT_EQ(mode(file), 0600U);
+    EXPECT_EQ(mode(fs::path(file.string() + "-wal")), 0600U);
+    EXPECT_EQ(mode(fs::path(file.string() + "-shm")), 0600U);
+    storage->close();
 }
 
 TEST_F(SqlitePluginTest, DefaultPathIsVergegridDbInTheDataDir) {

@@ -46,6 +46,8 @@ class BOOST_SYMBOL_VISIBLE StorageTransaction {
 
     // Estates, ordered by name; `after_name` is the keyset cursor ("" = from the start).
     virtual std::optional<Estate> find_estate(const std::string& id) = 0;
+    // By name ignoring letter case (estate and region names are unique that way, schema 4): at
+    // least the ASCII letters A-Z fold; a backend may fold more (MariaDB folds all of utf8mb4).
     virtual std::optional<Estate> find_estate_by_name(const std::string& name) = 0;
     virtual std::vector<Estate> list_estates(const std::string& after_name, int limit) = 0;
     virtual void insert_estate(const Estate& estate) = 0;
@@ -67,6 +69,7 @@ class BOOST_SYMBOL_VISIBLE StorageTransaction {
 
     // Regions (main row and every supplement), ordered by name.
     virtual std::optional<Region> find_region(const std::string& uuid) = 0;
+    // By name ignoring letter case, as find_estate_by_name.
     virtual std::optional<Region> find_region_by_name(const std::string& name) = 0;
     virtual std::vector<Region> list_regions(const RegionFilter& filter,
                                              const std::string& after_name, int limit) = 0;

@@ -167,5 +167,99 @@ TEST_P(StorageContract, ADatabaseAtSchemaOneIsUpgradedToSchemaTwoKeepingItsData)
     EXPECT_EQ(applied_at, "2026-01-01T00:00:00.000Z") << "schema 1's record is left alone";
 }
 
+// A database brought to schema 3 the way the previous release left it, holding two estates and two
+// regions whose names differ only in case (nothing refused them before schema 4).
+class SchemaThreeWithCaseClashes {
+  public:
+    explicit SchemaThreeWithCaseClashes(const std::string& backend)
+        : backend_(backend), database_(make_harness(backend)) {
+        auto sql = database_->direct();
+        *sql << "CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, "
+                "name VARCHAR(255) NOT NULL, applied_at VARCHAR(32) NOT NULL)";
+        int version = 0;
+        for (const char* file :
+             {"001_initial.sql", "002_access_and_operations.sql", "003_region_size_indexes.sql"}) {
+            for (const auto& statement : statements_of(sql_dir(backend) / file)) {
+                *sql << statement;
+            }
+            ++version;
+            *sql << "INSERT INTO schema_migrations (version, name, applied_at) "
+                    "VALUES (:v, 'old', '2026-01-01T00:00:00.000Z')",
+                soci::use(version, "v");
+        }
+        for (const auto& [n, name] : std::vector<std::pair<int, std::string>>{
+                 {1, "Sandbox"}, {2, "SANDBOX"}, {3, "Mainland"}}) {
+            const api::Estate e = sample_estate(n, name);
+            *sql << "INSERT INTO estates (id, name, owner, created_at, updated_at) "
+                    "VALUES (:id, :name, 'o', 't', 't')",
+                soci::use(e.id, "id"), soci::use(e.name, "name");
+        }
+        for (const auto& [n, name] :
+             std::vector<std::pair<int, std::string>>{{11, "Welcome"}, {12, "welcome"}}) {
+            const std::string id = uuid(n);
+            const std::string estate = uuid(3);
+            *sql << "INSERT INTO regions (uuid, name, estate_id, template_id, loc_x, loc_y, "
+                    "size_x, size_y, port, host, physics_type, terrain_preset, "
+                    "draw_distance_cap, version_major, version_minor, version_patch, "
+                    "region_state_mode) VALUES (:id, :name, :estate, NULL, :x, 1000, 256, 256, "
+                    ":port, 'h', 'ubODE', '', 0, 1, 0, 0, 'minimal')",
+                soci::use(id, "id"), soci::use(name, "name"), soci::use(estate, "estate"),
+                soci::use(n, "x"), soci::use(9000 + n, "port");
+        }
+    }
+
+    // Opens the database with the plugin: throws what open() throws.
+    void open(const api::PluginDescriptor& descriptor) {
+        const auto logger = std::make_shared<CollectingLogger>();
+        const api::HostContext host{api::kAbiVersion, logger, database_->config(),
+                                    database_->data_dir()};
+        std::unique_ptr<api::PluginObject> object(descriptor.create(host));
+        auto& backend = dynamic_cast<api::StorageBackend&>(*object);
+        backend.open();
+        backend.close();
+    }
+
+    BackendHarness& database() { return *database_; }
+
+  private:
+    std::string backend_;
+    std::unique_ptr<BackendHarness> database_;
+};
+
+int count_rows(soci::session& sql, const std::string& table) {
+    int count = -1;
+    sql << "SELECT COUNT(*) FROM " + table, soci::into(count);
+    return count;
+}
+
+TEST_P(StorageContract, NamesClashingInCaseRefuseSchemaFourNamingThemAndChangingNothing) {
+    SchemaThreeWithCaseClashes old(GetParam());
+    try {
+        old.open(*descriptor_);
+        FAIL() << "a database with names differing only in case was migrated";
+    } catch (const std::exception& e) {
+        const std::string message = e.what();
+        EXPECT_THAT(message, HasSubstr("case_insensitive_names"));
+        EXPECT_THAT(message, HasSubstr("estates named 'SANDBOX', 'Sandbox'"));
+        EXPECT_THAT(message, HasSubstr("regions named 'Welcome', 'welcome'"));
+        EXPECT_THAT(message, HasSubstr("Nothing was changed"));
+        EXPECT_THAT(message, ::testing::Not(HasSubstr("Mainland")));
+    }
+    auto sql = old.database().direct();
+    EXPECT_EQ(recorded_migrations(*sql).size(), 3U);
+    EXPECT_EQ(count_rows(*sql, "estates"), 3);
+    EXPECT_EQ(count_rows(*sql, "regions"), 2);
+
+    // Once the operator renamed one of each, the same database migrates.
+    *sql << "UPDATE estates SET name = 'Sandbox 2' WHERE name = 'SANDBOX'";
+    *sql << "UPDATE regions SET name = 'Welcome 2' WHERE name = 'welcome'";
+    EXPECT_NO_THROW(old.open(*descriptor_));
+    const auto recorded = recorded_migrations(*sql);
+    ASSERT_GE(recorded.size(), 4U);
+    EXPECT_EQ(recorded[3], "4 case_insensitive_names");
+    EXPECT_EQ(count_rows(*sql, "estates"), 3);
+    EXPECT_EQ(count_rows(*sql, "regions"), 2);
+}
+
 }  // namespace
 }  // namespace vergegrid::test::storage

@@ -1,0 +1,14 @@
+-- VergeGrid schema 4 (PostgreSQL): estate and region names are unique ignoring letter case, as
+-- OpenSimulator looks regions up by name ("Sandbox" and "sandbox" would be one region to it).
+-- The name columns are COLLATE "C", so lower() folds the ASCII letters A-Z only, like SQLite's.
+-- The repository layer looks names up through the same expression (with the key cast to
+-- COLLATE "C"), so these indexes also answer those look-ups.
+--
+-- A database that already holds two names differing only in case is refused before this runs:
+-- the storage plugin's check names every clash and changes nothing (sql/README.md).
+--
+-- Statement rule (sql/README.md): the migration runner splits this file at lines ENDING in ';'
+-- and drops whole-line '--' comments. Never end a line inside a statement with ';'.
+-- Released: never edit this file; add 005_*.sql instead.
+CREATE UNIQUE INDEX estates_name_folded ON estates (lower(name));
+CREATE UNIQUE INDEX regions_name_folded ON regions (lower(name));
