@@ -5,6 +5,7 @@
 #include "control/common/clock.hpp"
 #include "control/common/paging.hpp"
 #include "control/common/store.hpp"
+#include "control/common/stored_json.hpp"
 
 namespace vergegrid::control {
 
@@ -16,9 +17,6 @@ using kernel::http::Response;
 namespace {
 std::string document(const nlohmann::json& value) {
     return value.is_null() ? "" : value.dump();
-}
-nlohmann::json parse_document(const std::string& text) {
-    return text.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(text, nullptr, false);
 }
 }  // namespace
 
@@ -46,8 +44,8 @@ nlohmann::json audit_to_json(const plugin_api::AuditEntry& entry) {
             {"entity_type", entry.entity_type},
             {"entity_id", entry.entity_id},
             {"request_id", entry.request_id},
-            {"before", parse_document(entry.before)},
-            {"after", parse_document(entry.after)}};
+            {"before", stored_document_or_null(entry.before)},
+            {"after", stored_document_or_null(entry.after)}};
 }
 
 void add_audit_routes(kernel::http::Router& router, Store store) {

@@ -1,5 +1,8 @@
 #include "control/estates/estate_routes.hpp"
 
+#include <optional>
+#include <string>
+
 #include "control/audit/audit_trail.hpp"
 #include "control/common/clock.hpp"
 #include "control/common/entity_lookup.hpp"
@@ -28,6 +31,17 @@ void require_unique_name(StorageTransaction& tx, const Estate& estate) {
                        "an estate named '" + other->name + "' exists (names ignore letter case)",
                        "name");
     }
+}
+
+// The estate name reaches OpenSim as `TargetEstate` in Regions/*.ini, where no form of a value
+// can hold a double quote (its reader ends every value at one).
+std::optional<std::string> estate_name(JsonReader& reader) {
+    auto name = reader.name("name", kMaxEstateName);
+    if (name && name->find('"') != std::string::npos) {
+        throw ApiError::invalid_field(
+            reader.field("name"), "must not contain '\"' (OpenSim's Regions.ini cannot hold it)");
+    }
+    return name;
 }
 
 }  // namespace
@@ -61,7 +75,7 @@ void add_estate_routes(kernel::http::Router& router, Store store) {
         const auto body = request.json_body();
         JsonReader reader(body, "");
         Estate estate;
-        estate.name = reader.name("name", kMaxEstateName).value_or("");
+        estate.name = estate_name(reader).value_or("");
         estate.owner = reader.name("owner", kMaxOwner).value_or("");
         reader.reject_unknown();
         if (estate.name.empty()) {
@@ -87,7 +101,7 @@ void add_estate_routes(kernel::http::Router& router, Store store) {
             const Estate before = existing_estate(tx, request.path_params.at("id"));
             Estate after = before;
             JsonReader reader(body, "");
-            after.name = reader.name("name", kMaxEstateName).value_or(after.name);
+            after.name = estate_name(reader).value_or(after.name);
             after.owner = reader.name("owner", kMaxOwner).value_or(after.owner);
             reader.forbid("id", "is read-only");
             reader.reject_unknown();

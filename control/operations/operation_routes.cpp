@@ -8,6 +8,7 @@
 #include "control/common/extensions.hpp"
 #include "control/common/json_reader.hpp"
 #include "control/common/paging.hpp"
+#include "control/common/stored_json.hpp"
 #include "control/operations/poll_quota.hpp"
 #include "kernel/http/deferred.hpp"
 
@@ -153,19 +154,16 @@ std::int64_t operation_id(const Request& request) {
 }  // namespace
 
 nlohmann::json operation_to_json(const Operation& o) {
-    auto parse_or_null = [](const std::string& text) {
-        return text.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(text, nullptr, false);
-    };
     return {{"id", o.id},
             {"simulator_id", o.simulator_id},
             {"region_id", o.region_uuid},
             {"kind", o.kind},
             {"class", o.op_class},
             {"region_version", o.region_version.to_string()},
-            {"spec", parse_or_null(o.spec)},
+            {"spec", stored_document_or_null(o.spec)},
             {"state", o.state},
             {"attempts", o.attempts},
-            {"result", parse_or_null(o.result)},
+            {"result", stored_document_or_null(o.result)},
             {"created_at", o.created_at},
             {"updated_at", o.updated_at},
             {"due_at", o.due_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.due_at)}};

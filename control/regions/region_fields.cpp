@@ -4,6 +4,7 @@
 
 #include "control/common/clock.hpp"
 #include "kernel/http/api_error.hpp"
+#include "strict_json/strict_json.hpp"
 
 namespace vergegrid::control {
 
@@ -178,7 +179,7 @@ void check_parcels_fit(const std::string& parcel_layout, int size_x, int size_y,
     if (parcel_layout.empty()) {
         return;
     }
-    for (const auto& parcel : nlohmann::json::parse(parcel_layout)) {
+    for (const auto& parcel : strict_json::parse(parcel_layout)) {
         if (parcel.at("x").get<int>() + parcel.at("width").get<int>() > size_x ||
             parcel.at("y").get<int>() + parcel.at("height").get<int>() > size_y) {
             throw ApiError::invalid_field(
@@ -222,7 +223,7 @@ nlohmann::json placement_to_json(const plugin_api::RegionPlacementRules& p) {
 }
 
 nlohmann::json parcel_layout_to_json(const std::string& parcel_layout) {
-    return parcel_layout.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(parcel_layout);
+    return parcel_layout.empty() ? nlohmann::json(nullptr) : strict_json::parse(parcel_layout);
 }
 
 }  // namespace vergegrid::control

@@ -4,6 +4,7 @@
 #include "control/common/host_name.hpp"
 #include "control/regions/region_fields.hpp"
 #include "kernel/http/api_error.hpp"
+#include "strict_json/strict_json.hpp"
 
 namespace vergegrid::control {
 
@@ -125,7 +126,7 @@ void read_region_fields(JsonReader& reader, Region& region, PlacementOptions* op
 }
 
 Region region_from_spec(const std::string& spec) {
-    auto document = nlohmann::json::parse(spec);
+    auto document = strict_json::parse(spec);
     Region region;
     region.uuid = document.at("id").get<std::string>();
     region.version = *plugin_api::SemVer::parse(document.at("version").get<std::string>());

@@ -18,6 +18,7 @@
 #include "control/regions/region_stub.hpp"
 #include "control/templates/template_spec.hpp"
 #include "kernel/http/api_error.hpp"
+#include "strict_json/strict_json.hpp"
 
 namespace vergegrid::control {
 
@@ -240,7 +241,7 @@ void add_region_routes(kernel::http::Router& router, Store store, RegionChannel 
                                             {"actor", e.actor},
                                             {"request_id", e.request_id},
                                             {"at", e.at},
-                                            {"spec", nlohmann::json::parse(e.spec)}});
+                                            {"spec", strict_json::parse(e.spec)}});
                        }
                        return Response::json(200, {{"items", items}, {"next", nullptr}});
                    });

@@ -8,6 +8,7 @@
 #include "control/common/preconditions.hpp"
 #include "control/common/store.hpp"
 #include "control/templates/template_spec.hpp"
+#include "strict_json/strict_json.hpp"
 
 namespace vergegrid::control {
 
@@ -30,7 +31,7 @@ void require_unique_name(StorageTransaction& tx, const Template& tmpl) {
 
 nlohmann::json version_to_json(const plugin_api::TemplateVersion& v) {
     return {{"version", v.version.to_string()},
-            {"spec", nlohmann::json::parse(v.spec)},
+            {"spec", strict_json::parse(v.spec)},
             {"actor", v.actor},
             {"at", v.at}};
 }

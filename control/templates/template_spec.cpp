@@ -1,6 +1,7 @@
 #include "control/templates/template_spec.hpp"
 
 #include "control/regions/region_fields.hpp"
+#include "strict_json/strict_json.hpp"
 
 namespace vergegrid::control {
 
@@ -29,7 +30,7 @@ void read_template_spec(JsonReader& reader, TemplateSpec& spec) {
 }
 
 TemplateSpec template_spec_from_text(const std::string& json_text) {
-    const auto document = nlohmann::json::parse(json_text);
+    const auto document = strict_json::parse(json_text);
     JsonReader reader(document, "spec");
     TemplateSpec spec;
     read_template_spec(reader, spec);

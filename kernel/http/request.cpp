@@ -1,6 +1,7 @@
 #include "kernel/http/request.hpp"
 
 #include "kernel/http/api_error.hpp"
+#include "strict_json/strict_json.hpp"
 
 namespace vergegrid::kernel::http {
 
@@ -9,19 +10,20 @@ std::string Request::header(std::string_view lower_name) const {
     return it == headers.end() ? std::string() : it->second;
 }
 
+// Beyond what request.hpp says: a body nested deeper than strict_json::max_depth (64) or
+// repeating a key inside one object is refused with the same 400 "invalid_json".
 nlohmann::json Request::json_body() const {
     if (body.empty()) {
         throw ApiError(400, "invalid_json",
                        "the request body is empty; a JSON document is expected");
     }
     try {
-        // The parser rejects ill-formed UTF-8 inside strings, so the result can be dumped safely.
-        return nlohmann::json::parse(body);
-    } catch (const nlohmann::json::parse_error& e) {
-        // e.what() quotes the body; the byte offset is enough for the client to find the fault.
-        throw ApiError(
-            400, "invalid_json",
-            "the request body is not valid JSON (error at byte " + std::to_string(e.byte) + ")");
+        // Nesting is limited and duplicate keys refused (strict_json says why): nothing built
+        // from a body can overflow the stack when it is later stored, logged or sent back.
+        return strict_json::parse(body);
+    } catch (const strict_json::Refused& e) {
+        throw ApiError(400, "invalid_json",
+                       std::string("the request body is refused: ") + e.what());
     }
 }
 

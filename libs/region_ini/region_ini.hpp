@@ -22,8 +22,11 @@ struct RegionIniSpec {
     std::string target_estate;       // estate name; applied by OpenSim only to a region without one
 };
 
-// Throws std::invalid_argument when a value would break the file (a name with brackets or line
-// breaks, a key value with a line break, an empty required value).
+// Values with ';' or '#' (comment characters to OpenSim's reader) or blanks at their ends are
+// written in double quotes, which OpenSim's reader strips. Throws std::invalid_argument when a
+// value cannot be written so that OpenSim reads it back unchanged: a control character or line
+// break anywhere, '"' in a value, '[' or ']' or blanks at the ends of the name, an empty
+// required value, a port outside 1-65535.
 std::string render(const RegionIniSpec& spec);
 
 }  // namespace vergegrid::region_ini

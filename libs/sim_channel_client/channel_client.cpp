@@ -21,6 +21,7 @@
 #include <istream>
 
 #include "ssl_runtime/ssl_runtime.hpp"
+#include "strict_json/strict_json.hpp"
 
 namespace vergegrid::sim_channel {
 
@@ -235,8 +236,8 @@ std::string ChannelResponse::header(const std::string& lower_case_name) const {
 
 nlohmann::json ChannelResponse::json() const {
     try {
-        return nlohmann::json::parse(body);
-    } catch (const nlohmann::json::exception& e) {
+        return strict_json::parse(body);
+    } catch (const strict_json::Refused& e) {
         throw ChannelError(Kind::protocol, "the response (status " + std::to_string(status) +
                                                ") is not JSON: " + e.what());
     }

@@ -1,4 +1,5 @@
 #include "sim_bridge/channel/control_channel.hpp"
+#include "strict_json/strict_json.hpp"
 
 namespace vergegrid::bridge {
 
@@ -54,7 +55,7 @@ nlohmann::json ControlChannel::call(const std::string& method, const std::string
     if (response.status < 200 || response.status >= 300) {
         std::string message = "HTTP " + std::to_string(response.status);
         try {
-            const auto error = nlohmann::json::parse(response.body).at("error");
+            const auto error = strict_json::parse(response.body).at("error");
             message += " " + error.value("code", "") + ": " + error.value("message", "");
         } catch (const std::exception&) {
         }

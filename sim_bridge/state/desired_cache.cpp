@@ -5,6 +5,7 @@
 
 #include "sim_bridge/state/atomic_file.hpp"
 #include "sim_bridge/stubs/region_uuid.hpp"
+#include "strict_json/strict_json.hpp"
 
 namespace vergegrid::bridge {
 
@@ -105,7 +106,7 @@ DesiredCache::DesiredCache(const std::filesystem::path& state_dir)
         return;
     }
     try {
-        const auto json = nlohmann::json::parse(read_file(path_));
+        const auto json = strict_json::parse(read_file(path_));
         for (const auto& item : json.at("regions")) {
             auto region = from_json(item);
             if (!is_region_uuid(region.plan.id)) {
@@ -114,7 +115,7 @@ DesiredCache::DesiredCache(const std::filesystem::path& state_dir)
             }
             regions_[region.plan.id] = region;
         }
-    } catch (const nlohmann::json::exception& e) {
+    } catch (const std::exception& e) {  // strict_json::Refused, or a field nlohmann refused
         throw std::runtime_error(path_.string() + " is not a desired-state cache: " + e.what());
     }
 }

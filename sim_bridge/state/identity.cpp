@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "sim_bridge/state/atomic_file.hpp"
+#include "strict_json/strict_json.hpp"
 
 namespace vergegrid::bridge {
 
@@ -23,14 +24,14 @@ std::optional<Identity> IdentityFile::load() const {
                                  "(chmod 600 it, or rotate the key)");
     }
     try {
-        const auto json = nlohmann::json::parse(read_file(path_));
+        const auto json = strict_json::parse(read_file(path_));
         Identity identity{json.at("simulator_id").get<std::string>(),
                           json.at("api_key").get<std::string>()};
         if (identity.simulator_id.empty() || identity.api_key.empty()) {
             throw std::runtime_error("empty field");
         }
         return identity;
-    } catch (const nlohmann::json::exception& e) {
+    } catch (const std::exception& e) {  // strict_json::Refused, or a field nlohmann refused
         throw std::runtime_error(path_.string() + " is not a bridge identity file: " + e.what());
     }
 }

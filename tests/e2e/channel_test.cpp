@@ -435,3 +435,78 @@ TEST_F(Channel, AnHttpsPushUrlIsRungOverTlsAndItsCertificateIsChecked) {
 }
 
 }  // namespace
+
+// Security review: a simulator's `result` nested 60,000 deep crashed vergegrid-control (the
+// stored document was dumped recursively). Every body is now limited to 64 levels.
+class ChannelJsonLimits : public Channel {
+  protected:
+    // A delivered operation's id and the simulator's key.
+    std::pair<std::string, std::string> delivered_operation() {
+        auto [sim, key] = simulator("sim-a");
+        create_region("Alpha", 0, sim);
+        const auto operations = pull(key);
+        EXPECT_EQ(operations.size(), 1u);
+        return {std::to_string(operations.at(0).at("id").get<long>()), key};
+    }
+    // A result body nested `depth` levels in all: the body object, then depth - 1 arrays.
+    static std::string result_body(int depth) {
+        const auto inner = static_cast<std::size_t>(depth - 1);
+        return R"({"state":"succeeded","result":)" + std::string(inner, '[') +
+               std::string(inner, ']') + "}";
+    }
+    vergegrid::test::JsonResult post_result(const std::string& key, const std::string& id,
+                                            const std::string& body) const {
+        return ApiClient(control_->port(), key)
+            .call("POST", "/api/v1/sim/operations/" + id + "/result", body);
+    }
+    json operation_listing() const { return admin_->get("/api/v1/operations").body.at("items"); }
+};
+
+TEST_F(ChannelJsonLimits, ASixtyThousandDeepResultIsRefusedAndTheServerStaysUp) {
+    const auto [id, key] = delivered_operation();
+    const auto refused = post_result(key, id, result_body(60000));
+    EXPECT_EQ(refused.status, 400) << refused.raw;
+    EXPECT_EQ(refused.body.at("error").at("code"), "invalid_json");
+    EXPECT_THAT(refused.body.at("error").at("message").get<std::string>(),
+                ::testing::HasSubstr("nested deeper than 64 levels"));
+
+    EXPECT_EQ(ApiClient(control_->port()).get("/healthz").status, 200);
+    const auto listed = operation_listing();
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed.at(0).at("state"), "delivered") << "the refused result changed nothing";
+}
+
+TEST_F(ChannelJsonLimits, SixtyFourLevelsAreAcceptedAndSixtyFiveRefused) {
+    const auto [id, key] = delivered_operation();
+    const auto too_deep = post_result(key, id, result_body(65));
+    EXPECT_EQ(too_deep.status, 400) << too_deep.raw;
+    EXPECT_EQ(too_deep.body.at("error").at("code"), "invalid_json");
+
+    const auto accepted = post_result(key, id, result_body(64));
+    EXPECT_EQ(accepted.status, 200) << accepted.raw;
+    const auto listed = operation_listing();
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed.at(0).at("state"), "succeeded");
+    // Stored and read back whole: 63 arrays deep under "result" (the listing adds levels above).
+    EXPECT_EQ(listed.at(0).at("result").dump(), std::string(63, '[') + std::string(63, ']'));
+}
+
+TEST_F(ChannelJsonLimits, ARepeatedKeyIsRefusedNamingTheKey) {
+    const auto [id, key] = delivered_operation();
+    const auto refused = post_result(key, id, R"({"state":"succeeded","state":"failed"})");
+    EXPECT_EQ(refused.status, 400) << refused.raw;
+    EXPECT_EQ(refused.body.at("error").at("code"), "invalid_json");
+    EXPECT_THAT(refused.body.at("error").at("message").get<std::string>(),
+                ::testing::HasSubstr("repeats the key \"state\""));
+    EXPECT_EQ(operation_listing().at(0).at("state"), "delivered");
+}
+
+// Found by tests/fuzz (json_spec): nlohmann reports a number beyond double's range as
+// out_of_range, which escaped json_body() and became a 500.
+TEST_F(ChannelJsonLimits, ANumberBeyondDoublesRangeIsInvalidJsonNotA500) {
+    const auto [id, key] = delivered_operation();
+    const auto refused = post_result(key, id, R"({"state":"succeeded","result":{"x":1e400}})");
+    EXPECT_EQ(refused.status, 400) << refused.raw;
+    EXPECT_EQ(refused.body.at("error").at("code"), "invalid_json");
+    EXPECT_EQ(operation_listing().at(0).at("state"), "delivered");
+}

@@ -331,3 +331,33 @@ TEST_F(RegionApi, TemplateVersionsAndUpgradeTemplateSayWhatChanged) {
 }
 
 }  // namespace
+
+namespace {
+
+// Security review: OpenSim's INI reader ends an unquoted value at ';' or '#', so an estate named
+// "North; West" reached OpenSim as "North". Such names are now written quoted; a '"', which no
+// INI value can hold, is refused at the API.
+TEST_F(RegionApi, AnEstateNameWithCommentCharactersReachesTheStubQuoted) {
+    const auto estate = api_->post("/api/v1/estates", {{"name", "North; West #2"}, {"owner", "O"}});
+    ASSERT_EQ(estate.status, 201) << estate.raw;
+    auto body = region("Alpha", 10, 10, 9000);
+    body["estate_id"] = estate.body.at("id");
+    const auto created = api_->post("/api/v1/regions", body);
+    ASSERT_EQ(created.status, 201) << created.raw;
+    const auto stub =
+        api_->call("GET", "/api/v1/regions/" + created.body.at("id").get<std::string>() + "/stub");
+    ASSERT_EQ(stub.status, 200) << stub.raw;
+    EXPECT_THAT(stub.raw, HasSubstr("\nTargetEstate = \"North; West #2\"\n"));
+}
+
+TEST_F(RegionApi, AnEstateNameWithADoubleQuoteIsRefusedNamingTheField) {
+    const auto created = api_->post("/api/v1/estates", {{"name", "The \"Best\""}, {"owner", "O"}});
+    EXPECT_EQ(created.status, 400) << created.raw;
+    EXPECT_EQ(created.body.at("error").at("field"), "name");
+    const auto renamed = api_->patch("/api/v1/estates/" + estate_id_, {{"name", "Main\"land"}});
+    EXPECT_EQ(renamed.status, 400) << renamed.raw;
+    EXPECT_EQ(renamed.body.at("error").at("field"), "name");
+    EXPECT_EQ(api_->get("/api/v1/estates/" + estate_id_).body.at("name"), "Mainland");
+}
+
+}  // namespace

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "strict_json/strict_json.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
 
 namespace vergegrid::plugins::sql {
@@ -82,8 +83,8 @@ void bind_region_row(soci::statement& st, RegionRow& row) {
 
 std::vector<std::string> labels_from_json(const std::string& text, const std::string& what) {
     try {
-        return nlohmann::json::parse(text).get<std::vector<std::string>>();
-    } catch (const nlohmann::json::exception& e) {
+        return strict_json::parse(text).get<std::vector<std::string>>();
+    } catch (const std::exception& e) {  // strict_json::Refused, or not an array of strings
         throw api::StorageError(what + " is not a JSON array of strings: " + e.what());
     }
 }
