@@ -2,6 +2,8 @@
 
 #include <Poco/URI.h>
 
+#include "strict_json/strict_json.hpp"
+
 #include <set>
 
 namespace vergegrid::cli {
@@ -26,30 +28,15 @@ std::string excerpt(std::string_view text) {
     return last == std::string::npos ? std::string() : out.substr(0, last + 1);
 }
 
-// Deepest nesting of arrays and objects, outside strings; the JSON library recurses on dump().
-int nesting_depth(std::string_view text) {
-    int depth = 0;
-    int deepest = 0;
-    bool in_string = false;
-    bool escaped = false;
-    for (const char c : text) {
-        if (in_string) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            deepest = std::max(deepest, ++depth);
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
+// Whether the server's answer is JSON the CLI may hold and print: strict_json's limits (nesting,
+// repeated keys) keep a hostile server from overflowing the stack in dump().
+std::optional<std::string> refusal(std::string_view text) {
+    try {
+        strict_json::check(text);
+        return std::nullopt;
+    } catch (const strict_json::Refused& e) {
+        return std::string(e.what());
     }
-    return deepest;
 }
 
 std::string string_member(const Json& object, const char* key) {
@@ -106,7 +93,7 @@ ExitCode exit_code_for_status(int status) {
 
 std::string error_summary(const HttpResponse& response) {
     Json body;
-    if (nesting_depth(response.body) <= kMaxJsonDepth) {
+    if (!refusal(response.body)) {
         body = Json::parse(response.body, nullptr, false);
     }
     const Json error = body.is_object() && body.contains("error") ? body["error"] : Json();
@@ -132,20 +119,19 @@ void check_status(const HttpResponse& response) {
 }
 
 Json parse_answer(const HttpResponse& response) {
-    if (nesting_depth(response.body) > kMaxJsonDepth) {
-        throw CliError(ExitCode::server_error, "the server's answer nests deeper than " +
-                                                   std::to_string(kMaxJsonDepth) + " levels");
+    // accept() checks the grammar without building anything, so it is safe on any depth.
+    if (Json::accept(response.body)) {
+        if (const auto refused = refusal(response.body)) {
+            throw CliError(ExitCode::server_error, "the server's answer is refused: " + *refused);
+        }
+        return Json::parse(response.body);
     }
-    Json json = Json::parse(response.body, nullptr, false);
-    if (json.is_discarded()) {
-        const std::string type =
-            response.content_type.empty() ? "no content type" : excerpt(response.content_type);
-        const std::string text = excerpt(response.body);
-        throw CliError(ExitCode::server_error, "the server's answer is not JSON (" +
-                                                   status_line(response) + ", " + type + ")" +
-                                                   (text.empty() ? "" : ": " + text));
-    }
-    return json;
+    const std::string type =
+        response.content_type.empty() ? "no content type" : excerpt(response.content_type);
+    const std::string text = excerpt(response.body);
+    throw CliError(ExitCode::server_error, "the server's answer is not JSON (" +
+                                               status_line(response) + ", " + type + ")" +
+                                               (text.empty() ? "" : ": " + text));
 }
 
 HttpResponse Api::call(const std::string& method, const std::string& path, const Query& query,

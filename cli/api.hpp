@@ -19,7 +19,6 @@ using Json = nlohmann::ordered_json;
 using Query = std::vector<std::pair<std::string, std::string>>;
 
 inline constexpr int kMaxPageSize = 500;
-inline constexpr int kMaxJsonDepth = 256;
 
 struct ListOptions {
     std::optional<int> limit;  // page size; without `all`, the most items shown
@@ -56,7 +55,7 @@ ExitCode exit_code_for_status(int status);
 std::string error_summary(const HttpResponse& response);
 // Throws the CliError an answer outside 2xx stands for.
 void check_status(const HttpResponse& response);
-// The body as JSON; CliError(server_error) when it is not JSON or nests deeper than kMaxJsonDepth.
+// The body as JSON; CliError(server_error) when it is not JSON or breaks strict_json's limits (nesting, repeated keys).
 Json parse_answer(const HttpResponse& response);
 
 }  // namespace vergegrid::cli

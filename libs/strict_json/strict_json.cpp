@@ -77,9 +77,13 @@ class Checker {
 
 }  // namespace
 
-nlohmann::json parse(std::string_view text) {
+void check(std::string_view text) {
     Checker checker;
     nlohmann::json::sax_parse(text.begin(), text.end(), &checker);
+}
+
+nlohmann::json parse(std::string_view text) {
+    check(text);
     // The same grammar accepted the text just now, so this cannot throw.
     return nlohmann::json::parse(text.begin(), text.end());
 }

@@ -26,6 +26,10 @@ class Refused : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Refused when `text` is not a document parse() would accept; for a caller that builds another
+// JSON type (the CLI keeps the server's key order in an ordered_json).
+void check(std::string_view text);
+
 // The document in `text`, or Refused. Strings are checked to be valid UTF-8 (nlohmann's parser
 // does), so the result can be dumped without throwing.
 nlohmann::json parse(std::string_view text);

@@ -118,7 +118,7 @@ TEST_F(OddAnswers, DeepNestingIsRefused) {
         always({200, "application/json", std::string(100000, '[') + std::string(100000, ']')}));
     const auto result = ctl({"--server", server.url(), "-o", "json", "estate", "list"});
     EXPECT_EQ(result.code, 1);
-    EXPECT_THAT(result.err, HasSubstr("nests deeper than 256 levels"));
+    EXPECT_THAT(result.err, HasSubstr("nested deeper than 64 levels"));
 }
 
 TEST_F(OddAnswers, ErrorAnswersKeepTheirExitCodeWhateverTheBody) {
