@@ -11,8 +11,6 @@ std::string now_iso8601();
 // A random (version 4) UUID in lower-case canonical form.
 std::string new_uuid();
 
-bool is_uuid(const std::string& text);
-
 // `now` moved by `seconds`, in the same format.
 std::string iso8601_plus_seconds(const std::string& now, long seconds);
 // Whole seconds from `from` to `to` (negative when `to` is earlier); both from now_iso8601().

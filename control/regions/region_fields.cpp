@@ -5,6 +5,7 @@
 #include "control/common/clock.hpp"
 #include "kernel/http/api_error.hpp"
 #include "strict_json/strict_json.hpp"
+#include "uuid_text/uuid_text.hpp"
 
 namespace vergegrid::control {
 
@@ -130,7 +131,7 @@ void read_placement(JsonReader& reader, plugin_api::RegionPlacementRules& target
         }
     }
     if (auto simulator = reader.nullable_string("simulator_id", 36)) {
-        if (!simulator->empty() && !is_uuid(*simulator)) {
+        if (!simulator->empty() && !uuid_text::is_canonical(*simulator)) {
             throw ApiError::invalid_field(reader.field("simulator_id"),
                                           "must be a simulator id (UUID) or null");
         }

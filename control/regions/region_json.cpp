@@ -5,6 +5,7 @@
 #include "control/regions/region_fields.hpp"
 #include "kernel/http/api_error.hpp"
 #include "strict_json/strict_json.hpp"
+#include "uuid_text/uuid_text.hpp"
 
 namespace vergegrid::control {
 
@@ -80,7 +81,7 @@ void read_region_fields(JsonReader& reader, Region& region, PlacementOptions* op
         region.name = *name;
     }
     if (auto estate = reader.string("estate_id", 36)) {
-        if (!is_uuid(*estate)) {
+        if (!uuid_text::is_canonical(*estate)) {
             throw ApiError::invalid_field(reader.field("estate_id"), "must be an estate id (UUID)");
         }
         region.estate_id = *estate;

@@ -19,6 +19,7 @@
 #include "control/templates/template_spec.hpp"
 #include "kernel/http/api_error.hpp"
 #include "strict_json/strict_json.hpp"
+#include "uuid_text/uuid_text.hpp"
 
 namespace vergegrid::control {
 
@@ -311,7 +312,7 @@ void add_region_routes(kernel::http::Router& router, Store store, RegionChannel 
             const auto target = reader.nullable_string("simulator_id", 36).value_or("");
             const bool force = reader.boolean("force").value_or(false);
             reader.reject_unknown();
-            if (!target.empty() && !is_uuid(target)) {
+            if (!target.empty() && !uuid_text::is_canonical(target)) {
                 throw ApiError::invalid_field("simulator_id", "must be a simulator id (UUID)");
             }
             return write_and_deliver(

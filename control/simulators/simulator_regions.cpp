@@ -3,13 +3,14 @@
 #include "control/common/clock.hpp"
 #include "control/common/extensions.hpp"
 #include "kernel/http/api_error.hpp"
+#include "uuid_text/uuid_text.hpp"
 
 namespace vergegrid::control {
 
 void require_own_region(plugin_api::StorageTransaction& tx, const std::string& simulator_id,
                         const std::string& region_id, const std::string& field) {
     using kernel::http::ApiError;
-    if (!is_uuid(region_id)) {
+    if (!uuid_text::is_canonical(region_id)) {
         throw ApiError::invalid_field(field, "must be a region id (UUID)");
     }
     if (const auto region = tx.find_region(region_id);

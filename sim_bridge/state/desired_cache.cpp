@@ -4,8 +4,8 @@
 #include <stdexcept>
 
 #include "sim_bridge/state/atomic_file.hpp"
-#include "sim_bridge/stubs/region_uuid.hpp"
 #include "strict_json/strict_json.hpp"
+#include "uuid_text/uuid_text.hpp"
 
 namespace vergegrid::bridge {
 
@@ -70,7 +70,7 @@ DesiredRegion desired_from_spec(const nlohmann::json& spec, const std::string& l
     }
     DesiredRegion region;
     region.plan.id = required_string(spec, "id");
-    if (!is_region_uuid(region.plan.id)) {
+    if (!uuid_text::is_canonical(region.plan.id)) {
         throw std::invalid_argument("spec.id '" + region.plan.id +
                                     "' is not a canonical (lowercase 8-4-4-4-12) UUID");
     }
@@ -109,7 +109,7 @@ DesiredCache::DesiredCache(const std::filesystem::path& state_dir)
         const auto json = strict_json::parse(read_file(path_));
         for (const auto& item : json.at("regions")) {
             auto region = from_json(item);
-            if (!is_region_uuid(region.plan.id)) {
+            if (!uuid_text::is_canonical(region.plan.id)) {
                 throw std::runtime_error(path_.string() + " holds region id '" + region.plan.id +
                                          "', not a canonical UUID");
             }

@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "sim_bridge/state/atomic_file.hpp"
-#include "sim_bridge/stubs/region_uuid.hpp"
+#include "uuid_text/uuid_text.hpp"
 
 namespace vergegrid::bridge {
 
@@ -99,7 +99,7 @@ StubDirectory::StubDirectory(std::filesystem::path regions_dir) : dir_(std::move
 std::filesystem::path StubDirectory::stub_path(const std::string& region_uuid) const {
     // Checked here too, not only where operations arrive: no path is ever built from an
     // unchecked id.
-    if (!is_region_uuid(region_uuid)) {
+    if (!uuid_text::is_canonical(region_uuid)) {
         throw std::invalid_argument("region id '" + region_uuid +
                                     "' is not a canonical UUID; no stub file is named after it");
     }
@@ -172,7 +172,7 @@ bool StubDirectory::write(const region_ini::RegionIniSpec& spec) const {
 }
 
 bool StubDirectory::remove(const std::string& region_uuid) const {
-    if (!is_region_uuid(region_uuid)) {
+    if (!uuid_text::is_canonical(region_uuid)) {
         return false;  // no stub is ever named after it (a RegionUUID read from a stray file)
     }
     std::error_code error;

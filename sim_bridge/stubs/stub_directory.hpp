@@ -39,7 +39,7 @@ class StubDirectory {
 
     static constexpr const char* kPrefix = "vergegrid-";
 
-    // Throws std::invalid_argument unless region_uuid is canonical (is_region_uuid).
+    // Throws std::invalid_argument unless region_uuid is canonical (uuid_text::is_canonical).
     std::filesystem::path stub_path(const std::string& region_uuid) const;
     bool is_stub(const std::filesystem::path& file) const;
 
