@@ -77,25 +77,6 @@ class DoorbellRinger::Watchdog {
 
 namespace {
 
-Poco::Net::Context::Ptr client_context(const std::optional<std::filesystem::path>& ca_file) {
-    ssl_runtime::ensure_initialized();
-    Poco::Net::Context::Params params;
-    if (ca_file) {
-        params.caLocation = ca_file->string();
-        params.loadDefaultCAs = false;
-    } else {
-        params.loadDefaultCAs = true;
-    }
-    // The chain must lead to a trusted CA and the certificate must name the push URL's host.
-    params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
-    params.cipherList = ssl_runtime::kTls12Ciphers;
-    Poco::Net::Context::Ptr context =
-        new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-    context->enableExtendedCertificateVerification(true);
-    return context;
-}
-
 Poco::Timespan left_until(Clock::time_point deadline) {
     const auto left =
         std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now());
@@ -224,7 +205,8 @@ void DoorbellRinger::ring_now(const std::string& simulator_id, const std::string
         watchdog_->watch(watched.fd, deadline);
         socket = plain;
         if (uri.getScheme() == "https") {
-            static const Poco::Net::Context::Ptr context = client_context(settings_.ca_file);
+            static const Poco::Net::Context::Ptr context =
+                ssl_runtime::strict_client_context(settings_.ca_file);
             ssl_runtime::clear_openssl_errors();
             plain.setReceiveTimeout(left_until(deadline));
             plain.setSendTimeout(left_until(deadline));

@@ -89,16 +89,7 @@ Poco::Net::Context::Ptr make_client_context(const ChannelClientSettings& setting
             throw ChannelConfigError("CA file " + quoted(settings.ca_file) + " for " + url +
                                      " holds no PEM certificate");
         }
-        Poco::Net::Context::Params params;
-        params.caLocation = settings.ca_file.string();
-        params.loadDefaultCAs = false;
-        // The chain must lead to a CA of the file, and the certificate must name the host.
-        params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
-        params.cipherList = ssl_runtime::kTls12Ciphers;
-        Poco::Net::Context::Ptr context =
-            new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-        context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-        context->enableExtendedCertificateVerification(true);
+        auto context = ssl_runtime::strict_client_context(settings.ca_file);
         context->setInvalidCertificateHandler(new RejectAndRemember);
         return context;
     } catch (const Poco::Exception& e) {

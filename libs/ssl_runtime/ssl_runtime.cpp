@@ -51,4 +51,20 @@ void clear_openssl_errors() {
     ERR_clear_error();
 }
 
+Poco::Net::Context::Ptr strict_client_context(const std::optional<std::filesystem::path>& ca_file) {
+    ensure_initialized();
+    Poco::Net::Context::Params params;
+    params.loadDefaultCAs = !ca_file;
+    if (ca_file) {
+        params.caLocation = ca_file->string();
+    }
+    params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
+    params.cipherList = kTls12Ciphers;
+    Poco::Net::Context::Ptr context =
+        new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    context->enableExtendedCertificateVerification(true);
+    return context;
+}
+
 }  // namespace vergegrid::ssl_runtime

@@ -4,6 +4,10 @@
 // uninitialise after main() returns.
 #pragma once
 
+#include <Poco/Net/Context.h>
+
+#include <filesystem>
+#include <optional>
 #include <string>
 
 namespace vergegrid::ssl_runtime {
@@ -25,5 +29,10 @@ inline constexpr const char* kTls12Ciphers =
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
     "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+// A TLS client context that checks strictly: the peer's chain must lead to a CA of `ca_file`
+// (the system's CA store when unset) and its certificate must name the host; TLS 1.2 with
+// kTls12Ciphers at the least. The one client set-up for every TLS peer we call.
+Poco::Net::Context::Ptr strict_client_context(const std::optional<std::filesystem::path>& ca_file);
 
 }  // namespace vergegrid::ssl_runtime
