@@ -15,6 +15,7 @@
 #include "kernel/http/api_error.hpp"
 #include "kernel/http/connection_lost.hpp"
 #include "kernel/http/exchange.hpp"
+#include "kernel/http/head_peek.hpp"
 #include "kernel/http/parking_lot.hpp"
 
 namespace vergegrid::kernel::http {
@@ -54,10 +55,34 @@ void Connection::run() {
         socket().setSendTimeout(timeout);
         // On the heap: a long poll hands the session (and what it buffered) to the parking lot.
         auto session = std::make_unique<ParkableSession>(socket(), context_.params);
+        // Plain HTTP: a worker only ever reads a head already complete in the kernel's buffer;
+        // until then the connection waits in the parking lot, without a thread. TLS:
         // hasMoreRequests() waits request_timeout for a first request and the keep-alive timeout
         // for later ones; begin_drain() wakes it by shutting the socket down.
         bool first = true;
-        while (has_more_requests(*session, first)) {
+        for (;;) {
+            if (!socket().secure()) {
+                const auto next = next_head(session, first);
+                if (next == NextHead::parked) {
+                    parked = true;
+                    break;
+                }
+                if (next == NextHead::none) {
+                    break;
+                }
+                if (next == NextHead::too_large || next == NextHead::target_too_long) {
+                    reject_head_too_large(context_, *session, next == NextHead::target_too_long);
+                    unread_input = true;
+                    break;
+                }
+                // Returns at once (the head is there), and keeps the session's count of
+                // keep-alive requests, without which Poco refuses keep-alive.
+                if (!session->hasMoreRequests()) {
+                    break;
+                }
+            } else if (!has_more_requests(*session, first)) {
+                break;
+            }
             if (first && !socket().secure() && begins_tls_handshake()) {
                 reject_tls_handshake(context_, *session);
                 unread_input = true;
@@ -96,6 +121,38 @@ void Connection::run() {
     if (unread_input && !parked) {
         close_gently();
     }
+}
+
+Connection::NextHead Connection::next_head(std::unique_ptr<ParkableSession>& session, bool first) {
+    if (session->buffered() > 0) {
+        // Poco already read part of the next request with the last one (the client pipelines):
+        // those bytes cannot go back to the kernel, so this thread reads on.
+        return NextHead::ready;
+    }
+    switch (
+        peek_head(socket().impl()->sockfd(), context_.settings.max_header_bytes, peek_scratch_)) {
+        case HeadState::ready:
+            return NextHead::ready;
+        case HeadState::too_large:
+            return NextHead::too_large;
+        case HeadState::target_too_long:
+            return NextHead::target_too_long;
+        case HeadState::closed:
+            return NextHead::none;
+        case HeadState::incomplete:
+            break;
+    }
+    if (context_.connections.draining()) {
+        return NextHead::none;
+    }
+    // The session would close the socket when destroyed: the parking lot owns it from here.
+    const auto detached = session->detachSocket();
+    if (context_.parking->await_head(detached, !first) == ParkingLot::Refusal::none) {
+        return NextHead::parked;
+    }
+    context_.log->debug("connection closed: {} connections already wait for a head",
+                        context_.settings.max_idle_connections);
+    return NextHead::none;
 }
 
 bool Connection::has_more_requests(Poco::Net::HTTPServerSession& session, bool first) {

@@ -62,6 +62,12 @@ ExchangeResult finish_exchange(ServerContext& context, Poco::Net::HTTPServerSess
 void reject_unparsable(ServerContext& context, Poco::Net::HTTPServerSession& session,
                        const Poco::Exception& error, std::chrono::steady_clock::time_point started);
 
+// Answers a request head larger than max_header_bytes, seen before Poco read any of it, with a
+// JSON 431 (414 when `target_too_long`: not even its request line ended); then the connection
+// closes.
+void reject_head_too_large(ServerContext& context, Poco::Net::HTTPServerSession& session,
+                           bool target_too_long);
+
 // Answers a TLS handshake sent to a plain HTTP port with a JSON 400, in plain HTTP (which the
 // client's TLS layer reports at once as not TLS), then the connection closes. Without it, Poco
 // could take the ClientHello's bytes for the start of a request line and wait for its end until
