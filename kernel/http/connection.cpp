@@ -36,6 +36,32 @@ Response too_many_parked(std::size_t limit) {
     return response;
 }
 
+// Bounds the reading of a TLS head (see ParkingLot::guard) for as long as it is armed.
+class HeadGuard {
+  public:
+    HeadGuard(ParkingLot& lot, const Poco::Net::StreamSocket& socket)
+        : lot_(lot), socket_(socket) {}
+    ~HeadGuard() { release(); }
+    HeadGuard(const HeadGuard&) = delete;
+    HeadGuard& operator=(const HeadGuard&) = delete;
+
+    void arm(Clock::time_point deadline) {
+        release();
+        id_ = lot_.guard(socket_, deadline);
+    }
+    void release() {
+        if (id_ != 0) {
+            lot_.release_guard(id_);
+            id_ = 0;
+        }
+    }
+
+  private:
+    ParkingLot& lot_;
+    const Poco::Net::StreamSocket& socket_;
+    std::uint64_t id_ = 0;
+};
+
 }  // namespace
 
 Connection::Connection(const Poco::Net::StreamSocket& socket, ServerContext& context)
@@ -48,6 +74,7 @@ void Connection::run() {
     }
     bool unread_input = false;
     bool parked = false;
+    HeadGuard guard(*context_.parking, socket());
     try {
         // Every blocking read and write is bounded, so a stalled client cannot pin a thread.
         const auto timeout = to_timespan(context_.settings.request_timeout);
@@ -80,8 +107,18 @@ void Connection::run() {
                 if (!session->hasMoreRequests()) {
                     break;
                 }
-            } else if (!has_more_requests(*session, first)) {
-                break;
+            } else {
+                // TLS: the handshake (first) and the head are read here, within head_timeout as
+                // a whole; the keep-alive wait before a next head is not part of it.
+                if (first) {
+                    guard.arm(Clock::now() + context_.settings.head_timeout);
+                }
+                if (!has_more_requests(*session, first)) {
+                    break;
+                }
+                if (!first) {
+                    guard.arm(Clock::now() + context_.settings.head_timeout);
+                }
             }
             if (first && !socket().secure() && begins_tls_handshake()) {
                 reject_tls_handshake(context_, *session);
@@ -92,7 +129,7 @@ void Connection::run() {
             if (!registration.begin_request()) {
                 break;
             }
-            auto result = serve_next_request(context_, *session);
+            auto result = serve_next_request(context_, *session, [&guard] { guard.release(); });
             if (result.deferred) {
                 const auto refusal = context_.parking->park(socket(), session, result);
                 if (refusal == ParkingLot::Refusal::none) {

@@ -219,11 +219,22 @@ ExchangeResult finish_exchange(ServerContext& context, Poco::Net::HTTPServerSess
     return {keep_alive, pending.unread_input, nullptr, {}};
 }
 
-ExchangeResult serve_next_request(ServerContext& context, Poco::Net::HTTPServerSession& session) {
+ExchangeResult serve_next_request(ServerContext& context, Poco::Net::HTTPServerSession& session,
+                                  const std::function<void()>& head_read) {
     const auto started = Clock::now();
     Poco::Net::HTTPServerResponseImpl out(session);
     std::unique_ptr<Poco::Net::HTTPServerRequestImpl> in;
+    // Runs however the head read ends, exceptions included.
+    struct HeadRead {
+        const std::function<void()>& done;
+        ~HeadRead() {
+            if (done) {
+                done();
+            }
+        }
+    };
     try {
+        const HeadRead notify{head_read};
         // Reads and parses the request head, within Poco's limits (100 fields, 8 KiB a value,
         // 16 KiB of URI).
         in = std::make_unique<Poco::Net::HTTPServerRequestImpl>(out, session, context.params.get());

@@ -8,6 +8,7 @@
 #include <Poco/Net/NetException.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -48,8 +49,10 @@ ExchangeResult serve_exchange(ServerContext& context, Poco::Net::HTTPServerReque
                               std::chrono::steady_clock::time_point started);
 
 // Reads the next request head on the session and serves it (a request Poco cannot parse gets its
-// JSON error and the connection closes). Throws like serve_exchange().
-ExchangeResult serve_next_request(ServerContext& context, Poco::Net::HTTPServerSession& session);
+// JSON error and the connection closes). `head_read`, when set, runs once the head has been read
+// (or failed to be). Throws like serve_exchange().
+ExchangeResult serve_next_request(ServerContext& context, Poco::Net::HTTPServerSession& session,
+                                  const std::function<void()>& head_read = {});
 
 // Writes the answer of a request whose handler deferred it: metrics, log line, response with
 // Connection: close when the server is draining. Throws ConnectionLost or a Poco exception when

@@ -179,6 +179,28 @@ ParkingLot::Refusal ParkingLot::await_head(const Poco::Net::StreamSocket& socket
     return Refusal::none;
 }
 
+std::uint64_t ParkingLot::guard(const Poco::Net::StreamSocket& socket, Clock::time_point deadline) {
+    std::lock_guard lock(mutex_);
+    const auto id = next_id_++;
+    guards_.emplace(id, std::make_pair(socket.impl()->sockfd(), deadline));
+    const bool earliest = guard_deadlines_.empty() || deadline < guard_deadlines_.begin()->first;
+    guard_deadlines_.emplace(deadline, id);
+    if (earliest) {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] auto written = ::write(wake_fd_, &one, sizeof(one));
+    }
+    return id;
+}
+
+void ParkingLot::release_guard(std::uint64_t id) {
+    std::lock_guard lock(mutex_);
+    const auto it = guards_.find(id);
+    if (it != guards_.end()) {
+        guard_deadlines_.erase({it->second.second, id});
+        guards_.erase(it);
+    }
+}
+
 bool ParkingLot::has_buffered_input(Entry& entry) const {
     // Input Poco or OpenSSL already read makes the descriptor look idle to epoll.
     return entry.session->buffered() > 0 || (entry.socket.secure() && entry.socket.available() > 0);
@@ -309,8 +331,15 @@ void ParkingLot::run_reactor() {
             if (stopping_) {
                 return;
             }
+            auto next = Clock::time_point::max();
             if (!deadlines_.empty()) {
-                const auto until = deadlines_.begin()->first - Clock::now();
+                next = deadlines_.begin()->first;
+            }
+            if (!guard_deadlines_.empty()) {
+                next = std::min(next, guard_deadlines_.begin()->first);
+            }
+            if (next != Clock::time_point::max()) {
+                const auto until = next - Clock::now();
                 const auto ms = std::chrono::ceil<std::chrono::milliseconds>(until).count();
                 timeout_ms = static_cast<int>(std::clamp<long long>(ms, 0, 1000));
             }
@@ -368,6 +397,15 @@ void ParkingLot::run_reactor() {
                 } else {
                     forget_locked(entry);  // idle past the keep-alive timeout
                     gone.push_back(entry);
+                }
+            }
+            while (!guard_deadlines_.empty() && guard_deadlines_.begin()->first <= now) {
+                const auto it = guards_.find(guard_deadlines_.begin()->second);
+                guard_deadlines_.erase(guard_deadlines_.begin());
+                if (it != guards_.end()) {
+                    // The worker holding it wakes with an error and closes the connection.
+                    ::shutdown(it->second.first, SHUT_RDWR);
+                    guards_.erase(it);
                 }
             }
         }

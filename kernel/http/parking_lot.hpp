@@ -65,6 +65,14 @@ class ParkingLot : public std::enable_shared_from_this<ParkingLot> {
     // On a refusal the caller still owns the connection (and closes it).
     Refusal await_head(const Poco::Net::StreamSocket& socket, bool between_requests);
 
+    // TLS: a worker reads the handshake and the head (nothing to peek at). Shuts the socket's
+    // descriptor down at `deadline` unless release_guard(id) came first, which ends the worker's
+    // blocked read however slowly the bytes trickle. The socket must stay open until
+    // release_guard().
+    std::uint64_t guard(const Poco::Net::StreamSocket& socket,
+                        std::chrono::steady_clock::time_point deadline);
+    void release_guard(std::uint64_t id);
+
     // Long polls and the connections between requests after one (bounded by max_parked).
     std::size_t parked() const;
     // Connections waiting for a complete head (bounded by settings.max_idle_connections).
@@ -123,6 +131,10 @@ class ParkingLot : public std::enable_shared_from_this<ParkingLot> {
     mutable std::mutex mutex_;
     std::unordered_map<std::uint64_t, EntryPtr> entries_;
     std::size_t heads_ = 0;  // entries waiting for a head
+    // id -> descriptor and deadline
+    std::unordered_map<std::uint64_t, std::pair<int, std::chrono::steady_clock::time_point>>
+        guards_;
+    std::set<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>> guard_deadlines_;
     std::set<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>> deadlines_;
     std::deque<EntryPtr> ready_;
     // Woken polls go first: their answer is what a caller waits for, while polls whose wait

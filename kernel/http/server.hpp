@@ -23,7 +23,8 @@ struct ServerSettings {
     std::uint16_t port = 9800;  // 0 = any free port; see Server::port()
     std::size_t max_body_bytes = 1 << 20;
     std::size_t max_header_bytes = 16384;  // request line + header lines
-    // Bounds every socket read and write, and the wait for a new connection's first request.
+    // Bounds every socket read and write of a request body and a response (and, over TLS, each
+    // read of a handshake or head; head_timeout bounds them as a whole).
     std::chrono::milliseconds request_timeout{30000};
     // How long an idle keep-alive connection is kept open for its next request.
     std::chrono::milliseconds keep_alive_timeout{5000};
