@@ -60,9 +60,12 @@ TEST(RequestHead, MalformedContentLengthsAreRefused) {
 }
 
 TEST(HeadEnd, FoundWhereAnEmptyLineEndsTheHead) {
-    EXPECT_EQ(http::find_head_end("GET / HTTP/1.1\r\nHost: x\r\n\r\nbody"), 29U);
-    EXPECT_EQ(http::find_head_end("GET / HTTP/1.1\nHost: x\n\n"), 24U);
-    EXPECT_EQ(http::find_head_end("GET / HTTP/1.1\r\n\r\n"), 18U);
+    const std::string crlf_head = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    EXPECT_EQ(http::find_head_end(crlf_head + "body"), crlf_head.size());
+    const std::string lf_head = "GET / HTTP/1.1\nHost: x\n\n";
+    EXPECT_EQ(http::find_head_end(lf_head), lf_head.size());
+    const std::string bare = "\r\nGET / HTTP/1.1\r\n\r\n";
+    EXPECT_EQ(http::find_head_end(bare + "GET"), bare.size());
 }
 
 TEST(HeadEnd, NotFoundInAHeadStillComing) {
