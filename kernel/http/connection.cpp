@@ -41,7 +41,8 @@ Response too_many_parked(std::size_t limit) {
 // so a slow client still holds a worker for no longer than that.
 const Poco::Timespan kNextRequestGrace(0, 1000);
 
-// Bounds the reading of a TLS head (see ParkingLot::guard) for as long as it is armed.
+// Bounds the reading of a head by a worker (TLS, or one Poco began to buffer with the request
+// before) for as long as it is armed: see ParkingLot::guard.
 class HeadGuard {
   public:
     HeadGuard(ParkingLot& lot, const Poco::Net::StreamSocket& socket)
@@ -101,6 +102,9 @@ void Connection::run() {
                 }
                 if (next == NextHead::none) {
                     break;
+                }
+                if (next == NextHead::pipelined) {
+                    guard.arm(Clock::now() + context_.settings.head_timeout);
                 }
                 if (next == NextHead::too_large || next == NextHead::target_too_long) {
                     reject_head_too_large(context_, *session, next == NextHead::target_too_long);
@@ -168,8 +172,9 @@ void Connection::run() {
 Connection::NextHead Connection::next_head(std::unique_ptr<ParkableSession>& session, bool first) {
     if (session->buffered() > 0) {
         // Poco already read part of the next request with the last one (the client pipelines):
-        // those bytes cannot go back to the kernel, so this thread reads on.
-        return NextHead::ready;
+        // those bytes cannot go back to the kernel, so this thread reads on, within
+        // head_timeout.
+        return NextHead::pipelined;
     }
     auto state =
         peek_head(socket().impl()->sockfd(), context_.settings.max_header_bytes, peek_scratch_);
