@@ -49,6 +49,8 @@ http::ServerSettings server_settings(const config::Settings& s) {
     server.max_body_bytes = s.http.max_body_bytes;
     server.max_header_bytes = s.http.max_header_bytes;
     server.request_timeout = s.http.request_timeout;
+    server.head_timeout = s.http.head_timeout;
+    server.max_idle_connections = s.http.max_idle_connections;
     server.max_connections = s.http.max_connections;
     server.max_queued = s.http.max_queued;
     server.max_parked = s.http.max_parked;

@@ -144,6 +144,12 @@ const std::vector<KeySpec>& kernel_keys() {
         {"http.request_timeout_ms",
          integer_in<long>(100, 3'600'000,
                           [](Settings& s, long v) { s.http.request_timeout = ms(v); })},
+        {"http.head_timeout_ms",
+         integer_in<long>(100, 3'600'000,
+                          [](Settings& s, long v) { s.http.head_timeout = ms(v); })},
+        {"http.max_idle_connections",
+         integer_in<std::size_t>(
+             1, 1'000'000, [](Settings& s, std::size_t v) { s.http.max_idle_connections = v; })},
         {"http.max_connections",
          integer_in<int>(1, 100'000, [](Settings& s, int v) { s.http.max_connections = v; })},
         {"http.max_queued",

@@ -21,6 +21,8 @@ struct HttpSettings {
     std::size_t max_body_bytes = 1024 * 1024;
     std::size_t max_header_bytes = 16 * 1024;
     std::chrono::milliseconds request_timeout{30'000};
+    std::chrono::milliseconds head_timeout{10'000};  // a whole request head, however slow
+    std::size_t max_idle_connections = 10'000;       // waiting for a head without a thread
     int max_connections = 64;
     int max_queued = 256;
     std::size_t max_parked = 20'000;  // long polls waiting without a thread

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <istream>
 
 #include "kernel/http/api_error.hpp"
@@ -21,33 +20,6 @@ ApiError too_large(std::size_t max_bytes) {
 }
 
 }  // namespace
-
-BodyFraming body_framing(const Poco::Net::HTTPServerRequest& request) {
-    BodyFraming framing;
-    const bool has_transfer_encoding = request.has(Poco::Net::HTTPMessage::TRANSFER_ENCODING);
-    const bool has_content_length = request.has(Poco::Net::HTTPMessage::CONTENT_LENGTH);
-    if (has_transfer_encoding) {
-        if (!request.getChunkedTransferEncoding()) {
-            throw ApiError(400, "bad_request", "only the chunked transfer encoding is supported");
-        }
-        if (has_content_length) {
-            throw ApiError(400, "bad_request",
-                           "Content-Length and Transfer-Encoding must not be sent together");
-        }
-        framing.chunked = true;
-        return framing;
-    }
-    if (has_content_length) {
-        const std::string& text = request.get(Poco::Net::HTTPMessage::CONTENT_LENGTH);
-        std::uint64_t length = 0;
-        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), length);
-        if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
-            throw ApiError(400, "bad_request", "invalid Content-Length");
-        }
-        framing.content_length = length;
-    }
-    return framing;
-}
 
 std::string receive_body(Poco::Net::HTTPServerRequest& request,
                          Poco::Net::HTTPServerResponse& response, const BodyFraming& framing,

@@ -15,6 +15,7 @@
 #include "kernel/http/api_error.hpp"
 #include "kernel/http/connection_lost.hpp"
 #include "kernel/http/exchange.hpp"
+#include "kernel/http/head_peek.hpp"
 #include "kernel/http/parking_lot.hpp"
 
 namespace vergegrid::kernel::http {
@@ -35,6 +36,38 @@ Response too_many_parked(std::size_t limit) {
     return response;
 }
 
+// How long a worker waits for the next request on a keep-alive connection before leaving it to
+// the parking lot: about a round trip on a local network, far less than a request takes to serve,
+// so a slow client still holds a worker for no longer than that.
+const Poco::Timespan kNextRequestGrace(0, 1000);
+
+// Bounds the reading of a head by a worker (TLS, or one Poco began to buffer with the request
+// before) for as long as it is armed: see ParkingLot::guard.
+class HeadGuard {
+  public:
+    HeadGuard(ParkingLot& lot, const Poco::Net::StreamSocket& socket)
+        : lot_(lot), socket_(socket) {}
+    ~HeadGuard() { release(); }
+    HeadGuard(const HeadGuard&) = delete;
+    HeadGuard& operator=(const HeadGuard&) = delete;
+
+    void arm(Clock::time_point deadline) {
+        release();
+        id_ = lot_.guard(socket_, deadline);
+    }
+    void release() {
+        if (id_ != 0) {
+            lot_.release_guard(id_);
+            id_ = 0;
+        }
+    }
+
+  private:
+    ParkingLot& lot_;
+    const Poco::Net::StreamSocket& socket_;
+    std::uint64_t id_ = 0;
+};
+
 }  // namespace
 
 Connection::Connection(const Poco::Net::StreamSocket& socket, ServerContext& context)
@@ -47,6 +80,7 @@ void Connection::run() {
     }
     bool unread_input = false;
     bool parked = false;
+    HeadGuard guard(*context_.parking, socket());
     try {
         // Every blocking read and write is bounded, so a stalled client cannot pin a thread.
         const auto timeout = to_timespan(context_.settings.request_timeout);
@@ -54,10 +88,47 @@ void Connection::run() {
         socket().setSendTimeout(timeout);
         // On the heap: a long poll hands the session (and what it buffered) to the parking lot.
         auto session = std::make_unique<ParkableSession>(socket(), context_.params);
+        // Plain HTTP: a worker only ever reads a head already complete in the kernel's buffer;
+        // until then the connection waits in the parking lot, without a thread. TLS:
         // hasMoreRequests() waits request_timeout for a first request and the keep-alive timeout
         // for later ones; begin_drain() wakes it by shutting the socket down.
         bool first = true;
-        while (has_more_requests(*session, first)) {
+        for (;;) {
+            if (!socket().secure()) {
+                const auto next = next_head(session, first);
+                if (next == NextHead::parked) {
+                    parked = true;
+                    break;
+                }
+                if (next == NextHead::none) {
+                    break;
+                }
+                if (next == NextHead::pipelined) {
+                    guard.arm(Clock::now() + context_.settings.head_timeout);
+                }
+                if (next == NextHead::too_large || next == NextHead::target_too_long) {
+                    reject_head_too_large(context_, *session, next == NextHead::target_too_long);
+                    unread_input = true;
+                    break;
+                }
+                // Returns at once (the head is there), and keeps the session's count of
+                // keep-alive requests, without which Poco refuses keep-alive.
+                if (!session->hasMoreRequests()) {
+                    break;
+                }
+            } else {
+                // TLS: the handshake (first) and the head are read here, within head_timeout as
+                // a whole; the keep-alive wait before a next head is not part of it.
+                if (first) {
+                    guard.arm(Clock::now() + context_.settings.head_timeout);
+                }
+                if (!has_more_requests(*session, first)) {
+                    break;
+                }
+                if (!first) {
+                    guard.arm(Clock::now() + context_.settings.head_timeout);
+                }
+            }
             if (first && !socket().secure() && begins_tls_handshake()) {
                 reject_tls_handshake(context_, *session);
                 unread_input = true;
@@ -67,7 +138,7 @@ void Connection::run() {
             if (!registration.begin_request()) {
                 break;
             }
-            auto result = serve_next_request(context_, *session);
+            auto result = serve_next_request(context_, *session, [&guard] { guard.release(); });
             if (result.deferred) {
                 const auto refusal = context_.parking->park(socket(), session, result);
                 if (refusal == ParkingLot::Refusal::none) {
@@ -96,6 +167,47 @@ void Connection::run() {
     if (unread_input && !parked) {
         close_gently();
     }
+}
+
+Connection::NextHead Connection::next_head(std::unique_ptr<ParkableSession>& session, bool first) {
+    if (session->buffered() > 0) {
+        // Poco already read part of the next request with the last one (the client pipelines):
+        // those bytes cannot go back to the kernel, so this thread reads on, within
+        // head_timeout.
+        return NextHead::pipelined;
+    }
+    auto state =
+        peek_head(socket().impl()->sockfd(), context_.settings.max_header_bytes, peek_scratch_);
+    if (state == HeadState::incomplete && !first &&
+        socket().poll(kNextRequestGrace, Poco::Net::Socket::SELECT_READ)) {
+        // A client on a fast link sends its next request a round trip after our answer: waiting
+        // that long saves two hand-offs (to the reactor and back to a worker) per request.
+        state =
+            peek_head(socket().impl()->sockfd(), context_.settings.max_header_bytes, peek_scratch_);
+    }
+    switch (state) {
+        case HeadState::ready:
+            return NextHead::ready;
+        case HeadState::too_large:
+            return NextHead::too_large;
+        case HeadState::target_too_long:
+            return NextHead::target_too_long;
+        case HeadState::closed:
+            return NextHead::none;
+        case HeadState::incomplete:
+            break;
+    }
+    if (context_.connections.draining()) {
+        return NextHead::none;
+    }
+    // The session would close the socket when destroyed: the parking lot owns it from here.
+    const auto detached = session->detachSocket();
+    if (context_.parking->await_head(detached, !first) == ParkingLot::Refusal::none) {
+        return NextHead::parked;
+    }
+    context_.log->debug("connection closed: {} connections already wait for a head",
+                        context_.settings.max_idle_connections);
+    return NextHead::none;
 }
 
 bool Connection::has_more_requests(Poco::Net::HTTPServerSession& session, bool first) {

@@ -6,7 +6,11 @@
 #include <Poco/Net/TCPServerConnection.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
 
+#include <memory>
+#include <vector>
+
 #include "kernel/http/exchange.hpp"
+#include "kernel/http/parking_lot.hpp"
 #include "kernel/http/server_context.hpp"
 
 namespace vergegrid::kernel::http {
@@ -17,12 +21,17 @@ class Connection final : public Poco::Net::TCPServerConnection {
     void run() override;
 
   private:
+    enum class NextHead { ready, pipelined, parked, too_large, target_too_long, none };
+    // Plain HTTP: whether this thread can read the next request head now, or left the connection
+    // in the parking lot until it can (the session lets go of the socket then).
+    NextHead next_head(std::unique_ptr<ParkableSession>& session, bool first);
     bool has_more_requests(Poco::Net::HTTPServerSession& session, bool first);
     // True when the client's first bytes on a plain connection are a TLS handshake record.
     bool begins_tls_handshake();
     void close_gently() noexcept;
 
     ServerContext& context_;
+    std::vector<char> peek_scratch_;
 };
 
 class ConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {

@@ -59,6 +59,14 @@ void split_target(const std::string& target, std::string& path, std::string_view
     query = question == std::string_view::npos ? std::string_view() : rest.substr(question + 1);
 }
 
+// Over TLS, tells browsers to use HTTPS only for this host for a year, so that a later plain
+// http:// link or a network attacker cannot downgrade them (RFC 6797). Sent on every answer.
+void add_transport_headers(const ServerContext& context, Poco::Net::HTTPServerResponse& out) {
+    if (context.settings.tls) {
+        out.set("Strict-Transport-Security", "max-age=31536000");
+    }
+}
+
 Response internal_error() {
     return Response::error(ApiError(500, "internal", "internal server error"));
 }
@@ -90,7 +98,7 @@ ExchangeResult serve_exchange(ServerContext& context, Poco::Net::HTTPServerReque
                 431, "request_header_fields_too_large",
                 "the request head exceeds " + std::to_string(settings.max_header_bytes) + " bytes");
         }
-        framing = body_framing(in);
+        framing = check_request_head(in);
         std::string_view query;
         split_target(in.getURI(), request.path, query);
 
@@ -205,17 +213,29 @@ ExchangeResult finish_exchange(ServerContext& context, Poco::Net::HTTPServerSess
                            Clock::now() - pending.started);
     context.log->debug("{} {} {} {} {:.1f}ms", pending.request_id, pending.method, pending.path,
                        response.status, milliseconds_since(pending.started));
+    add_transport_headers(context, out);
     write_response(out, response, pending.request_id, keep_alive,
                    pending.method != Poco::Net::HTTPRequest::HTTP_HEAD);
     session.setKeepAlive(keep_alive);
     return {keep_alive, pending.unread_input, nullptr, {}};
 }
 
-ExchangeResult serve_next_request(ServerContext& context, Poco::Net::HTTPServerSession& session) {
+ExchangeResult serve_next_request(ServerContext& context, Poco::Net::HTTPServerSession& session,
+                                  const std::function<void()>& head_read) {
     const auto started = Clock::now();
     Poco::Net::HTTPServerResponseImpl out(session);
     std::unique_ptr<Poco::Net::HTTPServerRequestImpl> in;
+    // Runs however the head read ends, exceptions included.
+    struct HeadRead {
+        const std::function<void()>& done;
+        ~HeadRead() {
+            if (done) {
+                done();
+            }
+        }
+    };
     try {
+        const HeadRead notify{head_read};
         // Reads and parses the request head, within Poco's limits (100 fields, 8 KiB a value,
         // 16 KiB of URI).
         in = std::make_unique<Poco::Net::HTTPServerRequestImpl>(out, session, context.params.get());
@@ -244,6 +264,7 @@ void send_rejection(ServerContext& context, Poco::Net::HTTPServerSession& sessio
     // A fresh response object: the one Poco tied to the failed request points at a dead request.
     Poco::Net::HTTPServerResponseImpl out(session);
     out.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+    add_transport_headers(context, out);
     try {
         write_response(out, Response::error(rejection), request_id, false);
     } catch (const std::exception&) {
@@ -268,6 +289,16 @@ void reject_unparsable(ServerContext& context, Poco::Net::HTTPServerSession& ses
                              "a request header field is too large or there are too many");
     }
     send_rejection(context, session, rejection, error.displayText(), started);
+}
+
+void reject_head_too_large(ServerContext& context, Poco::Net::HTTPServerSession& session,
+                           bool target_too_long) {
+    const auto limit = std::to_string(context.settings.max_header_bytes);
+    send_rejection(context, session,
+                   target_too_long ? ApiError(414, "uri_too_long", "the request target is too long")
+                                   : ApiError(431, "request_header_fields_too_large",
+                                              "the request head exceeds " + limit + " bytes"),
+                   "a request head larger than max_header_bytes (" + limit + ")", Clock::now());
 }
 
 void reject_tls_handshake(ServerContext& context, Poco::Net::HTTPServerSession& session) {

@@ -8,6 +8,7 @@
 #include <Poco/Net/NetException.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -48,8 +49,10 @@ ExchangeResult serve_exchange(ServerContext& context, Poco::Net::HTTPServerReque
                               std::chrono::steady_clock::time_point started);
 
 // Reads the next request head on the session and serves it (a request Poco cannot parse gets its
-// JSON error and the connection closes). Throws like serve_exchange().
-ExchangeResult serve_next_request(ServerContext& context, Poco::Net::HTTPServerSession& session);
+// JSON error and the connection closes). `head_read`, when set, runs once the head has been read
+// (or failed to be). Throws like serve_exchange().
+ExchangeResult serve_next_request(ServerContext& context, Poco::Net::HTTPServerSession& session,
+                                  const std::function<void()>& head_read = {});
 
 // Writes the answer of a request whose handler deferred it: metrics, log line, response with
 // Connection: close when the server is draining. Throws ConnectionLost or a Poco exception when
@@ -61,6 +64,12 @@ ExchangeResult finish_exchange(ServerContext& context, Poco::Net::HTTPServerSess
 // error, then the connection closes.
 void reject_unparsable(ServerContext& context, Poco::Net::HTTPServerSession& session,
                        const Poco::Exception& error, std::chrono::steady_clock::time_point started);
+
+// Answers a request head larger than max_header_bytes, seen before Poco read any of it, with a
+// JSON 431 (414 when `target_too_long`: not even its request line ended); then the connection
+// closes.
+void reject_head_too_large(ServerContext& context, Poco::Net::HTTPServerSession& session,
+                           bool target_too_long);
 
 // Answers a TLS handshake sent to a plain HTTP port with a JSON 400, in plain HTTP (which the
 // client's TLS layer reports at once as not TLS), then the connection closes. Without it, Poco

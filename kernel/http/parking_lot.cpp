@@ -5,17 +5,21 @@
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "kernel/http/api_error.hpp"
 #include "kernel/http/connection_lost.hpp"
 #include "kernel/http/deferred.hpp"
+#include "kernel/http/head_peek.hpp"
+#include "kernel/http/request_id.hpp"
 #include "kernel/http/server_context.hpp"
 
 namespace vergegrid::kernel::http {
@@ -25,6 +29,19 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::uint64_t kWakeFdKey = 0;  // entry ids start at 1
+
+// Written by the reactor itself, without Poco: it must not block, and it is the last thing the
+// connection sees.
+std::string head_timeout_response(const std::string& request_id,
+                                  std::chrono::milliseconds head_timeout) {
+    const std::string body =
+        error_body("request_timeout", "the request head did not arrive within " +
+                                          std::to_string(head_timeout.count()) + " ms")
+            .dump();
+    return "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\nConnection: close\r\nX-Request-Id: " + request_id +
+           "\r\n\r\n" + body;
+}
 
 }  // namespace
 
@@ -64,7 +81,16 @@ ParkingLot::~ParkingLot() {
 
 std::size_t ParkingLot::parked() const {
     std::lock_guard lock(mutex_);
-    return entries_.size();
+    return entries_.size() - heads_;
+}
+
+std::size_t ParkingLot::awaiting_head() const {
+    std::lock_guard lock(mutex_);
+    return heads_;
+}
+
+void ParkingLot::update_gauge_locked() {
+    context_.metrics.parked_gauge().set(static_cast<double>(entries_.size() - heads_));
 }
 
 ParkingLot::Refusal ParkingLot::park(Poco::Net::StreamSocket& socket,
@@ -76,7 +102,7 @@ ParkingLot::Refusal ParkingLot::park(Poco::Net::StreamSocket& socket,
         if (stopping_) {
             return Refusal::stopping;
         }
-        if (entries_.size() >= max_parked_) {
+        if (entries_.size() - heads_ >= max_parked_) {
             return Refusal::full;
         }
         entry->id = next_id_++;
@@ -89,7 +115,7 @@ ParkingLot::Refusal ParkingLot::park(Poco::Net::StreamSocket& socket,
         // Held (not watched) while it is armed: a wake-up during arm() is kept for later.
         entry->working = true;
         entries_.emplace(entry->id, entry);
-        context_.metrics.parked_gauge().set(static_cast<double>(entries_.size()));
+        update_gauge_locked();
     }
     arm(entry);
     std::unique_lock lock(mutex_);
@@ -126,6 +152,55 @@ void ParkingLot::wake(std::uint64_t id) {
     }
 }
 
+ParkingLot::Refusal ParkingLot::await_head(const Poco::Net::StreamSocket& socket,
+                                           bool between_requests) {
+    auto entry = std::make_shared<Entry>();
+    std::lock_guard lock(mutex_);
+    if (stopping_) {
+        return Refusal::stopping;
+    }
+    if (heads_ >= context_.settings.max_idle_connections) {
+        return Refusal::full;
+    }
+    entry->id = next_id_++;
+    entry->socket = socket;
+    entry->waiting = Waiting::head;
+    // A new connection's deadline covers its wait for a first byte too: opening connections and
+    // saying nothing is the cheapest way to hold them.
+    entry->head_begun = !between_requests;
+    entry->deadline = Clock::now() + (between_requests ? context_.settings.keep_alive_timeout
+                                                       : context_.settings.head_timeout);
+    entries_.emplace(entry->id, entry);
+    ++heads_;
+    if (!watch_locked(entry)) {
+        forget_locked(entry);
+        return Refusal::full;
+    }
+    return Refusal::none;
+}
+
+std::uint64_t ParkingLot::guard(const Poco::Net::StreamSocket& socket, Clock::time_point deadline) {
+    std::lock_guard lock(mutex_);
+    const auto id = next_id_++;
+    guards_.emplace(id, std::make_pair(socket.impl()->sockfd(), deadline));
+    const bool earliest = guard_deadlines_.empty() || deadline < guard_deadlines_.begin()->first;
+    guard_deadlines_.emplace(deadline, id);
+    if (earliest) {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] auto written = ::write(wake_fd_, &one, sizeof(one));
+    }
+    return id;
+}
+
+void ParkingLot::release_guard(std::uint64_t id) {
+    std::lock_guard lock(mutex_);
+    const auto it = guards_.find(id);
+    if (it != guards_.end()) {
+        guard_deadlines_.erase({it->second.second, id});
+        guards_.erase(it);
+    }
+}
+
 bool ParkingLot::has_buffered_input(Entry& entry) const {
     // Input Poco or OpenSSL already read makes the descriptor look idle to epoll.
     return entry.session->buffered() > 0 || (entry.socket.secure() && entry.socket.available() > 0);
@@ -139,12 +214,32 @@ bool ParkingLot::requeue_locked(const EntryPtr& entry) {
         dispatch_locked(entry, Reason::woken);
         return true;
     }
-    if (has_buffered_input(*entry)) {
+    if (entry->session && has_buffered_input(*entry)) {
         dispatch_locked(entry, Reason::input);
         return true;
     }
+    if (entry->waiting == Waiting::request && !entry->socket.secure()) {
+        if (heads_ >= context_.settings.max_idle_connections) {
+            return false;  // closed, as an idle connection may be
+        }
+        // Its next request is awaited like any connection's, and served by a worker. Detached
+        // first: destroying a session closes its socket.
+        entry->socket = entry->session->detachSocket();
+        entry->session.reset();
+        entry->waiting = Waiting::head;
+        entry->head_begun = false;
+        ++heads_;
+        update_gauge_locked();
+    }
+    return watch_locked(entry);
+}
+
+bool ParkingLot::watch_locked(const EntryPtr& entry) {
     epoll_event event{};
-    event.events = EPOLLIN | EPOLLRDHUP;
+    // The first readiness ends the wait of the others (level-triggered). A head entry waits on
+    // through partial input: edge-triggered, so that it is woken by new bytes, not by the bytes
+    // it has already peeked at.
+    event.events = EPOLLIN | EPOLLRDHUP | (entry->waiting == Waiting::head ? EPOLLET : 0U);
     event.data.u64 = entry->id;
     if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, entry->socket.impl()->sockfd(), &event) != 0) {
         context_.log->debug("cannot watch a parked connection: {}", std::strerror(errno));
@@ -169,6 +264,46 @@ void ParkingLot::unwatch_locked(Entry& entry) {
     }
 }
 
+void ParkingLot::move_deadline_locked(Entry& entry, Clock::time_point deadline) {
+    deadlines_.erase({entry.deadline, entry.id});
+    entry.deadline = deadline;
+    deadlines_.emplace(entry.deadline, entry.id);
+}
+
+void ParkingLot::on_head_input_locked(const EntryPtr& entry, std::uint32_t flags,
+                                      std::vector<EntryPtr>& ready, std::vector<EntryPtr>& gone) {
+    if ((flags & (EPOLLHUP | EPOLLERR)) != 0) {
+        forget_locked(entry);
+        gone.push_back(entry);
+        return;
+    }
+    switch (peek_head(entry->socket.impl()->sockfd(), context_.settings.max_header_bytes,
+                      peek_scratch_)) {
+        case HeadState::ready:
+        case HeadState::too_large:  // the worker answers 431 or 414
+        case HeadState::target_too_long:
+            forget_locked(entry);
+            ready.push_back(entry);
+            return;
+        case HeadState::closed:
+            forget_locked(entry);
+            gone.push_back(entry);
+            return;
+        case HeadState::incomplete:
+            break;
+    }
+    if ((flags & EPOLLRDHUP) != 0) {
+        // Half-closed after part of a head: the rest will never come.
+        forget_locked(entry);
+        gone.push_back(entry);
+        return;
+    }
+    if (!entry->head_begun) {
+        entry->head_begun = true;
+        move_deadline_locked(*entry, Clock::now() + context_.settings.head_timeout);
+    }
+}
+
 void ParkingLot::dispatch_locked(const EntryPtr& entry, Reason reason) {
     unwatch_locked(*entry);
     entry->working = true;
@@ -181,8 +316,10 @@ void ParkingLot::dispatch_locked(const EntryPtr& entry, Reason reason) {
 
 void ParkingLot::forget_locked(const EntryPtr& entry) {
     unwatch_locked(*entry);
-    entries_.erase(entry->id);
-    context_.metrics.parked_gauge().set(static_cast<double>(entries_.size()));
+    if (entries_.erase(entry->id) == 1 && entry->waiting == Waiting::head) {
+        --heads_;
+    }
+    update_gauge_locked();
 }
 
 void ParkingLot::run_reactor() {
@@ -194,8 +331,15 @@ void ParkingLot::run_reactor() {
             if (stopping_) {
                 return;
             }
+            auto next = Clock::time_point::max();
             if (!deadlines_.empty()) {
-                const auto until = deadlines_.begin()->first - Clock::now();
+                next = deadlines_.begin()->first;
+            }
+            if (!guard_deadlines_.empty()) {
+                next = std::min(next, guard_deadlines_.begin()->first);
+            }
+            if (next != Clock::time_point::max()) {
+                const auto until = next - Clock::now();
                 const auto ms = std::chrono::ceil<std::chrono::milliseconds>(until).count();
                 timeout_ms = static_cast<int>(std::clamp<long long>(ms, 0, 1000));
             }
@@ -203,6 +347,8 @@ void ParkingLot::run_reactor() {
         const int count =
             ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout_ms);
         std::vector<EntryPtr> gone;  // closed outside the lock
+        std::vector<EntryPtr> heads_ready;
+        std::vector<EntryPtr> heads_late;
         {
             std::lock_guard lock(mutex_);
             if (stopping_) {
@@ -221,6 +367,10 @@ void ParkingLot::run_reactor() {
                     continue;
                 }
                 const auto entry = it->second;
+                if (entry->waiting == Waiting::head) {
+                    on_head_input_locked(entry, flags, heads_ready, gone);
+                    continue;
+                }
                 const bool hung_up = (flags & (EPOLLHUP | EPOLLERR)) != 0;
                 const bool peer_closed = hung_up || (flags & EPOLLRDHUP) != 0;
                 if (entry->waiting == Waiting::answer ? peer_closed
@@ -241,12 +391,62 @@ void ParkingLot::run_reactor() {
                 const auto entry = entries_.at(deadlines_.begin()->second);
                 if (entry->waiting == Waiting::answer) {
                     dispatch_locked(entry, Reason::deadline);
+                } else if (entry->waiting == Waiting::head && entry->head_begun) {
+                    forget_locked(entry);
+                    heads_late.push_back(entry);
                 } else {
                     forget_locked(entry);  // idle past the keep-alive timeout
                     gone.push_back(entry);
                 }
             }
+            while (!guard_deadlines_.empty() && guard_deadlines_.begin()->first <= now) {
+                const auto it = guards_.find(guard_deadlines_.begin()->second);
+                guard_deadlines_.erase(guard_deadlines_.begin());
+                if (it != guards_.end()) {
+                    // The worker holding it wakes with an error and closes the connection.
+                    ::shutdown(it->second.first, SHUT_RDWR);
+                    guards_.erase(it);
+                }
+            }
         }
+        for (const auto& entry : heads_late) {
+            answer_head_timeout(*entry);
+        }
+        for (const auto& entry : heads_ready) {
+            context_.hand_to_worker(entry->socket);
+        }
+    }
+}
+
+void ParkingLot::answer_head_timeout(Entry& entry) noexcept {
+    const int fd = entry.socket.impl()->sockfd();
+    int pending = 0;
+    if (::ioctl(fd, FIONREAD, &pending) != 0 || pending <= 0) {
+        return;  // nothing of a head came: an idle connection, closed without a word
+    }
+    try {
+        const std::string request_id = new_request_id();
+        const auto timeout = context_.settings.head_timeout;
+        context_.metrics.record("", kUnmatchedRoute, 408, timeout);
+        context_.log->debug("{} request head incomplete after {} ms: 408, connection closed",
+                            request_id, timeout.count());
+        // Read what the client sent (at most a head, the rest never reached a worker): closing
+        // with unread input resets the connection, which can destroy the answer in flight.
+        std::array<char, 16 * 1024> sink{};
+        for (std::size_t drained = 0; drained < 1024 * 1024;) {
+            const auto n = ::recv(fd, sink.data(), sink.size(), MSG_DONTWAIT);
+            if (n <= 0) {
+                break;
+            }
+            drained += static_cast<std::size_t>(n);
+        }
+        // The socket's send buffer is empty between requests: a small answer fits at once.
+        const std::string answer = head_timeout_response(request_id, timeout);
+        [[maybe_unused]] const auto sent =
+            ::send(fd, answer.data(), answer.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        ::shutdown(fd, SHUT_WR);
+    } catch (...) {
+        // Out of memory, or a logger failing: the connection closes either way.
     }
 }
 

@@ -1,9 +1,12 @@
-// Connections whose request is a long poll, parked without a thread. One reactor thread (epoll)
-// watches every parked socket for the client leaving, for more input and for the deadline, and
-// takes wake-ups from any thread; a few resume threads ask the Deferred again, write the answer
-// and serve the connection's next requests as they arrive, parking it again between requests
-// (keep-alive) instead of blocking on it. Parked connections do not hold a worker of the
-// server's thread pool; their number is bounded by ServerSettings::max_parked.
+// Connections parked without a thread: long polls waiting for their answer, and plain-HTTP
+// connections waiting for a complete request head (new ones, and keep-alive ones between
+// requests). One reactor thread (epoll) watches every parked socket for the client leaving, for
+// more input and for the deadline, and takes wake-ups from any thread; a few resume threads ask
+// the Deferred again and write the answer. A connection whose head is complete in the kernel's
+// receive buffer goes to the server's worker pool, which parses and serves it; one whose head does
+// not complete within ServerSettings::head_timeout is answered 408 and closed. So a client sending
+// its head slowly (slowloris) holds a descriptor, never a worker. Parked connections number at
+// most ServerSettings::max_parked.
 #pragma once
 
 #include <Poco/Net/HTTPServerSession.h>
@@ -56,10 +59,29 @@ class ParkingLot : public std::enable_shared_from_this<ParkingLot> {
     // they have, or at `deadline` after shutting their sockets down. Idempotent.
     void stop(std::chrono::steady_clock::time_point deadline);
 
+    // Takes a plain-HTTP connection whose next request head is not complete yet (Poco buffered
+    // none of it). `between_requests`: it is idle after a response and may wait the keep-alive
+    // timeout before a head begins; otherwise (new connection) the head deadline runs from now.
+    // On a refusal the caller still owns the connection (and closes it).
+    Refusal await_head(const Poco::Net::StreamSocket& socket, bool between_requests);
+
+    // TLS: a worker reads the handshake and the head (nothing to peek at). Shuts the socket's
+    // descriptor down at `deadline` unless release_guard(id) came first, which ends the worker's
+    // blocked read however slowly the bytes trickle. The socket must stay open until
+    // release_guard().
+    std::uint64_t guard(const Poco::Net::StreamSocket& socket,
+                        std::chrono::steady_clock::time_point deadline);
+    void release_guard(std::uint64_t id);
+
+    // Long polls and the connections between requests after one (bounded by max_parked).
     std::size_t parked() const;
+    // Connections waiting for a complete head (bounded by settings.max_idle_connections).
+    std::size_t awaiting_head() const;
 
   private:
-    enum class Waiting { answer, request };
+    // answer: a long poll; request: between requests, served by a resume thread (TLS, or input
+    // Poco already buffered); head: waiting for a complete head, then handed to a worker.
+    enum class Waiting { answer, request, head };
     enum class Reason { woken, deadline, input, none };
     struct Entry {
         std::uint64_t id = 0;
@@ -70,6 +92,7 @@ class ParkingLot : public std::enable_shared_from_this<ParkingLot> {
         Waiting waiting = Waiting::answer;
         std::chrono::steady_clock::time_point deadline;
         bool in_epoll = false;
+        bool head_begun = false;    // head: the head deadline runs (not the keep-alive timeout)
         bool working = false;       // held by a resume thread
         bool wake_pending = false;  // woken while a resume thread held it
         Reason reason = Reason::none;
@@ -88,6 +111,15 @@ class ParkingLot : public std::enable_shared_from_this<ParkingLot> {
     void dispatch_locked(const EntryPtr& entry, Reason reason);
     void unwatch_locked(Entry& entry);
     void forget_locked(const EntryPtr& entry);
+    void update_gauge_locked();
+    bool watch_locked(const EntryPtr& entry);
+    // With the mutex held: a head entry the reactor saw input on. Appends it to `ready` (for a
+    // worker) or `gone` (to close) when it leaves the lot.
+    void on_head_input_locked(const EntryPtr& entry, std::uint32_t flags,
+                              std::vector<EntryPtr>& ready, std::vector<EntryPtr>& gone);
+    void move_deadline_locked(Entry& entry, std::chrono::steady_clock::time_point deadline);
+    // A head that did not complete in time: 408 when the client sent part of one, then close.
+    void answer_head_timeout(Entry& entry) noexcept;
     void answer_stopping(Entry& entry) noexcept;
     bool has_buffered_input(Entry& entry) const;
 
@@ -98,6 +130,11 @@ class ParkingLot : public std::enable_shared_from_this<ParkingLot> {
 
     mutable std::mutex mutex_;
     std::unordered_map<std::uint64_t, EntryPtr> entries_;
+    std::size_t heads_ = 0;  // entries waiting for a head
+    // id -> descriptor and deadline
+    std::unordered_map<std::uint64_t, std::pair<int, std::chrono::steady_clock::time_point>>
+        guards_;
+    std::set<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>> guard_deadlines_;
     std::set<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>> deadlines_;
     std::deque<EntryPtr> ready_;
     // Woken polls go first: their answer is what a caller waits for, while polls whose wait
@@ -109,6 +146,8 @@ class ParkingLot : public std::enable_shared_from_this<ParkingLot> {
     std::uint64_t next_id_ = 1;
     bool stopping_ = false;
     bool exit_resumers_ = false;
+
+    std::vector<char> peek_scratch_;  // the reactor's, for peek_head()
 
     std::thread reactor_;
     std::vector<std::thread> resumers_;

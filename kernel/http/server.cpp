@@ -3,7 +3,7 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/TCPServer.h>
+#include <Poco/Net/TCPServerDispatcher.h>
 #include <Poco/ThreadPool.h>
 #include <spdlog/spdlog.h>
 
@@ -15,6 +15,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "kernel/http/accept_loop.hpp"
 #include "kernel/http/connection.hpp"
 #include "kernel/http/parking_lot.hpp"
 #include "kernel/http/server_context.hpp"
@@ -36,16 +37,6 @@ Poco::Net::HTTPServerParams::Ptr make_params(const ServerSettings& settings) {
     return params;
 }
 
-// Refuses what the accept loop still picks up between the start of stop() and its exit.
-class StopFilter final : public Poco::Net::TCPServerConnectionFilter {
-  public:
-    explicit StopFilter(const ConnectionTracker& connections) : connections_(connections) {}
-    bool accept(const Poco::Net::StreamSocket&) override { return !connections_.draining(); }
-
-  private:
-    const ConnectionTracker& connections_;
-};
-
 void refuse_new_connections(Poco::Net::ServerSocket& listener) noexcept {
     // Without it (other systems), TCPServer::stop() still works: it waits out the poll.
     ::shutdown(listener.impl()->sockfd(), SHUT_RD);
@@ -66,6 +57,7 @@ void raise_open_file_limit(const ServerSettings& settings, spdlog::logger& log) 
         return;
     }
     const rlim_t wanted = static_cast<rlim_t>(settings.max_parked) +
+                          static_cast<rlim_t>(settings.max_idle_connections) +
                           static_cast<rlim_t>(settings.max_connections + settings.max_queued) + 256;
     if (limit.rlim_cur < wanted && limit.rlim_cur < limit.rlim_max) {
         const rlim_t before = limit.rlim_cur;
@@ -79,8 +71,8 @@ void raise_open_file_limit(const ServerSettings& settings, spdlog::logger& log) 
     }
     if (limit.rlim_cur < wanted) {
         log.warn(
-            "the open-file limit is {}, fewer than http.max_parked + connections need ({}): "
-            "raise it (ulimit -n, LimitNOFILE=) or lower http.max_parked",
+            "the open-file limit is {}, fewer than http.max_parked + http.max_idle_connections + "
+            "connections need ({}): raise it (ulimit -n, LimitNOFILE=) or lower those",
             limit.rlim_cur, wanted);
     }
 }
@@ -103,7 +95,9 @@ struct Server::Impl {
     ServerContext context;
     Poco::ThreadPool threads;
     Poco::Net::ServerSocket listener;
-    std::unique_ptr<Poco::Net::TCPServer> tcp;
+    // Runs connections on `threads`, queueing up to max_queued of them (beyond, closed).
+    Poco::AutoPtr<Poco::Net::TCPServerDispatcher> dispatcher;
+    std::unique_ptr<AcceptLoop> accepting;
     std::uint16_t port = 0;
     std::mutex lifecycle;  // start() and stop() from different threads
     bool started = false;
@@ -115,14 +109,17 @@ Server::Server(ServerSettings settings, std::shared_ptr<const Router> router,
     if (!router) {
         throw std::invalid_argument("http::Server needs a router");
     }
-    if (settings.max_connections < 1 || settings.max_queued < 1 || settings.max_parked < 1) {
+    if (settings.max_connections < 1 || settings.max_queued < 1 || settings.max_parked < 1 ||
+        settings.max_idle_connections < 1) {
         throw std::invalid_argument(
-            "http::Server needs max_connections, max_queued and max_parked >= 1");
+            "http::Server needs max_connections, max_queued, max_parked and max_idle_connections "
+            ">= 1");
     }
     // Zero would not mean "no timeout" to Poco: the wait for a first request would end at once.
-    if (settings.request_timeout.count() <= 0 || settings.keep_alive_timeout.count() < 0) {
+    if (settings.request_timeout.count() <= 0 || settings.keep_alive_timeout.count() < 0 ||
+        settings.head_timeout.count() <= 0) {
         throw std::invalid_argument(
-            "http::Server needs request_timeout > 0 and keep_alive_timeout >= 0");
+            "http::Server needs request_timeout > 0, head_timeout > 0 and keep_alive_timeout >= 0");
     }
     impl_ = std::make_unique<Impl>(std::move(settings), std::move(router), metrics, std::move(log));
 }
@@ -132,7 +129,7 @@ Server::~Server() {
         stop(std::chrono::milliseconds(0));
         // Connection threads use the context; none may outlive it.
         impl_->threads.joinAll();
-        impl_->tcp.reset();
+        impl_->dispatcher = nullptr;
     } catch (...) {
         // Destructors must not throw; the process is tearing the server down regardless.
     }
@@ -165,11 +162,30 @@ void Server::start() {
     impl_->context.parking =
         std::make_shared<ParkingLot>(impl_->context, settings.max_parked, settings.resume_threads);
 
-    impl_->tcp = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(impl_->context),
-                                                        impl_->threads, impl_->listener,
-                                                        impl_->context.params);
-    impl_->tcp->setConnectionFilter(new StopFilter(impl_->context.connections));
-    impl_->tcp->start();
+    impl_->dispatcher = new Poco::Net::TCPServerDispatcher(new ConnectionFactory(impl_->context),
+                                                           impl_->threads, impl_->context.params);
+    impl_->context.hand_to_worker = [this](const Poco::Net::StreamSocket& socket) {
+        // Refused past the drain: stop() no longer serves new requests.
+        if (!impl_->context.connections.draining()) {
+            impl_->dispatcher->enqueue(socket);
+        }
+    };
+    impl_->accepting =
+        std::make_unique<AcceptLoop>(impl_->listener, [this](Poco::Net::StreamSocket& socket) {
+            auto& context = impl_->context;
+            if (context.connections.draining()) {
+                return;  // accepted between the start of stop() and the loop's end: closed
+            }
+            if (socket.secure()) {
+                // Encrypted: no head to peek at. A worker reads the handshake and the head,
+                // within head_timeout (see Connection).
+                context.hand_to_worker(socket);
+            } else if (context.parking->await_head(socket, false) != ParkingLot::Refusal::none) {
+                context.log->debug("connection closed: {} connections already wait for a head",
+                                   context.settings.max_idle_connections);
+            }
+        });
+    impl_->accepting->start();
     impl_->started = true;
     impl_->context.log->info("HTTP server listening on {}:{}{}", settings.host, impl_->port,
                              settings.tls ? " (TLS)" : "");
@@ -177,6 +193,10 @@ void Server::start() {
 
 std::size_t Server::parked_connections() const {
     return impl_->context.parking ? impl_->context.parking->parked() : 0;
+}
+
+std::size_t Server::connections_awaiting_head() const {
+    return impl_->context.parking ? impl_->context.parking->awaiting_head() : 0;
 }
 
 std::uint16_t Server::port() const {
@@ -207,7 +227,8 @@ void Server::stop(std::chrono::milliseconds drain_timeout) {
     // thread polling it.
     refuse_new_connections(impl_->listener);
     // Joins the accept loop and drops connections queued but not yet picked up by a thread.
-    impl_->tcp->stop();
+    impl_->accepting->stop();
+    impl_->dispatcher->stop();
     try {
         impl_->listener.close();
     } catch (const Poco::Exception& e) {

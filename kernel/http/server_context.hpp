@@ -4,7 +4,10 @@
 
 #include <Poco/Net/HTTPServerParams.h>
 
+#include <Poco/Net/StreamSocket.h>
 #include <spdlog/fwd.h>
+
+#include <functional>
 #include <memory>
 
 #include "kernel/http/connection_tracker.hpp"
@@ -23,8 +26,11 @@ struct ServerContext {
     std::shared_ptr<spdlog::logger> log;
     Poco::Net::HTTPServerParams::Ptr params;
     ConnectionTracker connections;
-    // Long polls waiting without a thread; set by Server::start().
+    // Long polls and connections awaiting a head, without a thread; set by Server::start().
     std::shared_ptr<ParkingLot> parking = nullptr;
+    // Queues a connection whose request head is complete for a worker of the pool; set by
+    // Server::start().
+    std::function<void(const Poco::Net::StreamSocket&)> hand_to_worker{};
 };
 
 }  // namespace vergegrid::kernel::http

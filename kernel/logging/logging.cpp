@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "kernel/logging/json_formatter.hpp"
+#include "kernel/logging/text_formatter.hpp"
 
 namespace vergegrid::kernel::logging {
 
@@ -52,7 +53,7 @@ std::shared_ptr<spdlog::logger> make_root_logger(const config::LogSettings& sett
     if (settings.format == "json") {
         root->set_formatter(std::make_unique<JsonFormatter>());
     } else {
-        root->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [%n] %v");
+        root->set_formatter(make_text_formatter());
     }
     root->set_level(spdlog::level::from_str(settings.level));
     root->flush_on(spdlog::level::info);

@@ -218,6 +218,20 @@ TEST(Settings, ParkedLongPollsHaveTheirOwnLimit) {
                  cfg::ConfigError);
 }
 
+TEST(Settings, RequestHeadsHaveOneDeadlineAndIdleConnectionsALimit) {
+    const auto defaults = cfg::load_settings({}, env_of({}));
+    EXPECT_EQ(defaults.http.head_timeout, std::chrono::milliseconds(10000));
+    EXPECT_EQ(defaults.http.max_idle_connections, 10000u);
+    const auto set = cfg::load_settings({}, env_of({{"VERGEGRID_HTTP_HEAD_TIMEOUT_MS", "2500"},
+                                                    {"VERGEGRID_HTTP_MAX_IDLE_CONNECTIONS", "7"}}));
+    EXPECT_EQ(set.http.head_timeout, std::chrono::milliseconds(2500));
+    EXPECT_EQ(set.http.max_idle_connections, 7u);
+    EXPECT_THROW(cfg::load_settings({}, env_of({{"VERGEGRID_HTTP_HEAD_TIMEOUT_MS", "0"}})),
+                 cfg::ConfigError);
+    EXPECT_THROW(cfg::load_settings({}, env_of({{"VERGEGRID_HTTP_MAX_IDLE_CONNECTIONS", "0"}})),
+                 cfg::ConfigError);
+}
+
 TEST(Settings, RejectsAListenAddressWithoutAValidPort) {
     for (const std::string bad :
          {"127.0.0.1", "127.0.0.1:", "127.0.0.1:70000", ":80", "host:http"}) {

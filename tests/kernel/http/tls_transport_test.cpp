@@ -74,6 +74,46 @@ TEST_F(TlsTransport, AStalledHandshakeIsDroppedAfterTheRequestTimeout) {
     EXPECT_TRUE(half.closed_by_server(3000ms));
 }
 
+TEST_F(TlsTransport, EveryAnswerCarriesStrictTransportSecurity) {
+    start();
+    RawClient client(port());
+    EXPECT_EQ(client.exchange(http_request("GET", "/hello")).header("strict-transport-security"),
+              "max-age=31536000");
+    EXPECT_EQ(client.exchange(http_request("GET", "/nope")).header("strict-transport-security"),
+              "max-age=31536000");
+    // Answers to requests Poco could not parse go out another way: they carry it too.
+    RawClient other(port());
+    const auto malformed =
+        other.exchange("GET /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 12abc\r\n\r\n");
+    EXPECT_EQ(malformed.status, 400);
+    EXPECT_EQ(malformed.header("strict-transport-security"), "max-age=31536000");
+}
+
+TEST_F(TlsTransport, AHeadTrickledOverTlsIsCutOffAtTheHeadDeadline) {
+    auto settings = test_settings();
+    settings.head_timeout = 500ms;
+    settings.request_timeout = 5000ms;  // each line comes well within this per-read bound
+    start(settings);
+    RawClient client(port(), 5000ms);
+    const auto began = Clock::now();
+    client.send("GET /hello HTTP/1.1\r\n");
+    bool cut = false;
+    for (int line = 0; Clock::now() - began < 6s; ++line) {
+        std::this_thread::sleep_for(100ms);
+        try {
+            client.send("X-Line-" + std::to_string(line) + ": y\r\n");
+        } catch (const std::exception&) {
+            cut = true;  // the server shut the connection down
+            break;
+        }
+    }
+    if (!cut) {
+        cut = client.closed_by_server(100ms);
+    }
+    EXPECT_TRUE(cut);
+    EXPECT_LT(Clock::now() - began, 3s);
+}
+
 Poco::Net::Context::Ptr tls12_client(const std::string& ciphers) {
     Poco::Net::Context::Params params;
     params.caLocation = fixture_pki().ca_cert().string();
