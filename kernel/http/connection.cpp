@@ -106,6 +106,11 @@ void Connection::run() {
                 if (next == NextHead::pipelined) {
                     guard.arm(Clock::now() + context_.settings.head_timeout);
                 }
+                if (next == NextHead::malformed) {
+                    reject_malformed_head(context_, *session);
+                    unread_input = true;
+                    break;
+                }
                 if (next == NextHead::too_large || next == NextHead::target_too_long) {
                     reject_head_too_large(context_, *session, next == NextHead::target_too_long);
                     unread_input = true;
@@ -188,6 +193,8 @@ Connection::NextHead Connection::next_head(std::unique_ptr<ParkableSession>& ses
     switch (state) {
         case HeadState::ready:
             return NextHead::ready;
+        case HeadState::malformed:
+            return NextHead::malformed;
         case HeadState::too_large:
             return NextHead::too_large;
         case HeadState::target_too_long:

@@ -21,7 +21,7 @@ class Connection final : public Poco::Net::TCPServerConnection {
     void run() override;
 
   private:
-    enum class NextHead { ready, pipelined, parked, too_large, target_too_long, none };
+    enum class NextHead { ready, pipelined, parked, malformed, too_large, target_too_long, none };
     // Plain HTTP: whether this thread can read the next request head now, or left the connection
     // in the parking lot until it can (the session lets go of the socket then).
     NextHead next_head(std::unique_ptr<ParkableSession>& session, bool first);

@@ -301,6 +301,13 @@ void reject_head_too_large(ServerContext& context, Poco::Net::HTTPServerSession&
                    "a request head larger than max_header_bytes (" + limit + ")", Clock::now());
 }
 
+void reject_malformed_head(ServerContext& context, Poco::Net::HTTPServerSession& session) {
+    send_rejection(context, session,
+                   ApiError(400, "bad_request",
+                            "the request line needs a method, a target and an HTTP version"),
+                   "a request head Poco would read past its end", Clock::now());
+}
+
 void reject_tls_handshake(ServerContext& context, Poco::Net::HTTPServerSession& session) {
     send_rejection(context, session,
                    ApiError(400, "tls_on_plain_http_port",

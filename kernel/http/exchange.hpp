@@ -71,6 +71,10 @@ void reject_unparsable(ServerContext& context, Poco::Net::HTTPServerSession& ses
 void reject_head_too_large(ServerContext& context, Poco::Net::HTTPServerSession& session,
                            bool target_too_long);
 
+// Answers a complete request head that Poco would read past (see parses_within) with a JSON 400,
+// before Poco reads any of it; then the connection closes.
+void reject_malformed_head(ServerContext& context, Poco::Net::HTTPServerSession& session);
+
 // Answers a TLS handshake sent to a plain HTTP port with a JSON 400, in plain HTTP (which the
 // client's TLS layer reports at once as not TLS), then the connection closes. Without it, Poco
 // could take the ClientHello's bytes for the start of a request line and wait for its end until

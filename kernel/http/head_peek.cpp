@@ -1,8 +1,13 @@
 #include "kernel/http/head_peek.hpp"
 
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPRequest.h>
+
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <istream>
+#include <streambuf>
 
 namespace vergegrid::kernel::http {
 
@@ -16,7 +21,39 @@ bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
+// A read-only buffer over the head that remembers whether its reader wanted a byte past the end
+// (an underflow), whether by get(), peek() or the streambuf's own sbumpc().
+class EndWatchingBuffer : public std::streambuf {
+  public:
+    explicit EndWatchingBuffer(std::string_view bytes) {
+        char* begin = const_cast<char*>(bytes.data());  // never written: no put area
+        setg(begin, begin, begin + bytes.size());
+    }
+    bool wanted_more() const { return wanted_more_; }
+
+  protected:
+    int_type underflow() override {
+        wanted_more_ = true;
+        return traits_type::eof();
+    }
+
+  private:
+    bool wanted_more_ = false;
+};
+
 }  // namespace
+
+bool parses_within(std::string_view head) {
+    EndWatchingBuffer buffer(head);
+    std::istream stream(&buffer);
+    Poco::Net::HTTPRequest request;
+    try {
+        request.read(stream);
+    } catch (const Poco::Exception&) {
+        // Refused within the head: Poco refuses it the same way on the socket (400).
+    }
+    return !buffer.wanted_more();
+}
 
 std::size_t find_head_end(std::string_view bytes) {
     std::size_t start = 0;
@@ -51,8 +88,11 @@ HeadState peek_head(int fd, std::size_t max_header_bytes, std::vector<char>& scr
         return HeadState::closed;
     }
     const std::string_view bytes(scratch.data(), static_cast<std::size_t>(n));
-    if (bytes.front() == kTlsHandshakeRecord || find_head_end(bytes) != std::string_view::npos) {
+    if (bytes.front() == kTlsHandshakeRecord) {
         return HeadState::ready;
+    }
+    if (const auto end = find_head_end(bytes); end != std::string_view::npos) {
+        return parses_within(bytes.substr(0, end)) ? HeadState::ready : HeadState::malformed;
     }
     if (bytes.size() < limit) {
         return HeadState::incomplete;

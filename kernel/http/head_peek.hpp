@@ -14,8 +14,15 @@ namespace vergegrid::kernel::http {
 // the head. Errs towards "not yet": a head it calls complete must not make Poco wait for more.
 std::size_t find_head_end(std::string_view bytes);
 
+// Whether Poco's parser (HTTPRequest::read), given exactly `head`, stops inside it: a request line
+// without its version ("GET /" and a blank line) makes Poco read on past the blank line for the
+// missing token, which on a socket means waiting for bytes a hostile client never sends, on a
+// worker thread. Found by tests/fuzz http_request_head.
+bool parses_within(std::string_view head);
+
 enum class HeadState {
     ready,            // a complete head (or a TLS ClientHello, answered at once): serve it
+    malformed,        // complete, but Poco would read past its end: answer 400 without Poco
     incomplete,       // wait for more bytes
     too_large,        // more than the allowed head bytes and still no end: answer 431
     target_too_long,  // too_large, and not even the request line ended: answer 414

@@ -280,6 +280,7 @@ void ParkingLot::on_head_input_locked(const EntryPtr& entry, std::uint32_t flags
     switch (peek_head(entry->socket.impl()->sockfd(), context_.settings.max_header_bytes,
                       peek_scratch_)) {
         case HeadState::ready:
+        case HeadState::malformed:  // the worker answers 400
         case HeadState::too_large:  // the worker answers 431 or 414
         case HeadState::target_too_long:
             forget_locked(entry);

@@ -14,9 +14,11 @@
 #include <csignal>
 #include <mutex>
 #include <stdexcept>
+#include <vector>
 
 #include "kernel/http/accept_loop.hpp"
 #include "kernel/http/connection.hpp"
+#include "kernel/http/head_peek.hpp"
 #include "kernel/http/parking_lot.hpp"
 #include "kernel/http/server_context.hpp"
 #include "kernel/http/tls_context.hpp"
@@ -170,8 +172,9 @@ void Server::start() {
             impl_->dispatcher->enqueue(socket);
         }
     };
-    impl_->accepting =
-        std::make_unique<AcceptLoop>(impl_->listener, [this](Poco::Net::StreamSocket& socket) {
+    impl_->accepting = std::make_unique<AcceptLoop>(
+        impl_->listener,
+        [this, scratch = std::vector<char>()](Poco::Net::StreamSocket& socket) mutable {
             auto& context = impl_->context;
             if (context.connections.draining()) {
                 return;  // accepted between the start of stop() and the loop's end: closed
@@ -179,6 +182,12 @@ void Server::start() {
             if (socket.secure()) {
                 // Encrypted: no head to peek at. A worker reads the handshake and the head,
                 // within head_timeout (see Connection).
+                context.hand_to_worker(socket);
+            } else if (peek_head(socket.impl()->sockfd(), context.settings.max_header_bytes,
+                                 scratch) != HeadState::incomplete) {
+                // Most clients send their request with the connection: a head already whole (or
+                // a ClientHello, or one too large) goes straight to a worker, saving the trip
+                // through the reactor and back.
                 context.hand_to_worker(socket);
             } else if (context.parking->await_head(socket, false) != ParkingLot::Refusal::none) {
                 context.log->debug("connection closed: {} connections already wait for a head",

@@ -153,6 +153,23 @@ TEST_F(Slowloris, ANewConnectionThatSaysNothingIsClosedAtTheHeadDeadline) {
     EXPECT_TRUE(client.closed_by_server(3000ms));
 }
 
+// Found by tests/fuzz http_request_head: Poco reads the missing version token on past the blank
+// line, so the worker waited request_timeout for bytes that never come.
+TEST_F(Slowloris, ARequestLineWithoutAVersionIsA400AtOnceNotAWaitingWorker) {
+    auto settings = test_settings();
+    settings.request_timeout = 30s;
+    start(settings);
+    for (const char* head : {"GET /hello\r\n\r\n", "POST\r\n\r\n", "GET /hello\n\n"}) {
+        RawClient client(port(), 5000ms);
+        const auto began = Clock::now();
+        client.send(head);
+        const auto reply = client.read_reply();
+        EXPECT_EQ(reply.status, 400) << head;
+        EXPECT_EQ(reply.json()["error"]["code"], "bad_request") << head;
+        EXPECT_LT(Clock::now() - began, 3s) << head;
+    }
+}
+
 TEST_F(Slowloris, AHeadLargerThanTheLimitIsA431BeforeItEnds) {
     start();  // max_header_bytes 4096
     RawClient client(port());
