@@ -100,7 +100,7 @@ TEST(ApiAnswers, DeepNestingIsRefusedBeforeParsing) {
         FAIL();
     } catch (const CliError& e) {
         EXPECT_EQ(e.code(), ExitCode::server_error);
-        EXPECT_THAT(e.what(), HasSubstr("nests deeper"));
+        EXPECT_THAT(e.what(), HasSubstr("nested deeper than 64 levels"));
     }
     // Brackets inside strings do not count.
     EXPECT_NO_THROW(parse_answer(answer(200, "{\"s\":\"" + std::string(5000, '[') + "\\\"\"}")));
