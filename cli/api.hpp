@@ -55,7 +55,8 @@ ExitCode exit_code_for_status(int status);
 std::string error_summary(const HttpResponse& response);
 // Throws the CliError an answer outside 2xx stands for.
 void check_status(const HttpResponse& response);
-// The body as JSON; CliError(server_error) when it is not JSON or breaks strict_json's limits (nesting, repeated keys).
+// The body as JSON; CliError(server_error) when it is not JSON or breaks strict_json's limits
+// (nesting, repeated keys).
 Json parse_answer(const HttpResponse& response);
 
 }  // namespace vergegrid::cli
