@@ -39,12 +39,17 @@ TEST(PlacementSwap, DecisionsRunningDuringSwapsFinishOnThePolicyTheyStartedWith)
     std::atomic<int> decided{0};
     std::atomic<int> inconsistent{0};
     std::atomic<int> by_binpack{0};
+    std::atomic<int> finished{0};
     std::vector<std::thread> threads;
     for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&] {
             PlacementRequest request;
             request.needs.region_name = "New";
-            for (int i = 0; i < kPerThread; ++i) {
+            // Until each thread has decided under both policies: on a busy machine the swapping
+            // thread may not run at all while a fixed number of decisions goes by.
+            bool saw_binpack = false;
+            bool saw_spread = false;
+            for (int i = 0; i < kPerThread || !saw_binpack || !saw_spread; ++i) {
                 const auto active = service.active();  // one snapshot for the whole decision
                 const auto decision =
                     decide(*active.policy, active.name, state, request, service.ports());
@@ -54,13 +59,20 @@ TEST(PlacementSwap, DecisionsRunningDuringSwapsFinishOnThePolicyTheyStartedWith)
                 }
                 if (active.name == "binpack") {
                     ++by_binpack;
+                    saw_binpack = true;
+                } else {
+                    saw_spread = true;
                 }
                 ++decided;
+                if (i >= kPerThread) {
+                    std::this_thread::yield();  // let the swapping thread publish the other one
+                }
             }
+            ++finished;
         });
     }
     int swaps = 0;
-    while (decided.load() < kThreads * kPerThread) {
+    while (finished.load() < kThreads) {
         service.publish({service.make(swaps % 2 == 0 ? "binpack" : "spread"),
                          swaps % 2 == 0 ? "binpack" : "spread"});
         ++swaps;
@@ -69,11 +81,11 @@ TEST(PlacementSwap, DecisionsRunningDuringSwapsFinishOnThePolicyTheyStartedWith)
     for (auto& thread : threads) {
         thread.join();
     }
-    EXPECT_EQ(decided.load(), kThreads * kPerThread);
+    EXPECT_GE(decided.load(), kThreads * kPerThread);
     EXPECT_EQ(inconsistent.load(), 0);
     EXPECT_GT(swaps, 1);
     EXPECT_GT(by_binpack.load(), 0);
-    EXPECT_LT(by_binpack.load(), kThreads * kPerThread);
+    EXPECT_LT(by_binpack.load(), decided.load());
 }
 
 TEST(PlacementSwap, AnUnknownPolicyIsRefusedNamingTheField) {
