@@ -12,6 +12,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "secrets/secrets.hpp"
+
 namespace vergegrid::control {
 
 class PendingKeys {
@@ -46,7 +48,8 @@ class PendingKeys {
     void delivered(const std::string& simulator_id, const std::string& authorization) {
         std::lock_guard lock(mutex_);
         const auto it = keys_.find(simulator_id);
-        if (it != keys_.end() && authorization == "Bearer " + it->second.key) {
+        if (it != keys_.end() &&
+            secrets::constant_time_equal(authorization, "Bearer " + it->second.key)) {
             keys_.erase(it);
         }
     }
