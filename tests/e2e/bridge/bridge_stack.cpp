@@ -1,6 +1,7 @@
 #include "tests/e2e/bridge/bridge_stack.hpp"
 
-#include <Poco/Net/ServerSocket.h>
+#include "tests/support/listen_port.hpp"
+
 #include <signal.h>
 
 #include <fstream>
@@ -12,11 +13,6 @@ namespace vergegrid::test {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
-
-std::uint16_t free_tcp_port() {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-    return socket.address().port();
-}
 
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -32,10 +28,10 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
 }
 
 BridgeStack::BridgeStack()
-    : control_port_(free_tcp_port()),
-      push_port_(free_tcp_port()),
-      remoteadmin_port_(free_tcp_port()),
-      emulator_control_port_(free_tcp_port()) {
+    : control_port_(unclaimed_listen_port()),
+      push_port_(unclaimed_listen_port()),
+      remoteadmin_port_(unclaimed_listen_port()),
+      emulator_control_port_(unclaimed_listen_port()) {
     std::filesystem::create_directories(regions_dir());
     start_control_plane();
 }

@@ -17,8 +17,6 @@
 
 namespace vergegrid::test {
 
-std::uint16_t free_tcp_port();
-
 // Polls `condition` every 50 ms until it holds or `timeout` passes; true when it held.
 bool eventually(const std::function<bool()>& condition,
                 std::chrono::milliseconds timeout = std::chrono::seconds(20));

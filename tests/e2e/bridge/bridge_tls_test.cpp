@@ -10,6 +10,7 @@
 
 #include "sim_channel_client/channel_client.hpp"
 #include "tests/e2e/bridge/bridge_stack.hpp"
+#include "tests/support/listen_port.hpp"
 #include "tests/support/throwaway_pki.hpp"
 
 namespace {
@@ -19,7 +20,7 @@ using ::testing::HasSubstr;
 using vergegrid::test::ChildProcess;
 using vergegrid::test::ControlPlaneProcess;
 using vergegrid::test::eventually;
-using vergegrid::test::free_tcp_port;
+using vergegrid::test::unclaimed_listen_port;
 using vergegrid::test::kTestAdminToken;
 using vergegrid::test::TempDir;
 using vergegrid::test::ThrowawayPki;
@@ -56,10 +57,10 @@ class BridgeTls : public ::testing::Test {
         std::ofstream(ini) << "state_dir = " << (dir_.path() / "state").string() << "\n"
                            << "[control]\nurl = " << url() << "\nca_file = " << ca_file.string()
                            << "\nregistration_token = " << token << "\n"
-                           << "[push]\nlisten = 127.0.0.1:" << free_tcp_port() << "\n"
+                           << "[push]\nlisten = 127.0.0.1:" << unclaimed_listen_port() << "\n"
                            << "[channel]\npull_wait_s = 1\nheartbeat_interval_ms = 200\n"
                            << "retry_interval_ms = 200\n"
-                           << "[simulator]\nremoteadmin_url = http://127.0.0.1:" << free_tcp_port()
+                           << "[simulator]\nremoteadmin_url = http://127.0.0.1:" << unclaimed_listen_port()
                            << "\nremoteadmin_password = pw\nregions_dir = "
                            << (dir_.path() / "Regions").string() << "\ncall_timeout_ms = 200\n";
         return std::make_unique<ChildProcess>(

@@ -3,6 +3,7 @@ XML-RPC (xmlrpc.client) and its JSON control endpoint."""
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -25,10 +26,28 @@ FAST = ["--start-delay-ms", "0", "--create-delay-ms", "0", "--first-create-delay
         "--shutdown-delay-ms", "100"]
 
 
+def _ephemeral_range_start():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as range_file:
+            return int(range_file.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A loopback port free now, below the ephemeral range: a kernel-chosen port is also what
+    parallel tests' outgoing connections take as their local port, so it could be gone before
+    the emulator binds it."""
+    top = max(_ephemeral_range_start(), 21000)
+    for _ in range(200):
+        port = random.randrange(20000, top)
+        with socket.socket(socket.AF_INET, kind) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise AssertionError("no free loopback port below the ephemeral range after 200 tries")
 
 
 def udp_port_in_use(port):

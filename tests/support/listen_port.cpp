@@ -1,0 +1,46 @@
+#include "tests/support/listen_port.hpp"
+
+#include <Poco/Net/ServerSocket.h>
+
+#include <fstream>
+#include <random>
+#include <stdexcept>
+
+namespace vergegrid::test {
+namespace {
+
+constexpr unsigned kLowestPort = 20000;
+
+unsigned ephemeral_range_start() {
+    std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+    unsigned low = 0;
+    if (!(range >> low) || low <= kLowestPort + 1000) {
+        return 32768;  // the Linux default
+    }
+    return low;
+}
+
+bool can_listen_on(std::uint16_t port) {
+    try {
+        Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", port));
+        return true;
+    } catch (const Poco::Exception&) {
+        return false;
+    }
+}
+
+}  // namespace
+
+std::uint16_t unclaimed_listen_port() {
+    static thread_local std::mt19937 random(std::random_device{}());
+    std::uniform_int_distribution<unsigned> pick(kLowestPort, ephemeral_range_start() - 1);
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        const auto port = static_cast<std::uint16_t>(pick(random));
+        if (can_listen_on(port)) {
+            return port;
+        }
+    }
+    throw std::runtime_error("no free loopback port below the ephemeral range after 200 tries");
+}
+
+}  // namespace vergegrid::test
