@@ -6,6 +6,7 @@
 #include "control/access/authenticator.hpp"
 #include "control/access/session_routes.hpp"
 #include "control/access/user_routes.hpp"
+#include "control/api/error_mapping.hpp"
 #include "control/audit/audit_trail.hpp"
 #include "control/estates/estate_routes.hpp"
 #include "control/operations/operation_routes.hpp"
@@ -23,7 +24,9 @@ namespace vergegrid::control {
 
 void add_control_routes(kernel::http::Router& router, kernel::services::ServiceRegistry& services,
                         const kernel::app::ServiceEnvironment& environment) {
-    const Store store(services.storage);
+    install_error_mapping(router);
+    const Store store(services.storage, std::make_shared<const EventConsumers>(
+                                            EventConsumers{std::make_shared<AuditTrail>()}));
     try {
         bootstrap_admin(store, *services.auth.get(), environment.data_dir,
                         kernel::config::process_environment()("VERGEGRID_ADMIN_TOKEN"),

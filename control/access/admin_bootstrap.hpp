@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "control/common/store.hpp"
+#include "control/domain/store.hpp"
 #include "kernel/services/active_slot.hpp"
 #include "vergegrid/plugin_api/auth.hpp"
 

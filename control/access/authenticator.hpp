@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "control/access/auth_cache.hpp"
-#include "control/common/store.hpp"
+#include "control/domain/store.hpp"
 #include "kernel/http/request.hpp"
 #include "kernel/services/active_slot.hpp"
 #include "vergegrid/plugin_api/auth.hpp"

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "control/common/store.hpp"
+#include "control/domain/store.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
 
 namespace vergegrid::control {

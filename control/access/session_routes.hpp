@@ -7,7 +7,7 @@
 
 #include "control/access/auth_cache.hpp"
 #include "control/access/login_throttle.hpp"
-#include "control/common/store.hpp"
+#include "control/domain/store.hpp"
 #include "kernel/http/router.hpp"
 #include "kernel/services/active_slot.hpp"
 #include "vergegrid/plugin_api/auth.hpp"

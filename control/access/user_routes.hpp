@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "control/access/auth_cache.hpp"
-#include "control/common/store.hpp"
+#include "control/domain/store.hpp"
 #include "kernel/http/router.hpp"
 #include "kernel/services/active_slot.hpp"
 #include "vergegrid/plugin_api/auth.hpp"

@@ -4,8 +4,8 @@
 
 #include "control/common/clock.hpp"
 #include "control/common/paging.hpp"
-#include "control/common/store.hpp"
 #include "control/common/stored_json.hpp"
+#include "control/domain/store.hpp"
 
 namespace vergegrid::control {
 
@@ -33,6 +33,20 @@ void record_audit(plugin_api::StorageTransaction& tx, const Request& request,
     entry.request_id = request.request_id;
     entry.before = document(before);
     entry.after = document(after);
+    tx.append_audit(entry);
+}
+
+void AuditTrail::consume(plugin_api::StorageTransaction& tx, const Actor& actor,
+                         const DomainEvent& event) {
+    plugin_api::AuditEntry entry;
+    entry.at = now_iso8601();
+    entry.actor = actor.subject;
+    entry.action = event.type;
+    entry.entity_type = event.entity_type;
+    entry.entity_id = event.entity_id;
+    entry.request_id = actor.request_id;
+    entry.before = document(event.before);
+    entry.after = document(event.after);
     tx.append_audit(entry);
 }
 

@@ -5,7 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "control/common/store.hpp"
+#include "control/domain/event_consumer.hpp"
+#include "control/domain/store.hpp"
 #include "kernel/http/request.hpp"
 #include "kernel/http/router.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
@@ -17,6 +18,13 @@ void record_audit(plugin_api::StorageTransaction& tx, const kernel::http::Reques
                   const std::string& action, const std::string& entity_type,
                   const std::string& entity_id, const nlohmann::json& before,
                   const nlohmann::json& after);
+
+// The audit log as a consumer of domain events: one row per event, the event type as its action.
+class AuditTrail : public EventConsumer {
+  public:
+    void consume(plugin_api::StorageTransaction& tx, const Actor& actor,
+                 const DomainEvent& event) override;
+};
 
 nlohmann::json audit_to_json(const plugin_api::AuditEntry& entry);
 

@@ -8,7 +8,7 @@
 #include "control/common/entity_lookup.hpp"
 #include "control/common/json_reader.hpp"
 #include "control/common/paging.hpp"
-#include "control/common/store.hpp"
+#include "control/domain/store.hpp"
 
 namespace vergegrid::control {
 

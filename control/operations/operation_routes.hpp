@@ -2,7 +2,7 @@
 // operators list operations.
 #pragma once
 
-#include "control/common/store.hpp"
+#include "control/domain/store.hpp"
 #include "control/operations/operation_signals.hpp"
 #include "control/simulators/pending_keys.hpp"
 #include "kernel/http/router.hpp"

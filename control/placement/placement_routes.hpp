@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "control/common/store.hpp"
+#include "control/domain/store.hpp"
 #include "control/placement/placement_service.hpp"
 #include "kernel/http/router.hpp"
 

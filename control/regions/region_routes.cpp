@@ -7,7 +7,7 @@
 #include "control/common/json_reader.hpp"
 #include "control/common/paging.hpp"
 #include "control/common/preconditions.hpp"
-#include "control/common/store.hpp"
+#include "control/domain/store.hpp"
 #include "control/operations/operation_queue.hpp"
 #include "control/placement/region_placement.hpp"
 #include "control/regions/grid_rules.hpp"

@@ -11,7 +11,7 @@
 #include <mutex>
 #include <thread>
 
-#include "control/common/store.hpp"
+#include "control/domain/store.hpp"
 
 namespace vergegrid::control {
 

@@ -2,7 +2,7 @@
 // simulators list, key rotation, revocation, cordon, and the simulator's heartbeat.
 #pragma once
 
-#include "control/common/store.hpp"
+#include "control/domain/store.hpp"
 #include "control/operations/operation_signals.hpp"
 #include "control/simulators/pending_keys.hpp"
 #include "kernel/http/router.hpp"

@@ -6,7 +6,7 @@
 #include "control/common/json_reader.hpp"
 #include "control/common/paging.hpp"
 #include "control/common/preconditions.hpp"
-#include "control/common/store.hpp"
+#include "control/domain/store.hpp"
 #include "control/templates/template_spec.hpp"
 #include "strict_json/strict_json.hpp"
 

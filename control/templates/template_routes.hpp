@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "control/common/store.hpp"
+#include "control/domain/store.hpp"
 #include "kernel/http/router.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 

@@ -156,10 +156,14 @@ ExchangeResult serve_exchange(ServerContext& context, Poco::Net::HTTPServerReque
     } catch (const ConnectionLost&) {
         throw;
     } catch (const std::exception& e) {
-        // The client gets a bare "internal"; the details stay here, tied to the request id.
-        context.log->error("{} {} {}: request failed: {}", request.request_id, request.method,
-                           route, e.what());
-        response = internal_error();
+        if (auto mapped = context.router->translate(e)) {
+            response = Response::error(*mapped);
+        } else {
+            // The client gets a bare "internal"; the details stay here, tied to the request id.
+            context.log->error("{} {} {}: request failed: {}", request.request_id, request.method,
+                               route, e.what());
+            response = internal_error();
+        }
     } catch (...) {
         context.log->error("{} {} {}: request failed with a non-standard exception",
                            request.request_id, request.method, route);

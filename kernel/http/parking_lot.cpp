@@ -486,9 +486,13 @@ void ParkingLot::serve(const EntryPtr& entry) {
             } catch (const ApiError& e) {
                 response = Response::error(e);
             } catch (const std::exception& e) {
-                context_.log->error("{} {} {}: request failed: {}", entry->pending.request_id,
-                                    entry->pending.method, entry->pending.route, e.what());
-                response = Response::error(ApiError(500, "internal", "internal server error"));
+                if (auto mapped = context_.router->translate(e)) {
+                    response = Response::error(*mapped);
+                } else {
+                    context_.log->error("{} {} {}: request failed: {}", entry->pending.request_id,
+                                        entry->pending.method, entry->pending.route, e.what());
+                    response = Response::error(ApiError(500, "internal", "internal server error"));
+                }
             }
             if (!response && final) {
                 context_.log->error("{} {} {}: a deferred answer gave none at its deadline",

@@ -4,10 +4,12 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "kernel/http/api_error.hpp"
 #include "kernel/http/handler.hpp"
 #include "kernel/http/permission.hpp"
 
@@ -53,6 +55,15 @@ class Router {
     void set_fallback(Handler fallback) { fallback_ = std::move(fallback); }
     const Handler* fallback() const { return fallback_ ? &fallback_ : nullptr; }
 
+    // Turns an exception of the application's own error type into the ApiError to answer with
+    // (nullopt: not one of its errors, answered as a 500). The kernel knows only ApiError; the
+    // program using it says, in this one place, how its errors map to HTTP.
+    using ErrorTranslator = std::function<std::optional<ApiError>(const std::exception&)>;
+    void set_error_translator(ErrorTranslator translator) { translator_ = std::move(translator); }
+    std::optional<ApiError> translate(const std::exception& error) const {
+        return translator_ ? translator_(error) : std::nullopt;
+    }
+
     // Every route with its permission, for listings and the authorization tests.
     struct RouteInfo {
         std::string method;
@@ -81,6 +92,7 @@ class Router {
     std::vector<Route> routes_;
     Authenticator authenticator_;
     Handler fallback_;
+    ErrorTranslator translator_;
 };
 
 }  // namespace vergegrid::kernel::http

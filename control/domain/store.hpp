@@ -1,0 +1,163 @@
+// The control plane's one way into storage. A query runs in a read transaction; a command runs
+// in one read-write transaction with a Changes record: the events it records are handed to the
+// event consumers (the audit trail first) inside that transaction, which then commits; only
+// after the commit do its after-commit hooks run (ringing a simulator's doorbell for a change
+// that was rolled back would make it pull for nothing). Any exception rolls everything back, so
+// a command writes all of its rows and events or none.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "control/domain/domain_error.hpp"
+#include "control/domain/domain_event.hpp"
+#include "control/domain/event_consumer.hpp"
+#include "kernel/services/active_slot.hpp"
+#include "vergegrid/plugin_api/storage.hpp"
+
+namespace vergegrid::control {
+
+// One command's transaction: where it writes, who asked, what it changed, what follows the commit.
+class Changes {
+  public:
+    Changes(plugin_api::StorageTransaction& tx, Actor actor) : tx_(&tx), actor_(std::move(actor)) {}
+
+    plugin_api::StorageTransaction& tx() const { return *tx_; }
+    const Actor& actor() const { return actor_; }
+
+    void record(DomainEvent event) { events_.push_back(std::move(event)); }
+    const std::vector<DomainEvent>& events() const { return events_; }
+    std::vector<DomainEvent> take_events() { return std::move(events_); }
+
+    // Runs once the transaction has committed; never when it rolled back.
+    void after_commit(std::function<void()> hook) { after_commit_.push_back(std::move(hook)); }
+    std::vector<std::function<void()>> take_after_commit() { return std::move(after_commit_); }
+
+  private:
+    plugin_api::StorageTransaction* tx_;
+    Actor actor_;
+    std::vector<DomainEvent> events_;
+    std::vector<std::function<void()>> after_commit_;
+};
+
+// What a command returns: its result and the events it recorded, in order.
+template <typename T>
+struct Committed {
+    T value;
+    std::vector<DomainEvent> events;
+};
+
+template <>
+struct Committed<void> {
+    std::vector<DomainEvent> events;
+};
+
+using EventConsumers = std::vector<std::shared_ptr<EventConsumer>>;
+
+class Store {
+  public:
+    // Cheap to copy: services hold their own copy; the slot must outlive them. `consumers` see
+    // every command's events inside its transaction.
+    explicit Store(kernel::services::ActiveSlot<plugin_api::StorageBackend>& slot,
+                   std::shared_ptr<const EventConsumers> consumers = {})
+        : slot_(&slot), consumers_(std::move(consumers)) {}
+
+    // A query: `work(StorageTransaction&)` in a read transaction.
+    template <typename Work>
+    auto read(Work&& work) const {
+        auto storage = backend();
+        return translate_storage_faults([&] {
+            auto tx = storage->begin(plugin_api::Access::read);
+            return work(*tx);
+        });
+    }
+
+    // A command: `work(Changes&)` in one read-write transaction; returns Committed<result>.
+    template <typename Work>
+    auto command(Actor actor, Work&& work) const {
+        using Result = std::invoke_result_t<Work&, Changes&>;
+        auto storage = backend();
+        std::vector<std::function<void()>> hooks;
+        auto committed = translate_storage_faults([&] {
+            auto tx = storage->begin(plugin_api::Access::read_write);
+            Changes changes(*tx, std::move(actor));
+            if constexpr (std::is_void_v<Result>) {
+                work(changes);
+                deliver(changes);
+                tx->commit();
+                hooks = changes.take_after_commit();
+                return Committed<void>{changes.take_events()};
+            } else {
+                Result value = work(changes);
+                deliver(changes);
+                tx->commit();
+                hooks = changes.take_after_commit();
+                return Committed<Result>{std::move(value), changes.take_events()};
+            }
+        });
+        for (auto& hook : hooks) {
+            hook();
+        }
+        return committed;
+    }
+
+    // Writes that are not a domain change (a session's last-use time, a heartbeat's load
+    // figures): `work(StorageTransaction&)` in a read-write transaction, no events.
+    template <typename Work>
+    auto write(Work&& work) const {
+        auto storage = backend();
+        return translate_storage_faults([&] {
+            auto tx = storage->begin(plugin_api::Access::read_write);
+            if constexpr (std::is_void_v<decltype(work(*tx))>) {
+                work(*tx);
+                tx->commit();
+            } else {
+                auto result = work(*tx);
+                tx->commit();
+                return result;
+            }
+        });
+    }
+
+  private:
+    // The snapshot keeps the backend (and its plugin) alive for the whole transaction.
+    std::shared_ptr<plugin_api::StorageBackend> backend() const {
+        auto storage = slot_->get();
+        if (!storage) {
+            throw DomainError(Fault::unavailable, "storage_unavailable",
+                              "storage is not available");
+        }
+        return storage;
+    }
+
+    void deliver(Changes& changes) const {
+        if (!consumers_) {
+            return;
+        }
+        for (const auto& event : changes.events()) {
+            for (const auto& consumer : *consumers_) {
+                consumer->consume(changes.tx(), changes.actor(), event);
+            }
+        }
+    }
+
+    template <typename Work>
+    static auto translate_storage_faults(Work&& work) {
+        try {
+            return work();
+        } catch (const plugin_api::StorageConflict&) {
+            throw DomainError(Fault::conflict, "conflict", "the change conflicts with stored data");
+        } catch (const plugin_api::StorageBusy&) {
+            throw DomainError(Fault::unavailable, "storage_busy",
+                              "storage is busy; retry the request");
+        }
+    }
+
+    kernel::services::ActiveSlot<plugin_api::StorageBackend>* slot_;
+    std::shared_ptr<const EventConsumers> consumers_;
+};
+
+}  // namespace vergegrid::control
