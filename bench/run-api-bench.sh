@@ -27,18 +27,13 @@ run cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release -DVERGEGRID_BUILD_TE
     -DCMAKE_CXX_FLAGS=-Wno-error=restrict
 # vergegrid-control and every plugin it may load (vg-*: storage, auth, sync, ...).
 plugins=$(cmake --build "$build" --target help | sed -n 's/^\.\.\. \(vg-[A-Za-z0-9_-]*\).*/\1/p' | tr '\n' ' ')
-if grep -Eq '^[[:space:]]*add_subdirectory\(bench\)' "$repo/CMakeLists.txt"; then
-    # shellcheck disable=SC2086 # one target per word
-    run cmake --build "$build" -j "$jobs" --target vergegrid-control $plugins api_bench
-else
-    # The top-level CMakeLists.txt does not include bench/ yet: build the control plane, then the
-    # benchmark on its own, into the same tree's bench/ folder.
-    # shellcheck disable=SC2086 # one target per word
-    run cmake --build "$build" -j "$jobs" --target vergegrid-control $plugins
-    run cmake -S "$repo/bench" -B "$build/bench-only" -DCMAKE_BUILD_TYPE=Release \
-        "-DVERGEGRID_BENCH_OUTPUT_DIR=$build/bench" -DCMAKE_CXX_FLAGS=-Werror
-    run cmake --build "$build/bench-only" -j "$jobs"
-fi
+# The top-level CMakeLists.txt does not include bench/: build the control plane, then the
+# benchmarks on their own, into the same tree's bench/ folder.
+# shellcheck disable=SC2086 # one target per word
+run cmake --build "$build" -j "$jobs" --target vergegrid-control $plugins
+run cmake -S "$repo/bench" -B "$build/bench-only" -DCMAKE_BUILD_TYPE=Release \
+    "-DVERGEGRID_BENCH_OUTPUT_DIR=$build/bench" -DCMAKE_CXX_FLAGS=-Werror
+run cmake --build "$build/bench-only" -j "$jobs"
 
 echo "# $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $(date -u +%Y-%m-%dT%H:%M:%SZ)" >&2
 status=0
