@@ -1,5 +1,7 @@
 #include "control/regions/region_service.hpp"
 
+#include <chrono>
+
 #include "control/common/clock.hpp"
 #include "control/common/entity_lookup.hpp"
 #include "control/common/expected_version.hpp"
@@ -86,20 +88,21 @@ Region region_to_change(StorageTransaction& tx, const std::string& id,
 
 template <typename Work>
 auto RegionService::deliver(const Actor& actor, Work&& work) const {
-    Delivery delivery = delivery_for(channel_);
+    // Shared with the after-commit hook, which must not depend on this frame.
+    auto delivery = std::make_shared<Delivery>(delivery_for(channel_));
     return store_.command(actor, [&](Changes& changes) {
         // After the commit only: a doorbell for a rolled-back change would make bridges pull
         // for nothing.
-        changes.after_commit([&delivery, signals = channel_.signals] {
-            for (const auto& [simulator, push_url] : delivery.notify.simulators) {
+        changes.after_commit([delivery, signals = channel_.signals] {
+            for (const auto& [simulator, push_url] : delivery->notify.simulators) {
                 signals->notify(simulator, push_url);
             }
-            for (const auto& [simulator, seconds] : delivery.notify.due) {
+            for (const auto& [simulator, seconds] : delivery->notify.due) {
                 signals->notify_at(
                     simulator, std::chrono::steady_clock::now() + std::chrono::seconds(seconds));
             }
         });
-        return work(changes, delivery);
+        return work(changes, *delivery);
     });
 }
 
