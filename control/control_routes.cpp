@@ -7,15 +7,16 @@
 #include "control/access/session_routes.hpp"
 #include "control/access/user_routes.hpp"
 #include "control/api/error_mapping.hpp"
+#include "control/api/estate_routes.hpp"
+#include "control/api/placement_plan_routes.hpp"
+#include "control/api/placement_policy_routes.hpp"
+#include "control/api/region_routes.hpp"
+#include "control/api/template_routes.hpp"
 #include "control/audit/audit_trail.hpp"
-#include "control/estates/estate_routes.hpp"
 #include "control/operations/operation_routes.hpp"
 #include "control/operations/operation_signals.hpp"
-#include "control/placement/placement_routes.hpp"
-#include "control/regions/region_routes.hpp"
 #include "control/simulators/simulator_liveness.hpp"
 #include "control/simulators/simulator_routes.hpp"
-#include "control/templates/template_routes.hpp"
 #include "kernel/app/startup_error.hpp"
 #include "kernel/config/sources.hpp"
 #include "web_admin/server/web_console.hpp"
@@ -56,10 +57,13 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     add_simulator_routes(router, store, pending_keys, signals);
     environment.keep_while_serving(std::make_shared<SimulatorLiveness>(
         store, environment.simulators.offline_after, environment.log));
-    add_estate_routes(router, store);
-    add_template_routes(router, store);
-    add_region_routes(router, store, RegionChannel{&services.sync, &signals}, placement);
-    add_placement_routes(router, store, placement, environment.placement.plan_work_budget);
+    add_estate_routes(router, EstateService(store));
+    add_template_routes(router, TemplateService(store));
+    add_region_routes(router,
+                      RegionService(store, RegionChannel{&services.sync, &signals}, placement));
+    add_placement_policy_routes(router, store, placement);
+    add_placement_plan_routes(
+        router, RegionPlacementService(store, placement, environment.placement.plan_work_budget));
     add_operation_routes(router, store, signals, pending_keys,
                          environment.simulators.max_parked_polls);
     add_audit_routes(router, store);

@@ -1,16 +1,14 @@
 #include "control/common/entity_lookup.hpp"
 
-#include "kernel/http/api_error.hpp"
+#include "control/domain/domain_error.hpp"
 
 namespace vergegrid::control {
-
-using kernel::http::ApiError;
 
 namespace {
 template <typename T>
 T found_or_404(std::optional<T> entity, const std::string& what, const std::string& id) {
     if (!entity) {
-        throw ApiError::not_found("no " + what + " with id '" + id + "'");
+        throw DomainError::not_found("no " + what + " with id '" + id + "'");
     }
     return std::move(*entity);
 }

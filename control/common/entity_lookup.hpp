@@ -1,4 +1,4 @@
-// Finds a stored entity by the id in a request path, or answers 404 naming it.
+// Finds a stored entity by its id, or throws DomainError not_found naming it.
 #pragma once
 
 #include <string>

@@ -8,7 +8,8 @@
 
 namespace vergegrid::control {
 
-// Throws ApiError 409 (name_taken, overlap, port_taken) or 422 (unknown_reference, off_grid)
+// Throws DomainError conflict (name_taken, overlap, port_taken) or unprocessable
+// (unknown_reference, off_grid)
 // naming the field.
 void check_grid_rules(plugin_api::StorageTransaction& tx, const plugin_api::Region& region);
 

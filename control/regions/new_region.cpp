@@ -1,12 +1,11 @@
 #include "control/regions/new_region.hpp"
 
+#include "control/domain/domain_error.hpp"
 #include "control/regions/region_json.hpp"
 #include "control/templates/template_spec.hpp"
-#include "kernel/http/api_error.hpp"
 
 namespace vergegrid::control {
 
-using kernel::http::ApiError;
 using plugin_api::Region;
 
 namespace {
@@ -45,8 +44,9 @@ NewRegion read_new_region(plugin_api::StorageTransaction& tx, const nlohmann::js
         template_id && !template_id->empty()) {
         auto tmpl = tx.find_template(*template_id);
         if (!tmpl) {
-            throw ApiError(422, "unknown_reference", "no template with id '" + *template_id + "'",
-                           reader.field("template_id"));
+            throw DomainError(Fault::unprocessable, "unknown_reference",
+                              "no template with id '" + *template_id + "'",
+                              reader.field("template_id"));
         }
         apply_template(region, *tmpl);
     }
@@ -56,18 +56,18 @@ NewRegion read_new_region(plugin_api::StorageTransaction& tx, const nlohmann::js
     reader.reject_unknown();
     for (const char* key : {"name", "estate_id"}) {
         if (!reader.has(key)) {
-            throw ApiError::invalid_field(reader.field(key), "is required");
+            throw DomainError::invalid_field(reader.field(key), "is required");
         }
     }
     if (result.given.location && !(reader.has("loc_x") && reader.has("loc_y"))) {
-        throw ApiError::invalid_field(reader.field(reader.has("loc_x") ? "loc_y" : "loc_x"),
-                                      "is required with the other coordinate (or leave both "
-                                      "out and let placement choose)");
+        throw DomainError::invalid_field(reader.field(reader.has("loc_x") ? "loc_y" : "loc_x"),
+                                         "is required with the other coordinate (or leave both "
+                                         "out and let placement choose)");
     }
     if (result.given.host && !result.given.port) {
-        throw ApiError::invalid_field(reader.field("port"),
-                                      "is required with host (or leave both out and let "
-                                      "placement choose)");
+        throw DomainError::invalid_field(reader.field("port"),
+                                         "is required with host (or leave both out and let "
+                                         "placement choose)");
     }
     return result;
 }

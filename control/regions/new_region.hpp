@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "control/regions/region_fields.hpp"
+#include "control/common/region_fields.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
 

@@ -2,14 +2,13 @@
 
 #include "control/common/clock.hpp"
 #include "control/common/host_name.hpp"
-#include "control/regions/region_fields.hpp"
-#include "kernel/http/api_error.hpp"
+#include "control/common/region_fields.hpp"
+#include "control/domain/domain_error.hpp"
 #include "strict_json/strict_json.hpp"
 #include "uuid_text/uuid_text.hpp"
 
 namespace vergegrid::control {
 
-using kernel::http::ApiError;
 using plugin_api::Region;
 
 namespace {
@@ -24,7 +23,7 @@ void read_host(JsonReader& reader, std::string& host) {
         return;
     }
     if (!is_host_name(*value)) {
-        throw ApiError::invalid_field(reader.field("host"), kHostNameRule);
+        throw DomainError::invalid_field(reader.field("host"), kHostNameRule);
     }
     host = *value;
 }
@@ -32,8 +31,8 @@ void read_host(JsonReader& reader, std::string& host) {
 void read_state_mode(JsonReader& reader, std::string& mode) {
     if (auto value = reader.string("region_state_mode", 16)) {
         if (*value != "minimal" && *value != "full" && *value != "hybrid") {
-            throw ApiError::invalid_field(reader.field("region_state_mode"),
-                                          "must be one of minimal, full, hybrid");
+            throw DomainError::invalid_field(reader.field("region_state_mode"),
+                                             "must be one of minimal, full, hybrid");
         }
         mode = *value;
     }
@@ -74,7 +73,7 @@ void read_region_fields(JsonReader& reader, Region& region, PlacementOptions* op
                         bool create) {
     if (auto name = reader.name("name", kMaxRegionName)) {
         if (name->find_first_of("[]") != std::string::npos) {
-            throw ApiError::invalid_field(
+            throw DomainError::invalid_field(
                 reader.field("name"),
                 "must not contain '[' or ']' (it names the Regions.ini section)");
         }
@@ -82,7 +81,8 @@ void read_region_fields(JsonReader& reader, Region& region, PlacementOptions* op
     }
     if (auto estate = reader.string("estate_id", 36)) {
         if (!uuid_text::is_canonical(*estate)) {
-            throw ApiError::invalid_field(reader.field("estate_id"), "must be an estate id (UUID)");
+            throw DomainError::invalid_field(reader.field("estate_id"),
+                                             "must be an estate id (UUID)");
         }
         region.estate_id = *estate;
     }

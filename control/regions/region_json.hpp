@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "control/common/json_reader.hpp"
-#include "control/regions/region_fields.hpp"
+#include "control/common/region_fields.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 
 namespace vergegrid::control {

@@ -1,6 +1,6 @@
 #include "control/templates/template_spec.hpp"
 
-#include "control/regions/region_fields.hpp"
+#include "control/common/region_fields.hpp"
 #include "strict_json/strict_json.hpp"
 
 namespace vergegrid::control {

@@ -1,4 +1,4 @@
-#include "control/operations/operation_queue.hpp"
+#include "control/regions/region_delivery.hpp"
 
 #include "control/common/clock.hpp"
 #include "control/common/extensions.hpp"

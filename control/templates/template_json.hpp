@@ -1,15 +1,13 @@
-// /api/v1/templates: list, get, create, PATCH (a new version), delete, and its versions.
+// A template as the API shows it and as its events carry it: the spec's fields, id, name,
+// version and times.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
-#include "control/domain/store.hpp"
-#include "kernel/http/router.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 
 namespace vergegrid::control {
 
 nlohmann::json template_to_json(const plugin_api::Template& tmpl);
-void add_template_routes(kernel::http::Router& router, Store store);
 
 }  // namespace vergegrid::control

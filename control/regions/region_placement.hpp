@@ -1,9 +1,7 @@
 // Placement applied to regions: completes a new region (map position, simulator, host, port)
-// on a GridState, checks a new pin, and answers plans and moves. Used inside the transaction
+// on a GridState, checks a new pin, and decides plans and moves. Used inside the transaction
 // that writes the region, so the state it reads cannot change under it.
 #pragma once
-
-#include <nlohmann/json.hpp>
 
 #include "control/placement/grid_state.hpp"
 #include "control/placement/placement_engine.hpp"
@@ -29,14 +27,15 @@ bool placement_reads_grid(const NewRegion& request);
 // policy chooses; a host given by hand keeps the region off every simulator. A placed region is
 // reserved in `state` (through `index` when given: a batch's ranked fast path over the same
 // state and policy). `active` is the caller's policy snapshot, one for a whole batch. Throws
-// ApiError for an unknown pin (422), a revoked one (409), no policy loaded (503) and no free
-// footprint (409); a refusal comes back as !decision.placed. With a `budget`, the search for a
-// free footprint spends it (see work_budget.hpp) and may throw WorkBudgetExhausted.
+// DomainError for an unknown pin (unprocessable), a revoked one (conflict), no policy loaded
+// (unavailable) and no free footprint (conflict); a refusal comes back as !decision.placed. With
+// a `budget`, the search for a free footprint spends it (see work_budget.hpp) and may throw
+// WorkBudgetExhausted.
 Decision place_new_region(GridState& state, const ActivePolicy& active, PortRange ports,
                           NewRegion& request, PlacementIndex* index = nullptr,
                           WorkBudget* budget = nullptr);
 
-// The ApiError a create answers a refusal with (409, naming the pin or "placement").
+// The DomainError (conflict) a create answers a refusal with, naming the pin or "placement".
 [[noreturn]] void throw_refusal(const Decision& decision, bool pinned);
 
 // A pin set or changed by PATCH: the policy must accept the simulator unless `force`.
@@ -48,9 +47,5 @@ void check_pin_change(plugin_api::StorageTransaction& tx, const PlacementService
 // the policy puts it away from its current simulator. Removes the region from `state` first.
 Decision plan_move(GridState& state, const PlacementService& placement,
                    const plugin_api::Region& region, const std::string& target, bool force);
-
-// {"region", "placed", ...} as POST /placement/plan and drain answer.
-nlohmann::json decision_to_json(const std::string& region, const Decision& decision, int loc_x,
-                                int loc_y);
 
 }  // namespace vergegrid::control

@@ -1,4 +1,4 @@
-#include "control/regions/region_fields.hpp"
+#include "control/common/region_fields.hpp"
 
 #include <array>
 
@@ -175,18 +175,25 @@ void read_parcel_layout(JsonReader& reader, std::string& parcel_layout) {
     parcel_layout = parcels.empty() ? "" : parcels.dump();
 }
 
-void check_parcels_fit(const std::string& parcel_layout, int size_x, int size_y,
-                       const std::string& field) {
+std::optional<std::string> parcels_misfit(const std::string& parcel_layout, int size_x,
+                                          int size_y) {
     if (parcel_layout.empty()) {
-        return;
+        return std::nullopt;
     }
     for (const auto& parcel : strict_json::parse(parcel_layout)) {
         if (parcel.at("x").get<int>() + parcel.at("width").get<int>() > size_x ||
             parcel.at("y").get<int>() + parcel.at("height").get<int>() > size_y) {
-            throw ApiError::invalid_field(
-                field, "parcel '" + parcel.at("name").get<std::string>() + "' does not fit in a " +
-                           std::to_string(size_x) + "x" + std::to_string(size_y) + " region");
+            return "parcel '" + parcel.at("name").get<std::string>() + "' does not fit in a " +
+                   std::to_string(size_x) + "x" + std::to_string(size_y) + " region";
         }
+    }
+    return std::nullopt;
+}
+
+void check_parcels_fit(const std::string& parcel_layout, int size_x, int size_y,
+                       const std::string& field) {
+    if (auto misfit = parcels_misfit(parcel_layout, size_x, size_y)) {
+        throw ApiError::invalid_field(field, *misfit);
     }
 }
 

@@ -1,13 +1,13 @@
-#include "control/placement/region_placement.hpp"
+#include "control/regions/region_placement.hpp"
 
 #include "control/common/extensions.hpp"
+#include "control/common/region_fields.hpp"
+#include "control/domain/domain_error.hpp"
+#include "control/domain/simulator_state.hpp"
 #include "control/placement/coordinate_allocator.hpp"
-#include "control/regions/region_fields.hpp"
-#include "kernel/http/api_error.hpp"
 
 namespace vergegrid::control {
 
-using kernel::http::ApiError;
 using plugin_api::Region;
 
 namespace {
@@ -30,12 +30,12 @@ plugin_api::RegionNeeds needs_of(const Region& region) {
 void check_pin_exists(const GridState& state, const std::string& pin) {
     const auto* simulator = state.find_simulator(pin);
     if (simulator == nullptr) {
-        throw ApiError(422, "unknown_reference", "no simulator with id '" + pin + "'",
-                       "placement.simulator_id");
+        throw DomainError(Fault::unprocessable, "unknown_reference",
+                          "no simulator with id '" + pin + "'", "placement.simulator_id");
     }
-    if (simulator->state == "revoked") {
-        throw ApiError(409, "simulator_revoked", "simulator '" + pin + "' is revoked",
-                       "placement.simulator_id");
+    if (simulator->state == to_string(SimulatorState::revoked)) {
+        throw DomainError(Fault::conflict, "simulator_revoked",
+                          "simulator '" + pin + "' is revoked", "placement.simulator_id");
     }
 }
 
@@ -48,9 +48,9 @@ void choose_location(const GridState& state, NewRegion& request, WorkBudget* bud
     } else if (!request.options.near_region.empty()) {
         const auto* other = state.find_region(request.options.near_region);
         if (other == nullptr) {
-            throw ApiError(422, "unknown_reference",
-                           "no region named '" + request.options.near_region + "'",
-                           "placement.near_region");
+            throw DomainError(Fault::unprocessable, "unknown_reference",
+                              "no region named '" + request.options.near_region + "'",
+                              "placement.near_region");
         }
         x = other->loc_x;
         y = other->loc_y;
@@ -58,8 +58,8 @@ void choose_location(const GridState& state, NewRegion& request, WorkBudget* bud
     const auto spot = nearest_free_footprint(state, x, y, region.size_x, region.size_y,
                                              kMaxGridCoordinate, budget);
     if (!spot) {
-        throw ApiError(
-            409, "no_free_footprint",
+        throw DomainError(
+            Fault::conflict, "no_free_footprint",
             "no free " + std::to_string(region.size_x) + "x" + std::to_string(region.size_y) +
                 " m footprint within " + std::to_string(kMaxSearchRadius) + " regions of <" +
                 std::to_string(x) + "," + std::to_string(y) + ">",
@@ -116,9 +116,9 @@ Decision place_new_region(GridState& state, const ActivePolicy& active, PortRang
             check_pin_exists(state, pin);
         }
         if (!active.policy) {
-            throw ApiError(503, "placement_unavailable",
-                           "no placement policy is loaded: give host and port, or load a "
-                           "placement plugin");
+            throw DomainError(Fault::unavailable, "placement_unavailable",
+                              "no placement policy is loaded: give host and port, or load a "
+                              "placement plugin");
         }
         PlacementRequest ask;
         ask.needs = needs_of(region);
@@ -177,8 +177,8 @@ void throw_refusal(const Decision& decision, bool pinned) {
             message += (shown == 1 ? " " : "; ") + simulator + ": " + why;
         }
     }
-    throw ApiError(409, pinned ? "placement_refused" : "no_placement", message,
-                   pinned ? "placement.simulator_id" : "placement");
+    throw DomainError(Fault::conflict, pinned ? "placement_refused" : "no_placement", message,
+                      pinned ? "placement.simulator_id" : "placement");
 }
 
 void check_pin_change(plugin_api::StorageTransaction& tx, const PlacementService& placement,
@@ -204,8 +204,8 @@ void check_pin_change(plugin_api::StorageTransaction& tx, const PlacementService
     // The region keeps its host and port on PATCH; only the policy's verdict matters here.
     const auto* simulator = state.find_simulator(pin);
     if (auto why = active.policy->filter(ask.needs, *simulator); why && !force) {
-        throw ApiError(
-            409, "placement_refused",
+        throw DomainError(
+            Fault::conflict, "placement_refused",
             "the pinned simulator cannot take the region: " + *why + " (\"force\": true overrides)",
             "placement.simulator_id");
     }
@@ -234,26 +234,6 @@ Decision plan_move(GridState& state, const PlacementService& placement, const Re
     }
     state.add(stays);
     return decision;
-}
-
-nlohmann::json decision_to_json(const std::string& region, const Decision& decision, int loc_x,
-                                int loc_y) {
-    if (!decision.placed) {
-        return {{"region", region},
-                {"placed", false},
-                {"reason", decision.summary},
-                {"refusals", decision.refusals}};
-    }
-    return {{"region", region},
-            {"placed", true},
-            {"simulator_id", decision.simulator_id.empty() ? nlohmann::json(nullptr)
-                                                           : nlohmann::json(decision.simulator_id)},
-            {"host", decision.host},
-            {"port", decision.port},
-            {"loc_x", loc_x},
-            {"loc_y", loc_y},
-            {"score", decision.score},
-            {"reasons", decision.reasons}};
 }
 
 }  // namespace vergegrid::control

@@ -1,5 +1,6 @@
-// The region's fields as JSON: how each one is read from a request (with its limits) and
-// written in answers and history. Templates reuse the parts they share with regions.
+// The fields regions and templates share, as JSON: how each one is read from a request (with its
+// limits) and written in answers and history. The readers throw ApiError 400 naming the field,
+// like the JsonReader they extend.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -39,7 +40,9 @@ void read_placement(JsonReader& reader, plugin_api::RegionPlacementRules& target
 // An array of parcels {"name", "x", "y", "width", "height"} (metres) inside the region; stored
 // as JSON text ("" for none).
 void read_parcel_layout(JsonReader& reader, std::string& parcel_layout);
-// Parcels must lie inside a region of this size (checked again when the size changes).
+// Parcels must lie inside a region of this size (checked again when the size changes):
+// parcels_misfit says which does not, check_parcels_fit refuses it as a bad `field`.
+std::optional<std::string> parcels_misfit(const std::string& parcel_layout, int size_x, int size_y);
 void check_parcels_fit(const std::string& parcel_layout, int size_x, int size_y,
                        const std::string& field);
 

@@ -1,4 +1,4 @@
-#include "control/common/preconditions.hpp"
+#include "control/api/preconditions.hpp"
 
 #include <string>
 #include <utility>
@@ -9,24 +9,20 @@ namespace vergegrid::control {
 
 using kernel::http::ApiError;
 
-void check_if_match(const kernel::http::Request& request, const plugin_api::SemVer& current) {
+std::optional<plugin_api::SemVer> if_match_version(const kernel::http::Request& request) {
     std::string wanted = request.header("if-match");
     if (wanted.empty() || wanted == "*") {
-        return;
+        return std::nullopt;
     }
     if (wanted.size() >= 2 && wanted.front() == '"' && wanted.back() == '"') {
         wanted = wanted.substr(1, wanted.size() - 2);
     }
-    if (!plugin_api::SemVer::parse(wanted)) {
+    auto version = plugin_api::SemVer::parse(wanted);
+    if (!version) {
         throw ApiError(400, "invalid_header", "If-Match must be a version such as \"1.2.3\"",
                        "If-Match");
     }
-    if (wanted != current.to_string()) {
-        throw ApiError(412, "version_mismatch",
-                       "the entity is at version " + current.to_string() + ", not " + wanted +
-                           "; reload and retry",
-                       "If-Match");
-    }
+    return version;
 }
 
 kernel::http::Response with_etag(kernel::http::Response response,

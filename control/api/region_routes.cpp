@@ -1,0 +1,184 @@
+#include "control/api/region_routes.hpp"
+
+#include "control/api/preconditions.hpp"
+#include "control/api/request_actor.hpp"
+#include "control/common/json_reader.hpp"
+#include "control/common/paging.hpp"
+#include "control/regions/region_json.hpp"
+#include "kernel/http/api_error.hpp"
+#include "strict_json/strict_json.hpp"
+#include "uuid_text/uuid_text.hpp"
+
+namespace vergegrid::control {
+
+using kernel::http::ApiError;
+using kernel::http::Permission;
+using kernel::http::Request;
+using kernel::http::Response;
+using plugin_api::Region;
+
+namespace {
+
+const std::string& region_id(const Request& request) {
+    return request.path_params.at("id");
+}
+
+nlohmann::json decision_summary(const Decision& decision) {
+    return {{"score", decision.score}, {"reasons", decision.reasons}};
+}
+
+// The answer to a change: the region, what changed and which part of the version it bumped;
+// where placement put the region and why (create, move).
+Response changed(int status, const RegionChanged& change) {
+    auto json = region_to_json(change.region);
+    json["change"] = change.change;
+    json["changes"] = change.fields;
+    if (change.decision) {
+        json["placement_decision"] = decision_summary(*change.decision);
+    }
+    return with_etag(Response::json(status, json), change.region.version);
+}
+
+plugin_api::RegionFilter region_filter(const Request& request) {
+    plugin_api::RegionFilter filter;
+    for (auto [key, target] :
+         {std::pair{"name_prefix", &filter.name_prefix}, std::pair{"estate_id", &filter.estate_id},
+          std::pair{"template_id", &filter.template_id}, std::pair{"host", &filter.host}}) {
+        if (auto it = request.query.find(key); it != request.query.end()) {
+            if (it->second.size() > 253) {
+                throw ApiError::invalid_field(key, "must be at most 253 bytes");
+            }
+            *target = it->second;
+        }
+    }
+    return filter;
+}
+
+nlohmann::json history_to_json(const std::vector<plugin_api::RegionHistoryEntry>& entries) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& e : entries) {
+        items.push_back({{"version", e.version.to_string()},
+                         {"change", e.change},
+                         {"actor", e.actor},
+                         {"request_id", e.request_id},
+                         {"at", e.at},
+                         {"spec", strict_json::parse(e.spec)}});
+    }
+    return {{"items", items}, {"next", nullptr}};
+}
+
+RollbackRegion read_rollback(const Request& request) {
+    const auto body = request.json_body();
+    JsonReader reader(body, "");
+    const auto version_text = reader.string("version", 32);
+    reader.reject_unknown();
+    if (!version_text) {
+        throw ApiError::invalid_field("version", "is required");
+    }
+    const auto version = plugin_api::SemVer::parse(*version_text);
+    if (!version) {
+        throw ApiError::invalid_field("version", "must be MAJOR.MINOR.PATCH");
+    }
+    return {region_id(request), if_match_version(request), *version};
+}
+
+// Onto the simulator named in the body (checked like a pin, "force" overrides) or wherever the
+// policy puts it away from its current one.
+MoveRegion read_move(const Request& request) {
+    const auto body = request.body.empty() ? nlohmann::json::object() : request.json_body();
+    JsonReader reader(body, "");
+    MoveRegion command;
+    command.simulator_id = reader.nullable_string("simulator_id", 36).value_or("");
+    command.force = reader.boolean("force").value_or(false);
+    reader.reject_unknown();
+    if (!command.simulator_id.empty() && !uuid_text::is_canonical(command.simulator_id)) {
+        throw ApiError::invalid_field("simulator_id", "must be a simulator id (UUID)");
+    }
+    command.id = region_id(request);
+    command.expected_version = if_match_version(request);
+    return command;
+}
+
+// Registered in the order the routes list (GET /api/v1/routes) has always shown them.
+void add_region_basics(kernel::http::Router& router, const RegionService& regions) {
+    router.add("GET", "/api/v1/regions", Permission::read, [regions](const Request& request) {
+        const auto filter = region_filter(request);
+        const auto page = page_request(request);
+        const auto rows = regions.list(filter, page.after, page.limit + 1);
+        return Response::json(
+            200, paged_json(
+                     rows, page.limit, [](const Region& r) { return r.name; }, region_to_json));
+    });
+
+    router.add("GET", "/api/v1/regions/{id}", Permission::read, [regions](const Request& request) {
+        const Region region = regions.get(region_id(request));
+        return with_etag(Response::json(200, region_to_json(region)), region.version);
+    });
+
+    router.add("POST", "/api/v1/regions", Permission::write, [regions](const Request& request) {
+        return changed(201, regions.create(request_actor(request), {request.json_body()}).value);
+    });
+
+    router.add("PATCH", "/api/v1/regions/{id}", Permission::write,
+               [regions](const Request& request) {
+                   const auto body = request.json_body();
+                   const UpdateRegion command{region_id(request), if_match_version(request), body};
+                   return changed(200, regions.update(request_actor(request), command).value);
+               });
+
+    router.add(
+        "DELETE", "/api/v1/regions/{id}", Permission::write, [regions](const Request& request) {
+            regions.remove(request_actor(request), {region_id(request), if_match_version(request)});
+            return Response{204, "application/json", "", {}};
+        });
+
+    router.add(
+        "POST", "/api/v1/regions/{id}/restart", Permission::write,
+        [regions](const Request& request) {
+            const auto version = regions.restart(request_actor(request), region_id(request)).value;
+            return Response::json(202, {{"restart", "queued"}, {"version", version.to_string()}});
+        });
+}
+
+void add_region_versions(kernel::http::Router& router, const RegionService& regions) {
+    router.add("GET", "/api/v1/regions/{id}/history", Permission::read,
+               [regions](const Request& request) {
+                   return Response::json(200, history_to_json(regions.history(region_id(request))));
+               });
+
+    router.add("POST", "/api/v1/regions/{id}/rollback", Permission::write,
+               [regions](const Request& request) {
+                   const auto command = read_rollback(request);
+                   return changed(200, regions.rollback(request_actor(request), command).value);
+               });
+
+    router.add(
+        "POST", "/api/v1/regions/{id}/upgrade-template", Permission::write,
+        [regions](const Request& request) {
+            const UpgradeRegionTemplate command{region_id(request), if_match_version(request)};
+            return changed(200, regions.upgrade_template(request_actor(request), command).value);
+        });
+
+    router.add("POST", "/api/v1/regions/{id}/move", Permission::write,
+               [regions](const Request& request) {
+                   const auto command = read_move(request);
+                   return changed(200, regions.move(request_actor(request), command).value);
+               });
+
+    router.add(
+        "GET", "/api/v1/regions/{id}/stub", Permission::read, [regions](const Request& request) {
+            const RegionStub stub = regions.stub(region_id(request));
+            return with_etag(
+                Response::text(200, region_ini::render(stub.spec), "text/plain; charset=utf-8"),
+                stub.version);
+        });
+}
+
+}  // namespace
+
+void add_region_routes(kernel::http::Router& router, RegionService regions) {
+    add_region_basics(router, regions);
+    add_region_versions(router, regions);
+}
+
+}  // namespace vergegrid::control

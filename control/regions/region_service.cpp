@@ -1,0 +1,255 @@
+#include "control/regions/region_service.hpp"
+
+#include <chrono>
+
+#include "control/common/clock.hpp"
+#include "control/common/entity_lookup.hpp"
+#include "control/common/expected_version.hpp"
+#include "control/common/json_reader.hpp"
+#include "control/common/region_fields.hpp"
+#include "control/regions/grid_rules.hpp"
+#include "control/regions/new_region.hpp"
+#include "control/regions/region_change.hpp"
+#include "control/regions/region_delivery.hpp"
+#include "control/regions/region_json.hpp"
+#include "control/regions/region_placement.hpp"
+#include "control/regions/region_stub.hpp"
+
+namespace vergegrid::control {
+
+using plugin_api::Region;
+using plugin_api::StorageTransaction;
+
+namespace {
+
+// One command's path to the simulators: the sync policy snapshot for the whole command and the
+// simulators to notify once it has committed.
+struct Delivery {
+    std::shared_ptr<plugin_api::SyncScheduler> sync;
+    QueuedNotifications notify;
+};
+
+Delivery delivery_for(const RegionChannel& channel) {
+    auto sync = channel.sync->get();
+    if (!sync) {
+        throw DomainError(Fault::unavailable, "sync_unavailable", "no sync scheduler is active");
+    }
+    return Delivery{std::move(sync), {}};
+}
+
+DomainEvent region_event(const std::string& change, const std::string& id, nlohmann::json before,
+                         nlohmann::json after) {
+    return {"region." + change, "region", id, std::move(before), std::move(after)};
+}
+
+// Writes one new version of a region: the row and supplements, its history row, its event and
+// the operation for its simulator.
+void write_version(Changes& changes, const std::string& change, const Region* before,
+                   const Region& after, const RegionChange& fields, Delivery& delivery) {
+    auto& tx = changes.tx();
+    check_grid_rules(tx, after);
+    if (before == nullptr) {
+        tx.insert_region(after);
+    } else {
+        tx.update_region(after);
+    }
+    const auto spec = region_to_json(after);
+    tx.append_history({after.uuid, after.version, change, spec.dump(), changes.actor().subject,
+                       changes.actor().request_id, now_iso8601()});
+    changes.record(
+        region_event(change, after.uuid,
+                     before == nullptr ? nlohmann::json(nullptr) : region_to_json(*before), spec));
+    queue_region_operation(tx, *delivery.sync, before, &after, fields, "", delivery.notify);
+}
+
+// `after` as a new version of `before` when any field changed; `decision` (move) is answered
+// only with a change.
+RegionChanged apply_change(Changes& changes, const std::string& kind, const Region& before,
+                           Region after, Delivery& delivery,
+                           std::optional<Decision> decision = std::nullopt) {
+    const RegionChange change = region_change(before, after);
+    if (change.bump == Bump::none) {
+        return {before, to_string(change.bump), change.fields_to_json(), std::nullopt};
+    }
+    after.version = bumped(before.version, change.bump);
+    write_version(changes, kind, &before, after, change, delivery);
+    return {after, to_string(change.bump), change.fields_to_json(), std::move(decision)};
+}
+
+// A region found for a change: it must exist and be at the version the caller expects.
+Region region_to_change(StorageTransaction& tx, const std::string& id,
+                        const std::optional<plugin_api::SemVer>& expected) {
+    Region region = existing_region(tx, id);
+    check_expected_version(expected, region.version);
+    return region;
+}
+
+}  // namespace
+
+template <typename Work>
+auto RegionService::deliver(const Actor& actor, Work&& work) const {
+    // Shared with the after-commit hook, which must not depend on this frame.
+    auto delivery = std::make_shared<Delivery>(delivery_for(channel_));
+    return store_.command(actor, [&](Changes& changes) {
+        // After the commit only: a doorbell for a rolled-back change would make bridges pull
+        // for nothing.
+        changes.after_commit([delivery, signals = channel_.signals] {
+            for (const auto& [simulator, push_url] : delivery->notify.simulators) {
+                signals->notify(simulator, push_url);
+            }
+            for (const auto& [simulator, seconds] : delivery->notify.due) {
+                signals->notify_at(
+                    simulator, std::chrono::steady_clock::now() + std::chrono::seconds(seconds));
+            }
+        });
+        return work(changes, *delivery);
+    });
+}
+
+std::vector<Region> RegionService::list(const plugin_api::RegionFilter& filter,
+                                        const std::string& after, int limit) const {
+    return store_.read(
+        [&](StorageTransaction& tx) { return tx.list_regions(filter, after, limit); });
+}
+
+Region RegionService::get(const std::string& id) const {
+    return store_.read([&](StorageTransaction& tx) { return existing_region(tx, id); });
+}
+
+std::vector<plugin_api::RegionHistoryEntry> RegionService::history(const std::string& id) const {
+    auto entries = store_.read([&](StorageTransaction& tx) { return tx.list_history(id); });
+    if (entries.empty()) {
+        throw DomainError::not_found("no region with id '" + id + "'");
+    }
+    return entries;
+}
+
+RegionStub RegionService::stub(const std::string& id) const {
+    return store_.read([&](StorageTransaction& tx) {
+        const Region region = existing_region(tx, id);
+        const auto estate = tx.find_estate(region.estate_id);
+        return RegionStub{stub_spec(region, estate ? estate->name : ""), region.version};
+    });
+}
+
+Committed<RegionChanged> RegionService::create(const Actor& actor,
+                                               const CreateRegion& command) const {
+    return deliver(actor, [&](Changes& changes, Delivery& delivery) {
+        auto& tx = changes.tx();
+        NewRegion fresh = read_new_region(tx, command.spec, "");
+        fresh.region.uuid = new_uuid();
+        GridState state =
+            placement_reads_grid(fresh) ? load_grid_state(tx) : GridState::from({}, {});
+        const Decision decision =
+            place_new_region(state, placement_->active(), placement_->ports(), fresh);
+        if (!decision.placed) {
+            throw_refusal(decision, !fresh.region.placement.simulator_id.empty());
+        }
+        write_version(changes, "create", nullptr, fresh.region, RegionChange{}, delivery);
+        return RegionChanged{fresh.region, "create", nlohmann::json::array(), decision};
+    });
+}
+
+Committed<RegionChanged> RegionService::update(const Actor& actor,
+                                               const UpdateRegion& command) const {
+    return deliver(actor, [&](Changes& changes, Delivery& delivery) {
+        auto& tx = changes.tx();
+        const Region before = region_to_change(tx, command.id, command.expected_version);
+        Region after = before;
+        JsonReader reader(command.changes, "");
+        reader.forbid("template_id", "changes only through upgrade-template");
+        PlacementOptions options;
+        read_region_fields(reader, after, &options, false);
+        reader.reject_unknown();
+        check_pin_change(tx, *placement_, &before, after, options.force);
+        return apply_change(changes, "update", before, after, delivery);
+    });
+}
+
+Committed<void> RegionService::remove(const Actor& actor, const DeleteRegion& command) const {
+    return deliver(actor, [&](Changes& changes, Delivery& delivery) {
+        auto& tx = changes.tx();
+        const Region region = region_to_change(tx, command.id, command.expected_version);
+        tx.delete_region(region.uuid);
+        changes.record(region_event("delete", region.uuid, region_to_json(region), nullptr));
+        queue_region_operation(tx, *delivery.sync, &region, nullptr, RegionChange{}, "",
+                               delivery.notify);
+    });
+}
+
+Committed<plugin_api::SemVer> RegionService::restart(const Actor& actor,
+                                                     const std::string& id) const {
+    return deliver(actor, [&](Changes& changes, Delivery& delivery) {
+        auto& tx = changes.tx();
+        const Region region = existing_region(tx, id);
+        if (region.placement.simulator_id.empty()) {
+            throw DomainError::conflict("not_placed", "the region is on no simulator",
+                                        "placement.simulator_id");
+        }
+        changes.record(region_event("restart", region.uuid, nullptr, nullptr));
+        queue_region_operation(tx, *delivery.sync, &region, &region, RegionChange{}, "restart",
+                               delivery.notify);
+        return region.version;
+    });
+}
+
+Committed<RegionChanged> RegionService::rollback(const Actor& actor,
+                                                 const RollbackRegion& command) const {
+    return deliver(actor, [&](Changes& changes, Delivery& delivery) {
+        auto& tx = changes.tx();
+        const Region before = region_to_change(tx, command.id, command.expected_version);
+        const auto entry = tx.find_history(before.uuid, command.version);
+        if (!entry) {
+            throw DomainError(Fault::not_found, "unknown_version",
+                              "the region has no version " + command.version.to_string(),
+                              "version");
+        }
+        Region target = region_from_spec(entry->spec);
+        target.version = before.version;
+        return apply_change(changes, "rollback", before, target, delivery);
+    });
+}
+
+Committed<RegionChanged> RegionService::upgrade_template(
+    const Actor& actor, const UpgradeRegionTemplate& command) const {
+    return deliver(actor, [&](Changes& changes, Delivery& delivery) {
+        auto& tx = changes.tx();
+        const Region before = region_to_change(tx, command.id, command.expected_version);
+        if (before.template_id.empty()) {
+            throw DomainError::conflict("no_template", "the region was not made from a template",
+                                        "template_id");
+        }
+        const auto tmpl = tx.find_template(before.template_id);
+        if (!tmpl) {
+            throw DomainError::conflict("template_gone", "the region's template no longer exists",
+                                        "template_id");
+        }
+        Region after = before;
+        apply_template(after, *tmpl);
+        if (auto misfit =
+                parcels_misfit(after.template_data.parcel_layout, after.size_x, after.size_y)) {
+            throw DomainError::invalid_field("parcel_layout", *misfit);
+        }
+        return apply_change(changes, "upgrade-template", before, after, delivery);
+    });
+}
+
+Committed<RegionChanged> RegionService::move(const Actor& actor, const MoveRegion& command) const {
+    return deliver(actor, [&](Changes& changes, Delivery& delivery) {
+        auto& tx = changes.tx();
+        const Region before = region_to_change(tx, command.id, command.expected_version);
+        GridState state = load_grid_state(tx);
+        const Decision decision =
+            plan_move(state, *placement_, before, command.simulator_id, command.force);
+        if (!decision.placed) {
+            throw_refusal(decision, !command.simulator_id.empty());
+        }
+        Region after = before;
+        after.placement.simulator_id = decision.simulator_id;
+        after.host = decision.host;
+        after.port = decision.port;
+        return apply_change(changes, "move", before, after, delivery, decision);
+    });
+}
+
+}  // namespace vergegrid::control

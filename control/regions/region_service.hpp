@@ -1,0 +1,116 @@
+// Regions: create (placed by control/placement), change, delete, restart, roll back, upgrade to
+// the template's current version, move to another simulator; and the queries over them.
+// Every change is one command: the region row and supplements, its history row, its event
+// (region.create, region.update, ...) and the operation for its simulator commit together; the
+// simulator's doorbell rings after the commit.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control/domain/store.hpp"
+#include "control/operations/operation_signals.hpp"
+#include "control/placement/placement_engine.hpp"
+#include "control/placement/placement_service.hpp"
+#include "kernel/services/active_slot.hpp"
+#include "region_ini/region_ini.hpp"
+#include "vergegrid/plugin_api/storage_model.hpp"
+#include "vergegrid/plugin_api/sync.hpp"
+
+namespace vergegrid::control {
+
+// What a region change needs to reach its simulator. Both must outlive the service.
+struct RegionChannel {
+    kernel::services::ActiveSlot<plugin_api::SyncScheduler>* sync;
+    OperationSignals* signals;
+};
+
+// A region as a create request describes it; the fields are validated against stored state
+// (the template it names, the estate), so they are read inside the command.
+struct CreateRegion {
+    nlohmann::json spec;
+};
+
+struct UpdateRegion {
+    std::string id;
+    std::optional<plugin_api::SemVer> expected_version;
+    // The writable fields to change, as the client sent them (nested objects merge field by
+    // field; placement.force keeps a pin the policy refuses).
+    nlohmann::json changes;
+};
+
+struct DeleteRegion {
+    std::string id;
+    std::optional<plugin_api::SemVer> expected_version;
+};
+
+struct RollbackRegion {
+    std::string id;
+    std::optional<plugin_api::SemVer> expected_version;
+    plugin_api::SemVer version;  // the history version whose spec becomes the new version
+};
+
+struct UpgradeRegionTemplate {
+    std::string id;
+    std::optional<plugin_api::SemVer> expected_version;
+};
+
+struct MoveRegion {
+    std::string id;
+    std::optional<plugin_api::SemVer> expected_version;
+    std::string simulator_id;  // empty: wherever the policy puts it away from its simulator
+    bool force = false;        // keep the target even when the policy refuses it
+};
+
+// The region after a change, what changed and which part of the version it bumped.
+struct RegionChanged {
+    plugin_api::Region region;
+    std::string change;                // "create", or the bump: none, patch, minor, major
+    nlohmann::json fields;             // [{"field", "from", "to", "bump"}]
+    std::optional<Decision> decision;  // create and move: where placement put it and why
+};
+
+// The Regions/<name>.ini section of a region, at the region's version.
+struct RegionStub {
+    region_ini::RegionIniSpec spec;
+    plugin_api::SemVer version;
+};
+
+class RegionService {
+  public:
+    RegionService(Store store, RegionChannel channel, std::shared_ptr<PlacementService> placement)
+        : store_(std::move(store)), channel_(channel), placement_(std::move(placement)) {}
+
+    std::vector<plugin_api::Region> list(const plugin_api::RegionFilter& filter,
+                                         const std::string& after, int limit) const;
+    plugin_api::Region get(const std::string& id) const;
+    // Oldest first; not_found when the region never existed.
+    std::vector<plugin_api::RegionHistoryEntry> history(const std::string& id) const;
+    RegionStub stub(const std::string& id) const;
+
+    Committed<RegionChanged> create(const Actor& actor, const CreateRegion& command) const;
+    Committed<RegionChanged> update(const Actor& actor, const UpdateRegion& command) const;
+    Committed<void> remove(const Actor& actor, const DeleteRegion& command) const;
+    // An eager restart operation for the region's simulator; no new version (the spec did not
+    // change). Returns the region's version.
+    Committed<plugin_api::SemVer> restart(const Actor& actor, const std::string& id) const;
+    // History is never rewritten: the old spec becomes a new version.
+    Committed<RegionChanged> rollback(const Actor& actor, const RollbackRegion& command) const;
+    Committed<RegionChanged> upgrade_template(const Actor& actor,
+                                              const UpgradeRegionTemplate& command) const;
+    // Re-placement: host and port follow the simulator.
+    Committed<RegionChanged> move(const Actor& actor, const MoveRegion& command) const;
+
+  private:
+    template <typename Work>
+    auto deliver(const Actor& actor, Work&& work) const;
+
+    Store store_;
+    RegionChannel channel_;
+    std::shared_ptr<PlacementService> placement_;
+};
+
+}  // namespace vergegrid::control
