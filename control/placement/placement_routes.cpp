@@ -5,7 +5,7 @@
 #include "control/common/json_reader.hpp"
 #include "control/placement/placement_index.hpp"
 #include "control/placement/region_placement.hpp"
-#include "control/simulators/simulator_routes.hpp"
+#include "control/simulators/simulator_json.hpp"
 #include "kernel/http/api_error.hpp"
 
 namespace vergegrid::control {

@@ -1,6 +1,7 @@
 #include "control/placement/region_placement.hpp"
 
 #include "control/common/extensions.hpp"
+#include "control/domain/simulator_state.hpp"
 #include "control/placement/coordinate_allocator.hpp"
 #include "control/regions/region_fields.hpp"
 #include "kernel/http/api_error.hpp"
@@ -33,7 +34,7 @@ void check_pin_exists(const GridState& state, const std::string& pin) {
         throw ApiError(422, "unknown_reference", "no simulator with id '" + pin + "'",
                        "placement.simulator_id");
     }
-    if (simulator->state == "revoked") {
+    if (simulator->state == to_string(SimulatorState::revoked)) {
         throw ApiError(409, "simulator_revoked", "simulator '" + pin + "' is revoked",
                        "placement.simulator_id");
     }
