@@ -5,10 +5,10 @@
 
 #include "control/api/error_mapping.hpp"
 #include "control/api/operation_json.hpp"
+#include "control/api/operation_poll.hpp"
 #include "control/api/simulator_caller.hpp"
 #include "control/common/json_reader.hpp"
 #include "control/common/paging.hpp"
-#include "kernel/http/deferred.hpp"
 
 namespace vergegrid::control {
 
@@ -35,58 +35,6 @@ int wait_seconds(const Request& request) {
     }
     return wait;
 }
-
-// A pull's answer; no-store when it carries a new key.
-Response pull_response(const PullAnswer& answer) {
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& operation : answer.operations) {
-        items.push_back(operation_to_json(operation));
-    }
-    if (answer.new_api_key) {
-        return Response::secret_json(200, {{"items", items}, {"new_api_key", *answer.new_api_key}});
-    }
-    return Response::json(200, {{"items", items}});
-}
-
-// A long poll that found nothing, parked in the server without a thread: it looks again when its
-// simulator is notified (a new eager operation, a lazy one falling due, a key rotation) and when
-// its wait ends; what it then answers is OperationService::resume's decision.
-class OperationPoll final : public kernel::http::Deferred {
-  public:
-    OperationPoll(std::shared_ptr<OperationService> operations, ParkedPoll poll,
-                  std::chrono::steady_clock::time_point deadline)
-        : operations_(std::move(operations)), poll_(std::move(poll)), deadline_(deadline) {}
-    ~OperationPoll() override { signals().unsubscribe(poll_.simulator_id, subscription_); }
-    OperationPoll(const OperationPoll&) = delete;
-    OperationPoll& operator=(const OperationPoll&) = delete;
-
-    std::chrono::steady_clock::time_point deadline() const override { return deadline_; }
-
-    void arm(std::function<void()> wake) override {
-        wake_ = std::move(wake);
-        subscribe();
-    }
-
-    std::optional<Response> resume(bool final) override {
-        signals().unsubscribe(poll_.simulator_id, subscription_);
-        subscription_ = 0;
-        if (auto answer = operations_->resume(poll_, final)) {
-            return pull_response(*answer);
-        }
-        subscribe();
-        return std::nullopt;
-    }
-
-  private:
-    OperationSignals& signals() const { return operations_->signals(); }
-    void subscribe() { subscription_ = signals().subscribe(poll_.simulator_id, poll_.seen, wake_); }
-
-    std::shared_ptr<OperationService> operations_;
-    ParkedPoll poll_;
-    std::chrono::steady_clock::time_point deadline_;
-    std::function<void()> wake_;
-    OperationSignals::Subscription subscription_ = 0;
-};
 
 // The poll quota's refusal says when to come back.
 Response too_many_polls(const DomainError& refusal) {

@@ -1,6 +1,6 @@
-// Simulators over HTTP: registration tokens (admin), one-time registration of a sim bridge, the
-// simulators list, key rotation, revocation, cordon, and the simulator's heartbeat and repair
-// reports. Parsing and rendering only; the rules are SimulatorService's.
+// Simulators over HTTP, the operators' side: registration tokens (admin), the simulators list,
+// key rotation by an admin, revocation, cordon; add_simulator_routes also adds the simulator's
+// own side (sim_routes.hpp). Parsing and rendering only; the rules are SimulatorService's.
 #pragma once
 
 #include <memory>

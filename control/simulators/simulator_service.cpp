@@ -89,6 +89,19 @@ void require_current_key(const SimulatorCaller& caller) {
     }
 }
 
+Simulator drain_simulator(Changes& changes, const std::string& id) {
+    auto& access = access_store(changes.tx());
+    const Simulator before = existing_simulator(access, id);
+    Simulator after = before;
+    after.state = std::string(to_string(next_state(state_of(before), SimulatorEvent::drain)));
+    if (after.state != before.state) {
+        access.update_simulator(after);
+    }
+    // Recorded even when it was cordoned already: the drain itself is what operators look for.
+    changes.record(simulator_event("simulator.drain", before, after));
+    return after;
+}
+
 SimulatorService::SimulatorService(Store store, PendingKeys& pending_keys, KeyRotated key_rotated,
                                    SimulatorSettings settings)
     : store_(store),

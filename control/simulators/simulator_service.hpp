@@ -84,6 +84,11 @@ using KeyRotated =
 // may only pull, beat and report.
 void require_current_key(const SimulatorCaller& caller);
 
+// A drain's state change, inside the drain's own command (which plans its regions' moves in the
+// same transaction): cordons the simulator (an offline one stays offline) and records
+// "simulator.drain". Throws DomainError not_found, or conflict "revoked".
+plugin_api::Simulator drain_simulator(Changes& changes, const std::string& id);
+
 class SimulatorService {
   public:
     // `pending_keys` must outlive the service.

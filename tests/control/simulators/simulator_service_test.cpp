@@ -85,6 +85,25 @@ TEST_F(Services, RefusedChangesChangeNothingAndRecordNothing) {
     EXPECT_EQ(refusal([&] { service_.cordon(admin_, "no-such-id"); }), "not_found/");
 }
 
+TEST_F(Services, ADrainCordonsInsideTheDrainsCommandAndIsAlwaysRecorded) {
+    const auto online = register_simulator("online.example.org");
+    const auto offline = register_simulator("offline.example.org");
+    service_.heartbeat(caller(online), {});
+    edit(offline.id, [](auto& s) { s.state = "offline"; });
+    auto store = sqlite_.store();
+    const auto drain = [&](const std::string& id) {
+        return store.command(admin_, [&](Changes& changes) { return drain_simulator(changes, id); })
+            .value.state;
+    };
+    EXPECT_EQ(drain(online.id), "cordoned");
+    EXPECT_EQ(drain(online.id), "cordoned");
+    EXPECT_EQ(drain(offline.id), "offline") << "it takes nothing anyway";
+    EXPECT_EQ(sqlite_.audit("simulator.drain").size(), 3u);
+    service_.revoke(admin_, offline.id);
+    EXPECT_EQ(refusal([&] { drain(offline.id); }), "revoked/id");
+    EXPECT_EQ(refusal([&] { drain("no-such-id"); }), "not_found/");
+}
+
 TEST_F(Services, AHeartbeatBringsASimulatorOnlineAndOnlyAReturnFromOfflineIsAnEvent) {
     const auto sim = register_simulator();
     auto receipt = service_.heartbeat(caller(sim), Heartbeat{0.5, 0.25, std::nullopt});
