@@ -8,15 +8,15 @@
 #include "control/access/user_routes.hpp"
 #include "control/api/error_mapping.hpp"
 #include "control/api/estate_routes.hpp"
+#include "control/api/operation_routes.hpp"
 #include "control/api/placement_plan_routes.hpp"
 #include "control/api/placement_policy_routes.hpp"
 #include "control/api/region_routes.hpp"
+#include "control/api/simulator_routes.hpp"
 #include "control/api/template_routes.hpp"
 #include "control/audit/audit_trail.hpp"
-#include "control/operations/operation_routes.hpp"
 #include "control/operations/operation_signals.hpp"
 #include "control/simulators/simulator_liveness.hpp"
-#include "control/simulators/simulator_routes.hpp"
 #include "kernel/app/startup_error.hpp"
 #include "kernel/config/sources.hpp"
 #include "web_admin/server/web_console.hpp"
@@ -54,9 +54,12 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
                        environment.tls});
     add_user_routes(router, store, services.auth, auth_cache);
     static PendingKeys pending_keys;
-    add_simulator_routes(router, store, pending_keys, signals);
+    const auto simulators = std::make_shared<SimulatorService>(
+        store, pending_keys,
+        [](const std::string& id, const std::string& push_url) { signals.notify(id, push_url); });
+    add_simulator_routes(router, simulators);
     environment.keep_while_serving(std::make_shared<SimulatorLiveness>(
-        store, environment.simulators.offline_after, environment.log));
+        simulators, environment.simulators.offline_after, environment.log));
     add_estate_routes(router, EstateService(store));
     add_template_routes(router, TemplateService(store));
     add_region_routes(router,
@@ -64,8 +67,9 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     add_placement_policy_routes(router, store, placement);
     add_placement_plan_routes(
         router, RegionPlacementService(store, placement, environment.placement.plan_work_budget));
-    add_operation_routes(router, store, signals, pending_keys,
-                         environment.simulators.max_parked_polls);
+    add_operation_routes(
+        router, std::make_shared<OperationService>(store, signals, pending_keys,
+                                                   environment.simulators.max_parked_polls));
     add_audit_routes(router, store);
     web_admin::add_web_console(router);
 }

@@ -3,6 +3,7 @@
 #include "control/access/cross_origin.hpp"
 #include "control/common/clock.hpp"
 #include "control/common/extensions.hpp"
+#include "control/domain/simulator_state.hpp"
 #include "secrets/secrets.hpp"
 #include "timestamps/rfc3339.hpp"
 
@@ -38,7 +39,7 @@ std::optional<Caller> simulator_caller(plugin_api::AccessStore& store, const std
                                        const std::string& now) {
     const std::string hash = secrets::sha256_hex(key);
     auto simulator = store.find_simulator_by_key_hash(hash);
-    if (!simulator || simulator->state == "revoked") {
+    if (!simulator || simulator->state == to_string(SimulatorState::revoked)) {
         return std::nullopt;
     }
     const bool current = secrets::constant_time_equal(simulator->key_hash, hash);

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "control/access/auth_cache.hpp"
+#include "control/common/simulator_key.hpp"
 #include "control/domain/store.hpp"
 #include "kernel/http/request.hpp"
 #include "kernel/services/active_slot.hpp"
@@ -13,7 +14,6 @@
 namespace vergegrid::control {
 
 inline constexpr const char* kSessionCookie = "vergegrid_session";
-inline constexpr const char* kSimulatorKeyPrefix = "vgs_";
 
 class Authenticator {
   public:

@@ -2,7 +2,7 @@
 
 #include "control/api/request_actor.hpp"
 #include "control/common/json_reader.hpp"
-#include "control/simulators/simulator_routes.hpp"
+#include "control/simulators/simulator_json.hpp"
 #include "kernel/http/api_error.hpp"
 
 namespace vergegrid::control {

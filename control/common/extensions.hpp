@@ -1,9 +1,9 @@
 // The storage extensions, reached from a transaction. A storage plugin built for ABI 1.0 lacks
-// those of 1.1: the request then fails with 503 naming the reason instead of crashing. One built
-// before 1.3 lacks GridStore, which has a slower way round.
+// those of 1.1: the request then fails (DomainError unavailable, 503) naming the reason instead of
+// crashing. One built before 1.3 lacks GridStore, which has a slower way round.
 #pragma once
 
-#include "kernel/http/api_error.hpp"
+#include "control/domain/domain_error.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
@@ -15,8 +15,8 @@ inline plugin_api::AccessStore& access_store(plugin_api::StorageTransaction& tx)
     if (auto* store = dynamic_cast<plugin_api::AccessStore*>(&tx)) {
         return *store;
     }
-    throw kernel::http::ApiError(
-        503, "storage_unsupported",
+    throw DomainError(
+        Fault::unavailable, "storage_unsupported",
         "the storage plugin predates plugin ABI 1.1 and keeps no users or simulators");
 }
 
@@ -24,9 +24,8 @@ inline plugin_api::OperationStore& operation_store(plugin_api::StorageTransactio
     if (auto* store = dynamic_cast<plugin_api::OperationStore*>(&tx)) {
         return *store;
     }
-    throw kernel::http::ApiError(
-        503, "storage_unsupported",
-        "the storage plugin predates plugin ABI 1.1 and keeps no operation queue");
+    throw DomainError(Fault::unavailable, "storage_unsupported",
+                      "the storage plugin predates plugin ABI 1.1 and keeps no operation queue");
 }
 
 // Null for a storage plugin built before ABI 1.3.

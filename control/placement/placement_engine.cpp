@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <optional>
 
+#include "control/domain/simulator_state.hpp"
+
 namespace vergegrid::control {
 
 namespace api = plugin_api;
@@ -51,7 +53,7 @@ Decision pinned(const api::PlacementPolicy& policy, const std::string& policy_na
         return refused({{request.pin, "no simulator with this id"}},
                        "the pinned simulator does not exist");
     }
-    if (simulator->state == "revoked") {
+    if (simulator->state == to_string(SimulatorState::revoked)) {
         return refused({{request.pin, "simulator is revoked: it takes no regions, forced or not"}},
                        "the pinned simulator is revoked");
     }

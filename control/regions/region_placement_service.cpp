@@ -7,7 +7,8 @@
 #include "control/regions/new_region.hpp"
 #include "control/regions/region_placement.hpp"
 // simulator_to_json: the simulator as its events carry it.
-#include "control/simulators/simulator_routes.hpp"
+#include "control/simulators/simulator_json.hpp"
+#include "control/simulators/simulator_service.hpp"
 
 namespace vergegrid::control {
 
@@ -50,18 +51,6 @@ PlannedRegion plan_one(StorageTransaction& tx, GridState& state, const ActivePol
             std::to_string(planned) + " of " + std::to_string(requested) +
             " region(s): plan fewer or smaller regions at once, or give their loc_x/loc_y",
         batch ? "regions" : "size_x");
-}
-
-// The simulator cordoned for a drain: an offline one stays offline, it takes nothing anyway.
-plugin_api::Simulator cordoned(const plugin_api::Simulator& simulator) {
-    if (simulator.state == to_string(SimulatorState::revoked)) {
-        throw DomainError::conflict("revoked", "the simulator is revoked", "id");
-    }
-    auto after = simulator;
-    if (after.state != to_string(SimulatorState::offline)) {
-        after.state = std::string(to_string(SimulatorState::cordoned));
-    }
-    return after;
 }
 
 // Where each region on `simulator_id` would go, away from it.
@@ -119,20 +108,9 @@ Plan RegionPlacementService::plan(const PlanRegions& request) const {
 Committed<Drain> RegionPlacementService::drain(const Actor& actor,
                                                const std::string& simulator_id) const {
     return store_.command(actor, [&](Changes& changes) {
-        auto& tx = changes.tx();
-        auto& access = access_store(tx);
-        const auto before = access.find_simulator(simulator_id);
-        if (!before) {
-            throw DomainError::not_found("no simulator with id '" + simulator_id + "'");
-        }
-        const auto after = cordoned(*before);
-        if (after.state != before->state) {
-            access.update_simulator(after);
-        }
-        changes.record({"simulator.drain", "simulator", simulator_id, simulator_to_json(*before),
-                        simulator_to_json(after)});
+        const auto after = drain_simulator(changes, simulator_id);
         return Drain{after, placement_->active().name,
-                     plan_moves_off(tx, *placement_, simulator_id)};
+                     plan_moves_off(changes.tx(), *placement_, simulator_id)};
     });
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "control/simulators/simulator_caller.hpp"
 #include "secrets/secrets.hpp"
 
 namespace vergegrid::control {
@@ -52,6 +53,17 @@ class PendingKeys {
             secrets::constant_time_equal(authorization, "Bearer " + it->second.key)) {
             keys_.erase(it);
         }
+    }
+
+    // The rule of every call a bridge makes: one made with the previous key is handed the key
+    // that replaced it (when still held); one made with a current key shows the bridge has that
+    // key, so a held key it was authenticated with is forgotten.
+    std::optional<std::string> handover(const SimulatorCaller& caller) {
+        if (caller.previous_key) {
+            return for_previous_key(caller.simulator_id);
+        }
+        delivered(caller.simulator_id, caller.authorization);
+        return std::nullopt;
     }
 
     // The simulator was revoked.

@@ -1,6 +1,7 @@
 // Moves online simulators whose heartbeats stopped to `offline`, persisted and audited under the
-// system identity, so that placement never gives them new regions. The next heartbeat brings a
-// simulator back online (the heartbeat route does that). Registered simulators that never beat,
+// system identity, so that placement never gives them new regions; the decision is
+// SimulatorService::mark_silent_offline's, this only runs it on time. The next heartbeat brings a
+// simulator back online. Registered simulators that never beat,
 // cordoned and revoked ones keep their state.
 #pragma once
 
@@ -11,7 +12,7 @@
 #include <mutex>
 #include <thread>
 
-#include "control/domain/store.hpp"
+#include "control/simulators/simulator_service.hpp"
 
 namespace vergegrid::control {
 
@@ -21,8 +22,8 @@ inline constexpr const char* kLivenessActor = "system:liveness";
 class SimulatorLiveness {
   public:
     // Checks several times per `offline_after` (at most every 10 s) on its own thread.
-    SimulatorLiveness(Store store, std::chrono::seconds offline_after,
-                      std::shared_ptr<spdlog::logger> log);
+    SimulatorLiveness(std::shared_ptr<SimulatorService> simulators,
+                      std::chrono::seconds offline_after, std::shared_ptr<spdlog::logger> log);
     ~SimulatorLiveness();
     SimulatorLiveness(const SimulatorLiveness&) = delete;
     SimulatorLiveness& operator=(const SimulatorLiveness&) = delete;
@@ -33,7 +34,7 @@ class SimulatorLiveness {
   private:
     void run();
 
-    Store store_;
+    std::shared_ptr<SimulatorService> simulators_;
     std::chrono::seconds offline_after_;
     std::shared_ptr<spdlog::logger> log_;
     std::mutex mutex_;

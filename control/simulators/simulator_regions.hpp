@@ -9,8 +9,8 @@
 
 namespace vergegrid::control {
 
-// Throws ApiError 422 naming `field` when `region_id` is not a UUID, 403 naming it when the
-// region is not the simulator's.
+// Throws DomainError invalid_field naming `field` when `region_id` is not a UUID, forbidden
+// "not_your_region" naming it when the region is not the simulator's.
 void require_own_region(plugin_api::StorageTransaction& tx, const std::string& simulator_id,
                         const std::string& region_id, const std::string& field);
 
