@@ -146,7 +146,7 @@ def handler_spans(text):
 
 
 def check_routes(root, problems):
-    for path, text in sources(root, "control"):
+    for path, text in sources(root, os.path.join("control", "api")):
         if not path.endswith("_routes.cpp"):
             continue
         code = strip_comments(text)
