@@ -7,6 +7,7 @@
 #include "control/access/session_routes.hpp"
 #include "control/access/user_routes.hpp"
 #include "control/api/error_mapping.hpp"
+#include "control/api/placement_policy_routes.hpp"
 #include "control/audit/audit_trail.hpp"
 #include "control/estates/estate_routes.hpp"
 #include "control/operations/operation_routes.hpp"
@@ -44,7 +45,9 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
         services.placement,
         services.placement.get() ? environment.placement.policy.value_or("basic-rules") : "",
         environment.placement_policies, environment.make_placement_policy,
-        PortRange{environment.placement.port_min, environment.placement.port_max});
+        PortRange{environment.placement.port_min, environment.placement.port_max},
+        HardLimits{environment.placement.max_cpu_load, environment.placement.max_memory_load,
+                   environment.placement.max_regions});
     add_session_routes(
         router, store, services.auth,
         SessionOptions{auth_cache, std::make_shared<LoginThrottle>(environment.login_throttle),
@@ -60,6 +63,7 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     add_template_routes(router, store);
     add_region_routes(router, store, RegionChannel{&services.sync, &signals}, placement);
     add_placement_routes(router, store, placement, environment.placement.plan_work_budget);
+    add_placement_policy_routes(router, std::make_shared<PolicyChoice>(store, placement));
     add_operation_routes(router, store, signals, pending_keys,
                          environment.simulators.max_parked_polls);
     add_audit_routes(router, store);

@@ -3,6 +3,9 @@
 #include <cstdio>
 #include <optional>
 
+#include "control/domain/simulator_state.hpp"
+#include "control/placement/ruled_policy.hpp"
+
 namespace vergegrid::control {
 
 namespace api = plugin_api;
@@ -37,6 +40,20 @@ std::optional<std::string> port_refusal(const GridState& state, const api::Simul
     return std::nullopt;
 }
 
+// The plugin behind the hard rules: what every simulator goes through before ports.
+struct Rules {
+    const api::PlacementPolicy& plugin;
+    const HardLimits& limits;
+
+    std::optional<std::string> refusal(const api::RegionNeeds& region,
+                                       const api::SimulatorSnapshot& simulator) const {
+        if (auto why = hard_refusal(limits, region, simulator)) {
+            return why;
+        }
+        return plugin.filter(region, simulator);
+    }
+};
+
 Decision refused(std::map<std::string, std::string> refusals, std::string summary) {
     Decision decision;
     decision.refusals = std::move(refusals);
@@ -44,19 +61,19 @@ Decision refused(std::map<std::string, std::string> refusals, std::string summar
     return decision;
 }
 
-Decision pinned(const api::PlacementPolicy& policy, const std::string& policy_name,
-                const GridState& state, const PlacementRequest& request, PortRange ports) {
+Decision pinned(const Rules& rules, const std::string& policy_name, const GridState& state,
+                const PlacementRequest& request, PortRange ports) {
     const auto* simulator = state.find_simulator(request.pin);
     if (simulator == nullptr) {
         return refused({{request.pin, "no simulator with this id"}},
                        "the pinned simulator does not exist");
     }
-    if (simulator->state == "revoked") {
+    if (parse_simulator_state(simulator->state) == SimulatorState::revoked) {
         return refused({{request.pin, "simulator is revoked: it takes no regions, forced or not"}},
                        "the pinned simulator is revoked");
     }
     Decision decision;
-    const auto why = policy.filter(request.needs, *simulator);
+    const auto why = rules.refusal(request.needs, *simulator);
     if (why && !request.force) {
         return refused({{request.pin, *why}}, "the pinned simulator cannot take the region: " +
                                                   *why + " (\"force\": true overrides)");
@@ -69,7 +86,7 @@ Decision pinned(const api::PlacementPolicy& policy, const std::string& policy_na
     decision.simulator_id = simulator->id;
     decision.host = simulator->hostname;
     decision.port = port;
-    decision.score = why ? 0.0 : policy.score(request.needs, *simulator);
+    decision.score = why ? 0.0 : rules.plugin.score(request.needs, *simulator);
     decision.reasons.push_back("pinned to simulator " + simulator->id);
     if (why) {
         decision.reasons.push_back("forced despite: " + *why);
@@ -85,8 +102,23 @@ Decision pinned(const api::PlacementPolicy& policy, const std::string& policy_na
 
 Decision decide(const api::PlacementPolicy& policy, const std::string& policy_name,
                 const GridState& state, const PlacementRequest& request, PortRange ports) {
+    const RuledView view = ruled_view(policy);
+    return decide(*view.plugin, view.limits, policy_name, state, request, ports);
+}
+
+std::optional<std::string> placement_refusal(const api::PlacementPolicy& policy,
+                                             const api::RegionNeeds& region,
+                                             const api::SimulatorSnapshot& simulator) {
+    const RuledView view = ruled_view(policy);
+    return Rules{*view.plugin, view.limits}.refusal(region, simulator);
+}
+
+Decision decide(const api::PlacementPolicy& plugin, const HardLimits& limits,
+                const std::string& policy_name, const GridState& state,
+                const PlacementRequest& request, PortRange ports) {
+    const Rules rules{plugin, limits};
     if (!request.pin.empty()) {
-        return pinned(policy, policy_name, state, request, ports);
+        return pinned(rules, policy_name, state, request, ports);
     }
     std::map<std::string, int> neighbours_by_simulator;
     if (request.affinity) {
@@ -106,7 +138,7 @@ Decision decide(const api::PlacementPolicy& policy, const std::string& policy_na
             refusals.emplace(simulator.id, "the region is moving away from this simulator");
             continue;
         }
-        if (auto why = policy.filter(request.needs, simulator)) {
+        if (auto why = rules.refusal(request.needs, simulator)) {
             refusals.emplace(simulator.id, std::move(*why));
             continue;
         }
@@ -116,7 +148,7 @@ Decision decide(const api::PlacementPolicy& policy, const std::string& policy_na
             continue;
         }
         ++fitting;
-        const double score = policy.score(request.needs, simulator);
+        const double score = plugin.score(request.needs, simulator);
         int neighbours = 0;
         if (auto it = neighbours_by_simulator.find(simulator.id);
             it != neighbours_by_simulator.end()) {

@@ -1,5 +1,5 @@
-// /api/v1/placement: the active policy (read, swap), dry-run plans; and the drain of a simulator
-// (cordon it, plan where its regions would go).
+// /api/v1/placement/plan: dry-run plans; and the drain of a simulator (cordon it, plan where its
+// regions would go). The active policy's routes are control/api/placement_policy_routes.
 #pragma once
 
 #include <cstdint>
