@@ -66,6 +66,16 @@ bool labels_accept(const api::RegionNeeds& region, const std::vector<std::string
                         [&](const std::string& apart) { return has(labels, apart); });
 }
 
+std::optional<std::string> held_region_refusal(const api::RegionNeeds& region,
+                                               const api::SimulatorSnapshot& simulator) {
+    for (const auto& apart : region.anti_affinity) {
+        if (has(simulator.region_names, apart)) {
+            return "anti-affinity: simulator holds region '" + apart + "'";
+        }
+    }
+    return std::nullopt;
+}
+
 std::optional<std::string> hard_refusal(const HardLimits& limits, const api::RegionNeeds& region,
                                         const api::SimulatorSnapshot& simulator) {
     if (auto closed = closed_reason(limits, simulator)) {
@@ -80,11 +90,8 @@ std::optional<std::string> hard_refusal(const HardLimits& limits, const api::Reg
         if (has(simulator.labels, apart)) {
             return "anti-affinity: simulator carries label '" + apart + "'";
         }
-        if (has(simulator.region_names, apart)) {
-            return "anti-affinity: simulator holds region '" + apart + "'";
-        }
     }
-    return std::nullopt;
+    return held_region_refusal(region, simulator);
 }
 
 }  // namespace vergegrid::control

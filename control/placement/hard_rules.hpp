@@ -37,6 +37,11 @@ std::optional<std::string> closed_reason(const HardLimits& limits,
 // required label and none of the region's anti-affinity entries.
 bool labels_accept(const plugin_api::RegionNeeds& region, const std::vector<std::string>& labels);
 
+// Anti-affinity by a region the simulator holds (region_names): the one hard rule that is neither
+// about the simulator alone (closed_reason) nor about its labels alone (labels_accept).
+std::optional<std::string> held_region_refusal(const plugin_api::RegionNeeds& region,
+                                               const plugin_api::SimulatorSnapshot& simulator);
+
 // Why the region cannot go there under the hard rules (closed, a required label missing,
 // anti-affinity by label or by a region it holds), or nullopt.
 std::optional<std::string> hard_refusal(const HardLimits& limits,

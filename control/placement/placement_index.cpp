@@ -89,7 +89,9 @@ Decision PlacementIndex::place(const PlacementRequest& request, const std::strin
             }
             for (const auto& [key, position] : group.ranked) {
                 const auto& simulator = simulators[position];
-                if (hard_refusal(limits_, request.needs, simulator) ||
+                // Ranked means closed_reason passed (re-ranked on every reservation) and the
+                // group passed labels_accept: of the hard rules only this one is left.
+                if (held_region_refusal(request.needs, simulator) ||
                     policy_->filter(request.needs, simulator)) {
                     continue;
                 }
