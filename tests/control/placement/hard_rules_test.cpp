@@ -167,6 +167,15 @@ TEST(HardRules, TheServicesActivePolicyCarriesTheConfiguredLimits) {
     EXPECT_THAT(active.policy->filter(ask().needs, *state.find_simulator("roomy")),
                 Optional(HasSubstr("full: 2 of 2 regions (max_regions threshold)")));
     EXPECT_FALSE(decide(*active.policy, active.name, state, ask(), service.ports()).placed);
+    // placement_refusal(): the rules with the policy's limits (the service's), then filter().
+    EXPECT_THAT(placement_refusal(*active.policy, ask().needs, *state.find_simulator("warm")),
+                Optional(HasSubstr("above the 50% threshold")));
+    auto plugin = reckless();
+    warm.cpu_load = 0.95;
+    const auto hot = GridState::from({warm}, {});
+    EXPECT_THAT(placement_refusal(*plugin, ask().needs, hot.simulators().front()),
+                Optional(HasSubstr("above the 90% threshold")))
+        << "a plugin's own policy runs under the default limits";
     auto* indexed = dynamic_cast<const api::IndexedPlacementPolicy*>(active.policy.get());
     ASSERT_NE(indexed, nullptr) << "an indexed plugin stays indexed behind the rules";
     auto copy = state;
