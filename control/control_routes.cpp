@@ -45,7 +45,9 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
         services.placement,
         services.placement.get() ? environment.placement.policy.value_or("basic-rules") : "",
         environment.placement_policies, environment.make_placement_policy,
-        PortRange{environment.placement.port_min, environment.placement.port_max});
+        PortRange{environment.placement.port_min, environment.placement.port_max},
+        HardLimits{environment.placement.max_cpu_load, environment.placement.max_memory_load,
+                   environment.placement.max_regions});
     add_session_routes(
         router, store, services.auth,
         SessionOptions{auth_cache, std::make_shared<LoginThrottle>(environment.login_throttle),
@@ -64,7 +66,7 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     add_template_routes(router, TemplateService(store));
     add_region_routes(router,
                       RegionService(store, RegionChannel{&services.sync, &signals}, placement));
-    add_placement_policy_routes(router, store, placement);
+    add_placement_policy_routes(router, std::make_shared<PolicyChoice>(store, placement));
     add_placement_plan_routes(
         router, RegionPlacementService(store, placement, environment.placement.plan_work_budget));
     add_operation_routes(

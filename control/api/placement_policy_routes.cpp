@@ -1,6 +1,5 @@
 #include "control/api/placement_policy_routes.hpp"
 
-#include "control/audit/audit_trail.hpp"
 #include "control/common/json_reader.hpp"
 #include "kernel/http/api_error.hpp"
 
@@ -10,45 +9,38 @@ using kernel::http::ApiError;
 using kernel::http::Permission;
 using kernel::http::Request;
 using kernel::http::Response;
-using plugin_api::StorageTransaction;
 
 namespace {
 
-nlohmann::json policy_json(const PlacementService& placement) {
-    const auto active = placement.active();
-    return {{"active", active.policy ? nlohmann::json(active.name) : nlohmann::json(nullptr)},
-            {"available", placement.available()}};
+nlohmann::json listing_json(const PolicyListing& listing) {
+    return {{"active", listing.active ? nlohmann::json(*listing.active) : nlohmann::json(nullptr)},
+            {"available", listing.available}};
+}
+
+// {"policy": "<name>"}: the name asked for.
+std::string read_policy_name(const Request& request) {
+    const auto body = request.json_body();
+    JsonReader reader(body, "");
+    const auto name = reader.name("policy", 64);
+    reader.reject_unknown();
+    if (!name) {
+        throw ApiError::invalid_field("policy", "is required");
+    }
+    return *name;
 }
 
 }  // namespace
 
-void add_placement_policy_routes(kernel::http::Router& router, Store store,
-                                 std::shared_ptr<PlacementService> places) {
-    router.add("GET", "/api/v1/placement/policy", Permission::read,
-               [places](const Request&) { return Response::json(200, policy_json(*places)); });
-
+void add_placement_policy_routes(kernel::http::Router& router,
+                                 std::shared_ptr<PolicyChoice> policies) {
+    router.add("GET", "/api/v1/placement/policy", Permission::read, [policies](const Request&) {
+        return Response::json(200, listing_json(policies->listing()));
+    });
     router.add("PUT", "/api/v1/placement/policy", Permission::admin,
-               [store, places](const Request& request) {
-                   const auto body = request.json_body();
-                   JsonReader reader(body, "");
-                   const auto name = reader.name("policy", 64);
-                   reader.reject_unknown();
-                   if (!name) {
-                       throw ApiError::invalid_field("policy", "is required");
-                   }
-                   // Made outside the transaction: a plugin's create() may take its time.
-                   ActivePolicy next{places->make(*name), *name};
-                   store.write([&](StorageTransaction& tx) {
-                       const auto previous = places->active();
-                       record_audit(tx, request, "placement.policy", "placement_policy", *name,
-                                    {{"policy", previous.policy ? nlohmann::json(previous.name)
-                                                                : nlohmann::json(nullptr)}},
-                                    {{"policy", *name}});
-                   });
-                   // After the commit: an audited swap, never a swap the audit log does not show.
-                   // Decisions already holding the previous policy finish on it.
-                   places->publish(std::move(next));
-                   return Response::json(200, policy_json(*places));
+               [policies](const Request& request) {
+                   const auto name = read_policy_name(request);
+                   const Actor actor{request.caller.subject, request.request_id};
+                   return Response::json(200, listing_json(policies->choose(actor, name).value));
                });
 }
 

@@ -1,14 +1,18 @@
 // One placement decision, Kubernetes-scheduler style: filter the simulators that cannot take the
-// region (the policy's reasons, plus ports), score the rest, pick the best (ties: lowest
-// simulator id), and name a port. Pure: reads a GridState, writes nothing; the caller reserves
-// the outcome in the state (batch plans) and in storage (create, move).
+// region (the engine's hard rules first, then the policy's own filter, then ports), score the
+// rest with the policy, pick the best (ties: lowest simulator id), and name a port. A policy
+// never sees a simulator the hard rules refuse (hard_rules.hpp): it only narrows and ranks.
+// Pure: reads a GridState, writes nothing; the caller reserves the outcome in the state (batch
+// plans) and in storage (create, move).
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "control/placement/grid_state.hpp"
+#include "control/placement/hard_rules.hpp"
 #include "vergegrid/plugin_api/placement.hpp"
 
 namespace vergegrid::control {
@@ -39,8 +43,20 @@ struct Decision {
     std::string summary;                          // one line: the choice, or why none
 };
 
+// `plugin` is a plugin's own policy; the hard rules run with `limits` before it.
+Decision decide(const plugin_api::PlacementPolicy& plugin, const HardLimits& limits,
+                const std::string& policy_name, const GridState& state,
+                const PlacementRequest& request, PortRange ports);
+// `policy` is the placement service's active policy (under_hard_rules(): its plugin and its
+// limits) or a plugin's own policy (the default limits).
 Decision decide(const plugin_api::PlacementPolicy& policy, const std::string& policy_name,
                 const GridState& state, const PlacementRequest& request, PortRange ports);
+
+// Why `simulator` cannot take the region: the hard rules (ruled_view's limits), then the
+// policy's filter(); nullopt when it can (ports aside).
+std::optional<std::string> placement_refusal(const plugin_api::PlacementPolicy& policy,
+                                             const plugin_api::RegionNeeds& region,
+                                             const plugin_api::SimulatorSnapshot& simulator);
 
 // The region as the decision placed it, for GridState::add.
 PlacedRegion reserved_region(const Decision& decision, const std::string& uuid,

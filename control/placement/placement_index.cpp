@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "control/placement/ruled_policy.hpp"
+
 namespace vergegrid::control {
 
 namespace api = plugin_api;
@@ -19,11 +21,28 @@ std::string label_set(std::vector<std::string> labels) {
     return key;
 }
 
+// The plugin behind a ruled policy (an IndexedPlacementPolicy whenever the ruled one is), and
+// the limits it runs under.
+const api::IndexedPlacementPolicy& plugin_of(const api::IndexedPlacementPolicy& policy) {
+    const auto* plugin =
+        dynamic_cast<const api::IndexedPlacementPolicy*>(ruled_view(policy).plugin);
+    return plugin != nullptr ? *plugin : policy;
+}
+
 }  // namespace
 
 PlacementIndex::PlacementIndex(const api::IndexedPlacementPolicy& policy, std::string policy_name,
                                GridState& state, PortRange ports)
-    : policy_(&policy), policy_name_(std::move(policy_name)), state_(&state), ports_(ports) {
+    : PlacementIndex(plugin_of(policy), ruled_view(policy).limits, std::move(policy_name), state,
+                     ports) {}
+
+PlacementIndex::PlacementIndex(const api::IndexedPlacementPolicy& plugin, const HardLimits& limits,
+                               std::string policy_name, GridState& state, PortRange ports)
+    : policy_(&plugin),
+      limits_(limits),
+      policy_name_(std::move(policy_name)),
+      state_(&state),
+      ports_(ports) {
     const auto& simulators = state.simulators();
     group_of_.resize(simulators.size());
     key_of_.resize(simulators.size());
@@ -38,7 +57,7 @@ PlacementIndex::PlacementIndex(const api::IndexedPlacementPolicy& policy, std::s
 
 void PlacementIndex::rank(std::size_t position) {
     const auto& simulator = state_->simulators()[position];
-    if (!policy_->open_for_regions(simulator)) {
+    if (closed_reason(limits_, simulator) || !policy_->open_for_regions(simulator)) {
         return;
     }
     key_of_[position] = -policy_->simulator_score(simulator);
@@ -64,12 +83,16 @@ Decision PlacementIndex::place(const PlacementRequest& request, const std::strin
         double best_score = 0.0;
         int best_port = 0;
         for (const auto& [key_text, group] : groups_) {
-            if (!policy_->accepts_labels(request.needs, group.labels)) {
+            if (!labels_accept(request.needs, group.labels) ||
+                !policy_->accepts_labels(request.needs, group.labels)) {
                 continue;
             }
             for (const auto& [key, position] : group.ranked) {
                 const auto& simulator = simulators[position];
-                if (policy_->filter(request.needs, simulator)) {
+                // Ranked means closed_reason passed (re-ranked on every reservation) and the
+                // group passed labels_accept: of the hard rules only this one is left.
+                if (held_region_refusal(request.needs, simulator) ||
+                    policy_->filter(request.needs, simulator)) {
                     continue;
                 }
                 const int port = state_->free_port(simulator.hostname, ports_.low, ports_.high);
@@ -106,7 +129,7 @@ Decision PlacementIndex::place(const PlacementRequest& request, const std::strin
         }
     }
     if (!simple) {
-        decision = decide(*policy_, policy_name_, *state_, request, ports_);
+        decision = decide(*policy_, limits_, policy_name_, *state_, request, ports_);
     } else if (!decision.placed) {
         decision.summary = "no simulator can take the region (indexed; a plan explains why)";
     }

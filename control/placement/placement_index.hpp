@@ -1,5 +1,8 @@
 // The fast path for many decisions in a row (batch plans, the benchmark): simulators grouped by
-// label set, each group ordered by the policy's simulator_score, closed simulators left out.
+// label set, each group ordered by the policy's simulator_score, closed simulators (the hard
+// rules' closed_reason, or the policy's open_for_regions) left out, label sets the hard rules or
+// the policy's accepts_labels rule out skipped, and the hard rules checked again on the one
+// simulator of a group the policy's filter() is asked about.
 // Valid only for an IndexedPlacementPolicy (see its promise in plugin_api/placement.hpp): within
 // a group the order by simulator_score is the order by score, so the first simulator of a group
 // that passes filter() is that group's best, and a decision costs one walk per group instead of
@@ -13,15 +16,21 @@
 #include <vector>
 
 #include "control/placement/grid_state.hpp"
+#include "control/placement/hard_rules.hpp"
 #include "control/placement/placement_engine.hpp"
 
 namespace vergegrid::control {
 
 class PlacementIndex {
   public:
-    // `state` and `policy` must outlive the index; the index reserves into `state`.
+    // `state` and `policy` must outlive the index; the index reserves into `state`. `policy` is
+    // the placement service's active policy (under_hard_rules(): its plugin and its limits) or a
+    // plugin's own (the default limits).
     PlacementIndex(const plugin_api::IndexedPlacementPolicy& policy, std::string policy_name,
                    GridState& state, PortRange ports);
+    // `plugin` is a plugin's own policy; the hard rules run with `limits` before it.
+    PlacementIndex(const plugin_api::IndexedPlacementPolicy& plugin, const HardLimits& limits,
+                   std::string policy_name, GridState& state, PortRange ports);
 
     // decide() for a request without pin, affinity, avoid or requested port (others go to
     // decide()), then reserves the region at (loc_x, loc_y) when placed. The fast path's refusal
@@ -37,7 +46,8 @@ class PlacementIndex {
     void rank(std::size_t position);
     void unrank(std::size_t position);
 
-    const plugin_api::IndexedPlacementPolicy* policy_;
+    const plugin_api::IndexedPlacementPolicy* policy_;  // the plugin's own
+    HardLimits limits_;
     std::string policy_name_;
     GridState* state_;
     PortRange ports_;

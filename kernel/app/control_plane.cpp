@@ -205,13 +205,11 @@ ServiceEnvironment ControlPlane::service_environment(const config::PluginSection
     }
     std::sort(environment.placement_policies.begin(), environment.placement_policies.end());
     // The registry outlives the routes (both live as long as this ControlPlane).
+    // A bad value in the policy's section escapes as config::ConfigError naming the key: the
+    // placement service answers it as bad input (422), not as a failure of the plugin.
     environment.make_placement_policy = [this, sections](const std::string& name) {
-        try {
-            return create_service<plugin_api::PlacementPolicy>(plugin_api::kind::kPlacement, name,
-                                                               "placement.policy", sections);
-        } catch (const config::ConfigError& e) {
-            throw std::runtime_error(e.what());
-        }
+        return create_service<plugin_api::PlacementPolicy>(plugin_api::kind::kPlacement, name,
+                                                           "placement.policy", sections);
     };
     return environment;
 }

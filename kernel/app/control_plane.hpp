@@ -30,7 +30,8 @@ struct ServiceEnvironment {
     std::shared_ptr<spdlog::logger> log;
     // Placement: the settings, the names of the loaded placement plugins (sorted) and a way to
     // make a policy object from one of them, configured from its section, for runtime swaps.
-    // make_placement_policy throws std::runtime_error naming the problem.
+    // make_placement_policy throws config::ConfigError naming the key for a bad value in the
+    // policy's section, another std::runtime_error naming the problem otherwise.
     config::PlacementSettings placement;
     std::vector<std::string> placement_policies;
     std::function<std::shared_ptr<plugin_api::PlacementPolicy>(const std::string& name)>

@@ -44,6 +44,20 @@ Apply integer_in(Int low, Int high, std::function<void(Settings&, Int)> store) {
     };
 }
 
+// A share from 0 to 1 (a load threshold).
+Apply share(std::function<void(Settings&, double)> store) {
+    return [=](const std::string& text, Settings& settings) -> std::string {
+        double value = 0.0;
+        const auto* end = text.data() + text.size();
+        auto [ptr, ec] = std::from_chars(text.data(), end, value);
+        if (text.empty() || ec != std::errc{} || ptr != end || !(value >= 0.0) || value > 1.0) {
+            return "'" + text + "' is not a number from 0 to 1";
+        }
+        store(settings, value);
+        return "";
+    };
+}
+
 Apply one_of(std::vector<std::string> choices,
              std::function<void(Settings&, const std::string&)> store) {
     return [=](const std::string& text, Settings& settings) -> std::string {
@@ -207,6 +221,12 @@ const std::vector<KeySpec>& kernel_keys() {
                                                                  })},
         {"placement.port_max",
          integer_in<int>(1, 65535, [](Settings& s, int v) { s.placement.port_max = v; })},
+        {"placement.max_cpu_load",
+         share([](Settings& s, double v) { s.placement.max_cpu_load = v; })},
+        {"placement.max_memory_load",
+         share([](Settings& s, double v) { s.placement.max_memory_load = v; })},
+        {"placement.max_regions",
+         integer_in<int>(0, 100000, [](Settings& s, int v) { s.placement.max_regions = v; })},
     };
     return keys;
 }

@@ -46,6 +46,13 @@ struct PlacementSettings {
     // Units of work (a candidate position considered, a map cell probed) one POST
     // /api/v1/placement/plan may spend searching for free footprints before it is refused (422).
     std::uint64_t plan_work_budget = 200'000'000;
+    // The engine's hard rules (control/placement/hard_rules.hpp), whatever the policy: a
+    // simulator above either load (0..1) takes no new region; max_regions lowers every
+    // simulator's capacity (0 = capacity alone; a simulator that declared none and max_regions 0:
+    // no region limit).
+    double max_cpu_load = 0.9;
+    double max_memory_load = 0.9;
+    int max_regions = 0;
 };
 
 // The simulators the control plane serves.

@@ -14,10 +14,10 @@ bool has(const std::vector<std::string>& items, const std::string& item) {
     return std::find(items.begin(), items.end(), item) != items.end();
 }
 
-double read_share(const api::ConfigSection& config, const std::string& key, double fallback) {
+std::optional<double> read_share(const api::ConfigSection& config, const std::string& key) {
     const auto it = config.find(key);
     if (it == config.end()) {
-        return fallback;
+        return std::nullopt;
     }
     const std::string& text = it->second;
     double value = 0.0;
@@ -39,8 +39,8 @@ std::string percent(double share) {
 
 Thresholds read_thresholds(const api::ConfigSection& config) {
     Thresholds limits;
-    limits.max_cpu_load = read_share(config, "max_cpu_load", limits.max_cpu_load);
-    limits.max_memory_load = read_share(config, "max_memory_load", limits.max_memory_load);
+    limits.max_cpu_load = read_share(config, "max_cpu_load");
+    limits.max_memory_load = read_share(config, "max_memory_load");
     if (const auto it = config.find("max_regions"); it != config.end()) {
         const std::string& text = it->second;
         int value = 0;
@@ -63,62 +63,19 @@ int region_limit(const Thresholds& limits, const api::SimulatorSnapshot& simulat
                                   : simulator.capacity;
 }
 
-std::optional<std::string> closed_reason(const Thresholds& limits,
-                                         const api::SimulatorSnapshot& simulator) {
-    // A registered simulator has not sent a heartbeat yet; it takes regions all the same (its
-    // bridge pulls them when it starts). Cordoned, offline and revoked ones never do.
-    if (simulator.state != "online" && simulator.state != "registered") {
-        return "simulator is " + simulator.state + ": it takes no new regions";
-    }
-    const int limit = region_limit(limits, simulator);
-    if (simulator.region_count >= limit) {
-        const bool by_threshold = simulator.capacity <= 0 || limit < simulator.capacity;
+std::optional<std::string> narrowing_reason(const Thresholds& limits,
+                                            const api::SimulatorSnapshot& simulator) {
+    if (limits.max_regions > 0 && simulator.region_count >= limits.max_regions) {
         return "simulator is full: " + std::to_string(simulator.region_count) + " of " +
-               std::to_string(limit) + " regions" +
-               (by_threshold ? " (max_regions threshold)" : " (capacity)");
+               std::to_string(limits.max_regions) + " regions (max_regions threshold)";
     }
-    if (simulator.cpu_load > limits.max_cpu_load) {
+    if (limits.max_cpu_load && simulator.cpu_load > *limits.max_cpu_load) {
         return "CPU load " + percent(simulator.cpu_load) + " is above the " +
-               percent(limits.max_cpu_load) + " threshold";
+               percent(*limits.max_cpu_load) + " threshold";
     }
-    if (simulator.memory_load > limits.max_memory_load) {
+    if (limits.max_memory_load && simulator.memory_load > *limits.max_memory_load) {
         return "memory load " + percent(simulator.memory_load) + " is above the " +
-               percent(limits.max_memory_load) + " threshold";
-    }
-    return std::nullopt;
-}
-
-bool labels_accept(const api::RegionNeeds& region, const std::vector<std::string>& labels) {
-    for (const auto& label : region.required_labels) {
-        if (!has(labels, label)) {
-            return false;
-        }
-    }
-    for (const auto& apart : region.anti_affinity) {
-        if (has(labels, apart)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-std::optional<std::string> refusal(const Thresholds& limits, const api::RegionNeeds& region,
-                                   const api::SimulatorSnapshot& simulator) {
-    if (auto closed = closed_reason(limits, simulator)) {
-        return closed;
-    }
-    for (const auto& label : region.required_labels) {
-        if (!has(simulator.labels, label)) {
-            return "simulator lacks required label '" + label + "'";
-        }
-    }
-    for (const auto& apart : region.anti_affinity) {
-        if (has(simulator.labels, apart)) {
-            return "anti-affinity: simulator carries label '" + apart + "'";
-        }
-        if (has(simulator.region_names, apart)) {
-            return "anti-affinity: simulator holds region '" + apart + "'";
-        }
+               percent(*limits.max_memory_load) + " threshold";
     }
     return std::nullopt;
 }

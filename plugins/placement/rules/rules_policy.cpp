@@ -9,7 +9,8 @@ namespace api = plugin_api;
 
 std::optional<std::string> RulesPolicy::filter(const api::RegionNeeds& region,
                                                const api::SimulatorSnapshot& simulator) const {
-    return refusal(limits_, region, simulator);
+    (void)region;  // the engine has checked labels and anti-affinity
+    return narrowing_reason(limits_, simulator);
 }
 
 double RulesPolicy::score(const api::RegionNeeds& region,
@@ -18,7 +19,7 @@ double RulesPolicy::score(const api::RegionNeeds& region,
 }
 
 bool RulesPolicy::open_for_regions(const api::SimulatorSnapshot& simulator) const {
-    return !closed_reason(limits_, simulator).has_value();
+    return !narrowing_reason(limits_, simulator).has_value();
 }
 
 namespace {
@@ -55,18 +56,21 @@ double RulesPolicy::simulator_score(const api::SimulatorSnapshot& simulator) con
     return quantized(raw_score(ranking_, used, simulator));
 }
 
-bool RulesPolicy::accepts_labels(const api::RegionNeeds& region,
-                                 const std::vector<std::string>& labels) const {
-    return labels_accept(region, labels);
+bool RulesPolicy::accepts_labels(const api::RegionNeeds&, const std::vector<std::string>&) const {
+    return true;  // labels are the engine's hard rules; these policies add none
 }
 
 api::PluginObject* create_rules_policy(Ranking ranking, const api::HostContext& host) {
     const Thresholds limits = read_thresholds(host.config);
-    host.logger->info("thresholds: max_cpu_load " + std::to_string(limits.max_cpu_load) +
-                      ", max_memory_load " + std::to_string(limits.max_memory_load) +
-                      ", max_regions " +
-                      (limits.max_regions > 0 ? std::to_string(limits.max_regions)
-                                              : std::string("(capacity only)")));
+    const auto shown = [](const std::optional<double>& share) {
+        return share ? std::to_string(*share) : std::string("(the engine's)");
+    };
+    if (host.logger) {
+        host.logger->info("own thresholds: max_cpu_load " + shown(limits.max_cpu_load) +
+                          ", max_memory_load " + shown(limits.max_memory_load) + ", max_regions " +
+                          (limits.max_regions > 0 ? std::to_string(limits.max_regions)
+                                                  : std::string("(the engine's)")));
+    }
     return new RulesPolicy(ranking, limits);
 }
 

@@ -1,5 +1,6 @@
-// The built-in policies: one filter (placement_rules), three ways to rank the simulators that
-// pass it. Each plugin module (basic-rules, spread, binpack) makes one of these.
+// The built-in policies: the engine's hard rules, narrowed only by the thresholds a policy's own
+// section sets (placement_rules), and three ways to rank the simulators that pass. Each plugin
+// module (basic-rules, spread, binpack) makes one of these.
 #pragma once
 
 #include "placement_rules.hpp"

@@ -1,7 +1,10 @@
 // vg-placement-hello: an example placement policy built against the VergeGrid SDK.
 //
-// filter(): refuses simulators that are not online (offline, cordoned, revoked, or only
-//           registered), those at capacity and those missing a required label.
+// The engine has already applied the grid's hard rules before this policy sees a simulator (see
+// placement.hpp: states, capacity, load thresholds, required labels, anti-affinity, ports), so
+// the policy does not repeat them:
+// filter(): adds no rule of its own (a policy that has one, say "no var regions on small
+//           hosts", returns its reason here: it can only narrow what the engine let through).
 // score():  prefers the least-loaded simulator: free region slots plus free CPU and memory, the
 //           two loads mixed by the config key weight_cpu (0..1, default 0.5), plus a small bonus
 //           per preferred label.
@@ -50,28 +53,22 @@ class HelloPlacement final : public api::PlacementPolicy {
   public:
     explicit HelloPlacement(double weight_cpu) : weight_cpu_(weight_cpu) {}
 
-    // No mutable state: safe to call from many threads at once, as the contract requires.
-    std::optional<std::string> filter(const api::RegionNeeds& region,
-                                      const api::SimulatorSnapshot& simulator) const override {
-        if (simulator.state != "online") {
-            return "simulator is " + simulator.state + ", not online";
-        }
-        if (simulator.region_count >= simulator.capacity) {
-            return "simulator is at capacity (" + std::to_string(simulator.region_count) + "/" +
-                   std::to_string(simulator.capacity) + " regions)";
-        }
-        for (const auto& label : region.required_labels) {
-            if (!has_label(simulator, label)) {
-                return "simulator lacks required label '" + label + "'";
-            }
-        }
+    // No mutable state: safe to call from many threads at once, as the contract requires. The
+    // engine calls it only for a simulator that passed its hard rules (placement.hpp), so there
+    // is nothing left to refuse here; a policy with rules of its own returns its reason.
+    std::optional<std::string> filter(const api::RegionNeeds&,
+                                      const api::SimulatorSnapshot&) const override {
         return std::nullopt;
     }
 
     double score(const api::RegionNeeds& region,
                  const api::SimulatorSnapshot& simulator) const override {
+        // capacity 0: the simulator declared none (the engine's max_regions alone limits it):
+        // count its slots as free.
         const double free_slots =
-            1.0 - static_cast<double>(simulator.region_count) / std::max(simulator.capacity, 1);
+            simulator.capacity <= 0
+                ? 1.0
+                : 1.0 - static_cast<double>(simulator.region_count) / simulator.capacity;
         const double load =
             weight_cpu_ * simulator.cpu_load + (1.0 - weight_cpu_) * simulator.memory_load;
         const double free_load = 1.0 - std::clamp(load, 0.0, 1.0);
@@ -109,7 +106,8 @@ constexpr api::PluginDescriptor kDescriptor{
     .kind = "placement",
     .name = "hello",
     .version = HELLO_PLACEMENT_VERSION,
-    .summary = "Example: least-loaded online simulator that has the required labels",
+    .summary =
+        "Example: the least-loaded simulator the engine lets through, preferred labels first",
     .config_keys = kConfigKeys,
     .create = &create,
 };

@@ -1,13 +1,15 @@
 // Swapping the active policy while other threads place regions: every decision is made entirely
 // on one policy (the one it took its snapshot of), none is lost, and the swap is seen.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
 #include <vector>
 
+#include "control/domain/domain_error.hpp"
 #include "control/placement/placement_service.hpp"
-#include "kernel/http/api_error.hpp"
+#include "kernel/config/config_error.hpp"
 #include "tests/control/placement/grid_fixture.hpp"
 #include "tests/support/placement_policies.hpp"
 
@@ -94,11 +96,61 @@ TEST(PlacementSwap, AnUnknownPolicyIsRefusedNamingTheField) {
     try {
         service.make("roundrobin");
         FAIL();
-    } catch (const vergegrid::kernel::http::ApiError& e) {
-        EXPECT_EQ(e.status(), 404);
+    } catch (const DomainError& e) {
+        EXPECT_EQ(e.fault(), Fault::not_found);
+        EXPECT_EQ(e.code(), "unknown_policy");
         EXPECT_EQ(e.field(), "policy");
     }
-    EXPECT_THROW(service.require_active(), vergegrid::kernel::http::ApiError);
+    EXPECT_THROW(service.require_active(), DomainError);
+}
+
+// A policy swapped in at runtime whose configuration section holds a bad value is bad input
+// (422 naming the key), not a failure of the plugin (500): through the real plugin module and
+// through the kernel's factory, which throws ConfigError.
+TEST(PlacementSwap, ABadConfigurationValueIsUnprocessableNamingTheKey) {
+    vergegrid::test::PlacementPolicies policies;
+    vergegrid::kernel::services::ActiveSlot<api::PlacementPolicy> slot;
+    PlacementService from_module(
+        slot, "", {"spread"},
+        [&](const std::string& name) {
+            return policies.make(name, {{"max_cpu_load", "1.5"}});
+        },
+        PortRange{});
+    try {
+        from_module.make("spread");
+        FAIL() << "accepted max_cpu_load 1.5";
+    } catch (const DomainError& e) {
+        EXPECT_EQ(e.fault(), Fault::unprocessable);
+        EXPECT_EQ(e.code(), "invalid_policy_config");
+        EXPECT_EQ(e.field(), "placement.spread.max_cpu_load");
+        EXPECT_THAT(std::string(e.what()), ::testing::HasSubstr("from 0 to 1"));
+    }
+    PlacementService from_kernel(
+        slot, "", {"spread"},
+        [](const std::string&) -> std::shared_ptr<api::PlacementPolicy> {
+            throw vergegrid::kernel::config::ConfigError("placement.spread.max_regions", "bad");
+        },
+        PortRange{});
+    try {
+        from_kernel.make("spread");
+        FAIL();
+    } catch (const DomainError& e) {
+        EXPECT_EQ(e.fault(), Fault::unprocessable);
+        EXPECT_EQ(e.field(), "placement.spread.max_regions");
+    }
+    PlacementService failing(
+        slot, "", {"spread"},
+        [](const std::string&) -> std::shared_ptr<api::PlacementPolicy> {
+            throw std::runtime_error("out of luck");
+        },
+        PortRange{});
+    try {
+        failing.make("spread");
+        FAIL();
+    } catch (const DomainError& e) {
+        EXPECT_EQ(e.fault(), Fault::internal);
+        EXPECT_EQ(e.code(), "policy_failed");
+    }
 }
 
 }  // namespace

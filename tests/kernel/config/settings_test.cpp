@@ -137,6 +137,29 @@ TEST(Settings, ReadsThePlacementKeysAndChecksThePortRange) {
     }
 }
 
+// The engine's hard-rule limits (control/placement/hard_rules.hpp), the same for every policy.
+TEST(Settings, ReadsThePlacementEngineLimitsAndRefusesOutOfRangeOnes) {
+    const auto defaults = cfg::load_settings({}, env_of({})).placement;
+    EXPECT_EQ(defaults.max_cpu_load, 0.9);
+    EXPECT_EQ(defaults.max_memory_load, 0.9);
+    EXPECT_EQ(defaults.max_regions, 0);
+    ConfigFile file("[placement]\nmax_cpu_load = 0.75\nmax_memory_load = 1\nmax_regions = 40\n");
+    const auto s = cfg::load_settings(file.flags(), env_of({})).placement;
+    EXPECT_EQ(s.max_cpu_load, 0.75);
+    EXPECT_EQ(s.max_memory_load, 1.0);
+    EXPECT_EQ(s.max_regions, 40);
+    ConfigFile bad("[placement]\nmax_cpu_load = 1.5\nmax_memory_load = lots\nmax_regions = -1\n");
+    try {
+        cfg::load_settings(bad.flags(), env_of({}));
+        FAIL() << "expected a ConfigError";
+    } catch (const cfg::ConfigError& e) {
+        EXPECT_THAT(keys_of(e), ::testing::UnorderedElementsAre("placement.max_cpu_load",
+                                                                "placement.max_memory_load",
+                                                                "placement.max_regions"));
+        EXPECT_THAT(e.what(), HasSubstr("'1.5' is not a number from 0 to 1"));
+    }
+}
+
 TEST(Settings, SimulatorsParkAFewPollsEachAndPushUrlsAreCheckedAgainstACaFile) {
     const auto defaults = cfg::load_settings({}, env_of({}));
     EXPECT_EQ(defaults.simulators.max_parked_polls, 4);

@@ -1,5 +1,8 @@
 // Each rule of the built-in policies in isolation, their rankings, their config, and the
 // promise IndexedPlacementPolicy makes (score = simulator_score + a function of the labels).
+// States, capacity, the default load thresholds, required labels and anti-affinity are the
+// engine's hard rules (tests/control/placement/hard_rules_test.cpp): a policy only narrows with
+// the thresholds its own section sets.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -41,27 +44,23 @@ TEST_P(Policies, AHealthySimulatorWithRoomTakesARegion) {
     EXPECT_EQ(policy->filter(region(), healthy()), std::nullopt);
 }
 
-TEST_P(Policies, CordonedOfflineAndRevokedSimulatorsNeverTakeARegion) {
+TEST_P(Policies, LeaveStatesCapacityAndLabelsToTheEngine) {
     auto policy = policies_.make(GetParam());
-    for (const char* state : {"cordoned", "offline", "revoked"}) {
+    for (const char* state : {"cordoned", "offline", "revoked", "registered"}) {
         auto s = healthy();
         s.state = state;
-        EXPECT_THAT(policy->filter(region(), s),
-                    Optional(HasSubstr(std::string("simulator is ") + state)));
+        EXPECT_EQ(policy->filter(region(), s), std::nullopt) << state;
     }
-    auto fresh = healthy();
-    fresh.state = "registered";  // registered, no heartbeat yet: its bridge pulls when it starts
-    EXPECT_EQ(policy->filter(region(), fresh), std::nullopt);
-}
-
-TEST_P(Policies, RegionCountStopsAtCapacity) {
-    auto policy = policies_.make(GetParam());
-    auto s = healthy();
-    s.region_count = 10;
-    EXPECT_THAT(policy->filter(region(), s),
-                Optional(HasSubstr("simulator is full: 10 of 10 regions (capacity)")));
-    s.region_count = 9;
-    EXPECT_EQ(policy->filter(region(), s), std::nullopt);
+    auto full = healthy();
+    full.region_count = 10;
+    EXPECT_EQ(policy->filter(region(), full), std::nullopt);
+    auto hot = healthy();
+    hot.cpu_load = 0.99;
+    EXPECT_EQ(policy->filter(region(), hot), std::nullopt) << "no threshold of its own set";
+    auto r = region();
+    r.required_labels = {"event"};
+    r.anti_affinity = {"main"};
+    EXPECT_EQ(policy->filter(r, healthy()), std::nullopt);
 }
 
 TEST_P(Policies, ASimulatorThatDeclaredNoCapacityIsLimitedByMaxRegionsAlone) {
@@ -94,34 +93,11 @@ TEST_P(Policies, CpuLoadAboveItsThresholdRefuses) {
 }
 
 TEST_P(Policies, MemoryLoadAboveItsThresholdRefuses) {
-    auto policy = policies_.make(GetParam());  // default 0.9
+    auto policy = policies_.make(GetParam(), {{"max_memory_load", "0.9"}});
     auto s = healthy();
     s.memory_load = 0.95;
     EXPECT_THAT(policy->filter(region(), s),
                 Optional(HasSubstr("memory load 95% is above the 90% threshold")));
-}
-
-TEST_P(Policies, RequiredLabelsMustAllBeThere) {
-    auto policy = policies_.make(GetParam());
-    auto r = region();
-    r.required_labels = {"main", "event"};
-    auto s = healthy();
-    EXPECT_THAT(policy->filter(r, s), Optional(HasSubstr("lacks required label 'event'")));
-    s.labels = {"event", "main"};
-    EXPECT_EQ(policy->filter(r, s), std::nullopt);
-}
-
-TEST_P(Policies, AntiAffinityKeepsARegionAwayFromALabelOrAnotherRegion) {
-    auto policy = policies_.make(GetParam());
-    auto r = region();
-    r.anti_affinity = {"sandbox", "Beta"};
-    auto s = healthy();
-    EXPECT_EQ(policy->filter(r, s), std::nullopt);
-    s.labels = {"sandbox"};
-    EXPECT_THAT(policy->filter(r, s), Optional(HasSubstr("carries label 'sandbox'")));
-    s.labels = {};
-    s.region_names = {"Gamma", "Beta"};
-    EXPECT_THAT(policy->filter(r, s), Optional(HasSubstr("holds region 'Beta'")));
 }
 
 TEST_P(Policies, PreferredLabelsRaiseTheScore) {
@@ -135,7 +111,7 @@ TEST_P(Policies, PreferredLabelsRaiseTheScore) {
 }
 
 TEST_P(Policies, KeepsTheIndexPromise) {
-    auto policy = policies_.make(GetParam());
+    auto policy = policies_.make(GetParam(), {{"max_regions", "10"}});
     auto* indexed = dynamic_cast<api::IndexedPlacementPolicy*>(policy.get());
     ASSERT_NE(indexed, nullptr);
     auto r = region();
@@ -151,14 +127,11 @@ TEST_P(Policies, KeepsTheIndexPromise) {
     full.region_count = 10;
     EXPECT_FALSE(indexed->open_for_regions(full));
     EXPECT_TRUE(indexed->open_for_regions(a));
-    // Labels alone: a simulator without a required label, or with a label to keep apart from,
-    // is refused whatever else holds.
+    // Labels are the engine's rules: the built-in policies rule out no label set of their own.
     auto needs = region();
     needs.required_labels = {"event"};
-    EXPECT_FALSE(indexed->accepts_labels(needs, {"main"}));
-    EXPECT_TRUE(indexed->accepts_labels(needs, {"main", "event"}));
     needs.anti_affinity = {"main"};
-    EXPECT_FALSE(indexed->accepts_labels(needs, {"main", "event"}));
+    EXPECT_TRUE(indexed->accepts_labels(needs, {"main"}));
 }
 
 TEST_P(Policies, LoadsEqualInDecimalScoreExactlyEqualSoTiesAreRealTies) {

@@ -1,7 +1,25 @@
 // Kind "placement": a policy that chooses the simulator for a region, shaped after the Kubernetes
-// scheduler framework: filter out simulators that cannot take the region, score the rest.
-// The engine (host side) snapshots simulators, calls the active policy and picks the best score;
-// ties are broken by simulator id so decisions are deterministic.
+// scheduler framework: the framework's filters first, then the plugin's own filters and scores.
+// The engine (host side) snapshots simulators, applies the grid's hard rules, calls the active
+// policy on the simulators left and picks the best score; ties are broken by simulator id so
+// decisions are deterministic.
+//
+// What the engine guarantees before it calls filter() or score() with a simulator (the hard
+// rules; a policy cannot loosen them and need not repeat them):
+//   - its state is "online" or "registered" (no heartbeat yet: its bridge pulls its regions when
+//     it starts); "cordoned", "offline" and "revoked" simulators are never shown to a policy;
+//   - region_count < its region limit: its capacity, lowered by the control plane's
+//     placement.max_regions when that is set; a simulator that declared no capacity (0) is
+//     limited by placement.max_regions alone, and with placement.max_regions 0 too, by nothing;
+//   - cpu_load <= placement.max_cpu_load and memory_load <= placement.max_memory_load (0.9 each
+//     by default);
+//   - it carries every label of region.required_labels, and none of region.anti_affinity is one
+//     of its labels or the name of a region it holds (region_names);
+//   - its host has a free port for the region (in placement.port_min..port_max, or the port the
+//     region asks for).
+// A region pinned to a simulator goes through the same rules on that simulator alone; with
+// "force": true it is placed there even when the hard rules or filter() refuse it, but never on
+// a revoked simulator.
 #pragma once
 
 #include <optional>
@@ -40,7 +58,9 @@ struct SimulatorSnapshot {
 
 class BOOST_SYMBOL_VISIBLE PlacementPolicy : public PluginObject {
   public:
-    // Why the simulator cannot take the region, or nullopt when it can. Must be thread-safe:
+    // Why the simulator cannot take the region, or nullopt when it can: the policy's own rules
+    // only, narrowing what the engine let through (see the guarantees at the top of this file).
+    // The reason is shown to operators next to the simulator's id. Must be thread-safe:
     // the engine calls one policy object from many request threads at once.
     virtual std::optional<std::string> filter(const RegionNeeds& region,
                                               const SimulatorSnapshot& simulator) const = 0;
@@ -57,6 +77,11 @@ class BOOST_SYMBOL_VISIBLE PlacementPolicy : public PluginObject {
 //     simulator's labels alone (not its load, count or state).
 // The engine then ranks the simulators of each label set by simulator_score, skips the sets
 // accepts_labels() rules out, and calls filter() and score() only on the best of the others.
+// The hard rules come first here too: a simulator the engine closes (state, region limit, loads)
+// is never passed to open_for_regions(), simulator_score() or filter(); a label set that lacks a
+// required label or carries an anti-affinity label is never passed to accepts_labels(). So these
+// methods, like filter(), only narrow: a policy with no rules of its own returns true from
+// open_for_regions() and accepts_labels().
 // bench/placement checks the promise on a sample.
 class BOOST_SYMBOL_VISIBLE IndexedPlacementPolicy : public PlacementPolicy {
   public:
