@@ -13,7 +13,13 @@ namespace {
 
 class RegionPlacementServiceTest : public RegionFixture {
   protected:
-    RegionPlacementServiceTest() { policy_slot.swap(policies.make("basic-rules")); }
+    // The service wraps the slot's policy when it is made: the policy goes in first.
+    RegionPlacementServiceTest() {
+        policy_slot.swap(policies.make("basic-rules"));
+        placement = std::make_shared<PlacementService>(policy_slot, "basic-rules",
+                                                       std::vector<std::string>{"basic-rules"},
+                                                       nullptr, PortRange{});
+    }
 
     RegionPlacementService placements(std::uint64_t budget = 1'000'000) {
         return RegionPlacementService(store(), placement, budget);
@@ -33,8 +39,7 @@ class RegionPlacementServiceTest : public RegionFixture {
 
     test::PlacementPolicies policies;
     kernel::services::ActiveSlot<plugin_api::PlacementPolicy> policy_slot;
-    std::shared_ptr<PlacementService> placement = std::make_shared<PlacementService>(
-        policy_slot, "basic-rules", std::vector<std::string>{"basic-rules"}, nullptr, PortRange{});
+    std::shared_ptr<PlacementService> placement;
 };
 
 TEST_F(RegionPlacementServiceTest, APlanPlacesEachRegionAndWritesNothing) {
