@@ -4,9 +4,11 @@
 
 #include "control/access/admin_bootstrap.hpp"
 #include "control/access/authenticator.hpp"
-#include "control/access/session_routes.hpp"
-#include "control/access/user_routes.hpp"
+#include "control/api/audit_routes.hpp"
 #include "control/api/error_mapping.hpp"
+#include "control/api/route_permission.hpp"
+#include "control/api/session_routes.hpp"
+#include "control/api/user_routes.hpp"
 #include "control/audit/audit_trail.hpp"
 #include "control/estates/estate_routes.hpp"
 #include "control/operations/operation_routes.hpp"
@@ -25,6 +27,7 @@ namespace vergegrid::control {
 void add_control_routes(kernel::http::Router& router, kernel::services::ServiceRegistry& services,
                         const kernel::app::ServiceEnvironment& environment) {
     install_error_mapping(router);
+    install_authorization(router);
     const Store store(services.storage, std::make_shared<const EventConsumers>(
                                             EventConsumers{std::make_shared<AuditTrail>()}));
     try {
@@ -45,13 +48,18 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
         services.placement.get() ? environment.placement.policy.value_or("basic-rules") : "",
         environment.placement_policies, environment.make_placement_policy,
         PortRange{environment.placement.port_min, environment.placement.port_max});
+    const AccessChanged forget_callers = [auth_cache] { auth_cache->forget_all(); };
     add_session_routes(
-        router, store, services.auth,
-        SessionOptions{auth_cache, std::make_shared<LoginThrottle>(environment.login_throttle),
-                       std::make_shared<std::counting_semaphore<>>(
-                           environment.login_throttle.max_parallel_checks),
-                       environment.tls});
-    add_user_routes(router, store, services.auth, auth_cache);
+        router,
+        std::make_shared<SessionService>(
+            store, services.auth,
+            SessionSettings{std::make_shared<LoginThrottle>(environment.login_throttle),
+                            std::make_shared<std::counting_semaphore<>>(
+                                environment.login_throttle.max_parallel_checks)},
+            forget_callers),
+        environment.tls);
+    add_user_routes(router, std::make_shared<UserService>(store, services.auth, forget_callers),
+                    std::make_shared<TokenService>(store, services.auth, forget_callers));
     static PendingKeys pending_keys;
     add_simulator_routes(router, store, pending_keys, signals);
     environment.keep_while_serving(std::make_shared<SimulatorLiveness>(
@@ -62,7 +70,7 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     add_placement_routes(router, store, placement, environment.placement.plan_work_budget);
     add_operation_routes(router, store, signals, pending_keys,
                          environment.simulators.max_parked_polls);
-    add_audit_routes(router, store);
+    add_audit_routes(router, AuditLog(store));
     web_admin::add_web_console(router);
 }
 

@@ -3,7 +3,7 @@
 // before 1.3 lacks GridStore, which has a slower way round.
 #pragma once
 
-#include "kernel/http/api_error.hpp"
+#include "control/domain/domain_error.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
@@ -15,8 +15,8 @@ inline plugin_api::AccessStore& access_store(plugin_api::StorageTransaction& tx)
     if (auto* store = dynamic_cast<plugin_api::AccessStore*>(&tx)) {
         return *store;
     }
-    throw kernel::http::ApiError(
-        503, "storage_unsupported",
+    throw DomainError(
+        Fault::unavailable, "storage_unsupported",
         "the storage plugin predates plugin ABI 1.1 and keeps no users or simulators");
 }
 
@@ -24,9 +24,8 @@ inline plugin_api::OperationStore& operation_store(plugin_api::StorageTransactio
     if (auto* store = dynamic_cast<plugin_api::OperationStore*>(&tx)) {
         return *store;
     }
-    throw kernel::http::ApiError(
-        503, "storage_unsupported",
-        "the storage plugin predates plugin ABI 1.1 and keeps no operation queue");
+    throw DomainError(Fault::unavailable, "storage_unsupported",
+                      "the storage plugin predates plugin ABI 1.1 and keeps no operation queue");
 }
 
 // Null for a storage plugin built before ABI 1.3.

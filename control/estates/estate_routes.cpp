@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "control/api/route_permission.hpp"
 #include "control/audit/audit_trail.hpp"
 #include "control/common/clock.hpp"
 #include "control/common/entity_lookup.hpp"
@@ -13,7 +14,6 @@
 namespace vergegrid::control {
 
 using kernel::http::ApiError;
-using kernel::http::Permission;
 using kernel::http::Request;
 using kernel::http::Response;
 using plugin_api::Estate;

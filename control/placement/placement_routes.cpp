@@ -1,5 +1,6 @@
 #include "control/placement/placement_routes.hpp"
 
+#include "control/api/route_permission.hpp"
 #include "control/audit/audit_trail.hpp"
 #include "control/common/extensions.hpp"
 #include "control/common/json_reader.hpp"
@@ -11,7 +12,6 @@
 namespace vergegrid::control {
 
 using kernel::http::ApiError;
-using kernel::http::Permission;
 using kernel::http::Request;
 using kernel::http::Response;
 using plugin_api::StorageTransaction;

@@ -1,5 +1,6 @@
 #include "control/regions/region_routes.hpp"
 
+#include "control/api/route_permission.hpp"
 #include "control/audit/audit_trail.hpp"
 #include "control/common/clock.hpp"
 #include "control/common/entity_lookup.hpp"
@@ -24,7 +25,6 @@
 namespace vergegrid::control {
 
 using kernel::http::ApiError;
-using kernel::http::Permission;
 using kernel::http::Request;
 using kernel::http::Response;
 using plugin_api::Region;

@@ -4,6 +4,7 @@
 #include <Poco/URI.h>
 
 #include "control/access/authenticator.hpp"
+#include "control/api/route_permission.hpp"
 #include "control/audit/audit_trail.hpp"
 #include "control/common/clock.hpp"
 #include "control/common/extensions.hpp"
@@ -15,7 +16,6 @@
 namespace vergegrid::control {
 
 using kernel::http::ApiError;
-using kernel::http::Permission;
 using kernel::http::Request;
 using kernel::http::Response;
 using plugin_api::Simulator;
