@@ -26,6 +26,8 @@ AuditQuery read_query(const Request& request) {
     read("entity_id", query.filter.entity_id);
     read("since", query.filter.since);
     read("until", query.filter.until);
+    // Before the page parameters, so a bad filter is named first, as it always was.
+    check_audit_filter(query.filter);
     const auto page = page_request(request, "before");
     query.limit = page.limit;
     if (!page.after.empty()) {

@@ -17,12 +17,16 @@ struct AuditQuery {
     static constexpr std::size_t kMaxFilterBytes = 256;
 };
 
+// DomainError invalid_field naming the first filter (actor, action, entity_type, entity_id,
+// since, until) longer than AuditQuery::kMaxFilterBytes.
+void check_audit_filter(const plugin_api::AuditFilter& filter);
+
 class AuditLog {
   public:
     explicit AuditLog(Store store) : store_(store) {}
 
     // At most `limit` + 1 rows: the extra one tells the caller there is another page.
-    // DomainError invalid_field for a filter longer than kMaxFilterBytes.
+    // check_audit_filter() first.
     std::vector<plugin_api::AuditEntry> list(const AuditQuery& query) const;
 
   private:
