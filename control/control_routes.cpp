@@ -4,16 +4,18 @@
 
 #include "control/access/admin_bootstrap.hpp"
 #include "control/access/authenticator.hpp"
-#include "control/access/session_routes.hpp"
-#include "control/access/user_routes.hpp"
+#include "control/api/audit_routes.hpp"
 #include "control/api/error_mapping.hpp"
 #include "control/api/estate_routes.hpp"
 #include "control/api/operation_routes.hpp"
 #include "control/api/placement_plan_routes.hpp"
 #include "control/api/placement_policy_routes.hpp"
 #include "control/api/region_routes.hpp"
+#include "control/api/route_permission.hpp"
+#include "control/api/session_routes.hpp"
 #include "control/api/simulator_routes.hpp"
 #include "control/api/template_routes.hpp"
+#include "control/api/user_routes.hpp"
 #include "control/audit/audit_trail.hpp"
 #include "control/operations/operation_signals.hpp"
 #include "control/simulators/simulator_liveness.hpp"
@@ -26,6 +28,7 @@ namespace vergegrid::control {
 void add_control_routes(kernel::http::Router& router, kernel::services::ServiceRegistry& services,
                         const kernel::app::ServiceEnvironment& environment) {
     install_error_mapping(router);
+    install_authorization(router);
     const Store store(services.storage, std::make_shared<const EventConsumers>(
                                             EventConsumers{std::make_shared<AuditTrail>()}));
     try {
@@ -48,13 +51,18 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
         PortRange{environment.placement.port_min, environment.placement.port_max},
         HardLimits{environment.placement.max_cpu_load, environment.placement.max_memory_load,
                    environment.placement.max_regions});
+    const AccessChanged forget_callers = [auth_cache] { auth_cache->forget_all(); };
     add_session_routes(
-        router, store, services.auth,
-        SessionOptions{auth_cache, std::make_shared<LoginThrottle>(environment.login_throttle),
-                       std::make_shared<std::counting_semaphore<>>(
-                           environment.login_throttle.max_parallel_checks),
-                       environment.tls});
-    add_user_routes(router, store, services.auth, auth_cache);
+        router,
+        std::make_shared<SessionService>(
+            store, services.auth,
+            SessionSettings{std::make_shared<LoginThrottle>(environment.login_throttle),
+                            std::make_shared<std::counting_semaphore<>>(
+                                environment.login_throttle.max_parallel_checks)},
+            forget_callers),
+        environment.tls);
+    add_user_routes(router, std::make_shared<UserService>(store, services.auth, forget_callers),
+                    std::make_shared<TokenService>(store, services.auth, forget_callers));
     static PendingKeys pending_keys;
     const auto simulators = std::make_shared<SimulatorService>(
         store, pending_keys,
@@ -72,7 +80,7 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     add_operation_routes(
         router, std::make_shared<OperationService>(store, signals, pending_keys,
                                                    environment.simulators.max_parked_polls));
-    add_audit_routes(router, store);
+    add_audit_routes(router, AuditLog(store));
     web_admin::add_web_console(router);
 }
 

@@ -6,14 +6,13 @@
 #include <string>
 
 #include "control/domain/event_consumer.hpp"
-#include "control/domain/store.hpp"
 #include "kernel/http/request.hpp"
-#include "kernel/http/router.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
 
 namespace vergegrid::control {
 
-// `before`/`after` are null for a creation/deletion.
+// `before`/`after` are null for a creation/deletion. For route code not yet moved to commands;
+// a command records a DomainEvent instead, which the AuditTrail below writes.
 void record_audit(plugin_api::StorageTransaction& tx, const kernel::http::Request& request,
                   const std::string& action, const std::string& entity_type,
                   const std::string& entity_id, const nlohmann::json& before,
@@ -25,10 +24,5 @@ class AuditTrail : public EventConsumer {
     void consume(plugin_api::StorageTransaction& tx, const Actor& actor,
                  const DomainEvent& event) override;
 };
-
-nlohmann::json audit_to_json(const plugin_api::AuditEntry& entry);
-
-// GET /api/v1/audit?actor=&action=&entity_type=&entity_id=&since=&until=&limit=&before=
-void add_audit_routes(kernel::http::Router& router, Store store);
 
 }  // namespace vergegrid::control

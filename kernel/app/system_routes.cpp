@@ -9,6 +9,10 @@
 namespace vergegrid::kernel::app {
 
 void add_system_routes(http::Router& router, SystemContext context) {
+    // The listings are for any operator: the control plane's "read" (control/access/roles.hpp).
+    // Named here only until these routes move out of the kernel to the control plane's own app.
+    const auto operators = http::Permission::named("read");
+
     // Liveness: the process answers. Nothing else is checked, so a slow database never gets a
     // healthy process killed by its supervisor.
     router.add("GET", "/healthz", http::Permission::anyone, [](const http::Request&) {
@@ -35,7 +39,7 @@ void add_system_routes(http::Router& router, SystemContext context) {
                                           {"abi", plugin_api::kAbiVersion.to_string()}});
     });
 
-    router.add("GET", "/api/v1/plugins", http::Permission::read, [context](const http::Request&) {
+    router.add("GET", "/api/v1/plugins", operators, [context](const http::Request&) {
         return http::Response::json(200, plugins_to_json(context.plugins.records()));
     });
 
@@ -52,7 +56,7 @@ void add_system_routes(http::Router& router, SystemContext context) {
     });
     // Every route with what it requires: for operators, and for the authorization tests that
     // must cover every route. The router outlives its routes, so capturing it is safe.
-    router.add("GET", "/api/v1/routes", http::Permission::read, [&router](const http::Request&) {
+    router.add("GET", "/api/v1/routes", operators, [&router](const http::Request&) {
         auto items = nlohmann::json::array();
         for (const auto& route : router.routes()) {
             items.push_back({{"method", route.method},

@@ -144,10 +144,10 @@ ExchangeResult serve_exchange(ServerContext& context, Poco::Net::HTTPServerReque
             case MatchOutcome::matched:
                 request.route = std::move(match.pattern);
                 request.path_params = std::move(match.params);
-                if (match.permission != Permission::anyone) {
+                if (!match.permission.is_anyone()) {
                     request.caller = context.router->authenticate(request);
                 }
-                authorize(match.permission, request.caller);
+                context.router->authorize(match.permission, request.caller);
                 response = (*match.handler)(request);
                 break;
         }

@@ -155,6 +155,20 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
     return result;
 }
 
+void Router::authorize(const Permission& needed, const Caller& caller) const {
+    if (needed.is_anyone()) {
+        return;
+    }
+    if (caller.role == Caller{}.role) {
+        throw ApiError(401, "unauthenticated",
+                       "this route needs credentials (a bearer token or a session)");
+    }
+    if (!authorizer_ || !authorizer_(needed, caller)) {
+        throw ApiError(403, "forbidden",
+                       "a " + caller.role + " may not do this (needs " + needed.name() + ")");
+    }
+}
+
 std::vector<Router::RouteInfo> Router::routes() const {
     std::vector<RouteInfo> infos;
     for (const auto& route : routes_) {

@@ -23,11 +23,11 @@ enum class MatchOutcome {
 
 struct RouteMatch {
     MatchOutcome outcome = MatchOutcome::no_route;
-    const Handler* handler = nullptr;           // when matched; owned by the router
-    Permission permission = Permission::admin;  // when matched
-    std::string pattern;                        // when matched
-    std::map<std::string, std::string> params;  // when matched; percent-decoded
-    std::vector<std::string> allowed_methods;   // when method_not_allowed; sorted
+    const Handler* handler = nullptr;            // when matched; owned by the router
+    Permission permission = Permission::anyone;  // when matched
+    std::string pattern;                         // when matched
+    std::map<std::string, std::string> params;   // when matched; percent-decoded
+    std::vector<std::string> allowed_methods;    // when method_not_allowed; sorted
 
     // "GET, POST"
     std::string allow_header() const;
@@ -48,6 +48,15 @@ class Router {
     Caller authenticate(const Request& request) const {
         return authenticator_ ? authenticator_(request) : Caller{};
     }
+
+    // Whether an authenticated caller meets a named permission (never asked about `anyone`, nor
+    // for an anonymous caller). The program decides what its names mean; without an authorizer
+    // every named permission is refused.
+    using Authorizer = std::function<bool(const Permission&, const Caller&)>;
+    void set_authorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
+    // Throws ApiError 401 "unauthenticated" for an anonymous caller of a route that needs
+    // credentials, 403 "forbidden" when the authorizer refuses the caller.
+    void authorize(const Permission& needed, const Caller& caller) const;
 
     // Answers the GET and HEAD requests no route matches (the web console's files and its
     // client-side routes), without authentication; it may throw ApiError (404 for unknown
@@ -91,6 +100,7 @@ class Router {
 
     std::vector<Route> routes_;
     Authenticator authenticator_;
+    Authorizer authorizer_;
     Handler fallback_;
     ErrorTranslator translator_;
 };

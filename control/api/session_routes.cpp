@@ -1,0 +1,83 @@
+#include "control/api/session_routes.hpp"
+
+#include "control/access/authenticator.hpp"
+#include "control/api/request_actor.hpp"
+#include "control/api/route_permission.hpp"
+#include "control/common/json_reader.hpp"
+
+namespace vergegrid::control {
+
+using kernel::http::ApiError;
+using kernel::http::Request;
+using kernel::http::Response;
+
+namespace {
+
+LoginAttempt read_login(const Request& request) {
+    const auto body = request.json_body();
+    JsonReader reader(body, "");
+    LoginAttempt attempt;
+    attempt.username = reader.string("username", 64).value_or("");
+    attempt.password = reader.string("password", 1024).value_or("");
+    reader.reject_unknown();
+    attempt.address = request.client_address;
+    return attempt;
+}
+
+Response too_many_attempts(std::chrono::seconds wait) {
+    auto response = Response::error(
+        ApiError(429, "too_many_attempts",
+                 "too many failed logins for this user name or from this address; retry in " +
+                     std::to_string(wait.count()) + " s",
+                 "username"));
+    response.headers.emplace_back("Retry-After", std::to_string(wait.count()));
+    return response;
+}
+
+Response login_answer(const LoginResult& result, const std::string& username, bool secure) {
+    if (result.retry_after) {
+        return too_many_attempts(*result.retry_after);
+    }
+    if (!result.accepted()) {
+        return Response::error(ApiError(401, "login_failed", "wrong user name or password"));
+    }
+    auto answer = Response::secret_json(
+        200, {{"user", username}, {"expires_at", result.session->record.expires_at}});
+    answer.headers.emplace_back("Set-Cookie",
+                                session_cookie(result.session->token, result.max_age_s, secure));
+    return answer;
+}
+
+}  // namespace
+
+std::string session_cookie(const std::string& token, long max_age_s, bool secure) {
+    return std::string(kSessionCookie) + "=" + token +
+           "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s) +
+           (secure ? "; Secure" : "");
+}
+
+void add_session_routes(kernel::http::Router& router,
+                        std::shared_ptr<const SessionService> sessions, bool secure_cookie) {
+    router.add("POST", "/api/v1/auth/login", Permission::anyone,
+               [sessions, secure_cookie](const Request& request) {
+                   const auto attempt = read_login(request);
+                   const auto result = sessions->login(request_actor(request), attempt);
+                   return login_answer(result, attempt.username, secure_cookie);
+               });
+
+    router.add("POST", "/api/v1/auth/logout", Permission::read,
+               [sessions, secure_cookie](const Request& request) {
+                   sessions->logout(cookie_value(request.header("cookie"), kSessionCookie));
+                   auto response = Response::json(200, {{"logged_out", true}});
+                   response.headers.emplace_back("Set-Cookie",
+                                                 session_cookie("", 0, secure_cookie));
+                   return response;
+               });
+
+    router.add("GET", "/api/v1/auth/whoami", Permission::read, [](const Request& request) {
+        return Response::json(200,
+                              {{"subject", request.caller.subject}, {"role", request.caller.role}});
+    });
+}
+
+}  // namespace vergegrid::control
