@@ -1,3 +1,4 @@
+#include "control/api/route_permission.hpp"
 #include "control/api/operation_routes.hpp"
 
 #include <charconv>
@@ -13,7 +14,6 @@
 namespace vergegrid::control {
 
 using kernel::http::ApiError;
-using kernel::http::Permission;
 using kernel::http::Request;
 using kernel::http::Response;
 using plugin_api::Operation;

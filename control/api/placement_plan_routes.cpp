@@ -1,3 +1,4 @@
+#include "control/api/route_permission.hpp"
 #include "control/api/placement_plan_routes.hpp"
 
 #include "control/api/request_actor.hpp"
@@ -8,7 +9,6 @@
 namespace vergegrid::control {
 
 using kernel::http::ApiError;
-using kernel::http::Permission;
 using kernel::http::Request;
 using kernel::http::Response;
 

@@ -1,3 +1,4 @@
+#include "control/api/route_permission.hpp"
 #include "control/api/placement_policy_routes.hpp"
 
 #include "control/common/json_reader.hpp"
@@ -6,7 +7,6 @@
 namespace vergegrid::control {
 
 using kernel::http::ApiError;
-using kernel::http::Permission;
 using kernel::http::Request;
 using kernel::http::Response;
 

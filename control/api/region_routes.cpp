@@ -1,3 +1,4 @@
+#include "control/api/route_permission.hpp"
 #include "control/api/region_routes.hpp"
 
 #include "control/api/preconditions.hpp"
@@ -12,7 +13,6 @@
 namespace vergegrid::control {
 
 using kernel::http::ApiError;
-using kernel::http::Permission;
 using kernel::http::Request;
 using kernel::http::Response;
 using plugin_api::Region;

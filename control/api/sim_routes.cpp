@@ -1,3 +1,4 @@
+#include "control/api/route_permission.hpp"
 #include "control/api/sim_routes.hpp"
 
 #include "control/api/simulator_caller.hpp"
@@ -5,7 +6,6 @@
 
 namespace vergegrid::control {
 
-using kernel::http::Permission;
 using kernel::http::Request;
 using kernel::http::Response;
 

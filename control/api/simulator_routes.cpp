@@ -1,3 +1,4 @@
+#include "control/api/route_permission.hpp"
 #include "control/api/simulator_routes.hpp"
 
 #include "control/api/sim_routes.hpp"
@@ -7,7 +8,6 @@
 
 namespace vergegrid::control {
 
-using kernel::http::Permission;
 using kernel::http::Request;
 using kernel::http::Response;
 

@@ -1,3 +1,4 @@
+#include "control/api/route_permission.hpp"
 #include "control/api/template_routes.hpp"
 
 #include "control/api/preconditions.hpp"
@@ -11,7 +12,6 @@
 namespace vergegrid::control {
 
 using kernel::http::ApiError;
-using kernel::http::Permission;
 using kernel::http::Request;
 using kernel::http::Response;
 using plugin_api::Template;
