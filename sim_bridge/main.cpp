@@ -9,7 +9,6 @@
 #include <thread>
 
 #include "config_sources/config_error.hpp"
-#include "kernel/version.hpp"
 #include "logging/logging.hpp"
 #include "plugin_host/plugin_dir.hpp"
 #include "plugin_host/plugin_host.hpp"
@@ -17,6 +16,7 @@
 #include "sim_bridge/bridge_settings.hpp"
 #include "sim_bridge/core/bridge.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
+#include "version/version.hpp"
 
 namespace {
 
@@ -67,8 +67,8 @@ int main(int argc, char** argv) {
                    std::string("directory searched for injection plugins (default ") +
                        host::kDefaultPluginDirHelp + "; env VERGEGRID_PLUGIN_DIR)");
     app.add_flag("--list-plugins", list,
-                 "print every plugin found, loaded, refused or skipped, and exit");
-    app.set_version_flag("--version", std::string(vergegrid::kernel::kProgramVersion));
+                 "print every plugin found, loaded, refused or skipped (and why), and exit");
+    app.set_version_flag("--version", std::string(vergegrid::kProgramVersion));
     CLI11_PARSE(app, argc, argv);
     if (!config_file.empty())
         flags.config_file = config_file;
@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
     std::thread starter([&] {
         try {
             bridge->start();
-            root->info("vergegrid-bridge {} running", vergegrid::kernel::kProgramVersion);
+            root->info("vergegrid-bridge {} running", vergegrid::kProgramVersion);
         } catch (const std::exception& e) {
             start_error = e.what();
             ::kill(::getpid(), SIGUSR1);

@@ -9,12 +9,12 @@
 #include "control/app/control_plane.hpp"
 #include "control/app/control_routes.hpp"
 #include "control/app/control_settings.hpp"
-#include "kernel/version.hpp"
 #include "logging/logging.hpp"
 #include "plugin_host/plugin_dir.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "plugin_host/plugin_listing.hpp"
 #include "vergegrid/plugin_api/abi.hpp"
+#include "version/version.hpp"
 
 namespace {
 
@@ -64,9 +64,10 @@ int main(int argc, char** argv) {
     cli.add_option("--plugin-dir", plugin_dir,
                    std::string("directory searched for plugins (default ") +
                        host::kDefaultPluginDirHelp + "; env VERGEGRID_PLUGIN_DIR)");
-    cli.add_flag("--list-plugins", list, "print every plugin found, loaded or refused, and exit");
-    cli.set_version_flag("--version", std::string("vergegrid-control ") + vk::kProgramVersion +
-                                          " (plugin ABI " +
+    cli.add_flag("--list-plugins", list,
+                 "print every plugin found, loaded, refused or skipped (and why), and exit");
+    cli.set_version_flag("--version", std::string("vergegrid-control ") +
+                                          vergegrid::kProgramVersion + " (plugin ABI " +
                                           vergegrid::plugin_api::kAbiVersion.to_string() + ")");
     CLI11_PARSE(cli, argc, argv);
     if (!config_file.empty()) {

@@ -2,14 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kernel/version.hpp"
 #include "plugin_host/plugin_listing.hpp"
 #include "vergegrid/plugin_api/abi.hpp"
+#include "version/version.hpp"
 
 namespace vergegrid::control {
 
 namespace http = kernel::http;
-using kernel::kProgramVersion;
 
 void add_system_routes(http::Router& router, SystemContext context) {
     // Liveness: the process answers. Nothing else is checked, so a slow database never gets a
