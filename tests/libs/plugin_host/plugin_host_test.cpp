@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "config_sources/config_error.hpp"
+#include "plugin_host/plugin_dir.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "vergegrid/plugin_api/placement.hpp"
 
@@ -185,6 +186,15 @@ TEST(PluginHost, AsksForAPluginOfTheInterfacesKindOnly) {
     }
     // A skipped or refused plugin is missing too.
     EXPECT_THROW(program.plugins.create<api::PlacementPolicy>("other-major"), host::PluginMissing);
+}
+
+TEST(PluginDir, DefaultsToTheFolderHelpNamesBesideTheExecutable) {
+    const auto dir = host::resolve_plugin_dir(std::nullopt);
+    EXPECT_EQ(dir.filename(), "plugins");
+    EXPECT_EQ(dir.parent_path().filename(), "vergegrid");
+    EXPECT_EQ(dir.parent_path().parent_path().filename(), "lib");
+    EXPECT_STREQ(host::kDefaultPluginDirHelp, "<bin>/../lib/vergegrid/plugins");
+    EXPECT_EQ(host::resolve_plugin_dir(fs::path("/opt/plugins")), "/opt/plugins");
 }
 
 }  // namespace
