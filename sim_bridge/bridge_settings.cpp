@@ -6,16 +6,16 @@
 #include <functional>
 #include <sstream>
 
-#include "kernel/config/config_error.hpp"
+#include "config_sources/config_error.hpp"
 
 namespace vergegrid::bridge {
 
 namespace {
 
-using kernel::config::ConfigError;
-using kernel::config::ConfigIssue;
-using kernel::config::Value;
-using kernel::config::ValueMap;
+using config_sources::ConfigError;
+using config_sources::ConfigIssue;
+using config_sources::Value;
+using config_sources::ValueMap;
 
 // Applies one key's text; returns an error message or "" when the value is good.
 using Apply = std::function<std::string(const std::string& text, BridgeSettings& s)>;
@@ -218,13 +218,13 @@ bool is_plugin_key(const std::string& key) {
 }  // namespace
 
 BridgeSettings load_bridge_settings(const BridgeCommandLine& flags,
-                                    const kernel::config::EnvLookup& env) {
+                                    const config_sources::EnvLookup& env) {
     ValueMap values;
     if (flags.config_file) {
-        values = kernel::config::read_ini_file(*flags.config_file);
+        values = config_sources::read_ini_file(*flags.config_file);
     }
     for (const auto& [key, apply] : keys()) {
-        const std::string name = kernel::config::env_name_for(key);
+        const std::string name = config_sources::env_name_for(key);
         if (auto value = env(name)) {
             values[key] = Value{*value, "env " + name};
         }
@@ -251,7 +251,7 @@ BridgeSettings load_bridge_settings(const BridgeCommandLine& flags,
     }
     for (const char* required :
          {"control.url", "simulator.remoteadmin_password", "simulator.regions_dir"}) {
-        if (values.count(required) == 0) {
+        if (values.count(required) == 0 && !flags.list_plugins) {
             issues.push_back({required, "is required"});
         }
     }
@@ -269,6 +269,14 @@ BridgeSettings load_bridge_settings(const BridgeCommandLine& flags,
                             std::to_string(settings.push_port) + "/doorbell";
     }
     return settings;
+}
+
+std::vector<std::string> bridge_env_names() {
+    std::vector<std::string> names;
+    for (const auto& [key, apply] : keys()) {
+        names.push_back(config_sources::env_name_for(key));
+    }
+    return names;
 }
 
 }  // namespace vergegrid::bridge

@@ -1,6 +1,6 @@
-// vergegrid-bridge's validated settings: the kernel's conventions (INI file, then environment
-// variables VERGEGRID_<SECTION>_<KEY>, then flags; every key checked by name). docs/bridge.md
-// lists every key.
+// vergegrid-bridge's validated settings: the conventions of libs/config_sources, the same as the
+// control plane's (INI file, then environment variables VERGEGRID_<SECTION>_<KEY>, then flags;
+// every key checked by name). docs/bridge.md lists every key.
 #pragma once
 
 #include <chrono>
@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "kernel/config/settings.hpp"
-#include "kernel/config/sources.hpp"
+#include "config_sources/sources.hpp"
+#include "logging/logging.hpp"
 
 namespace vergegrid::bridge {
 
@@ -62,20 +62,26 @@ struct BridgeSettings {
     // The bridge rotates its own API key this long after identity.json was last written
     // (channel.key_rotation_interval_h, fractional hours allowed); 0 = never.
     std::chrono::milliseconds key_rotation_interval{std::chrono::hours(720)};
-    kernel::config::LogSettings log;
+    logging::LogSettings log;
     SimulatorSettings simulator;
     // [injection.<name>] sections, checked against the plugins' declared keys later.
-    kernel::config::ValueMap plugin_values;
+    config_sources::ValueMap plugin_values;
 };
 
 struct BridgeCommandLine {
     std::optional<std::filesystem::path> config_file;
     std::optional<std::filesystem::path> state_dir;
     std::optional<std::filesystem::path> plugin_dir;
+    // --list-plugins: only the plugin folder matters, so the keys a running bridge needs
+    // (control.url, ...) are not required.
+    bool list_plugins = false;
 };
 
-// Throws kernel::config::ConfigError listing every unknown key and bad value by name.
+// Throws config_sources::ConfigError listing every unknown key and bad value by name.
 BridgeSettings load_bridge_settings(const BridgeCommandLine& flags,
-                                    const kernel::config::EnvLookup& env);
+                                    const config_sources::EnvLookup& env);
+
+// Every VERGEGRID_* variable vergegrid-bridge reads as its own setting (not a plugin's).
+std::vector<std::string> bridge_env_names();
 
 }  // namespace vergegrid::bridge

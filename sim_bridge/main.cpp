@@ -8,65 +8,48 @@
 #include <iostream>
 #include <thread>
 
-#include "kernel/app/plugin_dir.hpp"
-#include "kernel/config/config_error.hpp"
-#include "kernel/config/plugin_sections.hpp"
-#include "kernel/logging/logging.hpp"
-#include "kernel/plugins/plugin_registry.hpp"
-#include "kernel/version.hpp"
+#include "config_sources/config_error.hpp"
+#include "logging/logging.hpp"
+#include "plugin_host/plugin_dir.hpp"
+#include "plugin_host/plugin_host.hpp"
+#include "plugin_host/plugin_listing.hpp"
 #include "sim_bridge/bridge_settings.hpp"
 #include "sim_bridge/core/bridge.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
+#include "version/version.hpp"
 
 namespace {
 
 namespace api = vergegrid::plugin_api;
-namespace config = vergegrid::kernel::config;
-namespace plugins = vergegrid::kernel::plugins;
+namespace config = vergegrid::config_sources;
+namespace host = vergegrid::plugin_host;
 using vergegrid::bridge::BridgeSettings;
 
 constexpr int kConfigErrorStatus = 2;
 constexpr int kStartupErrorStatus = 1;
 
-// Only injection plugins: the bridge maps no storage driver it will never use.
+// The bridge uses injection plugins only: files of other kinds are listed as skipped, and those
+// named vg-<kind>-*.so are not even opened (no storage driver mapped that it will never use).
+std::unique_ptr<host::PluginHost> discover_plugins(const BridgeSettings& settings,
+                                                   const std::shared_ptr<spdlog::logger>& root) {
+    auto plugins = std::make_unique<host::PluginHost>(
+        host::HostProgram{"vergegrid-bridge", settings.state_dir, root});
+    plugins->discover(host::resolve_plugin_dir(settings.plugin_dir), {{api::kind::kInjection, 0}});
+    return plugins;
+}
+
 std::shared_ptr<api::InjectionStrategy> load_strategy(const BridgeSettings& settings,
-                                                      const std::shared_ptr<spdlog::logger>& root,
+                                                      host::PluginHost& plugins,
                                                       const config::EnvLookup& env) {
-    config::Settings kernel_view;
-    kernel_view.plugin_dir = settings.plugin_dir;
-    const auto dir = vergegrid::kernel::app::resolve_plugin_dir(kernel_view);
-    plugins::PluginRegistry registry(
-        plugins::PluginLoader(vergegrid::kernel::logging::child_logger(root, "plugins")));
-    std::error_code error;
-    std::vector<std::filesystem::path> files;
-    for (const auto& item : std::filesystem::directory_iterator(dir, error)) {
-        const auto name = item.path().filename().string();
-        if (name.rfind("vg-injection-", 0) == 0 && item.path().extension() == ".so") {
-            files.push_back(item.path());
-        }
+    plugins.configure(settings.plugin_values, env, config::process_environment_names(),
+                      vergegrid::bridge::bridge_env_names());
+    try {
+        return plugins.create<api::InjectionStrategy>(settings.injection);
+    } catch (const host::PluginMissing&) {
+        throw config::ConfigError("injection",
+                                  "no injection plugin '" + settings.injection + "' in " +
+                                      host::resolve_plugin_dir(settings.plugin_dir).string());
     }
-    std::sort(files.begin(), files.end());
-    for (const auto& file : files) {
-        registry.add(file);
-    }
-    std::vector<config::PluginKeys> keys;
-    for (const auto& plugin : registry.loaded()) {
-        keys.push_back(
-            {plugin->record().kind, plugin->record().name, plugin->record().config_keys});
-    }
-    const auto sections = config::resolve_plugin_sections(settings.plugin_values, keys, env);
-    auto plugin = registry.find(std::string(api::kind::kInjection), settings.injection);
-    if (!plugin) {
-        throw config::ConfigError(
-            "injection", "no injection plugin '" + settings.injection + "' in " + dir.string());
-    }
-    const std::string section = "injection." + settings.injection;
-    const api::ConfigSection empty;
-    const auto it = sections.find(section);
-    const api::HostContext host{
-        api::kAbiVersion, vergegrid::kernel::logging::make_plugin_logger(root, section),
-        it == sections.end() ? empty : it->second, settings.state_dir.string()};
-    return plugin->create<api::InjectionStrategy>(host);
 }
 
 }  // namespace
@@ -77,10 +60,15 @@ int main(int argc, char** argv) {
         "VergeGrid control plane"};
     vergegrid::bridge::BridgeCommandLine flags;
     std::string config_file, state_dir, plugin_dir;
+    bool list = false;
     app.add_option("--config", config_file, "INI file (docs/bridge.md lists every key)");
     app.add_option("--state-dir", state_dir, "identity, desired-state cache, simulator log");
-    app.add_option("--plugin-dir", plugin_dir, "where vg-injection-*.so plugins are");
-    app.set_version_flag("--version", std::string(vergegrid::kernel::kProgramVersion));
+    app.add_option("--plugin-dir", plugin_dir,
+                   std::string("directory searched for injection plugins (default ") +
+                       host::kDefaultPluginDirHelp + "; env VERGEGRID_PLUGIN_DIR)");
+    app.add_flag("--list-plugins", list,
+                 "print every plugin found, loaded, refused or skipped (and why), and exit");
+    app.set_version_flag("--version", std::string(vergegrid::kProgramVersion));
     CLI11_PARSE(app, argc, argv);
     if (!config_file.empty())
         flags.config_file = config_file;
@@ -88,6 +76,7 @@ int main(int argc, char** argv) {
         flags.state_dir = state_dir;
     if (!plugin_dir.empty())
         flags.plugin_dir = plugin_dir;
+    flags.list_plugins = list;
 
     // Signals are taken by sigwait below; threads started later inherit the mask.
     sigset_t signals;
@@ -109,17 +98,22 @@ int main(int argc, char** argv) {
         }
         return kConfigErrorStatus;
     }
-    auto root = vergegrid::kernel::logging::make_root_logger(settings.log);
+    auto root = vergegrid::logging::make_root_logger(settings.log);
+    auto plugins = discover_plugins(settings, root);
+    if (list) {
+        std::cout << host::plugins_to_table(plugins->records());
+        return 0;
+    }
     std::shared_ptr<api::InjectionStrategy> strategy;
     try {
-        strategy = load_strategy(settings, root, env);
+        strategy = load_strategy(settings, *plugins, env);
     } catch (const config::ConfigError& e) {
         for (const auto& issue : e.issues()) {
             root->error("configuration error: {}{}", issue.key.empty() ? "" : issue.key + ": ",
                         issue.message);
         }
         return kConfigErrorStatus;
-    } catch (const plugins::PluginCreateError& e) {
+    } catch (const host::PluginCreateError& e) {
         root->error("{}", e.what());
         return e.config_key.empty() ? kStartupErrorStatus : kConfigErrorStatus;
     }
@@ -131,7 +125,7 @@ int main(int argc, char** argv) {
     std::thread starter([&] {
         try {
             bridge->start();
-            root->info("vergegrid-bridge {} running", vergegrid::kernel::kProgramVersion);
+            root->info("vergegrid-bridge {} running", vergegrid::kProgramVersion);
         } catch (const std::exception& e) {
             start_error = e.what();
             ::kill(::getpid(), SIGUSR1);

@@ -17,11 +17,18 @@
 #include <string>
 #include <unordered_map>
 
-#include "kernel/config/settings.hpp"
-
 namespace vergegrid::control {
 
-using LoginThrottleSettings = kernel::config::LoginThrottleSettings;
+// [auth] login_*: how many failed logins a user name and a client address may have before they
+// are locked out, the first lockout (doubling with each further failure), and how long a key
+// remembers its failures.
+struct LoginThrottleSettings {
+    int failures_per_name = 5;
+    int failures_per_address = 20;
+    std::chrono::seconds window{15 * 60};
+    std::chrono::seconds lockout{60};
+    int max_parallel_checks = 4;  // password checks (Argon2 runs) at once; more logins wait
+};
 
 class LoginThrottle {
   public:

@@ -4,8 +4,8 @@
 
 #include "control/domain/domain_error.hpp"
 #include "control/placement/ruled_policy.hpp"
-#include "kernel/config/config_error.hpp"
-#include "kernel/plugins/loaded_plugin.hpp"
+#include "config_sources/config_error.hpp"
+#include "plugin_host/loaded_plugin.hpp"
 
 namespace vergegrid::control {
 
@@ -65,12 +65,12 @@ std::shared_ptr<plugin_api::PlacementPolicy> PlacementService::make(const std::s
     }
     try {
         return factory_(name);
-    } catch (const kernel::config::ConfigError& e) {
+    } catch (const config_sources::ConfigError& e) {
         if (e.issues().empty() || e.issues().front().key.empty()) {
             throw bad_config(name, "placement." + name, e.what());
         }
         throw bad_config(name, e.issues().front().key, e.issues().front().message);
-    } catch (const kernel::plugins::PluginCreateError& e) {
+    } catch (const plugin_host::PluginCreateError& e) {
         if (!e.config_key.empty()) {
             throw bad_config(name, e.config_key, e.config_message);
         }

@@ -19,7 +19,7 @@
 namespace vergegrid::control {
 
 // Makes a policy object of the named plugin from its configuration section. A bad value in that
-// section throws kernel::config::ConfigError (or kernel::plugins::PluginCreateError carrying the
+// section throws config_sources::ConfigError (or plugin_host::PluginCreateError carrying the
 // key); anything else it throws is the plugin failing.
 using PolicyFactory =
     std::function<std::shared_ptr<plugin_api::PlacementPolicy>(const std::string& name)>;

@@ -1,21 +1,22 @@
-// The control plane's validated settings. docs/configuration.md lists every key.
+// The kernel's validated settings (listen address, data dir, plugin folder, log, HTTP, TLS), and
+// the loading of a program's whole configuration: a layer above the kernel (control/app) adds its
+// own keys. docs/configuration.md lists every key.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
-#include "kernel/config/sources.hpp"
+#include "config_sources/config_error.hpp"
+#include "config_sources/sources.hpp"
+#include "logging/logging.hpp"
 
 namespace vergegrid::kernel::config {
-
-struct LogSettings {
-    std::string level = "info";   // trace, debug, info, warn, error
-    std::string format = "text";  // text or json (one JSON object a line)
-};
 
 struct HttpSettings {
     std::size_t max_body_bytes = 1024 * 1024;
@@ -38,68 +39,30 @@ struct TlsSettings {
     bool enabled() const { return cert_file.has_value(); }
 };
 
-// Placement (control/placement): the policy active at start-up and the ports regions get.
-struct PlacementSettings {
-    std::optional<std::string> policy;  // unset: basic-rules if it is loaded, else no placement
-    int port_min = 9000;                // ports handed out per simulator host, inclusive
-    int port_max = 9999;
-    // Units of work (a candidate position considered, a map cell probed) one POST
-    // /api/v1/placement/plan may spend searching for free footprints before it is refused (422).
-    std::uint64_t plan_work_budget = 200'000'000;
-    // The engine's hard rules (control/placement/hard_rules.hpp), whatever the policy: a
-    // simulator above either load (0..1) takes no new region; max_regions lowers every
-    // simulator's capacity (0 = capacity alone; a simulator that declared none and max_regions 0:
-    // no region limit).
-    double max_cpu_load = 0.9;
-    double max_memory_load = 0.9;
-    int max_regions = 0;
-};
-
-// The simulators the control plane serves.
-struct SimulatorsSettings {
-    // A simulator whose last heartbeat is older than this goes offline (the bridge beats every
-    // 30 s: three missed heartbeats).
-    std::chrono::seconds offline_after{90};
-    // Long polls one simulator may hold parked at once; one bridge needs one, a few more cover
-    // reconnects. Beyond it a poll is refused (429): a leaked key cannot fill the parking lot.
-    int max_parked_polls = 4;
-    // CA certificates (PEM) that an https:// push URL's certificate must chain to; unset: the
-    // system's CA store.
-    std::optional<std::filesystem::path> push_ca_file;
-};
-
-// Failed logins (control/access/login_throttle.hpp): how many a user name and a client address may
-// have before they are locked out, the first lockout (doubling with each further failure), and how
-// long a key remembers its failures.
-struct LoginThrottleSettings {
-    int failures_per_name = 5;
-    int failures_per_address = 20;
-    std::chrono::seconds window{15 * 60};
-    std::chrono::seconds lockout{60};
-    int max_parallel_checks = 4;  // password checks (Argon2 runs) at once; more logins wait
-};
-
 struct Settings {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 9800;
     std::filesystem::path data_dir = "./data";
     std::optional<std::filesystem::path>
         plugin_dir;  // unset: <executable dir>/../lib/vergegrid/plugins
-    LogSettings log;
+    logging::LogSettings log;
     HttpSettings http;
     TlsSettings tls;
-    SimulatorsSettings simulators;
-    std::string storage_backend = "sqlite";
-    std::string auth_provider = "builtin";
-    // How long an operator's authenticated credential is remembered (0: checked in storage on
-    // every request). Revocations through this control plane apply at once regardless.
-    std::chrono::milliseconds auth_cache_ttl{1'000};
-    LoginThrottleSettings login_throttle;
-    std::string sync_scheduler = "hybrid";
-    PlacementSettings placement;
-    // Sections the kernel does not own ("storage.sqlite", "placement.basic-rules"): their keys are
-    // checked against the plugin's declared keys once plugins are discovered.
-    ValueMap plugin_values;
+    // Sections neither the kernel nor the layer above own ("storage.sqlite",
+    // "placement.basic-rules"): their keys are checked against the plugins' declared keys once
+    // plugins are discovered.
+    config_sources::ValueMap plugin_values;
+};
+
+// The keys a layer above the kernel owns (the control plane's [placement], [simulators], ...),
+// validated in the same pass as the kernel's so that one error lists every bad key.
+struct LayerKeys {
+    std::vector<std::string> keys;      // also read from VERGEGRID_<SECTION>_<KEY>
+    std::vector<std::string> sections;  // any other <section>.<key> there is unknown
+    // Applies one of `keys`; returns an error message or "" when the value is good.
+    std::function<std::string(const std::string& key, const std::string& text)> apply;
+    // Rules across keys, run once every key is applied (port_min <= port_max).
+    std::function<void(std::vector<config_sources::ConfigIssue>& issues)> check;
 };
 
 // What the command line can say; each flag, when given, beats the file and the environment.
@@ -110,8 +73,12 @@ struct CommandLine {
     std::optional<std::filesystem::path> plugin_dir;
 };
 
-// Merges defaults, file, environment and flags, and validates every kernel key. Throws
-// ConfigError listing every unknown key and bad value by name.
-Settings load_settings(const CommandLine& flags, const EnvLookup& env);
+// Merges defaults, file, environment and flags, and validates every kernel key and every key of
+// `layer`. Throws config_sources::ConfigError listing every unknown key and bad value by name.
+Settings load_settings(const CommandLine& flags, const config_sources::EnvLookup& env,
+                       const LayerKeys& layer = {});
+
+// VERGEGRID_LISTEN, VERGEGRID_LOG_FORMAT, ...: the variables the kernel reads itself.
+std::vector<std::string> kernel_env_names();
 
 }  // namespace vergegrid::kernel::config

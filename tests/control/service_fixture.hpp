@@ -14,7 +14,7 @@
 
 #include "control/audit/audit_trail.hpp"
 #include "control/domain/store.hpp"
-#include "kernel/plugins/plugin_loader.hpp"
+#include "plugin_host/plugin_loader.hpp"
 #include "kernel/services/active_slot.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_logger.hpp"
@@ -65,7 +65,7 @@ class ServiceFixture : public ::testing::Test {
     template <typename Interface>
     std::shared_ptr<Interface> create(const std::string& file,
                                       const plugin_api::ConfigSection& config) {
-        const kernel::plugins::PluginLoader loader(quiet_log());
+        const plugin_host::PluginLoader loader(quiet_log());
         auto outcome = loader.load(std::filesystem::path(VERGEGRID_PLUGIN_DIR) / file);
         if (!outcome.plugin) {
             throw std::runtime_error("cannot load " + file);

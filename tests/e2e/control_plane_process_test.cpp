@@ -232,4 +232,39 @@ TEST(ControlPlaneProcess, AMissingStorageBackendStopsStartUpWithAClearMessage) {
                 HasSubstr("storage.backend: no loaded storage plugin named 'sqlite'"));
 }
 
+TEST(ControlPlaneProcess, ListsTheBridgesInjectionPluginAsSkippedAndLoadsTheKindsItUses) {
+    // The build's plugin folder holds the bridge's injection plugin too.
+    ChildProcess list(VERGEGRID_CONTROL_BINARY,
+                      {"--list-plugins", "--plugin-dir", VERGEGRID_PLUGIN_DIR});
+    EXPECT_EQ(list.wait_for_exit(15s), 0);
+    EXPECT_THAT(list.output(),
+                ::testing::ContainsRegex("skipped +injection .*vg-injection-hybrid.so"));
+    EXPECT_THAT(list.output(), HasSubstr("reason: kind injection not used by vergegrid-control"));
+    EXPECT_THAT(list.output(), ::testing::ContainsRegex("loaded +storage +sqlite"));
+
+    TempDir dir;
+    auto args = ephemeral(dir);
+    args.insert(args.end(), {"--plugin-dir", VERGEGRID_PLUGIN_DIR});
+    ControlPlaneProcess control(args);
+    ASSERT_TRUE(control.started()) << control.process().output();
+    const auto listing =
+        json::parse(http_request(control.port(), "GET", "/api/v1/plugins", "", admin()).body);
+    const auto injection = find_plugin(listing, "vg-injection-hybrid.so");
+    ASSERT_FALSE(injection.is_null()) << listing.dump(2);
+    EXPECT_EQ(injection.at("status"), "skipped");
+    EXPECT_EQ(injection.at("kind"), "injection");
+    EXPECT_EQ(injection.at("reason"), "kind injection not used by vergegrid-control");
+}
+
+TEST(ControlPlaneProcess, AMistypedPluginKeyInTheEnvironmentIsRefusedLikeOneInTheFile) {
+    TempDir dir;
+    ChildProcess control(VERGEGRID_CONTROL_BINARY, ephemeral(dir),
+                         {{"VERGEGRID_PLACEMENT_BASIC_RULES_BOGUS", "1"}});
+    EXPECT_EQ(control.wait_for_exit(15s), 2);
+    EXPECT_THAT(
+        control.output(),
+        HasSubstr("placement.basic-rules.bogus: unknown key for plugin "
+                  "placement.basic-rules (from env VERGEGRID_PLACEMENT_BASIC_RULES_BOGUS)"));
+}
+
 }  // namespace

@@ -1,4 +1,4 @@
-// libFuzzer target: kernel/config's INI file reader (boost::property_tree's ini_parser under a
+// libFuzzer target: libs/config_sources' INI file reader (boost::property_tree's ini_parser under a
 // wrapper). Invariant: only ConfigError escapes, naming the problem.
 #include <unistd.h>
 
@@ -8,8 +8,8 @@
 #include <fstream>
 #include <string>
 
-#include "kernel/config/config_error.hpp"
-#include "kernel/config/sources.hpp"
+#include "config_sources/config_error.hpp"
+#include "config_sources/sources.hpp"
 
 namespace {
 
@@ -29,11 +29,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
     }
     try {
-        const auto values = vergegrid::kernel::config::read_ini_file(scratch_file());
+        const auto values = vergegrid::config_sources::read_ini_file(scratch_file());
         for (const auto& [key, value] : values) {
-            (void)vergegrid::kernel::config::env_name_for(key);
+            (void)vergegrid::config_sources::env_name_for(key);
         }
-    } catch (const vergegrid::kernel::config::ConfigError&) {
+    } catch (const vergegrid::config_sources::ConfigError&) {
     }
     return 0;
 }

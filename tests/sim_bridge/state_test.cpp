@@ -6,7 +6,7 @@
 
 #include <fstream>
 
-#include "kernel/config/config_error.hpp"
+#include "config_sources/config_error.hpp"
 #include "sim_bridge/bridge_settings.hpp"
 #include "sim_bridge/core/simulator_host.hpp"
 #include "sim_bridge/state/desired_cache.hpp"
@@ -321,7 +321,7 @@ TEST(BridgeSettings, ReadsTheFileThenTheEnvironmentAndRefusesUnknownKeysByName) 
         load_bridge_settings(flags,
                              [](const std::string&) { return std::optional<std::string>(); });
         FAIL();
-    } catch (const vergegrid::kernel::config::ConfigError& e) {
+    } catch (const vergegrid::config_sources::ConfigError& e) {
         std::string all;
         for (const auto& issue : e.issues()) {
             all += issue.key + ": " + issue.message + "\n";
@@ -352,7 +352,7 @@ TEST(BridgeSettings, TheKeyRotationIntervalIsInHoursFractionsAllowedAndZeroIsNev
         try {
             with(bad);
             ADD_FAILURE() << bad;
-        } catch (const vergegrid::kernel::config::ConfigError& e) {
+        } catch (const vergegrid::config_sources::ConfigError& e) {
             EXPECT_EQ(e.issues().at(0).key, "channel.key_rotation_interval_h") << bad;
         }
     }

@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "kernel/plugins/plugin_registry.hpp"
+#include "plugin_host/plugin_registry.hpp"
 #include "tests/support/test_logger.hpp"
 
 namespace vergegrid::test {
@@ -19,7 +19,7 @@ class BuiltinPlugin {
   public:
     // `file` is the shared object's name in VERGEGRID_PLUGIN_DIR, e.g. "vg-sync-hybrid.so".
     BuiltinPlugin(const std::string& file, std::string kind, std::string name)
-        : registry_(kernel::plugins::PluginLoader(std::make_shared<spdlog::logger>(
+        : registry_(plugin_host::PluginLoader(std::make_shared<spdlog::logger>(
               "test", std::make_shared<spdlog::sinks::null_sink_mt>()))),
           kind_(std::move(kind)),
           name_(std::move(name)) {
@@ -27,7 +27,7 @@ class BuiltinPlugin {
     }
 
     // A new object of the plugin with `config` as its section. Throws
-    // kernel::plugins::PluginCreateError for a bad config value, like the kernel would see it.
+    // plugin_host::PluginCreateError for a bad config value, like the kernel would see it.
     template <typename Interface>
     std::shared_ptr<Interface> make(const plugin_api::ConfigSection& config = {}) {
         auto plugin = registry_.find(kind_, name_);
@@ -41,7 +41,7 @@ class BuiltinPlugin {
     std::shared_ptr<RecordingLogger> logger() const { return logger_; }
 
   private:
-    kernel::plugins::PluginRegistry registry_;
+    plugin_host::PluginRegistry registry_;
     std::string kind_;
     std::string name_;
     std::shared_ptr<RecordingLogger> logger_ = std::make_shared<RecordingLogger>();

@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "kernel/plugins/plugin_registry.hpp"
+#include "plugin_host/plugin_registry.hpp"
 #include "tests/support/test_logger.hpp"
 #include "vergegrid/plugin_api/placement.hpp"
 
@@ -18,7 +18,7 @@ namespace vergegrid::test {
 class PlacementPolicies {
   public:
     PlacementPolicies()
-        : registry_(kernel::plugins::PluginLoader(std::make_shared<spdlog::logger>(
+        : registry_(plugin_host::PluginLoader(std::make_shared<spdlog::logger>(
               "test", std::make_shared<spdlog::sinks::null_sink_mt>()))) {
         for (const char* file :
              {"vg-placement-basic-rules.so", "vg-placement-spread.so", "vg-placement-binpack.so"}) {
@@ -40,7 +40,7 @@ class PlacementPolicies {
     std::shared_ptr<RecordingLogger> logger() const { return logger_; }
 
   private:
-    kernel::plugins::PluginRegistry registry_;
+    plugin_host::PluginRegistry registry_;
     std::shared_ptr<RecordingLogger> logger_ = std::make_shared<RecordingLogger>();
 };
 

@@ -13,7 +13,7 @@
 #include "control/placement/placement_index.hpp"
 #include "control/placement/placement_service.hpp"
 #include "control/placement/ruled_policy.hpp"
-#include "kernel/plugins/plugin_loader.hpp"
+#include "plugin_host/plugin_loader.hpp"
 #include "tests/control/placement/grid_fixture.hpp"
 #include "tests/support/test_logger.hpp"
 
@@ -28,7 +28,7 @@ using vergegrid::test::simulator;
 
 std::shared_ptr<api::PlacementPolicy> reckless() {
     static const auto loaded = [] {
-        vergegrid::kernel::plugins::PluginLoader loader(std::make_shared<spdlog::logger>(
+        vergegrid::plugin_host::PluginLoader loader(std::make_shared<spdlog::logger>(
             "test", std::make_shared<spdlog::sinks::null_sink_mt>()));
         return loader.load(VERGEGRID_RECKLESS_PLUGIN);
     }();

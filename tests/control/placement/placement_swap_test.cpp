@@ -9,7 +9,7 @@
 
 #include "control/domain/domain_error.hpp"
 #include "control/placement/placement_service.hpp"
-#include "kernel/config/config_error.hpp"
+#include "config_sources/config_error.hpp"
 #include "tests/control/placement/grid_fixture.hpp"
 #include "tests/support/placement_policies.hpp"
 
@@ -128,7 +128,7 @@ TEST(PlacementSwap, ABadConfigurationValueIsUnprocessableNamingTheKey) {
     PlacementService from_kernel(
         slot, "", {"spread"},
         [](const std::string&) -> std::shared_ptr<api::PlacementPolicy> {
-            throw vergegrid::kernel::config::ConfigError("placement.spread.max_regions", "bad");
+            throw vergegrid::config_sources::ConfigError("placement.spread.max_regions", "bad");
         },
         PortRange{});
     try {

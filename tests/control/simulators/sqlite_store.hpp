@@ -14,7 +14,7 @@
 #include "control/audit/audit_trail.hpp"
 #include "control/common/extensions.hpp"
 #include "control/domain/store.hpp"
-#include "kernel/plugins/plugin_registry.hpp"
+#include "plugin_host/plugin_registry.hpp"
 #include "kernel/services/active_slot.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_logger.hpp"
@@ -25,7 +25,7 @@ namespace vergegrid::test {
 class SqliteStore {
   public:
     SqliteStore()
-        : registry_(kernel::plugins::PluginLoader(std::make_shared<spdlog::logger>(
+        : registry_(plugin_host::PluginLoader(std::make_shared<spdlog::logger>(
               "test", std::make_shared<spdlog::sinks::null_sink_mt>()))) {
         registry_.add(std::filesystem::path(VERGEGRID_PLUGIN_DIR) / "vg-storage-sqlite.so");
         auto plugin = registry_.find("storage", "sqlite");
@@ -65,7 +65,7 @@ class SqliteStore {
   private:
     TempDir dir_;
     std::shared_ptr<RecordingLogger> logger_ = std::make_shared<RecordingLogger>();
-    kernel::plugins::PluginRegistry registry_;
+    plugin_host::PluginRegistry registry_;
     kernel::services::ActiveSlot<plugin_api::StorageBackend> slot_;
 };
 

@@ -1,4 +1,4 @@
-#include "kernel/plugins/plugin_loader.hpp"
+#include "plugin_host/plugin_loader.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -6,7 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <fstream>
 
-#include "kernel/plugins/plugin_registry.hpp"
+#include "plugin_host/plugin_registry.hpp"
 #include "tests/support/library_state.hpp"
 #include "tests/support/test_logger.hpp"
 #include "vergegrid/plugin_api/placement.hpp"
@@ -16,10 +16,10 @@ namespace {
 
 namespace api = vergegrid::plugin_api;
 using ::testing::HasSubstr;
-using vergegrid::kernel::plugins::PluginCreateError;
-using vergegrid::kernel::plugins::PluginLoader;
-using vergegrid::kernel::plugins::PluginRegistry;
-using vergegrid::kernel::plugins::PluginStatus;
+using vergegrid::plugin_host::PluginCreateError;
+using vergegrid::plugin_host::PluginLoader;
+using vergegrid::plugin_host::PluginRegistry;
+using vergegrid::plugin_host::PluginStatus;
 
 const std::filesystem::path kDir = VERGEGRID_TEST_PLUGIN_DIR;
 

@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
-#include "kernel/plugins/plugin_registry.hpp"
 #include "kernel/services/active_slot.hpp"
+#include "plugin_host/plugin_registry.hpp"
 #include "tests/support/library_state.hpp"
 #include "tests/support/test_logger.hpp"
 #include "vergegrid/plugin_api/placement.hpp"
@@ -17,9 +17,9 @@
 namespace {
 
 namespace api = vergegrid::plugin_api;
-using vergegrid::kernel::plugins::PluginLoader;
-using vergegrid::kernel::plugins::PluginRegistry;
 using vergegrid::kernel::services::ActiveSlot;
+using vergegrid::plugin_host::PluginLoader;
+using vergegrid::plugin_host::PluginRegistry;
 using vergegrid::test::is_library_loaded;
 
 const std::filesystem::path kDir = VERGEGRID_TEST_PLUGIN_DIR;

@@ -5,15 +5,15 @@
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
-#include "kernel/plugins/plugin_loader.hpp"
+#include "plugin_host/plugin_loader.hpp"
 #include "tests/support/test_logger.hpp"
 #include "vergegrid/plugin_api/placement.hpp"
 
 namespace {
 
 namespace api = vergegrid::plugin_api;
-using vergegrid::kernel::plugins::PluginLoader;
-using vergegrid::kernel::plugins::PluginStatus;
+using vergegrid::plugin_host::PluginLoader;
+using vergegrid::plugin_host::PluginStatus;
 
 TEST(SdkExample, BuiltOutOfTreeAgainstTheInstalledSdkItLoadsAndPlaces) {
     auto log =

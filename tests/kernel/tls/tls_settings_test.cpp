@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "kernel/config/config_error.hpp"
+#include "config_sources/config_error.hpp"
 #include "kernel/config/settings.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using vergegrid::test::TempDir;
 
-cfg::EnvLookup env_of(std::map<std::string, std::string> vars) {
+vergegrid::config_sources::EnvLookup env_of(std::map<std::string, std::string> vars) {
     return [vars](const std::string& name) -> std::optional<std::string> {
         auto it = vars.find(name);
         return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
@@ -31,7 +31,8 @@ class TlsSettings : public ::testing::Test {
         }
     }
 
-    std::string message_for(const cfg::ConfigError& error, const std::string& key) const {
+    std::string message_for(const vergegrid::config_sources::ConfigError& error,
+                            const std::string& key) const {
         for (const auto& issue : error.issues()) {
             if (issue.key == key) {
                 return issue.message;
@@ -45,7 +46,7 @@ class TlsSettings : public ::testing::Test {
                           const cfg::CommandLine& flags = {}) const {
         try {
             cfg::load_settings(flags, env_of(env));
-        } catch (const cfg::ConfigError& e) {
+        } catch (const vergegrid::config_sources::ConfigError& e) {
             return message_for(e, key);
         }
         return "(no ConfigError)";

@@ -6,7 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "kernel/plugins/loaded_plugin.hpp"
+#include "plugin_host/loaded_plugin.hpp"
 #include "tests/support/placement_policies.hpp"
 
 namespace {
@@ -151,7 +151,7 @@ TEST_P(Policies, ABadThresholdIsAConfigErrorNamingTheKey) {
     try {
         policies_.make(GetParam(), {{"max_cpu_load", "1.5"}});
         FAIL() << "accepted max_cpu_load 1.5";
-    } catch (const vergegrid::kernel::plugins::PluginCreateError& e) {
+    } catch (const vergegrid::plugin_host::PluginCreateError& e) {
         EXPECT_EQ(e.config_key, "placement." + GetParam() + ".max_cpu_load");
         EXPECT_THAT(e.config_message, HasSubstr("from 0 to 1"));
     }

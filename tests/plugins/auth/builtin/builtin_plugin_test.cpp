@@ -5,7 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "kernel/plugins/loaded_plugin.hpp"
+#include "plugin_host/loaded_plugin.hpp"
 #include "secrets/secrets.hpp"
 #include "sqlite_backend.hpp"
 #include "tests/support/builtin_plugin.hpp"
@@ -182,7 +182,7 @@ TEST_F(BuiltinAuthModule, ConfigValuesOutOfRangeAreErrorsNamingTheKey) {
         try {
             plugin_.make<api::AuthProvider>({{key, text}});
             ADD_FAILURE() << "accepted " << key << " '" << text << "'";
-        } catch (const vergegrid::kernel::plugins::PluginCreateError& e) {
+        } catch (const vergegrid::plugin_host::PluginCreateError& e) {
             EXPECT_EQ(e.config_key, "auth.builtin." + key) << text;
             EXPECT_THAT(e.config_message, HasSubstr("is not an integer between")) << text;
         }

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "kernel/plugins/loaded_plugin.hpp"
+#include "plugin_host/loaded_plugin.hpp"
 #include "tests/support/builtin_plugin.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
 
@@ -233,7 +233,7 @@ TEST_F(HybridInjection, EachTimingIsAConfigKeyOfOneMillisecondToAnHour) {
             try {
                 make({{key, text}});
                 ADD_FAILURE() << "accepted " << key << " '" << text << "'";
-            } catch (const vergegrid::kernel::plugins::PluginCreateError& e) {
+            } catch (const vergegrid::plugin_host::PluginCreateError& e) {
                 EXPECT_EQ(e.config_key, std::string("injection.hybrid.") + key) << text;
                 EXPECT_THAT(e.config_message, HasSubstr("between 1 and 3600000")) << text;
             }

@@ -3,7 +3,7 @@
 // descriptor, create() with a HostContext) against a fresh database, and talks to it only through
 // plugin_api::StorageBackend / StorageTransaction, except where it says it looks underneath.
 //
-// Why boost::dll and not kernel::plugins::PluginLoader: vergegrid_kernel does not build on this
+// Why boost::dll and not plugin_host::PluginLoader: vergegrid_kernel does not build on this
 // branch while kernel/http is being finished elsewhere; the steps below are the loader's own.
 #pragma once
 

@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "kernel/plugins/loaded_plugin.hpp"
+#include "plugin_host/loaded_plugin.hpp"
 #include "tests/support/builtin_plugin.hpp"
 #include "vergegrid/plugin_api/sync.hpp"
 
@@ -74,7 +74,7 @@ TEST_F(HybridSync, AWindowOutOfRangeOrNotAnIntegerIsAConfigErrorNamingTheKey) {
         try {
             make({{"window_s", text}});
             ADD_FAILURE() << "accepted window_s '" << text << "'";
-        } catch (const vergegrid::kernel::plugins::PluginCreateError& e) {
+        } catch (const vergegrid::plugin_host::PluginCreateError& e) {
             EXPECT_EQ(e.config_key, "sync.hybrid.window_s") << text;
             EXPECT_THAT(e.config_message, ::testing::HasSubstr("between 0 and 86400")) << text;
         }

@@ -1,0 +1,88 @@
+#include "control/app/control_routes.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "config_sources/sources.hpp"
+#include "control/access/admin_bootstrap.hpp"
+#include "control/access/authenticator.hpp"
+#include "control/api/audit_routes.hpp"
+#include "control/api/error_mapping.hpp"
+#include "control/api/estate_routes.hpp"
+#include "control/api/operation_routes.hpp"
+#include "control/api/placement_plan_routes.hpp"
+#include "control/api/placement_policy_routes.hpp"
+#include "control/api/region_routes.hpp"
+#include "control/api/route_permission.hpp"
+#include "control/api/session_routes.hpp"
+#include "control/api/simulator_routes.hpp"
+#include "control/api/template_routes.hpp"
+#include "control/api/user_routes.hpp"
+#include "control/app/startup_error.hpp"
+#include "control/audit/audit_trail.hpp"
+#include "control/operations/operation_signals.hpp"
+#include "control/simulators/simulator_liveness.hpp"
+#include "web_admin/server/web_console.hpp"
+
+namespace vergegrid::control {
+
+void add_control_routes(kernel::http::Router& router, kernel::services::ServiceRegistry& services,
+                        const ServiceEnvironment& environment) {
+    install_error_mapping(router);
+    install_authorization(router);
+    const Store store(services.storage, std::make_shared<const EventConsumers>(
+                                            EventConsumers{std::make_shared<AuditTrail>()}));
+    try {
+        bootstrap_admin(store, *services.auth.get(), environment.data_dir,
+                        config_sources::process_environment()("VERGEGRID_ADMIN_TOKEN"),
+                        *environment.log);
+    } catch (const std::exception& e) {
+        throw StartupError(std::string("cannot set up the first admin: ") + e.what());
+    }
+    const auto auth_cache = std::make_shared<AuthCache>(environment.auth_cache_ttl);
+    router.set_authenticator(Authenticator(store, services.auth, auth_cache));
+    // One per process, like the router it serves; its doorbell thread stops at exit.
+    DoorbellSettings doorbells;
+    doorbells.ca_file = environment.simulators.push_ca_file;
+    static OperationSignals signals(environment.log, doorbells);
+    auto placement = std::make_shared<PlacementService>(
+        services.placement,
+        services.placement.get() ? environment.placement.policy.value_or(kDefaultPlacementPolicy)
+                                 : "",
+        environment.placement_policies, environment.make_placement_policy,
+        PortRange{environment.placement.port_min, environment.placement.port_max},
+        HardLimits{environment.placement.max_cpu_load, environment.placement.max_memory_load,
+                   environment.placement.max_regions});
+    const AccessChanged forget_callers = [auth_cache] { auth_cache->forget_all(); };
+    add_session_routes(
+        router,
+        std::make_shared<SessionService>(
+            store, services.auth,
+            SessionSettings{std::make_shared<LoginThrottle>(environment.login_throttle),
+                            std::make_shared<std::counting_semaphore<>>(
+                                environment.login_throttle.max_parallel_checks)},
+            forget_callers),
+        environment.tls);
+    add_user_routes(router, std::make_shared<UserService>(store, services.auth, forget_callers),
+                    std::make_shared<TokenService>(store, services.auth, forget_callers));
+    static PendingKeys pending_keys;
+    const auto simulators = std::make_shared<SimulatorService>(
+        store, pending_keys,
+        [](const std::string& id, const std::string& push_url) { signals.notify(id, push_url); });
+    add_simulator_routes(router, simulators);
+    environment.keep_while_serving(std::make_shared<SimulatorLiveness>(
+        simulators, environment.simulators.offline_after, environment.log));
+    add_estate_routes(router, EstateService(store));
+    add_template_routes(router, TemplateService(store));
+    add_region_routes(router,
+                      RegionService(store, RegionChannel{&services.sync, &signals}, placement));
+    add_placement_policy_routes(router, std::make_shared<PolicyChoice>(store, placement));
+    add_placement_plan_routes(
+        router, RegionPlacementService(store, placement, environment.placement.plan_work_budget));
+    add_operation_routes(
+        router, std::make_shared<OperationService>(store, signals, pending_keys,
+                                                   environment.simulators.max_parked_polls));
+    add_audit_routes(router, AuditLog(store));
+    web_admin::add_web_console(router);
+}
+
+}  // namespace vergegrid::control

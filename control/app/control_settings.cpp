@@ -1,0 +1,107 @@
+#include "control/app/control_settings.hpp"
+
+#include "kernel/config/key_spec.hpp"
+
+namespace vergegrid::control {
+
+namespace {
+
+using kernel::config::integer_in;
+using kernel::config::share;
+using kernel::config::plugin_name;
+using kernel::config::readable_file;
+using S = ControlSettings;
+
+const std::vector<kernel::config::KeySpec<S>>& control_keys() {
+    using ms = std::chrono::milliseconds;
+    using sec = std::chrono::seconds;
+    static const std::vector<kernel::config::KeySpec<S>> keys = {
+        {"simulators.offline_after_s",
+         integer_in<S, long>(1, 86'400, [](S& s, long v) { s.simulators.offline_after = sec(v); })},
+        {"simulators.max_parked_polls",
+         integer_in<S, int>(1, 1000, [](S& s, int v) { s.simulators.max_parked_polls = v; })},
+        {"simulators.push_ca_file",
+         readable_file<S>([](S& s, const auto& p) { s.simulators.push_ca_file = p; })},
+        {"storage.backend",
+         plugin_name<S>([](S& s, const std::string& v) { s.storage_backend = v; })},
+        {"auth.provider", plugin_name<S>([](S& s, const std::string& v) { s.auth_provider = v; })},
+        {"auth.cache_ttl_ms",
+         integer_in<S, long>(0, 60'000, [](S& s, long v) { s.auth_cache_ttl = ms(v); })},
+        {"auth.login_failures_per_name",
+         integer_in<S, int>(1, 1'000'000,
+                            [](S& s, int v) { s.login_throttle.failures_per_name = v; })},
+        {"auth.login_failures_per_address",
+         integer_in<S, int>(1, 1'000'000,
+                            [](S& s, int v) { s.login_throttle.failures_per_address = v; })},
+        {"auth.login_max_parallel_checks",
+         integer_in<S, int>(1, 1024,
+                            [](S& s, int v) { s.login_throttle.max_parallel_checks = v; })},
+        {"auth.login_window_s",
+         integer_in<S, long>(1, 86'400, [](S& s, long v) { s.login_throttle.window = sec(v); })},
+        {"auth.login_lockout_s",
+         integer_in<S, long>(1, 86'400, [](S& s, long v) { s.login_throttle.lockout = sec(v); })},
+        {"placement.policy",
+         plugin_name<S>([](S& s, const std::string& v) { s.placement.policy = v; })},
+        {"placement.port_min",
+         integer_in<S, int>(1, 65535, [](S& s, int v) { s.placement.port_min = v; })},
+        {"placement.plan_work_budget",
+         integer_in<S, std::uint64_t>(
+             1000, std::uint64_t{1} << 40,
+             [](S& s, std::uint64_t v) { s.placement.plan_work_budget = v; })},
+        {"placement.port_max",
+         integer_in<S, int>(1, 65535, [](S& s, int v) { s.placement.port_max = v; })},
+        {"placement.max_cpu_load",
+         share<S>([](S& s, double v) { s.placement.max_cpu_load = v; })},
+        {"placement.max_memory_load",
+         share<S>([](S& s, double v) { s.placement.max_memory_load = v; })},
+        {"placement.max_regions",
+         integer_in<S, int>(0, 100000, [](S& s, int v) { s.placement.max_regions = v; })},
+    };
+    return keys;
+}
+
+std::vector<std::string> control_key_names() {
+    std::vector<std::string> names;
+    for (const auto& spec : control_keys()) {
+        names.push_back(spec.key);
+    }
+    return names;
+}
+
+}  // namespace
+
+ControlSettings load_control_settings(const kernel::config::CommandLine& flags,
+                                      const config_sources::EnvLookup& env) {
+    ControlSettings settings;
+    kernel::config::LayerKeys layer;
+    layer.keys = control_key_names();
+    layer.sections = {"storage", "auth", "sync", "simulators", "placement"};
+    layer.apply = [&settings](const std::string& key, const std::string& text) {
+        for (const auto& spec : control_keys()) {
+            if (spec.key == key) {
+                return spec.apply(text, settings);
+            }
+        }
+        return std::string("unknown key");
+    };
+    layer.check = [&settings](std::vector<config_sources::ConfigIssue>& issues) {
+        if (settings.placement.port_min > settings.placement.port_max) {
+            issues.push_back(
+                {"placement.port_max", "must not be below placement.port_min (" +
+                                           std::to_string(settings.placement.port_min) + ")"});
+        }
+    };
+    static_cast<kernel::config::Settings&>(settings) =
+        kernel::config::load_settings(flags, env, layer);
+    return settings;
+}
+
+std::vector<std::string> control_env_names() {
+    std::vector<std::string> names = kernel::config::kernel_env_names();
+    for (const auto& key : control_key_names()) {
+        names.push_back(config_sources::env_name_for(key));
+    }
+    return names;
+}
+
+}  // namespace vergegrid::control

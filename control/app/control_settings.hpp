@@ -1,0 +1,71 @@
+// vergegrid-control's settings: the kernel's (listen, data dir, plugin folder, log, HTTP, TLS) and
+// the control plane's own sections ([storage], [auth], [sync], [simulators], [placement]), read and
+// validated in one pass. docs/configuration.md lists every key.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config_sources/sources.hpp"
+#include "control/access/login_throttle.hpp"
+#include "kernel/config/settings.hpp"
+
+namespace vergegrid::control {
+
+// The placement policy active at start-up when placement.policy is unset (if it is loaded).
+inline constexpr const char* kDefaultPlacementPolicy = "basic-rules";
+
+// Placement (control/placement): the policy active at start-up and the ports regions get.
+struct PlacementSettings {
+    std::optional<std::string> policy;  // unset: kDefaultPlacementPolicy if loaded, else none
+    int port_min = 9000;                // ports handed out per simulator host, inclusive
+    int port_max = 9999;
+    // Units of work (a candidate position considered, a map cell probed) one POST
+    // /api/v1/placement/plan may spend searching for free footprints before it is refused (422).
+    std::uint64_t plan_work_budget = 200'000'000;
+    // The engine's hard limits, applied before any policy sees a simulator (docs/configuration.md):
+    // a simulator above either load (0..1) takes no new region; max_regions lowers every
+    // simulator's capacity (0 = capacity alone; capacity 0 and max_regions 0 = no region limit).
+    double max_cpu_load = 0.9;
+    double max_memory_load = 0.9;
+    int max_regions = 0;
+};
+
+// The simulators the control plane serves.
+struct SimulatorsSettings {
+    // A simulator whose last heartbeat is older than this goes offline (the bridge beats every
+    // 30 s: three missed heartbeats).
+    std::chrono::seconds offline_after{90};
+    // Long polls one simulator may hold parked at once; one bridge needs one, a few more cover
+    // reconnects. Beyond it a poll is refused (429): a leaked key cannot fill the parking lot.
+    int max_parked_polls = 4;
+    // CA certificates (PEM) that an https:// push URL's certificate must chain to; unset: the
+    // system's CA store.
+    std::optional<std::filesystem::path> push_ca_file;
+};
+
+struct ControlSettings : kernel::config::Settings {
+    SimulatorsSettings simulators;
+    std::string storage_backend = "sqlite";
+    std::string auth_provider = "builtin";
+    // How long an operator's authenticated credential is remembered (0: checked in storage on
+    // every request). Revocations through this control plane apply at once regardless.
+    std::chrono::milliseconds auth_cache_ttl{1'000};
+    LoginThrottleSettings login_throttle;
+    std::string sync_scheduler = "hybrid";
+    PlacementSettings placement;
+};
+
+// Merges defaults, file, environment and flags. Throws config_sources::ConfigError listing every
+// unknown key and bad value, the kernel's and the control plane's, by name.
+ControlSettings load_control_settings(const kernel::config::CommandLine& flags,
+                                      const config_sources::EnvLookup& env);
+
+// Every VERGEGRID_* variable vergegrid-control reads as its own setting (not a plugin's).
+std::vector<std::string> control_env_names();
+
+}  // namespace vergegrid::control
