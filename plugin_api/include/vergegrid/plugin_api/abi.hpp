@@ -10,8 +10,11 @@ namespace vergegrid::plugin_api {
 // Bump the major when anything that crosses the boundary changes incompatibly (a struct field
 // moves, a virtual function changes or moves). Bump the minor when something is only added (a
 // kind, a trailing descriptor field, an extension interface); old plugins keep working.
+//   1.0 storage, placement           1.1 auth, sync; AccessStore, OperationStore
+//   1.2 injection; IndexedPlacementPolicy; RegionNeeds and SimulatorSnapshot grew
+//   1.3 GridStore                    1.4 the descriptor's build_key; LabelAwareIndexedPolicy
 inline constexpr std::uint16_t kAbiMajor = 1;
-inline constexpr std::uint16_t kAbiMinor = 3;
+inline constexpr std::uint16_t kAbiMinor = 4;
 
 struct AbiVersion {
     std::uint16_t major = kAbiMajor;
@@ -22,6 +25,11 @@ struct AbiVersion {
 };
 
 inline constexpr AbiVersion kAbiVersion{kAbiMajor, kAbiMinor};
+
+// The release of the SDK these headers ship in (the project's version; plugin_api/CMakeLists.txt
+// checks that the two agree). Carried in the build key for the record, never compared: which
+// plugins fit is the ABI version's business.
+#define VERGEGRID_SDK_VERSION "0.1.0"
 
 // The name under which every plugin exports its one entry point (see VERGEGRID_PLUGIN).
 inline constexpr const char* kEntryPointName = "vergegrid_plugin";

@@ -49,19 +49,32 @@ class BOOST_SYMBOL_VISIBLE PlacementPolicy : public PluginObject {
 };
 
 // ABI 1.2 extension: a policy whose choice the engine may keep in an index instead of scoring
-// every simulator for every region (found with dynamic_cast; a 1.1 policy is always scored
+// every simulator for every region (found with dynamic_cast; a policy without it is always scored
 // exhaustively). By implementing it the policy promises, for every region r and simulator s:
 //   - open_for_regions(s) == false  implies  filter(r, s) refuses r;
-//   - accepts_labels(r, s.labels) == false  implies  filter(r, s) refuses r;
 //   - score(r, s) == simulator_score(s) + f(r, s.labels) for some f of the region and the
 //     simulator's labels alone (not its load, count or state).
-// The engine then ranks the simulators of each label set by simulator_score, skips the sets
-// accepts_labels() rules out, and calls filter() and score() only on the best of the others.
-// bench/placement checks the promise on a sample.
+// The engine then ranks the simulators of each label set by simulator_score and calls filter()
+// and score() only on the best of each set. bench/placement checks the promise on a sample.
+// This vtable is frozen as ABI 1.2 shipped it: two methods after PlacementPolicy's.
 class BOOST_SYMBOL_VISIBLE IndexedPlacementPolicy : public PlacementPolicy {
   public:
+    // since 1.2. Thread-safe.
     virtual bool open_for_regions(const SimulatorSnapshot& simulator) const = 0;
+    // since 1.2. Thread-safe.
     virtual double simulator_score(const SimulatorSnapshot& simulator) const = 0;
+};
+
+// ABI 1.4 extension of IndexedPlacementPolicy: lets the index skip whole label sets. (It was
+// first added to IndexedPlacementPolicy itself without a version bump, where a policy built
+// against the 1.2 headers has no such slot; 1.4 moved it here.) The host finds it with
+// dynamic_cast; without it, every label set's best simulator goes through filter(). By
+// implementing it the policy promises, besides IndexedPlacementPolicy's promise:
+//   - accepts_labels(r, s.labels) == false  implies  filter(r, s) refuses r.
+class BOOST_SYMBOL_VISIBLE LabelAwareIndexedPolicy : public IndexedPlacementPolicy {
+  public:
+    // since 1.4. Whether a simulator carrying exactly `labels` could take the region as far as
+    // its labels go (required labels, anti-affinity labels). Thread-safe.
     virtual bool accepts_labels(const RegionNeeds& region,
                                 const std::vector<std::string>& labels) const = 0;
 };
