@@ -16,6 +16,20 @@ namespace vergegrid::plugin_api {
 inline constexpr std::uint16_t kAbiMajor = 1;
 inline constexpr std::uint16_t kAbiMinor = 4;
 
+// How the headers mark what crosses the boundary (docs/plugin-abi.md, "Who fills what"):
+//   IN      the host fills it and lends it for one call (const&). It may grow at the end in a
+//           minor: a plugin built against older headers never reads past what it declares.
+//   OUT     the plugin fills it (returned by value, or the descriptor). Frozen: a struct returned
+//           by value cannot grow, because the host would read past an older plugin's object
+//           (the descriptor is the exception: it is size-first and only appended to).
+//   IN/OUT  both ways (the storage records: written by the host, read back from the plugin).
+//           Frozen: any change is a major bump.
+//   OWNERSHIP  who allocates, who frees, and how long a reference or pointer stays valid.
+//   since   the ABI minor that added a struct, member or method ("since 1.2"). Nothing marked
+//           is from 1.0.
+// tests/plugin_api/plugin_api_layout_test.cpp holds every boundary struct's golden layout.
+
+// IN (since 1.0): HostContext::host_abi. Frozen.
 struct AbiVersion {
     std::uint16_t major = kAbiMajor;
     std::uint16_t minor = kAbiMinor;

@@ -12,6 +12,7 @@
 
 namespace vergegrid::plugin_api {
 
+// IN (host fills, lent for one call; may grow at the end).
 struct RegionNeeds {
     std::string region_id;
     int size_x = 256;
@@ -24,6 +25,7 @@ struct RegionNeeds {
     std::vector<std::string> anti_affinity;
 };
 
+// IN (host fills, lent for one call; may grow at the end).
 struct SimulatorSnapshot {
     std::string id;
     std::string state;  // registered, online, offline, cordoned, revoked
@@ -38,6 +40,9 @@ struct SimulatorSnapshot {
     std::vector<std::string> region_names;
 };
 
+// Since 1.0. OWNERSHIP: the host owns the policy object; RegionNeeds and SimulatorSnapshot are
+// valid for the duration of the call only. The reason filter() returns is OUT (the host copies
+// it into its answer).
 class BOOST_SYMBOL_VISIBLE PlacementPolicy : public PluginObject {
   public:
     // Why the simulator cannot take the region, or nullopt when it can. Must be thread-safe:
