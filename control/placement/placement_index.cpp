@@ -82,9 +82,13 @@ Decision PlacementIndex::place(const PlacementRequest& request, const std::strin
         std::size_t best_position = 0;
         double best_score = 0.0;
         int best_port = 0;
+        // ABI 1.4 extension; a policy built against older headers lacks it (its vtable has no
+        // accepts_labels slot) and every label set's best simulators go through filter().
+        const auto* label_aware = dynamic_cast<const api::LabelAwareIndexedPolicy*>(policy_);
         for (const auto& [key_text, group] : groups_) {
             if (!labels_accept(request.needs, group.labels) ||
-                !policy_->accepts_labels(request.needs, group.labels)) {
+                (label_aware != nullptr &&
+                 !label_aware->accepts_labels(request.needs, group.labels))) {
                 continue;
             }
             for (const auto& [key, position] : group.ranked) {

@@ -8,6 +8,10 @@ LoadedPlugin::LoadedPlugin(std::shared_ptr<boost::dll::shared_library> library,
 
 std::unique_ptr<plugin_api::PluginObject> LoadedPlugin::create_object(
     const plugin_api::HostContext& host) const {
+    // plugin_api promises plugins a logger (HostContext::logger is never null).
+    if (!host.logger) {
+        throw PluginCreateError("plugin " + id() + ": the host passed no logger");
+    }
     plugin_api::PluginObject* object = nullptr;
     try {
         object = descriptor_->create(host);

@@ -1,5 +1,7 @@
 #include "plugin_host/plugin_loader.hpp"
 
+#include "plugin_host/build_key.hpp"
+
 #include <dlfcn.h>
 
 #include <spdlog/spdlog.h>
@@ -163,6 +165,9 @@ std::optional<LoadOutcome> PluginLoader::check_descriptor(const PluginDescriptor
     record.summary = text_or_empty(descriptor->summary);
     for (auto key = descriptor->config_keys; key != nullptr && *key != nullptr; ++key) {
         record.config_keys.emplace_back(*key);
+    }
+    if (auto refusal = build_key_refusal(*descriptor, file.filename().string())) {
+        return refuse(std::move(record), std::move(*refusal));
     }
     if (!plugin_api::kind::is_known(record.kind)) {
         return refuse(std::move(record), "unknown plugin kind '" + record.kind + "'");

@@ -14,7 +14,7 @@ enum class Ranking {
 };
 
 // Stateless after construction, so one object serves every request thread at once.
-class RulesPolicy final : public plugin_api::IndexedPlacementPolicy {
+class RulesPolicy final : public plugin_api::LabelAwareIndexedPolicy {
   public:
     RulesPolicy(Ranking ranking, Thresholds limits) : ranking_(ranking), limits_(limits) {}
 

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <fstream>
 
+#include "plugin_host/build_key.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "tests/support/library_state.hpp"
 #include "tests/support/test_logger.hpp"
@@ -164,6 +165,36 @@ TEST(PluginLoader, ExportsOnlyTheEntryPoint) {
         boost::dll::fs::path((kDir / "vg-test-placement-a.so").string())};
     EXPECT_TRUE(library.has("vergegrid_plugin"));
     EXPECT_FALSE(library.has("_ZN12_GLOBAL__N_16createERKN9vergegrid10plugin_api11HostContextE"));
+}
+
+// ABI 1.4: a plugin whose std::string has another layout is refused by its build key before
+// the kernel touches any of its objects, with both keys in the reason.
+TEST(PluginLoader, RefusesAPluginBuiltWithTheOldStringAbi) {
+    auto outcome = loader().load(kDir / "vg-test-old-string-abi.so");
+    EXPECT_EQ(outcome.record.status, PluginStatus::refused);
+    EXPECT_EQ(outcome.plugin, nullptr);
+    EXPECT_EQ(outcome.record.name, "old-string-abi");
+    const auto& reason = outcome.record.reason;
+    EXPECT_THAT(reason, HasSubstr("vg-test-old-string-abi.so was built with build key '"));
+    EXPECT_THAT(reason, HasSubstr("cxx11-abi=0"));
+    EXPECT_THAT(reason, HasSubstr("this host was built with '" +
+                                  std::string(vergegrid::plugin_host::kHostBuildKey) + "'"));
+    EXPECT_THAT(reason, HasSubstr("differ in cxx11-abi (plugin 0, host 1)"));
+}
+
+TEST(PluginLoader, RefusesAPluginBuiltWithTheDebugContainers) {
+    auto outcome = loader().load(kDir / "vg-test-debug-containers.so");
+    EXPECT_EQ(outcome.record.status, PluginStatus::refused);
+    EXPECT_THAT(outcome.record.reason, HasSubstr("assertions (plugin 1, host 0), debug (plugin 1, "
+                                                 "host 0)"));
+}
+
+// HostContext::logger is never null: the kernel refuses to hand a plugin a context without one.
+TEST(PluginLoader, NeverCreatesAnObjectWithoutALogger) {
+    auto outcome = loader().load(kDir / "vg-test-placement-a.so");
+    const api::ConfigSection config;
+    const api::HostContext no_logger{api::kAbiVersion, nullptr, config, "/tmp"};
+    EXPECT_THROW(outcome.plugin->create<api::PlacementPolicy>(no_logger), PluginCreateError);
 }
 
 TEST(PluginRegistry, ListsEveryFileLoadedOrNotAndRefusesDuplicates) {

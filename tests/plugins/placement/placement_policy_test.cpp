@@ -112,7 +112,7 @@ TEST_P(Policies, PreferredLabelsRaiseTheScore) {
 
 TEST_P(Policies, KeepsTheIndexPromise) {
     auto policy = policies_.make(GetParam(), {{"max_regions", "10"}});
-    auto* indexed = dynamic_cast<api::IndexedPlacementPolicy*>(policy.get());
+    auto* indexed = dynamic_cast<api::LabelAwareIndexedPolicy*>(policy.get());
     ASSERT_NE(indexed, nullptr);
     auto r = region();
     r.preferred_labels = {"event", "main"};

@@ -1,6 +1,8 @@
 // Records of who may use the control plane: operators (users with a role), their API tokens and
 // web sessions, and simulators with their registration tokens and API keys. Secrets are never
 // stored: only SHA-256 hashes of high-entropy tokens and Argon2id hashes of passwords.
+// Since 1.1. Every struct is IN/OUT (the host writes it, the storage plugin returns it by value):
+// frozen, any change is a major bump.
 #pragma once
 
 #include <cstdint>

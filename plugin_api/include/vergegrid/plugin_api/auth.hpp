@@ -11,22 +11,27 @@
 
 namespace vergegrid::plugin_api {
 
+// IN (host fills, lent for one call; may grow at the end).
 struct Credentials {
     std::string bearer_token;   // from "Authorization: Bearer ..."
     std::string session_token;  // from the session cookie
 };
 
+// OUT (returned by value). Frozen.
 struct Identity {
     std::string subject;  // the user's name
     std::string role;     // admin, operator, viewer
     std::string user_id;
 };
 
+// OUT (returned by value). Frozen.
 struct IssuedToken {
     std::string token;  // shown once; only its hash is stored
     AccessToken record;
 };
 
+// Since 1.1 (every method below). OWNERSHIP: the host owns the provider. The AccessStore it lends
+// is valid for the duration of the call only: never keep a reference to it.
 class BOOST_SYMBOL_VISIBLE AuthProvider : public PluginObject {
   public:
     // The operator presenting these credentials, or nullopt for unknown, expired or revoked ones.

@@ -1,5 +1,6 @@
-// Kind "injection" (ABI 1.2): how the sim bridge brings a region up in, and takes it out of, a
-// running simulator (seed sections 5 and 6). The strategy decides the order of steps and the
+// Kind "injection" (ABI 1.2): how the sim bridge (vergegrid-bridge, which loads these plugins; the
+// control plane does not use them) brings a region up in a running simulator without a restart,
+// and takes it out again. The strategy decides the order of steps and the
 // fallbacks; the bridge lends it the primitives (RemoteAdmin calls, stub files, the simulator
 // process) through SimulatorControl, so a strategy never speaks XML-RPC or touches files itself.
 #pragma once
@@ -12,7 +13,8 @@
 
 namespace vergegrid::plugin_api {
 
-// One region as the simulator needs it.
+// One region as the simulator needs it. IN/OUT: the host lends it to the strategy and returns it
+// by value from SimulatorControl::desired_regions(). Frozen.
 struct RegionPlan {
     std::string id;    // the region UUID
     std::string name;  // unique in the simulator
@@ -27,6 +29,7 @@ struct RegionPlan {
 
 // The answer of one simulator call. `timed_out` means no answer arrived within the time given;
 // the call may still complete later inside the simulator.
+// OUT of the host's SimulatorControl (returned by value to the plugin). Frozen.
 struct CallResult {
     bool ok = false;
     bool timed_out = false;
@@ -35,12 +38,15 @@ struct CallResult {
 
 // Primitives the bridge lends a strategy for the duration of one call. Not thread-safe: the
 // bridge serialises strategy calls per simulator.
+// Since 1.2 (every method below). Implemented by the HOST (the bridge) and lent to the plugin:
+// its vtable is frozen like any plugin interface, because plugins call into it.
+// OWNERSHIP: the host's; valid for the duration of one strategy call only: keep no reference.
 class BOOST_SYMBOL_VISIBLE SimulatorControl {
   public:
     virtual ~SimulatorControl() = default;
 
     // admin_create_region without persist. The bridge picks the estate: the simulator's
-    // default estate (an empty simulator cannot take a new estate, OpenSim trap 5).
+    // default estate (OpenSim cannot give a simulator without regions a new estate).
     virtual CallResult create_region(const RegionPlan& region,
                                      std::chrono::milliseconds timeout) = 0;
     // admin_region_query health; 0 = unknown or still starting, -1 = the simulator did not answer.
@@ -66,12 +72,14 @@ class BOOST_SYMBOL_VISIBLE SimulatorControl {
     virtual std::vector<RegionPlan> desired_regions() = 0;
 };
 
+// OUT (returned by value). Frozen.
 struct InjectionOutcome {
     bool ok = false;
     std::string path;    // which way it went: "live", "fallback-restart", "hard-teardown", ...
     std::string detail;  // a sentence for people: what failed, what was done instead
 };
 
+// Since 1.2 (every method below). OWNERSHIP: the bridge owns the strategy; it owns no thread.
 class BOOST_SYMBOL_VISIBLE InjectionStrategy : public PluginObject {
   public:
     // Brings the region up and confirms it healthy, stub included.

@@ -7,13 +7,14 @@
 
 namespace vergegrid::plugin_api::kind {
 
-inline constexpr std::string_view kStorage = "storage";
-inline constexpr std::string_view kPlacement = "placement";
-inline constexpr std::string_view kInjection = "injection";
-inline constexpr std::string_view kSync = "sync";
-inline constexpr std::string_view kAuth = "auth";
+// ABI 1.0 reserved all five names; their interfaces came with the minor named beside each.
+inline constexpr std::string_view kStorage = "storage";      // StorageBackend, since 1.0
+inline constexpr std::string_view kPlacement = "placement";  // PlacementPolicy, since 1.0
+inline constexpr std::string_view kInjection = "injection";  // InjectionStrategy, since 1.2
+inline constexpr std::string_view kSync = "sync";            // SyncScheduler, since 1.1
+inline constexpr std::string_view kAuth = "auth";            // AuthProvider, since 1.1
 
-// Kinds of ABI 1.0. Adding one is a minor bump; removing one is a major bump.
+// Every kind this ABI (1.4) knows. Adding one is a minor bump; removing one is a major bump.
 inline constexpr std::array<std::string_view, 5> kKnown{kStorage, kPlacement, kInjection, kSync,
                                                         kAuth};
 

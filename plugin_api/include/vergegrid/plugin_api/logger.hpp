@@ -10,6 +10,9 @@ namespace vergegrid::plugin_api {
 
 enum class LogLevel : int { trace = 0, debug = 1, info = 2, warn = 3, error = 4 };
 
+// Since 1.0. Implemented by the host.
+// OWNERSHIP: the host's; a plugin holds it through the shared_ptr in HostContext and may keep that
+// pointer as long as it likes (also in objects that outlive create()).
 class BOOST_SYMBOL_VISIBLE Logger {
   public:
     virtual ~Logger() = default;

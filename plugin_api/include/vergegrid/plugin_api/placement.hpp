@@ -30,6 +30,7 @@
 
 namespace vergegrid::plugin_api {
 
+// IN (host fills, lent for one call; may grow at the end).
 struct RegionNeeds {
     std::string region_id;
     int size_x = 256;
@@ -42,6 +43,7 @@ struct RegionNeeds {
     std::vector<std::string> anti_affinity;
 };
 
+// IN (host fills, lent for one call; may grow at the end).
 struct SimulatorSnapshot {
     std::string id;
     std::string state;  // registered, online, offline, cordoned, revoked
@@ -56,6 +58,9 @@ struct SimulatorSnapshot {
     std::vector<std::string> region_names;
 };
 
+// Since 1.0. OWNERSHIP: the host owns the policy object; RegionNeeds and SimulatorSnapshot are
+// valid for the duration of the call only. The reason filter() returns is OUT (the host copies
+// it into its answer).
 class BOOST_SYMBOL_VISIBLE PlacementPolicy : public PluginObject {
   public:
     // Why the simulator cannot take the region, or nullopt when it can: the policy's own rules
@@ -69,24 +74,39 @@ class BOOST_SYMBOL_VISIBLE PlacementPolicy : public PluginObject {
 };
 
 // ABI 1.2 extension: a policy whose choice the engine may keep in an index instead of scoring
-// every simulator for every region (found with dynamic_cast; a 1.1 policy is always scored
+// every simulator for every region (found with dynamic_cast; a policy without it is always scored
 // exhaustively). By implementing it the policy promises, for every region r and simulator s:
 //   - open_for_regions(s) == false  implies  filter(r, s) refuses r;
-//   - accepts_labels(r, s.labels) == false  implies  filter(r, s) refuses r;
 //   - score(r, s) == simulator_score(s) + f(r, s.labels) for some f of the region and the
 //     simulator's labels alone (not its load, count or state).
 // The engine then ranks the simulators of each label set by simulator_score, skips the sets
-// accepts_labels() rules out, and calls filter() and score() only on the best of the others.
+// LabelAwareIndexedPolicy::accepts_labels() rules out (when the policy offers it), and calls
+// filter() and score() only on the best of the others.
 // The hard rules come first here too: a simulator the engine closes (state, region limit, loads)
 // is never passed to open_for_regions(), simulator_score() or filter(); a label set that lacks a
 // required label or carries an anti-affinity label is never passed to accepts_labels(). So these
 // methods, like filter(), only narrow: a policy with no rules of its own returns true from
 // open_for_regions() and accepts_labels().
 // bench/placement checks the promise on a sample.
+// This vtable is frozen as ABI 1.2 shipped it: two methods after PlacementPolicy's.
 class BOOST_SYMBOL_VISIBLE IndexedPlacementPolicy : public PlacementPolicy {
   public:
+    // since 1.2. Thread-safe.
     virtual bool open_for_regions(const SimulatorSnapshot& simulator) const = 0;
+    // since 1.2. Thread-safe.
     virtual double simulator_score(const SimulatorSnapshot& simulator) const = 0;
+};
+
+// ABI 1.4 extension of IndexedPlacementPolicy: lets the index skip whole label sets. (It was
+// first added to IndexedPlacementPolicy itself without a version bump, where a policy built
+// against the 1.2 headers has no such slot; 1.4 moved it here.) The host finds it with
+// dynamic_cast; without it, every label set's best simulator goes through filter(). By
+// implementing it the policy promises, besides IndexedPlacementPolicy's promise:
+//   - accepts_labels(r, s.labels) == false  implies  filter(r, s) refuses r.
+class BOOST_SYMBOL_VISIBLE LabelAwareIndexedPolicy : public IndexedPlacementPolicy {
+  public:
+    // since 1.4. Whether a simulator carrying exactly `labels` could take the region as far as
+    // its labels go (required labels, anti-affinity labels). Thread-safe.
     virtual bool accepts_labels(const RegionNeeds& region,
                                 const std::vector<std::string>& labels) const = 0;
 };

@@ -8,6 +8,7 @@
 
 namespace vergegrid::plugin_api {
 
+// IN/OUT (inside the storage records). Frozen. Since 1.0.
 struct SemVer {
     int major = 1;
     int minor = 0;

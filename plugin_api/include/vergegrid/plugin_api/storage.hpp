@@ -9,11 +9,16 @@
 
 namespace vergegrid::plugin_api {
 
+// OUT (plugin fills, returned by value). Frozen.
 struct StorageHealth {
     bool ok = false;
     std::string detail;  // human-readable, shown by /readyz
 };
 
+// Since 1.0. The vtable is frozen; abilities added later are extension interfaces of the
+// transaction (storage_access.hpp, storage_operations.hpp, storage_grid.hpp).
+// OWNERSHIP: the host owns the backend (PluginObject). It calls close() when it shuts down; the
+// destructor must still release everything when close() was never called.
 class BOOST_SYMBOL_VISIBLE StorageBackend : public PluginObject {
   public:
     // Connects and brings the schema up to date. Throws std::exception with a message an operator
@@ -31,6 +36,9 @@ class BOOST_SYMBOL_VISIBLE StorageBackend : public PluginObject {
     // here) and is used by one thread at a time. Throws StorageBusy if no connection frees up
     // within the backend's timeout (or the write lock is not granted in time), StorageError when
     // the backend is closed or the database fails.
+    // OWNERSHIP: the plugin allocates the transaction and hands it to the host, which destroys it
+    // (through StorageTransaction's virtual destructor, in the plugin's code) before it destroys
+    // this backend or unloads the library.
     virtual std::unique_ptr<StorageTransaction> begin(Access access) = 0;
 };
 

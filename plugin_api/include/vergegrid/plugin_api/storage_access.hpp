@@ -1,6 +1,7 @@
 // ABI 1.1 extension of StorageTransaction: users, tokens, registration tokens and simulators.
-// A transaction of a 1.0 storage plugin does not implement it (dynamic_cast gives null) and the
-// control plane then runs without authentication data, refusing every protected route.
+// A transaction of a 1.0 storage plugin does not implement it (dynamic_cast gives null): the
+// control plane then cannot keep users and refuses to start, naming the reason (see
+// docs/plugin-abi.md, "A storage plugin of ABI 1.0").
 #pragma once
 
 #include <boost/config.hpp>
@@ -12,6 +13,10 @@
 
 namespace vergegrid::plugin_api {
 
+// Since 1.1 (every method below). Implemented by the transaction object; the host finds it with
+// dynamic_cast and never deletes it through this interface. Records in and out as for
+// StorageTransaction (access_model.hpp: IN/OUT, frozen). The host also lends it to an
+// AuthProvider for the duration of one call.
 class BOOST_SYMBOL_VISIBLE AccessStore {
   public:
     virtual ~AccessStore() = default;

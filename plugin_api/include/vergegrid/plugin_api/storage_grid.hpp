@@ -11,6 +11,7 @@
 
 namespace vergegrid::plugin_api {
 
+// OUT (returned by value in a vector). Frozen. Since 1.3.
 struct RegionFootprint {
     std::string uuid;
     std::string name;
@@ -23,6 +24,8 @@ struct RegionFootprint {
     int size_y = 256;
 };
 
+// Since 1.3. Implemented by the transaction object; the host finds it with dynamic_cast and never
+// deletes it through this interface (the transaction's owner does, see StorageBackend::begin).
 class BOOST_SYMBOL_VISIBLE GridStore {
   public:
     virtual ~GridStore() = default;

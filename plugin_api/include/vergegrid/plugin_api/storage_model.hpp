@@ -1,6 +1,10 @@
 // The records a storage plugin persists. Plain values: the control plane validates and versions
-// them; storage only stores and finds. Times are UTC ISO-8601 strings ("2026-11-26T21:48:00.123Z")
-// so that every backend compares them the same way; JSON documents travel as text.
+// them; storage only stores and finds. Every struct here is IN/OUT (the host writes it, the plugin
+// returns it by value): frozen, so any change to one is a major bump; the golden layout test
+// (tests/plugin_api/plugin_api_layout_test.cpp) holds them. The query filters (RegionFilter,
+// AuditFilter) are IN and may grow at the end. Times are UTC ISO-8601 strings
+// ("2026-11-26T21:48:00.123Z") so that every backend compares them the same way; JSON documents
+// travel as text.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +24,9 @@ struct Estate {
     std::string updated_at;
 };
 
-// Supplement rows of a region (seed section 1). Each struct is one table keyed by region uuid.
+// Supplement rows of a region: the settings of the data model beyond the regions row (environment,
+// terrain limits, permissions, flags, placement rules, template origin). Each struct is one table
+// keyed by region uuid.
 struct RegionEnvironment {
     double water_height = 20.0;
     bool sun_fixed = false;
@@ -64,7 +70,8 @@ struct RegionTemplateData {
 // so a storage plugin may rely on it to bound footprint searches.
 inline constexpr int kMaxRegionSize = 8192;
 
-// Desired state of one region: the regions row (exactly the seed's columns) and its supplements.
+// Desired state of one region: the regions row (exactly the columns of the data model's regions
+// table, docs/api.md) and its supplements.
 struct Region {
     std::string uuid;
     std::string name;
@@ -90,6 +97,7 @@ struct Region {
     RegionTemplateData template_data;
 };
 
+// IN (may grow at the end).
 struct RegionFilter {
     std::string name_prefix;
     std::string estate_id;
@@ -129,8 +137,8 @@ struct TemplateVersion {
 struct AuditEntry {
     std::int64_t id = 0;  // assigned by storage
     std::string at;
-    std::string actor;        // authenticated identity ("anonymous" until auth lands)
-    std::string action;       // region.create, region.update, estate.delete, ...
+    std::string actor;   // who: a user's name, "simulator:<id>", or "system" for background jobs
+    std::string action;  // region.create, region.update, estate.delete, ...
     std::string entity_type;  // region, estate, template
     std::string entity_id;
     std::string request_id;
@@ -138,6 +146,7 @@ struct AuditEntry {
     std::string after;   // JSON text, empty when deleted
 };
 
+// IN (may grow at the end).
 struct AuditFilter {
     std::string actor;
     std::string action;

@@ -12,6 +12,7 @@
 
 namespace vergegrid::plugin_api {
 
+// IN/OUT (written by the host, returned by value). Frozen.
 struct Operation {
     std::int64_t id = 0;  // assigned by storage, increasing
     std::string simulator_id;
@@ -28,12 +29,15 @@ struct Operation {
     std::string due_at;  // not delivered before this time (lazy window); "" = at once
 };
 
+// IN (may grow at the end).
 struct OperationFilter {
     std::string simulator_id;
     std::string region_uuid;
     std::string state;
 };
 
+// Since 1.1 (every method below). Implemented by the transaction object; the host finds it with
+// dynamic_cast and never deletes it through this interface.
 class BOOST_SYMBOL_VISIBLE OperationStore {
   public:
     virtual ~OperationStore() = default;

@@ -33,11 +33,19 @@ class BOOST_SYMBOL_VISIBLE StorageBusy : public StorageError {
     using StorageError::StorageError;
 };
 
+// IN. Since 1.0.
 enum class Access {
     read,        // a consistent snapshot; may run concurrently with other transactions
     read_write,  // serialised with every other read_write transaction of the grid
 };
 
+// Since 1.0 (every method below). The vtable is frozen: new abilities are extension interfaces
+// the transaction object may also implement, found with dynamic_cast (AccessStore and
+// OperationStore since 1.1, GridStore since 1.3).
+// OWNERSHIP: made by StorageBackend::begin, owned by the host (see there), used by one thread at
+// a time. Records passed in are IN for the duration of the call (copy what you keep); records
+// returned are OUT values the host owns. Exceptions are StorageError and its subclasses, turned
+// into text or an HTTP error by the host before the call returns.
 class BOOST_SYMBOL_VISIBLE StorageTransaction {
   public:
     virtual ~StorageTransaction() = default;  // rolls back unless committed

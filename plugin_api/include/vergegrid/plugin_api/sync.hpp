@@ -1,5 +1,6 @@
-// Kind "sync" (ABI 1.1): when a change reaches its simulator (seed section 10). Eager changes are
-// delivered at once; lazy ones wait for a window and are coalesced per region.
+// Kind "sync" (ABI 1.1): when a region change reaches its simulator. Eager changes are delivered
+// at once (the simulator's bridge is woken); lazy ones wait for a window and are coalesced per
+// region into one operation.
 #pragma once
 
 #include <string>
@@ -9,13 +10,16 @@
 
 namespace vergegrid::plugin_api {
 
+// IN (host fills, lent for one call; may grow at the end).
 struct RegionChangeSummary {
     std::string kind;                 // create, update, delete, restart, enable, disable
     std::vector<std::string> fields;  // dotted paths of the changed fields (update only)
 };
 
+// OUT. Frozen.
 enum class SyncClass { eager, lazy };
 
+// Since 1.1 (every method below). OWNERSHIP: the host owns the object.
 class BOOST_SYMBOL_VISIBLE SyncScheduler : public PluginObject {
   public:
     // Thread-safe.

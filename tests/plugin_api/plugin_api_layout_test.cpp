@@ -1,0 +1,695 @@
+// The golden layout of every struct that crosses the plugin boundary, recorded from the ABI 1.4
+// headers (x86-64 Linux, libstdc++ with the C++11 string ABI: the platform the build key pins).
+// It fails when a struct changes other than by appending a field:
+//   - every recorded field must keep its offset and size (nothing inserted, moved, retyped);
+//   - an IN struct (the host fills it and passes it by reference: "may grow") may only grow;
+//   - a frozen struct (returned by value, passed in a vector, or filled by the plugin) may not
+//     change size at all: a plugin built against older headers would read or write past it.
+// Appending a field to a may-grow struct is a minor bump (record the new field here); anything
+// else that this test catches is a major bump. Virtual tables are not covered here: the fixtures
+// of tests/plugin_abi_fixtures call through them with plugins built against older headers.
+#include <gtest/gtest.h>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "vergegrid/plugin_api/abi.hpp"
+#include "vergegrid/plugin_api/access_model.hpp"
+#include "vergegrid/plugin_api/auth.hpp"
+#include "vergegrid/plugin_api/injection.hpp"
+#include "vergegrid/plugin_api/placement.hpp"
+#include "vergegrid/plugin_api/plugin.hpp"
+#include "vergegrid/plugin_api/semver.hpp"
+#include "vergegrid/plugin_api/storage.hpp"
+#include "vergegrid/plugin_api/storage_grid.hpp"
+#include "vergegrid/plugin_api/storage_model.hpp"
+#include "vergegrid/plugin_api/storage_operations.hpp"
+#include "vergegrid/plugin_api/sync.hpp"
+
+// offsetof on structs holding std::string is conditionally supported; GCC and Clang support it
+// for classes without virtual bases, which is all this test measures.
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"
+
+namespace {
+
+namespace api = vergegrid::plugin_api;
+
+enum class Growth { may_grow, frozen };
+
+struct Field {
+    std::string name;
+    std::size_t offset;
+    std::size_t size;
+    friend bool operator==(const Field&, const Field&) = default;
+};
+
+struct Layout {
+    std::size_t size;
+    std::vector<Field> fields;
+};
+
+// The measured layout and the golden one, side by side.
+void expect_layout(const char* name, Growth growth, const Layout& actual, const Layout& golden) {
+    SCOPED_TRACE(name);
+    ASSERT_EQ(actual.fields.size(), golden.fields.size());
+    for (std::size_t i = 0; i < golden.fields.size(); ++i) {
+        EXPECT_EQ(actual.fields[i], golden.fields[i])
+            << name << "::" << golden.fields[i].name << " moved or changed type: offset "
+            << actual.fields[i].offset << " (golden " << golden.fields[i].offset << "), size "
+            << actual.fields[i].size << " (golden " << golden.fields[i].size << ")";
+    }
+    if (growth == Growth::frozen) {
+        EXPECT_EQ(actual.size, golden.size)
+            << name << " is frozen (it crosses the boundary by value or both ways): no field may "
+            << "be added, even at the end";
+    } else {
+        EXPECT_GE(actual.size, golden.size) << name << " shrank";
+    }
+}
+
+#define VG_FIELD(S, f)                             \
+    Field {                                        \
+#f, offsetof(api::S, f), sizeof(api::S::f) \
+    }
+
+#if defined(__x86_64__) && defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI && \
+    !defined(_GLIBCXX_DEBUG)
+constexpr bool kGoldenPlatform = true;
+#else
+constexpr bool kGoldenPlatform = false;
+#endif
+
+TEST(PluginApiLayout, AbiVersion) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "AbiVersion", Growth::frozen,
+        {sizeof(api::AbiVersion), {VG_FIELD(AbiVersion, major), VG_FIELD(AbiVersion, minor)}},
+        {4, {{"major", 0, 2}, {"minor", 2, 2}}});
+}
+
+TEST(PluginApiLayout, HostContext) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "HostContext", Growth::may_grow,
+        {sizeof(api::HostContext),
+         {VG_FIELD(HostContext, host_abi), VG_FIELD(HostContext, logger),
+          VG_FIELD(HostContext, config), VG_FIELD(HostContext, data_dir)}},
+        {64, {{"host_abi", 0, 4}, {"logger", 8, 16}, {"config", 24, 48}, {"data_dir", 32, 32}}});
+}
+
+TEST(PluginApiLayout, PluginDescriptor) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("PluginDescriptor", Growth::may_grow,
+                  {sizeof(api::PluginDescriptor),
+                   {VG_FIELD(PluginDescriptor, struct_size), VG_FIELD(PluginDescriptor, abi_major),
+                    VG_FIELD(PluginDescriptor, abi_minor), VG_FIELD(PluginDescriptor, kind),
+                    VG_FIELD(PluginDescriptor, name), VG_FIELD(PluginDescriptor, version),
+                    VG_FIELD(PluginDescriptor, summary), VG_FIELD(PluginDescriptor, config_keys),
+                    VG_FIELD(PluginDescriptor, create), VG_FIELD(PluginDescriptor, build_key)}},
+                  {64,
+                   {{"struct_size", 0, 4},
+                    {"abi_major", 4, 2},
+                    {"abi_minor", 6, 2},
+                    {"kind", 8, 8},
+                    {"name", 16, 8},
+                    {"version", 24, 8},
+                    {"summary", 32, 8},
+                    {"config_keys", 40, 8},
+                    {"create", 48, 8},
+                    {"build_key", 56, 8}}});
+}
+
+TEST(PluginApiLayout, SemVer) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("SemVer", Growth::frozen,
+                  {sizeof(api::SemVer),
+                   {VG_FIELD(SemVer, major), VG_FIELD(SemVer, minor), VG_FIELD(SemVer, patch)}},
+                  {12, {{"major", 0, 4}, {"minor", 4, 4}, {"patch", 8, 4}}});
+}
+
+TEST(PluginApiLayout, StorageHealth) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("StorageHealth", Growth::frozen,
+                  {sizeof(api::StorageHealth),
+                   {VG_FIELD(StorageHealth, ok), VG_FIELD(StorageHealth, detail)}},
+                  {40, {{"ok", 0, 1}, {"detail", 8, 32}}});
+}
+
+TEST(PluginApiLayout, Estate) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("Estate", Growth::frozen,
+                  {sizeof(api::Estate),
+                   {VG_FIELD(Estate, id), VG_FIELD(Estate, name), VG_FIELD(Estate, owner),
+                    VG_FIELD(Estate, created_at), VG_FIELD(Estate, updated_at)}},
+                  {160,
+                   {{"id", 0, 32},
+                    {"name", 32, 32},
+                    {"owner", 64, 32},
+                    {"created_at", 96, 32},
+                    {"updated_at", 128, 32}}});
+}
+
+TEST(PluginApiLayout, RegionEnvironment) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "RegionEnvironment", Growth::frozen,
+        {sizeof(api::RegionEnvironment),
+         {VG_FIELD(RegionEnvironment, water_height), VG_FIELD(RegionEnvironment, sun_fixed),
+          VG_FIELD(RegionEnvironment, sun_position),
+          VG_FIELD(RegionEnvironment, environment_preset)}},
+        {56,
+         {{"water_height", 0, 8},
+          {"sun_fixed", 8, 1},
+          {"sun_position", 16, 8},
+          {"environment_preset", 24, 32}}});
+}
+
+TEST(PluginApiLayout, RegionTerrain) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("RegionTerrain", Growth::frozen,
+                  {sizeof(api::RegionTerrain),
+                   {VG_FIELD(RegionTerrain, raise_limit), VG_FIELD(RegionTerrain, lower_limit)}},
+                  {16, {{"raise_limit", 0, 8}, {"lower_limit", 8, 8}}});
+}
+
+TEST(PluginApiLayout, RegionPermissions) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "RegionPermissions", Growth::frozen,
+        {sizeof(api::RegionPermissions),
+         {VG_FIELD(RegionPermissions, public_access), VG_FIELD(RegionPermissions, allow_damage),
+          VG_FIELD(RegionPermissions, allow_terraform)}},
+        {3, {{"public_access", 0, 1}, {"allow_damage", 1, 1}, {"allow_terraform", 2, 1}}});
+}
+
+TEST(PluginApiLayout, RegionFlags) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("RegionFlags", Growth::frozen,
+                  {sizeof(api::RegionFlags),
+                   {VG_FIELD(RegionFlags, enabled), VG_FIELD(RegionFlags, allow_voice),
+                    VG_FIELD(RegionFlags, allow_flying), VG_FIELD(RegionFlags, allow_scripts),
+                    VG_FIELD(RegionFlags, max_prims), VG_FIELD(RegionFlags, max_agents)}},
+                  {12,
+                   {{"enabled", 0, 1},
+                    {"allow_voice", 1, 1},
+                    {"allow_flying", 2, 1},
+                    {"allow_scripts", 3, 1},
+                    {"max_prims", 4, 4},
+                    {"max_agents", 8, 4}}});
+}
+
+TEST(PluginApiLayout, RegionPlacementRules) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("RegionPlacementRules", Growth::frozen,
+                  {sizeof(api::RegionPlacementRules),
+                   {VG_FIELD(RegionPlacementRules, simulator_id),
+                    VG_FIELD(RegionPlacementRules, required_labels),
+                    VG_FIELD(RegionPlacementRules, preferred_labels),
+                    VG_FIELD(RegionPlacementRules, anti_affinity)}},
+                  {104,
+                   {{"simulator_id", 0, 32},
+                    {"required_labels", 32, 24},
+                    {"preferred_labels", 56, 24},
+                    {"anti_affinity", 80, 24}}});
+}
+
+TEST(PluginApiLayout, RegionTemplateData) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("RegionTemplateData", Growth::frozen,
+                  {sizeof(api::RegionTemplateData),
+                   {VG_FIELD(RegionTemplateData, template_version),
+                    VG_FIELD(RegionTemplateData, parcel_layout)}},
+                  {48, {{"template_version", 0, 16}, {"parcel_layout", 16, 32}}});
+}
+
+TEST(PluginApiLayout, Region) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("Region", Growth::frozen,
+                  {sizeof(api::Region),
+                   {VG_FIELD(Region, uuid),
+                    VG_FIELD(Region, name),
+                    VG_FIELD(Region, estate_id),
+                    VG_FIELD(Region, template_id),
+                    VG_FIELD(Region, loc_x),
+                    VG_FIELD(Region, loc_y),
+                    VG_FIELD(Region, size_x),
+                    VG_FIELD(Region, size_y),
+                    VG_FIELD(Region, port),
+                    VG_FIELD(Region, host),
+                    VG_FIELD(Region, physics_type),
+                    VG_FIELD(Region, terrain_preset),
+                    VG_FIELD(Region, draw_distance_cap),
+                    VG_FIELD(Region, version),
+                    VG_FIELD(Region, region_state_mode),
+                    VG_FIELD(Region, environment),
+                    VG_FIELD(Region, terrain),
+                    VG_FIELD(Region, permissions),
+                    VG_FIELD(Region, flags),
+                    VG_FIELD(Region, placement),
+                    VG_FIELD(Region, template_data)}},
+                  {536,
+                   {{"uuid", 0, 32},
+                    {"name", 32, 32},
+                    {"estate_id", 64, 32},
+                    {"template_id", 96, 32},
+                    {"loc_x", 128, 4},
+                    {"loc_y", 132, 4},
+                    {"size_x", 136, 4},
+                    {"size_y", 140, 4},
+                    {"port", 144, 4},
+                    {"host", 152, 32},
+                    {"physics_type", 184, 32},
+                    {"terrain_preset", 216, 32},
+                    {"draw_distance_cap", 248, 4},
+                    {"version", 252, 12},
+                    {"region_state_mode", 264, 32},
+                    {"environment", 296, 56},
+                    {"terrain", 352, 16},
+                    {"permissions", 368, 3},
+                    {"flags", 372, 12},
+                    {"placement", 384, 104},
+                    {"template_data", 488, 48}}});
+}
+
+TEST(PluginApiLayout, RegionFilter) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("RegionFilter", Growth::may_grow,
+                  {sizeof(api::RegionFilter),
+                   {VG_FIELD(RegionFilter, name_prefix), VG_FIELD(RegionFilter, estate_id),
+                    VG_FIELD(RegionFilter, template_id), VG_FIELD(RegionFilter, host)}},
+                  {128,
+                   {{"name_prefix", 0, 32},
+                    {"estate_id", 32, 32},
+                    {"template_id", 64, 32},
+                    {"host", 96, 32}}});
+}
+
+TEST(PluginApiLayout, RegionHistoryEntry) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("RegionHistoryEntry", Growth::frozen,
+                  {sizeof(api::RegionHistoryEntry),
+                   {VG_FIELD(RegionHistoryEntry, region_uuid),
+                    VG_FIELD(RegionHistoryEntry, version), VG_FIELD(RegionHistoryEntry, change),
+                    VG_FIELD(RegionHistoryEntry, spec), VG_FIELD(RegionHistoryEntry, actor),
+                    VG_FIELD(RegionHistoryEntry, request_id), VG_FIELD(RegionHistoryEntry, at)}},
+                  {208,
+                   {{"region_uuid", 0, 32},
+                    {"version", 32, 12},
+                    {"change", 48, 32},
+                    {"spec", 80, 32},
+                    {"actor", 112, 32},
+                    {"request_id", 144, 32},
+                    {"at", 176, 32}}});
+}
+
+TEST(PluginApiLayout, Template) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("Template", Growth::frozen,
+                  {sizeof(api::Template),
+                   {VG_FIELD(Template, id), VG_FIELD(Template, name), VG_FIELD(Template, version),
+                    VG_FIELD(Template, spec), VG_FIELD(Template, created_at),
+                    VG_FIELD(Template, updated_at), VG_FIELD(Template, actor)}},
+                  {208,
+                   {{"id", 0, 32},
+                    {"name", 32, 32},
+                    {"version", 64, 12},
+                    {"spec", 80, 32},
+                    {"created_at", 112, 32},
+                    {"updated_at", 144, 32},
+                    {"actor", 176, 32}}});
+}
+
+TEST(PluginApiLayout, TemplateVersion) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("TemplateVersion", Growth::frozen,
+                  {sizeof(api::TemplateVersion),
+                   {VG_FIELD(TemplateVersion, template_id), VG_FIELD(TemplateVersion, version),
+                    VG_FIELD(TemplateVersion, spec), VG_FIELD(TemplateVersion, actor),
+                    VG_FIELD(TemplateVersion, at)}},
+                  {144,
+                   {{"template_id", 0, 32},
+                    {"version", 32, 12},
+                    {"spec", 48, 32},
+                    {"actor", 80, 32},
+                    {"at", 112, 32}}});
+}
+
+TEST(PluginApiLayout, AuditEntry) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("AuditEntry", Growth::frozen,
+                  {sizeof(api::AuditEntry),
+                   {VG_FIELD(AuditEntry, id), VG_FIELD(AuditEntry, at), VG_FIELD(AuditEntry, actor),
+                    VG_FIELD(AuditEntry, action), VG_FIELD(AuditEntry, entity_type),
+                    VG_FIELD(AuditEntry, entity_id), VG_FIELD(AuditEntry, request_id),
+                    VG_FIELD(AuditEntry, before), VG_FIELD(AuditEntry, after)}},
+                  {264,
+                   {{"id", 0, 8},
+                    {"at", 8, 32},
+                    {"actor", 40, 32},
+                    {"action", 72, 32},
+                    {"entity_type", 104, 32},
+                    {"entity_id", 136, 32},
+                    {"request_id", 168, 32},
+                    {"before", 200, 32},
+                    {"after", 232, 32}}});
+}
+
+TEST(PluginApiLayout, AuditFilter) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("AuditFilter", Growth::may_grow,
+                  {sizeof(api::AuditFilter),
+                   {VG_FIELD(AuditFilter, actor), VG_FIELD(AuditFilter, action),
+                    VG_FIELD(AuditFilter, entity_type), VG_FIELD(AuditFilter, entity_id),
+                    VG_FIELD(AuditFilter, since), VG_FIELD(AuditFilter, until)}},
+                  {192,
+                   {{"actor", 0, 32},
+                    {"action", 32, 32},
+                    {"entity_type", 64, 32},
+                    {"entity_id", 96, 32},
+                    {"since", 128, 32},
+                    {"until", 160, 32}}});
+}
+
+TEST(PluginApiLayout, User) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "User", Growth::frozen,
+        {sizeof(api::User),
+         {VG_FIELD(User, id), VG_FIELD(User, name), VG_FIELD(User, role),
+          VG_FIELD(User, password_hash), VG_FIELD(User, disabled), VG_FIELD(User, created_at)}},
+        {168,
+         {{"id", 0, 32},
+          {"name", 32, 32},
+          {"role", 64, 32},
+          {"password_hash", 96, 32},
+          {"disabled", 128, 1},
+          {"created_at", 136, 32}}});
+}
+
+TEST(PluginApiLayout, AccessToken) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("AccessToken", Growth::frozen,
+                  {sizeof(api::AccessToken),
+                   {VG_FIELD(AccessToken, id), VG_FIELD(AccessToken, token_hash),
+                    VG_FIELD(AccessToken, kind), VG_FIELD(AccessToken, user_id),
+                    VG_FIELD(AccessToken, label), VG_FIELD(AccessToken, created_at),
+                    VG_FIELD(AccessToken, expires_at), VG_FIELD(AccessToken, revoked_at)}},
+                  {256,
+                   {{"id", 0, 32},
+                    {"token_hash", 32, 32},
+                    {"kind", 64, 32},
+                    {"user_id", 96, 32},
+                    {"label", 128, 32},
+                    {"created_at", 160, 32},
+                    {"expires_at", 192, 32},
+                    {"revoked_at", 224, 32}}});
+}
+
+TEST(PluginApiLayout, RegistrationToken) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "RegistrationToken", Growth::frozen,
+        {sizeof(api::RegistrationToken),
+         {VG_FIELD(RegistrationToken, id), VG_FIELD(RegistrationToken, token_hash),
+          VG_FIELD(RegistrationToken, labels), VG_FIELD(RegistrationToken, created_by),
+          VG_FIELD(RegistrationToken, created_at), VG_FIELD(RegistrationToken, expires_at),
+          VG_FIELD(RegistrationToken, used_at), VG_FIELD(RegistrationToken, used_by_simulator)}},
+        {248,
+         {{"id", 0, 32},
+          {"token_hash", 32, 32},
+          {"labels", 64, 24},
+          {"created_by", 88, 32},
+          {"created_at", 120, 32},
+          {"expires_at", 152, 32},
+          {"used_at", 184, 32},
+          {"used_by_simulator", 216, 32}}});
+}
+
+TEST(PluginApiLayout, Simulator) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "Simulator", Growth::frozen,
+        {sizeof(api::Simulator),
+         {VG_FIELD(Simulator, id), VG_FIELD(Simulator, hostname), VG_FIELD(Simulator, labels),
+          VG_FIELD(Simulator, capacity), VG_FIELD(Simulator, push_url), VG_FIELD(Simulator, state),
+          VG_FIELD(Simulator, key_hash), VG_FIELD(Simulator, previous_key_hash),
+          VG_FIELD(Simulator, previous_key_expires_at), VG_FIELD(Simulator, registered_at),
+          VG_FIELD(Simulator, last_heartbeat_at), VG_FIELD(Simulator, cpu_load),
+          VG_FIELD(Simulator, memory_load), VG_FIELD(Simulator, region_count)}},
+        {344,
+         {{"id", 0, 32},
+          {"hostname", 32, 32},
+          {"labels", 64, 24},
+          {"capacity", 88, 4},
+          {"push_url", 96, 32},
+          {"state", 128, 32},
+          {"key_hash", 160, 32},
+          {"previous_key_hash", 192, 32},
+          {"previous_key_expires_at", 224, 32},
+          {"registered_at", 256, 32},
+          {"last_heartbeat_at", 288, 32},
+          {"cpu_load", 320, 8},
+          {"memory_load", 328, 8},
+          {"region_count", 336, 4}}});
+}
+
+TEST(PluginApiLayout, Operation) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "Operation", Growth::frozen,
+        {sizeof(api::Operation),
+         {VG_FIELD(Operation, id), VG_FIELD(Operation, simulator_id),
+          VG_FIELD(Operation, region_uuid), VG_FIELD(Operation, kind),
+          VG_FIELD(Operation, op_class), VG_FIELD(Operation, region_version),
+          VG_FIELD(Operation, spec), VG_FIELD(Operation, state), VG_FIELD(Operation, attempts),
+          VG_FIELD(Operation, result), VG_FIELD(Operation, created_at),
+          VG_FIELD(Operation, updated_at), VG_FIELD(Operation, due_at)}},
+        {352,
+         {{"id", 0, 8},
+          {"simulator_id", 8, 32},
+          {"region_uuid", 40, 32},
+          {"kind", 72, 32},
+          {"op_class", 104, 32},
+          {"region_version", 136, 12},
+          {"spec", 152, 32},
+          {"state", 184, 32},
+          {"attempts", 216, 4},
+          {"result", 224, 32},
+          {"created_at", 256, 32},
+          {"updated_at", 288, 32},
+          {"due_at", 320, 32}}});
+}
+
+TEST(PluginApiLayout, OperationFilter) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("OperationFilter", Growth::may_grow,
+                  {sizeof(api::OperationFilter),
+                   {VG_FIELD(OperationFilter, simulator_id), VG_FIELD(OperationFilter, region_uuid),
+                    VG_FIELD(OperationFilter, state)}},
+                  {96, {{"simulator_id", 0, 32}, {"region_uuid", 32, 32}, {"state", 64, 32}}});
+}
+
+TEST(PluginApiLayout, RegionFootprint) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("RegionFootprint", Growth::frozen,
+                  {sizeof(api::RegionFootprint),
+                   {VG_FIELD(RegionFootprint, uuid), VG_FIELD(RegionFootprint, name),
+                    VG_FIELD(RegionFootprint, simulator_id), VG_FIELD(RegionFootprint, host),
+                    VG_FIELD(RegionFootprint, port), VG_FIELD(RegionFootprint, loc_x),
+                    VG_FIELD(RegionFootprint, loc_y), VG_FIELD(RegionFootprint, size_x),
+                    VG_FIELD(RegionFootprint, size_y)}},
+                  {152,
+                   {{"uuid", 0, 32},
+                    {"name", 32, 32},
+                    {"simulator_id", 64, 32},
+                    {"host", 96, 32},
+                    {"port", 128, 4},
+                    {"loc_x", 132, 4},
+                    {"loc_y", 136, 4},
+                    {"size_x", 140, 4},
+                    {"size_y", 144, 4}}});
+}
+
+TEST(PluginApiLayout, RegionNeeds) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("RegionNeeds", Growth::may_grow,
+                  {sizeof(api::RegionNeeds),
+                   {VG_FIELD(RegionNeeds, region_id), VG_FIELD(RegionNeeds, size_x),
+                    VG_FIELD(RegionNeeds, size_y), VG_FIELD(RegionNeeds, required_labels),
+                    VG_FIELD(RegionNeeds, preferred_labels), VG_FIELD(RegionNeeds, region_name),
+                    VG_FIELD(RegionNeeds, anti_affinity)}},
+                  {144,
+                   {{"region_id", 0, 32},
+                    {"size_x", 32, 4},
+                    {"size_y", 36, 4},
+                    {"required_labels", 40, 24},
+                    {"preferred_labels", 64, 24},
+                    {"region_name", 88, 32},
+                    {"anti_affinity", 120, 24}}});
+}
+
+TEST(PluginApiLayout, SimulatorSnapshot) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("SimulatorSnapshot", Growth::may_grow,
+                  {sizeof(api::SimulatorSnapshot),
+                   {VG_FIELD(SimulatorSnapshot, id), VG_FIELD(SimulatorSnapshot, state),
+                    VG_FIELD(SimulatorSnapshot, labels), VG_FIELD(SimulatorSnapshot, region_count),
+                    VG_FIELD(SimulatorSnapshot, capacity), VG_FIELD(SimulatorSnapshot, cpu_load),
+                    VG_FIELD(SimulatorSnapshot, memory_load), VG_FIELD(SimulatorSnapshot, hostname),
+                    VG_FIELD(SimulatorSnapshot, region_names)}},
+                  {168,
+                   {{"id", 0, 32},
+                    {"state", 32, 32},
+                    {"labels", 64, 24},
+                    {"region_count", 88, 4},
+                    {"capacity", 92, 4},
+                    {"cpu_load", 96, 8},
+                    {"memory_load", 104, 8},
+                    {"hostname", 112, 32},
+                    {"region_names", 144, 24}}});
+}
+
+TEST(PluginApiLayout, Credentials) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("Credentials", Growth::may_grow,
+                  {sizeof(api::Credentials),
+                   {VG_FIELD(Credentials, bearer_token), VG_FIELD(Credentials, session_token)}},
+                  {64, {{"bearer_token", 0, 32}, {"session_token", 32, 32}}});
+}
+
+TEST(PluginApiLayout, Identity) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "Identity", Growth::frozen,
+        {sizeof(api::Identity),
+         {VG_FIELD(Identity, subject), VG_FIELD(Identity, role), VG_FIELD(Identity, user_id)}},
+        {96, {{"subject", 0, 32}, {"role", 32, 32}, {"user_id", 64, 32}}});
+}
+
+TEST(PluginApiLayout, IssuedToken) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "IssuedToken", Growth::frozen,
+        {sizeof(api::IssuedToken), {VG_FIELD(IssuedToken, token), VG_FIELD(IssuedToken, record)}},
+        {288, {{"token", 0, 32}, {"record", 32, 256}}});
+}
+
+TEST(PluginApiLayout, RegionChangeSummary) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("RegionChangeSummary", Growth::may_grow,
+                  {sizeof(api::RegionChangeSummary),
+                   {VG_FIELD(RegionChangeSummary, kind), VG_FIELD(RegionChangeSummary, fields)}},
+                  {56, {{"kind", 0, 32}, {"fields", 32, 24}}});
+}
+
+TEST(PluginApiLayout, RegionPlan) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "RegionPlan", Growth::frozen,
+        {sizeof(api::RegionPlan),
+         {VG_FIELD(RegionPlan, id), VG_FIELD(RegionPlan, name), VG_FIELD(RegionPlan, loc_x),
+          VG_FIELD(RegionPlan, loc_y), VG_FIELD(RegionPlan, size_x), VG_FIELD(RegionPlan, size_y),
+          VG_FIELD(RegionPlan, port), VG_FIELD(RegionPlan, listen_ip),
+          VG_FIELD(RegionPlan, external_host)}},
+        {152,
+         {{"id", 0, 32},
+          {"name", 32, 32},
+          {"loc_x", 64, 4},
+          {"loc_y", 68, 4},
+          {"size_x", 72, 4},
+          {"size_y", 76, 4},
+          {"port", 80, 4},
+          {"listen_ip", 88, 32},
+          {"external_host", 120, 32}}});
+}
+
+TEST(PluginApiLayout, CallResult) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "CallResult", Growth::frozen,
+        {sizeof(api::CallResult),
+         {VG_FIELD(CallResult, ok), VG_FIELD(CallResult, timed_out), VG_FIELD(CallResult, error)}},
+        {40, {{"ok", 0, 1}, {"timed_out", 1, 1}, {"error", 8, 32}}});
+}
+
+TEST(PluginApiLayout, InjectionOutcome) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("InjectionOutcome", Growth::frozen,
+                  {sizeof(api::InjectionOutcome),
+                   {VG_FIELD(InjectionOutcome, ok), VG_FIELD(InjectionOutcome, path),
+                    VG_FIELD(InjectionOutcome, detail)}},
+                  {72, {{"ok", 0, 1}, {"path", 8, 32}, {"detail", 40, 32}}});
+}
+
+}  // namespace
