@@ -35,11 +35,16 @@ class RuledPolicy final : public api::PlacementPolicy, public Ruled {
     HardLimits limits_;
 };
 
-class RuledIndexedPolicy final : public api::IndexedPlacementPolicy, public Ruled {
+// Label-aware whatever the plugin is: the engine's label rules apply to every policy, and a
+// plugin's own accepts_labels (ABI 1.4) narrows further when it has one.
+class RuledIndexedPolicy final : public api::LabelAwareIndexedPolicy, public Ruled {
   public:
     RuledIndexedPolicy(std::shared_ptr<api::PlacementPolicy> plugin,
                        const api::IndexedPlacementPolicy& indexed, HardLimits limits)
-        : plugin_(std::move(plugin)), indexed_(&indexed), limits_(limits) {}
+        : plugin_(std::move(plugin)),
+          indexed_(&indexed),
+          label_aware_(dynamic_cast<const api::LabelAwareIndexedPolicy*>(&indexed)),
+          limits_(limits) {}
 
     std::optional<std::string> filter(const api::RegionNeeds& region,
                                       const api::SimulatorSnapshot& simulator) const override {
@@ -60,13 +65,15 @@ class RuledIndexedPolicy final : public api::IndexedPlacementPolicy, public Rule
     }
     bool accepts_labels(const api::RegionNeeds& region,
                         const std::vector<std::string>& labels) const override {
-        return labels_accept(region, labels) && indexed_->accepts_labels(region, labels);
+        return labels_accept(region, labels) &&
+               (label_aware_ == nullptr || label_aware_->accepts_labels(region, labels));
     }
     RuledView view() const override { return {plugin_.get(), limits_}; }
 
   private:
     std::shared_ptr<api::PlacementPolicy> plugin_;  // owns the object indexed_ points into
     const api::IndexedPlacementPolicy* indexed_;
+    const api::LabelAwareIndexedPolicy* label_aware_;  // null for a policy built before ABI 1.4
     HardLimits limits_;
 };
 
