@@ -2,8 +2,8 @@
 
 #include <charconv>
 
+#include "control/api/paging.hpp"
 #include "control/api/route_permission.hpp"
-#include "control/common/paging.hpp"
 #include "control/common/stored_json.hpp"
 
 namespace vergegrid::control {

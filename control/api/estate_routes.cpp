@@ -1,12 +1,12 @@
-#include "control/api/route_permission.hpp"
 #include "control/api/estate_routes.hpp"
+#include "control/api/route_permission.hpp"
 
 #include <optional>
 #include <string>
 
+#include "control/api/paging.hpp"
 #include "control/api/request_actor.hpp"
 #include "control/common/json_reader.hpp"
-#include "control/common/paging.hpp"
 #include "control/estates/estate_json.hpp"
 #include "kernel/http/api_error.hpp"
 

@@ -1,5 +1,5 @@
-#include "control/api/route_permission.hpp"
 #include "control/api/operation_routes.hpp"
+#include "control/api/route_permission.hpp"
 
 #include <charconv>
 #include <optional>
@@ -7,9 +7,9 @@
 #include "control/api/error_mapping.hpp"
 #include "control/api/operation_json.hpp"
 #include "control/api/operation_poll.hpp"
+#include "control/api/paging.hpp"
 #include "control/api/simulator_caller.hpp"
 #include "control/common/json_reader.hpp"
-#include "control/common/paging.hpp"
 
 namespace vergegrid::control {
 

@@ -1,5 +1,5 @@
-#include "control/api/route_permission.hpp"
 #include "control/api/placement_plan_routes.hpp"
+#include "control/api/route_permission.hpp"
 
 #include "control/api/request_actor.hpp"
 #include "control/common/json_reader.hpp"

@@ -1,5 +1,5 @@
-#include "control/api/route_permission.hpp"
 #include "control/api/placement_policy_routes.hpp"
+#include "control/api/route_permission.hpp"
 
 #include "control/common/json_reader.hpp"
 #include "kernel/http/api_error.hpp"

@@ -1,6 +1,6 @@
 #include "control/api/session_routes.hpp"
 
-#include "control/access/authenticator.hpp"
+#include "control/api/authenticator.hpp"
 #include "control/api/request_actor.hpp"
 #include "control/api/route_permission.hpp"
 #include "control/common/json_reader.hpp"

@@ -1,5 +1,5 @@
-#include "control/api/route_permission.hpp"
 #include "control/api/sim_routes.hpp"
+#include "control/api/route_permission.hpp"
 
 #include "control/api/simulator_caller.hpp"
 #include "control/api/simulator_messages.hpp"

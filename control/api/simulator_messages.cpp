@@ -4,8 +4,8 @@
 #include <Poco/URI.h>
 
 #include "control/common/json_reader.hpp"
-#include "kernel/http/api_error.hpp"
 #include "control/simulators/simulator_json.hpp"
+#include "kernel/http/api_error.hpp"
 
 namespace vergegrid::control {
 

@@ -1,10 +1,10 @@
-#include "control/api/route_permission.hpp"
 #include "control/api/template_routes.hpp"
+#include "control/api/route_permission.hpp"
 
+#include "control/api/paging.hpp"
 #include "control/api/preconditions.hpp"
 #include "control/api/request_actor.hpp"
 #include "control/common/json_reader.hpp"
-#include "control/common/paging.hpp"
 #include "control/templates/template_json.hpp"
 #include "kernel/http/api_error.hpp"
 #include "strict_json/strict_json.hpp"

@@ -4,8 +4,8 @@
 
 #include "config_sources/sources.hpp"
 #include "control/access/admin_bootstrap.hpp"
-#include "control/access/authenticator.hpp"
 #include "control/api/audit_routes.hpp"
+#include "control/api/authenticator.hpp"
 #include "control/api/error_mapping.hpp"
 #include "control/api/estate_routes.hpp"
 #include "control/api/operation_routes.hpp"

@@ -7,9 +7,9 @@ namespace vergegrid::control {
 namespace {
 
 using kernel::config::integer_in;
-using kernel::config::share;
 using kernel::config::plugin_name;
 using kernel::config::readable_file;
+using kernel::config::share;
 using S = ControlSettings;
 
 const std::vector<kernel::config::KeySpec<S>>& control_keys() {
@@ -50,8 +50,7 @@ const std::vector<kernel::config::KeySpec<S>>& control_keys() {
              [](S& s, std::uint64_t v) { s.placement.plan_work_budget = v; })},
         {"placement.port_max",
          integer_in<S, int>(1, 65535, [](S& s, int v) { s.placement.port_max = v; })},
-        {"placement.max_cpu_load",
-         share<S>([](S& s, double v) { s.placement.max_cpu_load = v; })},
+        {"placement.max_cpu_load", share<S>([](S& s, double v) { s.placement.max_cpu_load = v; })},
         {"placement.max_memory_load",
          share<S>([](S& s, double v) { s.placement.max_memory_load = v; })},
         {"placement.max_regions",

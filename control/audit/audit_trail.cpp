@@ -4,29 +4,11 @@
 
 namespace vergegrid::control {
 
-using kernel::http::Request;
-
 namespace {
 std::string document(const nlohmann::json& value) {
     return value.is_null() ? "" : value.dump();
 }
 }  // namespace
-
-void record_audit(plugin_api::StorageTransaction& tx, const Request& request,
-                  const std::string& action, const std::string& entity_type,
-                  const std::string& entity_id, const nlohmann::json& before,
-                  const nlohmann::json& after) {
-    plugin_api::AuditEntry entry;
-    entry.at = now_iso8601();
-    entry.actor = request.caller.subject;
-    entry.action = action;
-    entry.entity_type = entity_type;
-    entry.entity_id = entity_id;
-    entry.request_id = request.request_id;
-    entry.before = document(before);
-    entry.after = document(after);
-    tx.append_audit(entry);
-}
 
 void AuditTrail::consume(plugin_api::StorageTransaction& tx, const Actor& actor,
                          const DomainEvent& event) {

@@ -1,8 +1,9 @@
 // The storage extensions, reached from a transaction. A storage plugin built for ABI 1.0 lacks
 // those of 1.1: access_store() and operation_store() then throw DomainError unavailable
-// (storage_unsupported, 503) naming the reason instead of casting blindly. The control plane needs AccessStore to set up its first
-// admin, so with such a plugin it refuses to start with that message (docs/plugin-abi.md, "A
-// storage plugin of ABI 1.0"). One built before 1.3 lacks GridStore, which has a slower way round.
+// (storage_unsupported, 503) naming the reason instead of casting blindly. The control plane needs
+// AccessStore to set up its first admin, so with such a plugin it refuses to start with that
+// message (docs/plugin-abi.md, "A storage plugin of ABI 1.0"). One built before 1.3 lacks
+// GridStore, which has a slower way round.
 #pragma once
 
 #include "control/domain/domain_error.hpp"

@@ -2,16 +2,14 @@
 
 #include <cmath>
 
-#include "kernel/http/api_error.hpp"
+#include "control/domain/domain_error.hpp"
 
 namespace vergegrid::control {
-
-using kernel::http::ApiError;
 
 JsonReader::JsonReader(const nlohmann::json& value, std::string path)
     : value_(&value), path_(std::move(path)) {
     if (!value.is_object()) {
-        throw ApiError::invalid_field(path_.empty() ? "body" : path_, "must be a JSON object");
+        throw DomainError::invalid_field(path_.empty() ? "body" : path_, "must be a JSON object");
     }
 }
 
@@ -38,12 +36,12 @@ std::optional<std::string> JsonReader::string(const std::string& key, std::size_
         return std::nullopt;
     }
     if (!v->is_string()) {
-        throw ApiError::invalid_field(field(key), "must be a string");
+        throw DomainError::invalid_field(field(key), "must be a string");
     }
     const auto& text = v->get_ref<const std::string&>();
     if (text.size() > max_length) {
-        throw ApiError::invalid_field(field(key),
-                                      "must be at most " + std::to_string(max_length) + " bytes");
+        throw DomainError::invalid_field(
+            field(key), "must be at most " + std::to_string(max_length) + " bytes");
     }
     return text;
 }
@@ -54,15 +52,15 @@ std::optional<std::string> JsonReader::name(const std::string& key, std::size_t 
         return text;
     }
     if (text->empty()) {
-        throw ApiError::invalid_field(field(key), "must not be empty");
+        throw DomainError::invalid_field(field(key), "must not be empty");
     }
     for (unsigned char c : *text) {
         if (c < 0x20 || c == 0x7f) {
-            throw ApiError::invalid_field(field(key), "must not contain control characters");
+            throw DomainError::invalid_field(field(key), "must not contain control characters");
         }
     }
     if (text->front() == ' ' || text->back() == ' ') {
-        throw ApiError::invalid_field(field(key), "must not start or end with a space");
+        throw DomainError::invalid_field(field(key), "must not start or end with a space");
     }
     return text;
 }
@@ -85,7 +83,7 @@ std::optional<int> JsonReader::integer(const std::string& key, long long min, lo
     const std::string range =
         "must be an integer between " + std::to_string(min) + " and " + std::to_string(max);
     if (!v->is_number_integer()) {
-        throw ApiError::invalid_field(field(key), range);
+        throw DomainError::invalid_field(field(key), range);
     }
     const bool is_unsigned = v->is_number_unsigned();
     const long long n =
@@ -93,7 +91,7 @@ std::optional<int> JsonReader::integer(const std::string& key, long long min, lo
             ? static_cast<long long>(std::min<std::uint64_t>(v->get<std::uint64_t>(), 1ULL << 62))
             : v->get<long long>();
     if (n < min || n > max) {
-        throw ApiError::invalid_field(field(key), range);
+        throw DomainError::invalid_field(field(key), range);
     }
     return static_cast<int>(n);
 }
@@ -105,9 +103,9 @@ std::optional<double> JsonReader::number(const std::string& key, double min, dou
     }
     const double n = v->is_number() ? v->get<double>() : NAN;
     if (!std::isfinite(n) || n < min || n > max) {
-        throw ApiError::invalid_field(field(key), "must be a number between " +
-                                                      nlohmann::json(min).dump() + " and " +
-                                                      nlohmann::json(max).dump());
+        throw DomainError::invalid_field(field(key), "must be a number between " +
+                                                         nlohmann::json(min).dump() + " and " +
+                                                         nlohmann::json(max).dump());
     }
     return n;
 }
@@ -118,7 +116,7 @@ std::optional<bool> JsonReader::boolean(const std::string& key) {
         return std::nullopt;
     }
     if (!v->is_boolean()) {
-        throw ApiError::invalid_field(field(key), "must be true or false");
+        throw DomainError::invalid_field(field(key), "must be true or false");
     }
     return v->get<bool>();
 }
@@ -131,16 +129,16 @@ std::optional<std::vector<std::string>> JsonReader::string_list(const std::strin
         return std::nullopt;
     }
     if (!v->is_array() || v->size() > max_items) {
-        throw ApiError::invalid_field(
+        throw DomainError::invalid_field(
             field(key), "must be an array of at most " + std::to_string(max_items) + " strings");
     }
     std::vector<std::string> items;
     for (const auto& item : *v) {
         if (!item.is_string() || item.get_ref<const std::string&>().empty() ||
             item.get_ref<const std::string&>().size() > max_length) {
-            throw ApiError::invalid_field(field(key),
-                                          "items must be non-empty strings of at most " +
-                                              std::to_string(max_length) + " bytes");
+            throw DomainError::invalid_field(field(key),
+                                             "items must be non-empty strings of at most " +
+                                                 std::to_string(max_length) + " bytes");
         }
         items.push_back(item.get<std::string>());
     }
@@ -157,14 +155,14 @@ std::optional<JsonReader> JsonReader::object(const std::string& key) {
 
 void JsonReader::forbid(const std::string& key, const std::string& why) {
     if (value_->contains(key)) {
-        throw ApiError::invalid_field(field(key), why);
+        throw DomainError::invalid_field(field(key), why);
     }
 }
 
 void JsonReader::reject_unknown() const {
     for (const auto& [key, _] : value_->items()) {
         if (read_.count(key) == 0) {
-            throw ApiError(400, "unknown_field", "unknown field", field(key));
+            throw DomainError(Fault::invalid_input, "unknown_field", "unknown field", field(key));
         }
     }
 }

@@ -13,7 +13,7 @@ namespace vergegrid::control {
 class JsonReader {
   public:
     // `path` is the object's own path ("" for the body, "flags" for a nested object). Throws
-    // ApiError 400 naming the path when `value` is not an object.
+    // DomainError invalid_input (400) naming the path when `value` is not an object.
     JsonReader(const nlohmann::json& value, std::string path);
 
     bool has(const std::string& key) const;
@@ -37,7 +37,7 @@ class JsonReader {
 
     // Refuses a key that is present but may not be set by this request.
     void forbid(const std::string& key, const std::string& why);
-    // Throws ApiError 400 "unknown_field" for the first key no accessor read.
+    // Throws DomainError invalid_input (400) "unknown_field" for the first key no accessor read.
     void reject_unknown() const;
 
     std::string field(const std::string& key) const {

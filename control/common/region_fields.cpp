@@ -3,13 +3,11 @@
 #include <array>
 
 #include "control/common/clock.hpp"
-#include "kernel/http/api_error.hpp"
+#include "control/domain/domain_error.hpp"
 #include "strict_json/strict_json.hpp"
 #include "uuid_text/uuid_text.hpp"
 
 namespace vergegrid::control {
-
-using kernel::http::ApiError;
 
 namespace {
 
@@ -30,8 +28,8 @@ void read_size(JsonReader& reader, int& size_x, int& size_y) {
     for (auto [key, target] : {std::pair{"size_x", &size_x}, std::pair{"size_y", &size_y}}) {
         if (auto size = reader.integer(key, 256, kMaxRegionSize)) {
             if (*size % 256 != 0) {
-                throw ApiError::invalid_field(reader.field(key),
-                                              "must be a multiple of 256 (OpenSim region units)");
+                throw DomainError::invalid_field(
+                    reader.field(key), "must be a multiple of 256 (OpenSim region units)");
             }
             *target = *size;
         }
@@ -46,7 +44,7 @@ void read_physics_type(JsonReader& reader, std::string& physics_type) {
                 return;
             }
         }
-        throw ApiError::invalid_field(
+        throw DomainError::invalid_field(
             reader.field("physics_type"),
             "must be one of BulletSim, ubODE, OpenDynamicsEngine, basicphysics, POS");
     }
@@ -58,7 +56,7 @@ void read_terrain_preset(JsonReader& reader, std::string& terrain_preset) {
             !value->empty() &&
             value->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos;
         if (!valid) {
-            throw ApiError::invalid_field(
+            throw DomainError::invalid_field(
                 reader.field("terrain_preset"),
                 "must be 1-64 of lower-case letters, digits, '-' and '_'");
         }
@@ -73,8 +71,8 @@ void read_environment(JsonReader& reader, plugin_api::RegionEnvironment& target)
     if (auto preset = reader.nullable_string("environment_preset", 128)) {
         for (unsigned char c : *preset) {
             if (c < 0x20) {
-                throw ApiError::invalid_field(reader.field("environment_preset"),
-                                              "must not contain control characters");
+                throw DomainError::invalid_field(reader.field("environment_preset"),
+                                                 "must not contain control characters");
             }
         }
         target.environment_preset = *preset;
@@ -116,8 +114,8 @@ void read_placement(JsonReader& reader, plugin_api::RegionPlacementRules& target
                 auto y = near->integer("y", 0, kMaxGridCoordinate);
                 near->reject_unknown();
                 if (!x || !y) {
-                    throw ApiError::invalid_field(reader.field("near"),
-                                                  "must be {\"x\": ..., \"y\": ...}");
+                    throw DomainError::invalid_field(reader.field("near"),
+                                                     "must be {\"x\": ..., \"y\": ...}");
                 }
                 options->near = std::pair{*x, *y};
             }
@@ -132,8 +130,8 @@ void read_placement(JsonReader& reader, plugin_api::RegionPlacementRules& target
     }
     if (auto simulator = reader.nullable_string("simulator_id", 36)) {
         if (!simulator->empty() && !uuid_text::is_canonical(*simulator)) {
-            throw ApiError::invalid_field(reader.field("simulator_id"),
-                                          "must be a simulator id (UUID) or null");
+            throw DomainError::invalid_field(reader.field("simulator_id"),
+                                             "must be a simulator id (UUID) or null");
         }
         target.simulator_id = *simulator;
     }
@@ -154,7 +152,7 @@ void read_parcel_layout(JsonReader& reader, std::string& parcel_layout) {
         return;
     }
     if (!value->is_array() || value->size() > 256) {
-        throw ApiError::invalid_field(field, "must be an array of at most 256 parcels, or null");
+        throw DomainError::invalid_field(field, "must be an array of at most 256 parcels, or null");
     }
     nlohmann::json parcels = nlohmann::json::array();
     for (std::size_t i = 0; i < value->size(); ++i) {
@@ -166,8 +164,8 @@ void read_parcel_layout(JsonReader& reader, std::string& parcel_layout) {
         auto height = parcel.integer("height", 4, kMaxRegionSize);
         parcel.reject_unknown();
         if (!name || !x || !y || !width || !height) {
-            throw ApiError::invalid_field(parcel.field("name"),
-                                          "a parcel needs name, x, y, width and height");
+            throw DomainError::invalid_field(parcel.field("name"),
+                                             "a parcel needs name, x, y, width and height");
         }
         parcels.push_back(
             {{"name", *name}, {"x", *x}, {"y", *y}, {"width", *width}, {"height", *height}});
@@ -193,7 +191,7 @@ std::optional<std::string> parcels_misfit(const std::string& parcel_layout, int 
 void check_parcels_fit(const std::string& parcel_layout, int size_x, int size_y,
                        const std::string& field) {
     if (auto misfit = parcels_misfit(parcel_layout, size_x, size_y)) {
-        throw ApiError::invalid_field(field, *misfit);
+        throw DomainError::invalid_field(field, *misfit);
     }
 }
 

@@ -1,6 +1,6 @@
 // The fields regions and templates share, as JSON: how each one is read from a request (with its
-// limits) and written in answers and history. The readers throw ApiError 400 naming the field,
-// like the JsonReader they extend.
+// limits) and written in answers and history. The readers throw DomainError invalid_input (400)
+// naming the field, like the JsonReader they extend.
 #pragma once
 
 #include <nlohmann/json.hpp>

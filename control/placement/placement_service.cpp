@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include "config_sources/config_error.hpp"
 #include "control/domain/domain_error.hpp"
 #include "control/placement/ruled_policy.hpp"
-#include "config_sources/config_error.hpp"
 #include "plugin_host/loaded_plugin.hpp"
 
 namespace vergegrid::control {

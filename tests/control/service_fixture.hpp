@@ -14,8 +14,8 @@
 
 #include "control/audit/audit_trail.hpp"
 #include "control/domain/store.hpp"
-#include "plugin_host/plugin_loader.hpp"
 #include "kernel/services/active_slot.hpp"
+#include "plugin_host/plugin_loader.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_logger.hpp"
 #include "vergegrid/plugin_api/storage.hpp"

@@ -8,8 +8,8 @@
 #include <string_view>
 
 #include "control/common/json_reader.hpp"
+#include "control/domain/domain_error.hpp"
 #include "control/templates/template_spec.hpp"
-#include "kernel/http/api_error.hpp"
 #include "strict_json/strict_json.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         control::JsonReader reader(body, "spec");
         control::read_template_spec(reader, spec);
         reader.reject_unknown();
-    } catch (const kernel::http::ApiError&) {
+    } catch (const control::DomainError&) {
         return 0;
     }
     const std::string stored = control::template_spec_to_json(spec).dump();

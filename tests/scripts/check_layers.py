@@ -6,7 +6,8 @@ and route files alone:
     control-plane concept (its settings, its default plugin names);
   * sim_bridge/ includes nothing from kernel/config/ or kernel/app/ (it shares code with the
     control plane only through libs/ and the plugin host);
-  * the folders of control/ depend on each other only along ALLOWED below, so they form no cycle;
+  * the folders of control/ depend on each other only along ALLOWED below, so they form no cycle,
+    and only control/api and control/app know HTTP (kernel/http): the services never do;
   * the route files (control/api/*_routes.cpp) are adapters: no storage access and no handler
     longer than MAX_HANDLER_LINES lines.
 
@@ -36,6 +37,9 @@ ALLOWED = {
     "app": {"api", "regions", "placement", "operations", "templates", "estates", "simulators",
             "access", "audit", "domain", "common"},
 }
+
+# The control/ folders that speak HTTP: the adapters and the composition.
+HTTP_FOLDERS = {"api", "app"}
 
 # Words that mean the control plane's domain; the kernel must not know them.
 CONTROL_PLANE_WORDS = re.compile(
@@ -93,6 +97,9 @@ def check_control_folders(root, problems):
                             "docs/architecture.md)")
             continue
         for target in INCLUDE.findall(text):
+            if target.startswith("kernel/http/") and folder not in HTTP_FOLDERS:
+                problems.append(f"{path}: control/{folder}/ is a service layer and may not "
+                                f"include {target} (HTTP belongs to control/api)")
             other = control_folder(target)
             if other is None or other == folder:
                 continue

@@ -62,6 +62,11 @@ class CheckLayers(unittest.TestCase):
             {"control/operations/q.cpp": '#include "control/regions/region_change.hpp"\n'},
             "control/operations/ may not include control/regions/region_change.hpp")
 
+    def test_a_service_may_not_speak_http(self):
+        self.assert_refused(
+            {"control/regions/region_service.cpp": '#include "kernel/http/api_error.hpp"\n'},
+            "control/regions/ is a service layer and may not include kernel/http/api_error.hpp")
+
     def test_a_cycle_between_folders_is_named(self):
         self.assert_refused(
             {"control/placement/p.cpp": '#include "control/regions/r.hpp"\n'},

@@ -1,5 +1,5 @@
 // The authenticated-caller cache: lifetime, revocation racing a lookup, its bound, and off.
-#include "control/access/auth_cache.hpp"
+#include "control/api/auth_cache.hpp"
 
 #include <gtest/gtest.h>
 

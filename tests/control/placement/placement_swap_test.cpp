@@ -7,9 +7,9 @@
 #include <thread>
 #include <vector>
 
+#include "config_sources/config_error.hpp"
 #include "control/domain/domain_error.hpp"
 #include "control/placement/placement_service.hpp"
-#include "config_sources/config_error.hpp"
 #include "tests/control/placement/grid_fixture.hpp"
 #include "tests/support/placement_policies.hpp"
 

@@ -20,10 +20,10 @@ using ::testing::HasSubstr;
 using vergegrid::test::ChildProcess;
 using vergegrid::test::ControlPlaneProcess;
 using vergegrid::test::eventually;
-using vergegrid::test::unclaimed_listen_port;
 using vergegrid::test::kTestAdminToken;
 using vergegrid::test::TempDir;
 using vergegrid::test::ThrowawayPki;
+using vergegrid::test::unclaimed_listen_port;
 using namespace std::chrono_literals;
 
 class BridgeTls : public ::testing::Test {
@@ -60,7 +60,8 @@ class BridgeTls : public ::testing::Test {
                            << "[push]\nlisten = 127.0.0.1:" << unclaimed_listen_port() << "\n"
                            << "[channel]\npull_wait_s = 1\nheartbeat_interval_ms = 200\n"
                            << "retry_interval_ms = 200\n"
-                           << "[simulator]\nremoteadmin_url = http://127.0.0.1:" << unclaimed_listen_port()
+                           << "[simulator]\nremoteadmin_url = http://127.0.0.1:"
+                           << unclaimed_listen_port()
                            << "\nremoteadmin_password = pw\nregions_dir = "
                            << (dir_.path() / "Regions").string() << "\ncall_timeout_ms = 200\n";
         return std::make_unique<ChildProcess>(

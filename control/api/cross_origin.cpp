@@ -1,4 +1,4 @@
-#include "control/access/cross_origin.hpp"
+#include "control/api/cross_origin.hpp"
 
 #include "kernel/http/api_error.hpp"
 

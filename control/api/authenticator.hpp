@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "control/access/auth_cache.hpp"
+#include "control/api/auth_cache.hpp"
 #include "control/common/simulator_key.hpp"
 #include "control/domain/store.hpp"
 #include "kernel/http/request.hpp"

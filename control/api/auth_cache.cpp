@@ -1,4 +1,4 @@
-#include "control/access/auth_cache.hpp"
+#include "control/api/auth_cache.hpp"
 
 #include <iterator>
 

@@ -1,4 +1,4 @@
-#include "control/common/paging.hpp"
+#include "control/api/paging.hpp"
 
 #include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>

@@ -1,6 +1,6 @@
-#include "control/access/authenticator.hpp"
+#include "control/api/authenticator.hpp"
 
-#include "control/access/cross_origin.hpp"
+#include "control/api/cross_origin.hpp"
 #include "control/common/clock.hpp"
 #include "control/common/extensions.hpp"
 #include "control/domain/simulator_state.hpp"
