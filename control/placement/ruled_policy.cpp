@@ -6,6 +6,17 @@ namespace api = plugin_api;
 
 namespace {
 
+// The hard rules first; the plugin's filter only sees what they let through.
+std::optional<std::string> ruled_filter(const HardLimits& limits,
+                                        const api::PlacementPolicy& plugin,
+                                        const api::RegionNeeds& region,
+                                        const api::SimulatorSnapshot& simulator) {
+    if (auto why = hard_refusal(limits, region, simulator)) {
+        return why;
+    }
+    return plugin.filter(region, simulator);
+}
+
 class Ruled {
   public:
     virtual ~Ruled() = default;
@@ -19,10 +30,7 @@ class RuledPolicy final : public api::PlacementPolicy, public Ruled {
 
     std::optional<std::string> filter(const api::RegionNeeds& region,
                                       const api::SimulatorSnapshot& simulator) const override {
-        if (auto why = hard_refusal(limits_, region, simulator)) {
-            return why;
-        }
-        return plugin_->filter(region, simulator);
+        return ruled_filter(limits_, *plugin_, region, simulator);
     }
     double score(const api::RegionNeeds& region,
                  const api::SimulatorSnapshot& simulator) const override {
@@ -48,10 +56,7 @@ class RuledIndexedPolicy final : public api::LabelAwareIndexedPolicy, public Rul
 
     std::optional<std::string> filter(const api::RegionNeeds& region,
                                       const api::SimulatorSnapshot& simulator) const override {
-        if (auto why = hard_refusal(limits_, region, simulator)) {
-            return why;
-        }
-        return plugin_->filter(region, simulator);
+        return ruled_filter(limits_, *plugin_, region, simulator);
     }
     double score(const api::RegionNeeds& region,
                  const api::SimulatorSnapshot& simulator) const override {

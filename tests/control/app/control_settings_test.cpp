@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "config_sources/config_error.hpp"
+#include "tests/support/config_fixtures.hpp"
 
 namespace {
 
@@ -19,36 +20,9 @@ vergegrid::control::ControlSettings load_control(const cfg::CommandLine& flags,
     return vergegrid::control::load_control_settings(flags, env);
 }
 
-sources::EnvLookup env_of(std::map<std::string, std::string> vars) {
-    return [vars](const std::string& name) -> std::optional<std::string> {
-        auto it = vars.find(name);
-        return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
-    };
-}
-
-class ConfigFile {
-  public:
-    explicit ConfigFile(const std::string& text)
-        : path_(std::filesystem::temp_directory_path() /
-                ("vergegrid-config-" +
-                 std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-                 ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".ini")) {
-        std::ofstream(path_) << text;
-    }
-    ~ConfigFile() { std::filesystem::remove(path_); }
-    cfg::CommandLine flags() const { return cfg::CommandLine{path_, {}, {}, {}}; }
-
-  private:
-    std::filesystem::path path_;
-};
-
-std::vector<std::string> keys_of(const sources::ConfigError& e) {
-    std::vector<std::string> keys;
-    for (const auto& issue : e.issues()) {
-        keys.push_back(issue.key);
-    }
-    return keys;
-}
+using vergegrid::test::ConfigFile;
+using vergegrid::test::env_of;
+using vergegrid::test::keys_of;
 
 TEST(ControlSettings, ReadsThePlanWorkBudgetAndRefusesOneTooSmall) {
     EXPECT_EQ(load_control({}, env_of({})).placement.plan_work_budget, 200'000'000U);
