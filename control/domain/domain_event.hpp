@@ -12,7 +12,7 @@ namespace vergegrid::control {
 
 // Who asked for a change, and under which request: carried by every command.
 struct Actor {
-    std::string subject;     // a user name, "simulator:<id>", or "system" for background jobs
+    std::string subject;     // a user name, "simulator:<id>", or "system:<job>" for background jobs
     std::string request_id;  // the HTTP request's id; empty for background jobs
 };
 
