@@ -8,6 +8,7 @@
 #include "vergegrid/plugin_api/injection.hpp"
 #include "vergegrid/plugin_api/kinds.hpp"
 #include "vergegrid/plugin_api/placement.hpp"
+#include "vergegrid/plugin_api/snapshot_store.hpp"
 #include "vergegrid/plugin_api/storage.hpp"
 #include "vergegrid/plugin_api/sync.hpp"
 
@@ -36,6 +37,11 @@ struct kind_of<plugin_api::SyncScheduler> {
 template <>
 struct kind_of<plugin_api::AuthProvider> {
     static constexpr std::string_view value = plugin_api::kind::kAuth;
+};
+
+template <>
+struct kind_of<plugin_api::SnapshotStore> {
+    static constexpr std::string_view value = plugin_api::kind::kSnapshotStore;
 };
 
 template <typename Interface>

@@ -13,10 +13,12 @@ inline constexpr std::string_view kPlacement = "placement";  // PlacementPolicy,
 inline constexpr std::string_view kInjection = "injection";  // InjectionStrategy, since 1.2
 inline constexpr std::string_view kSync = "sync";            // SyncScheduler, since 1.1
 inline constexpr std::string_view kAuth = "auth";            // AuthProvider, since 1.1
+// Added in 1.5: a 1.4 host refuses a plugin of this kind by name.
+inline constexpr std::string_view kSnapshotStore = "snapshot_store";  // SnapshotStore, since 1.5
 
-// Every kind this ABI (1.4) knows. Adding one is a minor bump; removing one is a major bump.
-inline constexpr std::array<std::string_view, 5> kKnown{kStorage, kPlacement, kInjection, kSync,
-                                                        kAuth};
+// Every kind this ABI (1.5) knows. Adding one is a minor bump; removing one is a major bump.
+inline constexpr std::array<std::string_view, 6> kKnown{kStorage, kPlacement, kInjection,
+                                                        kSync,    kAuth,      kSnapshotStore};
 
 constexpr bool is_known(std::string_view k) {
     for (auto known : kKnown) {
