@@ -6,6 +6,7 @@ import sys
 import threading
 import time
 
+from .console_commands import ConsoleCommands
 from .log import log, prompt_text
 from .simulator import exit_process
 
@@ -15,6 +16,7 @@ EXIT_COMMANDS = ("shutdown", "quit")
 class Console:
     def __init__(self, simulator):
         self.sim = simulator
+        self.commands = ConsoleCommands(simulator)
 
     def _read_line(self, what):
         line = sys.stdin.readline()
@@ -46,7 +48,7 @@ class Console:
         """The console after start-up: commands until 'shutdown' or 'quit'. End of input leaves
         the simulator running without a console."""
         while True:
-            prompt_text("Region (root) # ")
+            prompt_text(self.commands.prompt())
             line = sys.stdin.readline()
             if line == "":
                 log("[CONSOLE]: stdin closed; the simulator keeps running without a console")
@@ -67,5 +69,7 @@ class Console:
         if command == "show regions":
             for scene in self.sim.scenes():
                 log(f"{scene.name:<20} {scene.region_id} <{scene.x},{scene.y}> port {scene.port} health {scene.health}")
+            return
+        if self.commands.run(command):
             return
         log(f"Invalid command: {command}")
