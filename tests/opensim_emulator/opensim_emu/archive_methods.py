@@ -105,7 +105,7 @@ def load_heightmap(admin, request, response):
     response["accepted"] = True
     log(f"[RADMIN]: Terrain Loading: {filename}")
     try:
-        heightmap.load(admin.sim.region_state(scene), _full_path(admin.sim, filename))
+        heightmap.load(admin.sim.region_state(scene), filename, _full_path(admin.sim, filename))
     except heightmap.TerrainError as error:
         raise OpenSimError(str(error)) from None
     response["success"] = True
@@ -121,6 +121,6 @@ def save_heightmap(admin, request, response):
     log(f"[RADMIN]: Terrain Saving: {filename}")
     response["accepted"] = True
     # TerrainModule.SaveToFile logs a failed write and returns: the answer is success regardless.
-    heightmap.save(admin.sim.region_state(scene), scene.name, _full_path(admin.sim, filename))
+    heightmap.save(admin.sim.region_state(scene), scene.name, filename, _full_path(admin.sim, filename))
     response["success"] = True
     log("[RADMIN]: Save height maps request complete")

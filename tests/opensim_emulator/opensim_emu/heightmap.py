@@ -31,7 +31,9 @@ def encode_llraw(state):
         y = size - 1 - row
         for x in range(size):
             height = max(0.0, min(255.0 * 255.0 / 128.0, state.height_at(x, y)))
-            multiplier = max(1, min(255, math.ceil(height * 128.0 / 255.0))) if height > 0 else 128
+            # Whole metres up to 255 m are exact with the multiplier 128 (1.0); higher ground
+            # trades resolution for range.
+            multiplier = 128 if height <= 255 else min(255, math.ceil(height * 128.0 / 255.0))
             value = max(0, min(255, round(height * 128.0 / multiplier)))
             out += bytes([value, multiplier, water]) + bytes(10)
     return bytes(out)
@@ -47,9 +49,9 @@ def decode_llraw(data, size):
     return values
 
 
-def save(state, region_name, filename):
+def save(state, region_name, filename, path):
     """TerrainModule.SaveToFile (0.9.2): an IOException or an unknown extension is only logged;
-    RemoteAdmin still answers success (src)."""
+    RemoteAdmin still answers success (src). `filename` as the caller gave it, `path` resolved."""
     extension = _loader(filename)
     if extension is None:
         log(f"[TERRAIN]: Could not save terrain from {region_name} to {filename}.  Valid file extensions are "
@@ -57,7 +59,7 @@ def save(state, region_name, filename):
         return
     data = state.terrain_bytes() if extension in RAW32_EXTENSIONS else encode_llraw(state)
     try:
-        with open(filename, "wb") as handle:
+        with open(path, "wb") as handle:
             handle.write(data)
     except OSError as error:
         log(f"[TERRAIN]: Unable to save to {filename}, {error.strerror}")
@@ -67,16 +69,17 @@ def save(state, region_name, filename):
     log(f"[TERRAIN]: Saved terrain from {region_name} to {filename}")
 
 
-def load(state, filename):
-    """TerrainModule.LoadFromFile: the messages of its TerrainExceptions (src)."""
+def load(state, filename, path):
+    """TerrainModule.LoadFromFile: the messages of its TerrainExceptions (src), naming the file as
+    the caller gave it; `path` is where it is read from."""
     extension = _loader(filename)
     if extension is None:
         log("[TERRAIN]: Unable to load heightmap, no file loader available for that format.")
         raise TerrainError(f"unable to load heightmap from file {filename}: no loader available for that format")
-    if not os.path.isfile(filename):
+    if not os.path.isfile(path):
         log("[TERRAIN]: Unable to load heightmap, file not found. (A directory permissions error may also cause this)")
         raise TerrainError(f"unable to load heightmap: file {filename} not found (or permissions do not allow access")
-    with open(filename, "rb") as handle:
+    with open(path, "rb") as handle:
         data = handle.read()
     if extension in RAW32_EXTENSIONS:
         width = int(math.isqrt(len(data) // 4))

@@ -194,9 +194,12 @@ class Emulator:
 
     def wait_exit(self, seconds=WAIT_SECONDS):
         try:
-            return self.process.wait(timeout=seconds)
+            status = self.process.wait(timeout=seconds)
         except subprocess.TimeoutExpired:
             return None
+        # The process is gone, but its last lines may still be in the pipe: read them all first.
+        self._reader.join(timeout=5)
+        return status
 
     def stop(self):
         if self.process.poll() is None:
