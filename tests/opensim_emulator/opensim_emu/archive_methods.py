@@ -89,6 +89,7 @@ def load_oar(admin, request, response):
             log(f"[ARCHIVER]: Loading archive to region {scene.name} from {path}")
             # A corrupt archive is logged and abandoned inside OpenSim; the answer is still loaded.
             oar_archive.load(scene, admin.sim.region_state(scene), path, merge, skip_assets)
+            admin.sim.persist(scene)
             response["loaded"] = True
         except DotNetError:
             response["loaded"] = False
@@ -108,6 +109,7 @@ def load_heightmap(admin, request, response):
         heightmap.load(admin.sim.region_state(scene), filename, _full_path(admin.sim, filename))
     except heightmap.TerrainError as error:
         raise OpenSimError(str(error)) from None
+    admin.sim.persist(scene)
     response["success"] = True
     log("[RADMIN]: Load height maps request complete")
 

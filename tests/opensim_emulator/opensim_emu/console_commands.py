@@ -66,6 +66,7 @@ class ConsoleCommands:
             return
         for scene in self._selected_scenes():
             self.sim.region_state(scene).fill_terrain(height)
+            self.sim.persist(scene)
             log(f"[TERRAIN]: Filled the terrain of {scene.name} to {height:g} m")
 
     def _set_water_height(self, words):
@@ -84,6 +85,7 @@ class ConsoleCommands:
                 state = self.sim.region_state(scene)
                 with state.lock:
                     state.settings["WaterHeight"] = height
+                self.sim.persist(scene)
                 log(f"[ESTATEMODULE]: Setting water height in {scene.name} to {height:g}")
 
     def _region_set(self, words):
@@ -106,11 +108,13 @@ class ConsoleCommands:
                     continue
                 with state.lock:
                     state.settings["AgentLimit"] = value
+                self.sim.persist(scene)
                 log(f"Set agent-limit to {value} in {scene.name}")
             else:
                 scene.max_agents = value
                 with state.lock:
                     state.settings["AgentLimit"] = min(state.settings["AgentLimit"], value)
+                self.sim.persist(scene)
                 log(f"Set max-agent-limit to {value} in {scene.name}")
 
     def _region_get(self):

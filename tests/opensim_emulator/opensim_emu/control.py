@@ -102,7 +102,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if route[0] is None:
                 self._reply(404, {"error": "no such region"})
                 return
-            self._reply(200, changes[route[1]](self.simulator.region_state(route[0]), body))
+            answer = changes[route[1]](self.simulator.region_state(route[0]), body)
+            self.simulator.persist(route[0])
+            self._reply(200, answer)
         except BadRequest as error:
             self._reply(400, {"error": str(error)})
 

@@ -92,7 +92,7 @@ class Faults:
 
 
 class Simulator:
-    def __init__(self, timings, estates, users, regions_dir):
+    def __init__(self, timings, estates, users, regions_dir, region_store=None):
         self.timings = timings
         self.estates = estates
         self.users = users  # uuid -> (first, last)
@@ -103,7 +103,8 @@ class Simulator:
         self.request_lock = threading.Lock()
         self._lock = threading.RLock()
         self._scenes = []  # in creation order, like SceneManager
-        self._region_states = {}  # region UUID -> RegionState: the emulator's "database rows"
+        self._region_states = {}  # region UUID -> RegionState, loaded from / written to the store
+        self._region_store = region_store
         self._restarting = False
 
     # --- lookups (SceneManager.TryGetScene) ---
@@ -138,11 +139,22 @@ class Simulator:
         created again with the same UUID finds its terrain, settings, parcels and objects."""
         with self._lock:
             state = self._region_states.get(scene.region_id)
-            if state is None or state.size != scene.size:
+            if state is not None and state.size == scene.size:
+                return state
+            state = self._region_store.load(scene.region_id, scene.size) if self._region_store else None
+            if state is None:
                 owner = (self.estates.get(scene.estate_id) or {}).get("owner", "00000000-0000-0000-0000-000000000000")
                 state = RegionState(scene.region_id, scene.size, owner)
-                self._region_states[scene.region_id] = state
+                if self._region_store:
+                    self._region_store.save(state)
+            self._region_states[scene.region_id] = state
             return state
+
+    def persist(self, scene):
+        """Write the region's state through to the store after a change (OpenSim stores terrain,
+        settings, parcels and objects in its database as they change)."""
+        if self._region_store:
+            self._region_store.save(self.region_state(scene))
 
     def scene_by_name_or_id(self, key):
         return self.scene_by_id(key) or self.scene_by_name(key)
@@ -161,6 +173,7 @@ class Simulator:
             # admin_delete_region deletes the scene objects; terrain, settings and parcels stay in
             # the database (the facts page: "leaves DB rows").
             self.region_state(scene).clear_objects()
+            self.persist(scene)
         with self._lock:
             if scene in self._scenes:
                 self._scenes.remove(scene)

@@ -173,6 +173,17 @@ class RegionStateControl(EmulatorTestCase):
         self.assertEqual(state["objects"], [box])
         self.assertEqual([a["type"] for a in state["assets"]], ["script"])
 
+    def test_state_outlives_a_restart_of_the_simulator(self):
+        # OpenSim keeps terrain, settings, parcels and objects in its database.
+        emulator, _ = self.start_with_region()
+        emulator.call("admin_console_command", command="terrain fill 8")
+        emulator.call("admin_console_command", command="set water height 11")
+        emulator.add_object("Alpha", "Box", script_state="s")
+        before = emulator.region_state("Alpha")
+        emulator.stop()
+        restarted = self.start()
+        self.assertEqual(restarted.region_state("Alpha"), before)
+
     def test_bad_requests(self):
         emulator, _ = self.start_with_region()
         for path, body, status in (("/regions/Alpha/settings", {"Nope": 1}, 400),
