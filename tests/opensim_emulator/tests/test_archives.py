@@ -93,7 +93,7 @@ class SaveOar(EmulatorTestCase):
         emulator, _ = self.start_with_region()
         path, _ = self.save(emulator)
         self.assertTrue(emulator.wait_output("Finished writing out OAR"))
-        self.assertLess(os.path.getsize(path), 4096)  # the facts page: about 1.8 KB
+        self.assertTrue(1000 < os.path.getsize(path) < 3000, os.path.getsize(path))  # facts: about 1.8 KB
 
     def test_all_writes_a_multi_region_archive(self):
         emulator, _ = self.start_with_region()
