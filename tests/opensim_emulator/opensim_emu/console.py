@@ -5,6 +5,7 @@ A headless simulator needs stdin kept open: at a start-up prompt, end of input s
 import sys
 import threading
 import time
+import uuid
 
 from .console_commands import ConsoleCommands
 from .log import log, prompt_text
@@ -43,6 +44,25 @@ class Console:
             if name.strip():
                 return name.strip()
             log("Cannot interactively create region with no name")
+
+    def ask_estate_owner(self, estates, estate_id):
+        """OpenSimBase.SetUpEstateOwner (src): an estate without an owner makes the region loader
+        ask on the console (trap 12); an unknown user is created after two more questions. Start-up
+        waits for the answers; end of input stops it."""
+        estate = estates.get(estate_id)
+        log(f"Estate {estate['name']} has no owner set.")
+        first = self.prompt("Estate owner first name", "Test")
+        last = self.prompt("Estate owner last name", "User")
+        owner = next((user_id for user_id, (f, l) in self.sim.users.items()
+                      if f.lower() == first.lower() and l.lower() == last.lower()), None)
+        if owner is None:
+            self.prompt("Password", "")
+            self.prompt("Email", "")
+            owner = str(uuid.uuid4())
+            self.sim.users[owner] = (first, last)
+            log(f"[USER ACCOUNT SERVICE]: Account {first} {last} {owner} created successfully")
+        estates.set_owner(estate_id, owner)
+        log(f"[ESTATE]: Estate {estate['name']} owner is now {first} {last}")
 
     def run(self):
         """The console after start-up: commands until 'shutdown' or 'quit'. End of input leaves

@@ -24,7 +24,8 @@ ALPHA_ID = "11111111-1111-1111-1111-111111111111"
 # Short delays so the suite stays fast; tests that are about a delay set their own.
 FAST = ["--start-delay-ms", "0", "--create-delay-ms", "0", "--first-create-delay-ms", "0",
         "--close-delay-ms", "50", "--delete-delay-ms", "50", "--restart-delay-ms", "300",
-        "--shutdown-delay-ms", "100", "--save-oar-delay-ms", "200"]
+        "--shutdown-delay-ms", "100", "--save-oar-delay-ms", "200",
+        "--region-load-delay-ms", "0"]
 
 
 def _ephemeral_range_start():
