@@ -16,7 +16,6 @@ already applied left in place, and OpenSim does not pass the error on: RemoteAdm
 `loaded: true` (src; the facts page does not cover a corrupt archive)."""
 
 import gzip
-import io
 import os
 import tarfile
 import threading
@@ -241,15 +240,3 @@ def _complete_parcel(parcel, state):
     complete = new_parcel(state.size, state.owner)
     complete.update(parcel)
     return complete
-
-
-def is_complete(path):
-    """A whole gzip stream holding a tar with its end blocks: what the bridge must check."""
-    try:
-        with gzip.open(path, "rb") as handle:
-            data = handle.read()
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
-            archive.getmembers()
-        return data.endswith(b"\0" * 1024)
-    except (OSError, EOFError, tarfile.TarError, zlib.error):
-        return False

@@ -139,6 +139,10 @@ class RegionState:
     # --- objects ---
     def add_object(self, name, position, script_state=None, with_texture=False, with_mesh=False):
         """A test object; a script state brings a script asset, as a scripted prim would."""
+        with self.lock:
+            return self._add_object(name, position, script_state, with_texture, with_mesh)
+
+    def _add_object(self, name, position, script_state, with_texture, with_mesh):
         scene_object = SceneObject(uuid=str(uuid.uuid4()), name=name,
                                    position=tuple(float(p) for p in position), owner=self.owner)
         if script_state is not None:
@@ -151,8 +155,7 @@ class RegionState:
             mesh = str(uuid.uuid4())
             self.assets[mesh] = {"type": "mesh", "data": b"<llsd mesh " + name.encode() + b">"}
             scene_object.mesh = mesh
-        with self.lock:
-            self.objects.append(scene_object)
+        self.objects.append(scene_object)
         return scene_object
 
     def _new_item(self, kind, name, data):
