@@ -201,6 +201,7 @@ class LoadOar(EmulatorTestCase):
         emulator.change("Alpha", "terrain", {"points": [[3, 4, 33.5]]})
         emulator.call("admin_console_command", command="set water height 25 1000 1000")
         emulator.change("Alpha", "parcel", {"name": "Old Parcel"})
+        emulator.change("Alpha", "settings", {"BlockFly": True, "AgentLimit": 12, "TerrainRaiseLimit": 4.5})
         path = self.saved(emulator)
         before = emulator.region_state("Alpha")
 
@@ -208,6 +209,7 @@ class LoadOar(EmulatorTestCase):
         emulator.call("admin_console_command", command="terrain fill 3")
         emulator.call("admin_console_command", command="set water height 10")
         emulator.change("Alpha", "parcel", {"name": "New Parcel"})
+        emulator.change("Alpha", "settings", {"BlockFly": False, "AgentLimit": 30, "TerrainRaiseLimit": 100})
         emulator.add_object("Alpha", "Intruder")
         changed = emulator.region_state("Alpha")
         self.assertNotEqual(changed["terrain"]["sha256"], before["terrain"]["sha256"])
@@ -218,7 +220,9 @@ class LoadOar(EmulatorTestCase):
         self.assertLess(time.monotonic() - started, 2.0)  # synchronous, no fixed wait
         after = emulator.region_state("Alpha")
         self.assertEqual(after["terrain"], before["terrain"])
-        self.assertEqual(after["settings"]["WaterHeight"], 25.0)
+        self.assertEqual(after["settings"], before["settings"])
+        self.assertEqual((after["settings"]["WaterHeight"], after["settings"]["AgentLimit"],
+                          after["settings"]["BlockFly"], after["settings"]["TerrainRaiseLimit"]), (25.0, 12, True, 4.5))
         self.assertEqual(after["parcels"], before["parcels"])
         self.assertEqual([o["name"] for o in after["objects"]], ["Kept"])
         self.assertEqual(after["objects"][0], kept)
