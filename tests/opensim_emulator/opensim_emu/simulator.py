@@ -144,9 +144,8 @@ class Simulator:
             state = self._region_store.load(scene.region_id, scene.size) if self._region_store else None
             if state is None:
                 owner = (self.estates.get(scene.estate_id) or {}).get("owner", "00000000-0000-0000-0000-000000000000")
+                # Written at its first change, not now: creating many regions stays cheap.
                 state = RegionState(scene.region_id, scene.size, owner)
-                if self._region_store:
-                    self._region_store.save(state)
             self._region_states[scene.region_id] = state
             return state
 
