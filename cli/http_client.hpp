@@ -31,7 +31,7 @@ struct HttpResponse {
     std::string reason;
     std::string content_type;
     std::string body;                  // empty when streamed to a sink
-    std::string content_range;         // "bytes S-E/T" of a 206, else empty
+    std::string content_range{};       // "bytes S-E/T" of a 206, else empty
     std::int64_t content_length = -1;  // -1 when the server did not say
 };
 

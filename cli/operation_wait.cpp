@@ -48,9 +48,10 @@ Json wait_for_operation(Api& api, ProgressBar& bar, const std::string& label,
                         const std::string& region_id, std::int64_t operation_id) {
     int misses = 0;
     for (;;) {
-        const Json page = region_operations(api, region_id);
+        // A named copy: `found` points into it after the loop.
+        const Json items = region_operations(api, region_id).value("items", Json::array());
         const Json* found = nullptr;
-        for (const auto& item : page.value("items", Json::array())) {
+        for (const auto& item : items) {
             if (integer_member(item, "id") == operation_id) {
                 found = &item;
                 break;
