@@ -136,7 +136,7 @@ DownloadResult download_snapshot(Api& api, const Json& snapshot, const std::file
 
     std::ofstream out;
     std::int64_t written = 0;
-    const std::string label = "downloading " + id;
+    const std::string label = "snapshot " + id;
     const auto open = [&](const HttpResponse& head) -> BodySink {
         std::int64_t start = 0;
         if (head.status == 206) {
