@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "plugin_host/plugin_registry.hpp"
+#include "tests/support/peak_resident.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_logger.hpp"
 #include "vergegrid/plugin_api/snapshot_store.hpp"
@@ -387,43 +388,6 @@ TEST_F(FilesystemStore, DifferentUploadsRunInParallel) {
     EXPECT_EQ(files_in(store_dir() / "staging"), 0u);
 }
 
-// Resident set size of this process, in bytes.
-std::uint64_t resident_bytes() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmRSS:", 0) == 0) {
-            return std::stoull(line.substr(6)) * 1024;
-        }
-    }
-    return 0;
-}
-
-// Samples the resident set every millisecond and keeps the highest value seen.
-class PeakResident {
-  public:
-    PeakResident()
-        : thread_([this] {
-              while (!stop_) {
-                  peak_ = std::max<std::uint64_t>(peak_, resident_bytes());
-                  std::this_thread::sleep_for(std::chrono::milliseconds(1));
-              }
-          }) {}
-    ~PeakResident() { finish(); }
-    std::uint64_t finish() {
-        if (thread_.joinable()) {
-            stop_ = true;
-            thread_.join();
-        }
-        return peak_;
-    }
-
-  private:
-    std::atomic<bool> stop_{false};
-    std::atomic<std::uint64_t> peak_{0};
-    std::thread thread_;
-};
-
 TEST_F(FilesystemStore, A64MiBArchiveRoundTripsWithFlatMemory) {
     auto store = make();
     constexpr std::size_t kChunk = 1 << 20;
@@ -433,8 +397,7 @@ TEST_F(FilesystemStore, A64MiBArchiveRoundTripsWithFlatMemory) {
     EVP_MD_CTX* digest = EVP_MD_CTX_new();
     EVP_DigestInit_ex(digest, EVP_sha256(), nullptr);
     std::vector<std::string> chunk_sums;
-    const std::uint64_t before = resident_bytes();
-    PeakResident peak;
+    vergegrid::test::PeakResident peak;
     for (std::size_t i = 0; i < kChunks; ++i) {
         const std::string chunk = chunk_of(i);
         EVP_DigestUpdate(digest, chunk.data(), chunk.size());
@@ -462,7 +425,7 @@ TEST_F(FilesystemStore, A64MiBArchiveRoundTripsWithFlatMemory) {
         ASSERT_EQ(sha256_of(buffer), chunk_sums[i]) << "chunk " << i;
     }
     EXPECT_EQ(reader->read_at(kChunks * kChunk, buffer.data(), kChunk), 0u);
-    const std::uint64_t growth = peak.finish() - std::min(before, peak.finish());
+    const std::uint64_t growth = peak.finish();
     EXPECT_LT(growth, 16u << 20) << "resident set grew by " << growth << " bytes for a 64 MiB blob";
 }
 
