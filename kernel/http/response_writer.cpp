@@ -90,7 +90,14 @@ void write_response(Poco::Net::HTTPServerResponse& out, const Response& response
         return;
     }
     out.setContentType(response.content_type);
-    const std::uint64_t size = response.stream ? response.stream->size() : response.body.size();
+    std::uint64_t size = response.body.size();
+    if (response.stream) {
+        try {
+            size = response.stream->size();
+        } catch (const std::exception& e) {
+            throw StreamAborted(std::string("the response body source has no size: ") + e.what());
+        }
+    }
     out.setContentLength64(static_cast<Poco::Int64>(size));
     // Not sendBuffer(): Poco 1.11 silently drops the body when no request object is attached to
     // the response, which is the case when answering a request Poco could not parse.
