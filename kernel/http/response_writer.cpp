@@ -59,10 +59,13 @@ void send_stream(std::ostream& body, BodySource& source, std::uint64_t size) {
         } catch (...) {
             throw StreamAborted("the response body source failed");
         }
-        if (got == 0 || got > wanted) {
-            throw StreamAborted("the response body source delivered " +
-                                std::to_string(size - left + (got > wanted ? got : 0)) +
-                                " of the " + std::to_string(size) + " bytes it announced");
+        if (got == 0) {
+            throw StreamAborted("the response body source ran dry after " +
+                                std::to_string(size - left) + " of the " + std::to_string(size) +
+                                " bytes it announced");
+        }
+        if (got > wanted) {
+            throw StreamAborted("the response body source returned more bytes than asked for");
         }
         body.write(buffer.data(), static_cast<std::streamsize>(got));
         throw_if_unsent(body);
