@@ -103,7 +103,6 @@ void FilesystemStore::append_staged(const std::string& upload_id, std::uint64_t 
         sync_directory(staging_);
     }
     file.write_at(staged, data, size);
-    file.sync();
 }
 
 void FilesystemStore::commit_staged(const std::string& upload_id, const std::string& sha256) {

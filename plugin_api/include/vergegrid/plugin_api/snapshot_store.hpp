@@ -62,8 +62,9 @@ class BOOST_SYMBOL_VISIBLE SnapshotStore : public PluginObject {
   public:
     // Bytes staged so far under `upload_id` (0 when none): where a resumed upload continues.
     virtual std::uint64_t staged_size(const std::string& upload_id) = 0;
-    // Appends at `offset`, which must equal staged_size() (else SnapshotOffsetError); the bytes
-    // are durable (fsync'd) when it returns.
+    // Appends at `offset`, which must equal staged_size() (else SnapshotOffsetError). The bytes
+    // need not be durable yet: after a crash staged_size() says what survived, and the uploader
+    // resumes from there. commit_staged() makes the blob durable.
     virtual void append_staged(const std::string& upload_id, std::uint64_t offset, const char* data,
                                std::size_t size) = 0;
     // Hashes the staged bytes; when they match `sha256` they become the blob of that address
