@@ -147,7 +147,10 @@ void SnapshotTransfer::upload(const std::string& snapshot_id, const fs::path& fi
             }
         } catch (const ChannelError& e) {
             // The connection broke (or never came): wait, then ask where the upload stands.
-            if (++retries > settings_.max_retries) {
+            const auto floor = std::max(settings_.smallest_chunk_after_break, kSmallestChunk);
+            if (chunk_bytes > floor) {
+                chunk_bytes = std::max(chunk_bytes / 2, floor);
+            } else if (++retries > settings_.max_retries) {
                 throw TransferError(0, "",
                                     "the upload of snapshot " + snapshot_id + " broke off " +
                                         std::to_string(retries) + " times; last: " + e.what());

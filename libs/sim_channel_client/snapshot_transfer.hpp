@@ -19,6 +19,11 @@ struct TransferSettings {
     // Bytes per PUT: at most the control plane's snapshots.max_chunk_bytes (default 8 MiB). A
     // 413 halves it (down to 64 KiB) rather than failing.
     std::size_t chunk_bytes = 8 << 20;
+    // A PUT whose connection breaks is sent again at half the size, down to this: a server that
+    // refuses a body over its limit without reading it (vergegrid-control does: 413 before the
+    // body) shows up as a broken connection, not as a 413 the bridge could read. Halvings do not
+    // count against max_retries.
+    std::size_t smallest_chunk_after_break = 1 << 20;
     // Bytes per ranged GET of a download.
     std::uint64_t range_bytes = 64 << 20;
     // Broken connections survived per transfer (each resumes where the server says it stands).

@@ -57,6 +57,8 @@ struct FakeControlPlane {
     std::string staged;            // uploaded bytes
     std::string state = "saving";  // saving | complete | failed
     std::size_t max_chunk = 8 << 20;
+    std::size_t hang_up_over =
+        1 << 30;                       // larger bodies: hang up unread (as vergegrid-control's 413)
     std::string content;               // what GET .../content serves
     int break_puts = 0;                // the next N PUTs read half their body, then hang up
     bool break_after_staging = false;  // ... or stage the whole chunk, then hang up
@@ -129,6 +131,9 @@ struct FakeControlPlane {
         const auto total = std::stoull(m[3]);
         const auto length = static_cast<std::size_t>(request.getContentLength());
         std::string body(length, '\0');
+        if (length > hang_up_over) {
+            return hang_up(request);
+        }
         if (length > max_chunk) {
             // Read first, as a server that keeps the connection does. (vergegrid-control answers
             // without reading, so a chunk over its limit breaks the connection instead: the
@@ -363,6 +368,17 @@ TEST_F(SnapshotWire, AChunkOverTheControlPlanesLimitIsHalvedUntilItFits) {
     EXPECT_EQ(plane_.staged, data);
     EXPECT_EQ(plane_.log.front(), "PUT bytes 0-262143/512000");
     EXPECT_EQ(plane_.log.back(), "PUT bytes 458752-511999/512000");  // 64 KiB chunks
+}
+
+TEST_F(SnapshotWire, AServerThatHangsUpOnABigChunkGetsSmallerOnesWithoutUsingUpTheRetries) {
+    const auto data = pattern_bytes(500 * 1024);
+    plane_.hang_up_over = 100 * 1024;
+    transfer_settings_.smallest_chunk_after_break = 64 * 1024;
+    transfer_settings_.max_retries = 0;
+    transfer().upload(kSnapshot, file_with(data), sha256_of(data));
+    EXPECT_EQ(plane_.staged, data);
+    EXPECT_EQ(plane_.log.front(), "PUT bytes 0-262143/512000");
+    EXPECT_EQ(plane_.log.back(), "PUT bytes 458752-511999/512000");
 }
 
 TEST_F(SnapshotWire, DownloadsInRangesAndResumesAfterABrokenConnection) {
