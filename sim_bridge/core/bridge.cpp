@@ -186,6 +186,9 @@ void Bridge::start() {
                                                   parts->process.get(), log_, repairs);
     parts->snapshots = std::make_unique<SnapshotWorker>(
         settings_.snapshots, sim, settings_.state_dir, *parts->host, *parts->channel, log_);
+    // A stop must not wait for a long save: the operation gives up, is not reported, and comes
+    // again after the restart.
+    parts->snapshots->set_cancelled([this] { return stopping_.load(); });
     parts->applier = std::make_unique<OperationApplier>(
         sim, *parts->cache, *parts->stubs, *parts->host, *strategy_, log_, parts->snapshots.get());
     parts->reconciler = std::make_unique<Reconciler>(*parts->cache, *parts->stubs, *parts->host,

@@ -85,6 +85,14 @@ bool is_sha256_hex(const std::string& text) {
     return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
+constexpr const char* kStopping = "the bridge is stopping";
+
+// Thrown from a transfer's progress callback to end it when the bridge stops.
+class Stopping : public std::runtime_error {
+  public:
+    Stopping() : std::runtime_error(kStopping) {}
+};
+
 std::string seconds(std::chrono::milliseconds duration) {
     return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(duration).count());
 }
@@ -174,6 +182,10 @@ bool SnapshotWorker::wait_until_saved(std::int64_t operation_id, const fs::path&
             error = "the simulator stopped while saving";
             return false;
         }
+        if (cancelled_()) {
+            error = kStopping;
+            return false;
+        }
         if (Clock::now() >= deadline) {
             error = "the archive was not complete within " + seconds(settings_.save_timeout) +
                     " s (snapshots.save_timeout_s); " +
@@ -237,6 +249,9 @@ OperationResult SnapshotWorker::snapshot(std::int64_t operation_id, const nlohma
         try {
             channel_.upload_snapshot(id, archive, digest.sha256,
                                      [&](std::uint64_t done, std::uint64_t total) {
+                                         if (cancelled_()) {
+                                             throw Stopping();
+                                         }
                                          progress("uploading", done, total);
                                      });
         } catch (const std::exception& e) {
@@ -284,6 +299,9 @@ OperationResult SnapshotWorker::restore(std::int64_t operation_id, const nlohman
         try {
             channel_.download_snapshot(id, file, size,
                                        [&](std::uint64_t done, std::uint64_t total) {
+                                           if (cancelled_()) {
+                                               throw Stopping();
+                                           }
                                            progress("downloading", done, total);
                                        });
         } catch (const std::exception& e) {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -34,6 +35,10 @@ class SnapshotWorker {
 
     const std::filesystem::path& directory() const { return directory_; }
 
+    // Asked while waiting for an archive and between transfer chunks: true makes the operation
+    // give up ("the bridge is stopping"), so a stopping bridge is not held for a long save.
+    void set_cancelled(std::function<bool()> cancelled) { cancelled_ = std::move(cancelled); }
+
   private:
     // Waits until OpenSim's archive is whole: false (with `error`) when the simulator died or
     // the save timeout passed first.
@@ -46,6 +51,7 @@ class SnapshotWorker {
     SimulatorHost& host_;
     SnapshotChannel& channel_;
     std::shared_ptr<spdlog::logger> log_;
+    std::function<bool()> cancelled_ = [] { return false; };
 };
 
 }  // namespace vergegrid::bridge

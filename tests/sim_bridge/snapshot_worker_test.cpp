@@ -6,6 +6,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <thread>
@@ -318,6 +319,23 @@ TEST_F(SnapshotOperations, AnArchiveNeverFinishedWithinTheTimeoutFailsTheSnapsho
     EXPECT_THAT(result.detail.at("error").get<std::string>(),
                 HasSubstr("not complete within 1 s (snapshots.save_timeout_s)"));
     EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
+    EXPECT_TRUE(snapshot_dir_empty());
+}
+
+TEST_F(SnapshotOperations, AStoppingBridgeIsNotHeldByALongSave) {
+    fault({{"slow_oar_write_s", 30}});
+    std::atomic<bool> stopping{false};
+    worker_->set_cancelled([&] { return stopping.load(); });
+    std::thread stop([&] {
+        std::this_thread::sleep_for(800ms);
+        stopping = true;
+    });
+    const auto started = std::chrono::steady_clock::now();
+    const auto result = worker_->snapshot(18, snapshot_spec({"terrain"}));
+    stop.join();
+    EXPECT_FALSE(result.succeeded);
+    EXPECT_EQ(result.detail.at("error"), "the bridge is stopping");
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
     EXPECT_TRUE(snapshot_dir_empty());
 }
 
