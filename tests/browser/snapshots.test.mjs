@@ -4,7 +4,8 @@
 // completes it, "Download" saves the very bytes with the session cookie, "Restore" says what it
 // will do and starts with a before-restore snapshot, a failed one shows its failure and is
 // deleted; the Snapshots page filters; the region form's lifecycle and state_parts; deleting a
-// premium region waits for its final snapshot, and after that fails, "force" deletes it.
+// premium region waits for its final snapshot, and after that fails, "force" deletes it; a new
+// region is made from the snapshot that outlived it.
 // Needs the snapshot routes (docs/snapshots.md) and the lifecycle/state_parts region fields.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -176,5 +177,19 @@ await run('browser.snapshots', async (defer) => {
   expect(left.items.length === 0, 'the region is gone');
   const kept = await api('GET', '/snapshots?region_id=' + region.id);
   expect(kept.items.some((s) => s.note === 'before the terraform' && s.state === 'complete'), 'its snapshots outlive it: ' + JSON.stringify(kept));
+
+  // ... and bring it back: a new region from the final good snapshot, its state restored into it.
+  await nav('Snapshots').click();
+  const survivor = page.getByRole('table', { name: 'Snapshots' }).locator('tr.snapshot-row', { hasText: 'before the terraform' });
+  await survivor.getByRole('button', { name: 'New region…' }).click();
+  const again = page.getByRole('form', { name: 'New region from snapshot' });
+  expect((await again.getByLabel('Name').inputValue()) === 'Vault', 'the name it had');
+  await again.getByLabel('Pin to simulator').selectOption({ label: 'sim1.test (online)' });
+  await again.getByRole('button', { name: 'Create region' }).click();
+  await page.getByRole('heading', { name: /Vault/ }).waitFor();
+  await page.getByRole('tab', { name: 'Snapshots', selected: true }).waitFor();
+  const back = (await api('GET', '/regions')).items;
+  expect(back.length === 1 && back[0].name === 'Vault' && back[0].id !== region.id, 'a new region Vault: ' + JSON.stringify(back));
+  await screenshot(page, 'region-from-snapshot');
   expect(problems.length === 0, 'no script errors: ' + problems.join('; '));
 });

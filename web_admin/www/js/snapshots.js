@@ -1,7 +1,7 @@
 // Snapshots of a region's run-time state (docs/snapshots.md), shared by the region page's
 // Snapshots tab and the Snapshots page: the list, "Take snapshot", "Restore", "Download" and
 // "Delete", in the words of the REST API and vergegridctl.
-import { del, post } from './api.js';
+import { api, del, post } from './api.js';
 import { badge, confirmDialog, dialog, emptyRow, field, h, submitWith, time, toast } from './ui.js';
 import { formatBytes, isOpen, reportedProgress } from './op_progress.js';
 
@@ -23,7 +23,7 @@ export const downloadUrl = (s) => `/api/v1/snapshots/${encodeURIComponent(s.id)}
 
 // Columns: created, reason, state, parts, size, sha256, note, actor, failure (and the region on
 // the Snapshots page). `operations` gives a saving snapshot its operation's progress bar.
-export function snapshotTable(snapshots, { ctx, region = null, operations = [], showRegion = false, onChange = () => {} }) {
+export function snapshotTable(snapshots, { ctx, region = null, operations = [], showRegion = false, onChange = () => {}, onNewRegion = null }) {
   const heads = ['Created', ...(showRegion ? ['Region'] : []), 'Reason', 'State', 'Parts', 'Size', 'SHA-256', 'Note', 'Actor', 'Failure', ''];
   const byId = Object.fromEntries(operations.map((o) => [o.id, o]));
   return h('table', { class: 'table compact snapshots', 'aria-label': 'Snapshots' },
@@ -38,7 +38,7 @@ export function snapshotTable(snapshots, { ctx, region = null, operations = [], 
       h('td', { class: 'mono', title: s.sha256 || '' }, s.sha256 ? s.sha256.slice(0, 12) : '—'),
       h('td', {}, s.note || ''), h('td', {}, s.actor || ''),
       h('td', { class: 'failure' }, s.failure || ''),
-      h('td', {}, h('div', { class: 'row-actions' }, rowActions(s, { ctx, region, onChange })))))
+      h('td', {}, h('div', { class: 'row-actions' }, rowActions(s, { ctx, region, onChange, onNewRegion })))))
       : emptyRow(heads.length, 'No snapshots.')));
 }
 
@@ -50,9 +50,10 @@ function partsList(parts) {
     optional.map((p) => h('span', { class: 'label' }, p)));
 }
 
-function rowActions(s, { ctx, region, onChange }) {
+function rowActions(s, { ctx, region, onChange, onNewRegion }) {
   const complete = s.state === 'complete';
   return [
+    complete && onNewRegion && ctx.can('write') ? h('button', { type: 'button', class: 'small', onclick: () => onNewRegion(s) }, 'New region…') : null,
     complete ? h('a', { class: 'button small', href: downloadUrl(s), download: `${s.region_name || 'region'}-${s.id}.oar`, 'aria-label': 'Download ' + s.id }, 'Download') : null,
     complete && region && ctx.can('write') ? h('button', { type: 'button', class: 'small', onclick: async () => { if (await restoreSnapshot(region, s)) onChange(); } }, 'Restore') : null,
     ctx.can('write') && !inProgress(s) ? h('button', { type: 'button', class: 'small danger', onclick: async () => { if (await deleteSnapshot(s)) onChange(); } }, 'Delete') : null,
@@ -114,7 +115,8 @@ export async function restoreSnapshot(region, s) {
       h('button', { type: 'button', class: 'danger', autofocus: true, onclick: () => close(true) }, 'Restore'))));
   if (!ok) return false;
   try {
-    await post(`/regions/${encodeURIComponent(region.id)}/restore`, { snapshot_id: s.id });
+    // If-Match: the steps above were worked out for this version of the region.
+    await api('POST', `/regions/${encodeURIComponent(region.id)}/restore`, { snapshot_id: s.id }, { 'If-Match': `"${region.version}"` });
     toast(`Restore of ${region.name} queued`, 'ok');
     return true;
   } catch (e) {

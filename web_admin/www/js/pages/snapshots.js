@@ -1,9 +1,10 @@
 // Snapshots: every region's snapshots (GET /api/v1/snapshots), newest first, filterable by region,
 // state and reason, polled every 5 s. Restoring starts from the region's own Snapshots tab, where
-// the region it would change is in view.
+// the region it would change is in view; "New region…" makes a region from a complete snapshot.
 import { get, listAll, query } from '../api.js';
 import { clear, field, h } from '../ui.js';
 import { REASONS, STATES, snapshotTable } from '../snapshots.js';
+import { newRegionFromSnapshotDialog } from '../snapshot_new_region.js';
 
 export async function render(main, ctx) {
   const regions = await listAll('/regions').catch(() => []);
@@ -28,7 +29,11 @@ export async function render(main, ctx) {
     // A deleted region's snapshots outlive it: they keep the name they were taken under.
     const names = Object.fromEntries(regions.map((r) => [r.id, r.name]));
     const rows = items.map((s) => ({ ...s, region_name: s.region_name || names[s.region_id] }));
-    clear(box, snapshotTable(rows, { ctx, showRegion: true, onChange: () => load() }));
+    const onNewRegion = async (s) => {
+      const created = await newRegionFromSnapshotDialog(s);
+      if (created) ctx.navigate(`/regions/${encodeURIComponent(created.id)}?tab=snapshots`);
+    };
+    clear(box, snapshotTable(rows, { ctx, showRegion: true, onChange: () => load(), onNewRegion }));
     updated.textContent = 'updated ' + new Date().toLocaleTimeString();
     return true;
   }
