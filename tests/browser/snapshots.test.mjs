@@ -145,10 +145,13 @@ await run('browser.snapshots', async (defer) => {
   await edit.getByLabel('mesh', { exact: true }).check();
   await edit.getByLabel('Lifecycle').selectOption('premium');
   const preview = edit.locator('.change-preview');
-  await preview.locator('tr', { hasText: 'state_parts.mesh' }).filter({ hasText: 'patch' }).waitFor();
-  await preview.locator('tr', { hasText: 'lifecycle' }).filter({ hasText: 'patch' }).waitFor();
+  // Patches that stay in the control plane: no operation for the simulator ("none").
+  await preview.locator('tr', { hasText: 'state_parts.mesh' }).filter({ hasText: 'patch' }).filter({ hasText: 'none' }).waitFor();
+  await preview.locator('tr', { hasText: 'lifecycle' }).filter({ hasText: 'patch' }).filter({ hasText: 'none' }).waitFor();
   await edit.getByRole('button', { name: 'Save changes' }).click();
   await page.getByTestId('region-version').filter({ hasText: 'v1.0.1' }).waitFor();
+  const queued = (await api('GET', `/operations?region_id=${region.id}`)).items;
+  expect(!queued.some((o) => o.kind === 'update'), 'a state-policy change queues no operation: ' + JSON.stringify(queued.map((o) => o.kind)));
   const stored = await api('GET', '/regions/' + region.id);
   expect(stored.lifecycle === 'premium' && stored.state_parts.mesh === true, 'saved: ' + JSON.stringify(stored));
 

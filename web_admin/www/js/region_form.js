@@ -20,7 +20,9 @@ export function bumpOf(fieldPath) {
 }
 
 // Lazy: environment, terrain limits, permissions, flags other than `enabled`, draw distance.
+// None: the state policy (lifecycle, state_parts) stays in the control plane; no operation.
 export function syncClassOf(fieldPath) {
+  if (PATCH(fieldPath)) return 'none';
   if (fieldPath === 'flags.enabled') return 'eager';
   if (fieldPath === 'draw_distance_cap' || LAZY_PREFIXES.some((p) => fieldPath.startsWith(p))) return 'lazy';
   return 'eager';
@@ -169,9 +171,11 @@ function patchBody(changes) {
   return body;
 }
 
+const SYNC_TITLE = { eager: 'sent to the simulator at once', lazy: 'waits for the sync window', none: 'kept by the control plane: nothing is sent to the simulator' };
+
 const classColumns = [
   { label: 'Version', render: (c) => h('span', { class: 'bump bump-' + (c.bump || bumpOf(c.field)) }, c.bump || bumpOf(c.field)) },
-  { label: 'Sync', render: (c) => h('span', { class: 'sync sync-' + syncClassOf(c.field), title: syncClassOf(c.field) === 'eager' ? 'sent to the simulator at once' : 'waits for the sync window' }, syncClassOf(c.field)) },
+  { label: 'Sync', render: (c) => h('span', { class: 'sync sync-' + syncClassOf(c.field), title: SYNC_TITLE[syncClassOf(c.field)] }, syncClassOf(c.field)) },
 ];
 
 // Resolves with the updated region (with "change" and "changes"), or null.

@@ -6,7 +6,7 @@ import { changesTable, createRegionDialog, editRegionDialog } from '../region_fo
 import { historySection } from '../region_history.js';
 import { deleteBanner, deleteRegionDialog } from '../region_delete.js';
 import { snapshotsPanel } from '../region_snapshots.js';
-import { progress } from '../op_progress.js';
+import { isOpen, progress } from '../op_progress.js';
 
 // What an operator wants to know first: disabled, not on any simulator, its simulator down,
 // a change on its way (pending/delivered), the last change failed, or running.
@@ -135,6 +135,7 @@ async function renderRegion(main, ctx, id) {
       } }, 'Delete'));
   }
 
+  const opsBox = h('div');
   const overview = h('div', { role: 'tabpanel', id: 'panel-overview', 'aria-labelledby': 'tab-overview' },
     h('div', { class: 'grid-2' },
       h('section', { class: 'card' }, h('h2', {}, 'Details'), kv([
@@ -147,11 +148,14 @@ async function renderRegion(main, ctx, id) {
         ['Max agents / prims', `${region.flags?.max_agents} / ${region.flags?.max_prims}`],
         ['Lifecycle', region.lifecycle || '—'], ['State mode', stateMode(region)],
       ]), h('p', {}, h('a', { href: `/api/v1/regions/${encodeURIComponent(id)}/stub`, target: '_blank' }, 'Regions.ini stub'))),
-      h('section', { class: 'card' }, h('h2', {}, 'Operations'), operationsList(operations))),
+      h('section', { class: 'card' }, h('h2', {}, 'Operations'), opsBox)),
     historySection(ctx, region, versions, reload));
   const snapshotsBox = h('div', { role: 'tabpanel', id: 'panel-snapshots', 'aria-labelledby': 'tab-snapshots' });
   const bannerBox = h('div');
+  let moving = false;
   const draw = (list, ops) => {
+    opsBox.replaceChildren(operationsList(ops));
+    moving = ops.some((o) => isOpen(o) && (o.kind === 'snapshot' || o.kind === 'restore'));
     snapshotsBox.replaceChildren(snapshotsPanel(ctx, region, list, ops, reload));
     bannerBox.replaceChildren(deleteBanner(ctx, region, list, ops, afterDelete) || '');
   };
@@ -179,28 +183,32 @@ async function renderRegion(main, ctx, id) {
       actions),
     bannerBox, lastChanges, tabs, overview, snapshotsBox);
 
-  // While the Snapshots tab shows, or a delete waits for its final snapshot: the snapshots and
-  // their operations every 3 s; a region deleted meanwhile leaves the page.
+  // While the Snapshots tab shows, a delete waits for its final snapshot or a snapshot or restore
+  // is under way: the snapshots and operations every 3 s; a region deleted meanwhile leaves.
   let busy = false;
+  let left = false;
   const timer = setInterval(async () => {
-    if (busy || snapshots === null || (tab !== 'snapshots' && !bannerBox.firstElementChild)) return;
+    if (left || busy || snapshots === null || (tab !== 'snapshots' && !bannerBox.firstElementChild && !moving)) return;
     busy = true;
     try {
       const [list, ops] = await Promise.all([regionSnapshots(id), regionOperations(id)]);
       if (bannerBox.querySelector('.banner-info')) {
         const gone = await get('/regions/' + encodeURIComponent(id)).then(() => false, (e) => e.status === 404);
-        if (gone) {
-          toast(`Region ${region.name} deleted after its final snapshot`, 'ok');
+        if (gone && !left) {
+          toast(`Region ${region.name} deleted`, 'ok');
           ctx.navigate('/regions');
           return;
         }
       }
-      if (list) draw(list, ops);
+      if (list && !left) draw(list, ops);
     } finally {
       busy = false;
     }
   }, 3000);
-  return () => clearInterval(timer);
+  return () => {
+    left = true;
+    clearInterval(timer);
+  };
 }
 
 function stateMode(region) {
