@@ -5,7 +5,7 @@
 // will do and starts with a before-restore snapshot, a failed one shows its failure and is
 // deleted; the Snapshots page filters; the region form's lifecycle and state_parts; deleting a
 // premium region waits for its final snapshot, and after that fails, "force" deletes it; a new
-// region is made from the snapshot that outlived it.
+// region is made from the snapshot that outlived it, its restore's progress in view.
 // Needs the snapshot routes (docs/snapshots.md) and the lifecycle/state_parts region fields.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -193,6 +193,11 @@ await run('browser.snapshots', async (defer) => {
   await page.getByRole('tab', { name: 'Snapshots', selected: true }).waitFor();
   const back = (await api('GET', '/regions')).items;
   expect(back.length === 1 && back[0].name === 'Vault' && back[0].id !== region.id, 'a new region Vault: ' + JSON.stringify(back));
+  // Its restore on the way: the bridge's progress shows in the new region's Snapshots tab.
+  const load = await take('restore');
+  expect(load.spec.snapshot_id === listed.id && load.spec.sha256 === sha256, 'the restore names the snapshot and its SHA-256: ' + JSON.stringify(load.spec));
+  await report(load, 0.5, 'downloading');
+  await page.getByRole('list', { name: 'Restores under way' }).getByRole('progressbar').and(page.locator('[aria-valuenow="50"]')).waitFor();
   await screenshot(page, 'region-from-snapshot');
   expect(problems.length === 0, 'no script errors: ' + problems.join('; '));
 });
