@@ -32,10 +32,10 @@ await run('browser.snapshots', async (defer) => {
     host: 'sim1.test', port: 9000, placement: { simulator_id: sim.simulator_id } });
   expect(region.lifecycle === 'persistent', 'a new region is persistent: ' + JSON.stringify(region));
 
-  // The bridge's side: the next operation of a kind, its result, progress and upload.
-  const take = async (kind) => {
+  // The bridge's side: the region's first open operation of a kind, its result and progress.
+  const take = async (kind, regionId = region.id) => {
     const pulled = await simulator('GET', '/sim/operations?wait=0');
-    const op = (pulled.items || pulled.operations || []).find((o) => o.kind === kind);
+    const op = (pulled.items || pulled.operations || []).find((o) => o.kind === kind && o.region_id === regionId);
     expect(op, `the simulator receives a ${kind} operation: ` + JSON.stringify(pulled));
     return op;
   };
@@ -194,7 +194,7 @@ await run('browser.snapshots', async (defer) => {
   const back = (await api('GET', '/regions')).items;
   expect(back.length === 1 && back[0].name === 'Vault' && back[0].id !== region.id, 'a new region Vault: ' + JSON.stringify(back));
   // Its restore on the way: the bridge's progress shows in the new region's Snapshots tab.
-  const load = await take('restore');
+  const load = await take('restore', back[0].id);
   expect(load.spec.snapshot_id === listed.id && load.spec.sha256 === sha256, 'the restore names the snapshot and its SHA-256: ' + JSON.stringify(load.spec));
   await report(load, 0.5, 'downloading');
   await page.getByRole('list', { name: 'Restores under way' }).getByRole('progressbar').and(page.locator('[aria-valuenow="50"]')).waitFor();
