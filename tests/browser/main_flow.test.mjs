@@ -1,7 +1,7 @@
 // The operator's main flow in a real Chromium: log in, create an estate and a template, create a
 // region by clicking the world map (pinned to a registered simulator, so an operation is
 // queued), see the operation, edit the region and see the version bump with its change classes,
-// roll back, delete; then the other pages, each saved as a screenshot.
+// roll back, delete; then the other pages (plugins too), each saved as a screenshot.
 import { ADMIN_TOKEN, apiClient, expect, launchBrowser, login, newPage, run, screenshot, startControlPlane } from './harness.mjs';
 
 const PASSWORD = 'correct-horse-battery-staple-42';
@@ -15,6 +15,11 @@ await run('browser.main_flow', async (defer) => {
   const registration = await api('POST', '/simulators/registration-tokens', { labels: ['ssd'] });
   const sim = await api('POST', '/sim/register', { token: registration.token, hostname: 'sim1.test', labels: ['ssd', 'zone=a'], capacity: 8 });
   await apiClient(server.base, sim.api_key)('POST', '/sim/heartbeat', { cpu_load: 0.35, memory_load: 0.6, regions: [] });
+
+  // With the snapshot routes (issue 19) regions have a lifecycle: this one is made ephemeral, so
+  // its delete is immediate (the snapshots test covers the persistent delete).
+  const routes = await api('GET', '/routes');
+  const hasSnapshots = routes.items.some((r) => r.pattern === '/api/v1/regions/{id}/snapshots');
 
   const { browser, close } = await launchBrowser();
   defer(close);
@@ -76,6 +81,7 @@ await run('browser.main_flow', async (defer) => {
   expect((await createForm.getByLabel('Grid X').inputValue()) === '1000', 'the clicked cell fills Grid X');
   expect((await createForm.getByLabel('Grid Y').inputValue()) === '1000', 'the clicked cell fills Grid Y');
   await createForm.getByLabel('Pin to simulator').selectOption({ label: 'sim1.test (online)' });
+  if (hasSnapshots) await createForm.getByLabel('Lifecycle').selectOption('ephemeral');
   await createForm.getByRole('button', { name: 'Create region' }).click();
   await createForm.getByText('A name of 1 to 64 characters.').waitFor();
   await createForm.getByLabel('Name', { exact: true }).fill('Alpha');
@@ -120,9 +126,12 @@ await run('browser.main_flow', async (defer) => {
   const editForm = page.getByRole('form', { name: 'Edit region' });
   await editForm.getByLabel('Max agents').fill('50');
   await editForm.getByLabel('Physics').selectOption('ubODE');
+  await editForm.getByLabel('State mode').selectOption('full');
+  expect(await editForm.locator('fieldset.state-parts').isHidden(), 'state_parts only for the hybrid mode');
   const preview = editForm.locator('.change-preview');
   await preview.locator('tr', { hasText: 'flags.max_agents' }).filter({ hasText: 'patch' }).filter({ hasText: 'lazy' }).waitFor();
   await preview.locator('tr', { hasText: 'physics_type' }).filter({ hasText: 'major' }).filter({ hasText: 'eager' }).waitFor();
+  await preview.locator('tr', { hasText: 'region_state_mode' }).filter({ hasText: 'minor' }).filter({ hasText: 'eager' }).waitFor();
   await screenshot(page, 'region-edit');
   await editForm.getByRole('button', { name: 'Save changes' }).click();
   await page.getByTestId('region-version').filter({ hasText: 'v2.0.0' }).waitFor();
@@ -139,6 +148,7 @@ await run('browser.main_flow', async (defer) => {
 
   // Delete with confirmation.
   await page.getByRole('button', { name: 'Delete' }).click();
+  if (hasSnapshots) await page.getByRole('dialog', { name: 'Delete region' }).getByText('It is ephemeral: nothing of its state is kept').waitFor();
   await page.getByRole('dialog', { name: 'Delete region' }).getByRole('button', { name: 'Delete region' }).click();
   await page.waitForURL(/\/regions$/);
   await page.getByText('No regions yet.').waitFor();
@@ -190,6 +200,10 @@ await run('browser.main_flow', async (defer) => {
     await page.getByText('does not offer placement yet').waitFor();
   }
   await screenshot(page, 'placement');
+
+  await nav('Plugins').click();
+  await page.getByRole('table', { name: 'Plugins' }).waitFor();
+  await screenshot(page, 'plugins');
 
   await nav('Dashboard').click();
   await page.getByTestId('stat-simulators-online').waitFor();

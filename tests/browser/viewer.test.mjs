@@ -35,6 +35,11 @@ await run('browser.viewer', async (defer) => {
   for (const name of ['Edit', 'Delete', 'Restart', 'Upgrade template', /Roll back/]) await noButton(name);
   await page.locator('.diff-box').getByText('flags.max_agents').waitFor();
   await screenshot(page, 'viewer-region');
+  // The Snapshots tab: the list (or word that this control plane has none), nothing to take.
+  await page.getByRole('tab', { name: 'Snapshots' }).click();
+  await page.getByRole('tabpanel', { name: 'Snapshots' }).getByRole('heading', { name: 'Snapshots' }).waitFor();
+  for (const name of ['Take snapshot', 'Restore', 'Delete']) await noButton(name);
+  await screenshot(page, 'viewer-region-snapshots');
   await nav('Regions').click();
   await page.getByRole('heading', { name: 'Regions' }).waitFor();
   await noButton('+ New region');
@@ -86,6 +91,10 @@ await run('browser.viewer', async (defer) => {
   await nav('Placement').click();
   await page.getByRole('heading', { name: 'Placement' }).waitFor();
   await noButton('Switch policy');
+  await nav('Snapshots').click();
+  await page.getByRole('heading', { name: 'Snapshots' }).waitFor();
+  await nav('Plugins').click();
+  await page.getByRole('table', { name: 'Plugins' }).waitFor();
   await screenshot(page, 'viewer-placement');
   expect(problems.length === 0, 'no script errors: ' + problems.join('; '));
 });

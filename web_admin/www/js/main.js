@@ -13,7 +13,9 @@ const PAGES = [
   { path: '/simulators', label: 'Simulators', icon: '⚙', load: () => import('./pages/simulators.js') },
   { path: '/placement', label: 'Placement', icon: '◎', load: () => import('./pages/placement.js') },
   { path: '/operations', label: 'Operations', icon: '⇄', load: () => import('./pages/operations.js') },
+  { path: '/snapshots', label: 'Snapshots', icon: '◫', load: () => import('./pages/snapshots.js') },
   { path: '/audit', label: 'Audit log', icon: '☰', load: () => import('./pages/audit.js') },
+  { path: '/plugins', label: 'Plugins', icon: '⊞', load: () => import('./pages/plugins.js') },
   { path: '/users', label: 'Users', icon: '☺', load: () => import('./pages/users.js'), permission: 'admin' },
 ];
 

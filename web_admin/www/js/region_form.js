@@ -4,18 +4,25 @@
 // and docs/api.md; after saving, the API's own "changes" list is shown.
 import { listAll, patch, post } from './api.js';
 import { dialog, diffSpecs, diffTable, field, formValue, h, submitWith, toast } from './ui.js';
+import { OPTIONAL_PARTS } from './snapshots.js';
 
 export const PHYSICS = ['BulletSim', 'ubODE', 'OpenDynamicsEngine', 'basicphysics', 'POS'];
 const MAJOR = ['size_x', 'size_y', 'physics_type'];
 const LAZY_PREFIXES = ['environment.', 'terrain.', 'permissions.', 'flags.'];
 
+// lifecycle and state_parts only steer what the control plane keeps: a patch (docs/snapshots.md).
+const PATCH = (fieldPath) => fieldPath === 'lifecycle' || fieldPath.startsWith('state_parts.');
+
 export function bumpOf(fieldPath) {
   if (MAJOR.includes(fieldPath)) return 'major';
+  if (PATCH(fieldPath)) return 'patch';
   return syncClassOf(fieldPath) === 'lazy' ? 'patch' : 'minor';
 }
 
 // Lazy: environment, terrain limits, permissions, flags other than `enabled`, draw distance.
+// None: the state policy (lifecycle, state_parts) stays in the control plane; no operation.
 export function syncClassOf(fieldPath) {
+  if (PATCH(fieldPath)) return 'none';
   if (fieldPath === 'flags.enabled') return 'eager';
   if (fieldPath === 'draw_distance_cap' || LAZY_PREFIXES.some((p) => fieldPath.startsWith(p))) return 'lazy';
   return 'eager';
@@ -35,6 +42,26 @@ function simulatorOptions(simulators) {
   return [['', '— not pinned —'], ...simulators.map((s) => [s.id, `${s.hostname} (${s.state})`])];
 }
 
+export const LIFECYCLES = ['ephemeral', 'persistent', 'premium'];
+const LIFECYCLE_HINT = 'ephemeral keeps nothing when deleted; persistent takes a before-delete snapshot and keeps snapshots by retention; premium adds scheduled snapshots and longer retention.';
+const MODE_HINT = 'minimal: the always-saved parts (terrain, environment, parcels, flags); full: every part; hybrid: those plus the state parts switched on below.';
+
+// lifecycle, region_state_mode and the six state_parts checkboxes, shown only for hybrid. A field
+// the region (from an older control plane) does not have is left out.
+function stateFields(values, { lifecycle = true, parts = true } = {}) {
+  const box = h('fieldset', { class: 'span-2 state-parts', hidden: values.region_state_mode !== 'hybrid' },
+    h('legend', {}, 'state_parts (hybrid)'),
+    OPTIONAL_PARTS.map((p) => field({ name: 'state_parts.' + p, label: p, type: 'checkbox', value: values.state_parts?.[p] })));
+  const mode = field({ name: 'region_state_mode', label: 'State mode', options: ['minimal', 'full', 'hybrid'], value: values.region_state_mode, hint: MODE_HINT });
+  mode.querySelector('select').addEventListener('change', (e) => (box.hidden = e.target.value !== 'hybrid'));
+  return [
+    lifecycle ? field({ name: 'lifecycle', label: 'Lifecycle', options: LIFECYCLES, value: values.lifecycle, hint: LIFECYCLE_HINT }) : null,
+    mode, parts ? box : null,
+  ];
+}
+
+const readParts = (form) => Object.fromEntries(OPTIONAL_PARTS.map((p) => [p, formValue(form, 'state_parts.' + p)]));
+
 // Resolves with the created region, or null.
 export async function createRegionDialog(at = {}) {
   const choices = await loadChoices();
@@ -53,6 +80,7 @@ export async function createRegionDialog(at = {}) {
       field({ name: 'host', label: 'Host', required: true, value: choices.simulators[0]?.hostname || '' }),
       field({ name: 'port', label: 'Port', type: 'number', min: 1, max: 65535, value: 9000 }),
       field({ name: 'simulator_id', label: 'Pin to simulator', options: simulatorOptions(choices.simulators), value: choices.simulators[0]?.id || '' }),
+      stateFields({ lifecycle: 'persistent', region_state_mode: 'hybrid' }),
       h('div', { class: 'actions span-2' },
         h('button', { type: 'button', onclick: () => close(null) }, 'Cancel'),
         h('button', { type: 'submit', class: 'primary' }, 'Create region')));
@@ -80,6 +108,11 @@ export async function createRegionDialog(at = {}) {
         if (template) body.template_id = template;
         if (size) body.size_x = body.size_y = int(size);
         if (v('simulator_id')) body.placement = { simulator_id: v('simulator_id') };
+        // Only what differs from the API's defaults, so an older control plane still takes it.
+        if (v('lifecycle') !== 'persistent') body.lifecycle = v('lifecycle');
+        if (v('region_state_mode') !== 'hybrid') body.region_state_mode = v('region_state_mode');
+        const parts = readParts(form);
+        if (v('region_state_mode') === 'hybrid' && Object.values(parts).some(Boolean)) body.state_parts = parts;
         return post('/regions', body);
       });
       if (created) {
@@ -93,6 +126,7 @@ export async function createRegionDialog(at = {}) {
 
 function editableSpec(r) {
   return {
+    ...stateSpec(r, r),
     name: r.name, loc_x: r.loc_x, loc_y: r.loc_y, size_x: r.size_x, size_y: r.size_y, physics_type: r.physics_type,
     host: r.host, port: r.port, draw_distance_cap: r.draw_distance_cap,
     environment: { water_height: r.environment?.water_height },
@@ -102,10 +136,20 @@ function editableSpec(r) {
   };
 }
 
-function readEdit(form) {
+// The run-time state fields of `shape` (the region as read), with values from `source`.
+function stateSpec(shape, source) {
+  const spec = { region_state_mode: source.region_state_mode };
+  if ('lifecycle' in shape) spec.lifecycle = source.lifecycle;
+  if (shape.state_parts) spec.state_parts = Object.fromEntries(OPTIONAL_PARTS.map((p) => [p, !!source.state_parts?.[p]]));
+  return spec;
+}
+
+function readEdit(form, region) {
   const v = (n) => formValue(form, n);
   const num = (n) => (v(n) === '' ? NaN : Number(v(n)));
+  const state = { lifecycle: v('lifecycle'), region_state_mode: v('region_state_mode'), state_parts: readParts(form) };
   return {
+    ...stateSpec(region, state),
     name: v('name').trim(), loc_x: num('loc_x'), loc_y: num('loc_y'), size_x: num('size_x'), size_y: num('size_y'),
     physics_type: v('physics_type'), host: v('host').trim(), port: num('port'), draw_distance_cap: num('draw_distance_cap'),
     environment: { water_height: num('environment.water_height') },
@@ -127,9 +171,11 @@ function patchBody(changes) {
   return body;
 }
 
+const SYNC_TITLE = { eager: 'sent to the simulator at once', lazy: 'waits for the sync window', none: 'kept by the control plane: nothing is sent to the simulator' };
+
 const classColumns = [
   { label: 'Version', render: (c) => h('span', { class: 'bump bump-' + (c.bump || bumpOf(c.field)) }, c.bump || bumpOf(c.field)) },
-  { label: 'Sync', render: (c) => h('span', { class: 'sync sync-' + syncClassOf(c.field), title: syncClassOf(c.field) === 'eager' ? 'sent to the simulator at once' : 'waits for the sync window' }, syncClassOf(c.field)) },
+  { label: 'Sync', render: (c) => h('span', { class: 'sync sync-' + syncClassOf(c.field), title: SYNC_TITLE[syncClassOf(c.field)] }, syncClassOf(c.field)) },
 ];
 
 // Resolves with the updated region (with "change" and "changes"), or null.
@@ -154,12 +200,13 @@ export async function editRegionDialog(region) {
       field({ name: 'flags.max_prims', label: 'Max prims', type: 'number', value: region.flags?.max_prims }),
       field({ name: 'flags.enabled', label: 'Enabled', type: 'checkbox', value: region.flags?.enabled }),
       field({ name: 'permissions.public_access', label: 'Public access', type: 'checkbox', value: region.permissions?.public_access }),
+      stateFields(region, { lifecycle: 'lifecycle' in region, parts: !!region.state_parts }),
       h('div', { class: 'span-2' }, h('h3', {}, 'Pending changes'), preview),
       h('div', { class: 'actions span-2' },
         h('button', { type: 'button', onclick: () => close(null) }, 'Cancel'),
         h('button', { type: 'submit', class: 'primary' }, 'Save changes')));
     const update = () => {
-      const changes = diffSpecs(before, readEdit(form));
+      const changes = diffSpecs(before, readEdit(form, region));
       preview.replaceChildren(diffTable(changes, classColumns));
       return changes;
     };
@@ -168,7 +215,7 @@ export async function editRegionDialog(region) {
     update();
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      const after = readEdit(form);
+      const after = readEdit(form, region);
       const changes = update();
       const updated = await submitWith(form, [
         ['name', after.name !== '' && after.name.length <= 64, 'A name of 1 to 64 characters.'],

@@ -160,7 +160,7 @@ export async function submitWith(form, checks, send) {
 }
 
 export const STATE_CLASS = {
-  online: 'ok', succeeded: 'ok', enabled: 'ok', registered: 'info', delivered: 'info', pending: 'warn',
+  online: 'ok', succeeded: 'ok', enabled: 'ok', complete: 'ok', registered: 'info', delivered: 'info', saving: 'info', pending: 'warn',
   cordoned: 'warn', offline: 'bad', failed: 'bad', revoked: 'bad', disabled: 'muted', unplaced: 'muted',
 };
 

@@ -1,8 +1,12 @@
 // Regions: a searchable, sortable list; one region's details, edit, delete, history with a diff
-// between any two versions, and rollback.
-import { del, get, listAll, post, query } from '../api.js';
-import { badge, clear, confirmDialog, diffSpecs, diffTable, emptyRow, h, time, toast } from '../ui.js';
+// between any two versions, and rollback; its Snapshots tab (region_snapshots.js).
+import { get, listAll, post, query } from '../api.js';
+import { badge, clear, emptyRow, h, time, toast } from '../ui.js';
 import { changesTable, createRegionDialog, editRegionDialog } from '../region_form.js';
+import { historySection } from '../region_history.js';
+import { deleteBanner, deleteRegionDialog } from '../region_delete.js';
+import { snapshotsPanel } from '../region_snapshots.js';
+import { isOpen, progress } from '../op_progress.js';
 
 // What an operator wants to know first: disabled, not on any simulator, its simulator down,
 // a change on its way (pending/delivered), the last change failed, or running.
@@ -72,6 +76,9 @@ function kv(pairs) {
   return h('dl', { class: 'kv' }, pairs.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
 
+const regionSnapshots = (id) => listAll(`/regions/${encodeURIComponent(id)}/snapshots`).catch((e) => (e.status === 404 || e.status === 405 ? null : []));
+const regionOperations = (id) => get('/operations' + query({ region_id: id })).then((r) => r.items || []).catch(() => []);
+
 async function renderRegion(main, ctx, id) {
   let region;
   try {
@@ -80,12 +87,16 @@ async function renderRegion(main, ctx, id) {
     clear(main, h('h1', {}, 'Region not found'), h('p', {}, e.message), h('a', { href: '/regions' }, 'Back to regions'));
     return undefined;
   }
-  const [history, operations, template] = await Promise.all([
+  const [versions, operations, template, snapshots] = await Promise.all([
     get(`/regions/${encodeURIComponent(id)}/history`).then((r) => r.items || r),
-    get('/operations' + query({ region_id: id })).then((r) => r.items || []).catch(() => []),
+    regionOperations(id),
     region.template_id ? get('/templates/' + encodeURIComponent(region.template_id)).catch(() => null) : null,
+    regionSnapshots(id),
   ]);
-  const reload = () => ctx.navigate('/regions/' + id, { replace: true });
+  let tab = ctx.query.get('tab') === 'snapshots' ? 'snapshots' : 'overview';
+  const here = () => '/regions/' + encodeURIComponent(id) + (tab === 'snapshots' ? '?tab=snapshots' : '');
+  const reload = () => ctx.navigate(here(), { replace: true });
+  const afterDelete = (result) => (result.deleted ? ctx.navigate('/regions') : reload());
   const lastChanges = h('section', { class: 'last-changes card', hidden: true });
 
   const actions = h('div', { class: 'toolbar' });
@@ -119,23 +130,13 @@ async function renderRegion(main, ctx, id) {
         }
       } }, 'Restart'),
       h('button', { type: 'button', class: 'danger', onclick: async () => {
-        if (!(await confirmDialog('Delete region', `Delete ${region.name}? Its simulator tears it down; its history stays readable.`, 'Delete region'))) return;
-        try {
-          await del('/regions/' + encodeURIComponent(id), { 'If-Match': `"${region.version}"` });
-          toast(`Region ${region.name} deleted`, 'ok');
-          ctx.navigate('/regions');
-        } catch (e) {
-          toast(e.message, 'error');
-        }
+        const result = await deleteRegionDialog(region, snapshots);
+        if (result) afterDelete(result);
       } }, 'Delete'));
   }
 
-  clear(main,
-    h('header', { class: 'page-head' },
-      h('div', {}, h('a', { href: '/regions', class: 'crumb' }, 'Regions'),
-        h('h1', {}, region.name, ' ', h('span', { class: 'version', 'data-testid': 'region-version' }, 'v' + region.version))),
-      actions),
-    lastChanges,
+  const opsBox = h('div');
+  const overview = h('div', { role: 'tabpanel', id: 'panel-overview', 'aria-labelledby': 'tab-overview' },
     h('div', { class: 'grid-2' },
       h('section', { class: 'card' }, h('h2', {}, 'Details'), kv([
         ['State', badge(regionState(region, operations))], ['Location', `${region.loc_x}, ${region.loc_y}`],
@@ -145,52 +146,83 @@ async function renderRegion(main, ctx, id) {
           template && template.version !== region.template_version ? h('span', { class: 'badge badge-warn' }, `v${template.version} available`) : null) : '—'],
         ['Pinned simulator', region.placement?.simulator_id || '—'], ['Enabled', String(region.flags?.enabled)],
         ['Max agents / prims', `${region.flags?.max_agents} / ${region.flags?.max_prims}`],
+        ['Lifecycle', region.lifecycle || '—'], ['State mode', stateMode(region)],
       ]), h('p', {}, h('a', { href: `/api/v1/regions/${encodeURIComponent(id)}/stub`, target: '_blank' }, 'Regions.ini stub'))),
-      h('section', { class: 'card' }, h('h2', {}, 'Operations'), operationsList(operations))),
-    historySection(ctx, region, history, reload));
-  return undefined;
+      h('section', { class: 'card' }, h('h2', {}, 'Operations'), opsBox)),
+    historySection(ctx, region, versions, reload));
+  const snapshotsBox = h('div', { role: 'tabpanel', id: 'panel-snapshots', 'aria-labelledby': 'tab-snapshots' });
+  const bannerBox = h('div');
+  let moving = false;
+  const draw = (list, ops) => {
+    opsBox.replaceChildren(operationsList(ops));
+    moving = ops.some((o) => isOpen(o) && (o.kind === 'snapshot' || o.kind === 'restore'));
+    snapshotsBox.replaceChildren(snapshotsPanel(ctx, region, list, ops, reload));
+    bannerBox.replaceChildren(deleteBanner(ctx, region, list, ops, afterDelete) || '');
+  };
+  draw(snapshots, operations);
+  const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Region sections' },
+    [['overview', 'Overview'], ['snapshots', 'Snapshots']].map(([key, label]) => h('button', {
+      type: 'button', role: 'tab', id: 'tab-' + key, 'aria-controls': 'panel-' + key, dataset: { tab: key },
+      onclick: () => select(key, true) }, label)));
+  function select(key, remember = false) {
+    tab = key;
+    if (remember) history.replaceState({}, '', here());
+    tabs.querySelectorAll('[role=tab]').forEach((b) => {
+      b.setAttribute('aria-selected', String(b.dataset.tab === key));
+      b.tabIndex = b.dataset.tab === key ? 0 : -1;
+    });
+    overview.hidden = key !== 'overview';
+    snapshotsBox.hidden = key !== 'snapshots';
+  }
+  select(tab);
+
+  clear(main,
+    h('header', { class: 'page-head' },
+      h('div', {}, h('a', { href: '/regions', class: 'crumb' }, 'Regions'),
+        h('h1', {}, region.name, ' ', h('span', { class: 'version', 'data-testid': 'region-version' }, 'v' + region.version))),
+      actions),
+    bannerBox, lastChanges, tabs, overview, snapshotsBox);
+
+  // While the Snapshots tab shows, a delete waits for its final snapshot or a snapshot or restore
+  // is under way: the snapshots and operations every 3 s; a region deleted meanwhile leaves.
+  let busy = false;
+  let left = false;
+  const timer = setInterval(async () => {
+    if (left || busy || snapshots === null || (tab !== 'snapshots' && !bannerBox.firstElementChild && !moving)) return;
+    busy = true;
+    try {
+      const [list, ops] = await Promise.all([regionSnapshots(id), regionOperations(id)]);
+      if (bannerBox.querySelector('.banner-info')) {
+        const gone = await get('/regions/' + encodeURIComponent(id)).then(() => false, (e) => e.status === 404);
+        if (gone && !left) {
+          toast(`Region ${region.name} deleted`, 'ok');
+          ctx.navigate('/regions');
+          return;
+        }
+      }
+      if (list && !left) draw(list, ops);
+    } finally {
+      busy = false;
+    }
+  }, 3000);
+  return () => {
+    left = true;
+    clearInterval(timer);
+  };
+}
+
+function stateMode(region) {
+  const mode = region.region_state_mode || '—';
+  if (mode !== 'hybrid' || !region.state_parts) return mode;
+  const on = Object.entries(region.state_parts).filter(([, v]) => v).map(([k]) => k);
+  return `hybrid (${on.length ? on.join(', ') : 'always-saved parts only'})`;
 }
 
 function operationsList(operations) {
   if (!operations.length) return h('p', { class: 'muted' }, 'No operations (the region is not pinned to a simulator, or none was queued).');
   return h('table', { class: 'table compact', 'aria-label': 'Region operations' },
-    h('thead', {}, h('tr', {}, ['Kind', 'Class', 'Version', 'State', 'Attempts', 'Updated'].map((t) => h('th', {}, t)))),
+    h('thead', {}, h('tr', {}, ['Kind', 'Class', 'Version', 'State', 'Progress', 'Attempts', 'Updated'].map((t) => h('th', {}, t)))),
     h('tbody', {}, operations.slice(0, 20).map((o) => h('tr', { class: 'op-row' },
-      h('td', {}, o.kind), h('td', {}, o.class), h('td', { class: 'mono' }, o.region_version), h('td', {}, badge(o.state)),
+      h('td', {}, o.kind), h('td', {}, o.class), h('td', { class: 'mono' }, o.region_version), h('td', {}, badge(o.state)), h('td', {}, progress(o)),
       h('td', {}, o.attempts), h('td', {}, time(o.updated_at))))));
-}
-
-function historySection(ctx, region, history, reload) {
-  const versions = [...history].reverse();
-  const diffBox = h('div', { class: 'diff-box' });
-  const pick = (name, index) => h('select', { name, 'aria-label': name === 'from' ? 'Compare from version' : 'Compare to version' },
-    versions.map((v, i) => h('option', { value: v.version, selected: i === index }, v.version)));
-  const from = pick('from', Math.min(1, versions.length - 1));
-  const to = pick('to', 0);
-  const spec = (version) => versions.find((v) => v.version === version)?.spec;
-  // The version itself is in the selectors; the table shows what the spec changed.
-  const drawDiff = () => diffBox.replaceChildren(diffTable(diffSpecs(spec(from.value), spec(to.value)).filter((c) => c.field !== 'version')));
-  from.addEventListener('change', drawDiff);
-  to.addEventListener('change', drawDiff);
-  drawDiff();
-  return h('section', { class: 'card' },
-    h('h2', {}, 'History'),
-    h('table', { class: 'table compact', 'aria-label': 'Region history' },
-      h('thead', {}, h('tr', {}, ['Version', 'Change', 'Actor', 'When', ''].map((t) => h('th', {}, t)))),
-      h('tbody', {}, versions.map((v) => h('tr', {},
-        h('td', { class: 'mono' }, v.version, v.version === region.version ? h('span', { class: 'badge badge-info' }, 'current') : null),
-        h('td', {}, v.change), h('td', {}, v.actor), h('td', {}, time(v.at)),
-        h('td', {}, ctx.can('write') && v.version !== region.version ? h('button', { type: 'button', class: 'small', 'aria-label': 'Roll back to ' + v.version, onclick: async () => {
-          if (!(await confirmDialog('Roll back', `Make a new version of ${region.name} whose spec equals ${v.version}?`, 'Roll back', false))) return;
-          try {
-            const updated = await post(`/regions/${encodeURIComponent(region.id)}/rollback`, { version: v.version });
-            toast(`Rolled back: now ${updated.version}`, 'ok');
-            reload();
-          } catch (e) {
-            toast(e.message, 'error');
-          }
-        } }, 'Roll back') : null))))),
-    h('h3', {}, 'Compare versions'),
-    h('div', { class: 'toolbar' }, h('label', {}, 'From ', from), h('label', {}, 'to ', to)),
-    diffBox);
 }
