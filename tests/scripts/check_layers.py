@@ -32,9 +32,10 @@ ALLOWED = {
     "placement": {"simulators", "domain", "common"},
     "regions": {"placement", "operations", "templates", "estates", "simulators", "audit",
                 "domain", "common"},
-    "api": {"regions", "placement", "operations", "templates", "estates", "simulators", "access",
+    "snapshots": {"regions", "operations", "simulators", "audit", "domain", "common"},
+    "api": {"snapshots", "regions", "placement", "operations", "templates", "estates", "simulators", "access",
             "audit", "domain", "common"},
-    "app": {"api", "regions", "placement", "operations", "templates", "estates", "simulators",
+    "app": {"api", "snapshots", "regions", "placement", "operations", "templates", "estates", "simulators",
             "access", "audit", "domain", "common"},
 }
 
