@@ -7,7 +7,8 @@ namespace vergegrid::plugin_host {
 std::vector<KindUse> every_kind() {
     std::vector<KindUse> kinds;
     for (auto kind : plugin_api::kind::kKnown) {
-        kinds.push_back({kind, 0});
+        kinds.push_back({kind, kind == plugin_api::kind::kSnapshotStore ? kSnapshotStoreMinMinor
+                                                                        : std::uint16_t{0}});
     }
     return kinds;
 }

@@ -21,7 +21,13 @@ struct KindUse {
     std::uint16_t min_minor = 0;
 };
 
-// Every known kind, from minor 0: what a loader accepts when no program narrowed it.
+// The oldest minor a plugin of the snapshot_store kind can be built for: the kind and its
+// SnapshotStore interface came with ABI 1.5, so a descriptor claiming the kind with an older ABI
+// cannot carry that interface (its object would be read through a vtable it never had).
+inline constexpr std::uint16_t kSnapshotStoreMinMinor = 5;
+
+// Every known kind, from minor 0 except snapshot_store (kSnapshotStoreMinMinor): what a loader
+// accepts when no program narrowed it.
 std::vector<KindUse> every_kind();
 
 // The use of `kind` among `kinds`, or null.

@@ -1,4 +1,4 @@
-// The golden layout of every struct that crosses the plugin boundary, recorded from the ABI 1.4
+// The golden layout of every struct that crosses the plugin boundary, recorded from the ABI 1.5
 // headers (x86-64 Linux, libstdc++ with the C++11 string ABI: the platform the build key pins).
 // It fails when a struct changes other than by appending a field:
 //   - every recorded field must keep its offset and size (nothing inserted, moved, retyped);
@@ -18,6 +18,7 @@
 #include "vergegrid/plugin_api/access_model.hpp"
 #include "vergegrid/plugin_api/auth.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
+#include "vergegrid/plugin_api/kinds.hpp"
 #include "vergegrid/plugin_api/placement.hpp"
 #include "vergegrid/plugin_api/plugin.hpp"
 #include "vergegrid/plugin_api/semver.hpp"
@@ -25,6 +26,7 @@
 #include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
+#include "vergegrid/plugin_api/storage_snapshots.hpp"
 #include "vergegrid/plugin_api/sync.hpp"
 
 // offsetof on structs holding std::string is conditionally supported; GCC and Clang support it
@@ -88,6 +90,20 @@ TEST(PluginApiLayout, AbiVersion) {
         "AbiVersion", Growth::frozen,
         {sizeof(api::AbiVersion), {VG_FIELD(AbiVersion, major), VG_FIELD(AbiVersion, minor)}},
         {4, {{"major", 0, 2}, {"minor", 2, 2}}});
+}
+
+// Not a layout, but as binding: the ABI these goldens belong to, and the kinds it knows. Adding a
+// kind is a minor bump (a newer host names an older plugin's kind; an older host refuses a newer
+// kind by name); removing or renaming one is a major bump.
+TEST(PluginApiLayout, AbiOneFiveKnowsSixKindsIncludingSnapshotStores) {
+    EXPECT_EQ(api::kAbiVersion.to_string(), "1.5");
+    EXPECT_EQ(api::kind::kKnown.size(), 6U);
+    for (const char* known :
+         {"storage", "placement", "injection", "sync", "auth", "snapshot_store"}) {
+        EXPECT_TRUE(api::kind::is_known(known)) << known;
+    }
+    EXPECT_EQ(api::kind::kSnapshotStore, "snapshot_store");
+    EXPECT_FALSE(api::kind::is_known("blueprint"));
 }
 
 TEST(PluginApiLayout, HostContext) {
@@ -690,6 +706,84 @@ TEST(PluginApiLayout, InjectionOutcome) {
                    {VG_FIELD(InjectionOutcome, ok), VG_FIELD(InjectionOutcome, path),
                     VG_FIELD(InjectionOutcome, detail)}},
                   {72, {{"ok", 0, 1}, {"path", 8, 32}, {"detail", 40, 32}}});
+}
+
+TEST(PluginApiLayout, Snapshot) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "Snapshot", Growth::frozen,
+        {sizeof(api::Snapshot),
+         {VG_FIELD(Snapshot, id), VG_FIELD(Snapshot, region_id), VG_FIELD(Snapshot, region_name),
+          VG_FIELD(Snapshot, region_version), VG_FIELD(Snapshot, region_spec),
+          VG_FIELD(Snapshot, lifecycle), VG_FIELD(Snapshot, simulator_id),
+          VG_FIELD(Snapshot, parts), VG_FIELD(Snapshot, state), VG_FIELD(Snapshot, size_bytes),
+          VG_FIELD(Snapshot, sha256), VG_FIELD(Snapshot, reason), VG_FIELD(Snapshot, note),
+          VG_FIELD(Snapshot, failure), VG_FIELD(Snapshot, actor), VG_FIELD(Snapshot, operation_id),
+          VG_FIELD(Snapshot, followup), VG_FIELD(Snapshot, created_at),
+          VG_FIELD(Snapshot, updated_at)}},
+        {544,
+         {{"id", 0, 32},
+          {"region_id", 32, 32},
+          {"region_name", 64, 32},
+          {"region_version", 96, 12},
+          {"region_spec", 112, 32},
+          {"lifecycle", 144, 32},
+          {"simulator_id", 176, 32},
+          {"parts", 208, 32},
+          {"state", 240, 32},
+          {"size_bytes", 272, 8},
+          {"sha256", 280, 32},
+          {"reason", 312, 32},
+          {"note", 344, 32},
+          {"failure", 376, 32},
+          {"actor", 408, 32},
+          {"operation_id", 440, 8},
+          {"followup", 448, 32},
+          {"created_at", 480, 32},
+          {"updated_at", 512, 32}}});
+}
+
+TEST(PluginApiLayout, SnapshotFilter) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("SnapshotFilter", Growth::may_grow,
+                  {sizeof(api::SnapshotFilter),
+                   {VG_FIELD(SnapshotFilter, region_id), VG_FIELD(SnapshotFilter, state),
+                    VG_FIELD(SnapshotFilter, reason)}},
+                  {96, {{"region_id", 0, 32}, {"state", 32, 32}, {"reason", 64, 32}}});
+}
+
+TEST(PluginApiLayout, RegionStatePolicy) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("RegionStatePolicy", Growth::frozen,
+                  {sizeof(api::RegionStatePolicy),
+                   {VG_FIELD(RegionStatePolicy, region_id), VG_FIELD(RegionStatePolicy, lifecycle),
+                    VG_FIELD(RegionStatePolicy, state_parts)}},
+                  {96, {{"region_id", 0, 32}, {"lifecycle", 32, 32}, {"state_parts", 64, 32}}});
+}
+
+TEST(PluginApiLayout, OperationProgress) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "OperationProgress", Growth::frozen,
+        {sizeof(api::OperationProgress),
+         {VG_FIELD(OperationProgress, operation_id), VG_FIELD(OperationProgress, fraction),
+          VG_FIELD(OperationProgress, bytes_done), VG_FIELD(OperationProgress, bytes_total),
+          VG_FIELD(OperationProgress, phase), VG_FIELD(OperationProgress, updated_at)}},
+        {96,
+         {{"operation_id", 0, 8},
+          {"fraction", 8, 8},
+          {"bytes_done", 16, 8},
+          {"bytes_total", 24, 8},
+          {"phase", 32, 32},
+          {"updated_at", 64, 32}}});
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // StorageTransaction over one leased SOCI session: the repository layer shared by the sqlite,
-// postgresql and mysql plugins. It also implements the ABI 1.1 extensions AccessStore and
-// OperationStore, which the host reaches with dynamic_cast from the StorageTransaction (their
+// postgresql and mysql plugins. It also implements the extensions AccessStore and OperationStore
+// (ABI 1.1), GridStore (1.3) and SnapshotLedger (1.5), which the host reaches with dynamic_cast
+// from the StorageTransaction (their
 // type information is exported: BOOST_SYMBOL_VISIBLE; this class itself stays hidden). Every
 // statement is fixed SQL text (composed from fixed fragments where a filter is optional); values
 // only travel through soci::use bindings.
@@ -8,7 +9,8 @@
 // Split by subject to keep files small: soci_transaction.cpp (lifecycle, estates, templates),
 // soci_transaction_regions.cpp (regions and supplements), soci_transaction_log.cpp (history,
 // audit), soci_transaction_access.cpp (users, tokens, simulators), soci_transaction_operations.cpp
-// (the operation queue).
+// (the operation queue), soci_transaction_snapshots.cpp (snapshots, region state policies,
+// operation progress).
 #pragma once
 
 #include <cstdint>
@@ -23,6 +25,7 @@
 #include "vergegrid/plugin_api/storage_access.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
+#include "vergegrid/plugin_api/storage_snapshots.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
 #include "writer_gate.hpp"
 
@@ -36,7 +39,8 @@ namespace vergegrid::plugins::sql {
 class SociTransaction final : public plugin_api::StorageTransaction,
                               public plugin_api::AccessStore,
                               public plugin_api::OperationStore,
-                              public plugin_api::GridStore {
+                              public plugin_api::GridStore,
+                              public plugin_api::SnapshotLedger {
   public:
     // Opens the transaction (the dialect's begin statements, plus the grid lock for read_write).
     // Throws StorageBusy when the lock is not granted in time. `turn` (possibly empty) is released
@@ -137,6 +141,34 @@ class SociTransaction final : public plugin_api::StorageTransaction,
                                                                    int limit) override;
     std::vector<plugin_api::Operation> list_operations(const plugin_api::OperationFilter& filter,
                                                        std::int64_t before_id, int limit) override;
+
+    // ---- SnapshotLedger (ABI 1.5) ----
+    void insert_snapshot(const plugin_api::Snapshot& snapshot) override;
+    // StorageError when there is no such snapshot.
+    void update_snapshot(const plugin_api::Snapshot& snapshot) override;
+    std::optional<plugin_api::Snapshot> find_snapshot(const std::string& id) override;
+    // 0 finds nothing (a snapshot not yet queued).
+    std::optional<plugin_api::Snapshot> find_snapshot_by_operation(
+        std::int64_t operation_id) override;
+    std::vector<plugin_api::Snapshot> list_snapshots(const plugin_api::SnapshotFilter& filter,
+                                                     const std::string& before_created_at,
+                                                     const std::string& before_id,
+                                                     int limit) override;
+    void delete_snapshot(const std::string& id) override;
+    int count_snapshots_with_sha256(const std::string& sha256) override;
+    std::vector<std::string> list_snapshot_region_ids(const std::string& after_region_id,
+                                                      int limit) override;
+    std::optional<plugin_api::RegionStatePolicy> find_region_state_policy(
+        const std::string& region_id) override;
+    // StorageConflict when the region does not exist.
+    void put_region_state_policy(const plugin_api::RegionStatePolicy& policy) override;
+    void delete_region_state_policy(const std::string& region_id) override;
+    std::vector<plugin_api::RegionStatePolicy> list_region_state_policies(
+        const std::string& lifecycle, const std::string& after_region_id, int limit) override;
+    // StorageConflict when the operation does not exist.
+    void put_operation_progress(const plugin_api::OperationProgress& progress) override;
+    std::optional<plugin_api::OperationProgress> find_operation_progress(
+        std::int64_t operation_id) override;
 
   private:
     // Runs `body` on the session. Database errors become StorageConflict / StorageBusy /

@@ -36,6 +36,12 @@ BoundValues& BoundValues::number_or_null(const std::string& name, boost::optiona
     return *this;
 }
 
+BoundValues& BoundValues::number64_or_null(const std::string& name,
+                                           boost::optional<long long> value) {
+    optional_numbers64_[name] = value;
+    return *this;
+}
+
 namespace {
 
 template <typename Value>
@@ -61,6 +67,7 @@ void BoundValues::bind_into(soci::statement& st) {
     bind_each(st, reals_);
     bind_each(st, optional_texts_);
     bind_each(st, optional_numbers_);
+    bind_each(st, optional_numbers64_);
 }
 
 void BoundValues::take_values(const BoundValues& other) {
@@ -70,6 +77,7 @@ void BoundValues::take_values(const BoundValues& other) {
     take_each(reals_, other.reals_);
     take_each(optional_texts_, other.optional_texts_);
     take_each(optional_numbers_, other.optional_numbers_);
+    take_each(optional_numbers64_, other.optional_numbers64_);
 }
 
 void StatementCache::forget(const std::string& key) noexcept {

@@ -29,6 +29,7 @@ class BoundValues {
     // NULL when empty.
     BoundValues& text_or_null(const std::string& name, boost::optional<std::string> value);
     BoundValues& number_or_null(const std::string& name, boost::optional<int> value);
+    BoundValues& number64_or_null(const std::string& name, boost::optional<long long> value);
 
     // Binds this object's own storage into `st` by name: it must outlive the statement.
     void bind_into(soci::statement& st);
@@ -42,6 +43,7 @@ class BoundValues {
     std::map<std::string, double> reals_;
     std::map<std::string, boost::optional<std::string>> optional_texts_;
     std::map<std::string, boost::optional<int>> optional_numbers_;
+    std::map<std::string, boost::optional<long long>> optional_numbers64_;
 };
 
 // Per connection (see ConnectionPool::Connection); used by one transaction at a time.

@@ -27,6 +27,7 @@ static_assert(host::kind_of_v<api::PlacementPolicy> == api::kind::kPlacement);
 static_assert(host::kind_of_v<api::InjectionStrategy> == api::kind::kInjection);
 static_assert(host::kind_of_v<api::SyncScheduler> == api::kind::kSync);
 static_assert(host::kind_of_v<api::AuthProvider> == api::kind::kAuth);
+static_assert(host::kind_of_v<api::SnapshotStore> == api::kind::kSnapshotStore);
 
 // A program hosting plugins, its log kept for assertions.
 struct Program {
@@ -120,6 +121,30 @@ TEST(PluginHost, RefusesAPluginOlderThanTheMinorTheProgramNeedsForItsKind) {
                                      "a newer SDK");
     // The same minor is fine for a kind that does not ask for more.
     EXPECT_EQ(record_of(records, "vg-test-wrong-interface.so")->status, host::PluginStatus::loaded);
+}
+
+TEST(PluginHost, EveryKindIsKnownAndASnapshotStoreNeedsTheMinorItsKindCameWith) {
+    const auto kinds = host::every_kind();
+    ASSERT_EQ(kinds.size(), api::kind::kKnown.size());
+    for (const auto& use : kinds) {
+        EXPECT_EQ(use.min_minor, use.kind == api::kind::kSnapshotStore ? 5 : 0) << use.kind;
+    }
+    EXPECT_EQ(host::kind_from_file_name("vg-snapshot_store-filesystem.so"), "snapshot_store");
+}
+
+TEST(PluginHost, RefusesASnapshotStoreBuiltBeforeItsKindExisted) {
+    Program program;
+    program.plugins.discover(kDir, host::every_kind());
+    const auto records = program.plugins.records();
+    const auto* old = record_of(records, "vg-test-old-snapshot-store.so");
+    ASSERT_NE(old, nullptr);
+    EXPECT_EQ(old->status, host::PluginStatus::refused);
+    EXPECT_EQ(old->reason, "vg-test-old-snapshot-store.so was built for plugin ABI " +
+                               std::to_string(api::kAbiMajor) + ".4; test-program needs ABI " +
+                               std::to_string(api::kAbiMajor) +
+                               ".5 or newer for snapshot_store plugins: rebuild it against a "
+                               "newer SDK");
+    EXPECT_EQ(program.plugins.find(api::kind::kSnapshotStore, "old-snapshot-store"), nullptr);
 }
 
 TEST(PluginHost, NamesTheProgramInAnAbiRefusal) {

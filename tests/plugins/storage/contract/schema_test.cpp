@@ -61,12 +61,30 @@ TEST_P(StorageContract, EveryMigrationIsRecordedInSchemaMigrations) {
     }
     EXPECT_EQ(recorded, expected);
 
-    // Every table of the seed's model exists, and the grid lock has its one row.
-    for (const char* table :
-         {"estates", "templates", "template_versions", "regions", "region_environment",
-          "region_terrain", "region_permissions", "region_flags", "region_runtime",
-          "region_template_data", "region_history", "region_placement_rules", "audit_log",
-          "schema_migrations", "grid_lock"}) {
+    // Every table of every schema exists, and the grid lock has its one row.
+    for (const char* table : {"estates",
+                              "templates",
+                              "template_versions",
+                              "regions",
+                              "region_environment",
+                              "region_terrain",
+                              "region_permissions",
+                              "region_flags",
+                              "region_runtime",
+                              "region_template_data",
+                              "region_history",
+                              "region_placement_rules",
+                              "audit_log",
+                              "schema_migrations",
+                              "grid_lock",
+                              "users",
+                              "access_tokens",
+                              "registration_tokens",
+                              "simulators",
+                              "operations",
+                              "snapshots",
+                              "region_state_policies",
+                              "operation_progress"}) {
         int count = -1;
         EXPECT_NO_THROW((*sql << std::string("SELECT COUNT(*) FROM ") + table, soci::into(count)))
             << table;

@@ -74,6 +74,14 @@ api::GridStore& grid_store(api::StorageTransaction& tx) {
     return *store;
 }
 
+api::SnapshotLedger& snapshot_ledger(api::StorageTransaction& tx) {
+    auto* ledger = dynamic_cast<api::SnapshotLedger*>(&tx);
+    if (ledger == nullptr) {
+        throw std::runtime_error("the transaction does not implement SnapshotLedger (ABI 1.5)");
+    }
+    return *ledger;
+}
+
 api::OperationStore& operation_store(api::StorageTransaction& tx) {
     auto* store = dynamic_cast<api::OperationStore*>(&tx);
     if (store == nullptr) {

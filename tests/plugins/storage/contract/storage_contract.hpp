@@ -20,6 +20,7 @@
 #include "vergegrid/plugin_api/storage_access.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
+#include "vergegrid/plugin_api/storage_snapshots.hpp"
 
 namespace vergegrid::test::storage {
 
@@ -57,6 +58,8 @@ plugin_api::AccessStore& access_store(plugin_api::StorageTransaction& tx);
 plugin_api::OperationStore& operation_store(plugin_api::StorageTransaction& tx);
 // ABI 1.3: GridStore, the same way.
 plugin_api::GridStore& grid_store(plugin_api::StorageTransaction& tx);
+// ABI 1.5: SnapshotLedger, the same way.
+plugin_api::SnapshotLedger& snapshot_ledger(plugin_api::StorageTransaction& tx);
 
 // Runs `action` in the read-write transaction `tx` and expects the database to refuse it with
 // StorageConflict; afterwards the transaction must refuse to commit.

@@ -1,0 +1,229 @@
+#include "filesystem_store.hpp"
+
+#include <fcntl.h>
+
+#include <algorithm>
+#include <charconv>
+#include <system_error>
+#include <vector>
+
+#include "blob_reader.hpp"
+#include "posix_file.hpp"
+#include "sha256_stream.hpp"
+
+namespace vergegrid::snapshot_store {
+
+namespace {
+
+namespace fs = std::filesystem;
+using plugin_api::SnapshotIntegrityError;
+using plugin_api::SnapshotStoreError;
+
+// Hashing reads this much at a time: memory stays flat however large the archive.
+constexpr std::size_t kHashBuffer = 1 << 20;
+
+bool is_lower_hex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+// SHA-256 of the first `size` bytes of `file`, read in bounded buffers.
+std::string hash_file(const PosixFile& file, std::uint64_t size) {
+    Sha256Stream digest;
+    std::vector<char> buffer(kHashBuffer);
+    std::uint64_t offset = 0;
+    while (offset < size) {
+        const auto wanted =
+            static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - offset));
+        const std::size_t got = file.read_at(offset, buffer.data(), wanted);
+        if (got == 0) {
+            break;  // shorter than expected: the digest cannot match
+        }
+        digest.update(buffer.data(), got);
+        offset += got;
+    }
+    return digest.finish_hex();
+}
+
+}  // namespace
+
+void check_upload_id(const std::string& upload_id) {
+    const bool valid = !upload_id.empty() && upload_id.size() <= 64 &&
+                       std::all_of(upload_id.begin(), upload_id.end(),
+                                   [](char c) { return is_lower_hex(c) || c == '-'; });
+    if (!valid) {
+        throw SnapshotStoreError("invalid upload id (expected [0-9a-f-]{1,64})");
+    }
+}
+
+void check_sha256(const std::string& sha256) {
+    if (sha256.size() != 64 || !std::all_of(sha256.begin(), sha256.end(), is_lower_hex)) {
+        throw SnapshotStoreError("invalid SHA-256 (expected 64 lower-case hex digits)");
+    }
+}
+
+FilesystemStore::FilesystemStore(fs::path dir)
+    : dir_(std::move(dir)), blobs_(dir_ / "blobs"), staging_(dir_ / "staging") {
+    std::error_code error;
+    fs::create_directories(dir_, error);
+    if (error) {
+        throw SnapshotStoreError("cannot create " + dir_.string() + ": " + error.message());
+    }
+    ensure_directory(blobs_);
+    ensure_directory(staging_);
+}
+
+fs::path FilesystemStore::blob_path(const std::string& sha256) const {
+    check_sha256(sha256);
+    return blobs_ / sha256.substr(0, 2) / sha256;
+}
+
+fs::path FilesystemStore::staged_path(const std::string& upload_id) const {
+    check_upload_id(upload_id);
+    return staging_ / upload_id;
+}
+
+// '.' never appears in an upload id, so a sidecar cannot be taken for another upload's bytes.
+fs::path FilesystemStore::size_path(const std::string& upload_id) const {
+    check_upload_id(upload_id);
+    return staging_ / (upload_id + ".size");
+}
+
+std::uint64_t FilesystemStore::staged_size(const std::string& upload_id) {
+    auto sidecar = PosixFile::open_existing(size_path(upload_id), O_RDONLY);
+    if (!sidecar) {
+        return 0;  // nothing staged, or a first append that did not complete
+    }
+    char text[32] = {};
+    const std::size_t length = sidecar->read_at(0, text, sizeof text);
+    std::uint64_t size = 0;
+    const auto [end, status] = std::from_chars(text, text + length, size);
+    if (status != std::errc{} || end != text + length) {
+        throw SnapshotStoreError("unreadable staged size in " + size_path(upload_id).string());
+    }
+    return size;
+}
+
+// The sidecar is replaced atomically (temporary file, fsync, rename, fsync of the directory):
+// after a crash it names a size whose bytes were all fsync'd before it was written.
+void FilesystemStore::record_staged_size(const std::string& upload_id, std::uint64_t size) {
+    const fs::path target = size_path(upload_id);
+    const fs::path temporary = staging_ / (upload_id + ".size.tmp");
+    {
+        auto file = PosixFile::open(temporary, O_WRONLY | O_CREAT | O_TRUNC);
+        const std::string text = std::to_string(size);
+        file.write_at(0, text.data(), text.size());
+        file.sync();
+    }
+    rename_durably(temporary, target);
+}
+
+void FilesystemStore::append_staged(const std::string& upload_id, std::uint64_t offset,
+                                    const char* data, std::size_t size) {
+    const std::uint64_t staged = staged_size(upload_id);
+    if (offset != staged) {
+        throw plugin_api::SnapshotOffsetError("upload " + upload_id + " continues at byte " +
+                                                  std::to_string(staged) + ", not " +
+                                                  std::to_string(offset),
+                                              staged);
+    }
+    const fs::path path = staged_path(upload_id);
+    auto existing = PosixFile::open_existing(path, O_WRONLY);
+    const bool created = !existing;
+    auto file = created ? PosixFile::open(path, O_WRONLY | O_CREAT) : std::move(*existing);
+    if (created) {
+        sync_directory(staging_);
+    }
+    // Bytes past the recorded size were never acknowledged (a crash mid-append): drop them.
+    file.truncate(staged);
+    file.write_at(staged, data, size);
+    file.sync();
+    record_staged_size(upload_id, staged + size);
+}
+
+void FilesystemStore::commit_staged(const std::string& upload_id, const std::string& sha256) {
+    check_sha256(sha256);
+    const fs::path path = staged_path(upload_id);
+    const std::uint64_t staged = staged_size(upload_id);
+    auto file = PosixFile::open_existing(path, O_RDWR);
+    if (!file) {
+        throw SnapshotStoreError("upload " + upload_id + " has no staged bytes");
+    }
+    file->truncate(staged);
+    const std::string actual = hash_file(*file, staged);
+    if (actual != sha256) {
+        discard_staged(upload_id);
+        throw SnapshotIntegrityError("upload " + upload_id + " hashes to " + actual + ", not " +
+                                     sha256 + ": its staged bytes were discarded");
+    }
+    file->sync();
+    file.reset();
+    const fs::path target = blob_path(sha256);
+    ensure_directory(target.parent_path());
+    // An identical blob may already be there: the verified bytes replace it atomically, which
+    // keeps its content (same address, same bytes) and heals a copy that rotted on disk. Readers
+    // of the old file keep reading it until they close it.
+    rename_durably(path, target);
+    discard_staged(upload_id);
+}
+
+void FilesystemStore::discard_staged(const std::string& upload_id) {
+    bool removed = remove_file(staged_path(upload_id));
+    removed = remove_file(size_path(upload_id)) || removed;
+    removed = remove_file(staging_ / (upload_id + ".size.tmp")) || removed;
+    if (removed) {
+        sync_directory(staging_);
+    }
+}
+
+bool FilesystemStore::contains(const std::string& sha256) {
+    std::error_code error;
+    const bool found = fs::is_regular_file(blob_path(sha256), error);
+    if (error && error != std::errc::no_such_file_or_directory) {
+        throw SnapshotStoreError("cannot look for blob " + sha256 + ": " + error.message());
+    }
+    return found;
+}
+
+std::unique_ptr<plugin_api::SnapshotBlobReader> FilesystemStore::open(const std::string& sha256) {
+    auto file = PosixFile::open_existing(blob_path(sha256), O_RDONLY);
+    if (!file) {
+        throw SnapshotStoreError("no blob " + sha256);
+    }
+    return std::make_unique<BlobReader>(std::move(*file), sha256);
+}
+
+bool FilesystemStore::verify(const std::string& sha256) {
+    auto file = PosixFile::open_existing(blob_path(sha256), O_RDONLY);
+    return file && hash_file(*file, file->size()) == sha256;
+}
+
+void FilesystemStore::remove(const std::string& sha256) {
+    const fs::path path = blob_path(sha256);
+    if (remove_file(path)) {
+        sync_directory(path.parent_path());
+    }
+}
+
+std::uint64_t FilesystemStore::bytes_used() {
+    std::uint64_t total = 0;
+    for (const fs::path& root : {blobs_, staging_}) {
+        std::error_code error;
+        for (fs::recursive_directory_iterator it(root, error), end; !error && it != end;
+             it.increment(error)) {
+            std::error_code size_error;
+            if (it->is_regular_file(size_error)) {
+                const auto size = it->file_size(size_error);
+                // A file removed while we walk simply does not count.
+                if (!size_error) {
+                    total += size;
+                }
+            }
+        }
+        if (error && error != std::errc::no_such_file_or_directory) {
+            throw SnapshotStoreError("cannot measure " + root.string() + ": " + error.message());
+        }
+    }
+    return total;
+}
+
+}  // namespace vergegrid::snapshot_store
