@@ -7,8 +7,10 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "tests/e2e/api_client.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -46,18 +48,24 @@ std::string archive(std::size_t size, unsigned seed) {
 class SnapshotProtocol : public ::testing::Test {
   protected:
     void SetUp() override {
-        control_ = std::make_unique<ControlPlaneProcess>(
-            std::vector<std::string>{"--listen", "127.0.0.1:0", "--data-dir", data_dir().string()},
-            std::map<std::string, std::string>{
-                {"VERGEGRID_SNAPSHOTS_MAX_CHUNK_BYTES", std::to_string(kChunk)}});
-        ASSERT_TRUE(control_->started()) << control_->process().output();
-        admin_ = std::make_unique<ApiClient>(control_->port());
+        start({});
         std::tie(sim_, key_) =
             vergegrid::test::register_simulator(*admin_, control_->port(), "sim-a.example.org");
         std::tie(other_sim_, other_key_) =
             vergegrid::test::register_simulator(*admin_, control_->port(), "sim-b.example.org");
         estate_ =
             admin_->post("/api/v1/estates", {{"name", "Main"}, {"owner", "Owner"}}).body.at("id");
+    }
+
+    // (Re)starts the control plane on the same data dir.
+    void start(std::map<std::string, std::string> env) {
+        env.emplace("VERGEGRID_SNAPSHOTS_MAX_CHUNK_BYTES", std::to_string(kChunk));
+        control_.reset();
+        control_ = std::make_unique<ControlPlaneProcess>(
+            std::vector<std::string>{"--listen", "127.0.0.1:0", "--data-dir", data_dir().string()},
+            env);
+        ASSERT_TRUE(control_->started()) << control_->process().output();
+        admin_ = std::make_unique<ApiClient>(control_->port());
     }
 
     std::filesystem::path data_dir() const { return dir_.path() / "data"; }
@@ -316,6 +324,33 @@ TEST_F(SnapshotProtocol, ARestoreTakesASafetySnapshotFirst) {
     EXPECT_EQ(
         admin_->post("/api/v1/regions/" + region_id + "/restore", {{"snapshot_id", "nope"}}).status,
         422);
+}
+
+// Retention (persistent: keep the last one, no dailies) runs every second here: the older
+// complete snapshots go, audited under the job's name, their bytes with them.
+TEST_F(SnapshotProtocol, RetentionKeepsWhatItPromises) {
+    start({{"VERGEGRID_SNAPSHOTS_PERSISTENT_KEEP_LAST", "1"},
+           {"VERGEGRID_SNAPSHOTS_PERSISTENT_KEEP_DAILY_DAYS", "0"},
+           {"VERGEGRID_SNAPSHOTS_RETENTION_INTERVAL_S", "1"}});
+    const auto region = create_region("Alpha", 10, sim_);
+    std::vector<std::string> ids;
+    for (unsigned i = 0; i < 3; ++i) {
+        ids.push_back(take(region.at("id")).at("id"));
+        ASSERT_EQ(upload(ids.back(), archive(1000 + i, 10 + i)).status, 200);
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    const auto path = "/api/v1/regions/" + region.at("id").get<std::string>() + "/snapshots";
+    bool one_left = false;
+    for (int i = 0; i < 100 && !one_left; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        one_left = admin_->get(path).body.at("items").size() == 1;
+    }
+    ASSERT_TRUE(one_left) << admin_->get(path).raw;
+    EXPECT_EQ(admin_->get(path).body.at("items")[0].at("id"), ids.back());
+    const auto audit = admin_->get("/api/v1/audit?action=snapshot.expire").body.at("items");
+    ASSERT_EQ(audit.size(), 2U);
+    EXPECT_EQ(audit[0].at("actor"), "system:snapshot-retention");
+    EXPECT_EQ(admin_->get("/api/v1/snapshots/" + ids[0]).status, 404);
 }
 
 }  // namespace
