@@ -197,6 +197,19 @@ const std::vector<std::pair<std::string, Apply>>& keys() {
         {"simulator.external_host",
          text([](S& s, const std::string& v) { s.simulator.external_host = v; }, false)},
         {"simulator.stop_on_exit", boolean([](S& s, bool v) { s.simulator.stop_on_exit = v; })},
+        {"snapshots.save_timeout_s",
+         integer(1, 86'400,
+                 [](S& s, long v) { s.snapshots.save_timeout = std::chrono::seconds(v); })},
+        {"snapshots.load_timeout_s",
+         integer(1, 86'400,
+                 [](S& s, long v) { s.snapshots.load_timeout = std::chrono::seconds(v); })},
+        {"snapshots.poll_interval_ms",
+         integer(10, 60'000,
+                 [](S& s, long v) { s.snapshots.poll_interval = std::chrono::milliseconds(v); })},
+        {"snapshots.chunk_bytes",
+         integer(65'536, 1L << 30, [](S& s, long v) { s.snapshots.chunk_bytes = std::size_t(v); })},
+        {"snapshots.transfer_retries",
+         integer(0, 1000, [](S& s, long v) { s.snapshots.transfer_retries = int(v); })},
     };
     return table;
 }

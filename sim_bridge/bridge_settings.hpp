@@ -37,6 +37,22 @@ struct SimulatorSettings {
     bool stop_on_exit = false;
 };
 
+// [snapshots]: the snapshot and restore operations (docs/bridge.md).
+struct SnapshotSettings {
+    // From admin_save_oar until the archive is whole: big regions take minutes.
+    std::chrono::milliseconds save_timeout{std::chrono::minutes(30)};
+    // admin_load_oar is synchronous: the call's own limit.
+    std::chrono::milliseconds load_timeout{std::chrono::minutes(30)};
+    // How often the archive being written is looked at (and the simulator's life checked).
+    std::chrono::milliseconds poll_interval{500};
+    // Progress reports at most this often.
+    std::chrono::milliseconds progress_interval{1000};
+    // Upload chunk: at most the control plane's snapshots.max_chunk_bytes.
+    std::size_t chunk_bytes = 8 << 20;
+    // Broken connections survived per upload or download.
+    int transfer_retries = 5;
+};
+
 struct BridgeSettings {
     // [control]
     std::string control_url;
@@ -64,6 +80,7 @@ struct BridgeSettings {
     std::chrono::milliseconds key_rotation_interval{std::chrono::hours(720)};
     logging::LogSettings log;
     SimulatorSettings simulator;
+    SnapshotSettings snapshots;
     // [injection.<name>] sections, checked against the plugins' declared keys later.
     config_sources::ValueMap plugin_values;
 };

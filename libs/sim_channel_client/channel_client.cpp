@@ -240,7 +240,7 @@ struct ChannelClient::Impl {
     std::string url;
 
     ChannelResponse exchange(Poco::Net::HTTPClientSession& session, Poco::Net::HTTPRequest& request,
-                             const std::string& body) const;
+                             std::string_view body, const BodySink& sink) const;
 };
 
 ChannelClient::ChannelClient(ChannelClientSettings settings) : impl_(std::make_unique<Impl>()) {
@@ -288,12 +288,17 @@ ChannelResponse ChannelClient::request(const ChannelRequest& request) const {
     if (!request.bearer_token.empty()) {
         http.setCredentials("Bearer", request.bearer_token);
     }
-    std::string body;
+    std::string json_text;
+    std::string_view body;
     if (request.json_body) {
-        body = request.json_body->dump();
+        json_text = request.json_body->dump();
+        body = json_text;
         http.setContentType("application/json");
+    } else if (!request.raw_body.empty()) {
+        body = request.raw_body;
+        http.setContentType(request.raw_content_type);
     }
-    if (request.json_body || request.method == "POST" || request.method == "PUT" ||
+    if (!body.empty() || request.method == "POST" || request.method == "PUT" ||
         request.method == "PATCH") {
         http.setContentLength(static_cast<std::streamsize>(body.size()));
     }
@@ -316,7 +321,7 @@ ChannelResponse ChannelClient::request(const ChannelRequest& request) const {
             session->setTimeout(to_timespan(settings.connect_timeout), timeout, timeout);
         }
         session->setKeepAlive(false);
-        return impl_->exchange(*session, http, body);
+        return impl_->exchange(*session, http, body, request.body_sink);
     } catch (const ChannelError&) {
         throw;
     } catch (const Poco::Net::CertificateValidationException& e) {
@@ -351,7 +356,7 @@ ChannelResponse ChannelClient::request(const ChannelRequest& request) const {
 
 ChannelResponse ChannelClient::Impl::exchange(Poco::Net::HTTPClientSession& session,
                                               Poco::Net::HTTPRequest& request,
-                                              const std::string& body) const {
+                                              std::string_view body, const BodySink& sink) const {
     std::ostream& out = session.sendRequest(request);
     out.write(body.data(), static_cast<std::streamsize>(body.size()));
     Poco::Net::HTTPResponse response;
@@ -362,8 +367,15 @@ ChannelResponse ChannelClient::Impl::exchange(Poco::Net::HTTPClientSession& sess
     for (const auto& [name, value] : response) {
         result.headers[Poco::toLower(name)] = value;
     }
-    std::array<char, 16 * 1024> chunk{};
+    const bool to_sink = sink && result.status >= 200 && result.status < 300;
+    std::streamsize streamed = 0;
+    std::array<char, 64 * 1024> chunk{};
     while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
+        if (to_sink) {
+            sink(result, std::string_view(chunk.data(), static_cast<std::size_t>(in.gcount())));
+            streamed += in.gcount();
+            continue;
+        }
         result.body.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
         if (result.body.size() > settings.max_response_bytes) {
             throw ChannelError(Kind::protocol, request.getMethod() + " " + url + request.getURI() +
@@ -372,9 +384,8 @@ ChannelResponse ChannelClient::Impl::exchange(Poco::Net::HTTPClientSession& sess
                                                    " bytes");
         }
     }
-    if (in.bad() ||
-        (response.hasContentLength() &&
-         static_cast<std::streamsize>(result.body.size()) != response.getContentLength())) {
+    const auto received = to_sink ? streamed : static_cast<std::streamsize>(result.body.size());
+    if (in.bad() || (response.hasContentLength() && received != response.getContentLength())) {
         throw ChannelError(Kind::transport, request.getMethod() + " " + url + request.getURI() +
                                                 ": the response body was cut short");
     }

@@ -6,12 +6,14 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -33,6 +35,12 @@ struct ChannelClientSettings {
     std::string user_agent = "vergegrid-sim-channel";
 };
 
+struct ChannelResponse;
+
+// Takes a 2xx response's body piece by piece (the response's status and headers come first, its
+// body stays empty): a download of any size through one bounded buffer.
+using BodySink = std::function<void(const ChannelResponse& head, std::string_view piece)>;
+
 struct ChannelRequest {
     std::string method = "GET";
     std::string path = "/";                   // absolute, with the query if any: "/api/v1/version"
@@ -41,6 +49,13 @@ struct ChannelRequest {
     std::vector<std::pair<std::string, std::string>> headers;  // more headers (If-Match, ...)
     // Replaces request_timeout for this request: a long poll waits longer than a plain call.
     std::optional<std::chrono::milliseconds> timeout;
+    // Raw bytes sent as the body (with raw_content_type) when json_body is not set; the caller
+    // keeps them alive for the call: an upload chunk is never copied.
+    std::string_view raw_body;
+    std::string raw_content_type = "application/octet-stream";
+    // When set, a 2xx body goes here instead of into ChannelResponse::body, without the
+    // max_response_bytes limit (error bodies are still read into `body`, limited).
+    BodySink body_sink;
 };
 
 struct ChannelResponse {

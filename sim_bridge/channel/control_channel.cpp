@@ -3,8 +3,28 @@
 
 namespace vergegrid::bridge {
 
-ControlChannel::ControlChannel(std::unique_ptr<sim_channel::ChannelClient> client)
-    : client_(std::move(client)) {}
+ControlChannel::ControlChannel(std::unique_ptr<sim_channel::ChannelClient> client,
+                               sim_channel::TransferSettings transfer)
+    : client_(std::move(client)),
+      transfer_(
+          *client_, [this] { return api_key(); }, transfer) {}
+
+void ControlChannel::upload_snapshot(const std::string& snapshot_id,
+                                     const std::filesystem::path& file, const std::string& sha256,
+                                     const sim_channel::TransferProgress& progress) {
+    transfer_.upload(snapshot_id, file, sha256, progress);
+}
+
+void ControlChannel::download_snapshot(const std::string& snapshot_id,
+                                       const std::filesystem::path& file, std::uint64_t size,
+                                       const sim_channel::TransferProgress& progress) {
+    transfer_.download(snapshot_id, file, size, progress);
+}
+
+void ControlChannel::report_progress(std::int64_t operation_id,
+                                     const sim_channel::OperationProgress& progress) {
+    transfer_.report_progress(operation_id, progress);
+}
 
 void ControlChannel::set_identity(const Identity& identity) {
     std::lock_guard lock(key_mutex_);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim_bridge/channel/snapshot_channel.hpp"
 #include "sim_bridge/state/identity.hpp"
 #include "sim_channel_client/channel_client.hpp"
 
@@ -48,9 +49,10 @@ struct RepairEvent {
     std::string detail;
 };
 
-class ControlChannel {
+class ControlChannel final : public SnapshotChannel {
   public:
-    explicit ControlChannel(std::unique_ptr<sim_channel::ChannelClient> client);
+    explicit ControlChannel(std::unique_ptr<sim_channel::ChannelClient> client,
+                            sim_channel::TransferSettings transfer = {});
 
     // Throws ControlPlaneError (403 for a used/unknown token) or sim_channel::ChannelError.
     Identity register_simulator(const Registration& registration) const;
@@ -70,6 +72,16 @@ class ControlChannel {
     void heartbeat(const Heartbeat& heartbeat) const;
     void report_repairs(const std::vector<RepairEvent>& events) const;
 
+    // The snapshot wire (sim_channel::SnapshotTransfer with the current key).
+    void upload_snapshot(const std::string& snapshot_id, const std::filesystem::path& file,
+                         const std::string& sha256,
+                         const sim_channel::TransferProgress& progress) override;
+    void download_snapshot(const std::string& snapshot_id, const std::filesystem::path& file,
+                           std::uint64_t size,
+                           const sim_channel::TransferProgress& progress) override;
+    void report_progress(std::int64_t operation_id,
+                         const sim_channel::OperationProgress& progress) override;
+
   private:
     nlohmann::json call(const std::string& method, const std::string& path,
                         std::optional<nlohmann::json> body,
@@ -79,6 +91,7 @@ class ControlChannel {
     void take_new_key(const nlohmann::json& answer) const;
 
     std::unique_ptr<sim_channel::ChannelClient> client_;
+    sim_channel::SnapshotTransfer transfer_;
     mutable std::mutex key_mutex_;
     std::string api_key_;
     std::function<void(const std::string&)> new_key_listener_;

@@ -21,6 +21,7 @@ struct Bridge::Parts {
     std::unique_ptr<DesiredCache> cache;
     std::unique_ptr<SimulatorProcess> process;
     std::unique_ptr<SimulatorHost> host;
+    std::unique_ptr<SnapshotWorker> snapshots;
     std::unique_ptr<OperationApplier> applier;
     std::unique_ptr<Reconciler> reconciler;
     HostLoad load;
@@ -117,8 +118,12 @@ void Bridge::start() {
         client.ca_file = *settings_.ca_file;
     }
     client.user_agent = "vergegrid-bridge";
-    parts->channel =
-        std::make_unique<ControlChannel>(std::make_unique<sim_channel::ChannelClient>(client));
+    sim_channel::TransferSettings transfer;
+    transfer.chunk_bytes = settings_.snapshots.chunk_bytes;
+    transfer.max_retries = settings_.snapshots.transfer_retries;
+    transfer.retry_delay = settings_.retry_interval;
+    parts->channel = std::make_unique<ControlChannel>(
+        std::make_unique<sim_channel::ChannelClient>(client), transfer);
 
     // The push listener first: its address is part of the registration.
     parts->doorbell = std::make_unique<DoorbellListener>(settings_.push_host, settings_.push_port,
@@ -179,8 +184,10 @@ void Bridge::start() {
     };
     parts->host = std::make_unique<SimulatorHost>(sim, *parts->admin, *parts->stubs, *parts->cache,
                                                   parts->process.get(), log_, repairs);
-    parts->applier = std::make_unique<OperationApplier>(sim, *parts->cache, *parts->stubs,
-                                                        *parts->host, *strategy_, log_);
+    parts->snapshots = std::make_unique<SnapshotWorker>(
+        settings_.snapshots, sim, settings_.state_dir, *parts->host, *parts->channel, log_);
+    parts->applier = std::make_unique<OperationApplier>(
+        sim, *parts->cache, *parts->stubs, *parts->host, *strategy_, log_, parts->snapshots.get());
     parts->reconciler = std::make_unique<Reconciler>(*parts->cache, *parts->stubs, *parts->host,
                                                      *strategy_, log_, repairs);
     parts_ = std::move(parts);
@@ -337,6 +344,10 @@ void Bridge::watch_loop() {
         {
             std::lock_guard lock(action_mutex_);
             if (parts_->process && parts_->process->pid() > 0 && !parts_->process->running()) {
+                log_->error("the simulator {}; starting it again", parts_->process->last_exit());
+                died = true;
+            } else if (parts_->host->take_death_notice()) {
+                // An operation (a snapshot waiting for its archive) saw it die first.
                 log_->error("the simulator {}; starting it again", parts_->process->last_exit());
                 died = true;
             }

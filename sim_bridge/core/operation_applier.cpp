@@ -48,13 +48,14 @@ bool udp_port_free(const std::string& host, int port) {
 OperationApplier::OperationApplier(const SimulatorSettings& settings, DesiredCache& cache,
                                    StubDirectory& stubs, SimulatorHost& host,
                                    plugin_api::InjectionStrategy& strategy,
-                                   std::shared_ptr<spdlog::logger> log)
+                                   std::shared_ptr<spdlog::logger> log, SnapshotWorker* snapshots)
     : settings_(settings),
       cache_(cache),
       stubs_(stubs),
       host_(host),
       strategy_(strategy),
-      log_(std::move(log)) {}
+      log_(std::move(log)),
+      snapshots_(snapshots) {}
 
 std::optional<std::string> OperationApplier::unsafe(const DesiredRegion& region) {
     const auto& plan = region.plan;
@@ -162,6 +163,15 @@ OperationResult OperationApplier::apply_kind(const nlohmann::json& operation) {
     const std::string kind = operation.value("kind", "");
     const std::string region_id = operation.value("region_id", "");
     const auto spec = operation.contains("spec") ? operation["spec"] : nlohmann::json(nullptr);
+    if (kind == "snapshot" || kind == "restore") {
+        // A region's content, not its desired state: the cache and the stubs are not touched.
+        log_->info("operation {} {} region {}", operation.value("id", 0), kind, region_id);
+        if (snapshots_ == nullptr) {
+            return refused("this bridge has no snapshot channel");
+        }
+        const auto id = operation.value("id", std::int64_t{0});
+        return kind == "snapshot" ? snapshots_->snapshot(id, spec) : snapshots_->restore(id, spec);
+    }
     std::optional<DesiredRegion> region;
     if (spec.is_object()) {
         try {

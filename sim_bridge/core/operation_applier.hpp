@@ -1,6 +1,8 @@
 // Applies one operation of the control plane (create, update, enable, disable, delete, restart)
 // through the injection strategy, keeping the desired-state cache and the stubs in step, and
 // answers the result to report. Refuses, before touching anything, what it cannot apply safely.
+// snapshot and restore go to the SnapshotWorker: they concern a region's content, never the
+// desired state.
 #pragma once
 
 #include <spdlog/fwd.h>
@@ -9,23 +11,18 @@
 #include <optional>
 #include <string>
 
+#include "sim_bridge/core/operation_result.hpp"
 #include "sim_bridge/core/simulator_host.hpp"
+#include "sim_bridge/core/snapshot_worker.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
 
 namespace vergegrid::bridge {
-
-struct OperationResult {
-    bool succeeded = false;
-    // {"path","detail"} or {"error"}, with "elapsed_ms" and "simulator_ms" (the part spent
-    // waiting for the simulator).
-    nlohmann::json detail;
-};
 
 class OperationApplier {
   public:
     OperationApplier(const SimulatorSettings& settings, DesiredCache& cache, StubDirectory& stubs,
                      SimulatorHost& host, plugin_api::InjectionStrategy& strategy,
-                     std::shared_ptr<spdlog::logger> log);
+                     std::shared_ptr<spdlog::logger> log, SnapshotWorker* snapshots = nullptr);
 
     OperationResult apply(const nlohmann::json& operation);
 
@@ -44,6 +41,7 @@ class OperationApplier {
     SimulatorHost& host_;
     plugin_api::InjectionStrategy& strategy_;
     std::shared_ptr<spdlog::logger> log_;
+    SnapshotWorker* snapshots_;
 };
 
 // True when nothing is bound to udp host:port (the port OpenSim would give a region).

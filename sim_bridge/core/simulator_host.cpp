@@ -100,6 +100,35 @@ plugin_api::CallResult SimulatorHost::delete_region(const plugin_api::RegionPlan
     return to_call_result(admin_.delete_region(region.name, timeout));
 }
 
+AdminAnswer SimulatorHost::save_oar(const std::string& region_name,
+                                    const std::filesystem::path& file, bool noassets,
+                                    std::chrono::milliseconds timeout) {
+    log_->info("admin_save_oar {} into {}{}", region_name, file.string(),
+               noassets ? " (noassets)" : "");
+    const Timed timed(simulator_time_);
+    return admin_.save_oar(region_name, file.string(), noassets, timeout);
+}
+
+AdminAnswer SimulatorHost::load_oar(const std::string& region_name,
+                                    const std::filesystem::path& file, bool skip_assets,
+                                    std::chrono::milliseconds timeout) {
+    log_->info("admin_load_oar {} from {}{}", region_name, file.string(),
+               skip_assets ? " (skip-assets)" : "");
+    const Timed timed(simulator_time_);
+    return admin_.load_oar(region_name, file.string(), skip_assets, timeout);
+}
+
+bool SimulatorHost::simulator_alive() {
+    if (process_ == nullptr) {
+        return answering();
+    }
+    if (process_->running()) {
+        return true;
+    }
+    death_noticed_ = true;
+    return false;
+}
+
 void SimulatorHost::write_stub(const plugin_api::RegionPlan& region) {
     DesiredRegion desired = cache_.find(region.id).value_or(DesiredRegion{});
     desired.plan = region;

@@ -4,10 +4,12 @@
 
 #include <spdlog/fwd.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim_bridge/bridge_settings.hpp"
@@ -47,6 +49,18 @@ class SimulatorHost final : public plugin_api::SimulatorControl {
     bool restart_simulator() override;
     std::vector<plugin_api::RegionPlan> desired_regions() override;
 
+    // admin_save_oar / admin_load_oar (see RemoteAdminClient), counted as simulator time.
+    AdminAnswer save_oar(const std::string& region_name, const std::filesystem::path& file,
+                         bool noassets, std::chrono::milliseconds timeout);
+    AdminAnswer load_oar(const std::string& region_name, const std::filesystem::path& file,
+                         bool skip_assets, std::chrono::milliseconds timeout);
+    // False once the supervised process has exited (or, unsupervised, when RemoteAdmin does not
+    // answer). A death noticed here is remembered for take_death_notice().
+    bool simulator_alive();
+    // True once after simulator_alive() found the supervised process dead: the watch loop then
+    // restarts it at once instead of at the next reconcile.
+    bool take_death_notice() { return death_noticed_.exchange(false); }
+
     // Starts the simulator when it is supervised and not running (adopting one a previous bridge
     // left running); true when RemoteAdmin answers.
     bool ensure_running();
@@ -75,6 +89,7 @@ class SimulatorHost final : public plugin_api::SimulatorControl {
     SimulatorProcess* process_;
     std::chrono::steady_clock::time_point started_at_{};
     std::chrono::nanoseconds simulator_time_{};
+    std::atomic<bool> death_noticed_{false};
     std::shared_ptr<spdlog::logger> log_;
     RepairSink repairs_;
 };

@@ -15,6 +15,7 @@ AdminAnswer RemoteAdminClient::call(const std::string& method, nlohmann::json pa
             xmlrpc_call(endpoint_, method, nlohmann::json::array({params}), timeout, limits_);
     } catch (const XmlRpcTransportError& e) {
         answer.timed_out = e.timed_out();
+        answer.transport_failed = true;
         answer.error = e.what();
         return answer;
     } catch (const XmlRpcFault& e) {
@@ -75,6 +76,43 @@ AdminAnswer RemoteAdminClient::close_region(const std::string& region_name,
 AdminAnswer RemoteAdminClient::delete_region(const std::string& region_name,
                                              std::chrono::milliseconds timeout) const {
     return call("admin_delete_region", {{"region_name", region_name}}, timeout);
+}
+
+namespace {
+
+// admin_save_oar and admin_load_oar answer {saved: true} / {loaded: true} without `success`
+// (the facts page); a failure is {saved: false, success: false, error}.
+AdminAnswer judged_by(AdminAnswer answer, const char* flag) {
+    if (answer.ok || !answer.body.is_object()) {
+        return answer;
+    }
+    const auto it = answer.body.find(flag);
+    const bool failed_explicitly = answer.body.contains("success") || answer.body.contains("error");
+    if (it != answer.body.end() && it->is_boolean() && it->get<bool>() && !failed_explicitly) {
+        answer.ok = true;
+        answer.error.clear();
+    }
+    return answer;
+}
+
+}  // namespace
+
+AdminAnswer RemoteAdminClient::save_oar(const std::string& region_name, const std::string& filename,
+                                        bool noassets, std::chrono::milliseconds timeout) const {
+    nlohmann::json params = {{"region_name", region_name}, {"filename", filename}};
+    if (noassets) {
+        params["noassets"] = "true";  // OpenSim casts its options as strings: never a boolean
+    }
+    return judged_by(call("admin_save_oar", std::move(params), timeout), "saved");
+}
+
+AdminAnswer RemoteAdminClient::load_oar(const std::string& region_name, const std::string& filename,
+                                        bool skip_assets, std::chrono::milliseconds timeout) const {
+    nlohmann::json params = {{"region_name", region_name}, {"filename", filename}};
+    if (skip_assets) {
+        params["skip-assets"] = "true";
+    }
+    return judged_by(call("admin_load_oar", std::move(params), timeout), "loaded");
 }
 
 AdminAnswer RemoteAdminClient::shutdown(int delay_ms, std::chrono::milliseconds timeout) const {

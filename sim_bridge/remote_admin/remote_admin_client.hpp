@@ -28,6 +28,9 @@ struct CreateRegionRequest {
 struct AdminAnswer {
     bool ok = false;
     bool timed_out = false;
+    // No answer at all (refused, broken, timed out): the call may still be running inside the
+    // simulator, unlike an answered error or a fault.
+    bool transport_failed = false;
     std::string error;
     nlohmann::json body;  // the answer struct when one arrived
 };
@@ -49,6 +52,15 @@ class RemoteAdminClient {
                              std::chrono::milliseconds timeout) const;
     AdminAnswer delete_region(const std::string& region_name,
                               std::chrono::milliseconds timeout) const;
+    // admin_save_oar of the region into `filename` (a path on the simulator's host), with
+    // noassets "true" when asked; perm is never sent. OpenSim answers after at least 5 s whether
+    // or not the archive is finished: the answer proves nothing about the file.
+    AdminAnswer save_oar(const std::string& region_name, const std::string& filename, bool noassets,
+                         std::chrono::milliseconds timeout) const;
+    // admin_load_oar without merge (OpenSim clears the region first), with skip-assets "true"
+    // when asked. Synchronous.
+    AdminAnswer load_oar(const std::string& region_name, const std::string& filename,
+                         bool skip_assets, std::chrono::milliseconds timeout) const;
     // shutdown="delayed" with the delay in milliseconds; the process exits later.
     AdminAnswer shutdown(int delay_ms, std::chrono::milliseconds timeout) const;
 

@@ -358,4 +358,43 @@ TEST(BridgeSettings, TheKeyRotationIntervalIsInHoursFractionsAllowedAndZeroIsNev
     }
 }
 
+TEST(BridgeSettings, SnapshotKeysHaveGenerousDefaultsAndAreRefusedOutOfRange) {
+    TempDir dir;
+    const auto ini = dir.path() / "bridge.ini";
+    std::ofstream(ini) << "[control]\nurl = https://grid:9800\n[simulator]\n"
+                          "remoteadmin_password = pw\nregions_dir = /opt/sim/Regions\n";
+    BridgeCommandLine flags;
+    flags.config_file = ini;
+    const auto none = [](const std::string&) { return std::optional<std::string>(); };
+    const auto defaults = load_bridge_settings(flags, none).snapshots;
+    EXPECT_EQ(defaults.save_timeout, std::chrono::minutes(30));
+    EXPECT_EQ(defaults.load_timeout, std::chrono::minutes(30));
+    EXPECT_EQ(defaults.chunk_bytes, 8u << 20);
+    EXPECT_EQ(defaults.transfer_retries, 5);
+
+    std::ofstream(ini, std::ios::app) << "[snapshots]\nsave_timeout_s = 7200\nload_timeout_s = 60\n"
+                                         "poll_interval_ms = 250\nchunk_bytes = 1048576\n"
+                                         "transfer_retries = 0\n";
+    const auto set = load_bridge_settings(flags, none).snapshots;
+    EXPECT_EQ(set.save_timeout, std::chrono::hours(2));
+    EXPECT_EQ(set.load_timeout, std::chrono::minutes(1));
+    EXPECT_EQ(set.poll_interval, std::chrono::milliseconds(250));
+    EXPECT_EQ(set.chunk_bytes, 1u << 20);
+    EXPECT_EQ(set.transfer_retries, 0);
+
+    for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+             {"VERGEGRID_SNAPSHOTS_SAVE_TIMEOUT_S", "0"},
+             {"VERGEGRID_SNAPSHOTS_CHUNK_BYTES", "1024"},
+             {"VERGEGRID_SNAPSHOTS_POLL_INTERVAL_MS", "often"}}) {
+        try {
+            load_bridge_settings(flags, [&](const std::string& asked) {
+                return asked == name ? std::optional<std::string>(value) : std::nullopt;
+            });
+            ADD_FAILURE() << name;
+        } catch (const vergegrid::config_sources::ConfigError& e) {
+            EXPECT_THAT(e.issues().at(0).key, HasSubstr("snapshots.")) << name;
+        }
+    }
+}
+
 }  // namespace

@@ -5,7 +5,9 @@ A headless simulator needs stdin kept open: at a start-up prompt, end of input s
 import sys
 import threading
 import time
+import uuid
 
+from .console_commands import ConsoleCommands
 from .log import log, prompt_text
 from .simulator import exit_process
 
@@ -15,6 +17,7 @@ EXIT_COMMANDS = ("shutdown", "quit")
 class Console:
     def __init__(self, simulator):
         self.sim = simulator
+        self.commands = ConsoleCommands(simulator)
 
     def _read_line(self, what):
         line = sys.stdin.readline()
@@ -42,11 +45,30 @@ class Console:
                 return name.strip()
             log("Cannot interactively create region with no name")
 
+    def ask_estate_owner(self, estates, estate_id):
+        """OpenSimBase.SetUpEstateOwner (src): an estate without an owner makes the region loader
+        ask on the console (trap 12); an unknown user is created after two more questions. Start-up
+        waits for the answers; end of input stops it."""
+        estate = estates.get(estate_id)
+        log(f"Estate {estate['name']} has no owner set.")
+        first = self.prompt("Estate owner first name", "Test")
+        last = self.prompt("Estate owner last name", "User")
+        owner = next((user_id for user_id, (f, l) in self.sim.users.items()
+                      if f.lower() == first.lower() and l.lower() == last.lower()), None)
+        if owner is None:
+            self.prompt("Password", "")
+            self.prompt("Email", "")
+            owner = str(uuid.uuid4())
+            self.sim.users[owner] = (first, last)
+            log(f"[USER ACCOUNT SERVICE]: Account {first} {last} {owner} created successfully")
+        estates.set_owner(estate_id, owner)
+        log(f"[ESTATE]: Estate {estate['name']} owner is now {first} {last}")
+
     def run(self):
         """The console after start-up: commands until 'shutdown' or 'quit'. End of input leaves
         the simulator running without a console."""
         while True:
-            prompt_text("Region (root) # ")
+            prompt_text(self.commands.prompt())
             line = sys.stdin.readline()
             if line == "":
                 log("[CONSOLE]: stdin closed; the simulator keeps running without a console")
@@ -67,5 +89,7 @@ class Console:
         if command == "show regions":
             for scene in self.sim.scenes():
                 log(f"{scene.name:<20} {scene.region_id} <{scene.x},{scene.y}> port {scene.port} health {scene.health}")
+            return
+        if self.commands.run(command):
             return
         log(f"Invalid command: {command}")

@@ -76,6 +76,11 @@ class EstateStore:
         with self._lock:
             return self._links.get(region_id)
 
+    def set_owner(self, estate_id, owner):
+        with self._lock:
+            self._estates[estate_id]["owner"] = owner
+            self._save()
+
     def set_public(self, estate_id, public):
         with self._lock:
             self._estates[estate_id]["public"] = public

@@ -39,6 +39,7 @@ class RegionConfig:
     size_y: int = REGION_SIZE
     size_z: int = 4096
     max_agents: int = 100
+    max_agents_set: bool = False  # MaxAgents present in the file: the ceiling of `region set agent-limit`
     extra: dict = field(default_factory=dict)  # lower-cased key -> value
     source_file: str = ""
 
@@ -172,7 +173,8 @@ def _region_from_section(name, config, path, prompt):
     extra = {key.lower(): value for key, value in config.items() if key not in KNOWN_KEYS}
     return RegionConfig(name=name, region_id=region_id, x=x, y=y, internal_address=address,
                         internal_port=port, external_host=external, size_x=size_x, size_y=size_y,
-                        size_z=size_z, max_agents=max_agents, extra=extra, source_file=path)
+                        size_z=size_z, max_agents=max_agents, max_agents_set="MaxAgents" in config,
+                        extra=extra, source_file=path)
 
 
 def region_files(regions_dir):

@@ -9,44 +9,14 @@ import uuid
 import xmlrpc.server
 from xmlrpc.client import Fault
 
-from . import dotnet, region_files
+from . import archive_methods, dotnet, region_files
 from .dotnet import DotNetError, cast_string
 from .log import log
+from .remote_admin_checks import (OpenSimError, is_given, check_integer_parameters, check_region_parameters,
+                                  check_string_parameters)
 from .simulator import HEALTHY_FLAGS, Scene, exit_process
 
 VERSION = "Version: OpenSim 0.9.2.2 Yeti Release (SIMULATION/0.3 - SIMULATION/0.8)"
-
-
-class OpenSimError(DotNetError):
-    """`throw new Exception(message)` inside a RemoteAdmin method."""
-
-
-def check_string_parameters(request, response, names):
-    for name in names:
-        if name not in request:
-            response["accepted"] = False
-            raise OpenSimError(f"missing string parameter {name}")
-        if not cast_string(request[name]):
-            response["accepted"] = False
-            raise OpenSimError(f"parameter {name} is empty")
-
-
-def check_integer_parameters(request, response, names):
-    for name in names:
-        if name not in request:
-            response["accepted"] = False
-            raise OpenSimError(f"missing integer parameter {name}")
-
-
-def _given(request, key):
-    return key in request and bool(cast_string(request[key]))
-
-
-def check_region_parameters(request, response):
-    if _given(request, "region_id") or _given(request, "region_name"):
-        return
-    response["accepted"] = False
-    raise OpenSimError("no region_name or region_id given")
 
 
 class RemoteAdmin:
@@ -70,6 +40,10 @@ class RemoteAdmin:
             "admin_get_agent_count": self.get_agent_count,
             "admin_get_agents": self.get_agents,
             "admin_console_command": self.console_command,
+            "admin_save_oar": lambda request, response: archive_methods.save_oar(self, request, response),
+            "admin_load_oar": lambda request, response: archive_methods.load_oar(self, request, response),
+            "admin_save_heightmap": lambda request, response: archive_methods.save_heightmap(self, request, response),
+            "admin_load_heightmap": lambda request, response: archive_methods.load_heightmap(self, request, response),
         }
 
     # --- InvokeXmlRpcMethod: password check and the catch-all that turns exceptions into errors ---
@@ -97,14 +71,14 @@ class RemoteAdmin:
 
     def scene_from_parameters(self, request, response):
         """GetSceneFromRegionParams: region_id first, then region_name."""
-        if _given(request, "region_id"):
+        if is_given(request, "region_id"):
             region_id = dotnet.parse_uuid(request["region_id"])
             scene = self.sim.scene_by_id(region_id)
             if scene is None:
                 response["error"] = f"Region ID {region_id} not found"
                 raise OpenSimError(f"Region ID {region_id} not found")
             return scene
-        if _given(request, "region_name"):
+        if is_given(request, "region_name"):
             name = request["region_name"]
             scene = self.sim.scene_by_name(name)
             if scene is None:
@@ -250,12 +224,12 @@ class RemoteAdmin:
         self.sim.estates.link(region_id, estate_id)
         return estate_id
 
-    def _teardown(self, request, response, hang_key, delay_ms, verb):
+    def _teardown(self, request, response, hang_key, delay_ms, verb, delete=False):
         scene = self.scene_from_parameters(request, response)
         log(f"[RADMIN]: {verb} region {scene.name}")
         self.sim.faults.hang_while(hang_key)
         time.sleep(delay_ms / 1000)
-        self.sim.remove_scene(scene)
+        self.sim.remove_scene(scene, delete=delete)
         response["success"] = True
         response["region_name"] = scene.name
         response["region_id"] = ""  # a UUID object OpenSim's serializer writes as an empty value
@@ -271,7 +245,8 @@ class RemoteAdmin:
             check_string_parameters(request, response, ["region_name"])
             check_region_parameters(request, response)
             # Deletes the scene; the region's .ini stays on disk (trap 1).
-            self._teardown(request, response, "hang_delete", self.sim.timings.delete_ms, "Deleting")
+            self._teardown(request, response, "hang_delete", self.sim.timings.delete_ms, "Deleting",
+                           delete=True)
 
     def modify_region(self, request, response):
         with self.sim.request_lock:

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 
 from .log import log
+from .region_state import RegionState
 
 HANG_CAP_SECONDS = 600
 HEALTHY = 4          # Scene.GetHealth: every check passed
@@ -28,6 +29,9 @@ class Scene:
     estate_id: int
     persistent: bool
     size: int = 256
+    # The .ini's MaxAgents, the ceiling of `region set agent-limit`; 0 when the region was not read
+    # from a file that sets it (the facts page: "max-agent-limit is 0").
+    max_agents: int = 0
     voice: bool = False
     health: int = HEALTHY
     udp: socket.socket = None
@@ -42,12 +46,14 @@ class Timings:
     start_ms: int = 1000
     restart_ms: int = 6000
     shutdown_ms: int = 10000
+    save_oar_ms: int = 5000
 
 
 class Faults:
     """Switches set through the control endpoint; a hang lasts until cleared (or 10 minutes)."""
 
-    KNOWN = ("fail_next_create", "hang_create", "hang_close", "hang_delete", "exit_during_create")
+    KNOWN = ("fail_next_create", "hang_create", "hang_close", "hang_delete", "exit_during_create",
+             "slow_oar_write_s", "die_during_oar_write")
 
     def __init__(self):
         self._condition = threading.Condition()
@@ -66,6 +72,10 @@ class Faults:
         with self._condition:
             return self._active.pop("fail_next_create", None)
 
+    def value(self, key):
+        with self._condition:
+            return self._active.get(key)
+
     def is_set(self, key):
         with self._condition:
             return bool(self._active.get(key))
@@ -82,16 +92,19 @@ class Faults:
 
 
 class Simulator:
-    def __init__(self, timings, estates, users, regions_dir):
+    def __init__(self, timings, estates, users, regions_dir, region_store=None):
         self.timings = timings
         self.estates = estates
         self.users = users  # uuid -> (first, last)
         self.regions_dir = regions_dir
+        self.sim_dir = os.getcwd()  # where relative OAR/heightmap paths start (OpenSim's bin/)
         self.faults = Faults()
         # RemoteAdminPlugin.m_requestLock: create, close, delete and modify run one at a time.
         self.request_lock = threading.Lock()
         self._lock = threading.RLock()
         self._scenes = []  # in creation order, like SceneManager
+        self._region_states = {}  # region UUID -> RegionState, loaded from / written to the store
+        self._region_store = region_store
         self._restarting = False
 
     # --- lookups (SceneManager.TryGetScene) ---
@@ -121,15 +134,45 @@ class Simulator:
         with self._lock:
             return self._scenes[0] if self._scenes else None
 
+    def region_state(self, scene):
+        """The region's runtime state, kept by UUID like OpenSim's database: a region closed and
+        created again with the same UUID finds its terrain, settings, parcels and objects."""
+        with self._lock:
+            state = self._region_states.get(scene.region_id)
+            if state is not None and state.size == scene.size:
+                return state
+            state = self._region_store.load(scene.region_id, scene.size) if self._region_store else None
+            if state is None:
+                owner = (self.estates.get(scene.estate_id) or {}).get("owner", "00000000-0000-0000-0000-000000000000")
+                # Written at its first change, not now: creating many regions stays cheap.
+                state = RegionState(scene.region_id, scene.size, owner)
+            self._region_states[scene.region_id] = state
+            return state
+
+    def persist(self, scene):
+        """Write the region's state through to the store after a change (OpenSim stores terrain,
+        settings, parcels and objects in its database as they change)."""
+        if self._region_store:
+            self._region_store.save(self.region_state(scene))
+
+    def scene_by_name_or_id(self, key):
+        return self.scene_by_id(key) or self.scene_by_name(key)
+
     # --- scene life cycle ---
     def add_scene(self, scene):
         scene.udp = self._bind_udp(scene)
+        self.region_state(scene)
         scene.health = 0 if self._restarting else HEALTHY
         with self._lock:
             self._scenes.append(scene)
         log(f"[SCENE]: Region {scene.name} ({scene.region_id}) at <{scene.x},{scene.y}> port {scene.port} is up")
 
-    def remove_scene(self, scene):
+    def remove_scene(self, scene, delete=False):
+        if delete:
+            # admin_delete_region deletes the scene objects; terrain, settings and parcels stay in
+            # the database (the facts page: "leaves DB rows").
+            self.region_state(scene).clear_objects()
+            self.persist(scene)
         with self._lock:
             if scene in self._scenes:
                 self._scenes.remove(scene)
@@ -195,7 +238,9 @@ class Simulator:
             regions = [{"name": s.name, "id": s.region_id, "x": s.x, "y": s.y, "port": s.port,
                         "estate": (self.estates.get(s.estate_id) or {}).get("name", ""),
                         "estate_id": s.estate_id, "health": s.health, "persistent": s.persistent,
-                        "voice": s.voice, "udp_bound": s.udp is not None}
+                        "voice": s.voice, "udp_bound": s.udp is not None,
+                        "water_height": self.region_state(s).settings["WaterHeight"],
+                        "object_count": len(self.region_state(s).objects)}
                        for s in self._scenes]
         return {"regions": regions, "pid": os.getpid(), "estates": self.estates.all(),
                 "users": [{"id": k, "first": v[0], "last": v[1]} for k, v in self.users.items()],

@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.parse
 import urllib.request
 import xmlrpc.client
 
@@ -23,7 +24,8 @@ ALPHA_ID = "11111111-1111-1111-1111-111111111111"
 # Short delays so the suite stays fast; tests that are about a delay set their own.
 FAST = ["--start-delay-ms", "0", "--create-delay-ms", "0", "--first-create-delay-ms", "0",
         "--close-delay-ms", "50", "--delete-delay-ms", "50", "--restart-delay-ms", "300",
-        "--shutdown-delay-ms", "100"]
+        "--shutdown-delay-ms", "100", "--save-oar-delay-ms", "200",
+        "--region-load-delay-ms", "0"]
 
 
 def _ephemeral_range_start():
@@ -161,11 +163,28 @@ class Emulator:
             return json.loads(reply.read())
 
     def faults(self, body):
-        request = urllib.request.Request(f"http://127.0.0.1:{self.control_port}/faults",
+        return self.control_post("/faults", body)
+
+    def control_post(self, path, body):
+        request = urllib.request.Request(f"http://127.0.0.1:{self.control_port}{path}",
                                          data=json.dumps(body).encode(), method="POST",
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=5) as reply:
             return json.loads(reply.read())
+
+    def region_state(self, region):
+        """The control endpoint's read-back of a region's runtime state (terrain, settings, ...)."""
+        path = f"/regions/{urllib.parse.quote(region, safe='')}/state"
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.control_port}{path}", timeout=5) as reply:
+            return json.loads(reply.read())
+
+    def add_object(self, region, name, position=(128, 128, 25), **options):
+        body = {"name": name, "position": list(position)}
+        body.update(options)
+        return self.control_post(f"/regions/{urllib.parse.quote(region, safe='')}/objects", body)
+
+    def change(self, region, what, body):
+        return self.control_post(f"/regions/{urllib.parse.quote(region, safe='')}/{what}", body)
 
     def send_stdin(self, text):
         self.process.stdin.write(text.encode())
@@ -176,9 +195,12 @@ class Emulator:
 
     def wait_exit(self, seconds=WAIT_SECONDS):
         try:
-            return self.process.wait(timeout=seconds)
+            status = self.process.wait(timeout=seconds)
         except subprocess.TimeoutExpired:
             return None
+        # The process is gone, but its last lines may still be in the pipe: read them all first.
+        self._reader.join(timeout=5)
+        return status
 
     def stop(self):
         if self.process.poll() is None:

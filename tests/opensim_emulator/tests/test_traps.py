@@ -2,6 +2,7 @@
 
 import os
 import socket
+import time
 import unittest
 import xmlrpc.client
 
@@ -77,6 +78,53 @@ class Traps(EmulatorTestCase):
         restarted = self.start()
         self.assertEqual(restarted.wait_exit(), 1)
         self.assertIn("Halting startup due to conflicts in region configurations", restarted.output())
+
+    def test_10_remoteadmin_answers_before_the_region_loader_has_finished(self):
+        emulator, _ = self.start_with_region("--region-load-delay-ms", "1500", wait=False)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                answer = emulator.call("admin_get_opensim_version")
+                break
+            except OSError:
+                time.sleep(0.02)
+        self.assertIs(answer["success"], True)
+        answered = time.monotonic()
+        self.assertEqual(emulator.health("Alpha"), 0)  # the stub region is not loaded yet
+        self.assertTrue(emulator.wait_health("Alpha", lambda health: health == 4))
+        self.assertGreater(time.monotonic() - answered, 1.0)
+
+    def test_10_the_measured_0_6_s(self):
+        emulator, _ = self.start_with_region("--region-load-delay-ms", "600", wait=False)
+        self.assertTrue(emulator.wait_output("Remote Admin Plugin Enabled"))
+        self.assertEqual(emulator.health("Alpha"), 0)
+        self.assertTrue(emulator.wait_health("Alpha", lambda health: health == 4))
+
+    def test_12_an_estate_without_owner_asks_on_stdout_and_start_up_waits(self):
+        emulator, _ = self.start_with_region("--no-default-estate-owner", wait=False)
+        self.assertTrue(emulator.wait_output("Estate My Estate has no owner set."), emulator.output())
+        self.assertTrue(emulator.wait_output("Estate owner first name [Test]: "))
+        self.assertIs(emulator.call("admin_get_opensim_version")["success"], True)
+        self.assertEqual(emulator.health("Alpha"), 0)  # start-up hangs on the question
+        emulator.send_stdin("Test\n")
+        self.assertTrue(emulator.wait_output("Estate owner last name [User]: "))
+        emulator.send_stdin("User\n")
+        self.assertTrue(emulator.wait_health("Alpha", lambda health: health == 4))
+        owner = [e["owner"] for e in emulator.state()["estates"] if e["name"] == "My Estate"]
+        self.assertEqual(owner, [emulator.state()["users"][0]["id"]])
+
+    def test_12_an_unknown_owner_is_created_after_two_more_questions(self):
+        emulator, _ = self.start_with_region("--no-default-estate-owner", wait=False)
+        self.assertTrue(emulator.wait_output("Estate owner first name [Test]: "))
+        emulator.send_stdin("Ada\nLovelace\nsecret\nada@example.org\n")
+        self.assertTrue(emulator.wait_health("Alpha", lambda health: health == 4))
+        self.assertIn("Password []: ", emulator.output())
+        self.assertIn(("Ada", "Lovelace"), [(u["first"], u["last"]) for u in emulator.state()["users"]])
+
+    def test_12_a_headless_simulator_stops_at_the_question(self):
+        emulator, _ = self.start_with_region("--no-default-estate-owner", wait=False, stdin_open=False)
+        self.assertEqual(emulator.wait_exit(), 1)
+        self.assertIn("Estate My Estate has no owner set.", emulator.output())
 
     def test_8_no_region_files_blocks_at_a_prompt_and_needs_stdin(self):
         emulator = self.start(wait=False)

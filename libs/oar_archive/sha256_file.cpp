@@ -1,0 +1,69 @@
+#include "oar_archive/sha256_file.hpp"
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <fstream>
+#include <stdexcept>
+#include <vector>
+
+namespace vergegrid::oar {
+
+struct Sha256::Context {
+    EVP_MD_CTX* md = nullptr;
+    ~Context() { EVP_MD_CTX_free(md); }
+};
+
+Sha256::Sha256() : context_(std::make_unique<Context>()) {
+    context_->md = EVP_MD_CTX_new();
+    if (context_->md == nullptr || EVP_DigestInit_ex(context_->md, EVP_sha256(), nullptr) != 1) {
+        throw std::runtime_error("OpenSSL could not start a SHA-256 digest");
+    }
+}
+
+Sha256::~Sha256() = default;
+
+void Sha256::update(const void* data, std::size_t size) {
+    if (EVP_DigestUpdate(context_->md, data, size) != 1) {
+        throw std::runtime_error("OpenSSL's SHA-256 update failed");
+    }
+}
+
+std::string Sha256::hex() {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    if (EVP_DigestFinal_ex(context_->md, digest.data(), &length) != 1) {
+        throw std::runtime_error("OpenSSL's SHA-256 final failed");
+    }
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string text;
+    text.reserve(length * 2);
+    for (unsigned int i = 0; i < length; ++i) {
+        text.push_back(kDigits[digest[i] >> 4]);
+        text.push_back(kDigits[digest[i] & 0x0f]);
+    }
+    return text;
+}
+
+FileDigest sha256_file(const std::filesystem::path& path) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) {
+        throw std::runtime_error("cannot read " + path.string());
+    }
+    Sha256 digest;
+    FileDigest result;
+    std::vector<char> piece(1024 * 1024);
+    while (file.read(piece.data(), static_cast<std::streamsize>(piece.size())) ||
+           file.gcount() > 0) {
+        const auto got = static_cast<std::size_t>(file.gcount());
+        digest.update(piece.data(), got);
+        result.size += got;
+    }
+    if (file.bad()) {
+        throw std::runtime_error("reading " + path.string() + " failed");
+    }
+    result.sha256 = digest.hex();
+    return result;
+}
+
+}  // namespace vergegrid::oar
