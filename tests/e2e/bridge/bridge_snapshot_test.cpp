@@ -118,13 +118,13 @@ TEST_F(BridgeSnapshots, ADeletedRegionKeepsAFinalSnapshotAndComesBackFromIt) {
 
     const auto made = stack_.admin().post(
         "/api/v1/regions", {{"from_snapshot", final_snapshot.at("id")},
-                            {"name", "Alpha Again"},
+                            {"name", "AlphaAgain"},
                             {"port", 9601},
                             {"placement", {{"simulator_id", stack_.simulator_id()}}}});
     ASSERT_EQ(made.status, 201) << made.raw;
     const auto load = finished(made.body.at("id"), "restore");
     ASSERT_EQ(load.at("state"), "succeeded") << load.dump() << stack_.bridge().output();
-    EXPECT_EQ(terrain_sha("Alpha Again"), terrain);
+    EXPECT_EQ(terrain_sha("AlphaAgain"), terrain);
 }
 
 TEST_F(BridgeSnapshots, ASimulatorDyingMidSaveFailsTheSnapshotAndLeavesNoBlob) {
