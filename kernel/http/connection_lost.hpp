@@ -11,4 +11,11 @@ class ConnectionLost : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// A streamed response body failed after its headers went out (its BodySource threw or ran dry
+// early): the only honest end left is to close the connection mid-body.
+class StreamAborted : public ConnectionLost {
+  public:
+    using ConnectionLost::ConnectionLost;
+};
+
 }  // namespace vergegrid::kernel::http

@@ -8,6 +8,7 @@
 
 #include "kernel/http/api_error.hpp"
 #include "kernel/http/body_reader.hpp"
+#include "kernel/http/connection_lost.hpp"
 #include "kernel/http/request_id.hpp"
 #include "kernel/http/response_writer.hpp"
 #include "kernel/http/url_encoding.hpp"
@@ -116,13 +117,31 @@ ExchangeResult serve_exchange(ServerContext& context, Poco::Net::HTTPServerReque
             route = match.pattern;
         }
 
-        request.body = receive_body(in, out, *framing, settings.max_body_bytes);
+        // A route may take more than the server's limit (archive chunks): its caller is known
+        // and admitted before the body is read, so a refused one costs a head, not megabytes
+        // (the unread body then closes the connection).
+        const std::size_t body_limit = match.outcome == MatchOutcome::matched
+                                           ? match.max_body_bytes.value_or(settings.max_body_bytes)
+                                           : settings.max_body_bytes;
+        const bool caller_first = body_limit > settings.max_body_bytes;
+        if (caller_first) {
+            request.query = parse_query(query);
+            request.headers = lower_case_headers(in);
+            if (!match.permission.is_anyone()) {
+                request.caller = context.router->authenticate(request);
+            }
+            context.router->authorize(match.permission, request.caller);
+        }
+
+        request.body = receive_body(in, out, *framing, body_limit);
         body_read = true;
         if (bad_path) {
             throw *bad_path;
         }
-        request.query = parse_query(query);
-        request.headers = lower_case_headers(in);
+        if (!caller_first) {
+            request.query = parse_query(query);
+            request.headers = lower_case_headers(in);
+        }
 
         switch (match.outcome) {
             case MatchOutcome::no_route:
@@ -144,10 +163,12 @@ ExchangeResult serve_exchange(ServerContext& context, Poco::Net::HTTPServerReque
             case MatchOutcome::matched:
                 request.route = std::move(match.pattern);
                 request.path_params = std::move(match.params);
-                if (!match.permission.is_anyone()) {
-                    request.caller = context.router->authenticate(request);
+                if (!caller_first) {
+                    if (!match.permission.is_anyone()) {
+                        request.caller = context.router->authenticate(request);
+                    }
+                    context.router->authorize(match.permission, request.caller);
                 }
-                context.router->authorize(match.permission, request.caller);
                 response = (*match.handler)(request);
                 break;
         }
@@ -218,8 +239,15 @@ ExchangeResult finish_exchange(ServerContext& context, Poco::Net::HTTPServerSess
     context.log->debug("{} {} {} {} {:.1f}ms", pending.request_id, pending.method, pending.path,
                        response.status, milliseconds_since(pending.started));
     add_transport_headers(context, out);
-    write_response(out, response, pending.request_id, keep_alive,
-                   pending.method != Poco::Net::HTTPRequest::HTTP_HEAD);
+    try {
+        write_response(out, response, pending.request_id, keep_alive,
+                       pending.method != Poco::Net::HTTPRequest::HTTP_HEAD);
+    } catch (const StreamAborted& e) {
+        // The client was promised more bytes than it gets; the server's side is worth a line.
+        context.log->error("{} {} {}: response aborted mid-body, connection closed: {}",
+                           pending.request_id, pending.method, pending.route, e.what());
+        throw;
+    }
     session.setKeepAlive(keep_alive);
     return {keep_alive, pending.unread_input, nullptr, {}};
 }

@@ -25,6 +25,15 @@ Response Response::text(int status, std::string body, std::string content_type) 
     return response;
 }
 
+Response Response::streamed(int status, std::shared_ptr<BodySource> source,
+                            std::string content_type) {
+    Response response;
+    response.status = status;
+    response.content_type = std::move(content_type);
+    response.stream = std::move(source);
+    return response;
+}
+
 Response Response::error(const ApiError& error) {
     Response response;
     response.status = error.status();

@@ -44,7 +44,8 @@ std::string RouteMatch::allow_header() const {
     return header;
 }
 
-void Router::add(std::string method, std::string pattern, Permission permission, Handler handler) {
+void Router::add(std::string method, std::string pattern, Permission permission, Handler handler,
+                 std::optional<std::size_t> max_body_bytes) {
     if (!is_token(method)) {
         throw std::invalid_argument("route " + pattern + ": invalid method '" + method + "'");
     }
@@ -54,7 +55,8 @@ void Router::add(std::string method, std::string pattern, Permission permission,
     if (!handler) {
         throw std::invalid_argument("route " + method + " " + pattern + " has no handler");
     }
-    Route route{std::move(method), std::move(pattern), {}, permission, std::move(handler)};
+    Route route{std::move(method), std::move(pattern), {},
+                permission,        std::move(handler), max_body_bytes};
     for (const auto part : split_path(route.pattern)) {
         const bool opens = part.find('{') != std::string_view::npos;
         const bool closes = part.find('}') != std::string_view::npos;
@@ -152,6 +154,7 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
     result.handler = &best->handler;
     result.permission = best->permission;
     result.pattern = best->pattern;
+    result.max_body_bytes = best->max_body_bytes;
     return result;
 }
 
@@ -172,7 +175,7 @@ void Router::authorize(const Permission& needed, const Caller& caller) const {
 std::vector<Router::RouteInfo> Router::routes() const {
     std::vector<RouteInfo> infos;
     for (const auto& route : routes_) {
-        infos.push_back({route.method, route.pattern, route.permission});
+        infos.push_back({route.method, route.pattern, route.permission, route.max_body_bytes});
     }
     return infos;
 }

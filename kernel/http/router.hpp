@@ -3,6 +3,7 @@
 // "/regions/new" wins over "/regions/{id}" for the path /regions/new.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@ struct RouteMatch {
     Permission permission = Permission::anyone;  // when matched
     std::string pattern;                         // when matched
     std::map<std::string, std::string> params;   // when matched; percent-decoded
+    std::optional<std::size_t> max_body_bytes;   // when matched: the route's own body limit
     std::vector<std::string> allowed_methods;    // when method_not_allowed; sorted
 
     // "GET, POST"
@@ -38,7 +40,12 @@ class Router {
     // Throws std::invalid_argument for a malformed pattern (must start with '/'; a segment is
     // either literal or exactly "{name}") and std::logic_error when the method already has a
     // route of the same shape ("/a/{x}" and "/a/{y}" are the same shape).
-    void add(std::string method, std::string pattern, Permission permission, Handler handler);
+    // `max_body_bytes` is the route's own request body limit (default: the server's
+    // max_body_bytes). A route allowed more than the server's limit is authenticated and
+    // authorized before its body is read: a refused caller is answered (401/403) and the
+    // connection closed without reading the body.
+    void add(std::string method, std::string pattern, Permission permission, Handler handler,
+             std::optional<std::size_t> max_body_bytes = std::nullopt);
 
     // Tells who is calling, from the request's headers; without one every caller is anonymous.
     using Authenticator = std::function<Caller(const Request&)>;
@@ -78,6 +85,7 @@ class Router {
         std::string method;
         std::string pattern;
         Permission permission;
+        std::optional<std::size_t> max_body_bytes;
     };
     std::vector<RouteInfo> routes() const;
 
@@ -96,6 +104,7 @@ class Router {
         std::vector<Segment> segments;
         Permission permission;
         Handler handler;
+        std::optional<std::size_t> max_body_bytes;
     };
 
     std::vector<Route> routes_;

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 
 #include <algorithm>
-#include <charconv>
 #include <system_error>
 #include <vector>
 
@@ -82,39 +81,9 @@ fs::path FilesystemStore::staged_path(const std::string& upload_id) const {
     return staging_ / upload_id;
 }
 
-// '.' never appears in an upload id, so a sidecar cannot be taken for another upload's bytes.
-fs::path FilesystemStore::size_path(const std::string& upload_id) const {
-    check_upload_id(upload_id);
-    return staging_ / (upload_id + ".size");
-}
-
 std::uint64_t FilesystemStore::staged_size(const std::string& upload_id) {
-    auto sidecar = PosixFile::open_existing(size_path(upload_id), O_RDONLY);
-    if (!sidecar) {
-        return 0;  // nothing staged, or a first append that did not complete
-    }
-    char text[32] = {};
-    const std::size_t length = sidecar->read_at(0, text, sizeof text);
-    std::uint64_t size = 0;
-    const auto [end, status] = std::from_chars(text, text + length, size);
-    if (status != std::errc{} || end != text + length) {
-        throw SnapshotStoreError("unreadable staged size in " + size_path(upload_id).string());
-    }
-    return size;
-}
-
-// The sidecar is replaced atomically (temporary file, fsync, rename, fsync of the directory):
-// after a crash it names a size whose bytes were all fsync'd before it was written.
-void FilesystemStore::record_staged_size(const std::string& upload_id, std::uint64_t size) {
-    const fs::path target = size_path(upload_id);
-    const fs::path temporary = staging_ / (upload_id + ".size.tmp");
-    {
-        auto file = PosixFile::open(temporary, O_WRONLY | O_CREAT | O_TRUNC);
-        const std::string text = std::to_string(size);
-        file.write_at(0, text.data(), text.size());
-        file.sync();
-    }
-    rename_durably(temporary, target);
+    const auto file = PosixFile::open_existing(staged_path(upload_id), O_RDONLY);
+    return file ? file->size() : 0;
 }
 
 void FilesystemStore::append_staged(const std::string& upload_id, std::uint64_t offset,
@@ -133,23 +102,18 @@ void FilesystemStore::append_staged(const std::string& upload_id, std::uint64_t 
     if (created) {
         sync_directory(staging_);
     }
-    // Bytes past the recorded size were never acknowledged (a crash mid-append): drop them.
-    file.truncate(staged);
     file.write_at(staged, data, size);
     file.sync();
-    record_staged_size(upload_id, staged + size);
 }
 
 void FilesystemStore::commit_staged(const std::string& upload_id, const std::string& sha256) {
     check_sha256(sha256);
     const fs::path path = staged_path(upload_id);
-    const std::uint64_t staged = staged_size(upload_id);
-    auto file = PosixFile::open_existing(path, O_RDWR);
+    auto file = PosixFile::open_existing(path, O_RDONLY);
     if (!file) {
         throw SnapshotStoreError("upload " + upload_id + " has no staged bytes");
     }
-    file->truncate(staged);
-    const std::string actual = hash_file(*file, staged);
+    const std::string actual = hash_file(*file, file->size());
     if (actual != sha256) {
         discard_staged(upload_id);
         throw SnapshotIntegrityError("upload " + upload_id + " hashes to " + actual + ", not " +
@@ -163,14 +127,10 @@ void FilesystemStore::commit_staged(const std::string& upload_id, const std::str
     // keeps its content (same address, same bytes) and heals a copy that rotted on disk. Readers
     // of the old file keep reading it until they close it.
     rename_durably(path, target);
-    discard_staged(upload_id);
 }
 
 void FilesystemStore::discard_staged(const std::string& upload_id) {
-    bool removed = remove_file(staged_path(upload_id));
-    removed = remove_file(size_path(upload_id)) || removed;
-    removed = remove_file(staging_ / (upload_id + ".size.tmp")) || removed;
-    if (removed) {
+    if (remove_file(staged_path(upload_id))) {
         sync_directory(staging_);
     }
 }

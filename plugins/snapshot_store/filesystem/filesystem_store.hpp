@@ -1,7 +1,12 @@
 // The built-in snapshot store: blobs at <dir>/blobs/<first two hex>/<sha256>, uploads staged at
-// <dir>/staging/<upload id> with a sidecar <upload id>.size holding how many of its bytes are
-// durable (the resume offset). Every state change is fsync'd, files and directories alike, and
+// <dir>/staging/<upload id>. Every state change is fsync'd, files and directories alike, and
 // blobs appear only by an atomic rename of a staged file whose SHA-256 matched.
+//
+// A staged file's size is its resume offset: an append returns after its bytes and the new size
+// are fsync'd. No sidecar records the size: one would cost two more fsyncs, a rename and a
+// directory fsync per chunk, and what it would guard against (a crash leaving a torn tail) cannot
+// produce a blob anyway: the commit hashes every staged byte, so such an upload fails its SHA-256
+// and starts over. A failed write leaves a prefix of its chunk, which a resume simply continues.
 #pragma once
 
 #include <cstdint>
@@ -34,8 +39,6 @@ class FilesystemStore final : public plugin_api::SnapshotStore {
   private:
     std::filesystem::path blob_path(const std::string& sha256) const;
     std::filesystem::path staged_path(const std::string& upload_id) const;
-    std::filesystem::path size_path(const std::string& upload_id) const;
-    void record_staged_size(const std::string& upload_id, std::uint64_t size);
 
     std::filesystem::path dir_;
     std::filesystem::path blobs_;

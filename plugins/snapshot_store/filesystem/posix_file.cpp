@@ -102,12 +102,6 @@ void PosixFile::write_at(std::uint64_t offset, const char* data, std::size_t siz
     }
 }
 
-void PosixFile::truncate(std::uint64_t size) {
-    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) {
-        fail("cannot truncate", path_, errno);
-    }
-}
-
 void PosixFile::sync() {
     if (::fsync(fd_) != 0) {
         fail("cannot fsync", path_, errno);

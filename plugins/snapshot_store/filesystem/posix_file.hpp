@@ -28,7 +28,6 @@ class PosixFile {
     // Reads up to `capacity` bytes at `offset`, retrying short reads; fewer only at the end.
     std::size_t read_at(std::uint64_t offset, char* buffer, std::size_t capacity) const;
     void write_at(std::uint64_t offset, const char* data, std::size_t size);
-    void truncate(std::uint64_t size);
     void sync();
 
   private:

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <stdexcept>
@@ -82,6 +83,37 @@ bool RawClient::receive_more() {
 }
 
 HttpReply RawClient::read_reply() {
+    HttpReply reply = read_reply_head();
+    const auto length = reply.header("content-length");
+    if (!length.empty()) {
+        const auto size = std::stoul(length);
+        while (buffer_.size() < size) {
+            if (!receive_more()) {
+                throw std::runtime_error("connection closed inside a response body");
+            }
+        }
+        reply.body = buffer_.substr(0, size);
+        buffer_.erase(0, size);
+    } else if (reply.status != 204 && reply.status != 304) {
+        while (receive_more()) {
+        }
+        reply.body = std::move(buffer_);
+        buffer_.clear();
+    }
+    return reply;
+}
+
+std::size_t RawClient::read_some(char* buffer, std::size_t capacity) {
+    if (buffer_.empty() && !receive_more()) {
+        return 0;
+    }
+    const auto size = std::min(capacity, buffer_.size());
+    std::copy_n(buffer_.data(), size, buffer);
+    buffer_.erase(0, size);
+    return size;
+}
+
+HttpReply RawClient::read_reply_head() {
     while (true) {
         std::size_t head_end;
         while ((head_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
@@ -108,22 +140,6 @@ HttpReply RawClient::read_reply() {
         }
         if (reply.status == 100) {
             continue;
-        }
-        const auto length = reply.header("content-length");
-        if (!length.empty()) {
-            const auto size = std::stoul(length);
-            while (buffer_.size() < size) {
-                if (!receive_more()) {
-                    throw std::runtime_error("connection closed inside a response body");
-                }
-            }
-            reply.body = buffer_.substr(0, size);
-            buffer_.erase(0, size);
-        } else if (reply.status != 204 && reply.status != 304) {
-            while (receive_more()) {
-            }
-            reply.body = std::move(buffer_);
-            buffer_.clear();
         }
         return reply;
     }

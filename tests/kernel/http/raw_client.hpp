@@ -48,6 +48,12 @@ class RawClient {
     void send(std::string_view bytes);
     // Reads one final response (skipping 100 Continue). Throws on timeout or early end.
     HttpReply read_reply();
+    // Reads the head of one final response (skipping 100 Continue), leaving its body unread for
+    // read_some(): a test can take a body far larger than it wants to hold.
+    HttpReply read_reply_head();
+    // Up to `capacity` bytes of what follows the head (buffered bytes first); 0 when the server
+    // closed the connection. Throws on timeout or reset.
+    std::size_t read_some(char* buffer, std::size_t capacity);
     HttpReply exchange(std::string_view request) {
         send(request);
         return read_reply();

@@ -1,5 +1,6 @@
 // Schema 2 (plugin ABI 1.1: AccessStore, OperationStore): recorded after schema 1 with its tables
 // in place, and a database that a 1.0 plugin left at schema 1 upgraded in place, keeping its data.
+// Schema 4's case check, and schema 5 (ABI 1.5: SnapshotLedger) added to a database in use.
 #include <gmock/gmock.h>
 #include <soci/soci.h>
 
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "snapshot_samples.hpp"
 #include "storage_contract.hpp"
 
 namespace vergegrid::test::storage {
@@ -259,6 +261,83 @@ TEST_P(StorageContract, NamesClashingInCaseRefuseSchemaFourNamingThemAndChanging
     EXPECT_EQ(recorded[3], "4 case_insensitive_names");
     EXPECT_EQ(count_rows(*sql, "estates"), 3);
     EXPECT_EQ(count_rows(*sql, "regions"), 2);
+}
+
+// A database the previous release (schema 4) left holding a region and an operation: schema 5
+// adds its tables beside them, and the new supplements attach to the rows already there.
+TEST_P(StorageContract, ASchemaFourDatabaseInUseGainsTheRuntimeStateTables) {
+    auto old_database = make_harness(GetParam());
+    const std::string region = uuid(11);
+    long long operation = 0;
+    {
+        auto sql = old_database->direct();
+        *sql << "CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, "
+                "name VARCHAR(255) NOT NULL, applied_at VARCHAR(32) NOT NULL)";
+        int version = 0;
+        for (const char* file : {"001_initial.sql", "002_access_and_operations.sql",
+                                 "003_region_size_indexes.sql", "004_case_insensitive_names.sql"}) {
+            for (const auto& statement : statements_of(sql_dir(GetParam()) / file)) {
+                *sql << statement;
+            }
+            ++version;
+            *sql << "INSERT INTO schema_migrations (version, name, applied_at) "
+                    "VALUES (:v, 'old', '2026-01-01T00:00:00.000Z')",
+                soci::use(version, "v");
+        }
+        const std::string estate = uuid(1);
+        *sql << "INSERT INTO estates (id, name, owner, created_at, updated_at) "
+                "VALUES (:id, 'Kept', 'o', 't', 't')",
+            soci::use(estate, "id");
+        *sql << "INSERT INTO regions (uuid, name, estate_id, template_id, loc_x, loc_y, size_x, "
+                "size_y, port, host, physics_type, terrain_preset, draw_distance_cap, "
+                "version_major, version_minor, version_patch, region_state_mode) VALUES (:id, "
+                "'Kept region', :estate, NULL, 1000, 1000, 256, 256, 9000, 'h', 'ubODE', '', 0, "
+                "1, 0, 0, 'hybrid')",
+            soci::use(region, "id"), soci::use(estate, "estate");
+        *sql << "INSERT INTO operations (simulator_id, region_uuid, kind, op_class, "
+                "region_version_major, region_version_minor, region_version_patch, spec, state, "
+                "attempts, result, created_at, updated_at, due_at) VALUES ('sim', :region, "
+                "'create', 'eager', 1, 0, 0, '{}', 'succeeded', 1, '{}', 't', 't', '')",
+            soci::use(region, "region");
+        *sql << "SELECT MAX(id) FROM operations", soci::into(operation);
+    }
+    {
+        // The backend object dies before the database is dropped (end of this block).
+        const auto logger = std::make_shared<CollectingLogger>();
+        const api::HostContext host{api::kAbiVersion, logger, old_database->config(),
+                                    old_database->data_dir()};
+        std::unique_ptr<api::PluginObject> object(descriptor_->create(host));
+        auto& backend = dynamic_cast<api::StorageBackend&>(*object);
+        backend.open();
+        EXPECT_THAT(logger->text(), HasSubstr("applying migration 5 (snapshots)"));
+        EXPECT_THAT(logger->text(), ::testing::Not(HasSubstr("applying migration 4 ")));
+        {
+            auto tx = backend.begin(api::Access::read_write);
+            auto& ledger = snapshot_ledger(*tx);
+            EXPECT_TRUE(ledger.list_snapshots({}, "", "", 10).empty());
+            ledger.put_region_state_policy(sample_policy(region, "premium"));
+            ledger.put_operation_progress(sample_progress(operation));
+            ledger.insert_snapshot(
+                sample_snapshot(2, region, "2026-09-01T10:00:00.000Z", operation));
+            tx->commit();
+        }
+        {
+            auto tx = backend.begin(api::Access::read_write);
+            EXPECT_EQ(dump(snapshot_ledger(*tx).find_region_state_policy(region).value()),
+                      dump(sample_policy(region, "premium")));
+            EXPECT_EQ(dump(snapshot_ledger(*tx).find_operation_progress(operation).value()),
+                      dump(sample_progress(operation)));
+            tx->delete_region(region);
+            EXPECT_FALSE(snapshot_ledger(*tx).find_region_state_policy(region).has_value());
+            EXPECT_EQ(snapshot_ledger(*tx).find_snapshot_by_operation(operation).value().id,
+                      uuid(2));
+            tx->commit();
+        }
+        backend.close();
+    }
+    const auto recorded = recorded_migrations(*old_database->direct());
+    ASSERT_GE(recorded.size(), 5U);
+    EXPECT_EQ(recorded[4], "5 snapshots");
 }
 
 }  // namespace
