@@ -1,6 +1,8 @@
 #include "control/api/snapshot_content.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <memory>
 #include <optional>
 
 #include "kernel/http/api_error.hpp"
@@ -64,29 +66,42 @@ std::optional<ByteRange> requested_range(const std::string& header, std::uint64_
 
 }  // namespace
 
-// The body is read in bounded blocks; reading the whole archive from its first byte lets the
-// reader check its SHA-256 at the end (a corrupted blob is refused, never handed out as whole).
-// TODO(H2 merge): hand the reader to kernel/http's streamed response body instead of building
-// the body in memory, so that a gigabyte archive never sits in memory.
+// Streams bytes [first, first + length) of the blob in the server's bounded buffers. Reading the
+// whole archive from its first byte lets the reader check its SHA-256 at the end: a corrupted
+// blob throws there, the server closes the connection, and the client sees a body shorter than
+// announced, never a complete-looking one.
+class BlobBody : public kernel::http::BodySource {
+  public:
+    BlobBody(std::shared_ptr<plugin_api::SnapshotBlobReader> reader, std::uint64_t first,
+             std::uint64_t length)
+        : reader_(std::move(reader)), offset_(first), left_(length) {}
+    std::uint64_t size() const override { return size_; }
+    std::size_t read(char* buffer, std::size_t capacity) override {
+        const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(capacity, left_));
+        if (wanted == 0) {
+            return 0;
+        }
+        const auto got = reader_->read_at(offset_, buffer, wanted);
+        offset_ += got;
+        left_ -= got;
+        return got;
+    }
+
+  private:
+    std::shared_ptr<plugin_api::SnapshotBlobReader> reader_;
+    std::uint64_t offset_;
+    std::uint64_t left_;
+    const std::uint64_t size_ = left_;
+};
+
 Response content_response(const kernel::http::Request& request, const SnapshotContent& content,
                           const std::string& download_name) {
     const auto range = requested_range(request.header("range"), content.size);
     const ByteRange bytes = range.value_or(ByteRange{0, content.size == 0 ? 0 : content.size - 1});
-    Response response;
-    response.status = range ? 206 : 200;
-    response.content_type = "application/gzip";
     const std::uint64_t length = content.size == 0 ? 0 : bytes.last - bytes.first + 1;
-    response.body.resize(length);
-    std::uint64_t done = 0;
-    while (done < length) {
-        const auto block = std::min<std::uint64_t>(length - done, 1U << 20);
-        const auto got = content.reader->read_at(bytes.first + done, response.body.data() + done,
-                                                 static_cast<std::size_t>(block));
-        if (got == 0) {
-            throw ApiError(500, "snapshot_short", "the archive ended early");
-        }
-        done += got;
-    }
+    auto response = Response::streamed(
+        range ? 206 : 200, std::make_shared<BlobBody>(content.reader, bytes.first, length),
+        "application/gzip");
     response.headers.emplace_back("Accept-Ranges", "bytes");
     response.headers.emplace_back("ETag", "\"" + content.sha256 + "\"");
     response.headers.emplace_back("X-Content-SHA256", content.sha256);

@@ -1,6 +1,7 @@
 // A snapshot's archive as an HTTP answer: the whole of it (200) or the byte range the Range
 // header asks (206), with Accept-Ranges, Content-Range and the SHA-256 as ETag; a range outside
-// the archive is 416. Only `bytes=S-E`, `bytes=S-` and `bytes=-N` (one range) are understood.
+// the archive is 416, streamed in bounded buffers (memory stays flat for gigabyte archives). Only
+// `bytes=S-E`, `bytes=S-` and `bytes=-N` (one range) are understood.
 #pragma once
 
 #include <string>

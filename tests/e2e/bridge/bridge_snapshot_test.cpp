@@ -121,7 +121,7 @@ TEST_F(BridgeSnapshots, ADeletedRegionKeepsAFinalSnapshotAndComesBackFromIt) {
                             {"name", "AlphaAgain"},
                             {"port", 9601},
                             {"placement", {{"simulator_id", stack_.simulator_id()}}}});
-    ASSERT_EQ(made.status, 201) << made.raw;
+    ASSERT_EQ(made.status, 201) << made.raw << stack_.bridge().output();
     const auto load = finished(made.body.at("id"), "restore");
     ASSERT_EQ(load.at("state"), "succeeded") << load.dump() << stack_.bridge().output();
     EXPECT_EQ(terrain_sha("AlphaAgain"), terrain);
