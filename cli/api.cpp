@@ -158,12 +158,23 @@ std::string Api::get_text(const std::string& path) {
 }
 
 Json Api::send(const std::string& method, const std::string& path, const std::optional<Json>& body,
-               const std::optional<std::string>& if_match) {
-    const HttpResponse response = call(method, path, {}, body, if_match);
+               const std::optional<std::string>& if_match, const Query& query) {
+    const HttpResponse response = call(method, path, query, body, if_match);
     if (response.status == 204 || response.body.empty()) {
         return nullptr;
     }
     return parse_answer(response);
+}
+
+HttpResponse Api::download(const std::string& path, const std::optional<std::string>& range,
+                           const SinkOpener& open) {
+    HttpRequest request{"GET", api_target(path, {}), std::nullopt, {}};
+    if (range) {
+        request.headers.emplace_back("Range", *range);
+    }
+    HttpResponse response = http_.stream(request, open);
+    check_status(response);
+    return response;
 }
 
 Json Api::list(const std::string& path, Query query, const ListOptions& options) {

@@ -34,7 +34,11 @@ class Api {
     std::string get_text(const std::string& path);
     // POST, PATCH or DELETE; an empty answer (204) gives null. `if_match` is a bare version.
     Json send(const std::string& method, const std::string& path, const std::optional<Json>& body,
-              const std::optional<std::string>& if_match = std::nullopt);
+              const std::optional<std::string>& if_match = std::nullopt, const Query& query = {});
+    // A GET whose 200 or 206 body goes where `open` says, in bounded chunks; `range` is a Range
+    // header value ("bytes=100-"). Error answers throw as for get().
+    HttpResponse download(const std::string& path, const std::optional<std::string>& range,
+                          const SinkOpener& open);
     // {"items":[...],"next":...}; with options.all, every page merged and "next" null.
     Json list(const std::string& path, Query query, const ListOptions& options);
 

@@ -66,7 +66,8 @@ void add_global_options(CLI::App& app, GlobalOptions& options, ConnectionOptions
 int run(int argc, const char* const* argv, const Environment& env, Io io) {
     Context ctx(io, env);
     CLI::App app{
-        "vergegridctl: manage the estates, templates and regions of a VergeGrid control plane",
+        "vergegridctl: manage the estates, templates, regions and snapshots of a VergeGrid control "
+        "plane",
         "vergegridctl"};
     app.fallthrough();  // global options may follow the command: `vergegridctl region list -o json`
     app.require_subcommand(1);
@@ -87,6 +88,7 @@ int run(int argc, const char* const* argv, const Environment& env, Io io) {
     }
     add_audit_commands(app, ctx);
     add_placement_commands(app, ctx);
+    add_snapshot_commands(app, ctx);
     app.footer(kFooter);  // set last: subcommands would inherit it
 
     try {

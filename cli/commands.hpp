@@ -21,6 +21,8 @@ void add_template_commands(CLI::App& tmpl, Context& ctx);
 void add_audit_commands(CLI::App& app, Context& ctx);
 // placement policy [set NAME], placement plan
 void add_placement_commands(CLI::App& app, Context& ctx);
+// snapshot create, list, show, delete, restore, download
+void add_snapshot_commands(CLI::App& app, Context& ctx);
 
 // Checks a MAJOR.MINOR.PATCH version given on the command line.
 const CLI::Validator& version_validator();

@@ -18,6 +18,7 @@ struct Io {
     std::istream& in;
     std::ostream& out;
     std::ostream& err;
+    bool err_is_terminal = false;  // progress bars are drawn on a terminal (or with --progress)
 };
 
 struct GlobalOptions {

@@ -24,6 +24,7 @@ struct EntityArgs {
     std::vector<std::string> sets;
     std::string file;
     std::string if_match;
+    bool force = false;  // region delete: even when its before-delete snapshot fails
 };
 
 // A region's estate_id and template_id may be given by name.
@@ -102,9 +103,26 @@ void run_update(Context& ctx, const EntityKind& kind, const EntityArgs& args) {
     }
 }
 
+// 204: deleted. 202 (a persistent or premium region, docs/snapshots.md): it goes once its
+// before-delete snapshot is saved, {"snapshot": {...}}.
 void run_delete(Context& ctx, const EntityKind& kind, const EntityArgs& args) {
-    ctx.api().send("DELETE", entity_path(ctx, kind, args.id), std::nullopt, given(args.if_match));
-    if (ctx.format() == OutputFormat::table) {
+    Query query;
+    if (args.force) {
+        query.emplace_back("force", "true");
+    }
+    const Json answer = ctx.api().send("DELETE", entity_path(ctx, kind, args.id), std::nullopt,
+                                       given(args.if_match), query);
+    const Json snapshot = answer.is_object() ? answer.value("snapshot", Json()) : Json();
+    if (ctx.format() == OutputFormat::json) {
+        if (!answer.is_null()) {
+            print_json(ctx.io.out, answer);
+        }
+    } else if (snapshot.is_object()) {
+        ctx.io.out << "deleting " << kind.name << ' ' << args.id
+                   << " once its before-delete snapshot " << member_text(snapshot, "id")
+                   << " is saved (operation " << member_text(snapshot, "operation_id")
+                   << "; vergegridctl snapshot show " << member_text(snapshot, "id") << ")\n";
+    } else {
         ctx.io.out << "deleted " << kind.name << ' ' << args.id << '\n';
     }
 }
@@ -116,6 +134,7 @@ struct Takes {
     bool id = false;        // the entity's id or name
     bool fields = false;    // --set and --file
     bool if_match = false;  // --if-match, for kinds that carry a version
+    bool force = false;     // region delete --force
 };
 
 void add_entity_command(CLI::App& parent, Context& ctx, const EntityKind& kind,
@@ -141,6 +160,10 @@ void add_entity_command(CLI::App& parent, Context& ctx, const EntityKind& kind,
             ->add_option("--if-match", args->if_match,
                          "fail with exit code 5 unless the version is still this")
             ->check(version_validator());
+    }
+    if (takes.force) {
+        command->add_flag("--force", args->force,
+                          "delete even when the before-delete snapshot cannot be saved");
     }
     command->callback([&ctx, &kind, args, runner] {
         ctx.action = [&ctx, &kind, args, runner] { runner(ctx, kind, *args); };
@@ -205,8 +228,12 @@ void add_entity_commands(CLI::App& parent, Context& ctx, const EntityKind& kind)
                        {.fields = true});
     add_entity_command(parent, ctx, kind, "update", "change fields of " + noun + " (PATCH)",
                        run_update, {.id = true, .fields = true, .if_match = true});
-    add_entity_command(parent, ctx, kind, "delete", "delete " + noun, run_delete,
-                       {.id = true, .if_match = true});
+    const bool region = kind.name == kRegion.name;
+    add_entity_command(parent, ctx, kind, "delete",
+                       region ? "delete a region (a persistent or premium one after its "
+                                "before-delete snapshot)"
+                              : "delete " + noun,
+                       run_delete, {.id = true, .if_match = true, .force = region});
 }
 
 }  // namespace vergegrid::cli

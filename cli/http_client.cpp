@@ -7,6 +7,7 @@
 
 #include <istream>
 #include <ostream>
+#include <vector>
 
 #include "cli/exit_codes.hpp"
 
@@ -92,7 +93,7 @@ Poco::Net::HTTPClientSession& HttpClient::session() {
     return *session_;
 }
 
-HttpResponse HttpClient::exchange(const HttpRequest& request) {
+HttpResponse HttpClient::exchange(const HttpRequest& request, const SinkOpener* open) {
     auto& http = session();
     Poco::Net::HTTPRequest message(request.method, server_.base_path + request.target,
                                    Poco::Net::HTTPMessage::HTTP_1_1);
@@ -120,6 +121,33 @@ HttpResponse HttpClient::exchange(const HttpRequest& request) {
     response.status = static_cast<int>(answer.getStatus());
     response.reason = answer.getReason();
     response.content_type = answer.get("Content-Type", "");
+    response.content_range = answer.get("Content-Range", "");
+    if (answer.hasContentLength()) {
+        response.content_length = static_cast<std::int64_t>(answer.getContentLength64());
+    }
+    if (open != nullptr && (response.status == 200 || response.status == 206)) {
+        std::vector<char> chunk(kStreamChunkBytes);
+        bool broken = false;
+        try {
+            const BodySink sink = (*open)(response);
+            while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) ||
+                   in.gcount() > 0) {
+                sink(chunk.data(), static_cast<std::size_t>(in.gcount()));
+            }
+        } catch (const Poco::Exception&) {
+            broken = true;  // never retried: the sink has some of the bytes already
+        } catch (...) {
+            session_.reset();  // the rest of the body is still unread on this connection
+            throw;
+        }
+        if (broken || in.bad()) {
+            session_.reset();
+            throw CliError(ExitCode::unreachable, "the connection to " + server_.to_string() +
+                                                      " broke off during the download");
+        }
+        session_used_ = true;
+        return response;
+    }
     char buffer[16384];
     while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
         response.body.append(buffer, static_cast<std::size_t>(in.gcount()));
@@ -140,6 +168,14 @@ HttpResponse HttpClient::exchange(const HttpRequest& request) {
 }
 
 HttpResponse HttpClient::send(const HttpRequest& request) {
+    return send_with_retry(request, nullptr);
+}
+
+HttpResponse HttpClient::stream(const HttpRequest& request, const SinkOpener& open) {
+    return send_with_retry(request, &open);
+}
+
+HttpResponse HttpClient::send_with_retry(const HttpRequest& request, const SinkOpener* open) {
     const auto failure = [&](const Poco::Exception& e) {
         session_.reset();
         return CliError(ExitCode::unreachable, "cannot talk to the server at " +
@@ -147,15 +183,17 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
     };
     const bool retry = session_used_ && request.method == "GET";
     try {
-        return exchange(request);
+        return exchange(request, open);
     } catch (const Poco::Exception& e) {
+        // A streamed body that broke off is a CliError, never retried: its sink would get the
+        // same bytes twice.
         if (!retry) {
             throw failure(e);
         }
         session_.reset();  // the server may have closed the kept-alive connection
     }
     try {
-        return exchange(request);
+        return exchange(request, open);
     } catch (const Poco::Exception& e) {
         throw failure(e);
     }

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,8 +30,16 @@ struct HttpResponse {
     int status = 0;
     std::string reason;
     std::string content_type;
-    std::string body;
+    std::string body;                  // empty when streamed to a sink
+    std::string content_range{};       // "bytes S-E/T" of a 206, else empty
+    std::int64_t content_length = -1;  // -1 when the server did not say
 };
+
+// Receives a streamed body in chunks of at most kStreamChunkBytes.
+using BodySink = std::function<void(const char* data, std::size_t size)>;
+// Called with the head of a 200 or 206 answer (no body yet); returns where the body goes.
+using SinkOpener = std::function<BodySink(const HttpResponse& head)>;
+inline constexpr std::size_t kStreamChunkBytes = 64 * 1024;
 
 inline constexpr std::size_t kMaxAnswerBytes = 64 * 1024 * 1024;
 
@@ -46,10 +56,14 @@ class HttpClient {
     // Throws CliError(unreachable) when the exchange fails, CliError(server_error) when the
     // answer exceeds kMaxAnswerBytes. A GET on a reused connection is retried once.
     HttpResponse send(const HttpRequest& request);
+    // As send(), but the body of a 200 or 206 answer goes to `sink` chunk by chunk and is never
+    // held whole (downloads of any size); any other answer's body is read as send() reads it.
+    HttpResponse stream(const HttpRequest& request, const SinkOpener& open);
     const ServerUrl& server() const { return server_; }
 
   private:
-    HttpResponse exchange(const HttpRequest& request);
+    HttpResponse exchange(const HttpRequest& request, const SinkOpener* open);
+    HttpResponse send_with_retry(const HttpRequest& request, const SinkOpener* open);
     Poco::Net::HTTPClientSession& session();
 
     ServerUrl server_;

@@ -1,5 +1,7 @@
 #include "cli/views.hpp"
 
+#include "cli/progress_bar.hpp"
+
 namespace vergegrid::cli {
 
 namespace {
@@ -68,6 +70,22 @@ std::vector<Column> region_history_columns() {
 std::vector<Column> template_version_columns() {
     return {member("VERSION", "version"), member("ACTOR", "actor"), member("AT", "at"),
             spec_pair("SIZE", "size_x", "size_y", "x"), spec_member("PHYSICS", "physics_type")};
+}
+
+std::vector<Column> snapshot_columns() {
+    return {member("ID", "id"),
+            member("REGION", "region_name"),
+            member("VERSION", "region_version"),
+            member("STATE", "state"),
+            member("REASON", "reason"),
+            {"SIZE",
+             [](const Json& item) {
+                 const auto it = item.find("size_bytes");
+                 return it != item.end() && it->is_number_integer() && it->get<std::int64_t>() > 0
+                            ? human_bytes(it->get<std::int64_t>())
+                            : std::string("-");
+             }},
+            member("CREATED", "created_at")};
 }
 
 std::vector<Column> audit_columns() {

@@ -15,6 +15,7 @@ std::vector<Column> entity_columns(const EntityKind& kind);
 std::vector<Column> region_history_columns();
 std::vector<Column> template_version_columns();
 std::vector<Column> audit_columns();
+std::vector<Column> snapshot_columns();
 
 // A list answer's items as a table; a note on `err` when more pages exist.
 void print_list(std::ostream& out, std::ostream& err, const std::vector<Column>& columns,

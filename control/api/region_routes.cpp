@@ -141,7 +141,7 @@ void add_region_basics(kernel::http::Router& router, const RegionService& region
     });
 
     router.add("GET", "/api/v1/regions/{id}", Permission::read, [regions](const Request& request) {
-        const Region region = regions.get(region_id(request));
+        const RegionRecord region = regions.get(region_id(request));
         return with_etag(Response::json(200, region_to_json(region)), region.version);
     });
 

@@ -195,6 +195,55 @@ void check_parcels_fit(const std::string& parcel_layout, int size_x, int size_y,
     }
 }
 
+void read_lifecycle(JsonReader& reader, std::string& lifecycle) {
+    if (auto value = reader.string("lifecycle", 16)) {
+        if (*value != "ephemeral" && *value != "persistent" && *value != "premium") {
+            throw DomainError::invalid_field(reader.field("lifecycle"),
+                                             "must be one of ephemeral, persistent, premium");
+        }
+        lifecycle = *value;
+    }
+}
+
+void read_state_parts(JsonReader& reader, StateParts& target) {
+    for (const auto& [name, member] : kStatePartFields) {
+        assign(reader.boolean(name), target.*member);
+    }
+    reader.reject_unknown();
+}
+
+nlohmann::json state_parts_to_json(const StateParts& parts) {
+    nlohmann::json json = nlohmann::json::object();
+    for (const auto& [name, member] : kStatePartFields) {
+        json[name] = parts.*member;
+    }
+    return json;
+}
+
+std::vector<std::string> state_parts_on(const StateParts& parts) {
+    std::vector<std::string> names;
+    for (const auto& [name, member] : kStatePartFields) {
+        if (parts.*member) {
+            names.emplace_back(name);
+        }
+    }
+    return names;
+}
+
+StateParts state_parts_from_text(const std::string& text) {
+    StateParts parts;
+    if (text.empty()) {
+        return parts;
+    }
+    const auto document = strict_json::parse(text);
+    for (const auto& [name, member] : kStatePartFields) {
+        if (auto it = document.find(name); it != document.end() && it->is_boolean()) {
+            parts.*member = it->get<bool>();
+        }
+    }
+    return parts;
+}
+
 nlohmann::json environment_to_json(const plugin_api::RegionEnvironment& e) {
     return {{"water_height", e.water_height},
             {"sun_fixed", e.sun_fixed},

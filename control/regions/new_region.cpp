@@ -10,8 +10,10 @@ using plugin_api::Region;
 
 namespace {
 
-Region region_defaults() {
-    Region region;
+// The state policy's defaults are StatePolicy's (persistent, no optional parts); templates carry
+// no state policy.
+RegionRecord region_defaults() {
+    RegionRecord region;
     region.physics_type = "BulletSim";
     region.terrain_preset = "flat";
     region.draw_distance_cap = 0;
@@ -39,7 +41,7 @@ NewRegion read_new_region(plugin_api::StorageTransaction& tx, const nlohmann::js
                           const std::string& path) {
     JsonReader reader(body, path);
     NewRegion result{region_defaults(), {}, {}};
-    Region& region = result.region;
+    RegionRecord& region = result.region;
     if (auto template_id = reader.nullable_string("template_id", 36);
         template_id && !template_id->empty()) {
         auto tmpl = tx.find_template(*template_id);

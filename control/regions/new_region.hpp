@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "control/common/region_fields.hpp"
+#include "control/regions/region_record.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
 
@@ -18,7 +19,7 @@ struct GivenFields {
 };
 
 struct NewRegion {
-    plugin_api::Region region;  // uuid not yet assigned
+    RegionRecord region;  // uuid not yet assigned
     PlacementOptions options;
     GivenFields given;
 };

@@ -39,6 +39,8 @@ Bump template_version_bump(const nlohmann::json& from, const nlohmann::json& to)
     return a && b && a->major != b->major ? Bump::major : Bump::minor;
 }
 
+// Everything else is patch, among it `lifecycle` and `state_parts.*`: they change what the
+// control plane keeps of the region's state, not the region itself.
 Bump bump_of(const std::string& field, const nlohmann::json& from, const nlohmann::json& to) {
     if (std::find(kMajorFields.begin(), kMajorFields.end(), field) != kMajorFields.end()) {
         return Bump::major;
@@ -55,7 +57,7 @@ Bump bump_of(const std::string& field, const nlohmann::json& from, const nlohman
 
 }  // namespace
 
-RegionChange region_change(const plugin_api::Region& before, const plugin_api::Region& after) {
+RegionChange region_change(const RegionRecord& before, const RegionRecord& after) {
     Flat a;
     Flat b;
     flatten(region_to_json(before), "", a);

@@ -3,7 +3,7 @@
 //   minor  other structural changes: name, location, estate, host/port, enabled, terrain preset,
 //          state mode, template reference, parcel layout, placement
 //   patch  cosmetic: environment, terrain limits, permissions, flags other than enabled, prim
-//          and agent limits, voice/flying/scripts, draw distance
+//          and agent limits, voice/flying/scripts, draw distance, lifecycle, state parts
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "control/common/version_bump.hpp"
+#include "control/regions/region_record.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 
 namespace vergegrid::control {
@@ -28,6 +29,6 @@ struct RegionChange {
     nlohmann::json fields_to_json() const;
 };
 
-RegionChange region_change(const plugin_api::Region& before, const plugin_api::Region& after);
+RegionChange region_change(const RegionRecord& before, const RegionRecord& after);
 
 }  // namespace vergegrid::control

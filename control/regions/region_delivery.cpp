@@ -1,6 +1,8 @@
 #include "control/regions/region_delivery.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 
 #include "control/common/clock.hpp"
 #include "control/common/extensions.hpp"
@@ -40,7 +42,7 @@ void queue_on(plugin_api::StorageTransaction& tx, const plugin_api::SyncSchedule
     }
     const bool lazy = sync.classify(summary) == plugin_api::SyncClass::lazy;
     const std::string now = now_iso8601();
-    const std::string spec = spec_of == nullptr ? "" : region_to_json(*spec_of).dump();
+    const std::string spec = spec_of == nullptr ? "" : region_config_to_json(*spec_of).dump();
     if (auto pending = operations.find_pending_lazy_operation(region_uuid, simulator_id)) {
         // Ten lazy edits inside a window become one operation with the latest spec; an eager
         // change takes the pending lazy one with it.
@@ -75,12 +77,25 @@ void queue_on(plugin_api::StorageTransaction& tx, const plugin_api::SyncSchedule
     }
 }
 
+// The state policy (lifecycle, state_parts.*) concerns the control plane alone: the simulator
+// neither sees it nor needs an operation for it.
+bool simulator_field(const FieldChange& field) {
+    return field.field != "lifecycle" && field.field.rfind("state_parts.", 0) != 0;
+}
+
 }  // namespace
 
 void queue_region_operation(plugin_api::StorageTransaction& tx,
                             const plugin_api::SyncScheduler& sync, const Region* before,
-                            const Region* after, const RegionChange& change,
+                            const Region* after, const RegionChange& unfiltered,
                             const std::string& kind, QueuedNotifications& notify) {
+    RegionChange change;
+    change.bump = unfiltered.bump;
+    std::copy_if(unfiltered.fields.begin(), unfiltered.fields.end(),
+                 std::back_inserter(change.fields), simulator_field);
+    if (!unfiltered.fields.empty() && change.fields.empty() && kind.empty()) {
+        return;  // only the state policy changed (a move would have changed placement.*)
+    }
     const std::string old_sim = before == nullptr ? "" : before->placement.simulator_id;
     const std::string new_sim = after == nullptr ? "" : after->placement.simulator_id;
     const std::string op_kind = kind.empty() ? derived_kind(before, after, change) : kind;

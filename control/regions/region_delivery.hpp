@@ -24,8 +24,9 @@ struct QueuedNotifications {
 };
 
 // `before` is null for a create, `after` null for a delete. `kind` overrides the kind derived
-// from the change ("restart"). Lazy changes merge into the region's pending lazy operation; an
-// eager change absorbs it.
+// from the change ("restart"). A change of the state policy alone (lifecycle, state_parts)
+// queues nothing. Lazy changes merge into the region's pending lazy operation; an eager change
+// absorbs it.
 void queue_region_operation(plugin_api::StorageTransaction& tx,
                             const plugin_api::SyncScheduler& sync, const plugin_api::Region* before,
                             const plugin_api::Region* after, const RegionChange& change,

@@ -40,7 +40,7 @@ void read_state_mode(JsonReader& reader, std::string& mode) {
 
 }  // namespace
 
-nlohmann::json region_to_json(const Region& r) {
+nlohmann::json region_config_to_json(const Region& r) {
     return {
         {"id", r.uuid},
         {"name", r.name},
@@ -69,7 +69,14 @@ nlohmann::json region_to_json(const Region& r) {
     };
 }
 
-void read_region_fields(JsonReader& reader, Region& region, PlacementOptions* options,
+nlohmann::json region_to_json(const RegionRecord& r) {
+    auto json = region_config_to_json(r);
+    json["lifecycle"] = r.state.lifecycle;
+    json["state_parts"] = state_parts_to_json(r.state.parts);
+    return json;
+}
+
+void read_region_fields(JsonReader& reader, RegionRecord& region, PlacementOptions* options,
                         bool create) {
     if (auto name = reader.name("name", kMaxRegionName)) {
         if (name->find_first_of("[]") != std::string::npos) {
@@ -118,6 +125,10 @@ void read_region_fields(JsonReader& reader, Region& region, PlacementOptions* op
     if (auto placement = reader.object("placement")) {
         read_placement(*placement, region.placement, options, create);
     }
+    read_lifecycle(reader, region.state.lifecycle);
+    if (auto parts = reader.object("state_parts")) {
+        read_state_parts(*parts, region.state.parts);
+    }
     read_parcel_layout(reader, region.template_data.parcel_layout);
     check_parcels_fit(region.template_data.parcel_layout, region.size_x, region.size_y,
                       reader.field("parcel_layout"));
@@ -126,9 +137,10 @@ void read_region_fields(JsonReader& reader, Region& region, PlacementOptions* op
     reader.forbid("template_version", "changes only through upgrade-template");
 }
 
-Region region_from_spec(const std::string& spec) {
+RegionRecord region_from_spec(const std::string& spec) {
     auto document = strict_json::parse(spec);
-    Region region;
+    // A spec written before lifecycle and state_parts existed lacks them: the defaults apply.
+    RegionRecord region;
     region.uuid = document.at("id").get<std::string>();
     region.version = *plugin_api::SemVer::parse(document.at("version").get<std::string>());
     region.template_id =

@@ -13,6 +13,7 @@
 #include "control/regions/region_delivery.hpp"
 #include "control/regions/region_json.hpp"
 #include "control/regions/region_placement.hpp"
+#include "control/regions/region_state_store.hpp"
 #include "control/regions/region_stub.hpp"
 
 namespace vergegrid::control {
@@ -42,16 +43,19 @@ DomainEvent region_event(const std::string& change, const std::string& id, nlohm
     return {"region." + change, "region", id, std::move(before), std::move(after)};
 }
 
-// Writes one new version of a region: the row and supplements, its history row, its event and
-// the operation for its simulator.
-void write_version(Changes& changes, const std::string& change, const Region* before,
-                   const Region& after, const RegionChange& fields, Delivery& delivery) {
+// Writes one new version of a region: the row and supplements, its state policy (when new or
+// changed), its history row, its event and the operation for its simulator.
+void write_version(Changes& changes, const std::string& change, const RegionRecord* before,
+                   const RegionRecord& after, const RegionChange& fields, Delivery& delivery) {
     auto& tx = changes.tx();
     check_grid_rules(tx, after);
     if (before == nullptr) {
         tx.insert_region(after);
     } else {
         tx.update_region(after);
+    }
+    if (before == nullptr || before->state != after.state) {
+        save_state_policy(tx, after.uuid, after.state);
     }
     const auto spec = region_to_json(after);
     tx.append_history({after.uuid, after.version, change, spec.dump(), changes.actor().subject,
@@ -64,8 +68,8 @@ void write_version(Changes& changes, const std::string& change, const Region* be
 
 // `after` as a new version of `before` when any field changed; `decision` (move) is answered
 // only with a change.
-RegionChanged apply_change(Changes& changes, const std::string& kind, const Region& before,
-                           Region after, Delivery& delivery,
+RegionChanged apply_change(Changes& changes, const std::string& kind, const RegionRecord& before,
+                           RegionRecord after, Delivery& delivery,
                            std::optional<Decision> decision = std::nullopt) {
     const RegionChange change = region_change(before, after);
     if (change.bump == Bump::none) {
@@ -77,9 +81,9 @@ RegionChanged apply_change(Changes& changes, const std::string& kind, const Regi
 }
 
 // A region found for a change: it must exist and be at the version the caller expects.
-Region region_to_change(StorageTransaction& tx, const std::string& id,
-                        const std::optional<plugin_api::SemVer>& expected) {
-    Region region = existing_region(tx, id);
+RegionRecord region_to_change(StorageTransaction& tx, const std::string& id,
+                              const std::optional<plugin_api::SemVer>& expected) {
+    RegionRecord region = load_region_record(tx, id);
     check_expected_version(expected, region.version);
     return region;
 }
@@ -102,14 +106,19 @@ auto RegionService::deliver(const Actor& actor, Work&& work) const {
     return store_.command(actor, [&](Changes& changes) { return within(changes, work); });
 }
 
-std::vector<Region> RegionService::list(const plugin_api::RegionFilter& filter,
-                                        const std::string& after, int limit) const {
-    return store_.read(
-        [&](StorageTransaction& tx) { return tx.list_regions(filter, after, limit); });
+std::vector<RegionRecord> RegionService::list(const plugin_api::RegionFilter& filter,
+                                              const std::string& after, int limit) const {
+    return store_.read([&](StorageTransaction& tx) {
+        std::vector<RegionRecord> records;
+        for (auto& region : tx.list_regions(filter, after, limit)) {
+            records.push_back(with_state_policy(tx, std::move(region)));
+        }
+        return records;
+    });
 }
 
-Region RegionService::get(const std::string& id) const {
-    return store_.read([&](StorageTransaction& tx) { return existing_region(tx, id); });
+RegionRecord RegionService::get(const std::string& id) const {
+    return store_.read([&](StorageTransaction& tx) { return load_region_record(tx, id); });
 }
 
 std::vector<plugin_api::RegionHistoryEntry> RegionService::history(const std::string& id) const {
@@ -154,8 +163,8 @@ Committed<RegionChanged> RegionService::update(const Actor& actor,
                                                const UpdateRegion& command) const {
     return deliver(actor, [&](Changes& changes, Delivery& delivery) {
         auto& tx = changes.tx();
-        const Region before = region_to_change(tx, command.id, command.expected_version);
-        Region after = before;
+        const RegionRecord before = region_to_change(tx, command.id, command.expected_version);
+        RegionRecord after = before;
         JsonReader reader(command.changes, "");
         reader.forbid("template_id", "changes only through upgrade-template");
         PlacementOptions options;
@@ -173,8 +182,9 @@ Committed<void> RegionService::remove(const Actor& actor, const DeleteRegion& co
 void RegionService::remove_within(Changes& changes, const DeleteRegion& command) const {
     within(changes, [&](Changes& changes, Delivery& delivery) {
         auto& tx = changes.tx();
-        const Region region = region_to_change(tx, command.id, command.expected_version);
+        const RegionRecord region = region_to_change(tx, command.id, command.expected_version);
         tx.delete_region(region.uuid);
+        delete_state_policy(tx, region.uuid);
         changes.record(region_event("delete", region.uuid, region_to_json(region), nullptr));
         queue_region_operation(tx, *delivery.sync, &region, nullptr, RegionChange{}, "",
                                delivery.notify);
@@ -207,14 +217,14 @@ RegionChanged RegionService::rollback_within(Changes& changes,
                                              const RollbackRegion& command) const {
     return within(changes, [&](Changes& changes, Delivery& delivery) {
         auto& tx = changes.tx();
-        const Region before = region_to_change(tx, command.id, command.expected_version);
+        const RegionRecord before = region_to_change(tx, command.id, command.expected_version);
         const auto entry = tx.find_history(before.uuid, command.version);
         if (!entry) {
             throw DomainError(Fault::not_found, "unknown_version",
                               "the region has no version " + command.version.to_string(),
                               "version");
         }
-        Region target = region_from_spec(entry->spec);
+        RegionRecord target = region_from_spec(entry->spec);
         target.version = before.version;
         return apply_change(changes, "rollback", before, target, delivery);
     });
@@ -224,7 +234,7 @@ Committed<RegionChanged> RegionService::upgrade_template(
     const Actor& actor, const UpgradeRegionTemplate& command) const {
     return deliver(actor, [&](Changes& changes, Delivery& delivery) {
         auto& tx = changes.tx();
-        const Region before = region_to_change(tx, command.id, command.expected_version);
+        const RegionRecord before = region_to_change(tx, command.id, command.expected_version);
         if (before.template_id.empty()) {
             throw DomainError::conflict("no_template", "the region was not made from a template",
                                         "template_id");
@@ -234,7 +244,7 @@ Committed<RegionChanged> RegionService::upgrade_template(
             throw DomainError::conflict("template_gone", "the region's template no longer exists",
                                         "template_id");
         }
-        Region after = before;
+        RegionRecord after = before;
         apply_template(after, *tmpl);
         if (auto misfit =
                 parcels_misfit(after.template_data.parcel_layout, after.size_x, after.size_y)) {
@@ -247,14 +257,14 @@ Committed<RegionChanged> RegionService::upgrade_template(
 Committed<RegionChanged> RegionService::move(const Actor& actor, const MoveRegion& command) const {
     return deliver(actor, [&](Changes& changes, Delivery& delivery) {
         auto& tx = changes.tx();
-        const Region before = region_to_change(tx, command.id, command.expected_version);
+        const RegionRecord before = region_to_change(tx, command.id, command.expected_version);
         GridState state = load_grid_state(tx);
         const Decision decision =
             plan_move(state, *placement_, before, command.simulator_id, command.force);
         if (!decision.placed) {
             throw_refusal(decision, !command.simulator_id.empty());
         }
-        Region after = before;
+        RegionRecord after = before;
         after.placement.simulator_id = decision.simulator_id;
         after.host = decision.host;
         after.port = decision.port;

@@ -1,6 +1,7 @@
 // Regions: create (placed by control/placement), change, delete, restart, roll back, upgrade to
 // the template's current version, move to another simulator; and the queries over them.
-// Every change is one command: the region row and supplements, its history row, its event
+// Every change is one command: the region row and supplements, its state policy (lifecycle,
+// state_parts), its history row, its event
 // (region.create, region.update, ...) and the operation for its simulator commit together; the
 // simulator's doorbell rings after the commit.
 #pragma once
@@ -15,6 +16,7 @@
 #include "control/operations/operation_signals.hpp"
 #include "control/placement/placement_engine.hpp"
 #include "control/placement/placement_service.hpp"
+#include "control/regions/region_record.hpp"
 #include "kernel/services/active_slot.hpp"
 #include "region_ini/region_ini.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
@@ -67,7 +69,7 @@ struct MoveRegion {
 
 // The region after a change, what changed and which part of the version it bumped.
 struct RegionChanged {
-    plugin_api::Region region;
+    RegionRecord region;
     std::string change;                // "create", or the bump: none, patch, minor, major
     nlohmann::json fields;             // [{"field", "from", "to", "bump"}]
     std::optional<Decision> decision;  // create and move: where placement put it and why
@@ -84,9 +86,9 @@ class RegionService {
     RegionService(Store store, RegionChannel channel, std::shared_ptr<PlacementService> placement)
         : store_(std::move(store)), channel_(channel), placement_(std::move(placement)) {}
 
-    std::vector<plugin_api::Region> list(const plugin_api::RegionFilter& filter,
-                                         const std::string& after, int limit) const;
-    plugin_api::Region get(const std::string& id) const;
+    std::vector<RegionRecord> list(const plugin_api::RegionFilter& filter, const std::string& after,
+                                   int limit) const;
+    RegionRecord get(const std::string& id) const;
     // Oldest first; not_found when the region never existed.
     std::vector<plugin_api::RegionHistoryEntry> history(const std::string& id) const;
     RegionStub stub(const std::string& id) const;

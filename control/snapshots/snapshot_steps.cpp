@@ -3,6 +3,7 @@
 #include "control/common/clock.hpp"
 #include "control/common/entity_lookup.hpp"
 #include "control/regions/region_json.hpp"
+#include "control/regions/region_state_store.hpp"
 #include "control/snapshots/snapshot_json.hpp"
 #include "control/snapshots/snapshot_ledger.hpp"
 #include "control/snapshots/snapshot_parts.hpp"
@@ -29,7 +30,8 @@ Snapshot new_record(const Changes& changes, const Region& region, const std::str
     snapshot.region_id = region.uuid;
     snapshot.region_name = region.name;
     snapshot.region_version = region.version;
-    snapshot.region_spec = region_to_json(region).dump();
+    // The whole region as it is versioned (its state policy too): what a new region takes.
+    snapshot.region_spec = region_to_json(with_state_policy(changes.tx(), region)).dump();
     snapshot.lifecycle = lifecycle;
     snapshot.simulator_id = region.placement.simulator_id;
     snapshot.state = "pending";

@@ -23,12 +23,16 @@ class Handler : public Poco::Net::HTTPRequestHandler {
                          request.getURI(),
                          request.get("Authorization", ""),
                          request.get("If-Match", ""),
-                         {}};
+                         {},
+                         request.get("Range", "")};
         Poco::StreamCopier::copyToString(request.stream(), seen.body);
         const Reply reply = state_->answer(seen);
         response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
         if (!reply.content_type.empty()) {
             response.setContentType(reply.content_type);
+        }
+        for (const auto& [name, value] : reply.headers) {
+            response.set(name, value);
         }
         response.setContentLength(static_cast<std::streamsize>(reply.body.size()));
         response.send() << reply.body;

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace Poco::Net {
@@ -27,13 +28,15 @@ struct SeenRequest {
     std::string authorization;  // empty when absent
     std::string if_match;
     std::string body;
+    std::string range;  // the Range header; empty when absent
 };
 
 struct Reply {
     int status = 200;
     std::string content_type = "application/json";
     std::string body;
-    std::chrono::milliseconds delay{0};  // waits this long before answering
+    std::chrono::milliseconds delay{0};                          // waits this long before answering
+    std::vector<std::pair<std::string, std::string>> headers{};  // extra ones (Content-Range)
 };
 
 class FakeServer {

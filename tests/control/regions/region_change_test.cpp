@@ -7,7 +7,7 @@
 namespace vergegrid::control {
 namespace {
 
-using plugin_api::Region;
+using Region = RegionRecord;
 
 Region base() {
     Region region;
@@ -63,6 +63,18 @@ TEST(RegionChange, CosmeticFieldsArePatch) {
     EXPECT_EQ(change_by([](Region& r) { r.flags.allow_voice = !r.flags.allow_voice; }).bump,
               Bump::patch);
     EXPECT_EQ(change_by([](Region& r) { r.draw_distance_cap = 128; }).bump, Bump::patch);
+}
+
+TEST(RegionChange, TheStatePolicyIsAPatchNamedByItsFields) {
+    const auto lifecycle = change_by([](Region& r) { r.state.lifecycle = "premium"; });
+    EXPECT_EQ(lifecycle.bump, Bump::patch);
+    ASSERT_EQ(lifecycle.fields.size(), 1U);
+    EXPECT_EQ(lifecycle.fields[0].field, "lifecycle");
+    const auto parts = change_by([](Region& r) { r.state.parts.script_state = true; });
+    EXPECT_EQ(parts.bump, Bump::patch);
+    ASSERT_EQ(parts.fields.size(), 1U);
+    EXPECT_EQ(parts.fields[0].field, "state_parts.script_state");
+    EXPECT_EQ(parts.fields[0].to, true);
 }
 
 TEST(RegionChange, ATemplateMajorIsMajorAndAnyOtherTemplateVersionChangeMinor) {

@@ -15,7 +15,7 @@ using plugin_api::SemVer;
 class RegionDeliveryTest : public RegionFixture {
   protected:
     // A region on kSimulator, its "create" operation queued.
-    plugin_api::Region placed(const std::string& name = "Alpha") {
+    RegionRecord placed(const std::string& name = "Alpha") {
         const auto region = create(name);
         return update(region, {{"placement", {{"simulator_id", kSimulator}}}}).value.region;
     }

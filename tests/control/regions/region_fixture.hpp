@@ -34,7 +34,7 @@ class RegionFixture : public test::ServiceFixture {
     }
 
     // A region placed by hand at <x, 1000>: on no simulator until a pin moves it onto one.
-    plugin_api::Region create(const std::string& name, int x = 1000) {
+    RegionRecord create(const std::string& name, int x = 1000) {
         return regions
             .create(actor(), {{{"name", name},
                                {"estate_id", estate_id},

@@ -1,0 +1,16 @@
+// A region as the control plane versions it: the storage row with its supplements
+// (plugin_api::Region, frozen since ABI 1.0) and its runtime-state policy (lifecycle and state
+// parts, kept through the SnapshotLedger extension of ABI 1.5). The API, history, audit and the
+// version rules see both as one region; the simulator's operations only the row.
+#pragma once
+
+#include "control/common/region_fields.hpp"
+#include "vergegrid/plugin_api/storage_model.hpp"
+
+namespace vergegrid::control {
+
+struct RegionRecord : plugin_api::Region {
+    StatePolicy state;
+};
+
+}  // namespace vergegrid::control
