@@ -355,6 +355,16 @@ TEST_F(SnapshotProtocol, TheUploadRouteTakesChunksUpToItsOwnLimit) {
     EXPECT_EQ(whole.body.at("state"), "complete");
 }
 
+// A snapshot store that is configured must load: start-up stops naming the key.
+TEST(SnapshotStoreSetting, AConfiguredStoreThatDoesNotLoadStopsStartUp) {
+    TempDir dir;
+    ControlPlaneProcess control(
+        {"--listen", "127.0.0.1:0", "--data-dir", (dir.path() / "data").string()},
+        {{"VERGEGRID_SNAPSHOTS_STORE", "nosuchstore"}});
+    EXPECT_FALSE(control.started());
+    EXPECT_THAT(control.process().output(), ::testing::HasSubstr("snapshots.store"));
+}
+
 // Retention (persistent: keep the last one, no dailies) runs every second here: the older
 // complete snapshots go, audited under the job's name, their bytes with them.
 TEST_F(SnapshotProtocol, RetentionKeepsWhatItPromises) {
