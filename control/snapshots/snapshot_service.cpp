@@ -215,6 +215,14 @@ Committed<RegionDeletion> SnapshotService::delete_region(
             return deletion;
         }
         const SnapshotSteps steps(changes, deps_);
+        // Asked again while its final snapshot is being saved: the same answer, no second save.
+        for (const auto& snapshot :
+             steps.ledger().list_snapshots({region.uuid, "", "before-delete"}, "", "", 20)) {
+            if (in_flight(snapshot) && !snapshot.followup.empty()) {
+                deletion.snapshot = snapshot;
+                return deletion;
+            }
+        }
         const auto simulator = access_store(tx).find_simulator(region.placement.simulator_id);
         const bool reachable = simulator && simulator->state != "offline" &&
                                simulator->state != "revoked" && deps_.blobs != nullptr;

@@ -34,6 +34,9 @@ TEST_F(SnapshotRegionTest, APersistentRegionGoesWhenItsFinalSnapshotCompletes) {
     ASSERT_TRUE(deletion.value.snapshot);
     EXPECT_EQ(deletion.value.snapshot->reason, "before-delete");
     EXPECT_TRUE(region_exists(region.uuid));
+    const auto again = service().delete_region(actor(), {region.uuid, std::nullopt, false});
+    ASSERT_TRUE(again.value.snapshot);
+    EXPECT_EQ(again.value.snapshot->id, deletion.value.snapshot->id);  // no second save
     upload_all(deletion.value.snapshot->id, archive(2000));
     EXPECT_FALSE(region_exists(region.uuid));
     EXPECT_EQ(service().get(deletion.value.snapshot->id).state, "complete");
