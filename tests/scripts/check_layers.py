@@ -33,10 +33,10 @@ ALLOWED = {
     "regions": {"placement", "operations", "templates", "estates", "simulators", "audit",
                 "domain", "common"},
     "snapshots": {"regions", "operations", "simulators", "audit", "domain", "common"},
-    "api": {"snapshots", "regions", "placement", "operations", "templates", "estates", "simulators", "access",
-            "audit", "domain", "common"},
-    "app": {"api", "snapshots", "regions", "placement", "operations", "templates", "estates", "simulators",
-            "access", "audit", "domain", "common"},
+    "api": {"snapshots", "regions", "placement", "operations", "templates", "estates",
+            "simulators", "access", "audit", "domain", "common"},
+    "app": {"api", "snapshots", "regions", "placement", "operations", "templates", "estates",
+            "simulators", "access", "audit", "domain", "common"},
 }
 
 # The control/ folders that speak HTTP: the adapters and the composition.
