@@ -1,5 +1,7 @@
 #include "control/api/error_mapping.hpp"
 
+#include "vergegrid/plugin_api/snapshot_store.hpp"
+
 namespace vergegrid::control {
 
 int http_status(Fault fault) {
@@ -38,6 +40,15 @@ void install_error_mapping(kernel::http::Router& router) {
         [](const std::exception& error) -> std::optional<kernel::http::ApiError> {
             if (const auto* domain = dynamic_cast<const DomainError*>(&error)) {
                 return to_api_error(*domain);
+            }
+            // The snapshot store's failures reach the routes that stream its bytes.
+            if (dynamic_cast<const plugin_api::SnapshotIntegrityError*>(&error) != nullptr) {
+                return kernel::http::ApiError(422, "snapshot_corrupted",
+                                              "the archive does not match its SHA-256");
+            }
+            if (dynamic_cast<const plugin_api::SnapshotStoreError*>(&error) != nullptr) {
+                return kernel::http::ApiError(503, "snapshot_store_failed",
+                                              "the snapshot store failed; see the server log");
             }
             return std::nullopt;
         });

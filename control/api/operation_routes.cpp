@@ -113,10 +113,33 @@ OperationQuery read_query(const Request& request) {
     return query;
 }
 
+// A page of operations with the progress of those that reported one.
+Response operation_list(const OperationService& operations, const SnapshotService* snapshots,
+                        const OperationQuery& query) {
+    auto paged = query;
+    paged.limit = query.limit + 1;  // one more says whether there is a next page
+    const auto rows = operations.list(paged);
+    std::vector<std::int64_t> ids;
+    for (const auto& operation : rows) {
+        ids.push_back(operation.id);
+    }
+    const auto progress = snapshots == nullptr
+                              ? std::map<std::int64_t, plugin_api::OperationProgress>{}
+                              : snapshots->progress_of(ids);
+    return Response::json(
+        200, paged_json(
+                 rows, query.limit, [](const Operation& o) { return std::to_string(o.id); },
+                 [&](const Operation& o) {
+                     const auto it = progress.find(o.id);
+                     return operation_to_json(o, it == progress.end() ? nullptr : &it->second);
+                 }));
+}
+
 }  // namespace
 
 void add_operation_routes(kernel::http::Router& router,
-                          std::shared_ptr<OperationService> operations) {
+                          std::shared_ptr<OperationService> operations,
+                          std::shared_ptr<const SnapshotService> snapshots) {
     router.add(
         "GET", "/api/v1/sim/operations", Permission::simulator,
         [operations](const Request& request) { return pull(*operations, operations, request); });
@@ -126,15 +149,10 @@ void add_operation_routes(kernel::http::Router& router,
                        200, operation_to_json(operations->record_result(simulator_caller(request),
                                                                         read_result(request))));
                });
-    router.add("GET", "/api/v1/operations", Permission::read, [operations](const Request& request) {
-        const auto query = read_query(request);
-        auto paged = query;
-        paged.limit = query.limit + 1;  // one more says whether there is a next page
-        return Response::json(
-            200, paged_json(
-                     operations->list(paged), query.limit,
-                     [](const Operation& o) { return std::to_string(o.id); }, operation_to_json));
-    });
+    router.add("GET", "/api/v1/operations", Permission::read,
+               [operations, snapshots](const Request& request) {
+                   return operation_list(*operations, snapshots.get(), read_query(request));
+               });
 }
 
 }  // namespace vergegrid::control

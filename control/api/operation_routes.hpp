@@ -6,11 +6,14 @@
 #include <memory>
 
 #include "control/operations/operation_service.hpp"
+#include "control/snapshots/snapshot_service.hpp"
 #include "kernel/http/router.hpp"
 
 namespace vergegrid::control {
 
+// `snapshots` gives the progress of long operations (null: none shown).
 void add_operation_routes(kernel::http::Router& router,
-                          std::shared_ptr<OperationService> operations);
+                          std::shared_ptr<OperationService> operations,
+                          std::shared_ptr<const SnapshotService> snapshots = nullptr);
 
 }  // namespace vergegrid::control

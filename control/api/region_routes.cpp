@@ -4,8 +4,10 @@
 #include "control/api/paging.hpp"
 #include "control/api/preconditions.hpp"
 #include "control/api/request_actor.hpp"
+#include "control/api/snapshot_routes.hpp"
 #include "control/common/json_reader.hpp"
 #include "control/regions/region_json.hpp"
+#include "control/snapshots/snapshot_json.hpp"
 #include "kernel/http/api_error.hpp"
 #include "strict_json/strict_json.hpp"
 #include "uuid_text/uuid_text.hpp"
@@ -29,14 +31,18 @@ nlohmann::json decision_summary(const Decision& decision) {
 
 // The answer to a change: the region, what changed and which part of the version it bumped;
 // where placement put the region and why (create, move).
-Response changed(int status, const RegionChanged& change) {
+nlohmann::json changed_json(const RegionChanged& change) {
     auto json = region_to_json(change.region);
     json["change"] = change.change;
     json["changes"] = change.fields;
     if (change.decision) {
         json["placement_decision"] = decision_summary(*change.decision);
     }
-    return with_etag(Response::json(status, json), change.region.version);
+    return json;
+}
+
+Response changed(int status, const RegionChanged& change) {
+    return with_etag(Response::json(status, changed_json(change)), change.region.version);
 }
 
 plugin_api::RegionFilter region_filter(const Request& request) {
@@ -67,10 +73,12 @@ nlohmann::json history_to_json(const std::vector<plugin_api::RegionHistoryEntry>
     return {{"items", items}, {"next", nullptr}};
 }
 
-RollbackRegion read_rollback(const Request& request) {
+// A rollback; `with_state` (optional) restores the newest snapshot taken at that version too.
+RollbackRegion read_rollback(const Request& request, bool* with_state) {
     const auto body = request.json_body();
     JsonReader reader(body, "");
     const auto version_text = reader.string("version", 32);
+    *with_state = reader.boolean("with_state").value_or(false);
     reader.reject_unknown();
     if (!version_text) {
         throw ApiError::invalid_field("version", "is required");
@@ -99,8 +107,30 @@ MoveRegion read_move(const Request& request) {
     return command;
 }
 
+// ?force=true: delete even when the final snapshot cannot be saved.
+DeleteRegionWithState read_delete(const Request& request) {
+    bool force = false;
+    if (auto it = request.query.find("force"); it != request.query.end()) {
+        if (it->second != "true" && it->second != "false") {
+            throw ApiError::invalid_field("force", "must be true or false");
+        }
+        force = it->second == "true";
+    }
+    return {region_id(request), if_match_version(request), force};
+}
+
+// A region made from a snapshot: the region as a create answers it, and the load queued.
+Response made_from_snapshot(const RegionFromSnapshot& made) {
+    auto json = changed_json(made.region);
+    json["restore_operation_id"] = made.restore_operation_id;
+    return with_etag(Response::json(201, json), made.region.region.version);
+}
+
+using Snapshots = std::shared_ptr<const SnapshotService>;
+
 // Registered in the order the routes list (GET /api/v1/routes) has always shown them.
-void add_region_basics(kernel::http::Router& router, const RegionService& regions) {
+void add_region_basics(kernel::http::Router& router, const RegionService& regions,
+                       const Snapshots& snapshots) {
     router.add("GET", "/api/v1/regions", Permission::read, [regions](const Request& request) {
         const auto filter = region_filter(request);
         const auto page = page_request(request);
@@ -115,9 +145,15 @@ void add_region_basics(kernel::http::Router& router, const RegionService& region
         return with_etag(Response::json(200, region_to_json(region)), region.version);
     });
 
-    router.add("POST", "/api/v1/regions", Permission::write, [regions](const Request& request) {
-        return changed(201, regions.create(request_actor(request), {request.json_body()}).value);
-    });
+    router.add("POST", "/api/v1/regions", Permission::write,
+               [regions, snapshots](const Request& request) {
+                   const auto body = request.json_body();
+                   if (body.is_object() && body.contains("from_snapshot")) {
+                       return made_from_snapshot(
+                           snapshots->create_from_snapshot(request_actor(request), body).value);
+                   }
+                   return changed(201, regions.create(request_actor(request), {body}).value);
+               });
 
     router.add("PATCH", "/api/v1/regions/{id}", Permission::write,
                [regions](const Request& request) {
@@ -126,11 +162,16 @@ void add_region_basics(kernel::http::Router& router, const RegionService& region
                    return changed(200, regions.update(request_actor(request), command).value);
                });
 
-    router.add(
-        "DELETE", "/api/v1/regions/{id}", Permission::write, [regions](const Request& request) {
-            regions.remove(request_actor(request), {region_id(request), if_match_version(request)});
-            return Response{204, "application/json", "", {}};
-        });
+    // A region that keeps its state goes once its final snapshot is saved (202).
+    router.add("DELETE", "/api/v1/regions/{id}", Permission::write,
+               [snapshots](const Request& request) {
+                   const auto deletion =
+                       snapshots->delete_region(request_actor(request), read_delete(request)).value;
+                   if (deletion.deleted) {
+                       return Response{204, "application/json", "", {}};
+                   }
+                   return Response::json(202, {{"snapshot", snapshot_to_json(*deletion.snapshot)}});
+               });
 
     router.add(
         "POST", "/api/v1/regions/{id}/restart", Permission::write,
@@ -140,15 +181,22 @@ void add_region_basics(kernel::http::Router& router, const RegionService& region
         });
 }
 
-void add_region_versions(kernel::http::Router& router, const RegionService& regions) {
+void add_region_versions(kernel::http::Router& router, const RegionService& regions,
+                         const Snapshots& snapshots) {
     router.add("GET", "/api/v1/regions/{id}/history", Permission::read,
                [regions](const Request& request) {
                    return Response::json(200, history_to_json(regions.history(region_id(request))));
                });
 
     router.add("POST", "/api/v1/regions/{id}/rollback", Permission::write,
-               [regions](const Request& request) {
-                   const auto command = read_rollback(request);
+               [regions, snapshots](const Request& request) {
+                   bool with_state = false;
+                   const auto command = read_rollback(request, &with_state);
+                   if (with_state) {
+                       const auto queued =
+                           snapshots->rollback_with_state(request_actor(request), command);
+                       return Response::json(202, restore_to_json(queued.value));
+                   }
                    return changed(200, regions.rollback(request_actor(request), command).value);
                });
 
@@ -176,9 +224,10 @@ void add_region_versions(kernel::http::Router& router, const RegionService& regi
 
 }  // namespace
 
-void add_region_routes(kernel::http::Router& router, RegionService regions) {
-    add_region_basics(router, regions);
-    add_region_versions(router, regions);
+void add_region_routes(kernel::http::Router& router, RegionService regions,
+                       std::shared_ptr<const SnapshotService> snapshots) {
+    add_region_basics(router, regions, snapshots);
+    add_region_versions(router, regions, snapshots);
 }
 
 }  // namespace vergegrid::control

@@ -53,7 +53,11 @@ http::ServerSettings server_settings(const kernel::config::Settings& s) {
 
 std::vector<plugin_host::KindUse> control_plane_kinds() {
     namespace kind = plugin_api::kind;
-    return {{kind::kStorage, 0}, {kind::kAuth, 0}, {kind::kSync, 0}, {kind::kPlacement, 0}};
+    return {{kind::kStorage, 0},
+            {kind::kAuth, 0},
+            {kind::kSync, 0},
+            {kind::kPlacement, 0},
+            {kind::kSnapshotStore, 5}};
 }
 
 ControlPlane::ControlPlane(ControlSettings settings, std::shared_ptr<spdlog::logger> log,
@@ -94,6 +98,7 @@ void ControlPlane::start() {
     services_.sync.swap(
         create_service<plugin_api::SyncScheduler>(settings_.sync_scheduler, "sync.scheduler"));
     activate_placement();
+    open_snapshot_store();
 
     auto router = std::make_shared<http::Router>();
     add_system_routes(*router, SystemContext{plugins_.registry(), services_, metrics_});
@@ -172,6 +177,19 @@ void ControlPlane::activate_placement() {
     log_->info("placement policy: {}", name);
 }
 
+// One snapshot store. The configured one must load; the default one may be missing (a trimmed
+// plugin folder): the control plane then runs without snapshots (their routes answer 503).
+void ControlPlane::open_snapshot_store() {
+    const auto& name = settings_.snapshots.store;
+    if (!settings_.snapshot_store_configured &&
+        !plugins_.find(plugin_api::kind::kSnapshotStore, name)) {
+        log_->warn("no snapshot_store plugin named '{}': snapshots are unavailable", name);
+        return;
+    }
+    snapshot_store_ = create_service<plugin_api::SnapshotStore>(name, "snapshots.store");
+    log_->info("snapshot store: {}", name);
+}
+
 ServiceEnvironment ControlPlane::service_environment() {
     ServiceEnvironment environment;
     environment.data_dir = settings_.data_dir;
@@ -180,6 +198,8 @@ ServiceEnvironment ControlPlane::service_environment() {
     environment.auth_cache_ttl = settings_.auth_cache_ttl;
     environment.login_throttle = settings_.login_throttle;
     environment.tls = settings_.tls.enabled();
+    environment.snapshots = settings_.snapshots;
+    environment.snapshot_store = snapshot_store_;
     environment.keep_while_serving = [this](std::shared_ptr<void> object) {
         service_objects_.push_back(std::move(object));
     };
@@ -202,6 +222,7 @@ void ControlPlane::stop() {
         server_.reset();
     }
     service_objects_.clear();
+    snapshot_store_.reset();
     services_.auth.swap(nullptr);
     services_.sync.swap(nullptr);
     services_.placement.swap(nullptr);

@@ -14,6 +14,7 @@
 #include "kernel/metrics/registry.hpp"
 #include "kernel/services/service_registry.hpp"
 #include "plugin_host/plugin_host.hpp"
+#include "vergegrid/plugin_api/snapshot_store.hpp"
 
 namespace vergegrid::kernel::http {
 class Router;
@@ -41,6 +42,10 @@ struct ServiceEnvironment {
     SimulatorsSettings simulators;
     std::chrono::milliseconds auth_cache_ttl{1'000};
     LoginThrottleSettings login_throttle;
+    // Snapshots: the settings and the one snapshot store loaded (null: none, snapshot routes
+    // answer 503).
+    SnapshotSettings snapshots;
+    std::shared_ptr<plugin_api::SnapshotStore> snapshot_store;
     // The server speaks TLS only: the session cookie is marked Secure.
     bool tls = false;
     // Keeps an object (a background thread) alive while the control plane serves: stop() releases
@@ -75,6 +80,7 @@ class ControlPlane {
     std::shared_ptr<const kernel::http::TlsServerContext> load_tls() const;
     void open_storage();
     void activate_placement();
+    void open_snapshot_store();
     ServiceEnvironment service_environment();
     // Creates the named plugin of Interface's kind, configured from its section; `setting` is the
     // key that named it, for the error.
@@ -88,6 +94,7 @@ class ControlPlane {
     plugin_host::PluginHost plugins_;
     kernel::services::ServiceRegistry services_;
     std::unique_ptr<kernel::http::Server> server_;
+    std::shared_ptr<plugin_api::SnapshotStore> snapshot_store_;
     std::vector<std::shared_ptr<void>> service_objects_;  // see ServiceEnvironment
 };
 

@@ -14,13 +14,16 @@
 #include "control/api/region_routes.hpp"
 #include "control/api/route_permission.hpp"
 #include "control/api/session_routes.hpp"
+#include "control/api/sim_snapshot_routes.hpp"
 #include "control/api/simulator_routes.hpp"
+#include "control/api/snapshot_routes.hpp"
 #include "control/api/template_routes.hpp"
 #include "control/api/user_routes.hpp"
 #include "control/app/startup_error.hpp"
 #include "control/audit/audit_trail.hpp"
 #include "control/operations/operation_signals.hpp"
 #include "control/simulators/simulator_liveness.hpp"
+#include "control/snapshots/snapshot_job_runner.hpp"
 #include "web_admin/server/web_console.hpp"
 
 namespace vergegrid::control {
@@ -73,14 +76,24 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
         simulators, environment.simulators.offline_after, environment.log));
     add_estate_routes(router, EstateService(store));
     add_template_routes(router, TemplateService(store));
-    add_region_routes(router,
-                      RegionService(store, RegionChannel{&services.sync, &signals}, placement));
+    const auto regions = std::make_shared<const RegionService>(
+        store, RegionChannel{&services.sync, &signals}, placement);
+    const auto snapshots = std::make_shared<const SnapshotService>(SnapshotDependencies{
+        store, regions, &signals, environment.snapshot_store, environment.snapshots});
+    add_region_routes(router, *regions, snapshots);
+    add_snapshot_routes(router, snapshots);
+    add_sim_snapshot_routes(router, snapshots);
+    environment.keep_while_serving(std::make_shared<SnapshotJobRunner>(snapshots, environment.log));
     add_placement_policy_routes(router, std::make_shared<PolicyChoice>(store, placement));
     add_placement_plan_routes(
         router, RegionPlacementService(store, placement, environment.placement.plan_work_budget));
-    add_operation_routes(
-        router, std::make_shared<OperationService>(store, signals, pending_keys,
-                                                   environment.simulators.max_parked_polls));
+    const auto operations = std::make_shared<OperationService>(
+        store, signals, pending_keys, environment.simulators.max_parked_polls);
+    // A failed snapshot operation fails its snapshot, in the transaction of its result.
+    operations->on_result([snapshots](Changes& changes, const plugin_api::Operation& operation) {
+        snapshots->on_operation_result(changes, operation);
+    });
+    add_operation_routes(router, operations, snapshots);
     add_audit_routes(router, AuditLog(store));
     web_admin::add_web_console(router);
 }

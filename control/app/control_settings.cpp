@@ -55,6 +55,38 @@ const std::vector<kernel::config::KeySpec<S>>& control_keys() {
          share<S>([](S& s, double v) { s.placement.max_memory_load = v; })},
         {"placement.max_regions",
          integer_in<S, int>(0, 100000, [](S& s, int v) { s.placement.max_regions = v; })},
+        {"snapshots.store", plugin_name<S>([](S& s, const std::string& v) {
+             s.snapshots.store = v;
+             s.snapshot_store_configured = true;
+         })},
+        {"snapshots.max_chunk_bytes", integer_in<S, std::uint64_t>(4096, std::uint64_t{256} << 20,
+                                                                   [](S& s, std::uint64_t v) {
+                                                                       s.snapshots.max_chunk_bytes =
+                                                                           v;
+                                                                   })},
+        {"snapshots.save_timeout_s",
+         integer_in<S, long>(10, 7 * 86'400,
+                             [](S& s, long v) { s.snapshots.save_timeout = sec(v); })},
+        {"snapshots.schedule_interval_s",
+         integer_in<S, long>(0, 365 * 86'400,
+                             [](S& s, long v) { s.snapshots.schedule_interval = sec(v); })},
+        {"snapshots.retention_interval_s",
+         integer_in<S, long>(1, 7 * 86'400,
+                             [](S& s, long v) { s.snapshots.retention_interval = sec(v); })},
+        {"snapshots.ephemeral_keep_last",
+         integer_in<S, int>(0, 10'000, [](S& s, int v) { s.snapshots.ephemeral.keep_last = v; })},
+        {"snapshots.ephemeral_keep_daily_days",
+         integer_in<S, int>(0, 3660,
+                            [](S& s, int v) { s.snapshots.ephemeral.keep_daily_days = v; })},
+        {"snapshots.persistent_keep_last",
+         integer_in<S, int>(0, 10'000, [](S& s, int v) { s.snapshots.persistent.keep_last = v; })},
+        {"snapshots.persistent_keep_daily_days",
+         integer_in<S, int>(0, 3660,
+                            [](S& s, int v) { s.snapshots.persistent.keep_daily_days = v; })},
+        {"snapshots.premium_keep_last",
+         integer_in<S, int>(0, 10'000, [](S& s, int v) { s.snapshots.premium.keep_last = v; })},
+        {"snapshots.premium_keep_daily_days",
+         integer_in<S, int>(0, 3660, [](S& s, int v) { s.snapshots.premium.keep_daily_days = v; })},
     };
     return keys;
 }
@@ -74,7 +106,7 @@ ControlSettings load_control_settings(const kernel::config::CommandLine& flags,
     ControlSettings settings;
     kernel::config::LayerKeys layer;
     layer.keys = control_key_names();
-    layer.sections = {"storage", "auth", "sync", "simulators", "placement"};
+    layer.sections = {"storage", "auth", "sync", "simulators", "placement", "snapshots"};
     layer.apply = [&settings](const std::string& key, const std::string& text) {
         for (const auto& spec : control_keys()) {
             if (spec.key == key) {

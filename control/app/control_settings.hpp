@@ -1,5 +1,6 @@
 // vergegrid-control's settings: the kernel's (listen, data dir, plugin folder, log, HTTP, TLS) and
-// the control plane's own sections ([storage], [auth], [sync], [simulators], [placement]), read and
+// the control plane's own sections ([storage], [auth], [sync], [simulators], [placement],
+// [snapshots]), read and
 // validated in one pass. docs/configuration.md lists every key.
 #pragma once
 
@@ -12,6 +13,7 @@
 
 #include "config_sources/sources.hpp"
 #include "control/access/login_throttle.hpp"
+#include "control/snapshots/snapshot_settings.hpp"
 #include "kernel/config/settings.hpp"
 
 namespace vergegrid::control {
@@ -58,6 +60,10 @@ struct ControlSettings : kernel::config::Settings {
     LoginThrottleSettings login_throttle;
     std::string sync_scheduler = "hybrid";
     PlacementSettings placement;
+    // [snapshots] (docs/snapshots.md); `store_configured`: snapshots.store was set, so a missing
+    // plugin is a start-up error rather than a control plane without snapshots.
+    SnapshotSettings snapshots;
+    bool snapshot_store_configured = false;
 };
 
 // Merges defaults, file, environment and flags. Throws config_sources::ConfigError listing every

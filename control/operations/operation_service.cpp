@@ -86,25 +86,33 @@ Operation OperationService::record_result(const SimulatorCaller& caller,
     if (result.state != "succeeded" && result.state != "failed") {
         throw DomainError::invalid_field("state", "must be succeeded or failed");
     }
-    // Results are the channel's bookkeeping: no audit row, as ever.
-    return store_.write([&](StorageTransaction& tx) {
-        auto& operations = operation_store(tx);
-        auto operation = operations.find_operation(result.id);
-        // Another simulator's operation is as invisible as a missing one.
-        if (!operation || operation->simulator_id != caller.simulator_id) {
-            throw DomainError::not_found("no operation '" + std::to_string(result.id) +
-                                         "' for this simulator");
-        }
-        if (operation->state == "pending") {
-            throw DomainError::conflict("not_delivered", "the operation was not delivered yet",
-                                        "id");
-        }
-        operation->state = result.state;
-        operation->result = result.result ? result.result->dump() : "";
-        operation->updated_at = now_iso8601();
-        operations.update_operation(*operation);
-        return *operation;
-    });
+    // Results are the channel's bookkeeping: no audit row of their own, as ever; an observer's
+    // changes (a snapshot that failed) are audited under the simulator's name.
+    const Actor actor{caller.subject, caller.request_id};
+    return store_
+        .command(actor,
+                 [&](Changes& changes) {
+                     auto& operations = operation_store(changes.tx());
+                     auto operation = operations.find_operation(result.id);
+                     // Another simulator's operation is as invisible as a missing one.
+                     if (!operation || operation->simulator_id != caller.simulator_id) {
+                         throw DomainError::not_found("no operation '" + std::to_string(result.id) +
+                                                      "' for this simulator");
+                     }
+                     if (operation->state == "pending") {
+                         throw DomainError::conflict("not_delivered",
+                                                     "the operation was not delivered yet", "id");
+                     }
+                     operation->state = result.state;
+                     operation->result = result.result ? result.result->dump() : "";
+                     operation->updated_at = now_iso8601();
+                     operations.update_operation(*operation);
+                     for (const auto& observer : observers_) {
+                         observer(changes, *operation);
+                     }
+                     return *operation;
+                 })
+        .value;
 }
 
 std::vector<Operation> OperationService::list(const OperationQuery& query) const {

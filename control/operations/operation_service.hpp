@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -77,6 +78,13 @@ class OperationService {
 
     OperationSignals& signals() const { return *signals_; }
 
+    // Another area's reaction to a reported result (a failed snapshot operation fails its
+    // snapshot), run inside the transaction that records the result, so both are stored together
+    // or not at all. Registered by the composition before the service is used; operations knows
+    // nothing of the areas that observe it.
+    using ResultObserver = std::function<void(Changes&, const plugin_api::Operation&)>;
+    void on_result(ResultObserver observer) { observers_.push_back(std::move(observer)); }
+
   private:
     std::vector<plugin_api::Operation> deliver(const std::string& simulator_id) const;
 
@@ -84,6 +92,7 @@ class OperationService {
     OperationSignals* signals_;
     PendingKeys* pending_keys_;
     std::shared_ptr<PollQuota> quota_;
+    std::vector<ResultObserver> observers_;
 };
 
 }  // namespace vergegrid::control

@@ -1,6 +1,7 @@
 #include "control/regions/region_delivery.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <iterator>
 
 #include "control/common/clock.hpp"
@@ -108,6 +109,38 @@ void queue_region_operation(plugin_api::StorageTransaction& tx,
         queue_on(tx, sync, new_sim, after->uuid, after, after->version,
                  arrives ? "create" : op_kind, arrives ? RegionChange{} : change, notify);
     }
+}
+
+std::int64_t queue_eager_operation(plugin_api::StorageTransaction& tx,
+                                   const std::string& simulator_id, const std::string& region_uuid,
+                                   const plugin_api::SemVer& version, const std::string& kind,
+                                   const std::string& spec, QueuedNotifications& notify) {
+    Operation operation;
+    operation.simulator_id = simulator_id;
+    operation.region_uuid = region_uuid;
+    operation.kind = kind;
+    operation.op_class = "eager";
+    operation.region_version = version;
+    operation.spec = spec;
+    operation.state = "pending";
+    operation.created_at = operation.updated_at = now_iso8601();
+    const auto id = operation_store(tx).insert_operation(operation);
+    const auto simulator = access_store(tx).find_simulator(simulator_id);
+    notify.simulators.emplace_back(simulator_id, simulator ? simulator->push_url : "");
+    return id;
+}
+
+void notify_after_commit(Changes& changes, OperationSignals& signals,
+                         std::shared_ptr<const QueuedNotifications> notify) {
+    changes.after_commit([notify = std::move(notify), signals = &signals] {
+        for (const auto& [simulator, push_url] : notify->simulators) {
+            signals->notify(simulator, push_url);
+        }
+        for (const auto& [simulator, seconds] : notify->due) {
+            signals->notify_at(simulator,
+                               std::chrono::steady_clock::now() + std::chrono::seconds(seconds));
+        }
+    });
 }
 
 }  // namespace vergegrid::control

@@ -3,9 +3,13 @@
 // reaches a simulator through its pin, placement.simulator_id.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "control/domain/store.hpp"
+#include "control/operations/operation_signals.hpp"
 #include "control/regions/region_change.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
@@ -27,5 +31,17 @@ void queue_region_operation(plugin_api::StorageTransaction& tx,
                             const plugin_api::SyncScheduler& sync, const plugin_api::Region* before,
                             const plugin_api::Region* after, const RegionChange& change,
                             const std::string& kind, QueuedNotifications& notify);
+
+// An eager operation with a spec of its own (snapshot, restore: docs/snapshots.md) for the region
+// on `simulator_id`, behind the region's earlier operations; returns its id.
+std::int64_t queue_eager_operation(plugin_api::StorageTransaction& tx,
+                                   const std::string& simulator_id, const std::string& region_uuid,
+                                   const plugin_api::SemVer& version, const std::string& kind,
+                                   const std::string& spec, QueuedNotifications& notify);
+
+// Wakes the simulators in `notify` (pulls, doorbells) once `changes` has committed; never for a
+// change that rolled back.
+void notify_after_commit(Changes& changes, OperationSignals& signals,
+                         std::shared_ptr<const QueuedNotifications> notify);
 
 }  // namespace vergegrid::control

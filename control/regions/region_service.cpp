@@ -91,23 +91,19 @@ RegionRecord region_to_change(StorageTransaction& tx, const std::string& id,
 }  // namespace
 
 template <typename Work>
-auto RegionService::deliver(const Actor& actor, Work&& work) const {
+auto RegionService::within(Changes& changes, Work&& work) const {
     // Shared with the after-commit hook, which must not depend on this frame.
     auto delivery = std::make_shared<Delivery>(delivery_for(channel_));
-    return store_.command(actor, [&](Changes& changes) {
-        // After the commit only: a doorbell for a rolled-back change would make bridges pull
-        // for nothing.
-        changes.after_commit([delivery, signals = channel_.signals] {
-            for (const auto& [simulator, push_url] : delivery->notify.simulators) {
-                signals->notify(simulator, push_url);
-            }
-            for (const auto& [simulator, seconds] : delivery->notify.due) {
-                signals->notify_at(
-                    simulator, std::chrono::steady_clock::now() + std::chrono::seconds(seconds));
-            }
-        });
-        return work(changes, *delivery);
-    });
+    // After the commit only: a doorbell for a rolled-back change would make bridges pull
+    // for nothing.
+    notify_after_commit(changes, *channel_.signals,
+                        std::shared_ptr<const QueuedNotifications>(delivery, &delivery->notify));
+    return work(changes, *delivery);
+}
+
+template <typename Work>
+auto RegionService::deliver(const Actor& actor, Work&& work) const {
+    return store_.command(actor, [&](Changes& changes) { return within(changes, work); });
 }
 
 std::vector<RegionRecord> RegionService::list(const plugin_api::RegionFilter& filter,
@@ -143,7 +139,11 @@ RegionStub RegionService::stub(const std::string& id) const {
 
 Committed<RegionChanged> RegionService::create(const Actor& actor,
                                                const CreateRegion& command) const {
-    return deliver(actor, [&](Changes& changes, Delivery& delivery) {
+    return store_.command(actor, [&](Changes& changes) { return create_within(changes, command); });
+}
+
+RegionChanged RegionService::create_within(Changes& changes, const CreateRegion& command) const {
+    return within(changes, [&](Changes& changes, Delivery& delivery) {
         auto& tx = changes.tx();
         NewRegion fresh = read_new_region(tx, command.spec, "");
         fresh.region.uuid = new_uuid();
@@ -176,7 +176,11 @@ Committed<RegionChanged> RegionService::update(const Actor& actor,
 }
 
 Committed<void> RegionService::remove(const Actor& actor, const DeleteRegion& command) const {
-    return deliver(actor, [&](Changes& changes, Delivery& delivery) {
+    return store_.command(actor, [&](Changes& changes) { remove_within(changes, command); });
+}
+
+void RegionService::remove_within(Changes& changes, const DeleteRegion& command) const {
+    within(changes, [&](Changes& changes, Delivery& delivery) {
         auto& tx = changes.tx();
         const RegionRecord region = region_to_change(tx, command.id, command.expected_version);
         tx.delete_region(region.uuid);
@@ -205,7 +209,13 @@ Committed<plugin_api::SemVer> RegionService::restart(const Actor& actor,
 
 Committed<RegionChanged> RegionService::rollback(const Actor& actor,
                                                  const RollbackRegion& command) const {
-    return deliver(actor, [&](Changes& changes, Delivery& delivery) {
+    return store_.command(actor,
+                          [&](Changes& changes) { return rollback_within(changes, command); });
+}
+
+RegionChanged RegionService::rollback_within(Changes& changes,
+                                             const RollbackRegion& command) const {
+    return within(changes, [&](Changes& changes, Delivery& delivery) {
         auto& tx = changes.tx();
         const RegionRecord before = region_to_change(tx, command.id, command.expected_version);
         const auto entry = tx.find_history(before.uuid, command.version);

@@ -106,9 +106,19 @@ class RegionService {
     // Re-placement: host and port follow the simulator.
     Committed<RegionChanged> move(const Actor& actor, const MoveRegion& command) const;
 
+    // The same changes as steps of another area's command, inside its transaction (snapshots: a
+    // delete waiting for its final snapshot, a restore's rollback, a region made from a
+    // snapshot): the same rules, rows, history, events and operations; the doorbells ring once
+    // that command has committed.
+    RegionChanged create_within(Changes& changes, const CreateRegion& command) const;
+    void remove_within(Changes& changes, const DeleteRegion& command) const;
+    RegionChanged rollback_within(Changes& changes, const RollbackRegion& command) const;
+
   private:
     template <typename Work>
     auto deliver(const Actor& actor, Work&& work) const;
+    template <typename Work>
+    auto within(Changes& changes, Work&& work) const;
 
     Store store_;
     RegionChannel channel_;

@@ -176,6 +176,17 @@ TEST_F(Access, EveryRouteAnswersEveryKindOfCallerAsItsPermissionSays) {
         {"PUT /api/v1/placement/policy", "admin"},
         {"POST /api/v1/placement/plan", "write"},
         {"POST /api/v1/simulators/{id}/drain", "write"},
+        {"POST /api/v1/regions/{id}/snapshots", "write"},
+        {"GET /api/v1/regions/{id}/snapshots", "read"},
+        {"GET /api/v1/snapshots", "read"},
+        {"GET /api/v1/snapshots/{id}", "read"},
+        {"GET /api/v1/snapshots/{id}/download", "read"},
+        {"DELETE /api/v1/snapshots/{id}", "write"},
+        {"POST /api/v1/regions/{id}/restore", "write"},
+        {"GET /api/v1/sim/snapshots/{id}/upload", "simulator"},
+        {"PUT /api/v1/sim/snapshots/{id}/upload", "simulator"},
+        {"GET /api/v1/sim/snapshots/{id}/content", "simulator"},
+        {"POST /api/v1/sim/operations/{id}/progress", "simulator"},
     };
 
     int cells = 0;

@@ -32,10 +32,11 @@ ALLOWED = {
     "placement": {"simulators", "domain", "common"},
     "regions": {"placement", "operations", "templates", "estates", "simulators", "audit",
                 "domain", "common"},
-    "api": {"regions", "placement", "operations", "templates", "estates", "simulators", "access",
-            "audit", "domain", "common"},
-    "app": {"api", "regions", "placement", "operations", "templates", "estates", "simulators",
-            "access", "audit", "domain", "common"},
+    "snapshots": {"regions", "operations", "simulators", "audit", "domain", "common"},
+    "api": {"snapshots", "regions", "placement", "operations", "templates", "estates",
+            "simulators", "access", "audit", "domain", "common"},
+    "app": {"api", "snapshots", "regions", "placement", "operations", "templates", "estates",
+            "simulators", "access", "audit", "domain", "common"},
 }
 
 # The control/ folders that speak HTTP: the adapters and the composition.

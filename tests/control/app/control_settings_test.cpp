@@ -197,3 +197,42 @@ TEST(ControlSettings, ItsOwnVariablesAreNeverTakenForAPluginsKeys) {
 }
 
 }  // namespace
+
+namespace {
+
+// [snapshots] (docs/snapshots.md): the store, the chunk limit, the jobs and retention per
+// lifecycle, from the file or the environment; out-of-range values refused by name.
+TEST(ControlSettings, ReadsTheSnapshotSettingsAndRefusesOutOfRangeOnes) {
+    const auto defaults = load_control({}, env_of({}));
+    EXPECT_EQ(defaults.snapshots.store, "filesystem");
+    EXPECT_FALSE(defaults.snapshot_store_configured);
+    EXPECT_EQ(defaults.snapshots.max_chunk_bytes, 8U << 20);
+    EXPECT_EQ(defaults.snapshots.persistent.keep_last, 5);
+    ConfigFile file(
+        "[snapshots]\nstore = filesystem\nmax_chunk_bytes = 65536\nsave_timeout_s = 60\n"
+        "schedule_interval_s = 0\nretention_interval_s = 5\npremium_keep_last = 50\n"
+        "premium_keep_daily_days = 90\nephemeral_keep_last = 0\n");
+    const auto s = load_control(file.flags(),
+                                env_of({{"VERGEGRID_SNAPSHOTS_PERSISTENT_KEEP_DAILY_DAYS", "3"}}));
+    EXPECT_TRUE(s.snapshot_store_configured);
+    EXPECT_EQ(s.snapshots.max_chunk_bytes, 65536U);
+    EXPECT_EQ(s.snapshots.save_timeout.count(), 60);
+    EXPECT_EQ(s.snapshots.schedule_interval.count(), 0);
+    EXPECT_EQ(s.snapshots.retention_interval.count(), 5);
+    EXPECT_EQ(s.snapshots.premium.keep_last, 50);
+    EXPECT_EQ(s.snapshots.premium.keep_daily_days, 90);
+    EXPECT_EQ(s.snapshots.ephemeral.keep_last, 0);
+    EXPECT_EQ(s.snapshots.persistent.keep_daily_days, 3);
+    EXPECT_EQ(s.snapshots.retention("premium").keep_last, 50);
+    ConfigFile bad("[snapshots]\nmax_chunk_bytes = 12\nsave_timeout_s = forever\nkeep_all = 1\n");
+    try {
+        load_control(bad.flags(), env_of({}));
+        FAIL() << "expected a ConfigError";
+    } catch (const sources::ConfigError& e) {
+        EXPECT_THAT(keys_of(e), ::testing::UnorderedElementsAre("snapshots.max_chunk_bytes",
+                                                                "snapshots.save_timeout_s",
+                                                                "snapshots.keep_all"));
+    }
+}
+
+}  // namespace

@@ -202,6 +202,12 @@ int BridgeStack::emulator_pid() const {
     return state.is_null() ? 0 : state.at("pid").get<int>();
 }
 
+HttpResult BridgeStack::emulator_call(const std::string& method, const std::string& path,
+                                      const json& body) const {
+    return http_request(emulator_control_port_, method, path, body.is_null() ? "" : body.dump(),
+                        {{"Content-Type", "application/json"}});
+}
+
 std::string BridgeStack::remote_admin(const std::string& method,
                                       const std::string& region_name) const {
     const std::string body =

@@ -52,11 +52,15 @@ class BridgeStack {
     bool region_healthy(const std::string& name) const;
     void emulator_fault(const nlohmann::json& fault) const;
     int emulator_pid() const;
+    // Any call to the emulator's control endpoint (region state, terrain, ...); the raw answer.
+    HttpResult emulator_call(const std::string& method, const std::string& path,
+                             const nlohmann::json& body = nullptr) const;
     // A RemoteAdmin call straight to the emulator, behind the bridge's back; returns raw XML.
     std::string remote_admin(const std::string& method, const std::string& region_name) const;
 
     std::filesystem::path regions_dir() const { return dir_.path() / "sim" / "Regions"; }
     std::filesystem::path state_dir() const { return dir_.path() / "state"; }
+    std::filesystem::path control_data_dir() const { return dir_.path() / "data"; }
     std::filesystem::path stub_of(const std::string& region_id) const {
         return regions_dir() / ("vergegrid-" + region_id + ".ini");
     }

@@ -146,8 +146,9 @@ TEST_F(Bridge, DeleteRemovesTheRegionAndItsStub) {
     const std::string keep = create("Keep", 1000, port).at("id");
     const std::string gone = create("Gone", 1001, port + 1).at("id");
     ASSERT_TRUE(std::filesystem::exists(stack_.stub_of(gone)));
-    ASSERT_EQ(stack_.admin().del("/api/v1/regions/" + gone).status, 204);
-    auto op = stack_.finished_operation(gone);
+    // A persistent region goes once its final snapshot is saved (docs/snapshots.md): 202.
+    ASSERT_EQ(stack_.admin().del("/api/v1/regions/" + gone).status, 202);
+    auto op = stack_.finished_operation(gone, std::chrono::seconds(60));
     ASSERT_TRUE(op.has_value());
     EXPECT_EQ(op->at("kind"), "delete");
     EXPECT_EQ(op->at("state"), "succeeded") << op->dump();
@@ -282,8 +283,8 @@ TEST_F(BridgeWithShortTeardown, AHangingDeleteEndsInAHardTeardownAndTheOthersCom
     create("Stays", 1000, port);
     const std::string gone = create("Stuck", 1001, port + 1).at("id");
     stack_.emulator_fault({{"hang_delete", true}});
-    ASSERT_EQ(stack_.admin().del("/api/v1/regions/" + gone).status, 204);
-    auto op = stack_.finished_operation(gone);
+    ASSERT_EQ(stack_.admin().del("/api/v1/regions/" + gone).status, 202);  // final snapshot first
+    auto op = stack_.finished_operation(gone, std::chrono::seconds(60));
     ASSERT_TRUE(op.has_value()) << stack_.bridge().output();
     EXPECT_EQ(op->at("state"), "succeeded") << op->dump();
     EXPECT_EQ(op->at("result").at("path"), "hard-teardown");
