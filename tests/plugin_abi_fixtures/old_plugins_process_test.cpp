@@ -124,6 +124,22 @@ TEST(OldAbiControlPlane, RunsAGridOnPluginsOfAbi12) {
 
     EXPECT_EQ(admin.get("/api/v1/regions").body.at("items").size(), 3U);
     EXPECT_EQ(ApiClient(port_number, "token-admin-999").get("/api/v1/regions").status, 401);
+
+    // A 1.2 storage plugin keeps no SnapshotLedger (ABI 1.5): regions read the default state
+    // policy, anything else and every snapshot request is refused naming why, and a persistent
+    // region is deleted at once (there is nowhere to keep its final snapshot).
+    const std::string alpha_id = alpha.body.at("id");
+    EXPECT_EQ(admin.get("/api/v1/regions/" + alpha_id).body.at("lifecycle"), "persistent");
+    auto premium =
+        admin.call("PATCH", "/api/v1/regions/" + alpha_id, json{{"lifecycle", "premium"}}.dump());
+    ASSERT_EQ(premium.status, 503) << premium.raw;
+    EXPECT_EQ(premium.body.at("error").at("code"), "snapshots_unavailable");
+    EXPECT_EQ(premium.body.at("error").at("field"), "lifecycle");
+    auto snapshot = admin.post("/api/v1/regions/" + alpha_id + "/snapshots", json::object());
+    ASSERT_EQ(snapshot.status, 503) << snapshot.raw;
+    EXPECT_EQ(snapshot.body.at("error").at("code"), "snapshots_unavailable");
+    EXPECT_EQ(admin.del("/api/v1/regions/" + alpha_id).status, 204);
+    EXPECT_EQ(admin.get("/api/v1/regions/" + alpha_id).status, 404);
 }
 
 // The one story of an ABI 1.0 storage backend: it has no AccessStore, so the control plane

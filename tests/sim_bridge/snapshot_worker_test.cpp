@@ -100,11 +100,6 @@ class SnapshotOperations : public ::testing::Test {
   protected:
     void SetUp() override {
         const fs::path emulator = emulator_path();
-        // The emulator learns admin_save_oar/admin_load_oar in the same change as this code
-        // (issue 19); an emulator without them cannot run these tests.
-        if (!fs::exists(emulator.parent_path() / "opensim_emu" / "archive_methods.py")) {
-            GTEST_SKIP() << "the emulator at " << emulator << " has no admin_save_oar yet";
-        }
         remoteadmin_port_ = vergegrid::test::unclaimed_listen_port();
         control_port_ = vergegrid::test::unclaimed_listen_port();
         sim_.remoteadmin_url = "http://127.0.0.1:" + std::to_string(remoteadmin_port_);

@@ -1,5 +1,6 @@
 #include "tests/support/listen_port.hpp"
 
+#include <Poco/Net/DatagramSocket.h>
 #include <Poco/Net/ServerSocket.h>
 
 #include <fstream>
@@ -29,7 +30,32 @@ bool can_listen_on(std::uint16_t port) {
     }
 }
 
+bool can_bind_udp(std::uint16_t port) {
+    try {
+        Poco::Net::DatagramSocket probe(Poco::Net::SocketAddress("0.0.0.0", port), false);
+        return true;
+    } catch (const Poco::Exception&) {
+        return false;
+    }
+}
+
 }  // namespace
+
+std::uint16_t unclaimed_udp_ports(int count) {
+    static thread_local std::mt19937 random(std::random_device{}());
+    std::uniform_int_distribution<unsigned> pick(kLowestPort, ephemeral_range_start() - 1 - count);
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        const auto base = static_cast<std::uint16_t>(pick(random));
+        bool all_free = true;
+        for (int port = base; port < base + count && all_free; ++port) {
+            all_free = can_bind_udp(static_cast<std::uint16_t>(port));
+        }
+        if (all_free) {
+            return base;
+        }
+    }
+    throw std::runtime_error("no free run of UDP ports below the ephemeral range after 200 tries");
+}
 
 std::uint16_t unclaimed_listen_port() {
     static thread_local std::mt19937 random(std::random_device{}());

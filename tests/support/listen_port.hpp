@@ -10,4 +10,9 @@ namespace vergegrid::test {
 // local port, so one of them could take it between the probe and the child's bind.
 std::uint16_t unclaimed_listen_port();
 
+// The first of `count` consecutive UDP ports nobody holds now, from the same range: the region
+// ports of one test (a simulator binds each region's UDP port; tests running in parallel must not
+// hand two regions the same one).
+std::uint16_t unclaimed_udp_ports(int count);
+
 }  // namespace vergegrid::test

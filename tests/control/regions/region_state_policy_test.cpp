@@ -1,7 +1,8 @@
 // A region's state policy (lifecycle, state_parts): read, validated, shown, versioned and kept
 // beside the region through the SnapshotLedger storage extension (ABI 1.5). A storage plugin
 // without the extension reads the defaults and refuses anything else with 503
-// snapshots_unavailable; the tests of each case skip where the storage is of the other kind.
+// snapshots_unavailable (tests/plugin_abi_fixtures/old_plugins_process_test.cpp runs that case on
+// an ABI 1.2 storage plugin).
 #include <gtest/gtest.h>
 
 #include "control/regions/region_json.hpp"
@@ -82,39 +83,8 @@ TEST_F(RegionStatePolicyTest, BadValuesAreRefusedNamingTheField) {
     EXPECT_EQ(regions.get(region.uuid).version, (SemVer{1, 0, 0}));
 }
 
-TEST_F(RegionStatePolicyTest, WithoutTheLedgerOnlyTheDefaultsCanBeWritten) {
-    if (storage_keeps_policies()) {
-        GTEST_SKIP() << "the storage plugin implements SnapshotLedger";
-    }
-    const auto region = create("Alpha");
-    auto error = refusal([&] { update(region, {{"lifecycle", "premium"}}); });
-    EXPECT_EQ(error.fault(), Fault::unavailable);
-    EXPECT_EQ(error.code(), "snapshots_unavailable");
-    EXPECT_EQ(error.field(), "lifecycle");
-
-    error = refusal([&] { update(region, {{"state_parts", {{"mesh", true}}}}); });
-    EXPECT_EQ(error.code(), "snapshots_unavailable");
-    EXPECT_EQ(error.field(), "state_parts.mesh");
-
-    auto body = create_body("Beta");
-    body["loc_x"] = 1010;  // clear of Alpha: the grid rules are checked first
-    body["port"] = 9010;
-    body["lifecycle"] = "ephemeral";
-    error = refusal([&] { regions.create(actor(), {body}); });
-    EXPECT_EQ(error.code(), "snapshots_unavailable");
-    EXPECT_TRUE(audit("region.update").empty());
-    EXPECT_EQ(audit("region.create").size(), 1U);
-
-    // Writing the defaults asks nothing of the storage.
-    const auto same =
-        update(region, {{"lifecycle", "persistent"}, {"state_parts", {{"mesh", false}}}});
-    EXPECT_EQ(same.value.change, "none");
-}
-
 TEST_F(RegionStatePolicyTest, TheLedgerKeepsThePolicyAndAChangeIsAPatch) {
-    if (!storage_keeps_policies()) {
-        GTEST_SKIP() << "the storage plugin predates SnapshotLedger (ABI 1.5)";
-    }
+    ASSERT_TRUE(storage_keeps_policies());
     auto body = create_body("Alpha");
     body["lifecycle"] = "premium";
     body["state_parts"] = {{"prims", true}};
@@ -161,9 +131,7 @@ TEST_F(RegionStatePolicyTest, TheLedgerKeepsThePolicyAndAChangeIsAPatch) {
 }
 
 TEST_F(RegionStatePolicyTest, AChangeOfThePolicyAloneQueuesNoOperation) {
-    if (!storage_keeps_policies()) {
-        GTEST_SKIP() << "the storage plugin predates SnapshotLedger (ABI 1.5)";
-    }
+    ASSERT_TRUE(storage_keeps_policies());
     const auto region = create("Alpha");
     update(region, {{"placement", {{"simulator_id", kSimulator}}}});
     ASSERT_EQ(operations(kSimulator).size(), 1U);

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "tests/e2e/bridge/bridge_stack.hpp"
+#include "tests/support/listen_port.hpp"
 
 namespace {
 
@@ -19,6 +20,9 @@ using namespace std::chrono_literals;
 class BridgeSnapshots : public ::testing::Test {
   protected:
     void SetUp() override { stack_.start_bridge(); }
+
+    // Region UDP ports no parallel test holds.
+    const int port_ = vergegrid::test::unclaimed_udp_ports(2);
 
     json create(const std::string& name, int x, int port) {
         auto region = stack_.create_region(name, x, port);
@@ -85,7 +89,7 @@ class BridgeSnapshots : public ::testing::Test {
 };
 
 TEST_F(BridgeSnapshots, ARestoreBringsBackTheTerrainChangedBehindVergeGridsBack) {
-    const auto region = create("Alpha", 1000, 9600);
+    const auto region = create("Alpha", 1000, port_);
     const std::string id = region.at("id");
     const auto saved_terrain = terrain_sha("Alpha");
     ASSERT_FALSE(saved_terrain.empty());
@@ -105,7 +109,7 @@ TEST_F(BridgeSnapshots, ARestoreBringsBackTheTerrainChangedBehindVergeGridsBack)
 }
 
 TEST_F(BridgeSnapshots, ADeletedRegionKeepsAFinalSnapshotAndComesBackFromIt) {
-    const auto region = create("Alpha", 1000, 9600);
+    const auto region = create("Alpha", 1000, port_);
     const std::string id = region.at("id");
     fill_terrain("Alpha", 33.0);
     const auto terrain = terrain_sha("Alpha");
@@ -119,7 +123,7 @@ TEST_F(BridgeSnapshots, ADeletedRegionKeepsAFinalSnapshotAndComesBackFromIt) {
     const auto made = stack_.admin().post(
         "/api/v1/regions", {{"from_snapshot", final_snapshot.at("id")},
                             {"name", "AlphaAgain"},
-                            {"port", 9601},
+                            {"port", port_ + 1},
                             {"placement", {{"simulator_id", stack_.simulator_id()}}}});
     ASSERT_EQ(made.status, 201) << made.raw << stack_.bridge().output();
     const auto load = finished(made.body.at("id"), "restore");
@@ -128,7 +132,7 @@ TEST_F(BridgeSnapshots, ADeletedRegionKeepsAFinalSnapshotAndComesBackFromIt) {
 }
 
 TEST_F(BridgeSnapshots, ASimulatorDyingMidSaveFailsTheSnapshotAndLeavesNoBlob) {
-    const auto region = create("Alpha", 1000, 9600);
+    const auto region = create("Alpha", 1000, port_);
     stack_.emulator_fault({{"die_during_oar_write", true}});
     const auto taken = stack_.admin().post(
         "/api/v1/regions/" + region.at("id").get<std::string>() + "/snapshots", json::object());
@@ -148,7 +152,7 @@ TEST_F(BridgeSnapshots, ASimulatorDyingMidSaveFailsTheSnapshotAndLeavesNoBlob) {
 }
 
 TEST_F(BridgeSnapshots, ACorruptedBlobIsRefusedOnRestore) {
-    const auto region = create("Alpha", 1000, 9600);
+    const auto region = create("Alpha", 1000, port_);
     const std::string id = region.at("id");
     const auto snapshot = take(id);
     ASSERT_EQ(snapshot.at("state"), "complete");

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "tests/e2e/bridge/bridge_stack.hpp"
+#include "tests/support/listen_port.hpp"
 
 namespace {
 
@@ -24,24 +25,9 @@ using vergegrid::test::BridgeStack;
 using vergegrid::test::eventually;
 using namespace std::chrono_literals;
 
-// The first of twelve consecutive UDP ports nobody holds now (the region ports of one test).
+// The region ports of one test.
 int free_udp_ports() {
-    static std::mt19937 random(static_cast<unsigned>(::getpid()));
-    for (;;) {
-        const int base = 20000 + static_cast<int>(random() % 40000);
-        bool all_free = true;
-        for (int port = base; port < base + 12 && all_free; ++port) {
-            const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-            sockaddr_in address{};
-            address.sin_family = AF_INET;
-            address.sin_port = htons(static_cast<std::uint16_t>(port));
-            all_free = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
-            ::close(fd);
-        }
-        if (all_free) {
-            return base;
-        }
-    }
+    return vergegrid::test::unclaimed_udp_ports(12);
 }
 
 std::string read(const std::filesystem::path& file) {

@@ -120,8 +120,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         script_state = body.get("script_state")
         if script_state is not None and not isinstance(script_state, str):
             raise BadRequest("script_state must be a string")
+        asset_bytes = body.get("asset_bytes", 0)
+        if not isinstance(asset_bytes, int) or isinstance(asset_bytes, bool) or not 0 <= asset_bytes <= 1 << 32:
+            raise BadRequest("asset_bytes must be an integer from 0 to 4 GiB")
         scene_object = state.add_object(name, position, script_state=script_state,
-                                        with_texture=bool(body.get("texture")), with_mesh=bool(body.get("mesh")))
+                                        with_texture=bool(body.get("texture")), with_mesh=bool(body.get("mesh")),
+                                        asset_bytes=asset_bytes)
         return scene_object.summary()
 
     @staticmethod

@@ -7,6 +7,7 @@ the emulator's database, so a restart of the emulator starts every region fresh)
 
 import array
 import hashlib
+import os
 import sys
 import threading
 import uuid
@@ -137,10 +138,16 @@ class RegionState:
             return self.terrain[y * self.size + x]
 
     # --- objects ---
-    def add_object(self, name, position, script_state=None, with_texture=False, with_mesh=False):
-        """A test object; a script state brings a script asset, as a scripted prim would."""
+    def add_object(self, name, position, script_state=None, with_texture=False, with_mesh=False,
+                   asset_bytes=0):
+        """A test object; a script state brings a script asset, as a scripted prim would.
+        `asset_bytes` > 0 gives it a texture of that many random (incompressible) bytes: how the
+        snapshot benchmark makes a gigabyte archive."""
         with self.lock:
-            return self._add_object(name, position, script_state, with_texture, with_mesh)
+            scene_object = self._add_object(name, position, script_state, with_texture, with_mesh)
+            if asset_bytes > 0:
+                scene_object.items.append(self._new_item("texture", f"{name} big texture", os.urandom(asset_bytes)))
+            return scene_object
 
     def _add_object(self, name, position, script_state, with_texture, with_mesh):
         scene_object = SceneObject(uuid=str(uuid.uuid4()), name=name,
