@@ -102,7 +102,13 @@ void FilesystemStore::append_staged(const std::string& upload_id, std::uint64_t 
     if (created) {
         sync_directory(staging_);
     }
-    file.write_at(staged, data, size);
+    try {
+        file.write_at(staged, data, size);
+    } catch (...) {
+        digests_.forget(upload_id);  // a prefix of the chunk may be on disk
+        throw;
+    }
+    digests_.appended(upload_id, staged, data, size);
 }
 
 void FilesystemStore::commit_staged(const std::string& upload_id, const std::string& sha256) {
@@ -112,7 +118,9 @@ void FilesystemStore::commit_staged(const std::string& upload_id, const std::str
     if (!file) {
         throw SnapshotStoreError("upload " + upload_id + " has no staged bytes");
     }
-    const std::string actual = hash_file(*file, file->size());
+    const std::uint64_t staged = file->size();
+    auto running = digests_.take(upload_id, staged);
+    const std::string actual = running ? *running : hash_file(*file, staged);
     if (actual != sha256) {
         discard_staged(upload_id);
         throw SnapshotIntegrityError("upload " + upload_id + " hashes to " + actual + ", not " +
@@ -129,6 +137,7 @@ void FilesystemStore::commit_staged(const std::string& upload_id, const std::str
 }
 
 void FilesystemStore::discard_staged(const std::string& upload_id) {
+    digests_.forget(upload_id);
     if (remove_file(staged_path(upload_id))) {
         sync_directory(staging_);
     }

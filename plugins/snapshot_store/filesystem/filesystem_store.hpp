@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "running_digests.hpp"
 #include "vergegrid/plugin_api/logger.hpp"
 #include "vergegrid/plugin_api/snapshot_store.hpp"
 
@@ -45,6 +46,7 @@ class FilesystemStore final : public plugin_api::SnapshotStore {
     std::filesystem::path dir_;
     std::filesystem::path blobs_;
     std::filesystem::path staging_;
+    RunningDigests digests_;
 };
 
 // The store's checks of what names a file (the host checks too; a plugin trusts no path part):
