@@ -1,6 +1,6 @@
 #include "cli/snapshot_download.hpp"
 
-#include <openssl/evp.h>
+#include "sha256/sha256.hpp"
 
 #include <array>
 #include <charconv>
@@ -12,37 +12,8 @@ namespace vergegrid::cli {
 
 namespace {
 
-// SHA-256 over a stream of chunks (OpenSSL EVP).
-class Sha256 {
-  public:
-    Sha256() : context_(EVP_MD_CTX_new(), EVP_MD_CTX_free) { reset(); }
-    void reset() {
-        if (!context_ || EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) != 1) {
-            throw CliError(ExitCode::server_error, "SHA-256 is not available (OpenSSL)");
-        }
-    }
-    void update(const char* data, std::size_t size) {
-        EVP_DigestUpdate(context_.get(), data, size);
-    }
-    std::string hex() {
-        std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-        unsigned int length = 0;
-        EVP_DigestFinal_ex(context_.get(), digest.data(), &length);
-        static constexpr char kHex[] = "0123456789abcdef";
-        std::string text;
-        for (unsigned int i = 0; i < length; ++i) {
-            text += kHex[digest[i] >> 4];
-            text += kHex[digest[i] & 0xf];
-        }
-        return text;
-    }
-
-  private:
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context_;
-};
-
 // The first `size` bytes of `file` into `hash`, in bounded chunks.
-void hash_file(const std::filesystem::path& file, std::int64_t size, Sha256& hash) {
+void hash_file(const std::filesystem::path& file, std::int64_t size, sha256::Sha256& hash) {
     std::ifstream in(file, std::ios::binary);
     std::vector<char> chunk(kStreamChunkBytes);
     std::int64_t left = size;
@@ -117,7 +88,7 @@ DownloadResult download_snapshot(Api& api, const Json& snapshot, const std::file
                                             std::to_string(result.size) +
                                             ": remove it or choose another file");
     }
-    Sha256 hash;
+    sha256::Sha256 hash;
     hash_file(file, have, hash);
     const auto mismatch = [&] {
         std::filesystem::remove(file, error);
@@ -148,7 +119,7 @@ DownloadResult download_snapshot(Api& api, const Json& snapshot, const std::file
             }
             start = have;
         } else if (have > 0) {
-            hash.reset();  // the server sends the whole archive: start again from byte 0
+            hash = sha256::Sha256();  // the server sends the whole archive: hash from byte 0
         }
         result.resumed_from = start;
         written = start;

@@ -8,7 +8,7 @@
 
 #include "oar_archive/completeness.hpp"
 #include "oar_archive/part_filter.hpp"
-#include "oar_archive/sha256_file.hpp"
+#include "sha256/sha256.hpp"
 #include "uuid_text/uuid_text.hpp"
 
 namespace vergegrid::bridge {
@@ -244,7 +244,7 @@ OperationResult SnapshotWorker::snapshot(std::int64_t operation_id, const nlohma
             fs::remove(saved);
             archive = kept;
         }
-        const auto digest = oar::sha256_file(archive);
+        const auto digest = sha256::sha256_file(archive);
         progress("uploading", 0, digest.size);
         try {
             channel_.upload_snapshot(id, archive, digest.sha256,
@@ -307,7 +307,7 @@ OperationResult SnapshotWorker::restore(std::int64_t operation_id, const nlohman
         } catch (const std::exception& e) {
             return failed(std::string("download failed: ") + e.what());
         }
-        const auto digest = oar::sha256_file(file);
+        const auto digest = sha256::sha256_file(file);
         if (digest.size != size) {
             return failed("size mismatch: the archive downloaded has " +
                           std::to_string(digest.size) + " bytes, the snapshot " +

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "oar_archive/completeness.hpp"
-#include "oar_archive/sha256_file.hpp"
+#include "sha256/sha256.hpp"
 #include "sim_bridge/core/operation_applier.hpp"
 #include "sim_bridge/core/snapshot_worker.hpp"
 #include "tests/libs/oar_archive/oar_test_archives.hpp"
@@ -165,7 +165,7 @@ class SnapshotOperations : public ::testing::Test {
                 {"parts", parts}};
     }
     json restore_spec() {
-        const auto digest = vergegrid::oar::sha256_file(store_.blob(kSnapshot));
+        const auto digest = vergegrid::sha256::sha256_file(store_.blob(kSnapshot));
         return {{"snapshot_id", kSnapshot},
                 {"region_id", kRegionId},
                 {"region_name", "Alpha"},
@@ -201,7 +201,7 @@ TEST_F(SnapshotOperations, AMinimalSnapshotIsWholeHashedUploadedWithoutObjectsAn
     const auto result = worker_->snapshot(7, snapshot_spec({"terrain", "environment"}));
     ASSERT_TRUE(result.succeeded) << result.detail.dump();
     const auto blob = store_.blob(kSnapshot);
-    const auto digest = vergegrid::oar::sha256_file(blob);
+    const auto digest = vergegrid::sha256::sha256_file(blob);
     EXPECT_EQ(result.detail.at("sha256"), digest.sha256);
     EXPECT_EQ(result.detail.at("size_bytes"), digest.size);
     EXPECT_EQ(store_.uploaded_sha256, digest.sha256);

@@ -38,7 +38,7 @@ std::size_t BlobReader::read_at(std::uint64_t offset, char* buffer, std::size_t 
 
 void BlobReader::check_digest() {
     if (verdict_ == Verdict::pending) {
-        verdict_ = digest_.finish_hex() == sha256_ ? Verdict::sound : Verdict::corrupted;
+        verdict_ = digest_.hex() == sha256_ ? Verdict::sound : Verdict::corrupted;
     }
     // Every read that reaches the end of a corrupted blob throws, not only the first.
     if (verdict_ == Verdict::corrupted) {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "posix_file.hpp"
-#include "sha256_stream.hpp"
+#include "sha256/sha256.hpp"
 #include "vergegrid/plugin_api/snapshot_store.hpp"
 
 namespace vergegrid::snapshot_store {
@@ -27,7 +27,7 @@ class BlobReader final : public plugin_api::SnapshotBlobReader {
     PosixFile file_;
     std::string sha256_;
     std::uint64_t size_;
-    Sha256Stream digest_;
+    sha256::Sha256 digest_;
     std::uint64_t hashed_ = 0;  // bytes [0, hashed_) went through digest_
     enum class Verdict { pending, sound, corrupted } verdict_ = Verdict::pending;
 };

@@ -8,7 +8,7 @@
 
 #include "blob_reader.hpp"
 #include "posix_file.hpp"
-#include "sha256_stream.hpp"
+#include "sha256/sha256.hpp"
 
 namespace vergegrid::snapshot_store {
 
@@ -27,7 +27,7 @@ bool is_lower_hex(char c) {
 
 // SHA-256 of the first `size` bytes of `file`, read in bounded buffers.
 std::string hash_file(const PosixFile& file, std::uint64_t size) {
-    Sha256Stream digest;
+    sha256::Sha256 digest;
     std::vector<char> buffer(kHashBuffer);
     std::uint64_t offset = 0;
     while (offset < size) {
@@ -40,7 +40,7 @@ std::string hash_file(const PosixFile& file, std::uint64_t size) {
         digest.update(buffer.data(), got);
         offset += got;
     }
-    return digest.finish_hex();
+    return digest.hex();
 }
 
 }  // namespace

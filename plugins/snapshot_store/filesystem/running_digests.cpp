@@ -16,7 +16,7 @@ void RunningDigests::appended(const std::string& upload_id, std::uint64_t offset
         }
     }
     if (offset == 0) {
-        running = Running{0, std::make_unique<Sha256Stream>()};
+        running = Running{0, std::make_unique<sha256::Sha256>()};
     } else if (!running.digest || running.covered != offset) {
         return;  // a prefix this digest never saw: the commit hashes the file
     }
@@ -46,7 +46,7 @@ std::optional<std::string> RunningDigests::take(const std::string& upload_id,
     if (!running.digest || running.covered != staged) {
         return std::nullopt;
     }
-    return running.digest->finish_hex();
+    return running.digest->hex();
 }
 
 }  // namespace vergegrid::snapshot_store

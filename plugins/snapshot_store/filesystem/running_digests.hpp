@@ -13,7 +13,7 @@
 #include <optional>
 #include <string>
 
-#include "sha256_stream.hpp"
+#include "sha256/sha256.hpp"
 
 namespace vergegrid::snapshot_store {
 
@@ -31,7 +31,7 @@ class RunningDigests {
   private:
     struct Running {
         std::uint64_t covered = 0;
-        std::unique_ptr<Sha256Stream> digest;
+        std::unique_ptr<sha256::Sha256> digest;
     };
     std::mutex mutex_;
     std::map<std::string, Running> running_;

@@ -9,7 +9,7 @@
 
 #include "oar_archive/completeness.hpp"
 #include "oar_archive/part_filter.hpp"
-#include "oar_archive/sha256_file.hpp"
+#include "sha256/sha256.hpp"
 #include "tests/libs/oar_archive/oar_test_archives.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -24,7 +24,7 @@ using vergegrid::oar::contains_assets;
 using vergegrid::oar::filter_parts;
 using vergegrid::oar::is_complete;
 using vergegrid::oar::PartSelection;
-using vergegrid::oar::sha256_file;
+using vergegrid::sha256::sha256_file;
 using vergegrid::test::OarEntry;
 using vergegrid::test::read_oar;
 using vergegrid::test::sample_oar_entries;
@@ -274,7 +274,7 @@ TEST(Sha256File, MatchesKnownDigestsAndThePieceByPieceDigest) {
         data.push_back(static_cast<char>(i * 7));
     }
     std::ofstream(big, std::ios::binary) << data;
-    vergegrid::oar::Sha256 whole;
+    vergegrid::sha256::Sha256 whole;
     whole.update(data);
     const auto digest = sha256_file(big);
     EXPECT_EQ(digest.sha256, whole.hex());

@@ -17,7 +17,7 @@
 #include <mutex>
 #include <regex>
 
-#include "oar_archive/sha256_file.hpp"
+#include "sha256/sha256.hpp"
 #include "sim_channel_client/snapshot_transfer.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -38,7 +38,7 @@ constexpr const char* kKey = "vgs_test-simulator-key";
 constexpr const char* kSnapshot = "5b0c7a9e-3f1d-4c2b-9a8e-7d6c5b4a3f21";
 
 std::string sha256_of(const std::string& data) {
-    vergegrid::oar::Sha256 digest;
+    vergegrid::sha256::Sha256 digest;
     digest.update(data);
     return digest.hex();
 }

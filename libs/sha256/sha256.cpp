@@ -1,4 +1,4 @@
-#include "oar_archive/sha256_file.hpp"
+#include "sha256/sha256.hpp"
 
 #include <openssl/evp.h>
 
@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace vergegrid::oar {
+namespace vergegrid::sha256 {
 
 struct Sha256::Context {
     EVP_MD_CTX* md = nullptr;
@@ -22,6 +22,8 @@ Sha256::Sha256() : context_(std::make_unique<Context>()) {
 }
 
 Sha256::~Sha256() = default;
+Sha256::Sha256(Sha256&&) noexcept = default;
+Sha256& Sha256::operator=(Sha256&&) noexcept = default;
 
 void Sha256::update(const void* data, std::size_t size) {
     if (EVP_DigestUpdate(context_->md, data, size) != 1) {
@@ -66,4 +68,4 @@ FileDigest sha256_file(const std::filesystem::path& path) {
     return result;
 }
 
-}  // namespace vergegrid::oar
+}  // namespace vergegrid::sha256

@@ -1,5 +1,6 @@
-// SHA-256 of a stream of bytes, and of a whole file read in bounded pieces (OpenSSL EVP). The
-// snapshot's content address and the check of a downloaded archive.
+// SHA-256 of a stream of bytes, and of a whole file read in bounded pieces (OpenSSL EVP): a
+// snapshot's content address, computed by the bridge, checked by the snapshot store and by
+// vergegridctl's downloads. Throws std::runtime_error when OpenSSL fails.
 #pragma once
 
 #include <cstddef>
@@ -9,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace vergegrid::oar {
+namespace vergegrid::sha256 {
 
 class Sha256 {
   public:
@@ -17,6 +18,9 @@ class Sha256 {
     ~Sha256();
     Sha256(const Sha256&) = delete;
     Sha256& operator=(const Sha256&) = delete;
+    // Moving in a fresh Sha256 starts the digest again.
+    Sha256(Sha256&&) noexcept;
+    Sha256& operator=(Sha256&&) noexcept;
 
     void update(const void* data, std::size_t size);
     void update(std::string_view bytes) { update(bytes.data(), bytes.size()); }
@@ -36,4 +40,4 @@ struct FileDigest {
 // Reads the file in 1 MiB pieces. Throws std::runtime_error naming the file when it cannot be read.
 FileDigest sha256_file(const std::filesystem::path& path);
 
-}  // namespace vergegrid::oar
+}  // namespace vergegrid::sha256
