@@ -79,6 +79,44 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def start_stack(build, work, processes, emulator_flags=""):
+    """A control plane, a bridge and the emulator it supervises, on loopback, in `work` (0 ms
+    create and start delays; `emulator_flags` adds more). Appends the processes to `processes`
+    (stopped by the caller) and returns (control, bridge, control_port, emulator_control_port)."""
+    control_port, push_port, ra_port, emu_port = (free_port() for _ in range(4))
+    env = dict(os.environ, VERGEGRID_ADMIN_TOKEN=ADMIN_TOKEN)
+    control = subprocess.Popen(
+        [os.path.join(build, "bin", "vergegrid-control"), "--listen",
+         f"127.0.0.1:{control_port}", "--data-dir", os.path.join(work, "data")],
+        env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "control.log"), "w"))
+    processes.append(control)
+    assert wait_for(lambda: _answers(control_port), 30, 0.05), "control plane did not start"
+
+    token = call(control_port, "POST", "/api/v1/simulators/registration-tokens", {})["token"]
+    regions_dir = os.path.join(work, "sim", "Regions")
+    os.makedirs(regions_dir)
+    emulator = (f"{ROOT}/tests/opensim_emulator/opensim-emulator --sim-dir {work}/sim "
+                f"--remoteadmin-port {ra_port} --password pw --control-port {emu_port} "
+                "--create-delay-ms 0 --first-create-delay-ms 0 --start-delay-ms 0 "
+                f"--allow-regionless true {emulator_flags}")
+    with open(os.path.join(work, "bridge.ini"), "w") as ini:
+        ini.write(f"state_dir = {work}/state\nlog.level = warn\n"
+                  f"[control]\nurl = http://127.0.0.1:{control_port}\n"
+                  f"registration_token = {token}\n"
+                  f"[push]\nlisten = 127.0.0.1:{push_port}\n"
+                  f"[simulator]\nremoteadmin_url = http://127.0.0.1:{ra_port}\n"
+                  f"remoteadmin_password = pw\nregions_dir = {regions_dir}\n"
+                  f"command = {emulator}\nstop_on_exit = true\nexternal_host = 127.0.0.1\n")
+    bridge = subprocess.Popen(
+        [os.path.join(build, "bin", "vergegrid-bridge"), "--config",
+         os.path.join(work, "bridge.ini")],
+        stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "bridge.log"), "w"))
+    processes.append(bridge)
+    assert wait_for(lambda: os.path.exists(f"{work}/state/identity.json") and
+                    _state(emu_port) is not None, 60, 0.05), "bridge/emulator did not start"
+    return control, bridge, control_port, emu_port
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -89,38 +127,9 @@ def main():
     work = tempfile.mkdtemp(prefix="vergegrid-bridge-bench-")
     processes = []
     try:
-        control_port, push_port, ra_port, emu_port = (free_port() for _ in range(4))
-        env = dict(os.environ, VERGEGRID_ADMIN_TOKEN=ADMIN_TOKEN)
-        control = subprocess.Popen(
-            [os.path.join(args.build, "bin", "vergegrid-control"), "--listen",
-             f"127.0.0.1:{control_port}", "--data-dir", os.path.join(work, "data")],
-            env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "control.log"), "w"))
-        processes.append(control)
-        assert wait_for(lambda: _answers(control_port), 30, 0.05), "control plane did not start"
-
-        token = call(control_port, "POST", "/api/v1/simulators/registration-tokens", {})["token"]
-        regions_dir = os.path.join(work, "sim", "Regions")
-        os.makedirs(regions_dir)
-        emulator = (f"{ROOT}/tests/opensim_emulator/opensim-emulator --sim-dir {work}/sim "
-                    f"--remoteadmin-port {ra_port} --password pw --control-port {emu_port} "
-                    "--create-delay-ms 0 --first-create-delay-ms 0 --close-delay-ms 0 "
-                    "--delete-delay-ms 0 --start-delay-ms 0 --restart-delay-ms 0 "
-                    "--shutdown-delay-ms 0 --allow-regionless true")
-        with open(os.path.join(work, "bridge.ini"), "w") as ini:
-            ini.write(f"state_dir = {work}/state\nlog.level = warn\n"
-                      f"[control]\nurl = http://127.0.0.1:{control_port}\n"
-                      f"registration_token = {token}\n"
-                      f"[push]\nlisten = 127.0.0.1:{push_port}\n"
-                      f"[simulator]\nremoteadmin_url = http://127.0.0.1:{ra_port}\n"
-                      f"remoteadmin_password = pw\nregions_dir = {regions_dir}\n"
-                      f"command = {emulator}\nstop_on_exit = true\nexternal_host = 127.0.0.1\n")
-        bridge = subprocess.Popen(
-            [os.path.join(args.build, "bin", "vergegrid-bridge"), "--config",
-             os.path.join(work, "bridge.ini")],
-            stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "bridge.log"), "w"))
-        processes.append(bridge)
-        assert wait_for(lambda: os.path.exists(f"{work}/state/identity.json") and
-                        _state(emu_port) is not None, 60, 0.05), "bridge/emulator did not start"
+        control, bridge, control_port, emu_port = start_stack(
+            args.build, work, processes,
+            "--close-delay-ms 0 --delete-delay-ms 0 --restart-delay-ms 0 --shutdown-delay-ms 0")
         sim_id = json.load(open(f"{work}/state/identity.json"))["simulator_id"]
         estate = call(control_port, "POST", "/api/v1/estates", {"name": "Bench", "owner": "B"})["id"]
 
@@ -130,7 +139,10 @@ def main():
             started = time.perf_counter()
             region = call(control_port, "POST", "/api/v1/regions", {
                 "name": name, "estate_id": estate, "loc_x": 1000 + i, "loc_y": 1000,
-                "port": 20000 + i, "host": "127.0.0.1", "placement": {"simulator_id": sim_id}})
+                "port": 20000 + i, "host": "127.0.0.1", "placement": {"simulator_id": sim_id},
+                # Deleted at once, as before snapshots: a persistent region's delete waits for
+                # its final snapshot (bench/snapshot-bench.py measures that path).
+                "lifecycle": "ephemeral"})
             assert wait_for(lambda: _healthy(emu_port, name)), f"{name} never became healthy"
             create_ms.append((time.perf_counter() - started) * 1000)
             ids.append(region["id"])

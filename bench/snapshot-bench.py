@@ -91,36 +91,8 @@ def main():
     work = tempfile.mkdtemp(prefix="vergegrid-snapshot-bench-")
     processes = []
     try:
-        control_port, push_port, ra_port, emu_port = (bb.free_port() for _ in range(4))
-        env = dict(os.environ, VERGEGRID_ADMIN_TOKEN=bb.ADMIN_TOKEN)
-        control = subprocess.Popen(
-            [os.path.join(args.build, "bin", "vergegrid-control"), "--listen",
-             f"127.0.0.1:{control_port}", "--data-dir", os.path.join(work, "data")],
-            env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "control.log"), "w"))
-        processes.append(control)
-        assert bb.wait_for(lambda: bb._answers(control_port), 30, 0.05), "control plane did not start"
-        token = bb.call(control_port, "POST", "/api/v1/simulators/registration-tokens", {})["token"]
-        regions_dir = os.path.join(work, "sim", "Regions")
-        os.makedirs(regions_dir)
-        command = (f"{ROOT}/tests/opensim_emulator/opensim-emulator --sim-dir {work}/sim "
-                   f"--remoteadmin-port {ra_port} --password pw --control-port {emu_port} "
-                   "--create-delay-ms 0 --first-create-delay-ms 0 --start-delay-ms 0 "
-                   "--save-oar-delay-ms 0 --allow-regionless true")
-        with open(os.path.join(work, "bridge.ini"), "w") as ini:
-            ini.write(f"state_dir = {work}/state\nlog.level = warn\n"
-                      f"[control]\nurl = http://127.0.0.1:{control_port}\n"
-                      f"registration_token = {token}\n"
-                      f"[push]\nlisten = 127.0.0.1:{push_port}\n"
-                      f"[simulator]\nremoteadmin_url = http://127.0.0.1:{ra_port}\n"
-                      f"remoteadmin_password = pw\nregions_dir = {regions_dir}\n"
-                      f"command = {command}\nstop_on_exit = true\nexternal_host = 127.0.0.1\n")
-        bridge = subprocess.Popen(
-            [os.path.join(args.build, "bin", "vergegrid-bridge"), "--config",
-             os.path.join(work, "bridge.ini")],
-            stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "bridge.log"), "w"))
-        processes.append(bridge)
-        assert bb.wait_for(lambda: os.path.exists(f"{work}/state/identity.json") and
-                           bb._state(emu_port) is not None, 60, 0.05), "bridge/emulator did not start"
+        control, bridge, control_port, emu_port = bb.start_stack(
+            args.build, work, processes, "--save-oar-delay-ms 0")
         sim_id = json.load(open(f"{work}/state/identity.json"))["simulator_id"]
         estate = bb.call(control_port, "POST", "/api/v1/estates", {"name": "Bench", "owner": "B"})["id"]
         region = bb.call(control_port, "POST", "/api/v1/regions", {
