@@ -79,7 +79,7 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def start_stack(build, work, processes, emulator_flags=""):
+def start_stack(build, work, processes, emulator_flags="", bridge_ini_extra=""):
     """A control plane, a bridge and the emulator it supervises, on loopback, in `work` (0 ms
     create and start delays; `emulator_flags` adds more). Appends the processes to `processes`
     (stopped by the caller) and returns (control, bridge, control_port, emulator_control_port)."""
@@ -106,7 +106,8 @@ def start_stack(build, work, processes, emulator_flags=""):
                   f"[push]\nlisten = 127.0.0.1:{push_port}\n"
                   f"[simulator]\nremoteadmin_url = http://127.0.0.1:{ra_port}\n"
                   f"remoteadmin_password = pw\nregions_dir = {regions_dir}\n"
-                  f"command = {emulator}\nstop_on_exit = true\nexternal_host = 127.0.0.1\n")
+                  f"command = {emulator}\nstop_on_exit = true\nexternal_host = 127.0.0.1\n"
+                  + bridge_ini_extra)
     bridge = subprocess.Popen(
         [os.path.join(build, "bin", "vergegrid-bridge"), "--config",
          os.path.join(work, "bridge.ini")],

@@ -85,14 +85,19 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", default=os.path.join(ROOT, "build-bench"))
     parser.add_argument("--size-mib", type=int, default=1024)
+    parser.add_argument("--chunk-mib", type=int, default=8,
+                        help="upload chunk: the bridge's snapshots.chunk_bytes and the control "
+                             "plane's snapshots.max_chunk_bytes")
     args = parser.parse_args()
     size = args.size_mib << 20
 
     work = tempfile.mkdtemp(prefix="vergegrid-snapshot-bench-")
     processes = []
     try:
+        os.environ["VERGEGRID_SNAPSHOTS_MAX_CHUNK_BYTES"] = str(args.chunk_mib << 20)
         control, bridge, control_port, emu_port = bb.start_stack(
-            args.build, work, processes, "--save-oar-delay-ms 0")
+            args.build, work, processes, "--save-oar-delay-ms 0",
+            f"[snapshots]\nchunk_bytes = {args.chunk_mib << 20}\n")
         sim_id = json.load(open(f"{work}/state/identity.json"))["simulator_id"]
         estate = bb.call(control_port, "POST", "/api/v1/estates", {"name": "Bench", "owner": "B"})["id"]
         region = bb.call(control_port, "POST", "/api/v1/regions", {
