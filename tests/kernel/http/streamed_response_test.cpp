@@ -120,7 +120,9 @@ TEST_F(StreamedResponse, A100MiBBodyStreamsWithItsLengthAndFlatMemory) {
     EXPECT_EQ(read_pattern(client, kSize, &pattern_ok), kSize);
     EXPECT_TRUE(pattern_ok);
     const auto growth = peak.finish();
-    EXPECT_LT(growth, 16u << 20) << "resident set grew by " << growth << " bytes";
+    if (vergegrid::test::kResidentSizeIsMeaningful) {
+        EXPECT_LT(growth, 16u << 20) << "resident set grew by " << growth << " bytes";
+    }
     // The connection stays usable: the body ended exactly where it said it would.
     EXPECT_EQ(client.exchange(http_request("GET", "/hello")).status, 200);
 }

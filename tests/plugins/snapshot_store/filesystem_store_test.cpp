@@ -437,7 +437,10 @@ TEST_F(FilesystemStore, A64MiBArchiveRoundTripsWithFlatMemory) {
     }
     EXPECT_EQ(reader->read_at(kChunks * kChunk, buffer.data(), kChunk), 0u);
     const std::uint64_t growth = peak.finish();
-    EXPECT_LT(growth, 16u << 20) << "resident set grew by " << growth << " bytes for a 64 MiB blob";
+    if (vergegrid::test::kResidentSizeIsMeaningful) {
+        EXPECT_LT(growth, 16u << 20)
+            << "resident set grew by " << growth << " bytes for a 64 MiB blob";
+    }
 }
 
 }  // namespace
