@@ -118,6 +118,17 @@ def start_stack(build, work, processes, emulator_flags="", bridge_ini_extra=""):
     return control, bridge, control_port, emu_port
 
 
+def stop_stack(processes, work):
+    """Stops what start_stack started (newest first, SIGTERM then SIGKILL) and removes `work`."""
+    for process in reversed(processes):
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -187,13 +198,7 @@ def main():
         print(f"bridge idle CPU: {idle * 1000:.0f} ms over {args.idle_s:.0f} s "
               f"({idle / args.idle_s * 100:.3f} % of one core; default heartbeat and reconcile periods)")
     finally:
-        for process in reversed(processes):
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        shutil.rmtree(work, ignore_errors=True)
+        stop_stack(processes, work)
 
 
 def _answers(port):

@@ -20,9 +20,6 @@ import argparse
 import importlib.util
 import json
 import os
-import shutil
-import signal
-import subprocess
 import tempfile
 import time
 import urllib.request
@@ -144,13 +141,7 @@ def main():
             print(f"{name:8s} RSS idle {idle[name] / 1024:7.1f} MiB, peak {peak[name] / 1024:7.1f} MiB, "
                   f"peak above idle {(peak[name] - idle[name]) / 1024:7.1f} MiB")
     finally:
-        for process in reversed(processes):
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        shutil.rmtree(work, ignore_errors=True)
+        bb.stop_stack(processes, work)
 
 
 if __name__ == "__main__":
