@@ -115,6 +115,26 @@ AdminAnswer RemoteAdminClient::load_oar(const std::string& region_name, const st
     return judged_by(call("admin_load_oar", std::move(params), timeout), "loaded");
 }
 
+AdminAnswer RemoteAdminClient::modify_region(const std::string& region_name,
+                                             std::optional<bool> public_access,
+                                             std::optional<bool> enable_voice,
+                                             std::chrono::milliseconds timeout) const {
+    nlohmann::json params = {{"region_name", region_name}};
+    // Strings, as OpenSim casts them: "true"/"false".
+    if (public_access) {
+        params["public"] = *public_access ? "true" : "false";
+    }
+    if (enable_voice) {
+        params["enable_voice"] = *enable_voice ? "true" : "false";
+    }
+    return call("admin_modify_region", std::move(params), timeout);
+}
+
+AdminAnswer RemoteAdminClient::console_command(const std::string& line,
+                                               std::chrono::milliseconds timeout) const {
+    return call("admin_console_command", {{"command", line}}, timeout);
+}
+
 AdminAnswer RemoteAdminClient::shutdown(int delay_ms, std::chrono::milliseconds timeout) const {
     return call("admin_shutdown", {{"shutdown", "delayed"}, {"milliseconds", delay_ms}}, timeout);
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "sim_bridge/remote_admin/xmlrpc.hpp"
@@ -61,6 +62,15 @@ class RemoteAdminClient {
     // when asked. Synchronous.
     AdminAnswer load_oar(const std::string& region_name, const std::string& filename,
                          bool skip_assets, std::chrono::milliseconds timeout) const;
+    // admin_modify_region: `public` (estate-wide in OpenSim) and `enable_voice`, live. Only the
+    // options given are sent.
+    AdminAnswer modify_region(const std::string& region_name, std::optional<bool> public_access,
+                              std::optional<bool> enable_voice,
+                              std::chrono::milliseconds timeout) const;
+    // admin_console_command: one console line. OpenSim answers {} whatever the line did (an
+    // unknown command too): `ok` only says the call arrived; the outcome is in the simulator's
+    // console output (ConsoleOutput) or must be read back.
+    AdminAnswer console_command(const std::string& line, std::chrono::milliseconds timeout) const;
     // shutdown="delayed" with the delay in milliseconds; the process exits later.
     AdminAnswer shutdown(int delay_ms, std::chrono::milliseconds timeout) const;
 
