@@ -255,6 +255,19 @@ class Simulator:
 
         threading.Thread(target=run, daemon=True).start()
 
+    def region_summary(self, scene):
+        """Every setting the running region has, for GET /regions/<region>/state (RegionSettings and
+        parcels come from the region's runtime state)."""
+        estate = self.estates.get(scene.estate_id) or {}
+        owner_name = self.users.name(scene.estate_owner)
+        return {"name": scene.name, "id": scene.region_id, "x": scene.x, "y": scene.y, "port": scene.port,
+                "size": scene.size, "health": scene.health, "persistent": scene.persistent,
+                "region_file": scene.region_file, "max_agents": scene.max_agents, "max_prims": scene.max_prims,
+                "physics": self.physics, "voice": scene.voice, "public": estate.get("public", True),
+                # What the region loaded (estate show reports this); the database may be newer.
+                "estate": {"id": scene.estate_id, "name": scene.estate_name, "owner": scene.estate_owner,
+                           "owner_name": f"{owner_name[0]} {owner_name[1]}" if owner_name else None}}
+
     def state(self):
         with self._lock:
             regions = [{"name": s.name, "id": s.region_id, "x": s.x, "y": s.y, "port": s.port,

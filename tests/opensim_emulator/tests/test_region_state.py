@@ -191,6 +191,41 @@ class RegionStateControl(EmulatorTestCase):
                          [(1, "Your Parcel", 65536)])
         self.assertEqual((state["object_count"], state["objects"], state["assets"]), (0, [], []))
 
+    def test_every_setting_a_region_has_is_read_back(self):
+        keys = region_keys(ALPHA_ID, 1000, 1000, free_port(socket.SOCK_DGRAM))
+        keys.update({"MaxAgents": "60", "MaxPrims": "5000"})
+        write_ini(os.path.join(self.regions_dir, "Alpha.ini"), {"Alpha": keys})
+        emulator = self.start()
+        emulator.call("admin_modify_region", region_name="Alpha", public="false", enable_voice="true")
+        for line in ("set water height 25 1000 1000", "change region Alpha", "region set agent-limit 30"):
+            emulator.call("admin_console_command", command=line)
+        emulator.change("Alpha", "settings", {"AllowDamage": True, "BlockFly": True, "BlockTerraform": True,
+                                              "DisableScripts": True, "TerrainRaiseLimit": 5, "TerrainLowerLimit": -5,
+                                              "UseEstateSun": False, "FixedSun": True, "SunPosition": 6.5})
+        state = emulator.region_state("Alpha")
+        self.assertEqual({k: state[k] for k in ("max_agents", "max_prims", "physics", "voice", "public",
+                                                "region_file", "persistent")},
+                         {"max_agents": 60, "max_prims": 5000, "physics": "BulletSim", "voice": True,
+                          "public": False, "region_file": "Regions/Alpha.ini", "persistent": True})
+        self.assertEqual(state["estate"], {"id": 101, "name": "My Estate",
+                                           "owner": "3e0a2d7c-5f7b-4c4e-9d3a-000000000001",
+                                           "owner_name": "Test User"})
+        settings = state["settings"]
+        self.assertEqual({k: settings[k] for k in ("WaterHeight", "AgentLimit", "AllowDamage", "BlockFly",
+                                                   "BlockTerraform", "DisableScripts", "TerrainRaiseLimit",
+                                                   "TerrainLowerLimit", "UseEstateSun", "FixedSun", "SunPosition")},
+                         {"WaterHeight": 25.0, "AgentLimit": 30, "AllowDamage": True, "BlockFly": True,
+                          "BlockTerraform": True, "DisableScripts": True, "TerrainRaiseLimit": 5.0,
+                          "TerrainLowerLimit": -5.0, "UseEstateSun": False, "FixedSun": True, "SunPosition": 6.5})
+        self.assertEqual([(p["local_id"], p["name"]) for p in state["parcels"]], [(1, "Your Parcel")])
+
+    def test_a_region_made_by_remote_admin(self):
+        emulator, _ = self.start_with_region()
+        emulator.create("Beta", 1001, 1000, free_port(socket.SOCK_DGRAM))
+        state = emulator.region_state("Beta")
+        self.assertEqual((state["max_agents"], state["max_prims"], state["region_file"], state["persistent"]),
+                         (0, 15000, None, False))
+
     def test_changes(self):
         emulator, _ = self.start_with_region()
         emulator.change("Alpha", "settings", {"BlockFly": True, "WaterHeight": 22, "AgentLimit": 10})

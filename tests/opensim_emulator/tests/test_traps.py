@@ -2,6 +2,7 @@
 
 import os
 import socket
+import threading
 import time
 import unittest
 import xmlrpc.client
@@ -155,6 +156,53 @@ class Traps(EmulatorTestCase):
         self.assertTrue(emulator.wait_health("Alpha", lambda health: health == 4))
         self.assertIn("Password []: ", emulator.output())
         self.assertIn(("Ada", "Lovelace"), [(u["first"], u["last"]) for u in emulator.state()["users"]])
+
+    def _create_in_background(self, emulator, call):
+        answers = []
+        thread = threading.Thread(target=lambda: answers.append(call()), daemon=True)
+        thread.start()
+        return thread, answers
+
+    def test_12_a_create_into_an_estate_without_owner_asks_and_hangs_until_answered(self):
+        # The estate exists without owner (a simulator stopped at the question earlier).
+        emulator = self.start("--allow-regionless", "true", "--no-default-estate-owner", "--default-estate-at-start")
+        thread, answers = self._create_in_background(
+            emulator, lambda: emulator.create("First", 1000, 1000, free_port(socket.SOCK_DGRAM)))
+        self.assertTrue(emulator.wait_output("Estate My Estate has no owner set.\nEstate owner first name [Test]: "),
+                        emulator.output())
+        time.sleep(0.3)
+        self.assertTrue(thread.is_alive())  # the create waits for the answer
+        self.assertEqual(emulator.health("First"), 0)
+        emulator.send_stdin("Test\n")
+        self.assertTrue(emulator.wait_output("Estate owner last name [User]: "))
+        emulator.send_stdin("User\n")
+        thread.join(10)
+        self.assertIs(answers[0]["success"], True, answers)
+        self.assertEqual(emulator.health("First"), 4)
+        self.assertEqual([e["owner"] for e in emulator.state()["estates"]], [emulator.state()["users"][0]["id"]])
+
+    def test_12_console_create_region_of_a_region_less_simulator_asks_too(self):
+        emulator = self.start("--allow-regionless", "true", "--no-default-estate-owner")
+        port = free_port(socket.SOCK_DGRAM)
+        with open(os.path.join(self.regions_dir, "First.ini"), "w") as handle:
+            handle.write(f"[First]\nRegionUUID = 99999999-9999-9999-9999-999999999999\nLocation = 1000,1000\n"
+                         f"InternalAddress = 127.0.0.1\nInternalPort = {port}\nExternalHostName = 127.0.0.1\n")
+        thread, answers = self._create_in_background(
+            emulator, lambda: emulator.call("admin_console_command", command="create region First.ini"))
+        self.assertTrue(emulator.wait_output("Estate owner first name [Test]: "), emulator.output())
+        # The estate is stored before the question: a simulator stopped now keeps an owner-less estate.
+        self.assertEqual([(e["name"], e["owner"]) for e in emulator.state()["estates"]],
+                         [("My Estate", "00000000-0000-0000-0000-000000000000")])
+        emulator.send_stdin("Ada\nLovelace\nsecret\nada@example.org\n")
+        thread.join(10)
+        self.assertEqual(answers, [{}])
+        self.assertEqual(emulator.health("First"), 4)
+
+    def test_12_an_owner_less_estate_asks_again_at_the_next_start(self):
+        emulator, _ = self.start_with_region("--no-default-estate-owner", wait=False, stdin_open=False)
+        self.assertEqual(emulator.wait_exit(), 1)
+        again, _ = self.start_with_region("--no-default-estate-owner", wait=False)
+        self.assertTrue(again.wait_output("Estate My Estate has no owner set."))
 
     def test_12_a_headless_simulator_stops_at_the_question(self):
         emulator, _ = self.start_with_region("--no-default-estate-owner", wait=False, stdin_open=False)
