@@ -134,7 +134,7 @@ class ConsoleCommands:
     def _region_get(self):
         """RegionCommandsModule.HandleShowRegion, once per selected region (all at root), in the
         layout a real 0.9.2.2 prints. A region that was not loaded from a region file (made by
-        admin_create_region without persist) throws at its "From region file" row (verified: that
+        admin_create_region, with or without persist) throws at its "From region file" row (verified: that
         is the facts page's "Object reference not set…"); the regions before it have printed."""
         for scene in self._selected_scenes():
             if not scene.region_file:

@@ -9,7 +9,7 @@ import uuid
 import xmlrpc.server
 from xmlrpc.client import Fault
 
-from . import archive_methods, dotnet, region_files, region_loading
+from . import archive_methods, dotnet, region_files
 from .dotnet import DotNetError, cast_string
 from .log import log
 from .remote_admin_checks import (OpenSimError, is_given, check_integer_parameters, check_region_parameters,
@@ -144,10 +144,9 @@ class RemoteAdmin:
             external = request["external_address"]
 
             persist = dotnet.to_boolean(request.get("persist"))
-            region_file = None
             if persist:
                 # Written before the estate checks: a create failing below leaves it (trap 2).
-                region_file = self._persist(request, name, region_id, x, y, listen_ip, port, external)
+                self._persist(request, name, region_id, x, y, listen_ip, port, external)
 
             estate_id = self._choose_estate(request, region_id)
             # OpenSimBase.CreateRegion: an estate without owner asks on the console and the create
@@ -164,8 +163,7 @@ class RemoteAdmin:
             if failure:
                 raise OpenSimError(failure)
             scene = Scene(name=name, region_id=region_id, x=x, y=y, internal_address=listen_ip,
-                          port=port, external_host=external, estate_id=estate_id, persistent=persist,
-                          region_file=region_file)
+                          port=port, external_host=external, estate_id=estate_id, persistent=persist)
             self.sim.add_scene(scene)
 
             # After the scene is up: a bad `public` or `enable_voice` fails the call, region stays.
@@ -199,7 +197,6 @@ class RemoteAdmin:
             region_files.write_region(path, name, region_id, x, y, listen_ip, port, external)
         except OSError:
             raise OpenSimError(f'Could not find a part of the path "{os.path.abspath(path)}".') from None
-        return region_loading.shown_path(self.sim, path)
 
     def _choose_estate(self, request, region_id):
         estate_name = request["estate_name"]

@@ -35,8 +35,8 @@ class Scene:
     max_agents: int = 0
     # RegionInfo.ObjectCapacity: the file's MaxPrims, 15000 when absent (verified with `region get`).
     max_prims: int = 15000
-    # The file the region was loaded from, as `region get` shows it; None for admin_create_region
-    # without persist (then `region get` throws for it).
+    # The file the region was loaded from, as `region get` shows it; None for admin_create_region,
+    # even with persist (verified: `region get` then throws for it).
     region_file: str = None
     voice: bool = False
     # The estate as the running region loaded it (RegionInfo.EstateSettings): load_estate().

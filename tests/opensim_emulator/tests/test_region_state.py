@@ -222,9 +222,15 @@ class RegionStateControl(EmulatorTestCase):
     def test_a_region_made_by_remote_admin(self):
         emulator, _ = self.start_with_region()
         emulator.create("Beta", 1001, 1000, free_port(socket.SOCK_DGRAM))
+        emulator.create("Gamma", 1002, 1000, free_port(socket.SOCK_DGRAM), persist="true")
         state = emulator.region_state("Beta")
         self.assertEqual((state["max_agents"], state["max_prims"], state["region_file"], state["persistent"]),
                          (0, 15000, None, False))
+        # Even persisted, the running region does not know its file: `region get` throws for it (verified).
+        self.assertEqual(emulator.region_state("Gamma")["region_file"], None)
+        emulator.call("admin_console_command", command="change region Gamma")
+        self.assertEqual(emulator.call("admin_console_command", command="region get"),
+                         {"success": False, "error": "Object reference not set to an instance of an object"})
 
     def test_changes(self):
         emulator, _ = self.start_with_region()
