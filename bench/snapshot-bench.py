@@ -11,7 +11,10 @@ an incompressible texture of --size-mib MiB. Then
   - POST /regions/{id}/restore (the region is ephemeral: no before-restore snapshot), the bridge
     downloads the archive, checks its SHA-256 and loads it; the old terrain must be back.
 The operations' reported progress (phase, bytes) is sampled every 50 ms: the upload and download
-rates are bytes over the time the operation spent in that phase. Peak RSS (VmHWM) of the control
+rates are bytes over the time the operation spent in that phase. With each sample the CPU time
+(user + system, /proc/<pid>/stat) of the control plane and the bridge is read, and each phase's
+CPU seconds per GiB of archive are printed: on a shared machine the rates follow the load, the
+CPU cost per byte much less (the load average is printed too). Peak RSS (VmHWM) of the control
 plane and the bridge is compared with their resident size at idle, before the first snapshot.
 
 Usage: bench/snapshot-bench.py [--build build-bench] [--size-mib 1024]
