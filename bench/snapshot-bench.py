@@ -11,7 +11,10 @@ an incompressible texture of --size-mib MiB. Then
   - POST /regions/{id}/restore (the region is ephemeral: no before-restore snapshot), the bridge
     downloads the archive, checks its SHA-256 and loads it; the old terrain must be back.
 The operations' reported progress (phase, bytes) is sampled every 50 ms: the upload and download
-rates are bytes over the time the operation spent in that phase. Peak RSS (VmHWM) of the control
+rates are bytes over the time the operation spent in that phase. With each sample the CPU time
+(user + system, /proc/<pid>/stat) of the control plane and the bridge is read, and each phase's
+CPU seconds per GiB of archive are printed: on a shared machine the rates follow the load, the
+CPU cost per byte much less (the load average is printed too). Peak RSS (VmHWM) of the control
 plane and the bridge is compared with their resident size at idle, before the first snapshot.
 
 Usage: bench/snapshot-bench.py [--build build-bench] [--size-mib 1024]
@@ -39,20 +42,37 @@ def emulator(port, method, path, body=None):
 
 
 class PhaseClock:
-    """Follows one operation's progress: when each phase was first and last seen, bytes moved."""
+    """Follows one operation's progress: when each phase was first and last seen, bytes moved,
+    and the CPU time (user + system) each watched process had used by then."""
 
-    def __init__(self):
+    def __init__(self, pids):
+        self.pids = pids  # name -> pid
         self.first, self.last, self.bytes = {}, {}, {}
+        self.cpu_at_first = {}  # phase -> {name: CPU seconds when the phase was first seen}
+        self.cpu_now = {}
 
     def see(self, operation):
         progress = operation.get("progress")
+        now = time.monotonic()
+        self.cpu_now = {name: bb.cpu_seconds(pid) for name, pid in self.pids.items()}
         if not progress:
             return
-        now = time.monotonic()
         phase = progress.get("phase", "")
-        self.first.setdefault(phase, now)
+        if phase not in self.first:
+            self.first[phase] = now
+            self.cpu_at_first[phase] = self.cpu_now
         self.last[phase] = now
         self.bytes[phase] = max(self.bytes.get(phase, 0), progress.get("bytes_done", 0))
+
+    def cpu(self, phase):
+        """CPU seconds each process spent in `phase`: from its first sample to the first sample
+        of the next phase (or the operation's end). Sampled every 50 ms, so a phase of a few
+        seconds is measured to a few per cent."""
+        if phase not in self.first:
+            return None
+        later = sorted((t, p) for p, t in self.first.items() if t > self.first[phase])
+        end = self.cpu_at_first[later[0][1]] if later else self.cpu_now
+        return {name: end[name] - self.cpu_at_first[phase][name] for name in self.pids}
 
     def rate(self, phase, size, ended):
         if phase not in self.first:
@@ -64,9 +84,9 @@ class PhaseClock:
         return size / seconds / 1e6, seconds
 
 
-def follow(control_port, region_id, kind, newer_than):
+def follow(control_port, region_id, kind, newer_than, pids):
     """Waits for the newest `kind` operation of the region with id > newer_than to end."""
-    clock, found = PhaseClock(), None
+    clock, found = PhaseClock(pids), None
     while True:
         items = bb.call(control_port, "GET", f"/api/v1/operations?region_id={region_id}&limit=20")["items"]
         ops = [o for o in items if o["kind"] == kind and o["id"] > newer_than]
@@ -110,7 +130,8 @@ def main():
 
         started = time.monotonic()
         taken = bb.call(control_port, "POST", f"/api/v1/regions/{region['id']}/snapshots", {})
-        snap_op, snap_clock, snap_end = follow(control_port, region["id"], "snapshot", 0)
+        pids = {"control": control.pid, "bridge": bridge.pid}
+        snap_op, snap_clock, snap_end = follow(control_port, region["id"], "snapshot", 0, pids)
         assert snap_op["state"] == "succeeded", snap_op
         snapshot = bb.call(control_port, "GET", f"/api/v1/snapshots/{taken['id']}")
         assert snapshot["state"] == "complete", snapshot
@@ -120,7 +141,8 @@ def main():
         emulator(emu_port, "POST", "/regions/Big/terrain", {"fill": 7.0})
         started = time.monotonic()
         bb.call(control_port, "POST", f"/api/v1/regions/{region['id']}/restore", {"snapshot_id": taken["id"]})
-        load_op, load_clock, load_end = follow(control_port, region["id"], "restore", snap_op["id"])
+        load_op, load_clock, load_end = follow(control_port, region["id"], "restore", snap_op["id"],
+                                                pids)
         assert load_op["state"] == "succeeded", load_op
         restore_total = load_end - started
         assert emulator(emu_port, "GET", "/regions/Big/state")["terrain"]["sha256"] == saved_terrain, \
@@ -132,7 +154,10 @@ def main():
         for phase, clock, end in (("uploading", snap_clock, snap_end), ("downloading", load_clock, load_end)):
             rate = clock.rate(phase, archive, end)
             if rate:
-                print(f"  {phase:12s} {rate[0]:8.1f} MB/s  ({rate[1]:.1f} s)")
+                cpu = clock.cpu(phase)
+                gib = archive / 2**30
+                print(f"  {phase:12s} {rate[0]:8.1f} MB/s  ({rate[1]:.1f} s); CPU s per GiB: "
+                      + ", ".join(f"{name} {cpu[name] / gib:.2f}" for name in ("control", "bridge")))
             else:
                 print(f"  {phase:12s} not seen in the progress samples")
         print(f"restore (download + check + load): {restore_total:.1f} s")
@@ -140,6 +165,8 @@ def main():
         for name in ("control", "bridge"):
             print(f"{name:8s} RSS idle {idle[name] / 1024:7.1f} MiB, peak {peak[name] / 1024:7.1f} MiB, "
                   f"peak above idle {(peak[name] - idle[name]) / 1024:7.1f} MiB")
+        with open("/proc/loadavg") as f:
+            print("load average (1, 5, 15 min): " + " ".join(f.read().split()[:3]))
     finally:
         bb.stop_stack(processes, work)
 

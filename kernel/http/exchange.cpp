@@ -79,8 +79,8 @@ ExchangeResult finish_exchange(ServerContext& context, Poco::Net::HTTPServerSess
                                Poco::Net::HTTPServerResponseImpl& out);
 
 ExchangeResult serve_exchange(ServerContext& context, Poco::Net::HTTPServerRequestImpl& in,
-                              Poco::Net::HTTPServerResponseImpl& out,
-                              Poco::Net::HTTPServerSession& session, Clock::time_point started) {
+                              Poco::Net::HTTPServerResponseImpl& out, ParkableSession& session,
+                              Clock::time_point started) {
     HttpMetrics::InFlight in_flight(context.metrics.in_flight_gauge());
     const auto& settings = context.settings;
     out.setVersion(in.getVersion());
@@ -133,7 +133,7 @@ ExchangeResult serve_exchange(ServerContext& context, Poco::Net::HTTPServerReque
             context.router->authorize(match.permission, request.caller);
         }
 
-        request.body = receive_body(in, out, *framing, body_limit);
+        request.body = receive_body(in, out, session, *framing, body_limit);
         body_read = true;
         if (bad_path) {
             throw *bad_path;
@@ -252,7 +252,7 @@ ExchangeResult finish_exchange(ServerContext& context, Poco::Net::HTTPServerSess
     return {keep_alive, pending.unread_input, nullptr, {}};
 }
 
-ExchangeResult serve_next_request(ServerContext& context, Poco::Net::HTTPServerSession& session,
+ExchangeResult serve_next_request(ServerContext& context, ParkableSession& session,
                                   const std::function<void()>& head_read) {
     const auto started = Clock::now();
     Poco::Net::HTTPServerResponseImpl out(session);

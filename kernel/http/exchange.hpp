@@ -15,6 +15,7 @@
 #include "kernel/http/deferred.hpp"
 #include "kernel/http/response.hpp"
 #include "kernel/http/server_context.hpp"
+#include "kernel/http/server_session.hpp"
 
 namespace vergegrid::kernel::http {
 
@@ -44,14 +45,13 @@ struct ExchangeResult {
 
 // Throws ConnectionLost or a Poco exception when the connection broke; nothing can be sent then.
 ExchangeResult serve_exchange(ServerContext& context, Poco::Net::HTTPServerRequestImpl& in,
-                              Poco::Net::HTTPServerResponseImpl& out,
-                              Poco::Net::HTTPServerSession& session,
+                              Poco::Net::HTTPServerResponseImpl& out, ParkableSession& session,
                               std::chrono::steady_clock::time_point started);
 
 // Reads the next request head on the session and serves it (a request Poco cannot parse gets its
 // JSON error and the connection closes). `head_read`, when set, runs once the head has been read
 // (or failed to be). Throws like serve_exchange().
-ExchangeResult serve_next_request(ServerContext& context, Poco::Net::HTTPServerSession& session,
+ExchangeResult serve_next_request(ServerContext& context, ParkableSession& session,
                                   const std::function<void()>& head_read = {});
 
 // Writes the answer of a request whose handler deferred it: metrics, log line, response with

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "kernel/http/exchange.hpp"
+#include "kernel/http/server_session.hpp"
 
 namespace vergegrid::kernel::http {
 
@@ -32,13 +33,6 @@ struct ServerContext;
 
 // 503 shutting_down with Retry-After: what a long poll gets when the server stops under it.
 Response shutting_down_answer();
-
-// Poco's session, with a way to tell whether it already read bytes of a next request.
-class ParkableSession final : public Poco::Net::HTTPServerSession {
-  public:
-    using Poco::Net::HTTPServerSession::HTTPServerSession;
-    using Poco::Net::HTTPSession::buffered;
-};
 
 class ParkingLot : public std::enable_shared_from_this<ParkingLot> {
   public:

@@ -16,9 +16,12 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <istream>
+#include <vector>
 
 #include "ssl_runtime/ssl_runtime.hpp"
 #include "strict_json/strict_json.hpp"
@@ -29,6 +32,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using Kind = ChannelError::Kind;
+
+// A download's body reaches its sink in pieces of at most this size: one receive each at most.
+constexpr std::size_t kSinkPieceBytes = 256 * 1024;
 
 // Why OpenSSL refused the server's certificate chain in this thread's latest handshake. The
 // verification callback runs in the thread doing the handshake, so a thread_local needs no lock.
@@ -155,6 +161,39 @@ Poco::Net::SecureStreamSocket connect_tls(const ChannelEndpoint& endpoint,
     return socket;
 }
 
+// Poco's client session with reads of any size: its own body streams move 4 KiB per receive
+// (HTTPBufferAllocator::BUFFER_SIZE). read() hands out what Poco buffered past the response head
+// first, then receives on the socket at most the length asked for.
+class ClientSession final : public Poco::Net::HTTPClientSession {
+  public:
+    using Poco::Net::HTTPClientSession::HTTPClientSession;
+    using Poco::Net::HTTPSession::read;
+};
+
+// A large body goes straight to the socket in one send once the request head is flushed through
+// Poco's stream: through the stream it would leave 4 KiB per send, a million system calls for a
+// 4 GiB archive. A small one (JSON) goes through the stream, where it shares the head's packet.
+// Poco errors (timeout, reset) propagate to the caller's mapping.
+void send_request_body(ClientSession& session, std::ostream& head, std::string_view body) {
+    constexpr std::size_t kStreamedBodyBytes = 4096;
+    if (body.size() <= kStreamedBodyBytes) {
+        head.write(body.data(), static_cast<std::streamsize>(body.size()));
+        return;  // sent at the latest when receiveResponse() flushes the stream
+    }
+    if (head.rdbuf()->pubsync() != 0) {
+        throw Poco::Net::NetException("the request head could not be sent");
+    }
+    constexpr std::size_t kLargestSend = std::size_t{1} << 30;  // sendBytes counts in int
+    while (!body.empty()) {
+        const auto piece = std::min(body.size(), kLargestSend);
+        const int sent = session.socket().sendBytes(body.data(), static_cast<int>(piece));
+        if (sent <= 0) {
+            throw Poco::Net::NetException("the connection took no more of the request body");
+        }
+        body.remove_prefix(static_cast<std::size_t>(sent));
+    }
+}
+
 bool is_token(const std::string& text) {
     if (text.empty()) {
         return false;
@@ -239,7 +278,7 @@ struct ChannelClient::Impl {
     Poco::Net::Context::Ptr context;  // https only
     std::string url;
 
-    ChannelResponse exchange(Poco::Net::HTTPClientSession& session, Poco::Net::HTTPRequest& request,
+    ChannelResponse exchange(ClientSession& session, Poco::Net::HTTPRequest& request,
                              std::string_view body, const BodySink& sink) const;
 };
 
@@ -309,15 +348,15 @@ ChannelResponse ChannelClient::request(const ChannelRequest& request) const {
         ssl_runtime::clear_openssl_errors();
     }
     try {
-        std::unique_ptr<Poco::Net::HTTPClientSession> session;
+        std::unique_ptr<ClientSession> session;
         if (endpoint.is_https()) {
             // A plain HTTPClientSession over the connected TLS socket: in Poco 1.11
             // HTTPSClientSession's socket constructor sets the port, which a connected session
             // refuses.
-            session = std::make_unique<Poco::Net::HTTPClientSession>(
+            session = std::make_unique<ClientSession>(
                 connect_tls(endpoint, impl_->context, settings.connect_timeout, timeout));
         } else {
-            session = std::make_unique<Poco::Net::HTTPClientSession>(endpoint.host, endpoint.port);
+            session = std::make_unique<ClientSession>(endpoint.host, endpoint.port);
             session->setTimeout(to_timespan(settings.connect_timeout), timeout, timeout);
         }
         session->setKeepAlive(false);
@@ -354,11 +393,10 @@ ChannelResponse ChannelClient::request(const ChannelRequest& request) const {
     }
 }
 
-ChannelResponse ChannelClient::Impl::exchange(Poco::Net::HTTPClientSession& session,
+ChannelResponse ChannelClient::Impl::exchange(ClientSession& session,
                                               Poco::Net::HTTPRequest& request,
                                               std::string_view body, const BodySink& sink) const {
-    std::ostream& out = session.sendRequest(request);
-    out.write(body.data(), static_cast<std::streamsize>(body.size()));
+    send_request_body(session, session.sendRequest(request), body);
     Poco::Net::HTTPResponse response;
     std::istream& in = session.receiveResponse(response);
 
@@ -367,7 +405,25 @@ ChannelResponse ChannelClient::Impl::exchange(Poco::Net::HTTPClientSession& sess
     for (const auto& [name, value] : response) {
         result.headers[Poco::toLower(name)] = value;
     }
+    const auto where = [&] { return request.getMethod() + " " + url + request.getURI(); };
     const bool to_sink = sink && result.status >= 200 && result.status < 300;
+    if (to_sink && response.hasContentLength() && request.getMethod() != "HEAD") {
+        // A download of known length: read on the session in large pieces (see ClientSession),
+        // never past the body's end.
+        const auto length = static_cast<std::uint64_t>(response.getContentLength64());
+        std::vector<char> buffer(kSinkPieceBytes);
+        std::uint64_t streamed = 0;
+        while (streamed < length) {
+            const auto asked = std::min<std::uint64_t>(buffer.size(), length - streamed);
+            const int got = session.read(buffer.data(), static_cast<std::streamsize>(asked));
+            if (got <= 0) {
+                throw ChannelError(Kind::transport, where() + ": the response body was cut short");
+            }
+            sink(result, std::string_view(buffer.data(), static_cast<std::size_t>(got)));
+            streamed += static_cast<std::uint64_t>(got);
+        }
+        return result;
+    }
     std::streamsize streamed = 0;
     std::array<char, 64 * 1024> chunk{};
     while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
@@ -378,16 +434,14 @@ ChannelResponse ChannelClient::Impl::exchange(Poco::Net::HTTPClientSession& sess
         }
         result.body.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
         if (result.body.size() > settings.max_response_bytes) {
-            throw ChannelError(Kind::protocol, request.getMethod() + " " + url + request.getURI() +
-                                                   ": the response is larger than " +
+            throw ChannelError(Kind::protocol, where() + ": the response is larger than " +
                                                    std::to_string(settings.max_response_bytes) +
                                                    " bytes");
         }
     }
     const auto received = to_sink ? streamed : static_cast<std::streamsize>(result.body.size());
     if (in.bad() || (response.hasContentLength() && received != response.getContentLength())) {
-        throw ChannelError(Kind::transport, request.getMethod() + " " + url + request.getURI() +
-                                                ": the response body was cut short");
+        throw ChannelError(Kind::transport, where() + ": the response body was cut short");
     }
     return result;
 }

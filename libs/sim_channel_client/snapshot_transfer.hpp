@@ -1,7 +1,7 @@
 // The bridge's side of the snapshot wire (docs/snapshots.md, "The simulator's side of the wire"):
 // an archive uploaded in chunks with resume, downloaded in ranges with resume, and operation
 // progress. Memory stays one chunk however large the archive: bytes go file -> buffer -> socket
-// and socket -> 64 KiB buffer -> file.
+// and socket -> 256 KiB buffer -> file.
 #pragma once
 
 #include <chrono>

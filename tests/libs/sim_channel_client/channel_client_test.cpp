@@ -124,6 +124,24 @@ TEST_F(ChannelOverHttps, PostsJsonWithABearerTokenAndReadsTheResultBack) {
     EXPECT_EQ(fetched.header("x-request-id"), "channel-test-1");
 }
 
+TEST_F(ChannelOverHttps, ARawBodyGoesOutWholeOverHttps) {
+    // Sent after the head straight on the TLS socket (not through Poco's 4 KiB stream): the
+    // control plane answers only once it has read all of it, here with the JSON error of a body
+    // that is not JSON.
+    start_https();
+    const auto client = client_for(https_url(), pki_.ca_cert());
+    const std::string body(512u << 10, 'x');
+    ChannelRequest request;
+    request.method = "POST";
+    request.path = "/api/v1/estates";
+    request.bearer_token = vergegrid::test::kTestAdminToken;
+    request.raw_body = body;
+    request.raw_content_type = "application/json";
+    const auto response = client.request(request);
+    EXPECT_EQ(response.status, 400) << response.body;
+    EXPECT_EQ(response.json().at("error").at("code"), "invalid_json") << response.body;
+}
+
 TEST_F(ChannelOverHttps, ErrorStatusesAreResponsesNotExceptions) {
     start_https();
     const auto client = client_for(https_url(), pki_.ca_cert());

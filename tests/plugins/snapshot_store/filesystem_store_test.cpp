@@ -178,6 +178,21 @@ TEST_F(FilesystemStore, AChunkedUploadResumesWhereANewStoreObjectFindsIt) {
     EXPECT_EQ(store->bytes_used(), bytes.size());
 }
 
+TEST_F(FilesystemStore, ChunksLargerThanTheHashingSliceCommitUnderTheirSha256) {
+    // The store writes and hashes a chunk 256 KiB at a time: chunks of several slices with
+    // uneven tails, and a wrong address still refused.
+    auto store = make();
+    const std::string bytes = random_bytes((3u << 20) + 12'345, 11);
+    upload(*store, "0b-1", bytes, (1u << 20) + 7);
+    store->commit_staged("0b-1", sha256_of(bytes));
+    EXPECT_EQ(read_all(*store, sha256_of(bytes)), bytes);
+
+    upload(*store, "0b-2", bytes, 700'001);
+    std::string other = bytes;
+    other[(1u << 20) + 3] ^= 1;
+    EXPECT_THROW(store->commit_staged("0b-2", sha256_of(other)), api::SnapshotIntegrityError);
+}
+
 TEST_F(FilesystemStore, AnAppendThatDoesNotStartAtTheStagedSizeIsRefusedWithThatSize) {
     auto store = make();
     const std::string bytes = random_bytes(1000, 2);
