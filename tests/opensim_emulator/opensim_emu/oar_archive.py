@@ -193,8 +193,9 @@ def load(scene, state, path, merge, skip_assets):
             if parcels:
                 state.parcels = [_complete_parcel(parcel, state) for parcel in parcels]
             else:
-                log("[ARCHIVER]: No parcels found, creating default parcel")
-                state.parcels = [new_parcel(state.size, state.owner)]
+                # Measured on 0.9.2.2: an archive without landdata/ leaves the region's parcels as
+                # they are (same GlobalID), the way a settings-only archive is loaded.
+                log("[ARCHIVER]: No parcels to load, or skiping load")
         log(f"[ARCHIVER]: Loading {len(objects)} scene objects.  Please wait.")
         existing = {scene_object.uuid for scene_object in state.objects}
         for scene_object in objects:

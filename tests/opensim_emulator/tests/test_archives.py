@@ -3,6 +3,7 @@ describes them: real gzip'd tars in OpenSim's layout, the >= 5 s answer that pro
 region cleared before a load, merge."""
 
 import gzip
+import io
 import os
 import socket
 import struct
@@ -227,6 +228,27 @@ class LoadOar(EmulatorTestCase):
         self.assertEqual([o["name"] for o in after["objects"]], ["Kept"])
         self.assertEqual(after["objects"][0], kept)
         self.assertTrue(emulator.wait_output("[ARCHIVER]: Clearing all existing scene objects"))
+
+    def test_an_archive_without_parcels_or_terrain_keeps_the_regions_own(self):
+        emulator, _ = self.start_with_region()
+        emulator.change("Alpha", "parcel", {"name": "Own Parcel"})
+        emulator.call("admin_console_command", command="terrain fill 33")
+        emulator.add_object("Alpha", "Cleared")
+        before = emulator.region_state("Alpha")
+        path = os.path.join(self.sim_dir, "settings-only.oar")
+        full = entries(self.saved(emulator))
+        with tarfile.open(path, "w:gz") as archive:
+            for name, data in full.items():
+                if name == "archive.xml" or name.startswith("settings/"):
+                    member = tarfile.TarInfo(name)
+                    member.size = len(data)
+                    archive.addfile(member, io.BytesIO(data))
+        self.assertEqual(emulator.call("admin_load_oar", region_name="Alpha", filename=path), {"loaded": True})
+        after = emulator.region_state("Alpha")
+        self.assertEqual(after["parcels"], before["parcels"])
+        self.assertEqual(after["terrain"], before["terrain"])
+        self.assertEqual(after["object_count"], 0)  # without merge the objects go all the same
+        self.assertTrue(emulator.wait_output("[ARCHIVER]: No parcels to load, or skiping load"))
 
     def test_merge_adds_objects_and_keeps_terrain_and_settings(self):
         emulator, _ = self.start_with_region()
