@@ -89,14 +89,15 @@ std::string read_entry_text(archive* reader, const std::filesystem::path& path) 
 void write_entry(archive* writer, const std::filesystem::path& path, const std::string& name,
                  const std::string& data) {
     std::unique_ptr<archive_entry, void (*)(archive_entry*)> entry(archive_entry_new(),
-                                                                  archive_entry_free);
+                                                                   archive_entry_free);
     archive_entry_set_pathname(entry.get(), name.c_str());
     archive_entry_set_filetype(entry.get(), AE_IFREG);
     archive_entry_set_perm(entry.get(), 0644);
     archive_entry_set_size(entry.get(), static_cast<la_int64_t>(data.size()));
     archive_entry_set_mtime(entry.get(), std::time(nullptr), 0);
     if (archive_write_header(writer, entry.get()) < ARCHIVE_WARN ||
-        archive_write_data(writer, data.data(), data.size()) != static_cast<la_ssize_t>(data.size())) {
+        archive_write_data(writer, data.data(), data.size()) !=
+            static_cast<la_ssize_t>(data.size())) {
         throw ArchiveError("cannot write archive " + path.string() + ": " + why(writer));
     }
 }
@@ -141,7 +142,8 @@ RegionSettingValues leaves(const std::string& xml) {
 // region holds them; MaturityRating 1 = Mature as RegionSettings.cs, the region file may differ).
 const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>&
 settings_layout() {
-    static const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>
+    static const std::vector<
+        std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>
         layout{
             {"General",
              {{"AllowDamage", "False"},
@@ -195,14 +197,14 @@ bool known_setting(const std::string& name) {
 std::string replaced_leaves(const std::string& xml, const RegionSettingValues& overrides) {
     std::string out;
     std::size_t copied = 0;
-    for_each_leaf(xml, [&](const std::string& name, const std::string&, std::size_t begin,
-                           std::size_t end) {
-        if (auto it = overrides.find(name); it != overrides.end()) {
-            out.append(xml, copied, begin - copied);
-            out += it->second;
-            copied = end;
-        }
-    });
+    for_each_leaf(
+        xml, [&](const std::string& name, const std::string&, std::size_t begin, std::size_t end) {
+            if (auto it = overrides.find(name); it != overrides.end()) {
+                out.append(xml, copied, begin - copied);
+                out += it->second;
+                copied = end;
+            }
+        });
     out.append(xml, copied, std::string::npos);
     return out;
 }
@@ -238,12 +240,14 @@ RegionArchiveContent read_region_content(const std::filesystem::path& path) {
             };
             parcel.global_id = get("GlobalID");
             parcel.name = get("Name");
+            // A parcel file without them still names a parcel: 0 says "not given".
             try {
                 parcel.local_id = std::stoi(get("LocalID"));
+            } catch (const std::exception&) {
+            }
+            try {
                 parcel.area = std::stoll(get("Area"));
             } catch (const std::exception&) {
-                throw ArchiveError("archive " + path.string() + ": parcel " + name +
-                                   " has no LocalID or Area");
             }
             content.parcels.push_back(std::move(parcel));
         }

@@ -197,10 +197,9 @@ void Bridge::start() {
     parts->settings = std::make_unique<settings::SettingsApplier>(
         *parts->host, *parts->admin, parts->console.get(), *parts->stubs,
         settings_.state_dir / "settings", sim.call_timeout, log_);
-    parts->applier = std::make_unique<OperationApplier>(sim, *parts->cache, *parts->stubs,
-                                                        *parts->host, *strategy_, log_,
-                                                        parts->snapshots.get(),
-                                                        parts->settings.get());
+    parts->applier = std::make_unique<OperationApplier>(
+        sim, *parts->cache, *parts->stubs, *parts->host, *strategy_, log_, parts->snapshots.get(),
+        parts->settings.get());
     parts->reconciler = std::make_unique<Reconciler>(*parts->cache, *parts->stubs, *parts->host,
                                                      *strategy_, log_, repairs);
     parts_ = std::move(parts);

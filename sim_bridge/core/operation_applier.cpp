@@ -163,11 +163,13 @@ OperationResult OperationApplier::restart(const DesiredRegion& region,
     const auto done = applier_->apply(region, request);
     OperationResult result;
     if (done.restarted) {
-        result = {true, {{"path", "restart-from-stub"},
-                         {"detail", "closed and loaded again from its region file"}}};
+        result = {true,
+                  {{"path", "restart-from-stub"},
+                   {"detail", "closed and loaded again from its region file"}}};
     } else if (host_.region_health(region.plan) > 0) {
-        result = {true, {{"path", "re-created"},
-                         {"detail", "closed and created again without its region file"}}};
+        result = {true,
+                  {{"path", "re-created"},
+                   {"detail", "closed and created again without its region file"}}};
     } else {
         result = {false, {{"path", "failed"}, {"error", "the region did not come back"}}};
     }

@@ -36,7 +36,8 @@ class OperationApplier {
     OperationResult bring_up(const DesiredRegion& region);
     OperationResult take_down(const DesiredRegion& region, bool erase);
     OperationResult update(const DesiredRegion& region);
-    OperationResult restart(const DesiredRegion& region, const std::optional<DesiredRegion>& previous);
+    OperationResult restart(const DesiredRegion& region,
+                            const std::optional<DesiredRegion>& previous);
     // Applies the spec's settings after the region operation (result "fields"); a failed field
     // fails the operation.
     void apply_settings(const std::string& kind, const DesiredRegion& region,

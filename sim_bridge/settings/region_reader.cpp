@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cctype>
-#include <unistd.h>
 
 #include <thread>
 

@@ -43,9 +43,8 @@ nlohmann::json value_at(const nlohmann::json& spec, std::string_view path) {
     std::size_t start = 0;
     while (start <= path.size()) {
         const auto dot = path.find('.', start);
-        const auto part = std::string(path.substr(start, dot == std::string_view::npos
-                                                             ? std::string_view::npos
-                                                             : dot - start));
+        const auto part = std::string(path.substr(
+            start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
         if (!at->is_object() || !at->contains(part)) {
             return nullptr;
         }

@@ -157,10 +157,9 @@ ApplyOutcome SettingsApplier::apply(const DesiredRegion& region, const ApplyRequ
         outcome.restarted = restarted;
         if (!restarted) {
             for (const auto& path : stub) {
-                outcome.fields[path] =
-                    report(path, rs::kFailed, nullptr,
-                           "the region did not come back from its region file "
-                           "(console: create region)");
+                outcome.fields[path] = report(path, rs::kFailed, nullptr,
+                                              "the region did not come back from its region file "
+                                              "(console: create region)");
             }
             stub.clear();
         }
@@ -192,10 +191,10 @@ ApplyOutcome SettingsApplier::apply(const DesiredRegion& region, const ApplyRequ
             archive_status = request.fresh ? rs::kApplied : rs::kAppliedOnRestart;
         } else {
             for (const auto& path : archive) {
-                outcome.fields[path] = report(
-                    path, rs::kPendingRestart, nullptr,
-                    "a settings archive would re-rez every object of the region: applied on "
-                    "restart (\"restart\": true)");
+                outcome.fields[path] =
+                    report(path, rs::kPendingRestart, nullptr,
+                           "a settings archive would re-rez every object of the region: applied on "
+                           "restart (\"restart\": true)");
                 outcome.pending.push_back(path);
             }
             archive.clear();
@@ -219,9 +218,9 @@ bool SettingsApplier::restart_from_stub(const DesiredRegion& region) {
             return false;
         }
     }
-    admin_.console_command("create region \"" + region.plan.name + "\" " +
-                               std::filesystem::absolute(stub).string(),
-                           std::chrono::seconds(30));
+    admin_.console_command(
+        "create region \"" + region.plan.name + "\" " + std::filesystem::absolute(stub).string(),
+        std::chrono::seconds(30));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline) {
         if (host_.region_health(region.plan) > 0) {
@@ -251,9 +250,9 @@ void SettingsApplier::apply_modify(const DesiredRegion& region,
     for (const auto& path : paths) {
         // admin_modify_region answers success only once it set the value: its answer is the
         // read-back (the contract's "RemoteAdmin answers that say success").
-        out[path] = answer.ok ? report(path, rs::kApplied, value_at(region.spec, path))
-                              : report(path, rs::kFailed, nullptr,
-                                       "admin_modify_region: " + answer.error);
+        out[path] =
+            answer.ok ? report(path, rs::kApplied, value_at(region.spec, path))
+                      : report(path, rs::kFailed, nullptr, "admin_modify_region: " + answer.error);
     }
 }
 
@@ -281,8 +280,8 @@ void SettingsApplier::apply_console(const DesiredRegion& region,
 }
 
 bool SettingsApplier::load_settings_archive(const DesiredRegion& region,
-                                            const std::vector<std::string>& paths,
-                                            bool round_trip, std::string& error) {
+                                            const std::vector<std::string>& paths, bool round_trip,
+                                            std::string& error) {
     oar::RegionSettingValues values;
     // Every RegionSettings field of the spec, not only the changed ones: a fresh archive would
     // otherwise put OpenSim's defaults back for the others.
@@ -302,7 +301,8 @@ bool SettingsApplier::load_settings_archive(const DesiredRegion& region,
     try {
         if (round_trip) {
             std::filesystem::remove(saved, ignored);
-            const auto answer = host_.save_oar(region.plan.name, saved, true, std::chrono::minutes(30));
+            const auto answer =
+                host_.save_oar(region.plan.name, saved, true, std::chrono::minutes(30));
             if (!answer.ok) {
                 error = "admin_save_oar: " + answer.error;
                 return false;

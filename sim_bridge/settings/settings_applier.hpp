@@ -20,7 +20,7 @@
 namespace vergegrid::bridge::settings {
 
 struct ApplyRequest {
-    std::string kind;                       // create, update, enable, restart
+    std::string kind;                          // create, update, enable, restart
     const nlohmann::json* previous = nullptr;  // the spec the region had here; null on create
     bool fresh = false;          // created empty by this operation: a settings archive is free
     bool apply_restart = false;  // the change asked for on-restart fields now (or kind restart)
