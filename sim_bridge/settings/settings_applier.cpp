@@ -156,10 +156,13 @@ ApplyOutcome SettingsApplier::apply(const DesiredRegion& region, const ApplyRequ
         restarted = restart_from_stub(region);
         outcome.restarted = restarted;
         if (!restarted) {
+            // The region runs again, but not from its file: the stub's values still wait.
             for (const auto& path : stub) {
-                outcome.fields[path] = report(path, rs::kFailed, nullptr,
-                                              "the region did not come back from its region file "
-                                              "(console: create region)");
+                outcome.fields[path] =
+                    report(path, rs::kPendingRestart, nullptr,
+                           "the simulator did not load the region from its region file "
+                           "(console: create region); a restart of the simulator reads it");
+                outcome.pending.push_back(path);
             }
             stub.clear();
         }
