@@ -49,12 +49,10 @@ void EstateSync::report(OperationResult& result, const DesiredRegion& region,
     if (!result.succeeded || !region.enabled) {
         return;
     }
-    const std::string path = result.detail.value("path", "");
-    const bool was_running = previous && previous->enabled && path == "already-live";
-    if (was_running && target_estate(*previous) == target_estate(region)) {
-        return;  // an update that leaves the estate alone: nothing to report
+    if (previous && previous->enabled && target_estate(*previous) == target_estate(region)) {
+        return;  // a change that leaves the estate alone (or a re-delivery): nothing to report
     }
-    auto field = apply(region, path == "live");
+    auto field = apply(region, result.detail.value("path", "") == "live");
     if (field.at("status") == region_settings::kFailed) {
         result.succeeded = false;
         result.detail["error"] = "estate_id: " + field.value("reason", std::string("failed"));
