@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -66,6 +68,9 @@ class SimulatorHost final : public plugin_api::SimulatorControl {
     plugin_api::CallResult create_region_in(const plugin_api::RegionPlan& region,
                                             const EstateSpec& estate,
                                             std::chrono::milliseconds timeout);
+    // The estate the region's latest successful admin_create_region joined, by name (a create
+    // succeeds only once OpenSim linked the region to it).
+    std::optional<std::string> estate_created_in(const std::string& region_id) const;
     // admin_console_command (answers {} whatever the line did: read the outcome from console()).
     AdminAnswer console_command(const std::string& line);
     // The supervised simulator's console output; nullptr when the simulator is not supervised.
@@ -119,6 +124,8 @@ class SimulatorHost final : public plugin_api::SimulatorControl {
     DesiredCache& cache_;
     SimulatorProcess* process_;
     std::optional<ConsoleOutput> console_;
+    mutable std::mutex created_mutex_;
+    std::map<std::string, std::string> created_in_;  // region id -> estate name
     std::chrono::steady_clock::time_point started_at_{};
     std::chrono::nanoseconds simulator_time_{};
     std::atomic<bool> death_noticed_{false};
