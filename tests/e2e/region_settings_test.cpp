@@ -137,4 +137,26 @@ TEST_F(RegionSettings, EveryFieldChangedThroughTheApiIsReadBackFromTheRunningReg
     EXPECT_EQ(state.at("max_agents"), now.at("flags").at("max_agents"));
 }
 
+TEST_F(RegionSettings, APatchAskingForARestartAppliesOnRestartFieldsAtOnce) {
+    const int port = vergegrid::test::unclaimed_udp_ports(4);
+    const std::string id = stack_.create_region("Beta", 1002, port).at("id");
+    succeeded(id, "create");
+    ASSERT_EQ(stack_.emulator_call("POST", "/regions/Beta/objects", {{"name", "Lamp"}}).status,
+              200);
+    auto patched = stack_.admin().patch(
+        "/api/v1/regions/" + id,
+        {{"flags", {{"allow_flying", false}, {"max_prims", 3333}}}, {"restart", true}});
+    ASSERT_EQ(patched.status, 200) << patched.raw;
+    const auto result = succeeded(id, "update");
+    expect_field(result, "flags.allow_flying", "applied-on-restart", false);
+    expect_field(result, "flags.max_prims", "applied-on-restart", 3333);
+    const auto shown = stack_.admin().get("/api/v1/regions/" + id).body;
+    const auto state = region_state("Beta");
+    EXPECT_EQ(!state.at("settings").at("BlockFly").get<bool>(),
+              shown.at("flags").at("allow_flying"));
+    EXPECT_EQ(state.at("max_prims"), shown.at("flags").at("max_prims"));
+    EXPECT_EQ(state.at("object_count"), 1) << "the region's objects came back with it";
+    EXPECT_EQ(state.at("region_file").is_null(), false) << "it runs from its stub now";
+}
+
 }  // namespace
