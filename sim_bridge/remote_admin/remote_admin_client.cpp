@@ -65,6 +65,12 @@ AdminAnswer RemoteAdminClient::create_region(const CreateRegionRequest& request,
                              {"listen_port", request.listen_port},
                              {"external_address", request.external_address},
                              {"estate_name", request.estate_name}};
+    if (!request.estate_owner_uuid.empty()) {
+        params["estate_owner_uuid"] = request.estate_owner_uuid;
+    } else if (!request.estate_owner_first.empty() && !request.estate_owner_last.empty()) {
+        params["estate_owner_first"] = request.estate_owner_first;
+        params["estate_owner_last"] = request.estate_owner_last;
+    }
     return call("admin_create_region", std::move(params), timeout);
 }
 
@@ -132,7 +138,14 @@ AdminAnswer RemoteAdminClient::modify_region(const std::string& region_name,
 
 AdminAnswer RemoteAdminClient::console_command(const std::string& line,
                                                std::chrono::milliseconds timeout) const {
-    return call("admin_console_command", {{"command", line}}, timeout);
+    auto answer = call("admin_console_command", {{"command", line}}, timeout);
+    // OpenSim answers a line that ran (whatever it did) with an empty struct, and a line that
+    // threw with {success: false, error}: only the latter is a failed call.
+    if (!answer.ok && answer.body.is_object() && answer.body.empty()) {
+        answer.ok = true;
+        answer.error.clear();
+    }
+    return answer;
 }
 
 AdminAnswer RemoteAdminClient::shutdown(int delay_ms, std::chrono::milliseconds timeout) const {

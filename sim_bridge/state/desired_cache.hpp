@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim_bridge/estates/estate_spec.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
 
 namespace vergegrid::bridge {
@@ -21,6 +22,12 @@ struct DesiredRegion {
     std::string version;  // the region's semantic version this state is at
     int max_prims = 0;    // stub-only settings (flags.max_prims, flags.max_agents); 0 = default
     int max_agents = 0;
+    EstateSpec estate;  // the OpenSim estate the region joins (sim_bridge/estates)
+    // The simulator-facing spec as the operation carried it (the region JSON: environment,
+    // permissions, flags, estate, ...): what the settings are applied from and compared with.
+    nlohmann::json spec = nlohmann::json::object();
+    // Fields whose latest change waits for a restart of the region (docs/region-settings.md).
+    std::vector<std::string> pending;
 };
 
 // An operation's region spec (the control plane's region JSON) as a plan; throws
