@@ -5,6 +5,7 @@ After start-up the command loop owns stdin; a question asked later by another th
 estate-owner question of a create, trap 12, or the prompts of `create region`) takes the next
 line the loop reads, and that thread waits until it comes: the create hangs as in OpenSim."""
 
+import contextlib
 import queue
 import sys
 import threading
@@ -28,8 +29,10 @@ class Console:
         self.ask_for_owner = ask_estate_owner
         self.commands = ConsoleCommands(simulator, self)
         self._loop_running = False
-        self._answers = None                     # a Queue while a later question waits for its line
+        self._loop_thread = None
         self._question_lock = threading.RLock()  # one conversation at a time (OpenSim's console lock)
+        self._asking = 0                         # > 0 while a conversation holds the console
+        self._answers = queue.Queue()            # lines the command loop read during a conversation
 
     def _read_line(self, what):
         line = sys.stdin.readline()
@@ -37,16 +40,24 @@ class Console:
             exit_process(1, f"[CONSOLE]: end of input on stdin while waiting for {what}")
         return line.rstrip("\r\n")
 
-    def prompt(self, label, default):
+    @contextlib.contextmanager
+    def conversation(self):
+        """Questions asked together (the owner's names, a region's keys): from the first question to
+        the last, every line the command loop reads is an answer."""
         with self._question_lock:
-            if self._loop_running:
-                answers = self._answers = queue.Queue()
-                prompt_text(f"{label} [{default}]: ")
-                answer = answers.get()
-                self._answers = None
-            else:
-                prompt_text(f"{label} [{default}]: ")
-                answer = self._read_line(label)
+            self._asking += 1
+            try:
+                yield
+            finally:
+                self._asking -= 1
+
+    def prompt(self, label, default):
+        with self.conversation():
+            prompt_text(f"{label} [{default}]: ")
+            # A question from the command loop's own thread (a stdin `create region` that asks)
+            # reads stdin itself; any other thread waits for the loop to hand it the line.
+            from_loop = self._loop_running and threading.current_thread() is not self._loop_thread
+            answer = self._answers.get() if from_loop else self._read_line(label)
         answer = answer.strip()
         if answer in EXIT_COMMANDS:
             exit_process(0, f"[CONSOLE]: {answer} at a console question")
@@ -75,7 +86,7 @@ class Console:
         if not self.ask_for_owner:
             estates.set_owner(estate_id, self.sim.default_owner)
             return
-        with self._question_lock:
+        with self.conversation():
             estate = estates.get(estate_id)
             if estate["owner"] != ZERO_UUID:  # answered meanwhile for another region
                 return
@@ -96,18 +107,17 @@ class Console:
         """The console after start-up: commands until 'shutdown' or 'quit'. End of input leaves
         the simulator running without a console (a later question then waits for ever, as a real
         simulator does)."""
+        self._loop_thread = threading.current_thread()
         self._loop_running = True
         while True:
-            if self._answers is None:
+            if not self._asking:
                 prompt_text(self.commands.prompt())
             line = sys.stdin.readline()
             if line == "":
                 log("[CONSOLE]: stdin closed; the simulator keeps running without a console")
                 threading.Event().wait()
-            answers = self._answers
-            if answers is not None:
-                answers.put(line.rstrip("\r\n"))
-                time.sleep(0.05)  # let the asking thread print its next question first
+            if self._asking:
+                self._answers.put(line.rstrip("\r\n"))
                 continue
             try:
                 self.run_command(line.strip(), from_remote=False)

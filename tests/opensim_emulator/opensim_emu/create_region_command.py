@@ -41,7 +41,9 @@ class CreateRegionCommand:
         if not os.path.isabs(path):
             path = os.path.join(self.sim.regions_dir, path)
         try:
-            config = region_files.region_for_console(path, name, self.console.prompt, self.console.ask_region_name)
+            with self.console.conversation():
+                config = region_files.region_for_console(path, name, self.console.prompt,
+                                                         self.console.ask_region_name)
         except region_files.RegionFileError as error:
             log(f"[CONSOLE]: {error}")
             return

@@ -213,6 +213,14 @@ class CreateRegionConsole(EmulatorTestCase):
         with open(os.path.join(self.regions_dir, "new.ini"), encoding="utf-8") as handle:
             self.assertIn("[New]", handle.read())
 
+    def test_typed_on_the_console_it_asks_on_the_console_too(self):
+        emulator, _ = self.start_with_region()
+        port = free_port(socket.SOCK_DGRAM)
+        emulator.send_stdin("create region Typed typed.ini\n")
+        self.assertTrue(emulator.wait_output("RegionUUID ["), emulator.output())
+        emulator.send_stdin(f"66666666-6666-6666-6666-666666666666\n1004,1000\n127.0.0.1\n{port}\n127.0.0.1\n")
+        self.assertTrue(emulator.wait_health("Typed", lambda health: health == 4))
+
     def test_physics_is_the_simulators_not_the_regions(self):
         # 0.9.2.2 reads no per-region physics key (verified: a region file with Physics and
         # PhysicsEngine = basicphysics got BulletSim); the engine is [Startup] physics.

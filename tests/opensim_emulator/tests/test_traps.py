@@ -130,6 +130,14 @@ class Traps(EmulatorTestCase):
         self.assertTrue(emulator.wait_health("Alpha", lambda health: health == 4))
         self.assertGreater(time.monotonic() - answered, 1.0)
 
+    def test_10_a_create_before_the_stub_regions_loaded_has_no_default_estate_yet(self):
+        emulator, _ = self.start_with_region("--region-load-delay-ms", "1500", wait=False)
+        self.assertTrue(emulator.wait_output("Remote Admin Plugin Enabled"))
+        self.assertEqual(emulator.create("Beta", 1001, 1000, free_port(socket.SOCK_DGRAM)),
+                         {"success": False, "error": "Estate owner details not provided."})
+        self.assertTrue(emulator.wait_health("Alpha", lambda health: health == 4))
+        self.assertIs(emulator.create("Beta", 1001, 1000, free_port(socket.SOCK_DGRAM))["success"], True)
+
     def test_10_the_measured_0_6_s(self):
         emulator, _ = self.start_with_region("--region-load-delay-ms", "600", wait=False)
         self.assertTrue(emulator.wait_output("Remote Admin Plugin Enabled"))
