@@ -138,7 +138,14 @@ AdminAnswer RemoteAdminClient::modify_region(const std::string& region_name,
 
 AdminAnswer RemoteAdminClient::console_command(const std::string& line,
                                                std::chrono::milliseconds timeout) const {
-    return call("admin_console_command", {{"command", line}}, timeout);
+    auto answer = call("admin_console_command", {{"command", line}}, timeout);
+    // OpenSim answers a line that ran (whatever it did) with an empty struct, and a line that
+    // threw with {success: false, error}: only the latter is a failed call.
+    if (!answer.ok && answer.body.is_object() && answer.body.empty()) {
+        answer.ok = true;
+        answer.error.clear();
+    }
+    return answer;
 }
 
 AdminAnswer RemoteAdminClient::shutdown(int delay_ms, std::chrono::milliseconds timeout) const {

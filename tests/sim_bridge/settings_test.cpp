@@ -60,8 +60,9 @@ TEST(RegionSettingValues, ACreateCarriesEveryFieldThatIsNotOpenSimsOwnDefault) {
     EXPECT_THAT(paths,
                 UnorderedElementsAre("name", "loc_x", "loc_y", "size_x", "size_y", "port", "host",
                                      "estate_id", "terrain_preset", "environment.sun_position",
-                                     "permissions.allow_terraform", "flags.max_prims"))
-        << "water 20, agent limit 40, flying, scripts, voice and public are OpenSim's defaults";
+                                     "permissions.allow_terraform"))
+        << "water 20, agent limit 40, 15000 prims, flying, scripts, voice and public are OpenSim's "
+           "defaults";
 }
 
 TEST(RegionSettingValues, AnUpdateCarriesTheFieldsThatDiffer) {

@@ -328,3 +328,33 @@ TEST(XmlRpc, AnAnswerCutShortOrNotOkIsATransportError) {
 }
 
 }  // namespace
+
+namespace {
+
+// OpenSim 0.9.2.2's answers to admin_console_command: {} for a line that ran (whatever it did),
+// {success: false, error} for one that threw (`region get` of a region without a region file).
+TEST(XmlRpc, AConsoleLineThatRanIsOkAndOneThatThrewIsAnError) {
+    RawHttpServer ran([&](const Send& send) {
+        send(
+            http_ok("<?xml version=\"1.0\"?><methodResponse><params><param><value><struct/>"
+                    "</value></param></params></methodResponse>"));
+    });
+    const auto answer =
+        RemoteAdminClient(XmlRpcEndpoint::parse(ran.url()), "secret")
+            .console_command("set water height 25 1000 1000", std::chrono::milliseconds(10'000));
+    EXPECT_TRUE(answer.ok) << answer.error;
+    RawHttpServer threw([&](const Send& send) {
+        send(
+            http_ok("<?xml version=\"1.0\"?><methodResponse><params><param><value><struct>"
+                    "<member><name>success</name><value><boolean>0</boolean></value></member>"
+                    "<member><name>error</name><value><string>Object reference not set to an "
+                    "instance of an object</string></value></member>"
+                    "</struct></value></param></params></methodResponse>"));
+    });
+    const auto failed = RemoteAdminClient(XmlRpcEndpoint::parse(threw.url()), "secret")
+                            .console_command("region get", std::chrono::milliseconds(10'000));
+    EXPECT_FALSE(failed.ok);
+    EXPECT_THAT(failed.error, HasSubstr("Object reference not set"));
+}
+
+}  // namespace
