@@ -55,7 +55,8 @@ OperationApplier::OperationApplier(const SimulatorSettings& settings, DesiredCac
       host_(host),
       strategy_(strategy),
       log_(std::move(log)),
-      snapshots_(snapshots) {}
+      snapshots_(snapshots),
+      estates_(settings_, host_, log_) {}
 
 std::optional<std::string> OperationApplier::unsafe(const DesiredRegion& region) {
     const auto& plan = region.plan;
@@ -115,7 +116,9 @@ OperationResult OperationApplier::bring_up(const DesiredRegion& region) {
             host_.close_region(region.plan, settings_.call_timeout);
         }
     }
-    return from_outcome(outcome);
+    auto result = from_outcome(outcome);
+    estates_.report(result, region, previous);  // the estate: sim_bridge/estates/estate_sync.hpp
+    return result;
 }
 
 OperationResult OperationApplier::take_down(const DesiredRegion& region, bool erase) {

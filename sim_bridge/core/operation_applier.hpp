@@ -14,6 +14,7 @@
 #include "sim_bridge/core/operation_result.hpp"
 #include "sim_bridge/core/simulator_host.hpp"
 #include "sim_bridge/core/snapshot_worker.hpp"
+#include "sim_bridge/estates/estate_sync.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
 
 namespace vergegrid::bridge {
@@ -42,6 +43,7 @@ class OperationApplier {
     plugin_api::InjectionStrategy& strategy_;
     std::shared_ptr<spdlog::logger> log_;
     SnapshotWorker* snapshots_;
+    EstateSync estates_;  // the region's OpenSim estate (issue 12, sim_bridge/estates)
 };
 
 // True when nothing is bound to udp host:port (the port OpenSim would give a region).

@@ -48,7 +48,9 @@ region_ini::RegionIniSpec stub_spec(const DesiredRegion& region, const std::stri
     auto spec = stub_spec(region.plan);
     spec.max_prims = region.max_prims;
     spec.max_agents = region.max_agents;
-    spec.target_estate = estate;  // what create_region uses: the simulator's default estate
+    // The loader joins a region without an estate to TargetEstate when that estate exists, else
+    // to the default estate; a region already linked keeps its estate (EstateSync moves it).
+    spec.target_estate = region.estate.name.empty() ? estate : region.estate.name;
     return spec;
 }
 
@@ -61,10 +63,85 @@ SimulatorHost::SimulatorHost(const SimulatorSettings& settings, RemoteAdminClien
       cache_(cache),
       process_(process),
       log_(std::move(log)),
-      repairs_(std::move(repairs)) {}
+      repairs_(std::move(repairs)) {
+    if (process_ != nullptr) {
+        console_.emplace(process_->log_file());
+    }
+}
+
+std::vector<std::string> SimulatorHost::known_region_names(const std::string& except_id) {
+    std::vector<std::string> names;
+    std::set<std::string> seen;
+    for (const auto& entry : stubs_.scan()) {
+        if (entry.uuid != except_id && seen.insert(entry.name).second) {
+            names.push_back(entry.name);
+        }
+    }
+    for (const auto& region : cache_.all()) {
+        if (region.enabled && region.plan.id != except_id && seen.insert(region.plan.name).second) {
+            names.push_back(region.plan.name);
+        }
+    }
+    return names;
+}
+
+void SimulatorHost::wait_for_loading_regions(const std::string& except_id) {
+    if (!loading_regions()) {
+        return;
+    }
+    const auto deadline = started_at_ + settings_.region_load_timeout;
+    for (const auto& name : known_region_names(except_id)) {
+        while (std::chrono::steady_clock::now() < deadline) {
+            const int health = admin_.region_health(name, settings_.call_timeout);
+            if (health != 0) {
+                break;  // loaded, or the simulator does not answer (the create will say so)
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+}
+
+bool SimulatorHost::other_region_running(const std::string& except_id) {
+    const Timed timed(simulator_time_);
+    for (const auto& name : known_region_names(except_id)) {
+        if (admin_.region_health(name, settings_.call_timeout) > 0) {
+            return true;
+        }
+    }
+    return false;
+}
 
 plugin_api::CallResult SimulatorHost::create_region(const plugin_api::RegionPlan& region,
                                                     std::chrono::milliseconds timeout) {
+    {
+        const Timed timed(simulator_time_);
+        wait_for_loading_regions(region.id);
+    }
+    const auto desired = cache_.find(region.id);
+    const EstateSpec estate = desired ? desired->estate : EstateSpec{};
+    if (other_region_running(region.id)) {
+        return create_region_in(region, estate, timeout);
+    }
+    // No region runs: OpenSim can only join an estate its database already holds (a new one
+    // needs a scene to look its owner up, trap 5). Asking without owner costs one quick call and
+    // answers "Estate owner details not provided." for an estate that does not exist.
+    const auto created = create_region_in(region, EstateSpec{estate.id, estate.name, ""}, timeout);
+    if (!created.ok &&
+        created.error.find("Estate owner details not provided.") != std::string::npos) {
+        return {false, false, std::string(kNoRegionRunning)};
+    }
+    return created;
+}
+
+AdminAnswer SimulatorHost::console_command(const std::string& line) {
+    log_->info("admin_console_command {}", line);
+    const Timed timed(simulator_time_);
+    return admin_.console_command(line, settings_.call_timeout);
+}
+
+plugin_api::CallResult SimulatorHost::create_region_in(const plugin_api::RegionPlan& region,
+                                                       const EstateSpec& estate,
+                                                       std::chrono::milliseconds timeout) {
     CreateRegionRequest request;
     request.region_id = region.id;
     request.region_name = region.name;
@@ -73,12 +150,39 @@ plugin_api::CallResult SimulatorHost::create_region(const plugin_api::RegionPlan
     request.listen_port = region.port;
     request.listen_ip = region.listen_ip;
     request.external_address = region.external_host;
-    // Always an existing estate: in an empty simulator a new estate fails (OpenSim trap 5).
-    request.estate_name = settings_.default_estate;
-    log_->info("admin_create_region {} ({}) at {},{} port {}", region.name, region.id, region.loc_x,
-               region.loc_y, region.port);
+    request.estate_name = estate.name.empty() ? settings_.default_estate : estate.name;
+    EstateOwner owner;
+    try {
+        owner = parse_estate_owner(estate.owner);
+    } catch (const std::invalid_argument&) {
+        // Refused when the spec was read; a hand-edited cache only loses the owner.
+    }
+    // OpenSim reads the owner only when the estate is new (and then needs one, trap 11).
+    request.estate_owner_uuid = owner.uuid;
+    request.estate_owner_first = owner.first;
+    request.estate_owner_last = owner.last;
+    log_->info("admin_create_region {} ({}) at {},{} port {} in estate {}", region.name, region.id,
+               region.loc_x, region.loc_y, region.port, request.estate_name);
     const Timed timed(simulator_time_);
-    return to_call_result(admin_.create_region(request, timeout));
+    auto answer = admin_.create_region(request, timeout);
+    if (!answer.ok && owner.empty() && request.estate_name != settings_.default_estate &&
+        answer.error == "Estate owner details not provided.") {
+        // An estate without owner cannot be created: the region joins the default estate, as
+        // OpenSim's region loader does for a region whose TargetEstate does not exist.
+        log_->warn(
+            "estate {} does not exist in the simulator and has no owner: region {} joins "
+            "the default estate {}",
+            request.estate_name, region.name, settings_.default_estate);
+        request.estate_name = settings_.default_estate;
+        answer = admin_.create_region(request, timeout);
+    }
+    if (!answer.ok && answer.error.find("Specified user was not found.") != std::string::npos) {
+        answer.error = "estate " + request.estate_name +
+                       " does not exist in the simulator and its owner " + owner.text() +
+                       " is not a user of the simulator's user service (OpenSim: Specified user "
+                       "was not found.)";
+    }
+    return to_call_result(answer);
 }
 
 int SimulatorHost::region_health(const plugin_api::RegionPlan& region) {

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "sim_bridge/bridge_settings.hpp"
+#include "sim_bridge/estates/estate_spec.hpp"
+#include "sim_bridge/process/console_output.hpp"
 #include "sim_bridge/process/simulator_process.hpp"
 #include "sim_bridge/remote_admin/remote_admin_client.hpp"
 #include "sim_bridge/state/desired_cache.hpp"
@@ -26,6 +28,11 @@ namespace vergegrid::bridge {
 region_ini::RegionIniSpec stub_spec(const plugin_api::RegionPlan& plan);
 region_ini::RegionIniSpec stub_spec(const DesiredRegion& region, const std::string& estate);
 
+// Why a live create is not tried in a simulator that runs no region (OpenSim traps 5 and 11).
+inline constexpr std::string_view kNoRegionRunning =
+    "the simulator runs no region and cannot create this region's estate live (OpenSim traps 5 "
+    "and 11: a new estate needs a running region)";
+
 // Something the bridge repaired or found, for the log and the control plane.
 using RepairSink = std::function<void(const std::string& kind, const std::string& region_id,
                                       const std::string& detail)>;
@@ -36,6 +43,10 @@ class SimulatorHost final : public plugin_api::SimulatorControl {
                   DesiredCache& cache, SimulatorProcess* process,
                   std::shared_ptr<spdlog::logger> log, RepairSink repairs);
 
+    // admin_create_region into the region's estate (the desired state's, else the default
+    // estate), once the stub regions of a fresh start have loaded (trap 10). In a simulator that
+    // runs no region it fails at once, without asking OpenSim, unless the estate already exists:
+    // the strategy then takes the stub path (the region loader makes the default estate).
     plugin_api::CallResult create_region(const plugin_api::RegionPlan& region,
                                          std::chrono::milliseconds timeout) override;
     int region_health(const plugin_api::RegionPlan& region) override;
@@ -48,6 +59,20 @@ class SimulatorHost final : public plugin_api::SimulatorControl {
     void clean_failed_create(const plugin_api::RegionPlan& region) override;
     bool restart_simulator() override;
     std::vector<plugin_api::RegionPlan> desired_regions() override;
+
+    // admin_create_region into `estate`: its name (or the default estate when it has none), its
+    // owner sent for OpenSim to use when the estate is new (a UUID, or first and last name). An
+    // owner-less estate that does not exist yet leaves the region in the default estate.
+    plugin_api::CallResult create_region_in(const plugin_api::RegionPlan& region,
+                                            const EstateSpec& estate,
+                                            std::chrono::milliseconds timeout);
+    // admin_console_command (answers {} whatever the line did: read the outcome from console()).
+    AdminAnswer console_command(const std::string& line);
+    // The supervised simulator's console output; nullptr when the simulator is not supervised.
+    const ConsoleOutput* console() const { return console_ ? &*console_ : nullptr; }
+    // True when a region of this simulator other than `except_id` answers health > 0 (the
+    // regions of every file in Regions/ and every desired region are asked, until one answers).
+    bool other_region_running(const std::string& except_id);
 
     // admin_save_oar / admin_load_oar (see RemoteAdminClient), counted as simulator time.
     AdminAnswer save_oar(const std::string& region_name, const std::filesystem::path& file,
@@ -81,12 +106,19 @@ class SimulatorHost final : public plugin_api::SimulatorControl {
 
   private:
     bool start_and_wait();
+    // Names of the regions that should be running here: every region file's and every enabled
+    // desired region's.
+    std::vector<std::string> known_region_names(const std::string& except_id);
+    // Trap 10: RemoteAdmin answers before the region loader has finished. While a fresh start's
+    // regions may be loading, waits until each known region answers (or the load timeout ends).
+    void wait_for_loading_regions(const std::string& except_id);
 
     const SimulatorSettings& settings_;
     RemoteAdminClient& admin_;
     StubDirectory& stubs_;
     DesiredCache& cache_;
     SimulatorProcess* process_;
+    std::optional<ConsoleOutput> console_;
     std::chrono::steady_clock::time_point started_at_{};
     std::chrono::nanoseconds simulator_time_{};
     std::atomic<bool> death_noticed_{false};

@@ -40,6 +40,8 @@ class SimulatorProcess {
     // The exit status of the last process that ended ("exited with 1", "killed by signal 9").
     std::string last_exit() const;
     pid_t pid() const;
+    // Where the process's standard output and error go (the simulator's console).
+    const std::filesystem::path& log_file() const { return spec_.log_file; }
 
     // Waits up to `timeout` for the process to exit on its own (after admin_shutdown), then
     // sends SIGTERM and waits `timeout` again, then SIGKILL. Returns how it ended.

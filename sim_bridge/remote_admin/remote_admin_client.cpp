@@ -65,6 +65,12 @@ AdminAnswer RemoteAdminClient::create_region(const CreateRegionRequest& request,
                              {"listen_port", request.listen_port},
                              {"external_address", request.external_address},
                              {"estate_name", request.estate_name}};
+    if (!request.estate_owner_uuid.empty()) {
+        params["estate_owner_uuid"] = request.estate_owner_uuid;
+    } else if (!request.estate_owner_first.empty() && !request.estate_owner_last.empty()) {
+        params["estate_owner_first"] = request.estate_owner_first;
+        params["estate_owner_last"] = request.estate_owner_last;
+    }
     return call("admin_create_region", std::move(params), timeout);
 }
 

@@ -24,6 +24,11 @@ struct CreateRegionRequest {
     std::string listen_ip = "0.0.0.0";
     std::string external_address = "127.0.0.1";
     std::string estate_name;
+    // Sent only when set; OpenSim reads them only when estate_name is a new estate, and then
+    // needs a user of its user service ("Specified user was not found." otherwise, trap 11).
+    std::string estate_owner_uuid;
+    std::string estate_owner_first;  // with estate_owner_last, when no UUID is given
+    std::string estate_owner_last;
 };
 
 struct AdminAnswer {

@@ -40,7 +40,8 @@ nlohmann::json to_json(const DesiredRegion& r) {
             {"enabled", r.enabled},
             {"version", r.version},
             {"max_prims", r.max_prims},
-            {"max_agents", r.max_agents}};
+            {"max_agents", r.max_agents},
+            {"estate", estate_to_json(r.estate)}};
 }
 
 DesiredRegion from_json(const nlohmann::json& j) {
@@ -58,6 +59,7 @@ DesiredRegion from_json(const nlohmann::json& j) {
     r.version = j.at("version").get<std::string>();
     r.max_prims = j.value("max_prims", 0);
     r.max_agents = j.value("max_agents", 0);
+    r.estate = estate_from_json(j.value("estate", nlohmann::json::object()));
     return r;
 }
 
@@ -96,6 +98,7 @@ DesiredRegion desired_from_spec(const nlohmann::json& spec, const std::string& l
         region.max_agents = std::max(0, flags->value("max_agents", 0));
     }
     region.version = spec.value("version", "");
+    region.estate = estate_from_spec(spec);
     return region;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim_bridge/estates/estate_spec.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
 
 namespace vergegrid::bridge {
@@ -21,6 +22,7 @@ struct DesiredRegion {
     std::string version;  // the region's semantic version this state is at
     int max_prims = 0;    // stub-only settings (flags.max_prims, flags.max_agents); 0 = default
     int max_agents = 0;
+    EstateSpec estate;  // the OpenSim estate the region joins (sim_bridge/estates)
 };
 
 // An operation's region spec (the control plane's region JSON) as a plan; throws

@@ -35,6 +35,10 @@ class HybridInjection final : public api::InjectionStrategy {
             return {true, "already-live", "region " + region.name + " was already running"};
         }
         const auto created = simulator.create_region(region, timing_.create_timeout);
+        if (!created.ok && restart_cannot_fix(created.error)) {
+            simulator.clean_failed_create(region);
+            return {false, "live", "create failed: " + created.error};
+        }
         std::string why;
         if (created.ok) {
             if (wait_healthy(region, simulator)) {
@@ -117,6 +121,13 @@ class HybridInjection final : public api::InjectionStrategy {
     }
 
   private:
+    // A create the simulator refused for a reason a restart brings back unchanged: the region
+    // loader would start it in another estate than asked, so the operation fails with the reason
+    // (an estate owner that is not a user of the simulator's user service, trap 11).
+    static bool restart_cannot_fix(const std::string& error) {
+        return error.find("Specified user was not found.") != std::string::npos;
+    }
+
     api::InjectionOutcome inject_after_stuck_close(const api::RegionPlan& region,
                                                    api::SimulatorControl& simulator,
                                                    const api::CallResult& closed) {
