@@ -1,23 +1,38 @@
 """The simulator console on stdin: start-up prompts (OpenSim's CmdPrompt) and commands.
 
-A headless simulator needs stdin kept open: at a start-up prompt, end of input stops it (trap 8)."""
+A headless simulator needs stdin kept open: at a start-up prompt, end of input stops it (trap 8).
+After start-up the command loop owns stdin; a question asked later by another thread (the
+estate-owner question of a create, trap 12, or the prompts of `create region`) takes the next
+line the loop reads, and that thread waits until it comes: the create hangs as in OpenSim."""
 
+import contextlib
+import queue
 import sys
 import threading
 import time
 import uuid
 
 from .console_commands import ConsoleCommands
-from .log import log, prompt_text
+from .dotnet import DotNetError
+from .log import log, output, prompt_text
 from .simulator import exit_process
+from .users import ZERO_UUID
 
 EXIT_COMMANDS = ("shutdown", "quit")
 
 
 class Console:
-    def __init__(self, simulator):
+    def __init__(self, simulator, ask_estate_owner=False):
         self.sim = simulator
-        self.commands = ConsoleCommands(simulator)
+        # --no-default-estate-owner: [Estates] DefaultEstateOwner* missing, so an owner-less estate
+        # is resolved by asking on the console instead of from the configuration.
+        self.ask_for_owner = ask_estate_owner
+        self.commands = ConsoleCommands(simulator, self)
+        self._loop_running = False
+        self._loop_thread = None
+        self._question_lock = threading.RLock()  # one conversation at a time (OpenSim's console lock)
+        self._asking = 0                         # > 0 while a conversation holds the console
+        self._answers = queue.Queue()            # lines the command loop read during a conversation
 
     def _read_line(self, what):
         line = sys.stdin.readline()
@@ -25,11 +40,27 @@ class Console:
             exit_process(1, f"[CONSOLE]: end of input on stdin while waiting for {what}")
         return line.rstrip("\r\n")
 
+    @contextlib.contextmanager
+    def conversation(self):
+        """Questions asked together (the owner's names, a region's keys): from the first question to
+        the last, every line the command loop reads is an answer."""
+        with self._question_lock:
+            self._asking += 1
+            try:
+                yield
+            finally:
+                self._asking -= 1
+
     def prompt(self, label, default):
-        prompt_text(f"{label} [{default}]: ")
-        answer = self._read_line(label).strip()
+        with self.conversation():
+            prompt_text(f"{label} [{default}]: ")
+            # A question from the command loop's own thread (a stdin `create region` that asks)
+            # reads stdin itself; any other thread waits for the loop to hand it the line.
+            from_loop = self._loop_running and threading.current_thread() is not self._loop_thread
+            answer = self._answers.get() if from_loop else self._read_line(label)
+        answer = answer.strip()
         if answer in EXIT_COMMANDS:
-            exit_process(0, f"[CONSOLE]: {answer} at the start-up prompt")
+            exit_process(0, f"[CONSOLE]: {answer} at a console question")
         return answer or default
 
     def ask_region_name(self):
@@ -45,37 +76,57 @@ class Console:
                 return name.strip()
             log("Cannot interactively create region with no name")
 
-    def ask_estate_owner(self, estates, estate_id):
-        """OpenSimBase.SetUpEstateOwner (src): an estate without an owner makes the region loader
-        ask on the console (trap 12); an unknown user is created after two more questions. Start-up
-        waits for the answers; end of input stops it."""
-        estate = estates.get(estate_id)
-        log(f"Estate {estate['name']} has no owner set.")
-        first = self.prompt("Estate owner first name", "Test")
-        last = self.prompt("Estate owner last name", "User")
-        owner = next((user_id for user_id, (f, l) in self.sim.users.items()
-                      if f.lower() == first.lower() and l.lower() == last.lower()), None)
-        if owner is None:
-            self.prompt("Password", "")
-            self.prompt("Email", "")
-            owner = str(uuid.uuid4())
-            self.sim.users[owner] = (first, last)
-            log(f"[USER ACCOUNT SERVICE]: Account {first} {last} {owner} created successfully")
-        estates.set_owner(estate_id, owner)
-        log(f"[ESTATE]: Estate {estate['name']} owner is now {first} {last}")
+    def ensure_estate_owner(self, estate_id):
+        """OpenSimBase.SetUpEstateOwner, run while a region is being loaded or created into an
+        estate whose owner is the zero UUID: the configured default owner when [Estates] has one,
+        else the console questions (trap 12)."""
+        estates = self.sim.estates
+        if estates.get(estate_id)["owner"] != ZERO_UUID:
+            return
+        if not self.ask_for_owner:
+            estates.set_owner(estate_id, self.sim.default_owner)
+            return
+        with self.conversation():
+            estate = estates.get(estate_id)
+            if estate["owner"] != ZERO_UUID:  # answered meanwhile for another region
+                return
+            output(f"Estate {estate['name']} has no owner set.")
+            first = self.prompt("Estate owner first name", "Test")
+            last = self.prompt("Estate owner last name", "User")
+            owner = self.sim.users.by_name(first, last)
+            if owner is None:
+                self.prompt("Password", "")
+                self.prompt("Email", "")
+                owner = str(uuid.uuid4())
+                self.sim.users.add(owner, first, last)
+                log(f"[USER ACCOUNT SERVICE]: Account {first} {last} {owner} created successfully")
+            estates.set_owner(estate_id, owner)
+            log(f"[ESTATE]: Estate {estate['name']} owner is now {first} {last}")
 
     def run(self):
         """The console after start-up: commands until 'shutdown' or 'quit'. End of input leaves
-        the simulator running without a console."""
+        the simulator running without a console (a later question then waits for ever, as a real
+        simulator does)."""
+        self._loop_thread = threading.current_thread()
+        self._loop_running = True
         while True:
-            prompt_text(self.commands.prompt())
+            if not self._asking:
+                prompt_text(self.commands.prompt())
             line = sys.stdin.readline()
             if line == "":
                 log("[CONSOLE]: stdin closed; the simulator keeps running without a console")
                 threading.Event().wait()
-            self.run_command(line.strip(), from_remote=False)
+            if self._asking:
+                self._answers.put(line.rstrip("\r\n"))
+                continue
+            try:
+                self.run_command(line.strip(), from_remote=False)
+            except DotNetError as error:
+                log(f"[CONSOLE]: Exception {error}")
 
     def run_command(self, command, from_remote):
+        """A console line. A command that throws raises DotNetError: RemoteAdmin reports it as
+        {success: false, error} (verified: the only case where admin_console_command is not {})."""
         if command in EXIT_COMMANDS:
             if from_remote:
                 # Let the XML-RPC answer leave before the process goes.

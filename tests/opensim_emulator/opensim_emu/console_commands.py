@@ -7,15 +7,25 @@ console's selected region, or on every region when none is selected (`change reg
 `set water height` acts on every region whose grid location matches (-1 or absent = any)."""
 
 from . import dotnet
-from .log import log
+from .console_words import split_words
+from .create_region_command import CreateRegionCommand
+from .estate_commands import NULL_REFERENCE, EstateCommands
+from .log import log, output
 
 ROOT_NAMES = ("root", "..", "/")
 
 
 class ConsoleCommands:
-    def __init__(self, simulator):
+    def __init__(self, simulator, console=None):
         self.sim = simulator
         self.selected = None  # the console's region name (SceneManager.CurrentScene); None = root
+        self.estates = EstateCommands(simulator, self.current_or_first_scene)
+        self.create_region = CreateRegionCommand(simulator, console)
+
+    def current_or_first_scene(self):
+        """SceneManager.CurrentOrFirstScene."""
+        scene = self.sim.scene_by_name(self.selected) if self.selected else None
+        return scene or self.sim.first_scene()
 
     def prompt(self):
         return f"Region ({self.selected or 'root'}) # "
@@ -26,8 +36,12 @@ class ConsoleCommands:
 
     def run(self, line):
         """True when the line is one of these commands (its output is logged)."""
-        words = line.split()
-        if words[:2] == ["change", "region"]:
+        words = split_words(line)
+        if self.estates.run(words):
+            pass
+        elif words[:2] == ["create", "region"]:
+            self.create_region.run(words)
+        elif words[:2] == ["change", "region"]:
             self._change_region(words[2:])
         elif words[:2] == ["terrain", "fill"]:
             self._terrain_fill(words[2:])
@@ -104,29 +118,73 @@ class ConsoleCommands:
             state = self.sim.region_state(scene)
             if param == "agent-limit":
                 if value > scene.max_agents:
-                    log(f"Cannot set agent-limit to {value} in {scene.name} as max-agent-limit is {scene.max_agents}")
+                    output(f"Cannot set agent-limit to {value} in {scene.name} as max-agent-limit is {scene.max_agents}")
                     continue
                 with state.lock:
                     state.settings["AgentLimit"] = value
                 self.sim.persist(scene)
-                log(f"Set agent-limit to {value} in {scene.name}")
+                output(f"agent-limit set to {value} in {scene.name}")  # verified wording
             else:
                 scene.max_agents = value
                 with state.lock:
                     state.settings["AgentLimit"] = min(state.settings["AgentLimit"], value)
                 self.sim.persist(scene)
-                log(f"Set max-agent-limit to {value} in {scene.name}")
+                output(f"max-agent-limit set to {value} in {scene.name}")
 
     def _region_get(self):
-        scene = self.sim.scene_by_name(self.selected) if self.selected else None
-        if scene is None:
-            # Without a selected console region OpenSim dereferences a null scene (facts page).
-            log(f"[CONSOLE]: Exception: {dotnet.NULL_REFERENCE}")
-            return
-        settings = self.sim.region_state(scene).settings
-        log(f"Region Name: {scene.name}")
-        log(f"Region ID: {scene.region_id}")
-        log(f"Location: {scene.x},{scene.y}")
-        log(f"Maturity: {settings['MaturityRating']}")
-        log(f"Agent limit: {settings['AgentLimit']}")
-        log(f"Max agent limit: {scene.max_agents}")
+        """RegionCommandsModule.HandleShowRegion, once per selected region (all at root), in the
+        layout a real 0.9.2.2 prints. A region that was not loaded from a region file (made by
+        admin_create_region, with or without persist) throws at its "From region file" row (verified: that
+        is the facts page's "Object reference not set…"); the regions before it have printed."""
+        for scene in self._selected_scenes():
+            if not scene.region_file:
+                raise dotnet.DotNetError(NULL_REFERENCE)
+            settings = self.sim.region_state(scene).settings
+            size = f"{scene.size}x{scene.size}"
+            handle = ((scene.x * 256) << 32) | (scene.y * 256)
+            rows = [
+                ("Region ID", scene.region_id), ("Region handle", handle),
+                ("Region location", f"{scene.x},{scene.y}"), ("Region size", size),
+                ("Maturity", settings["MaturityRating"]), ("Region address", "http://127.0.0.1:9000/"),
+                ("From region file", scene.region_file),
+                ("External endpoint", f"{scene.external_host}:{scene.port}"),
+                ("Internal endpoint", f"{scene.internal_address}:{scene.port}"),
+                ("Access level", 13), ("Agent limit", settings["AgentLimit"]),
+                ("Max agent limit", scene.max_agents), ("Linkset capacity", "not set"),
+                ("Prim capacity", scene.max_prims), ("Prim bonus", _text(settings["ObjectBonus"])),
+                ("Max prims per user", "n/a"), ("Clamp prim size", "False"),
+                ("Non physical prim min size", "not set"), ("Non physical prim max size", "not set"),
+                ("Physical prim min size", "not set"), ("Physical prim max size", "not set"),
+                ("Allow Damage", _text(settings["AllowDamage"])),
+                ("Allow Land join/divide", _text(settings["AllowLandJoinDivide"])),
+                ("Allow land resell", _text(settings["AllowLandResell"])),
+                ("Block fly", _text(settings["BlockFly"])),
+                ("Block show in search", _text(settings["BlockLandShowInSearch"])),
+                ("Block terraform", _text(settings["BlockTerraform"])),
+                ("Covenant UUID", "00000000-0000-0000-0000-000000000000"), ("Convenant change Unix time", 0),
+                ("Disable collisions", _text(settings["DisableCollisions"])),
+                ("Disable physics", _text(settings["DisablePhysics"])),
+                ("Disable scripts", _text(settings["DisableScripts"])),
+                ("Restrict pushing", _text(settings["RestrictPushing"])),
+                ("Fixed sun", _text(settings["FixedSun"])), ("Sun position", _text(settings["SunPosition"])),
+                ("Use estate sun", _text(settings["UseEstateSun"])),
+                ("Telehub UUID", "00000000-0000-0000-0000-000000000000"),
+                ("Terrain lower limit", f"{_text(settings['TerrainLowerLimit'])} m"),
+                ("Terrain raise limit", f"{_text(settings['TerrainRaiseLimit'])} m"),
+                ("Water height", f"{_text(settings['WaterHeight'])} m"),
+                ("Maptile static file", ""), ("Maptile static UUID", "00000000-0000-0000-0000-000000000000"),
+                ("Last map refresh", 0), ("Last map UUID", "00000000-0000-0000-0000-000000000000"),
+            ]
+            output(f"Region information for {scene.name}")
+            for label, value in rows:
+                output(f"{label:<27}: {value}")
+            output("")
+
+
+def _text(value):
+    """C# ToString of a setting: True/False, 20 (not 20.0), 0.5."""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, float):
+        return f"{value:.15g}"
+    return str(value)

@@ -8,8 +8,11 @@ import http.server
 import json
 import threading
 import urllib.parse
+import uuid
 
+from . import dotnet
 from .region_state import ALL_SETTINGS
+from .users import ZERO_UUID
 from .simulator import Faults
 
 NUMERIC_FAULTS = ("slow_oar_write_s",)
@@ -69,7 +72,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if scene is None:
                 self._reply(404, {"error": "no such region"})
                 return
-            body = {"name": scene.name, "id": scene.region_id, "max_agents": scene.max_agents}
+            body = self.simulator.region_summary(scene)
             body.update(self.simulator.region_state(scene).summary())
             self._reply(200, body)
             return
@@ -86,6 +89,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._reply(400, {"error": "body must be a JSON object"})
             return
         try:
+            if self.path == "/users":
+                self._reply(200, self._add_user(body))
+                return
             if self.path == "/faults":
                 problem = _fault_problem(body)
                 if problem:
@@ -107,6 +113,23 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._reply(200, answer)
         except BadRequest as error:
             self._reply(400, {"error": str(error)})
+
+    def _add_user(self, body):
+        """POST /users {"first", "last", "id"?}: an account of the simulator's user service (what
+        `create user` on a real console makes)."""
+        first, last, user_id = body.get("first"), body.get("last"), body.get("id")
+        for key, value in (("first", first), ("last", last)):
+            if not isinstance(value, str) or not value or " " in value:
+                raise BadRequest(f"{key} must be one non-empty word")
+        if user_id is None:
+            user_id = str(uuid.uuid4())
+        elif not isinstance(user_id, str) or dotnet.try_parse_uuid(user_id) in (None, ZERO_UUID):
+            raise BadRequest("id must be a UUID other than the zero UUID")
+        user_id = dotnet.try_parse_uuid(user_id)
+        if self.simulator.users.by_name(first, last) not in (None, user_id):
+            raise BadRequest(f"a user named {first} {last} already exists")
+        self.simulator.users.add(user_id, first, last)
+        return {"id": user_id, "first": first, "last": last}
 
     @staticmethod
     def _add_object(state, body):

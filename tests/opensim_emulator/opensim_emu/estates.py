@@ -1,6 +1,12 @@
 """Estates and region-to-estate links, kept in a JSON file under the simulator directory the way
 OpenSim keeps them in its database: they outlive a restart, a closed or deleted region keeps its
-link (OpenSim leaves the rows)."""
+link (OpenSim leaves the rows).
+
+The default estate (`[Estates] DefaultEstateName`) does not exist until the first region is loaded
+into it (the region loader, or the console's `create region`): a region-less simulator has no estate
+at all, so RemoteAdmin cannot create its first region in "My Estate" without owner details (trap 11).
+An estate is stored as soon as it is created, before its owner is asked for (trap 12): a simulator
+stopped at the owner question finds an owner-less estate at its next start."""
 
 import json
 import os
@@ -10,11 +16,12 @@ FIRST_ESTATE_ID = 101
 
 
 class EstateStore:
-    def __init__(self, path, default_name, default_owner):
+    def __init__(self, path, default_name, default_owner, default_at_start=False):
         self._path = path
         self._lock = threading.Lock()
         self._default_name = default_name
         self._default_owner = default_owner
+        self._default_at_start = default_at_start
         self.reload()
 
     def reload(self):
@@ -25,8 +32,8 @@ class EstateStore:
                     data = json.load(handle)
             self._estates = {int(e["id"]): e for e in data["estates"]}
             self._links = dict(data["links"])
-            if not any(e["name"] == self._default_name for e in self._estates.values()):
-                # [Estates] DefaultEstateName: the simulator's default estate exists from the start.
+            if self._default_at_start and not any(e["name"] == self._default_name for e in self._estates.values()):
+                # --default-estate-at-start: the emulator's behaviour before trap 11 was emulated.
                 self._add(self._default_name, self._default_owner)
             self._save()
 
@@ -52,7 +59,24 @@ class EstateStore:
             return estate_id
 
     def default_id(self):
-        return self.ids_named(self._default_name)[0]
+        """The default estate, created now (with the configured owner, or none) when missing:
+        OpenSimBase.PopulateRegionEstateInfo while a region is being loaded."""
+        with self._lock:
+            ids = [e["id"] for e in self._estates.values() if e["name"] == self._default_name]
+            if ids:
+                return ids[0]
+            estate_id = self._add(self._default_name, self._default_owner)
+            self._save()
+            return estate_id
+
+    def rename(self, estate_id, name):
+        with self._lock:
+            self._estates[estate_id]["name"] = name
+            self._save()
+
+    def regions_of(self, estate_id):
+        with self._lock:
+            return [region for region, linked in self._links.items() if linked == estate_id]
 
     def get(self, estate_id):
         with self._lock:

@@ -19,3 +19,11 @@ def prompt_text(text):
     with _lock:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def output(message):
+    """MainConsole.Instance.Output: a console line without the log's time stamp (estate show, the
+    estate commands' answers, region get)."""
+    with _lock:
+        sys.stdout.write(f"{message}\n")
+        sys.stdout.flush()

@@ -38,8 +38,11 @@ class RegionConfig:
     size_x: int = REGION_SIZE
     size_y: int = REGION_SIZE
     size_z: int = 4096
+    # RegionInfo's defaults when the file does not set them (verified with `region get`: "Max agent
+    # limit : 100", "Prim capacity : 15000").
     max_agents: int = 100
-    max_agents_set: bool = False  # MaxAgents present in the file: the ceiling of `region set agent-limit`
+    max_agents_set: bool = False
+    max_prims: int = 15000
     extra: dict = field(default_factory=dict)  # lower-cased key -> value
     source_file: str = ""
 
@@ -164,8 +167,9 @@ def _region_from_section(name, config, path, prompt):
 
     for key in ("NonPhysicalPrimMin", "PhysicalPrimMin"):
         _nini_float(config, key, where)
-    for key in ("NonPhysicalPrimMax", "PhysicalPrimMax", "MaxPrims", "MaxPrimsPerUser", "LinksetPrims"):
+    for key in ("NonPhysicalPrimMax", "PhysicalPrimMax", "MaxPrimsPerUser", "LinksetPrims"):
         _nini_int(config, key, 0, where)
+    max_prims = _nini_int(config, "MaxPrims", 15000, where)
     _nini_bool(config, "ClampPrimSize", where)
     _nini_bool(config, "ResolveAddress", where)
     max_agents = _nini_int(config, "MaxAgents", 100, where)
@@ -174,7 +178,7 @@ def _region_from_section(name, config, path, prompt):
     return RegionConfig(name=name, region_id=region_id, x=x, y=y, internal_address=address,
                         internal_port=port, external_host=external, size_x=size_x, size_y=size_y,
                         size_z=size_z, max_agents=max_agents, max_agents_set="MaxAgents" in config,
-                        extra=extra, source_file=path)
+                        max_prims=max_prims, extra=extra, source_file=path)
 
 
 def region_files(regions_dir):
@@ -238,6 +242,26 @@ def write_region(path, name, region_id, x, y, internal_address, port, external_h
         lines.append("")
     with open(path, "wb") as handle:
         handle.write("\r\n".join(lines).encode("utf-8"))
+
+
+def region_for_console(path, name, prompt, ask_name):
+    """`create region`: the named region of the file (the first one without a name); a file or
+    region that does not exist is asked for on the console and written to the file."""
+    sections = {}
+    if os.path.exists(path):
+        with open(path, "rb") as handle:
+            try:
+                sections = parse_ini(handle.read().decode("utf-8"), path)
+            except UnicodeDecodeError as error:
+                raise RegionFileError(f"{path}: {error}") from None
+    if not name:
+        name = next(iter(sections), "") or ask_name()
+    if name in sections:
+        return _region_from_section(name, sections[name], path, prompt)
+    config = region_from_answers(name, path, prompt)
+    write_region(path, config.name, config.region_id, config.x, config.y, config.internal_address,
+                 config.internal_port, config.external_host)
+    return config
 
 
 def region_from_answers(name, path, prompt):

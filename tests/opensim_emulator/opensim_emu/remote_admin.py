@@ -149,6 +149,9 @@ class RemoteAdmin:
                 self._persist(request, name, region_id, x, y, listen_ip, port, external)
 
             estate_id = self._choose_estate(request, region_id)
+            # OpenSimBase.CreateRegion: an estate without owner asks on the console and the create
+            # waits for the answer (trap 12), holding the request lock.
+            self.console.ensure_estate_owner(estate_id)
 
             # OpenSimBase.CreateRegion + Scene.Start
             self.sim.faults.hang_while("hang_create")
@@ -206,16 +209,15 @@ class RemoteAdmin:
             if self.sim.first_scene() is None:
                 # CurrentOrFirstScene is null in an empty simulator (trap 5).
                 raise DotNetError(dotnet.NULL_REFERENCE)
-            if owner not in self.sim.users:
+            if not self.sim.users.exists(owner):
                 raise OpenSimError("Specified user was not found.")
         elif "estate_owner_first" in request and "estate_owner_last" in request:
             first = cast_string(request["estate_owner_first"])
             last = cast_string(request["estate_owner_last"])
             if self.sim.first_scene() is None:
                 raise DotNetError(dotnet.NULL_REFERENCE)
-            owner = next((k for k, v in self.sim.users.items()
-                          if (v[0] or "").lower() == (first or "").lower()
-                          and (v[1] or "").lower() == (last or "").lower()), None)
+            # Case-sensitive on a standalone SQLite simulator (verified: "ada" "lovelace" is not found).
+            owner = self.sim.users.by_name(first or "", last or "")
             if owner is None:
                 raise OpenSimError("Specified user was not found.")
         else:
@@ -302,7 +304,11 @@ class RemoteAdmin:
         response["success"] = True
 
     def estate_reload(self, request, response):
+        # XmlRpcEstateReload (src): every scene reloads its estate settings from the database, so
+        # an `estate set owner` / `estate set name` becomes what the regions report.
         self.sim.estates.reload()
+        for scene in self.sim.scenes():
+            self.sim.load_estate(scene)
         response["success"] = True
 
     def get_agent_count(self, request, response):
@@ -318,7 +324,9 @@ class RemoteAdmin:
 
     def console_command(self, request, response):
         check_string_parameters(request, response, ["command"])
-        # The output goes to the simulator's console only; the answer is an empty struct.
+        # The output goes to the simulator's console only; the answer is an empty struct, except
+        # when the command throws: then InvokeXmlRpcMethod's catch makes it {success: false, error}
+        # (verified with `estate create` in a region-less simulator and `region get`).
         self.console.run_command(str(request["command"]), from_remote=True)
 
 

@@ -29,10 +29,19 @@ class Scene:
     estate_id: int
     persistent: bool
     size: int = 256
-    # The .ini's MaxAgents, the ceiling of `region set agent-limit`; 0 when the region was not read
-    # from a file that sets it (the facts page: "max-agent-limit is 0").
+    # RegionInfo.AgentCapacity, the ceiling of `region set agent-limit`: the file's MaxAgents (100
+    # when the file has none); 0 for a region made by admin_create_region (verified: "Cannot set
+    # agent-limit to 17 in Gamma as max-agent-limit is 0").
     max_agents: int = 0
+    # RegionInfo.ObjectCapacity: the file's MaxPrims, 15000 when absent (verified with `region get`).
+    max_prims: int = 15000
+    # The file the region was loaded from, as `region get` shows it; None for admin_create_region,
+    # even with persist (verified: `region get` then throws for it).
+    region_file: str = None
     voice: bool = False
+    # The estate as the running region loaded it (RegionInfo.EstateSettings): load_estate().
+    estate_name: str = ""
+    estate_owner: str = "00000000-0000-0000-0000-000000000000"
     health: int = HEALTHY
     udp: socket.socket = None
 
@@ -92,10 +101,13 @@ class Faults:
 
 
 class Simulator:
-    def __init__(self, timings, estates, users, regions_dir, region_store=None):
+    def __init__(self, timings, estates, users, regions_dir, region_store=None, default_owner=None,
+                 physics="BulletSim"):
         self.timings = timings
         self.estates = estates
-        self.users = users  # uuid -> (first, last)
+        self.users = users  # a UserService
+        self.default_owner = default_owner  # [Estates] DefaultEstateOwnerUUID
+        self.physics = physics  # [Startup] physics: one engine for every region (0.9.2.2)
         self.regions_dir = regions_dir
         self.sim_dir = os.getcwd()  # where relative OAR/heightmap paths start (OpenSim's bin/)
         self.faults = Faults()
@@ -159,7 +171,17 @@ class Simulator:
         return self.scene_by_id(key) or self.scene_by_name(key)
 
     # --- scene life cycle ---
+    def load_estate(self, scene, estate_id=None):
+        """The region (re)reads its estate from the database: at load, after `estate link region`
+        and on admin_estate_reload."""
+        if estate_id is not None:
+            scene.estate_id = estate_id
+        estate = self.estates.get(scene.estate_id) or {}
+        scene.estate_name = estate.get("name", "")
+        scene.estate_owner = estate.get("owner", "00000000-0000-0000-0000-000000000000")
+
     def add_scene(self, scene):
+        self.load_estate(scene)
         scene.udp = self._bind_udp(scene)
         self.region_state(scene)
         scene.health = 0 if self._restarting else HEALTHY
@@ -233,6 +255,19 @@ class Simulator:
 
         threading.Thread(target=run, daemon=True).start()
 
+    def region_summary(self, scene):
+        """Every setting the running region has, for GET /regions/<region>/state (RegionSettings and
+        parcels come from the region's runtime state)."""
+        estate = self.estates.get(scene.estate_id) or {}
+        owner_name = self.users.name(scene.estate_owner)
+        return {"name": scene.name, "id": scene.region_id, "x": scene.x, "y": scene.y, "port": scene.port,
+                "size": scene.size, "health": scene.health, "persistent": scene.persistent,
+                "region_file": scene.region_file, "max_agents": scene.max_agents, "max_prims": scene.max_prims,
+                "physics": self.physics, "voice": scene.voice, "public": estate.get("public", True),
+                # What the region loaded (estate show reports this); the database may be newer.
+                "estate": {"id": scene.estate_id, "name": scene.estate_name, "owner": scene.estate_owner,
+                           "owner_name": f"{owner_name[0]} {owner_name[1]}" if owner_name else None}}
+
     def state(self):
         with self._lock:
             regions = [{"name": s.name, "id": s.region_id, "x": s.x, "y": s.y, "port": s.port,
@@ -243,7 +278,7 @@ class Simulator:
                         "object_count": len(self.region_state(s).objects)}
                        for s in self._scenes]
         return {"regions": regions, "pid": os.getpid(), "estates": self.estates.all(),
-                "users": [{"id": k, "first": v[0], "last": v[1]} for k, v in self.users.items()],
+                "users": self.users.all(),
                 "faults": self.faults.snapshot()}
 
 

@@ -3,9 +3,10 @@
 import json
 import os
 import socket
+import threading
 import unittest
 
-from harness import EmulatorTestCase, free_port, region_keys, write_ini
+from harness import ALPHA_ID, EmulatorTestCase, free_port, region_keys, udp_port_in_use, write_ini
 
 A = "aaaaaaaa-0000-0000-0000-000000000001"
 B = "bbbbbbbb-0000-0000-0000-000000000002"
@@ -145,6 +146,92 @@ class StartupPrompt(EmulatorTestCase):
         emulator.wait_ready()
         self.assertEqual(emulator.health("Typed"), 4)
         self.assertEqual(self.region_files(), ["Regions.ini"])
+
+
+
+class CreateRegionConsole(EmulatorTestCase):
+    """`create region ["region name"] <region_file.ini>` (OpenSim.cs HandleCreateRegion, 0.9.2.2)."""
+
+    def command(self, emulator, line):
+        return emulator.call("admin_console_command", command=line)
+
+    def write(self, name, sections):
+        write_ini(os.path.join(self.regions_dir, name), sections)
+
+    def test_loads_a_named_region_and_the_first_region_of_a_file_without_restart(self):
+        emulator, _ = self.start_with_region()
+        beta_port, gamma_port = free_port(socket.SOCK_DGRAM), free_port(socket.SOCK_DGRAM)
+        beta = region_keys("22222222-2222-2222-2222-222222222222", 1001, 1000, beta_port)
+        beta.update({"MaxAgents": "50", "MaxPrims": "1234"})
+        self.write("More Regions.ini", {"Beta": beta,
+                                        "Gamma": region_keys("33333333-3333-3333-3333-333333333333", 1002, 1000,
+                                                             gamma_port)})
+        pid = emulator.state()["pid"]
+        self.assertEqual(self.command(emulator, 'create region "More Regions.ini"'), {})  # the first region
+        self.assertEqual(emulator.health("Beta"), 4)
+        self.assertEqual(emulator.health("Gamma"), 0)
+        self.assertEqual(self.command(emulator, 'create region Gamma "More Regions.ini"'), {})
+        self.assertEqual(emulator.health("Gamma"), 4)
+        self.assertTrue(udp_port_in_use(gamma_port))
+        self.assertEqual(emulator.state()["pid"], pid)
+        state = emulator.region_state("Beta")
+        self.assertEqual((state["max_agents"], state["max_prims"], state["region_file"], state["persistent"]),
+                         (50, 1234, "Regions/More Regions.ini", True))
+        self.assertEqual(state["estate"]["name"], "My Estate")
+
+    def test_a_region_with_a_spaced_name_is_quoted(self):
+        emulator, _ = self.start_with_region()
+        self.write("spaced.ini", {"Far Away": region_keys("22222222-2222-2222-2222-222222222222", 1005, 1000,
+                                                         free_port(socket.SOCK_DGRAM))})
+        self.command(emulator, 'create region "Far Away" spaced.ini')
+        self.assertEqual(emulator.health("Far Away"), 4)
+
+    def test_usage_and_a_live_uuid(self):
+        emulator, _ = self.start_with_region()
+        self.command(emulator, "create region")
+        self.assertTrue(emulator.wait_output('Usage: create region ["region name"] <region_file.ini>\n'))
+        self.command(emulator, "create region Alpha.txt")
+        self.assertEqual(emulator.output().count("Usage: create region"), 2)
+        self.assertEqual(self.command(emulator, "create region Alpha.ini"), {})
+        self.assertTrue(emulator.wait_output(f"ERROR: Cannot create region Alpha with ID {ALPHA_ID}, this ID is "
+                                             "already assigned to region Alpha"))
+
+    def test_a_missing_file_is_asked_for_and_written(self):
+        emulator, _ = self.start_with_region()
+        port = free_port(socket.SOCK_DGRAM)
+        answers = []
+        thread = threading.Thread(target=lambda: answers.append(self.command(emulator, "create region New new.ini")),
+                                  daemon=True)
+        thread.start()
+        self.assertTrue(emulator.wait_output("RegionUUID ["), emulator.output())
+        emulator.send_stdin("55555555-5555-5555-5555-555555555555\n")
+        self.assertTrue(emulator.wait_output("Region Location [1000,1000]: "))
+        emulator.send_stdin(f"1003,1000\n127.0.0.1\n{port}\n127.0.0.1\n")
+        thread.join(10)
+        self.assertEqual(answers, [{}])
+        self.assertEqual(emulator.health("New"), 4)
+        with open(os.path.join(self.regions_dir, "new.ini"), encoding="utf-8") as handle:
+            self.assertIn("[New]", handle.read())
+
+    def test_typed_on_the_console_it_asks_on_the_console_too(self):
+        emulator, _ = self.start_with_region()
+        port = free_port(socket.SOCK_DGRAM)
+        emulator.send_stdin("create region Typed typed.ini\n")
+        self.assertTrue(emulator.wait_output("RegionUUID ["), emulator.output())
+        emulator.send_stdin(f"66666666-6666-6666-6666-666666666666\n1004,1000\n127.0.0.1\n{port}\n127.0.0.1\n")
+        self.assertTrue(emulator.wait_health("Typed", lambda health: health == 4))
+
+    def test_physics_is_the_simulators_not_the_regions(self):
+        # 0.9.2.2 reads no per-region physics key (verified: a region file with Physics and
+        # PhysicsEngine = basicphysics got BulletSim); the engine is [Startup] physics.
+        keys = region_keys(ALPHA_ID, 1000, 1000, free_port(socket.SOCK_DGRAM))
+        keys.update({"Physics": "basicphysics", "PhysicsEngine": "basicphysics"})
+        write_ini(os.path.join(self.regions_dir, "Alpha.ini"), {"Alpha": keys})
+        emulator = self.start()
+        self.assertEqual(emulator.region_state("Alpha")["physics"], "BulletSim")
+        emulator.stop()
+        restarted = self.start("--physics", "ubODE")
+        self.assertEqual(restarted.region_state("Alpha")["physics"], "ubODE")
 
 
 if __name__ == "__main__":

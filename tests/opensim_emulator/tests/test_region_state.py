@@ -105,15 +105,25 @@ class StateConsole(EmulatorTestCase):
         self.assertEqual([r["water_height"] for r in emulator.state()["regions"]], [15.0, 15.0])
 
     def test_agent_limit_is_refused_in_the_log_without_max_agents(self):
+        # Beta was made by admin_create_region: its max-agent-limit is 0 (verified on 0.9.2.2).
         emulator = self.start_two()
-        self.console(emulator, "change region Alpha")
+        self.console(emulator, "change region Beta")
         self.console(emulator, "region set agent-limit 17")
-        self.assertTrue(emulator.wait_output("Cannot set agent-limit to 17 in Alpha as max-agent-limit is 0"))
-        self.assertEqual(emulator.region_state("Alpha")["settings"]["AgentLimit"], 40)
+        self.assertTrue(emulator.wait_output("Cannot set agent-limit to 17 in Beta as max-agent-limit is 0"))
+        self.assertEqual(emulator.region_state("Beta")["settings"]["AgentLimit"], 40)
         self.console(emulator, "region set max-agent-limit 50")
         self.console(emulator, "region set agent-limit 17")
-        self.assertEqual(emulator.region_state("Alpha")["settings"]["AgentLimit"], 17)
-        self.assertEqual(emulator.region_state("Beta")["settings"]["AgentLimit"], 40)
+        self.assertTrue(emulator.wait_output("agent-limit set to 17 in Beta"))
+        self.assertEqual(emulator.region_state("Beta")["settings"]["AgentLimit"], 17)
+        self.assertEqual(emulator.region_state("Alpha")["settings"]["AgentLimit"], 40)
+
+    def test_a_region_file_without_max_agents_allows_up_to_100(self):
+        emulator = self.start_two()
+        self.console(emulator, "change region Alpha")
+        self.console(emulator, "region set agent-limit 101")
+        self.assertTrue(emulator.wait_output("Cannot set agent-limit to 101 in Alpha as max-agent-limit is 100"))
+        self.console(emulator, "region set agent-limit 100")
+        self.assertEqual(emulator.region_state("Alpha")["settings"]["AgentLimit"], 100)
 
     def test_agent_limit_allowed_when_the_region_file_sets_max_agents(self):
         keys = region_keys(ALPHA_ID, 1000, 1000, free_port(socket.SOCK_DGRAM))
@@ -124,9 +134,29 @@ class StateConsole(EmulatorTestCase):
         self.assertEqual(emulator.region_state("Alpha")["settings"]["AgentLimit"], 55)
 
     def test_region_get_without_a_selected_region_fails_in_the_log(self):
+        # At root every region prints; Beta, made by admin_create_region, has no region file and
+        # throws: the one case where admin_console_command answers an error (verified on 0.9.2.2).
         emulator = self.start_two()
+        self.assertEqual(emulator.call("admin_console_command", command="region get"),
+                         {"success": False, "error": "Object reference not set to an instance of an object"})
+        self.assertTrue(emulator.wait_output("[RADMIN]: Method admin_console_command failed.  Exception "
+                                             "Object reference not set to an instance of an object"))
+        self.assertIn("Region information for Alpha", emulator.output())
+        self.assertNotIn("Region information for Beta", emulator.output())
+
+    def test_region_get_prints_the_region_as_opensim_does(self):
+        keys = region_keys(ALPHA_ID, 1000, 1000, free_port(socket.SOCK_DGRAM))
+        keys.update({"MaxAgents": "50", "MaxPrims": "1234"})
+        write_ini(os.path.join(self.regions_dir, "Alpha.ini"), {"Alpha": keys})
+        emulator = self.start()
+        self.console(emulator, "set water height 22.5")
         self.console(emulator, "region get")
-        self.assertTrue(emulator.wait_output("Object reference not set to an instance of an object."))
+        for line in ("Region information for Alpha\n", f"Region ID                  : {ALPHA_ID}\n",
+                     "Region handle              : 1099511628032000\n", "From region file           : Regions/Alpha.ini\n",
+                     "Agent limit                : 40\n", "Max agent limit            : 50\n",
+                     "Prim capacity              : 1234\n", "Water height               : 22.5 m\n",
+                     "Terrain raise limit        : 100 m\n", "Use estate sun             : True\n"):
+            self.assertTrue(emulator.wait_output(line), line)
 
     def test_unknown_commands_also_answer_an_empty_struct(self):
         emulator = self.start_two()
@@ -160,6 +190,47 @@ class RegionStateControl(EmulatorTestCase):
         self.assertEqual([(p["local_id"], p["name"], p["area"]) for p in state["parcels"]],
                          [(1, "Your Parcel", 65536)])
         self.assertEqual((state["object_count"], state["objects"], state["assets"]), (0, [], []))
+
+    def test_every_setting_a_region_has_is_read_back(self):
+        keys = region_keys(ALPHA_ID, 1000, 1000, free_port(socket.SOCK_DGRAM))
+        keys.update({"MaxAgents": "60", "MaxPrims": "5000"})
+        write_ini(os.path.join(self.regions_dir, "Alpha.ini"), {"Alpha": keys})
+        emulator = self.start()
+        emulator.call("admin_modify_region", region_name="Alpha", public="false", enable_voice="true")
+        for line in ("set water height 25 1000 1000", "change region Alpha", "region set agent-limit 30"):
+            emulator.call("admin_console_command", command=line)
+        emulator.change("Alpha", "settings", {"AllowDamage": True, "BlockFly": True, "BlockTerraform": True,
+                                              "DisableScripts": True, "TerrainRaiseLimit": 5, "TerrainLowerLimit": -5,
+                                              "UseEstateSun": False, "FixedSun": True, "SunPosition": 6.5})
+        state = emulator.region_state("Alpha")
+        self.assertEqual({k: state[k] for k in ("max_agents", "max_prims", "physics", "voice", "public",
+                                                "region_file", "persistent")},
+                         {"max_agents": 60, "max_prims": 5000, "physics": "BulletSim", "voice": True,
+                          "public": False, "region_file": "Regions/Alpha.ini", "persistent": True})
+        self.assertEqual(state["estate"], {"id": 101, "name": "My Estate",
+                                           "owner": "3e0a2d7c-5f7b-4c4e-9d3a-000000000001",
+                                           "owner_name": "Test User"})
+        settings = state["settings"]
+        self.assertEqual({k: settings[k] for k in ("WaterHeight", "AgentLimit", "AllowDamage", "BlockFly",
+                                                   "BlockTerraform", "DisableScripts", "TerrainRaiseLimit",
+                                                   "TerrainLowerLimit", "UseEstateSun", "FixedSun", "SunPosition")},
+                         {"WaterHeight": 25.0, "AgentLimit": 30, "AllowDamage": True, "BlockFly": True,
+                          "BlockTerraform": True, "DisableScripts": True, "TerrainRaiseLimit": 5.0,
+                          "TerrainLowerLimit": -5.0, "UseEstateSun": False, "FixedSun": True, "SunPosition": 6.5})
+        self.assertEqual([(p["local_id"], p["name"]) for p in state["parcels"]], [(1, "Your Parcel")])
+
+    def test_a_region_made_by_remote_admin(self):
+        emulator, _ = self.start_with_region()
+        emulator.create("Beta", 1001, 1000, free_port(socket.SOCK_DGRAM))
+        emulator.create("Gamma", 1002, 1000, free_port(socket.SOCK_DGRAM), persist="true")
+        state = emulator.region_state("Beta")
+        self.assertEqual((state["max_agents"], state["max_prims"], state["region_file"], state["persistent"]),
+                         (0, 15000, None, False))
+        # Even persisted, the running region does not know its file: `region get` throws for it (verified).
+        self.assertEqual(emulator.region_state("Gamma")["region_file"], None)
+        emulator.call("admin_console_command", command="change region Gamma")
+        self.assertEqual(emulator.call("admin_console_command", command="region get"),
+                         {"success": False, "error": "Object reference not set to an instance of an object"})
 
     def test_changes(self):
         emulator, _ = self.start_with_region()

@@ -183,7 +183,8 @@ class CreateRegion(EmulatorTestCase):
         self.assertGreaterEqual(time.monotonic() - started, 0.9)
 
     def test_first_region_in_an_empty_simulator_takes_the_first_create_delay(self):
-        emulator = self.start("--allow-regionless", "true", "--first-create-delay-ms", "500")
+        # The default estate must exist for a RemoteAdmin create into it (trap 11).
+        emulator = self.start("--allow-regionless", "true", "--first-create-delay-ms", "500", "--default-estate-at-start")
         started = time.monotonic()
         self.assertIs(emulator.create("First", 1000, 1000, free_port(socket.SOCK_DGRAM))["success"], True)
         self.assertGreaterEqual(time.monotonic() - started, 0.5)

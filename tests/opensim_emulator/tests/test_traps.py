@@ -2,6 +2,7 @@
 
 import os
 import socket
+import threading
 import time
 import unittest
 import xmlrpc.client
@@ -56,10 +57,45 @@ class Traps(EmulatorTestCase):
         answer = emulator.create("First", 1000, 1000, port, estate_name="Brand New", estate_owner_uuid=owner)
         self.assertEqual(answer, {"success": False,
                                   "error": "Object reference not set to an instance of an object."})
-        self.assertIs(emulator.create("First", 1000, 1000, port)["success"], True)  # default estate
+        self.assertEqual(emulator.state()["estates"], [])
+        with open(os.path.join(self.regions_dir, "First.ini"), "w") as handle:
+            handle.write(f"[First]\nRegionUUID = 99999999-9999-9999-9999-999999999999\nLocation = 1000,1000\n"
+                         f"InternalAddress = 127.0.0.1\nInternalPort = {port}\nExternalHostName = 127.0.0.1\n")
+        self.assertEqual(emulator.call("admin_console_command", command="create region First.ini"), {})
         answer = emulator.create("Second", 1001, 1000, free_port(socket.SOCK_DGRAM), estate_name="Brand New",
                                  estate_owner_uuid=owner)
         self.assertIs(answer["success"], True, answer)
+
+    def test_11_a_region_less_simulator_has_no_estate_to_create_into(self):
+        emulator = self.start("--allow-regionless", "true")
+        owner = emulator.state()["users"][0]
+        port = free_port(socket.SOCK_DGRAM)
+        self.assertEqual(emulator.create("First", 1000, 1000, port),
+                         {"success": False, "error": "Estate owner details not provided."})
+        self.assertEqual(emulator.create("First", 1000, 1000, port, estate_owner_first=owner["first"],
+                                         estate_owner_last=owner["last"]),
+                         {"success": False, "error": "Object reference not set to an instance of an object."})
+        self.assertEqual(emulator.state()["regions"], [])
+
+    def test_11_the_first_stub_region_creates_the_default_estate_then_creates_work(self):
+        emulator, _ = self.start_with_region("--allow-regionless", "true")
+        self.assertEqual([(e["id"], e["name"]) for e in emulator.state()["estates"]], [(101, "My Estate")])
+        self.assertIs(emulator.create("Beta", 1001, 1000, free_port(socket.SOCK_DGRAM))["success"], True)
+
+    def test_11_a_new_estate_needs_an_existing_owner(self):
+        emulator, _ = self.start_with_region("--user", "Ada Lovelace=44444444-4444-4444-4444-444444444444")
+        for owner in ({"estate_owner_uuid": "00000000-0000-0000-0000-000000000000"},
+                      {"estate_owner_uuid": "55555555-5555-5555-5555-555555555555"},
+                      {"estate_owner_first": "ada", "estate_owner_last": "lovelace"},
+                      {"estate_owner_first": "Nobody", "estate_owner_last": "Here"}):
+            self.assertEqual(emulator.create("Beta", 1001, 1000, free_port(socket.SOCK_DGRAM), estate_name="New",
+                                             **owner),
+                             {"success": False, "error": "Specified user was not found."}, owner)
+        answer = emulator.create("Beta", 1001, 1000, free_port(socket.SOCK_DGRAM), estate_name="New",
+                                 estate_owner_first="Ada", estate_owner_last="Lovelace")
+        self.assertIs(answer["success"], True, answer)
+        self.assertEqual([e["owner"] for e in emulator.state()["estates"] if e["name"] == "New"],
+                         ["44444444-4444-4444-4444-444444444444"])
 
     def test_6_exit_during_create_kills_the_simulator(self):
         emulator, _ = self.start_with_region()
@@ -121,6 +157,53 @@ class Traps(EmulatorTestCase):
         self.assertIn("Password []: ", emulator.output())
         self.assertIn(("Ada", "Lovelace"), [(u["first"], u["last"]) for u in emulator.state()["users"]])
 
+    def _create_in_background(self, emulator, call):
+        answers = []
+        thread = threading.Thread(target=lambda: answers.append(call()), daemon=True)
+        thread.start()
+        return thread, answers
+
+    def test_12_a_create_into_an_estate_without_owner_asks_and_hangs_until_answered(self):
+        # The estate exists without owner (a simulator stopped at the question earlier).
+        emulator = self.start("--allow-regionless", "true", "--no-default-estate-owner", "--default-estate-at-start")
+        thread, answers = self._create_in_background(
+            emulator, lambda: emulator.create("First", 1000, 1000, free_port(socket.SOCK_DGRAM)))
+        self.assertTrue(emulator.wait_output("Estate My Estate has no owner set.\nEstate owner first name [Test]: "),
+                        emulator.output())
+        time.sleep(0.3)
+        self.assertTrue(thread.is_alive())  # the create waits for the answer
+        self.assertEqual(emulator.health("First"), 0)
+        emulator.send_stdin("Test\n")
+        self.assertTrue(emulator.wait_output("Estate owner last name [User]: "))
+        emulator.send_stdin("User\n")
+        thread.join(10)
+        self.assertIs(answers[0]["success"], True, answers)
+        self.assertEqual(emulator.health("First"), 4)
+        self.assertEqual([e["owner"] for e in emulator.state()["estates"]], [emulator.state()["users"][0]["id"]])
+
+    def test_12_console_create_region_of_a_region_less_simulator_asks_too(self):
+        emulator = self.start("--allow-regionless", "true", "--no-default-estate-owner")
+        port = free_port(socket.SOCK_DGRAM)
+        with open(os.path.join(self.regions_dir, "First.ini"), "w") as handle:
+            handle.write(f"[First]\nRegionUUID = 99999999-9999-9999-9999-999999999999\nLocation = 1000,1000\n"
+                         f"InternalAddress = 127.0.0.1\nInternalPort = {port}\nExternalHostName = 127.0.0.1\n")
+        thread, answers = self._create_in_background(
+            emulator, lambda: emulator.call("admin_console_command", command="create region First.ini"))
+        self.assertTrue(emulator.wait_output("Estate owner first name [Test]: "), emulator.output())
+        # The estate is stored before the question: a simulator stopped now keeps an owner-less estate.
+        self.assertEqual([(e["name"], e["owner"]) for e in emulator.state()["estates"]],
+                         [("My Estate", "00000000-0000-0000-0000-000000000000")])
+        emulator.send_stdin("Ada\nLovelace\nsecret\nada@example.org\n")
+        thread.join(10)
+        self.assertEqual(answers, [{}])
+        self.assertEqual(emulator.health("First"), 4)
+
+    def test_12_an_owner_less_estate_asks_again_at_the_next_start(self):
+        emulator, _ = self.start_with_region("--no-default-estate-owner", wait=False, stdin_open=False)
+        self.assertEqual(emulator.wait_exit(), 1)
+        again, _ = self.start_with_region("--no-default-estate-owner", wait=False)
+        self.assertTrue(again.wait_output("Estate My Estate has no owner set."))
+
     def test_12_a_headless_simulator_stops_at_the_question(self):
         emulator, _ = self.start_with_region("--no-default-estate-owner", wait=False, stdin_open=False)
         self.assertEqual(emulator.wait_exit(), 1)
@@ -144,9 +227,19 @@ class Traps(EmulatorTestCase):
         emulator = self.start("--allow-regionless", "true", stdin_open=False)
         self.assertIn("Startup complete, 0 region(s) up", emulator.output())
         self.assertIsNone(emulator.process.poll())
+        # Its first region cannot come from RemoteAdmin (trap 11), but a region file can be loaded.
         port = free_port(socket.SOCK_DGRAM)
-        self.assertIs(emulator.create("First", 1000, 1000, port)["success"], True)
+        self.assertIs(emulator.create("First", 1000, 1000, port)["success"], False)
+        with open(os.path.join(self.regions_dir, "First.ini"), "w") as handle:
+            handle.write(f"[First]\nRegionUUID = 99999999-9999-9999-9999-999999999999\nLocation = 1000,1000\n"
+                         f"InternalAddress = 127.0.0.1\nInternalPort = {port}\nExternalHostName = 127.0.0.1\n")
+        emulator.call("admin_console_command", command="create region First.ini")
+        self.assertEqual(emulator.health("First"), 4)
         self.assertTrue(udp_port_in_use(port))
+
+    def test_8_default_estate_at_start_keeps_the_old_region_less_create(self):
+        emulator = self.start("--allow-regionless", "true", "--default-estate-at-start", stdin_open=False)
+        self.assertIs(emulator.create("First", 1000, 1000, free_port(socket.SOCK_DGRAM))["success"], True)
 
 
 if __name__ == "__main__":
