@@ -76,7 +76,8 @@ void BridgeStack::start_bridge(const std::string& extra_ini, bool wait_running,
         " --control-port " + std::to_string(emulator_control_port_) +
         " --create-delay-ms 20 --first-create-delay-ms 40 --close-delay-ms 100"
         " --delete-delay-ms 100 --start-delay-ms 100 --restart-delay-ms 200"
-        " --shutdown-delay-ms 100 --allow-regionless true";
+        " --shutdown-delay-ms 100 --allow-regionless true " +
+        emulator_flags_;
     std::ofstream ini(dir_.path() / "bridge.ini");
     ini << "state_dir = " << state_dir().string() << "\n"
         << "[control]\nurl = http://127.0.0.1:" << control_port_ << "\n"

@@ -35,6 +35,9 @@ class BridgeStack {
     void start_bridge(const std::string& extra_ini = "", bool wait_running = true,
                       const std::map<std::string, std::string>& env = {});
     void kill_bridge();  // SIGKILL: no clean-up of any kind
+    // Appended to the emulator's command line (shell words: the bridge runs it with /bin/sh -c)
+    // at the next start_bridge.
+    void set_emulator_flags(std::string flags) { emulator_flags_ = std::move(flags); }
     ChildProcess& bridge() { return *bridge_; }
 
     ApiClient& admin() { return *admin_; }
@@ -77,6 +80,7 @@ class BridgeStack {
     std::unique_ptr<ApiClient> admin_;
     std::string registration_token_;
     std::string estate_id_;
+    std::string emulator_flags_;
 };
 
 }  // namespace vergegrid::test
