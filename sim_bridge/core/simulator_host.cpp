@@ -175,8 +175,8 @@ plugin_api::CallResult SimulatorHost::create_region_in(const plugin_api::RegionP
         // An estate without owner cannot be created: the region joins the default estate, as
         // OpenSim's region loader does for a region whose TargetEstate does not exist.
         log_->warn(
-            "estate {} does not exist in the simulator and has no owner: region {} joins "
-            "the default estate {}",
+            "estate {} is not in the simulator and the create carries no owner to make it: "
+            "region {} joins the default estate {} (the estate follows once a region runs)",
             request.estate_name, region.name, settings_.default_estate);
         request.estate_name = settings_.default_estate;
         answer =

@@ -27,9 +27,9 @@ struct EstateOwner {
     std::string text() const { return uuid.empty() ? first + " " + last : uuid; }
 };
 
-// spec["estate"]: nullopt-like empty spec when absent (a control plane older than issue 12: the
-// simulator's default estate). Throws std::invalid_argument naming the field when it is not an
-// object of strings, or when its owner is neither a UUID nor "First Last".
+// spec["estate"]; an empty spec when absent (a control plane older than issue 12: the simulator's
+// default estate). Throws std::invalid_argument naming the field when it is not an object of
+// strings.
 EstateSpec estate_from_spec(const nlohmann::json& spec);
 
 // A UUID (any case, with dashes) or two words; "" is the empty owner. Throws

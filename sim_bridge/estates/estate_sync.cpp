@@ -49,12 +49,10 @@ void EstateSync::report(OperationResult& result, const DesiredRegion& region,
     if (!result.succeeded || !region.enabled) {
         return;
     }
-    const std::string path = result.detail.value("path", "");
-    const bool was_running = previous && previous->enabled && path == "already-live";
-    if (was_running && target_estate(*previous) == target_estate(region)) {
-        return;  // an update that leaves the estate alone: nothing to report
+    if (previous && previous->enabled && target_estate(*previous) == target_estate(region)) {
+        return;  // a change that leaves the estate alone (or a re-delivery): nothing to report
     }
-    auto field = apply(region, path == "live");
+    auto field = apply(region, result.detail.value("path", "") == "live");
     if (field.at("status") == region_settings::kFailed) {
         result.succeeded = false;
         result.detail["error"] = "estate_id: " + field.value("reason", std::string("failed"));
@@ -155,12 +153,18 @@ nlohmann::json EstateSync::confirmed(const DesiredRegion& region, const std::str
     if (current->estate_name == target) {
         return outcome(region_settings::kApplied, row_value(*current), note);
     }
-    if (region.estate.owner.empty() && current->estate_name == settings_.default_estate) {
+    bool owner_usable = true;
+    try {
+        owner_usable = !parse_estate_owner(region.estate.owner).empty();
+    } catch (const std::invalid_argument&) {
+        owner_usable = false;
+    }
+    if (!owner_usable && current->estate_name == settings_.default_estate) {
         // Chosen behaviour for an owner-less estate OpenSim does not have: the default estate.
         return outcome(region_settings::kApplied, row_value(*current),
                        "estate " + target +
-                           " has no owner and does not exist in the simulator; OpenSim cannot "
-                           "create it, so the region is in the default estate " +
+                           " has no owner OpenSim can use and does not exist in the simulator; "
+                           "OpenSim cannot create it, so the region is in the default estate " +
                            settings_.default_estate);
     }
     return failed("region " + region.plan.name + " is in estate " + current->estate_name +
@@ -196,7 +200,8 @@ nlohmann::json EstateSync::apply(const DesiredRegion& region, bool created_live)
     try {
         owner = parse_estate_owner(region.estate.owner);
     } catch (const std::invalid_argument& e) {
-        return failed(e.what());
+        // Unusable to OpenSim: the estate can only be joined if it exists, as if owner-less.
+        log_->warn("region {}: {}", region.plan.name, e.what());
     }
     auto target_id = estate_id_named(rows, target);
     bool by_recreate = false;
@@ -225,6 +230,10 @@ nlohmann::json EstateSync::apply(const DesiredRegion& region, bool created_live)
             } else {
                 by_recreate = true;  // in OpenSim's database, with no region running here
             }
+        } else if (owner.empty() && created_live) {
+            // admin_create_region just tried the estate by name: it is not in OpenSim's
+            // database, and without an owner it cannot be made.
+            return confirmed(region, target, "");
         } else {
             by_recreate = true;  // unknown here and its owner known by name (or none)
         }

@@ -77,7 +77,7 @@ void BridgeStack::start_bridge(const std::string& extra_ini, bool wait_running,
         " --create-delay-ms 20 --first-create-delay-ms 40 --close-delay-ms 100"
         " --delete-delay-ms 100 --start-delay-ms 100 --restart-delay-ms 200"
         " --shutdown-delay-ms 100 --allow-regionless true " +
-        emulator_flags_;
+        emulator_args_;
     std::ofstream ini(dir_.path() / "bridge.ini");
     ini << "state_dir = " << state_dir().string() << "\n"
         << "[control]\nurl = http://127.0.0.1:" << control_port_ << "\n"
@@ -118,7 +118,11 @@ std::string BridgeStack::simulator_id() const {
 std::string BridgeStack::estate_id() {
     if (estate_id_.empty()) {
         estate_id_ =
-            admin_->post("/api/v1/estates", {{"name", "Main"}, {"owner", "Owner"}}).body.at("id");
+            // The simulator's default estate and the emulator's default estate owner: regions
+            // stay where a simulator puts them (tests/e2e/bridge/bridge_estate_test.cpp moves
+            // them).
+            admin_->post("/api/v1/estates", {{"name", "My Estate"}, {"owner", "Test User"}})
+                .body.at("id");
     }
     return estate_id_;
 }

@@ -35,9 +35,8 @@ class BridgeStack {
     void start_bridge(const std::string& extra_ini = "", bool wait_running = true,
                       const std::map<std::string, std::string>& env = {});
     void kill_bridge();  // SIGKILL: no clean-up of any kind
-    // Appended to the emulator's command line (shell words: the bridge runs it with /bin/sh -c)
-    // at the next start_bridge.
-    void set_emulator_flags(std::string flags) { emulator_flags_ = std::move(flags); }
+    // Extra command-line options of the emulator the next start_bridge() supervises.
+    void set_emulator_args(std::string args) { emulator_args_ = std::move(args); }
     ChildProcess& bridge() { return *bridge_; }
 
     ApiClient& admin() { return *admin_; }
@@ -80,7 +79,7 @@ class BridgeStack {
     std::unique_ptr<ApiClient> admin_;
     std::string registration_token_;
     std::string estate_id_;
-    std::string emulator_flags_;
+    std::string emulator_args_;
 };
 
 }  // namespace vergegrid::test

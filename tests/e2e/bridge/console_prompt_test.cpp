@@ -38,7 +38,7 @@ class ConsolePrompt : public ::testing::Test {
     void SetUp() override {
         std::filesystem::create_directories(config_dir());
         write_opensim_ini(false);
-        stack_.set_emulator_flags("$(grep -q DefaultEstateOwnerUUID " +
+        stack_.set_emulator_args("$(grep -q DefaultEstateOwnerUUID " +
                                   (config_dir() / "OpenSim.ini").string() +
                                   " || echo --no-default-estate-owner)");
         stack_.start_control_plane();
