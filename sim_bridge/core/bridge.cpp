@@ -8,6 +8,7 @@
 #include "sim_bridge/core/operation_applier.hpp"
 #include "sim_bridge/core/reconciler.hpp"
 #include "sim_bridge/core/simulator_host.hpp"
+#include "sim_bridge/preflight/preflight.hpp"
 #include "sim_bridge/process/host_load.hpp"
 
 namespace vergegrid::bridge {
@@ -172,6 +173,15 @@ void Bridge::start() {
     parts->admin = std::make_unique<RemoteAdminClient>(
         XmlRpcEndpoint::parse(sim.remoteadmin_url), sim.remoteadmin_password,
         XmlRpcLimits{sim.max_response_bytes, XmlRpcLimits{}.max_depth});
+    // `vergegrid-bridge --check` at every start: problems are logged, the bridge goes on (it may
+    // be the simulator's configuration the operator is about to fix).
+    const auto preflight = run_preflight(sim, *parts->admin);
+    for (const auto& problem : preflight.problems) {
+        log_->warn("simulator configuration: {} — fix: {}", problem.problem, problem.fix);
+    }
+    for (const auto& note : preflight.notes) {
+        log_->info("simulator configuration: {}", note);
+    }
     parts->stubs = std::make_unique<StubDirectory>(sim.regions_dir);
     parts->cache = std::make_unique<DesiredCache>(settings_.state_dir);
     if (!sim.command.empty()) {

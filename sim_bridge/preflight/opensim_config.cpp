@@ -41,6 +41,11 @@ std::vector<std::filesystem::path> expand_include(const std::filesystem::path& d
     const auto path = (dir / pattern).lexically_normal();
     const auto name = path.filename().string();
     if (name.find_first_of("*?[") == std::string::npos) {
+        // A missing include is skipped (a stock 0.9.2.2 names config-include/osslEnable.ini and
+        // FlotsamCache.ini, which only exist once made from their .example files).
+        if (!std::filesystem::is_regular_file(path)) {
+            return {};
+        }
         return {path};
     }
     std::vector<std::filesystem::path> found;

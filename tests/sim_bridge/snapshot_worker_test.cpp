@@ -113,7 +113,8 @@ class SnapshotOperations : public ::testing::Test {
                        " --remoteadmin-port " + std::to_string(remoteadmin_port_) +
                        " --password s3cret --control-port " + std::to_string(control_port_) +
                        " --create-delay-ms 20 --first-create-delay-ms 40 --start-delay-ms 50"
-                       " --shutdown-delay-ms 100 --save-oar-delay-ms 300 --allow-regionless true";
+                       " --shutdown-delay-ms 100 --save-oar-delay-ms 300 --allow-regionless true"
+                       " --default-estate-at-start";
         snapshots_.poll_interval = 50ms;
         snapshots_.progress_interval = 0ms;
         log_ = std::make_shared<spdlog::logger>("snapshot-test",
