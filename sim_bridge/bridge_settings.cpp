@@ -180,6 +180,8 @@ const std::vector<std::pair<std::string, Apply>>& keys() {
          text([](S& s, const std::string& v) { s.simulator.command = v; }, true)},
         {"simulator.working_dir",
          text([](S& s, const std::string& v) { s.simulator.working_dir = v; }, false)},
+        {"simulator.config_dir",
+         text([](S& s, const std::string& v) { s.simulator.config_dir = v; }, false)},
         {"simulator.environment", apply_environment},
         {"simulator.stop_timeout_ms", sim_millis(100, 3'600'000, &SimulatorSettings::stop_timeout)},
         {"simulator.start_timeout_ms",

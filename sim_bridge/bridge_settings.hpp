@@ -22,6 +22,10 @@ struct SimulatorSettings {
     std::filesystem::path regions_dir;  // the simulator's Regions/ folder
     std::string command;                // run with /bin/sh -c; empty = not supervised
     std::filesystem::path working_dir;
+    // OpenSim's configuration folder (OpenSimDefaults.ini, OpenSim.ini, config/*.ini and their
+    // Include-* files): what --check reads and a stalled simulator waits to see changed. Empty:
+    // working_dir.
+    std::filesystem::path config_dir;
     std::vector<std::pair<std::string, std::string>> environment;
     std::chrono::milliseconds stop_timeout{30'000};    // admin_shutdown, then TERM, then KILL
     std::chrono::milliseconds start_timeout{120'000};  // until RemoteAdmin answers

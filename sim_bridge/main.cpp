@@ -15,6 +15,7 @@
 #include "plugin_host/plugin_listing.hpp"
 #include "sim_bridge/bridge_settings.hpp"
 #include "sim_bridge/core/bridge.hpp"
+#include "sim_bridge/preflight/preflight.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
 #include "version/version.hpp"
 
@@ -52,6 +53,29 @@ std::shared_ptr<api::InjectionStrategy> load_strategy(const BridgeSettings& sett
     }
 }
 
+// --check: the preflight report on stdout; exit 1 when anything needs fixing.
+int run_check(const BridgeSettings& settings) {
+    namespace bridge = vergegrid::bridge;
+    const auto& sim = settings.simulator;
+    const bridge::RemoteAdminClient admin(
+        bridge::XmlRpcEndpoint::parse(sim.remoteadmin_url), sim.remoteadmin_password,
+        bridge::XmlRpcLimits{sim.max_response_bytes, bridge::XmlRpcLimits{}.max_depth});
+    const auto report = bridge::run_preflight(sim, admin);
+    for (const auto& passed : report.passed) {
+        std::cout << "ok: " << passed << "\n";
+    }
+    for (const auto& note : report.notes) {
+        std::cout << "note: " << note << "\n";
+    }
+    for (const auto& problem : report.problems) {
+        std::cout << "problem: " << problem.problem << " — fix: " << problem.fix << "\n";
+    }
+    std::cout << (report.problems.empty() ? "the simulator's configuration is ready for the bridge"
+                                          : std::to_string(report.problems.size()) + " problem(s)")
+              << "\n";
+    return report.problems.empty() ? 0 : kStartupErrorStatus;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -61,6 +85,7 @@ int main(int argc, char** argv) {
     vergegrid::bridge::BridgeCommandLine flags;
     std::string config_file, state_dir, plugin_dir;
     bool list = false;
+    bool check = false;
     app.add_option("--config", config_file, "INI file (docs/bridge.md lists every key)");
     app.add_option("--state-dir", state_dir, "identity, desired-state cache, simulator log");
     app.add_option("--plugin-dir", plugin_dir,
@@ -68,6 +93,10 @@ int main(int argc, char** argv) {
                        host::kDefaultPluginDirHelp + "; env VERGEGRID_PLUGIN_DIR)");
     app.add_flag("--list-plugins", list,
                  "print every plugin found, loaded, refused or skipped (and why), and exit");
+    app.add_flag("--check", check,
+                 "check the simulator's configuration (RemoteAdmin, enabled methods, "
+                 "allow_regionless, [Estates] Default*, the regions folder), print each problem "
+                 "with its fix, exit 1 on any");
     app.set_version_flag("--version", std::string(vergegrid::kProgramVersion));
     CLI11_PARSE(app, argc, argv);
     if (!config_file.empty())
@@ -97,6 +126,9 @@ int main(int argc, char** argv) {
                       << (issue.key.empty() ? "" : issue.key + ": ") << issue.message << "\n";
         }
         return kConfigErrorStatus;
+    }
+    if (check) {
+        return run_check(settings);
     }
     auto root = vergegrid::logging::make_root_logger(settings.log);
     auto plugins = discover_plugins(settings, root);

@@ -115,10 +115,11 @@ void ControlChannel::report(std::int64_t operation_id, bool succeeded,
 }
 
 void ControlChannel::heartbeat(const Heartbeat& h) const {
-    take_new_key(call(
-        "POST", "/api/v1/sim/heartbeat",
-        nlohmann::json{
-            {"cpu_load", h.cpu_load}, {"memory_load", h.memory_load}, {"regions", h.regions}}));
+    take_new_key(call("POST", "/api/v1/sim/heartbeat",
+                      nlohmann::json{{"cpu_load", h.cpu_load},
+                                     {"memory_load", h.memory_load},
+                                     {"regions", h.regions},
+                                     {"state_detail", h.state_detail.substr(0, 2000)}}));
 }
 
 void ControlChannel::report_repairs(const std::vector<RepairEvent>& events) const {

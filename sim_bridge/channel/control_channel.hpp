@@ -40,6 +40,9 @@ struct Heartbeat {
     double cpu_load = 0;
     double memory_load = 0;
     std::vector<std::string> regions;  // ids of the regions the simulator runs
+    // What is wrong with the simulator ("" = nothing): the control plane shows it as the
+    // simulator's state_detail until a beat without it.
+    std::string state_detail;
 };
 
 // Something the bridge repaired or found by itself (POST /api/v1/sim/repairs).

@@ -9,6 +9,7 @@
 #include "sim_bridge/core/reconciler.hpp"
 #include "sim_bridge/core/simulator_host.hpp"
 #include "sim_bridge/estates/estate_sync.hpp"
+#include "sim_bridge/preflight/preflight.hpp"
 #include "sim_bridge/process/host_load.hpp"
 
 namespace vergegrid::bridge {
@@ -176,6 +177,15 @@ void Bridge::start() {
     parts->admin = std::make_unique<RemoteAdminClient>(
         XmlRpcEndpoint::parse(sim.remoteadmin_url), sim.remoteadmin_password,
         XmlRpcLimits{sim.max_response_bytes, XmlRpcLimits{}.max_depth});
+    // `vergegrid-bridge --check` at every start: problems are logged, the bridge goes on (it may
+    // be the simulator's configuration the operator is about to fix).
+    const auto preflight = run_preflight(sim, *parts->admin);
+    for (const auto& problem : preflight.problems) {
+        log_->warn("simulator configuration: {} — fix: {}", problem.problem, problem.fix);
+    }
+    for (const auto& note : preflight.notes) {
+        log_->info("simulator configuration: {}", note);
+    }
     parts->stubs = std::make_unique<StubDirectory>(sim.regions_dir);
     parts->cache = std::make_unique<DesiredCache>(settings_.state_dir);
     if (!sim.command.empty()) {
@@ -215,7 +225,9 @@ void Bridge::start() {
     // The simulator as the cache left it, before the first operation is applied: a bridge
     // restarted while the control plane is down keeps the simulator as it was.
     const auto first = parts_->reconciler->run();
-    if (first.simulator_down) {
+    if (first.simulator_down && parts_->host->stalled()) {
+        log_->error("the simulator is stalled: {}", parts_->host->state_detail());
+    } else if (first.simulator_down) {
         log_->error("the simulator is not answering at {}", sim.remoteadmin_url);
     } else {
         log_->info("simulator up: {} desired region(s) live, {} repair(s)", first.live.size(),
@@ -283,6 +295,20 @@ bool Bridge::wait_or_stop(std::chrono::milliseconds delay, bool wake_on_doorbell
     return stopping_.load();
 }
 
+void Bridge::name_the_stall(OperationResult& result) const {
+    // Whatever path the strategy took, an operation that failed while the simulator waits at a
+    // console question failed because of it: the question and its fix lead the error.
+    const auto stall = parts_->host->state_detail();
+    if (result.succeeded || stall.empty()) {
+        return;
+    }
+    const auto before = result.detail.value("error", std::string());
+    result.detail["error"] = "the simulator waits at a " + stall;
+    if (!before.empty() && !result.detail.contains("detail")) {
+        result.detail["detail"] = before;  // what the strategy saw of it
+    }
+}
+
 void Bridge::pull_loop() {
     while (!stopping_) {
         std::vector<nlohmann::json> operations;
@@ -309,6 +335,7 @@ void Bridge::pull_loop() {
                 } catch (const std::exception& e) {
                     result = {false, {{"error", std::string("bridge error: ") + e.what()}}};
                 }
+                name_the_stall(result);
             }
             const auto id = operation.value("id", std::int64_t{0});
             log_->info("operation {} {}: {}", id, result.succeeded ? "succeeded" : "failed",
@@ -337,6 +364,7 @@ void Bridge::heartbeat_loop() {
         Heartbeat heartbeat;
         heartbeat.cpu_load = parts_->load.cpu_load();
         heartbeat.memory_load = HostLoad::memory_load();
+        heartbeat.state_detail = parts_->host->state_detail();
         for (const auto& region : parts_->cache->all()) {
             // The RemoteAdmin client directly: the host's bookkeeping belongs to the thread
             // applying operations.
@@ -380,7 +408,7 @@ void Bridge::watch_loop() {
                     log_->error("reconcile failed: {}", e.what());
                 }
             }
-            if (report.simulator_down) {
+            if (report.simulator_down && !parts_->host->stalled()) {
                 log_->warn("the simulator is not answering");
             }
             const bool soon = report.simulator_down || report.still_loading;

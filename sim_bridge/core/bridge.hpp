@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sim_bridge/bridge_settings.hpp"
+#include "sim_bridge/core/operation_result.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
 
 namespace vergegrid::bridge {
@@ -45,6 +46,7 @@ class Bridge {
   private:
     struct Parts;
     void pull_loop();
+    void name_the_stall(OperationResult& result) const;
     void heartbeat_loop();
     void watch_loop();
     void ring();

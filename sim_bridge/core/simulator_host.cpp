@@ -1,7 +1,11 @@
 #include "sim_bridge/core/simulator_host.hpp"
 
+#include "sim_bridge/preflight/opensim_config.hpp"
+#include "sim_bridge/process/console_questions.hpp"
+
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <thread>
@@ -164,7 +168,8 @@ plugin_api::CallResult SimulatorHost::create_region_in(const plugin_api::RegionP
     log_->info("admin_create_region {} ({}) at {},{} port {} in estate {}", region.name, region.id,
                region.loc_x, region.loc_y, region.port, request.estate_name);
     const Timed timed(simulator_time_);
-    auto answer = admin_.create_region(request, timeout);
+    auto answer =
+        watched([this, request, timeout] { return admin_.create_region(request, timeout); });
     if (!answer.ok && owner.empty() && request.estate_name != settings_.default_estate &&
         answer.error == "Estate owner details not provided.") {
         // An estate without owner cannot be created: the region joins the default estate, as
@@ -174,7 +179,8 @@ plugin_api::CallResult SimulatorHost::create_region_in(const plugin_api::RegionP
             "region {} joins the default estate {} (the estate follows once a region runs)",
             request.estate_name, region.name, settings_.default_estate);
         request.estate_name = settings_.default_estate;
-        answer = admin_.create_region(request, timeout);
+        answer =
+            watched([this, request, timeout] { return admin_.create_region(request, timeout); });
     }
     if (!answer.ok && answer.error.find("Specified user was not found.") != std::string::npos) {
         answer.error = "estate " + request.estate_name +
@@ -303,8 +309,119 @@ bool SimulatorHost::answering() {
     return admin_.version(settings_.call_timeout).ok;
 }
 
+std::string SimulatorHost::state_detail() const {
+    std::lock_guard lock(stall_mutex_);
+    return stall_detail_;
+}
+
+bool SimulatorHost::stalled_at_question(ConsoleOutput::Mark from) {
+    if (!console_) {
+        return false;
+    }
+    const auto question = console_->pending_question(from);
+    if (!question) {
+        return false;
+    }
+    const auto detail = describe_console_question(*question);
+    const auto fingerprint = opensim_config_fingerprint(config_dir());
+    {
+        std::lock_guard lock(stall_mutex_);
+        if (stall_detail_ == detail) {
+            return true;
+        }
+        stall_detail_ = detail;
+        stall_fingerprint_ = fingerprint;
+    }
+    log_->error(
+        "the simulator waits at a {}; it is not restarted until OpenSim's configuration in {} "
+        "changes or the bridge is restarted",
+        detail, config_dir().string());
+    repairs_("simulator-stalled", "", detail);
+    return true;
+}
+
+bool SimulatorHost::still_stalled() {
+    std::string fingerprint;
+    {
+        std::lock_guard lock(stall_mutex_);
+        if (stall_detail_.empty()) {
+            return false;
+        }
+        fingerprint = stall_fingerprint_;
+    }
+    if (config_dir().empty() || opensim_config_fingerprint(config_dir()) == fingerprint) {
+        return true;
+    }
+    log_->info("OpenSim's configuration in {} changed: starting the stalled simulator again",
+               config_dir().string());
+    repairs_("simulator-unstalled", "", "OpenSim's configuration changed; simulator restarted");
+    {
+        std::lock_guard lock(stall_mutex_);
+        stall_detail_.clear();
+        stall_fingerprint_.clear();
+    }
+    if (process_ != nullptr && process_->running()) {
+        stop_process();
+    }
+    return false;
+}
+
+void SimulatorHost::stop_process() {
+    // A simulator blocked at a question may still take admin_shutdown; the stop escalates anyway.
+    admin_.shutdown(kShutdownDelayMs, settings_.call_timeout);
+    log_->info("simulator {}", process_->stop(settings_.stop_timeout));
+}
+
+AdminAnswer SimulatorHost::refused_by_stall() const {
+    AdminAnswer answer;
+    answer.error = state_detail();
+    return answer;
+}
+
+AdminAnswer SimulatorHost::watched(std::function<AdminAnswer()> call) {
+    if (stalled()) {
+        return refused_by_stall();
+    }
+    if (!console_) {
+        return call();
+    }
+    const auto from = console_->mark();
+    struct Shared {
+        std::mutex mutex;
+        std::optional<AdminAnswer> answer;
+    };
+    auto shared = std::make_shared<Shared>();
+    std::thread worker([shared, call = std::move(call)] {
+        auto answer = call();
+        std::lock_guard lock(shared->mutex);
+        shared->answer = std::move(answer);
+    });
+    for (;;) {
+        {
+            std::lock_guard lock(shared->mutex);
+            if (shared->answer) {
+                worker.join();
+                return *shared->answer;
+            }
+        }
+        if (stalled_at_question(from)) {
+            // The call holds on until OpenSim is answered or its timeout: left to finish alone.
+            abandoned_calls_.push_back(std::move(worker));
+            return refused_by_stall();
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+}
+
+SimulatorHost::~SimulatorHost() {
+    for (auto& call : abandoned_calls_) {
+        call.join();
+    }
+}
+
 bool SimulatorHost::start_and_wait() {
     fix_conflicting_stubs();
+    start_mark_ = console_ ? console_->mark() : 0;
     try {
         process_->start();
     } catch (const std::exception& e) {
@@ -319,14 +436,44 @@ bool SimulatorHost::start_and_wait() {
             log_->error("the simulator {} while starting", process_->last_exit());
             return false;
         }
+        if (stalled_at_question(start_mark_)) {
+            return false;
+        }
         if (admin_.version(std::chrono::milliseconds(1000)).ok) {
-            return true;
+            return wait_for_stub_regions();
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     log_->error("the simulator's RemoteAdmin did not answer within {} ms",
                 settings_.start_timeout.count());
     return false;
+}
+
+bool SimulatorHost::wait_for_stub_regions() {
+    // RemoteAdmin answers before the region loader has run (trap 10), and the loader is where
+    // OpenSim asks its estate questions (trap 12): the start is only done once the stub regions
+    // are up, and a question on the way fails it at once.
+    const auto deadline = started_at_ + settings_.region_load_timeout;
+    auto waiting = desired_regions();
+    while (!waiting.empty() && std::chrono::steady_clock::now() < deadline) {
+        if (!process_->running()) {
+            log_->error("the simulator {} while loading its regions", process_->last_exit());
+            return false;
+        }
+        if (stalled_at_question(start_mark_)) {
+            return false;
+        }
+        waiting.erase(std::remove_if(waiting.begin(), waiting.end(),
+                                     [&](const plugin_api::RegionPlan& region) {
+                                         return admin_.region_health(region.name,
+                                                                     settings_.call_timeout) > 0;
+                                     }),
+                      waiting.end());
+        if (!waiting.empty()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+    return true;  // a region that did not come up is the caller's to report
 }
 
 bool SimulatorHost::loading_regions() const {
@@ -338,12 +485,17 @@ bool SimulatorHost::ensure_running() {
     if (process_ == nullptr) {
         return answering();
     }
+    if (still_stalled()) {
+        return false;  // it would only ask the same question again
+    }
     if (process_->running()) {
-        return answering();
+        return !stalled_at_question(start_mark_) && answering();
     }
     if (process_->adopt()) {
         log_->info("adopted the simulator a previous bridge started (pid {})", process_->pid());
-        return answering();
+        // Its output before the adoption counts: it may have stalled while no bridge watched.
+        start_mark_ = 0;
+        return !stalled_at_question(start_mark_) && answering();
     }
     return start_and_wait();
 }
@@ -354,10 +506,13 @@ bool SimulatorHost::restart_simulator() {
         log_->error("a simulator restart is needed but simulator.command is not configured");
         return false;
     }
+    if (still_stalled() || stalled_at_question(start_mark_)) {
+        log_->error("not restarting the simulator: it would stop at the same {}", state_detail());
+        return false;
+    }
     if (process_->running()) {
         log_->warn("restarting the simulator (pid {})", process_->pid());
-        admin_.shutdown(kShutdownDelayMs, settings_.call_timeout);
-        log_->info("simulator {}", process_->stop(settings_.stop_timeout));
+        stop_process();
     }
     return start_and_wait();
 }

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -44,6 +45,9 @@ class SimulatorHost final : public plugin_api::SimulatorControl {
     SimulatorHost(const SimulatorSettings& settings, RemoteAdminClient& admin, StubDirectory& stubs,
                   DesiredCache& cache, SimulatorProcess* process,
                   std::shared_ptr<spdlog::logger> log, RepairSink repairs);
+    ~SimulatorHost() override;
+    SimulatorHost(const SimulatorHost&) = delete;
+    SimulatorHost& operator=(const SimulatorHost&) = delete;
 
     // admin_create_region into the region's estate (the desired state's, else the default
     // estate), once the stub regions of a fresh start have loaded (trap 10). In a simulator that
@@ -109,8 +113,33 @@ class SimulatorHost final : public plugin_api::SimulatorControl {
     std::chrono::nanoseconds simulator_time() const { return simulator_time_; }
     void reset_simulator_time() { simulator_time_ = {}; }
 
+    // What is wrong with the simulator, for the heartbeat's state_detail: a console question it
+    // stalled at and the OpenSim.ini setting that avoids it; "" when nothing is. Thread-safe.
+    std::string state_detail() const;
+    // True while the simulator waits at a console question the bridge will not answer. It is
+    // not restarted (it would ask again) until OpenSim's configuration files change
+    // (simulator.config_dir) or the bridge itself is restarted.
+    bool stalled() const { return !state_detail().empty(); }
+    // Runs a RemoteAdmin call that may make OpenSim load a region (a create) while watching the
+    // console: a question fails it at once with state_detail() instead of after its timeout.
+    AdminAnswer watched(std::function<AdminAnswer()> call);
+
   private:
     bool start_and_wait();
+    // After RemoteAdmin answers: until the stub regions are up (region_load_timeout), a console
+    // question stalls the start.
+    bool wait_for_stub_regions();
+    // The question the supervised simulator waits on since `from`, noted as the stall; false
+    // when there is none.
+    bool stalled_at_question(ConsoleOutput::Mark from);
+    // A stalled simulator whose configuration changed is stopped (to be started again); true
+    // when it is still stalled.
+    bool still_stalled();
+    void stop_process();
+    AdminAnswer refused_by_stall() const;
+    std::filesystem::path config_dir() const {
+        return settings_.config_dir.empty() ? settings_.working_dir : settings_.config_dir;
+    }
     // Names of the regions that should be running here: every region file's and every enabled
     // desired region's.
     std::vector<std::string> known_region_names(const std::string& except_id);
@@ -126,6 +155,13 @@ class SimulatorHost final : public plugin_api::SimulatorControl {
     std::optional<ConsoleOutput> console_;
     mutable std::mutex created_mutex_;
     std::map<std::string, std::string> created_in_;  // region id -> estate name
+    ConsoleOutput::Mark start_mark_ = 0;  // the console output of the process started last
+    mutable std::mutex stall_mutex_;
+    std::string stall_detail_;
+    std::string stall_fingerprint_;  // OpenSim's configuration when it stalled
+    // Calls a console question cut short: still waiting for their answer or timeout, joined on
+    // destruction (they use the RemoteAdmin client).
+    std::vector<std::thread> abandoned_calls_;
     std::chrono::steady_clock::time_point started_at_{};
     std::chrono::nanoseconds simulator_time_{};
     std::atomic<bool> death_noticed_{false};

@@ -1,5 +1,8 @@
 #include "sim_bridge/process/console_output.hpp"
 
+#include "sim_bridge/process/console_questions.hpp"
+
+#include <algorithm>
 #include <fstream>
 #include <system_error>
 #include <thread>
@@ -57,10 +60,18 @@ std::string ConsoleOutput::read_from(Mark from, std::size_t max_bytes) const {
 }
 
 std::vector<std::string> ConsoleOutput::lines_since(Mark from, std::size_t max_bytes) const {
+    const auto size = mark();
+    const bool cut = from <= size && size - from > max_bytes;
     const auto text = read_from(from, max_bytes);
     std::vector<std::string> lines;
     std::size_t start = 0;
-    for (auto end = text.find('\n'); end != std::string::npos; end = text.find('\n', start)) {
+    if (cut) {
+        // The window began inside a line: that piece is no line of its own.
+        const auto first = text.find('\n');
+        start = first == std::string::npos ? text.size() : first + 1;
+    }
+    for (auto end = text.find('\n', start); end != std::string::npos;
+         end = text.find('\n', start)) {
         auto line = std::string_view(text).substr(start, end - start);
         if (!line.empty() && line.back() == '\r') {
             line.remove_suffix(1);
@@ -81,23 +92,72 @@ std::optional<std::string> ConsoleOutput::wait_for_line(
                 return line;
             }
         }
-        if (pending_prompt() || std::chrono::steady_clock::now() >= deadline) {
+        if (pending_question() || std::chrono::steady_clock::now() >= deadline) {
             return std::nullopt;
         }
         std::this_thread::sleep_for(kPollInterval);
     }
 }
 
-std::optional<std::string> ConsoleOutput::pending_prompt() const {
-    const auto size = mark();
-    const auto text = read_from(size > kPromptWindow ? size - kPromptWindow : 0, kPromptWindow);
+namespace {
+
+// The unterminated tail of `text` when it asks a question.
+std::optional<std::string> question_at_end(std::string_view text) {
     const auto newline = text.rfind('\n');
-    const auto tail = newline == std::string::npos ? std::string_view(text)
-                                                   : std::string_view(text).substr(newline + 1);
+    const auto tail = newline == std::string_view::npos ? text : text.substr(newline + 1);
     if (!is_console_question(tail)) {
         return std::nullopt;
     }
     return std::string(trimmed_right(tail));
+}
+
+}  // namespace
+
+std::optional<std::string> ConsoleOutput::pending_prompt(Mark from) const {
+    const auto size = mark();
+    if (size <= from) {
+        return std::nullopt;
+    }
+    const auto window = std::min<std::uintmax_t>(kPromptWindow, size - from);
+    const auto question = question_at_end(read_from(size - window, window));
+    if (!question) {
+        return std::nullopt;
+    }
+    std::this_thread::sleep_for(kSettle);
+    if (mark() != size) {
+        return std::nullopt;  // the output went on: a log line written in pieces, or answered
+    }
+    return question;
+}
+
+std::optional<std::string> ConsoleOutput::pending_question(Mark from) const {
+    if (auto question = pending_prompt(from)) {
+        return question;
+    }
+    const auto size = mark();
+    if (size <= from) {
+        return std::nullopt;
+    }
+    const auto window = std::min<std::uintmax_t>(kPromptWindow, size - from);
+    const auto text = read_from(size - window, window);
+    if (text.empty() || text.back() != '\n') {
+        return std::nullopt;
+    }
+    auto last = std::string_view(text).substr(0, text.size() - 1);
+    const auto newline = last.rfind('\n');
+    if (newline != std::string_view::npos) {
+        last.remove_prefix(newline + 1);
+    }
+    last = trimmed_right(last);
+    if (!announces_console_question(last)) {
+        return std::nullopt;
+    }
+    const std::string announcement(last);
+    std::this_thread::sleep_for(kAnnouncementSettle);
+    if (mark() != size) {
+        return std::nullopt;  // it went on without asking
+    }
+    return announcement;
 }
 
 }  // namespace vergegrid::bridge

@@ -35,8 +35,23 @@ class ConsoleOutput {
     // The question the simulator is waiting on, if any: the output ends in a line without a
     // newline that asks for input ("Estate owner first name [Test]: ", anything ending in ':'),
     // as OpenSim's CmdPrompt writes it. The ordinary command prompt ("Region (root) # ") is not a
-    // question.
-    std::optional<std::string> pending_prompt() const;
+    // question. A log line caught half-written can end in ':' too ("... - [SCENE]:"), so a tail
+    // that looks like a question is read again kSettle later and counts only when the output has
+    // not moved meanwhile (a question waits; a log line goes on). `from`: only output written
+    // after this mark counts (a line a killed simulator left unfinished is no question of the
+    // one started since).
+    std::optional<std::string> pending_prompt(Mark from = 0) const;
+
+    // pending_prompt, or else a simulator whose last line announces a question it does not
+    // write (console_questions.hpp: a real OpenSim with its output in a file) and that has
+    // written nothing more for kAnnouncementSettle. Returns the question or the announcement.
+    std::optional<std::string> pending_question(Mark from = 0) const;
+
+    // How long a question-like tail must stay unchanged to count as a question.
+    static constexpr std::chrono::milliseconds kSettle{200};
+    // OpenSim announces "Estate X has no owner set." also when [Estates] DefaultEstateOwnerName
+    // lets it go on without asking: it then logs the region's start within milliseconds.
+    static constexpr std::chrono::milliseconds kAnnouncementSettle{500};
 
     const std::filesystem::path& file() const { return file_; }
 

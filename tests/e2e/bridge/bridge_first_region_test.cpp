@@ -90,4 +90,42 @@ TEST(BridgeFirstRegion, ALiveCreateWaitsForTheRegionsOfAFreshStartToFinishLoadin
     EXPECT_EQ(stack.emulator_pid(), pid);
 }
 
+const std::string kOtherUser = "22222222-3333-4444-5555-666666666666";
+
+// Creates the first region of an empty simulator into a new estate of `owner`; the operation.
+json first_region_in_new_estate(BridgeStack& stack, const std::string& owner) {
+    stack.set_emulator_args("--user 'Other Person=" + kOtherUser + "'");
+    stack.start_bridge();
+    const std::string solo = make_estate(stack, "Solo", owner);
+    auto made = stack.admin().post(
+        "/api/v1/regions",
+        region_body(stack, solo, "Only", 1000, vergegrid::test::unclaimed_udp_ports(4)));
+    EXPECT_EQ(made.status, 201) << made.raw;
+    auto op = stack.finished_operation(made.body.value("id", ""));
+    EXPECT_TRUE(op.has_value()) << stack.bridge().output();
+    return op.value_or(json::object({{"state", "none"}}));
+}
+
+TEST(BridgeFirstRegion, AnOwnerGivenAsAUuidGetsItsNewEstateForTheOnlyRegion) {
+    BridgeStack stack;
+    const auto op = first_region_in_new_estate(stack, kOtherUser);
+    EXPECT_EQ(op.at("state"), "succeeded") << op.dump() << stack.bridge().output();
+    EXPECT_EQ(stack.emulator_region("Only")->at("estate"), "Solo");
+    EXPECT_THAT(stack.bridge().output(), HasSubstr("estate create " + kOtherUser + " Solo"));
+}
+
+TEST(BridgeFirstRegion, AnOwnerKnownOnlyByNameCannotGetANewEstateForTheOnlyRegionAndSaysWhy) {
+    // OpenSim's `estate create` takes a UUID, and no running estate of "Other Person" reveals
+    // it; admin_create_region could create the estate by name, but not with no region running
+    // (trap 5): the region stays up in the default estate and the operation says why.
+    BridgeStack stack;
+    const auto op = first_region_in_new_estate(stack, "Other Person");
+    ASSERT_EQ(op.at("state"), "failed") << op.dump();
+    const auto field = op.at("result").at("fields").at("estate_id");
+    EXPECT_EQ(field.at("status"), "failed");
+    EXPECT_THAT(field.at("reason").get<std::string>(), HasSubstr("Solo"));
+    EXPECT_TRUE(stack.region_healthy("Only")) << "created again in its old estate";
+    EXPECT_EQ(stack.emulator_region("Only")->at("estate"), "My Estate");
+}
+
 }  // namespace
