@@ -13,7 +13,7 @@ namespace vergegrid::cli {
 
 // list, get, create, update, delete
 void add_entity_commands(CLI::App& parent, Context& ctx, const EntityKind& kind);
-// region history, rollback, upgrade-template, move, stub
+// region history, rollback, upgrade-template, move, stub, restart, settings
 void add_region_commands(CLI::App& region, Context& ctx);
 // template versions
 void add_template_commands(CLI::App& tmpl, Context& ctx);

@@ -88,6 +88,11 @@ std::vector<Column> snapshot_columns() {
             member("CREATED", "created_at")};
 }
 
+std::vector<Column> region_settings_columns() {
+    return {member("FIELD", "path"), member("APPLIED", "application"),
+            member("MECHANISM", "mechanism")};
+}
+
 std::vector<Column> audit_columns() {
     return {member("ID", "id"),
             member("AT", "at"),
@@ -117,8 +122,17 @@ void print_entity(std::ostream& out, const Json& entity) {
             fields.emplace_back(key, member_text(entity, key));
         }
     }
+    // What waits for a restart is what an operator looks for first after a change.
+    if (const auto pending = entity.find("pending_restart");
+        pending != entity.end() && pending->is_array()) {
+        std::string list;
+        for (const auto& path : *pending) {
+            list += (list.empty() ? "" : ", ") + cell(path);
+        }
+        fields.emplace_back("pending_restart", list.empty() ? "none" : list);
+    }
     Json rest = entity;
-    for (const char* key : {"id", "name", "version"}) {
+    for (const char* key : {"id", "name", "version", "pending_restart"}) {
         rest.erase(std::string(key));
     }
     for (auto& field : flatten(rest)) {
