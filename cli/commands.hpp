@@ -23,6 +23,12 @@ void add_audit_commands(CLI::App& app, Context& ctx);
 void add_placement_commands(CLI::App& app, Context& ctx);
 // snapshot create, list, show, delete, restore, download
 void add_snapshot_commands(CLI::App& app, Context& ctx);
+// simulator list, get/show, cordon, uncordon, drain, revoke, rotate-key, registration-token
+void add_simulator_commands(CLI::App& app, Context& ctx);
+// operation list
+void add_operation_commands(CLI::App& app, Context& ctx);
+// user list, create, update; token list, create, delete
+void add_user_commands(CLI::App& app, Context& ctx);
 
 // Checks a MAJOR.MINOR.PATCH version given on the command line.
 const CLI::Validator& version_validator();

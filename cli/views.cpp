@@ -93,6 +93,46 @@ std::vector<Column> region_settings_columns() {
             member("MECHANISM", "mechanism")};
 }
 
+// A member of item["load"].
+Column load_member(std::string header, std::string key) {
+    return {std::move(header), [key = std::move(key)](const Json& item) {
+                return member_text(item.is_object() ? item.value("load", Json()) : Json(), key);
+            }};
+}
+
+std::vector<Column> simulator_columns() {
+    return {member("ID", "id"),        member("HOSTNAME", "hostname"),
+            member("STATE", "state"),  load_member("REGIONS", "regions"),
+            load_member("CPU", "cpu"), member("LAST HEARTBEAT", "last_heartbeat_at")};
+}
+
+std::vector<Column> drain_columns() {
+    return {member("REGION", "region"), member("PLACED", "placed"),
+            member("SIMULATOR", "simulator_id"), pair_of("HOST:PORT", "host", "port", ":"),
+            member("REASON", "reason")};
+}
+
+std::vector<Column> operation_columns() {
+    return {member("ID", "id"),
+            member("KIND", "kind"),
+            member("CLASS", "class"),
+            member("STATE", "state"),
+            member("REGION", "region_id"),
+            member("VERSION", "region_version"),
+            member("SIMULATOR", "simulator_id"),
+            member("UPDATED", "updated_at")};
+}
+
+std::vector<Column> user_columns() {
+    return {member("NAME", "name"), member("ID", "id"), member("ROLE", "role"),
+            member("DISABLED", "disabled"), member("CREATED", "created_at")};
+}
+
+std::vector<Column> token_columns() {
+    return {member("ID", "id"), member("LABEL", "label"), member("CREATED", "created_at"),
+            member("EXPIRES", "expires_at"), member("REVOKED", "revoked_at")};
+}
+
 std::vector<Column> audit_columns() {
     return {member("ID", "id"),
             member("AT", "at"),

@@ -17,6 +17,11 @@ std::vector<Column> template_version_columns();
 std::vector<Column> audit_columns();
 std::vector<Column> snapshot_columns();
 std::vector<Column> region_settings_columns();
+std::vector<Column> simulator_columns();
+std::vector<Column> drain_columns();
+std::vector<Column> operation_columns();
+std::vector<Column> user_columns();
+std::vector<Column> token_columns();
 
 // A list answer's items as a table; a note on `err` when more pages exist.
 void print_list(std::ostream& out, std::ostream& err, const std::vector<Column>& columns,
