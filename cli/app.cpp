@@ -89,6 +89,9 @@ int run(int argc, const char* const* argv, const Environment& env, Io io) {
     add_audit_commands(app, ctx);
     add_placement_commands(app, ctx);
     add_snapshot_commands(app, ctx);
+    add_simulator_commands(app, ctx);
+    add_operation_commands(app, ctx);
+    add_user_commands(app, ctx);
     app.footer(kFooter);  // set last: subcommands would inherit it
 
     try {

@@ -13,7 +13,7 @@ namespace vergegrid::cli {
 
 // list, get, create, update, delete
 void add_entity_commands(CLI::App& parent, Context& ctx, const EntityKind& kind);
-// region history, rollback, upgrade-template, move, stub
+// region history, rollback, upgrade-template, move, stub, restart, settings
 void add_region_commands(CLI::App& region, Context& ctx);
 // template versions
 void add_template_commands(CLI::App& tmpl, Context& ctx);
@@ -23,6 +23,12 @@ void add_audit_commands(CLI::App& app, Context& ctx);
 void add_placement_commands(CLI::App& app, Context& ctx);
 // snapshot create, list, show, delete, restore, download
 void add_snapshot_commands(CLI::App& app, Context& ctx);
+// simulator list, get/show, cordon, uncordon, drain, revoke, rotate-key, registration-token
+void add_simulator_commands(CLI::App& app, Context& ctx);
+// operation list
+void add_operation_commands(CLI::App& app, Context& ctx);
+// user list, create, update; token list, create, delete
+void add_user_commands(CLI::App& app, Context& ctx);
 
 // Checks a MAJOR.MINOR.PATCH version given on the command line.
 const CLI::Validator& version_validator();

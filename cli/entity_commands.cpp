@@ -24,7 +24,8 @@ struct EntityArgs {
     std::vector<std::string> sets;
     std::string file;
     std::string if_match;
-    bool force = false;  // region delete: even when its before-delete snapshot fails
+    bool force = false;    // region delete: even when its before-delete snapshot fails
+    bool restart = false;  // region update: apply the on-restart fields now ("restart": true)
 };
 
 // A region's estate_id and template_id may be given by name.
@@ -90,7 +91,10 @@ void run_create(Context& ctx, const EntityKind& kind, const EntityArgs& args) {
 }
 
 void run_update(Context& ctx, const EntityKind& kind, const EntityArgs& args) {
-    const Json body = request_body(args.sets, given(args.file), ctx.io.in);
+    Json body = request_body(args.sets, given(args.file), ctx.io.in);
+    if (args.restart) {
+        body["restart"] = true;  // alone, it restarts the region
+    }
     if (body.empty()) {
         throw CliError(ExitCode::usage, "nothing to update: pass --set key=value or --file");
     }
@@ -135,11 +139,12 @@ struct Takes {
     bool fields = false;    // --set and --file
     bool if_match = false;  // --if-match, for kinds that carry a version
     bool force = false;     // region delete --force
+    bool restart = false;   // region update --restart
 };
 
-void add_entity_command(CLI::App& parent, Context& ctx, const EntityKind& kind,
-                        const std::string& name, const std::string& description, Runner runner,
-                        Takes takes) {
+CLI::App* add_entity_command(CLI::App& parent, Context& ctx, const EntityKind& kind,
+                             const std::string& name, const std::string& description, Runner runner,
+                             Takes takes) {
     auto args = std::make_shared<EntityArgs>();
     auto* command = parent.add_subcommand(name, description);
     if (takes.id) {
@@ -165,9 +170,15 @@ void add_entity_command(CLI::App& parent, Context& ctx, const EntityKind& kind,
         command->add_flag("--force", args->force,
                           "delete even when the before-delete snapshot cannot be saved");
     }
+    if (takes.restart) {
+        command->add_flag("--restart", args->restart,
+                          "apply the fields that need a restart of the region now (the region "
+                          "restarts); without it they wait, listed in pending_restart");
+    }
     command->callback([&ctx, &kind, args, runner] {
         ctx.action = [&ctx, &kind, args, runner] { runner(ctx, kind, *args); };
     });
+    return command;
 }
 
 void add_list_command(CLI::App& parent, Context& ctx, const EntityKind& kind) {
@@ -222,13 +233,18 @@ std::string entity_path(Context& ctx, const EntityKind& kind, const std::string&
 void add_entity_commands(CLI::App& parent, Context& ctx, const EntityKind& kind) {
     const std::string noun = (kind.name == kEstate.name ? "an " : "a ") + std::string(kind.name);
     add_list_command(parent, ctx, kind);
-    add_entity_command(parent, ctx, kind, "get", "show " + noun, run_get, {.id = true});
+    add_entity_command(parent, ctx, kind, "get", "show " + noun, run_get, {.id = true})
+        ->alias("show");
     add_entity_command(parent, ctx, kind, "create",
-                       "create " + noun + " from --set fields and/or --file", run_create,
-                       {.fields = true});
-    add_entity_command(parent, ctx, kind, "update", "change fields of " + noun + " (PATCH)",
-                       run_update, {.id = true, .fields = true, .if_match = true});
+                       "create " + noun + " from --set fields and/or --file" +
+                           (kind.name == kEstate.name
+                                ? " (name; owner: an OpenSim avatar \"First Last\" or a UUID)"
+                                : ""),
+                       run_create, {.fields = true});
     const bool region = kind.name == kRegion.name;
+    add_entity_command(parent, ctx, kind, "update", "change fields of " + noun + " (PATCH)",
+                       run_update,
+                       {.id = true, .fields = true, .if_match = true, .restart = region});
     add_entity_command(parent, ctx, kind, "delete",
                        region ? "delete a region (a persistent or premium one after its "
                                 "before-delete snapshot)"

@@ -1,4 +1,4 @@
-// The three kinds of entity the CRUD commands serve, and what differs between them.
+// The kinds of entity the commands name by id or name, and what differs between them.
 #pragma once
 
 #include <string_view>
@@ -16,5 +16,7 @@ struct EntityKind {
 inline constexpr EntityKind kEstate{"estate", "estates", "/estates", false, false};
 inline constexpr EntityKind kTemplate{"template", "templates", "/templates", true, false};
 inline constexpr EntityKind kRegion{"region", "regions", "/regions", true, true};
+// Operators' accounts (admin only), named by id or by name like the three above.
+inline constexpr EntityKind kUser{"user", "users", "/users", false, false};
 
 }  // namespace vergegrid::cli

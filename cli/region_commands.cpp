@@ -1,4 +1,4 @@
-// region history, rollback, upgrade-template, move and stub.
+// region history, rollback, upgrade-template, move, stub, restart and settings.
 #include <memory>
 
 #include "cli/commands.hpp"
@@ -63,6 +63,29 @@ void run_stub(Context& ctx, const RegionArgs& args) {
     ctx.io.out << ctx.api().get_text(entity_path(ctx, kRegion, args.id) + "/stub");
 }
 
+// A restart applies the fields waiting for one (pending_restart) along the way.
+void run_restart(Context& ctx, const RegionArgs& args) {
+    const Json answer =
+        ctx.api().send("POST", entity_path(ctx, kRegion, args.id) + "/restart", std::nullopt);
+    if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, answer);
+    } else {
+        ctx.io.out << "restart of region " << args.id << " queued (version "
+                   << member_text(answer, "version") << ")\n";
+    }
+}
+
+// How each simulator-facing field reaches a running region: GET /region-settings.
+void run_settings(Context& ctx) {
+    const Json answer = ctx.api().get("/region-settings");
+    if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, answer);
+    } else {
+        print_table(ctx.io.out, region_settings_columns(),
+                    answer.is_object() ? answer.value("fields", Json::array()) : Json::array());
+    }
+}
+
 CLI::App* add_command(CLI::App& region, Context& ctx, const std::string& name,
                       const std::string& description, void (*runner)(Context&, const RegionArgs&),
                       const std::shared_ptr<RegionArgs>& args) {
@@ -113,6 +136,15 @@ void add_region_commands(CLI::App& region, Context& ctx) {
 
     add_command(region, ctx, "stub", "print the region's OpenSim Regions.ini section", run_stub,
                 std::make_shared<RegionArgs>());
+    add_command(region, ctx, "restart",
+                "restart a region on its simulator, applying the fields pending a restart",
+                run_restart, std::make_shared<RegionArgs>());
+
+    auto* settings =
+        region.add_subcommand("settings",
+                              "how each region field reaches a running region: live, on-restart or "
+                              "unsupported, and by what mechanism");
+    settings->callback([&ctx] { ctx.action = [&ctx] { run_settings(ctx); }; });
 }
 
 }  // namespace vergegrid::cli

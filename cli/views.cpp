@@ -88,6 +88,51 @@ std::vector<Column> snapshot_columns() {
             member("CREATED", "created_at")};
 }
 
+std::vector<Column> region_settings_columns() {
+    return {member("FIELD", "path"), member("APPLIED", "application"),
+            member("MECHANISM", "mechanism")};
+}
+
+// A member of item["load"].
+Column load_member(std::string header, std::string key) {
+    return {std::move(header), [key = std::move(key)](const Json& item) {
+                return member_text(item.is_object() ? item.value("load", Json()) : Json(), key);
+            }};
+}
+
+std::vector<Column> simulator_columns() {
+    return {member("ID", "id"),        member("HOSTNAME", "hostname"),
+            member("STATE", "state"),  load_member("REGIONS", "regions"),
+            load_member("CPU", "cpu"), member("LAST HEARTBEAT", "last_heartbeat_at")};
+}
+
+std::vector<Column> drain_columns() {
+    return {member("REGION", "region"), member("PLACED", "placed"),
+            member("SIMULATOR", "simulator_id"), pair_of("HOST:PORT", "host", "port", ":"),
+            member("REASON", "reason")};
+}
+
+std::vector<Column> operation_columns() {
+    return {member("ID", "id"),
+            member("KIND", "kind"),
+            member("CLASS", "class"),
+            member("STATE", "state"),
+            member("REGION", "region_id"),
+            member("VERSION", "region_version"),
+            member("SIMULATOR", "simulator_id"),
+            member("UPDATED", "updated_at")};
+}
+
+std::vector<Column> user_columns() {
+    return {member("NAME", "name"), member("ID", "id"), member("ROLE", "role"),
+            member("DISABLED", "disabled"), member("CREATED", "created_at")};
+}
+
+std::vector<Column> token_columns() {
+    return {member("ID", "id"), member("LABEL", "label"), member("CREATED", "created_at"),
+            member("EXPIRES", "expires_at"), member("REVOKED", "revoked_at")};
+}
+
 std::vector<Column> audit_columns() {
     return {member("ID", "id"),
             member("AT", "at"),
@@ -117,8 +162,17 @@ void print_entity(std::ostream& out, const Json& entity) {
             fields.emplace_back(key, member_text(entity, key));
         }
     }
+    // What waits for a restart is what an operator looks for first after a change.
+    if (const auto pending = entity.find("pending_restart");
+        pending != entity.end() && pending->is_array()) {
+        std::string list;
+        for (const auto& path : *pending) {
+            list += (list.empty() ? "" : ", ") + cell(path);
+        }
+        fields.emplace_back("pending_restart", list.empty() ? "none" : list);
+    }
     Json rest = entity;
-    for (const char* key : {"id", "name", "version"}) {
+    for (const char* key : {"id", "name", "version", "pending_restart"}) {
         rest.erase(std::string(key));
     }
     for (auto& field : flatten(rest)) {

@@ -16,12 +16,19 @@ std::vector<Column> region_history_columns();
 std::vector<Column> template_version_columns();
 std::vector<Column> audit_columns();
 std::vector<Column> snapshot_columns();
+std::vector<Column> region_settings_columns();
+std::vector<Column> simulator_columns();
+std::vector<Column> drain_columns();
+std::vector<Column> operation_columns();
+std::vector<Column> user_columns();
+std::vector<Column> token_columns();
 
 // A list answer's items as a table; a note on `err` when more pages exist.
 void print_list(std::ostream& out, std::ostream& err, const std::vector<Column>& columns,
                 const Json& answer);
 
-// Key/value lines: id, name and version first, then the rest in the server's order.
+// Key/value lines: id, name and version first (then a region's pending_restart, as a list of
+// fields or "none"), then the rest in the server's order.
 void print_entity(std::ostream& out, const Json& entity);
 
 // "created region Alpha (id …, version 1.0.0)", or for a change the new version, the bump and one

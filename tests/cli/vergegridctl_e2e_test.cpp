@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/temp_dir.hpp"
+#include "tests/e2e/api_client.hpp"
 #include "tests/support/child_process.hpp"
 
 namespace {
@@ -428,6 +429,80 @@ TEST_F(Vergegridctl, SnapshotCommandsReachTheSnapshotRoutes) {
     EXPECT_THAT(empty.output, StartsWith("ID  REGION  VERSION  STATE  REASON  SIZE  CREATED\n"));
     const Outcome missing = ctl({"snapshot", "show", "00000000-0000-4000-8000-00000000beef"});
     EXPECT_EQ(missing.code, 4) << missing.output;
+}
+
+TEST_F(Vergegridctl, UsersAndTheirTokensByTheApisWords) {
+    const Outcome created = ctl({"user", "create", "--set", "name=ada", "--set", "role=operator",
+                                 "--set", "password=correct horse battery staple"});
+    ASSERT_EQ(created.code, 0) << created.output;
+    EXPECT_THAT(ctl({"user", "list"}).output, HasSubstr("operator"));
+    EXPECT_EQ(ctl_json({"user", "update", "ada", "--set", "role=viewer"}).value("role", ""),
+              "viewer");
+
+    const json issued = ctl_json({"token", "create", "ada", "--label", "ci"});
+    EXPECT_EQ(issued.value("label", ""), "ci");
+    EXPECT_THAT(issued.value("token", ""), StartsWith("vgo_"));  // shown this once
+    const std::string token_id = issued.value("id", "");
+    const Outcome listed = ctl({"token", "list", "ada"});
+    EXPECT_THAT(listed.output, StartsWith("ID"));
+    EXPECT_THAT(listed.output, HasSubstr(token_id));
+    const Outcome revoked = ctl({"token", "delete", "ada", token_id});
+    EXPECT_EQ(revoked.code, 0) << revoked.output;
+    const json tokens = ctl_json({"token", "list", "ada"});
+    ASSERT_EQ(tokens.at("items").size(), 1U);
+    EXPECT_FALSE(tokens.at("items").at(0).at("revoked_at").is_null());
+    EXPECT_EQ(ctl({"token", "list", "nobody"}).code, 4);
+}
+
+TEST_F(Vergegridctl, SimulatorsAndOperationsByTheApisWords) {
+    const json token = ctl_json({"simulator", "registration-token", "--label", "eu"});
+    EXPECT_FALSE(token.value("token", "").empty());
+    const vergegrid::test::ApiClient admin(control_->port(), kAdminToken);
+    const auto [simulator_id, key] =
+        vergegrid::test::register_simulator(admin, control_->port(), "sim1.example.org");
+    const Outcome listed = ctl({"simulator", "list"});
+    EXPECT_THAT(listed.output, StartsWith("ID"));
+    EXPECT_THAT(listed.output, HasSubstr("sim1.example.org"));
+    EXPECT_THAT(ctl({"simulator", "show", simulator_id}).output, HasSubstr("registered"));
+    EXPECT_THAT(ctl({"simulator", "cordon", simulator_id}).output, HasSubstr("state cordoned"));
+    EXPECT_THAT(ctl({"simulator", "uncordon", simulator_id}).output, HasSubstr("state online"));
+    EXPECT_THAT(ctl_json({"simulator", "rotate-key", simulator_id}).dump(), HasSubstr("vgs_"));
+    EXPECT_EQ(ctl_json({"simulator", "drain", simulator_id}).value("moves", json()), json::array());
+
+    // A region pinned to it: its create is the simulator's operation.
+    create_alpha();
+    ASSERT_EQ(ctl({"region", "update", "Alpha", "--set",
+                   "placement.simulator_id=\"" + simulator_id + "\"", "--set",
+                   "placement.force=true", "--set", "host=sim1.example.org"})
+                  .code,
+              0);
+    const json operations = ctl_json({"operation", "list", "--region", "Alpha"});
+    ASSERT_EQ(operations.at("items").size(), 1U);
+    EXPECT_EQ(operations.at("items").at(0).value("kind", ""), "create");
+    const Outcome table =
+        ctl({"operation", "list", "--simulator", simulator_id, "--state", "pending"});
+    EXPECT_THAT(table.output, StartsWith("ID  KIND"));
+    EXPECT_THAT(table.output, HasSubstr("create"));
+    EXPECT_THAT(ctl({"simulator", "revoke", simulator_id}).output, HasSubstr("state revoked"));
+}
+
+TEST_F(Vergegridctl, RegionSettingsAndPendingRestarts) {
+    create_alpha();
+    const Outcome table = ctl({"region", "settings"});
+    EXPECT_EQ(table.code, 0) << table.output;
+    EXPECT_THAT(table.output, StartsWith("FIELD"));
+    EXPECT_THAT(table.output, HasSubstr("on-restart"));
+    EXPECT_THAT(ctl({"region", "show", "Alpha"}).output, HasSubstr("pending_restart"));
+    const Outcome restarted =
+        ctl({"region", "update", "Alpha", "--set", "flags.allow_flying=false", "--restart"});
+    EXPECT_EQ(restarted.code, 0) << restarted.output;
+    EXPECT_THAT(restarted.output, HasSubstr("flags.allow_flying"));
+    // A region on no simulator cannot restart: 409.
+    EXPECT_EQ(ctl({"region", "restart", "Alpha"}).code, 5);
+    const Outcome bad_owner =
+        ctl({"estate", "create", "--set", "name=Outlands", "--set", "owner=Governor"});
+    EXPECT_EQ(bad_owner.code, 1);
+    EXPECT_THAT(bad_owner.output, HasSubstr("(field: owner)"));
 }
 
 }  // namespace

@@ -1,0 +1,141 @@
+// simulator list, get/show, cordon, uncordon, drain, revoke, rotate-key, registration-token:
+// the /simulators routes of docs/api.md, by the same words.
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/views.hpp"
+
+namespace vergegrid::cli {
+
+namespace {
+
+struct SimulatorArgs {
+    std::string id;
+    int overlap_s = 0;
+    std::vector<std::string> labels;
+    int ttl_s = 0;
+};
+
+std::string simulator_path(const std::string& id) {
+    return "/simulators/" + path_segment(id);
+}
+
+void show(Context& ctx, const Json& answer) {
+    if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, answer);
+    } else {
+        print_entity(ctx.io.out, answer);
+    }
+}
+
+void run_list(Context& ctx) {
+    const Json answer = ctx.api().get("/simulators");
+    if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, answer);
+    } else {
+        print_list(ctx.io.out, ctx.io.err, simulator_columns(), answer);
+    }
+}
+
+void run_get(Context& ctx, const SimulatorArgs& args) {
+    show(ctx, ctx.api().get(simulator_path(args.id)));
+}
+
+// cordon, uncordon, revoke: the simulator as it is afterwards.
+void run_state_change(Context& ctx, const std::string& verb, const SimulatorArgs& args) {
+    const Json answer = ctx.api().send("POST", simulator_path(args.id) + "/" + verb, std::nullopt);
+    if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, answer);
+    } else {
+        ctx.io.out << verb << " simulator " << args.id << ": state " << member_text(answer, "state")
+                   << '\n';
+    }
+}
+
+// Where each of its regions would go; nothing moves yet.
+void run_drain(Context& ctx, const SimulatorArgs& args) {
+    const Json answer = ctx.api().send("POST", simulator_path(args.id) + "/drain", std::nullopt);
+    if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, answer);
+        return;
+    }
+    ctx.io.out << "cordoned simulator " << args.id << "; moves planned by "
+               << member_text(answer, "policy") << " (carry each out with vergegridctl region "
+               << "move):\n";
+    print_table(ctx.io.out, drain_columns(),
+                answer.is_object() ? answer.value("moves", Json::array()) : Json::array());
+}
+
+void run_rotate_key(Context& ctx, const SimulatorArgs& args) {
+    Json body = Json::object();
+    if (args.overlap_s > 0) {
+        body["overlap_s"] = args.overlap_s;
+    }
+    show(ctx, ctx.api().send("POST", simulator_path(args.id) + "/rotate-key", body));
+}
+
+void run_registration_token(Context& ctx, const SimulatorArgs& args) {
+    Json body = Json::object();
+    if (!args.labels.empty()) {
+        body["labels"] = args.labels;
+    }
+    if (args.ttl_s > 0) {
+        body["ttl_s"] = args.ttl_s;
+    }
+    show(ctx, ctx.api().send("POST", "/simulators/registration-tokens", body));
+}
+
+using Runner = void (*)(Context&, const SimulatorArgs&);
+
+CLI::App* add_command(CLI::App& parent, Context& ctx, const std::string& name,
+                      const std::string& description, Runner runner,
+                      const std::shared_ptr<SimulatorArgs>& args, bool takes_id = true) {
+    auto* command = parent.add_subcommand(name, description);
+    if (takes_id) {
+        command->add_option("id", args->id, "simulator id")->required();
+    }
+    command->callback(
+        [&ctx, args, runner] { ctx.action = [&ctx, args, runner] { runner(ctx, *args); }; });
+    return command;
+}
+
+}  // namespace
+
+void add_simulator_commands(CLI::App& app, Context& ctx) {
+    auto* simulator = app.add_subcommand("simulator", "the simulators (sim bridges) of the grid");
+    simulator->require_subcommand(1);
+    simulator->add_subcommand("list", "list simulators with their state and load")
+        ->callback([&ctx] { ctx.action = [&ctx] { run_list(ctx); }; });
+    add_command(*simulator, ctx, "get", "show a simulator (state, state_detail, load)", run_get,
+                std::make_shared<SimulatorArgs>())
+        ->alias("show");
+    for (const char* verb : {"cordon", "uncordon", "revoke"}) {
+        auto args = std::make_shared<SimulatorArgs>();
+        auto* command = simulator->add_subcommand(
+            verb, std::string(verb) == "cordon"     ? "take no new regions on the simulator"
+                  : std::string(verb) == "uncordon" ? "let the simulator take new regions again"
+                                                    : "stop every key of the simulator (admin)");
+        command->add_option("id", args->id, "simulator id")->required();
+        command->callback([&ctx, args, verb] {
+            ctx.action = [&ctx, args, verb] { run_state_change(ctx, verb, *args); };
+        });
+    }
+    add_command(*simulator, ctx, "drain",
+                "cordon the simulator and plan where each of its regions would go", run_drain,
+                std::make_shared<SimulatorArgs>());
+    auto rotate_args = std::make_shared<SimulatorArgs>();
+    add_command(*simulator, ctx, "rotate-key", "issue the simulator a new API key (admin)",
+                run_rotate_key, rotate_args)
+        ->add_option("--overlap-s", rotate_args->overlap_s,
+                     "seconds the old key keeps working (server default 300)")
+        ->check(CLI::Range(1, 86400));
+    auto token_args = std::make_shared<SimulatorArgs>();
+    auto* token = add_command(*simulator, ctx, "registration-token",
+                              "a single-use token a new bridge registers with (admin)",
+                              run_registration_token, token_args, false);
+    token->add_option("--label", token_args->labels, "a label the simulator gets, repeatable");
+    token->add_option("--ttl-s", token_args->ttl_s, "seconds the token stays valid (default 3600)")
+        ->check(CLI::Range(1, 30 * 86400));
+}
+
+}  // namespace vergegrid::cli
