@@ -40,16 +40,21 @@ inline constexpr std::array<SettingField, 27> kSettingFields{{
     {"port", "re-create: admin_close_region + admin_create_region", Application::live},
     {"host", "re-create: admin_close_region + admin_create_region", Application::live},
     {"estate_id", "console: estate create, estate link region", Application::live},
-    {"physics_type", "stub key Physics, read when the simulator loads the region file",
-     Application::on_restart},
-    {"terrain_preset", "settings archive (terrain) at create", Application::on_restart},
+    // OpenSim 0.9.2.2 reads [Startup] physics once for the whole simulator (verified).
+    {"physics_type", "none per region: [Startup] physics is simulator-wide",
+     Application::unsupported},
+    {"terrain_preset", "none: [Terrain] InitialTerrain is simulator-wide",
+     Application::unsupported},
     {"draw_distance_cap", "none in OpenSim 0.9.2.2", Application::unsupported},
-    {"parcel_layout", "settings archive (landdata) at create", Application::on_restart},
-    {"environment.water_height", "console: set water height <m> <x> <y>", Application::live},
-    {"environment.sun_fixed", "settings archive (RegionSettings FixedSun, UseEstateSun)",
-     Application::on_restart},
-    {"environment.sun_position", "settings archive (RegionSettings SunPosition)",
-     Application::on_restart},
+    {"parcel_layout", "none yet: an archive's landdata (not built)", Application::unsupported},
+    {"environment.water_height", "console: set water height <m> <x> <y>, read back",
+     Application::live},
+    // 0.9.2.2 replaced the legacy sun with environments: RegionSettings.FixedSun always reads
+    // false and SunPosition stores 0 whatever is set (verified).
+    {"environment.sun_fixed", "none: the legacy sun is gone (environments)",
+     Application::unsupported},
+    {"environment.sun_position", "none: the legacy sun is gone (environments)",
+     Application::unsupported},
     {"environment.environment_preset", "none through RemoteAdmin or the console",
      Application::unsupported},
     {"terrain.raise_limit", "settings archive (RegionSettings TerrainRaiseLimit)",
@@ -67,9 +72,10 @@ inline constexpr std::array<SettingField, 27> kSettingFields{{
     {"flags.allow_scripts", "settings archive (RegionSettings DisableScripts)",
      Application::on_restart},
     {"flags.max_agents",
-     "console: region set max-agent-limit, region set agent-limit; stub key MaxAgents",
+     "console: region set max-agent-limit + agent-limit, read back; stub key MaxAgents",
      Application::live},
-    {"flags.max_prims", "stub key MaxPrims, read when the region loads", Application::on_restart},
+    {"flags.max_prims", "stub key MaxPrims; region restart: close + console create region <stub>",
+     Application::on_restart},
 }};
 
 std::optional<SettingField> find_setting_field(std::string_view path);

@@ -9,6 +9,7 @@
 #include "sim_bridge/core/reconciler.hpp"
 #include "sim_bridge/core/simulator_host.hpp"
 #include "sim_bridge/preflight/preflight.hpp"
+#include "sim_bridge/estates/estate_sync.hpp"
 #include "sim_bridge/process/host_load.hpp"
 
 namespace vergegrid::bridge {
@@ -23,6 +24,9 @@ struct Bridge::Parts {
     std::unique_ptr<SimulatorProcess> process;
     std::unique_ptr<SimulatorHost> host;
     std::unique_ptr<SnapshotWorker> snapshots;
+    std::unique_ptr<ConsoleOutput> console;  // the supervised simulator's output, read back
+    std::unique_ptr<settings::SettingsApplier> settings;
+    std::unique_ptr<EstateSync> estates;  // the settings' estate_id (sim_bridge/estates)
     std::unique_ptr<OperationApplier> applier;
     std::unique_ptr<Reconciler> reconciler;
     HostLoad load;
@@ -199,8 +203,19 @@ void Bridge::start() {
     // A stop must not wait for a long save: the operation gives up, is not reported, and comes
     // again after the restart.
     parts->snapshots->set_cancelled([this] { return stopping_.load(); });
+    if (parts->process) {
+        parts->console = std::make_unique<ConsoleOutput>(settings_.state_dir / "simulator.log");
+    }
+    parts->settings = std::make_unique<settings::SettingsApplier>(
+        *parts->host, *parts->admin, parts->console.get(), *parts->stubs,
+        settings_.state_dir / "settings", sim.call_timeout, log_);
+    parts->estates = std::make_unique<EstateSync>(sim, *parts->host, log_);
+    parts->settings->set_estate_seam([estates = parts->estates.get()](const DesiredRegion& region) {
+        return estates->report(region);
+    });
     parts->applier = std::make_unique<OperationApplier>(
-        sim, *parts->cache, *parts->stubs, *parts->host, *strategy_, log_, parts->snapshots.get());
+        sim, *parts->cache, *parts->stubs, *parts->host, *strategy_, log_, parts->snapshots.get(),
+        parts->settings.get());
     parts->reconciler = std::make_unique<Reconciler>(*parts->cache, *parts->stubs, *parts->host,
                                                      *strategy_, log_, repairs);
     parts_ = std::move(parts);

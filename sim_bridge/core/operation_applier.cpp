@@ -48,7 +48,8 @@ bool udp_port_free(const std::string& host, int port) {
 OperationApplier::OperationApplier(const SimulatorSettings& settings, DesiredCache& cache,
                                    StubDirectory& stubs, SimulatorHost& host,
                                    plugin_api::InjectionStrategy& strategy,
-                                   std::shared_ptr<spdlog::logger> log, SnapshotWorker* snapshots)
+                                   std::shared_ptr<spdlog::logger> log, SnapshotWorker* snapshots,
+                                   settings::SettingsApplier* settings_applier)
     : settings_(settings),
       cache_(cache),
       stubs_(stubs),
@@ -56,7 +57,7 @@ OperationApplier::OperationApplier(const SimulatorSettings& settings, DesiredCac
       strategy_(strategy),
       log_(std::move(log)),
       snapshots_(snapshots),
-      estates_(settings_, host_, log_) {}
+      applier_(settings_applier) {}
 
 std::optional<std::string> OperationApplier::unsafe(const DesiredRegion& region) {
     const auto& plan = region.plan;
@@ -116,9 +117,7 @@ OperationResult OperationApplier::bring_up(const DesiredRegion& region) {
             host_.close_region(region.plan, settings_.call_timeout);
         }
     }
-    auto result = from_outcome(outcome);
-    estates_.report(result, region, previous);  // the estate: sim_bridge/estates/estate_sync.hpp
-    return result;
+    return from_outcome(outcome);
 }
 
 OperationResult OperationApplier::take_down(const DesiredRegion& region, bool erase) {
@@ -147,6 +146,68 @@ OperationResult OperationApplier::update(const DesiredRegion& region) {
         }
     }
     return bring_up(region);
+}
+
+OperationResult OperationApplier::restart(const DesiredRegion& region,
+                                          const std::optional<DesiredRegion>& previous) {
+    if (applier_ == nullptr) {
+        return from_outcome(strategy_.restart_region(region.plan, host_));
+    }
+    // close + `create region` from the stub: the stub's MaxPrims/MaxAgents reach OpenSim only
+    // when it reads the file (admin_create_region never does).
+    settings::ApplyRequest request;
+    request.kind = "restart";
+    request.previous = previous ? &previous->spec : nullptr;
+    request.apply_restart = true;
+    request.region_up = true;
+    const auto done = applier_->apply(region, request);
+    OperationResult result;
+    if (done.restarted) {
+        result = {true,
+                  {{"path", "restart-from-stub"},
+                   {"detail", "closed and loaded again from its region file"}}};
+    } else if (host_.region_health(region.plan) > 0) {
+        result = {true,
+                  {{"path", "re-created"},
+                   {"detail", "closed and created again without its region file"}}};
+    } else {
+        result = {false, {{"path", "failed"}, {"error", "the region did not come back"}}};
+    }
+    apply_settings("restart", region, previous, true, result, &done);
+    return result;
+}
+
+void OperationApplier::apply_settings(const std::string& kind, const DesiredRegion& region,
+                                      const std::optional<DesiredRegion>& previous,
+                                      bool apply_restart, OperationResult& result,
+                                      const settings::ApplyOutcome* done) {
+    if (applier_ == nullptr || result.detail.value("refused", false)) {
+        return;
+    }
+    settings::ApplyOutcome outcome;
+    if (done != nullptr) {
+        outcome = *done;
+    } else {
+        settings::ApplyRequest request;
+        request.kind = kind;
+        // A create (or a region this bridge did not hold) carries every field.
+        request.previous = kind != "create" && previous ? &previous->spec : nullptr;
+        request.fresh = kind == "create" && !(previous && previous->enabled) &&
+                        result.detail.value("path", "") != "already-live";
+        request.apply_restart = apply_restart;
+        request.region_up = result.succeeded;
+        outcome = applier_->apply(region, request);
+    }
+    result.detail["fields"] = settings::to_json(outcome.fields);
+    if (auto cached = cache_.find(region.plan.id)) {
+        cached->pending = outcome.pending;
+        cache_.put(*cached);
+    }
+    if (const auto failure = settings::first_failure(outcome.fields);
+        !failure.empty() && result.succeeded) {
+        result.succeeded = false;
+        result.detail["error"] = "field " + failure;
+    }
 }
 
 OperationResult OperationApplier::apply(const nlohmann::json& operation) {
@@ -187,6 +248,14 @@ OperationResult OperationApplier::apply_kind(const nlohmann::json& operation) {
     }
     log_->info("operation {} {} region {}", operation.value("id", 0), kind,
                region ? region->plan.name : region_id);
+    const bool apply_restart = spec.is_object() && spec.value("apply_restart", false);
+    const auto previous = region ? cache_.find(region->plan.id) : std::nullopt;
+    if (region && previous && !spec.is_object()) {
+        region->spec = previous->spec;
+    }
+    if (region && previous) {
+        region->pending = previous->pending;
+    }
 
     if (kind == "delete") {
         if (!region) {
@@ -201,22 +270,28 @@ OperationResult OperationApplier::apply_kind(const nlohmann::json& operation) {
     }
     if (kind == "create" || kind == "enable") {
         region->enabled = true;
-        return bring_up(*region);
+        auto result = bring_up(*region);
+        apply_settings(kind, *region, previous, apply_restart, result);
+        return result;
     }
     if (kind == "update") {
-        return update(*region);
+        auto result = update(*region);
+        apply_settings(kind, *region, previous, apply_restart, result);
+        return result;
     }
     if (kind == "disable") {
         region->enabled = false;
         cache_.put(*region);
-        return take_down(*region, false);
+        auto result = take_down(*region, false);
+        apply_settings(kind, *region, previous, apply_restart, result);
+        return result;
     }
     if (kind == "restart") {
         if (!region->enabled) {
             return refused("region " + region->plan.name + " is disabled");
         }
         cache_.put(*region);
-        return from_outcome(strategy_.restart_region(region->plan, host_));
+        return restart(*region, previous);
     }
     return refused("unknown operation kind '" + kind + "'");
 }

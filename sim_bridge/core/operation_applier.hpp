@@ -14,7 +14,7 @@
 #include "sim_bridge/core/operation_result.hpp"
 #include "sim_bridge/core/simulator_host.hpp"
 #include "sim_bridge/core/snapshot_worker.hpp"
-#include "sim_bridge/estates/estate_sync.hpp"
+#include "sim_bridge/settings/settings_applier.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
 
 namespace vergegrid::bridge {
@@ -23,7 +23,8 @@ class OperationApplier {
   public:
     OperationApplier(const SimulatorSettings& settings, DesiredCache& cache, StubDirectory& stubs,
                      SimulatorHost& host, plugin_api::InjectionStrategy& strategy,
-                     std::shared_ptr<spdlog::logger> log, SnapshotWorker* snapshots = nullptr);
+                     std::shared_ptr<spdlog::logger> log, SnapshotWorker* snapshots = nullptr,
+                     settings::SettingsApplier* settings_applier = nullptr);
 
     OperationResult apply(const nlohmann::json& operation);
 
@@ -35,6 +36,13 @@ class OperationApplier {
     OperationResult bring_up(const DesiredRegion& region);
     OperationResult take_down(const DesiredRegion& region, bool erase);
     OperationResult update(const DesiredRegion& region);
+    OperationResult restart(const DesiredRegion& region,
+                            const std::optional<DesiredRegion>& previous);
+    // Applies the spec's settings after the region operation (result "fields"); a failed field
+    // fails the operation.
+    void apply_settings(const std::string& kind, const DesiredRegion& region,
+                        const std::optional<DesiredRegion>& previous, bool apply_restart,
+                        OperationResult& result, const settings::ApplyOutcome* done = nullptr);
 
     const SimulatorSettings& settings_;
     DesiredCache& cache_;
@@ -43,7 +51,7 @@ class OperationApplier {
     plugin_api::InjectionStrategy& strategy_;
     std::shared_ptr<spdlog::logger> log_;
     SnapshotWorker* snapshots_;
-    EstateSync estates_;  // the region's OpenSim estate (issue 12, sim_bridge/estates)
+    settings::SettingsApplier* applier_;
 };
 
 // True when nothing is bound to udp host:port (the port OpenSim would give a region).

@@ -188,7 +188,17 @@ plugin_api::CallResult SimulatorHost::create_region_in(const plugin_api::RegionP
                        " is not a user of the simulator's user service (OpenSim: Specified user "
                        "was not found.)";
     }
+    if (answer.ok) {
+        const std::lock_guard lock(created_mutex_);
+        created_in_[region.id] = request.estate_name;
+    }
     return to_call_result(answer);
+}
+
+std::optional<std::string> SimulatorHost::estate_created_in(const std::string& region_id) const {
+    const std::lock_guard lock(created_mutex_);
+    const auto it = created_in_.find(region_id);
+    return it == created_in_.end() ? std::nullopt : std::optional<std::string>(it->second);
 }
 
 int SimulatorHost::region_health(const plugin_api::RegionPlan& region) {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -71,6 +72,9 @@ class SimulatorHost final : public plugin_api::SimulatorControl {
     plugin_api::CallResult create_region_in(const plugin_api::RegionPlan& region,
                                             const EstateSpec& estate,
                                             std::chrono::milliseconds timeout);
+    // The estate the region's latest successful admin_create_region joined, by name (a create
+    // succeeds only once OpenSim linked the region to it).
+    std::optional<std::string> estate_created_in(const std::string& region_id) const;
     // admin_console_command (answers {} whatever the line did: read the outcome from console()).
     AdminAnswer console_command(const std::string& line);
     // The supervised simulator's console output; nullptr when the simulator is not supervised.
@@ -156,6 +160,8 @@ class SimulatorHost final : public plugin_api::SimulatorControl {
     // Calls a console question cut short: still waiting for their answer or timeout, joined on
     // destruction (they use the RemoteAdmin client).
     std::vector<std::thread> abandoned_calls_;
+    mutable std::mutex created_mutex_;
+    std::map<std::string, std::string> created_in_;  // region id -> estate name
     std::chrono::steady_clock::time_point started_at_{};
     std::chrono::nanoseconds simulator_time_{};
     std::atomic<bool> death_noticed_{false};

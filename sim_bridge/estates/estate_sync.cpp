@@ -44,25 +44,17 @@ std::string EstateSync::target_estate(const DesiredRegion& region) const {
     return region.estate.name.empty() ? settings_.default_estate : region.estate.name;
 }
 
-void EstateSync::report(OperationResult& result, const DesiredRegion& region,
-                        const std::optional<DesiredRegion>& previous) {
-    if (!result.succeeded || !region.enabled) {
-        return;
-    }
-    if (previous && previous->enabled && target_estate(*previous) == target_estate(region)) {
-        return;  // a change that leaves the estate alone (or a re-delivery): nothing to report
-    }
-    auto field = apply(region, result.detail.value("path", "") == "live");
-    if (field.at("status") == region_settings::kFailed) {
-        result.succeeded = false;
-        result.detail["error"] = "estate_id: " + field.value("reason", std::string("failed"));
-        result.detail.erase("detail");
-    }
-    result.detail["fields"][std::string(kField)] = std::move(field);
+settings::FieldReport EstateSync::report(const DesiredRegion& region) {
+    const auto field = apply(region);
+    return {field.at("status").get<std::string>(), field.at("mechanism").get<std::string>(),
+            field.at("value"), field.value("reason", std::string())};
 }
 
 std::vector<std::string> EstateSync::run(const std::string& line,
                                          const std::function<bool(const std::string&)>& done) {
+    // OpenSim runs the line before admin_console_command answers: its output is written by then
+    // and only has to reach the file. A line that prints nothing ends the wait here.
+    constexpr auto kOutputWait = std::chrono::seconds(2);
     const auto* console = host_.console();
     if (console == nullptr) {
         return {};
@@ -76,7 +68,7 @@ std::vector<std::string> EstateSync::run(const std::string& line,
     // The line runs before the call answers, so its output is (nearly) all there already.
     console->wait_for_line(
         mark, [&](std::string_view text) { return done(std::string(text)); },
-        settings_.call_timeout);
+        std::min<std::chrono::milliseconds>(kOutputWait, settings_.call_timeout));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     return console->lines_since(mark);
 }
@@ -171,8 +163,16 @@ nlohmann::json EstateSync::confirmed(const DesiredRegion& region, const std::str
                   ", not " + target + (note.empty() ? "" : " (" + note + ")"));
 }
 
-nlohmann::json EstateSync::apply(const DesiredRegion& region, bool created_live) {
+nlohmann::json EstateSync::apply(const DesiredRegion& region) {
     const std::string target = target_estate(region);
+    if (!region.enabled) {
+        return outcome(region_settings::kPendingRestart, nullptr,
+                       "the region is disabled: it joins estate " + target + " when enabled");
+    }
+    if (host_.region_health(region.plan) <= 0) {
+        return failed("the region is not running");
+    }
+    const bool created_live = host_.estate_created_in(region.plan.id) == target;
     if (host_.console() == nullptr) {
         // Unsupervised: no console output to read. admin_create_region's success is the
         // confirmation (it joins the estate by name or fails).

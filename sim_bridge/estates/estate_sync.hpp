@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-#include "sim_bridge/core/operation_result.hpp"
 #include "sim_bridge/core/simulator_host.hpp"
 #include "sim_bridge/estates/estate_console.hpp"
+#include "sim_bridge/settings/field_report.hpp"
 
 namespace vergegrid::bridge {
 
@@ -32,17 +32,14 @@ class EstateSync {
     EstateSync(const SimulatorSettings& settings, SimulatorHost& host,
                std::shared_ptr<spdlog::logger> log);
 
-    // The applier's one call, after a region was brought up (created, enabled or updated):
-    // when the operation carries the region's estate (a create, or an update that changes it),
-    // brings the running region into its estate, adds "fields"."estate_id" to the result and
-    // fails the result when the estate could not be applied.
-    void report(OperationResult& result, const DesiredRegion& region,
-                const std::optional<DesiredRegion>& previous);
+    // The settings applier's estate seam (SettingsApplier::set_estate_seam), called when the
+    // operation carries the region's estate_id (a create, or an update that changes it): brings
+    // the running region into its estate and reads it back.
+    settings::FieldReport report(const DesiredRegion& region);
 
-    // Brings the running region into its estate and reads it back: the field's outcome
-    // {"status", "mechanism", "value", "reason"?}. `created_live`: admin_create_region put it
-    // into its estate just now, which is the confirmation when the console cannot be read.
-    nlohmann::json apply(const DesiredRegion& region, bool created_live);
+    // The same as JSON {"status", "mechanism", "value", "reason"?}. Without a console to read,
+    // admin_create_region's success is the confirmation (SimulatorHost::estate_created_in).
+    nlohmann::json apply(const DesiredRegion& region);
 
     // The OpenSim estate name a region should be in.
     std::string target_estate(const DesiredRegion& region) const;

@@ -41,7 +41,9 @@ nlohmann::json to_json(const DesiredRegion& r) {
             {"version", r.version},
             {"max_prims", r.max_prims},
             {"max_agents", r.max_agents},
-            {"estate", estate_to_json(r.estate)}};
+            {"estate", estate_to_json(r.estate)},
+            {"spec", r.spec},
+            {"pending", r.pending}};
 }
 
 DesiredRegion from_json(const nlohmann::json& j) {
@@ -60,6 +62,14 @@ DesiredRegion from_json(const nlohmann::json& j) {
     r.max_prims = j.value("max_prims", 0);
     r.max_agents = j.value("max_agents", 0);
     r.estate = estate_from_json(j.value("estate", nlohmann::json::object()));
+    // Files written before the bridge kept the spec have neither: an empty spec and nothing
+    // pending, so the next operation carries every field again.
+    if (const auto spec = j.find("spec"); spec != j.end() && spec->is_object()) {
+        r.spec = *spec;
+    }
+    if (const auto pending = j.find("pending"); pending != j.end() && pending->is_array()) {
+        r.pending = pending->get<std::vector<std::string>>();
+    }
     return r;
 }
 
@@ -99,6 +109,9 @@ DesiredRegion desired_from_spec(const nlohmann::json& spec, const std::string& l
     }
     region.version = spec.value("version", "");
     region.estate = estate_from_spec(spec);
+    region.spec = spec;
+    // The operation's instruction, not a property of the region.
+    region.spec.erase("apply_restart");
     return region;
 }
 

@@ -23,6 +23,11 @@ struct DesiredRegion {
     int max_prims = 0;    // stub-only settings (flags.max_prims, flags.max_agents); 0 = default
     int max_agents = 0;
     EstateSpec estate;  // the OpenSim estate the region joins (sim_bridge/estates)
+    // The simulator-facing spec as the operation carried it (the region JSON: environment,
+    // permissions, flags, estate, ...): what the settings are applied from and compared with.
+    nlohmann::json spec = nlohmann::json::object();
+    // Fields whose latest change waits for a restart of the region (docs/region-settings.md).
+    std::vector<std::string> pending;
 };
 
 // An operation's region spec (the control plane's region JSON) as a plan; throws

