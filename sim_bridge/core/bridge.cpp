@@ -8,8 +8,8 @@
 #include "sim_bridge/core/operation_applier.hpp"
 #include "sim_bridge/core/reconciler.hpp"
 #include "sim_bridge/core/simulator_host.hpp"
-#include "sim_bridge/preflight/preflight.hpp"
 #include "sim_bridge/estates/estate_sync.hpp"
+#include "sim_bridge/preflight/preflight.hpp"
 #include "sim_bridge/process/host_load.hpp"
 
 namespace vergegrid::bridge {
