@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iostream>
 
 #include "tests/e2e/bridge/bridge_stack.hpp"
 #include "tests/support/listen_port.hpp"
@@ -39,8 +40,8 @@ class ConsolePrompt : public ::testing::Test {
         std::filesystem::create_directories(config_dir());
         write_opensim_ini(false);
         stack_.set_emulator_args("$(grep -q DefaultEstateOwnerUUID " +
-                                  (config_dir() / "OpenSim.ini").string() +
-                                  " || echo --no-default-estate-owner)");
+                                 (config_dir() / "OpenSim.ini").string() +
+                                 " || echo --no-default-estate-owner)");
         stack_.start_control_plane();
         stack_.start_bridge("config_dir = " + config_dir().string() + "\n");
     }
@@ -81,6 +82,8 @@ TEST_F(ConsolePrompt,
     // restart before); the whole round trip through the API with a generous margin.
     EXPECT_LT(operation->at("result").value("elapsed_ms", 1e9), 2000) << operation->dump();
     EXPECT_LT(took, 10s);
+    std::cout << "prompt case: the bridge failed the create after "
+              << operation->at("result").value("elapsed_ms", 0.0) << " ms: " << error << "\n";
 
     // Reported on the simulator, and not restarted into the same question.
     EXPECT_TRUE(
@@ -111,6 +114,26 @@ TEST_F(ConsolePrompt,
     ASSERT_TRUE(fixed);
     EXPECT_EQ(fixed->at("state"), "succeeded") << fixed->dump() << stack_.bridge().output();
     EXPECT_TRUE(stack_.region_healthy("Asker2"));
+}
+
+// The estate exists but has no owner: the live admin_create_region itself asks (and would hang
+// until answered); the bridge reads the question while the call is in flight and fails at once.
+TEST(ConsolePromptDuringACall, ALiveCreateThatAsksFailsWithoutWaitingForItsTimeout) {
+    BridgeStack stack;
+    stack.set_emulator_args("--default-estate-at-start --no-default-estate-owner");
+    stack.start_control_plane();
+    stack.start_bridge();
+    const auto region = stack.create_region("Asker", 1000, vergegrid::test::unclaimed_udp_ports(1));
+    const auto operation = stack.finished_operation(region.at("id"), 30s);
+    ASSERT_TRUE(operation) << stack.bridge().output();
+    EXPECT_EQ(operation->at("state"), "failed") << operation->dump();
+    const auto error = operation->at("result").value("error", std::string());
+    EXPECT_THAT(error, HasSubstr("Estate owner first name [Test]:")) << operation->dump();
+    EXPECT_THAT(error, HasSubstr("DefaultEstateOwnerUUID"));
+    std::cout << "question during the call: failed after "
+              << operation->at("result").value("elapsed_ms", 0.0) << " ms: " << error << "\n";
+    // The create's own timeout is 15 s (injection.hybrid.create_timeout_ms).
+    EXPECT_LT(operation->at("result").value("elapsed_ms", 1e9), 2000) << operation->dump();
 }
 
 }  // namespace
