@@ -17,7 +17,7 @@ await run('browser.cross_site', async (defer) => {
     res.writeHead(200, { 'Content-Type': 'text/html' });
     res.end(`<!doctype html><title>start</title><script>
       fetch(${JSON.stringify(server.base + '/api/v1/estates')}, { method: 'POST', mode: 'no-cors', credentials: 'include',
-        headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify({ name: 'Forged', owner: 'mallory' }) })
+        headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify({ name: 'Forged', owner: 'Mallory Evil' }) })
         .finally(() => { document.title = 'sent'; });
     </script>`);
   });
@@ -41,7 +41,7 @@ await run('browser.cross_site', async (defer) => {
 
   // The console itself, same origin, still changes things with the same cookie.
   const created = await page.evaluate(async () => {
-    const response = await fetch('/api/v1/estates', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Real', owner: 'ops' }) });
+    const response = await fetch('/api/v1/estates', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Real', owner: 'Grid Ops' }) });
     return response.status;
   });
   expect(created === 201, 'a same-origin POST with the cookie works: ' + created);

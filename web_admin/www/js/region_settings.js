@@ -93,7 +93,7 @@ export function settingsCard(region, fields, operations, names = {}) {
           h('td', { class: 'mono' }, f.path),
           h('td', { class: 'mono', title: named ? valueText(value) : null }, named || valueText(value)),
           h('td', {}, applicationBadge(f.application)),
-          h('td', {}, status ? [statusBadge(status.status), status.reason ? h('div', { class: 'failure' }, status.reason) : null] : '—'),
+          h('td', {}, status ? [statusBadge(status.status), status.reason ? h('div', { class: status.status === 'failed' ? 'failure' : 'reason-text' }, status.reason) : null] : '—'),
           h('td', { class: 'muted' }, f.mechanism));
       }))));
 }

@@ -142,12 +142,13 @@ async function renderRegion(main, ctx, id) {
   }
 
   const opsBox = h('div');
+  const stateBox = h('span');
   const settingsBox = h('div');
   const pendingBox = h('div');
   const overview = h('div', { role: 'tabpanel', id: 'panel-overview', 'aria-labelledby': 'tab-overview' },
     h('div', { class: 'grid-2' },
       h('section', { class: 'card' }, h('h2', {}, 'Details'), kv([
-        ['State', badge(regionState(region, operations))], ['Location', `${region.loc_x}, ${region.loc_y}`],
+        ['State', stateBox], ['Location', `${region.loc_x}, ${region.loc_y}`],
         ['Size', `${region.size_x} × ${region.size_y} m`], ['Host', `${region.host}:${region.port}`],
         ['Physics', region.physics_type], ['Terrain', region.terrain_preset],
         ['Template', region.template_id ? h('a', { href: '/templates/' + region.template_id }, `${template?.name || region.template_id.slice(0, 8)} v${region.template_version}`,
@@ -167,6 +168,7 @@ async function renderRegion(main, ctx, id) {
   // pending_restart changes when an operation finishes, its version does not).
   const drawSettings = (current, ops) => {
     opsBox.replaceChildren(operationsList(ops));
+    stateBox.replaceChildren(badge(regionState(current, ops)));
     applying = ops.some(isOpen) || (current.pending_restart || []).length > 0;
     settingsBox.replaceChildren(settingsCard(current, settingsTable, ops, names));
     pendingBox.replaceChildren(pendingBanner(ctx, current, ops, refreshSettings) || '');
