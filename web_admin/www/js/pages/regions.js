@@ -65,7 +65,8 @@ async function renderList(main, ctx) {
       .sort((a, b) => (a[sort.key] < b[sort.key] ? -1 : a[sort.key] > b[sort.key] ? 1 : 0) * sort.dir);
     head.querySelectorAll('button.sort').forEach((b) => b.setAttribute('aria-sort', b.dataset.key === sort.key ? (sort.dir > 0 ? 'ascending' : 'descending') : 'none'));
     clear(body, shown.length ? shown.map(({ region: r, state, estate }) => h('tr', {},
-      h('td', {}, h('a', { href: '/regions/' + r.id }, r.name)), h('td', {}, badge(state)),
+      h('td', {}, h('a', { href: '/regions/' + r.id }, r.name)),
+      h('td', {}, badge(state), (r.pending_restart || []).length ? h('span', { class: 'badge badge-warn', title: r.pending_restart.join(', ') }, 'pending-restart') : null),
       h('td', { class: 'mono' }, `${r.loc_x}, ${r.loc_y}`), h('td', {}, `${r.size_x}×${r.size_y}`),
       h('td', { class: 'mono' }, `${r.host}:${r.port}`), h('td', {}, estate), h('td', { class: 'mono' }, r.version)))
       : emptyRow(COLUMNS.length, regions.length ? 'No region matches.' : 'No regions yet.'));
@@ -153,7 +154,7 @@ async function renderRegion(main, ctx, id) {
         ['Physics', region.physics_type], ['Terrain', region.terrain_preset],
         ['Template', region.template_id ? h('a', { href: '/templates/' + region.template_id }, `${template?.name || region.template_id.slice(0, 8)} v${region.template_version}`,
           template && template.version !== region.template_version ? h('span', { class: 'badge badge-warn' }, `v${template.version} available`) : null) : '—'],
-        ['Pinned simulator', region.placement?.simulator_id || '—'], ['Enabled', String(region.flags?.enabled)],
+        ['Pinned simulator', region.placement?.simulator_id ? h('a', { href: '/simulators/' + encodeURIComponent(region.placement.simulator_id), class: 'mono' }, region.placement.simulator_id) : '—'], ['Enabled', String(region.flags?.enabled)],
         ['Max agents / prims', `${region.flags?.max_agents} / ${region.flags?.max_prims}`],
         ['Lifecycle', region.lifecycle || '—'], ['State mode', stateMode(region)],
       ]), h('p', {}, h('a', { href: `/api/v1/regions/${encodeURIComponent(id)}/stub`, target: '_blank' }, 'Regions.ini stub'))),
