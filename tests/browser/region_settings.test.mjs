@@ -148,6 +148,11 @@ await run('browser.region_settings', async (defer) => {
   await settings.locator('tr[data-path="flags.max_agents"]').locator('[data-status="applied"]').waitFor();
   expect((await settings.locator('tr[data-path="flags.max_agents"] td').nth(1).textContent()) === '30', 'the new value');
   await screenshot(page, 'region-pending-restart');
+  // The Regions list marks it too.
+  await nav('Regions').click();
+  await page.getByRole('table', { name: 'Regions' }).locator('tr', { hasText: 'Harbor' }).getByText('pending-restart').waitFor();
+  await page.getByRole('link', { name: 'Harbor' }).click();
+  await pending.filter({ hasText: 'physics_type' }).waitFor();
 
   // The operation view: the update's per-field outcome.
   await page.getByRole('table', { name: 'Region operations' }).locator('tr.op-row', { hasText: 'update' }).click();
