@@ -87,6 +87,7 @@ Heartbeat read_heartbeat(const Request& request) {
     beat.cpu_load = reader.number("cpu_load", 0, 1);
     beat.memory_load = reader.number("memory_load", 0, 1);
     beat.regions = reader.string_list("regions", 10000, 64);
+    beat.state_detail = reader.string("state_detail", 2000).value_or("");
     reader.reject_unknown();
     return beat;
 }
@@ -135,10 +136,11 @@ Response heartbeat_response(const HeartbeatReceipt& receipt) {
     return Response::json(200, answer);
 }
 
-Response simulators_response(const std::vector<plugin_api::Simulator>& simulators) {
+Response simulators_response(const std::vector<plugin_api::Simulator>& simulators,
+                             const SimulatorService& service) {
     nlohmann::json items = nlohmann::json::array();
     for (const auto& simulator : simulators) {
-        items.push_back(simulator_to_json(simulator));
+        items.push_back(simulator_to_json(simulator, service.state_detail(simulator.id)));
     }
     return Response::json(200, {{"items", items}, {"next", nullptr}});
 }

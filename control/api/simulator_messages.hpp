@@ -24,6 +24,7 @@ kernel::http::Response registration_token_response(const IssuedRegistrationToken
 kernel::http::Response registered_response(const RegisteredSimulator& registered);
 kernel::http::Response rotated_key_response(const RotatedKey& rotated);
 kernel::http::Response heartbeat_response(const HeartbeatReceipt& receipt);
-kernel::http::Response simulators_response(const std::vector<plugin_api::Simulator>& simulators);
+kernel::http::Response simulators_response(const std::vector<plugin_api::Simulator>& simulators,
+                                           const SimulatorService& service);
 
 }  // namespace vergegrid::control

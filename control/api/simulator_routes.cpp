@@ -21,7 +21,7 @@ kernel::http::Handler state_change(std::shared_ptr<SimulatorService> simulators,
     return [simulators, change](const Request& request) {
         const auto after =
             ((*simulators).*change)(request_actor(request), request.path_params.at("id"));
-        return Response::json(200, simulator_to_json(after));
+        return Response::json(200, simulator_to_json(after, simulators->state_detail(after.id)));
     };
 }
 
@@ -33,12 +33,14 @@ void add_operator_routes(kernel::http::Router& router,
                    return registration_token_response(simulators->create_registration_token(
                        request_actor(request), read_new_registration_token(request)));
                });
-    router.add("GET", "/api/v1/simulators", Permission::read,
-               [simulators](const Request&) { return simulators_response(simulators->list()); });
+    router.add("GET", "/api/v1/simulators", Permission::read, [simulators](const Request&) {
+        return simulators_response(simulators->list(), *simulators);
+    });
     router.add("GET", "/api/v1/simulators/{id}", Permission::read,
                [simulators](const Request& request) {
+                   const auto& id = request.path_params.at("id");
                    return Response::json(
-                       200, simulator_to_json(simulators->get(request.path_params.at("id"))));
+                       200, simulator_to_json(simulators->get(id), simulators->state_detail(id)));
                });
     router.add(
         "POST", "/api/v1/simulators/{id}/rotate-key", Permission::admin,

@@ -16,4 +16,11 @@ nlohmann::json simulator_to_json(const plugin_api::Simulator& s) {
         {"load", {{"cpu", s.cpu_load}, {"memory", s.memory_load}, {"regions", s.region_count}}}};
 }
 
+nlohmann::json simulator_to_json(const plugin_api::Simulator& simulator,
+                                 const std::string& state_detail) {
+    auto json = simulator_to_json(simulator);
+    json["state_detail"] = state_detail;
+    return json;
+}
+
 }  // namespace vergegrid::control

@@ -9,5 +9,8 @@
 namespace vergegrid::control {
 
 nlohmann::json simulator_to_json(const plugin_api::Simulator& simulator);
+// As the API shows it: plus "state_detail", what its bridge last reported wrong ("" = nothing).
+nlohmann::json simulator_to_json(const plugin_api::Simulator& simulator,
+                                 const std::string& state_detail);
 
 }  // namespace vergegrid::control

@@ -232,7 +232,9 @@ RotatedKey SimulatorService::rotate(const Actor& actor, const std::string& id,
 }
 
 Simulator SimulatorService::revoke(const Actor& actor, const std::string& id) {
-    return change_state(actor, id, SimulatorEvent::revoke, "simulator.revoke");
+    auto revoked = change_state(actor, id, SimulatorEvent::revoke, "simulator.revoke");
+    details_->set(id, "");  // a revoked simulator's bridge never beats again
+    return revoked;
 }
 
 Simulator SimulatorService::cordon(const Actor& actor, const std::string& id) {
@@ -297,6 +299,19 @@ HeartbeatReceipt SimulatorService::heartbeat(const SimulatorCaller& caller, cons
                              // Its going offline was recorded; so is its return. The load
                              // figures of a plain beat are no domain change.
                              changes.record(simulator_event("simulator.online", before, after));
+                         }
+                         // A stall (or its end) is a change operators look for in the audit
+                         // trail; the same detail beat after beat is not.
+                         const auto held = details_->get(caller.simulator_id);
+                         if (held != beat.state_detail) {
+                             changes.record({"simulator.state_detail",
+                                             "simulator",
+                                             caller.simulator_id,
+                                             {{"state_detail", held}},
+                                             {{"state_detail", beat.state_detail}}});
+                             changes.after_commit(
+                                 [details = details_, id = caller.simulator_id,
+                                  detail = beat.state_detail] { details->set(id, detail); });
                          }
                          return HeartbeatReceipt{state, after.last_heartbeat_at, std::nullopt};
                      })

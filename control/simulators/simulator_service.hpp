@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "control/simulators/pending_keys.hpp"
 #include "control/simulators/simulator_caller.hpp"
 #include "control/simulators/simulator_lifecycle.hpp"
+#include "control/simulators/state_details.hpp"
 #include "vergegrid/plugin_api/access_model.hpp"
 
 namespace vergegrid::control {
@@ -59,6 +61,7 @@ struct Heartbeat {
     std::optional<double> cpu_load;                   // 0..1
     std::optional<double> memory_load;                // 0..1
     std::optional<std::vector<std::string>> regions;  // ids of the regions it runs
+    std::string state_detail;  // what is wrong with the simulator ("" = nothing; absent = "")
 };
 
 struct HeartbeatReceipt {
@@ -103,6 +106,8 @@ class SimulatorService {
 
     std::vector<plugin_api::Simulator> list() const;
     plugin_api::Simulator get(const std::string& id) const;
+    // The simulator's state_detail as its last heartbeat gave it ("" = nothing wrong).
+    std::string state_detail(const std::string& id) const { return details_->get(id); }
 
     // An admin's rotation. `overlap_s` unset: SimulatorSettings::key_rotation_overlap_s.
     RotatedKey rotate_key(const Actor& actor, const std::string& id, std::optional<long> overlap_s);
@@ -137,6 +142,7 @@ class SimulatorService {
     PendingKeys* pending_keys_;
     KeyRotated key_rotated_;
     SimulatorSettings settings_;
+    std::shared_ptr<StateDetails> details_ = std::make_shared<StateDetails>();
 };
 
 }  // namespace vergegrid::control

@@ -106,7 +106,7 @@ TEST_F(Services, ADrainCordonsInsideTheDrainsCommandAndIsAlwaysRecorded) {
 
 TEST_F(Services, AHeartbeatBringsASimulatorOnlineAndOnlyAReturnFromOfflineIsAnEvent) {
     const auto sim = register_simulator();
-    auto receipt = service_.heartbeat(caller(sim), Heartbeat{0.5, 0.25, std::nullopt});
+    auto receipt = service_.heartbeat(caller(sim), Heartbeat{0.5, 0.25, std::nullopt, ""});
     EXPECT_EQ(receipt.state, SimulatorState::online);
     EXPECT_FALSE(receipt.new_api_key);
     EXPECT_EQ(service_.get(sim.id).cpu_load, 0.5);
@@ -120,6 +120,33 @@ TEST_F(Services, AHeartbeatBringsASimulatorOnlineAndOnlyAReturnFromOfflineIsAnEv
 
     service_.cordon(admin_, sim.id);
     EXPECT_EQ(service_.heartbeat(caller(sim), {}).state, SimulatorState::cordoned);
+}
+
+TEST_F(Services, AHeartbeatsStateDetailIsShownUntilABeatClearsItAndEachChangeIsAudited) {
+    const auto sim = register_simulator();
+    const auto other = register_simulator("other.example.org");
+    EXPECT_EQ(service_.state_detail(sim.id), "");
+    const std::string stalled =
+        "console question \"Estate owner first name [Test]:\" - set [Estates] "
+        "DefaultEstateOwnerUUID in OpenSim.ini";
+    Heartbeat beat;
+    beat.state_detail = stalled;
+    service_.heartbeat(caller(sim), beat);
+    service_.heartbeat(caller(sim), beat);  // the same detail again: no second audit row
+    EXPECT_EQ(service_.state_detail(sim.id), stalled);
+    EXPECT_EQ(service_.state_detail(other.id), "") << "one simulator's detail is its own";
+    auto rows = sqlite_.audit("simulator.state_detail");
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].actor, "simulator:" + sim.id);
+    EXPECT_THAT(rows[0].after, HasSubstr("Estate owner first name"));
+
+    service_.heartbeat(caller(sim), {});  // fine again: a beat without a detail clears it
+    EXPECT_EQ(service_.state_detail(sim.id), "");
+    EXPECT_EQ(sqlite_.audit("simulator.state_detail").size(), 2u);
+
+    service_.heartbeat(caller(sim), beat);
+    service_.revoke(admin_, sim.id);
+    EXPECT_EQ(service_.state_detail(sim.id), "") << "a revoked simulator reports nothing";
 }
 
 TEST_F(Services, AHeartbeatMaySpeakOnlyOfItsOwnRegions) {
