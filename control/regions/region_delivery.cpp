@@ -6,7 +6,7 @@
 
 #include "control/common/clock.hpp"
 #include "control/common/extensions.hpp"
-#include "control/regions/region_json.hpp"
+#include "control/regions/operation_spec.hpp"
 
 namespace vergegrid::control {
 
@@ -33,20 +33,22 @@ std::string derived_kind(const Region* before, const Region* after, const Region
 void queue_on(plugin_api::StorageTransaction& tx, const plugin_api::SyncScheduler& sync,
               const std::string& simulator_id, const std::string& region_uuid,
               const Region* spec_of, const plugin_api::SemVer& version, const std::string& kind,
-              const RegionChange& change, QueuedNotifications& notify) {
+              const RegionChange& change, bool apply_restart, QueuedNotifications& notify) {
     auto& operations = operation_store(tx);
     auto& access = access_store(tx);
     plugin_api::RegionChangeSummary summary{kind, {}};
     for (const auto& field : change.fields) {
         summary.fields.push_back(field.field);
     }
-    const bool lazy = sync.classify(summary) == plugin_api::SyncClass::lazy;
+    // A change that asks for a restart wants it now, not at the end of a lazy window.
+    const bool lazy = !apply_restart && sync.classify(summary) == plugin_api::SyncClass::lazy;
     const std::string now = now_iso8601();
-    const std::string spec = spec_of == nullptr ? "" : region_config_to_json(*spec_of).dump();
     if (auto pending = operations.find_pending_lazy_operation(region_uuid, simulator_id)) {
         // Ten lazy edits inside a window become one operation with the latest spec; an eager
-        // change takes the pending lazy one with it.
-        pending->spec = spec;
+        // change takes the pending lazy one with it (a pending operation that asks for a
+        // restart is eager, so never merged into).
+        pending->spec =
+            spec_of == nullptr ? "" : operation_spec(tx, *spec_of, apply_restart).dump();
         pending->region_version = version;
         pending->updated_at = now;
         if (!lazy) {
@@ -62,7 +64,8 @@ void queue_on(plugin_api::StorageTransaction& tx, const plugin_api::SyncSchedule
         operation.kind = kind;
         operation.op_class = lazy ? "lazy" : "eager";
         operation.region_version = version;
-        operation.spec = spec;
+        operation.spec =
+            spec_of == nullptr ? "" : operation_spec(tx, *spec_of, apply_restart).dump();
         operation.state = "pending";
         operation.created_at = operation.updated_at = now;
         operation.due_at = lazy ? iso8601_plus_seconds(now, sync.lazy_window_s()) : "";
@@ -88,12 +91,13 @@ bool simulator_field(const FieldChange& field) {
 void queue_region_operation(plugin_api::StorageTransaction& tx,
                             const plugin_api::SyncScheduler& sync, const Region* before,
                             const Region* after, const RegionChange& unfiltered,
-                            const std::string& kind, QueuedNotifications& notify) {
+                            const std::string& kind, QueuedNotifications& notify,
+                            bool apply_restart) {
     RegionChange change;
     change.bump = unfiltered.bump;
     std::copy_if(unfiltered.fields.begin(), unfiltered.fields.end(),
                  std::back_inserter(change.fields), simulator_field);
-    if (!unfiltered.fields.empty() && change.fields.empty() && kind.empty()) {
+    if (!unfiltered.fields.empty() && change.fields.empty() && kind.empty() && !apply_restart) {
         return;  // only the state policy changed (a move would have changed placement.*)
     }
     const std::string old_sim = before == nullptr ? "" : before->placement.simulator_id;
@@ -102,12 +106,14 @@ void queue_region_operation(plugin_api::StorageTransaction& tx,
     if (!old_sim.empty() && old_sim != new_sim) {
         // Moved off a simulator (or deleted): it tears the region down.
         queue_on(tx, sync, old_sim, before->uuid, nullptr, after ? after->version : before->version,
-                 "delete", {}, notify);
+                 "delete", {}, false, notify);
     }
     if (!new_sim.empty()) {
         const bool arrives = old_sim != new_sim;
+        // A restart applies every on-restart field: that is what restarting the region means.
+        const bool restart = !arrives && (apply_restart || op_kind == "restart");
         queue_on(tx, sync, new_sim, after->uuid, after, after->version,
-                 arrives ? "create" : op_kind, arrives ? RegionChange{} : change, notify);
+                 arrives ? "create" : op_kind, arrives ? RegionChange{} : change, restart, notify);
     }
 }
 

@@ -26,11 +26,14 @@ struct QueuedNotifications {
 // `before` is null for a create, `after` null for a delete. `kind` overrides the kind derived
 // from the change ("restart"). A change of the state policy alone (lifecycle, state_parts)
 // queues nothing. Lazy changes merge into the region's pending lazy operation; an eager change
-// absorbs it.
+// absorbs it. The spec carries the region, its estate and `apply_restart` (control/regions/
+// operation_spec.hpp): set by `apply_restart` (the change asked for its on-restart fields to be
+// applied now; such a change is eager) and by every restart.
 void queue_region_operation(plugin_api::StorageTransaction& tx,
                             const plugin_api::SyncScheduler& sync, const plugin_api::Region* before,
                             const plugin_api::Region* after, const RegionChange& change,
-                            const std::string& kind, QueuedNotifications& notify);
+                            const std::string& kind, QueuedNotifications& notify,
+                            bool apply_restart = false);
 
 // An eager operation with a spec of its own (snapshot, restore: docs/snapshots.md) for the region
 // on `simulator_id`, behind the region's earlier operations; returns its id.

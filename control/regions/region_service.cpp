@@ -46,7 +46,8 @@ DomainEvent region_event(const std::string& change, const std::string& id, nlohm
 // Writes one new version of a region: the row and supplements, its state policy (when new or
 // changed), its history row, its event and the operation for its simulator.
 void write_version(Changes& changes, const std::string& change, const RegionRecord* before,
-                   const RegionRecord& after, const RegionChange& fields, Delivery& delivery) {
+                   const RegionRecord& after, const RegionChange& fields, Delivery& delivery,
+                   bool apply_restart = false) {
     auto& tx = changes.tx();
     check_grid_rules(tx, after);
     if (before == nullptr) {
@@ -63,20 +64,33 @@ void write_version(Changes& changes, const std::string& change, const RegionReco
     changes.record(
         region_event(change, after.uuid,
                      before == nullptr ? nlohmann::json(nullptr) : region_to_json(*before), spec));
-    queue_region_operation(tx, *delivery.sync, before, &after, fields, "", delivery.notify);
+    queue_region_operation(tx, *delivery.sync, before, &after, fields, "", delivery.notify,
+                           apply_restart);
+}
+
+// A restart of a placed region without a new version (the spec did not change).
+void queue_restart(Changes& changes, const Region& region, Delivery& delivery) {
+    changes.record(region_event("restart", region.uuid, nullptr, nullptr));
+    queue_region_operation(changes.tx(), *delivery.sync, &region, &region, RegionChange{},
+                           "restart", delivery.notify);
 }
 
 // `after` as a new version of `before` when any field changed; `decision` (move) is answered
-// only with a change.
+// only with a change. `apply_restart`: the change's on-restart fields are applied now (the
+// region restarts); with nothing changed, the region restarts all the same when placed.
 RegionChanged apply_change(Changes& changes, const std::string& kind, const RegionRecord& before,
                            RegionRecord after, Delivery& delivery,
-                           std::optional<Decision> decision = std::nullopt) {
+                           std::optional<Decision> decision = std::nullopt,
+                           bool apply_restart = false) {
     const RegionChange change = region_change(before, after);
     if (change.bump == Bump::none) {
+        if (apply_restart && !before.placement.simulator_id.empty()) {
+            queue_restart(changes, before, delivery);
+        }
         return {before, to_string(change.bump), change.fields_to_json(), std::nullopt};
     }
     after.version = bumped(before.version, change.bump);
-    write_version(changes, kind, &before, after, change, delivery);
+    write_version(changes, kind, &before, after, change, delivery, apply_restart);
     return {after, to_string(change.bump), change.fields_to_json(), std::move(decision)};
 }
 
@@ -169,9 +183,11 @@ Committed<RegionChanged> RegionService::update(const Actor& actor,
         reader.forbid("template_id", "changes only through upgrade-template");
         PlacementOptions options;
         read_region_fields(reader, after, &options, false);
+        // Like the placement options, a request for this change only: never stored.
+        const bool restart = reader.boolean("restart").value_or(false);
         reader.reject_unknown();
         check_pin_change(tx, *placement_, &before, after, options.force);
-        return apply_change(changes, "update", before, after, delivery);
+        return apply_change(changes, "update", before, after, delivery, std::nullopt, restart);
     });
 }
 
@@ -200,9 +216,7 @@ Committed<plugin_api::SemVer> RegionService::restart(const Actor& actor,
             throw DomainError::conflict("not_placed", "the region is on no simulator",
                                         "placement.simulator_id");
         }
-        changes.record(region_event("restart", region.uuid, nullptr, nullptr));
-        queue_region_operation(tx, *delivery.sync, &region, &region, RegionChange{}, "restart",
-                               delivery.notify);
+        queue_restart(changes, region, delivery);
         return region.version;
     });
 }

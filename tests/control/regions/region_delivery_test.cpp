@@ -85,6 +85,59 @@ TEST_F(RegionDeliveryTest, ADeleteQueuesADeleteAndARestartARestart) {
     EXPECT_EQ(ops[0].op_class, "eager");
 }
 
+TEST_F(RegionDeliveryTest, TheSpecCarriesTheRegionsEstateByValue) {
+    placed();
+    const auto spec = nlohmann::json::parse(operations(kSimulator)[0].spec);
+    EXPECT_EQ(
+        spec.at("estate"),
+        (nlohmann::json{{"id", estate_id}, {"name", "Mainland"}, {"owner", "Estate Governor"}}));
+    EXPECT_FALSE(spec.contains("apply_restart"));  // absent = false
+}
+
+TEST_F(RegionDeliveryTest, AChangeAskingForARestartIsEagerAndAppliesRestartFields) {
+    const auto region = placed();
+    update(region, {{"flags", {{"allow_flying", false}}}, {"restart", true}});
+    const auto ops = operations(kSimulator);
+    ASSERT_EQ(ops.size(), 2U);
+    EXPECT_EQ(ops[0].op_class, "eager");  // a patch-level change, lazy without the restart
+    EXPECT_EQ(ops[0].kind, "update");
+    const auto spec = nlohmann::json::parse(ops[0].spec);
+    EXPECT_EQ(spec.at("apply_restart"), true);
+    EXPECT_FALSE(spec.contains("restart"));  // a request for the change, not a field
+    EXPECT_EQ(spec.at("flags").at("allow_flying"), false);
+}
+
+TEST_F(RegionDeliveryTest, ARestartAppliesTheOnRestartFields) {
+    const auto region = placed();
+    regions.restart(actor(), region.uuid);
+    const auto ops = operations(kSimulator);
+    EXPECT_EQ(ops[0].kind, "restart");
+    EXPECT_EQ(nlohmann::json::parse(ops[0].spec).at("apply_restart"), true);
+}
+
+TEST_F(RegionDeliveryTest, ARestartWithNothingChangedRestartsTheRegion) {
+    const auto region = placed();
+    const auto answer = update(region, {{"restart", true}}).value;
+    EXPECT_EQ(answer.change, "none");
+    EXPECT_EQ(answer.region.version, region.version);
+    const auto ops = operations(kSimulator);
+    ASSERT_EQ(ops.size(), 2U);
+    EXPECT_EQ(ops[0].kind, "restart");
+    EXPECT_EQ(ops[0].op_class, "eager");
+}
+
+TEST_F(RegionDeliveryTest, ARestartRequestAbsorbsThePendingLazyChange) {
+    const auto region = placed();
+    update(region, {{"environment", {{"water_height", 25}}}});
+    update(region, {{"flags", {{"allow_flying", false}}}, {"restart", true}});
+    const auto ops = operations(kSimulator);
+    ASSERT_EQ(ops.size(), 2U);
+    EXPECT_EQ(ops[0].op_class, "eager");
+    const auto spec = nlohmann::json::parse(ops[0].spec);
+    EXPECT_EQ(spec.at("apply_restart"), true);
+    EXPECT_EQ(spec.at("environment").at("water_height"), 25);
+}
+
 TEST_F(RegionDeliveryTest, QueueingNamesTheSimulatorsToNotifyAfterTheCommit) {
     const auto region = placed();
     auto after = region;

@@ -18,7 +18,8 @@ class RegionFixture : public test::ServiceFixture {
     static constexpr const char* kOtherSimulator = "00000000-0000-4000-8000-0000000000a2";
 
     RegionFixture() {
-        estate_id = EstateService(store()).create(actor(), {"Mainland", "Governor"}).value.id;
+        estate_id =
+            EstateService(store()).create(actor(), {"Mainland", "Estate Governor"}).value.id;
         store().write([](plugin_api::StorageTransaction& tx) {
             for (const char* id : {kSimulator, kOtherSimulator}) {
                 plugin_api::Simulator simulator;

@@ -147,7 +147,7 @@ TEST_F(TemplateServiceTest, AVersionItNeverHadIsNotFound) {
 
 TEST_F(TemplateServiceTest, DeleteRefusesATemplateRegionsWereMadeFrom) {
     const auto tmpl = make();
-    const auto estate = EstateService(store()).create(actor(), {"Mainland", "Governor"}).value;
+    const auto estate = EstateService(store()).create(actor(), {"Mainland", "Estate Governor"}).value;
     store().write([&](plugin_api::StorageTransaction& tx) {
         plugin_api::Region region;
         region.uuid = "00000000-0000-4000-8000-000000000001";
