@@ -201,7 +201,7 @@ await run('browser.region_settings', async (defer) => {
   await nav('Operations').click();
   await page.locator('tr.op-row').filter({ hasText: 'failed' }).first().click();
   view = page.getByRole('dialog', { name: /Operation update/ });
-  await view.getByText('apply_restart').waitFor();
+  await view.getByText('apply_restart', { exact: true }).waitFor();
   await view.getByText('environment.water_height: ' + reason).waitFor();
   await view.getByRole('table', { name: 'Field outcomes' }).locator('tr[data-path="environment.water_height"]')
     .filter({ hasText: 'failed' }).filter({ hasText: reason }).waitFor();
