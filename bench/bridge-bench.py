@@ -143,7 +143,7 @@ def main():
             args.build, work, processes,
             "--close-delay-ms 0 --delete-delay-ms 0 --restart-delay-ms 0 --shutdown-delay-ms 0")
         sim_id = json.load(open(f"{work}/state/identity.json"))["simulator_id"]
-        estate = call(control_port, "POST", "/api/v1/estates", {"name": "Bench", "owner": "B"})["id"]
+        estate = call(control_port, "POST", "/api/v1/estates", {"name": "Bench", "owner": "Bench Owner"})["id"]
 
         create_ms, ids = [], []
         for i in range(args.regions):

@@ -33,7 +33,7 @@ def patch_latencies(port, token, estate, stop, out):
     i = 0
     while not stop.is_set():
         started = time.perf_counter()
-        status, _ = call(port, "PATCH", "/api/v1/estates/" + estate, {"owner": "o%d" % i}, token)
+        status, _ = call(port, "PATCH", "/api/v1/estates/" + estate, {"owner": "Owner O%d" % i}, token)
         out.append((time.perf_counter() - started) * 1000)
         assert status == 200, status
         i += 1
@@ -56,7 +56,7 @@ def main():
     idle = []
     for i in range(20):
         started = time.perf_counter()
-        call(args.port, "PATCH", "/api/v1/estates/" + estate, {"owner": "idle%d" % i}, args.token)
+        call(args.port, "PATCH", "/api/v1/estates/" + estate, {"owner": "Idle O%d" % i}, args.token)
         idle.append((time.perf_counter() - started) * 1000)
 
     statuses = []

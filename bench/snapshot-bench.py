@@ -96,7 +96,7 @@ def main():
             args.build, work, processes, "--save-oar-delay-ms 0",
             f"[snapshots]\nchunk_bytes = {args.chunk_mib << 20}\n")
         sim_id = json.load(open(f"{work}/state/identity.json"))["simulator_id"]
-        estate = bb.call(control_port, "POST", "/api/v1/estates", {"name": "Bench", "owner": "B"})["id"]
+        estate = bb.call(control_port, "POST", "/api/v1/estates", {"name": "Bench", "owner": "Bench Owner"})["id"]
         region = bb.call(control_port, "POST", "/api/v1/regions", {
             "name": "Big", "estate_id": estate, "loc_x": 1000, "loc_y": 1000, "port": 21000,
             "host": "127.0.0.1", "region_state_mode": "full", "lifecycle": "ephemeral",

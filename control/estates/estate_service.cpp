@@ -3,6 +3,7 @@
 #include "control/common/clock.hpp"
 #include "control/common/entity_lookup.hpp"
 #include "control/estates/estate_json.hpp"
+#include "control/estates/estate_owner.hpp"
 
 namespace vergegrid::control {
 
@@ -17,6 +18,12 @@ void require_unique_name(StorageTransaction& tx, const Estate& estate) {
         throw DomainError::conflict(
             "name_taken", "an estate named '" + other->name + "' exists (names ignore letter case)",
             "name");
+    }
+}
+
+void require_valid_owner(const std::string& owner) {
+    if (auto problem = estate_owner_problem(owner)) {
+        throw DomainError::invalid_field("owner", *problem);
     }
 }
 
@@ -36,6 +43,7 @@ Estate EstateService::get(const std::string& id) const {
 }
 
 Committed<Estate> EstateService::create(const Actor& actor, NewEstate command) const {
+    require_valid_owner(command.owner);
     Estate estate;
     estate.id = new_uuid();
     estate.name = std::move(command.name);
@@ -50,6 +58,9 @@ Committed<Estate> EstateService::create(const Actor& actor, NewEstate command) c
 }
 
 Committed<Estate> EstateService::update(const Actor& actor, const UpdateEstate& command) const {
+    if (command.owner) {
+        require_valid_owner(*command.owner);
+    }
     return store_.command(actor, [&](Changes& changes) {
         auto& tx = changes.tx();
         const Estate before = existing_estate(tx, command.id);

@@ -15,8 +15,8 @@ inline constexpr std::size_t kMaxEstateName = 64;
 inline constexpr std::size_t kMaxOwner = 128;
 
 struct NewEstate {
-    std::string name;  // required, unique ignoring letter case
-    std::string owner;
+    std::string name;   // required, unique ignoring letter case
+    std::string owner;  // required: "First Last" or a UUID (control/estates/estate_owner.hpp)
 };
 
 struct UpdateEstate {
@@ -32,7 +32,8 @@ class EstateService {
     std::vector<plugin_api::Estate> list(const std::string& after, int limit) const;
     plugin_api::Estate get(const std::string& id) const;
 
-    // Throws conflict "name_taken" when another estate has the name (ignoring letter case).
+    // Throws conflict "name_taken" when another estate has the name (ignoring letter case),
+    // invalid_input naming "owner" when OpenSim could not name the owner.
     Committed<plugin_api::Estate> create(const Actor& actor, NewEstate command) const;
     // Writes nothing and records no event when nothing changes.
     Committed<plugin_api::Estate> update(const Actor& actor, const UpdateEstate& command) const;

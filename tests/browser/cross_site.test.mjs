@@ -17,7 +17,7 @@ await run('browser.cross_site', async (defer) => {
     res.writeHead(200, { 'Content-Type': 'text/html' });
     res.end(`<!doctype html><title>start</title><script>
       fetch(${JSON.stringify(server.base + '/api/v1/estates')}, { method: 'POST', mode: 'no-cors', credentials: 'include',
-        headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify({ name: 'Forged', owner: 'Mallory Evil' }) })
+        headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify({ name: 'Forged', owner: 'Mallory Forger' }) })
         .finally(() => { document.title = 'sent'; });
     </script>`);
   });

@@ -83,7 +83,8 @@ class Vergegridctl : public ::testing::Test {
 
     // An estate "Main", a template "Standard" (512 m, 20000 prims) and region "Alpha" made from it.
     std::string create_alpha() const {
-        EXPECT_EQ(ctl({"estate", "create", "--set", "name=Main", "--set", "owner=ops"}).code, 0);
+        EXPECT_EQ(ctl({"estate", "create", "--set", "name=Main", "--set", "owner=Grid Ops"}).code,
+                  0);
         EXPECT_EQ(ctl({"template", "create", "--set", "name=Standard", "--set", "size_x=512",
                        "--set", "size_y=512", "--set", "flags.max_prims=20000"})
                       .code,
@@ -101,7 +102,8 @@ class Vergegridctl : public ::testing::Test {
 };
 
 TEST_F(Vergegridctl, ManagesARegionFromCreateToDelete) {
-    const Outcome estate = ctl({"estate", "create", "--set", "name=Main", "--set", "owner=ops"});
+    const Outcome estate =
+        ctl({"estate", "create", "--set", "name=Main", "--set", "owner=Grid Ops"});
     ASSERT_EQ(estate.code, 0) << estate.output;
     EXPECT_THAT(estate.output, StartsWith("created estate Main (id "));
     const json tmpl =
@@ -290,10 +292,10 @@ TEST_F(Vergegridctl, ExitCodesTellScriptsWhatWentWrong) {
 
 TEST_F(Vergegridctl, ListsFollowCursorsWithAll) {
     for (const char* name : {"East", "North", "South", "West"}) {
-        ASSERT_EQ(
-            ctl({"estate", "create", "--set", std::string("name=") + name, "--set", "owner=ops"})
-                .code,
-            0);
+        ASSERT_EQ(ctl({"estate", "create", "--set", std::string("name=") + name, "--set",
+                       "owner=Grid Ops"})
+                      .code,
+                  0);
     }
     const Outcome page = ctl({"estate", "list", "--limit", "2"});
     EXPECT_EQ(page.code, 0);
@@ -360,7 +362,8 @@ TEST_F(Vergegridctl, ShowsAndSwapsThePlacementPolicyAndPlansARegion) {
     EXPECT_NE(unknown.code, 0);
     EXPECT_THAT(unknown.output, HasSubstr("no placement policy named 'nope'"));
 
-    const json estate = ctl_json({"estate", "create", "--set", "name=Main", "--set", "owner=ops"});
+    const json estate =
+        ctl_json({"estate", "create", "--set", "name=Main", "--set", "owner=Grid Ops"});
     const Outcome plan = ctl({"placement", "plan", "--set", "name=Alpha", "--set",
                               "estate_id=" + estate.value("id", "")});
     ASSERT_EQ(plan.code, 0) << plan.output;

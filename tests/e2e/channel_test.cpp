@@ -162,8 +162,9 @@ class Channel : public ::testing::Test {
 
     std::string estate() {
         if (estate_id_.empty()) {
-            estate_id_ = admin_->post("/api/v1/estates", {{"name", "Main"}, {"owner", "Owner"}})
-                             .body.at("id");
+            estate_id_ =
+                admin_->post("/api/v1/estates", {{"name", "Main"}, {"owner", "Grid Owner"}})
+                    .body.at("id");
         }
         return estate_id_;
     }

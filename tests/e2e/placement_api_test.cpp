@@ -28,8 +28,8 @@ class Placement : public ::testing::Test {
             "--listen", "127.0.0.1:0", "--data-dir", (dir_.path() / "data").string()});
         ASSERT_TRUE(control_->started()) << control_->process().output();
         admin_ = std::make_unique<ApiClient>(control_->port());
-        estate_ =
-            admin_->post("/api/v1/estates", {{"name", "Main"}, {"owner", "Owner"}}).body.at("id");
+        estate_ = admin_->post("/api/v1/estates", {{"name", "Main"}, {"owner", "Grid Owner"}})
+                      .body.at("id");
     }
 
     std::string simulator(const std::string& hostname, int capacity,
@@ -172,7 +172,7 @@ TEST_F(Placement, APlanTooBigForTheWorkBudgetIsRefusedNamingTheField) {
     ASSERT_TRUE(control.started()) << control.process().output();
     ApiClient admin(control.port());
     const std::string estate =
-        admin.post("/api/v1/estates", {{"name", "Main"}, {"owner", "Owner"}}).body.at("id");
+        admin.post("/api/v1/estates", {{"name", "Main"}, {"owner", "Grid Owner"}}).body.at("id");
     auto big_regions = [&](int count, int size) {
         json regions = json::array();
         for (int i = 0; i < count; ++i) {

@@ -44,8 +44,8 @@ class PlacementOnServers : public ::testing::TestWithParam<std::string> {
             env);
         ASSERT_TRUE(control_->started()) << control_->process().output();
         admin_ = std::make_unique<ApiClient>(control_->port());
-        estate_ =
-            admin_->post("/api/v1/estates", {{"name", "Main"}, {"owner", "Owner"}}).body.at("id");
+        estate_ = admin_->post("/api/v1/estates", {{"name", "Main"}, {"owner", "Grid Owner"}})
+                      .body.at("id");
     }
 
     void simulator(const std::string& hostname, int capacity) {

@@ -48,8 +48,8 @@ class HardRules : public ::testing::Test {
         ASSERT_TRUE(control_->started()) << control_->process().output();
         admin_ = std::make_unique<ApiClient>(control_->port());
         ASSERT_EQ(admin_->get("/api/v1/placement/policy").body.at("active"), "reckless");
-        estate_ =
-            admin_->post("/api/v1/estates", {{"name", "Main"}, {"owner", "Owner"}}).body.at("id");
+        estate_ = admin_->post("/api/v1/estates", {{"name", "Main"}, {"owner", "Grid Owner"}})
+                      .body.at("id");
     }
 
     // {simulator id, API key}

@@ -243,9 +243,9 @@ TEST_F(RegionApi, RegionAndEstateNamesAreUniqueIgnoringLetterCase) {
 
     expect_name_taken(api_->post("/api/v1/regions", region("sandbox", 30, 30, 9002)), "Sandbox");
     expect_name_taken(api_->patch("/api/v1/regions/" + other, {{"name", "SANDBOX"}}), "Sandbox");
-    expect_name_taken(api_->post("/api/v1/estates", {{"name", "MAINLAND"}, {"owner", "Someone"}}),
+    expect_name_taken(api_->post("/api/v1/estates", {{"name", "MAINLAND"}, {"owner", "Some One"}}),
                       "Mainland");
-    auto second = api_->post("/api/v1/estates", {{"name", "Outlands"}, {"owner", "Someone"}});
+    auto second = api_->post("/api/v1/estates", {{"name", "Outlands"}, {"owner", "Some One"}});
     ASSERT_EQ(second.status, 201) << second.raw;
     const std::string second_id = second.body.at("id");
     expect_name_taken(api_->patch("/api/v1/estates/" + second_id, {{"name", "mainland"}}),
@@ -338,7 +338,8 @@ namespace {
 // "North; West" reached OpenSim as "North". Such names are now written quoted; a '"', which no
 // INI value can hold, is refused at the API.
 TEST_F(RegionApi, AnEstateNameWithCommentCharactersReachesTheStubQuoted) {
-    const auto estate = api_->post("/api/v1/estates", {{"name", "North; West #2"}, {"owner", "O"}});
+    const auto estate =
+        api_->post("/api/v1/estates", {{"name", "North; West #2"}, {"owner", "Estate Owner"}});
     ASSERT_EQ(estate.status, 201) << estate.raw;
     auto body = region("Alpha", 10, 10, 9000);
     body["estate_id"] = estate.body.at("id");
@@ -351,7 +352,8 @@ TEST_F(RegionApi, AnEstateNameWithCommentCharactersReachesTheStubQuoted) {
 }
 
 TEST_F(RegionApi, AnEstateNameWithADoubleQuoteIsRefusedNamingTheField) {
-    const auto created = api_->post("/api/v1/estates", {{"name", "The \"Best\""}, {"owner", "O"}});
+    const auto created =
+        api_->post("/api/v1/estates", {{"name", "The \"Best\""}, {"owner", "Estate Owner"}});
     EXPECT_EQ(created.status, 400) << created.raw;
     EXPECT_EQ(created.body.at("error").at("field"), "name");
     const auto renamed = api_->patch("/api/v1/estates/" + estate_id_, {{"name", "Main\"land"}});

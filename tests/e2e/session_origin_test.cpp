@@ -47,7 +47,8 @@ class SessionOrigin : public ::testing::Test {
                                               std::map<std::string, std::string> headers) const {
         headers.emplace("Cookie", session_);
         return ApiClient(control_->port(), "")
-            .call("POST", "/api/v1/estates", json{{"name", name}, {"owner", "o"}}.dump(), headers);
+            .call("POST", "/api/v1/estates", json{{"name", name}, {"owner", "Estate Owner"}}.dump(),
+                  headers);
     }
 
     TempDir dir_;
@@ -81,9 +82,9 @@ TEST_F(SessionOrigin, ReadsAndBearerTokensAreUnaffected) {
                       .call("GET", "/api/v1/auth/whoami", "",
                             {{"Cookie", session_}, {"Sec-Fetch-Site", "cross-site"}});
     EXPECT_EQ(whoami.status, 200) << whoami.raw;
-    auto with_token =
-        admin_->call("POST", "/api/v1/estates", json{{"name", "t"}, {"owner", "o"}}.dump(),
-                     {{"Origin", "http://elsewhere.example"}});
+    auto with_token = admin_->call("POST", "/api/v1/estates",
+                                   json{{"name", "t"}, {"owner", "Estate Owner"}}.dump(),
+                                   {{"Origin", "http://elsewhere.example"}});
     EXPECT_EQ(with_token.status, 201) << with_token.raw;
 }
 

@@ -53,8 +53,8 @@ class SnapshotProtocol : public ::testing::Test {
             vergegrid::test::register_simulator(*admin_, control_->port(), "sim-a.example.org");
         std::tie(other_sim_, other_key_) =
             vergegrid::test::register_simulator(*admin_, control_->port(), "sim-b.example.org");
-        estate_ =
-            admin_->post("/api/v1/estates", {{"name", "Main"}, {"owner", "Owner"}}).body.at("id");
+        estate_ = admin_->post("/api/v1/estates", {{"name", "Main"}, {"owner", "Grid Owner"}})
+                      .body.at("id");
     }
 
     // (Re)starts the control plane on the same data dir.

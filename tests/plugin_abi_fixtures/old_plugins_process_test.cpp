@@ -85,7 +85,7 @@ TEST(OldAbiControlPlane, RunsAGridOnPluginsOfAbi12) {
     EXPECT_EQ(find_plugin(listing.body, "abi10-free-slots").at("abi"), "1.0");
 
     const std::string estate =
-        admin.post("/api/v1/estates", {{"name", "Main"}, {"owner", "Owner"}}).body.at("id");
+        admin.post("/api/v1/estates", {{"name", "Main"}, {"owner", "Grid Owner"}}).body.at("id");
     const auto port_number = static_cast<std::uint16_t>(std::stoi(*port));
     const auto big = vergegrid::test::register_simulator(admin, port_number, "big.example.org");
     auto region = [&](const std::string& name) {

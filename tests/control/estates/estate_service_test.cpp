@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "control/estates/estate_service.hpp"
 #include "tests/control/service_fixture.hpp"
 
@@ -14,7 +17,7 @@ using ::testing::HasSubstr;
 class EstateServiceTest : public test::ServiceFixture {
   protected:
     plugin_api::Estate make(const std::string& name) {
-        return estates.create(actor(), {name, "owner"}).value;
+        return estates.create(actor(), {name, "Estate Owner"}).value;
     }
 
     // A region of the estate, written straight to storage: estates only count them.
@@ -37,9 +40,9 @@ class EstateServiceTest : public test::ServiceFixture {
 };
 
 TEST_F(EstateServiceTest, CreateRecordsEstateCreateWithTheNewEstate) {
-    const auto created = estates.create(actor(), {"Mainland", "Governor"});
+    const auto created = estates.create(actor(), {"Mainland", "Grid Governor"});
     EXPECT_EQ(created.value.name, "Mainland");
-    EXPECT_EQ(created.value.owner, "Governor");
+    EXPECT_EQ(created.value.owner, "Grid Governor");
     EXPECT_FALSE(created.value.id.empty());
     ASSERT_EQ(created.events.size(), 1U);
     EXPECT_EQ(created.events[0].type, "estate.create");
@@ -59,7 +62,7 @@ TEST_F(EstateServiceTest, CreateRecordsEstateCreateWithTheNewEstate) {
 TEST_F(EstateServiceTest, CreateRefusesANameTakenIgnoringCaseAndLeavesNoAuditRow) {
     make("Mainland");
     try {
-        estates.create(actor(), {"MAINLAND", "someone"});
+        estates.create(actor(), {"MAINLAND", "Some One"});
         FAIL() << "a second Mainland was created";
     } catch (const DomainError& e) {
         EXPECT_EQ(e.fault(), Fault::conflict);
@@ -74,7 +77,7 @@ TEST_F(EstateServiceTest, UpdateRecordsBeforeAndAfter) {
     const auto estate = make("Mainland");
     const auto updated = estates.update(actor(), {estate.id, "Outback", std::nullopt});
     EXPECT_EQ(updated.value.name, "Outback");
-    EXPECT_EQ(updated.value.owner, "owner");
+    EXPECT_EQ(updated.value.owner, "Estate Owner");
     ASSERT_EQ(updated.events.size(), 1U);
     EXPECT_EQ(updated.events[0].type, "estate.update");
     EXPECT_EQ(updated.events[0].before.at("name"), "Mainland");
@@ -84,7 +87,7 @@ TEST_F(EstateServiceTest, UpdateRecordsBeforeAndAfter) {
 
 TEST_F(EstateServiceTest, UpdateThatChangesNothingWritesNothing) {
     const auto estate = make("Mainland");
-    const auto updated = estates.update(actor(), {estate.id, "Mainland", "owner"});
+    const auto updated = estates.update(actor(), {estate.id, "Mainland", "Estate Owner"});
     EXPECT_TRUE(updated.events.empty());
     EXPECT_EQ(updated.value.updated_at, estate.updated_at);
     EXPECT_TRUE(audit("estate.update").empty());
@@ -125,6 +128,30 @@ TEST_F(EstateServiceTest, DeleteRecordsTheEstateItRemoved) {
     } catch (const DomainError& e) {
         EXPECT_EQ(e.fault(), Fault::not_found);
     }
+}
+
+TEST_F(EstateServiceTest, AnOwnerOpenSimCannotNameIsRefusedNamingTheField) {
+    const auto estate = make("Mainland");
+    for (const std::string& owner :
+         std::vector<std::string>{"Governor", "00000000-0000-0000-0000-000000000000"}) {
+        try {
+            estates.create(actor(), {"Outback", owner});
+            FAIL() << "created with owner " << owner;
+        } catch (const DomainError& e) {
+            EXPECT_EQ(e.fault(), Fault::invalid_input);
+            EXPECT_EQ(e.field(), "owner");
+        }
+        EXPECT_THROW(estates.update(actor(), {estate.id, std::nullopt, owner}), DomainError);
+    }
+    EXPECT_EQ(estates.get(estate.id).owner, "Estate Owner");
+    EXPECT_EQ(estates.list("", 10).size(), 1U);
+    EXPECT_TRUE(audit("estate.update").empty());
+}
+
+TEST_F(EstateServiceTest, AnOwnerMayBeAUserUuid) {
+    const auto estate = make("Mainland");
+    const std::string uuid = "7b9a3c1e-0f52-4d7e-9a61-2c4f8e0b5d13";
+    EXPECT_EQ(estates.update(actor(), {estate.id, std::nullopt, uuid}).value.owner, uuid);
 }
 
 TEST_F(EstateServiceTest, CommandsOnAMissingEstateAreNotFound) {

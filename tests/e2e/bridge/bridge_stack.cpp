@@ -116,8 +116,8 @@ std::string BridgeStack::simulator_id() const {
 
 std::string BridgeStack::estate_id() {
     if (estate_id_.empty()) {
-        estate_id_ =
-            admin_->post("/api/v1/estates", {{"name", "Main"}, {"owner", "Owner"}}).body.at("id");
+        estate_id_ = admin_->post("/api/v1/estates", {{"name", "Main"}, {"owner", "Grid Owner"}})
+                         .body.at("id");
     }
     return estate_id_;
 }

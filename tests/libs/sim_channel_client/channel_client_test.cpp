@@ -108,9 +108,9 @@ TEST_F(ChannelOverHttps, GetsHealthAndVersionWithTheRightCa) {
 TEST_F(ChannelOverHttps, PostsJsonWithABearerTokenAndReadsTheResultBack) {
     start_https();
     const auto client = client_for(https_url(), pki_.ca_cert());
-    const auto created = client.request("POST", "/api/v1/estates",
-                                        nlohmann::json{{"name", "Mainland"}, {"owner", "Ada"}},
-                                        vergegrid::test::kTestAdminToken);
+    const auto created = client.request(
+        "POST", "/api/v1/estates", nlohmann::json{{"name", "Mainland"}, {"owner", "Ada Lovelace"}},
+        vergegrid::test::kTestAdminToken);
     ASSERT_EQ(created.status, 201) << created.body;
     const std::string id = created.json().at("id");
 
@@ -268,8 +268,9 @@ TEST_F(ChannelOverHttps, RegistrationAndPullOverHttps) {
     const std::string simulator = registered.json().at("simulator_id");
     const std::string key = registered.json().at("api_key");
 
-    const auto estate = client.request("POST", "/api/v1/estates",
-                                       nlohmann::json{{"name", "Main"}, {"owner", "Ada"}}, admin);
+    const auto estate =
+        client.request("POST", "/api/v1/estates",
+                       nlohmann::json{{"name", "Main"}, {"owner", "Ada Lovelace"}}, admin);
     const auto region = client.request("POST", "/api/v1/regions",
                                        nlohmann::json{{"name", "Alpha"},
                                                       {"estate_id", estate.json().at("id")},
