@@ -40,7 +40,9 @@ await run('browser.region_settings', async (defer) => {
   const nav = (name) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
   await login(page, server.base, 'ops', PASSWORD);
 
-  // The simulator is stuck on a console question: the list and its page say so in its words.
+  // The simulator is stuck on a console question: the dashboard, the list and its page say so in
+  // its words.
+  await page.getByRole('alert').and(page.getByTestId('state-detail')).filter({ hasText: 'sim1.test' }).filter({ hasText: STALLED }).waitFor();
   await nav('Simulators').click();
   const simRow = page.getByRole('table', { name: 'Simulators' }).locator('tr', { hasText: 'sim1.test' });
   await simRow.getByTestId('state-detail').filter({ hasText: STALLED }).waitFor();
@@ -148,10 +150,11 @@ await run('browser.region_settings', async (defer) => {
   await settings.locator('tr[data-path="flags.max_agents"]').locator('[data-status="applied"]').waitFor();
   expect((await settings.locator('tr[data-path="flags.max_agents"] td').nth(1).textContent()) === '30', 'the new value');
   await screenshot(page, 'region-pending-restart');
-  // The Regions list marks it too.
+  // The Regions list and the dashboard mark it too.
   await nav('Regions').click();
   await page.getByRole('table', { name: 'Regions' }).locator('tr', { hasText: 'Harbor' }).getByText('pending-restart').waitFor();
-  await page.getByRole('link', { name: 'Harbor' }).click();
+  await nav('Dashboard').click();
+  await page.getByTestId('pending-restart').getByRole('link', { name: 'Harbor' }).click();
   await pending.filter({ hasText: 'physics_type' }).waitFor();
 
   // The operation view: the update's per-field outcome.
