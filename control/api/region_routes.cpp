@@ -7,6 +7,7 @@
 #include "control/api/snapshot_routes.hpp"
 #include "control/common/json_reader.hpp"
 #include "control/regions/region_json.hpp"
+#include "control/regions/settings_table_json.hpp"
 #include "control/snapshots/snapshot_json.hpp"
 #include "kernel/http/api_error.hpp"
 #include "strict_json/strict_json.hpp"
@@ -32,7 +33,7 @@ nlohmann::json decision_summary(const Decision& decision) {
 // The answer to a change: the region, what changed and which part of the version it bumped;
 // where placement put the region and why (create, move).
 nlohmann::json changed_json(const RegionChanged& change) {
-    auto json = region_to_json(change.region);
+    auto json = region_answer_json(change.region);
     json["change"] = change.change;
     json["changes"] = change.fields;
     if (change.decision) {
@@ -131,18 +132,22 @@ using Snapshots = std::shared_ptr<const SnapshotService>;
 // Registered in the order the routes list (GET /api/v1/routes) has always shown them.
 void add_region_basics(kernel::http::Router& router, const RegionService& regions,
                        const Snapshots& snapshots) {
+    // How each simulator-facing field reaches a running region (docs/region-settings.md).
+    router.add("GET", "/api/v1/region-settings", Permission::read,
+               [](const Request&) { return Response::json(200, settings_table_json()); });
+
     router.add("GET", "/api/v1/regions", Permission::read, [regions](const Request& request) {
         const auto filter = region_filter(request);
         const auto page = page_request(request);
         const auto rows = regions.list(filter, page.after, page.limit + 1);
         return Response::json(
             200, paged_json(
-                     rows, page.limit, [](const Region& r) { return r.name; }, region_to_json));
+                     rows, page.limit, [](const Region& r) { return r.name; }, region_answer_json));
     });
 
     router.add("GET", "/api/v1/regions/{id}", Permission::read, [regions](const Request& request) {
         const RegionRecord region = regions.get(region_id(request));
-        return with_etag(Response::json(200, region_to_json(region)), region.version);
+        return with_etag(Response::json(200, region_answer_json(region)), region.version);
     });
 
     router.add("POST", "/api/v1/regions", Permission::write,

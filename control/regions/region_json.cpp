@@ -76,6 +76,12 @@ nlohmann::json region_to_json(const RegionRecord& r) {
     return json;
 }
 
+nlohmann::json region_answer_json(const RegionRecord& region) {
+    auto json = region_to_json(region);
+    json["pending_restart"] = region.pending_restart;
+    return json;
+}
+
 void read_region_fields(JsonReader& reader, RegionRecord& region, PlacementOptions* options,
                         bool create) {
     if (auto name = reader.name("name", kMaxRegionName)) {

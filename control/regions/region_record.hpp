@@ -4,6 +4,9 @@
 // version rules see both as one region; the simulator's operations only the row.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "control/common/region_fields.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 
@@ -11,6 +14,9 @@ namespace vergegrid::control {
 
 struct RegionRecord : plugin_api::Region {
     StatePolicy state;
+    // Derived for answers (control/regions/pending_restart.hpp): fields waiting for a restart of
+    // the region. Neither stored nor versioned; empty wherever no answer is built.
+    std::vector<std::string> pending_restart;
 };
 
 }  // namespace vergegrid::control

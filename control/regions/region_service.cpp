@@ -9,6 +9,7 @@
 #include "control/common/region_fields.hpp"
 #include "control/regions/grid_rules.hpp"
 #include "control/regions/new_region.hpp"
+#include "control/regions/pending_restart.hpp"
 #include "control/regions/region_change.hpp"
 #include "control/regions/region_delivery.hpp"
 #include "control/regions/region_json.hpp"
@@ -87,11 +88,13 @@ RegionChanged apply_change(Changes& changes, const std::string& kind, const Regi
         if (apply_restart && !before.placement.simulator_id.empty()) {
             queue_restart(changes, before, delivery);
         }
-        return {before, to_string(change.bump), change.fields_to_json(), std::nullopt};
+        return {with_pending_restart(changes.tx(), before), to_string(change.bump),
+                change.fields_to_json(), std::nullopt};
     }
     after.version = bumped(before.version, change.bump);
     write_version(changes, kind, &before, after, change, delivery, apply_restart);
-    return {after, to_string(change.bump), change.fields_to_json(), std::move(decision)};
+    return {with_pending_restart(changes.tx(), after), to_string(change.bump),
+            change.fields_to_json(), std::move(decision)};
 }
 
 // A region found for a change: it must exist and be at the version the caller expects.
@@ -125,14 +128,16 @@ std::vector<RegionRecord> RegionService::list(const plugin_api::RegionFilter& fi
     return store_.read([&](StorageTransaction& tx) {
         std::vector<RegionRecord> records;
         for (auto& region : tx.list_regions(filter, after, limit)) {
-            records.push_back(with_state_policy(tx, std::move(region)));
+            records.push_back(with_pending_restart(tx, with_state_policy(tx, std::move(region))));
         }
         return records;
     });
 }
 
 RegionRecord RegionService::get(const std::string& id) const {
-    return store_.read([&](StorageTransaction& tx) { return load_region_record(tx, id); });
+    return store_.read([&](StorageTransaction& tx) {
+        return with_pending_restart(tx, load_region_record(tx, id));
+    });
 }
 
 std::vector<plugin_api::RegionHistoryEntry> RegionService::history(const std::string& id) const {

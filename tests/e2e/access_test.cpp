@@ -157,6 +157,7 @@ TEST_F(Access, EveryRouteAnswersEveryKindOfCallerAsItsPermissionSays) {
         {"POST /api/v1/templates", "write"},
         {"PATCH /api/v1/templates/{id}", "write"},
         {"DELETE /api/v1/templates/{id}", "write"},
+        {"GET /api/v1/region-settings", "read"},
         {"GET /api/v1/regions", "read"},
         {"GET /api/v1/regions/{id}", "read"},
         {"POST /api/v1/regions", "write"},
