@@ -204,7 +204,7 @@ const classColumns = [
 
 // The columns above plus how each changed field applies to the running simulator.
 const withApplication = (fields) => (fields ? [...classColumns, {
-  label: 'Applies', render: (c) => (applicationOf(fields, c.field) ? applicationBadge(applicationOf(fields, c.field)) : h('span', { class: 'muted' }, '—')),
+  label: 'Application', render: (c) => (applicationOf(fields, c.field) ? applicationBadge(applicationOf(fields, c.field)) : h('span', { class: 'muted' }, '—')),
 }] : classColumns);
 
 // The changed fields that take effect only when the region restarts.

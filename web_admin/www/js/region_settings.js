@@ -84,7 +84,7 @@ export function settingsCard(region, fields, operations, names = {}) {
     h('div', { class: 'card-head' }, h('h2', {}, 'Simulator settings'),
       h('span', { class: 'muted' }, 'how each field reaches the running simulator; status from its latest operation')),
     h('table', { class: 'table compact', 'aria-label': 'Region settings' },
-      h('thead', {}, h('tr', {}, ['Field', 'Value', 'Applies', 'Status', 'Mechanism'].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['Field', 'Value', 'Application', 'Status', 'Mechanism'].map((t) => h('th', {}, t)))),
       h('tbody', {}, fields.map((f) => {
         const value = valueAt(region, f.path);
         const status = fieldStatus(f.path, region, outcomes);
