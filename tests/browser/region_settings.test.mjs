@@ -17,6 +17,7 @@ await run('browser.region_settings', async (defer) => {
   defer(() => server.stop());
   const api = apiClient(server.base);
   await api('POST', '/users', { name: 'ops', role: 'admin', password: PASSWORD });
+  await api('POST', '/users', { name: 'watcher', role: 'viewer', password: PASSWORD });
   const registration = await api('POST', '/simulators/registration-tokens', {});
   const sim = await api('POST', '/sim/register', { token: registration.token, hostname: 'sim1.test', capacity: 8 });
   const simulator = apiClient(server.base, sim.api_key);
@@ -150,6 +151,15 @@ await run('browser.region_settings', async (defer) => {
   await settings.locator('tr[data-path="flags.max_agents"]').locator('[data-status="applied"]').waitFor();
   expect((await settings.locator('tr[data-path="flags.max_agents"] td').nth(1).textContent()) === '30', 'the new value');
   await screenshot(page, 'region-pending-restart');
+  // A viewer sees what is pending but no action the API would refuse.
+  const viewer = await newPage(browser);
+  defer(() => viewer.context.close());
+  await login(viewer.page, server.base, 'watcher', PASSWORD);
+  await viewer.page.goto(server.base + '/regions/' + region.id);
+  await viewer.page.getByTestId('pending-restart').filter({ hasText: 'physics_type' }).waitFor();
+  expect((await viewer.page.getByRole('button', { name: 'Restart region to apply' }).count()) === 0, 'no restart action for a viewer');
+  expect(viewer.problems.length === 0, 'no script errors for the viewer: ' + viewer.problems.join('; '));
+
   // The Regions list and the dashboard mark it too.
   await nav('Regions').click();
   await page.getByRole('table', { name: 'Regions' }).locator('tr', { hasText: 'Harbor' }).getByText('pending-restart').waitFor();
