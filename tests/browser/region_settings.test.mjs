@@ -30,10 +30,11 @@ await run('browser.region_settings', async (defer) => {
   const { fields } = await api('GET', '/region-settings');
   expect(Array.isArray(fields) && fields.length > 0, 'the API lists the region settings: ' + JSON.stringify(fields));
   const applicationOf = Object.fromEntries(fields.map((f) => [f.path, f.application]));
-  for (const path of ['physics_type', 'flags.max_agents', 'environment.water_height']) {
-    expect(path in applicationOf, `${path} is in the table`);
+  // The rows this test changes: two that apply on restart, two live ones.
+  const used = { 'flags.max_prims': 'on-restart', 'flags.allow_flying': 'on-restart', 'flags.max_agents': 'live', 'environment.water_height': 'live', loc_x: 'live' };
+  for (const [path, application] of Object.entries(used)) {
+    expect(applicationOf[path] === application, `${path} applies ${application}: ` + JSON.stringify(applicationOf));
   }
-  expect(applicationOf.physics_type === 'on-restart' && applicationOf['flags.max_agents'] === 'live', 'the contract rows: ' + JSON.stringify(applicationOf));
 
   const { browser, close } = await launchBrowser();
   defer(close);
@@ -122,32 +123,36 @@ await run('browser.region_settings', async (defer) => {
   expect((await settings.locator('tr[data-path="estate_id"] td').nth(1).textContent()) === 'Mainland', 'the estate by its name');
   expect((await page.getByTestId('pending-restart').count()) === 0, 'nothing pending yet');
 
-  // Edit: an on-restart field and a live one. The preview says how each applies; saved without
-  // "apply now", the on-restart one waits: pending-restart.
+  // Edit: an on-restart field and live ones (the grid move makes it eager: the lazy flags ride
+  // along). The preview says how each applies; saved without "apply now", the on-restart one
+  // waits: pending-restart.
   await page.getByRole('button', { name: 'Edit' }).click();
   let edit = page.getByRole('form', { name: 'Edit region' });
-  await edit.getByLabel('Physics').selectOption('ubODE');
+  await edit.getByLabel('Grid X').fill('1001');
+  await edit.getByLabel('Max prims').fill('20000');
   await edit.getByLabel('Max agents').fill('30');
   const preview = edit.locator('.change-preview');
-  await preview.locator('tr', { hasText: 'physics_type' }).locator('[data-application="on-restart"]').waitFor();
+  await preview.locator('tr', { hasText: 'flags.max_prims' }).locator('[data-application="on-restart"]').waitFor();
   await preview.locator('tr', { hasText: 'flags.max_agents' }).locator('[data-application="live"]').waitFor();
-  await edit.getByTestId('restart-hint').filter({ hasText: 'physics_type applies on restart' }).waitFor();
+  await preview.locator('tr', { hasText: 'loc_x' }).locator('[data-application="live"]').waitFor();
+  await edit.getByTestId('restart-hint').filter({ hasText: 'flags.max_prims applies on restart' }).waitFor();
   expect(!(await edit.getByLabel('Apply on-restart changes now').isChecked()), '"apply now" starts unticked');
   await screenshot(page, 'region-edit-applies');
   await edit.getByRole('button', { name: 'Save changes' }).click();
-  await page.getByTestId('region-version').filter({ hasText: 'v2.0.0' }).waitFor();
+  await page.getByTestId('region-version').filter({ hasText: 'v1.1.0' }).waitFor();
   const update = await take('update');
   expect(!update.spec.apply_restart, 'without "apply now" no apply_restart: ' + JSON.stringify(update.spec));
   await finish(update, 'succeeded', { fields: {
-    physics_type: { status: 'pending-restart', mechanism: created.physics_type.mechanism, value: 'BulletSim', reason: 'applies when the region restarts' },
+    loc_x: { status: 'applied', mechanism: created.loc_x.mechanism, value: 1001 },
+    'flags.max_prims': { status: 'pending-restart', mechanism: created['flags.max_prims'].mechanism, value: 15000, reason: 'applies when the region restarts' },
     'flags.max_agents': { status: 'applied', mechanism: created['flags.max_agents'].mechanism, value: 30 },
   } });
   const after = await api('GET', '/regions/' + region.id);
-  expect(JSON.stringify(after.pending_restart) === '["physics_type"]', 'the API: physics_type pending: ' + JSON.stringify(after.pending_restart));
+  expect(JSON.stringify(after.pending_restart) === '["flags.max_prims"]', 'the API: flags.max_prims pending: ' + JSON.stringify(after.pending_restart));
   // The page follows without a reload: the notice, the action, the row's status.
   const pending = page.getByTestId('pending-restart');
-  await pending.filter({ hasText: 'physics_type' }).waitFor();
-  await settings.locator('tr[data-path="physics_type"]').locator('[data-status="pending-restart"]').waitFor();
+  await pending.filter({ hasText: 'flags.max_prims' }).waitFor();
+  await settings.locator('tr[data-path="flags.max_prims"]').locator('[data-status="pending-restart"]').waitFor();
   await settings.locator('tr[data-path="flags.max_agents"]').locator('[data-status="applied"]').waitFor();
   expect((await settings.locator('tr[data-path="flags.max_agents"] td').nth(1).textContent()) === '30', 'the new value');
   await screenshot(page, 'region-pending-restart');
@@ -156,7 +161,7 @@ await run('browser.region_settings', async (defer) => {
   defer(() => viewer.context.close());
   await login(viewer.page, server.base, 'watcher', PASSWORD);
   await viewer.page.goto(server.base + '/regions/' + region.id);
-  await viewer.page.getByTestId('pending-restart').filter({ hasText: 'physics_type' }).waitFor();
+  await viewer.page.getByTestId('pending-restart').filter({ hasText: 'flags.max_prims' }).waitFor();
   expect((await viewer.page.getByRole('button', { name: 'Restart region to apply' }).count()) === 0, 'no restart action for a viewer');
   expect(viewer.problems.length === 0, 'no script errors for the viewer: ' + viewer.problems.join('; '));
 
@@ -165,13 +170,13 @@ await run('browser.region_settings', async (defer) => {
   await page.getByRole('table', { name: 'Regions' }).locator('tr', { hasText: 'Harbor' }).getByText('pending-restart').waitFor();
   await nav('Dashboard').click();
   await page.getByTestId('pending-restart').getByRole('link', { name: 'Harbor' }).click();
-  await pending.filter({ hasText: 'physics_type' }).waitFor();
+  await pending.filter({ hasText: 'flags.max_prims' }).waitFor();
 
   // The operation view: the update's per-field outcome.
   await page.getByRole('table', { name: 'Region operations' }).locator('tr.op-row', { hasText: 'update' }).click();
   let view = page.getByRole('dialog', { name: /Operation update/ });
   const outcomes = view.getByRole('table', { name: 'Field outcomes' });
-  await outcomes.locator('tr[data-path="physics_type"]').filter({ hasText: 'pending-restart' }).filter({ hasText: 'applies when the region restarts' }).waitFor();
+  await outcomes.locator('tr[data-path="flags.max_prims"]').filter({ hasText: 'pending-restart' }).filter({ hasText: 'applies when the region restarts' }).waitFor();
   await outcomes.locator('tr[data-path="flags.max_agents"]').filter({ hasText: 'applied' }).filter({ hasText: '30' }).waitFor();
   await page.keyboard.press('Escape');
   await view.waitFor({ state: 'detached' });
@@ -181,30 +186,27 @@ await run('browser.region_settings', async (defer) => {
   await pending.filter({ hasText: 'a restart is on its way' }).waitFor();
   const restart = await take('restart');
   await finish(restart, 'succeeded', { fields: {
-    physics_type: { status: 'applied-on-restart', mechanism: created.physics_type.mechanism, value: 'ubODE' } } });
+    'flags.max_prims': { status: 'applied-on-restart', mechanism: created['flags.max_prims'].mechanism, value: 20000 } } });
   await pending.waitFor({ state: 'detached' });
-  await settings.locator('tr[data-path="physics_type"]').locator('[data-status="applied-on-restart"]').waitFor();
+  await settings.locator('tr[data-path="flags.max_prims"]').locator('[data-status="applied-on-restart"]').waitFor();
   expect((await api('GET', '/regions/' + region.id)).pending_restart.length === 0, 'the API: nothing pending after the restart');
 
   // "Apply on-restart changes now": the PATCH carries "restart": true, the operation apply_restart
-  // (the terrain preset makes it eager: a minor change; the lazy ones ride along).
+  // (the API makes such a change eager).
   // The bridge fails one field: the operation fails, its view names the field and why.
   await page.getByRole('button', { name: 'Edit' }).click();
   edit = page.getByRole('form', { name: 'Edit region' });
-  await edit.getByLabel('Terrain preset').fill('island');
   await edit.getByLabel('Allow flying').uncheck();
   await edit.getByLabel('Water height').fill('25');
-  const flyingApplies = applicationOf['flags.allow_flying'];
-  await edit.getByTestId('restart-hint').filter({ hasText: applicationOf.terrain_preset === 'on-restart' ? 'terrain_preset' : 'restart' }).waitFor();
+  await edit.getByTestId('restart-hint').filter({ hasText: 'flags.allow_flying applies on restart' }).waitFor();
   await edit.getByLabel('Apply on-restart changes now').check();
   await edit.getByRole('button', { name: 'Save changes' }).click();
-  await page.getByTestId('region-version').filter({ hasText: 'v2.1.0' }).waitFor();
+  await page.getByTestId('region-version').filter({ hasText: 'v1.1.1' }).waitFor();
   const now = await take('update');
   expect(now.spec.apply_restart === true, '"apply now" sends apply_restart: ' + JSON.stringify(now.spec));
   const reason = 'read back 20 after "set water height 25 1000 1000"';
   await finish(now, 'failed', { error: 'environment.water_height: ' + reason, fields: {
-    terrain_preset: { status: applicationOf.terrain_preset === 'on-restart' ? 'applied-on-restart' : 'applied', mechanism: created.terrain_preset.mechanism, value: 'island' },
-    'flags.allow_flying': { status: flyingApplies === 'on-restart' ? 'applied-on-restart' : 'applied', mechanism: created['flags.allow_flying'].mechanism, value: false },
+    'flags.allow_flying': { status: 'applied-on-restart', mechanism: created['flags.allow_flying'].mechanism, value: false },
     'environment.water_height': { status: 'failed', mechanism: created['environment.water_height'].mechanism, value: 20, reason },
   } });
   const waterRow = settings.locator('tr[data-path="environment.water_height"]');
