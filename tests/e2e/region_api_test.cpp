@@ -108,7 +108,8 @@ TEST_F(RegionApi, EstateTemplateRegionVersionsHistoryRollbackAuditAndStub) {
     EXPECT_EQ(rollback.body.at("version"), "3.0.0");
     auto restored = rollback.body;
     auto original = history.at(0).at("spec");
-    for (const auto* key : {"version", "change", "changes"}) {
+    EXPECT_EQ(restored.at("pending_restart"), json::array());  // derived, not in history
+    for (const auto* key : {"version", "change", "changes", "pending_restart"}) {
         restored.erase(key);
         original.erase(key);
     }
@@ -360,6 +361,101 @@ TEST_F(RegionApi, AnEstateNameWithADoubleQuoteIsRefusedNamingTheField) {
     EXPECT_EQ(renamed.status, 400) << renamed.raw;
     EXPECT_EQ(renamed.body.at("error").at("field"), "name");
     EXPECT_EQ(api_->get("/api/v1/estates/" + estate_id_).body.at("name"), "Mainland");
+}
+
+// The simulator's side of an operation, as a bridge does it: pull it, report its outcome.
+json pull_one(const ApiClient& simulator) {
+    const auto pulled = simulator.get("/api/v1/sim/operations?wait=0");
+    EXPECT_EQ(pulled.status, 200) << pulled.raw;
+    EXPECT_EQ(pulled.body.at("items").size(), 1U) << pulled.raw;
+    return pulled.body.at("items").at(0);
+}
+
+void report(const ApiClient& simulator, const json& operation, const json& fields) {
+    const auto done = simulator.post(
+        "/api/v1/sim/operations/" + std::to_string(operation.at("id").get<long>()) + "/result",
+        {{"state", "succeeded"},
+         {"result", {{"path", "test"}, {"detail", ""}, {"fields", fields}}}});
+    EXPECT_EQ(done.status, 200) << done.raw;
+}
+
+json field_outcome(const std::string& status) {
+    return {{"status", status}, {"mechanism", "stub key MaxPrims"}, {"value", nullptr}};
+}
+
+TEST_F(RegionApi, ARestartRequestReachesTheSimulatorAndPendingFieldsShowUntilApplied) {
+    const auto [simulator_id, key] =
+        vergegrid::test::register_simulator(*api_, control_->port(), "sim1.example.org");
+    const ApiClient simulator(control_->port(), key);
+    const auto alpha =
+        create_region("Alpha", 1000, 1000, 9000, {{"placement", {{"simulator_id", simulator_id}}}});
+    const std::string id = alpha.at("id");
+    EXPECT_EQ(alpha.at("pending_restart"), json::array());
+
+    // The create carries the estate by value; the bridge could not apply one field live.
+    const auto created = pull_one(simulator);
+    EXPECT_EQ(created.at("kind"), "create");
+    EXPECT_EQ(created.at("spec").at("estate"),
+              (json{{"id", estate_id_}, {"name", "Mainland"}, {"owner", "Grid Owner"}}));
+    EXPECT_FALSE(created.at("spec").contains("apply_restart"));
+    report(simulator, created, {{"flags.max_prims", field_outcome("pending-restart")}});
+    EXPECT_EQ(api_->get("/api/v1/regions/" + id).body.at("pending_restart"),
+              json::array({"flags.max_prims"}));
+    EXPECT_EQ(api_->get("/api/v1/regions").body.at("items").at(0).at("pending_restart"),
+              json::array({"flags.max_prims"}));
+
+    // "restart": true is a request, not a field: it is neither stored nor versioned.
+    const auto patched =
+        api_->patch("/api/v1/regions/" + id, {{"flags", {{"max_prims", 5000}}}, {"restart", true}});
+    ASSERT_EQ(patched.status, 200) << patched.raw;
+    EXPECT_FALSE(patched.body.contains("restart"));
+    EXPECT_EQ(patched.body.at("pending_restart"), json::array({"flags.max_prims"}));
+    const auto history = api_->get("/api/v1/regions/" + id + "/history").body.at("items");
+    EXPECT_FALSE(history.back().at("spec").contains("restart"));
+    EXPECT_FALSE(history.back().at("spec").contains("pending_restart"));
+
+    const auto update = pull_one(simulator);  // eager: a restart is wanted now
+    EXPECT_EQ(update.at("kind"), "update");
+    EXPECT_EQ(update.at("spec").at("apply_restart"), true);
+    report(simulator, update, {{"flags.max_prims", field_outcome("applied-on-restart")}});
+    EXPECT_EQ(api_->get("/api/v1/regions/" + id).body.at("pending_restart"), json::array());
+
+    const auto bad = api_->patch("/api/v1/regions/" + id, {{"restart", "yes"}});
+    EXPECT_EQ(bad.status, 400) << bad.raw;
+    EXPECT_EQ(bad.body.at("error").at("field"), "restart");
+}
+
+TEST_F(RegionApi, TheRegionSettingsTableSaysHowEachFieldIsApplied) {
+    const auto table = api_->get("/api/v1/region-settings");
+    ASSERT_EQ(table.status, 200) << table.raw;
+    const auto& fields = table.body.at("fields");
+    ASSERT_GT(fields.size(), 20U);
+    std::set<std::string> applications;
+    bool max_prims = false;
+    for (const auto& field : fields) {
+        applications.insert(field.at("application").get<std::string>());
+        EXPECT_FALSE(field.at("mechanism").get<std::string>().empty()) << field;
+        max_prims = max_prims || field.at("path") == "flags.max_prims";
+    }
+    EXPECT_TRUE(max_prims);
+    EXPECT_EQ(applications, (std::set<std::string>{"live", "on-restart", "unsupported"}));
+}
+
+TEST_F(RegionApi, AnEstateOwnerOpenSimCannotNameIsRefusedNamingTheField) {
+    for (const std::string owner :
+         {"Governor", "Grid  Owner", "00000000-0000-0000-0000-000000000000"}) {
+        const auto created =
+            api_->post("/api/v1/estates", {{"name", "Outlands"}, {"owner", owner}});
+        EXPECT_EQ(created.status, 400) << created.raw;
+        EXPECT_EQ(created.body.at("error").at("field"), "owner");
+        const auto changed = api_->patch("/api/v1/estates/" + estate_id_, {{"owner", owner}});
+        EXPECT_EQ(changed.status, 400) << changed.raw;
+        EXPECT_EQ(changed.body.at("error").at("field"), "owner");
+    }
+    const std::string uuid = "7b9a3c1e-0f52-4d7e-9a61-2c4f8e0b5d13";
+    EXPECT_EQ(api_->patch("/api/v1/estates/" + estate_id_, {{"owner", uuid}}).body.at("owner"),
+              uuid);
+    EXPECT_EQ(count("/api/v1/estates"), 1U);
 }
 
 }  // namespace
