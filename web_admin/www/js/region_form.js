@@ -1,10 +1,12 @@
 // Creating and editing a region, shared by the Regions page and the world map. Edits show, before
 // they are sent, which part of the version each change bumps and whether it reaches the
 // simulator at once (eager) or in the next sync window (lazy), by the rules of docs/versioning.md
-// and docs/api.md; after saving, the API's own "changes" list is shown.
+// and docs/api.md, and how it applies to the running simulator (live, on-restart, unsupported:
+// GET /api/v1/region-settings); after saving, the API's own "changes" list is shown.
 import { listAll, patch, post } from './api.js';
 import { dialog, diffSpecs, diffTable, field, formValue, h, submitWith, toast } from './ui.js';
 import { OPTIONAL_PARTS } from './snapshots.js';
+import { applicationBadge, applicationOf, loadSettingsTable } from './region_settings.js';
 
 export const PHYSICS = ['BulletSim', 'ubODE', 'OpenDynamicsEngine', 'basicphysics', 'POS'];
 const MAJOR = ['size_x', 'size_y', 'physics_type'];
@@ -31,11 +33,18 @@ export function syncClassOf(fieldPath) {
 const int = (v) => (v === '' || v === undefined ? NaN : Number(v));
 const isInt = (v, min, max) => Number.isInteger(int(v)) && int(v) >= min && int(v) <= max;
 const isSize = (v) => isInt(v, 256, 8192) && int(v) % 256 === 0;
+const isIn = (v, min, max) => Number.isFinite(v) && v >= min && v <= max;
 
 export async function loadChoices() {
   const [estates, templates, simulators] = await Promise.all([
     listAll('/estates'), listAll('/templates'), listAll('/simulators')]);
   return { estates, templates, simulators: simulators.filter((s) => s.state !== 'revoked') };
+}
+
+// The region's estate stays choosable even when the list could not show it.
+function estateOptions(estates, current) {
+  const options = estates.map((e) => [e.id, e.name]);
+  return options.some(([id]) => id === current) ? options : [[current, current], ...options];
 }
 
 function simulatorOptions(simulators) {
@@ -127,11 +136,18 @@ export async function createRegionDialog(at = {}) {
 function editableSpec(r) {
   return {
     ...stateSpec(r, r),
-    name: r.name, loc_x: r.loc_x, loc_y: r.loc_y, size_x: r.size_x, size_y: r.size_y, physics_type: r.physics_type,
-    host: r.host, port: r.port, draw_distance_cap: r.draw_distance_cap,
-    environment: { water_height: r.environment?.water_height },
-    permissions: { public_access: r.permissions?.public_access },
-    flags: { enabled: r.flags?.enabled, max_agents: r.flags?.max_agents, max_prims: r.flags?.max_prims },
+    name: r.name, estate_id: r.estate_id, loc_x: r.loc_x, loc_y: r.loc_y, size_x: r.size_x, size_y: r.size_y,
+    physics_type: r.physics_type, terrain_preset: r.terrain_preset, host: r.host, port: r.port, draw_distance_cap: r.draw_distance_cap,
+    environment: {
+      water_height: r.environment?.water_height, sun_fixed: !!r.environment?.sun_fixed, sun_position: r.environment?.sun_position,
+      environment_preset: r.environment?.environment_preset ?? null,
+    },
+    terrain: { raise_limit: r.terrain?.raise_limit, lower_limit: r.terrain?.lower_limit },
+    permissions: { public_access: !!r.permissions?.public_access, allow_damage: !!r.permissions?.allow_damage, allow_terraform: !!r.permissions?.allow_terraform },
+    flags: {
+      enabled: r.flags?.enabled, allow_voice: !!r.flags?.allow_voice, allow_flying: !!r.flags?.allow_flying, allow_scripts: !!r.flags?.allow_scripts,
+      max_agents: r.flags?.max_agents, max_prims: r.flags?.max_prims,
+    },
     placement: { simulator_id: r.placement?.simulator_id || null },
   };
 }
@@ -150,11 +166,19 @@ function readEdit(form, region) {
   const state = { lifecycle: v('lifecycle'), region_state_mode: v('region_state_mode'), state_parts: readParts(form) };
   return {
     ...stateSpec(region, state),
-    name: v('name').trim(), loc_x: num('loc_x'), loc_y: num('loc_y'), size_x: num('size_x'), size_y: num('size_y'),
-    physics_type: v('physics_type'), host: v('host').trim(), port: num('port'), draw_distance_cap: num('draw_distance_cap'),
-    environment: { water_height: num('environment.water_height') },
-    permissions: { public_access: v('permissions.public_access') },
-    flags: { enabled: v('flags.enabled'), max_agents: num('flags.max_agents'), max_prims: num('flags.max_prims') },
+    name: v('name').trim(), estate_id: v('estate_id'), loc_x: num('loc_x'), loc_y: num('loc_y'), size_x: num('size_x'), size_y: num('size_y'),
+    physics_type: v('physics_type'), terrain_preset: v('terrain_preset').trim(), host: v('host').trim(), port: num('port'),
+    draw_distance_cap: num('draw_distance_cap'),
+    environment: {
+      water_height: num('environment.water_height'), sun_fixed: v('environment.sun_fixed'), sun_position: num('environment.sun_position'),
+      environment_preset: v('environment.environment_preset').trim() || null,
+    },
+    terrain: { raise_limit: num('terrain.raise_limit'), lower_limit: num('terrain.lower_limit') },
+    permissions: { public_access: v('permissions.public_access'), allow_damage: v('permissions.allow_damage'), allow_terraform: v('permissions.allow_terraform') },
+    flags: {
+      enabled: v('flags.enabled'), allow_voice: v('flags.allow_voice'), allow_flying: v('flags.allow_flying'), allow_scripts: v('flags.allow_scripts'),
+      max_agents: num('flags.max_agents'), max_prims: num('flags.max_prims'),
+    },
     placement: { simulator_id: v('placement.simulator_id') || null },
   };
 }
@@ -178,15 +202,30 @@ const classColumns = [
   { label: 'Sync', render: (c) => h('span', { class: 'sync sync-' + syncClassOf(c.field), title: SYNC_TITLE[syncClassOf(c.field)] }, syncClassOf(c.field)) },
 ];
 
-// Resolves with the updated region (with "change" and "changes"), or null.
-export async function editRegionDialog(region) {
-  const choices = await loadChoices();
+// The columns above plus how each changed field applies to the running simulator.
+const withApplication = (fields) => (fields ? [...classColumns, {
+  label: 'Application', render: (c) => (applicationOf(fields, c.field) ? applicationBadge(applicationOf(fields, c.field)) : h('span', { class: 'muted' }, '—')),
+}] : classColumns);
+
+// The changed fields that take effect only when the region restarts.
+export function onRestartFields(fields, changes) {
+  return changes.map((c) => c.field).filter((path) => applicationOf(fields, path) === 'on-restart');
+}
+
+// Resolves with the updated region (with "change" and "changes"), or null. `settings` is the
+// table of GET /region-settings when the caller has it.
+export async function editRegionDialog(region, settings) {
+  const [choices, fields] = await Promise.all([loadChoices(), settings === undefined ? loadSettingsTable() : settings]);
   const before = editableSpec(region);
+  const columns = withApplication(fields);
   return dialog(`Edit ${region.name} (v${region.version})`, (close) => {
     const preview = h('div', { class: 'change-preview', 'aria-live': 'polite' });
+    const restartHint = h('p', { class: 'hint', 'data-testid': 'restart-hint' });
     const form = h('form', { class: 'form-grid', novalidate: true, 'aria-label': 'Edit region' },
       field({ name: 'name', label: 'Name', value: region.name, autofocus: true }),
+      field({ name: 'estate_id', label: 'Estate', options: estateOptions(choices.estates, region.estate_id), value: region.estate_id }),
       field({ name: 'physics_type', label: 'Physics', options: PHYSICS, value: region.physics_type }),
+      field({ name: 'terrain_preset', label: 'Terrain preset', value: region.terrain_preset }),
       field({ name: 'loc_x', label: 'Grid X', type: 'number', value: region.loc_x }),
       field({ name: 'loc_y', label: 'Grid Y', type: 'number', value: region.loc_y }),
       field({ name: 'size_x', label: 'Size X (m)', type: 'number', step: 256, value: region.size_x }),
@@ -196,18 +235,36 @@ export async function editRegionDialog(region) {
       field({ name: 'placement.simulator_id', label: 'Pinned simulator', options: simulatorOptions(choices.simulators), value: region.placement?.simulator_id || '' }),
       field({ name: 'draw_distance_cap', label: 'Draw distance cap', type: 'number', value: region.draw_distance_cap }),
       field({ name: 'environment.water_height', label: 'Water height', type: 'number', step: 'any', value: region.environment?.water_height }),
+      field({ name: 'environment.sun_position', label: 'Sun position (hours)', type: 'number', step: 'any', value: region.environment?.sun_position }),
+      field({ name: 'environment.environment_preset', label: 'Environment preset', value: region.environment?.environment_preset ?? '', hint: 'Empty for none.' }),
+      field({ name: 'terrain.raise_limit', label: 'Terrain raise limit', type: 'number', step: 'any', value: region.terrain?.raise_limit }),
+      field({ name: 'terrain.lower_limit', label: 'Terrain lower limit', type: 'number', step: 'any', value: region.terrain?.lower_limit }),
       field({ name: 'flags.max_agents', label: 'Max agents', type: 'number', value: region.flags?.max_agents }),
       field({ name: 'flags.max_prims', label: 'Max prims', type: 'number', value: region.flags?.max_prims }),
-      field({ name: 'flags.enabled', label: 'Enabled', type: 'checkbox', value: region.flags?.enabled }),
-      field({ name: 'permissions.public_access', label: 'Public access', type: 'checkbox', value: region.permissions?.public_access }),
+      h('div', { class: 'span-2 checks' },
+        field({ name: 'flags.enabled', label: 'Enabled', type: 'checkbox', value: region.flags?.enabled }),
+        field({ name: 'permissions.public_access', label: 'Public access', type: 'checkbox', value: region.permissions?.public_access }),
+        field({ name: 'permissions.allow_damage', label: 'Allow damage', type: 'checkbox', value: region.permissions?.allow_damage }),
+        field({ name: 'permissions.allow_terraform', label: 'Allow terraform', type: 'checkbox', value: region.permissions?.allow_terraform }),
+        field({ name: 'flags.allow_voice', label: 'Allow voice', type: 'checkbox', value: region.flags?.allow_voice }),
+        field({ name: 'flags.allow_flying', label: 'Allow flying', type: 'checkbox', value: region.flags?.allow_flying }),
+        field({ name: 'flags.allow_scripts', label: 'Allow scripts', type: 'checkbox', value: region.flags?.allow_scripts }),
+        field({ name: 'environment.sun_fixed', label: 'Fixed sun', type: 'checkbox', value: region.environment?.sun_fixed })),
       stateFields(region, { lifecycle: 'lifecycle' in region, parts: !!region.state_parts }),
       h('div', { class: 'span-2' }, h('h3', {}, 'Pending changes'), preview),
+      fields ? h('div', { class: 'span-2 apply-now' },
+        field({ name: 'restart', label: 'Apply on-restart changes now (restarts the region)', type: 'checkbox', value: false }),
+        restartHint) : null,
       h('div', { class: 'actions span-2' },
         h('button', { type: 'button', onclick: () => close(null) }, 'Cancel'),
         h('button', { type: 'submit', class: 'primary' }, 'Save changes')));
     const update = () => {
       const changes = diffSpecs(before, readEdit(form, region));
-      preview.replaceChildren(diffTable(changes, classColumns));
+      preview.replaceChildren(diffTable(changes, columns));
+      const later = onRestartFields(fields, changes);
+      restartHint.textContent = later.length
+        ? `${later.join(', ')} ${later.length > 1 ? 'apply' : 'applies'} on restart: ticked, the region is restarted now ("restart": true); otherwise ${later.length > 1 ? 'they stay' : 'it stays'} pending-restart until the region restarts.`
+        : 'No change here needs a restart of the region.';
       return changes;
     };
     form.addEventListener('input', update);
@@ -225,12 +282,20 @@ export async function editRegionDialog(region) {
         ['size_y', isSize(after.size_y), 'A multiple of 256 from 256 to 8192.'],
         ['host', after.host !== '', 'The simulator host name.'],
         ['port', isInt(after.port, 1, 65535), 'A port from 1 to 65535.'],
-        ['draw_distance_cap', isInt(after.draw_distance_cap, 0, 1e9), 'A whole number from 0.'],
-        ['environment.water_height', Number.isFinite(after.environment.water_height), 'A number.'],
+        ['terrain_preset', /^[a-z0-9_-]{1,64}$/.test(after.terrain_preset), "1-64 of lower-case letters, digits, '-' and '_'."],
+        ['draw_distance_cap', isInt(after.draw_distance_cap, 0, 4096), 'A whole number from 0 to 4096.'],
+        ['environment.water_height', isIn(after.environment.water_height, 0, 10000), 'A number from 0 to 10000.'],
+        ['environment.sun_position', isIn(after.environment.sun_position, 0, 24), 'A number from 0 to 24.'],
+        ['terrain.raise_limit', isIn(after.terrain.raise_limit, 0, 10000), 'A number from 0 to 10000.'],
+        ['terrain.lower_limit', isIn(after.terrain.lower_limit, -10000, 0), 'A number from -10000 to 0.'],
         ['flags.max_agents', isInt(after.flags.max_agents, 0, 1000), 'From 0 to 1000.'],
         ['flags.max_prims', isInt(after.flags.max_prims, 0, 1000000), 'From 0 to 1,000,000.'],
         ['', changes.length > 0, 'Nothing changed.'],
-      ], () => patch('/regions/' + encodeURIComponent(region.id), patchBody(changes), { 'If-Match': `"${region.version}"` }));
+      ], () => {
+        const body = patchBody(changes);
+        if (formValue(form, 'restart')) body.restart = true;
+        return patch('/regions/' + encodeURIComponent(region.id), body, { 'If-Match': `"${region.version}"` });
+      });
       if (updated) {
         toast(`${updated.name}: ${region.version} → ${updated.version} (${updated.change})`, 'ok');
         close(updated);
@@ -240,6 +305,6 @@ export async function editRegionDialog(region) {
   }, { wide: true });
 }
 
-export function changesTable(changes) {
-  return diffTable(changes || [], classColumns);
+export function changesTable(changes, fields) {
+  return diffTable(changes || [], withApplication(fields));
 }

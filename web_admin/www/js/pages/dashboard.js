@@ -1,4 +1,5 @@
-// Dashboard: regions by state, simulators online/offline, pending and failed operations, the
+// Dashboard: what needs attention (simulators with a state_detail, regions with fields pending a
+// restart), regions by state, simulators online/offline, pending and failed operations, the
 // latest audit entries. Refreshes every 5 seconds while shown.
 import { get, listAll } from '../api.js';
 import { badge, clear, emptyRow, h, time } from '../ui.js';
@@ -14,6 +15,19 @@ function stat(label, value, split, href) {
   return h('a', { class: 'stat', href, 'data-testid': 'stat-' + label.toLowerCase().replace(/\s+/g, '-') },
     h('div', { class: 'num' }, value), h('div', { class: 'what' }, label),
     h('div', { class: 'split' }, Object.entries(split).map(([state, n]) => h('span', {}, badge(`${state} ${n}`)))));
+}
+
+// A simulator that reports what is wrong with it, in its bridge's words, and the regions whose
+// changes wait for a restart.
+function attention(simulators, regions) {
+  const waiting = regions.filter((r) => (r.pending_restart || []).length);
+  return [
+    simulators.filter((s) => s.state_detail).map((s) => h('div', { class: 'banner banner-bad', role: 'alert', 'data-testid': 'state-detail' },
+      h('a', { href: '/simulators/' + encodeURIComponent(s.id) }, h('strong', {}, s.hostname)), ': ', s.state_detail)),
+    waiting.length ? h('div', { class: 'banner banner-warn', 'data-testid': 'pending-restart' },
+      h('strong', {}, 'pending-restart'), `: ${waiting.length} region${waiting.length > 1 ? 's' : ''} with changes that apply when the region restarts — `,
+      waiting.slice(0, 10).map((r, i) => [i ? ', ' : '', h('a', { href: '/regions/' + encodeURIComponent(r.id) }, r.name)])) : null,
+  ];
 }
 
 export async function render(main, ctx) {
@@ -32,6 +46,7 @@ export async function render(main, ctx) {
     // badge() colours by state name; the counts ride along in the text.
     const fix = (el) => { el.querySelectorAll('.badge').forEach((b) => { b.className = 'badge badge-' + ({ online: 'ok', pending: 'warn', delivered: 'info', failed: 'bad', offline: 'bad', cordoned: 'warn', revoked: 'bad', registered: 'info' }[b.textContent.split(' ')[0]] || 'muted'); }); return el; };
     clear(content,
+      attention(simulators, regions),
       fix(h('div', { class: 'stats' },
         stat('Regions', regions.length, regionStates, '/regions'),
         stat('Simulators online', simStates.online || 0, { ...simStates }, '/simulators'),

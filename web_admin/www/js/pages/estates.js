@@ -1,4 +1,6 @@
-// Estates: the owners regions belong to. List, create, rename, delete (refused while in use).
+// Estates: the owners regions belong to. List, create, rename, change the owner, delete (refused
+// while in use). The owner is an OpenSim user — the simulator creates the estate owned by them —
+// so the API checks its form ("First Last" or a UUID); its message shows beside the field as is.
 import { del, listAll, patch, post } from '../api.js';
 import { clear, confirmDialog, dialog, emptyRow, field, formValue, h, submitWith, time, toast } from '../ui.js';
 
@@ -6,7 +8,8 @@ function estateDialog(estate) {
   return dialog(estate ? 'Edit estate' : 'New estate', (close) => {
     const form = h('form', { novalidate: true, 'aria-label': estate ? 'Edit estate' : 'New estate' },
       field({ name: 'name', label: 'Name', value: estate?.name, autofocus: true }),
-      field({ name: 'owner', label: 'Owner', value: estate?.owner }),
+      field({ name: 'owner', label: 'Owner', value: estate?.owner, placeholder: 'First Last',
+        hint: 'An OpenSim avatar name "First Last" or the user\'s UUID: the owner of the estate in the simulator, who must exist in its user service.' }),
       h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => close(null) }, 'Cancel'),
         h('button', { type: 'submit', class: 'primary' }, estate ? 'Save' : 'Create estate')));
     form.addEventListener('submit', async (e) => {
@@ -15,7 +18,7 @@ function estateDialog(estate) {
       const owner = formValue(form, 'owner').trim();
       const saved = await submitWith(form, [
         ['name', name !== '' && name.length <= 64, 'A name of 1 to 64 characters.'],
-        ['owner', owner !== '', 'Who owns the estate.'],
+        ['owner', owner !== '', 'Who owns the estate: an avatar name "First Last" or a UUID.'],
       ], () => (estate ? patch('/estates/' + encodeURIComponent(estate.id), { name, owner }) : post('/estates', { name, owner })));
       if (saved) close(saved);
     });

@@ -1,9 +1,11 @@
 // Operations: the durable queue to the simulators, filterable by state, simulator and region,
 // polled every 3 seconds. An open operation shows how long it has been waiting and its attempts;
-// a snapshot or restore shows the bridge's progress, in the list and in its open details.
+// a snapshot or restore shows the bridge's progress, in the list and in its open details, and a
+// finished one what became of each field it carried (op_details.js).
 import { get, listAll, query } from '../api.js';
-import { badge, clear, dialog, emptyRow, field, h, time } from '../ui.js';
+import { badge, clear, emptyRow, field, h, time } from '../ui.js';
 import { progress } from '../op_progress.js';
+import { detailsBody, operationDialog } from '../op_details.js';
 
 const STATES = ['', 'pending', 'delivered', 'succeeded', 'failed'];
 
@@ -27,9 +29,7 @@ export async function render(main, ctx) {
     const body = h('div');
     open = { id: o.id, update: (next) => clear(body, detailsBody(next)) };
     open.update(o);
-    return dialog(`Operation ${o.kind} · ${o.id}`, (close) => h('div', {}, body,
-      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', onclick: () => close(true) }, 'Close'))), { wide: true })
-      .finally(() => (open = null));
+    return operationDialog(o, body).finally(() => (open = null));
   };
 
   async function load() {
@@ -52,13 +52,4 @@ export async function render(main, ctx) {
   await load();
   const timer = setInterval(() => load().catch(() => {}), 3000);
   return () => clearInterval(timer);
-}
-
-function detailsBody(o) {
-  return [
-    h('dl', { class: 'kv' }, h('dt', {}, 'Id'), h('dd', { class: 'mono' }, o.id), h('dt', {}, 'State'), h('dd', {}, badge(o.state)),
-      h('dt', {}, 'Progress'), h('dd', {}, progress(o)), h('dt', {}, 'Due'), h('dd', {}, o.due_at || 'now'),
-      h('dt', {}, 'Result'), h('dd', {}, h('pre', { class: 'json' }, JSON.stringify(o.result, null, 2)))),
-    h('h3', {}, 'Spec'), h('pre', { class: 'json' }, JSON.stringify(o.spec, null, 2)),
-  ];
 }

@@ -1,4 +1,5 @@
-// Regions: a searchable, sortable list; one region's details, edit, delete, history with a diff
+// Regions: a searchable, sortable list; one region's details, how each simulator-facing field
+// applies and where it stands (region_settings.js), edit, restart, delete, history with a diff
 // between any two versions, and rollback; its Snapshots tab (region_snapshots.js).
 import { get, listAll, post, query } from '../api.js';
 import { badge, clear, emptyRow, h, time, toast } from '../ui.js';
@@ -7,6 +8,8 @@ import { historySection } from '../region_history.js';
 import { deleteBanner, deleteRegionDialog } from '../region_delete.js';
 import { snapshotsPanel } from '../region_snapshots.js';
 import { isOpen, progress } from '../op_progress.js';
+import { loadSettingsTable, pendingBanner, settingsCard } from '../region_settings.js';
+import { operationDialog } from '../op_details.js';
 
 // What an operator wants to know first: disabled, not on any simulator, its simulator down,
 // a change on its way (pending/delivered), the last change failed, or running.
@@ -62,7 +65,8 @@ async function renderList(main, ctx) {
       .sort((a, b) => (a[sort.key] < b[sort.key] ? -1 : a[sort.key] > b[sort.key] ? 1 : 0) * sort.dir);
     head.querySelectorAll('button.sort').forEach((b) => b.setAttribute('aria-sort', b.dataset.key === sort.key ? (sort.dir > 0 ? 'ascending' : 'descending') : 'none'));
     clear(body, shown.length ? shown.map(({ region: r, state, estate }) => h('tr', {},
-      h('td', {}, h('a', { href: '/regions/' + r.id }, r.name)), h('td', {}, badge(state)),
+      h('td', {}, h('a', { href: '/regions/' + r.id }, r.name)),
+      h('td', {}, badge(state), (r.pending_restart || []).length ? h('span', { class: 'badge badge-warn', title: r.pending_restart.join(', ') }, 'pending-restart') : null),
       h('td', { class: 'mono' }, `${r.loc_x}, ${r.loc_y}`), h('td', {}, `${r.size_x}×${r.size_y}`),
       h('td', { class: 'mono' }, `${r.host}:${r.port}`), h('td', {}, estate), h('td', { class: 'mono' }, r.version)))
       : emptyRow(COLUMNS.length, regions.length ? 'No region matches.' : 'No regions yet.'));
@@ -87,12 +91,15 @@ async function renderRegion(main, ctx, id) {
     clear(main, h('h1', {}, 'Region not found'), h('p', {}, e.message), h('a', { href: '/regions' }, 'Back to regions'));
     return undefined;
   }
-  const [versions, operations, template, snapshots] = await Promise.all([
+  const [versions, operations, template, snapshots, settingsTable, estate] = await Promise.all([
     get(`/regions/${encodeURIComponent(id)}/history`).then((r) => r.items || r),
     regionOperations(id),
     region.template_id ? get('/templates/' + encodeURIComponent(region.template_id)).catch(() => null) : null,
     regionSnapshots(id),
+    loadSettingsTable(),
+    get('/estates/' + encodeURIComponent(region.estate_id)).catch(() => null),
   ]);
+  const names = estate ? { estate_id: { [estate.id]: estate.name } } : {};
   let tab = ctx.query.get('tab') === 'snapshots' ? 'snapshots' : 'overview';
   const here = () => '/regions/' + encodeURIComponent(id) + (tab === 'snapshots' ? '?tab=snapshots' : '');
   const reload = () => ctx.navigate(here(), { replace: true });
@@ -103,12 +110,12 @@ async function renderRegion(main, ctx, id) {
   if (ctx.can('write')) {
     actions.append(
       h('button', { type: 'button', class: 'primary', onclick: async () => {
-        const updated = await editRegionDialog(region);
+        const updated = await editRegionDialog(region, settingsTable);
         if (updated) {
           await reload();
           const target = document.querySelector('.last-changes');
           if (target) target.hidden = false;
-          if (target) target.replaceChildren(h('h3', {}, `Last change: ${updated.change}`), changesTable(updated.changes));
+          if (target) target.replaceChildren(h('h3', {}, `Last change: ${updated.change}`), changesTable(updated.changes, settingsTable));
         }
       } }, 'Edit'),
       h('button', { type: 'button', onclick: async () => {
@@ -136,29 +143,49 @@ async function renderRegion(main, ctx, id) {
   }
 
   const opsBox = h('div');
+  const stateBox = h('span');
+  const settingsBox = h('div');
+  const pendingBox = h('div');
   const overview = h('div', { role: 'tabpanel', id: 'panel-overview', 'aria-labelledby': 'tab-overview' },
     h('div', { class: 'grid-2' },
       h('section', { class: 'card' }, h('h2', {}, 'Details'), kv([
-        ['State', badge(regionState(region, operations))], ['Location', `${region.loc_x}, ${region.loc_y}`],
+        ['State', stateBox], ['Location', `${region.loc_x}, ${region.loc_y}`],
         ['Size', `${region.size_x} × ${region.size_y} m`], ['Host', `${region.host}:${region.port}`],
         ['Physics', region.physics_type], ['Terrain', region.terrain_preset],
         ['Template', region.template_id ? h('a', { href: '/templates/' + region.template_id }, `${template?.name || region.template_id.slice(0, 8)} v${region.template_version}`,
           template && template.version !== region.template_version ? h('span', { class: 'badge badge-warn' }, `v${template.version} available`) : null) : '—'],
-        ['Pinned simulator', region.placement?.simulator_id || '—'], ['Enabled', String(region.flags?.enabled)],
+        ['Pinned simulator', region.placement?.simulator_id ? h('a', { href: '/simulators/' + encodeURIComponent(region.placement.simulator_id), class: 'mono' }, region.placement.simulator_id) : '—'], ['Enabled', String(region.flags?.enabled)],
         ['Max agents / prims', `${region.flags?.max_agents} / ${region.flags?.max_prims}`],
         ['Lifecycle', region.lifecycle || '—'], ['State mode', stateMode(region)],
       ]), h('p', {}, h('a', { href: `/api/v1/regions/${encodeURIComponent(id)}/stub`, target: '_blank' }, 'Regions.ini stub'))),
       h('section', { class: 'card' }, h('h2', {}, 'Operations'), opsBox)),
+    settingsBox,
     historySection(ctx, region, versions, reload));
   const snapshotsBox = h('div', { role: 'tabpanel', id: 'panel-snapshots', 'aria-labelledby': 'tab-snapshots' });
   const bannerBox = h('div');
   let moving = false;
-  const draw = (list, ops) => {
+  let applying = false;
+  // The operations and the fields' standing; `current` is the region as last read (its
+  // pending_restart changes when an operation finishes, its version does not).
+  const drawSettings = (current, ops) => {
     opsBox.replaceChildren(operationsList(ops));
+    stateBox.replaceChildren(badge(regionState(current, ops)));
+    applying = ops.some(isOpen) || (current.pending_restart || []).length > 0;
+    settingsBox.replaceChildren(settingsCard(current, settingsTable, ops, names));
+    pendingBox.replaceChildren(pendingBanner(ctx, current, ops, refreshSettings) || '');
+  };
+  const draw = (list, ops) => {
     moving = ops.some((o) => isOpen(o) && (o.kind === 'snapshot' || o.kind === 'restore'));
     snapshotsBox.replaceChildren(snapshotsPanel(ctx, region, list, ops, reload));
     bannerBox.replaceChildren(deleteBanner(ctx, region, list, ops, afterDelete) || '');
   };
+  let left = false;
+  async function refreshSettings() {
+    const [current, ops] = await Promise.all([get('/regions/' + encodeURIComponent(id)).catch(() => null), regionOperations(id)]);
+    if (current && !left) drawSettings(current, ops);
+    return ops;
+  }
+  drawSettings(region, operations);
   draw(snapshots, operations);
   const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Region sections' },
     [['overview', 'Overview'], ['snapshots', 'Snapshots']].map(([key, label]) => h('button', {
@@ -181,17 +208,21 @@ async function renderRegion(main, ctx, id) {
       h('div', {}, h('a', { href: '/regions', class: 'crumb' }, 'Regions'),
         h('h1', {}, region.name, ' ', h('span', { class: 'version', 'data-testid': 'region-version' }, 'v' + region.version))),
       actions),
-    bannerBox, lastChanges, tabs, overview, snapshotsBox);
+    bannerBox, pendingBox, lastChanges, tabs, overview, snapshotsBox);
 
   // While the Snapshots tab shows, a delete waits for its final snapshot or a snapshot or restore
   // is under way: the snapshots and operations every 3 s; a region deleted meanwhile leaves.
+  // While an operation is open or fields wait for a restart: the region and its operations, so
+  // the settings' status follows the simulator's results without a reload.
   let busy = false;
-  let left = false;
   const timer = setInterval(async () => {
-    if (left || busy || snapshots === null || (tab !== 'snapshots' && !bannerBox.firstElementChild && !moving)) return;
+    const snapshotsWanted = snapshots !== null && (tab === 'snapshots' || bannerBox.firstElementChild || moving);
+    if (left || busy || (!snapshotsWanted && !applying)) return;
     busy = true;
     try {
-      const [list, ops] = await Promise.all([regionSnapshots(id), regionOperations(id)]);
+      const ops = await refreshSettings();
+      if (!snapshotsWanted) return;
+      const list = await regionSnapshots(id);
       if (bannerBox.querySelector('.banner-info')) {
         const gone = await get('/regions/' + encodeURIComponent(id)).then(() => false, (e) => e.status === 404);
         if (gone && !left) {
@@ -222,7 +253,8 @@ function operationsList(operations) {
   if (!operations.length) return h('p', { class: 'muted' }, 'No operations (the region is not pinned to a simulator, or none was queued).');
   return h('table', { class: 'table compact', 'aria-label': 'Region operations' },
     h('thead', {}, h('tr', {}, ['Kind', 'Class', 'Version', 'State', 'Progress', 'Attempts', 'Updated'].map((t) => h('th', {}, t)))),
-    h('tbody', {}, operations.slice(0, 20).map((o) => h('tr', { class: 'op-row' },
+    h('tbody', {}, operations.slice(0, 20).map((o) => h('tr', { class: 'op-row', tabindex: '0', title: 'Open its details',
+      onclick: () => operationDialog(o), onkeydown: (e) => { if (e.key === 'Enter') operationDialog(o); } },
       h('td', {}, o.kind), h('td', {}, o.class), h('td', { class: 'mono' }, o.region_version), h('td', {}, badge(o.state)), h('td', {}, progress(o)),
       h('td', {}, o.attempts), h('td', {}, time(o.updated_at))))));
 }

@@ -1,7 +1,20 @@
-// Simulators: labels, load (CPU, memory, regions against capacity), heartbeat age, state;
-// registration tokens (created and shown once); cordon, uncordon, revoke, rotate key.
-import { listAll, post } from '../api.js';
+// Simulators: labels, load (CPU, memory, regions against capacity), heartbeat age, state and,
+// when something is wrong with the simulator (a console question it is stuck on…), its
+// `state_detail` as the bridge reports it; registration tokens (created and shown once); cordon,
+// uncordon, revoke, rotate key. One simulator's page (/simulators/{id}): the same, its regions
+// and its recent operations.
+import { get, listAll, post, query } from '../api.js';
 import { badge, bar, clear, confirmDialog, copyText, dialog, emptyRow, field, formValue, h, submitWith, time, toast } from '../ui.js';
+import { progress } from '../op_progress.js';
+import { operationDialog } from '../op_details.js';
+
+// The bridge's own words for what is wrong ("" when nothing is): shown where the eye goes first.
+export function stateDetail(sim, { banner = false } = {}) {
+  if (!sim.state_detail) return null;
+  return banner
+    ? h('div', { class: 'banner banner-bad', role: 'alert', 'data-testid': 'state-detail' }, h('strong', {}, 'state_detail'), ': ', sim.state_detail)
+    : h('div', { class: 'state-detail', 'data-testid': 'state-detail' }, sim.state_detail);
+}
 
 function secretDialog(title, lines, secret) {
   return dialog(title, (close) => h('div', {},
@@ -31,6 +44,7 @@ function tokenDialog() {
 }
 
 export async function render(main, ctx) {
+  if (ctx.params.id) return renderSimulator(main, ctx, ctx.params.id);
   const body = h('tbody');
   clear(main,
     h('header', { class: 'page-head' }, h('h1', {}, 'Simulators'),
@@ -42,34 +56,95 @@ export async function render(main, ctx) {
     h('div', { class: 'card' }, h('table', { class: 'table', 'aria-label': 'Simulators' },
       h('thead', {}, h('tr', {}, ['Host', 'State', 'Labels', 'Load', 'Heartbeat', ''].map((t) => h('th', {}, t)))), body)));
 
-  const act = async (sim, path, message, body) => {
-    try {
-      const r = await post(`/simulators/${encodeURIComponent(sim.id)}/${path}`, body);
-      if (r && r.api_key) await secretDialog('New simulator key', [`The old key keeps working until ${r.previous_key_valid_until}.`], r.api_key);
-      else toast(message, 'ok');
-      load();
-    } catch (e) {
-      toast(e.message, 'error');
-    }
-  };
   async function load() {
     const sims = await listAll('/simulators');
-    clear(body, sims.length ? sims.map((s) => h('tr', {},
-      h('td', {}, h('div', {}, h('strong', {}, s.hostname)), h('div', { class: 'mono muted' }, s.id)),
-      h('td', {}, badge(s.state)),
+    clear(body, sims.length ? sims.map((s) => h('tr', { class: s.state_detail ? 'has-detail' : null },
+      h('td', {}, h('div', {}, h('a', { href: '/simulators/' + encodeURIComponent(s.id) }, h('strong', {}, s.hostname))), h('div', { class: 'mono muted' }, s.id)),
+      h('td', {}, badge(s.state), stateDetail(s)),
       h('td', {}, h('div', { class: 'labels' }, (s.labels || []).map((l) => h('span', { class: 'label' }, l)))),
       h('td', {}, bar('CPU', s.load?.cpu ?? 0, 1), bar('Memory', s.load?.memory ?? 0, 1), bar('Regions', s.load?.regions ?? 0, s.capacity || 0)),
       h('td', {}, time(s.last_heartbeat_at)),
-      h('td', {}, h('div', { class: 'toolbar' },
-        ctx.can('write') && s.state !== 'revoked' ? (s.state === 'cordoned'
-          ? h('button', { type: 'button', class: 'small', onclick: () => act(s, 'uncordon', 'Uncordoned') }, 'Uncordon')
-          : h('button', { type: 'button', class: 'small', onclick: () => act(s, 'cordon', 'Cordoned: no new regions go there') }, 'Cordon')) : null,
-        ctx.can('admin') && s.state !== 'revoked' ? [
-          h('button', { type: 'button', class: 'small', onclick: async () => { if (await confirmDialog('Rotate key', `Give ${s.hostname} a new API key? The old one works for 5 more minutes.`, 'Rotate', false)) act(s, 'rotate-key', '', {}); } }, 'Rotate key'),
-          h('button', { type: 'button', class: 'small danger', onclick: async () => { if (await confirmDialog('Revoke simulator', `Revoke ${s.hostname}? Every key it has stops working at once.`, 'Revoke')) act(s, 'revoke', 'Revoked'); } }, 'Revoke')] : null))))
+      h('td', {}, actionButtons(ctx, s, load))))
       : emptyRow(6, 'No simulator has registered yet.'));
   }
   await load();
   const timer = setInterval(() => load().catch(() => {}), 5000);
   return () => clearInterval(timer);
+}
+
+function actionButtons(ctx, s, done) {
+  const act = async (path, message, body) => {
+    try {
+      const r = await post(`/simulators/${encodeURIComponent(s.id)}/${path}`, body);
+      if (r && r.api_key) await secretDialog('New simulator key', [`The old key keeps working until ${r.previous_key_valid_until}.`], r.api_key);
+      else toast(message, 'ok');
+      done();
+    } catch (e) {
+      toast(e.message, 'error');
+    }
+  };
+  return h('div', { class: 'toolbar' },
+    ctx.can('write') && s.state !== 'revoked' ? (s.state === 'cordoned'
+      ? h('button', { type: 'button', class: 'small', onclick: () => act('uncordon', 'Uncordoned') }, 'Uncordon')
+      : h('button', { type: 'button', class: 'small', onclick: () => act('cordon', 'Cordoned: no new regions go there') }, 'Cordon')) : null,
+    ctx.can('admin') && s.state !== 'revoked' ? [
+      h('button', { type: 'button', class: 'small', onclick: async () => { if (await confirmDialog('Rotate key', `Give ${s.hostname} a new API key? The old one works for 5 more minutes.`, 'Rotate', false)) act('rotate-key', '', {}); } }, 'Rotate key'),
+      h('button', { type: 'button', class: 'small danger', onclick: async () => { if (await confirmDialog('Revoke simulator', `Revoke ${s.hostname}? Every key it has stops working at once.`, 'Revoke')) act('revoke', 'Revoked'); } }, 'Revoke')] : null);
+}
+
+// One simulator: state_detail first, then its facts, the regions pinned to it and its recent
+// operations; polled every 5 s like the list.
+async function renderSimulator(main, ctx, id) {
+  let sim;
+  try {
+    sim = await get('/simulators/' + encodeURIComponent(id));
+  } catch (e) {
+    clear(main, h('h1', {}, 'Simulator not found'), h('p', {}, e.message), h('a', { href: '/simulators' }, 'Back to simulators'));
+    return undefined;
+  }
+  const box = h('div');
+  const heading = h('h1', {});
+  const actions = h('div');
+  clear(main, h('header', { class: 'page-head' },
+    h('div', {}, h('a', { href: '/simulators', class: 'crumb' }, 'Simulators'), heading), actions), box);
+  let left = false;
+  async function load() {
+    const [current, regions, ops] = await Promise.all([
+      get('/simulators/' + encodeURIComponent(id)),
+      listAll('/regions').then((all) => all.filter((r) => r.placement?.simulator_id === id)).catch(() => []),
+      get('/operations' + query({ simulator_id: id, limit: 20 })).then((r) => r.items || []).catch(() => []),
+    ]);
+    if (left) return;
+    sim = current;
+    clear(heading, sim.hostname, ' ', badge(sim.state));
+    clear(actions, actionButtons(ctx, sim, load));
+    clear(box,
+      stateDetail(sim, { banner: true }),
+      h('div', { class: 'grid-2' },
+        h('section', { class: 'card' }, h('h2', {}, 'Details'), h('dl', { class: 'kv' },
+          [['Id', h('span', { class: 'mono' }, sim.id)], ['State', badge(sim.state)], ['state_detail', sim.state_detail || '—'],
+            ['Labels', h('div', { class: 'labels' }, (sim.labels || []).map((l) => h('span', { class: 'label' }, l)))],
+            ['Capacity', String(sim.capacity ?? '—')], ['Push URL', sim.push_url || '—'], ['Registered', time(sim.registered_at)],
+            ['Heartbeat', time(sim.last_heartbeat_at)]].map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))),
+        h('section', { class: 'card' }, h('h2', {}, 'Load'),
+          bar('CPU', sim.load?.cpu ?? 0, 1), bar('Memory', sim.load?.memory ?? 0, 1), bar('Regions', sim.load?.regions ?? 0, sim.capacity || 0))),
+      h('section', { class: 'card' }, h('h2', {}, 'Regions pinned here'),
+        regions.length ? h('ul', { class: 'plain' }, regions.map((r) => h('li', {}, h('a', { href: '/regions/' + encodeURIComponent(r.id) }, r.name), ' ',
+          h('span', { class: 'mono muted' }, `${r.loc_x}, ${r.loc_y} · v${r.version}`),
+          (r.pending_restart || []).length ? h('span', { class: 'badge badge-warn' }, 'pending-restart') : null)))
+          : h('p', { class: 'muted' }, 'No region is pinned to this simulator.')),
+      h('section', { class: 'card' }, h('h2', {}, 'Recent operations'), ops.length
+        ? h('table', { class: 'table compact', 'aria-label': 'Simulator operations' },
+          h('thead', {}, h('tr', {}, ['Kind', 'Region', 'State', 'Progress', 'Error', 'Updated'].map((t) => h('th', {}, t)))),
+          h('tbody', {}, ops.map((o) => h('tr', { class: 'op-row', tabindex: '0', onclick: () => operationDialog(o), onkeydown: (e) => { if (e.key === 'Enter') operationDialog(o); } },
+            h('td', {}, o.kind), h('td', {}, o.spec?.name || o.region_id.slice(0, 8)), h('td', {}, badge(o.state)), h('td', {}, progress(o)),
+            h('td', { class: 'failure' }, o.result?.error || ''), h('td', {}, time(o.updated_at))))))
+        : h('p', { class: 'muted' }, 'No operations yet.')));
+  }
+  await load();
+  const timer = setInterval(() => load().catch(() => {}), 5000);
+  return () => {
+    left = true;
+    clearInterval(timer);
+  };
 }
