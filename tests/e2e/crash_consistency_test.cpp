@@ -52,7 +52,7 @@ TEST(CrashConsistency, SigkillDuringAWriteBurstLeavesNoPartialRegion) {
         ASSERT_TRUE(control.started()) << control.process().output();
         ApiClient api(control.port());
         estate_id =
-            api.post("/api/v1/estates", {{"name", "Burst"}, {"owner", "Tester"}}).body.at("id");
+            api.post("/api/v1/estates", {{"name", "Burst"}, {"owner", "Burst Tester"}}).body.at("id");
 
         std::atomic<bool> stop{false};
         std::vector<std::thread> writers;
