@@ -12,6 +12,7 @@ Starts a control plane, a bridge and the OpenSim emulator with 0 ms delays on lo
 Usage: bench/bridge-bench.py [--build build] [--regions 50] [--idle-s 30]
 """
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -25,6 +26,9 @@ import time
 import urllib.request
 
 ADMIN_TOKEN = "vgo_bench-admin-token-0123456789abcdefghijklmnopq"
+# The owner of the benches' estate: a user of the simulator (OpenSim creates an estate only for
+# an owner its user service knows, trap 11), by UUID so the first region's estate can be made.
+BENCH_OWNER = "5b6a3c2e-1f0d-4c8b-9a7e-6d5c4b3a2f10"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -98,7 +102,7 @@ def start_stack(build, work, processes, emulator_flags="", bridge_ini_extra=""):
     emulator = (f"{ROOT}/tests/opensim_emulator/opensim-emulator --sim-dir {work}/sim "
                 f"--remoteadmin-port {ra_port} --password pw --control-port {emu_port} "
                 "--create-delay-ms 0 --first-create-delay-ms 0 --start-delay-ms 0 "
-                f"--allow-regionless true {emulator_flags}")
+                f"--allow-regionless true --user 'Bench Owner={BENCH_OWNER}' {emulator_flags}")
     with open(os.path.join(work, "bridge.ini"), "w") as ini:
         ini.write(f"state_dir = {work}/state\nlog.level = warn\n"
                   f"[control]\nurl = http://127.0.0.1:{control_port}\n"
@@ -143,7 +147,7 @@ def main():
             args.build, work, processes,
             "--close-delay-ms 0 --delete-delay-ms 0 --restart-delay-ms 0 --shutdown-delay-ms 0")
         sim_id = json.load(open(f"{work}/state/identity.json"))["simulator_id"]
-        estate = call(control_port, "POST", "/api/v1/estates", {"name": "Bench", "owner": "Bench Owner"})["id"]
+        estate = call(control_port, "POST", "/api/v1/estates", {"name": "Bench", "owner": BENCH_OWNER})["id"]
 
         create_ms, ids = [], []
         for i in range(args.regions):
@@ -213,8 +217,8 @@ def _state(port):
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/state", timeout=5) as response:
             return json.loads(response.read())
-    except OSError:
-        return None
+    except (OSError, http.client.HTTPException):
+        return None  # the emulator is restarting (the first region of an empty simulator)
 
 
 def _healthy(port, name):

@@ -116,12 +116,17 @@ def main():
             args.build, work, processes, "--save-oar-delay-ms 0",
             f"[snapshots]\nchunk_bytes = {args.chunk_mib << 20}\n")
         sim_id = json.load(open(f"{work}/state/identity.json"))["simulator_id"]
-        estate = bb.call(control_port, "POST", "/api/v1/estates", {"name": "Bench", "owner": "Bench Owner"})["id"]
+        estate = bb.call(control_port, "POST", "/api/v1/estates", {"name": "Bench", "owner": bb.BENCH_OWNER})["id"]
         region = bb.call(control_port, "POST", "/api/v1/regions", {
             "name": "Big", "estate_id": estate, "loc_x": 1000, "loc_y": 1000, "port": 21000,
             "host": "127.0.0.1", "region_state_mode": "full", "lifecycle": "ephemeral",
             "placement": {"simulator_id": sim_id}})
         assert bb.wait_for(lambda: bb._healthy(emu_port, "Big"), 30), "region never became healthy"
+        # Live is not done: the create goes on to apply the region's settings (a settings archive
+        # load clears the objects of the region it just made), so the payload comes after it.
+        created, _, _ = follow(control_port, region["id"], "create", 0,
+                               {"control": control.pid, "bridge": bridge.pid})
+        assert created["state"] == "succeeded", created
         emulator(emu_port, "POST", "/regions/Big/objects", {"name": "Payload", "asset_bytes": size})
         emulator(emu_port, "POST", "/regions/Big/terrain", {"fill": 42.0})
         saved_terrain = emulator(emu_port, "GET", "/regions/Big/state")["terrain"]["sha256"]
