@@ -6,11 +6,14 @@
 #include <memory>
 #include <vector>
 
+#include "oar_archive/archive_io.hpp"
+
 namespace vergegrid::oar {
 
 namespace {
 
-constexpr std::size_t kPiece = 64 * 1024;
+using io::normalized;
+using io::open_reader;
 
 bool starts_with(std::string_view text, std::string_view prefix) {
     return text.substr(0, prefix.size()) == prefix;
@@ -18,39 +21,6 @@ bool starts_with(std::string_view text, std::string_view prefix) {
 
 bool ends_with(std::string_view text, std::string_view suffix) {
     return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
-// "./objects/x.xml" and "objects/x.xml" are the same entry.
-std::string_view normalized(std::string_view path) {
-    while (starts_with(path, "./")) {
-        path.remove_prefix(2);
-    }
-    return path;
-}
-
-struct ReadFree {
-    void operator()(archive* a) const { archive_read_free(a); }
-};
-struct WriteFree {
-    void operator()(archive* a) const { archive_write_free(a); }
-};
-using Reader = std::unique_ptr<archive, ReadFree>;
-using Writer = std::unique_ptr<archive, WriteFree>;
-
-std::string why(archive* a) {
-    const char* message = archive_error_string(a);
-    return message != nullptr ? message : "unknown error";
-}
-
-Reader open_reader(const std::filesystem::path& path) {
-    Reader reader(archive_read_new());
-    archive_read_support_filter_gzip(reader.get());
-    archive_read_support_format_tar(reader.get());
-    archive_read_support_format_gnutar(reader.get());
-    if (archive_read_open_filename(reader.get(), path.c_str(), kPiece) != ARCHIVE_OK) {
-        throw ArchiveError("cannot read archive " + path.string() + ": " + why(reader.get()));
-    }
-    return reader;
 }
 
 }  // namespace
@@ -101,55 +71,21 @@ bool PartSelection::keeps(std::string_view path) const {
 FilterReport filter_parts(const std::filesystem::path& in, const std::filesystem::path& out,
                           const PartSelection& parts) {
     auto reader = open_reader(in);
-    Writer writer(archive_write_new());
-    archive_write_add_filter_gzip(writer.get());
     // Level 1: the bulk of a big OAR is assets that are compressed already (JPEG 2000, mesh), and
     // level 6 made a gigabyte cost half a minute for a few per cent of size.
-    archive_write_set_filter_option(writer.get(), "gzip", "compression-level", "1");
-    archive_write_set_format_gnutar(writer.get());
-    std::error_code ignored;
-    std::filesystem::remove(out, ignored);
-    if (archive_write_open_filename(writer.get(), out.c_str()) != ARCHIVE_OK) {
-        throw ArchiveError("cannot write archive " + out.string() + ": " + why(writer.get()));
-    }
+    auto writer = io::open_writer(out, 1);
     FilterReport report;
-    std::vector<char> piece(kPiece);
     archive_entry* entry = nullptr;
-    for (;;) {
-        const int status = archive_read_next_header(reader.get(), &entry);
-        if (status == ARCHIVE_EOF) {
-            break;
-        }
-        if (status < ARCHIVE_WARN) {
-            throw ArchiveError("cannot read archive " + in.string() + ": " + why(reader.get()));
-        }
+    while (io::next_entry(reader.get(), entry, in)) {
         const char* name = archive_entry_pathname(entry);
         if (name == nullptr || !parts.keeps(name)) {
             ++report.dropped;
             continue;  // the reader skips the data on the next header
         }
-        if (archive_write_header(writer.get(), entry) < ARCHIVE_WARN) {
-            throw ArchiveError("cannot write archive " + out.string() + ": " + why(writer.get()));
-        }
-        for (;;) {
-            const auto got = archive_read_data(reader.get(), piece.data(), piece.size());
-            if (got < 0) {
-                throw ArchiveError("cannot read archive " + in.string() + ": " + why(reader.get()));
-            }
-            if (got == 0) {
-                break;
-            }
-            if (archive_write_data(writer.get(), piece.data(), static_cast<std::size_t>(got)) !=
-                got) {
-                throw ArchiveError("cannot write archive " + out.string() + ": " +
-                                   why(writer.get()));
-            }
-        }
+        io::copy_entry(reader.get(), writer.get(), entry, in, out);
         ++report.kept;
     }
-    if (archive_write_close(writer.get()) != ARCHIVE_OK) {
-        throw ArchiveError("cannot write archive " + out.string() + ": " + why(writer.get()));
-    }
+    io::close_writer(writer.get(), out);
     report.bytes_written = std::filesystem::file_size(out);
     return report;
 }
@@ -157,19 +93,13 @@ FilterReport filter_parts(const std::filesystem::path& in, const std::filesystem
 bool contains_assets(const std::filesystem::path& path) {
     auto reader = open_reader(path);
     archive_entry* entry = nullptr;
-    for (;;) {
-        const int status = archive_read_next_header(reader.get(), &entry);
-        if (status == ARCHIVE_EOF) {
-            return false;
-        }
-        if (status < ARCHIVE_WARN) {
-            throw ArchiveError("cannot read archive " + path.string() + ": " + why(reader.get()));
-        }
+    while (io::next_entry(reader.get(), entry, path)) {
         const char* name = archive_entry_pathname(entry);
         if (name != nullptr && starts_with(normalized(name), "assets/")) {
             return true;
         }
     }
+    return false;
 }
 
 }  // namespace vergegrid::oar

@@ -10,62 +10,25 @@
 #include <string_view>
 #include <utility>
 
+#include "oar_archive/archive_io.hpp"
+
 namespace vergegrid::oar {
 
 namespace {
 
-constexpr std::size_t kPiece = 64 * 1024;
+using io::kPiece;
+using io::normalized;
+using io::open_reader;
+using io::open_writer;
+using io::why;
+
 // A settings or parcel file is a few KiB; anything far bigger is not one.
 constexpr std::size_t kMaxXmlEntry = 4 * 1024 * 1024;
-
-struct ReadFree {
-    void operator()(archive* a) const { archive_read_free(a); }
-};
-struct WriteFree {
-    void operator()(archive* a) const { archive_write_free(a); }
-};
-using Reader = std::unique_ptr<archive, ReadFree>;
-using Writer = std::unique_ptr<archive, WriteFree>;
-
-std::string why(archive* a) {
-    const char* message = archive_error_string(a);
-    return message != nullptr ? message : "unknown error";
-}
-
-std::string_view normalized(std::string_view path) {
-    while (path.substr(0, 2) == "./") {
-        path.remove_prefix(2);
-    }
-    return path;
-}
 
 bool under(std::string_view path, std::string_view folder) {
     path = normalized(path);
     return path.substr(0, folder.size()) == folder && path.size() > folder.size() &&
            path.substr(path.size() - 4) == ".xml";
-}
-
-Reader open_reader(const std::filesystem::path& path) {
-    Reader reader(archive_read_new());
-    archive_read_support_filter_gzip(reader.get());
-    archive_read_support_format_tar(reader.get());
-    archive_read_support_format_gnutar(reader.get());
-    if (archive_read_open_filename(reader.get(), path.c_str(), kPiece) != ARCHIVE_OK) {
-        throw ArchiveError("cannot read archive " + path.string() + ": " + why(reader.get()));
-    }
-    return reader;
-}
-
-Writer open_writer(const std::filesystem::path& path) {
-    Writer writer(archive_write_new());
-    archive_write_add_filter_gzip(writer.get());
-    archive_write_set_format_gnutar(writer.get());  // OpenSim reads GNU long names, not pax
-    std::error_code ignored;
-    std::filesystem::remove(path, ignored);
-    if (archive_write_open_filename(writer.get(), path.c_str()) != ARCHIVE_OK) {
-        throw ArchiveError("cannot write archive " + path.string() + ": " + why(writer.get()));
-    }
-    return writer;
 }
 
 std::string read_entry_text(archive* reader, const std::filesystem::path& path) {
@@ -216,14 +179,7 @@ RegionArchiveContent read_region_content(const std::filesystem::path& path) {
     RegionArchiveContent content;
     bool settings_found = false;
     archive_entry* entry = nullptr;
-    for (;;) {
-        const int status = archive_read_next_header(reader.get(), &entry);
-        if (status == ARCHIVE_EOF) {
-            break;
-        }
-        if (status < ARCHIVE_WARN) {
-            throw ArchiveError("cannot read archive " + path.string() + ": " + why(reader.get()));
-        }
+    while (io::next_entry(reader.get(), entry, path)) {
         const char* name = archive_entry_pathname(entry);
         if (name == nullptr) {
             continue;
@@ -297,9 +253,7 @@ void write_settings_archive(const std::filesystem::path& out, const std::string&
     auto writer = open_writer(out);
     write_entry(writer.get(), out, "archive.xml", control);
     write_entry(writer.get(), out, "settings/" + region_name + ".xml", settings);
-    if (archive_write_close(writer.get()) != ARCHIVE_OK) {
-        throw ArchiveError("cannot write archive " + out.string() + ": " + why(writer.get()));
-    }
+    io::close_writer(writer.get(), out);
 }
 
 void rewrite_settings(const std::filesystem::path& in, const std::filesystem::path& out,
@@ -307,16 +261,8 @@ void rewrite_settings(const std::filesystem::path& in, const std::filesystem::pa
     auto reader = open_reader(in);
     auto writer = open_writer(out);
     bool settings_found = false;
-    std::array<char, kPiece> piece{};
     archive_entry* entry = nullptr;
-    for (;;) {
-        const int status = archive_read_next_header(reader.get(), &entry);
-        if (status == ARCHIVE_EOF) {
-            break;
-        }
-        if (status < ARCHIVE_WARN) {
-            throw ArchiveError("cannot read archive " + in.string() + ": " + why(reader.get()));
-        }
+    while (io::next_entry(reader.get(), entry, in)) {
         const char* name = archive_entry_pathname(entry);
         if (name != nullptr && under(name, "settings/")) {
             const auto xml = replaced_leaves(read_entry_text(reader.get(), in), overrides);
@@ -324,27 +270,9 @@ void rewrite_settings(const std::filesystem::path& in, const std::filesystem::pa
             settings_found = true;
             continue;
         }
-        if (archive_write_header(writer.get(), entry) < ARCHIVE_WARN) {
-            throw ArchiveError("cannot write archive " + out.string() + ": " + why(writer.get()));
-        }
-        for (;;) {
-            const auto got = archive_read_data(reader.get(), piece.data(), piece.size());
-            if (got < 0) {
-                throw ArchiveError("cannot read archive " + in.string() + ": " + why(reader.get()));
-            }
-            if (got == 0) {
-                break;
-            }
-            if (archive_write_data(writer.get(), piece.data(), static_cast<std::size_t>(got)) !=
-                got) {
-                throw ArchiveError("cannot write archive " + out.string() + ": " +
-                                   why(writer.get()));
-            }
-        }
+        io::copy_entry(reader.get(), writer.get(), entry, in, out);
     }
-    if (archive_write_close(writer.get()) != ARCHIVE_OK) {
-        throw ArchiveError("cannot write archive " + out.string() + ": " + why(writer.get()));
-    }
+    io::close_writer(writer.get(), out);
     if (!settings_found) {
         throw ArchiveError("archive " + in.string() + " holds no settings/<region>.xml");
     }
