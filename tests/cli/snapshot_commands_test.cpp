@@ -13,6 +13,7 @@
 
 #include "cli/app.hpp"
 #include "cli/progress_bar.hpp"
+#include "tests/cli/ctl_runner.hpp"
 #include "tests/cli/fake_server.hpp"
 #include "tests/cli/temp_dir.hpp"
 
@@ -21,7 +22,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
-using vergegrid::cli::Environment;
+using vergegrid::cli::test::CtlResult;
+using vergegrid::cli::test::CtlRunner;
 using vergegrid::cli::test::FakeServer;
 using vergegrid::cli::test::Reply;
 using vergegrid::cli::test::SeenRequest;
@@ -30,12 +32,6 @@ using Json = nlohmann::json;
 
 constexpr const char* kRegion = "69fce8fd-2572-4bf3-9462-9a2aeba8c17c";
 constexpr const char* kSnapshot = "0d4e2c1a-5b6f-4a7e-8c9d-0e1f2a3b4c5d";
-
-struct Result {
-    int code = -1;
-    std::string out;
-    std::string err;
-};
 
 std::string sha256_hex(const std::string& data) {
     unsigned char digest[EVP_MAX_MD_SIZE];
@@ -112,23 +108,8 @@ Reply archive_reply(const SeenRequest& request, const std::string& data, bool ho
 
 class SnapshotCommands : public ::testing::Test {
   protected:
-    Result ctl(const FakeServer& server, std::vector<std::string> args) {
-        args.insert(args.begin(), {"--server", server.url()});
-        Environment env;
-        env.emplace("HOME", home_.path().string());
-        std::vector<const char*> argv{"vergegridctl"};
-        for (const auto& arg : args) {
-            argv.push_back(arg.c_str());
-        }
-        std::istringstream in;
-        std::ostringstream out;
-        std::ostringstream err;
-        Result result;
-        result.code =
-            vergegrid::cli::run(static_cast<int>(argv.size()), argv.data(), env, {in, out, err});
-        result.out = out.str();
-        result.err = err.str();
-        return result;
+    CtlResult ctl(const FakeServer& server, std::vector<std::string> args) {
+        return run_ctl_(server, std::move(args));
     }
 
     // 200 KiB of noise: more than three of the client's 64 KiB chunks.
@@ -141,7 +122,7 @@ class SnapshotCommands : public ::testing::Test {
         return data;
     }
 
-    TempDir home_;
+    CtlRunner run_ctl_;
     TempDir dir_;
 };
 
