@@ -51,8 +51,8 @@ TEST(CrashConsistency, SigkillDuringAWriteBurstLeavesNoPartialRegion) {
         ControlPlaneProcess control(args);
         ASSERT_TRUE(control.started()) << control.process().output();
         ApiClient api(control.port());
-        estate_id =
-            api.post("/api/v1/estates", {{"name", "Burst"}, {"owner", "Burst Tester"}}).body.at("id");
+        estate_id = api.post("/api/v1/estates", {{"name", "Burst"}, {"owner", "Burst Tester"}})
+                        .body.at("id");
 
         std::atomic<bool> stop{false};
         std::vector<std::thread> writers;
