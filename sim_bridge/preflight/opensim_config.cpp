@@ -10,12 +10,6 @@ namespace vergegrid::bridge {
 
 namespace {
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
 std::string trimmed(const std::string& text) {
     const auto first = text.find_first_not_of(" \t\r");
     if (first == std::string::npos) {
@@ -75,6 +69,12 @@ std::vector<std::filesystem::path> base_files(const std::filesystem::path& dir) 
 }
 
 }  // namespace
+
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
 
 OpenSimConfig OpenSimConfig::load(const std::filesystem::path& dir) {
     OpenSimConfig config;

@@ -39,4 +39,7 @@ class OpenSimConfig {
 // modification times): how a simulator stalled on its configuration notices the operator's fix.
 std::string opensim_config_fingerprint(const std::filesystem::path& dir);
 
+// OpenSim's configuration names and boolean words are case-insensitive: compare them lowered.
+std::string lower(std::string text);
+
 }  // namespace vergegrid::bridge

@@ -12,12 +12,6 @@ namespace vergegrid::bridge {
 
 namespace {
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
 bool is_true(const std::optional<std::string>& value) {
     return value && lower(*value) == "true";
 }
