@@ -14,6 +14,7 @@
 #include "kernel/metrics/registry.hpp"
 #include "kernel/services/service_registry.hpp"
 #include "plugin_host/plugin_host.hpp"
+#include "vergegrid/plugin_api/migration.hpp"
 #include "vergegrid/plugin_api/snapshot_store.hpp"
 
 namespace vergegrid::kernel::http {
@@ -46,6 +47,9 @@ struct ServiceEnvironment {
     // answer 503).
     SnapshotSettings snapshots;
     std::shared_ptr<plugin_api::SnapshotStore> snapshot_store;
+    // Migrations: the one strategy loaded ([migration] strategy, default "oar"; null: none, moves
+    // with content answer 503 migrations_unavailable).
+    std::shared_ptr<plugin_api::MigrationStrategy> migration_strategy;
     // The server speaks TLS only: the session cookie is marked Secure.
     bool tls = false;
     // Keeps an object (a background thread) alive while the control plane serves: stop() releases

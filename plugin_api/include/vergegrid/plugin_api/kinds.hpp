@@ -15,10 +15,12 @@ inline constexpr std::string_view kSync = "sync";            // SyncScheduler, s
 inline constexpr std::string_view kAuth = "auth";            // AuthProvider, since 1.1
 // Added in 1.5: a 1.4 host refuses a plugin of this kind by name.
 inline constexpr std::string_view kSnapshotStore = "snapshot_store";  // SnapshotStore, since 1.5
+// Added in 1.6: a 1.5 host refuses a plugin of this kind by name.
+inline constexpr std::string_view kMigration = "migration";  // MigrationStrategy, since 1.6
 
-// Every kind this ABI (1.5) knows. Adding one is a minor bump; removing one is a major bump.
-inline constexpr std::array<std::string_view, 6> kKnown{kStorage, kPlacement, kInjection,
-                                                        kSync,    kAuth,      kSnapshotStore};
+// Every kind this ABI (1.6) knows. Adding one is a minor bump; removing one is a major bump.
+inline constexpr std::array<std::string_view, 7> kKnown{kStorage, kPlacement,     kInjection, kSync,
+                                                        kAuth,    kSnapshotStore, kMigration};
 
 constexpr bool is_known(std::string_view k) {
     for (auto known : kKnown) {
