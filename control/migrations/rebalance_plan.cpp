@@ -1,4 +1,4 @@
-// How the rule of rebalance_plan.hpp reads in practice (docs/api.md, Placement):
+// How the rule of rebalance_plan.hpp reads in practice (POST /placement/rebalance, docs/api.md):
 //   - source: a simulator that takes regions (online or registered) and is over its threshold:
 //     the active policy refuses it one more region like its own, or it holds more than one region
 //     above the mean share. While some simulator is more than one region *below* the mean (new
