@@ -19,6 +19,8 @@ EMULATOR = os.environ.get("OPENSIM_EMULATOR") or os.path.join(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "opensim-emulator")
 PASSWORD = "secret"
 WAIT_SECONDS = 15
+# Launches of one Emulator when a port free_port() chose was taken before the emulator bound it.
+START_ATTEMPTS = 3
 ALPHA_ID = "11111111-1111-1111-1111-111111111111"
 
 # Short delays so the suite stays fast; tests that are about a delay set their own.
@@ -81,18 +83,24 @@ class Emulator:
     def __init__(self, sim_dir, extra_args=(), fast=True, wait=True, stdin_open=True):
         self.sim_dir = sim_dir
         self.regions_dir = os.path.join(sim_dir, "Regions")
-        self.port = free_port()
-        self.control_port = free_port()
-        args = [EMULATOR, "--sim-dir", sim_dir, "--remoteadmin-port", str(self.port),
-                "--password", PASSWORD, "--control-port", str(self.control_port)]
-        args += (FAST if fast else []) + list(extra_args)
-        self.process = subprocess.Popen(args, stdin=subprocess.PIPE if stdin_open else subprocess.DEVNULL,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        self._output = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
+        self._extra = (FAST if fast else []) + list(extra_args)
+        self._stdin_open = stdin_open
+        self._output = []  # kept across launches: a failed one's lines say why it was repeated
+        self._launch()
         if wait:
             self.wait_ready()
+
+    def _launch(self):
+        self.port = free_port()
+        self.control_port = free_port()
+        while self.control_port == self.port:
+            self.control_port = free_port()
+        args = [EMULATOR, "--sim-dir", self.sim_dir, "--remoteadmin-port", str(self.port),
+                "--password", PASSWORD, "--control-port", str(self.control_port)] + self._extra
+        self.process = subprocess.Popen(args, stdin=subprocess.PIPE if self._stdin_open else subprocess.DEVNULL,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     def _read(self):
         # Chunks, not lines: a console prompt has no newline.
@@ -111,15 +119,43 @@ class Emulator:
         return False
 
     def wait_ready(self):
-        """Until RemoteAdmin answers and start-up has finished (or the process is gone)."""
+        """Until start-up has finished and RemoteAdmin accepts a connection (or the process is gone).
+
+        A free_port() is only free when it is probed: a parallel test's process (other suites run
+        alongside under ctest -j) can bind it before the emulator does, which then exits at once
+        and every call was refused. That is the harness's bad luck, not the emulator's: start it
+        again on fresh ports (bounded). A refused connection while the process runs is retried
+        until the deadline."""
         deadline = time.monotonic() + WAIT_SECONDS
+        launches = 1
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                if launches < START_ATTEMPTS and self._lost_a_port():
+                    self._reap()
+                    self._launch()
+                    launches += 1
+                    continue
                 return
-            if "Startup complete" in self.output():
+            if "Startup complete" in self.output() and self._accepts_connections():
                 return
             time.sleep(0.02)
         raise AssertionError("emulator did not start:\n" + self.output())
+
+    def _lost_a_port(self):
+        self._reader.join(timeout=5)  # its last lines name the port it could not listen on
+        return "cannot listen on" in self.output() or "Address already in use" in self.output()
+
+    def _reap(self):
+        if self.process.stdin:
+            self.process.stdin.close()
+        self.process.stdout.close()
+
+    def _accepts_connections(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except (ConnectionRefusedError, socket.timeout):
+            return False
 
     def proxy(self):
         # One per call: a ServerProxy must not be shared between threads.
