@@ -21,6 +21,8 @@
 #include "control/api/user_routes.hpp"
 #include "control/app/startup_error.hpp"
 #include "control/audit/audit_trail.hpp"
+#include "control/migrations/migration_job_runner.hpp"
+#include "control/migrations/migration_service.hpp"
 #include "control/operations/operation_signals.hpp"
 #include "control/simulators/simulator_liveness.hpp"
 #include "control/snapshots/snapshot_job_runner.hpp"
@@ -93,6 +95,15 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     operations->on_result([snapshots](Changes& changes, const plugin_api::Operation& operation) {
         snapshots->on_operation_result(changes, operation);
     });
+    // After the snapshots' observer: a move's snapshot step reads the snapshot's end.
+    const auto migrations = std::make_shared<const MigrationService>(MigrationDependencies{
+        store, regions, placement, &signals, environment.migration_strategy,
+        environment.migration_strategy_name, environment.migration_step_timeout_s});
+    operations->on_result([migrations](Changes& changes, const plugin_api::Operation& operation) {
+        migrations->on_operation_result(changes, operation);
+    });
+    environment.keep_while_serving(
+        std::make_shared<MigrationJobRunner>(migrations, environment.log));
     add_operation_routes(router, operations, snapshots);
     add_audit_routes(router, AuditLog(store));
     web_admin::add_web_console(router);
