@@ -281,7 +281,7 @@ void MoveDriver::fill_batch(const std::string& batch_id) const {
         if (batch->state == "running" && queued && running < batch->max_parallel) {
             Migration next = *queued;
             try {
-                start(next, true, "");
+                start(next, true, next.target_simulator_id);
             } catch (const DomainError& e) {
                 end(*queued, "failed", std::string("could not start: ") + e.what());
             }

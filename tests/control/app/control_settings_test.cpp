@@ -236,3 +236,42 @@ TEST(ControlSettings, ReadsTheSnapshotSettingsAndRefusesOutOfRangeOnes) {
 }
 
 }  // namespace
+
+namespace {
+
+// [migration] strategy: unset means the default "oar" if it loads; set, it must load. A name that
+// cannot be a plugin's is refused by key.
+TEST(ControlSettings, ReadsTheMigrationStrategy) {
+    const auto defaults = load_control({}, env_of({}));
+    EXPECT_FALSE(defaults.migration_strategy.has_value());
+    EXPECT_STREQ(vergegrid::control::kDefaultMigrationStrategy, "oar");
+    ConfigFile file("[migration]\nstrategy = oar\n");
+    EXPECT_EQ(load_control(file.flags(), env_of({})).migration_strategy, "oar");
+    EXPECT_EQ(load_control({}, env_of({{"VERGEGRID_MIGRATION_STRATEGY", "custom-moves"}}))
+                  .migration_strategy,
+              "custom-moves");
+    ConfigFile bad("[migration]\nstrategy = Not A Name\nwarm = 1\n");
+    try {
+        load_control(bad.flags(), env_of({}));
+        FAIL() << "expected a ConfigError";
+    } catch (const sources::ConfigError& e) {
+        EXPECT_THAT(keys_of(e),
+                    ::testing::UnorderedElementsAre("migration.strategy", "migration.warm"));
+    }
+}
+
+TEST(ControlSettings, MovesFailAStepAfterAConfiguredTimeout) {
+    EXPECT_EQ(load_control({}, env_of({})).migration_step_timeout_s, 1800);
+    ConfigFile file("[migration]\nstep_timeout_s = 0\n");
+    EXPECT_EQ(load_control(file.flags(), env_of({})).migration_step_timeout_s, 0);
+    for (const std::string bad : {"-1", "86401", "soon"}) {
+        try {
+            load_control({}, env_of({{"VERGEGRID_MIGRATION_STEP_TIMEOUT_S", bad}}));
+            FAIL() << "expected a ConfigError for " << bad;
+        } catch (const sources::ConfigError& e) {
+            EXPECT_THAT(keys_of(e), ::testing::ElementsAre("migration.step_timeout_s"));
+        }
+    }
+}
+
+}  // namespace

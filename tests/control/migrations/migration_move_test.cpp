@@ -311,6 +311,20 @@ TEST_F(MigrationMoveTest, AStepThatNeverEndsFailsTheMoveAfterTheTimeout) {
     EXPECT_EQ(migrations().fail_stalled(iso8601_plus_seconds(now_iso8601(), 100000)), 0);
 }
 
+TEST_F(MigrationMoveTest, AnEphemeralRegionMovesWithoutASnapshot) {
+    const auto region = placed("Alpha");
+    set_policy(region.uuid, "ephemeral");
+    const auto id = migrations().move(actor(), move_of(region)).value.migration.id;
+    EXPECT_EQ(strict_json::parse(migration(id).plan),
+              Json({"check_agents", "create_target", "switch_over", "teardown_source"}));
+    EXPECT_EQ(succeed_step(id).kind, "agents");
+    EXPECT_EQ(succeed_step(id).kind, "create");
+    EXPECT_EQ(succeed_step(id).kind, "delete");
+    EXPECT_EQ(migration(id).state, "succeeded");
+    EXPECT_TRUE(snapshots_of(region.uuid).empty());
+    EXPECT_EQ(region_now(region.uuid).placement.simulator_id, kOtherSimulator);
+}
+
 TEST_F(MigrationMoveTest, WithoutAStrategyMovesAreUnavailable) {
     const auto region = placed("Alpha");
     strategy = nullptr;
