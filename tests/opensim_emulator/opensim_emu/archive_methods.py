@@ -87,6 +87,11 @@ def load_oar(admin, request, response):
             if os.path.isdir(path):
                 raise OpenSimError(f'Access to the path "{path}" is denied.')
             log(f"[ARCHIVER]: Loading archive to region {scene.name} from {path}")
+            # Test fault: the load fails once with the given text, the region left as it was (how a
+            # target that cannot load a move's archive looks to the bridge).
+            failure = admin.sim.faults.take_failure("fail_next_load_oar")
+            if failure:
+                raise OpenSimError(failure)
             # A corrupt archive is logged and abandoned inside OpenSim; the answer is still loaded.
             oar_archive.load(scene, admin.sim.region_state(scene), path, merge, skip_assets)
             admin.sim.persist(scene)
