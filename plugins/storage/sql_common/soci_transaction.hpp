@@ -1,16 +1,16 @@
 // StorageTransaction over one leased SOCI session: the repository layer shared by the sqlite,
 // postgresql and mysql plugins. It also implements the extensions AccessStore and OperationStore
-// (ABI 1.1), GridStore (1.3) and SnapshotLedger (1.5), which the host reaches with dynamic_cast
-// from the StorageTransaction (their
-// type information is exported: BOOST_SYMBOL_VISIBLE; this class itself stays hidden). Every
-// statement is fixed SQL text (composed from fixed fragments where a filter is optional); values
-// only travel through soci::use bindings.
+// (ABI 1.1), GridStore (1.3), SnapshotLedger (1.5) and MigrationLedger (1.6), which the host
+// reaches with dynamic_cast from the StorageTransaction (their type information is exported:
+// BOOST_SYMBOL_VISIBLE; this class itself stays hidden). Every statement is fixed SQL text
+// (composed from fixed fragments where a filter is optional); values only travel through soci::use
+// bindings.
 //
 // Split by subject to keep files small: soci_transaction.cpp (lifecycle, estates, templates),
 // soci_transaction_regions.cpp (regions and supplements), soci_transaction_log.cpp (history,
 // audit), soci_transaction_access.cpp (users, tokens, simulators), soci_transaction_operations.cpp
 // (the operation queue), soci_transaction_snapshots.cpp (snapshots, region state policies,
-// operation progress).
+// operation progress), soci_transaction_migrations.cpp (region moves and their batches).
 #pragma once
 
 #include <cstdint>
@@ -24,6 +24,7 @@
 #include "statement_cache.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
+#include "vergegrid/plugin_api/storage_migrations.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
 #include "vergegrid/plugin_api/storage_snapshots.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
@@ -40,7 +41,8 @@ class SociTransaction final : public plugin_api::StorageTransaction,
                               public plugin_api::AccessStore,
                               public plugin_api::OperationStore,
                               public plugin_api::GridStore,
-                              public plugin_api::SnapshotLedger {
+                              public plugin_api::SnapshotLedger,
+                              public plugin_api::MigrationLedger {
   public:
     // Opens the transaction (the dialect's begin statements, plus the grid lock for read_write).
     // Throws StorageBusy when the lock is not granted in time. `turn` (possibly empty) is released
@@ -169,6 +171,26 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     void put_operation_progress(const plugin_api::OperationProgress& progress) override;
     std::optional<plugin_api::OperationProgress> find_operation_progress(
         std::int64_t operation_id) override;
+
+    // ---- MigrationLedger (ABI 1.6) ----
+    void insert_migration(const plugin_api::Migration& migration) override;
+    // StorageError when there is no such migration.
+    void update_migration(const plugin_api::Migration& migration) override;
+    std::optional<plugin_api::Migration> find_migration(const std::string& id) override;
+    // 0 finds nothing (a move waiting for no operation).
+    std::optional<plugin_api::Migration> find_migration_by_operation(
+        std::int64_t operation_id) override;
+    std::vector<plugin_api::Migration> list_migrations(const plugin_api::MigrationFilter& filter,
+                                                       const std::string& before_created_at,
+                                                       const std::string& before_id,
+                                                       int limit) override;
+    std::vector<plugin_api::Migration> list_active_migrations() override;
+    void insert_migration_batch(const plugin_api::MigrationBatch& batch) override;
+    // StorageError when there is no such batch.
+    void update_migration_batch(const plugin_api::MigrationBatch& batch) override;
+    std::optional<plugin_api::MigrationBatch> find_migration_batch(const std::string& id) override;
+    std::vector<plugin_api::MigrationBatch> list_migration_batches(const std::string& simulator_id,
+                                                                   int limit) override;
 
   private:
     // Runs `body` on the session. Database errors become StorageConflict / StorageBusy /

@@ -11,6 +11,7 @@ import urllib.parse
 import uuid
 
 from . import dotnet
+from .agents import BadAgents, parse_agents
 from .region_state import ALL_SETTINGS
 from .users import ZERO_UUID
 from .simulator import Faults
@@ -67,6 +68,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if self.path == "/state":
             self._reply(200, self.simulator.state())
             return
+        if self.path == "/messages":
+            self._reply(200, {"messages": self.simulator.messages.all()})
+            return
         route = self._region_route()
         if route and route[1] == "state":
             scene = route[0]
@@ -101,6 +105,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self._reply(200, {"ok": True})
                 return
             route = self._region_route()
+            if route and route[1] == "agents":
+                self._set_agents(route[0], body)
+                return
             changes = {"objects": self._add_object, "terrain": self._change_terrain,
                        "settings": self._change_settings, "parcel": self._change_parcel}
             if not route or route[1] not in changes:
@@ -114,6 +121,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._reply(200, answer)
         except BadRequest as error:
             self._reply(400, {"error": str(error)})
+
+    def _set_agents(self, scene, body):
+        """POST /regions/<region>/agents {"agents": [{"name", "id"}]}: the avatars now on the
+        region (replacing those before; [] empties it)."""
+        if scene is None:
+            self._reply(404, {"error": "no such region"})
+            return
+        try:
+            scene.agents = parse_agents(body)
+        except BadAgents as error:
+            raise BadRequest(str(error)) from None
+        self._reply(200, {"agents": scene.agents})
 
     def _add_user(self, body):
         """POST /users {"first", "last", "id"?}: an account of the simulator's user service (what

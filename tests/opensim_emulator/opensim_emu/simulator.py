@@ -7,8 +7,9 @@ import os
 import socket
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .agents import Messages
 from .log import log
 from .region_state import RegionState
 
@@ -44,6 +45,9 @@ class Scene:
     estate_owner: str = "00000000-0000-0000-0000-000000000000"
     health: int = HEALTHY
     udp: socket.socket = None
+    # Avatars on the region ({"name", "id"}), set by a test through the control endpoint; they
+    # leave with the scene (a closed or restarted region has none).
+    agents: list = field(default_factory=list)
 
 
 @dataclass
@@ -111,6 +115,7 @@ class Simulator:
         self.regions_dir = regions_dir
         self.sim_dir = os.getcwd()  # where relative OAR/heightmap paths start (OpenSim's bin/)
         self.faults = Faults()
+        self.messages = Messages()  # admin_dialog / admin_broadcast, for GET /messages
         # RemoteAdminPlugin.m_requestLock: create, close, delete and modify run one at a time.
         self.request_lock = threading.Lock()
         self._lock = threading.RLock()
