@@ -1,6 +1,7 @@
 // Schema 2 (plugin ABI 1.1: AccessStore, OperationStore): recorded after schema 1 with its tables
 // in place, and a database that a 1.0 plugin left at schema 1 upgraded in place, keeping its data.
-// Schema 4's case check, and schema 5 (ABI 1.5: SnapshotLedger) added to a database in use.
+// Schema 4's case check, schema 5 (ABI 1.5: SnapshotLedger) and schema 6 (ABI 1.6:
+// MigrationLedger) added to a database in use.
 #include <gmock/gmock.h>
 #include <soci/soci.h>
 
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "migration_samples.hpp"
 #include "snapshot_samples.hpp"
 #include "storage_contract.hpp"
 
@@ -338,6 +340,76 @@ TEST_P(StorageContract, ASchemaFourDatabaseInUseGainsTheRuntimeStateTables) {
     const auto recorded = recorded_migrations(*old_database->direct());
     ASSERT_GE(recorded.size(), 5U);
     EXPECT_EQ(recorded[4], "5 snapshots");
+}
+
+// A database the previous release (schema 5) left holding a region and its snapshot: schema 6
+// adds the migration tables beside them, and a move's record outlives the region it moved.
+TEST_P(StorageContract, ASchemaFiveDatabaseInUseGainsTheMigrationTables) {
+    auto old_database = make_harness(GetParam());
+    const std::string region = uuid(11);
+    {
+        auto sql = old_database->direct();
+        *sql << "CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, "
+                "name VARCHAR(255) NOT NULL, applied_at VARCHAR(32) NOT NULL)";
+        int version = 0;
+        for (const char* file :
+             {"001_initial.sql", "002_access_and_operations.sql", "003_region_size_indexes.sql",
+              "004_case_insensitive_names.sql", "005_snapshots.sql"}) {
+            for (const auto& statement : statements_of(sql_dir(GetParam()) / file)) {
+                *sql << statement;
+            }
+            ++version;
+            *sql << "INSERT INTO schema_migrations (version, name, applied_at) "
+                    "VALUES (:v, 'old', '2026-01-01T00:00:00.000Z')",
+                soci::use(version, "v");
+        }
+        const std::string estate = uuid(1);
+        *sql << "INSERT INTO estates (id, name, owner, created_at, updated_at) "
+                "VALUES (:id, 'Kept', 'o', 't', 't')",
+            soci::use(estate, "id");
+        *sql << "INSERT INTO regions (uuid, name, estate_id, template_id, loc_x, loc_y, size_x, "
+                "size_y, port, host, physics_type, terrain_preset, draw_distance_cap, "
+                "version_major, version_minor, version_patch, region_state_mode) VALUES (:id, "
+                "'Kept region', :estate, NULL, 1000, 1000, 256, 256, 9000, 'h', 'ubODE', '', 0, "
+                "1, 0, 0, 'hybrid')",
+            soci::use(region, "id"), soci::use(estate, "estate");
+    }
+    {
+        // The backend object dies before the database is dropped (end of this block).
+        const auto logger = std::make_shared<CollectingLogger>();
+        const api::HostContext host{api::kAbiVersion, logger, old_database->config(),
+                                    old_database->data_dir()};
+        std::unique_ptr<api::PluginObject> object(descriptor_->create(host));
+        auto& backend = dynamic_cast<api::StorageBackend&>(*object);
+        backend.open();
+        EXPECT_THAT(logger->text(), HasSubstr("applying migration 6 (migrations)"));
+        EXPECT_THAT(logger->text(), ::testing::Not(HasSubstr("applying migration 5 ")));
+        const auto move = sample_migration(2, region, "2026-09-01T10:00:00.000Z", 3, uuid(4));
+        const auto drain = sample_batch(4, "sim-a", "2026-09-01T09:59:59.000Z");
+        {
+            auto tx = backend.begin(api::Access::read_write);
+            auto& ledger = migration_ledger(*tx);
+            EXPECT_TRUE(ledger.list_migrations({}, "", "", 10).empty());
+            EXPECT_TRUE(ledger.list_migration_batches("", 10).empty());
+            ledger.insert_migration_batch(drain);
+            ledger.insert_migration(move);
+            tx->delete_region(region);
+            tx->commit();
+        }
+        {
+            auto tx = backend.begin(api::Access::read);
+            EXPECT_EQ(dump(migration_ledger(*tx).find_migration(move.id).value()), dump(move));
+            EXPECT_EQ(dump(migration_ledger(*tx).find_migration_batch(drain.id).value()),
+                      dump(drain));
+        }
+        backend.close();
+    }
+    auto sql = old_database->direct();
+    EXPECT_EQ(count_rows(*sql, "regions"), 0) << "the region kept from schema 5 was deleted";
+    EXPECT_EQ(count_rows(*sql, "migrations"), 1);
+    const auto recorded = recorded_migrations(*sql);
+    ASSERT_GE(recorded.size(), 6U);
+    EXPECT_EQ(recorded[5], "6 migrations");
 }
 
 }  // namespace

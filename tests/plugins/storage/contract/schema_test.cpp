@@ -84,7 +84,9 @@ TEST_P(StorageContract, EveryMigrationIsRecordedInSchemaMigrations) {
                               "operations",
                               "snapshots",
                               "region_state_policies",
-                              "operation_progress"}) {
+                              "operation_progress",
+                              "migrations",
+                              "migration_batches"}) {
         int count = -1;
         EXPECT_NO_THROW((*sql << std::string("SELECT COUNT(*) FROM ") + table, soci::into(count)))
             << table;

@@ -82,6 +82,14 @@ api::SnapshotLedger& snapshot_ledger(api::StorageTransaction& tx) {
     return *ledger;
 }
 
+api::MigrationLedger& migration_ledger(api::StorageTransaction& tx) {
+    auto* ledger = dynamic_cast<api::MigrationLedger*>(&tx);
+    if (ledger == nullptr) {
+        throw std::runtime_error("the transaction does not implement MigrationLedger (ABI 1.6)");
+    }
+    return *ledger;
+}
+
 api::OperationStore& operation_store(api::StorageTransaction& tx) {
     auto* store = dynamic_cast<api::OperationStore*>(&tx);
     if (store == nullptr) {

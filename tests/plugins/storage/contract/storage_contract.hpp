@@ -19,6 +19,7 @@
 #include "vergegrid/plugin_api/storage.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
+#include "vergegrid/plugin_api/storage_migrations.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
 #include "vergegrid/plugin_api/storage_snapshots.hpp"
 
@@ -60,6 +61,8 @@ plugin_api::OperationStore& operation_store(plugin_api::StorageTransaction& tx);
 plugin_api::GridStore& grid_store(plugin_api::StorageTransaction& tx);
 // ABI 1.5: SnapshotLedger, the same way.
 plugin_api::SnapshotLedger& snapshot_ledger(plugin_api::StorageTransaction& tx);
+// ABI 1.6: MigrationLedger, the same way.
+plugin_api::MigrationLedger& migration_ledger(plugin_api::StorageTransaction& tx);
 
 // Runs `action` in the read-write transaction `tx` and expects the database to refuse it with
 // StorageConflict; afterwards the transaction must refuse to commit.
