@@ -48,7 +48,9 @@ class BridgeMigrations : public ::testing::Test {
   protected:
     // A simulator whose heartbeats stop is offline after 3 s (evacuation); the bridges beat
     // every 300 ms, so a busy machine does not take a live one offline.
-    BridgeMigrations() : stack_({{"VERGEGRID_SIMULATORS_OFFLINE_AFTER_S", "3"}}) {}
+    BridgeMigrations()
+        : stack_(
+              std::map<std::string, std::string>{{"VERGEGRID_SIMULATORS_OFFLINE_AFTER_S", "3"}}) {}
 
     void SetUp() override {
         // OpenSim answers admin_save_oar after >= 5 s whatever the archive; the bridge does not
@@ -355,7 +357,7 @@ TEST_F(BridgeMigrations, ACancelledDrainStopsBetweenRegions) {
 
     const auto cancelled =
         stack_.admin().post("/api/v1/migration-batches/" + batch_id + "/cancel", json::object());
-    ASSERT_EQ(cancelled.status, 200) << cancelled.raw;
+    ASSERT_TRUE(cancelled.status == 200 || cancelled.status == 202) << cancelled.raw;
     std::set<std::string> running_at_cancel, queued_at_cancel;
     for (const auto& migration : cancelled.body.at("migrations")) {
         const std::string state = migration.at("state");
