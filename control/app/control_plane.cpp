@@ -8,6 +8,7 @@
 #include "kernel/http/server.hpp"
 #include "kernel/http/tls.hpp"
 #include "logging/logging.hpp"
+#include "plugin_host/kind_rules.hpp"
 #include "plugin_host/plugin_dir.hpp"
 
 namespace vergegrid::control {
@@ -57,7 +58,8 @@ std::vector<plugin_host::KindUse> control_plane_kinds() {
             {kind::kAuth, 0},
             {kind::kSync, 0},
             {kind::kPlacement, 0},
-            {kind::kSnapshotStore, 5}};
+            {kind::kSnapshotStore, plugin_host::kSnapshotStoreMinMinor},
+            {kind::kMigration, plugin_host::kMigrationMinMinor}};
 }
 
 ControlPlane::ControlPlane(ControlSettings settings, std::shared_ptr<spdlog::logger> log,
@@ -99,6 +101,7 @@ void ControlPlane::start() {
         create_service<plugin_api::SyncScheduler>(settings_.sync_scheduler, "sync.scheduler"));
     activate_placement();
     open_snapshot_store();
+    open_migration_strategy();
 
     auto router = std::make_shared<http::Router>();
     add_system_routes(*router, SystemContext{plugins_.registry(), services_, metrics_});
@@ -190,6 +193,19 @@ void ControlPlane::open_snapshot_store() {
     log_->info("snapshot store: {}", name);
 }
 
+// One migration strategy, chosen like the placement policy: the configured one must load; the
+// default one may be missing (a trimmed plugin folder), and moves with content then answer 503.
+void ControlPlane::open_migration_strategy() {
+    const auto& configured = settings_.migration_strategy;
+    const std::string name = configured.value_or(kDefaultMigrationStrategy);
+    if (!configured && !plugins_.find(plugin_api::kind::kMigration, name)) {
+        log_->warn("no migration plugin named '{}': moves with content are unavailable", name);
+        return;
+    }
+    migration_strategy_ = create_service<plugin_api::MigrationStrategy>(name, "migration.strategy");
+    log_->info("migration strategy: {}", name);
+}
+
 ServiceEnvironment ControlPlane::service_environment() {
     ServiceEnvironment environment;
     environment.data_dir = settings_.data_dir;
@@ -200,6 +216,7 @@ ServiceEnvironment ControlPlane::service_environment() {
     environment.tls = settings_.tls.enabled();
     environment.snapshots = settings_.snapshots;
     environment.snapshot_store = snapshot_store_;
+    environment.migration_strategy = migration_strategy_;
     environment.keep_while_serving = [this](std::shared_ptr<void> object) {
         service_objects_.push_back(std::move(object));
     };
@@ -223,6 +240,7 @@ void ControlPlane::stop() {
     }
     service_objects_.clear();
     snapshot_store_.reset();
+    migration_strategy_.reset();
     services_.auth.swap(nullptr);
     services_.sync.swap(nullptr);
     services_.placement.swap(nullptr);

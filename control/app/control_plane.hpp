@@ -85,6 +85,7 @@ class ControlPlane {
     void open_storage();
     void activate_placement();
     void open_snapshot_store();
+    void open_migration_strategy();
     ServiceEnvironment service_environment();
     // Creates the named plugin of Interface's kind, configured from its section; `setting` is the
     // key that named it, for the error.
@@ -99,6 +100,7 @@ class ControlPlane {
     kernel::services::ServiceRegistry services_;
     std::unique_ptr<kernel::http::Server> server_;
     std::shared_ptr<plugin_api::SnapshotStore> snapshot_store_;
+    std::shared_ptr<plugin_api::MigrationStrategy> migration_strategy_;
     std::vector<std::shared_ptr<void>> service_objects_;  // see ServiceEnvironment
 };
 

@@ -87,6 +87,8 @@ const std::vector<kernel::config::KeySpec<S>>& control_keys() {
          integer_in<S, int>(0, 10'000, [](S& s, int v) { s.snapshots.premium.keep_last = v; })},
         {"snapshots.premium_keep_daily_days",
          integer_in<S, int>(0, 3660, [](S& s, int v) { s.snapshots.premium.keep_daily_days = v; })},
+        {"migration.strategy",
+         plugin_name<S>([](S& s, const std::string& v) { s.migration_strategy = v; })},
     };
     return keys;
 }
@@ -106,7 +108,8 @@ ControlSettings load_control_settings(const kernel::config::CommandLine& flags,
     ControlSettings settings;
     kernel::config::LayerKeys layer;
     layer.keys = control_key_names();
-    layer.sections = {"storage", "auth", "sync", "simulators", "placement", "snapshots"};
+    layer.sections = {"storage",   "auth",      "sync",     "simulators",
+                      "placement", "snapshots", "migration"};
     layer.apply = [&settings](const std::string& key, const std::string& text) {
         for (const auto& spec : control_keys()) {
             if (spec.key == key) {

@@ -1,7 +1,6 @@
 // vergegrid-control's settings: the kernel's (listen, data dir, plugin folder, log, HTTP, TLS) and
 // the control plane's own sections ([storage], [auth], [sync], [simulators], [placement],
-// [snapshots]), read and
-// validated in one pass. docs/configuration.md lists every key.
+// [snapshots], [migration]), read and validated in one pass. docs/configuration.md lists every key.
 #pragma once
 
 #include <chrono>
@@ -20,6 +19,9 @@ namespace vergegrid::control {
 
 // The placement policy active at start-up when placement.policy is unset (if it is loaded).
 inline constexpr const char* kDefaultPlacementPolicy = "basic-rules";
+
+// The migration strategy active at start-up when migration.strategy is unset (if it is loaded).
+inline constexpr const char* kDefaultMigrationStrategy = "oar";
 
 // Placement (control/placement): the policy active at start-up and the ports regions get.
 struct PlacementSettings {
@@ -64,6 +66,10 @@ struct ControlSettings : kernel::config::Settings {
     // plugin is a start-up error rather than a control plane without snapshots.
     SnapshotSettings snapshots;
     bool snapshot_store_configured = false;
+    // [migration] strategy: the migration plugin moves are planned by. Unset:
+    // kDefaultMigrationStrategy if loaded, else none (moves with content answer 503); set: it
+    // must load.
+    std::optional<std::string> migration_strategy;
 };
 
 // Merges defaults, file, environment and flags. Throws config_sources::ConfigError listing every

@@ -7,6 +7,7 @@
 #include "vergegrid/plugin_api/auth.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
 #include "vergegrid/plugin_api/kinds.hpp"
+#include "vergegrid/plugin_api/migration.hpp"
 #include "vergegrid/plugin_api/placement.hpp"
 #include "vergegrid/plugin_api/snapshot_store.hpp"
 #include "vergegrid/plugin_api/storage.hpp"
@@ -42,6 +43,11 @@ struct kind_of<plugin_api::AuthProvider> {
 template <>
 struct kind_of<plugin_api::SnapshotStore> {
     static constexpr std::string_view value = plugin_api::kind::kSnapshotStore;
+};
+
+template <>
+struct kind_of<plugin_api::MigrationStrategy> {
+    static constexpr std::string_view value = plugin_api::kind::kMigration;
 };
 
 template <typename Interface>

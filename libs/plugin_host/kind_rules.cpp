@@ -4,11 +4,20 @@
 
 namespace vergegrid::plugin_host {
 
+std::uint16_t kind_min_minor(std::string_view kind) {
+    if (kind == plugin_api::kind::kSnapshotStore) {
+        return kSnapshotStoreMinMinor;
+    }
+    if (kind == plugin_api::kind::kMigration) {
+        return kMigrationMinMinor;
+    }
+    return 0;
+}
+
 std::vector<KindUse> every_kind() {
     std::vector<KindUse> kinds;
     for (auto kind : plugin_api::kind::kKnown) {
-        kinds.push_back({kind, kind == plugin_api::kind::kSnapshotStore ? kSnapshotStoreMinMinor
-                                                                        : std::uint16_t{0}});
+        kinds.push_back({kind, kind_min_minor(kind)});
     }
     return kinds;
 }

@@ -26,8 +26,14 @@ struct KindUse {
 // cannot carry that interface (its object would be read through a vtable it never had).
 inline constexpr std::uint16_t kSnapshotStoreMinMinor = 5;
 
-// Every known kind, from minor 0 except snapshot_store (kSnapshotStoreMinMinor): what a loader
-// accepts when no program narrowed it.
+// The same for the migration kind and its MigrationStrategy interface, which came with ABI 1.6.
+inline constexpr std::uint16_t kMigrationMinMinor = 6;
+
+// The oldest minor a plugin of `kind` can be built for: the minor that brought the kind's
+// interface (kSnapshotStoreMinMinor, kMigrationMinMinor), 0 for the kinds of 1.0.
+std::uint16_t kind_min_minor(std::string_view kind);
+
+// Every known kind, each from kind_min_minor(): what a loader accepts when no program narrowed it.
 std::vector<KindUse> every_kind();
 
 // The use of `kind` among `kinds`, or null.

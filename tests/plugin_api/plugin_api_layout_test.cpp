@@ -1,4 +1,4 @@
-// The golden layout of every struct that crosses the plugin boundary, recorded from the ABI 1.5
+// The golden layout of every struct that crosses the plugin boundary, recorded from the ABI 1.6
 // headers (x86-64 Linux, libstdc++ with the C++11 string ABI: the platform the build key pins).
 // It fails when a struct changes other than by appending a field:
 //   - every recorded field must keep its offset and size (nothing inserted, moved, retyped);
@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vergegrid/plugin_api/abi.hpp"
@@ -19,11 +20,13 @@
 #include "vergegrid/plugin_api/auth.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
 #include "vergegrid/plugin_api/kinds.hpp"
+#include "vergegrid/plugin_api/migration.hpp"
 #include "vergegrid/plugin_api/placement.hpp"
 #include "vergegrid/plugin_api/plugin.hpp"
 #include "vergegrid/plugin_api/semver.hpp"
 #include "vergegrid/plugin_api/storage.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
+#include "vergegrid/plugin_api/storage_migrations.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
 #include "vergegrid/plugin_api/storage_snapshots.hpp"
@@ -95,14 +98,15 @@ TEST(PluginApiLayout, AbiVersion) {
 // Not a layout, but as binding: the ABI these goldens belong to, and the kinds it knows. Adding a
 // kind is a minor bump (a newer host names an older plugin's kind; an older host refuses a newer
 // kind by name); removing or renaming one is a major bump.
-TEST(PluginApiLayout, AbiOneFiveKnowsSixKindsIncludingSnapshotStores) {
-    EXPECT_EQ(api::kAbiVersion.to_string(), "1.5");
-    EXPECT_EQ(api::kind::kKnown.size(), 6U);
+TEST(PluginApiLayout, AbiOneSixKnowsSevenKindsIncludingMigrations) {
+    EXPECT_EQ(api::kAbiVersion.to_string(), "1.6");
+    EXPECT_EQ(api::kind::kKnown.size(), 7U);
     for (const char* known :
-         {"storage", "placement", "injection", "sync", "auth", "snapshot_store"}) {
+         {"storage", "placement", "injection", "sync", "auth", "snapshot_store", "migration"}) {
         EXPECT_TRUE(api::kind::is_known(known)) << known;
     }
     EXPECT_EQ(api::kind::kSnapshotStore, "snapshot_store");
+    EXPECT_EQ(api::kind::kMigration, "migration");
     EXPECT_FALSE(api::kind::is_known("blueprint"));
 }
 
@@ -784,6 +788,119 @@ TEST(PluginApiLayout, OperationProgress) {
           {"bytes_total", 24, 8},
           {"phase", 32, 32},
           {"updated_at", 64, 32}}});
+}
+
+// The step numbers cross the boundary (a plan is a vector of them): renumbering one is a major
+// bump, a new step is appended.
+TEST(PluginApiLayout, MigrationStepValuesAndNames) {
+    static_assert(sizeof(api::MigrationStep) == 1);
+    const std::vector<std::pair<api::MigrationStep, std::string>> golden{
+        {api::MigrationStep::check_agents, "check_agents"},
+        {api::MigrationStep::snapshot_first, "snapshot_first"},
+        {api::MigrationStep::create_target, "create_target"},
+        {api::MigrationStep::load_first, "load_first"},
+        {api::MigrationStep::snapshot_final, "snapshot_final"},
+        {api::MigrationStep::load_final, "load_final"},
+        {api::MigrationStep::load_latest, "load_latest"},
+        {api::MigrationStep::switch_over, "switch_over"},
+        {api::MigrationStep::teardown_source, "teardown_source"}};
+    for (std::size_t i = 0; i < golden.size(); ++i) {
+        EXPECT_EQ(static_cast<std::size_t>(golden[i].first), i) << golden[i].second;
+        EXPECT_EQ(api::to_string(golden[i].first), golden[i].second);
+    }
+}
+
+TEST(PluginApiLayout, MigrationRequest) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "MigrationRequest", Growth::may_grow,
+        {sizeof(api::MigrationRequest),
+         {VG_FIELD(MigrationRequest, warm), VG_FIELD(MigrationRequest, when_empty),
+          VG_FIELD(MigrationRequest, source_online), VG_FIELD(MigrationRequest, has_snapshot),
+          VG_FIELD(MigrationRequest, keeps_content)}},
+        {5,
+         {{"warm", 0, 1},
+          {"when_empty", 1, 1},
+          {"source_online", 2, 1},
+          {"has_snapshot", 3, 1},
+          {"keeps_content", 4, 1}}});
+}
+
+TEST(PluginApiLayout, Migration) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "Migration", Growth::frozen,
+        {sizeof(api::Migration),
+         {VG_FIELD(Migration, id), VG_FIELD(Migration, batch_id), VG_FIELD(Migration, region_id),
+          VG_FIELD(Migration, region_name), VG_FIELD(Migration, source_simulator_id),
+          VG_FIELD(Migration, target_simulator_id), VG_FIELD(Migration, target_host),
+          VG_FIELD(Migration, target_port), VG_FIELD(Migration, strategy),
+          VG_FIELD(Migration, options), VG_FIELD(Migration, state), VG_FIELD(Migration, plan),
+          VG_FIELD(Migration, step), VG_FIELD(Migration, operation_id), VG_FIELD(Migration, detail),
+          VG_FIELD(Migration, error), VG_FIELD(Migration, actor), VG_FIELD(Migration, created_at),
+          VG_FIELD(Migration, updated_at)}},
+        {560,
+         {{"id", 0, 32},
+          {"batch_id", 32, 32},
+          {"region_id", 64, 32},
+          {"region_name", 96, 32},
+          {"source_simulator_id", 128, 32},
+          {"target_simulator_id", 160, 32},
+          {"target_host", 192, 32},
+          {"target_port", 224, 4},
+          {"strategy", 232, 32},
+          {"options", 264, 32},
+          {"state", 296, 32},
+          {"plan", 328, 32},
+          {"step", 360, 32},
+          {"operation_id", 392, 8},
+          {"detail", 400, 32},
+          {"error", 432, 32},
+          {"actor", 464, 32},
+          {"created_at", 496, 32},
+          {"updated_at", 528, 32}}});
+}
+
+TEST(PluginApiLayout, MigrationBatch) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("MigrationBatch", Growth::frozen,
+                  {sizeof(api::MigrationBatch),
+                   {VG_FIELD(MigrationBatch, id), VG_FIELD(MigrationBatch, kind),
+                    VG_FIELD(MigrationBatch, simulator_id), VG_FIELD(MigrationBatch, state),
+                    VG_FIELD(MigrationBatch, max_parallel), VG_FIELD(MigrationBatch, options),
+                    VG_FIELD(MigrationBatch, actor), VG_FIELD(MigrationBatch, created_at),
+                    VG_FIELD(MigrationBatch, updated_at)}},
+                  {264,
+                   {{"id", 0, 32},
+                    {"kind", 32, 32},
+                    {"simulator_id", 64, 32},
+                    {"state", 96, 32},
+                    {"max_parallel", 128, 4},
+                    {"options", 136, 32},
+                    {"actor", 168, 32},
+                    {"created_at", 200, 32},
+                    {"updated_at", 232, 32}}});
+}
+
+TEST(PluginApiLayout, MigrationFilter) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("MigrationFilter", Growth::may_grow,
+                  {sizeof(api::MigrationFilter),
+                   {VG_FIELD(MigrationFilter, region_id), VG_FIELD(MigrationFilter, batch_id),
+                    VG_FIELD(MigrationFilter, state), VG_FIELD(MigrationFilter, simulator_id)}},
+                  {128,
+                   {{"region_id", 0, 32},
+                    {"batch_id", 32, 32},
+                    {"state", 64, 32},
+                    {"simulator_id", 96, 32}}});
 }
 
 }  // namespace

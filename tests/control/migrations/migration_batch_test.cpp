@@ -95,9 +95,13 @@ TEST_F(MigrationBatchTest, CancellingADrainCancelsTheQueuedMovesAndLetsTheRunnin
 }
 
 TEST_F(MigrationBatchTest, DrainOptionsAreChecked) {
-    EXPECT_EQ(refusal([&] { migrations().drain(actor(), {kSimulator, 0, {}}); }).field(),
+    EXPECT_EQ(refusal([&] {
+                  migrations().drain(actor(), {kSimulator, 0, {}});
+              }).field(),
               "max_parallel");
-    EXPECT_EQ(refusal([&] { migrations().drain(actor(), {kSimulator, 17, {}}); }).field(),
+    EXPECT_EQ(refusal([&] {
+                  migrations().drain(actor(), {kSimulator, 17, {}});
+              }).field(),
               "max_parallel");
 }
 
@@ -107,7 +111,9 @@ TEST_F(MigrationBatchTest, AnEvacuationRecreatesRegionsFromTheirLatestSnapshot) 
     const auto snapshot = service().take(actor(), {kept.uuid, std::nullopt, ""}).value;
     upload_all(snapshot.id, archive(1500));
     const auto taken = service().get(snapshot.id);
-    EXPECT_EQ(refusal([&] { migrations().evacuate(actor(), {kSimulator, 2}); }).code(),
+    EXPECT_EQ(refusal([&] {
+                  migrations().evacuate(actor(), {kSimulator, 2});
+              }).code(),
               "simulator_not_offline");
     set_offline(iso8601_plus_seconds(taken.created_at, 30));
 
@@ -127,8 +133,7 @@ TEST_F(MigrationBatchTest, AnEvacuationRecreatesRegionsFromTheirLatestSnapshot) 
         } else {
             EXPECT_EQ(shown["plan"], Json({"create_target", "switch_over", "teardown_source"}));
             EXPECT_TRUE(shown["loss_window_s"].is_null());
-            EXPECT_NE(shown["detail"]["note"].get<std::string>().find("empty"),
-                      std::string::npos);
+            EXPECT_NE(shown["detail"]["note"].get<std::string>().find("empty"), std::string::npos);
             EXPECT_EQ(succeed_step(move.id).kind, "create");
         }
         // The teardown goes to the offline source all the same.

@@ -33,8 +33,8 @@ class ContractPlans : public plugin_api::MigrationStrategy {
             return {S::check_agents, S::create_target, S::switch_over, S::teardown_source};
         }
         if (request.warm) {
-            return {S::check_agents, S::snapshot_first, S::create_target, S::load_first,
-                    S::snapshot_final, S::load_final,   S::switch_over,   S::teardown_source};
+            return {S::check_agents,   S::snapshot_first, S::create_target, S::load_first,
+                    S::snapshot_final, S::load_final,     S::switch_over,   S::teardown_source};
         }
         return {S::check_agents, S::snapshot_final, S::create_target,
                 S::load_final,   S::switch_over,    S::teardown_source};
@@ -44,9 +44,8 @@ class ContractPlans : public plugin_api::MigrationStrategy {
 class MigrationFixture : public SnapshotFixture {
   protected:
     MigrationFixture() {
-        placement = std::make_shared<PlacementService>(policy_slot, "basic-rules",
-                                                       std::vector<std::string>{}, nullptr,
-                                                       PortRange{9000, 9999});
+        placement = std::make_shared<PlacementService>(
+            policy_slot, "basic-rules", std::vector<std::string>{}, nullptr, PortRange{9000, 9999});
     }
 
     MigrationService migrations() {
@@ -65,8 +64,7 @@ class MigrationFixture : public SnapshotFixture {
             migrations().on_operation_result(changes, operation);
         });
         std::get<PullAnswer>(operations.pull(simulator(simulator_id), 0));
-        operations.record_result(simulator(simulator_id),
-                                 {operation_id, state, std::move(result)});
+        operations.record_result(simulator(simulator_id), {operation_id, state, std::move(result)});
     }
 
     plugin_api::Migration migration(const std::string& id) { return migrations().get(id); }
@@ -74,9 +72,9 @@ class MigrationFixture : public SnapshotFixture {
     // The operation the move waits for now.
     plugin_api::Operation waiting(const std::string& migration_id) {
         const auto move = migration(migration_id);
-        EXPECT_NE(move.operation_id, 0) << "the move waits for no operation (" << move.state
-                                        << ", step '" << move.step << "', error " << move.error
-                                        << ")";
+        EXPECT_NE(move.operation_id, 0)
+            << "the move waits for no operation (" << move.state << ", step '" << move.step
+            << "', error " << move.error << ")";
         return operation(move.operation_id);
     }
 
@@ -120,7 +118,8 @@ class MigrationFixture : public SnapshotFixture {
     }
 
     plugin_api::Region region_now(const std::string& id) {
-        return store().read([&](plugin_api::StorageTransaction& tx) { return *tx.find_region(id); });
+        return store().read(
+            [&](plugin_api::StorageTransaction& tx) { return *tx.find_region(id); });
     }
 
     StartMove move_of(const plugin_api::Region& region, MoveOptions options = {}) {

@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "control/common/clock.hpp"
-#include "control/regions/region_placement.hpp"
 #include "control/regions/region_moving.hpp"
+#include "control/regions/region_placement.hpp"
 #include "strict_json/strict_json.hpp"
 #include "tests/control/migrations/migration_fixture.hpp"
 
@@ -37,8 +37,8 @@ TEST_F(MigrationMoveTest, AColdMoveRunsEachStepOnItsSimulatorAndSwitchesWithoutA
     EXPECT_EQ(started.migration.target_simulator_id, kOtherSimulator);
     EXPECT_EQ(started.migration.source_simulator_id, kSimulator);
     EXPECT_EQ(strict_json::parse(started.migration.plan),
-              Json({"check_agents", "snapshot_final", "create_target", "load_final",
-                    "switch_over", "teardown_source"}));
+              Json({"check_agents", "snapshot_final", "create_target", "load_final", "switch_over",
+                    "teardown_source"}));
 
     const auto agents = succeed_step(id);
     EXPECT_EQ(agents.kind, "agents");
@@ -206,9 +206,8 @@ TEST_F(MigrationMoveTest, CancelBeforeTheSwitchRollsBackAndAfterItIsRefused) {
 TEST_F(MigrationMoveTest, TheTargetsSlotAndPortAreReservedUntilTheSwitch) {
     const auto region = placed("Alpha");
     const auto first = migrations().move(actor(), move_of(region)).value.migration;
-    const auto grid = store().read([](plugin_api::StorageTransaction& tx) {
-        return load_grid_state(tx);
-    });
+    const auto grid =
+        store().read([](plugin_api::StorageTransaction& tx) { return load_grid_state(tx); });
     EXPECT_EQ(grid.find_simulator(kOtherSimulator)->region_count, 1);
     EXPECT_TRUE(grid.port_used(first.target_host, first.target_port));
     EXPECT_EQ(grid.region_at(1000, 1000)->uuid, region.uuid);  // no second map cell
@@ -229,9 +228,8 @@ TEST_F(MigrationMoveTest, TheTargetsSlotAndPortAreReservedUntilTheSwitch) {
     EXPECT_EQ(refusal([&] { migrations().move(actor(), move_of(third)); }).fault(),
               Fault::conflict);
     run_to_end(first.id);
-    const auto after = store().read([](plugin_api::StorageTransaction& tx) {
-        return load_grid_state(tx);
-    });
+    const auto after =
+        store().read([](plugin_api::StorageTransaction& tx) { return load_grid_state(tx); });
     EXPECT_EQ(after.find_simulator(kOtherSimulator)->region_count, 2);  // Alpha, Beta's hold
 }
 
@@ -243,15 +241,31 @@ TEST_F(MigrationMoveTest, TheRegionsOtherChangesAreRefusedWhileItMoves) {
     migrations().move(actor(), move_of(region));
     const auto id = region.uuid;
     const std::vector<std::function<void()>> changes = {
-        [&] { update(region, {{"flags", {{"enabled", false}}}}); },
-        [&] { regions.remove(actor(), {id, std::nullopt}); },
+        [&] {
+            update(region, {{"flags", {{"enabled", false}}}});
+        },
+        [&] {
+            regions.remove(actor(), {id, std::nullopt});
+        },
         [&] { regions.restart(actor(), id); },
-        [&] { regions.rollback(actor(), {id, std::nullopt, region.version}); },
-        [&] { regions.upgrade_template(actor(), {id, std::nullopt}); },
-        [&] { regions.move(actor(), {id, std::nullopt, kOtherSimulator, false}); },
-        [&] { service().take(actor(), {id, std::nullopt, ""}); },
-        [&] { service().restore(actor(), {id, std::nullopt, snapshot.id}); },
-        [&] { service().delete_region(actor(), {id, std::nullopt, false}); },
+        [&] {
+            regions.rollback(actor(), {id, std::nullopt, region.version});
+        },
+        [&] {
+            regions.upgrade_template(actor(), {id, std::nullopt});
+        },
+        [&] {
+            regions.move(actor(), {id, std::nullopt, kOtherSimulator, false});
+        },
+        [&] {
+            service().take(actor(), {id, std::nullopt, ""});
+        },
+        [&] {
+            service().restore(actor(), {id, std::nullopt, snapshot.id});
+        },
+        [&] {
+            service().delete_region(actor(), {id, std::nullopt, false});
+        },
         [&] { migrations().move(actor(), move_of(region)); },
     };
     for (std::size_t i = 0; i < changes.size(); ++i) {
@@ -260,8 +274,8 @@ TEST_F(MigrationMoveTest, TheRegionsOtherChangesAreRefusedWhileItMoves) {
         EXPECT_EQ(refused.code(), "region_moving");
         EXPECT_EQ(refused.field(), "id");
     }
-    EXPECT_TRUE(store().read(
-        [&](plugin_api::StorageTransaction& tx) { return region_is_moving(tx, id); }));
+    EXPECT_TRUE(
+        store().read([&](plugin_api::StorageTransaction& tx) { return region_is_moving(tx, id); }));
 }
 
 TEST_F(MigrationMoveTest, TheTargetMayReadTheSnapshotOnlyWhileItIsTheMovesTarget) {

@@ -10,6 +10,7 @@
 #include "config_sources/config_error.hpp"
 #include "plugin_host/plugin_dir.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "vergegrid/plugin_api/migration.hpp"
 #include "vergegrid/plugin_api/placement.hpp"
 
 namespace {
@@ -28,6 +29,7 @@ static_assert(host::kind_of_v<api::InjectionStrategy> == api::kind::kInjection);
 static_assert(host::kind_of_v<api::SyncScheduler> == api::kind::kSync);
 static_assert(host::kind_of_v<api::AuthProvider> == api::kind::kAuth);
 static_assert(host::kind_of_v<api::SnapshotStore> == api::kind::kSnapshotStore);
+static_assert(host::kind_of_v<api::MigrationStrategy> == api::kind::kMigration);
 
 // A program hosting plugins, its log kept for assertions.
 struct Program {
@@ -123,13 +125,100 @@ TEST(PluginHost, RefusesAPluginOlderThanTheMinorTheProgramNeedsForItsKind) {
     EXPECT_EQ(record_of(records, "vg-test-wrong-interface.so")->status, host::PluginStatus::loaded);
 }
 
-TEST(PluginHost, EveryKindIsKnownAndASnapshotStoreNeedsTheMinorItsKindCameWith) {
+TEST(PluginHost, EveryKindIsKnownAndTheNewerKindsNeedTheMinorTheyCameWith) {
     const auto kinds = host::every_kind();
+    ASSERT_EQ(kinds.size(), 7u);
     ASSERT_EQ(kinds.size(), api::kind::kKnown.size());
     for (const auto& use : kinds) {
-        EXPECT_EQ(use.min_minor, use.kind == api::kind::kSnapshotStore ? 5 : 0) << use.kind;
+        const int expected = use.kind == api::kind::kSnapshotStore ? 5
+                             : use.kind == api::kind::kMigration   ? 6
+                                                                   : 0;
+        EXPECT_EQ(use.min_minor, expected) << use.kind;
     }
     EXPECT_EQ(host::kind_from_file_name("vg-snapshot_store-filesystem.so"), "snapshot_store");
+    EXPECT_EQ(host::kind_from_file_name("vg-migration-oar.so"), "migration");
+}
+
+TEST(PluginHost, LoadsTheBuiltInMigrationStrategyOfAbi16AndCreatesIt) {
+    Program program;
+    program.plugins.discover(VERGEGRID_PLUGIN_DIR, {{api::kind::kMigration, 6}});
+    const auto records = program.plugins.records();
+    const auto* oar = record_of(records, "vg-migration-oar.so");
+    ASSERT_NE(oar, nullptr);
+    ASSERT_EQ(oar->status, host::PluginStatus::loaded) << oar->reason;
+    EXPECT_EQ(oar->kind, "migration");
+    EXPECT_EQ(oar->name, "oar");
+    ASSERT_TRUE(oar->abi.has_value());
+    EXPECT_EQ(oar->abi->to_string(), "1.6");
+    program.plugins.configure({}, [](const std::string&) { return std::optional<std::string>(); },
+                              {});
+    auto strategy = program.plugins.create<api::MigrationStrategy>("oar");
+    ASSERT_NE(strategy, nullptr);
+    EXPECT_EQ(strategy->plan({}).back(), api::MigrationStep::teardown_source);
+    // Other kinds' files in the real plugin folder are skipped by name, never opened.
+    const auto* sqlite = record_of(records, "vg-storage-sqlite.so");
+    ASSERT_NE(sqlite, nullptr);
+    EXPECT_EQ(sqlite->status, host::PluginStatus::skipped);
+}
+
+TEST(PluginHost, TheMigrationStrategyOarTakesNoConfigKey) {
+    Program program;
+    program.plugins.discover(VERGEGRID_PLUGIN_DIR, {{api::kind::kMigration, 6}});
+    try {
+        program.plugins.configure({{"migration.oar.warm_by_default", {"true", "file test.ini"}}},
+                                  [](const std::string&) { return std::optional<std::string>(); },
+                                  {});
+        FAIL() << "expected a ConfigError";
+    } catch (const vergegrid::config_sources::ConfigError& e) {
+        EXPECT_THAT(e.what(), HasSubstr("migration.oar.warm_by_default: unknown key for plugin "
+                                        "migration.oar"));
+    }
+}
+
+TEST(PluginHost, AHostOfAbi15RefusesTheMigrationPluginItDoesNotSpeak) {
+    // A 1.5 host stands in for last release's control plane meeting this build's plugin.
+    Program program("/srv/test-program", api::AbiVersion{api::kAbiMajor, 5});
+    program.plugins.discover(VERGEGRID_PLUGIN_DIR, host::every_kind());
+    const auto records = program.plugins.records();
+    const auto* oar = record_of(records, "vg-migration-oar.so");
+    ASSERT_NE(oar, nullptr);
+    EXPECT_EQ(oar->status, host::PluginStatus::refused);
+    EXPECT_THAT(oar->reason, HasSubstr("vg-migration-oar.so was built for plugin ABI 1.6"));
+    EXPECT_THAT(oar->reason, HasSubstr("its minor is newer"));
+    EXPECT_EQ(program.plugins.find(api::kind::kMigration, "oar"), nullptr);
+}
+
+TEST(PluginHost, RefusesAMigrationPluginBuiltBeforeItsKindExistedOrForAnotherMajor) {
+    Program program;
+    program.plugins.discover(kDir, host::every_kind());
+    const auto records = program.plugins.records();
+    const auto* old = record_of(records, "vg-test-old-migration.so");
+    ASSERT_NE(old, nullptr);
+    EXPECT_EQ(old->status, host::PluginStatus::refused);
+    EXPECT_EQ(old->reason, "vg-test-old-migration.so was built for plugin ABI " +
+                               std::to_string(api::kAbiMajor) + ".5; test-program needs ABI " +
+                               std::to_string(api::kAbiMajor) +
+                               ".6 or newer for migration plugins: rebuild it against a "
+                               "newer SDK");
+    const auto* other = record_of(records, "vg-test-migration-other-major.so");
+    ASSERT_NE(other, nullptr);
+    EXPECT_EQ(other->status, host::PluginStatus::refused);
+    EXPECT_THAT(other->reason, HasSubstr("vg-test-migration-other-major.so was built for plugin "
+                                         "ABI " +
+                                         std::to_string(api::kAbiMajor + 1) + ".0"));
+    EXPECT_THAT(other->reason, HasSubstr("majors must match"));
+    EXPECT_EQ(program.plugins.find(api::kind::kMigration, "old-migration"), nullptr);
+    EXPECT_EQ(program.plugins.find(api::kind::kMigration, "migration-other-major"), nullptr);
+}
+
+TEST(PluginHost, RefusesAPluginOfAKindNoAbiKnowsByItsName) {
+    Program program;
+    program.plugins.discover(kDir, host::every_kind());
+    const auto records = program.plugins.records();
+    const auto* unknown = record_of(records, "vg-test-unknown-kind.so");
+    ASSERT_NE(unknown, nullptr);
+    EXPECT_EQ(unknown->status, host::PluginStatus::refused);
+    EXPECT_THAT(unknown->reason, HasSubstr("unknown plugin kind 'blueprint'"));
 }
 
 TEST(PluginHost, RefusesASnapshotStoreBuiltBeforeItsKindExisted) {
