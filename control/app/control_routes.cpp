@@ -22,6 +22,8 @@
 #include "control/api/user_routes.hpp"
 #include "control/app/startup_error.hpp"
 #include "control/audit/audit_trail.hpp"
+#include "control/migrations/migration_job_runner.hpp"
+#include "control/migrations/migration_service.hpp"
 #include "control/operations/operation_signals.hpp"
 #include "control/simulators/simulator_liveness.hpp"
 #include "control/snapshots/snapshot_job_runner.hpp"
@@ -89,9 +91,9 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     const auto placements = std::make_shared<const RegionPlacementService>(
         store, placement, environment.placement.plan_work_budget);
     add_placement_plan_routes(router, *placements);
-    const auto migrations = std::make_shared<const MigrationService>(
-        MigrationDependencies{store, regions, placement, &signals, environment.migration_strategy,
-                              environment.migration_strategy ? "oar" : ""});
+    const auto migrations = std::make_shared<const MigrationService>(MigrationDependencies{
+        store, regions, placement, &signals, environment.migration_strategy,
+        environment.migration_strategy_name, environment.migration_step_timeout_s});
     add_migration_routes(router, {migrations, placements, simulators});
     const auto operations = std::make_shared<OperationService>(
         store, signals, pending_keys, environment.simulators.max_parked_polls);
@@ -99,10 +101,13 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     operations->on_result([snapshots](Changes& changes, const plugin_api::Operation& operation) {
         snapshots->on_operation_result(changes, operation);
     });
-    // A move's step ended: its next step, its rollback, or the next move of its batch.
+    // After the snapshots' observer: a move's snapshot step reads the snapshot's end. A move's
+    // step ended: its next step, its rollback, or the next move of its batch.
     operations->on_result([migrations](Changes& changes, const plugin_api::Operation& operation) {
         migrations->on_operation_result(changes, operation);
     });
+    environment.keep_while_serving(
+        std::make_shared<MigrationJobRunner>(migrations, environment.log));
     add_operation_routes(router, operations, snapshots);
     add_audit_routes(router, AuditLog(store));
     web_admin::add_web_console(router);
