@@ -241,6 +241,7 @@ TEST(ControlPlaneProcess, ListsTheBridgesInjectionPluginAsSkippedAndLoadsTheKind
                 ::testing::ContainsRegex("skipped +injection .*vg-injection-hybrid.so"));
     EXPECT_THAT(list.output(), HasSubstr("reason: kind injection not used by vergegrid-control"));
     EXPECT_THAT(list.output(), ::testing::ContainsRegex("loaded +storage +sqlite"));
+    EXPECT_THAT(list.output(), ::testing::ContainsRegex("loaded +migration +oar"));
 
     TempDir dir;
     auto args = ephemeral(dir);
@@ -254,6 +255,33 @@ TEST(ControlPlaneProcess, ListsTheBridgesInjectionPluginAsSkippedAndLoadsTheKind
     EXPECT_EQ(injection.at("status"), "skipped");
     EXPECT_EQ(injection.at("kind"), "injection");
     EXPECT_EQ(injection.at("reason"), "kind injection not used by vergegrid-control");
+}
+
+// [migration] strategy: a configured strategy must load; the default one may be missing.
+TEST(ControlPlaneProcess, AConfiguredMigrationStrategyThatDoesNotLoadStopsStartUp) {
+    TempDir dir;
+    ChildProcess control(VERGEGRID_CONTROL_BINARY, ephemeral(dir),
+                         {{"VERGEGRID_MIGRATION_STRATEGY", "nosuchstrategy"}});
+    EXPECT_EQ(control.wait_for_exit(15s), 1);
+    EXPECT_THAT(control.output(),
+                HasSubstr("migration.strategy: no loaded migration plugin named 'nosuchstrategy'"));
+}
+
+TEST(ControlPlaneProcess, StartsWithoutTheDefaultMigrationStrategyAndSaysSo) {
+    TempDir dir;
+    const auto plugins = dir.path() / "plugins";
+    fs::create_directories(plugins);
+    for (const auto& entry : fs::directory_iterator(VERGEGRID_PLUGIN_DIR)) {
+        if (entry.path().filename() != "vg-migration-oar.so") {
+            fs::copy_file(entry.path(), plugins / entry.path().filename());
+        }
+    }
+    auto args = ephemeral(dir);
+    args.insert(args.end(), {"--plugin-dir", plugins.string()});
+    ControlPlaneProcess control(args);
+    ASSERT_TRUE(control.started()) << control.process().output();
+    EXPECT_THAT(control.process().output(),
+                HasSubstr("no migration plugin named 'oar': moves with content are unavailable"));
 }
 
 TEST(ControlPlaneProcess, AMistypedPluginKeyInTheEnvironmentIsRefusedLikeOneInTheFile) {

@@ -236,3 +236,28 @@ TEST(ControlSettings, ReadsTheSnapshotSettingsAndRefusesOutOfRangeOnes) {
 }
 
 }  // namespace
+
+namespace {
+
+// [migration] strategy: unset means the default "oar" if it loads; set, it must load. A name that
+// cannot be a plugin's is refused by key.
+TEST(ControlSettings, ReadsTheMigrationStrategy) {
+    const auto defaults = load_control({}, env_of({}));
+    EXPECT_FALSE(defaults.migration_strategy.has_value());
+    EXPECT_STREQ(vergegrid::control::kDefaultMigrationStrategy, "oar");
+    ConfigFile file("[migration]\nstrategy = oar\n");
+    EXPECT_EQ(load_control(file.flags(), env_of({})).migration_strategy, "oar");
+    EXPECT_EQ(load_control({}, env_of({{"VERGEGRID_MIGRATION_STRATEGY", "custom-moves"}}))
+                  .migration_strategy,
+              "custom-moves");
+    ConfigFile bad("[migration]\nstrategy = Not A Name\nwarm = 1\n");
+    try {
+        load_control(bad.flags(), env_of({}));
+        FAIL() << "expected a ConfigError";
+    } catch (const sources::ConfigError& e) {
+        EXPECT_THAT(keys_of(e),
+                    ::testing::UnorderedElementsAre("migration.strategy", "migration.warm"));
+    }
+}
+
+}  // namespace
