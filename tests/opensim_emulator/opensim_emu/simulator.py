@@ -235,6 +235,7 @@ class Simulator:
                 down = list(self._scenes)
                 for scene in down:
                     scene.health = 0
+                    scene.agents = []  # a restarting region logs its avatars out
                     if scene.udp:
                         scene.udp.close()
                         scene.udp = None

@@ -57,6 +57,13 @@ class Agents(EmulatorTestCase):
         emulator.call("admin_close_region", region_name="Alpha")
         self.assertError(emulator.call("admin_get_agents", region_name="Alpha"), "Region Alpha not found")
 
+    def test_avatars_are_logged_out_by_a_restart(self):
+        emulator, _ = self.start_with_region()
+        self.set_agents(emulator, "Alpha", [ADA])
+        emulator.call("admin_restart", region_name="Alpha", milliseconds="0")
+        self.assertTrue(emulator.wait_output("[RESTART]: All regions are back"))
+        self.assertEqual(emulator.call("admin_get_agent_count", region_name="Alpha")["count"], 0)
+
     def test_bad_agent_bodies_are_refused_by_field(self):
         emulator, _ = self.start_with_region()
         for body, field in (({"agents": "x"}, "agents"), ({"agents": [{"name": "Ada", "id": ADA["id"]}]}, "name"),
