@@ -1,3 +1,16 @@
+// How the rule of rebalance_plan.hpp reads in practice (POST /placement/rebalance, docs/api.md):
+//   - source: a simulator that takes regions (online or registered) and is over its threshold:
+//     the active policy refuses it one more region like its own, or it holds more than one region
+//     above the mean share. While some simulator is more than one region *below* the mean (new
+//     empty ones), the most loaded give too: otherwise 4,4,4 regions beside two new empty
+//     simulators of 4 would stop at 3,3,3,2,1, with one simulator still far below the mean.
+//   - a move is kept only when the sum of squared distances from the mean share strictly drops,
+//     which also means no region ever goes back and forth. A simulator refused by the policy for
+//     its loads alone (CPU, memory: measured by its bridge, not predicted here) gives up one
+//     region per plan, to a simulator less loaded than it was, and the next rebalance sees the
+//     effect.
+//   - shares are regions over the region limit (capacity lowered by placement.max_regions); when
+//     some simulator has no limit, plain counts are compared.
 #include "control/migrations/rebalance_plan.hpp"
 
 #include <algorithm>

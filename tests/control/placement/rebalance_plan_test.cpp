@@ -214,6 +214,15 @@ TEST_F(Rebalance, AnOverloadedSimulatorGivesUpOneRegionPerPlan) {
     EXPECT_EQ(moves[0].to_simulator_id, "c");
 }
 
+TEST_F(Rebalance, SimulatorsWithoutARegionLimitAreBalancedByCount) {
+    // Capacity 0 and no placement.max_regions: no share to compare, so plain counts are.
+    fill("a", 6);
+    auto grid = state({simulator("a", 0), simulator("b", 0), simulator("c", 0)});
+    // The mean is 2 regions each; the plan stops once nobody is more than one region off it.
+    EXPECT_EQ(plan(grid).size(), 3U);
+    EXPECT_EQ(counts(grid), (std::map<std::string, int>{{"a", 3}, {"b", 2}, {"c", 1}}));
+}
+
 TEST_F(Rebalance, WorksWithTheOtherBuiltInPolicies) {
     for (const char* name : {"spread", "binpack"}) {
         SCOPED_TRACE(name);
