@@ -33,6 +33,10 @@ class Faults(EmulatorTestCase):
         self.assertTrue(emulator.wait_output("Finished writing out OAR for Alpha"))
         emulator.add_object("Alpha", "Kept")
         self.assertEqual(emulator.faults({"fail_next_load_oar": "disk said no"}), {"ok": True})
+        # A settings-only load (skip-assets) does not take the fault.
+        self.assertEqual(emulator.call("admin_load_oar", region_name="Alpha", filename=path,
+                                       **{"skip-assets": "true"}), {"loaded": True})
+        emulator.add_object("Alpha", "Kept")
         self.assertEqual(emulator.call("admin_load_oar", region_name="Alpha", filename=path),
                          {"loaded": False, "success": False, "error": "disk said no"})
         self.assertEqual([o["name"] for o in emulator.region_state("Alpha")["objects"]], ["Kept"])
