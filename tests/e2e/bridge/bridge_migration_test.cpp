@@ -158,8 +158,8 @@ class BridgeMigrations : public ::testing::Test {
 
     // The region's newest operation of `kind` (null when it has none).
     json newest_operation(const std::string& region_id, const std::string& kind) {
-        for (const auto& op :
-             stack_.admin().get("/api/v1/operations?region_id=" + region_id).body.at("items")) {
+        const auto ops = stack_.admin().get("/api/v1/operations?region_id=" + region_id).body;
+        for (const auto& op : ops.at("items")) {
             if (op.at("kind") == kind) {
                 return op;
             }
@@ -258,10 +258,13 @@ TEST_F(BridgeMigrations, AWarmMoveTakesAFirstSnapshotWithAssetsAndAShortFinalOne
 }
 
 TEST_F(BridgeMigrations, ATargetThatCannotLoadRollsBackWithTheSourceStillServing) {
-    const int port = vergegrid::test::unclaimed_udp_ports(1);
+    const int port = vergegrid::test::unclaimed_udp_ports(2);
     const std::string id = create(a_, "Alpha", 1000, port).at("id");
     furnish(a_, "Alpha");
     const auto before = content(region_state(a_, "Alpha"));
+    // B runs a region already: the first region of an empty simulator restarts it (OpenSim
+    // traps 5 and 11), and a restart would clear the fault.
+    create(b_, "Beta", 1001, port + 1);
     b_.emulator_fault({{"fail_next_load_oar", "the disk said no"}});
 
     const auto started = move(id, {{"simulator_id", b_.simulator_id()}});
@@ -322,8 +325,8 @@ TEST_F(BridgeMigrations, ADrainOfTenRegionsRunsAtMostTwoMovesAndEndsWithEveryReg
     // And the saves on A: each snapshot operation from queued to its result.
     std::vector<std::pair<std::string, std::string>> saves;
     for (const auto& id : ids) {
-        for (const auto& op :
-             stack_.admin().get("/api/v1/operations?region_id=" + id).body.at("items")) {
+        const auto ops = stack_.admin().get("/api/v1/operations?region_id=" + id).body;
+        for (const auto& op : ops.at("items")) {
             if (op.at("kind") == "snapshot") {
                 EXPECT_EQ(op.at("simulator_id"), a_.simulator_id());
                 saves.emplace_back(op.at("created_at"), op.at("updated_at"));
@@ -439,7 +442,8 @@ TEST_F(BridgeMigrations, AnOfflineSimulatorIsEvacuatedFromTheLatestSnapshots) {
     EXPECT_EQ(content(region_state(b_, "Saved")), saved);
     EXPECT_EQ(region_state(b_, "Bare").at("object_count"), 0);
 
-    for (const auto& migration : batch(batch_id).at("migrations")) {
+    const auto evacuation = batch(batch_id);
+    for (const auto& migration : evacuation.at("migrations")) {
         if (migration.at("region_id") == saved_id) {
             EXPECT_EQ(migration.at("plan"),
                       json({"create_target", "load_latest", "switch_over", "teardown_source"}));
