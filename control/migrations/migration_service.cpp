@@ -355,6 +355,20 @@ int MigrationService::fail_stalled(const std::string& now) const {
     if (deps_.step_timeout_s <= 0) {
         return 0;
     }
+    // A read first: the watch runs every 10 s and should not write when nothing is stalled.
+    const bool any = deps_.store.read([&](StorageTransaction& tx) {
+        for (const auto& move : active_migrations(tx)) {
+            const auto started = step_started_at(detail_of(move));
+            if (move.state == "running" && move.operation_id != 0 && !started.empty() &&
+                seconds_between(started, now) >= deps_.step_timeout_s) {
+                return true;
+            }
+        }
+        return false;
+    });
+    if (!any) {
+        return 0;
+    }
     const Actor actor{kMigrationActor, ""};
     return deps_.store
         .command(

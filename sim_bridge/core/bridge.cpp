@@ -216,6 +216,8 @@ void Bridge::start() {
     parts->applier = std::make_unique<OperationApplier>(
         sim, *parts->cache, *parts->stubs, *parts->host, *strategy_, log_, parts->snapshots.get(),
         parts->settings.get());
+    // Nor for avatars to leave a region (an `agents` operation with when_empty).
+    parts->applier->agent_check().set_cancelled([this] { return stopping_.load(); });
     parts->reconciler = std::make_unique<Reconciler>(*parts->cache, *parts->stubs, *parts->host,
                                                      *strategy_, log_, repairs);
     parts_ = std::move(parts);

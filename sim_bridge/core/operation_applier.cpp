@@ -57,7 +57,8 @@ OperationApplier::OperationApplier(const SimulatorSettings& settings, DesiredCac
       strategy_(strategy),
       log_(std::move(log)),
       snapshots_(snapshots),
-      applier_(settings_applier) {}
+      applier_(settings_applier),
+      agents_(host, settings.call_timeout, log_) {}
 
 std::optional<std::string> OperationApplier::unsafe(const DesiredRegion& region) {
     const auto& plan = region.plan;
@@ -235,6 +236,11 @@ OperationResult OperationApplier::apply_kind(const nlohmann::json& operation) {
         }
         const auto id = operation.value("id", std::int64_t{0});
         return kind == "snapshot" ? snapshots_->snapshot(id, spec) : snapshots_->restore(id, spec);
+    }
+    if (kind == "agents") {
+        // Who is on the region before it moves: asks and warns, never changes the region.
+        log_->info("operation {} agents region {}", operation.value("id", 0), region_id);
+        return agents_.run(spec);
     }
     std::optional<DesiredRegion> region;
     if (spec.is_object()) {

@@ -2,7 +2,7 @@
 // through the injection strategy, keeping the desired-state cache and the stubs in step, and
 // answers the result to report. Refuses, before touching anything, what it cannot apply safely.
 // snapshot and restore go to the SnapshotWorker: they concern a region's content, never the
-// desired state.
+// desired state; `agents` (who is on a region before it moves) goes to the AgentCheck.
 #pragma once
 
 #include <spdlog/fwd.h>
@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "sim_bridge/core/agent_check.hpp"
 #include "sim_bridge/core/operation_result.hpp"
 #include "sim_bridge/core/simulator_host.hpp"
 #include "sim_bridge/core/snapshot_worker.hpp"
@@ -30,6 +31,9 @@ class OperationApplier {
 
     // Why the region cannot be brought up here without harm, or nullopt.
     std::optional<std::string> unsafe(const DesiredRegion& region);
+
+    // The `agents` operation's handler (its poll interval, its cancellation when the bridge stops).
+    AgentCheck& agent_check() { return agents_; }
 
   private:
     OperationResult apply_kind(const nlohmann::json& operation);
@@ -52,6 +56,7 @@ class OperationApplier {
     std::shared_ptr<spdlog::logger> log_;
     SnapshotWorker* snapshots_;
     settings::SettingsApplier* applier_;
+    AgentCheck agents_;
 };
 
 // True when nothing is bound to udp host:port (the port OpenSim would give a region).

@@ -225,7 +225,6 @@ AdminAnswer SimulatorHost::save_oar(const std::string& region_name,
                                     std::chrono::milliseconds timeout) {
     log_->info("admin_save_oar {} into {}{}", region_name, file.string(),
                noassets ? " (noassets)" : "");
-    const Timed timed(simulator_time_);
     return admin_.save_oar(region_name, file.string(), noassets, timeout);
 }
 
@@ -236,6 +235,19 @@ AdminAnswer SimulatorHost::load_oar(const std::string& region_name,
                skip_assets ? " (skip-assets)" : "");
     const Timed timed(simulator_time_);
     return admin_.load_oar(region_name, file.string(), skip_assets, timeout);
+}
+
+AgentsAnswer SimulatorHost::get_agents(const std::string& region_name,
+                                       std::chrono::milliseconds timeout) {
+    const Timed timed(simulator_time_);
+    return admin_.get_agents(region_name, timeout);
+}
+
+AdminAnswer SimulatorHost::dialog(const std::string& message, const std::string& from,
+                                  std::chrono::milliseconds timeout) {
+    log_->info("admin_dialog from {}: {}", from, message);
+    const Timed timed(simulator_time_);
+    return admin_.dialog(message, from, timeout);
 }
 
 bool SimulatorHost::simulator_alive() {

@@ -83,11 +83,18 @@ class SimulatorHost final : public plugin_api::SimulatorControl {
     // regions of every file in Regions/ and every desired region are asked, until one answers).
     bool other_region_running(const std::string& except_id);
 
-    // admin_save_oar / admin_load_oar (see RemoteAdminClient), counted as simulator time.
+    // admin_save_oar (see RemoteAdminClient). Safe to call from another thread, and therefore
+    // NOT counted as simulator time: the snapshot worker runs it on its own thread and counts
+    // the save until the archive was whole itself (add_simulator_time).
     AdminAnswer save_oar(const std::string& region_name, const std::filesystem::path& file,
                          bool noassets, std::chrono::milliseconds timeout);
+    // admin_load_oar, counted as simulator time.
     AdminAnswer load_oar(const std::string& region_name, const std::filesystem::path& file,
                          bool skip_assets, std::chrono::milliseconds timeout);
+    // admin_get_agents / admin_dialog (see RemoteAdminClient), counted as simulator time.
+    AgentsAnswer get_agents(const std::string& region_name, std::chrono::milliseconds timeout);
+    AdminAnswer dialog(const std::string& message, const std::string& from,
+                       std::chrono::milliseconds timeout);
     // False once the supervised process has exited (or, unsupervised, when RemoteAdmin does not
     // answer). A death noticed here is remembered for take_death_notice().
     bool simulator_alive();
@@ -112,6 +119,9 @@ class SimulatorHost final : public plugin_api::SimulatorControl {
     // what an operation cost beyond the bridge's own work.
     std::chrono::nanoseconds simulator_time() const { return simulator_time_; }
     void reset_simulator_time() { simulator_time_ = {}; }
+    // Simulator time measured by the caller (a call it ran on another thread). Not thread-safe:
+    // called from the operation's own thread.
+    void add_simulator_time(std::chrono::nanoseconds spent) { simulator_time_ += spent; }
 
     // What is wrong with the simulator, for the heartbeat's state_detail: a console question it
     // stalled at and the OpenSim.ini setting that avoids it; "" when nothing is. Thread-safe.

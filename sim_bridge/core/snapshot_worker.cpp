@@ -157,8 +157,26 @@ SnapshotWorker::SnapshotWorker(const SnapshotSettings& settings, const Simulator
     }
 }
 
+SnapshotWorker::~SnapshotWorker() {
+    for (auto& answer : running_saves_) {
+        if (answer.valid()) {
+            answer.wait();
+        }
+    }
+}
+
+void SnapshotWorker::leave_running(std::future<AdminAnswer> answer) {
+    std::erase_if(running_saves_, [](std::future<AdminAnswer>& call) {
+        return !call.valid() || call.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    });
+    if (answer.valid()) {
+        running_saves_.push_back(std::move(answer));
+    }
+}
+
 bool SnapshotWorker::wait_until_saved(std::int64_t operation_id, const fs::path& file,
-                                      Clock::time_point deadline, std::string& error) {
+                                      Clock::time_point deadline, std::future<AdminAnswer>& answer,
+                                      std::string& error) {
     ProgressReporter progress(channel_, operation_id, settings_.progress_interval, *log_);
     std::uintmax_t last_size = 0;
     for (;;) {
@@ -173,6 +191,23 @@ bool SnapshotWorker::wait_until_saved(std::int64_t operation_id, const fs::path&
                 return true;
             }
             log_->debug("{} not complete yet: {}", file.string(), check.reason);
+        }
+        if (answer.valid() &&
+            answer.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+            const auto answered = answer.get();
+            if (!answered.ok && !answered.transport_failed) {
+                // OpenSim refused at once (no such region, no such folder): nothing is coming.
+                error = "admin_save_oar: " + answered.error;
+                return false;
+            }
+            if (!answered.ok) {
+                if (!host_.simulator_alive()) {
+                    error = "the simulator stopped while saving (" + answered.error + ")";
+                    return false;
+                }
+                // No answer, but the save may be running: the file will tell.
+                log_->warn("admin_save_oar: {}; waiting for the archive", answered.error);
+            }
         }
         if (!host_.simulator_alive()) {
             // It may have finished the archive just before it went.
@@ -194,7 +229,11 @@ bool SnapshotWorker::wait_until_saved(std::int64_t operation_id, const fs::path&
             return false;
         }
         last_size = now_size;
-        std::this_thread::sleep_for(settings_.poll_interval);
+        if (answer.valid()) {
+            answer.wait_for(settings_.poll_interval);  // an error answer is seen at once
+        } else {
+            std::this_thread::sleep_for(settings_.poll_interval);
+        }
     }
 }
 
@@ -216,26 +255,30 @@ OperationResult SnapshotWorker::snapshot(std::int64_t operation_id, const nlohma
     const auto kept = directory_ / (id + ".parts.oar");
     const RemoveOnExit cleanup({saved, kept});
     try {
-        const auto deadline = Clock::now() + settings_.save_timeout;
+        const auto started = Clock::now();
+        const auto deadline = started + settings_.save_timeout;
         ProgressReporter progress(channel_, operation_id, settings_.progress_interval, *log_);
         progress("saving", 0, 0);
-        // OpenSim answers after at least 5 s, finished or not.
-        const auto answer = host_.save_oar(region_name, saved, parts.noassets(),
-                                           simulator_.call_timeout + std::chrono::seconds(15));
-        if (!answer.ok) {
-            if (!answer.transport_failed) {
-                return failed("admin_save_oar: " + answer.error);
-            }
-            if (!host_.simulator_alive()) {
-                return failed("the simulator stopped while saving (" + answer.error + ")");
-            }
-            // No answer, but the save may be running: the file will tell.
-            log_->warn("admin_save_oar {}: {}; waiting for the archive", region_name, answer.error);
-        }
+        // OpenSim answers after at least 5 s, finished or not (facts page): the call runs on its
+        // own thread and the file alone says when the save is done. The call ends by its own
+        // timeout at the latest; until then running_saves_ keeps it (and the destructor waits).
+        auto answer = std::async(std::launch::async,
+                                 [&host = host_, region_name, saved, noassets = parts.noassets(),
+                                  timeout = simulator_.call_timeout + std::chrono::seconds(15)] {
+                                     return host.save_oar(region_name, saved, noassets, timeout);
+                                 });
         std::string error;
-        if (!wait_until_saved(operation_id, saved, deadline, error)) {
+        const bool whole = wait_until_saved(operation_id, saved, deadline, answer, error);
+        const auto save_time = Clock::now() - started;
+        host_.add_simulator_time(save_time);
+        leave_running(std::move(answer));
+        if (!whole) {
             return failed(error);
         }
+        const auto save_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(save_time).count();
+        log_->info("snapshot {}: the archive of {} was whole after {} ms", id, region_name,
+                   save_ms);
         fs::path archive = saved;
         if (parts.needs_filter()) {
             const auto report = oar::filter_parts(saved, kept, parts);
@@ -262,7 +305,8 @@ OperationResult SnapshotWorker::snapshot(std::int64_t operation_id, const nlohma
                  {"detail", "saved region " + region_name + " and uploaded " +
                                 std::to_string(digest.size) + " bytes"},
                  {"size_bytes", digest.size},
-                 {"sha256", digest.sha256}}};
+                 {"sha256", digest.sha256},
+                 {"save_ms", save_ms}}};
     } catch (const std::exception& e) {
         return failed(e.what());
     }

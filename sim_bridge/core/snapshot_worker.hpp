@@ -10,9 +10,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "sim_bridge/bridge_settings.hpp"
 #include "sim_bridge/channel/snapshot_channel.hpp"
@@ -27,8 +29,16 @@ class SnapshotWorker {
     SnapshotWorker(const SnapshotSettings& settings, const SimulatorSettings& simulator,
                    const std::filesystem::path& state_dir, SimulatorHost& host,
                    SnapshotChannel& channel, std::shared_ptr<spdlog::logger> log);
+    // Waits for the admin_save_oar calls still running (each ends by its own timeout at the
+    // latest): they use the simulator host.
+    ~SnapshotWorker();
+    SnapshotWorker(const SnapshotWorker&) = delete;
+    SnapshotWorker& operator=(const SnapshotWorker&) = delete;
 
-    // spec {"snapshot_id","region_id","region_name","parts"}: result {"size_bytes","sha256",...}.
+    // spec {"snapshot_id","region_id","region_name","parts"}: result {"size_bytes","sha256",
+    // "save_ms",...}. admin_save_oar runs on its own thread: OpenSim answers after at least 5 s
+    // whether or not the archive is finished, so the snapshot goes on as soon as the file is
+    // whole (save_ms: from the call until then) and leaves the answer to come in the background.
     OperationResult snapshot(std::int64_t operation_id, const nlohmann::json& spec);
     // spec {"snapshot_id","region_id","region_name","sha256","size_bytes"}.
     OperationResult restore(std::int64_t operation_id, const nlohmann::json& spec);
@@ -40,10 +50,14 @@ class SnapshotWorker {
     void set_cancelled(std::function<bool()> cancelled) { cancelled_ = std::move(cancelled); }
 
   private:
-    // Waits until OpenSim's archive is whole: false (with `error`) when the simulator died or
-    // the save timeout passed first.
+    // Waits until OpenSim's archive is whole: false (with `error`) when OpenSim answered an
+    // error, the simulator died or the save timeout passed first. `answer` is the running
+    // admin_save_oar call; it is taken (made invalid) once it has answered.
     bool wait_until_saved(std::int64_t operation_id, const std::filesystem::path& file,
-                          std::chrono::steady_clock::time_point deadline, std::string& error);
+                          std::chrono::steady_clock::time_point deadline,
+                          std::future<AdminAnswer>& answer, std::string& error);
+    // Keeps a call that has not answered yet until it does; forgets those that have.
+    void leave_running(std::future<AdminAnswer> answer);
 
     const SnapshotSettings& settings_;
     const SimulatorSettings& simulator_;
@@ -52,6 +66,9 @@ class SnapshotWorker {
     SnapshotChannel& channel_;
     std::shared_ptr<spdlog::logger> log_;
     std::function<bool()> cancelled_ = [] { return false; };
+    // admin_save_oar calls whose snapshot went on without their answer (only this worker's
+    // operation thread touches the list).
+    std::vector<std::future<AdminAnswer>> running_saves_;
 };
 
 }  // namespace vergegrid::bridge

@@ -202,7 +202,9 @@ const std::vector<std::string>& methods_the_bridge_needs() {
                                                      "admin_shutdown",
                                                      "admin_console_command",
                                                      "admin_save_oar",
-                                                     "admin_load_oar"};
+                                                     "admin_load_oar",
+                                                     "admin_get_agents",
+                                                     "admin_dialog"};
     return methods;
 }
 

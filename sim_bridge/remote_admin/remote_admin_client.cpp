@@ -148,6 +148,37 @@ AdminAnswer RemoteAdminClient::console_command(const std::string& line,
     return answer;
 }
 
+AgentsAnswer RemoteAdminClient::get_agents(const std::string& region_name,
+                                           std::chrono::milliseconds timeout) const {
+    AgentsAnswer result{call("admin_get_agents", {{"region_name", region_name}}, timeout), {}};
+    if (!result.answer.ok) {
+        return result;
+    }
+    const auto regions = result.answer.body.find("regions");
+    const bool listed = regions != result.answer.body.end() && regions->is_array() &&
+                        regions->size() == 1 && regions->at(0).is_object() &&
+                        regions->at(0).contains("agents") && regions->at(0)["agents"].is_array();
+    if (!listed) {
+        result.answer.ok = false;
+        result.answer.error = "admin_get_agents: the answer has no regions[0].agents list";
+        return result;
+    }
+    for (const auto& agent : regions->at(0)["agents"]) {
+        auto text = [&agent](const char* key) {
+            const auto it = agent.is_object() ? agent.find(key) : agent.end();
+            return it != agent.end() && it->is_string() ? it->get<std::string>() : std::string();
+        };
+        RegionAgent one{text("name"), text("id")};
+        result.agents.push_back(std::move(one));  // counted even when OpenSim left out a field
+    }
+    return result;
+}
+
+AdminAnswer RemoteAdminClient::dialog(const std::string& message, const std::string& from,
+                                      std::chrono::milliseconds timeout) const {
+    return call("admin_dialog", {{"message", message}, {"from", from}}, timeout);
+}
+
 AdminAnswer RemoteAdminClient::shutdown(int delay_ms, std::chrono::milliseconds timeout) const {
     return call("admin_shutdown", {{"shutdown", "delayed"}, {"milliseconds", delay_ms}}, timeout);
 }

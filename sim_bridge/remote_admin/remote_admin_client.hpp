@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sim_bridge/remote_admin/xmlrpc.hpp"
 
@@ -39,6 +40,18 @@ struct AdminAnswer {
     bool transport_failed = false;
     std::string error;
     nlohmann::json body;  // the answer struct when one arrived
+};
+
+// An avatar on a region, as admin_get_agents lists it (OpenSim also sends its position, velocity
+// and parcel; the bridge needs who it is).
+struct RegionAgent {
+    std::string name;
+    std::string id;
+};
+
+struct AgentsAnswer {
+    AdminAnswer answer;
+    std::vector<RegionAgent> agents;  // when answer.ok
 };
 
 class RemoteAdminClient {
@@ -76,6 +89,15 @@ class RemoteAdminClient {
     // unknown command too): `ok` only says the call arrived; the outcome is in the simulator's
     // console output (ConsoleOutput) or must be read back.
     AdminAnswer console_command(const std::string& line, std::chrono::milliseconds timeout) const;
+    // admin_get_agents of the region (root agents only: include_children is not sent). OpenSim
+    // answers {success, regions: [{name, id, agents: [{name, id, ...}]}]} (verified on 0.9.2.2
+    // with no avatar: agents []); an answer without that list fails the call.
+    AgentsAnswer get_agents(const std::string& region_name,
+                            std::chrono::milliseconds timeout) const;
+    // admin_dialog: a notification `from` someone to the users of EVERY region of the simulator
+    // (OpenSim's ForEachScene), not only one region's. Answers {accepted, success}.
+    AdminAnswer dialog(const std::string& message, const std::string& from,
+                       std::chrono::milliseconds timeout) const;
     // shutdown="delayed" with the delay in milliseconds; the process exits later.
     AdminAnswer shutdown(int delay_ms, std::chrono::milliseconds timeout) const;
 

@@ -64,7 +64,7 @@ class MigrationFixture : public SnapshotFixture {
             });
             upload_all(snapshot.id, archive_bytes);
             report_on(op.simulator_id, op.id, "succeeded",
-                      {{"size_bytes", archive_bytes.size()}, {"detail", {{"save_ms", 12}}}});
+                      {{"size_bytes", archive_bytes.size()}, {"save_ms", 12}, {"path", "oar"}});
         } else if (op.kind == "agents") {
             report_on(op.simulator_id, op.id, "succeeded",
                       {{"detail", {{"agents", 0}, {"warned", false}, {"waited_ms", 0}}}});

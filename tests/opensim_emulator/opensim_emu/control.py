@@ -11,6 +11,7 @@ import urllib.parse
 import uuid
 
 from . import dotnet
+from .agents import BadAgents, parse_agents
 from .region_state import ALL_SETTINGS
 from .users import ZERO_UUID
 from .simulator import Faults
@@ -32,8 +33,9 @@ def _fault_problem(body):
     unknown = sorted(set(body) - set(Faults.KNOWN) - {"clear"})
     if unknown:
         return f"unknown fault {unknown[0]}"
-    if "fail_next_create" in body and not isinstance(body["fail_next_create"], str):
-        return "fail_next_create must be the error text"
+    for key in ("fail_next_create", "fail_next_load_oar"):
+        if key in body and not isinstance(body[key], str):
+            return f"{key} must be the error text"
     for key in NUMERIC_FAULTS:
         if key in body and (isinstance(body[key], bool) or not isinstance(body[key], (int, float)) or body[key] < 0):
             return f"{key} must be a number of seconds >= 0"
@@ -65,6 +67,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802
         if self.path == "/state":
             self._reply(200, self.simulator.state())
+            return
+        if self.path == "/messages":
+            self._reply(200, {"messages": self.simulator.messages.all()})
             return
         route = self._region_route()
         if route and route[1] == "state":
@@ -100,6 +105,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self._reply(200, {"ok": True})
                 return
             route = self._region_route()
+            if route and route[1] == "agents":
+                self._set_agents(route[0], body)
+                return
             changes = {"objects": self._add_object, "terrain": self._change_terrain,
                        "settings": self._change_settings, "parcel": self._change_parcel}
             if not route or route[1] not in changes:
@@ -113,6 +121,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._reply(200, answer)
         except BadRequest as error:
             self._reply(400, {"error": str(error)})
+
+    def _set_agents(self, scene, body):
+        """POST /regions/<region>/agents {"agents": [{"name", "id"}]}: the avatars now on the
+        region (replacing those before; [] empties it)."""
+        if scene is None:
+            self._reply(404, {"error": "no such region"})
+            return
+        try:
+            scene.agents = parse_agents(body)
+        except BadAgents as error:
+            raise BadRequest(str(error)) from None
+        self._reply(200, {"agents": scene.agents})
 
     def _add_user(self, body):
         """POST /users {"first", "last", "id"?}: an account of the simulator's user service (what

@@ -10,6 +10,7 @@ import xmlrpc.server
 from xmlrpc.client import Fault
 
 from . import archive_methods, dotnet, region_files
+from .agents import agent_struct
 from .dotnet import DotNetError, cast_string
 from .log import log
 from .remote_admin_checks import (OpenSimError, is_given, check_integer_parameters, check_region_parameters,
@@ -33,7 +34,7 @@ class RemoteAdmin:
             "admin_region_query": self.region_query,
             "admin_shutdown": self.shutdown,
             "admin_broadcast": self.broadcast,
-            "admin_dialog": self.broadcast,
+            "admin_dialog": self.dialog,
             "admin_restart": self.restart,
             "admin_estate_reload": self.estate_reload,
             "admin_get_opensim_version": self.get_version,
@@ -299,9 +300,27 @@ class RemoteAdmin:
         response["success"] = True
 
     def broadcast(self, request, response):
-        log(f"[RADMIN]: Broadcasting: {request.get('message')}")
+        """XmlRpcAlertMethod: a general alert to every region of the simulator. Neither method
+        checks its parameters (verified on 0.9.2.2: a dialog without message answers success)."""
+        message = cast_string(request.get("message"))
+        log("[RADMIN]: Alert request started")
+        log(f"[RADMIN]: Broadcasting: {message or ''}")
         response["accepted"] = True
         response["success"] = True
+        self.sim.messages.record("admin_broadcast", message, None, [s.name for s in self.sim.scenes()])
+        log("[RADMIN]: Alert request complete")
+
+    def dialog(self, request, response):
+        """XmlRpcDialogMethod: a notification from `from` to the users of every region of the
+        simulator (ForEachScene), not only of one region."""
+        message = cast_string(request.get("message"))
+        sender = cast_string(request.get("from"))
+        log("[RADMIN]: Dialog request started")
+        log(f"[RADMIN]: Broadcasting: {message or ''}")
+        response["accepted"] = True
+        response["success"] = True
+        self.sim.messages.record("admin_dialog", message, sender, [s.name for s in self.sim.scenes()])
+        log("[RADMIN]: Dialog request complete")
 
     def estate_reload(self, request, response):
         # XmlRpcEstateReload (src): every scene reloads its estate settings from the database, so
@@ -313,13 +332,20 @@ class RemoteAdmin:
 
     def get_agent_count(self, request, response):
         check_region_parameters(request, response)
-        self.scene_from_parameters(request, response)
-        response["count"] = 0
+        scene = self.scene_from_parameters(request, response)
+        response["count"] = len(scene.agents)  # Scene.GetRootAgentCount
         response["success"] = True
 
     def get_agents(self, request, response):
+        # include_children is read with bool.TryParse((string) ...): a non-string throws. Every
+        # avatar here is a root agent, so its value changes nothing else.
+        cast_string(request.get("include_children"))
         scene = self.scene_from_parameters(request, response)
-        response["regions"] = [{"name": scene.name, "id": scene.region_id, "agents": []}]
+        parcels = self.sim.region_state(scene).parcels
+        parcel_id = parcels[0]["GlobalID"] if parcels else "00000000-0000-0000-0000-000000000000"
+        agents = [agent_struct(agent, parcel_id) for agent in list(scene.agents)]
+        response["regions"] = [{"name": scene.name, "id": scene.region_id, "agents": agents}]
+        log(f"[REMOTE ADMIN]: XmlRpcGetAgents found {len(agents)} agents in {scene.name}")
         response["success"] = True
 
     def console_command(self, request, response):

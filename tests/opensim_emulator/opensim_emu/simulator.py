@@ -7,8 +7,9 @@ import os
 import socket
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .agents import Messages
 from .log import log
 from .region_state import RegionState
 
@@ -44,6 +45,9 @@ class Scene:
     estate_owner: str = "00000000-0000-0000-0000-000000000000"
     health: int = HEALTHY
     udp: socket.socket = None
+    # Avatars on the region ({"name", "id"}), set by a test through the control endpoint; they
+    # leave with the scene (a closed or restarted region has none).
+    agents: list = field(default_factory=list)
 
 
 @dataclass
@@ -62,7 +66,7 @@ class Faults:
     """Switches set through the control endpoint; a hang lasts until cleared (or 10 minutes)."""
 
     KNOWN = ("fail_next_create", "hang_create", "hang_close", "hang_delete", "exit_during_create",
-             "slow_oar_write_s", "die_during_oar_write")
+             "slow_oar_write_s", "die_during_oar_write", "fail_next_load_oar")
 
     def __init__(self):
         self._condition = threading.Condition()
@@ -77,9 +81,9 @@ class Faults:
                     self._active[key] = changes[key]
             self._condition.notify_all()
 
-    def take_failure(self):
+    def take_failure(self, key="fail_next_create"):
         with self._condition:
-            return self._active.pop("fail_next_create", None)
+            return self._active.pop(key, None)
 
     def value(self, key):
         with self._condition:
@@ -111,6 +115,7 @@ class Simulator:
         self.regions_dir = regions_dir
         self.sim_dir = os.getcwd()  # where relative OAR/heightmap paths start (OpenSim's bin/)
         self.faults = Faults()
+        self.messages = Messages()  # admin_dialog / admin_broadcast, for GET /messages
         # RemoteAdminPlugin.m_requestLock: create, close, delete and modify run one at a time.
         self.request_lock = threading.Lock()
         self._lock = threading.RLock()
@@ -230,6 +235,7 @@ class Simulator:
                 down = list(self._scenes)
                 for scene in down:
                     scene.health = 0
+                    scene.agents = []  # a restarting region logs its avatars out
                     if scene.udp:
                         scene.udp.close()
                         scene.udp = None
