@@ -87,7 +87,15 @@ def start_stack(build, work, processes, emulator_flags="", bridge_ini_extra=""):
     """A control plane, a bridge and the emulator it supervises, on loopback, in `work` (0 ms
     create and start delays; `emulator_flags` adds more). Appends the processes to `processes`
     (stopped by the caller) and returns (control, bridge, control_port, emulator_control_port)."""
-    control_port, push_port, ra_port, emu_port = (free_port() for _ in range(4))
+    control, control_port = start_control(build, work, processes)
+    bridge, emu_port = start_bridge(build, work, control_port, processes, emulator_flags,
+                                    bridge_ini_extra)
+    return control, bridge, control_port, emu_port
+
+
+def start_control(build, work, processes):
+    """vergegrid-control on loopback with its data in `work`/data; returns (process, port)."""
+    control_port = free_port()
     env = dict(os.environ, VERGEGRID_ADMIN_TOKEN=ADMIN_TOKEN)
     control = subprocess.Popen(
         [os.path.join(build, "bin", "vergegrid-control"), "--listen",
@@ -95,16 +103,22 @@ def start_stack(build, work, processes, emulator_flags="", bridge_ini_extra=""):
         env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "control.log"), "w"))
     processes.append(control)
     assert wait_for(lambda: _answers(control_port), 30, 0.05), "control plane did not start"
+    return control, control_port
 
+
+def start_bridge(build, root, control_port, processes, emulator_flags="", bridge_ini_extra=""):
+    """A bridge registered to the control plane and the emulator it supervises, everything under
+    `root` (bridge.ini, state/, sim/); returns (bridge process, emulator control port)."""
+    push_port, ra_port, emu_port = (free_port() for _ in range(3))
     token = call(control_port, "POST", "/api/v1/simulators/registration-tokens", {})["token"]
-    regions_dir = os.path.join(work, "sim", "Regions")
+    regions_dir = os.path.join(root, "sim", "Regions")
     os.makedirs(regions_dir)
-    emulator = (f"{ROOT}/tests/opensim_emulator/opensim-emulator --sim-dir {work}/sim "
+    emulator = (f"{ROOT}/tests/opensim_emulator/opensim-emulator --sim-dir {root}/sim "
                 f"--remoteadmin-port {ra_port} --password pw --control-port {emu_port} "
                 "--create-delay-ms 0 --first-create-delay-ms 0 --start-delay-ms 0 "
                 f"--allow-regionless true --user 'Bench Owner={BENCH_OWNER}' {emulator_flags}")
-    with open(os.path.join(work, "bridge.ini"), "w") as ini:
-        ini.write(f"state_dir = {work}/state\nlog.level = warn\n"
+    with open(os.path.join(root, "bridge.ini"), "w") as ini:
+        ini.write(f"state_dir = {root}/state\nlog.level = warn\n"
                   f"[control]\nurl = http://127.0.0.1:{control_port}\n"
                   f"registration_token = {token}\n"
                   f"[push]\nlisten = 127.0.0.1:{push_port}\n"
@@ -114,12 +128,12 @@ def start_stack(build, work, processes, emulator_flags="", bridge_ini_extra=""):
                   + bridge_ini_extra)
     bridge = subprocess.Popen(
         [os.path.join(build, "bin", "vergegrid-bridge"), "--config",
-         os.path.join(work, "bridge.ini")],
-        stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "bridge.log"), "w"))
+         os.path.join(root, "bridge.ini")],
+        stdout=subprocess.DEVNULL, stderr=open(os.path.join(root, "bridge.log"), "w"))
     processes.append(bridge)
-    assert wait_for(lambda: os.path.exists(f"{work}/state/identity.json") and
+    assert wait_for(lambda: os.path.exists(f"{root}/state/identity.json") and
                     _state(emu_port) is not None, 60, 0.05), "bridge/emulator did not start"
-    return control, bridge, control_port, emu_port
+    return bridge, emu_port
 
 
 def stop_stack(processes, work):

@@ -91,6 +91,7 @@ int run(int argc, const char* const* argv, const Environment& env, Io io) {
     add_snapshot_commands(app, ctx);
     add_simulator_commands(app, ctx);
     add_operation_commands(app, ctx);
+    add_migration_commands(app, ctx);
     add_user_commands(app, ctx);
     app.footer(kFooter);  // set last: subcommands would inherit it
 

@@ -19,12 +19,15 @@ void add_region_commands(CLI::App& region, Context& ctx);
 void add_template_commands(CLI::App& tmpl, Context& ctx);
 // audit list
 void add_audit_commands(CLI::App& app, Context& ctx);
-// placement policy [set NAME], placement plan
+// placement policy [set NAME], placement plan, placement rebalance
 void add_placement_commands(CLI::App& app, Context& ctx);
 // snapshot create, list, show, delete, restore, download
 void add_snapshot_commands(CLI::App& app, Context& ctx);
-// simulator list, get/show, cordon, uncordon, drain, revoke, rotate-key, registration-token
+// simulator list, get/show, cordon, uncordon, drain, evacuate, revoke, rotate-key,
+// registration-token
 void add_simulator_commands(CLI::App& app, Context& ctx);
+// migration list, show, cancel; batch list, show, cancel
+void add_migration_commands(CLI::App& app, Context& ctx);
 // operation list
 void add_operation_commands(CLI::App& app, Context& ctx);
 // user list, create, update; token list, create, delete

@@ -1,8 +1,10 @@
-// placement policy [set NAME], placement plan: the active policy and dry-run plans.
+// placement policy [set NAME], placement plan, placement rebalance: the active policy, dry-run
+// plans, and the moves that bring the grid back within the policy's thresholds.
 #include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/field_args.hpp"
+#include "cli/migration_wait.hpp"
 #include "cli/views.hpp"
 
 namespace vergegrid::cli {
@@ -53,6 +55,36 @@ void show_plan(Context& ctx, const Json& answer) {
     }
 }
 
+struct RebalanceArgs {
+    bool execute = false;
+    int max_moves = 0;  // 0 = the server's default
+};
+
+// Dry run by default: the moves as a table; --execute starts them as a batch.
+void run_rebalance(Context& ctx, const RebalanceArgs& args) {
+    Json body = {{"dry_run", !args.execute}};
+    if (args.max_moves > 0) {
+        body["max_moves"] = args.max_moves;
+    }
+    const Json answer = ctx.api().send("POST", "/placement/rebalance", body);
+    if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, answer);
+        return;
+    }
+    const Json moves = answer.is_object() ? answer.value("moves", Json::array()) : Json::array();
+    if (moves.empty()) {
+        ctx.io.out << "the grid is within the policy's thresholds: nothing to move\n";
+        return;
+    }
+    print_table(ctx.io.out, rebalance_columns(), moves);
+    const Json batch = answer.value("batch", Json());
+    if (batch.is_object()) {
+        ctx.io.out << "started " << batch_summary(batch) << '\n';
+    } else {
+        ctx.io.out << "dry run: nothing moved (carry it out with --execute)\n";
+    }
+}
+
 }  // namespace
 
 void add_placement_commands(CLI::App& app, Context& ctx) {
@@ -88,6 +120,20 @@ void add_placement_commands(CLI::App& app, Context& ctx) {
             const Json body = request_body(args->assignments, given(args->file), ctx.io.in);
             show_plan(ctx, ctx.api().send("POST", "/placement/plan", body));
         };
+    });
+
+    auto rebalance_args = std::make_shared<RebalanceArgs>();
+    auto* rebalance = placement->add_subcommand(
+        "rebalance",
+        "plan the moves that bring the grid back within the policy's thresholds "
+        "(a dry run unless --execute)");
+    rebalance->add_flag("--execute", rebalance_args->execute, "start the moves as a batch");
+    rebalance
+        ->add_option("--max-moves", rebalance_args->max_moves,
+                     "the most moves planned (server default 10)")
+        ->check(CLI::Range(1, 1000));
+    rebalance->callback([&ctx, rebalance_args] {
+        ctx.action = [&ctx, rebalance_args] { run_rebalance(ctx, *rebalance_args); };
     });
 }
 

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/migration_wait.hpp"
 #include "cli/views.hpp"
 
 namespace vergegrid::cli {
@@ -14,6 +15,11 @@ struct RegionArgs {
     std::string if_match;
     std::string to;  // move: the simulator id; empty = wherever the policy puts it
     bool force = false;
+    bool warm = false;
+    bool when_empty = false;
+    int deadline_s = 0;  // 0 = the server's default
+    std::string message;
+    bool wait = false;
 };
 
 void show_change(Context& ctx, const std::string& verb, const Json& answer) {
@@ -46,17 +52,50 @@ void run_upgrade(Context& ctx, const RegionArgs& args) {
                                std::nullopt, given(args.if_match)));
 }
 
-void run_move(Context& ctx, const RegionArgs& args) {
+Json move_body(const RegionArgs& args) {
     Json body = Json::object();
     if (!args.to.empty()) {
         body["simulator_id"] = args.to;
     }
-    if (args.force) {
-        body["force"] = true;
+    for (const auto& [key, on] : {std::pair{"force", args.force}, std::pair{"warm", args.warm},
+                                  std::pair{"when_empty", args.when_empty}}) {
+        if (on) {
+            body[key] = true;
+        }
     }
-    show_change(ctx, "moved",
-                ctx.api().send("POST", entity_path(ctx, kRegion, args.id) + "/move", body,
-                               given(args.if_match)));
+    if (args.deadline_s > 0) {
+        body["deadline_s"] = args.deadline_s;
+    }
+    if (!args.message.empty()) {
+        body["message"] = args.message;
+    }
+    return body;
+}
+
+// The move runs on the server (202); --wait follows it to its end, step by step.
+void run_move(Context& ctx, const RegionArgs& args) {
+    const Json answer = ctx.api().send("POST", entity_path(ctx, kRegion, args.id) + "/move",
+                                       move_body(args), given(args.if_match));
+    Json migration = answer.is_object() ? answer.value("migration", Json()) : Json();
+    if (!args.wait) {
+        if (ctx.format() == OutputFormat::json) {
+            print_json(ctx.io.out, answer);
+        } else {
+            ctx.io.out << "started migration " << member_text(migration, "id") << ": "
+                       << migration_summary(migration) << '\n';
+        }
+        return;
+    }
+    std::ostream& progress = ctx.format() == OutputFormat::json ? ctx.io.err : ctx.io.out;
+    migration = wait_for_migration(ctx.api(), progress, member_text(migration, "id"));
+    if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, migration);
+    } else {
+        ctx.io.out << migration_summary(migration) << '\n';
+    }
+    if (member_text(migration, "state") != "succeeded") {
+        throw CliError(ExitCode::server_error, migration_summary(migration));
+    }
 }
 
 void run_stub(Context& ctx, const RegionArgs& args) {
@@ -126,12 +165,22 @@ void add_region_commands(CLI::App& region, Context& ctx) {
 
     auto move_args = std::make_shared<RegionArgs>();
     auto* move = add_command(region, ctx, "move",
-                             "re-place a region: onto --to, or wherever the placement policy "
-                             "puts it away from its current simulator",
+                             "move a region with its content: onto --to, or wherever the "
+                             "placement policy puts it away from its current simulator",
                              run_move, move_args);
     move->add_option("--to", move_args->to, "the simulator id to move it to");
     move->add_flag("--force", move_args->force,
                    "move onto --to even when the placement policy refuses that simulator");
+    move->add_flag("--warm", move_args->warm,
+                   "a first snapshot while the region serves, then a short final one");
+    move->add_flag("--when-empty", move_args->when_empty,
+                   "wait for no avatars on the region (up to --deadline) instead of warning them");
+    move->add_option("--deadline", move_args->deadline_s,
+                     "seconds --when-empty waits before the move fails (server default 300)")
+        ->check(CLI::Range(1, 3600));
+    move->add_option("--message", move_args->message, "the warning avatars on the region get");
+    move->add_flag("--wait", move_args->wait,
+                   "follow the move until it ends, printing its steps and the downtime");
     add_if_match(*move, *move_args);
 
     add_command(region, ctx, "stub", "print the region's OpenSim Regions.ini section", run_stub,

@@ -1,8 +1,10 @@
-// simulator list, get/show, cordon, uncordon, drain, revoke, rotate-key, registration-token:
+// simulator list, get/show, cordon, uncordon, drain, evacuate, revoke, rotate-key,
+// registration-token:
 // the /simulators routes of docs/api.md, by the same words.
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/migration_wait.hpp"
 #include "cli/views.hpp"
 
 namespace vergegrid::cli {
@@ -14,6 +16,11 @@ struct SimulatorArgs {
     int overlap_s = 0;
     std::vector<std::string> labels;
     int ttl_s = 0;
+    bool execute = false;  // drain: move the regions (a batch), not only plan
+    int max_parallel = 0;  // 0 = the server's default
+    bool warm = false;
+    bool when_empty = false;
+    bool wait = false;
 };
 
 std::string simulator_path(const std::string& id) {
@@ -53,17 +60,66 @@ void run_state_change(Context& ctx, const std::string& verb, const SimulatorArgs
 }
 
 // Where each of its regions would go; nothing moves yet.
-void run_drain(Context& ctx, const SimulatorArgs& args) {
-    const Json answer = ctx.api().send("POST", simulator_path(args.id) + "/drain", std::nullopt);
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
-        return;
-    }
+void show_drain_plan(Context& ctx, const SimulatorArgs& args, const Json& answer) {
     ctx.io.out << "cordoned simulator " << args.id << "; moves planned by "
-               << member_text(answer, "policy") << " (carry each out with vergegridctl region "
-               << "move):\n";
+               << member_text(answer, "policy") << " (carry them out with --execute):\n";
     print_table(ctx.io.out, drain_columns(),
                 answer.is_object() ? answer.value("moves", Json::array()) : Json::array());
+}
+
+// An executed drain or an evacuation: the batch, then with --wait its progress to the end.
+void follow_batch(Context& ctx, const SimulatorArgs& args, const Json& answer) {
+    Json batch = answer.is_object() ? answer.value("batch", Json()) : Json();
+    if (!args.wait) {
+        if (ctx.format() == OutputFormat::json) {
+            print_json(ctx.io.out, answer);
+        } else {
+            ctx.io.out << batch_summary(batch) << '\n';
+        }
+        return;
+    }
+    std::ostream& progress = ctx.format() == OutputFormat::json ? ctx.io.err : ctx.io.out;
+    batch = wait_for_batch(ctx.api(), progress, member_text(batch, "id"));
+    if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, batch);
+    }
+    const Json counts = batch.value("progress", Json::object());
+    if (counts.value("failed", 0) > 0) {
+        throw CliError(ExitCode::server_error, batch_summary(batch));
+    }
+}
+
+void run_drain(Context& ctx, const SimulatorArgs& args) {
+    Json body = Json::object();
+    if (args.execute) {
+        body["execute"] = true;
+        if (args.max_parallel > 0) {
+            body["max_parallel"] = args.max_parallel;
+        }
+        if (args.warm) {
+            body["warm"] = true;
+        }
+        if (args.when_empty) {
+            body["when_empty"] = true;
+        }
+    }
+    const Json answer = ctx.api().send("POST", simulator_path(args.id) + "/drain", body);
+    if (args.execute) {
+        follow_batch(ctx, args, answer);
+    } else if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, answer);
+    } else {
+        show_drain_plan(ctx, args, answer);
+    }
+}
+
+// An offline simulator's regions, recreated elsewhere from their latest snapshots.
+void run_evacuate(Context& ctx, const SimulatorArgs& args) {
+    Json body = Json::object();
+    if (args.max_parallel > 0) {
+        body["max_parallel"] = args.max_parallel;
+    }
+    follow_batch(ctx, args, ctx.api().send("POST", simulator_path(args.id) + "/evacuate", body));
 }
 
 void run_rotate_key(Context& ctx, const SimulatorArgs& args) {
@@ -120,9 +176,33 @@ void add_simulator_commands(CLI::App& app, Context& ctx) {
             ctx.action = [&ctx, args, verb] { run_state_change(ctx, verb, *args); };
         });
     }
-    add_command(*simulator, ctx, "drain",
-                "cordon the simulator and plan where each of its regions would go", run_drain,
-                std::make_shared<SimulatorArgs>());
+    auto drain_args = std::make_shared<SimulatorArgs>();
+    auto* drain = add_command(*simulator, ctx, "drain",
+                              "cordon the simulator and plan where each of its regions would go; "
+                              "with --execute move them there with their content",
+                              run_drain, drain_args);
+    drain->add_flag("--execute", drain_args->execute, "move the regions, not only plan");
+    drain
+        ->add_option("--max-parallel", drain_args->max_parallel,
+                     "moves running at once (server default 2)")
+        ->check(CLI::Range(1, 16));
+    drain->add_flag("--warm", drain_args->warm,
+                    "each move: a first snapshot while serving, then a short final one");
+    drain->add_flag("--when-empty", drain_args->when_empty,
+                    "each move waits for no avatars on its region instead of warning them");
+    drain->add_flag("--wait", drain_args->wait,
+                    "with --execute: follow the drain to its end (done/failed/left)");
+    auto evacuate_args = std::make_shared<SimulatorArgs>();
+    auto* evacuate = add_command(*simulator, ctx, "evacuate",
+                                 "recreate an offline simulator's regions elsewhere from their "
+                                 "latest snapshots",
+                                 run_evacuate, evacuate_args);
+    evacuate
+        ->add_option("--max-parallel", evacuate_args->max_parallel,
+                     "moves running at once (server default 2)")
+        ->check(CLI::Range(1, 16));
+    evacuate->add_flag("--wait", evacuate_args->wait,
+                       "follow the evacuation to its end (done/failed/left)");
     auto rotate_args = std::make_shared<SimulatorArgs>();
     add_command(*simulator, ctx, "rotate-key", "issue the simulator a new API key (admin)",
                 run_rotate_key, rotate_args)

@@ -123,6 +123,65 @@ std::vector<Column> operation_columns() {
             member("UPDATED", "updated_at")};
 }
 
+std::vector<Column> migration_columns() {
+    return {member("ID", "id"),
+            member("REGION", "region_name"),
+            member("FROM", "source_simulator_id"),
+            member("TO", "target_simulator_id"),
+            member("STATE", "state"),
+            member("STEP", "step"),
+            member("DOWNTIME_MS", "downtime_ms"),
+            member("ERROR", "error")};
+}
+
+// done/failed/left come from the batch's "progress" member.
+std::vector<Column> batch_columns() {
+    const auto progress = [](std::string header, std::string key) {
+        return Column{std::move(header), [key = std::move(key)](const Json& item) {
+                          return member_text(
+                              item.is_object() ? item.value("progress", Json()) : Json(), key);
+                      }};
+    };
+    return {member("ID", "id"),
+            member("KIND", "kind"),
+            member("SIMULATOR", "simulator_id"),
+            member("STATE", "state"),
+            progress("DONE", "done"),
+            progress("FAILED", "failed"),
+            progress("LEFT", "left"),
+            member("CREATED", "created_at")};
+}
+
+std::vector<Column> rebalance_columns() {
+    return {member("REGION", "region_name"),
+            member("FROM", "from_simulator_id"),
+            member("TO", "to_simulator_id"),
+            {"REASONS", [](const Json& item) {
+                 std::string text;
+                 const Json reasons = item.is_object() ? item.value("reasons", Json()) : Json();
+                 for (const auto& reason : reasons.is_array() ? reasons : Json::array()) {
+                     text += (text.empty() ? "" : "; ") + cell(reason);
+                 }
+                 return text.empty() ? std::string("-") : text;
+             }}};
+}
+
+void print_migration(std::ostream& out, const Json& migration) {
+    Json fields = migration;
+    Json steps = Json::array();
+    if (fields.is_object() && fields.contains("steps")) {
+        steps = fields["steps"];
+        fields.erase("steps");
+    }
+    print_fields(out, flatten(fields));
+    out << '\n';
+    print_table(out,
+                {member("STEP", "step"), member("STATE", "state"), member("MS", "ms"),
+                 member("OPERATION", "operation_id"), member("STARTED", "started_at"),
+                 member("FINISHED", "finished_at")},
+                steps);
+}
+
 std::vector<Column> user_columns() {
     return {member("NAME", "name"), member("ID", "id"), member("ROLE", "role"),
             member("DISABLED", "disabled"), member("CREATED", "created_at")};

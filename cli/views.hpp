@@ -20,6 +20,9 @@ std::vector<Column> region_settings_columns();
 std::vector<Column> simulator_columns();
 std::vector<Column> drain_columns();
 std::vector<Column> operation_columns();
+std::vector<Column> migration_columns();
+std::vector<Column> batch_columns();
+std::vector<Column> rebalance_columns();
 std::vector<Column> user_columns();
 std::vector<Column> token_columns();
 
@@ -31,6 +34,8 @@ void print_list(std::ostream& out, std::ostream& err, const std::vector<Column>&
 // fields or "none"), then the rest in the server's order.
 void print_entity(std::ostream& out, const Json& entity);
 
+// A move: its fields (options flattened), then its steps as a table.
+void print_migration(std::ostream& out, const Json& migration);
 // "created region Alpha (id …, version 1.0.0)", or for a change the new version, the bump and one
 // line per changed field. `verb` is "created", "updated", "rolled back", …
 void print_change_summary(std::ostream& out, const EntityKind& kind, const std::string& verb,

@@ -72,7 +72,9 @@ nlohmann::json plan_to_json(const Plan& plan) {
     return {{"policy", plan.policy}, {"placements", placements}};
 }
 
-nlohmann::json drain_to_json(const Drain& drain) {
+}  // namespace
+
+nlohmann::json drain_plan_to_json(const Drain& drain) {
     nlohmann::json moves = nlohmann::json::array();
     for (const auto& [region, decision] : drain.moves) {
         auto move = decision_to_json(region.name, decision, region.loc_x, region.loc_y);
@@ -84,21 +86,11 @@ nlohmann::json drain_to_json(const Drain& drain) {
             {"moves", moves}};
 }
 
-}  // namespace
-
 void add_placement_plan_routes(kernel::http::Router& router, RegionPlacementService placements) {
     router.add("POST", "/api/v1/placement/plan", Permission::write,
                [placements](const Request& request) {
                    const auto plan = placements.plan(read_plan(request.json_body()));
                    return Response::json(200, plan_to_json(plan));
-               });
-
-    // Moving the drained simulator's regions is POST /regions/{id}/move, one by one, for now.
-    router.add("POST", "/api/v1/simulators/{id}/drain", Permission::write,
-               [placements](const Request& request) {
-                   const auto drained =
-                       placements.drain(request_actor(request), request.path_params.at("id"));
-                   return Response::json(200, drain_to_json(drained.value));
                });
 }
 

@@ -31,7 +31,7 @@ nlohmann::json decision_summary(const Decision& decision) {
 }
 
 // The answer to a change: the region, what changed and which part of the version it bumped;
-// where placement put the region and why (create, move).
+// where placement put the region and why (create).
 nlohmann::json changed_json(const RegionChanged& change) {
     auto json = region_answer_json(change.region);
     json["change"] = change.change;
@@ -89,23 +89,6 @@ RollbackRegion read_rollback(const Request& request, bool* with_state) {
         throw ApiError::invalid_field("version", "must be MAJOR.MINOR.PATCH");
     }
     return {region_id(request), if_match_version(request), *version};
-}
-
-// Onto the simulator named in the body (checked like a pin, "force" overrides) or wherever the
-// policy puts it away from its current one.
-MoveRegion read_move(const Request& request) {
-    const auto body = request.body.empty() ? nlohmann::json::object() : request.json_body();
-    JsonReader reader(body, "");
-    MoveRegion command;
-    command.simulator_id = reader.nullable_string("simulator_id", 36).value_or("");
-    command.force = reader.boolean("force").value_or(false);
-    reader.reject_unknown();
-    if (!command.simulator_id.empty() && !uuid_text::is_canonical(command.simulator_id)) {
-        throw ApiError::invalid_field("simulator_id", "must be a simulator id (UUID)");
-    }
-    command.id = region_id(request);
-    command.expected_version = if_match_version(request);
-    return command;
 }
 
 // ?force=true: delete even when the final snapshot cannot be saved.
@@ -211,12 +194,6 @@ void add_region_versions(kernel::http::Router& router, const RegionService& regi
             const UpgradeRegionTemplate command{region_id(request), if_match_version(request)};
             return changed(200, regions.upgrade_template(request_actor(request), command).value);
         });
-
-    router.add("POST", "/api/v1/regions/{id}/move", Permission::write,
-               [regions](const Request& request) {
-                   const auto command = read_move(request);
-                   return changed(200, regions.move(request_actor(request), command).value);
-               });
 
     router.add(
         "GET", "/api/v1/regions/{id}/stub", Permission::read, [regions](const Request& request) {

@@ -1,7 +1,7 @@
-// /api/v1/regions: list, get, create, PATCH, delete, history, rollback, upgrade-template, stub,
-// move, and the entry points that keep runtime state (delete after a final snapshot, rollback
-// with_state, create from_snapshot; docs/snapshots.md). Each handler reads the request, calls the
-// RegionService and renders its answer.
+// /api/v1/regions: list, get, create, PATCH, delete, history, rollback, upgrade-template, stub
+// (the move is migration_routes.hpp), and the entry points that keep runtime state (delete
+// after a final snapshot, rollback with_state, create from_snapshot; docs/snapshots.md). Each
+// handler reads the request, calls the RegionService and renders its answer.
 #pragma once
 
 #include <memory>

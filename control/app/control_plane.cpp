@@ -217,6 +217,11 @@ ServiceEnvironment ControlPlane::service_environment() {
     environment.snapshots = settings_.snapshots;
     environment.snapshot_store = snapshot_store_;
     environment.migration_strategy = migration_strategy_;
+    if (migration_strategy_) {
+        environment.migration_strategy_name =
+            settings_.migration_strategy.value_or(kDefaultMigrationStrategy);
+    }
+    environment.migration_step_timeout_s = settings_.migration_step_timeout_s;
     environment.keep_while_serving = [this](std::shared_ptr<void> object) {
         service_objects_.push_back(std::move(object));
     };

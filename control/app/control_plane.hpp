@@ -50,6 +50,8 @@ struct ServiceEnvironment {
     // Migrations: the one strategy loaded ([migration] strategy, default "oar"; null: none, moves
     // with content answer 503 migrations_unavailable).
     std::shared_ptr<plugin_api::MigrationStrategy> migration_strategy;
+    std::string migration_strategy_name;  // its name, e.g. "oar" ("" = none)
+    int migration_step_timeout_s = 1800;  // migration.step_timeout_s
     // The server speaks TLS only: the session cookie is marked Secure.
     bool tls = false;
     // Keeps an object (a background thread) alive while the control plane serves: stop() releases

@@ -8,6 +8,7 @@
 #include "control/api/authenticator.hpp"
 #include "control/api/error_mapping.hpp"
 #include "control/api/estate_routes.hpp"
+#include "control/api/migration_routes.hpp"
 #include "control/api/operation_routes.hpp"
 #include "control/api/placement_plan_routes.hpp"
 #include "control/api/placement_policy_routes.hpp"
@@ -21,6 +22,8 @@
 #include "control/api/user_routes.hpp"
 #include "control/app/startup_error.hpp"
 #include "control/audit/audit_trail.hpp"
+#include "control/migrations/migration_job_runner.hpp"
+#include "control/migrations/migration_service.hpp"
 #include "control/operations/operation_signals.hpp"
 #include "control/simulators/simulator_liveness.hpp"
 #include "control/snapshots/snapshot_job_runner.hpp"
@@ -85,14 +88,26 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     add_sim_snapshot_routes(router, snapshots);
     environment.keep_while_serving(std::make_shared<SnapshotJobRunner>(snapshots, environment.log));
     add_placement_policy_routes(router, std::make_shared<PolicyChoice>(store, placement));
-    add_placement_plan_routes(
-        router, RegionPlacementService(store, placement, environment.placement.plan_work_budget));
+    const auto placements = std::make_shared<const RegionPlacementService>(
+        store, placement, environment.placement.plan_work_budget);
+    add_placement_plan_routes(router, *placements);
+    const auto migrations = std::make_shared<const MigrationService>(MigrationDependencies{
+        store, regions, placement, &signals, environment.migration_strategy,
+        environment.migration_strategy_name, environment.migration_step_timeout_s});
+    add_migration_routes(router, {migrations, placements, simulators});
     const auto operations = std::make_shared<OperationService>(
         store, signals, pending_keys, environment.simulators.max_parked_polls);
     // A failed snapshot operation fails its snapshot, in the transaction of its result.
     operations->on_result([snapshots](Changes& changes, const plugin_api::Operation& operation) {
         snapshots->on_operation_result(changes, operation);
     });
+    // After the snapshots' observer (a move's snapshot step reads the snapshot's end): a move's
+    // step ended: its next step, its rollback, or the next move of its batch.
+    operations->on_result([migrations](Changes& changes, const plugin_api::Operation& operation) {
+        migrations->on_operation_result(changes, operation);
+    });
+    environment.keep_while_serving(
+        std::make_shared<MigrationJobRunner>(migrations, environment.log));
     add_operation_routes(router, operations, snapshots);
     add_audit_routes(router, AuditLog(store));
     web_admin::add_web_console(router);

@@ -89,6 +89,8 @@ const std::vector<kernel::config::KeySpec<S>>& control_keys() {
          integer_in<S, int>(0, 3660, [](S& s, int v) { s.snapshots.premium.keep_daily_days = v; })},
         {"migration.strategy",
          plugin_name<S>([](S& s, const std::string& v) { s.migration_strategy = v; })},
+        {"migration.step_timeout_s",
+         integer_in<S, int>(0, 86'400, [](S& s, int v) { s.migration_step_timeout_s = v; })},
     };
     return keys;
 }

@@ -70,6 +70,9 @@ struct ControlSettings : kernel::config::Settings {
     // kDefaultMigrationStrategy if loaded, else none (moves with content answer 503); set: it
     // must load.
     std::optional<std::string> migration_strategy;
+    // [migration] step_timeout_s: a move's step whose operation has not ended after this long
+    // fails the move (rolled back); 0 = never.
+    int migration_step_timeout_s = 1800;
 };
 
 // Merges defaults, file, environment and flags. Throws config_sources::ConfigError listing every

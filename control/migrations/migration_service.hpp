@@ -105,6 +105,9 @@ struct MigrationDependencies {
     OperationSignals* signals = nullptr;
     std::shared_ptr<plugin_api::MigrationStrategy> strategy;  // null: 503 migrations_unavailable
     std::string strategy_name;                                // e.g. "oar"
+    // A step whose operation has not ended after this long fails the move (0 = never):
+    // migration.step_timeout_s.
+    int step_timeout_s = 1800;
 };
 
 class MigrationService {
@@ -134,6 +137,9 @@ class MigrationService {
 
     // The operations' result observer: the next step, a rollback, or the next move of a batch.
     void on_operation_result(Changes& changes, const plugin_api::Operation& operation) const;
+    // Background job: moves whose step waited longer than step_timeout_s fail (rolled back; after
+    // the switch: succeeded with a teardown error). `now` as now_iso8601(). Returns how many.
+    int fail_stalled(const std::string& now) const;
 
   private:
     MigrationDependencies deps_;

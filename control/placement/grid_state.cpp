@@ -143,6 +143,13 @@ void GridState::remove(const std::string& uuid) {
     regions_[slot] = PlacedRegion{};
 }
 
+void GridState::reserve(const std::string& simulator_id, const std::string& host, int port) {
+    ports_by_host_[host].insert(port);
+    if (auto it = simulator_index_.find(simulator_id); it != simulator_index_.end()) {
+        ++simulators_[it->second].region_count;
+    }
+}
+
 void GridState::index_region(std::size_t slot, bool present) {
     const PlacedRegion& region = regions_[slot];
     if (present) {

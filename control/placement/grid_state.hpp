@@ -51,6 +51,9 @@ class GridState {
     // (a region about to move is not in the way of itself).
     void add(const PlacedRegion& region);
     void remove(const std::string& uuid);
+    // The target of a region's move in progress (docs/migration.md): one region more on the
+    // simulator and its port taken on `host`, but no map cell (the region keeps its own cells).
+    void reserve(const std::string& simulator_id, const std::string& host, int port);
 
   private:
     static std::uint64_t cell(int x, int y) {

@@ -5,6 +5,7 @@
 #include "control/domain/domain_error.hpp"
 #include "control/domain/simulator_state.hpp"
 #include "control/placement/coordinate_allocator.hpp"
+#include "control/regions/region_moving.hpp"
 
 namespace vergegrid::control {
 
@@ -89,7 +90,15 @@ GridState load_grid_state(plugin_api::StorageTransaction& tx) {
             after = page.back().name;
         }
     }
-    return GridState::from(access_store(tx).list_simulators(), regions);
+    GridState state = GridState::from(access_store(tx).list_simulators(), regions);
+    // A move holds its target's slot and port from its start to its switch (docs/migration.md).
+    for (const auto& migration : active_migrations(tx)) {
+        if (holds_reservation(migration)) {
+            state.reserve(migration.target_simulator_id, migration.target_host,
+                          migration.target_port);
+        }
+    }
+    return state;
 }
 
 bool placement_reads_grid(const NewRegion& request) {

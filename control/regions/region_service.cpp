@@ -13,6 +13,7 @@
 #include "control/regions/region_change.hpp"
 #include "control/regions/region_delivery.hpp"
 #include "control/regions/region_json.hpp"
+#include "control/regions/region_moving.hpp"
 #include "control/regions/region_placement.hpp"
 #include "control/regions/region_state_store.hpp"
 #include "control/regions/region_stub.hpp"
@@ -46,9 +47,8 @@ DomainEvent region_event(const std::string& change, const std::string& id, nlohm
 
 // Writes one new version of a region: the row and supplements, its state policy (when new or
 // changed), its history row, its event and the operation for its simulator.
-void write_version(Changes& changes, const std::string& change, const RegionRecord* before,
-                   const RegionRecord& after, const RegionChange& fields, Delivery& delivery,
-                   bool apply_restart = false) {
+void write_record(Changes& changes, const std::string& change, const RegionRecord* before,
+                  const RegionRecord& after) {
     auto& tx = changes.tx();
     check_grid_rules(tx, after);
     if (before == nullptr) {
@@ -65,6 +65,13 @@ void write_version(Changes& changes, const std::string& change, const RegionReco
     changes.record(
         region_event(change, after.uuid,
                      before == nullptr ? nlohmann::json(nullptr) : region_to_json(*before), spec));
+}
+
+void write_version(Changes& changes, const std::string& change, const RegionRecord* before,
+                   const RegionRecord& after, const RegionChange& fields, Delivery& delivery,
+                   bool apply_restart = false) {
+    auto& tx = changes.tx();
+    write_record(changes, change, before, after);
     queue_region_operation(tx, *delivery.sync, before, &after, fields, "", delivery.notify,
                            apply_restart);
 }
@@ -182,6 +189,7 @@ Committed<RegionChanged> RegionService::update(const Actor& actor,
                                                const UpdateRegion& command) const {
     return deliver(actor, [&](Changes& changes, Delivery& delivery) {
         auto& tx = changes.tx();
+        refuse_while_moving(tx, command.id);
         const RegionRecord before = region_to_change(tx, command.id, command.expected_version);
         RegionRecord after = before;
         JsonReader reader(command.changes, "");
@@ -197,7 +205,10 @@ Committed<RegionChanged> RegionService::update(const Actor& actor,
 }
 
 Committed<void> RegionService::remove(const Actor& actor, const DeleteRegion& command) const {
-    return store_.command(actor, [&](Changes& changes) { remove_within(changes, command); });
+    return store_.command(actor, [&](Changes& changes) {
+        refuse_while_moving(changes.tx(), command.id);
+        remove_within(changes, command);
+    });
 }
 
 void RegionService::remove_within(Changes& changes, const DeleteRegion& command) const {
@@ -217,6 +228,7 @@ Committed<plugin_api::SemVer> RegionService::restart(const Actor& actor,
     return deliver(actor, [&](Changes& changes, Delivery& delivery) {
         auto& tx = changes.tx();
         const Region region = existing_region(tx, id);
+        refuse_while_moving(tx, id);
         if (region.placement.simulator_id.empty()) {
             throw DomainError::conflict("not_placed", "the region is on no simulator",
                                         "placement.simulator_id");
@@ -228,8 +240,10 @@ Committed<plugin_api::SemVer> RegionService::restart(const Actor& actor,
 
 Committed<RegionChanged> RegionService::rollback(const Actor& actor,
                                                  const RollbackRegion& command) const {
-    return store_.command(actor,
-                          [&](Changes& changes) { return rollback_within(changes, command); });
+    return store_.command(actor, [&](Changes& changes) {
+        refuse_while_moving(changes.tx(), command.id);
+        return rollback_within(changes, command);
+    });
 }
 
 RegionChanged RegionService::rollback_within(Changes& changes,
@@ -253,6 +267,7 @@ Committed<RegionChanged> RegionService::upgrade_template(
     const Actor& actor, const UpgradeRegionTemplate& command) const {
     return deliver(actor, [&](Changes& changes, Delivery& delivery) {
         auto& tx = changes.tx();
+        refuse_while_moving(tx, command.id);
         const RegionRecord before = region_to_change(tx, command.id, command.expected_version);
         if (before.template_id.empty()) {
             throw DomainError::conflict("no_template", "the region was not made from a template",
@@ -276,6 +291,7 @@ Committed<RegionChanged> RegionService::upgrade_template(
 Committed<RegionChanged> RegionService::move(const Actor& actor, const MoveRegion& command) const {
     return deliver(actor, [&](Changes& changes, Delivery& delivery) {
         auto& tx = changes.tx();
+        refuse_while_moving(tx, command.id);
         const RegionRecord before = region_to_change(tx, command.id, command.expected_version);
         GridState state = load_grid_state(tx);
         const Decision decision =
@@ -289,6 +305,23 @@ Committed<RegionChanged> RegionService::move(const Actor& actor, const MoveRegio
         after.port = decision.port;
         return apply_change(changes, "move", before, after, delivery, decision);
     });
+}
+
+RegionChanged RegionService::switch_within(Changes& changes, const SwitchRegion& command) const {
+    const RegionRecord before = load_region_record(changes.tx(), command.id);
+    RegionRecord after = before;
+    after.placement.simulator_id = command.simulator_id;
+    after.host = command.host;
+    after.port = command.port;
+    const RegionChange change = region_change(before, after);
+    if (change.bump == Bump::none) {
+        return {with_pending_restart(changes.tx(), before), to_string(change.bump),
+                change.fields_to_json(), std::nullopt};
+    }
+    after.version = bumped(before.version, change.bump);
+    write_record(changes, "move", &before, after);
+    return {with_pending_restart(changes.tx(), after), to_string(change.bump),
+            change.fields_to_json(), std::nullopt};
 }
 
 }  // namespace vergegrid::control

@@ -67,6 +67,15 @@ struct MoveRegion {
     bool force = false;        // keep the target even when the policy refuses it
 };
 
+// The switch of a move (docs/migration.md): the region's simulator, host and port become the
+// target's, which already runs it.
+struct SwitchRegion {
+    std::string id;
+    std::string simulator_id;
+    std::string host;
+    int port = 0;
+};
+
 // The region after a change, what changed and which part of the version it bumped.
 struct RegionChanged {
     RegionRecord region;
@@ -113,6 +122,9 @@ class RegionService {
     RegionChanged create_within(Changes& changes, const CreateRegion& command) const;
     void remove_within(Changes& changes, const DeleteRegion& command) const;
     RegionChanged rollback_within(Changes& changes, const RollbackRegion& command) const;
+    // A "move" version (history, event) WITHOUT an operation: the target already runs the region
+    // and the move tears the source down itself.
+    RegionChanged switch_within(Changes& changes, const SwitchRegion& command) const;
 
   private:
     template <typename Work>

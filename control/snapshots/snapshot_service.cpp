@@ -6,6 +6,7 @@
 #include "control/common/entity_lookup.hpp"
 #include "control/common/expected_version.hpp"
 #include "control/common/extensions.hpp"
+#include "control/regions/region_moving.hpp"
 #include "control/snapshots/snapshot_json.hpp"
 #include "control/snapshots/snapshot_ledger.hpp"
 #include "control/snapshots/snapshot_steps.hpp"
@@ -85,6 +86,7 @@ Committed<Snapshot> SnapshotService::take(const Actor& actor, const TakeSnapshot
     return deps_.store.command(actor, [&](Changes& changes) {
         const SnapshotSteps steps(changes, deps_);
         const Region region = existing_region(changes.tx(), command.region_id);
+        refuse_while_moving(changes.tx(), region.uuid);
         return steps.begin(region, steps.parts_for(region, command.parts), command.reason,
                            command.note, nullptr);
     });
@@ -144,6 +146,7 @@ Committed<RestoreQueued> SnapshotService::restore(const Actor& actor,
     return deps_.store.command(actor, [&](Changes& changes) {
         const SnapshotSteps steps(changes, deps_);
         const Region region = existing_region(changes.tx(), command.region_id);
+        refuse_while_moving(changes.tx(), region.uuid);
         check_expected_version(command.expected_version, region.version);
         auto target = steps.ledger().find_snapshot(command.snapshot_id);
         if (!target) {
@@ -202,6 +205,7 @@ Committed<RegionDeletion> SnapshotService::delete_region(
     return deps_.store.command(actor, [&](Changes& changes) {
         auto& tx = changes.tx();
         const Region region = existing_region(tx, command.region_id);
+        refuse_while_moving(tx, region.uuid);
         check_expected_version(command.expected_version, region.version);
         RegionDeletion deletion;
         // A storage without snapshots, an ephemeral region, or one that never reached a

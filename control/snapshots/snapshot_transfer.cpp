@@ -6,6 +6,7 @@
 #include "control/common/clock.hpp"
 #include "control/common/entity_lookup.hpp"
 #include "control/common/extensions.hpp"
+#include "control/regions/region_moving.hpp"
 #include "control/snapshots/snapshot_ledger.hpp"
 #include "control/snapshots/snapshot_service.hpp"
 #include "control/snapshots/snapshot_steps.hpp"
@@ -159,7 +160,15 @@ void SnapshotService::fail(const Actor& actor, const std::string& id,
 
 SnapshotContent SnapshotService::content_for(const SimulatorCaller& caller,
                                              const std::string& id) const {
-    deps_.store.read([&](StorageTransaction& tx) { callers_snapshot(tx, caller, id); });
+    deps_.store.read([&](StorageTransaction& tx) {
+        // The target of a move of the snapshot's region loads it before the region is its own
+        // (docs/migration.md); only for content: a target never uploads the source's snapshots.
+        const auto snapshot = snapshot_ledger(tx).find_snapshot(id);
+        const auto move = snapshot ? active_migration_of(tx, snapshot->region_id) : std::nullopt;
+        if (!move || move->state != "running" || move->target_simulator_id != caller.simulator_id) {
+            callers_snapshot(tx, caller, id);
+        }
+    });
     return content(id);
 }
 

@@ -188,6 +188,14 @@ TEST_F(Access, EveryRouteAnswersEveryKindOfCallerAsItsPermissionSays) {
         {"PUT /api/v1/sim/snapshots/{id}/upload", "simulator"},
         {"GET /api/v1/sim/snapshots/{id}/content", "simulator"},
         {"POST /api/v1/sim/operations/{id}/progress", "simulator"},
+        {"GET /api/v1/migrations", "read"},
+        {"GET /api/v1/migrations/{id}", "read"},
+        {"POST /api/v1/migrations/{id}/cancel", "write"},
+        {"POST /api/v1/simulators/{id}/evacuate", "write"},
+        {"GET /api/v1/migration-batches", "read"},
+        {"GET /api/v1/migration-batches/{id}", "read"},
+        {"POST /api/v1/migration-batches/{id}/cancel", "write"},
+        {"POST /api/v1/placement/rebalance", "write"},
     };
 
     int cells = 0;

@@ -301,18 +301,25 @@ TEST_F(Placement, DrainCordonsAndPlansMovesThenAMoveFollowsThePlan) {
 
     const std::string id = moves.at(0).at("region_id");
     auto moved = admin_->post("/api/v1/regions/" + id + "/move", json::object());
-    ASSERT_EQ(moved.status, 200) << moved.raw;
-    EXPECT_EQ(moved.body.at("placement").at("simulator_id"), b);
-    EXPECT_EQ(moved.body.at("host"), "sim-b.example.org");
-    EXPECT_EQ(moved.body.at("change"), "minor");
-    EXPECT_EQ(count("/api/v1/operations?simulator_id=" + b), 1);  // its create on b
+    ASSERT_EQ(moved.status, 202) << moved.raw;  // a move with content runs as a migration
+    EXPECT_EQ(moved.body.at("migration").at("target_simulator_id"), b);
+    EXPECT_EQ(moved.body.at("migration").at("target_host"), "sim-b.example.org");
+    EXPECT_EQ(moved.body.at("migration").at("target_port"), moves.at(0).at("port"));
+    EXPECT_FALSE(moved.body.at("placement_decision").at("reasons").empty()) << moved.raw;
+    // The region stays on a until the switch; the target's slot is reserved meanwhile.
+    EXPECT_EQ(count("/api/v1/regions?host=sim-a.example.org"), 2);
 
-    auto back = admin_->post("/api/v1/regions/" + id + "/move", {{"simulator_id", a}});
-    EXPECT_EQ(back.status, 409) << back.raw;  // a is cordoned
+    const std::string other = moves.at(1).at("region_id");
+    auto back = admin_->post("/api/v1/regions/" + other + "/move", {{"simulator_id", a}});
+    EXPECT_EQ(back.status, 409) << back.raw;  // a is cordoned (and is its own simulator)
+    const auto c = simulator("sim-c.example.org", 4);
+    admin_->post("/api/v1/simulators/" + c + "/cordon", json::object());
+    EXPECT_EQ(admin_->post("/api/v1/regions/" + other + "/move", {{"simulator_id", c}}).status,
+              409);
     EXPECT_EQ(
-        admin_->post("/api/v1/regions/" + id + "/move", {{"simulator_id", a}, {"force", true}})
+        admin_->post("/api/v1/regions/" + other + "/move", {{"simulator_id", c}, {"force", true}})
             .status,
-        200);
+        202);
 }
 
 TEST_F(Placement, ARegionGoesNextToTheOneItNamesAndWithAffinityOntoItsSimulator) {

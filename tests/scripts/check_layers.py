@@ -33,9 +33,11 @@ ALLOWED = {
     "regions": {"placement", "operations", "templates", "estates", "simulators", "audit",
                 "domain", "common"},
     "snapshots": {"regions", "operations", "simulators", "audit", "domain", "common"},
-    "api": {"snapshots", "regions", "placement", "operations", "templates", "estates",
+    "migrations": {"snapshots", "regions", "placement", "operations", "simulators", "audit",
+                   "domain", "common"},
+    "api": {"migrations", "snapshots", "regions", "placement", "operations", "templates", "estates",
             "simulators", "access", "audit", "domain", "common"},
-    "app": {"api", "snapshots", "regions", "placement", "operations", "templates", "estates",
+    "app": {"api", "migrations", "snapshots", "regions", "placement", "operations", "templates", "estates",
             "simulators", "access", "audit", "domain", "common"},
 }
 

@@ -260,4 +260,18 @@ TEST(ControlSettings, ReadsTheMigrationStrategy) {
     }
 }
 
+TEST(ControlSettings, MovesFailAStepAfterAConfiguredTimeout) {
+    EXPECT_EQ(load_control({}, env_of({})).migration_step_timeout_s, 1800);
+    ConfigFile file("[migration]\nstep_timeout_s = 0\n");
+    EXPECT_EQ(load_control(file.flags(), env_of({})).migration_step_timeout_s, 0);
+    for (const std::string bad : {"-1", "86401", "soon"}) {
+        try {
+            load_control({}, env_of({{"VERGEGRID_MIGRATION_STEP_TIMEOUT_S", bad}}));
+            FAIL() << "expected a ConfigError for " << bad;
+        } catch (const sources::ConfigError& e) {
+            EXPECT_THAT(keys_of(e), ::testing::ElementsAre("migration.step_timeout_s"));
+        }
+    }
+}
+
 }  // namespace

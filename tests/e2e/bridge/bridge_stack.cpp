@@ -27,16 +27,16 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
     }
 }
 
-BridgeStack::BridgeStack()
-    : control_port_(unclaimed_listen_port()),
+SimulatorHost::SimulatorHost(std::filesystem::path root, std::uint16_t control_port)
+    : root_(std::move(root)),
+      control_port_(control_port),
       push_port_(unclaimed_listen_port()),
       remoteadmin_port_(unclaimed_listen_port()),
       emulator_control_port_(unclaimed_listen_port()) {
     std::filesystem::create_directories(regions_dir());
-    start_control_plane();
 }
 
-BridgeStack::~BridgeStack() {
+SimulatorHost::~SimulatorHost() {
     // The emulator outlives a killed bridge by design; it must not outlive the test.
     if (const int pid = emulator_pid(); pid > 0) {
         ::kill(pid, SIGKILL);
@@ -46,33 +46,14 @@ BridgeStack::~BridgeStack() {
     }
 }
 
-void BridgeStack::start_control_plane() {
-    control_.reset();
-    control_ = std::make_unique<ControlPlaneProcess>(
-        std::vector<std::string>{"--listen", "127.0.0.1:" + std::to_string(control_port_),
-                                 "--data-dir", (dir_.path() / "data").string()},
-        // The bridge reports the real host's CPU load: on a busy test machine (parallel suites)
-        // it reaches 100 %, and placement's load rule would refuse the tests' regions.
-        std::map<std::string, std::string>{{"VERGEGRID_SYNC_HYBRID_WINDOW_S", "3"},
-                                           {"VERGEGRID_PLACEMENT_MAX_CPU_LOAD", "1"}});
-    if (!control_->started()) {
-        throw std::runtime_error("control plane did not start: " + control_->process().output());
-    }
-    admin_ = std::make_unique<ApiClient>(control_port_);
-}
-
-void BridgeStack::stop_control_plane() {
-    control_->process().send_signal(SIGTERM);
-    control_->process().wait_for_exit(30s);
-}
-
-void BridgeStack::start_bridge(const std::string& extra_ini, bool wait_running,
-                               const std::map<std::string, std::string>& env) {
+void SimulatorHost::start(const std::string& extra_ini, bool wait_running,
+                          const std::map<std::string, std::string>& env) {
     if (registration_token_.empty()) {
-        registration_token_ =
-            admin_->post("/api/v1/simulators/registration-tokens", json::object()).body.at("token");
+        registration_token_ = ApiClient(control_port_)
+                                  .post("/api/v1/simulators/registration-tokens", json::object())
+                                  .body.at("token");
     }
-    const auto sim = dir_.path() / "sim";
+    const auto sim = root_ / "sim";
     const std::string emulator =
         std::string(VERGEGRID_OPENSIM_EMULATOR) + " --sim-dir " + sim.string() +
         " --remoteadmin-port " + std::to_string(remoteadmin_port_) + " --password s3cret" +
@@ -81,7 +62,7 @@ void BridgeStack::start_bridge(const std::string& extra_ini, bool wait_running,
         " --delete-delay-ms 100 --start-delay-ms 100 --restart-delay-ms 200"
         " --shutdown-delay-ms 100 --allow-regionless true " +
         emulator_args_;
-    std::ofstream ini(dir_.path() / "bridge.ini");
+    std::ofstream ini(root_ / "bridge.ini");
     ini << "state_dir = " << state_dir().string() << "\n"
         << "[control]\nurl = http://127.0.0.1:" << control_port_ << "\n"
         << "registration_token = " << registration_token_ << "\n"
@@ -99,7 +80,7 @@ void BridgeStack::start_bridge(const std::string& extra_ini, bool wait_running,
     bridge_.reset();
     bridge_ = std::make_unique<ChildProcess>(
         VERGEGRID_BRIDGE_BINARY,
-        std::vector<std::string>{"--config", (dir_.path() / "bridge.ini").string(), "--plugin-dir",
+        std::vector<std::string>{"--config", (root_ / "bridge.ini").string(), "--plugin-dir",
                                  VERGEGRID_PLUGIN_DIR},
         env);
     if (wait_running &&
@@ -108,14 +89,63 @@ void BridgeStack::start_bridge(const std::string& extra_ini, bool wait_running,
     }
 }
 
-void BridgeStack::kill_bridge() {
+void SimulatorHost::kill_bridge() {
     bridge_->send_signal(SIGKILL);
     bridge_->wait_for_exit(10s);
 }
 
-std::string BridgeStack::simulator_id() const {
+void SimulatorHost::kill() {
+    const int emulator = emulator_pid();
+    kill_bridge();
+    if (emulator > 0) {
+        ::kill(emulator, SIGKILL);
+    }
+    // The emulator is the bridge's child: gone once its control endpoint stops answering.
+    eventually([&] { return emulator_state().is_null(); }, 10s);
+}
+
+std::string SimulatorHost::simulator_id() const {
     std::ifstream file(state_dir() / "identity.json");
     return json::parse(file).at("simulator_id");
+}
+
+BridgeStack::BridgeStack(std::map<std::string, std::string> control_env)
+    : control_port_(unclaimed_listen_port()), control_env_(std::move(control_env)) {
+    start_control_plane();
+    // The first host lives at the stack's root: regions_dir(), state_dir() as they always were.
+    hosts_.push_back(std::make_unique<SimulatorHost>(dir_.path(), control_port_));
+}
+
+BridgeStack::~BridgeStack() = default;
+
+SimulatorHost& BridgeStack::add_host() {
+    const auto root = dir_.path() / ("host-" + std::to_string(hosts_.size() + 1));
+    hosts_.push_back(std::make_unique<SimulatorHost>(root, control_port_));
+    return *hosts_.back();
+}
+
+void BridgeStack::start_control_plane() {
+    control_.reset();
+    // The bridge reports the real host's CPU load: on a busy test machine (parallel suites)
+    // it reaches 100 %, and placement's load rule would refuse the tests' regions.
+    std::map<std::string, std::string> env{{"VERGEGRID_SYNC_HYBRID_WINDOW_S", "3"},
+                                           {"VERGEGRID_PLACEMENT_MAX_CPU_LOAD", "1"}};
+    for (const auto& [key, value] : control_env_) {
+        env[key] = value;
+    }
+    control_ = std::make_unique<ControlPlaneProcess>(
+        std::vector<std::string>{"--listen", "127.0.0.1:" + std::to_string(control_port_),
+                                 "--data-dir", (dir_.path() / "data").string()},
+        env);
+    if (!control_->started()) {
+        throw std::runtime_error("control plane did not start: " + control_->process().output());
+    }
+    admin_ = std::make_unique<ApiClient>(control_port_);
+}
+
+void BridgeStack::stop_control_plane() {
+    control_->process().send_signal(SIGTERM);
+    control_->process().wait_for_exit(30s);
 }
 
 std::string BridgeStack::estate_id() {
@@ -131,16 +161,21 @@ std::string BridgeStack::estate_id() {
 }
 
 json BridgeStack::create_region(const std::string& name, int x, int port) {
+    return create_region(name, x, port, simulator_id());
+}
+
+json BridgeStack::create_region(const std::string& name, int x, int port,
+                                const std::string& simulator_id) {
     // "force": the bridge reports this machine's real CPU load, and a test machine busy building
     // must not make placement refuse the pin (these tests are about the bridge, not placement).
-    auto result = admin_->post(
-        "/api/v1/regions", {{"name", name},
-                            {"estate_id", estate_id()},
-                            {"loc_x", x},
-                            {"loc_y", 1000},
-                            {"port", port},
-                            {"host", "127.0.0.1"},
-                            {"placement", {{"simulator_id", simulator_id()}, {"force", true}}}});
+    auto result = admin_->post("/api/v1/regions",
+                               {{"name", name},
+                                {"estate_id", estate_id()},
+                                {"loc_x", x},
+                                {"loc_y", 1000},
+                                {"port", port},
+                                {"host", "127.0.0.1"},
+                                {"placement", {{"simulator_id", simulator_id}, {"force", true}}}});
     if (result.status != 201) {
         throw std::runtime_error("region create: " + result.raw);
     }
@@ -167,7 +202,7 @@ std::optional<json> BridgeStack::finished_operation(const std::string& region_id
     return found;
 }
 
-json BridgeStack::emulator_state() const {
+json SimulatorHost::emulator_state() const {
     try {
         auto result = http_get(emulator_control_port_, "/state");
         if (result.status != 200) {
@@ -179,7 +214,7 @@ json BridgeStack::emulator_state() const {
     }
 }
 
-std::optional<json> BridgeStack::emulator_region(const std::string& name) const {
+std::optional<json> SimulatorHost::emulator_region(const std::string& name) const {
     const auto state = emulator_state();
     if (state.is_null()) {
         return std::nullopt;
@@ -192,12 +227,12 @@ std::optional<json> BridgeStack::emulator_region(const std::string& name) const 
     return std::nullopt;
 }
 
-bool BridgeStack::region_healthy(const std::string& name) const {
+bool SimulatorHost::region_healthy(const std::string& name) const {
     auto region = emulator_region(name);
     return region && region->at("health").get<int>() > 0;
 }
 
-void BridgeStack::emulator_fault(const json& fault) const {
+void SimulatorHost::emulator_fault(const json& fault) const {
     auto result = http_request(emulator_control_port_, "POST", "/faults", fault.dump(),
                                {{"Content-Type", "application/json"}});
     if (result.status != 200) {
@@ -205,19 +240,19 @@ void BridgeStack::emulator_fault(const json& fault) const {
     }
 }
 
-int BridgeStack::emulator_pid() const {
+int SimulatorHost::emulator_pid() const {
     const auto state = emulator_state();
     return state.is_null() ? 0 : state.at("pid").get<int>();
 }
 
-HttpResult BridgeStack::emulator_call(const std::string& method, const std::string& path,
-                                      const json& body) const {
+HttpResult SimulatorHost::emulator_call(const std::string& method, const std::string& path,
+                                        const json& body) const {
     return http_request(emulator_control_port_, method, path, body.is_null() ? "" : body.dump(),
                         {{"Content-Type", "application/json"}});
 }
 
-std::string BridgeStack::remote_admin(const std::string& method,
-                                      const std::string& region_name) const {
+std::string SimulatorHost::remote_admin(const std::string& method,
+                                        const std::string& region_name) const {
     const std::string body =
         "<?xml version=\"1.0\"?><methodCall><methodName>" + method +
         "</methodName><params><param><value><struct>"

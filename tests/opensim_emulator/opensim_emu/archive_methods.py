@@ -87,6 +87,12 @@ def load_oar(admin, request, response):
             if os.path.isdir(path):
                 raise OpenSimError(f'Access to the path "{path}" is denied.')
             log(f"[ARCHIVER]: Loading archive to region {scene.name} from {path}")
+            # Test fault: a region archive's load fails once with the given text, the region left
+            # as it was (a move's target that cannot load). Loads with skip-assets (the bridge's
+            # settings-only archives, which every create applies) do not take it.
+            failure = None if skip_assets else admin.sim.faults.take_failure("fail_next_load_oar")
+            if failure:
+                raise OpenSimError(failure)
             # A corrupt archive is logged and abandoned inside OpenSim; the answer is still loaded.
             oar_archive.load(scene, admin.sim.region_state(scene), path, merge, skip_assets)
             admin.sim.persist(scene)

@@ -33,8 +33,9 @@ def _fault_problem(body):
     unknown = sorted(set(body) - set(Faults.KNOWN) - {"clear"})
     if unknown:
         return f"unknown fault {unknown[0]}"
-    if "fail_next_create" in body and not isinstance(body["fail_next_create"], str):
-        return "fail_next_create must be the error text"
+    for key in ("fail_next_create", "fail_next_load_oar"):
+        if key in body and not isinstance(body[key], str):
+            return f"{key} must be the error text"
     for key in NUMERIC_FAULTS:
         if key in body and (isinstance(body[key], bool) or not isinstance(body[key], (int, float)) or body[key] < 0):
             return f"{key} must be a number of seconds >= 0"

@@ -66,7 +66,7 @@ class Faults:
     """Switches set through the control endpoint; a hang lasts until cleared (or 10 minutes)."""
 
     KNOWN = ("fail_next_create", "hang_create", "hang_close", "hang_delete", "exit_during_create",
-             "slow_oar_write_s", "die_during_oar_write")
+             "slow_oar_write_s", "die_during_oar_write", "fail_next_load_oar")
 
     def __init__(self):
         self._condition = threading.Condition()
@@ -81,9 +81,9 @@ class Faults:
                     self._active[key] = changes[key]
             self._condition.notify_all()
 
-    def take_failure(self):
+    def take_failure(self, key="fail_next_create"):
         with self._condition:
-            return self._active.pop("fail_next_create", None)
+            return self._active.pop(key, None)
 
     def value(self, key):
         with self._condition:

@@ -1,6 +1,7 @@
 """The test-only fault switches and the control endpoint."""
 
 import json
+import os
 import socket
 import threading
 import unittest
@@ -24,6 +25,23 @@ class Faults(EmulatorTestCase):
                          {"success": False, "error": "grid said no"})
         self.assertEqual(emulator.health("Beta"), 0)
         self.assertIs(emulator.create("Beta", 1001, 1000, free_port(socket.SOCK_DGRAM))["success"], True)
+
+    def test_fail_next_load_oar_fails_one_load_and_leaves_the_region_as_it_was(self):
+        emulator, _ = self.start_with_region()
+        path = os.path.join(self.sim_dir, "snap.oar")
+        self.assertEqual(emulator.call("admin_save_oar", region_name="Alpha", filename=path), {"saved": True})
+        self.assertTrue(emulator.wait_output("Finished writing out OAR for Alpha"))
+        emulator.add_object("Alpha", "Kept")
+        self.assertEqual(emulator.faults({"fail_next_load_oar": "disk said no"}), {"ok": True})
+        # A settings-only load (skip-assets) does not take the fault.
+        self.assertEqual(emulator.call("admin_load_oar", region_name="Alpha", filename=path,
+                                       **{"skip-assets": "true"}), {"loaded": True})
+        emulator.add_object("Alpha", "Kept")
+        self.assertEqual(emulator.call("admin_load_oar", region_name="Alpha", filename=path),
+                         {"loaded": False, "success": False, "error": "disk said no"})
+        self.assertEqual([o["name"] for o in emulator.region_state("Alpha")["objects"]], ["Kept"])
+        self.assertEqual(emulator.call("admin_load_oar", region_name="Alpha", filename=path), {"loaded": True})
+        self.assertEqual(emulator.region_state("Alpha")["objects"], [])
 
     def assert_hangs_until_cleared(self, emulator, fault, call, after):
         emulator.faults({fault: True})
@@ -87,7 +105,8 @@ class Faults(EmulatorTestCase):
 
     def test_bad_fault_requests_are_refused(self):
         emulator, _ = self.start_with_region()
-        for body in ({"no_such_fault": True}, {"fail_next_create": True}, [1]):
+        for body in ({"no_such_fault": True}, {"fail_next_create": True},
+                     {"fail_next_load_oar": 1}, [1]):
             request = urllib.request.Request(f"http://127.0.0.1:{emulator.control_port}/faults",
                                              data=json.dumps(body).encode(), method="POST")
             with self.assertRaises(urllib.error.HTTPError) as caught:

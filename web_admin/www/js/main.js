@@ -12,6 +12,7 @@ const PAGES = [
   { path: '/estates', label: 'Estates', icon: '⌂', load: () => import('./pages/estates.js') },
   { path: '/simulators', label: 'Simulators', icon: '⚙', load: () => import('./pages/simulators.js') },
   { path: '/placement', label: 'Placement', icon: '◎', load: () => import('./pages/placement.js') },
+  { path: '/migrations', label: 'Migrations', icon: '⇆', load: () => import('./pages/migrations.js') },
   { path: '/operations', label: 'Operations', icon: '⇄', load: () => import('./pages/operations.js') },
   { path: '/snapshots', label: 'Snapshots', icon: '◫', load: () => import('./pages/snapshots.js') },
   { path: '/audit', label: 'Audit log', icon: '☰', load: () => import('./pages/audit.js') },

@@ -1,8 +1,10 @@
 // Placement: the active policy with a swap control (admin), and a dry run that shows where a
 // region would go and why (or why every simulator refused it). Until the control plane has the
-// placement routes, the page says so instead of failing.
+// placement routes, the page says so instead of failing. Rebalance: the moves that bring the grid
+// back within the policy's thresholds as a dry-run table, then executed as a batch.
 import { get, listAll, post, put } from '../api.js';
 import { clear, field, formValue, h, submitWith, toast } from '../ui.js';
+import { followBatch } from '../migrations.js';
 
 export async function render(main, ctx) {
   let policy;
@@ -55,9 +57,49 @@ export async function render(main, ctx) {
     if (plan) clear(result, (plan.placements || []).map((p) => renderPlacement(p, simName)));
   });
   // A plan needs the write permission, as creating the region would.
+  const rebalance = rebalanceCard(simName);
   clear(main, h('header', { class: 'page-head' }, h('h1', {}, 'Placement')), policyCard,
-    ctx.can('write') ? h('section', { class: 'card' }, h('h2', {}, 'Dry run'), h('p', { class: 'muted' }, 'Nothing is created: the policy only says where the region would go.'), form, result) : null);
-  return undefined;
+    ctx.can('write') ? h('section', { class: 'card' }, h('h2', {}, 'Dry run'), h('p', { class: 'muted' }, 'Nothing is created: the policy only says where the region would go.'), form, result) : null,
+    ctx.can('write') ? rebalance.card : null);
+  return rebalance.stop;
+}
+
+// Rebalance: a dry run first (the moves as a table), then "Execute" starts them as a batch.
+function rebalanceCard(simName) {
+  const result = h('div', { 'aria-live': 'polite' });
+  let stop = () => {};
+  const form = h('form', { class: 'form-grid', novalidate: true, 'aria-label': 'Rebalance' },
+    field({ name: 'max_moves', label: 'At most this many moves', type: 'number', value: 10, min: 1, max: 1000 }),
+    h('div', { class: 'actions span-2' }, h('button', { type: 'submit', class: 'primary' }, 'Plan rebalance (dry run)')));
+  const send = (dryRun) => {
+    const maxMoves = Number(formValue(form, 'max_moves'));
+    return submitWith(form, [['max_moves', Number.isInteger(maxMoves) && maxMoves >= 1 && maxMoves <= 1000, 'Between 1 and 1000.']],
+      () => post('/placement/rebalance', { dry_run: dryRun, max_moves: maxMoves }));
+  };
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    stop();
+    const plan = await send(true);
+    if (!plan) return;
+    if (!plan.moves.length) {
+      clear(result, h('p', { 'data-testid': 'rebalance-empty' }, 'The grid is within the policy\'s thresholds: nothing to move.'));
+      return;
+    }
+    const execute = h('button', { type: 'button', class: 'primary', onclick: async () => {
+      execute.disabled = true;
+      const started = await send(false);
+      if (started?.batch) stop = followBatch(progressBox, started.batch.id);
+      else if (started) clear(progressBox, h('p', {}, 'Nothing to move any more.'));
+    } }, 'Execute these moves');
+    const progressBox = h('div');
+    clear(result, h('table', { class: 'table compact', 'aria-label': 'Rebalance plan' },
+      h('thead', {}, h('tr', {}, ['Region', 'From', 'To', 'Why'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, plan.moves.map((m) => h('tr', {}, h('td', {}, m.region_name), h('td', {}, simName(m.from_simulator_id)),
+        h('td', {}, simName(m.to_simulator_id)), h('td', {}, (m.reasons || []).join('; ')))))), execute, progressBox);
+  });
+  const card = h('section', { class: 'card' }, h('h2', {}, 'Rebalance'),
+    h('p', { class: 'muted' }, 'Moves regions (with their content) off simulators past the policy\'s thresholds, e.g. after simulators were added.'), form, result);
+  return { card, stop: () => stop() };
 }
 
 function renderPlacement(p, simName) {

@@ -7,6 +7,7 @@ import { changesTable, createRegionDialog, editRegionDialog } from '../region_fo
 import { historySection } from '../region_history.js';
 import { deleteBanner, deleteRegionDialog } from '../region_delete.js';
 import { snapshotsPanel } from '../region_snapshots.js';
+import { moveDialog } from '../migrations.js';
 import { isOpen, progress } from '../op_progress.js';
 import { loadSettingsTable, pendingBanner, settingsCard } from '../region_settings.js';
 import { operationDialog } from '../op_details.js';
@@ -136,6 +137,10 @@ async function renderRegion(main, ctx, id) {
           toast(e.message, 'error');
         }
       } }, 'Restart'),
+      // The move carries the region's content (snapshot, load on the target, switch, teardown).
+      h('button', { type: 'button', disabled: !region.placement?.simulator_id, onclick: async () => {
+        if (await moveDialog(ctx, region)) reload();
+      } }, 'Move'),
       h('button', { type: 'button', class: 'danger', onclick: async () => {
         const result = await deleteRegionDialog(region, snapshots);
         if (result) afterDelete(result);

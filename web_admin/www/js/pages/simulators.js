@@ -1,12 +1,51 @@
 // Simulators: labels, load (CPU, memory, regions against capacity), heartbeat age, state and,
 // when something is wrong with the simulator (a console question it is stuck on…), its
 // `state_detail` as the bridge reports it; registration tokens (created and shown once); cordon,
-// uncordon, revoke, rotate key. One simulator's page (/simulators/{id}): the same, its regions
+// uncordon, drain (a plan, or executed: the moves with a progress bar and Cancel), evacuate (an
+// offline simulator's regions from their snapshots), revoke, rotate key. One simulator's page (/simulators/{id}): the same, its regions
 // and its recent operations.
 import { get, listAll, post, query } from '../api.js';
 import { badge, bar, clear, confirmDialog, copyText, dialog, emptyRow, field, formValue, h, submitWith, time, toast } from '../ui.js';
 import { progress } from '../op_progress.js';
 import { operationDialog } from '../op_details.js';
+import { followBatch } from '../migrations.js';
+
+// Drain: without "execute" a plan (where each region would go); executed, the moves start as a
+// batch whose progress the dialog follows live, with its Cancel button.
+function drainDialog(s, evacuate = false) {
+  const verb = evacuate ? 'Evacuate' : 'Drain';
+  return dialog(`${verb} ${s.hostname}`, (close) => {
+    const result = h('div', { 'aria-live': 'polite' });
+    let stop = () => {};
+    const form = h('form', { novalidate: true, 'aria-label': verb + ' simulator' },
+      evacuate ? h('p', {}, 'The simulator is offline: each region is recreated elsewhere from its latest snapshot (what changed since is lost).')
+        : field({ name: 'execute', label: 'Execute: move every region now (otherwise only plan)', type: 'checkbox' }),
+      field({ name: 'max_parallel', label: 'Moves at once', type: 'number', value: 2, min: 1, max: 16 }),
+      evacuate ? null : field({ name: 'warm', label: 'Warm moves', type: 'checkbox' }),
+      evacuate ? null : field({ name: 'when_empty', label: 'Wait for no avatars on each region', type: 'checkbox' }),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, verb)));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const parallel = Number(formValue(form, 'max_parallel'));
+      const execute = evacuate || formValue(form, 'execute');
+      const body = execute ? { max_parallel: parallel } : {};
+      if (!evacuate && execute) Object.assign(body, { execute: true, warm: formValue(form, 'warm'), when_empty: formValue(form, 'when_empty') });
+      const answer = await submitWith(form, [['max_parallel', Number.isInteger(parallel) && parallel >= 1 && parallel <= 16, 'Between 1 and 16.']],
+        () => post(`/simulators/${encodeURIComponent(s.id)}/${evacuate ? 'evacuate' : 'drain'}`, body));
+      if (!answer) return;
+      if (!answer.batch) {
+        clear(result, h('table', { class: 'table compact', 'aria-label': 'Drain plan' },
+          h('thead', {}, h('tr', {}, ['Region', 'Goes to', 'Why'].map((t) => h('th', {}, t)))),
+          h('tbody', {}, (answer.moves || []).map((m) => h('tr', {}, h('td', {}, m.region),
+            h('td', {}, m.placed ? `${m.host}:${m.port}` : 'nowhere'), h('td', {}, m.placed ? (m.reasons || []).join('; ') : m.reason))))));
+        return;
+      }
+      form.hidden = true;
+      stop = followBatch(result, answer.batch.id);
+    });
+    return h('div', {}, form, result, h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => { stop(); close(true); } }, 'Close')));
+  }, { wide: true });
+}
 
 // The bridge's own words for what is wrong ("" when nothing is): shown where the eye goes first.
 export function stateDetail(sim, { banner = false } = {}) {
@@ -87,6 +126,10 @@ function actionButtons(ctx, s, done) {
     ctx.can('write') && s.state !== 'revoked' ? (s.state === 'cordoned'
       ? h('button', { type: 'button', class: 'small', onclick: () => act('uncordon', 'Uncordoned') }, 'Uncordon')
       : h('button', { type: 'button', class: 'small', onclick: () => act('cordon', 'Cordoned: no new regions go there') }, 'Cordon')) : null,
+    ctx.can('write') && s.state !== 'revoked' && s.state !== 'offline'
+      ? h('button', { type: 'button', class: 'small', onclick: async () => { await drainDialog(s); done(); } }, 'Drain') : null,
+    ctx.can('write') && s.state === 'offline'
+      ? h('button', { type: 'button', class: 'small danger', onclick: async () => { await drainDialog(s, true); done(); } }, 'Evacuate') : null,
     ctx.can('admin') && s.state !== 'revoked' ? [
       h('button', { type: 'button', class: 'small', onclick: async () => { if (await confirmDialog('Rotate key', `Give ${s.hostname} a new API key? The old one works for 5 more minutes.`, 'Rotate', false)) act('rotate-key', '', {}); } }, 'Rotate key'),
       h('button', { type: 'button', class: 'small danger', onclick: async () => { if (await confirmDialog('Revoke simulator', `Revoke ${s.hostname}? Every key it has stops working at once.`, 'Revoke')) act('revoke', 'Revoked'); } }, 'Revoke')] : null);
