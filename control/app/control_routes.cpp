@@ -101,7 +101,7 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     operations->on_result([snapshots](Changes& changes, const plugin_api::Operation& operation) {
         snapshots->on_operation_result(changes, operation);
     });
-    // After the snapshots' observer: a move's snapshot step reads the snapshot's end. A move's
+    // After the snapshots' observer (a move's snapshot step reads the snapshot's end): a move's
     // step ended: its next step, its rollback, or the next move of its batch.
     operations->on_result([migrations](Changes& changes, const plugin_api::Operation& operation) {
         migrations->on_operation_result(changes, operation);

@@ -77,6 +77,9 @@ Decision MoveDriver::start(Migration& migration, bool queued, const std::string&
     const auto options = json_of(migration.options);
     const bool evacuate = options.value("evacuate", false);
     GridState state = load_grid_state(tx);
+    // The source serves on its port until the teardown: a target on the same host (simulators
+    // sharing a machine) must get another one.
+    state.reserve("", region->host, region->port);
     const Decision decision =
         plan_move(state, *deps_->placement, *region, target, options.value("force", false));
     if (!decision.placed) {
@@ -281,7 +284,7 @@ void MoveDriver::fill_batch(const std::string& batch_id) const {
         if (batch->state == "running" && queued && running < batch->max_parallel) {
             Migration next = *queued;
             try {
-                start(next, true, "");
+                start(next, true, next.target_simulator_id);
             } catch (const DomainError& e) {
                 end(*queued, "failed", std::string("could not start: ") + e.what());
             }

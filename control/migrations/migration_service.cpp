@@ -7,7 +7,9 @@
 #include "control/migrations/migration_driver.hpp"
 #include "control/migrations/migration_ledger.hpp"
 #include "control/migrations/migration_record.hpp"
+#include "control/migrations/rebalance_plan.hpp"
 #include "control/regions/region_moving.hpp"
+#include "control/regions/region_placement.hpp"
 #include "control/simulators/simulator_service.hpp"
 
 namespace vergegrid::control {
@@ -134,9 +136,16 @@ Committed<MigrationView> MigrationService::move(const Actor& actor,
 namespace {
 
 // A batch of queued moves, one per region on the simulator; the first max_parallel start.
+// A queued move's target: "" = wherever placement puts it when it starts.
+struct QueuedMove {
+    plugin_api::Region region;
+    std::string target;
+};
+
 BatchView queue_batch(Changes& changes, const MoveDriver& driver, const std::string& kind,
                       const std::string& simulator_id, int max_parallel,
-                      const nlohmann::json& options, const std::string& strategy) {
+                      const nlohmann::json& options, const std::string& strategy,
+                      const std::vector<QueuedMove>& moves) {
     MigrationBatch batch;
     batch.id = new_uuid();
     batch.kind = kind;
@@ -148,17 +157,27 @@ BatchView queue_batch(Changes& changes, const MoveDriver& driver, const std::str
     batch.created_at = batch.updated_at = now_iso8601();
     driver.ledger().insert_migration_batch(batch);
     changes.record(batch_event("start", batch));
-    for (const auto& region : regions_on(changes.tx(), simulator_id)) {
+    for (const auto& [region, target] : moves) {
         if (active_migration_of(changes.tx(), region.uuid)) {
             continue;  // already on its way
         }
         Migration migration = new_migration(changes, region, strategy, options);
         migration.batch_id = batch.id;
+        // Not a reservation yet (only a running move holds one): the target it starts with.
+        migration.target_simulator_id = target;
         driver.ledger().insert_migration(migration);
         changes.record(migration_event("queue", nullptr, migration));
     }
     driver.fill_batch(batch.id);
     return view_of(driver.ledger(), *driver.ledger().find_migration_batch(batch.id));
+}
+
+std::vector<QueuedMove> moves_off(StorageTransaction& tx, const std::string& simulator_id) {
+    std::vector<QueuedMove> moves;
+    for (auto& region : regions_on(tx, simulator_id)) {
+        moves.push_back({std::move(region), ""});
+    }
+    return moves;
 }
 
 }  // namespace
@@ -176,7 +195,8 @@ Committed<BatchView> MigrationService::drain(const Actor& actor,
         driver.ledger();
         drain_simulator(changes, command.simulator_id);
         return queue_batch(changes, driver, "drain", command.simulator_id, command.max_parallel,
-                           options_to_json(command.options, false), deps_.strategy_name);
+                           options_to_json(command.options, false), deps_.strategy_name,
+                           moves_off(changes.tx(), command.simulator_id));
     });
 }
 
@@ -197,7 +217,47 @@ Committed<BatchView> MigrationService::evacuate(const Actor& actor,
                                         "id");
         }
         return queue_batch(changes, driver, "evacuate", command.simulator_id, command.max_parallel,
-                           options_to_json(MoveOptions{}, true), deps_.strategy_name);
+                           options_to_json(MoveOptions{}, true), deps_.strategy_name,
+                           moves_off(changes.tx(), command.simulator_id));
+    });
+}
+
+Committed<RebalanceResult> MigrationService::rebalance(const Actor& actor,
+                                                       const Rebalance& command) const {
+    if (command.max_moves < 1 || command.max_moves > 1000) {
+        throw DomainError::invalid_field("max_moves", "must be between 1 and 1000");
+    }
+    check_parallel(command.max_parallel);
+    check_options(command.options);
+    if (!command.options.simulator_id.empty()) {
+        throw DomainError::invalid_field("simulator_id",
+                                         "a rebalance sends each region where its plan puts it");
+    }
+    const auto plan = [&](StorageTransaction& tx) {
+        GridState state = load_grid_state(tx);
+        return plan_rebalance(
+            state, *deps_.placement,
+            [&](const std::string& uuid) { return existing_region(tx, uuid); },
+            [&](const std::string& uuid) { return region_is_moving(tx, uuid); }, command.max_moves);
+    };
+    if (command.dry_run) {
+        return {RebalanceResult{deps_.store.read(plan), std::nullopt}, {}};
+    }
+    return deps_.store.command(actor, [&](Changes& changes) {
+        const MoveDriver driver(changes, deps_);
+        driver.ledger();
+        RebalanceResult result{plan(changes.tx()), std::nullopt};
+        if (result.moves.empty()) {
+            return result;
+        }
+        std::vector<QueuedMove> moves;
+        for (const auto& move : result.moves) {
+            moves.push_back({existing_region(changes.tx(), move.region_id), move.to_simulator_id});
+        }
+        result.batch =
+            queue_batch(changes, driver, "rebalance", "", command.max_parallel,
+                        options_to_json(command.options, false), deps_.strategy_name, moves);
+        return result;
     });
 }
 
@@ -293,6 +353,20 @@ void MigrationService::on_operation_result(Changes& changes,
 
 int MigrationService::fail_stalled(const std::string& now) const {
     if (deps_.step_timeout_s <= 0) {
+        return 0;
+    }
+    // A read first: the watch runs every 10 s and should not write when nothing is stalled.
+    const bool any = deps_.store.read([&](StorageTransaction& tx) {
+        for (const auto& move : active_migrations(tx)) {
+            const auto started = step_started_at(detail_of(move));
+            if (move.state == "running" && move.operation_id != 0 && !started.empty() &&
+                seconds_between(started, now) >= deps_.step_timeout_s) {
+                return true;
+            }
+        }
+        return false;
+    });
+    if (!any) {
         return 0;
     }
     const Actor actor{kMigrationActor, ""};

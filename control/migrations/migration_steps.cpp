@@ -121,9 +121,11 @@ std::optional<std::string> MoveDriver::accept_result(Migration& migration, Migra
     nlohmann::json taken = {{"id", snapshot->id},
                             {"size_bytes", snapshot->size_bytes},
                             {"ms", ms_between(snapshot->created_at, snapshot->updated_at)}};
-    const auto report = result_detail(operation.result);
-    if (report.contains("save_ms")) {
-        taken["save_ms"] = report["save_ms"];
+    // The bridge reports save_ms beside size_bytes (docs/bridge.md); older ones inside detail.
+    for (const auto& report : {json_of(operation.result), result_detail(operation.result)}) {
+        if (report.contains("save_ms") && !taken.contains("save_ms")) {
+            taken["save_ms"] = report["save_ms"];
+        }
     }
     detail[step == MigrationStep::snapshot_first ? "first_snapshot" : "final_snapshot"] = taken;
     detail["snapshot_id"] = snapshot->id;

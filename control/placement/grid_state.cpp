@@ -67,9 +67,9 @@ int GridState::free_port(const std::string& host, int low, int high) const {
         return low;
     }
     int candidate = low;
-    for (auto used = it->second.lower_bound(low); used != it->second.end() && *used == candidate;
+    for (auto used = it->second.lower_bound(low); used != it->second.end() && *used <= candidate;
          ++used) {
-        ++candidate;
+        candidate = std::max(candidate, *used + 1);  // a duplicate (a moving region's port) once
     }
     return candidate <= high ? candidate : 0;
 }
@@ -159,7 +159,10 @@ void GridState::index_region(std::size_t slot, bool present) {
     } else {
         region_by_uuid_.erase(region.uuid);
         region_by_name_.erase(region.name);
-        ports_by_host_[region.host].erase(region.port);
+        auto& ports = ports_by_host_[region.host];
+        if (auto port = ports.find(region.port); port != ports.end()) {
+            ports.erase(port);  // one holder only
+        }
     }
     for (int dx = 0; dx < cells_of(region.size_x); ++dx) {
         for (int dy = 0; dy < cells_of(region.size_y); ++dy) {

@@ -67,7 +67,8 @@ class GridState {
     std::vector<PlacedRegion> regions_;  // slots; a removed region leaves an empty uuid
     std::unordered_map<std::string, std::size_t> region_by_uuid_;
     std::unordered_map<std::string, std::size_t> region_by_name_;
-    std::unordered_map<std::string, std::set<int>> ports_by_host_;
+    // A multiset: a moving region's port is held by the region and by its move at once.
+    std::unordered_map<std::string, std::multiset<int>> ports_by_host_;
     std::unordered_map<std::uint64_t, std::size_t> cells_;
 };
 

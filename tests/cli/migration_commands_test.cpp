@@ -154,7 +154,7 @@ TEST_F(MigrationCommands, MigrationListShowAndCancelSpeakTheApisWords) {
                                    "--state", "running"});
     EXPECT_EQ(list.code, 0) << list.err;
     EXPECT_EQ(server.requests().back().uri, std::string("/api/v1/migrations?region_id=") + kRegion +
-                                                "&batch_id=" + kBatch + "&state=running&limit=100");
+                                                "&batch_id=" + kBatch + "&state=running");
     EXPECT_THAT(list.out, HasSubstr("DOWNTIME_MS"));
     EXPECT_THAT(list.out, HasSubstr("load_first"));
 

@@ -93,8 +93,8 @@ TEST_F(MigrationApi, AMoveAnswers202WithItsMigrationListedShownAndCancelled) {
     ASSERT_EQ(shown.status, 200) << shown.raw;
     EXPECT_EQ(shown.body.at("id"), migration_id);
     EXPECT_TRUE(shown.body.at("steps").is_array());
-    for (const std::string query :
-         {"region_id=" + id, "state=running", "simulator_id=" + b, "simulator_id=" + a}) {
+    for (const std::string& query : {"region_id=" + id, std::string("state=running"),
+                                     "simulator_id=" + b, "simulator_id=" + a}) {
         auto listed = admin_->get("/api/v1/migrations?" + query);
         ASSERT_EQ(listed.status, 200) << query << ": " << listed.raw;
         ASSERT_EQ(listed.body.at("items").size(), 1U) << query << ": " << listed.raw;

@@ -145,5 +145,39 @@ TEST_F(MigrationBatchTest, AnEvacuationRecreatesRegionsFromTheirLatestSnapshot) 
     (void)empty;
 }
 
+TEST_F(MigrationBatchTest, ARebalancePlansWithoutWritingAndThenMovesAsPlanned) {
+    five_regions();
+    Rebalance dry;
+    const auto planned = migrations().rebalance(actor(), dry).value;
+    ASSERT_FALSE(planned.moves.empty());
+    EXPECT_FALSE(planned.batch);
+    for (const auto& move : planned.moves) {
+        EXPECT_EQ(move.from_simulator_id, kSimulator);
+        EXPECT_EQ(move.to_simulator_id, kOtherSimulator);
+    }
+    EXPECT_TRUE(migrations().list({}).empty());
+
+    Rebalance run;
+    run.dry_run = false;
+    const auto executed = migrations().rebalance(actor(), run).value;
+    ASSERT_TRUE(executed.batch);
+    EXPECT_EQ(executed.batch->batch.kind, "rebalance");
+    EXPECT_EQ(executed.batch->total, static_cast<int>(planned.moves.size()));
+    for (int guard = 0; guard < 100 && migrations().batch(executed.batch->batch.id).left > 0;
+         ++guard) {
+        succeed_step(running(executed.batch->batch.id).front().id);
+    }
+    const auto done = migrations().batch(executed.batch->batch.id);
+    EXPECT_EQ(done.done, done.total);
+    for (const auto& move : done.migrations) {
+        EXPECT_EQ(move.target_simulator_id, kOtherSimulator);
+        EXPECT_EQ(region_now(move.region_id).placement.simulator_id, kOtherSimulator);
+    }
+    // Balanced now: nothing left to plan.
+    EXPECT_TRUE(migrations().rebalance(actor(), dry).value.moves.empty());
+    run.max_moves = 0;
+    EXPECT_EQ(refusal([&] { migrations().rebalance(actor(), run); }).field(), "max_moves");
+}
+
 }  // namespace
 }  // namespace vergegrid::control

@@ -1,5 +1,6 @@
 // A MigrationService over real storage (SQLite, its SnapshotLedger and MigrationLedger), the
-// hybrid sync plugin, the basic-rules placement policy and the real filesystem snapshot store,
+// hybrid sync plugin, the basic-rules placement policy, the real filesystem snapshot store and
+// the built-in `oar` migration strategy,
 // with regions on kSimulator and room on kOtherSimulator. The test plays the bridges: it pulls a
 // simulator's operations and records their results through the real OperationService, with the
 // snapshot and migration observers registered as the composition registers them.
@@ -14,32 +15,6 @@
 #include "tests/control/snapshots/snapshot_fixture.hpp"
 
 namespace vergegrid::control {
-
-// The plans docs/migration.md gives the built-in `oar` strategy.
-class ContractPlans : public plugin_api::MigrationStrategy {
-  public:
-    std::vector<plugin_api::MigrationStep> plan(
-        const plugin_api::MigrationRequest& request) const override {
-        using S = plugin_api::MigrationStep;
-        if (!request.source_online) {
-            std::vector<S> steps{S::create_target};
-            if (request.has_snapshot) {
-                steps.push_back(S::load_latest);
-            }
-            steps.insert(steps.end(), {S::switch_over, S::teardown_source});
-            return steps;
-        }
-        if (!request.keeps_content) {
-            return {S::check_agents, S::create_target, S::switch_over, S::teardown_source};
-        }
-        if (request.warm) {
-            return {S::check_agents,   S::snapshot_first, S::create_target, S::load_first,
-                    S::snapshot_final, S::load_final,     S::switch_over,   S::teardown_source};
-        }
-        return {S::check_agents, S::snapshot_final, S::create_target,
-                S::load_final,   S::switch_over,    S::teardown_source};
-    }
-};
 
 class MigrationFixture : public SnapshotFixture {
   protected:
@@ -89,7 +64,7 @@ class MigrationFixture : public SnapshotFixture {
             });
             upload_all(snapshot.id, archive_bytes);
             report_on(op.simulator_id, op.id, "succeeded",
-                      {{"size_bytes", archive_bytes.size()}, {"detail", {{"save_ms", 12}}}});
+                      {{"size_bytes", archive_bytes.size()}, {"save_ms", 12}, {"path", "oar"}});
         } else if (op.kind == "agents") {
             report_on(op.simulator_id, op.id, "succeeded",
                       {{"detail", {{"agents", 0}, {"warned", false}, {"waited_ms", 0}}}});
@@ -127,7 +102,10 @@ class MigrationFixture : public SnapshotFixture {
     }
 
     std::shared_ptr<PlacementService> placement;
-    std::shared_ptr<plugin_api::MigrationStrategy> strategy = std::make_shared<ContractPlans>();
+    // The built-in strategy, as the control plane loads it.
+    test::BuiltinPlugin oar_plugin{"vg-migration-oar.so", "migration", "oar"};
+    std::shared_ptr<plugin_api::MigrationStrategy> strategy =
+        oar_plugin.make<plugin_api::MigrationStrategy>();
     int step_timeout_s = 1800;
 };
 

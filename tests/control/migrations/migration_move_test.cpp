@@ -233,6 +233,18 @@ TEST_F(MigrationMoveTest, TheTargetsSlotAndPortAreReservedUntilTheSwitch) {
     EXPECT_EQ(after.find_simulator(kOtherSimulator)->region_count, 2);  // Alpha, Beta's hold
 }
 
+TEST_F(MigrationMoveTest, ATargetOnTheSourcesHostGetsAnotherPortThanTheServingSource) {
+    const auto region = placed("Alpha");
+    store().write([&](plugin_api::StorageTransaction& tx) {
+        auto simulator = *access_store(tx).find_simulator(kOtherSimulator);
+        simulator.hostname = region.host;  // both simulators on one machine
+        access_store(tx).update_simulator(simulator);
+    });
+    const auto move = migrations().move(actor(), move_of(region)).value.migration;
+    EXPECT_EQ(move.target_host, region.host);
+    EXPECT_NE(move.target_port, region.port);
+}
+
 TEST_F(MigrationMoveTest, TheRegionsOtherChangesAreRefusedWhileItMoves) {
     auto region = placed("Alpha");
     const auto snapshot = service().take(actor(), {region.uuid, std::nullopt, ""}).value;
@@ -311,6 +323,20 @@ TEST_F(MigrationMoveTest, AStepThatNeverEndsFailsTheMoveAfterTheTimeout) {
     EXPECT_EQ(migrations().fail_stalled(iso8601_plus_seconds(now_iso8601(), 100000)), 0);
 }
 
+TEST_F(MigrationMoveTest, AnEphemeralRegionMovesWithoutASnapshot) {
+    const auto region = placed("Alpha");
+    set_policy(region.uuid, "ephemeral");
+    const auto id = migrations().move(actor(), move_of(region)).value.migration.id;
+    EXPECT_EQ(strict_json::parse(migration(id).plan),
+              Json({"check_agents", "create_target", "switch_over", "teardown_source"}));
+    EXPECT_EQ(succeed_step(id).kind, "agents");
+    EXPECT_EQ(succeed_step(id).kind, "create");
+    EXPECT_EQ(succeed_step(id).kind, "delete");
+    EXPECT_EQ(migration(id).state, "succeeded");
+    EXPECT_TRUE(snapshots_of(region.uuid).empty());
+    EXPECT_EQ(region_now(region.uuid).placement.simulator_id, kOtherSimulator);
+}
+
 TEST_F(MigrationMoveTest, WithoutAStrategyMovesAreUnavailable) {
     const auto region = placed("Alpha");
     strategy = nullptr;
@@ -330,6 +356,12 @@ TEST(GridStateReserve, CountsTheSlotAndThePortButNoMapCell) {
     EXPECT_EQ(state.free_port("h", 9001, 9002), 9002);
     EXPECT_EQ(state.region_at(0, 0), nullptr);
     EXPECT_TRUE(state.footprint_free(0, 0, 256, 256));
+    // A region and a move holding one port: it stays taken until both let go.
+    state.add({"r1", "Alpha", "s1", "h", 9002, 0, 0, 256, 256});
+    state.reserve("", "h", 9002);
+    state.remove("r1");
+    EXPECT_TRUE(state.port_used("h", 9002));
+    EXPECT_EQ(state.free_port("h", 9001, 9010), 9003);
 }
 
 }  // namespace
