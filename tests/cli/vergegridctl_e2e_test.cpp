@@ -507,3 +507,49 @@ TEST_F(Vergegridctl, RegionSettingsAndPendingRestarts) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 13 through the real control plane (no bridge: moves wait at their first step): a move,
+// its listing and steps, its cancel; a drain executed as a batch and cancelled; a rebalance's
+// dry-run table.
+TEST_F(Vergegridctl, MigrationsByTheApisWords) {
+    const vergegrid::test::ApiClient admin(control_->port(), kAdminToken);
+    const auto a = vergegrid::test::register_simulator(admin, control_->port(), "sim-a.test").first;
+    ASSERT_EQ(ctl({"estate", "create", "--set", "name=Main", "--set", "owner=Grid Ops"}).code, 0);
+    for (const char* name : {"Alpha", "Beta", "Gamma"}) {
+        ASSERT_EQ(ctl({"region", "create", "--set", std::string("name=") + name, "--set",
+                       "estate_id=Main", "--set", "placement.simulator_id=\"" + a + "\""})
+                      .code,
+                  0);
+    }
+    const auto b = vergegrid::test::register_simulator(admin, control_->port(), "sim-b.test").first;
+
+    const Outcome plan = ctl({"placement", "rebalance", "--max-moves", "1"});
+    ASSERT_EQ(plan.code, 0) << plan.output;
+    EXPECT_THAT(plan.output, StartsWith("REGION"));
+    EXPECT_THAT(plan.output, HasSubstr(b));
+    EXPECT_THAT(plan.output, HasSubstr("dry run: nothing moved"));
+
+    const Outcome moved = ctl({"region", "move", "Alpha", "--to", b, "--warm"});
+    ASSERT_EQ(moved.code, 0) << moved.output;
+    EXPECT_THAT(moved.output, HasSubstr("started migration "));
+    EXPECT_THAT(moved.output, HasSubstr("move of region Alpha to simulator " + b + ": running"));
+    const json listed = ctl_json({"migration", "list", "--region", "Alpha", "--state", "running"});
+    ASSERT_EQ(listed.at("items").size(), 1U) << listed.dump();
+    const std::string id = listed.at("items").at(0).value("id", "");
+    EXPECT_THAT(ctl({"migration", "show", id}).output, HasSubstr("check_agents"));
+    const Outcome again = ctl({"region", "move", "Alpha"});
+    EXPECT_EQ(again.code, 5) << again.output;  // 409 region_moving
+    EXPECT_THAT(again.output, HasSubstr("region_moving"));
+    EXPECT_THAT(ctl({"migration", "cancel", id}).output, HasSubstr(": cancelled"));
+
+    const json drained = ctl_json({"simulator", "drain", a, "--execute", "--max-parallel", "1"});
+    const std::string batch = drained.at("batch").value("id", "");
+    EXPECT_EQ(drained.at("batch").at("progress").value("total", 0), 3);
+    EXPECT_THAT(ctl({"batch", "list", "--simulator", a}).output, HasSubstr(batch));
+    EXPECT_THAT(ctl({"batch", "show", batch}).output, HasSubstr("0 done, 0 failed, 3 left of 3"));
+    EXPECT_THAT(ctl({"batch", "cancel", batch}).output, HasSubstr(": cancelled, "));
+}
+
+}  // namespace

@@ -274,3 +274,48 @@ TEST_F(MigrationApi, BadRequestsNameTheirField) {
 }
 
 }  // namespace
+
+namespace {
+
+// Simulators that stop beating go offline after a second here, so one can be evacuated.
+class MigrationApiOffline : public MigrationApi {
+  protected:
+    void SetUp() override { start({{"VERGEGRID_SIMULATORS_OFFLINE_AFTER_S", "1"}}); }
+};
+
+TEST_F(MigrationApiOffline, AnOfflineSimulatorIsEvacuatedAsABatch) {
+    const auto [a, key] =
+        vergegrid::test::register_simulator(*admin_, control_->port(), "sim-a.example.org");
+    const auto id = region("Alpha", a);
+    ASSERT_EQ(ApiClient(control_->port(), key)
+                  .post("/api/v1/sim/heartbeat", {{"cpu_load", 0.1}})
+                  .body.value("state", ""),
+              "online");
+    const auto b = simulator("sim-b.example.org");
+    std::string state;
+    for (int i = 0;
+         i < 200 &&
+         (state = admin_->get("/api/v1/simulators/" + a).body.value("state", "")) != "offline";
+         ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_EQ(state, "offline");
+
+    auto evacuated = admin_->post("/api/v1/simulators/" + a + "/evacuate", {{"max_parallel", 1}});
+    ASSERT_EQ(evacuated.status, 202) << evacuated.raw;
+    const json batch = evacuated.body.at("batch");
+    EXPECT_EQ(batch.at("kind"), "evacuate");
+    EXPECT_EQ(batch.at("simulator_id"), a);
+    EXPECT_EQ(batch.at("max_parallel"), 1);
+    EXPECT_EQ(batch.at("progress").at("total"), 1);
+    ASSERT_EQ(batch.at("migrations").size(), 1U);
+    const json move = batch.at("migrations").at(0);
+    EXPECT_EQ(move.at("region_id"), id);
+    EXPECT_EQ(move.at("target_simulator_id"), b);
+    EXPECT_EQ(move.at("options").at("evacuate"), true);
+    auto listed = admin_->get("/api/v1/migration-batches?simulator_id=" + a);
+    ASSERT_EQ(listed.body.at("items").size(), 1U) << listed.raw;
+    EXPECT_EQ(listed.body.at("items").at(0).at("id"), batch.at("id"));
+}
+
+}  // namespace
