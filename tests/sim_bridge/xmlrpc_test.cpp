@@ -357,4 +357,41 @@ TEST(XmlRpc, AConsoleLineThatRanIsOkAndOneThatThrewIsAnError) {
     EXPECT_THAT(failed.error, HasSubstr("Object reference not set"));
 }
 
+// admin_get_agents as a real 0.9.2.2 answers it (the avatar's fields from RemoteAdminPlugin.cs),
+// and an answer without the list, which must not pass for an empty region.
+TEST(XmlRpc, GetAgentsReadsTheAvatarsOfTheOneRegionAndRefusesAnAnswerWithoutTheList) {
+    const std::string member = "<member><name>%s</name><value><string>%s</string></value></member>";
+    auto text = [&member](const std::string& name, const std::string& value) {
+        std::string out = member;
+        out.replace(out.find("%s"), 2, name);
+        out.replace(out.find("%s"), 2, value);
+        return out;
+    };
+    const std::string agents =
+        "<?xml version=\"1.0\"?><methodResponse><params><param><value><struct>"
+        "<member><name>success</name><value><boolean>1</boolean></value></member>"
+        "<member><name>regions</name><value><array><data><value><struct>" +
+        text("name", "Alpha") + text("id", "11111111-2222-3333-4444-555555555555") +
+        "<member><name>agents</name><value><array><data><value><struct>" +
+        text("name", "Ada Lovelace") + text("id", "aaaaaaaa-0000-0000-0000-000000000001") +
+        text("type", "User") + text("pos_x", "128") + text("is_flying", "False") +
+        "</struct></value></data></array></value></member>"
+        "</struct></value></data></array></value></member>"
+        "</struct></value></param></params></methodResponse>";
+    RawHttpServer listed([&](const Send& send) { send(http_ok(agents)); });
+    const auto found = RemoteAdminClient(XmlRpcEndpoint::parse(listed.url()), "secret")
+                           .get_agents("Alpha", std::chrono::milliseconds(10'000));
+    ASSERT_TRUE(found.answer.ok) << found.answer.error;
+    ASSERT_EQ(found.agents.size(), 1u);
+    EXPECT_EQ(found.agents[0].name, "Ada Lovelace");
+    EXPECT_EQ(found.agents[0].id, "aaaaaaaa-0000-0000-0000-000000000001");
+
+    RawHttpServer unlisted([&](const Send& send) { send(http_ok(kGoodAnswer)); });
+    const auto missing = RemoteAdminClient(XmlRpcEndpoint::parse(unlisted.url()), "secret")
+                             .get_agents("Alpha", std::chrono::milliseconds(10'000));
+    EXPECT_FALSE(missing.answer.ok);
+    EXPECT_THAT(missing.answer.error, HasSubstr("no regions[0].agents list"));
+    EXPECT_TRUE(missing.agents.empty());
+}
+
 }  // namespace
