@@ -11,6 +11,7 @@
 #include <random>
 
 #include "control/common/extensions.hpp"
+#include "control/migrations/migration_ledger.hpp"
 #include "control/placement/placement_engine.hpp"
 #include "control/placement/placement_index.hpp"
 #include "plugin_host/plugin_loader.hpp"
@@ -213,6 +214,16 @@ TEST(OldAbiPlugins, AStorageBackendOfAbi12HasTheAccessExtensionsButNoGridStore) 
     auto tx = backend->begin(api::Access::read);
     EXPECT_EQ(access_store(*tx).count_users(), 1);
     EXPECT_EQ(operation_store(*tx).list_operations({}, 0, 10).size(), 1U);
+    // No MigrationLedger (1.6) either: moves with content answer 503 migrations_unavailable.
+    EXPECT_EQ(find_migration_ledger(*tx), nullptr);
+    try {
+        migration_ledger(*tx);
+        ADD_FAILURE() << "a 1.2 transaction has no MigrationLedger";
+    } catch (const DomainError& e) {
+        EXPECT_EQ(e.fault(), Fault::unavailable);
+        EXPECT_EQ(e.code(), "migrations_unavailable");
+        EXPECT_THAT(e.what(), HasSubstr("predates plugin ABI 1.6"));
+    }
 }
 
 // The host lends one old plugin's AccessStore to another old plugin's AuthProvider.
