@@ -52,7 +52,8 @@ std::string batch_summary(const Json& batch) {
     }
     return line + ": " + member_text(batch, "state") + ", " + member_text(progress, "done") +
            " done, " + member_text(progress, "failed") + " failed, " +
-           member_text(progress, "left") + " left of " + member_text(progress, "total");
+           member_text(progress, "cancelled") + " cancelled, " + member_text(progress, "left") +
+           " left of " + member_text(progress, "total");
 }
 
 Json wait_for_migration(Api& api, std::ostream& out, const std::string& id) {

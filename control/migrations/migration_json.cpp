@@ -64,6 +64,7 @@ nlohmann::json batch_to_json(const BatchView& view) {
              {{"total", view.total},
               {"done", view.done},
               {"failed", view.failed},
+              {"cancelled", view.cancelled},
               {"running", view.running},
               {"left", view.left}}},
             {"migrations", std::move(moves)}};

@@ -66,8 +66,10 @@ BatchView view_of(plugin_api::MigrationLedger& ledger, const MigrationBatch& bat
         ++view.total;
         if (move.state == "succeeded") {
             ++view.done;
-        } else if (move.state == "failed" || move.state == "cancelled") {
+        } else if (move.state == "failed") {
             ++view.failed;
+        } else if (move.state == "cancelled") {
+            ++view.cancelled;
         } else {
             ++view.left;
             if (move.state != "queued") {

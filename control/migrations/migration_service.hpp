@@ -51,12 +51,13 @@ struct MigrationView {
     std::optional<Decision> decision;  // where placement put the target and why (at the start)
 };
 
-// A batch with its moves and the count of each outcome: done (succeeded), failed (failed or
-// cancelled after it started), left (queued or running).
+// A batch with its moves and the count of each outcome: done (succeeded), failed (rolled back to
+// the source), cancelled (queued moves of a cancelled batch, or moves cancelled on request), left
+// (queued or running; `running` of them started). total = done + failed + cancelled + left.
 struct BatchView {
     plugin_api::MigrationBatch batch;
     std::vector<plugin_api::Migration> migrations;  // oldest first
-    int total = 0, done = 0, failed = 0, running = 0, left = 0;
+    int total = 0, done = 0, failed = 0, cancelled = 0, running = 0, left = 0;
 };
 
 struct DrainSimulator {

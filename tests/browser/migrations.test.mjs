@@ -75,7 +75,7 @@ await run('browser.migrations', async (defer) => {
   await drain.getByLabel('Moves at once').fill('1');
   await drain.getByRole('button', { name: 'Drain', exact: true }).click();
   const counts = drain.getByTestId('batch-counts');
-  await counts.filter({ hasText: '0 done · 0 failed · 3 left of 3' }).waitFor();
+  await counts.filter({ hasText: '0 done · 0 failed · 0 cancelled · 3 left of 3' }).waitFor();
   await drain.getByRole('meter', { name: 'Batch progress' }).waitFor();
   await screenshot(page, 'drain-progress');
   await drain.getByRole('button', { name: 'Cancel batch' }).click();

@@ -57,6 +57,7 @@ Json batch_json(const std::string& state, int done, int failed, int left) {
              {{"total", done + failed + left},
               {"done", done},
               {"failed", failed},
+              {"cancelled", 0},
               {"running", left > 0 ? 1 : 0},
               {"left", left}}},
             {"migrations", {migration_json("succeeded", "", 840)}}};
@@ -198,8 +199,8 @@ TEST_F(MigrationCommands, DrainPlansUnlessExecutedThenFollowsTheBatch) {
     EXPECT_EQ(drained.code, 0) << drained.err;
     EXPECT_EQ(Json::parse(server.requests().at(1).body),
               (Json{{"execute", true}, {"max_parallel", 3}, {"warm", true}, {"when_empty", true}}));
-    EXPECT_THAT(drained.out, HasSubstr("1 done, 0 failed, 2 left of 3"));
-    EXPECT_THAT(drained.out, HasSubstr("finished, 3 done, 0 failed, 0 left of 3"));
+    EXPECT_THAT(drained.out, HasSubstr("1 done, 0 failed, 0 cancelled, 2 left of 3"));
+    EXPECT_THAT(drained.out, HasSubstr("finished, 3 done, 0 failed, 0 cancelled, 0 left of 3"));
 
     EXPECT_EQ(
         ctl(server, {"simulator", "drain", kSource, "--execute", "--max-parallel", "17"}).code, 2);
@@ -222,8 +223,9 @@ TEST_F(MigrationCommands, EvacuateAndABatchWithFailuresIsExitOne) {
     EXPECT_EQ(server.requests().at(0).uri,
               std::string("/api/v1/simulators/") + kSource + "/evacuate");
     EXPECT_EQ(Json::parse(server.requests().at(0).body), (Json{{"max_parallel", 4}}));
-    EXPECT_THAT(result.out, HasSubstr(std::string("evacuate ") + kBatch + " of simulator " +
-                                      kSource + ": finished, 1 done, 1 failed, 0 left of 2"));
+    EXPECT_THAT(result.out,
+                HasSubstr(std::string("evacuate ") + kBatch + " of simulator " + kSource +
+                          ": finished, 1 done, 1 failed, 0 cancelled, 0 left of 2"));
 }
 
 TEST_F(MigrationCommands, BatchListShowAndCancel) {
@@ -244,7 +246,7 @@ TEST_F(MigrationCommands, BatchListShowAndCancel) {
 
     const auto show = ctl(server, {"batch", "show", kBatch});
     EXPECT_EQ(show.code, 0) << show.err;
-    EXPECT_THAT(show.out, HasSubstr("running, 1 done, 0 failed, 2 left of 3"));
+    EXPECT_THAT(show.out, HasSubstr("running, 1 done, 0 failed, 0 cancelled, 2 left of 3"));
     EXPECT_THAT(show.out, HasSubstr("Alpha"));
 
     const auto cancel = ctl(server, {"batch", "cancel", kBatch});

@@ -548,7 +548,8 @@ TEST_F(Vergegridctl, MigrationsByTheApisWords) {
     const std::string batch = drained.at("batch").value("id", "");
     EXPECT_EQ(drained.at("batch").at("progress").value("total", 0), 3);
     EXPECT_THAT(ctl({"batch", "list", "--simulator", a}).output, HasSubstr(batch));
-    EXPECT_THAT(ctl({"batch", "show", batch}).output, HasSubstr("0 done, 0 failed, 3 left of 3"));
+    EXPECT_THAT(ctl({"batch", "show", batch}).output,
+                HasSubstr("0 done, 0 failed, 0 cancelled, 3 left of 3"));
     EXPECT_THAT(ctl({"batch", "cancel", batch}).output, HasSubstr(": cancelled, "));
 }
 

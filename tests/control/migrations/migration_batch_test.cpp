@@ -82,13 +82,16 @@ TEST_F(MigrationBatchTest, CancellingADrainCancelsTheQueuedMovesAndLetsTheRunnin
     const auto cancelled = migrations().cancel_batch(actor(), id).value;
     EXPECT_EQ(cancelled.batch.state, "cancelled");
     EXPECT_EQ(cancelled.running, 2);
-    EXPECT_EQ(cancelled.failed, 3);
+    EXPECT_EQ(cancelled.cancelled, 3);
+    EXPECT_EQ(cancelled.failed, 0);
     for (const auto& move : running(id)) {
         run_to_end(move.id);
     }
     const auto done = migrations().batch(id);
     EXPECT_EQ(done.done, 2);
-    EXPECT_EQ(done.failed, 3);
+    EXPECT_EQ(done.cancelled, 3);
+    EXPECT_EQ(batch_to_json(done)["progress"]["cancelled"], 3);
+    EXPECT_EQ(done.failed, 0);
     EXPECT_EQ(done.left, 0);
     EXPECT_EQ(done.batch.state, "cancelled");
     EXPECT_EQ(refusal([&] { migrations().cancel_batch(actor(), id); }).code(), "batch_ended");

@@ -48,9 +48,18 @@ class BridgeMigrations : public ::testing::Test {
   protected:
     // A simulator whose heartbeats stop is offline after 3 s (evacuation); the bridges beat
     // every 300 ms, so a busy machine does not take a live one offline.
-    BridgeMigrations()
-        : stack_(
-              std::map<std::string, std::string>{{"VERGEGRID_SIMULATORS_OFFLINE_AFTER_S", "3"}}) {}
+    BridgeMigrations() : stack_(control_env()) {}
+
+    // Placement hands a move's target a port of its range, and the bridge refuses a port anything
+    // on the machine holds: both simulators, and every other test running beside this one, share
+    // the host's UDP ports. The range is a run nothing holds, not OpenSim's usual 9000 and up.
+    static std::map<std::string, std::string> control_env() {
+        constexpr int kPlacementPorts = 40;
+        const int low = vergegrid::test::unclaimed_udp_ports(kPlacementPorts);
+        return {{"VERGEGRID_SIMULATORS_OFFLINE_AFTER_S", "3"},
+                {"VERGEGRID_PLACEMENT_PORT_MIN", std::to_string(low)},
+                {"VERGEGRID_PLACEMENT_PORT_MAX", std::to_string(low + kPlacementPorts - 1)}};
+    }
 
     void SetUp() override {
         // OpenSim answers admin_save_oar after >= 5 s whatever the archive; the bridge does not

@@ -109,7 +109,7 @@ export function batchProgress(batch, onCancel) {
   const width = (n) => (p.total ? (100 * n) / p.total : 0).toFixed(1) + '%';
   return h('div', { class: 'batch-progress', 'data-testid': 'batch-progress' },
     h('div', {}, h('strong', {}, `${batch.kind}`), ' ', badge(batch.state), ' ',
-      h('span', { 'data-testid': 'batch-counts' }, `${p.done} done · ${p.failed} failed · ${p.left} left of ${p.total}`)),
+      h('span', { 'data-testid': 'batch-counts' }, `${p.done} done · ${p.failed} failed · ${p.cancelled} cancelled · ${p.left} left of ${p.total}`)),
     h('div', { class: 'stacked-bar', role: 'meter', 'aria-label': 'Batch progress', 'aria-valuemin': 0, 'aria-valuemax': p.total, 'aria-valuenow': p.done + p.failed },
       h('span', { class: 'bar-ok', style: { width: width(p.done) } }), h('span', { class: 'bar-bad', style: { width: width(p.failed) } })),
     onCancel && batch.state === 'running' && p.left > 0
