@@ -157,22 +157,7 @@ SnapshotWorker::SnapshotWorker(const SnapshotSettings& settings, const Simulator
     }
 }
 
-SnapshotWorker::~SnapshotWorker() {
-    for (auto& answer : running_saves_) {
-        if (answer.valid()) {
-            answer.wait();
-        }
-    }
-}
-
-void SnapshotWorker::leave_running(std::future<AdminAnswer> answer) {
-    std::erase_if(running_saves_, [](std::future<AdminAnswer>& call) {
-        return !call.valid() || call.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
-    });
-    if (answer.valid()) {
-        running_saves_.push_back(std::move(answer));
-    }
-}
+SnapshotWorker::~SnapshotWorker() = default;
 
 bool SnapshotWorker::wait_until_saved(std::int64_t operation_id, const fs::path& file,
                                       Clock::time_point deadline, std::future<AdminAnswer>& answer,
@@ -271,7 +256,7 @@ OperationResult SnapshotWorker::snapshot(std::int64_t operation_id, const nlohma
         const bool whole = wait_until_saved(operation_id, saved, deadline, answer, error);
         const auto save_time = Clock::now() - started;
         host_.add_simulator_time(save_time);
-        leave_running(std::move(answer));
+        running_saves_.keep(std::move(answer));
         if (!whole) {
             return failed(error);
         }

@@ -20,6 +20,7 @@
 #include "sim_bridge/channel/snapshot_channel.hpp"
 #include "sim_bridge/core/operation_result.hpp"
 #include "sim_bridge/core/simulator_host.hpp"
+#include "sim_bridge/remote_admin/unanswered_calls.hpp"
 
 namespace vergegrid::bridge {
 
@@ -56,8 +57,6 @@ class SnapshotWorker {
     bool wait_until_saved(std::int64_t operation_id, const std::filesystem::path& file,
                           std::chrono::steady_clock::time_point deadline,
                           std::future<AdminAnswer>& answer, std::string& error);
-    // Keeps a call that has not answered yet until it does; forgets those that have.
-    void leave_running(std::future<AdminAnswer> answer);
 
     const SnapshotSettings& settings_;
     const SimulatorSettings& simulator_;
@@ -66,9 +65,8 @@ class SnapshotWorker {
     SnapshotChannel& channel_;
     std::shared_ptr<spdlog::logger> log_;
     std::function<bool()> cancelled_ = [] { return false; };
-    // admin_save_oar calls whose snapshot went on without their answer (only this worker's
-    // operation thread touches the list).
-    std::vector<std::future<AdminAnswer>> running_saves_;
+    // admin_save_oar calls whose snapshot went on without their answer.
+    UnansweredCalls running_saves_;
 };
 
 }  // namespace vergegrid::bridge

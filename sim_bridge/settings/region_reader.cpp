@@ -105,21 +105,16 @@ SettingTexts RegionReader::read_archive(const std::string& region_name, std::str
     std::filesystem::create_directories(temp_dir_);
     const auto file = temp_dir_ / ("readback-" + std::to_string(::getpid()) + ".oar");
     std::error_code ignored;
-    std::filesystem::remove(file, ignored);
-    const auto answer = admin_.save_oar(region_name, file.string(), true, save_timeout_);
-    if (!answer.ok) {
-        error = "admin_save_oar: " + answer.error;
+    // The file says when the archive is done; OpenSim's answer comes >= 5 s later whatever it did.
+    error = save_whole_archive(
+        unanswered_,
+        [&admin = admin_, region_name, path = file.string(), timeout = save_timeout_] {
+            return admin.save_oar(region_name, path, true, timeout);
+        },
+        file, std::chrono::steady_clock::now() + save_timeout_);
+    if (!error.empty()) {
+        std::filesystem::remove(file, ignored);
         return {};
-    }
-    // `saved: true` does not prove the file is whole: wait for a complete gzip'd tar.
-    const auto deadline = std::chrono::steady_clock::now() + save_timeout_;
-    while (!oar::is_complete(file)) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            std::filesystem::remove(file, ignored);
-            error = "the settings archive was not complete in time";
-            return {};
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     SettingTexts values;
     try {

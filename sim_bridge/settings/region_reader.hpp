@@ -4,7 +4,8 @@
 // limit, prim capacity, damage, fly, terraform, scripts, terrain limits, water height; verified).
 // A region made by admin_create_region without a region file makes `region get` throw (verified:
 // "Object reference not set to an instance of an object"), so whatever the console did not print
-// comes from the region's settings in an archive saved with admin_save_oar noassets (>= 5 s).
+// comes from the region's settings in an archive saved with admin_save_oar noassets (read as soon
+// as the file is whole, not after OpenSim's >= 5 s answer).
 #pragma once
 
 #include <spdlog/fwd.h>
@@ -19,6 +20,7 @@
 
 #include "sim_bridge/process/console_output.hpp"
 #include "sim_bridge/remote_admin/remote_admin_client.hpp"
+#include "sim_bridge/remote_admin/unanswered_calls.hpp"
 
 namespace vergegrid::bridge::settings {
 
@@ -54,6 +56,7 @@ class RegionReader {
     std::chrono::milliseconds call_timeout_;
     std::chrono::milliseconds save_timeout_;
     std::shared_ptr<spdlog::logger> log_;
+    UnansweredCalls unanswered_;  // last: destroyed first, while admin_ is still there
 };
 
 }  // namespace vergegrid::bridge::settings

@@ -304,20 +304,16 @@ bool SettingsApplier::load_settings_archive(const DesiredRegion& region,
     std::error_code ignored;
     try {
         if (round_trip) {
-            std::filesystem::remove(saved, ignored);
-            const auto answer =
-                host_.save_oar(region.plan.name, saved, true, std::chrono::minutes(30));
-            if (!answer.ok) {
-                error = "admin_save_oar: " + answer.error;
+            constexpr auto kSaveTimeout = std::chrono::minutes(30);
+            error = save_whole_archive(
+                unanswered_,
+                [&host = host_, name = region.plan.name, saved, kSaveTimeout] {
+                    return host.save_oar(name, saved, true, kSaveTimeout);
+                },
+                saved, std::chrono::steady_clock::now() + kSaveTimeout);
+            if (!error.empty()) {
+                std::filesystem::remove(saved, ignored);
                 return false;
-            }
-            const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(30);
-            while (!oar::is_complete(saved)) {
-                if (std::chrono::steady_clock::now() > deadline) {
-                    error = "the region's archive was not complete in time";
-                    return false;
-                }
-                std::this_thread::sleep_for(std::chrono::milliseconds(100));
             }
             oar::rewrite_settings(saved, archive, values);
             std::filesystem::remove(saved, ignored);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim_bridge/core/simulator_host.hpp"
+#include "sim_bridge/remote_admin/unanswered_calls.hpp"
 #include "sim_bridge/settings/field_report.hpp"
 #include "sim_bridge/settings/region_reader.hpp"
 #include "sim_bridge/state/desired_cache.hpp"
@@ -69,6 +70,7 @@ class SettingsApplier {
     std::chrono::milliseconds call_timeout_;
     std::shared_ptr<spdlog::logger> log_;
     EstateSeam estate_;
+    UnansweredCalls unanswered_;  // last: destroyed first, while host_ is still there
 };
 
 }  // namespace vergegrid::bridge::settings
