@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <thread>
 #include <vector>
 
@@ -164,6 +165,11 @@ bool SnapshotWorker::wait_until_saved(std::int64_t operation_id, const fs::path&
                                       std::string& error) {
     ProgressReporter progress(channel_, operation_id, settings_.progress_interval, *log_);
     std::uintmax_t last_size = 0;
+    // A small archive (a warm move's final snapshot: kilobytes) is whole within tens of
+    // milliseconds and is seen whole on the second look at an unchanged size: the looks start
+    // 50 ms apart and double up to poll_interval, so a short save costs ~0.1 s, not two intervals.
+    auto interval =
+        std::min<std::chrono::milliseconds>(std::chrono::milliseconds(50), settings_.poll_interval);
     for (;;) {
         std::error_code missing;
         const auto size = fs::file_size(file, missing);
@@ -215,10 +221,11 @@ bool SnapshotWorker::wait_until_saved(std::int64_t operation_id, const fs::path&
         }
         last_size = now_size;
         if (answer.valid()) {
-            answer.wait_for(settings_.poll_interval);  // an error answer is seen at once
+            answer.wait_for(interval);  // an error answer is seen at once
         } else {
-            std::this_thread::sleep_for(settings_.poll_interval);
+            std::this_thread::sleep_for(interval);
         }
+        interval = std::min(interval * 2, settings_.poll_interval);
     }
 }
 
