@@ -1,4 +1,5 @@
 // The snapshot and restore operations against the OpenSim emulator.
+#include "sim_bridge/settings/region_reader.hpp"
 #include "tests/sim_bridge/emulated_simulator.hpp"
 
 namespace {
@@ -223,6 +224,24 @@ TEST_F(SnapshotWithOpenSimsWait, ASmallArchiveIsUploadedBeforeOpenSimAnswersTheS
     const auto second = worker_->snapshot(51, snapshot_spec({"terrain"}));
     ASSERT_TRUE(second.succeeded) << second.detail.dump();
     EXPECT_THAT(simulator_log(), ::testing::Not(HasSubstr("Save OAR Request complete")));
+}
+
+// The settings read-back of a region `region get` cannot show (one made by admin_create_region)
+// saves an archive too: it reads the archive once whole, not after OpenSim's 5 s answer (a move's
+// create_target took 5.1 s for that alone).
+TEST_F(SnapshotWithOpenSimsWait, TheSettingsReadBackReadsTheArchiveBeforeOpenSimAnswers) {
+    emulator("POST", "/regions/Alpha/settings", {{"WaterHeight", 31.5}});
+    settings::RegionReader reader(*admin_, nullptr, state_dir() / "readback", 10s, 30s, log_);
+    std::string error;
+    const auto values = reader.read("Alpha", {"WaterHeight"}, error);
+    EXPECT_EQ(error, "");
+    ASSERT_EQ(values.count("WaterHeight"), 1U);
+    EXPECT_EQ(std::stod(values.at("WaterHeight")), 31.5);
+    EXPECT_THAT(simulator_log(), ::testing::Not(HasSubstr("Save OAR Request complete")));
+
+    const auto missing = reader.read("Nowhere", {"WaterHeight"}, error);
+    EXPECT_TRUE(missing.empty());
+    EXPECT_EQ(error, "admin_save_oar: Region Nowhere not found");
 }
 
 TEST_F(SnapshotWithOpenSimsWait, AnErrorAnswerStillFailsTheSnapshotAtOnce) {
