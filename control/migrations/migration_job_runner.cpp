@@ -14,30 +14,17 @@ constexpr auto kEvery = std::chrono::seconds(10);
 
 MigrationJobRunner::MigrationJobRunner(std::shared_ptr<const MigrationService> migrations,
                                        std::shared_ptr<spdlog::logger> log)
-    : migrations_(std::move(migrations)), log_(std::move(log)), thread_([this] { run(); }) {}
+    : migrations_(std::move(migrations)),
+      log_(std::move(log)),
+      thread_(kEvery, [this] { tick(); }) {}
 
-MigrationJobRunner::~MigrationJobRunner() {
-    {
-        const std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    stop_requested_.notify_all();
-    thread_.join();
-}
-
-void MigrationJobRunner::run() {
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-        lock.unlock();
-        try {
-            if (const int failed = migrations_->fail_stalled(now_iso8601()); failed > 0) {
-                log_->warn("migration watch: {} move(s) failed on a step that never ended", failed);
-            }
-        } catch (const std::exception& e) {
-            log_->warn("migration watch failed: {}", e.what());
+void MigrationJobRunner::tick() {
+    try {
+        if (const int failed = migrations_->fail_stalled(now_iso8601()); failed > 0) {
+            log_->warn("migration watch: {} move(s) failed on a step that never ended", failed);
         }
-        lock.lock();
-        stop_requested_.wait_for(lock, kEvery, [this] { return stopping_; });
+    } catch (const std::exception& e) {
+        log_->warn("migration watch failed: {}", e.what());
     }
 }
 

@@ -3,11 +3,10 @@
 #pragma once
 
 #include <spdlog/fwd.h>
-#include <condition_variable>
-#include <memory>
-#include <mutex>
-#include <thread>
 
+#include <memory>
+
+#include "control/common/periodic_thread.hpp"
 #include "control/migrations/migration_service.hpp"
 
 namespace vergegrid::control {
@@ -16,19 +15,13 @@ class MigrationJobRunner {
   public:
     MigrationJobRunner(std::shared_ptr<const MigrationService> migrations,
                        std::shared_ptr<spdlog::logger> log);
-    ~MigrationJobRunner();
-    MigrationJobRunner(const MigrationJobRunner&) = delete;
-    MigrationJobRunner& operator=(const MigrationJobRunner&) = delete;
 
   private:
-    void run();
+    void tick();
 
     std::shared_ptr<const MigrationService> migrations_;
     std::shared_ptr<spdlog::logger> log_;
-    std::mutex mutex_;
-    std::condition_variable stop_requested_;
-    bool stopping_ = false;
-    std::thread thread_;
+    PeriodicThread thread_;  // last: stopped before the members its ticks use
 };
 
 }  // namespace vergegrid::control

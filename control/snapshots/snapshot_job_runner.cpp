@@ -38,38 +38,25 @@ void run_when_due(Clock::time_point& due, std::chrono::seconds every, spdlog::lo
 
 SnapshotJobRunner::SnapshotJobRunner(std::shared_ptr<const SnapshotService> snapshots,
                                      std::shared_ptr<spdlog::logger> log)
-    : snapshots_(std::move(snapshots)), log_(std::move(log)), thread_([this] { run(); }) {}
+    : snapshots_(std::move(snapshots)),
+      log_(std::move(log)),
+      watch_due_(Clock::now()),
+      schedule_due_(Clock::now()),
+      retention_due_(Clock::now() + snapshots_->settings().retention_interval),
+      thread_(std::chrono::seconds(1), [this] { tick(); }) {}
 
-SnapshotJobRunner::~SnapshotJobRunner() {
-    {
-        const std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    stop_requested_.notify_all();
-    thread_.join();
-}
-
-void SnapshotJobRunner::run() {
+void SnapshotJobRunner::tick() {
     const auto& settings = snapshots_->settings();
-    const auto schedule_every =
-        std::clamp(settings.schedule_interval, std::chrono::seconds(1), std::chrono::seconds(60));
-    auto watch_due = Clock::now();
-    auto schedule_due = Clock::now();
-    auto retention_due = Clock::now() + settings.retention_interval;
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-        lock.unlock();
-        run_when_due(watch_due, std::chrono::seconds(10), *log_, "watch",
-                     [&](const std::string& now) { return snapshots_->fail_stalled(now); });
-        if (settings.schedule_interval.count() > 0) {
-            run_when_due(schedule_due, schedule_every, *log_, "schedule",
-                         [&](const std::string& now) { return snapshots_->schedule(now); });
-        }
-        run_when_due(retention_due, settings.retention_interval, *log_, "retention",
-                     [&](const std::string& now) { return snapshots_->expire(now); });
-        lock.lock();
-        stop_requested_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+    run_when_due(watch_due_, std::chrono::seconds(10), *log_, "watch",
+                 [&](const std::string& now) { return snapshots_->fail_stalled(now); });
+    if (settings.schedule_interval.count() > 0) {
+        const auto schedule_every = std::clamp(settings.schedule_interval, std::chrono::seconds(1),
+                                               std::chrono::seconds(60));
+        run_when_due(schedule_due_, schedule_every, *log_, "schedule",
+                     [&](const std::string& now) { return snapshots_->schedule(now); });
     }
+    run_when_due(retention_due_, settings.retention_interval, *log_, "retention",
+                 [&](const std::string& now) { return snapshots_->expire(now); });
 }
 
 }  // namespace vergegrid::control

@@ -4,11 +4,11 @@
 #pragma once
 
 #include <spdlog/fwd.h>
-#include <condition_variable>
-#include <memory>
-#include <mutex>
-#include <thread>
 
+#include <chrono>
+#include <memory>
+
+#include "control/common/periodic_thread.hpp"
 #include "control/snapshots/snapshot_service.hpp"
 
 namespace vergegrid::control {
@@ -17,19 +17,17 @@ class SnapshotJobRunner {
   public:
     SnapshotJobRunner(std::shared_ptr<const SnapshotService> snapshots,
                       std::shared_ptr<spdlog::logger> log);
-    ~SnapshotJobRunner();
-    SnapshotJobRunner(const SnapshotJobRunner&) = delete;
-    SnapshotJobRunner& operator=(const SnapshotJobRunner&) = delete;
 
   private:
-    void run();
+    using Clock = std::chrono::steady_clock;
+    void tick();
 
     std::shared_ptr<const SnapshotService> snapshots_;
     std::shared_ptr<spdlog::logger> log_;
-    std::mutex mutex_;
-    std::condition_variable stop_requested_;
-    bool stopping_ = false;
-    std::thread thread_;
+    Clock::time_point watch_due_;
+    Clock::time_point schedule_due_;
+    Clock::time_point retention_due_;
+    PeriodicThread thread_;  // last: stopped before the members its ticks use
 };
 
 }  // namespace vergegrid::control
