@@ -144,8 +144,10 @@ void add_migration_commands(CLI::App& app, Context& ctx) {
     add_by_id(*migration, ctx, "cancel", "stop a move before its switch: the source keeps serving",
               run_cancel, "migration");
 
+    // The API's word (/migration-batches), and the short one operators type.
     auto* batch = app.add_subcommand(
-        "batch", "batches of moves: a simulator's drain or evacuation, a rebalance");
+        "migration-batch", "batches of moves: a simulator's drain or evacuation, a rebalance");
+    batch->alias("batch");
     batch->require_subcommand(1);
     auto batch_args = std::make_shared<MigrationArgs>();
     auto* batch_list =

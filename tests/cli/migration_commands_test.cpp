@@ -244,7 +244,8 @@ TEST_F(MigrationCommands, BatchListShowAndCancel) {
     EXPECT_THAT(list.out, HasSubstr("DONE"));
     EXPECT_THAT(list.out, HasSubstr("LEFT"));
 
-    const auto show = ctl(server, {"batch", "show", kBatch});
+    // The API's word is the command's; `batch` is its short alias.
+    const auto show = ctl(server, {"migration-batch", "show", kBatch});
     EXPECT_EQ(show.code, 0) << show.err;
     EXPECT_THAT(show.out, HasSubstr("running, 1 done, 0 failed, 0 cancelled, 2 left of 3"));
     EXPECT_THAT(show.out, HasSubstr("Alpha"));
