@@ -17,6 +17,8 @@ using plugin_api::MigrationStep;
 namespace {
 
 constexpr int kBatchMovesRead = 100000;
+// Ports a move's target may refuse as taken before the move gives up.
+constexpr std::size_t kPortRetries = 3;
 
 // The plan must create the target before loading it and end with the switch and the teardown:
 // anything else could leave the region nowhere, or on two simulators.
@@ -197,6 +199,9 @@ void MoveDriver::on_result(Migration migration, const plugin_api::Operation& ope
     }
     if (operation.state == "failed") {
         close_step(detail, "failed", report, now);
+        if (*step == MigrationStep::create_target && retarget_port(migration, operation, detail)) {
+            return;
+        }
         const auto why = result_error(operation.result, "the simulator reported a failure");
         if (*step == MigrationStep::teardown_source) {
             // After the switch the region is the target's: the move stands; the source's copy
@@ -226,6 +231,38 @@ void MoveDriver::on_result(Migration migration, const plugin_api::Operation& ope
         end(migration, "failed",
             std::string("the step after ") + migration.step + " could not start: " + e.what());
     }
+}
+
+bool MoveDriver::retarget_port(Migration& migration, const plugin_api::Operation& operation,
+                               nlohmann::json& detail) const {
+    // The target's bridge found the port taken by something placement cannot see (a process
+    // outside the grid, or one that bound it after the pick): another port on the same target.
+    if (json_of(operation.result).value("reason", "") != "port_in_use") {
+        return false;
+    }
+    auto& refused = detail["ports_refused"];
+    if (!refused.is_array()) {
+        refused = nlohmann::json::array();
+    }
+    refused.push_back(migration.target_port);
+    if (refused.size() > kPortRetries) {
+        return false;
+    }
+    auto& tx = changes_->tx();
+    GridState state = load_grid_state(tx);  // holds this move's current target port too
+    for (const auto& port : refused) {
+        state.reserve("", migration.target_host, port.get<int>());
+    }
+    const auto ports = deps_->placement->ports();
+    const int port = state.free_port(migration.target_host, ports.low, ports.high);
+    if (port <= 0) {
+        return false;
+    }
+    migration.target_port = port;
+    migration.operation_id = queue_step(migration, MigrationStep::create_target, detail);
+    open_step(detail, migration.step, migration.operation_id, now_iso8601());
+    save(migration, detail, "step");
+    return true;
 }
 
 void MoveDriver::end(Migration migration, const std::string& state,

@@ -50,6 +50,10 @@ class MoveDriver {
                                              const plugin_api::Operation& operation,
                                              nlohmann::json& detail) const;
     void switch_over(plugin_api::Migration& migration, nlohmann::json& detail) const;
+    // After a create_target the target refused for its port ("port_in_use"): the create again on
+    // another free port of the target host. False when no port is left to try.
+    bool retarget_port(plugin_api::Migration& migration, const plugin_api::Operation& operation,
+                       nlohmann::json& detail) const;
     void save(plugin_api::Migration& migration, const nlohmann::json& detail,
               const std::string& verb) const;
 

@@ -17,8 +17,13 @@ OperationResult from_outcome(const plugin_api::InjectionOutcome& outcome) {
     return {false, {{"path", outcome.path}, {"error", outcome.detail}}};
 }
 
-OperationResult refused(const std::string& why) {
-    return {false, {{"error", why}, {"refused", true}}};
+OperationResult refused(const std::string& why, const std::string& reason = "") {
+    OperationResult result{false, {{"error", why}, {"refused", true}}};
+    if (!reason.empty()) {
+        // A word the control plane acts on (a port someone else holds: it plans another).
+        result.detail["reason"] = reason;
+    }
+    return result;
 }
 
 bool same_placement(const plugin_api::RegionPlan& a, const plugin_api::RegionPlan& b) {
@@ -60,40 +65,43 @@ OperationApplier::OperationApplier(const SimulatorSettings& settings, DesiredCac
       applier_(settings_applier),
       agents_(host, settings.call_timeout, log_) {}
 
-std::optional<std::string> OperationApplier::unsafe(const DesiredRegion& region) {
+std::optional<OperationApplier::Hazard> OperationApplier::unsafe(const DesiredRegion& region) {
     const auto& plan = region.plan;
     for (const auto& other : cache_.all()) {
         if (other.plan.id == plan.id || !other.enabled) {
             continue;
         }
         if (other.plan.port == plan.port) {
-            return "port " + std::to_string(plan.port) + " is already used by region " +
-                   other.plan.name + " on this simulator";
+            return Hazard{"port " + std::to_string(plan.port) + " is already used by region " +
+                              other.plan.name + " on this simulator",
+                          "port_in_use"};
         }
         if (other.plan.name == plan.name) {
-            return "region name " + plan.name + " is already used on this simulator";
+            return Hazard{"region name " + plan.name + " is already used on this simulator", ""};
         }
         if (regions_overlap(other.plan.loc_x, other.plan.loc_y, other.plan.size_x,
                             other.plan.size_y, plan.loc_x, plan.loc_y, plan.size_x, plan.size_y)) {
-            return "location " + std::to_string(plan.loc_x) + "," + std::to_string(plan.loc_y) +
-                   " overlaps region " + other.plan.name;
+            return Hazard{"location " + std::to_string(plan.loc_x) + "," +
+                              std::to_string(plan.loc_y) + " overlaps region " + other.plan.name,
+                          ""};
         }
     }
     if (auto clash = stubs_.conflict(stub_spec(plan))) {
-        return "Regions/ conflict: " + *clash;
+        return Hazard{"Regions/ conflict: " + *clash, ""};
     }
     // OpenSim never checks ports (trap 3): a second region on a bound port would silently share
     // it. Our own region already live holds its port legitimately.
     if (host_.region_health(plan) <= 0 && !udp_port_free(plan.listen_ip, plan.port)) {
-        return "UDP port " + std::to_string(plan.port) + " is already in use on this host";
+        return Hazard{"UDP port " + std::to_string(plan.port) + " is already in use on this host",
+                      "port_in_use"};
     }
     return std::nullopt;
 }
 
 OperationResult OperationApplier::bring_up(const DesiredRegion& region) {
-    if (auto why = unsafe(region)) {
-        log_->warn("refusing region {} ({}): {}", region.plan.name, region.plan.id, *why);
-        return refused(*why);
+    if (auto hazard = unsafe(region)) {
+        log_->warn("refusing region {} ({}): {}", region.plan.name, region.plan.id, hazard->why);
+        return refused(hazard->why, hazard->reason);
     }
     const auto previous = cache_.find(region.plan.id);
     cache_.put(region);

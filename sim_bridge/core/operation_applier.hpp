@@ -30,7 +30,11 @@ class OperationApplier {
     OperationResult apply(const nlohmann::json& operation);
 
     // Why the region cannot be brought up here without harm, or nullopt.
-    std::optional<std::string> unsafe(const DesiredRegion& region);
+    struct Hazard {
+        std::string why;
+        std::string reason;  // "port_in_use" when only its port stands in the way, else empty
+    };
+    std::optional<Hazard> unsafe(const DesiredRegion& region);
 
     // The `agents` operation's handler (its poll interval, its cancellation when the bridge stops).
     AgentCheck& agent_check() { return agents_; }

@@ -3,6 +3,8 @@
 // region's other changes while it moves, the target's access to the snapshot, stalled steps.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "control/common/clock.hpp"
 #include "control/regions/region_moving.hpp"
 #include "control/regions/region_placement.hpp"
@@ -150,6 +152,65 @@ TEST_F(MigrationMoveTest, AFailureAtAnyStepBeforeTheSwitchRollsBackToTheSource) 
         EXPECT_EQ(deletes_of(kSimulator, region.uuid), 0U);
         EXPECT_NO_THROW(update(region_now(region.uuid), {{"flags", {{"enabled", true}}}}));
     }
+}
+
+TEST_F(MigrationMoveTest, ATargetPortTakenOutsideTheGridIsReplacedByAnotherFreePort) {
+    const auto region = placed("Alpha");
+    const auto id = migrations().move(actor(), move_of(region)).value.migration.id;
+    succeed_step(id);  // agents
+    succeed_step(id);  // snapshot
+    const int first_port = migration(id).target_port;
+    const auto refused = waiting(id);
+    ASSERT_EQ(refused.kind, "create");
+    report_on(kOtherSimulator, refused.id, "failed",
+              {{"error", "UDP port in use"}, {"refused", true}, {"reason", "port_in_use"}});
+    const auto retried = migration(id);
+    EXPECT_EQ(retried.state, "running");
+    EXPECT_EQ(retried.step, "create_target");
+    EXPECT_NE(retried.target_port, first_port);
+    const auto again = waiting(id);
+    EXPECT_EQ(again.kind, "create");
+    EXPECT_NE(again.id, refused.id);
+    EXPECT_EQ(spec_of(again)["port"], retried.target_port);
+    EXPECT_EQ(detail(retried)["detail"]["ports_refused"], Json({first_port}));
+    // The refused port stays out of what placement hands out while the move runs.
+    const auto other = placed("Beta", 1010);
+    EXPECT_NE(other.port, first_port);
+    run_to_end(id);
+    EXPECT_EQ(migration(id).state, "succeeded");
+    EXPECT_EQ(region_now(region.uuid).port, retried.target_port);
+}
+
+TEST_F(MigrationMoveTest, AMoveGivesUpAfterItsTargetRefusedFourPorts) {
+    const auto region = placed("Alpha");
+    const auto id = migrations().move(actor(), move_of(region)).value.migration.id;
+    succeed_step(id);
+    succeed_step(id);
+    std::set<int> tried;
+    for (int i = 0; i < 4; ++i) {
+        const auto create = waiting(id);
+        ASSERT_EQ(create.kind, "create");
+        tried.insert(migration(id).target_port);
+        report_on(kOtherSimulator, create.id, "failed",
+                  {{"error", "port taken"}, {"reason", "port_in_use"}});
+    }
+    EXPECT_EQ(tried.size(), 4U);
+    const auto failed = migration(id);
+    EXPECT_EQ(failed.state, "failed");
+    EXPECT_NE(failed.error.find("create_target"), std::string::npos) << failed.error;
+    EXPECT_EQ(region_now(region.uuid).placement.simulator_id, kSimulator);
+    EXPECT_EQ(deletes_of(kOtherSimulator, region.uuid), 1U);
+}
+
+TEST_F(MigrationMoveTest, ACreateRefusedForAnotherReasonIsNotRetried) {
+    const auto region = placed("Alpha");
+    const auto id = migrations().move(actor(), move_of(region)).value.migration.id;
+    succeed_step(id);
+    succeed_step(id);
+    const auto create = waiting(id);
+    report_on(kOtherSimulator, create.id, "failed",
+              {{"error", "location overlaps region X"}, {"refused", true}});
+    EXPECT_EQ(migration(id).state, "failed");
 }
 
 TEST_F(MigrationMoveTest, ASnapshotReportedWithoutItsArchiveFailsTheMove) {

@@ -478,6 +478,8 @@ TEST_F(Bridge, ARegionOnAPortInUseIsRefusedWithAClearResult) {
     EXPECT_EQ(op->at("state"), "failed");
     EXPECT_THAT(op->at("result").at("error").get<std::string>(),
                 HasSubstr("UDP port " + std::to_string(port) + " is already in use"));
+    // The word a move acts on: it plans the target on another port (docs/migration.md).
+    EXPECT_EQ(op->at("result").value("reason", ""), "port_in_use");
     EXPECT_FALSE(stack_.emulator_region("Blocked").has_value());
     EXPECT_FALSE(std::filesystem::exists(stack_.stub_of(region.at("id"))));
 }

@@ -337,12 +337,14 @@ class ModifyAndMisc(EmulatorTestCase):
 class RestartAndShutdown(EmulatorTestCase):
     def test_restart_restarts_every_region(self):
         emulator, _ = self.start_with_region("--restart-delay-ms", "1000")
-        emulator.create("Beta", 1001, 1000, free_port(socket.SOCK_DGRAM))
+        self.assertIs(emulator.create("Beta", 1001, 1000, free_port(socket.SOCK_DGRAM))["success"], True)
         answer = emulator.call("admin_restart", region_name="Alpha", milliseconds=0)
         self.assertEqual(answer, {"success": True, "accepted": True, "rebooting": True})
         all_health = lambda value: lambda state: [r["health"] for r in state["regions"]] == [value, value]  # noqa: E731
+        # One /state snapshot is taken under the simulator's lock, so both regions down in one
+        # snapshot is the proof; a second query after it could land after the restart delay on a
+        # loaded machine (it failed that way once in CI).
         self.assertTrue(emulator.wait_state(all_health(0)), "the regions did not go down together")
-        self.assertEqual(emulator.health("Alpha"), 0)
         self.assertTrue(emulator.wait_state(all_health(4)))
         self.assertTrue(emulator.wait_health("Alpha", lambda h: h == 4))
         self.assertTrue(emulator.wait_health("Beta", lambda h: h == 4))
