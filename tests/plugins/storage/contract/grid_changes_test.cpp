@@ -3,6 +3,7 @@
 // writer confirms a cached decision with; and a write through a second backend object on the
 // same database (another control plane) is seen through the generation.
 #include <gmock/gmock.h>
+#include <soci/soci.h>
 
 #include <string>
 #include <vector>
