@@ -9,6 +9,8 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <random>
 
 #include "control/placement/coordinate_allocator.hpp"
@@ -251,6 +253,51 @@ TEST_F(GridCacheTest, AChangeBehindTheCachesBackIsCaughtReloadedAndDecidedAgain)
     EXPECT_EQ(cache().stale_decisions(), 1U);
     EXPECT_EQ(cache().full_loads(), loads + 1);
     expect_same_decisions("after the reload");
+}
+
+}  // namespace
+}  // namespace vergegrid::control
+
+namespace vergegrid::control {
+namespace {
+
+// Hand-run (--gtest_also_run_disabled_tests): what an automatically placed create costs with
+// the cache at 2,000 simulators and 10,000 regions, beside the full load every such create paid
+// before it.
+TEST_F(GridCacheTest, DISABLED_TimesCreatesWithTheCacheAgainstAFullLoad) {
+    using Clock = std::chrono::steady_clock;
+    store().write([&](plugin_api::StorageTransaction& tx) {
+        for (int i = 0; i < 2000; ++i) {
+            plugin_api::Simulator simulator;
+            simulator.id = "00000000-0000-4000-8000-1" + std::to_string(10000000000 + i);
+            simulator.hostname = "bench-" + std::to_string(i) + ".example.org";
+            simulator.capacity = 100;
+            simulator.state = "online";
+            simulator.key_hash = "hash-" + simulator.id;
+            simulator.registered_at = "2026-01-01T00:00:00Z";
+            access_store(tx).insert_simulator(simulator);
+        }
+    });
+    auto time_creates = [&](int from, int count) {
+        const auto start = Clock::now();
+        for (int i = from; i < from + count; ++i) {
+            placed->create(actor(), {spec("B" + std::to_string(i))});
+        }
+        return std::chrono::duration<double, std::milli>(Clock::now() - start).count() / count;
+    };
+    const double first = time_creates(0, 200);
+    time_creates(200, 9800);
+    const double last = time_creates(10000, 200);
+    const auto start = Clock::now();
+    for (int i = 0; i < 20; ++i) {
+        store().read([](plugin_api::StorageTransaction& tx) { return load_grid_state(tx); });
+    }
+    const double full =
+        std::chrono::duration<double, std::milli>(Clock::now() - start).count() / 20;
+    std::printf(
+        "create with the cache: %.3f ms (first 200), %.3f ms (at 10,000 regions); "
+        "one full load at 10,000 regions: %.3f ms; full loads: %llu\n",
+        first, last, full, static_cast<unsigned long long>(cache().full_loads()));
 }
 
 }  // namespace
