@@ -36,11 +36,22 @@ class Changes {
     void after_commit(std::function<void()> hook) { after_commit_.push_back(std::move(hook)); }
     std::vector<std::function<void()>> take_after_commit() { return std::move(after_commit_); }
 
+    // Runs when the command's work is rolled back (its work or the commit threw); never after a
+    // commit. For state kept beside storage (the grid cache) that must forget what the
+    // transaction did.
+    void on_rollback(std::function<void()> hook) { on_rollback_.push_back(std::move(hook)); }
+    void rolled_back() noexcept {
+        for (auto& hook : std::exchange(on_rollback_, {})) {
+            hook();
+        }
+    }
+
   private:
     plugin_api::StorageTransaction* tx_;
     Actor actor_;
     std::vector<DomainEvent> events_;
     std::vector<std::function<void()>> after_commit_;
+    std::vector<std::function<void()>> on_rollback_;
 };
 
 // What a command returns: its result and the events it recorded, in order.
@@ -84,18 +95,23 @@ class Store {
         auto committed = translate_storage_faults([&] {
             auto tx = storage->begin(plugin_api::Access::read_write);
             Changes changes(*tx, std::move(actor));
-            if constexpr (std::is_void_v<Result>) {
-                work(changes);
-                deliver(changes);
-                tx->commit();
-                hooks = changes.take_after_commit();
-                return Committed<void>{changes.take_events()};
-            } else {
-                Result value = work(changes);
-                deliver(changes);
-                tx->commit();
-                hooks = changes.take_after_commit();
-                return Committed<Result>{std::move(value), changes.take_events()};
+            try {
+                if constexpr (std::is_void_v<Result>) {
+                    work(changes);
+                    deliver(changes);
+                    tx->commit();
+                    hooks = changes.take_after_commit();
+                    return Committed<void>{changes.take_events()};
+                } else {
+                    Result value = work(changes);
+                    deliver(changes);
+                    tx->commit();
+                    hooks = changes.take_after_commit();
+                    return Committed<Result>{std::move(value), changes.take_events()};
+                }
+            } catch (...) {
+                changes.rolled_back();
+                throw;
             }
         });
         for (auto& hook : hooks) {

@@ -78,7 +78,7 @@ Decision MoveDriver::start(Migration& migration, bool queued, const std::string&
     }
     const auto options = json_of(migration.options);
     const bool evacuate = options.value("evacuate", false);
-    GridState state = load_grid_state(tx);
+    GridState& state = deps_->placement->grid_cache().lease(*changes_);
     // The source serves on its port until the teardown: a target on the same host (simulators
     // sharing a machine) must get another one.
     state.reserve("", region->host, region->port);
@@ -248,8 +248,8 @@ bool MoveDriver::retarget_port(Migration& migration, const plugin_api::Operation
     if (refused.size() > kPortRetries) {
         return false;
     }
-    auto& tx = changes_->tx();
-    GridState state = load_grid_state(tx);  // holds this move's current target port too
+    // Holds this move's current target port too.
+    GridState& state = deps_->placement->grid_cache().lease(*changes_);
     for (const auto& port : refused) {
         state.reserve("", migration.target_host, port.get<int>());
     }

@@ -235,20 +235,26 @@ Committed<RebalanceResult> MigrationService::rebalance(const Actor& actor,
         throw DomainError::invalid_field("simulator_id",
                                          "a rebalance sends each region where its plan puts it");
     }
-    const auto plan = [&](StorageTransaction& tx) {
-        GridState state = load_grid_state(tx);
+    const auto plan = [&](StorageTransaction& tx, GridState& state) {
         return plan_rebalance(
             state, *deps_.placement,
             [&](const std::string& uuid) { return existing_region(tx, uuid); },
             [&](const std::string& uuid) { return region_is_moving(tx, uuid); }, command.max_moves);
     };
     if (command.dry_run) {
-        return {RebalanceResult{deps_.store.read(plan), std::nullopt}, {}};
+        // A dry run reads the whole grid in a read transaction: the cache is for writers.
+        return {RebalanceResult{deps_.store.read([&](StorageTransaction& tx) {
+                                    GridState state = load_grid_state(tx);
+                                    return plan(tx, state);
+                                }),
+                                std::nullopt},
+                {}};
     }
     return deps_.store.command(actor, [&](Changes& changes) {
         const MoveDriver driver(changes, deps_);
         driver.ledger();
-        RebalanceResult result{plan(changes.tx()), std::nullopt};
+        RebalanceResult result{plan(changes.tx(), deps_.placement->grid_cache().lease(changes)),
+                               std::nullopt};
         if (result.moves.empty()) {
             return result;
         }

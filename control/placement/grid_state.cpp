@@ -1,6 +1,7 @@
 #include "control/placement/grid_state.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace vergegrid::control {
 
@@ -128,9 +129,18 @@ std::unordered_map<std::string, int> GridState::neighbour_simulators(int x, int 
 }
 
 void GridState::add(const PlacedRegion& region) {
-    const std::size_t slot = regions_.size();
-    regions_.push_back(region);
+    std::size_t slot = regions_.size();
+    if (free_slots_.empty()) {
+        regions_.push_back(region);
+    } else {
+        slot = free_slots_.back();
+        free_slots_.pop_back();
+        regions_[slot] = region;
+    }
     index_region(slot, true);
+    if (journaling_) {
+        journal_.regions.push_back(region.uuid);
+    }
 }
 
 void GridState::remove(const std::string& uuid) {
@@ -141,6 +151,10 @@ void GridState::remove(const std::string& uuid) {
     const std::size_t slot = it->second;
     index_region(slot, false);
     regions_[slot] = PlacedRegion{};
+    free_slots_.push_back(slot);
+    if (journaling_) {
+        journal_.regions.push_back(uuid);
+    }
 }
 
 void GridState::reserve(const std::string& simulator_id, const std::string& host, int port) {
@@ -148,6 +162,59 @@ void GridState::reserve(const std::string& simulator_id, const std::string& host
     if (auto it = simulator_index_.find(simulator_id); it != simulator_index_.end()) {
         ++simulators_[it->second].region_count;
     }
+    if (journaling_) {
+        journal_.reservations.push_back({simulator_id, host, port});
+    }
+}
+
+void GridState::unreserve(const std::string& simulator_id, const std::string& host, int port) {
+    auto& ports = ports_by_host_[host];
+    if (auto used = ports.find(port); used != ports.end()) {
+        ports.erase(used);
+    }
+    if (auto it = simulator_index_.find(simulator_id); it != simulator_index_.end()) {
+        --simulators_[it->second].region_count;
+    }
+}
+
+void GridState::put_simulator(const api::Simulator& s) {
+    auto it = simulator_index_.find(s.id);
+    if (it == simulator_index_.end()) {
+        api::SimulatorSnapshot fresh;
+        fresh.id = s.id;
+        for (const auto& region : regions_) {
+            if (!region.uuid.empty() && region.simulator_id == s.id) {
+                ++fresh.region_count;
+                fresh.region_names.push_back(region.name);
+            }
+        }
+        const auto at =
+            std::lower_bound(simulators_.begin(), simulators_.end(), s.id,
+                             [](const auto& a, const std::string& id) { return a.id < id; });
+        simulators_.insert(at, std::move(fresh));
+        simulator_index_.clear();
+        for (std::size_t i = 0; i < simulators_.size(); ++i) {
+            simulator_index_.emplace(simulators_[i].id, i);
+        }
+        it = simulator_index_.find(s.id);
+    }
+    auto& snapshot = simulators_[it->second];
+    snapshot.state = s.state;
+    snapshot.labels = s.labels;
+    snapshot.capacity = s.capacity;
+    snapshot.cpu_load = s.cpu_load;
+    snapshot.memory_load = s.memory_load;
+    snapshot.hostname = s.hostname;
+}
+
+void GridState::start_journal(Journal continued) {
+    journaling_ = true;
+    journal_ = std::move(continued);
+}
+
+GridState::Journal GridState::take_journal() {
+    journaling_ = false;
+    return std::exchange(journal_, {});
 }
 
 void GridState::index_region(std::size_t slot, bool present) {

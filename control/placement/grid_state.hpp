@@ -54,6 +54,26 @@ class GridState {
     // The target of a region's move in progress (docs/migration.md): one region more on the
     // simulator and its port taken on `host`, but no map cell (the region keeps its own cells).
     void reserve(const std::string& simulator_id, const std::string& host, int port);
+    // Gives back what reserve() took.
+    void unreserve(const std::string& simulator_id, const std::string& host, int port);
+
+    // A simulator read again (GridCache): its own fields replaced, the regions on it kept; a new
+    // one is added and counts the regions already naming it.
+    void put_simulator(const plugin_api::Simulator& simulator);
+
+    // What add, remove and reserve did since start_journal(): a state kept between transactions
+    // (GridCache) undoes or re-reads exactly that when the transaction ends.
+    struct Reservation {
+        std::string simulator_id;
+        std::string host;
+        int port = 0;
+    };
+    struct Journal {
+        std::vector<std::string> regions;  // uuids added or removed
+        std::vector<Reservation> reservations;
+    };
+    void start_journal(Journal continued = {});
+    Journal take_journal();
 
   private:
     static std::uint64_t cell(int x, int y) {
@@ -64,12 +84,15 @@ class GridState {
 
     std::vector<plugin_api::SimulatorSnapshot> simulators_;
     std::unordered_map<std::string, std::size_t> simulator_index_;
-    std::vector<PlacedRegion> regions_;  // slots; a removed region leaves an empty uuid
+    std::vector<PlacedRegion> regions_;    // slots; a removed region leaves an empty uuid
+    std::vector<std::size_t> free_slots_;  // reused by add(): a long-lived state does not grow
     std::unordered_map<std::string, std::size_t> region_by_uuid_;
     std::unordered_map<std::string, std::size_t> region_by_name_;
     // A multiset: a moving region's port is held by the region and by its move at once.
     std::unordered_map<std::string, std::multiset<int>> ports_by_host_;
     std::unordered_map<std::uint64_t, std::size_t> cells_;
+    bool journaling_ = false;
+    Journal journal_;
 };
 
 }  // namespace vergegrid::control

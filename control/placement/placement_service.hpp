@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "control/placement/grid_cache.hpp"
 #include "control/placement/hard_rules.hpp"
 #include "control/placement/placement_engine.hpp"
 #include "kernel/services/active_slot.hpp"
@@ -58,6 +59,10 @@ class PlacementService {
     // Publishes `next` for later decisions; returns what was active.
     ActivePolicy publish(ActivePolicy next);
 
+    // The grid kept between the writes that place (grid_cache.hpp), shared by every service
+    // that places through this object.
+    GridCache& grid_cache() const { return *grid_cache_; }
+
   private:
     kernel::services::ActiveSlot<plugin_api::PlacementPolicy>* slot_;
     mutable std::mutex mutex_;  // keeps the slot's object, ruled_ and name_ in step
@@ -67,6 +72,7 @@ class PlacementService {
     PolicyFactory factory_;
     PortRange ports_;
     HardLimits limits_;
+    std::unique_ptr<GridCache> grid_cache_ = std::make_unique<GridCache>();
 };
 
 }  // namespace vergegrid::control

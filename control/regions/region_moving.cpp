@@ -1,7 +1,5 @@
 #include "control/regions/region_moving.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "control/domain/domain_error.hpp"
 
 namespace vergegrid::control {
@@ -20,14 +18,6 @@ std::optional<plugin_api::Migration> active_migration_of(plugin_api::StorageTran
         }
     }
     return std::nullopt;
-}
-
-bool holds_reservation(const plugin_api::Migration& migration) {
-    if (migration.state != "running" || migration.target_simulator_id.empty()) {
-        return false;
-    }
-    const auto detail = nlohmann::json::parse(migration.detail, nullptr, false);
-    return !(detail.is_object() && detail.contains("switched_at"));
 }
 
 void refuse_while_moving(plugin_api::StorageTransaction& tx, const std::string& region_id) {

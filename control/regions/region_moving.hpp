@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "control/placement/grid_load.hpp"  // holds_reservation
 #include "vergegrid/plugin_api/storage_migrations.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
 
@@ -21,10 +22,6 @@ std::vector<plugin_api::Migration> active_migrations(plugin_api::StorageTransact
 // The active move of the region, if any.
 std::optional<plugin_api::Migration> active_migration_of(plugin_api::StorageTransaction& tx,
                                                          const std::string& region_id);
-
-// Whether the move holds its target's slot and port: it runs and has not switched yet (after the
-// switch the region itself is on the target).
-bool holds_reservation(const plugin_api::Migration& migration);
 
 // Throws DomainError conflict "region_moving" (field "id") while a move of the region is active.
 void refuse_while_moving(plugin_api::StorageTransaction& tx, const std::string& region_id);

@@ -71,36 +71,6 @@ void choose_location(const GridState& state, NewRegion& request, WorkBudget* bud
 
 }  // namespace
 
-GridState load_grid_state(plugin_api::StorageTransaction& tx) {
-    std::vector<PlacedRegion> regions;
-    if (auto* grid = grid_store(tx)) {
-        regions = grid->list_region_footprints();
-    } else {
-        // A storage plugin built before ABI 1.3: whole regions, a page at a time.
-        constexpr int kRegionPage = 1000;
-        std::string after;
-        for (;;) {
-            const auto page = tx.list_regions({}, after, kRegionPage);
-            for (const auto& region : page) {
-                regions.push_back(placed_region(region));
-            }
-            if (static_cast<int>(page.size()) < kRegionPage) {
-                break;
-            }
-            after = page.back().name;
-        }
-    }
-    GridState state = GridState::from(access_store(tx).list_simulators(), regions);
-    // A move holds its target's slot and port from its start to its switch (docs/migration.md).
-    for (const auto& migration : active_migrations(tx)) {
-        if (holds_reservation(migration)) {
-            state.reserve(migration.target_simulator_id, migration.target_host,
-                          migration.target_port);
-        }
-    }
-    return state;
-}
-
 bool placement_reads_grid(const NewRegion& request) {
     return !request.given.location || !request.given.host ||
            !request.region.placement.simulator_id.empty();
@@ -190,13 +160,13 @@ void throw_refusal(const Decision& decision, bool pinned) {
                       pinned ? "placement.simulator_id" : "placement");
 }
 
-void check_pin_change(plugin_api::StorageTransaction& tx, const PlacementService& placement,
-                      const Region* before, const Region& after, bool force) {
+void check_pin_change(Changes& changes, const PlacementService& placement, const Region* before,
+                      const Region& after, bool force) {
     const auto& pin = after.placement.simulator_id;
     if (pin.empty() || (before != nullptr && before->placement.simulator_id == pin)) {
         return;
     }
-    GridState state = load_grid_state(tx);
+    GridState& state = placement.grid_cache().lease(changes);
     check_pin_exists(state, pin);
     const auto active = placement.active();
     if (!active.policy) {

@@ -3,6 +3,8 @@
 // that writes the region, so the state it reads cannot change under it.
 #pragma once
 
+#include "control/placement/grid_cache.hpp"
+#include "control/placement/grid_load.hpp"
 #include "control/placement/grid_state.hpp"
 #include "control/placement/placement_engine.hpp"
 #include "control/placement/placement_index.hpp"
@@ -12,9 +14,6 @@
 #include "vergegrid/plugin_api/storage_transaction.hpp"
 
 namespace vergegrid::control {
-
-// Every simulator and every region, read through `tx`: the snapshot decisions are made on.
-GridState load_grid_state(plugin_api::StorageTransaction& tx);
 
 // Whether place_new_region looks at the grid for `request`: choosing a location or a simulator
 // does; a region placed by hand (host and port given, no pin) at a given location does not, and
@@ -39,7 +38,7 @@ Decision place_new_region(GridState& state, const ActivePolicy& active, PortRang
 [[noreturn]] void throw_refusal(const Decision& decision, bool pinned);
 
 // A pin set or changed by PATCH: the policy must accept the simulator unless `force`.
-void check_pin_change(plugin_api::StorageTransaction& tx, const PlacementService& placement,
+void check_pin_change(Changes& changes, const PlacementService& placement,
                       const plugin_api::Region* before, const plugin_api::Region& after,
                       bool force);
 

@@ -168,15 +168,36 @@ Committed<RegionChanged> RegionService::create(const Actor& actor,
     return store_.command(actor, [&](Changes& changes) { return create_within(changes, command); });
 }
 
+Decision RegionService::place_created(Changes& changes, NewRegion& fresh) const {
+    if (!placement_reads_grid(fresh)) {
+        GridState nothing;
+        return place_new_region(nothing, placement_->active(), placement_->ports(), fresh);
+    }
+    auto& cache = placement_->grid_cache();
+    const NewRegion asked = fresh;
+    const auto active = placement_->active();
+    Decision decision = place_new_region(cache.lease(changes), active, placement_->ports(), fresh);
+    if (!decision.placed) {
+        return decision;
+    }
+    GridCache::Decided decided;
+    decided.port = !asked.given.host;
+    decided.cells = !asked.given.location;
+    decided.simulator = true;
+    if (cache.confirm(changes, placed_region(fresh.region), decided)) {
+        return decision;
+    }
+    // The cache was stale and has read the whole grid again: decide on that.
+    fresh = asked;
+    return place_new_region(cache.lease(changes), active, placement_->ports(), fresh);
+}
+
 RegionChanged RegionService::create_within(Changes& changes, const CreateRegion& command) const {
     return within(changes, [&](Changes& changes, Delivery& delivery) {
         auto& tx = changes.tx();
         NewRegion fresh = read_new_region(tx, command.spec, "");
         fresh.region.uuid = new_uuid();
-        GridState state =
-            placement_reads_grid(fresh) ? load_grid_state(tx) : GridState::from({}, {});
-        const Decision decision =
-            place_new_region(state, placement_->active(), placement_->ports(), fresh);
+        const Decision decision = place_created(changes, fresh);
         if (!decision.placed) {
             throw_refusal(decision, !fresh.region.placement.simulator_id.empty());
         }
@@ -199,7 +220,7 @@ Committed<RegionChanged> RegionService::update(const Actor& actor,
         // Like the placement options, a request for this change only: never stored.
         const bool restart = reader.boolean("restart").value_or(false);
         reader.reject_unknown();
-        check_pin_change(tx, *placement_, &before, after, options.force);
+        check_pin_change(changes, *placement_, &before, after, options.force);
         return apply_change(changes, "update", before, after, delivery, std::nullopt, restart);
     });
 }
@@ -293,7 +314,7 @@ Committed<RegionChanged> RegionService::move(const Actor& actor, const MoveRegio
         auto& tx = changes.tx();
         refuse_while_moving(tx, command.id);
         const RegionRecord before = region_to_change(tx, command.id, command.expected_version);
-        GridState state = load_grid_state(tx);
+        GridState& state = placement_->grid_cache().lease(changes);
         const Decision decision =
             plan_move(state, *placement_, before, command.simulator_id, command.force);
         if (!decision.placed) {

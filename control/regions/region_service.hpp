@@ -16,6 +16,7 @@
 #include "control/operations/operation_signals.hpp"
 #include "control/placement/placement_engine.hpp"
 #include "control/placement/placement_service.hpp"
+#include "control/regions/new_region.hpp"
 #include "control/regions/region_record.hpp"
 #include "kernel/services/active_slot.hpp"
 #include "region_ini/region_ini.hpp"
@@ -131,6 +132,9 @@ class RegionService {
     auto deliver(const Actor& actor, Work&& work) const;
     template <typename Work>
     auto within(Changes& changes, Work&& work) const;
+    // Places a new region on the grid cache, confirming the decision against storage (a stale
+    // cache is reloaded and the region placed again).
+    Decision place_created(Changes& changes, NewRegion& fresh) const;
 
     Store store_;
     RegionChannel channel_;

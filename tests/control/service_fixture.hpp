@@ -58,6 +58,10 @@ class ServiceFixture : public ::testing::Test {
 
     static control::Actor actor() { return {"alice", "req-1"}; }
 
+    // The storage's data directory (the SQLite database file lives there): for tests that change
+    // the database behind the services' back.
+    std::filesystem::path data_dir() const { return dir_.path(); }
+
     kernel::services::ActiveSlot<plugin_api::StorageBackend> storage_;
     kernel::services::ActiveSlot<plugin_api::SyncScheduler> sync_;
 

@@ -26,6 +26,7 @@
 #include "vergegrid/plugin_api/semver.hpp"
 #include "vergegrid/plugin_api/storage.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
+#include "vergegrid/plugin_api/storage_grid_changes.hpp"
 #include "vergegrid/plugin_api/storage_migrations.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
@@ -581,6 +582,27 @@ TEST(PluginApiLayout, RegionFootprint) {
                     {"loc_y", 136, 4},
                     {"size_x", 140, 4},
                     {"size_y", 144, 4}}});
+}
+
+TEST(PluginApiLayout, GridChange) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("GridChange", Growth::frozen,
+                  {sizeof(api::GridChange),
+                   {VG_FIELD(GridChange, generation), VG_FIELD(GridChange, kind),
+                    VG_FIELD(GridChange, entity_id)}},
+                  {72, {{"generation", 0, 8}, {"kind", 8, 32}, {"entity_id", 40, 32}}});
+}
+
+TEST(PluginApiLayout, GridChanges) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "GridChanges", Growth::frozen,
+        {sizeof(api::GridChanges), {VG_FIELD(GridChanges, pruned), VG_FIELD(GridChanges, changes)}},
+        {32, {{"pruned", 0, 1}, {"changes", 8, 24}}});
 }
 
 TEST(PluginApiLayout, RegionNeeds) {

@@ -24,6 +24,7 @@
 #include "statement_cache.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
+#include "vergegrid/plugin_api/storage_grid_changes.hpp"
 #include "vergegrid/plugin_api/storage_migrations.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
 #include "vergegrid/plugin_api/storage_snapshots.hpp"
@@ -42,7 +43,8 @@ class SociTransaction final : public plugin_api::StorageTransaction,
                               public plugin_api::OperationStore,
                               public plugin_api::GridStore,
                               public plugin_api::SnapshotLedger,
-                              public plugin_api::MigrationLedger {
+                              public plugin_api::MigrationLedger,
+                              public plugin_api::GridChangeLog {
   public:
     // Opens the transaction (the dialect's begin statements, plus the grid lock for read_write).
     // Throws StorageBusy when the lock is not granted in time. `turn` (possibly empty) is released
@@ -192,7 +194,18 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     std::vector<plugin_api::MigrationBatch> list_migration_batches(const std::string& simulator_id,
                                                                    int limit) override;
 
+    // ---- GridChangeLog (ABI 1.7) ----
+    std::int64_t lock_grid_generation() override;
+    plugin_api::GridChanges grid_changes_since(std::int64_t generation) override;
+    std::vector<plugin_api::RegionFootprint> find_region_footprints(
+        const std::vector<std::string>& uuids) override;
+    int count_regions_on_simulator(const std::string& simulator_id) override;
+
   private:
+    // Bumps the grid generation and logs `kind`/`entity_id` under it (schema 7): called by every
+    // write placement depends on, inside that write's run().
+    void log_grid_change(soci::session& sql, const char* kind, const std::string& entity_id);
+
     // Runs `body` on the session. Database errors become StorageConflict / StorageBusy /
     // StorageError named after `operation`; after any failure the transaction can only be
     // rolled back (PostgreSQL would silently turn a later COMMIT into a rollback: we refuse it

@@ -368,6 +368,7 @@ void SociTransaction::insert_simulator(const api::Simulator& s) {
             soci::use(s.registered_at, "registered_at"),
             soci::use(s.last_heartbeat_at, "last_heartbeat_at"), soci::use(s.cpu_load, "cpu_load"),
             soci::use(s.memory_load, "memory_load"), soci::use(s.region_count, "region_count");
+        log_grid_change(sql, "simulator", s.id);
     });
 }
 
@@ -393,6 +394,7 @@ void SociTransaction::update_simulator(const api::Simulator& s) {
             soci::use(s.last_heartbeat_at, "last_heartbeat_at"), soci::use(s.cpu_load, "cpu_load"),
             soci::use(s.memory_load, "memory_load"), soci::use(s.region_count, "region_count"),
             soci::use(s.id, "id");
+        log_grid_change(sql, "simulator", s.id);
     });
 }
 

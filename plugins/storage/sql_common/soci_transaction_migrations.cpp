@@ -132,6 +132,7 @@ void SociTransaction::insert_migration(const api::Migration& m) {
             ":target_host, :target_port, :strategy, :options, :state, :plan, :step, "
             ":operation_id, :detail, :error, :actor, :created_at, :updated_at)",
             migration_values(m));
+        log_grid_change(sql, "migration", m.id);
     });
 }
 
@@ -148,6 +149,7 @@ void SociTransaction::update_migration(const api::Migration& m) {
             "detail = :detail, error = :error, actor = :actor, created_at = :created_at, "
             "updated_at = :updated_at WHERE id = :id",
             migration_values(m));
+        log_grid_change(sql, "migration", m.id);
     });
 }
 

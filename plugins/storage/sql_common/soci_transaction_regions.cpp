@@ -272,6 +272,7 @@ void SociTransaction::insert_region(const api::Region& region) {
     run("insert_region", [&](soci::session& sql) {
         execute_cached(sql, kInsertMainRow, main_row_values(region));
         write_supplements(sql, region);
+        log_grid_change(sql, "region", region.uuid);
     });
 }
 
@@ -284,6 +285,7 @@ void SociTransaction::update_region(const api::Region& region) {
             execute_cached(sql, statement, key);
         }
         write_supplements(sql, region);
+        log_grid_change(sql, "region", region.uuid);
     });
 }
 
@@ -291,6 +293,7 @@ void SociTransaction::delete_region(const std::string& uuid) {
     // The supplements go with it (ON DELETE CASCADE); its history stays.
     run("delete_region", [&](soci::session& sql) {
         sql << "DELETE FROM regions WHERE uuid = :uuid", soci::use(uuid, "uuid");
+        log_grid_change(sql, "region", uuid);
     });
 }
 

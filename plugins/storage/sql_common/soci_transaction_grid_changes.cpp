@@ -1,0 +1,135 @@
+// GridChangeLog (plugin ABI 1.7): the grid generation and its change log (schema 7,
+// docs/placement.md "The grid cache"). Every write that matters to placement calls
+// log_grid_change inside its own statement run, so it commits (or rolls back, also to a
+// savepoint) with the write it describes.
+#include <soci/soci.h>
+
+#include "prepared_statement.hpp"
+#include "soci_transaction.hpp"
+
+namespace vergegrid::plugins::sql {
+
+namespace api = plugin_api;
+
+namespace {
+
+// How many log rows the writers keep, and how often they prune: a reader further behind than
+// this reads the whole grid (one full load), which is what it did on every request before.
+// Heartbeats change simulators (their load figures are placement inputs): 10,000 simulators
+// beating every 15 s log ~670 rows a second, so this keeps about five minutes of them.
+constexpr long long kKeptChanges = 200000;
+constexpr long long kPruneEvery = 1000;
+
+constexpr const char* kFootprintSelect =
+    "SELECT r.uuid, r.name, pl.simulator_id, r.host, r.port, r.loc_x, r.loc_y, r.size_x, "
+    "r.size_y FROM regions r JOIN region_placement_rules pl ON pl.region_uuid = r.uuid "
+    "WHERE r.uuid = :uuid";
+
+struct ChangeRow {
+    long long generation = 0;  // SOCI 4.0 binds 64-bit integers as long long
+    api::GridChange change;
+};
+
+long long current_generation(soci::session& sql, const char* suffix) {
+    long long generation = 0;
+    sql << std::string("SELECT generation FROM grid_generation WHERE id = 1") + suffix,
+        soci::into(generation);
+    return generation;
+}
+
+}  // namespace
+
+void SociTransaction::log_grid_change(soci::session& sql, const char* kind,
+                                      const std::string& entity_id) {
+    execute_cached(sql, "UPDATE grid_generation SET generation = generation + 1 WHERE id = 1",
+                   BoundValues());
+    const long long generation = current_generation(sql, "");
+    execute_cached(sql,
+                   "INSERT INTO grid_changes (generation, kind, entity_id) VALUES (:generation, "
+                   ":kind, :entity_id)",
+                   BoundValues()
+                       .number64("generation", generation)
+                       .text("kind", kind)
+                       .text("entity_id", entity_id));
+    if (generation % kPruneEvery == 0) {
+        execute_cached(sql, "DELETE FROM grid_changes WHERE generation <= :horizon",
+                       BoundValues().number64("horizon", generation - kKeptChanges));
+    }
+}
+
+std::int64_t SociTransaction::lock_grid_generation() {
+    long long generation = 0;
+    run("lock_grid_generation", [&](soci::session& sql) {
+        // SQLite's write transaction (BEGIN IMMEDIATE) already serialises; the others lock the row.
+        generation = current_generation(sql, dialect_.lock_grid.empty() ? "" : " FOR UPDATE");
+    });
+    return generation;
+}
+
+api::GridChanges SociTransaction::grid_changes_since(std::int64_t since) {
+    api::GridChanges result;
+    run("grid_changes_since", [&](soci::session& sql) {
+        const long long current = current_generation(sql, "");
+        if (current <= since) {
+            return;
+        }
+        int next_logged = 0;
+        const long long next = since + 1;
+        sql << "SELECT COUNT(*) FROM grid_changes WHERE generation = :next",
+            soci::use(next, "next"), soci::into(next_logged);
+        if (next_logged == 0) {
+            result.pruned = true;
+            return;
+        }
+        run_prepared_query<ChangeRow>(
+            lease_.statements(), sql,
+            "SELECT generation, kind, entity_id FROM grid_changes WHERE generation > :since "
+            "ORDER BY generation",
+            BoundValues().number64("since", since),
+            [](soci::statement& st, ChangeRow& row) {
+                st.exchange(soci::into(row.generation));
+                st.exchange(soci::into(row.change.kind));
+                st.exchange(soci::into(row.change.entity_id));
+            },
+            [&](const ChangeRow& row) {
+                result.changes.push_back(row.change);
+                result.changes.back().generation = row.generation;
+            });
+    });
+    return result;
+}
+
+std::vector<api::RegionFootprint> SociTransaction::find_region_footprints(
+    const std::vector<std::string>& uuids) {
+    std::vector<api::RegionFootprint> result;
+    run("find_region_footprints", [&](soci::session& sql) {
+        for (const auto& uuid : uuids) {
+            run_prepared_query<api::RegionFootprint>(
+                lease_.statements(), sql, kFootprintSelect, BoundValues().text("uuid", uuid),
+                [](soci::statement& st, api::RegionFootprint& f) {
+                    st.exchange(soci::into(f.uuid));
+                    st.exchange(soci::into(f.name));
+                    st.exchange(soci::into(f.simulator_id));
+                    st.exchange(soci::into(f.host));
+                    st.exchange(soci::into(f.port));
+                    st.exchange(soci::into(f.loc_x));
+                    st.exchange(soci::into(f.loc_y));
+                    st.exchange(soci::into(f.size_x));
+                    st.exchange(soci::into(f.size_y));
+                },
+                [&](const api::RegionFootprint& f) { result.push_back(f); });
+        }
+    });
+    return result;
+}
+
+int SociTransaction::count_regions_on_simulator(const std::string& simulator_id) {
+    int count = 0;
+    run("count_regions_on_simulator", [&](soci::session& sql) {
+        sql << "SELECT COUNT(*) FROM region_placement_rules WHERE simulator_id = :id",
+            soci::use(simulator_id, "id"), soci::into(count);
+    });
+    return count;
+}
+
+}  // namespace vergegrid::plugins::sql
