@@ -79,6 +79,8 @@ nlohmann::json region_to_json(const RegionRecord& r) {
 nlohmann::json region_answer_json(const RegionRecord& region) {
     auto json = region_to_json(region);
     json["pending_restart"] = region.pending_restart;
+    json["placement_state"] = region.placement_pending ? "pending" : "placed";
+    json["placement_reasons"] = region.placement_reasons;
     return json;
 }
 

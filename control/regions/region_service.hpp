@@ -34,6 +34,9 @@ struct RegionChannel {
 // (the template it names, the estate), so they are read inside the command.
 struct CreateRegion {
     nlohmann::json spec;
+    // False: a create no simulator can take is refused (409) even without "require_placement"
+    // (a region made from a snapshot needs a simulator to load its state into).
+    bool may_be_pending = true;
 };
 
 struct UpdateRegion {
@@ -95,8 +98,9 @@ class RegionService {
     RegionService(Store store, RegionChannel channel, std::shared_ptr<PlacementService> placement)
         : store_(std::move(store)), channel_(channel), placement_(std::move(placement)) {}
 
+    // `placement_state` "pending" or "placed" keeps those only; "" lists every region.
     std::vector<RegionRecord> list(const plugin_api::RegionFilter& filter, const std::string& after,
-                                   int limit) const;
+                                   int limit, const std::string& placement_state = "") const;
     RegionRecord get(const std::string& id) const;
     // Oldest first; not_found when the region never existed.
     std::vector<plugin_api::RegionHistoryEntry> history(const std::string& id) const;
@@ -112,6 +116,12 @@ class RegionService {
     Committed<RegionChanged> rollback(const Actor& actor, const RollbackRegion& command) const;
     Committed<RegionChanged> upgrade_template(const Actor& actor,
                                               const UpgradeRegionTemplate& command) const;
+    // A pending region (docs/placement.md) onto the simulator the active policy chooses now: a
+    // new version ("placed" in history, event region.placed) and the create operation for that
+    // simulator, as a create queues it. Nothing when it is no longer pending or still no
+    // simulator can take it (its reasons are then brought up to date).
+    Committed<std::optional<RegionChanged>> place_pending(const Actor& actor,
+                                                          const std::string& id) const;
     // Re-placement: host and port follow the simulator.
     Committed<RegionChanged> move(const Actor& actor, const MoveRegion& command) const;
 
