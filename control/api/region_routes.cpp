@@ -61,7 +61,7 @@ plugin_api::RegionFilter region_filter(const Request& request) {
     return filter;
 }
 
-// ?placement_state=pending|placed (docs/placement.md, "Pending regions"); "" = every region.
+// ?placement_state=pending|placed (docs/api.md, "Pending regions"); "" = every region.
 std::string placement_state_filter(const Request& request) {
     const auto it = request.query.find("placement_state");
     if (it == request.query.end()) {

@@ -23,7 +23,7 @@ struct NewRegion {
     PlacementOptions options;
     GivenFields given;
     // "require_placement": true keeps a create that no simulator can take a 409 (no_placement)
-    // instead of a pending region (docs/placement.md, "Pending regions"). Never stored.
+    // instead of a pending region (docs/api.md, "Pending regions"). Never stored.
     bool require_placement = false;
 };
 

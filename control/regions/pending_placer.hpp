@@ -1,4 +1,4 @@
-// Places pending regions (docs/placement.md, "Pending regions"): in creation order, by the active
+// Places pending regions (docs/api.md, "Pending regions"): in creation order, by the active
 // policy, as soon as something may have made room. Woken by the commands that can (a simulator
 // registers, comes online, is uncordoned or repaired; a region is deleted, moved away or changed)
 // through PendingPlacementWake, and by a slow sweep as a safety net. Each region is placed by one

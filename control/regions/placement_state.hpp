@@ -1,4 +1,4 @@
-// Pending regions (docs/placement.md, "Pending regions"): a region no simulator could take when
+// Pending regions (docs/api.md, "Pending regions"): a region no simulator could take when
 // it was created waits, with host "" and port 0, until the PendingPlacer puts it on one. These
 // helpers read that state for answers and refuse what a pending region cannot do yet.
 #pragma once

@@ -160,6 +160,16 @@ RegionRecord region_from_spec(const std::string& spec) {
     for (const char* key : {"id", "version", "template_id", "template_version"}) {
         document.erase(key);
     }
+    // A version written while the region was pending (docs/api.md, "Pending regions") has no
+    // host and port: none to read.
+    const bool pending = document.value("host", nlohmann::json()) == "" &&
+                         document.value("port", nlohmann::json()) == 0;
+    if (pending) {
+        document.erase("host");
+        document.erase("port");
+        region.host.clear();
+        region.port = 0;
+    }
     JsonReader reader(document, "spec");
     read_region_fields(reader, region);
     reader.reject_unknown();

@@ -220,7 +220,8 @@ RegionChanged RegionService::create_within(Changes& changes, const CreateRegion&
             if (pending == nullptr || !command.may_be_pending || !may_wait(fresh)) {
                 throw_refusal(decision, !fresh.region.placement.simulator_id.empty());
             }
-            // Pending (docs/placement.md): on the map, on no simulator, no operation queued.
+            // Pending (docs/api.md, "Pending regions"): on the map, on no simulator, no operation
+            // queued.
             fresh.region.host.clear();
             fresh.region.port = 0;
             write_version(changes, "create", nullptr, fresh.region, RegionChange{}, delivery);

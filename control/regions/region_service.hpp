@@ -116,10 +116,10 @@ class RegionService {
     Committed<RegionChanged> rollback(const Actor& actor, const RollbackRegion& command) const;
     Committed<RegionChanged> upgrade_template(const Actor& actor,
                                               const UpgradeRegionTemplate& command) const;
-    // A pending region (docs/placement.md) onto the simulator the active policy chooses now: a
-    // new version ("placed" in history, event region.placed) and the create operation for that
-    // simulator, as a create queues it. Nothing when it is no longer pending or still no
-    // simulator can take it (its reasons are then brought up to date).
+    // A pending region (docs/api.md, "Pending regions") onto the simulator the active policy
+    // chooses now: a new version ("placed" in history, event region.placed) and the create
+    // operation for that simulator, as a create queues it. Nothing when it is no longer pending or
+    // still no simulator can take it (its reasons are then brought up to date).
     Committed<std::optional<RegionChanged>> place_pending(const Actor& actor,
                                                           const std::string& id) const;
     // Re-placement: host and port follow the simulator.

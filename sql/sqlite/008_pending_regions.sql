@@ -1,5 +1,5 @@
 -- VergeGrid schema 8 (SQLite): pending regions (plugin ABI 1.7: PendingPlacementStore,
--- docs/placement.md "Pending regions"). A region that no simulator can take yet is stored with
+-- docs/api.md "Pending regions"). A region that no simulator can take yet is stored with
 -- neither host nor port (NULL: NULLs never collide in UNIQUE (host, port)) and one row in
 -- region_placement_pending until a simulator takes it.
 --

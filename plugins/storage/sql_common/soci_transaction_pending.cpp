@@ -1,6 +1,7 @@
-// PendingPlacementStore (plugin ABI 1.7): regions waiting for a simulator (docs/placement.md,
-// "Pending regions"). One row per pending region; it goes with the region (ON DELETE CASCADE).
-// seq is the creation order: the next one is MAX + 1, read under the grid lock every writer holds.
+// PendingPlacementStore (plugin ABI 1.7): regions waiting for a simulator (docs/api.md, "Pending
+// regions", "Pending regions"). One row per pending region; it goes with the region (ON DELETE
+// CASCADE). seq is the creation order: the next one is MAX + 1, read under the grid lock every
+// writer holds.
 #include <soci/soci.h>
 
 #include <algorithm>

@@ -44,7 +44,8 @@ BoundValues main_row_values(const api::Region& r) {
         .number("loc_y", r.loc_y)
         .number("size_x", r.size_x)
         .number("size_y", r.size_y)
-        // A pending region (docs/placement.md) has neither: NULL, which UNIQUE never compares.
+        // A pending region (docs/api.md, "Pending regions") has neither: NULL, which UNIQUE never
+        // compares.
         .number_or_null("port", r.port == 0 ? boost::optional<int>() : boost::optional<int>(r.port))
         .text_or_null("host", null_if_empty(r.host))
         .text("physics_type", r.physics_type)

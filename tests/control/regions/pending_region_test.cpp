@@ -1,6 +1,6 @@
-// Pending regions (docs/placement.md): a create no simulator can take waits as a pending region;
-// the placer puts pending regions on simulators in creation order as soon as one can take them.
-// Over real storage and the basic-rules policy.
+// Pending regions (docs/api.md, "Pending regions"): a create no simulator can take waits as a
+// pending region; the placer puts pending regions on simulators in creation order as soon as one
+// can take them. Over real storage and the basic-rules policy.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -150,6 +150,18 @@ TEST_F(PendingRegionTest, PendingRegionsArePlacedInCreationOrderWhenASimulatorCo
     ASSERT_EQ(history.size(), 2U);
     EXPECT_EQ(history[1].change, "placed");
     EXPECT_EQ(audit("region.placed").size(), 2U);
+}
+
+TEST_F(PendingRegionTest, ARollbackToThePendingVersionKeepsTheSimulator) {
+    const auto waiting = create_auto("Waiting").value.region;
+    set_state(kSimulator, "online");
+    ASSERT_EQ(place(), 1);
+    const auto placed = placed_regions.get(waiting.uuid);
+    const auto rolled =
+        placed_regions.rollback(actor(), {waiting.uuid, std::nullopt, waiting.version}).value;
+    EXPECT_EQ(rolled.region.placement.simulator_id, kSimulator);
+    EXPECT_EQ(rolled.region.host, placed.host);
+    EXPECT_EQ(rolled.region.port, placed.port);
 }
 
 TEST_F(PendingRegionTest, APendingRegionIsPlacedWhenCapacityFrees) {

@@ -1,10 +1,10 @@
-// ABI 1.7 extension of StorageTransaction: pending regions (docs/placement.md, "Pending
-// regions"). A region no simulator can take yet is stored with host "" and port 0 in the model
-// (NULL in storage, so that pending regions never collide on UNIQUE (host, port)) and one pending
-// row here: the refusal reasons and its place in the queue (creation order), until a simulator
-// takes it. Region keeps its 1.0 layout, so a 1.6 storage plugin still loads; its transaction
-// does not implement this (dynamic_cast gives null) and the control plane then keeps refusing a
-// create no simulator can take (409 no_placement), as before 1.7.
+// ABI 1.7 extension of StorageTransaction: pending regions (docs/api.md, "Pending regions",
+// "Pending regions"). A region no simulator can take yet is stored with host "" and port 0 in the
+// model (NULL in storage, so that pending regions never collide on UNIQUE (host, port)) and one
+// pending row here: the refusal reasons and its place in the queue (creation order), until a
+// simulator takes it. Region keeps its 1.0 layout, so a 1.6 storage plugin still loads; its
+// transaction does not implement this (dynamic_cast gives null) and the control plane then keeps
+// refusing a create no simulator can take (409 no_placement), as before 1.7.
 #pragma once
 
 #include <boost/config.hpp>

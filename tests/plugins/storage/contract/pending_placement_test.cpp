@@ -1,4 +1,4 @@
-// Schema 8 and PendingPlacementStore (plugin ABI 1.7, docs/placement.md "Pending regions"): a
+// Schema 8 and PendingPlacementStore (plugin ABI 1.7, docs/api.md "Pending regions"): a
 // pending region is stored with neither host nor port (any number of them beside each other),
 // read back as host "" and port 0, and queued in creation order; a database of schema 6 is
 // upgraded in place keeping every region and supplement row (SQLite edits its CREATE statement:
