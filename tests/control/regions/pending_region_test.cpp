@@ -32,7 +32,8 @@ class PendingRegionTest : public RegionFixture {
         });
     }
 
-    Committed<RegionChanged> create_auto(const std::string& name, nlohmann::json extra = {}) {
+    Committed<RegionChanged> create_auto(const std::string& name,
+                                         nlohmann::json extra = nlohmann::json::object()) {
         nlohmann::json body = {{"name", name}, {"estate_id", estate_id}};
         body.update(extra);
         return placed_regions.create(actor(), {body});
@@ -103,7 +104,7 @@ TEST_F(PendingRegionTest, ARequirePlacementThatIsNoBooleanIsABadField) {
         create_auto("Alpha", {{"require_placement", "yes"}});
         FAIL() << "created";
     } catch (const DomainError& e) {
-        EXPECT_EQ(e.fault(), Fault::invalid);
+        EXPECT_EQ(e.fault(), Fault::invalid_input);
         EXPECT_EQ(e.field(), "require_placement");
     }
 }
@@ -238,6 +239,8 @@ TEST_F(PendingRegionTest, TheWakeRunsThePlacerAfterASimulatorComesOnline) {
     auto placer = std::make_shared<PendingPlacer>(store(), placed_regions, test::quiet_log(),
                                                   std::chrono::hours(1));
     wake->connect([placer] { placer->wake(); });
+    // Its first pass (at start) finds nothing to place; only the wake can place it after.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
     set_state(kSimulator, "online");
     waking.command(actor(), [&](Changes& changes) {
         changes.record({"simulator.online", "simulator", kSimulator, nullptr, nullptr});
