@@ -35,6 +35,7 @@ boost::optional<std::string> null_if_empty(const std::string& text) {
 
 // Every column of the main row, by the names the INSERT and the UPDATE below use.
 BoundValues main_row_values(const api::Region& r) {
+    const bool pending = r.host.empty() && r.port == 0;
     BoundValues values;
     values.text("uuid", r.uuid)
         .text("name", r.name)
@@ -44,10 +45,11 @@ BoundValues main_row_values(const api::Region& r) {
         .number("loc_y", r.loc_y)
         .number("size_x", r.size_x)
         .number("size_y", r.size_y)
-        // A pending region (docs/api.md, "Pending regions") has neither: NULL, which UNIQUE never
-        // compares.
-        .number_or_null("port", r.port == 0 ? boost::optional<int>() : boost::optional<int>(r.port))
-        .text_or_null("host", null_if_empty(r.host))
+        // A pending region (host "" and port 0, docs/api.md "Pending regions") has neither:
+        // NULL, which UNIQUE never compares. A port 0 beside a host is still refused (CHECK).
+        .number_or_null("port", pending ? boost::optional<int>() : boost::optional<int>(r.port))
+        .text_or_null(
+            "host", pending ? boost::optional<std::string>() : boost::optional<std::string>(r.host))
         .text("physics_type", r.physics_type)
         .text("terrain_preset", r.terrain_preset)
         .number("draw_distance_cap", r.draw_distance_cap)
