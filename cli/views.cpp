@@ -34,6 +34,15 @@ Column spec_member(std::string header, std::string key) {
             }};
 }
 
+// A pending region (docs/api.md, "Pending regions") has no host and port yet: "-".
+Column host_port() {
+    auto both = pair_of("", "host", "port", ":");
+    return {"HOST:PORT", [both = std::move(both)](const Json& item) {
+                return member_text(item, "placement_state") == "pending" ? std::string("-")
+                                                                         : both.value(item);
+            }};
+}
+
 std::string label(const Json& entity) {
     const std::string name = member_text(entity, "name");
     return name == "-" ? member_text(entity, "id") : name;
@@ -47,7 +56,7 @@ std::vector<Column> entity_columns(const EntityKind& kind) {
                 member("ID", "id"),
                 pair_of("LOC", "loc_x", "loc_y", ","),
                 pair_of("SIZE", "size_x", "size_y", "x"),
-                pair_of("HOST:PORT", "host", "port", ":"),
+                host_port(),
                 member("PLACEMENT_STATE", "placement_state"),
                 member("VERSION", "version")};
     }

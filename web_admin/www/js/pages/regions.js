@@ -72,7 +72,7 @@ async function renderList(main, ctx) {
       h('td', {}, h('a', { href: '/regions/' + r.id }, r.name)),
       h('td', {}, badge(state), (r.pending_restart || []).length ? h('span', { class: 'badge badge-warn', title: r.pending_restart.join(', ') }, 'pending-restart') : null),
       h('td', { class: 'mono' }, `${r.loc_x}, ${r.loc_y}`), h('td', {}, `${r.size_x}×${r.size_y}`),
-      h('td', { class: 'mono' }, `${r.host}:${r.port}`), h('td', {}, estate), h('td', { class: 'mono' }, r.version)))
+      h('td', { class: 'mono' }, r.placement_state === 'pending' ? '— (pending)' : `${r.host}:${r.port}`), h('td', {}, estate), h('td', { class: 'mono' }, r.version)))
       : emptyRow(COLUMNS.length, regions.length ? 'No region matches.' : 'No regions yet.'));
   }
   search.addEventListener('input', draw);
