@@ -163,9 +163,11 @@ TEST_F(HardRules, AnOfflineSimulatorTakesNothingFromAnAcceptAllPolicy) {
         std::this_thread::sleep_for(100ms);
     }
     ASSERT_EQ(admin_->get("/api/v1/simulators/" + id).body.at("state"), "offline");
-    auto refused = admin_->post("/api/v1/regions", region("Alpha"));
-    EXPECT_EQ(refused.status, 409) << refused.raw;
-    EXPECT_THAT(refused.body.at("error").at("message").get<std::string>(),
+    // Created pending (docs/api.md, "Pending regions"), the offline simulator named as why.
+    auto waiting = admin_->post("/api/v1/regions", region("Alpha"));
+    EXPECT_EQ(waiting.status, 201) << waiting.raw;
+    EXPECT_EQ(waiting.body.at("placement_state"), "pending");
+    EXPECT_THAT(waiting.body.at("placement_reasons").at(0).get<std::string>(),
                 HasSubstr(id + ": simulator is offline"));
 }
 
