@@ -97,13 +97,13 @@ RegionChanged apply_change(Changes& changes, const std::string& kind, const Regi
         if (apply_restart && !before.placement.simulator_id.empty()) {
             queue_restart(changes, before, delivery);
         }
-        return {with_pending_restart(changes.tx(), before), to_string(change.bump),
-                change.fields_to_json(), std::nullopt};
+        return {with_placement_state(changes.tx(), with_pending_restart(changes.tx(), before)),
+                to_string(change.bump), change.fields_to_json(), std::nullopt};
     }
     after.version = bumped(before.version, change.bump);
     write_version(changes, kind, &before, after, change, delivery, apply_restart);
-    return {with_pending_restart(changes.tx(), after), to_string(change.bump),
-            change.fields_to_json(), std::move(decision)};
+    return {with_placement_state(changes.tx(), with_pending_restart(changes.tx(), after)),
+            to_string(change.bump), change.fields_to_json(), std::move(decision)};
 }
 
 // Whether a create that no simulator can take may wait as a pending region: only when placement
@@ -251,10 +251,7 @@ Committed<RegionChanged> RegionService::update(const Actor& actor,
         reader.reject_unknown();
         refuse_placing_pending(tx, before, after);
         check_pin_change(tx, *placement_, &before, after, options.force);
-        auto changed =
-            apply_change(changes, "update", before, after, delivery, std::nullopt, restart);
-        changed.region = with_placement_state(tx, std::move(changed.region));
-        return changed;
+        return apply_change(changes, "update", before, after, delivery, std::nullopt, restart);
     });
 }
 
