@@ -64,10 +64,11 @@ void PendingPlacementWake::consume(plugin_api::StorageTransaction&, const Actor&
 const std::set<std::string>& PendingPlacementWake::wakers() {
     // Room on a simulator: it registers (or re-registers with more capacity), comes online, is
     // uncordoned or repaired; a region leaves one (deleted, moved) or changes (a pending one's
-    // own needs, or a placed one's labels or size).
+    // own needs, or a placed one's labels or size); another placement policy is swapped in.
     static const std::set<std::string> types{
-        "simulator.register", "simulator.online", "simulator.uncordon", "simulator.repair",
-        "region.delete",      "region.move",      "region.update",      "region.rollback"};
+        "simulator.register", "simulator.online", "simulator.uncordon",
+        "simulator.repair",   "region.delete",    "region.move",
+        "region.update",      "region.rollback",  "placement.policy"};
     return types;
 }
 
