@@ -17,6 +17,7 @@ struct ListArgs {
     std::string estate;
     std::string tmpl;
     std::string host;
+    std::string placement_state;
 };
 
 struct EntityArgs {
@@ -26,6 +27,7 @@ struct EntityArgs {
     std::string if_match;
     bool force = false;    // region delete: even when its before-delete snapshot fails
     bool restart = false;  // region update: apply the on-restart fields now ("restart": true)
+    bool require_placement = false;  // region create: 409 rather than a pending region
 };
 
 // A region's estate_id and template_id may be given by name.
@@ -55,6 +57,9 @@ void run_list(Context& ctx, const EntityKind& kind, const ListArgs& args) {
     if (!args.host.empty()) {
         query.emplace_back("host", args.host);
     }
+    if (!args.placement_state.empty()) {
+        query.emplace_back("placement_state", args.placement_state);
+    }
     ListOptions options;
     if (args.limit > 0) {
         options.limit = args.limit;
@@ -81,6 +86,9 @@ void run_create(Context& ctx, const EntityKind& kind, const EntityArgs& args) {
     Json body = request_body(args.sets, given(args.file), ctx.io.in);
     if (kind.name == kRegion.name) {
         resolve_references(ctx, body);
+    }
+    if (args.require_placement) {
+        body["require_placement"] = true;
     }
     const Json created = ctx.api().send("POST", std::string(kind.path), body);
     if (ctx.format() == OutputFormat::json) {
@@ -135,11 +143,12 @@ using Runner = void (*)(Context&, const EntityKind&, const EntityArgs&);
 
 // What a command takes besides the global options.
 struct Takes {
-    bool id = false;        // the entity's id or name
-    bool fields = false;    // --set and --file
-    bool if_match = false;  // --if-match, for kinds that carry a version
-    bool force = false;     // region delete --force
-    bool restart = false;   // region update --restart
+    bool id = false;                 // the entity's id or name
+    bool fields = false;             // --set and --file
+    bool if_match = false;           // --if-match, for kinds that carry a version
+    bool force = false;              // region delete --force
+    bool restart = false;            // region update --restart
+    bool require_placement = false;  // region create --require-placement
 };
 
 CLI::App* add_entity_command(CLI::App& parent, Context& ctx, const EntityKind& kind,
@@ -175,6 +184,11 @@ CLI::App* add_entity_command(CLI::App& parent, Context& ctx, const EntityKind& k
                           "apply the fields that need a restart of the region now (the region "
                           "restarts); without it they wait, listed in pending_restart");
     }
+    if (takes.require_placement) {
+        command->add_flag("--require-placement", args->require_placement,
+                          "fail (409 no_placement) when no simulator can take the region, "
+                          "instead of creating it pending");
+    }
     command->callback([&ctx, &kind, args, runner] {
         ctx.action = [&ctx, &kind, args, runner] { runner(ctx, kind, *args); };
     });
@@ -196,6 +210,10 @@ void add_list_command(CLI::App& parent, Context& ctx, const EntityKind& kind) {
         command->add_option("--template", args->tmpl,
                             "only regions made from this template (id or name)");
         command->add_option("--host", args->host, "only regions on this simulator host");
+        command
+            ->add_option("--placement-state", args->placement_state,
+                         "only pending regions (waiting for a simulator) or placed ones")
+            ->check(CLI::IsMember({"pending", "placed"}));
     }
     command->callback(
         [&ctx, &kind, args] { ctx.action = [&ctx, &kind, args] { run_list(ctx, kind, *args); }; });
@@ -240,7 +258,8 @@ void add_entity_commands(CLI::App& parent, Context& ctx, const EntityKind& kind)
                            (kind.name == kEstate.name
                                 ? " (name; owner: an OpenSim avatar \"First Last\" or a UUID)"
                                 : ""),
-                       run_create, {.fields = true});
+                       run_create,
+                       {.fields = true, .require_placement = kind.name == kRegion.name});
     const bool region = kind.name == kRegion.name;
     add_entity_command(parent, ctx, kind, "update", "change fields of " + noun + " (PATCH)",
                        run_update,

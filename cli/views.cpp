@@ -34,6 +34,15 @@ Column spec_member(std::string header, std::string key) {
             }};
 }
 
+// A pending region (docs/api.md, "Pending regions") has no host and port yet: "-".
+Column host_port() {
+    auto both = pair_of("", "host", "port", ":");
+    return {"HOST:PORT", [both = std::move(both)](const Json& item) {
+                return member_text(item, "placement_state") == "pending" ? std::string("-")
+                                                                         : both.value(item);
+            }};
+}
+
 std::string label(const Json& entity) {
     const std::string name = member_text(entity, "name");
     return name == "-" ? member_text(entity, "id") : name;
@@ -47,7 +56,8 @@ std::vector<Column> entity_columns(const EntityKind& kind) {
                 member("ID", "id"),
                 pair_of("LOC", "loc_x", "loc_y", ","),
                 pair_of("SIZE", "size_x", "size_y", "x"),
-                pair_of("HOST:PORT", "host", "port", ":"),
+                host_port(),
+                member("PLACEMENT_STATE", "placement_state"),
                 member("VERSION", "version")};
     }
     if (kind.name == kTemplate.name) {
@@ -230,8 +240,18 @@ void print_entity(std::ostream& out, const Json& entity) {
         }
         fields.emplace_back("pending_restart", list.empty() ? "none" : list);
     }
+    // A region waiting for a simulator says so next (docs/api.md, "Pending regions").
+    if (entity.contains("placement_state")) {
+        fields.emplace_back("placement_state", member_text(entity, "placement_state"));
+        std::string reasons;
+        for (const auto& reason : entity.value("placement_reasons", Json::array())) {
+            reasons += (reasons.empty() ? "" : "; ") + cell(reason);
+        }
+        fields.emplace_back("placement_reasons", reasons.empty() ? "none" : reasons);
+    }
     Json rest = entity;
-    for (const char* key : {"id", "name", "version", "pending_restart"}) {
+    for (const char* key :
+         {"id", "name", "version", "pending_restart", "placement_state", "placement_reasons"}) {
         rest.erase(std::string(key));
     }
     for (auto& field : flatten(rest)) {
@@ -257,6 +277,17 @@ void print_change_summary(std::ostream& out, const EntityKind& kind, const std::
         out << ", " << change << " change";
     }
     out << ")\n";
+    // A region no simulator could take yet (docs/api.md, "Pending regions"): say so, and why.
+    if (member_text(entity, "placement_state") == "pending") {
+        out << "  placement_state: pending (placed as soon as a simulator can take it)\n";
+        const Json reasons = entity.value("placement_reasons", Json());
+        if (reasons.is_array()) {
+            for (const auto& reason : reasons) {
+                out << "  placement_reasons: "
+                    << (reason.is_string() ? reason.get<std::string>() : reason.dump()) << '\n';
+            }
+        }
+    }
     const Json changes = entity.is_object() ? entity.value("changes", Json()) : Json();
     if (!changes.is_array()) {
         return;

@@ -61,6 +61,18 @@ plugin_api::RegionFilter region_filter(const Request& request) {
     return filter;
 }
 
+// ?placement_state=pending|placed (docs/api.md, "Pending regions"); "" = every region.
+std::string placement_state_filter(const Request& request) {
+    const auto it = request.query.find("placement_state");
+    if (it == request.query.end()) {
+        return "";
+    }
+    if (it->second != "pending" && it->second != "placed") {
+        throw ApiError::invalid_field("placement_state", "must be pending or placed");
+    }
+    return it->second;
+}
+
 nlohmann::json history_to_json(const std::vector<plugin_api::RegionHistoryEntry>& entries) {
     nlohmann::json items = nlohmann::json::array();
     for (const auto& e : entries) {
@@ -122,7 +134,8 @@ void add_region_basics(kernel::http::Router& router, const RegionService& region
     router.add("GET", "/api/v1/regions", Permission::read, [regions](const Request& request) {
         const auto filter = region_filter(request);
         const auto page = page_request(request);
-        const auto rows = regions.list(filter, page.after, page.limit + 1);
+        const auto rows =
+            regions.list(filter, page.after, page.limit + 1, placement_state_filter(request));
         return Response::json(
             200, paged_json(
                      rows, page.limit, [](const Region& r) { return r.name; }, region_answer_json));

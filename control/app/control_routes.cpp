@@ -25,6 +25,7 @@
 #include "control/migrations/migration_job_runner.hpp"
 #include "control/migrations/migration_service.hpp"
 #include "control/operations/operation_signals.hpp"
+#include "control/regions/pending_placer.hpp"
 #include "control/simulators/simulator_liveness.hpp"
 #include "control/snapshots/snapshot_job_runner.hpp"
 #include "web_admin/server/web_console.hpp"
@@ -35,8 +36,10 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
                         const ServiceEnvironment& environment) {
     install_error_mapping(router);
     install_authorization(router);
-    const Store store(services.storage, std::make_shared<const EventConsumers>(
-                                            EventConsumers{std::make_shared<AuditTrail>()}));
+    // Connected to the pending-region placer below, once the services it needs exist.
+    const auto placer_wake = std::make_shared<PendingPlacementWake>();
+    const Store store(services.storage, std::make_shared<const EventConsumers>(EventConsumers{
+                                            std::make_shared<AuditTrail>(), placer_wake}));
     try {
         bootstrap_admin(store, *services.auth.get(), environment.data_dir,
                         config_sources::process_environment()("VERGEGRID_ADMIN_TOKEN"),
@@ -84,6 +87,13 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     const auto snapshots = std::make_shared<const SnapshotService>(SnapshotDependencies{
         store, regions, &signals, environment.snapshot_store, environment.snapshots});
     add_region_routes(router, *regions, snapshots);
+    const auto placer = std::make_shared<PendingPlacer>(store, *regions, environment.log);
+    placer_wake->connect([weak = std::weak_ptr<PendingPlacer>(placer)] {
+        if (auto alive = weak.lock()) {
+            alive->wake();
+        }
+    });
+    environment.keep_while_serving(placer);
     add_snapshot_routes(router, snapshots);
     add_sim_snapshot_routes(router, snapshots);
     environment.keep_while_serving(std::make_shared<SnapshotJobRunner>(snapshots, environment.log));

@@ -3,13 +3,15 @@
 // (storage_unsupported, 503) naming the reason instead of casting blindly. The control plane needs
 // AccessStore to set up its first admin, so with such a plugin it refuses to start with that
 // message (docs/plugin-abi.md, "A storage plugin of ABI 1.0"). One built before 1.3 lacks
-// GridStore, which has a slower way round.
+// GridStore, which has a slower way round; one built before 1.7 lacks
+// PendingPlacementStore (no pending regions).
 #pragma once
 
 #include "control/domain/domain_error.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
+#include "vergegrid/plugin_api/storage_pending.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
 
 namespace vergegrid::control {
@@ -34,6 +36,12 @@ inline plugin_api::OperationStore& operation_store(plugin_api::StorageTransactio
 // Null for a storage plugin built before ABI 1.3.
 inline plugin_api::GridStore* grid_store(plugin_api::StorageTransaction& tx) {
     return dynamic_cast<plugin_api::GridStore*>(&tx);
+}
+
+// Null for a storage plugin built before ABI 1.7: it keeps no pending regions, and a create no
+// simulator can take is refused (409 no_placement) as before.
+inline plugin_api::PendingPlacementStore* pending_store(plugin_api::StorageTransaction& tx) {
+    return dynamic_cast<plugin_api::PendingPlacementStore*>(&tx);
 }
 
 }  // namespace vergegrid::control

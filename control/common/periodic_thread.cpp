@@ -14,13 +14,22 @@ PeriodicThread::~PeriodicThread() {
     thread_.join();
 }
 
+void PeriodicThread::wake() {
+    {
+        const std::lock_guard lock(mutex_);
+        woken_ = true;
+    }
+    stop_requested_.notify_all();
+}
+
 void PeriodicThread::run() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
         lock.unlock();
         tick_();
         lock.lock();
-        stop_requested_.wait_for(lock, every_, [this] { return stopping_; });
+        stop_requested_.wait_for(lock, every_, [this] { return stopping_ || woken_; });
+        woken_ = false;
     }
 }
 

@@ -1,4 +1,5 @@
 #include "control/migrations/migration_service.hpp"
+#include "control/regions/placement_state.hpp"
 
 #include "control/common/clock.hpp"
 #include "control/common/entity_lookup.hpp"
@@ -124,6 +125,7 @@ Committed<MigrationView> MigrationService::move(const Actor& actor,
         const auto region = existing_region(tx, command.region_id);
         check_expected_version(command.expected_version, region.version);
         refuse_while_moving(tx, region.uuid);
+        refuse_pending(tx, region.uuid, "a move");
         if (region.placement.simulator_id.empty()) {
             throw DomainError::conflict("not_placed", "the region is on no simulator",
                                         "placement.simulator_id");

@@ -55,6 +55,7 @@ NewRegion read_new_region(plugin_api::StorageTransaction& tx, const nlohmann::js
     result.given = {reader.has("loc_x") || reader.has("loc_y"), reader.has("host"),
                     reader.has("port")};
     read_region_fields(reader, region, &result.options, true);
+    result.require_placement = reader.boolean("require_placement").value_or(false);
     reader.reject_unknown();
     for (const char* key : {"name", "estate_id"}) {
         if (!reader.has(key)) {

@@ -22,6 +22,9 @@ struct NewRegion {
     RegionRecord region;  // uuid not yet assigned
     PlacementOptions options;
     GivenFields given;
+    // "require_placement": true keeps a create that no simulator can take a 409 (no_placement)
+    // instead of a pending region (docs/api.md, "Pending regions"). Never stored.
+    bool require_placement = false;
 };
 
 // Reads and validates the request (400/422 naming the field). `name` and `estate_id` are

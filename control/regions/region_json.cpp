@@ -79,6 +79,8 @@ nlohmann::json region_to_json(const RegionRecord& r) {
 nlohmann::json region_answer_json(const RegionRecord& region) {
     auto json = region_to_json(region);
     json["pending_restart"] = region.pending_restart;
+    json["placement_state"] = region.placement_pending ? "pending" : "placed";
+    json["placement_reasons"] = region.placement_reasons;
     return json;
 }
 
@@ -157,6 +159,16 @@ RegionRecord region_from_spec(const std::string& spec) {
     }
     for (const char* key : {"id", "version", "template_id", "template_version"}) {
         document.erase(key);
+    }
+    // A version written while the region was pending (docs/api.md, "Pending regions") has no
+    // host and port: none to read.
+    const bool pending = document.value("host", nlohmann::json()) == "" &&
+                         document.value("port", nlohmann::json()) == 0;
+    if (pending) {
+        document.erase("host");
+        document.erase("port");
+        region.host.clear();
+        region.port = 0;
     }
     JsonReader reader(document, "spec");
     read_region_fields(reader, region);

@@ -15,7 +15,7 @@ namespace vergegrid::control {
 // The whole region: configuration and state policy (history, audit).
 nlohmann::json region_to_json(const RegionRecord& region);
 // The region as the API answers it: region_to_json plus what is derived, not versioned
-// (`pending_restart`).
+// (`pending_restart`, `placement_state`, `placement_reasons`).
 nlohmann::json region_answer_json(const RegionRecord& region);
 // The configuration alone (no lifecycle, no state_parts): what a simulator's operation carries,
 // since the state policy concerns the control plane only.

@@ -17,6 +17,10 @@ struct RegionRecord : plugin_api::Region {
     // Derived for answers (control/regions/pending_restart.hpp): fields waiting for a restart of
     // the region. Neither stored nor versioned; empty wherever no answer is built.
     std::vector<std::string> pending_restart;
+    // Derived for answers (control/regions/placement_state.hpp): waiting for a simulator
+    // (host "" and port 0 meanwhile), and why no simulator took it. Not versioned.
+    bool placement_pending = false;
+    std::vector<std::string> placement_reasons;
 };
 
 }  // namespace vergegrid::control

@@ -5,11 +5,13 @@
 #include "control/common/clock.hpp"
 #include "control/common/entity_lookup.hpp"
 #include "control/common/expected_version.hpp"
+#include "control/common/extensions.hpp"
 #include "control/common/json_reader.hpp"
 #include "control/common/region_fields.hpp"
 #include "control/regions/grid_rules.hpp"
 #include "control/regions/new_region.hpp"
 #include "control/regions/pending_restart.hpp"
+#include "control/regions/placement_state.hpp"
 #include "control/regions/region_change.hpp"
 #include "control/regions/region_delivery.hpp"
 #include "control/regions/region_json.hpp"
@@ -95,13 +97,36 @@ RegionChanged apply_change(Changes& changes, const std::string& kind, const Regi
         if (apply_restart && !before.placement.simulator_id.empty()) {
             queue_restart(changes, before, delivery);
         }
-        return {with_pending_restart(changes.tx(), before), to_string(change.bump),
-                change.fields_to_json(), std::nullopt};
+        return {with_placement_state(changes.tx(), with_pending_restart(changes.tx(), before)),
+                to_string(change.bump), change.fields_to_json(), std::nullopt};
     }
     after.version = bumped(before.version, change.bump);
     write_version(changes, kind, &before, after, change, delivery, apply_restart);
-    return {with_pending_restart(changes.tx(), after), to_string(change.bump),
-            change.fields_to_json(), std::move(decision)};
+    return {with_placement_state(changes.tx(), with_pending_restart(changes.tx(), after)),
+            to_string(change.bump), change.fields_to_json(), std::move(decision)};
+}
+
+// Whether a create that no simulator can take may wait as a pending region: only when placement
+// was left wholly to the policy. A pin, a port or map affinity asked for would be lost while it
+// waits (they are request options, not stored), so those keep answering 409.
+bool may_wait(const NewRegion& request) {
+    return request.region.placement.simulator_id.empty() && !request.given.port &&
+           !request.options.affinity && !request.require_placement;
+}
+
+// A pending region is placed by the PendingPlacer, never by hand: its simulator, host and port
+// stay unset until then.
+void refuse_placing_pending(StorageTransaction& tx, const RegionRecord& before,
+                            const RegionRecord& after) {
+    if ((after.placement.simulator_id != before.placement.simulator_id ||
+         after.host != before.host || after.port != before.port) &&
+        is_pending(tx, before.uuid)) {
+        throw DomainError::conflict(
+            "region_pending",
+            "the region is pending: its simulator, host and port are set when a simulator can "
+            "take it (see placement_reasons), not by PATCH",
+            "placement_state");
+    }
 }
 
 // A region found for a change: it must exist and be at the version the caller expects.
@@ -131,19 +156,31 @@ auto RegionService::deliver(const Actor& actor, Work&& work) const {
 }
 
 std::vector<RegionRecord> RegionService::list(const plugin_api::RegionFilter& filter,
-                                              const std::string& after, int limit) const {
+                                              const std::string& after, int limit,
+                                              const std::string& placement_state) const {
     return store_.read([&](StorageTransaction& tx) {
         std::vector<RegionRecord> records;
-        for (auto& region : tx.list_regions(filter, after, limit)) {
+        auto* pending = pending_store(tx);
+        std::vector<Region> rows;
+        if (placement_state.empty()) {
+            rows = tx.list_regions(filter, after, limit);
+        } else if (pending != nullptr) {
+            rows = pending->list_regions_by_placement(filter, placement_state == "pending", after,
+                                                      limit);
+        } else if (placement_state == "placed") {
+            rows = tx.list_regions(filter, after, limit);  // before ABI 1.7 nothing is pending
+        }
+        for (auto& region : rows) {
             records.push_back(with_pending_restart(tx, with_state_policy(tx, std::move(region))));
         }
+        fill_placement_states(tx, records);
         return records;
     });
 }
 
 RegionRecord RegionService::get(const std::string& id) const {
     return store_.read([&](StorageTransaction& tx) {
-        return with_pending_restart(tx, load_region_record(tx, id));
+        return with_placement_state(tx, with_pending_restart(tx, load_region_record(tx, id)));
     });
 }
 
@@ -158,6 +195,7 @@ std::vector<plugin_api::RegionHistoryEntry> RegionService::history(const std::st
 RegionStub RegionService::stub(const std::string& id) const {
     return store_.read([&](StorageTransaction& tx) {
         const Region region = existing_region(tx, id);
+        refuse_pending(tx, id, "its Regions.ini section (which needs a port)");
         const auto estate = tx.find_estate(region.estate_id);
         return RegionStub{stub_spec(region, estate ? estate->name : ""), region.version};
     });
@@ -168,7 +206,8 @@ Committed<RegionChanged> RegionService::create(const Actor& actor,
     return store_.command(actor, [&](Changes& changes) { return create_within(changes, command); });
 }
 
-Decision RegionService::place_created(Changes& changes, NewRegion& fresh) const {
+Decision RegionService::place_created(Changes& changes, NewRegion& fresh,
+                                      const std::string& stored) const {
     if (!placement_reads_grid(fresh)) {
         GridState nothing;
         return place_new_region(nothing, placement_->active(), placement_->ports(), fresh);
@@ -176,7 +215,15 @@ Decision RegionService::place_created(Changes& changes, NewRegion& fresh) const 
     auto& cache = placement_->grid_cache();
     const NewRegion asked = fresh;
     const auto active = placement_->active();
-    Decision decision = place_new_region(cache.lease(changes), active, placement_->ports(), fresh);
+    // A stored region being placed (a pending one) is in the grid already: not in its own way.
+    const auto lease = [&]() -> GridState& {
+        GridState& state = cache.lease(changes);
+        if (!stored.empty()) {
+            state.remove(stored);
+        }
+        return state;
+    };
+    Decision decision = place_new_region(lease(), active, placement_->ports(), fresh);
     if (!decision.placed) {
         return decision;
     }
@@ -189,7 +236,7 @@ Decision RegionService::place_created(Changes& changes, NewRegion& fresh) const 
     }
     // The cache was stale and has read the whole grid again: decide on that.
     fresh = asked;
-    return place_new_region(cache.lease(changes), active, placement_->ports(), fresh);
+    return place_new_region(lease(), active, placement_->ports(), fresh);
 }
 
 RegionChanged RegionService::create_within(Changes& changes, const CreateRegion& command) const {
@@ -199,7 +246,19 @@ RegionChanged RegionService::create_within(Changes& changes, const CreateRegion&
         fresh.region.uuid = new_uuid();
         const Decision decision = place_created(changes, fresh);
         if (!decision.placed) {
-            throw_refusal(decision, !fresh.region.placement.simulator_id.empty());
+            auto* pending = pending_store(tx);
+            if (pending == nullptr || !command.may_be_pending || !may_wait(fresh)) {
+                throw_refusal(decision, !fresh.region.placement.simulator_id.empty());
+            }
+            // Pending (docs/api.md, "Pending regions"): on the map, on no simulator, no operation
+            // queued.
+            fresh.region.host.clear();
+            fresh.region.port = 0;
+            write_version(changes, "create", nullptr, fresh.region, RegionChange{}, delivery);
+            fresh.region.placement_reasons = refusal_reasons(decision);
+            fresh.region.placement_pending = true;
+            pending->mark_pending(fresh.region.uuid, fresh.region.placement_reasons, now_iso8601());
+            return RegionChanged{fresh.region, "create", nlohmann::json::array(), decision};
         }
         write_version(changes, "create", nullptr, fresh.region, RegionChange{}, delivery);
         return RegionChanged{fresh.region, "create", nlohmann::json::array(), decision};
@@ -220,6 +279,7 @@ Committed<RegionChanged> RegionService::update(const Actor& actor,
         // Like the placement options, a request for this change only: never stored.
         const bool restart = reader.boolean("restart").value_or(false);
         reader.reject_unknown();
+        refuse_placing_pending(tx, before, after);
         check_pin_change(changes, *placement_, &before, after, options.force);
         return apply_change(changes, "update", before, after, delivery, std::nullopt, restart);
     });
@@ -250,6 +310,7 @@ Committed<plugin_api::SemVer> RegionService::restart(const Actor& actor,
         auto& tx = changes.tx();
         const Region region = existing_region(tx, id);
         refuse_while_moving(tx, id);
+        refuse_pending(tx, id, "a restart");
         if (region.placement.simulator_id.empty()) {
             throw DomainError::conflict("not_placed", "the region is on no simulator",
                                         "placement.simulator_id");
@@ -280,6 +341,13 @@ RegionChanged RegionService::rollback_within(Changes& changes,
         }
         RegionRecord target = region_from_spec(entry->spec);
         target.version = before.version;
+        // Where the region runs is not rolled back while it is pending, nor to a version that
+        // was pending (no simulator, host or port): the placer decides that.
+        if (is_pending(tx, before.uuid) || (target.host.empty() && target.port == 0)) {
+            target.placement.simulator_id = before.placement.simulator_id;
+            target.host = before.host;
+            target.port = before.port;
+        }
         return apply_change(changes, "rollback", before, target, delivery);
     });
 }
@@ -314,6 +382,7 @@ Committed<RegionChanged> RegionService::move(const Actor& actor, const MoveRegio
         auto& tx = changes.tx();
         refuse_while_moving(tx, command.id);
         const RegionRecord before = region_to_change(tx, command.id, command.expected_version);
+        refuse_pending(tx, command.id, "a move");
         GridState& state = placement_->grid_cache().lease(changes);
         const Decision decision =
             plan_move(state, *placement_, before, command.simulator_id, command.force);
@@ -326,6 +395,43 @@ Committed<RegionChanged> RegionService::move(const Actor& actor, const MoveRegio
         after.port = decision.port;
         return apply_change(changes, "move", before, after, delivery, decision);
     });
+}
+
+Committed<std::optional<RegionChanged>> RegionService::place_pending(const Actor& actor,
+                                                                     const std::string& id) const {
+    return deliver(
+        actor, [&](Changes& changes, Delivery& delivery) -> std::optional<RegionChanged> {
+            auto& tx = changes.tx();
+            auto* pending = pending_store(tx);
+            if (pending == nullptr) {
+                return std::nullopt;
+            }
+            const auto rows = pending->pending_of({id});
+            if (rows.empty()) {
+                return std::nullopt;  // placed or deleted since it was listed
+            }
+            const RegionRecord before = load_region_record(tx, id);
+            NewRegion request{before, {}, {}};
+            request.given.location = true;  // it keeps its map cell
+            const Decision decision = place_created(changes, request, id);
+            if (!decision.placed) {
+                if (auto reasons = refusal_reasons(decision); reasons != rows.front().reasons) {
+                    pending->mark_pending(id, reasons, rows.front().since);
+                }
+                return std::nullopt;
+            }
+            RegionRecord after = before;
+            after.placement.simulator_id = request.region.placement.simulator_id;
+            after.host = request.region.host;
+            after.port = request.region.port;
+            pending->clear_pending(id);
+            const RegionChange change = region_change(before, after);
+            after.version = bumped(before.version, change.bump);
+            // A region arriving on its simulator: the create operation a normal create queues.
+            write_version(changes, "placed", &before, after, change, delivery);
+            return RegionChanged{with_pending_restart(tx, after), to_string(change.bump),
+                                 change.fields_to_json(), decision};
+        });
 }
 
 RegionChanged RegionService::switch_within(Changes& changes, const SwitchRegion& command) const {

@@ -35,6 +35,9 @@ struct RegionChannel {
 // (the template it names, the estate), so they are read inside the command.
 struct CreateRegion {
     nlohmann::json spec;
+    // False: a create no simulator can take is refused (409) even without "require_placement"
+    // (a region made from a snapshot needs a simulator to load its state into).
+    bool may_be_pending = true;
 };
 
 struct UpdateRegion {
@@ -96,8 +99,9 @@ class RegionService {
     RegionService(Store store, RegionChannel channel, std::shared_ptr<PlacementService> placement)
         : store_(std::move(store)), channel_(channel), placement_(std::move(placement)) {}
 
+    // `placement_state` "pending" or "placed" keeps those only; "" lists every region.
     std::vector<RegionRecord> list(const plugin_api::RegionFilter& filter, const std::string& after,
-                                   int limit) const;
+                                   int limit, const std::string& placement_state = "") const;
     RegionRecord get(const std::string& id) const;
     // Oldest first; not_found when the region never existed.
     std::vector<plugin_api::RegionHistoryEntry> history(const std::string& id) const;
@@ -113,6 +117,12 @@ class RegionService {
     Committed<RegionChanged> rollback(const Actor& actor, const RollbackRegion& command) const;
     Committed<RegionChanged> upgrade_template(const Actor& actor,
                                               const UpgradeRegionTemplate& command) const;
+    // A pending region (docs/api.md, "Pending regions") onto the simulator the active policy
+    // chooses now: a new version ("placed" in history, event region.placed) and the create
+    // operation for that simulator, as a create queues it. Nothing when it is no longer pending or
+    // still no simulator can take it (its reasons are then brought up to date).
+    Committed<std::optional<RegionChanged>> place_pending(const Actor& actor,
+                                                          const std::string& id) const;
     // Re-placement: host and port follow the simulator.
     Committed<RegionChanged> move(const Actor& actor, const MoveRegion& command) const;
 
@@ -133,8 +143,10 @@ class RegionService {
     template <typename Work>
     auto within(Changes& changes, Work&& work) const;
     // Places a new region on the grid cache, confirming the decision against storage (a stale
-    // cache is reloaded and the region placed again).
-    Decision place_created(Changes& changes, NewRegion& fresh) const;
+    // cache is reloaded and the region placed again). `stored`: the id of a stored region being
+    // placed (a pending one), which the grid already holds.
+    Decision place_created(Changes& changes, NewRegion& fresh,
+                           const std::string& stored = {}) const;
 
     Store store_;
     RegionChannel channel_;

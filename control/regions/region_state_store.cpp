@@ -45,7 +45,7 @@ StatePolicy load_state_policy(plugin_api::StorageTransaction& tx, const std::str
 }
 
 RegionRecord with_state_policy(plugin_api::StorageTransaction& tx, plugin_api::Region region) {
-    RegionRecord record{std::move(region), {}, {}};
+    RegionRecord record{std::move(region), {}, {}, false, {}};
     record.state = load_state_policy(tx, record.uuid);
     return record;
 }

@@ -271,7 +271,8 @@ Committed<RegionFromSnapshot> SnapshotService::create_from_snapshot(
                                         "from_snapshot");
         }
         RegionFromSnapshot made;
-        made.region = deps_.regions->create_within(changes, {create_request(*snapshot, body)});
+        made.region =
+            deps_.regions->create_within(changes, {create_request(*snapshot, body), false});
         made.restore_operation_id = steps.queue_restore(made.region.region, *snapshot);
         return made;
     });

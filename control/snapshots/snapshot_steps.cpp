@@ -1,4 +1,5 @@
 #include "control/snapshots/snapshot_steps.hpp"
+#include "control/regions/placement_state.hpp"
 
 #include "control/common/clock.hpp"
 #include "control/common/entity_lookup.hpp"
@@ -81,6 +82,7 @@ std::vector<std::string> SnapshotSteps::parts_for(
 Snapshot SnapshotSteps::begin(const Region& region, const std::vector<std::string>& parts,
                               const std::string& reason, const std::string& note,
                               const nlohmann::json& followup) const {
+    refuse_pending(changes_->tx(), region.uuid, "a snapshot");
     if (region.placement.simulator_id.empty()) {
         throw DomainError::conflict("not_placed", "the region is on no simulator to save it",
                                     "placement.simulator_id");
@@ -180,6 +182,7 @@ std::int64_t SnapshotSteps::queue_restore(const Region& region, const Snapshot& 
                 ->rollback_within(*changes_, {region.uuid, std::nullopt, snapshot.region_version})
                 .region;
     }
+    refuse_pending(changes_->tx(), current.uuid, "a restore");
     if (current.placement.simulator_id.empty()) {
         throw DomainError::conflict("not_placed", "the region is on no simulator to load it",
                                     "placement.simulator_id");

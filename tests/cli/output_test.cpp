@@ -23,19 +23,19 @@ using vergegrid::cli::print_entity;
 using vergegrid::cli::print_json;
 using vergegrid::cli::print_list;
 
-TEST(TableOutput, RegionsShowNameIdLocationSizeHostPortAndVersion) {
+TEST(TableOutput, RegionsShowNameIdLocationSizeHostPortPlacementStateAndVersion) {
     const Json answer = Json::parse(R"({"items":[
         {"name":"Alpha","id":"a-1","loc_x":1000,"loc_y":1001,"size_x":512,"size_y":256,"host":"sim1","port":9000,
-         "version":"1.2.0"},
-        {"name":"Beta-longer","id":"b","loc_x":1,"loc_y":2,"size_x":256,"size_y":256,"host":"h","port":9001,
-         "version":"1.0.0"}],"next":null})");
+         "placement_state":"placed","version":"1.2.0"},
+        {"name":"Beta-longer","id":"b","loc_x":1,"loc_y":2,"size_x":256,"size_y":256,"host":"","port":0,
+         "placement_state":"pending","version":"1.0.0"}],"next":null})");
     std::ostringstream out;
     std::ostringstream err;
     print_list(out, err, entity_columns(kRegion), answer);
     EXPECT_EQ(out.str(),
-              "NAME         ID   LOC        SIZE     HOST:PORT  VERSION\n"
-              "Alpha        a-1  1000,1001  512x256  sim1:9000  1.2.0\n"
-              "Beta-longer  b    1,2        256x256  h:9001     1.0.0\n");
+              "NAME         ID   LOC        SIZE     HOST:PORT  PLACEMENT_STATE  VERSION\n"
+              "Alpha        a-1  1000,1001  512x256  sim1:9000  placed           1.2.0\n"
+              "Beta-longer  b    1,2        256x256  -          pending          1.0.0\n");
     EXPECT_EQ(err.str(), "");
 }
 
@@ -64,7 +64,7 @@ TEST(TableOutput, OddItemsStillPrint) {
     std::ostringstream none;
     print_list(none, err, entity_columns(kRegion), Json::parse(R"({"items":5})"));
     print_list(none, err, entity_columns(kRegion), Json("not even an object"));
-    const std::string header = "NAME  ID  LOC  SIZE  HOST:PORT  VERSION\n";
+    const std::string header = "NAME  ID  LOC  SIZE  HOST:PORT  PLACEMENT_STATE  VERSION\n";
     EXPECT_EQ(none.str(), header + header) << "a list without items prints its header alone";
 }
 

@@ -126,8 +126,10 @@ TEST_F(Vergegridctl, ManagesARegionFromCreateToDelete) {
     const Outcome table = ctl({"region", "list"});
     ASSERT_EQ(table.code, 0) << table.output;
     EXPECT_THAT(table.output, StartsWith("NAME   ID"));
-    EXPECT_THAT(table.output, HasSubstr("LOC        SIZE     HOST:PORT              VERSION\n"));
-    EXPECT_THAT(table.output, HasSubstr("1000,1000  512x512  sim1.example.org:9000  1.0.0\n"));
+    EXPECT_THAT(table.output,
+                HasSubstr("LOC        SIZE     HOST:PORT              PLACEMENT_STATE  VERSION\n"));
+    EXPECT_THAT(table.output,
+                HasSubstr("1000,1000  512x512  sim1.example.org:9000  placed           1.0.0\n"));
 
     const json listed = ctl_json({"region", "list"});
     ASSERT_TRUE(listed.is_object()) << listed;
@@ -182,7 +184,8 @@ TEST_F(Vergegridctl, ManagesARegionFromCreateToDelete) {
     EXPECT_EQ(deleted.code, 0) << deleted.output;
     EXPECT_EQ(deleted.output, "deleted region Alpha\n");
     EXPECT_EQ(ctl({"region", "get", id}).code, 4);
-    EXPECT_EQ(ctl({"region", "list"}).output, "NAME  ID  LOC  SIZE  HOST:PORT  VERSION\n");
+    EXPECT_EQ(ctl({"region", "list"}).output,
+              "NAME  ID  LOC  SIZE  HOST:PORT  PLACEMENT_STATE  VERSION\n");
 
     const json audit = ctl_json({"audit", "list", "--entity-type", "region", "--entity-id", id});
     std::vector<std::string> actions;

@@ -89,7 +89,9 @@ TEST_F(Placement, ARefusalNamesEverySimulatorAndWhy) {
     const auto a = simulator("sim-a.example.org", 4);
     const auto b = simulator("sim-b.example.org", 4);
     admin_->post("/api/v1/simulators/" + b + "/cordon", json::object());
-    auto refused = admin_->post("/api/v1/regions", region("Alpha", {{"required_labels", {"gpu"}}}));
+    auto strict = region("Alpha", {{"required_labels", {"gpu"}}});
+    strict["require_placement"] = true;
+    auto refused = admin_->post("/api/v1/regions", strict);
     EXPECT_EQ(refused.status, 409) << refused.raw;
     EXPECT_EQ(refused.body.at("error").at("code"), "no_placement");
     EXPECT_EQ(refused.body.at("error").at("field"), "placement");
@@ -97,6 +99,45 @@ TEST_F(Placement, ARefusalNamesEverySimulatorAndWhy) {
     EXPECT_THAT(message, HasSubstr(a + ": simulator lacks required label 'gpu'"));
     EXPECT_THAT(message, HasSubstr(b + ": simulator is cordoned"));
     EXPECT_EQ(count("/api/v1/regions"), 0);
+
+    auto odd = region("Alpha");
+    odd["require_placement"] = "yes";
+    auto bad = admin_->post("/api/v1/regions", odd);
+    EXPECT_EQ(bad.status, 400) << bad.raw;
+    EXPECT_EQ(bad.body.at("error").at("field"), "require_placement");
+    EXPECT_EQ(admin_->get("/api/v1/regions?placement_state=lost").status, 400);
+}
+
+// Without "require_placement" the same refusal creates the region pending (docs/api.md, "Pending
+// regions"), and it is placed once a simulator can take it: here, when one is uncordoned.
+TEST_F(Placement, ARegionNoSimulatorCanTakeIsPendingUntilOneCan) {
+    const auto a = simulator("sim-a.example.org", 4);
+    admin_->post("/api/v1/simulators/" + a + "/cordon", json::object());
+    auto created = admin_->post("/api/v1/regions", region("Alpha"));
+    ASSERT_EQ(created.status, 201) << created.raw;
+    EXPECT_EQ(created.body.at("placement_state"), "pending");
+    EXPECT_THAT(created.body.at("placement_reasons").at(0).get<std::string>(),
+                HasSubstr(a + ": simulator is cordoned"));
+    EXPECT_EQ(created.body.at("port"), 0);
+    EXPECT_EQ(count("/api/v1/regions?placement_state=pending"), 1);
+    EXPECT_EQ(count("/api/v1/regions?placement_state=placed"), 0);
+    EXPECT_EQ(count("/api/v1/operations?simulator_id=" + a), 0);
+    const std::string id = created.body.at("id");
+    EXPECT_EQ(admin_->post("/api/v1/regions/" + id + "/restart", json::object()).status, 409);
+
+    ASSERT_EQ(admin_->post("/api/v1/simulators/" + a + "/uncordon", json::object()).status, 200);
+    json placed;
+    for (int i = 0; i < 100; ++i) {
+        placed = admin_->get("/api/v1/regions/" + id).body;
+        if (placed.at("placement_state") == "placed") {
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(placed.at("placement_state"), "placed");
+    EXPECT_EQ(placed.at("placement").at("simulator_id"), a);
+    EXPECT_EQ(placed.at("port"), 9000);
+    EXPECT_EQ(count("/api/v1/operations?simulator_id=" + a), 1);
 }
 
 TEST_F(Placement, APinThePolicyRefusesNeedsForce) {
@@ -262,25 +303,28 @@ TEST_F(Placement, ConcurrentCreatesNeverShareAPortACellOrTheLastSlot) {
     for (auto& thread : threads) {
         thread.join();
     }
+    // The last slot goes once: the rest wait as pending regions (docs/api.md), each on a map cell
+    // of its own but on no port.
     std::set<int> ports;
     std::set<std::pair<int, int>> cells;
     int created = 0;
-    int refused = 0;
+    int pending = 0;
     for (const auto& result : results) {
-        if (result.status == 201) {
+        ASSERT_EQ(result.status, 201) << result.raw;
+        cells.emplace(result.body.at("loc_x").get<int>(), result.body.at("loc_y").get<int>());
+        if (result.body.at("placement_state") == "placed") {
             ++created;
             ports.insert(result.body.at("port").get<int>());
-            cells.emplace(result.body.at("loc_x").get<int>(), result.body.at("loc_y").get<int>());
         } else {
-            EXPECT_EQ(result.status, 409) << result.raw;
-            ++refused;
+            EXPECT_EQ(result.body.at("port"), 0) << result.raw;
+            ++pending;
         }
     }
     EXPECT_EQ(created, 10);
-    EXPECT_EQ(refused, kCreates - 10);
+    EXPECT_EQ(pending, kCreates - 10);
     EXPECT_EQ(ports.size(), 10u);
-    EXPECT_EQ(cells.size(), 10u);
-    EXPECT_EQ(count("/api/v1/regions"), 10);
+    EXPECT_EQ(cells.size(), static_cast<std::size_t>(kCreates));
+    EXPECT_EQ(count("/api/v1/regions?placement_state=placed"), 10);
 }
 
 TEST_F(Placement, DrainCordonsAndPlansMovesThenAMoveFollowsThePlan) {

@@ -108,8 +108,11 @@ TEST_F(HardRules, AnAcceptAllPolicyCannotPlaceARegionWhereTheRulesForbid) {
         admin_->post("/api/v1/regions", region("Neighbour", {{"simulator_id", neighbour}})).status,
         201);
 
-    // Nothing fits: the create is refused, each simulator named with its rule.
-    auto refused = admin_->post("/api/v1/regions", careful("Alpha"));
+    // Nothing fits: a create that requires placement is refused, each simulator named with its
+    // rule (without "require_placement" it would be created pending, docs/api.md).
+    auto strict = careful("Alpha");
+    strict["require_placement"] = true;
+    auto refused = admin_->post("/api/v1/regions", strict);
     ASSERT_EQ(refused.status, 409) << refused.raw;
     EXPECT_EQ(refused.body.at("error").at("code"), "no_placement");
     auto plan = admin_->post("/api/v1/placement/plan", careful("Alpha"));
@@ -160,9 +163,11 @@ TEST_F(HardRules, AnOfflineSimulatorTakesNothingFromAnAcceptAllPolicy) {
         std::this_thread::sleep_for(100ms);
     }
     ASSERT_EQ(admin_->get("/api/v1/simulators/" + id).body.at("state"), "offline");
-    auto refused = admin_->post("/api/v1/regions", region("Alpha"));
-    EXPECT_EQ(refused.status, 409) << refused.raw;
-    EXPECT_THAT(refused.body.at("error").at("message").get<std::string>(),
+    // Created pending (docs/api.md, "Pending regions"), the offline simulator named as why.
+    auto waiting = admin_->post("/api/v1/regions", region("Alpha"));
+    EXPECT_EQ(waiting.status, 201) << waiting.raw;
+    EXPECT_EQ(waiting.body.at("placement_state"), "pending");
+    EXPECT_THAT(waiting.body.at("placement_reasons").at(0).get<std::string>(),
                 HasSubstr(id + ": simulator is offline"));
 }
 

@@ -109,7 +109,9 @@ TEST_F(RegionApi, EstateTemplateRegionVersionsHistoryRollbackAuditAndStub) {
     auto restored = rollback.body;
     auto original = history.at(0).at("spec");
     EXPECT_EQ(restored.at("pending_restart"), json::array());  // derived, not in history
-    for (const auto* key : {"version", "change", "changes", "pending_restart"}) {
+    EXPECT_EQ(restored.at("placement_state"), "placed");       // derived too
+    for (const auto* key : {"version", "change", "changes", "pending_restart", "placement_state",
+                            "placement_reasons"}) {
         restored.erase(key);
         original.erase(key);
     }

@@ -30,6 +30,7 @@
 #include "vergegrid/plugin_api/storage_migrations.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
+#include "vergegrid/plugin_api/storage_pending.hpp"
 #include "vergegrid/plugin_api/storage_snapshots.hpp"
 #include "vergegrid/plugin_api/sync.hpp"
 
@@ -908,6 +909,19 @@ TEST(PluginApiLayout, MigrationBatch) {
                     {"actor", 168, 32},
                     {"created_at", 200, 32},
                     {"updated_at", 232, 32}}});
+}
+
+// ABI 1.7 (PendingPlacementStore): returned by value in a vector.
+TEST(PluginApiLayout, PendingPlacement) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "PendingPlacement", Growth::frozen,
+        {sizeof(api::PendingPlacement),
+         {VG_FIELD(PendingPlacement, region_id), VG_FIELD(PendingPlacement, seq),
+          VG_FIELD(PendingPlacement, reasons), VG_FIELD(PendingPlacement, since)}},
+        {96, {{"region_id", 0, 32}, {"seq", 32, 8}, {"reasons", 40, 24}, {"since", 64, 32}}});
 }
 
 TEST(PluginApiLayout, MigrationFilter) {

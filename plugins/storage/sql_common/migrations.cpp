@@ -91,6 +91,9 @@ bool apply(soci::session& sql, const Dialect& dialect, const Migration& migratio
         for (const auto& statement : statements) {
             sql << statement;
         }
+        if (migration.finish) {
+            migration.finish(sql);
+        }
         record(sql, migration);
         return true;
     }
@@ -109,6 +112,9 @@ bool apply(soci::session& sql, const Dialect& dialect, const Migration& migratio
         }
         for (const auto& statement : statements) {
             sql << statement;
+        }
+        if (migration.finish) {
+            migration.finish(sql);
         }
         record(sql, migration);
         sql << dialect.commit;

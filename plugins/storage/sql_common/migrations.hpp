@@ -39,6 +39,10 @@ struct Migration {
     // throws std::runtime_error to refuse a database the migration cannot take as it is. Empty
     // for most; checks in C++ what plain SQL cannot report clearly (name_folding.hpp).
     std::function<void(soci::session&)> check = {};
+    // Run after the statements, in the same transaction: finishes what SQL alone cannot (a
+    // SQLite schema edited in place needs its schema version bumped, schema_edit.hpp). Throws
+    // std::runtime_error to roll the migration back.
+    std::function<void(soci::session&)> finish = {};
 };
 
 struct MigrationResult {

@@ -14,7 +14,8 @@ namespace api = plugin_api;
 
 const char* const kRegionSelect =
     "SELECT r.uuid, r.name, r.estate_id, r.template_id, r.loc_x, r.loc_y, r.size_x, r.size_y, "
-    "r.port, r.host, r.physics_type, r.terrain_preset, r.draw_distance_cap, r.version_major, "
+    "COALESCE(r.port, 0), COALESCE(r.host, ''), r.physics_type, r.terrain_preset, "
+    "r.draw_distance_cap, r.version_major, "
     "r.version_minor, r.version_patch, r.region_state_mode, "
     "env.water_height, env.sun_fixed, env.sun_position, env.environment_preset, "
     "ter.raise_limit, ter.lower_limit, "

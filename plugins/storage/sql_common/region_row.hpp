@@ -1,6 +1,7 @@
 // A region as one row of the regions table joined with its supplement tables, and the mapping
 // between that row and plugin_api::Region. Booleans travel as INTEGER 0/1, label lists as JSON
-// arrays, an empty template_id / absent template_version as NULL.
+// arrays, an empty template_id / absent template_version as NULL, and so are the host "" and port 0
+// of a pending region (schema 8; the SELECT reads NULL back as those).
 #pragma once
 
 #include <boost/optional.hpp>

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "name_folding.hpp"
+#include "schema_edit.hpp"
 #include "soci_transaction.hpp"
 
 namespace vergegrid::plugins::sql {
@@ -16,6 +17,7 @@ namespace {
 std::vector<Migration> with_checks(std::vector<Migration> migrations, const Dialect& dialect) {
     for (auto& migration : migrations) {
         attach_migration_check(migration, dialect);
+        attach_schema_edit(migration, dialect);
     }
     return migrations;
 }

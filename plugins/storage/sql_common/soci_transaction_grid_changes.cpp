@@ -21,7 +21,8 @@ constexpr long long kKeptChanges = 200000;
 constexpr long long kPruneEvery = 1000;
 
 constexpr const char* kFootprintSelect =
-    "SELECT r.uuid, r.name, pl.simulator_id, r.host, r.port, r.loc_x, r.loc_y, r.size_x, "
+    "SELECT r.uuid, r.name, pl.simulator_id, COALESCE(r.host, ''), COALESCE(r.port, 0), "
+    "r.loc_x, r.loc_y, r.size_x, "
     "r.size_y FROM regions r JOIN region_placement_rules pl ON pl.region_uuid = r.uuid "
     "WHERE r.uuid = :uuid";
 

@@ -35,6 +35,7 @@ boost::optional<std::string> null_if_empty(const std::string& text) {
 
 // Every column of the main row, by the names the INSERT and the UPDATE below use.
 BoundValues main_row_values(const api::Region& r) {
+    const bool pending = r.host.empty() && r.port == 0;
     BoundValues values;
     values.text("uuid", r.uuid)
         .text("name", r.name)
@@ -44,8 +45,11 @@ BoundValues main_row_values(const api::Region& r) {
         .number("loc_y", r.loc_y)
         .number("size_x", r.size_x)
         .number("size_y", r.size_y)
-        .number("port", r.port)
-        .text("host", r.host)
+        // A pending region (host "" and port 0, docs/api.md "Pending regions") has neither:
+        // NULL, which UNIQUE never compares. A port 0 beside a host is still refused (CHECK).
+        .number_or_null("port", pending ? boost::optional<int>() : boost::optional<int>(r.port))
+        .text_or_null(
+            "host", pending ? boost::optional<std::string>() : boost::optional<std::string>(r.host))
         .text("physics_type", r.physics_type)
         .text("terrain_preset", r.terrain_preset)
         .number("draw_distance_cap", r.draw_distance_cap)
@@ -212,7 +216,8 @@ std::vector<api::RegionFootprint> SociTransaction::list_region_footprints() {
     run("list_region_footprints", [&](soci::session& sql) {
         run_prepared_query<api::RegionFootprint>(
             lease_.statements(), sql,
-            "SELECT r.uuid, r.name, pl.simulator_id, r.host, r.port, r.loc_x, r.loc_y, r.size_x, "
+            "SELECT r.uuid, r.name, pl.simulator_id, COALESCE(r.host, ''), COALESCE(r.port, 0), "
+            "r.loc_x, r.loc_y, r.size_x, "
             "r.size_y FROM regions r JOIN region_placement_rules pl ON pl.region_uuid = r.uuid "
             "ORDER BY r.name",
             BoundValues(),
@@ -232,6 +237,38 @@ std::vector<api::RegionFootprint> SociTransaction::list_region_footprints() {
     return result;
 }
 
+namespace {
+
+// " WHERE ..." for list_regions' filter and keyset page; the values are bound.
+std::string region_list_conditions(const api::RegionFilter& filter, const std::string& after_name,
+                                   BoundValues& values) {
+    // Fixed fragments, chosen by which filters are set.
+    std::string conditions = " WHERE 1 = 1";
+    if (!filter.name_prefix.empty()) {
+        conditions += " AND r.name LIKE :pattern ESCAPE '!'";
+        values.text("pattern", like_prefix(filter.name_prefix));
+    }
+    if (!filter.estate_id.empty()) {
+        conditions += " AND r.estate_id = :estate_id";
+        values.text("estate_id", filter.estate_id);
+    }
+    if (!filter.template_id.empty()) {
+        conditions += " AND r.template_id = :template_id";
+        values.text("template_id", filter.template_id);
+    }
+    if (!filter.host.empty()) {
+        conditions += " AND r.host = :host";
+        values.text("host", filter.host);
+    }
+    if (!after_name.empty()) {
+        conditions += " AND r.name > :after";
+        values.text("after", after_name);
+    }
+    return conditions;
+}
+
+}  // namespace
+
 std::vector<api::Region> SociTransaction::list_regions(const api::RegionFilter& filter,
                                                        const std::string& after_name, int limit) {
     std::vector<api::Region> result;
@@ -239,29 +276,27 @@ std::vector<api::Region> SociTransaction::list_regions(const api::RegionFilter& 
         return result;
     }
     run("list_regions", [&](soci::session& sql) {
-        // Fixed fragments, chosen by which filters are set; the values are bound.
         BoundValues values;
-        std::string conditions = " WHERE 1 = 1";
-        if (!filter.name_prefix.empty()) {
-            conditions += " AND r.name LIKE :pattern ESCAPE '!'";
-            values.text("pattern", like_prefix(filter.name_prefix));
-        }
-        if (!filter.estate_id.empty()) {
-            conditions += " AND r.estate_id = :estate_id";
-            values.text("estate_id", filter.estate_id);
-        }
-        if (!filter.template_id.empty()) {
-            conditions += " AND r.template_id = :template_id";
-            values.text("template_id", filter.template_id);
-        }
-        if (!filter.host.empty()) {
-            conditions += " AND r.host = :host";
-            values.text("host", filter.host);
-        }
-        if (!after_name.empty()) {
-            conditions += " AND r.name > :after";
-            values.text("after", after_name);
-        }
+        const std::string conditions = region_list_conditions(filter, after_name, values);
+        values.number("limit", limit);
+        result = select_regions(sql, conditions, " ORDER BY r.name LIMIT :limit", values);
+    });
+    return result;
+}
+
+std::vector<api::Region> SociTransaction::list_regions_by_placement(const api::RegionFilter& filter,
+                                                                    bool pending,
+                                                                    const std::string& after_name,
+                                                                    int limit) {
+    std::vector<api::Region> result;
+    if (limit <= 0) {
+        return result;
+    }
+    run("list_regions_by_placement", [&](soci::session& sql) {
+        BoundValues values;
+        std::string conditions = region_list_conditions(filter, after_name, values);
+        conditions += pending ? " AND EXISTS" : " AND NOT EXISTS";
+        conditions += " (SELECT 1 FROM region_placement_pending pp WHERE pp.region_id = r.uuid)";
         values.number("limit", limit);
         result = select_regions(sql, conditions, " ORDER BY r.name LIMIT :limit", values);
     });

@@ -1,5 +1,5 @@
-// The background jobs' thread: ticks at once and then on its interval, and a destruction never
-// waits for the interval to run out.
+// The background jobs' thread: ticks at once and then on its interval or when woken, and a
+// destruction never waits for the interval to run out.
 #include "control/common/periodic_thread.hpp"
 
 #include <gtest/gtest.h>
@@ -36,6 +36,22 @@ TEST(PeriodicThread, StopsWithoutWaitingForTheNextTick) {
     }
     EXPECT_EQ(ticks.load(), 1);
     EXPECT_LT(std::chrono::steady_clock::now() - started, 30min);
+}
+
+TEST(PeriodicThread, AWakeRunsATickWithoutWaitingForTheInterval) {
+    std::atomic<int> ticks{0};
+    {
+        PeriodicThread thread(1h, [&] { ++ticks; });
+        while (ticks == 0) {
+            std::this_thread::sleep_for(1ms);
+        }
+        thread.wake();
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (ticks < 2 && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(1ms);
+        }
+        EXPECT_EQ(ticks.load(), 2);
+    }
 }
 
 }  // namespace

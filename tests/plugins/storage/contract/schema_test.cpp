@@ -86,7 +86,8 @@ TEST_P(StorageContract, EveryMigrationIsRecordedInSchemaMigrations) {
                               "region_state_policies",
                               "operation_progress",
                               "migrations",
-                              "migration_batches"}) {
+                              "migration_batches",
+                              "region_placement_pending"}) {
         int count = -1;
         EXPECT_NO_THROW((*sql << std::string("SELECT COUNT(*) FROM ") + table, soci::into(count)))
             << table;

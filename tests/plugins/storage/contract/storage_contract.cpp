@@ -90,6 +90,15 @@ api::MigrationLedger& migration_ledger(api::StorageTransaction& tx) {
     return *ledger;
 }
 
+api::PendingPlacementStore& pending_store(api::StorageTransaction& tx) {
+    auto* store = dynamic_cast<api::PendingPlacementStore*>(&tx);
+    if (store == nullptr) {
+        throw std::runtime_error(
+            "the transaction does not implement PendingPlacementStore (ABI 1.7)");
+    }
+    return *store;
+}
+
 api::OperationStore& operation_store(api::StorageTransaction& tx) {
     auto* store = dynamic_cast<api::OperationStore*>(&tx);
     if (store == nullptr) {

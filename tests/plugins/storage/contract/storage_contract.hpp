@@ -21,6 +21,7 @@
 #include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_migrations.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
+#include "vergegrid/plugin_api/storage_pending.hpp"
 #include "vergegrid/plugin_api/storage_snapshots.hpp"
 
 namespace vergegrid::test::storage {
@@ -63,6 +64,8 @@ plugin_api::GridStore& grid_store(plugin_api::StorageTransaction& tx);
 plugin_api::SnapshotLedger& snapshot_ledger(plugin_api::StorageTransaction& tx);
 // ABI 1.6: MigrationLedger, the same way.
 plugin_api::MigrationLedger& migration_ledger(plugin_api::StorageTransaction& tx);
+// ABI 1.7: PendingPlacementStore, the same way.
+plugin_api::PendingPlacementStore& pending_store(plugin_api::StorageTransaction& tx);
 
 // Runs `action` in the read-write transaction `tx` and expects the database to refuse it with
 // StorageConflict; afterwards the transaction must refuse to commit.

@@ -21,12 +21,16 @@ function stat(label, value, split, href) {
 // changes wait for a restart.
 function attention(simulators, regions) {
   const waiting = regions.filter((r) => (r.pending_restart || []).length);
+  const unplaced = regions.filter((r) => r.placement_state === 'pending');
   return [
     simulators.filter((s) => s.state_detail).map((s) => h('div', { class: 'banner banner-bad', role: 'alert', 'data-testid': 'state-detail' },
       h('a', { href: '/simulators/' + encodeURIComponent(s.id) }, h('strong', {}, s.hostname)), ': ', s.state_detail)),
     waiting.length ? h('div', { class: 'banner banner-warn', 'data-testid': 'pending-restart' },
       h('strong', {}, 'pending-restart'), `: ${waiting.length} region${waiting.length > 1 ? 's' : ''} with changes that apply when the region restarts — `,
       waiting.slice(0, 10).map((r, i) => [i ? ', ' : '', h('a', { href: '/regions/' + encodeURIComponent(r.id) }, r.name)])) : null,
+    unplaced.length ? h('div', { class: 'banner banner-warn', 'data-testid': 'placement-pending' },
+      h('strong', {}, 'pending'), `: ${unplaced.length} region${unplaced.length > 1 ? 's' : ''} waiting for a simulator (placement_state pending) — `,
+      unplaced.slice(0, 10).map((r, i) => [i ? ', ' : '', h('a', { href: '/regions/' + encodeURIComponent(r.id), title: (r.placement_reasons || []).join('\n') }, r.name)])) : null,
   ];
 }
 
@@ -49,6 +53,7 @@ export async function render(main, ctx) {
       attention(simulators, regions),
       fix(h('div', { class: 'stats' },
         stat('Regions', regions.length, regionStates, '/regions'),
+        stat('Pending regions', regions.filter((r) => r.placement_state === 'pending').length, {}, '/regions'),
         stat('Simulators online', simStates.online || 0, { ...simStates }, '/simulators'),
         stat('Simulators offline', simStates.offline || 0, {}, '/simulators'),
         stat('Pending operations', pending.length, countBy(pending, (o) => o.state), '/operations?state=pending'),

@@ -68,7 +68,8 @@ export async function render(main, ctx) {
       h('dl', { class: 'kv' },
         h('dt', {}, 'Location'), h('dd', {}, `${r.loc_x}, ${r.loc_y}`),
         h('dt', {}, 'Size'), h('dd', {}, `${r.size_x} × ${r.size_y} m`),
-        h('dt', {}, 'Host'), h('dd', {}, `${r.host}:${r.port}`),
+        h('dt', {}, 'Host'), h('dd', {}, r.placement_state === 'pending' ? '— (pending)' : `${r.host}:${r.port}`),
+        r.placement_state === 'pending' ? [h('dt', {}, 'placement_reasons'), h('dd', {}, (r.placement_reasons || []).join('; '))] : null,
         h('dt', {}, 'Version'), h('dd', {}, r.version),
         h('dt', {}, 'Physics'), h('dd', {}, r.physics_type)),
       h('div', { class: 'toolbar' },
@@ -153,5 +154,5 @@ function initialView(regions, q) {
 
 function legend() {
   return h('div', { class: 'legend', 'aria-label': 'Legend' },
-    ['online', 'pending', 'delivered', 'failed', 'offline', 'unplaced', 'disabled'].map((s) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch tile-' + s }), s)));
+    ['online', 'pending', 'delivered', 'failed', 'offline', 'unplaced', 'placement-pending', 'disabled'].map((s) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch tile-' + s }), s)));
 }

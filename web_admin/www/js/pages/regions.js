@@ -16,6 +16,9 @@ import { operationDialog } from '../op_details.js';
 // a change on its way (pending/delivered), the last change failed, or running.
 export function regionState(region, operations = [], simulators = []) {
   if (!region.flags?.enabled) return 'disabled';
+  // Waiting for a simulator (docs/api.md, "Pending regions"): distinct from an unplaced region
+  // placed by hand and from a pending operation.
+  if (region.placement_state === 'pending') return 'placement-pending';
   if (!region.placement?.simulator_id) return 'unplaced';
   const simulator = simulators.find((s) => s.id === region.placement.simulator_id);
   if (simulator && (simulator.state === 'offline' || simulator.state === 'revoked')) return 'offline';
@@ -69,7 +72,7 @@ async function renderList(main, ctx) {
       h('td', {}, h('a', { href: '/regions/' + r.id }, r.name)),
       h('td', {}, badge(state), (r.pending_restart || []).length ? h('span', { class: 'badge badge-warn', title: r.pending_restart.join(', ') }, 'pending-restart') : null),
       h('td', { class: 'mono' }, `${r.loc_x}, ${r.loc_y}`), h('td', {}, `${r.size_x}×${r.size_y}`),
-      h('td', { class: 'mono' }, `${r.host}:${r.port}`), h('td', {}, estate), h('td', { class: 'mono' }, r.version)))
+      h('td', { class: 'mono' }, r.placement_state === 'pending' ? '— (pending)' : `${r.host}:${r.port}`), h('td', {}, estate), h('td', { class: 'mono' }, r.version)))
       : emptyRow(COLUMNS.length, regions.length ? 'No region matches.' : 'No regions yet.'));
   }
   search.addEventListener('input', draw);
@@ -83,6 +86,14 @@ function kv(pairs) {
 
 const regionSnapshots = (id) => listAll(`/regions/${encodeURIComponent(id)}/snapshots`).catch((e) => (e.status === 404 || e.status === 405 ? null : []));
 const regionOperations = (id) => get('/operations' + query({ region_id: id })).then((r) => r.items || []).catch(() => []);
+
+// A pending region says why no simulator has taken it yet (placement_reasons).
+function placementBanner(region) {
+  if (region.placement_state !== 'pending') return '';
+  return h('div', { class: 'banner banner-warn', role: 'status', 'data-testid': 'placement-pending' },
+    h('strong', {}, 'pending'), ': no simulator can take this region yet; it is placed as soon as one can. placement_reasons:',
+    h('ul', {}, (region.placement_reasons || []).map((reason) => h('li', {}, reason))));
+}
 
 async function renderRegion(main, ctx, id) {
   let region;
@@ -155,7 +166,9 @@ async function renderRegion(main, ctx, id) {
     h('div', { class: 'grid-2' },
       h('section', { class: 'card' }, h('h2', {}, 'Details'), kv([
         ['State', stateBox], ['Location', `${region.loc_x}, ${region.loc_y}`],
-        ['Size', `${region.size_x} × ${region.size_y} m`], ['Host', `${region.host}:${region.port}`],
+        ['Size', `${region.size_x} × ${region.size_y} m`],
+        ['Host', region.placement_state === 'pending' ? '— (pending)' : `${region.host}:${region.port}`],
+        ['placement_state', h('span', { 'data-testid': 'placement-state' }, region.placement_state || 'placed')],
         ['Physics', region.physics_type], ['Terrain', region.terrain_preset],
         ['Template', region.template_id ? h('a', { href: '/templates/' + region.template_id }, `${template?.name || region.template_id.slice(0, 8)} v${region.template_version}`,
           template && template.version !== region.template_version ? h('span', { class: 'badge badge-warn' }, `v${template.version} available`) : null) : '—'],
@@ -213,7 +226,7 @@ async function renderRegion(main, ctx, id) {
       h('div', {}, h('a', { href: '/regions', class: 'crumb' }, 'Regions'),
         h('h1', {}, region.name, ' ', h('span', { class: 'version', 'data-testid': 'region-version' }, 'v' + region.version))),
       actions),
-    bannerBox, pendingBox, lastChanges, tabs, overview, snapshotsBox);
+    placementBanner(region), bannerBox, pendingBox, lastChanges, tabs, overview, snapshotsBox);
 
   // While the Snapshots tab shows, a delete waits for its final snapshot or a snapshot or restore
   // is under way: the snapshots and operations every 3 s; a region deleted meanwhile leaves.
