@@ -190,8 +190,13 @@ BridgeSwarm::Bridge register_bridge(Client& admin, Client& anonymous, std::size_
 int run(const Options& options) {
     const auto open_files = raise_open_file_limit(options.bridges);
     if (open_files < options.bridges + 1024) {
-        progress("warning: the open-file limit is " + std::to_string(open_files) + ", fewer than " +
-                 std::to_string(options.bridges + 1024) + " (bridges + 1024): run as root");
+        // The control plane, holding one descriptor per parked poll, inherits the same limit.
+        throw std::runtime_error(
+            "the open-file limit is " + std::to_string(open_files) + ", fewer than " +
+            std::to_string(options.bridges + 1024) +
+            " (bridges + 1024), and this process may not raise its hard limit (it needs root "
+            "with CAP_SYS_RESOURCE): at most " +
+            std::to_string(open_files > 1024 ? open_files - 1024 : 0) + " bridges here");
     }
     json report = {{"bridges", options.bridges},         {"wait_s", options.wait_s},
                    {"creates", options.creates},         {"restarts", options.restarts},
@@ -263,6 +268,8 @@ int run(const Options& options) {
     // Token + registration, as the number registered grows from 0 to N.
     report["registration"] = summary_with_ends(registration_nanos);
     progress("registered: " + report["registration"].dump());
+    report["server_rss_mib_after_registration"] =
+        round3(static_cast<double>(read_proc_memory(server).rss_kib) / 1024.0);
 
     // Every bridge connects and long-polls.
     progress("connecting " + std::to_string(options.bridges) + " bridges");
@@ -279,6 +286,8 @@ int run(const Options& options) {
                                  " bridges polling; first error: " + swarm.first_error());
     }
     std::this_thread::sleep_for(std::chrono::seconds(1));  // the last polls reach the lot
+    report["server_rss_mib_all_parked"] =
+        round3(static_cast<double>(read_proc_memory(server).rss_kib) / 1024.0);
 
     progress("idle: every bridge waiting, " + std::to_string(options.idle_s) + " s");
     const auto idle = open_window(server);
