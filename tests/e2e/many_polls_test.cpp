@@ -171,7 +171,7 @@ TEST(ManyPolls, EachOfThousandsOfParkedPollsIsWokenByItsOwnSimulatorsOperationOn
                                            {"loc_x", static_cast<int>(n) * 4},
                                            {"loc_y", 0},
                                            {"port", 9000},
-                                           {"host", "sim.example.org"},
+                                           {"host", "sim-" + std::to_string(i) + ".example.org"},
                                            {"placement", {{"simulator_id", simulators[i].first}}}});
         ASSERT_EQ(created.status, 201) << created.raw;
         const auto body = json::parse(polls[i]->read_answer(30s), nullptr, false);
