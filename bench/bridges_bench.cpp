@@ -163,6 +163,8 @@ json close_window(const Window& start, pid_t server) {
             {"server_cpu_s", round3(cpu)},
             {"server_cores", round3(wall > 0 ? cpu / wall : 0)},
             {"server_rss_mib", round3(static_cast<double>(memory.rss_kib) / 1024.0)},
+            {"server_rss_anon_mib", round3(static_cast<double>(memory.anon_kib) / 1024.0)},
+            {"server_rss_file_mib", round3(static_cast<double>(memory.file_kib) / 1024.0)},
             {"machine_busy_share", round3(machine_busy)},
             {"loadavg", load_average()}};
 }
@@ -270,6 +272,8 @@ int run(const Options& options) {
     progress("registered: " + report["registration"].dump());
     report["server_rss_mib_after_registration"] =
         round3(static_cast<double>(read_proc_memory(server).rss_kib) / 1024.0);
+    report["server_rss_anon_mib_after_registration"] =
+        round3(static_cast<double>(read_proc_memory(server).anon_kib) / 1024.0);
 
     // Every bridge connects and long-polls.
     progress("connecting " + std::to_string(options.bridges) + " bridges");
@@ -288,6 +292,8 @@ int run(const Options& options) {
     std::this_thread::sleep_for(std::chrono::seconds(1));  // the last polls reach the lot
     report["server_rss_mib_all_parked"] =
         round3(static_cast<double>(read_proc_memory(server).rss_kib) / 1024.0);
+    report["server_rss_anon_mib_all_parked"] =
+        round3(static_cast<double>(read_proc_memory(server).anon_kib) / 1024.0);
 
     progress("idle: every bridge waiting, " + std::to_string(options.idle_s) + " s");
     const auto idle = open_window(server);
