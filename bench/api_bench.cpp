@@ -594,7 +594,7 @@ int run(const Options& options, const std::string& command_line) {
         report["run_id"] = run_id;
 
         const std::string estate_body =
-            std::string(R"({"name":"bench-estate-)") + run_id + R"(","owner":"api_bench"})";
+            std::string(R"({"name":"bench-estate-)") + run_id + R"(","owner":"Api Bench"})";
         const auto estate = admin.request("POST", "/api/v1/estates", estate_body);
         if (estate.status != 201) {
             throw std::runtime_error("POST /api/v1/estates answered " +
