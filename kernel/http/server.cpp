@@ -54,7 +54,7 @@ void ignore_sigpipe_if_default() {
 // Every parked long poll holds a descriptor: the default soft limit (1024) would stop the server
 // long before max_parked. Raising the soft limit up to the hard one needs no privilege; a
 // process with CAP_SYS_RESOURCE (root, usually) may raise the hard one too, up to fs.nr_open.
-// Says what it got either way, so that an operator sees how many polls can park.
+// Logs the limit it raised to, and warns when the limit got is still too low.
 void raise_open_file_limit(const ServerSettings& settings, spdlog::logger& log) {
     rlimit limit{};
     if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
