@@ -12,7 +12,9 @@
 
 #include <chrono>
 #include <cstring>
+#include <memory>
 #include <regex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
