@@ -69,6 +69,7 @@ struct Options {
     std::uint64_t seed = 1;
     bool keep_data = false;
     bool auto_place = false;
+    std::size_t simulators = 0;  // --auto-place: 0 = 4, or one per 900 regions
     bool json = false;
     bool http_floor = false;
 };
@@ -184,24 +185,50 @@ struct Layout {
     }
 };
 
+void print_phase(const PhaseResult& r);
+
 // --auto-place: enough simulators that their hosts' ports (placement.port_min..port_max, 1,000
-// by default) hold every region, and at least four, so that placement has a choice.
-void register_bench_simulators(Client& admin, const std::string& run_id, std::size_t regions) {
-    const std::size_t simulators = std::max<std::size_t>(4, regions / 900 + 1);
-    for (std::size_t k = 0; k < simulators; ++k) {
-        const auto token = admin.request("POST", "/api/v1/simulators/registration-tokens", "{}");
-        if (token.status != 201) {
-            throw std::runtime_error("POST /api/v1/simulators/registration-tokens answered " +
-                                     std::to_string(token.status) + ": " + token.body);
-        }
-        const std::string body = "{\"token\":\"" + string_member(token.body, "token") +
-                                 "\",\"hostname\":\"sim-" + run_id + "-" + std::to_string(k) +
-                                 ".bench.invalid\",\"capacity\":" + std::to_string(regions) + "}";
-        const auto registered = admin.request("POST", "/api/v1/sim/register", body);
-        if (registered.status != 201) {
-            throw std::runtime_error("POST /api/v1/sim/register answered " +
-                                     std::to_string(registered.status) + ": " + registered.body);
-        }
+// by default) hold every region, and at least four, so that placement has a choice; or
+// `simulators` of them (--simulators, a grid of many hosts), each with room for its share.
+// Registered the way bridges do, on 4 connections at once.
+void register_bench_simulators(const PhaseSpec& target, const std::string& run_id,
+                               std::size_t regions, std::size_t wanted) {
+    const std::size_t simulators =
+        wanted > 0 ? wanted : std::max<std::size_t>(4, regions / 900 + 1);
+    const std::size_t capacity =
+        wanted > 0 ? std::max<std::size_t>(16, 2 * (regions / simulators + 1)) : regions;
+    progress("registering " + std::to_string(simulators) + " simulators (capacity " +
+             std::to_string(capacity) + " each)");
+    PhaseSpec spec = target;
+    spec.name = "register";
+    spec.clients = 4;
+    spec.operations = simulators;
+    std::atomic<bool> never{false};
+    const auto registered = run_phase(
+        spec,
+        [&](std::size_t k, Client& admin, ErrorLog& errors) {
+            const auto token =
+                admin.request("POST", "/api/v1/simulators/registration-tokens", "{}");
+            if (token.status != 201) {
+                errors.record("POST /api/v1/simulators/registration-tokens", token);
+                return false;
+            }
+            const std::string body = "{\"token\":\"" + string_member(token.body, "token") +
+                                     "\",\"hostname\":\"sim-" + run_id + "-" + std::to_string(k) +
+                                     ".bench.invalid\",\"capacity\":" + std::to_string(capacity) +
+                                     "}";
+            const auto answer = admin.request("POST", "/api/v1/sim/register", body);
+            if (answer.status != 201) {
+                errors.record("POST /api/v1/sim/register", answer);
+                return false;
+            }
+            return true;
+        },
+        never);
+    print_phase(registered);
+    if (registered.succeeded != simulators) {
+        throw std::runtime_error("registered " + std::to_string(registered.succeeded) + " of " +
+                                 std::to_string(simulators) + " simulators");
     }
 }
 
@@ -567,17 +594,13 @@ int run(const Options& options, const std::string& command_line) {
         report["run_id"] = run_id;
 
         const std::string estate_body =
-            std::string(R"({"name":"bench-estate-)") + run_id + R"(","owner":"api_bench"})";
+            std::string(R"({"name":"bench-estate-)") + run_id + R"(","owner":"Api Bench"})";
         const auto estate = admin.request("POST", "/api/v1/estates", estate_body);
         if (estate.status != 201) {
             throw std::runtime_error("POST /api/v1/estates answered " +
                                      std::to_string(estate.status) + ": " + estate.body);
         }
         const std::string estate_id = extract_id(estate.body);
-        if (options.auto_place) {
-            register_bench_simulators(admin, run_id, options.regions);
-        }
-
         PhaseSpec spec;
         spec.host = target.host;
         spec.port = target.port;
@@ -585,6 +608,9 @@ int run(const Options& options, const std::string& command_line) {
         spec.server_pid = target.pid;
         spec.database_pid = postgres ? postgres->postmaster_pid() : -1;
         spec.time_limit = std::chrono::seconds(options.time_limit_s);
+        if (options.auto_place) {
+            register_bench_simulators(spec, run_id, options.regions, options.simulators);
+        }
 
         // Creates.
         std::vector<std::string> ids(options.regions);
@@ -788,6 +814,9 @@ int main(int argc, char** argv) {
                  "register simulators (4, or one per 900 regions) and create regions without "
                  "location, host or port: placement and the coordinate allocator choose, near "
                  "one point of the run's area");
+    cli.add_option("--simulators", options.simulators,
+                   "with --auto-place: register this many simulators (e.g. 10000), each with "
+                   "room for twice its share of the regions");
     cli.add_flag(
         "--http-floor", options.http_floor,
         "after the reads, the same requests on GET /healthz (no storage, no JSON): the HTTP floor");

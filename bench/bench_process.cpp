@@ -317,6 +317,8 @@ ProcMemory read_proc_memory(pid_t pid) {
         };
         field("VmRSS:", memory.rss_kib);
         field("VmHWM:", memory.peak_kib);
+        field("RssAnon:", memory.anon_kib);
+        field("RssFile:", memory.file_kib);
     }
     return memory;
 }

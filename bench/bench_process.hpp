@@ -86,6 +86,10 @@ std::map<std::string, std::string> read_env_file(const std::filesystem::path& fi
 struct ProcMemory {
     std::int64_t rss_kib = -1;   // VmRSS
     std::int64_t peak_kib = -1;  // VmHWM
+    // VmRSS = RssAnon (the heap, stacks) + RssFile (mapped files: SQLite maps its database,
+    // PRAGMA mmap_size, and the pages read count here) + RssShmem.
+    std::int64_t anon_kib = -1;  // RssAnon
+    std::int64_t file_kib = -1;  // RssFile
 };
 ProcMemory read_proc_memory(pid_t pid);
 

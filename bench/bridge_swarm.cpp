@@ -21,13 +21,30 @@ namespace vergegrid::bench {
 
 namespace {
 
-int connect_nonblocking(std::uint16_t port) {
+// Loopback gives ~28,000 ephemeral ports per (source, destination) address pair: 50,000 bridges
+// to one control plane would run out. Each block of kBridgesPerSource bridges connects from its
+// own source address in 127.0.0.0/8 (127.0.0.2, 127.0.0.3, ...), which every Linux loopback
+// accepts without configuration, so no sysctl needs widening.
+constexpr std::size_t kBridgesPerSource = 16000;
+
+int connect_nonblocking(std::uint16_t port, std::size_t bridge) {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
     }
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    // The port is picked at connect(), for the whole 4-tuple, not at bind() for the address alone.
+    ::setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    source.sin_addr.s_addr =
+        htonl(INADDR_LOOPBACK + 1 + static_cast<std::uint32_t>(bridge / kBridgesPerSource));
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof(source)) != 0) {
+        const std::string reason = std::strerror(errno);
+        ::close(fd);
+        throw std::runtime_error("bind: " + reason);
+    }
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
@@ -145,7 +162,7 @@ void BridgeSwarm::run() {
     auto open = [&](std::size_t index) {
         auto c = std::make_unique<Connection>();
         c->bridge = index;
-        c->fd = connect_nonblocking(port_);
+        c->fd = connect_nonblocking(port_, index);
         epoll_event event{};
         event.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
         event.data.u64 = index;

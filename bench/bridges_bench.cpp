@@ -7,8 +7,10 @@
 // calls (region creates pinned to random simulators, then restarts of those regions) at a fixed
 // rate and measures, per call, the time from sending the API call to the bridge holding the
 // operation (p50/p99), with the CPU and RSS under that load, and how long a SIGTERM takes with
-// every poll parked. Loopback only, bounded in time. Run by hand, never in CI:
-// docs/benchmarks.md.
+// every poll parked. Each long run reports its figures for its first and last tenth (registration
+// as the grid fills, deliveries as the run goes on), and GET /healthz is measured in the same run
+// with every bridge parked, so that the machine's load shows beside the figures. Loopback only,
+// bounded in time. Run by hand, never in CI: docs/benchmarks.md.
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
@@ -49,6 +51,8 @@ struct Options {
     int idle_s = 10;
     int register_threads = 4;
     int connects_per_tick = 50;
+    std::size_t healthz = 20000;  // GET /healthz requests beside the figures
+    int healthz_clients = 4;
     std::string control;
     std::vector<std::string> control_env;
     std::uint64_t seed = 1;
@@ -82,13 +86,27 @@ std::string random_token() {
     return token;
 }
 
-// 10,000 sockets need more descriptors than the usual soft limit of 1024.
-void raise_open_file_limit() {
+// Each bridge holds a socket: 10,000 need more descriptors than the usual soft limit of 1024,
+// and 50,000 more than a usual hard limit (20,000 here), which root may raise (up to fs.nr_open).
+// The control plane inherits the limit and raises its own as it needs. Returns the limit got.
+rlim_t raise_open_file_limit(std::size_t bridges) {
+    const auto wanted = static_cast<rlim_t>(bridges + 1024);
     rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        return 0;
+    }
+    if (limit.rlim_max < wanted) {
+        rlimit raised{wanted, wanted};
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+            return wanted;
+        }
+    }
+    if (limit.rlim_cur < limit.rlim_max) {
         limit.rlim_cur = limit.rlim_max;
         ::setrlimit(RLIMIT_NOFILE, &limit);
     }
+    ::getrlimit(RLIMIT_NOFILE, &limit);
+    return limit.rlim_cur;
 }
 
 std::string load_average() {
@@ -106,6 +124,20 @@ json summary_json(const LatencySummary& s) {
     return {{"count", s.count},           {"p50_ms", round3(s.p50_ms)},
             {"p90_ms", round3(s.p90_ms)}, {"p99_ms", round3(s.p99_ms)},
             {"max_ms", round3(s.max_ms)}, {"mean_ms", round3(s.mean_ms)}};
+}
+
+// The summary of all of `nanos` (in the order the operations were made), and of its first and
+// last tenth: growth with grid size, or along the run, shows as a difference between the two.
+json summary_with_ends(std::vector<std::int64_t> nanos) {
+    const std::size_t tenth = std::max<std::size_t>(1, nanos.size() / 10);
+    std::vector<std::int64_t> first(
+        nanos.begin(), nanos.begin() + static_cast<std::ptrdiff_t>(std::min(tenth, nanos.size())));
+    std::vector<std::int64_t> last(
+        nanos.end() - static_cast<std::ptrdiff_t>(std::min(tenth, nanos.size())), nanos.end());
+    json out = summary_json(summarise(nanos));
+    out["first_tenth"] = summary_json(summarise(first));
+    out["last_tenth"] = summary_json(summarise(last));
+    return out;
 }
 
 // CPU seconds of the control plane and of the whole machine over a stretch of time.
@@ -131,6 +163,8 @@ json close_window(const Window& start, pid_t server) {
             {"server_cpu_s", round3(cpu)},
             {"server_cores", round3(wall > 0 ? cpu / wall : 0)},
             {"server_rss_mib", round3(static_cast<double>(memory.rss_kib) / 1024.0)},
+            {"server_rss_anon_mib", round3(static_cast<double>(memory.anon_kib) / 1024.0)},
+            {"server_rss_file_mib", round3(static_cast<double>(memory.file_kib) / 1024.0)},
             {"machine_busy_share", round3(machine_busy)},
             {"loadavg", load_average()}};
 }
@@ -156,11 +190,20 @@ BridgeSwarm::Bridge register_bridge(Client& admin, Client& anonymous, std::size_
 }
 
 int run(const Options& options) {
-    raise_open_file_limit();
-    json report = {{"bridges", options.bridges},        {"wait_s", options.wait_s},
-                   {"creates", options.creates},        {"restarts", options.restarts},
-                   {"rate_per_s", options.rate},        {"cpu", cpu_model()},
-                   {"loadavg_at_start", load_average()}};
+    const auto open_files = raise_open_file_limit(options.bridges);
+    if (open_files < options.bridges + 1024) {
+        // The control plane, holding one descriptor per parked poll, inherits the same limit.
+        throw std::runtime_error(
+            "the open-file limit is " + std::to_string(open_files) + ", fewer than " +
+            std::to_string(options.bridges + 1024) +
+            " (bridges + 1024), and this process may not raise its hard limit (it needs root "
+            "with CAP_SYS_RESOURCE): at most " +
+            std::to_string(open_files > 1024 ? open_files - 1024 : 0) + " bridges here");
+    }
+    json report = {{"bridges", options.bridges},         {"wait_s", options.wait_s},
+                   {"creates", options.creates},         {"restarts", options.restarts},
+                   {"rate_per_s", options.rate},         {"cpu", cpu_model()},
+                   {"loadavg_at_start", load_average()}, {"open_file_limit", open_files}};
 
     const fs::path control_path = options.control.empty()
                                       ? self_dir() / ".." / "bin" / "vergegrid-control"
@@ -192,6 +235,7 @@ int run(const Options& options) {
     progress("registering " + std::to_string(options.bridges) + " simulators");
     const auto registering = Clock::now();
     std::vector<BridgeSwarm::Bridge> bridges(options.bridges);
+    std::vector<std::int64_t> registration_nanos(options.bridges);  // by registration order
     std::atomic<std::size_t> next{0};
     std::mutex failure_mutex;
     std::string failure;
@@ -202,7 +246,11 @@ int run(const Options& options) {
             Client anonymous("127.0.0.1", port, std::chrono::seconds(30));
             for (std::size_t i = next++; i < options.bridges; i = next++) {
                 try {
+                    const auto started = Clock::now();
                     bridges[i] = register_bridge(admin, anonymous, i);
+                    registration_nanos[i] =
+                        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started)
+                            .count();
                 } catch (const std::exception& e) {
                     std::lock_guard lock(failure_mutex);
                     failure = e.what();
@@ -219,6 +267,13 @@ int run(const Options& options) {
     }
     report["registration_s"] =
         round3(std::chrono::duration<double>(Clock::now() - registering).count());
+    // Token + registration, as the number registered grows from 0 to N.
+    report["registration"] = summary_with_ends(registration_nanos);
+    progress("registered: " + report["registration"].dump());
+    report["server_rss_mib_after_registration"] =
+        round3(static_cast<double>(read_proc_memory(server).rss_kib) / 1024.0);
+    report["server_rss_anon_mib_after_registration"] =
+        round3(static_cast<double>(read_proc_memory(server).anon_kib) / 1024.0);
 
     // Every bridge connects and long-polls.
     progress("connecting " + std::to_string(options.bridges) + " bridges");
@@ -235,6 +290,10 @@ int run(const Options& options) {
                                  " bridges polling; first error: " + swarm.first_error());
     }
     std::this_thread::sleep_for(std::chrono::seconds(1));  // the last polls reach the lot
+    report["server_rss_mib_all_parked"] =
+        round3(static_cast<double>(read_proc_memory(server).rss_kib) / 1024.0);
+    report["server_rss_anon_mib_all_parked"] =
+        round3(static_cast<double>(read_proc_memory(server).anon_kib) / 1024.0);
 
     progress("idle: every bridge waiting, " + std::to_string(options.idle_s) + " s");
     const auto idle = open_window(server);
@@ -330,6 +389,18 @@ int run(const Options& options) {
     std::vector<std::int64_t> delivery_nanos;
     std::vector<std::int64_t> after_answer_nanos;  // negative: the bridge had it first
     std::size_t missing = 0;
+    // Pinned creates alone, in the order they were made: the "pinned create + wake".
+    std::vector<std::int64_t> create_nanos;
+    for (const auto& id : regions) {
+        const auto key = id + ":create";
+        const auto it = arrivals.find(key);
+        if (it != arrivals.end()) {
+            create_nanos.push_back(
+                std::chrono::duration_cast<std::chrono::nanoseconds>(it->second - sent.at(key))
+                    .count());
+        }
+    }
+    report["create_to_bridge"] = summary_with_ends(create_nanos);
     for (const auto& [key, at] : sent) {
         const auto it = arrivals.find(key);
         if (it == arrivals.end()) {
@@ -353,6 +424,38 @@ int run(const Options& options) {
                        {"polls_empty", counters.polls_empty}, {"operations", counters.operations},
                        {"results", counters.results},         {"errors", counters.errors},
                        {"first_error", swarm.first_error()}};
+
+    // GET /healthz in the same run, every bridge parked: the HTTP floor on this machine now.
+    if (options.healthz > 0) {
+        PhaseSpec spec;
+        spec.name = "healthz";
+        spec.clients = options.healthz_clients;
+        spec.operations = options.healthz;
+        spec.time_limit = std::chrono::seconds(120);
+        spec.host = "127.0.0.1";
+        spec.port = port;
+        spec.server_pid = server;
+        std::atomic<bool> never{false};
+        progress("healthz: " + std::to_string(options.healthz) + " GET /healthz with " +
+                 std::to_string(options.healthz_clients) + " clients, every bridge parked");
+        const auto floor = run_phase(
+            spec,
+            [](std::size_t, Client& client, ErrorLog& errors) {
+                auto reply = client.request("GET", "/healthz");
+                if (reply.status != 200) {
+                    errors.record("GET /healthz", reply);
+                    return false;
+                }
+                return true;
+            },
+            never);
+        report["healthz"] = {{"per_s", round3(floor.ops_per_s())},
+                             {"latency", summary_json(floor.latency)},
+                             {"errors", floor.errors},
+                             {"machine_busy_share", round3(floor.machine_busy_share)},
+                             {"loadavg", load_average()}};
+        progress("healthz: " + report["healthz"].dump());
+    }
 
     // SIGTERM with every bridge parked: how long until the process is gone.
     const auto stopping = Clock::now();
@@ -381,6 +484,9 @@ int main(int argc, char** argv) {
     cli.add_option("--register-threads", options.register_threads, "registration threads");
     cli.add_option("--connects-per-tick", options.connects_per_tick,
                    "bridges connecting every 10 ms (default 50)");
+    cli.add_option("--healthz", options.healthz,
+                   "GET /healthz requests made with every bridge parked (0: none; default 20000)");
+    cli.add_option("--healthz-clients", options.healthz_clients, "clients for GET /healthz");
     cli.add_option("--control", options.control,
                    "vergegrid-control binary (default <bench dir>/../bin/vergegrid-control)");
     cli.add_option("--control-env", options.control_env,

@@ -26,7 +26,7 @@ struct HttpSettings {
     std::size_t max_idle_connections = 10'000;       // waiting for a head without a thread
     int max_connections = 64;
     int max_queued = 256;
-    std::size_t max_parked = 20'000;  // long polls waiting without a thread
+    std::size_t max_parked = 60'000;  // long polls waiting without a thread
     std::chrono::milliseconds drain_timeout{10'000};
 };
 

@@ -80,7 +80,7 @@ class ParkingLot : public std::enable_shared_from_this<ParkingLot> {
     struct Entry {
         std::uint64_t id = 0;
         Poco::Net::StreamSocket socket;
-        std::unique_ptr<ParkableSession> session;
+        std::unique_ptr<ParkableSession> session;  // none while a plain-HTTP poll waits
         std::shared_ptr<Deferred> deferred;
         PendingExchange pending;
         Waiting waiting = Waiting::answer;
@@ -116,6 +116,8 @@ class ParkingLot : public std::enable_shared_from_this<ParkingLot> {
     void answer_head_timeout(Entry& entry) noexcept;
     void answer_stopping(Entry& entry) noexcept;
     bool has_buffered_input(Entry& entry) const;
+    // The entry's session, made anew over its socket when it waited without one.
+    ParkableSession& session_of(Entry& entry) const;
 
     ServerContext& context_;
     const std::size_t max_parked_;

@@ -52,7 +52,9 @@ void ignore_sigpipe_if_default() {
 }
 
 // Every parked long poll holds a descriptor: the default soft limit (1024) would stop the server
-// long before max_parked. Raising the soft limit up to the hard one needs no privilege.
+// long before max_parked. Raising the soft limit up to the hard one needs no privilege; a
+// process with CAP_SYS_RESOURCE (root, usually) may raise the hard one too, up to fs.nr_open.
+// Logs the limit it raised to, and warns when the limit got is still too low.
 void raise_open_file_limit(const ServerSettings& settings, spdlog::logger& log) {
     rlimit limit{};
     if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
@@ -61,21 +63,27 @@ void raise_open_file_limit(const ServerSettings& settings, spdlog::logger& log) 
     const rlim_t wanted = static_cast<rlim_t>(settings.max_parked) +
                           static_cast<rlim_t>(settings.max_idle_connections) +
                           static_cast<rlim_t>(settings.max_connections + settings.max_queued) + 256;
-    if (limit.rlim_cur < wanted && limit.rlim_cur < limit.rlim_max) {
-        const rlim_t before = limit.rlim_cur;
-        limit.rlim_cur = limit.rlim_max;
-        if (::setrlimit(RLIMIT_NOFILE, &limit) == 0) {
-            log.info(
-                "raised the open-file limit from {} to {} (hard limit) for up to {} parked "
-                "long polls",
-                before, limit.rlim_cur, settings.max_parked);
+    const rlim_t before = limit.rlim_cur;
+    if (limit.rlim_cur < wanted && limit.rlim_max < wanted) {
+        rlimit raised{wanted, wanted};
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+            limit = raised;
         }
     }
+    if (limit.rlim_cur < wanted && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+    ::getrlimit(RLIMIT_NOFILE, &limit);
     if (limit.rlim_cur < wanted) {
         log.warn(
-            "the open-file limit is {}, fewer than http.max_parked + http.max_idle_connections + "
-            "connections need ({}): raise it (ulimit -n, LimitNOFILE=) or lower those",
-            limit.rlim_cur, wanted);
+            "the open-file limit is {} (hard limit {}), fewer than http.max_parked + "
+            "http.max_idle_connections + connections need ({}): raise it (ulimit -n, "
+            "LimitNOFILE=) or lower those",
+            limit.rlim_cur, limit.rlim_max, wanted);
+    } else if (limit.rlim_cur != before) {
+        log.info("raised the open-file limit from {} to {} for up to {} parked long polls", before,
+                 limit.rlim_cur, settings.max_parked);
     }
 }
 

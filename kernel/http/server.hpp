@@ -38,7 +38,7 @@ struct ServerSettings {
     int max_queued = 256;      // accepted connections waiting for a thread; beyond, closed
     // Long polls waiting for their answer without a thread, and connections between requests once
     // they have waited: beyond, a long poll gets 503 too_many_waiting.
-    std::size_t max_parked = 20000;
+    std::size_t max_parked = 60000;
     // Connections waiting without a thread for a complete request head: new ones and keep-alive
     // ones between requests. Beyond, a new connection is closed at once.
     std::size_t max_idle_connections = 10000;

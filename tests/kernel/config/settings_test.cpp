@@ -73,7 +73,7 @@ TEST(Settings, ReportsEveryUnknownKeyAndBadValueByName) {
 }
 
 TEST(Settings, ParkedLongPollsHaveTheirOwnLimit) {
-    EXPECT_EQ(cfg::load_settings({}, env_of({})).http.max_parked, 20000u);
+    EXPECT_EQ(cfg::load_settings({}, env_of({})).http.max_parked, 60000u);
     EXPECT_EQ(
         cfg::load_settings({}, env_of({{"VERGEGRID_HTTP_MAX_PARKED", "50000"}})).http.max_parked,
         50000u);
