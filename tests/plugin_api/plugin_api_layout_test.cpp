@@ -101,7 +101,7 @@ TEST(PluginApiLayout, AbiVersion) {
 // kind is a minor bump (a newer host names an older plugin's kind; an older host refuses a newer
 // kind by name); removing or renaming one is a major bump.
 TEST(PluginApiLayout, AbiOneSixKnowsSevenKindsIncludingMigrations) {
-    EXPECT_EQ(api::kAbiVersion.to_string(), "1.6");
+    EXPECT_EQ(api::kAbiVersion.to_string(), "1.7");
     EXPECT_EQ(api::kind::kKnown.size(), 7U);
     for (const char* known :
          {"storage", "placement", "injection", "sync", "auth", "snapshot_store", "migration"}) {

@@ -149,7 +149,7 @@ TEST(PluginHost, LoadsTheBuiltInMigrationStrategyOfAbi16AndCreatesIt) {
     EXPECT_EQ(oar->kind, "migration");
     EXPECT_EQ(oar->name, "oar");
     ASSERT_TRUE(oar->abi.has_value());
-    EXPECT_EQ(oar->abi->to_string(), "1.6");
+    EXPECT_EQ(oar->abi->to_string(), "1.7");
     program.plugins.configure({}, [](const std::string&) { return std::optional<std::string>(); },
                               {});
     auto strategy = program.plugins.create<api::MigrationStrategy>("oar");
