@@ -35,8 +35,10 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
                         const ServiceEnvironment& environment) {
     install_error_mapping(router);
     install_authorization(router);
-    const Store store(services.storage, std::make_shared<const EventConsumers>(
-                                            EventConsumers{std::make_shared<AuditTrail>()}));
+    const Store store(
+        services.storage,
+        std::make_shared<const EventConsumers>(EventConsumers{std::make_shared<AuditTrail>()}),
+        environment.group_commit ? std::make_shared<GroupCommit>(services.storage) : nullptr);
     try {
         bootstrap_admin(store, *services.auth.get(), environment.data_dir,
                         config_sources::process_environment()("VERGEGRID_ADMIN_TOKEN"),

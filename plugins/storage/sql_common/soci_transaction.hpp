@@ -1,6 +1,7 @@
 // StorageTransaction over one leased SOCI session: the repository layer shared by the sqlite,
 // postgresql and mysql plugins. It also implements the extensions AccessStore and OperationStore
-// (ABI 1.1), GridStore (1.3), SnapshotLedger (1.5) and MigrationLedger (1.6), which the host
+// (ABI 1.1), GridStore (1.3), SnapshotLedger (1.5), MigrationLedger (1.6) and SavepointStore
+// (1.7), which the host
 // reaches with dynamic_cast from the StorageTransaction (their type information is exported:
 // BOOST_SYMBOL_VISIBLE; this class itself stays hidden). Every statement is fixed SQL text
 // (composed from fixed fragments where a filter is optional); values only travel through soci::use
@@ -10,7 +11,8 @@
 // soci_transaction_regions.cpp (regions and supplements), soci_transaction_log.cpp (history,
 // audit), soci_transaction_access.cpp (users, tokens, simulators), soci_transaction_operations.cpp
 // (the operation queue), soci_transaction_snapshots.cpp (snapshots, region state policies,
-// operation progress), soci_transaction_migrations.cpp (region moves and their batches).
+// operation progress), soci_transaction_migrations.cpp (region moves and their batches),
+// soci_transaction_savepoints.cpp (savepoints, for group commit).
 #pragma once
 
 #include <cstdint>
@@ -26,6 +28,7 @@
 #include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_migrations.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
+#include "vergegrid/plugin_api/storage_savepoints.hpp"
 #include "vergegrid/plugin_api/storage_snapshots.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
 #include "writer_gate.hpp"
@@ -42,7 +45,8 @@ class SociTransaction final : public plugin_api::StorageTransaction,
                               public plugin_api::OperationStore,
                               public plugin_api::GridStore,
                               public plugin_api::SnapshotLedger,
-                              public plugin_api::MigrationLedger {
+                              public plugin_api::MigrationLedger,
+                              public plugin_api::SavepointStore {
   public:
     // Opens the transaction (the dialect's begin statements, plus the grid lock for read_write).
     // Throws StorageBusy when the lock is not granted in time. `turn` (possibly empty) is released
@@ -191,6 +195,12 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     std::optional<plugin_api::MigrationBatch> find_migration_batch(const std::string& id) override;
     std::vector<plugin_api::MigrationBatch> list_migration_batches(const std::string& simulator_id,
                                                                    int limit) override;
+
+    // ---- SavepointStore (ABI 1.7) ----
+    void savepoint(const std::string& name) override;
+    void release(const std::string& name) override;
+    // Also lifts the refusal after a failed statement (every savepoint still set predates it).
+    void rollback_to(const std::string& name) override;
 
   private:
     // Runs `body` on the session. Database errors become StorageConflict / StorageBusy /
