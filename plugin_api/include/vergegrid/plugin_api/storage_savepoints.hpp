@@ -12,8 +12,10 @@ namespace vergegrid::plugin_api {
 // Since 1.7. Implemented by the transaction object; the host finds it with dynamic_cast and never
 // deletes it through this interface (the transaction's owner does, see StorageBackend::begin).
 // `name` is an SQL identifier of ASCII letters, digits and '_' not starting with a digit (the
-// statement is composed from it); another name throws StorageError. Savepoints nest: a name may be
-// reused inside a newer one. Every method throws StorageError when the database fails.
+// statement is composed from it), and not a reserved word of the database (OUTER is one in
+// PostgreSQL and MariaDB: a prefix such as vg_ keeps clear of them); another name throws
+// StorageError. Savepoints nest: a name may be reused inside a newer one. Every method throws
+// StorageError when the database fails.
 class BOOST_SYMBOL_VISIBLE SavepointStore {
   public:
     virtual ~SavepointStore() = default;

@@ -72,19 +72,19 @@ TEST_P(StorageContract, SavepointsNestAndAnOuterRollbackTakesTheInnerRows) {
     {
         auto tx = write();
         auto& sp = savepoints(*tx);
-        sp.savepoint("outer");
+        sp.savepoint("sp_outer");
         tx->insert_estate(sample_estate(1, "Outer"));
-        sp.savepoint("inner");
+        sp.savepoint("sp_inner");
         tx->insert_estate(sample_estate(2, "Inner"));
-        sp.release("inner");
-        sp.rollback_to("outer");
-        sp.release("outer");
-        sp.savepoint("outer");
-        sp.savepoint("inner");
+        sp.release("sp_inner");
+        sp.rollback_to("sp_outer");
+        sp.release("sp_outer");
+        sp.savepoint("sp_outer");
+        sp.savepoint("sp_inner");
         tx->insert_estate(sample_estate(3, "Inner kept"));
-        sp.rollback_to("inner");
+        sp.rollback_to("sp_inner");
         tx->insert_estate(sample_estate(4, "Outer kept"));
-        sp.release("outer");
+        sp.release("sp_outer");
         tx->commit();
     }
     auto tx = read();
