@@ -106,6 +106,11 @@ GroupCommit::Outcome GroupCommit::run(const Actor& actor, const Body& body) {
     return std::move(request.outcome);
 }
 
+std::size_t GroupCommit::queued() const {
+    const std::lock_guard lock(mutex_);
+    return queue_.size();
+}
+
 void GroupCommit::execute(const std::vector<Request*>& batch) {
     batches_.fetch_add(1);
     requests_.fetch_add(batch.size());

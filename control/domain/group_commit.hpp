@@ -74,6 +74,8 @@ class GroupCommit {
     std::uint64_t batches() const { return batches_.load(); }
     std::uint64_t requests() const { return requests_.load(); }
     std::size_t largest_batch() const { return largest_batch_.load(); }
+    // Requests queued, the running batch's included.
+    std::size_t queued() const;
 
   private:
     struct Request;
@@ -91,7 +93,7 @@ class GroupCommit {
     const Options options_;
     std::atomic<bool> active_{true};
 
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::deque<Request*> queue_;  // the front one leads; the batch being run stays queued
 
     std::atomic<std::uint64_t> batches_{0};

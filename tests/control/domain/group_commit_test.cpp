@@ -62,16 +62,20 @@ class GroupCommitTest : public ::testing::Test {
     }
 
     // Runs `requests` commands at once on as many threads. The first one holds the writer until
-    // every other thread has queued (or is about to), so the rest share the second COMMIT.
+    // every other one has queued behind it, so the rest share the second COMMIT.
     template <typename Each>
-    void concurrently(const control::Store& s, int requests, Each each) {
+    void concurrently(const control::Store& s, const control::GroupCommit& group, int requests,
+                      Each each) {
         std::latch started(requests);
         std::vector<std::thread> threads;
         threads.emplace_back([&] {
             s.command({"t0", ""}, [&](control::Changes&) {
                 started.count_down();
-                started.wait();
-                std::this_thread::sleep_for(150ms);
+                const auto deadline = std::chrono::steady_clock::now() + 30s;
+                while (group.queued() < static_cast<std::size_t>(requests) &&
+                       std::chrono::steady_clock::now() < deadline) {
+                    std::this_thread::sleep_for(1ms);
+                }
             });
         });
         for (int i = 1; i < requests; ++i) {
@@ -111,7 +115,7 @@ TEST_F(GroupCommitTest, ConcurrentCommandsShareOneCommitAndAFailingOneRollsBackA
     std::vector<std::string> failed;
     std::atomic<int> committed_hooks{0};
     constexpr int kRequests = 9;
-    concurrently(s, kRequests, [&](int i) {
+    concurrently(s, *group, kRequests, [&](int i) {
         const std::string name = "e" + std::to_string(i);
         try {
             s.command({"alice", ""}, [&](control::Changes& c) {
@@ -149,7 +153,7 @@ TEST_F(GroupCommitTest, AfterCommitHooksRunOnlyOnceTheSharedCommitIsDone) {
     const auto s = store(group);
     std::atomic<int> seen_committed{0};
     std::atomic<int> seen_uncommitted{0};
-    concurrently(s, 6, [&](int i) {
+    concurrently(s, *group, 6, [&](int i) {
         const std::string name = "h" + std::to_string(i);
         s.command({"alice", ""}, [&](control::Changes& c) {
             c.tx().insert_estate(estate(name));
@@ -225,7 +229,7 @@ TEST_F(GroupCommitTest, AFailedSharedCommitFailsEveryRequestOfTheBatch) {
     std::atomic<int> errors{0};
     std::atomic<int> rollbacks{0};
     std::atomic<int> hooks{0};
-    concurrently(s, 5, [&](int i) {
+    concurrently(s, *group, 5, [&](int i) {
         try {
             s.command({"alice", ""}, [&](control::Changes& c) {
                 c.tx().insert_estate(estate("f" + std::to_string(i)));
@@ -256,7 +260,7 @@ TEST_F(GroupCommitTest, ABusySharedCommitRunsEachRequestAgainAlone) {
     std::atomic<int> runs{0};
     std::atomic<int> rollbacks{0};
     std::atomic<int> hooks{0};
-    concurrently(s, 5, [&](int i) {
+    concurrently(s, *group, 5, [&](int i) {
         s.command({"alice", ""}, [&](control::Changes& c) {
             ++runs;
             c.tx().insert_estate(estate("b" + std::to_string(i)));
