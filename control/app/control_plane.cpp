@@ -213,6 +213,7 @@ ServiceEnvironment ControlPlane::service_environment() {
     environment.simulators = settings_.simulators;
     environment.auth_cache_ttl = settings_.auth_cache_ttl;
     environment.login_throttle = settings_.login_throttle;
+    environment.group_commit = settings_.storage_group_commit;
     environment.tls = settings_.tls.enabled();
     environment.snapshots = settings_.snapshots;
     environment.snapshot_store = snapshot_store_;

@@ -43,6 +43,8 @@ struct ServiceEnvironment {
     SimulatorsSettings simulators;
     std::chrono::milliseconds auth_cache_ttl{1'000};
     LoginThrottleSettings login_throttle;
+    // [storage] group_commit (docs/group-commit.md).
+    bool group_commit = true;
     // Snapshots: the settings and the one snapshot store loaded (null: none, snapshot routes
     // answer 503).
     SnapshotSettings snapshots;

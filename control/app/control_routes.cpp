@@ -38,8 +38,11 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     install_authorization(router);
     // Connected to the pending-region placer below, once the services it needs exist.
     const auto placer_wake = std::make_shared<PendingPlacementWake>();
-    const Store store(services.storage, std::make_shared<const EventConsumers>(EventConsumers{
-                                            std::make_shared<AuditTrail>(), placer_wake}));
+    const Store store(
+        services.storage,
+        std::make_shared<const EventConsumers>(
+            EventConsumers{std::make_shared<AuditTrail>(), placer_wake}),
+        environment.group_commit ? std::make_shared<GroupCommit>(services.storage) : nullptr);
     try {
         bootstrap_admin(store, *services.auth.get(), environment.data_dir,
                         config_sources::process_environment()("VERGEGRID_ADMIN_TOKEN"),

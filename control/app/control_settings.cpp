@@ -7,6 +7,7 @@ namespace vergegrid::control {
 namespace {
 
 using kernel::config::integer_in;
+using kernel::config::one_of;
 using kernel::config::plugin_name;
 using kernel::config::readable_file;
 using kernel::config::share;
@@ -24,6 +25,9 @@ const std::vector<kernel::config::KeySpec<S>>& control_keys() {
          readable_file<S>([](S& s, const auto& p) { s.simulators.push_ca_file = p; })},
         {"storage.backend",
          plugin_name<S>([](S& s, const std::string& v) { s.storage_backend = v; })},
+        {"storage.group_commit",
+         one_of<S>({"on", "off"},
+                   [](S& s, const std::string& v) { s.storage_group_commit = v == "on"; })},
         {"auth.provider", plugin_name<S>([](S& s, const std::string& v) { s.auth_provider = v; })},
         {"auth.cache_ttl_ms",
          integer_in<S, long>(0, 60'000, [](S& s, long v) { s.auth_cache_ttl = ms(v); })},

@@ -55,6 +55,9 @@ struct SimulatorsSettings {
 struct ControlSettings : kernel::config::Settings {
     SimulatorsSettings simulators;
     std::string storage_backend = "sqlite";
+    // [storage] group_commit: concurrent writes share one transaction and COMMIT
+    // (docs/group-commit.md); off: one transaction per request.
+    bool storage_group_commit = true;
     std::string auth_provider = "builtin";
     // How long an operator's authenticated credential is remembered (0: checked in storage on
     // every request). Revocations through this control plane apply at once regardless.

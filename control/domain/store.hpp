@@ -4,10 +4,15 @@
 // after the commit do its after-commit hooks run (ringing a simulator's doorbell for a change
 // that was rolled back would make it pull for nothing). Any exception rolls everything back, so
 // a command writes all of its rows and events or none.
+//
+// With a GroupCommit (docs/group-commit.md), concurrent commands and writes share one transaction,
+// each in a savepoint of its own, and one COMMIT: still all of a command or none of it, and still
+// acknowledged (returned) only after the COMMIT.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -15,10 +20,23 @@
 #include "control/domain/domain_error.hpp"
 #include "control/domain/domain_event.hpp"
 #include "control/domain/event_consumer.hpp"
+#include "control/domain/group_commit.hpp"
 #include "kernel/services/active_slot.hpp"
 #include "vergegrid/plugin_api/storage.hpp"
 
 namespace vergegrid::control {
+
+// Rollback hooks undo in-memory effects of work that did not commit: newest first, like the
+// database undid the rows. They must not throw; one that does is skipped, not allowed to strand
+// the callers of a shared commit.
+inline void run_rollback_hooks(std::vector<std::function<void()>> hooks) noexcept {
+    for (auto hook = hooks.rbegin(); hook != hooks.rend(); ++hook) {
+        try {
+            (*hook)();
+        } catch (...) {
+        }
+    }
+}
 
 // One command's transaction: where it writes, who asked, what it changed, what follows the commit.
 class Changes {
@@ -36,15 +54,12 @@ class Changes {
     void after_commit(std::function<void()> hook) { after_commit_.push_back(std::move(hook)); }
     std::vector<std::function<void()>> take_after_commit() { return std::move(after_commit_); }
 
-    // Runs when the command's work is rolled back (its work or the commit threw); never after a
-    // commit. For state kept beside storage (the grid cache) that must forget what the
-    // transaction did.
+    // Runs when this command's work is rolled back (its own failure, or a shared transaction
+    // that did not commit), before its caller is answered, newest first; never after a commit.
+    // For in-memory state the work changed ahead of the commit (the grid cache). Must not throw.
     void on_rollback(std::function<void()> hook) { on_rollback_.push_back(std::move(hook)); }
-    void rolled_back() noexcept {
-        for (auto& hook : std::exchange(on_rollback_, {})) {
-            hook();
-        }
-    }
+    std::vector<std::function<void()>> take_on_rollback() { return std::move(on_rollback_); }
+    void rolled_back() noexcept { run_rollback_hooks(take_on_rollback()); }
 
   private:
     plugin_api::StorageTransaction* tx_;
@@ -71,10 +86,12 @@ using EventConsumers = std::vector<std::shared_ptr<EventConsumer>>;
 class Store {
   public:
     // Cheap to copy: services hold their own copy; the slot must outlive them. `consumers` see
-    // every command's events inside its transaction.
+    // every command's events inside its transaction. `group_commit` (made for this slot; null:
+    // one transaction per call) is shared by the copies.
     explicit Store(kernel::services::ActiveSlot<plugin_api::StorageBackend>& slot,
-                   std::shared_ptr<const EventConsumers> consumers = {})
-        : slot_(&slot), consumers_(std::move(consumers)) {}
+                   std::shared_ptr<const EventConsumers> consumers = {},
+                   std::shared_ptr<GroupCommit> group_commit = {})
+        : slot_(&slot), consumers_(std::move(consumers)), group_commit_(std::move(group_commit)) {}
 
     // A query: `work(StorageTransaction&)` in a read transaction.
     template <typename Work>
@@ -90,6 +107,9 @@ class Store {
     template <typename Work>
     auto command(Actor actor, Work&& work) const {
         using Result = std::invoke_result_t<Work&, Changes&>;
+        if (group_commit_ && group_commit_->active()) {
+            return command_grouped<Result>(actor, work);
+        }
         auto storage = backend();
         std::vector<std::function<void()>> hooks;
         auto committed = translate_storage_faults([&] {
@@ -124,6 +144,10 @@ class Store {
     // figures): `work(StorageTransaction&)` in a read-write transaction, no events.
     template <typename Work>
     auto write(Work&& work) const {
+        if (group_commit_ && group_commit_->active()) {
+            using Result = std::invoke_result_t<Work&, plugin_api::StorageTransaction&>;
+            return write_grouped<Result>(work);
+        }
         auto storage = backend();
         return translate_storage_faults([&] {
             auto tx = storage->begin(plugin_api::Access::read_write);
@@ -139,6 +163,49 @@ class Store {
     }
 
   private:
+    template <typename Result, typename Work>
+    auto command_grouped(const Actor& actor, Work& work) const {
+        std::optional<std::conditional_t<std::is_void_v<Result>, bool, Result>> value;
+        auto outcome = translate_storage_faults([&] {
+            return group_commit_->run(actor, [&](Changes& changes) {
+                if constexpr (std::is_void_v<Result>) {
+                    work(changes);
+                } else {
+                    value.emplace(work(changes));
+                }
+                deliver(changes);
+            });
+        });
+        for (auto& hook : outcome.after_commit) {
+            hook();
+        }
+        if constexpr (std::is_void_v<Result>) {
+            return Committed<void>{std::move(outcome.events)};
+        } else {
+            return Committed<Result>{std::move(*value), std::move(outcome.events)};
+        }
+    }
+
+    template <typename Result, typename Work>
+    auto write_grouped(Work& work) const {
+        std::optional<std::conditional_t<std::is_void_v<Result>, bool, Result>> value;
+        auto outcome = translate_storage_faults([&] {
+            return group_commit_->run(Actor{}, [&](Changes& changes) {
+                if constexpr (std::is_void_v<Result>) {
+                    work(changes.tx());
+                } else {
+                    value.emplace(work(changes.tx()));
+                }
+            });
+        });
+        for (auto& hook : outcome.after_commit) {
+            hook();
+        }
+        if constexpr (!std::is_void_v<Result>) {
+            return std::move(*value);
+        }
+    }
+
     // The snapshot keeps the backend (and its plugin) alive for the whole transaction.
     std::shared_ptr<plugin_api::StorageBackend> backend() const {
         auto storage = slot_->get();
@@ -174,6 +241,7 @@ class Store {
 
     kernel::services::ActiveSlot<plugin_api::StorageBackend>* slot_;
     std::shared_ptr<const EventConsumers> consumers_;
+    std::shared_ptr<GroupCommit> group_commit_;
 };
 
 }  // namespace vergegrid::control

@@ -1,17 +1,18 @@
 // StorageTransaction over one leased SOCI session: the repository layer shared by the sqlite,
 // postgresql and mysql plugins. It also implements the extensions AccessStore and OperationStore
-// (ABI 1.1), GridStore (1.3), SnapshotLedger (1.5), MigrationLedger (1.6), GridChangeLog and
-// PendingPlacementStore (1.7), which the host reaches with dynamic_cast from the StorageTransaction
-// (their type information is exported: BOOST_SYMBOL_VISIBLE; this class itself stays hidden). Every
-// statement is fixed SQL text (composed from fixed fragments where a filter is optional); values
-// only travel through soci::use bindings.
+// (ABI 1.1), GridStore (1.3), SnapshotLedger (1.5), MigrationLedger (1.6), GridChangeLog,
+// PendingPlacementStore and SavepointStore (1.7), which the host reaches with dynamic_cast from the
+// StorageTransaction (their type information is exported: BOOST_SYMBOL_VISIBLE; this class itself
+// stays hidden). Every statement is fixed SQL text (composed from fixed fragments where a filter is
+// optional); values only travel through soci::use bindings.
 //
 // Split by subject to keep files small: soci_transaction.cpp (lifecycle, estates, templates),
 // soci_transaction_regions.cpp (regions and supplements), soci_transaction_log.cpp (history,
 // audit), soci_transaction_access.cpp (users, tokens, simulators), soci_transaction_operations.cpp
 // (the operation queue), soci_transaction_pending.cpp (pending regions),
 // soci_transaction_snapshots.cpp (snapshots, region state policies, operation progress),
-// soci_transaction_migrations.cpp (region moves and their batches).
+// soci_transaction_migrations.cpp (region moves and their batches),
+// soci_transaction_savepoints.cpp (savepoints, for group commit).
 #pragma once
 
 #include <cstdint>
@@ -29,6 +30,7 @@
 #include "vergegrid/plugin_api/storage_migrations.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
 #include "vergegrid/plugin_api/storage_pending.hpp"
+#include "vergegrid/plugin_api/storage_savepoints.hpp"
 #include "vergegrid/plugin_api/storage_snapshots.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
 #include "writer_gate.hpp"
@@ -47,7 +49,8 @@ class SociTransaction final : public plugin_api::StorageTransaction,
                               public plugin_api::SnapshotLedger,
                               public plugin_api::MigrationLedger,
                               public plugin_api::GridChangeLog,
-                              public plugin_api::PendingPlacementStore {
+                              public plugin_api::PendingPlacementStore,
+                              public plugin_api::SavepointStore {
   public:
     // Opens the transaction (the dialect's begin statements, plus the grid lock for read_write).
     // Throws StorageBusy when the lock is not granted in time. `turn` (possibly empty) is released
@@ -214,6 +217,11 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     std::vector<plugin_api::Region> list_regions_by_placement(
         const plugin_api::RegionFilter& filter, bool pending, const std::string& after_name,
         int limit) override;
+    // ---- SavepointStore (ABI 1.7) ----
+    void savepoint(const std::string& name) override;
+    void release(const std::string& name) override;
+    // Also lifts the refusal after a failed statement (every savepoint still set predates it).
+    void rollback_to(const std::string& name) override;
 
   private:
     // Bumps the grid generation and logs `kind`/`entity_id` under it (schema 7): called by every

@@ -107,6 +107,22 @@ TEST(ControlSettings, SimulatorsParkAFewPollsEachAndPushUrlsAreCheckedAgainstACa
     }
 }
 
+TEST(ControlSettings, GroupCommitIsOnUnlessTurnedOffAndTakesOnlyOnOrOff) {
+    EXPECT_TRUE(load_control({}, env_of({})).storage_group_commit);
+    EXPECT_FALSE(
+        load_control({}, env_of({{"VERGEGRID_STORAGE_GROUP_COMMIT", "off"}})).storage_group_commit);
+    EXPECT_TRUE(
+        load_control({}, env_of({{"VERGEGRID_STORAGE_GROUP_COMMIT", "on"}})).storage_group_commit);
+    try {
+        load_control({}, env_of({{"VERGEGRID_STORAGE_GROUP_COMMIT", "yes"}}));
+        FAIL() << "only on or off";
+    } catch (const sources::ConfigError& e) {
+        EXPECT_THAT(keys_of(e), ::testing::ElementsAre("storage.group_commit"));
+    }
+    EXPECT_THAT(vergegrid::control::control_env_names(),
+                ::testing::Contains("VERGEGRID_STORAGE_GROUP_COMMIT"));
+}
+
 TEST(ControlSettings, SimulatorsGoOfflineAfterAConfiguredSilence) {
     EXPECT_EQ(load_control({}, env_of({})).simulators.offline_after, std::chrono::seconds(90));
     ConfigFile file("[simulators]\noffline_after_s = 12\n");

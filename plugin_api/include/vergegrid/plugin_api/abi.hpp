@@ -14,7 +14,7 @@ namespace vergegrid::plugin_api {
 //   1.2 injection; IndexedPlacementPolicy; RegionNeeds and SimulatorSnapshot grew
 //   1.3 GridStore                    1.4 the descriptor's build_key; LabelAwareIndexedPolicy
 //   1.5 snapshot_store; SnapshotLedger  1.6 migration; MigrationLedger
-//   1.7 GridChangeLog, PendingPlacementStore
+//   1.7 GridChangeLog, PendingPlacementStore, SavepointStore
 inline constexpr std::uint16_t kAbiMajor = 1;
 inline constexpr std::uint16_t kAbiMinor = 7;
 

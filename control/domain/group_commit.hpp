@@ -1,0 +1,104 @@
+// Group commit (docs/group-commit.md): concurrent commands share one read-write transaction and
+// one COMMIT. The first caller to find no batch running leads: it takes every queued request (up
+// to a bound), runs each inside its own SAVEPOINT (a request that throws is rolled back to it and
+// fails alone), commits once, and only then answers the others, who run their after-commit hooks
+// on their own threads. A lone request leads at once: it never waits for company.
+//
+// When the batch as a whole cannot commit because the database says "retry" (StorageBusy: a lock
+// timeout, deadlock or serialization failure, at COMMIT or in any request), every request of it is
+// run again alone, one transaction each. Any other COMMIT failure fails every request of the
+// batch with that error (the connection may have died after the database committed: running them
+// again could apply them twice).
+//
+// A command issued from inside another command's work on the thread running the batch runs inline
+// in a nested savepoint of the same transaction (queueing it would wait on itself); its
+// after-commit and rollback hooks join the enclosing command's.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "control/domain/domain_event.hpp"
+#include "kernel/services/active_slot.hpp"
+#include "vergegrid/plugin_api/storage.hpp"
+
+namespace vergegrid::control {
+
+class Changes;
+
+class GroupCommit {
+  public:
+    using Slot = kernel::services::ActiveSlot<plugin_api::StorageBackend>;
+    using Body = std::function<void(Changes&)>;
+
+    // What a committed request hands back to its caller.
+    struct Outcome {
+        std::vector<DomainEvent> events;
+        std::vector<std::function<void()>> after_commit;  // empty for a nested request
+    };
+
+    struct Options {
+        std::size_t max_batch = 64;  // the requests one COMMIT carries at most
+        // Runs right before a shared COMMIT; what it throws fails the COMMIT as the database's
+        // own error would (tests inject commit failures with it).
+        std::function<void()> before_shared_commit;
+    };
+
+    // The slot must outlive the committer.
+    explicit GroupCommit(Slot& slot);
+    GroupCommit(Slot& slot, Options options);
+
+    GroupCommit(const GroupCommit&) = delete;
+    GroupCommit& operator=(const GroupCommit&) = delete;
+
+    // False once the storage plugin proved to predate savepoints (ABI 1.7): callers then take
+    // the one-transaction-per-call path themselves. A request already queued still completes.
+    bool active() const { return active_.load(std::memory_order_relaxed); }
+
+    // Runs `body` in the shared transaction (or inline, when called from a batch's work on this
+    // thread) and returns once its changes are committed. Rethrows what `body` threw, or the
+    // error that failed the whole batch (StorageBusy, StorageError, DomainError
+    // storage_unavailable).
+    Outcome run(const Actor& actor, const Body& body);
+
+    // Counters for tests and the benchmark: transactions committed (or tried) by a leader and
+    // the requests they carried, and the largest batch so far.
+    std::uint64_t batches() const { return batches_.load(); }
+    std::uint64_t requests() const { return requests_.load(); }
+    std::size_t largest_batch() const { return largest_batch_.load(); }
+    // Requests queued, the running batch's included.
+    std::size_t queued() const;
+
+  private:
+    struct Request;
+    struct Scope;
+
+    void execute(const std::vector<Request*>& batch);
+    // False when the batch must be run again one request per transaction.
+    bool execute_shared(const std::shared_ptr<plugin_api::StorageBackend>& storage,
+                        const std::vector<Request*>& batch);
+    void execute_alone(const std::shared_ptr<plugin_api::StorageBackend>& storage,
+                       Request& request);
+    Outcome run_nested(Scope& scope, const Actor& actor, const Body& body);
+
+    Slot& slot_;
+    const Options options_;
+    std::atomic<bool> active_{true};
+
+    mutable std::mutex mutex_;
+    std::deque<Request*> queue_;  // the front one leads; the batch being run stays queued
+
+    std::atomic<std::uint64_t> batches_{0};
+    std::atomic<std::uint64_t> requests_{0};
+    std::atomic<std::size_t> largest_batch_{0};
+};
+
+}  // namespace vergegrid::control

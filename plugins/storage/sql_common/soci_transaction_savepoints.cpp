@@ -1,0 +1,66 @@
+// Savepoints (ABI 1.7). The three databases share the statements' syntax; the name is checked to
+// be a plain identifier because it is part of the statement text (an identifier cannot be bound).
+#include <soci/soci.h>
+
+#include "errors.hpp"
+#include "soci_transaction.hpp"
+
+namespace vergegrid::plugins::sql {
+
+namespace api = plugin_api;
+
+namespace {
+
+bool plain_identifier(const std::string& name) {
+    if (name.empty() || name.size() > 63 || (name[0] >= '0' && name[0] <= '9')) {
+        return false;
+    }
+    for (char c : name) {
+        bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (!letter && !(c >= '0' && c <= '9') && c != '_') {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string checked(const std::string& name) {
+    if (!plain_identifier(name)) {
+        throw api::StorageError("savepoint name '" + name +
+                                "' is not an identifier of letters, digits and '_'");
+    }
+    return name;
+}
+
+}  // namespace
+
+void SociTransaction::savepoint(const std::string& name) {
+    const std::string statement = "SAVEPOINT " + checked(name);
+    run("savepoint", [&](soci::session& sql) { sql << statement; });
+}
+
+void SociTransaction::release(const std::string& name) {
+    const std::string statement = "RELEASE SAVEPOINT " + checked(name);
+    run("release savepoint", [&](soci::session& sql) { sql << statement; });
+}
+
+void SociTransaction::rollback_to(const std::string& name) {
+    const std::string statement = "ROLLBACK TO SAVEPOINT " + checked(name);
+    if (!open_) {
+        throw api::StorageError(
+            "rollback to savepoint: the transaction was already committed or rolled back");
+    }
+    // Not through run(): this is the one statement a failed transaction may still take.
+    try {
+        lease_.session() << statement;
+        failed_ = false;
+    } catch (...) {
+        failed_ = true;
+        if (classify_current(dialect_) == ErrorKind::connection) {
+            lease_.mark_broken();
+        }
+        rethrow_as_storage_error(dialect_, "rollback to savepoint");
+    }
+}
+
+}  // namespace vergegrid::plugins::sql
