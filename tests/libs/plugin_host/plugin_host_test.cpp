@@ -149,7 +149,7 @@ TEST(PluginHost, LoadsTheBuiltInMigrationStrategyOfAbi16AndCreatesIt) {
     EXPECT_EQ(oar->kind, "migration");
     EXPECT_EQ(oar->name, "oar");
     ASSERT_TRUE(oar->abi.has_value());
-    EXPECT_EQ(oar->abi->to_string(), "1.7");
+    EXPECT_EQ(oar->abi->to_string(), api::kAbiVersion.to_string());
     program.plugins.configure({}, [](const std::string&) { return std::optional<std::string>(); },
                               {});
     auto strategy = program.plugins.create<api::MigrationStrategy>("oar");
@@ -183,7 +183,8 @@ TEST(PluginHost, AHostOfAbi15RefusesTheMigrationPluginItDoesNotSpeak) {
     const auto* oar = record_of(records, "vg-migration-oar.so");
     ASSERT_NE(oar, nullptr);
     EXPECT_EQ(oar->status, host::PluginStatus::refused);
-    EXPECT_THAT(oar->reason, HasSubstr("vg-migration-oar.so was built for plugin ABI 1.6"));
+    EXPECT_THAT(oar->reason, HasSubstr("vg-migration-oar.so was built for plugin ABI " +
+                                       api::kAbiVersion.to_string()));
     EXPECT_THAT(oar->reason, HasSubstr("its minor is newer"));
     EXPECT_EQ(program.plugins.find(api::kind::kMigration, "oar"), nullptr);
 }
