@@ -2,8 +2,10 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
@@ -67,6 +69,31 @@ inline std::pair<std::string, std::string> register_simulator(const ApiClient& a
     }
     auto registered = ApiClient(port, "").post("/api/v1/sim/register", body).body;
     return {registered.at("simulator_id"), registered.at("api_key")};
+}
+
+// Every item of a paged list (`items`, `next`), following `cursor_param` 500 at a time; throws
+// when a page is not answered 200.
+inline std::vector<nlohmann::json> all_items(const ApiClient& api, const std::string& path,
+                                             const std::string& cursor_param) {
+    std::vector<nlohmann::json> items;
+    std::string next;
+    for (int page = 0; page < 1000; ++page) {
+        const char sep = path.find('?') == std::string::npos ? '?' : '&';
+        auto result = api.get(path + sep + "limit=500" +
+                              (next.empty() ? "" : "&" + cursor_param + "=" + next));
+        if (result.status != 200) {
+            throw std::runtime_error("GET " + path + " answered " + std::to_string(result.status) +
+                                     ": " + result.raw);
+        }
+        for (auto& item : result.body.at("items")) {
+            items.push_back(item);
+        }
+        if (result.body.at("next").is_null()) {
+            break;
+        }
+        next = result.body.at("next");
+    }
+    return items;
 }
 
 }  // namespace vergegrid::test

@@ -16,30 +16,11 @@
 namespace {
 
 using nlohmann::json;
+using vergegrid::test::all_items;
 using vergegrid::test::ApiClient;
 using vergegrid::test::ControlPlaneProcess;
 using vergegrid::test::TempDir;
 using namespace std::chrono_literals;
-
-std::vector<json> all_items(const ApiClient& api, const std::string& path,
-                            const std::string& cursor_param) {
-    std::vector<json> items;
-    std::string next;
-    for (int page = 0; page < 1000; ++page) {
-        const char sep = path.find('?') == std::string::npos ? '?' : '&';
-        auto result = api.get(path + sep + "limit=500" +
-                              (next.empty() ? "" : "&" + cursor_param + "=" + next));
-        EXPECT_EQ(result.status, 200) << result.raw;
-        for (auto& item : result.body.at("items")) {
-            items.push_back(item);
-        }
-        if (result.body.at("next").is_null()) {
-            break;
-        }
-        next = result.body.at("next");
-    }
-    return items;
-}
 
 TEST(CrashConsistency, SigkillDuringAWriteBurstLeavesNoPartialRegion) {
     TempDir dir;

@@ -133,4 +133,21 @@ std::string labels_to_json(const std::vector<std::string>& labels) {
     }
 }
 
+const char* const kFootprintSelect =
+    "SELECT r.uuid, r.name, pl.simulator_id, COALESCE(r.host, ''), COALESCE(r.port, 0), r.loc_x, "
+    "r.loc_y, r.size_x, r.size_y FROM regions r JOIN region_placement_rules pl "
+    "ON pl.region_uuid = r.uuid ";
+
+void bind_footprint(soci::statement& st, api::RegionFootprint& footprint) {
+    st.exchange(soci::into(footprint.uuid));
+    st.exchange(soci::into(footprint.name));
+    st.exchange(soci::into(footprint.simulator_id));
+    st.exchange(soci::into(footprint.host));
+    st.exchange(soci::into(footprint.port));
+    st.exchange(soci::into(footprint.loc_x));
+    st.exchange(soci::into(footprint.loc_y));
+    st.exchange(soci::into(footprint.size_x));
+    st.exchange(soci::into(footprint.size_y));
+}
+
 }  // namespace vergegrid::plugins::sql

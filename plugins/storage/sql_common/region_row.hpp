@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 
 namespace soci {
@@ -33,6 +34,14 @@ extern const char* const kRegionSelect;
 
 // Binds every column of kRegionSelect, in order, into `row`.
 void bind_region_row(soci::statement& st, RegionRow& row);
+
+// SELECT of what placement needs of every region (plugin_api::RegionFootprint, GridStore); append
+// conditions on `r.` columns, then ORDER BY. A pending region's NULL host and port read as "" and
+// 0.
+extern const char* const kFootprintSelect;
+
+// Binds every column of kFootprintSelect, in order, into `footprint`.
+void bind_footprint(soci::statement& st, plugin_api::RegionFootprint& footprint);
 
 // The row as a Region. Throws plugin_api::StorageError for a label list that is not a JSON array
 // of strings.

@@ -5,6 +5,7 @@
 #include <soci/soci.h>
 
 #include "prepared_statement.hpp"
+#include "region_row.hpp"
 #include "soci_transaction.hpp"
 
 namespace vergegrid::plugins::sql {
@@ -20,11 +21,7 @@ namespace {
 constexpr long long kKeptChanges = 200000;
 constexpr long long kPruneEvery = 1000;
 
-constexpr const char* kFootprintSelect =
-    "SELECT r.uuid, r.name, pl.simulator_id, COALESCE(r.host, ''), COALESCE(r.port, 0), "
-    "r.loc_x, r.loc_y, r.size_x, "
-    "r.size_y FROM regions r JOIN region_placement_rules pl ON pl.region_uuid = r.uuid "
-    "WHERE r.uuid = :uuid";
+const std::string kFootprintByUuid = std::string(kFootprintSelect) + "WHERE r.uuid = :uuid";
 
 struct ChangeRow {
     long long generation = 0;  // SOCI 4.0 binds 64-bit integers as long long
@@ -106,19 +103,8 @@ std::vector<api::RegionFootprint> SociTransaction::find_region_footprints(
     run("find_region_footprints", [&](soci::session& sql) {
         for (const auto& uuid : uuids) {
             run_prepared_query<api::RegionFootprint>(
-                lease_.statements(), sql, kFootprintSelect, BoundValues().text("uuid", uuid),
-                [](soci::statement& st, api::RegionFootprint& f) {
-                    st.exchange(soci::into(f.uuid));
-                    st.exchange(soci::into(f.name));
-                    st.exchange(soci::into(f.simulator_id));
-                    st.exchange(soci::into(f.host));
-                    st.exchange(soci::into(f.port));
-                    st.exchange(soci::into(f.loc_x));
-                    st.exchange(soci::into(f.loc_y));
-                    st.exchange(soci::into(f.size_x));
-                    st.exchange(soci::into(f.size_y));
-                },
-                [&](const api::RegionFootprint& f) { result.push_back(f); });
+                lease_.statements(), sql, kFootprintByUuid, BoundValues().text("uuid", uuid),
+                bind_footprint, [&](const api::RegionFootprint& f) { result.push_back(f); });
         }
     });
     return result;

@@ -215,23 +215,8 @@ std::vector<api::RegionFootprint> SociTransaction::list_region_footprints() {
     std::vector<api::RegionFootprint> result;
     run("list_region_footprints", [&](soci::session& sql) {
         run_prepared_query<api::RegionFootprint>(
-            lease_.statements(), sql,
-            "SELECT r.uuid, r.name, pl.simulator_id, COALESCE(r.host, ''), COALESCE(r.port, 0), "
-            "r.loc_x, r.loc_y, r.size_x, "
-            "r.size_y FROM regions r JOIN region_placement_rules pl ON pl.region_uuid = r.uuid "
-            "ORDER BY r.name",
-            BoundValues(),
-            [](soci::statement& st, api::RegionFootprint& f) {
-                st.exchange(soci::into(f.uuid));
-                st.exchange(soci::into(f.name));
-                st.exchange(soci::into(f.simulator_id));
-                st.exchange(soci::into(f.host));
-                st.exchange(soci::into(f.port));
-                st.exchange(soci::into(f.loc_x));
-                st.exchange(soci::into(f.loc_y));
-                st.exchange(soci::into(f.size_x));
-                st.exchange(soci::into(f.size_y));
-            },
+            lease_.statements(), sql, std::string(kFootprintSelect) + "ORDER BY r.name",
+            BoundValues(), bind_footprint,
             [&](const api::RegionFootprint& f) { result.push_back(f); });
     });
     return result;
