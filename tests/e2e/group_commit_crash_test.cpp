@@ -41,7 +41,11 @@ class GroupCommitCrash : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
         harness_ = vergegrid::test::storage::make_harness(GetParam());
-        env_ = {{"VERGEGRID_STORAGE_BACKEND", GetParam()}};
+        // Every create is pinned to one simulator: the default 1,000 ports ran out on a fast
+        // machine (992 creates acknowledged, the rest refused "no free port").
+        env_ = {{"VERGEGRID_STORAGE_BACKEND", GetParam()},
+                {"VERGEGRID_PLACEMENT_PORT_MIN", "1024"},
+                {"VERGEGRID_PLACEMENT_PORT_MAX", "65535"}};
         for (const auto& [key, value] : harness_->config()) {
             env_[env_key(GetParam(), key)] = value;
         }
