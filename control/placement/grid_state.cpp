@@ -13,6 +13,16 @@ int cells_of(int metres) {
     return std::max(metres / 256, 1);
 }
 
+// What placement reads of a simulator's stored row (its regions are counted from the grid).
+void take_facts(api::SimulatorSnapshot& snapshot, const api::Simulator& s) {
+    snapshot.state = s.state;
+    snapshot.labels = s.labels;
+    snapshot.capacity = s.capacity;
+    snapshot.cpu_load = s.cpu_load;
+    snapshot.memory_load = s.memory_load;
+    snapshot.hostname = s.hostname;
+}
+
 }  // namespace
 
 PlacedRegion placed_region(const api::Region& r) {
@@ -27,12 +37,7 @@ GridState GridState::from(const std::vector<api::Simulator>& simulators,
     for (const auto& s : simulators) {
         api::SimulatorSnapshot snapshot;
         snapshot.id = s.id;
-        snapshot.state = s.state;
-        snapshot.labels = s.labels;
-        snapshot.capacity = s.capacity;
-        snapshot.cpu_load = s.cpu_load;
-        snapshot.memory_load = s.memory_load;
-        snapshot.hostname = s.hostname;
+        take_facts(snapshot, s);
         state.simulators_.push_back(std::move(snapshot));
     }
     std::sort(state.simulators_.begin(), state.simulators_.end(),
@@ -199,12 +204,7 @@ void GridState::put_simulator(const api::Simulator& s) {
         it = simulator_index_.find(s.id);
     }
     auto& snapshot = simulators_[it->second];
-    snapshot.state = s.state;
-    snapshot.labels = s.labels;
-    snapshot.capacity = s.capacity;
-    snapshot.cpu_load = s.cpu_load;
-    snapshot.memory_load = s.memory_load;
-    snapshot.hostname = s.hostname;
+    take_facts(snapshot, s);
 }
 
 void GridState::start_journal(Journal continued) {
