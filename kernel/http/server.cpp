@@ -32,7 +32,10 @@ using Clock = std::chrono::steady_clock;
 Poco::Net::HTTPServerParams::Ptr make_params(const ServerSettings& settings) {
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(settings.max_connections);
-    params->setMaxQueued(settings.max_queued);
+    // The accept loop stops accepting at max_queued; beyond it, Poco would close a connection:
+    // only the parking lot's hand-offs (heads completed after accept, at most
+    // max_idle_connections) can come on top, and none of them is dropped.
+    params->setMaxQueued(settings.max_queued + settings.max_idle_connections);
     params->setTimeout(Poco::Timespan(settings.request_timeout.count() * 1000));
     params->setKeepAlive(true);
     params->setKeepAliveTimeout(Poco::Timespan(settings.keep_alive_timeout.count() * 1000));
@@ -105,7 +108,7 @@ struct Server::Impl {
     ServerContext context;
     Poco::ThreadPool threads;
     Poco::Net::ServerSocket listener;
-    // Runs connections on `threads`, queueing up to max_queued of them (beyond, closed).
+    // Runs connections on `threads`; the accept loop keeps its queue under max_queued.
     Poco::AutoPtr<Poco::Net::TCPServerDispatcher> dispatcher;
     std::unique_ptr<AcceptLoop> accepting;
     std::uint16_t port = 0;
@@ -162,7 +165,9 @@ void Server::start() {
         // reuseAddress lets a restart bind despite TIME_WAIT; reusePort stays off, or a second
         // instance would bind the same port silently instead of failing.
         impl_->listener.bind(address, true, false);
-        impl_->listener.listen(std::max(1, settings.max_queued));
+        // New connections wait here while the workers' queue is full (see AcceptLoop): as many
+        // as the kernel lets them (net.core.somaxconn caps the backlog).
+        impl_->listener.listen(std::max(SOMAXCONN, settings.max_queued));
     } catch (const Poco::Exception& e) {
         throw std::runtime_error("cannot listen on " + where + ": " + e.displayText());
     }
@@ -201,6 +206,10 @@ void Server::start() {
                 context.log->debug("connection closed: {} connections already wait for a head",
                                    context.settings.max_idle_connections);
             }
+        },
+        [this] {
+            return impl_->dispatcher->queuedConnections() <
+                   impl_->context.settings.max_queued;
         });
     impl_->accepting->start();
     impl_->started = true;

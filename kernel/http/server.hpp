@@ -35,7 +35,7 @@ struct ServerSettings {
     // to peek at), whose socket is shut down when it passes.
     std::chrono::milliseconds head_timeout{10000};
     int max_connections = 64;  // connections served at once (one thread each)
-    int max_queued = 256;      // accepted connections waiting for a thread; beyond, closed
+    int max_queued = 256;  // accepted connections waiting for a thread; beyond, not accepted yet
     // Long polls waiting for their answer without a thread, and connections between requests once
     // they have waited: beyond, a long poll gets 503 too_many_waiting.
     std::size_t max_parked = 60000;

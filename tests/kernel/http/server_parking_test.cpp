@@ -85,8 +85,8 @@ class ServerParking : public ServerFixture {
         return settings;
     }
 
-    // Opens `count` connections, each sending a poll, one after the other: a burst of connects
-    // could overflow the listen backlog (max_queued) and wait for SYN retransmissions.
+    // Opens `count` connections, each sending a poll, one after the other: each is parked before
+    // the next, so the count parked is known at every step.
     std::vector<std::unique_ptr<RawClient>> parked_polls(int count) {
         std::vector<std::unique_ptr<RawClient>> clients;
         for (int i = 0; i < count; ++i) {

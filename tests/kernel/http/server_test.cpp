@@ -1,6 +1,11 @@
 // The server over real sockets: routing, limits, the error model, request ids and metrics.
 #include <Poco/Net/ServerSocket.h>
 
+#include <atomic>
+#include <future>
+#include <memory>
+#include <vector>
+
 #include "server_fixture.hpp"
 
 namespace {
@@ -440,6 +445,44 @@ TEST_F(Server, ClientHangingUpMidResponseDoesNotHurtTheServer) {
     RawClient client(port());
     EXPECT_EQ(client.exchange(http_request("GET", "/hello")).status, 200);
 }
+
+#ifndef VERGEGRID_TEST_TLS
+// A burst beyond the workers and their queue (thousands of bridges reconnecting after a restart)
+// waits in the listen backlog: every request is answered once workers free up, none is accepted
+// only to be closed. Plain HTTP only: a TLS client's handshake needs a worker, so this test's
+// clients could not all send their request while the one worker is held.
+TEST_F(Server, ABurstBeyondTheWorkersAndTheirQueueIsServedNotClosed) {
+    std::promise<void> open;
+    const std::shared_future<void> opened = open.get_future().share();
+    std::atomic<int> inside{0};
+    router_->add("GET", "/gate", vergegrid::kernel::http::Permission::anyone,
+                 [opened, &inside](const http::Request&) {
+                     ++inside;
+                     opened.wait_for(10s);
+                     return http::Response::json(200, {{"passed", true}});
+                 });
+    auto settings = test_settings();
+    settings.max_connections = 1;
+    settings.max_queued = 2;
+    settings.max_idle_connections = 1;  // the hand-offs from the parking lot get no slack either
+    start(settings);
+    constexpr int kClients = 12;
+    std::vector<std::unique_ptr<RawClient>> clients;
+    for (int i = 0; i < kClients; ++i) {
+        clients.push_back(std::make_unique<RawClient>(port(), 15000ms));
+        clients.back()->send(http_request("GET", "/gate"));
+    }
+    // The one worker holds a request; the rest wait behind it, queued or not yet accepted.
+    ASSERT_TRUE(eventually([&] { return inside.load() == 1; }));
+    std::this_thread::sleep_for(200ms);
+    open.set_value();
+    for (int i = 0; i < kClients; ++i) {
+        EXPECT_EQ(clients[static_cast<std::size_t>(i)]->read_reply().status, 200)
+            << "client " << i;
+    }
+    EXPECT_EQ(inside.load(), kClients);
+}
+#endif
 
 TEST_F(Server, StartFailsClearlyWhenThePortIsTaken) {
     Poco::Net::ServerSocket taken;
