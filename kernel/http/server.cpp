@@ -208,8 +208,7 @@ void Server::start() {
             }
         },
         [this] {
-            return impl_->dispatcher->queuedConnections() <
-                   impl_->context.settings.max_queued;
+            return impl_->dispatcher->queuedConnections() < impl_->context.settings.max_queued;
         });
     impl_->accepting->start();
     impl_->started = true;

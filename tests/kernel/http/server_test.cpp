@@ -477,8 +477,7 @@ TEST_F(Server, ABurstBeyondTheWorkersAndTheirQueueIsServedNotClosed) {
     std::this_thread::sleep_for(200ms);
     open.set_value();
     for (int i = 0; i < kClients; ++i) {
-        EXPECT_EQ(clients[static_cast<std::size_t>(i)]->read_reply().status, 200)
-            << "client " << i;
+        EXPECT_EQ(clients[static_cast<std::size_t>(i)]->read_reply().status, 200) << "client " << i;
     }
     EXPECT_EQ(inside.load(), kClients);
 }
