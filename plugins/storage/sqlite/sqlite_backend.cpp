@@ -132,16 +132,33 @@ std::string configure_session(soci::session& sql, int busy_timeout_ms) {
 
 SqliteBackend::SqliteBackend(SqliteConfig config, std::shared_ptr<plugin_api::Logger> logger,
                              std::vector<sql::Migration> migrations)
-    : SociBackend(dialect(), std::move(migrations), pool_settings_for(config), std::move(logger)),
-      config_(std::move(config)) {}
+    : SociBackend(dialect(), std::move(migrations), pool_settings_for(config), logger),
+      config_(std::move(config)),
+      checkpointer_(std::move(logger)) {}
 
 SqliteBackend::~SqliteBackend() {
     close();  // here, while connect() and describe() still exist
 }
 
+void SqliteBackend::open() {
+    SociBackend::open();
+    try {
+        checkpointer_.start([this] { return connect(); });
+    } catch (const std::exception& e) {
+        SociBackend::close();
+        throw std::runtime_error("cannot open " + describe() + ": " + e.what());
+    }
+}
+
+void SqliteBackend::close() noexcept {
+    checkpointer_.stop();
+    SociBackend::close();
+}
+
 std::unique_ptr<soci::session> SqliteBackend::connect() {
     auto session = std::make_unique<soci::session>(*soci::factory_sqlite3(), config_.path.string());
     configure_session(*session, config_.busy_timeout_ms);
+    checkpointer_.watch(*session);
     return session;
 }
 

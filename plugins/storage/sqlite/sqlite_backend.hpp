@@ -9,6 +9,7 @@
 
 #include "migrations.hpp"
 #include "soci_backend.hpp"
+#include "wal_checkpointer.hpp"
 
 namespace vergegrid::plugins::sqlite {
 
@@ -47,7 +48,13 @@ class SqliteBackend final : public sql::SociBackend {
                   std::vector<sql::Migration> migrations = builtin_migrations());
     ~SqliteBackend() override;
 
+    // The pool's open() and close(), with the WAL checkpointer's thread started after and
+    // stopped before.
+    void open() override;
+    void close() noexcept override;
+
     const SqliteConfig& config() const noexcept { return config_; }
+    const WalCheckpointer& checkpointer() const noexcept { return checkpointer_; }
 
   private:
     std::unique_ptr<soci::session> connect() override;
@@ -58,6 +65,7 @@ class SqliteBackend final : public sql::SociBackend {
     std::string opened_details(soci::session& first) override;
 
     const SqliteConfig config_;
+    WalCheckpointer checkpointer_;
 };
 
 }  // namespace vergegrid::plugins::sqlite

@@ -1,0 +1,62 @@
+// Copies the write-ahead log back into the database file on a thread of its own. SQLite's
+// default (wal_autocheckpoint) runs that copy, with its fsyncs, inside the COMMIT that crossed
+// 1,000 WAL pages: the request committing waits for it, and with group commit so does every
+// request of its batch. Here each connection's commit only reports the WAL's length (a WAL hook,
+// which replaces the automatic checkpoint), and once it passes the threshold this thread runs a
+// PASSIVE checkpoint on its own connection, beside readers and the writer.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "vergegrid/plugin_api/logger.hpp"
+
+namespace vergegrid::plugins::sqlite {
+
+class WalCheckpointer {
+  public:
+    // SQLite's own threshold for wal_autocheckpoint.
+    static constexpr int kDefaultThresholdPages = 1000;
+    // A WAL this many thresholds long gets a RESTART checkpoint, which briefly holds writers.
+    static constexpr int kRestartFactor = 8;
+
+    using Connect = std::function<std::unique_ptr<soci::session>()>;
+    explicit WalCheckpointer(std::shared_ptr<plugin_api::Logger> logger,
+                             int threshold_pages = kDefaultThresholdPages);
+    ~WalCheckpointer();
+    WalCheckpointer(const WalCheckpointer&) = delete;
+    WalCheckpointer& operator=(const WalCheckpointer&) = delete;
+
+    // Makes `session`'s commits report to this checkpointer instead of checkpointing themselves.
+    void watch(soci::session& session);
+    // Starts the thread, which checkpoints over a connection of its own made by `connect`.
+    // A no-op when running.
+    void start(Connect connect);
+    // Ends the thread after the checkpoint it may be running. Idempotent.
+    void stop() noexcept;
+
+    // Checkpoints run so far (each copies what the WAL held when it began).
+    long long checkpoints() const;
+
+    // From a watched session's commit (SQLite's WAL hook): the WAL now holds `pages` pages.
+    void committed(int pages);
+
+  private:
+    void run(soci::session& session);
+
+    const std::shared_ptr<plugin_api::Logger> logger_;
+    const int threshold_pages_;
+    mutable std::mutex mutex_;
+    std::condition_variable wanted_;
+    bool due_ = false;
+    bool stopping_ = false;
+    long long checkpoints_ = 0;
+    std::thread thread_;
+};
+
+}  // namespace vergegrid::plugins::sqlite
