@@ -10,8 +10,14 @@ namespace vergegrid::plugins::sqlite {
 
 namespace {
 
-int on_commit(void* checkpointer, sqlite_api::sqlite3*, const char*, int pages) {
-    static_cast<WalCheckpointer*>(checkpointer)->committed(pages);
+int on_commit(void* checkpointer, sqlite_api::sqlite3* db, const char* name, int pages) {
+    auto& self = *static_cast<WalCheckpointer*>(checkpointer);
+    if (!self.committed(pages)) {
+        // The thread has fallen behind: this commit checkpoints itself, as SQLite's default
+        // does at 1,000 pages. The next write then finds the WAL copied and starts it over.
+        sqlite_api::sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                              nullptr);
+    }
     return SQLITE_OK;
 }
 
@@ -30,15 +36,19 @@ void WalCheckpointer::watch(soci::session& session) {
     sqlite_api::sqlite3_wal_hook(backend->conn_, &on_commit, this);
 }
 
-void WalCheckpointer::committed(int pages) {
+bool WalCheckpointer::committed(int pages) {
+    if (pages >= kInlineFactor * threshold_pages_) {
+        return false;
+    }
     if (pages < threshold_pages_) {
-        return;
+        return true;
     }
     std::lock_guard lock(mutex_);
     if (!due_) {
         due_ = true;
         wanted_.notify_one();
     }
+    return true;
 }
 
 long long WalCheckpointer::checkpoints() const {
@@ -87,14 +97,6 @@ void WalCheckpointer::run(soci::session& session) {
             int copied = 0;
             session << "PRAGMA wal_checkpoint(PASSIVE)", soci::into(busy), soci::into(wal_pages),
                 soci::into(copied);
-            // The WAL starts over only when a write begins with every page of it copied: under
-            // writes that never pause, that moment may not come and the file would keep
-            // growing. RESTART waits (busy_timeout) for the writer to finish, copies the rest
-            // and makes the next write start the WAL over: a short stall, bounding the file.
-            if (wal_pages >= kRestartFactor * threshold_pages_) {
-                session << "PRAGMA wal_checkpoint(RESTART)", soci::into(busy),
-                    soci::into(wal_pages), soci::into(copied);
-            }
         } catch (const std::exception& e) {
             if (logger_ && logger_->enabled(plugin_api::LogLevel::warn)) {
                 logger_->warn(std::string("WAL checkpoint failed (the next commit retries): ") +

@@ -3,7 +3,8 @@
 // 1,000 WAL pages: the request committing waits for it, and with group commit so does every
 // request of its batch. Here each connection's commit only reports the WAL's length (a WAL hook,
 // which replaces the automatic checkpoint), and once it passes the threshold this thread runs a
-// PASSIVE checkpoint on its own connection, beside readers and the writer.
+// PASSIVE checkpoint on its own connection, beside readers and the writer. Only a WAL four
+// times that long (the thread fell behind) is checkpointed by the commit, as before.
 #pragma once
 
 #include <soci/soci.h>
@@ -22,8 +23,10 @@ class WalCheckpointer {
   public:
     // SQLite's own threshold for wal_autocheckpoint.
     static constexpr int kDefaultThresholdPages = 1000;
-    // A WAL this many thresholds long gets a RESTART checkpoint, which briefly holds writers.
-    static constexpr int kRestartFactor = 8;
+    // The WAL starts over only when a write begins with all of it copied. Under writes that
+    // never pause the thread may not find that moment and the WAL would keep growing: once it
+    // is this many thresholds long, commits checkpoint themselves again.
+    static constexpr int kInlineFactor = 4;
 
     using Connect = std::function<std::unique_ptr<soci::session>()>;
     explicit WalCheckpointer(std::shared_ptr<plugin_api::Logger> logger,
@@ -44,7 +47,8 @@ class WalCheckpointer {
     long long checkpoints() const;
 
     // From a watched session's commit (SQLite's WAL hook): the WAL now holds `pages` pages.
-    void committed(int pages);
+    // False when the committing connection should checkpoint itself (the WAL is too long).
+    bool committed(int pages);
 
   private:
     void run(soci::session& session);

@@ -54,15 +54,26 @@ class WalCheckpointerTest : public ::testing::Test {
     sqlite::WalCheckpointer checkpointer_{nullptr, kThresholdPages};
 };
 
-TEST_F(WalCheckpointerTest, AWatchedConnectionsCommitsLeaveTheWalAlone) {
-    auto sql = connect();
-    sql->once << "CREATE TABLE filler (id INTEGER PRIMARY KEY, data BLOB)";
-    // Ten times the threshold, and no thread: SQLite's automatic checkpoint would have reset
-    // the WAL at every crossing of its own 1,000 pages.
-    write(*sql, 50, 2 * kThresholdPages / 10);
-    write(*sql, 10, 1000 / 10 + 10);
-    EXPECT_GT(wal_bytes(), 2000 * kPageBytes);
-    EXPECT_EQ(checkpointer_.checkpoints(), 0);
+TEST(WalCheckpointerAlone, AWatchedConnectionsCommitsLeaveTheWalAlone) {
+    TempDir dir;
+    const fs::path file = dir.path() / "alone.db";
+    // Inline checkpoints only past 4 x 300 pages, and no thread.
+    sqlite::WalCheckpointer checkpointer(nullptr, 300);
+    soci::session sql(*soci::factory_sqlite3(), file.string());
+    sqlite::configure_session(sql, 1000);
+    checkpointer.watch(sql);
+    sql.once << "CREATE TABLE filler (id INTEGER PRIMARY KEY, data BLOB)";
+    // 1,100 pages: SQLite's automatic checkpoint would have copied the WAL back at 1,000 and
+    // the next write started it over; watched, the WAL holds them all.
+    const std::string blob(55 * kPageBytes, 'x');
+    for (int i = 0; i < 20; ++i) {
+        soci::transaction tx(sql);
+        sql << "INSERT INTO filler (data) VALUES (:data)", soci::use(blob);
+        tx.commit();
+    }
+    std::error_code ec;
+    EXPECT_GT(fs::file_size(fs::path(file.string() + "-wal"), ec), 1100 * kPageBytes);
+    EXPECT_EQ(checkpointer.checkpoints(), 0);
 }
 
 TEST_F(WalCheckpointerTest, ItsThreadCheckpointsOnceTheWalPassesTheThresholdAndKeepsItSmall) {
@@ -79,9 +90,8 @@ TEST_F(WalCheckpointerTest, ItsThreadCheckpointsOnceTheWalPassesTheThresholdAndK
         std::this_thread::sleep_for(10ms);
     }
     EXPECT_GT(checkpointer_.checkpoints(), 0);
-    // Started over after a complete checkpoint, or by a RESTART one once it is eight
-    // thresholds long (plus what the writer added while the checkpoint ran): far from the
-    // 4,000 pages written. Without the RESTART it reached 2,670 here.
+    // Started over after a complete checkpoint, by the thread or, once four thresholds long,
+    // by a commit: far from the 4,000 pages written. With the thread alone it reached 2,670.
     EXPECT_LT(wal_bytes(), 2000 * kPageBytes);
     checkpointer_.stop();
     long long rows = 0;
