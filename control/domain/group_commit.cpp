@@ -22,7 +22,8 @@ struct GroupCommit::Request {
     const Actor* actor;
     const Body* body;
     std::condition_variable wake;
-    bool done = false;  // under the committer's mutex
+    bool done = false;   // under the committer's mutex
+    bool taken = false;  // part of a running batch (under the mutex): it will be done
     std::exception_ptr error;
     Outcome outcome;
     std::vector<std::function<void()>> on_rollback;  // of work released into the batch
@@ -67,12 +68,23 @@ GroupCommit::Outcome GroupCommit::run(const Actor& actor, const Body& body) {
     request.body = &body;
     std::unique_lock lock(mutex_);
     queue_.push_back(&request);
-    request.wake.wait(lock, [&] { return request.done || queue_.front() == &request; });
+    const auto may_go = [&] { return request.done || queue_.front() == &request; };
+    if (!request.wake.wait_for(lock, options_.queue_timeout, may_go)) {
+        if (!request.taken) {
+            queue_.erase(std::find(queue_.begin(), queue_.end(), &request));
+            throw api::StorageBusy("waited " + std::to_string(options_.queue_timeout.count()) +
+                                   " ms for a shared commit");
+        }
+        request.wake.wait(lock, may_go);  // its batch is running: the answer comes
+    }
     if (!request.done) {
         const std::size_t size =
             std::min(queue_.size(), std::max<std::size_t>(options_.max_batch, 1));
         const std::vector<Request*> batch(queue_.begin(),
                                           queue_.begin() + static_cast<std::ptrdiff_t>(size));
+        for (auto* member : batch) {
+            member->taken = true;
+        }
         lock.unlock();
         execute(batch);
         lock.lock();

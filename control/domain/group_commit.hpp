@@ -16,6 +16,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -47,6 +48,10 @@ class GroupCommit {
 
     struct Options {
         std::size_t max_batch = 64;  // the requests one COMMIT carries at most
+        // How long a request waits in the queue for its batch to begin; beyond, it leaves the
+        // queue unrun and gets StorageBusy (503 storage_busy). As long as the storage plugins
+        // wait for a connection: a stuck batch answers its queue instead of holding it.
+        std::chrono::milliseconds queue_timeout{10000};
         // Runs right before a shared COMMIT; what it throws fails the COMMIT as the database's
         // own error would (tests inject commit failures with it).
         std::function<void()> before_shared_commit;
@@ -66,7 +71,8 @@ class GroupCommit {
     // Runs `body` in the shared transaction (or inline, when called from a batch's work on this
     // thread) and returns once its changes are committed. Rethrows what `body` threw, or the
     // error that failed the whole batch (StorageBusy, StorageError, DomainError
-    // storage_unavailable).
+    // storage_unavailable); StorageBusy too when no batch took it within queue_timeout, and
+    // then `body` never ran.
     Outcome run(const Actor& actor, const Body& body);
 
     // Counters for tests and the benchmark: transactions committed (or tried) by a leader and

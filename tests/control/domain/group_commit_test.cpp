@@ -291,6 +291,50 @@ TEST_F(GroupCommitTest, WritesReturnTheirValueThroughTheBatch) {
     EXPECT_EQ(committed.events[0].type, "estate.create");
 }
 
+TEST_F(GroupCommitTest, ARequestQueuedBehindAStuckBatchGivesUpAfterTheQueueTimeoutUnrun) {
+    control::GroupCommit::Options options;
+    options.queue_timeout = 200ms;
+    auto group = std::make_shared<control::GroupCommit>(slot_, options);
+    const auto s = store(group);
+    std::atomic<bool> release{false};
+    std::atomic<bool> holding{false};
+    std::thread stuck([&] {
+        s.command({"t0", ""}, [&](control::Changes& c) {
+            c.tx().insert_estate(estate("slow"));
+            holding = true;
+            // Let go after 5 s whatever happens, so that a committer without the timeout
+            // fails this test instead of hanging it.
+            const auto give_up = std::chrono::steady_clock::now() + 5s;
+            while (!release && std::chrono::steady_clock::now() < give_up) {
+                std::this_thread::sleep_for(1ms);
+            }
+        });
+    });
+    while (!holding) {
+        std::this_thread::sleep_for(1ms);
+    }
+    bool ran = false;
+    const auto asked = std::chrono::steady_clock::now();
+    try {
+        s.command({"alice", ""}, [&](control::Changes& c) {
+            ran = true;
+            c.tx().insert_estate(estate("queued"));
+        });
+        ADD_FAILURE() << "the queued request was run behind a batch that never ended";
+    } catch (const control::DomainError& e) {
+        EXPECT_EQ(e.code(), "storage_busy");
+    }
+    EXPECT_GE(std::chrono::steady_clock::now() - asked, 200ms);
+    EXPECT_FALSE(ran);
+    EXPECT_EQ(group->queued(), 1u) << "only the stuck batch is left in the queue";
+    release = true;
+    stuck.join();
+    // The queue goes on as before.
+    s.command({"alice", ""}, [&](control::Changes& c) { c.tx().insert_estate(estate("after")); });
+    EXPECT_EQ(estates(), (std::set<std::string>{"slow", "after"}));
+    EXPECT_EQ(group->queued(), 0u);
+}
+
 TEST_F(GroupCommitTest, ManyThreadsManyCommandsAllCommitExactlyOnce) {
     auto group = std::make_shared<control::GroupCommit>(slot_);
     const auto s = store(group);
