@@ -54,7 +54,6 @@ class SqliteBackend final : public sql::SociBackend {
     void close() noexcept override;
 
     const SqliteConfig& config() const noexcept { return config_; }
-    const WalCheckpointer& checkpointer() const noexcept { return checkpointer_; }
 
   private:
     std::unique_ptr<soci::session> connect() override;
