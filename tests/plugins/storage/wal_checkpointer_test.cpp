@@ -24,6 +24,30 @@ using namespace std::chrono_literals;
 constexpr int kThresholdPages = 100;
 constexpr std::size_t kPageBytes = 4096;
 
+// `commits` transactions of about `pages_each` pages each.
+void write(soci::session& sql, int commits, int pages_each) {
+    const std::string blob(static_cast<std::size_t>(pages_each) * kPageBytes, 'x');
+    for (int i = 0; i < commits; ++i) {
+        soci::transaction tx(sql);
+        sql << "INSERT INTO filler (data) VALUES (:data)", soci::use(blob);
+        tx.commit();
+    }
+}
+
+std::uintmax_t wal_bytes(const fs::path& database) {
+    std::error_code ec;
+    const auto size = fs::file_size(fs::path(database.string() + "-wal"), ec);
+    return ec ? 0 : size;
+}
+
+// Waits up to 10 s for the checkpointer's thread to have run a checkpoint.
+void wait_for_a_checkpoint(const sqlite::WalCheckpointer& checkpointer) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (checkpointer.checkpoints() == 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(10ms);
+    }
+}
+
 class WalCheckpointerTest : public ::testing::Test {
   protected:
     std::unique_ptr<soci::session> connect() {
@@ -31,22 +55,6 @@ class WalCheckpointerTest : public ::testing::Test {
         sqlite::configure_session(*sql, 1000);
         checkpointer_.watch(*sql);
         return sql;
-    }
-
-    // `commits` transactions of about `pages_each` pages each.
-    static void write(soci::session& sql, int commits, int pages_each) {
-        const std::string blob(static_cast<std::size_t>(pages_each) * kPageBytes, 'x');
-        for (int i = 0; i < commits; ++i) {
-            soci::transaction tx(sql);
-            sql << "INSERT INTO filler (data) VALUES (:data)", soci::use(blob);
-            tx.commit();
-        }
-    }
-
-    std::uintmax_t wal_bytes() const {
-        std::error_code ec;
-        const auto size = fs::file_size(fs::path(file_.string() + "-wal"), ec);
-        return ec ? 0 : size;
     }
 
     TempDir dir_;
@@ -65,14 +73,8 @@ TEST(WalCheckpointerAlone, AWatchedConnectionsCommitsLeaveTheWalAlone) {
     sql.once << "CREATE TABLE filler (id INTEGER PRIMARY KEY, data BLOB)";
     // 1,100 pages: SQLite's automatic checkpoint would have copied the WAL back at 1,000 and
     // the next write started it over; watched, the WAL holds them all.
-    const std::string blob(55 * kPageBytes, 'x');
-    for (int i = 0; i < 20; ++i) {
-        soci::transaction tx(sql);
-        sql << "INSERT INTO filler (data) VALUES (:data)", soci::use(blob);
-        tx.commit();
-    }
-    std::error_code ec;
-    EXPECT_GT(fs::file_size(fs::path(file.string() + "-wal"), ec), 1100 * kPageBytes);
+    write(sql, 20, 55);
+    EXPECT_GT(wal_bytes(file), 1100 * kPageBytes);
     EXPECT_EQ(checkpointer.checkpoints(), 0);
 }
 
@@ -85,14 +87,11 @@ TEST_F(WalCheckpointerTest, ItsThreadCheckpointsOnceTheWalPassesTheThresholdAndK
         write(*sql, 10, 20);
         std::this_thread::sleep_for(5ms);  // the thread's turn, as between requests
     }
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (checkpointer_.checkpoints() == 0 && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(10ms);
-    }
+    wait_for_a_checkpoint(checkpointer_);
     EXPECT_GT(checkpointer_.checkpoints(), 0);
     // Started over after a complete checkpoint, by the thread or, once four thresholds long,
     // by a commit: far from the 4,000 pages written. With the thread alone it reached 2,670.
-    EXPECT_LT(wal_bytes(), 2000 * kPageBytes);
+    EXPECT_LT(wal_bytes(file_), 2000 * kPageBytes);
     checkpointer_.stop();
     long long rows = 0;
     *sql << "SELECT COUNT(*) FROM filler", soci::into(rows);
@@ -107,10 +106,7 @@ TEST_F(WalCheckpointerTest, StopIsIdempotentAndStartAgainWorks) {
     checkpointer_.stop();
     checkpointer_.start([this] { return connect(); });
     write(*sql, 3, kThresholdPages + 10);
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (checkpointer_.checkpoints() == 0 && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(10ms);
-    }
+    wait_for_a_checkpoint(checkpointer_);
     EXPECT_GT(checkpointer_.checkpoints(), 0);
 }
 
