@@ -11,12 +11,15 @@
 
 namespace vergegrid::control {
 
-inline constexpr int kMaxSearchRadius = 512;  // region units around the point
+inline constexpr int kMaxSearchRadius = 512;  // region units around the point (either axis)
 
-// nullopt when no footprint is free within kMaxSearchRadius of (x, y). With a `budget`, spends
-// one unit per candidate position and per cell probed, and throws WorkBudgetExhausted when it
-// runs out.
-std::optional<std::pair<int, int>> nearest_free_footprint(const GridState& state, int x, int y,
+// nullopt when no footprint is free within kMaxSearchRadius of (x, y) on either axis. With a
+// `budget`, spends one unit per candidate position and per cell probed, and throws
+// WorkBudgetExhausted when it runs out.
+// Candidates are taken in the order of the answer (distance, then y, then x), starting past what
+// an earlier search on `state` found taken (GridState::taken_floor), so a grid filled around one
+// point costs a create a few probes at its edge, not a walk over every region placed.
+std::optional<std::pair<int, int>> nearest_free_footprint(GridState& state, int x, int y,
                                                           int size_x, int size_y,
                                                           int max_coordinate,
                                                           WorkBudget* budget = nullptr);

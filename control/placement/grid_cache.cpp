@@ -79,6 +79,25 @@ GridState& GridCache::lease(Changes& changes) {
     return state_;
 }
 
+PlacementIndex* GridCache::ranked(const std::shared_ptr<api::PlacementPolicy>& policy,
+                                  const std::string& name, PortRange ports) {
+    std::lock_guard lock(mutex_);
+    const auto* indexed = dynamic_cast<const api::IndexedPlacementPolicy*>(policy.get());
+    if (indexed == nullptr) {
+        return nullptr;
+    }
+    if (!ranked_ || ranked_policy_ != policy || ranked_name_ != name ||
+        ranked_ports_.low != ports.low || ranked_ports_.high != ports.high) {
+        ranked_ = std::make_unique<PlacementIndex>(*indexed, name, state_, ports);
+        ranked_policy_ = policy;
+        ranked_name_ = name;
+        ranked_ports_ = ports;
+    } else {
+        ranked_->refresh();
+    }
+    return ranked_.get();
+}
+
 void GridCache::sync(Changes& changes) {
     auto& tx = changes.tx();
     auto* log = change_log(tx);

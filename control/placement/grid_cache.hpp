@@ -19,6 +19,9 @@
 
 #include "control/domain/store.hpp"
 #include "control/placement/grid_state.hpp"
+#include "control/placement/placement_engine.hpp"
+#include "control/placement/placement_index.hpp"
+#include "vergegrid/plugin_api/placement.hpp"
 
 namespace vergegrid::control {
 
@@ -40,6 +43,14 @@ class GridCache {
     // transaction does to the state (reservations, removals) is undone or re-read when it ends,
     // and a rollback makes the cache forget what it read inside it.
     GridState& lease(Changes& changes);
+
+    // The ranked index (placement_index.hpp) over the leased state for `policy` (the placement
+    // service's active one), kept between writes and rebuilt only when the policy, its name or
+    // the ports change; nullptr when the policy is not an IndexedPlacementPolicy. For the rest
+    // of the lease: an automatically placed create then costs a walk to the best simulator, not
+    // a score of every simulator.
+    PlacementIndex* ranked(const std::shared_ptr<plugin_api::PlacementPolicy>& policy,
+                           const std::string& name, PortRange ports);
 
     // Whether storage agrees with the facts the state gave for placing `region` (a region not yet
     // written): its host and port are free, its cells are free, and its simulator holds as many
@@ -72,6 +83,11 @@ class GridCache {
     std::set<std::string> stale_simulators_;
     std::set<std::string> stale_migrations_;
     std::shared_ptr<Context> current_;
+    // The index and what it was built for (the policy kept alive as long as the index uses it).
+    std::unique_ptr<PlacementIndex> ranked_;
+    std::shared_ptr<plugin_api::PlacementPolicy> ranked_policy_;
+    std::string ranked_name_;
+    PortRange ranked_ports_;
     std::atomic<std::uint64_t> full_loads_{0};
     std::atomic<std::uint64_t> stale_{0};
 };

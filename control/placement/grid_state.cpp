@@ -9,8 +9,19 @@ namespace api = plugin_api;
 
 namespace {
 
+// Searches remembered at once: a create names its centre (near, near_region), so their number
+// is the callers'; past this many they are forgotten and searched afresh.
+constexpr std::size_t kRememberedSearches = 64;
+
 int cells_of(int metres) {
     return std::max(metres / 256, 1);
+}
+
+// The squared distance from (x, y) to the nearest point of [x0, x1] x [y0, y1].
+std::int64_t squared_distance_to(int x, int y, int x0, int x1, int y0, int y1) {
+    const std::int64_t dx = x < x0 ? x0 - x : (x > x1 ? x - x1 : 0);
+    const std::int64_t dy = y < y0 ? y0 - y : (y > y1 ? y - y1 : 0);
+    return dx * dx + dy * dy;
 }
 
 // What placement reads of a simulator's stored row (its regions are counted from the grid).
@@ -155,6 +166,7 @@ void GridState::remove(const std::string& uuid) {
     }
     const std::size_t slot = it->second;
     index_region(slot, false);
+    cells_freed(regions_[slot]);
     regions_[slot] = PlacedRegion{};
     free_slots_.push_back(slot);
     if (journaling_) {
@@ -166,6 +178,7 @@ void GridState::reserve(const std::string& simulator_id, const std::string& host
     ports_by_host_[host].insert(port);
     if (auto it = simulator_index_.find(simulator_id); it != simulator_index_.end()) {
         ++simulators_[it->second].region_count;
+        simulator_changed(it->second);
     }
     if (journaling_) {
         journal_.reservations.push_back({simulator_id, host, port});
@@ -179,6 +192,7 @@ void GridState::unreserve(const std::string& simulator_id, const std::string& ho
     }
     if (auto it = simulator_index_.find(simulator_id); it != simulator_index_.end()) {
         --simulators_[it->second].region_count;
+        simulator_changed(it->second);
     }
 }
 
@@ -202,9 +216,11 @@ void GridState::put_simulator(const api::Simulator& s) {
             simulator_index_.emplace(simulators_[i].id, i);
         }
         it = simulator_index_.find(s.id);
+        simulator_changes_ = {{}, true};  // every later position moved
     }
     auto& snapshot = simulators_[it->second];
     take_facts(snapshot, s);
+    simulator_changed(it->second);
 }
 
 void GridState::start_journal(Journal continued) {
@@ -249,7 +265,47 @@ void GridState::index_region(std::size_t slot, bool present) {
             --simulator.region_count;
             std::erase(simulator.region_names, region.name);
         }
+        simulator_changed(it->second);
     }
+}
+
+void GridState::simulator_changed(std::size_t position) {
+    if (simulator_changes_.all) {
+        return;
+    }
+    if (simulator_changes_.positions.size() >= simulators_.size()) {
+        simulator_changes_ = {{}, true};  // a full re-rank costs no more than these
+        return;
+    }
+    simulator_changes_.positions.push_back(position);
+}
+
+GridState::SimulatorChanges GridState::take_simulator_changes() {
+    return std::exchange(simulator_changes_, SimulatorChanges{});
+}
+
+void GridState::cells_freed(const PlacedRegion& region) {
+    const int rw = cells_of(region.size_x);
+    const int rh = cells_of(region.size_y);
+    for (auto& [search, floor] : taken_floors_) {
+        // The corners of the footprints that overlapped the region's cells.
+        const auto nearest = squared_distance_to(search.x, search.y, region.loc_x - search.w + 1,
+                                                 region.loc_x + rw - 1, region.loc_y - search.h + 1,
+                                                 region.loc_y + rh - 1);
+        floor = std::min(floor, nearest);
+    }
+}
+
+std::int64_t GridState::taken_floor(const FootprintSearch& search) const {
+    const auto it = taken_floors_.find(search);
+    return it == taken_floors_.end() ? 0 : it->second;
+}
+
+void GridState::note_taken_floor(const FootprintSearch& search, std::int64_t squared_distance) {
+    if (taken_floors_.size() >= kRememberedSearches && !taken_floors_.contains(search)) {
+        taken_floors_.clear();
+    }
+    taken_floors_[search] = squared_distance;
 }
 
 }  // namespace vergegrid::control

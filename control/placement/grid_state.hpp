@@ -6,8 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -75,12 +77,36 @@ class GridState {
     void start_journal(Journal continued = {});
     Journal take_journal();
 
+    // The simulators whose snapshot changed (regions counted, ports, stored facts) since the last
+    // take, for a ranked index kept beside a long-lived state (GridCache): their positions in
+    // simulators(), or `all` when positions moved (a simulator added), the state is new, or more
+    // changed than there are simulators.
+    struct SimulatorChanges {
+        std::vector<std::size_t> positions;
+        bool all = false;
+    };
+    SimulatorChanges take_simulator_changes();
+
+    // What a search for a free footprint learnt (coordinate_allocator.hpp): no footprint of
+    // `size` cells with its corner at a squared distance below the floor from `centre` is free.
+    // Adding regions keeps it true; remove() lowers it when it frees cells; 0 when unknown.
+    struct FootprintSearch {
+        int x = 0, y = 0;  // the centre
+        int w = 1, h = 1;  // the footprint, in cells
+        int max_coordinate = 0;
+        auto operator<=>(const FootprintSearch&) const = default;
+    };
+    std::int64_t taken_floor(const FootprintSearch& search) const;
+    void note_taken_floor(const FootprintSearch& search, std::int64_t squared_distance);
+
   private:
     static std::uint64_t cell(int x, int y) {
         return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(x)) << 32) |
                static_cast<std::uint32_t>(y);
     }
     void index_region(std::size_t slot, bool present);
+    void simulator_changed(std::size_t position);
+    void cells_freed(const PlacedRegion& region);
 
     std::vector<plugin_api::SimulatorSnapshot> simulators_;
     std::unordered_map<std::string, std::size_t> simulator_index_;
@@ -93,6 +119,8 @@ class GridState {
     std::unordered_map<std::uint64_t, std::size_t> cells_;
     bool journaling_ = false;
     Journal journal_;
+    SimulatorChanges simulator_changes_{{}, true};
+    std::map<FootprintSearch, std::int64_t> taken_floors_;
 };
 
 }  // namespace vergegrid::control

@@ -43,15 +43,30 @@ PlacementIndex::PlacementIndex(const api::IndexedPlacementPolicy& plugin, const 
       policy_name_(std::move(policy_name)),
       state_(&state),
       ports_(ports) {
-    const auto& simulators = state.simulators();
-    group_of_.resize(simulators.size());
-    key_of_.resize(simulators.size());
-    ranked_.resize(simulators.size(), false);
-    for (std::size_t i = 0; i < simulators.size(); ++i) {
-        group_of_[i] = label_set(simulators[i].labels);
-        groups_[group_of_[i]].labels = simulators[i].labels;
-        position_of_[simulators[i].id] = i;
+    rebuild();
+}
+
+void PlacementIndex::rebuild() {
+    state_->take_simulator_changes();
+    groups_.clear();
+    const std::size_t count = state_->simulators().size();
+    group_of_.assign(count, {});
+    key_of_.assign(count, 0.0);
+    ranked_.assign(count, false);
+    for (std::size_t i = 0; i < count; ++i) {
         rank(i);
+    }
+}
+
+void PlacementIndex::refresh() {
+    auto changes = state_->take_simulator_changes();
+    if (changes.all) {
+        rebuild();
+        return;
+    }
+    for (const auto position : changes.positions) {
+        unrank(position);
+        rank(position);
     }
 }
 
@@ -60,19 +75,30 @@ void PlacementIndex::rank(std::size_t position) {
     if (closed_reason(limits_, simulator) || !policy_->open_for_regions(simulator)) {
         return;
     }
+    group_of_[position] = label_set(simulator.labels);  // labels may have changed
     key_of_[position] = -policy_->simulator_score(simulator);
-    groups_[group_of_[position]].ranked.emplace(key_of_[position], position);
+    auto& group = groups_[group_of_[position]];
+    if (group.ranked.empty()) {
+        group.labels = simulator.labels;
+    }
+    group.ranked.emplace(key_of_[position], position);
     ranked_[position] = true;
 }
 
 void PlacementIndex::unrank(std::size_t position) {
-    if (ranked_[position]) {
-        groups_[group_of_[position]].ranked.erase({key_of_[position], position});
-        ranked_[position] = false;
+    if (!ranked_[position]) {
+        return;
     }
+    const auto group = groups_.find(group_of_[position]);
+    group->second.ranked.erase({key_of_[position], position});
+    if (group->second.ranked.empty()) {
+        groups_.erase(group);
+    }
+    ranked_[position] = false;
 }
 
 Decision PlacementIndex::place(const PlacementRequest& request, const std::string& uuid) {
+    refresh();
     const bool simple =
         request.pin.empty() && !request.affinity && request.avoid.empty() && request.port == 0;
     const auto& simulators = state_->simulators();
@@ -146,14 +172,8 @@ Decision PlacementIndex::place(const PlacementRequest& request, const std::strin
 }
 
 void PlacementIndex::reserve(const PlacedRegion& region) {
-    const auto it = position_of_.find(region.simulator_id);
-    if (it == position_of_.end()) {
-        state_->add(region);  // on no simulator (placed by hand): ports and map cells only
-        return;
-    }
-    unrank(it->second);
     state_->add(region);
-    rank(it->second);
+    refresh();
 }
 
 }  // namespace vergegrid::control

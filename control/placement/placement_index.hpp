@@ -7,6 +7,9 @@
 // a group the order by simulator_score is the order by score, so the first simulator of a group
 // that passes filter() is that group's best, and a decision costs one walk per group instead of
 // filter() and score() on every simulator. It makes the same choice as decide().
+// It follows its state: before each decision it re-ranks the simulators the state says changed
+// (GridState::take_simulator_changes), so it may live as long as the state (GridCache keeps one
+// beside its grid) whoever changes the state in between.
 #pragma once
 
 #include <map>
@@ -38,11 +41,16 @@ class PlacementIndex {
     // costs a full scan, which a batch should pay only when asked.
     Decision place(const PlacementRequest& request, const std::string& uuid);
     // Records a region placed otherwise (by hand, pinned) in the state and re-ranks its
-    // simulator; every reservation on the state must go through here while the index lives.
+    // simulator.
     void reserve(const PlacedRegion& region);
+    // Re-ranks what changed in the state since the index last looked (place() does it first).
+    void refresh();
+
+    const plugin_api::IndexedPlacementPolicy& plugin() const { return *policy_; }
 
   private:
     using Ranked = std::set<std::pair<double, std::size_t>>;  // (-simulator_score, position)
+    void rebuild();
     void rank(std::size_t position);
     void unrank(std::size_t position);
 
@@ -59,7 +67,6 @@ class PlacementIndex {
     std::vector<std::string> group_of_;    // by position in state.simulators()
     std::vector<double> key_of_;           // the key it is ranked under
     std::vector<bool> ranked_;
-    std::map<std::string, std::size_t> position_of_;  // simulator id -> position
 };
 
 }  // namespace vergegrid::control

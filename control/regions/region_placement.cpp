@@ -40,7 +40,7 @@ void check_pin_exists(const GridState& state, const std::string& pin) {
     }
 }
 
-void choose_location(const GridState& state, NewRegion& request, WorkBudget* budget) {
+void choose_location(GridState& state, NewRegion& request, WorkBudget* budget) {
     Region& region = request.region;
     int x = kDefaultNear;
     int y = kDefaultNear;

@@ -223,7 +223,13 @@ Decision RegionService::place_created(Changes& changes, NewRegion& fresh,
         }
         return state;
     };
-    Decision decision = place_new_region(lease(), active, placement_->ports(), fresh);
+    // The index kept with the cache: the policy's best simulator without scoring every one.
+    const auto place = [&] {
+        GridState& state = lease();
+        return place_new_region(state, active, placement_->ports(), fresh,
+                                cache.ranked(active.policy, active.name, placement_->ports()));
+    };
+    Decision decision = place();
     if (!decision.placed) {
         return decision;
     }
@@ -236,7 +242,7 @@ Decision RegionService::place_created(Changes& changes, NewRegion& fresh,
     }
     // The cache was stale and has read the whole grid again: decide on that.
     fresh = asked;
-    return place_new_region(lease(), active, placement_->ports(), fresh);
+    return place();
 }
 
 RegionChanged RegionService::create_within(Changes& changes, const CreateRegion& command) const {
