@@ -328,17 +328,30 @@ std::vector<api::Region> SociTransaction::find_regions_overlapping(
         // walk every region (2.6 ms at 10,000 regions on SQLite; docs/benchmarks.md). The widest
         // present rather than the widest allowed (kMaxRegionSize): on a grid of 256 m regions the
         // search reads one column of the map instead of 33. The size indexes answer MAX() at once.
-        int widest_m = 0;
-        int tallest_m = 0;
-        soci::indicator wide_null = soci::i_ok;
-        soci::indicator tall_null = soci::i_ok;
         // Two subqueries: SQLite answers MAX() from an index only when it is the query's one
-        // aggregate; "SELECT MAX(size_x), MAX(size_y)" reads the whole table.
-        sql << "SELECT (SELECT MAX(size_x) FROM regions), (SELECT MAX(size_y) FROM regions)",
-            soci::into(widest_m, wide_null), soci::into(tallest_m, tall_null);
-        if (wide_null == soci::i_null || tall_null == soci::i_null) {
+        // aggregate; "SELECT MAX(size_x), MAX(size_y)" reads the whole table. A cached statement:
+        // every create asks, inside the write transaction.
+        struct Widest {
+            int x_m = 0;
+            int y_m = 0;
+            soci::indicator x_null = soci::i_null;
+            soci::indicator y_null = soci::i_null;
+        };
+        Widest widest;
+        run_prepared_query<Widest>(
+            lease_.statements(), sql,
+            "SELECT (SELECT MAX(size_x) FROM regions), (SELECT MAX(size_y) FROM regions)",
+            BoundValues(),
+            [](soci::statement& st, Widest& row) {
+                st.exchange(soci::into(row.x_m, row.x_null));
+                st.exchange(soci::into(row.y_m, row.y_null));
+            },
+            [&](const Widest& row) { widest = row; });
+        if (widest.x_null == soci::i_null || widest.y_null == soci::i_null) {
             return;  // no region at all
         }
+        const int widest_m = widest.x_m;
+        const int tallest_m = widest.y_m;
         const int x_floor = x0 - widest_m / 256;
         const int y_floor = y0 - tallest_m / 256;
         // The keys first, from the regions table alone, then each region by its key (almost

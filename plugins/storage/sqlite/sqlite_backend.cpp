@@ -121,6 +121,11 @@ std::string configure_session(soci::session& sql, int busy_timeout_ms) {
     sql << "PRAGMA mmap_size = " + std::to_string(kMmapBytes);
     // LIKE (the name_prefix filter) then compares bytes, as PostgreSQL and utf8mb4_bin do.
     sql << "PRAGMA case_sensitive_like = ON";
+    // Under group commit every request runs in a SAVEPOINT, and SQLite copies each page a
+    // savepoint first changes into its sub-journal, a temporary file: a pwrite() per page, 60 % of
+    // the writes a hand-placed create made (docs/benchmarks.md). In memory it costs a memcpy.
+    // Sorts and temporary tables go there too; every listing is paged, so they stay small.
+    sql << "PRAGMA temp_store = MEMORY";
 
     int foreign_keys = 0;
     sql << "PRAGMA foreign_keys", soci::into(foreign_keys);
