@@ -159,6 +159,9 @@ TEST_F(MigrationRunnerTest, ThePluginsSessionsMapTheFileAndComparePrefixesByteFo
     long long mmap_size = 0;
     *sql << "PRAGMA mmap_size", soci::into(mmap_size);
     EXPECT_EQ(mmap_size, sqlite::kMmapBytes);
+    int temp_store = -1;  // 2: savepoint sub-journals in memory, not a pwrite() per page
+    *sql << "PRAGMA temp_store", soci::into(temp_store);
+    EXPECT_EQ(temp_store, 2);
     int upper_matches_lower = -1;
     *sql << "SELECT 'Abc' LIKE 'a%'", soci::into(upper_matches_lower);
     EXPECT_EQ(upper_matches_lower, 0);
