@@ -44,6 +44,12 @@ struct Dialect {
     bool insert_returns_id = false;
     std::string last_insert_id;
 
+    // Data-modifying statements in WITH (PostgreSQL): writes that go together (a region's
+    // supplement rows and its grid-change entry) are sent as one statement, one round trip
+    // where each would cost its own. The writes' rows are checked (foreign keys, uniqueness) as
+    // if sent one by one.
+    bool writes_in_with = false;
+
     // Migrations. transactional_ddl: a migration and its record commit together.
     bool transactional_ddl = true;
     std::string begin_migration;  // "" = statements run in autocommit (MariaDB)

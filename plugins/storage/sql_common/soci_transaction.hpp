@@ -224,9 +224,18 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     void rollback_to(const std::string& name) override;
 
   private:
-    // Bumps the grid generation and logs `kind`/`entity_id` under it (schema 7): called by every
-    // write placement depends on, inside that write's run().
-    void log_grid_change(soci::session& sql, const char* kind, const std::string& entity_id);
+    // One INSERT, UPDATE or DELETE with its values.
+    struct Write {
+        std::string text;
+        BoundValues values;
+    };
+
+    // Runs `writes`, then bumps the grid generation and logs `kind`/`entity_id` under it
+    // (schema 7): called by every write placement depends on, inside that write's run(). Where
+    // the dialect allows writes in WITH, all of it is one statement: one round trip instead of
+    // three plus one per write.
+    void log_grid_change(soci::session& sql, const char* kind, const std::string& entity_id,
+                         const std::vector<Write>& writes = {});
 
     // Runs `body` on the session. Database errors become StorageConflict / StorageBusy /
     // StorageError named after `operation`; after any failure the transaction can only be
@@ -252,7 +261,8 @@ class SociTransaction final : public plugin_api::StorageTransaction,
                                                    const std::string& conditions,
                                                    const std::string& order_and_limit,
                                                    const BoundValues& values);
-    void write_supplements(soci::session& sql, const plugin_api::Region& region);
+    // The rows a region keeps beside its main row, as writes for log_grid_change.
+    static std::vector<Write> supplement_writes(const plugin_api::Region& region);
     void require_row(soci::session& sql, const std::string& count_query, const std::string& key,
                      const std::string& what);
 

@@ -38,17 +38,49 @@ long long current_generation(soci::session& sql, const char* suffix) {
 }  // namespace
 
 void SociTransaction::log_grid_change(soci::session& sql, const char* kind,
-                                      const std::string& entity_id) {
-    execute_cached(sql, "UPDATE grid_generation SET generation = generation + 1 WHERE id = 1",
-                   BoundValues());
-    const long long generation = current_generation(sql, "");
-    execute_cached(sql,
-                   "INSERT INTO grid_changes (generation, kind, entity_id) VALUES (:generation, "
-                   ":kind, :entity_id)",
-                   BoundValues()
-                       .number64("generation", generation)
-                       .text("kind", kind)
-                       .text("entity_id", entity_id));
+                                      const std::string& entity_id,
+                                      const std::vector<Write>& writes) {
+    long long generation = 0;
+    if (dialect_.writes_in_with) {
+        // WITH w0 AS (write), ..., g AS (the bump) INSERT the log row: each write's placeholders
+        // renamed apart, since several bind :uuid. The text depends only on the writes' texts,
+        // so it is prepared once per connection like any other.
+        std::string text = "WITH ";
+        BoundValues values;
+        for (std::size_t i = 0; i < writes.size(); ++i) {
+            std::string prefix = "w";
+            prefix += std::to_string(i);
+            prefix += '_';
+            // Appended piece by piece: GCC 12 sees an overlap that is not in a chain of +.
+            text += prefix;
+            text += " AS (";
+            text += with_prefixed_placeholders(writes[i].text, prefix);
+            text += "), ";
+            values.add_prefixed(writes[i].values, prefix);
+        }
+        text +=
+            "g AS (UPDATE grid_generation SET generation = generation + 1 WHERE id = 1 "
+            "RETURNING generation) INSERT INTO grid_changes (generation, kind, entity_id) "
+            "SELECT generation, :kind, :entity_id FROM g RETURNING generation";
+        values.text("kind", kind).text("entity_id", entity_id);
+        generation = run_prepared_command<long long>(
+            lease_.statements(), sql, text, values,
+            [](soci::statement& st, long long& row) { st.exchange(soci::into(row)); });
+    } else {
+        for (const auto& write : writes) {
+            execute_cached(sql, write.text, write.values);
+        }
+        execute_cached(sql, "UPDATE grid_generation SET generation = generation + 1 WHERE id = 1",
+                       BoundValues());
+        generation = current_generation(sql, "");
+        execute_cached(sql,
+                       "INSERT INTO grid_changes (generation, kind, entity_id) VALUES "
+                       "(:generation, :kind, :entity_id)",
+                       BoundValues()
+                           .number64("generation", generation)
+                           .text("kind", kind)
+                           .text("entity_id", entity_id));
+    }
     if (generation % kPruneEvery == 0) {
         execute_cached(sql, "DELETE FROM grid_changes WHERE generation <= :horizon",
                        BoundValues().number64("horizon", generation - kKeptChanges));

@@ -87,78 +87,80 @@ constexpr const char* kDeleteSupplements[] = {
 
 }  // namespace
 
-void SociTransaction::write_supplements(soci::session& sql, const api::Region& r) {
+std::vector<SociTransaction::Write> SociTransaction::supplement_writes(const api::Region& r) {
+    std::vector<Write> writes;
     const auto& env = r.environment;
-    execute_cached(sql,
-                   "INSERT INTO region_environment (region_uuid, water_height, sun_fixed, "
-                   "sun_position, environment_preset) VALUES (:uuid, :water_height, :sun_fixed, "
-                   ":sun_position, :preset)",
-                   BoundValues()
-                       .text("uuid", r.uuid)
-                       .real("water_height", env.water_height)
-                       .number("sun_fixed", env.sun_fixed ? 1 : 0)
-                       .real("sun_position", env.sun_position)
-                       .text("preset", env.environment_preset));
+    writes.push_back(
+        {"INSERT INTO region_environment (region_uuid, water_height, sun_fixed, "
+         "sun_position, environment_preset) VALUES (:uuid, :water_height, :sun_fixed, "
+         ":sun_position, :preset)",
+         BoundValues()
+             .text("uuid", r.uuid)
+             .real("water_height", env.water_height)
+             .number("sun_fixed", env.sun_fixed ? 1 : 0)
+             .real("sun_position", env.sun_position)
+             .text("preset", env.environment_preset)});
 
-    execute_cached(sql,
-                   "INSERT INTO region_terrain (region_uuid, raise_limit, lower_limit) "
-                   "VALUES (:uuid, :raise_limit, :lower_limit)",
-                   BoundValues()
-                       .text("uuid", r.uuid)
-                       .real("raise_limit", r.terrain.raise_limit)
-                       .real("lower_limit", r.terrain.lower_limit));
+    writes.push_back(
+        {"INSERT INTO region_terrain (region_uuid, raise_limit, lower_limit) "
+         "VALUES (:uuid, :raise_limit, :lower_limit)",
+         BoundValues()
+             .text("uuid", r.uuid)
+             .real("raise_limit", r.terrain.raise_limit)
+             .real("lower_limit", r.terrain.lower_limit)});
 
     const auto& permissions = r.permissions;
-    execute_cached(sql,
-                   "INSERT INTO region_permissions (region_uuid, public_access, allow_damage, "
-                   "allow_terraform) VALUES (:uuid, :public_access, :allow_damage, "
-                   ":allow_terraform)",
-                   BoundValues()
-                       .text("uuid", r.uuid)
-                       .number("public_access", permissions.public_access ? 1 : 0)
-                       .number("allow_damage", permissions.allow_damage ? 1 : 0)
-                       .number("allow_terraform", permissions.allow_terraform ? 1 : 0));
+    writes.push_back(
+        {"INSERT INTO region_permissions (region_uuid, public_access, allow_damage, "
+         "allow_terraform) VALUES (:uuid, :public_access, :allow_damage, "
+         ":allow_terraform)",
+         BoundValues()
+             .text("uuid", r.uuid)
+             .number("public_access", permissions.public_access ? 1 : 0)
+             .number("allow_damage", permissions.allow_damage ? 1 : 0)
+             .number("allow_terraform", permissions.allow_terraform ? 1 : 0)});
 
     const auto& f = r.flags;
-    execute_cached(sql,
-                   "INSERT INTO region_flags (region_uuid, enabled, allow_voice, allow_flying, "
-                   "allow_scripts, max_prims, max_agents) VALUES (:uuid, :enabled, :allow_voice, "
-                   ":allow_flying, :allow_scripts, :max_prims, :max_agents)",
-                   BoundValues()
-                       .text("uuid", r.uuid)
-                       .number("enabled", f.enabled ? 1 : 0)
-                       .number("allow_voice", f.allow_voice ? 1 : 0)
-                       .number("allow_flying", f.allow_flying ? 1 : 0)
-                       .number("allow_scripts", f.allow_scripts ? 1 : 0)
-                       .number("max_prims", f.max_prims)
-                       .number("max_agents", f.max_agents));
+    writes.push_back(
+        {"INSERT INTO region_flags (region_uuid, enabled, allow_voice, allow_flying, "
+         "allow_scripts, max_prims, max_agents) VALUES (:uuid, :enabled, :allow_voice, "
+         ":allow_flying, :allow_scripts, :max_prims, :max_agents)",
+         BoundValues()
+             .text("uuid", r.uuid)
+             .number("enabled", f.enabled ? 1 : 0)
+             .number("allow_voice", f.allow_voice ? 1 : 0)
+             .number("allow_flying", f.allow_flying ? 1 : 0)
+             .number("allow_scripts", f.allow_scripts ? 1 : 0)
+             .number("max_prims", f.max_prims)
+             .number("max_agents", f.max_agents)});
 
     const auto& p = r.placement;
-    execute_cached(sql,
-                   "INSERT INTO region_placement_rules (region_uuid, simulator_id, "
-                   "required_labels, preferred_labels, anti_affinity) VALUES (:uuid, "
-                   ":simulator_id, :required, :preferred, :anti_affinity)",
-                   BoundValues()
-                       .text("uuid", r.uuid)
-                       .text("simulator_id", p.simulator_id)
-                       .text("required", labels_to_json(p.required_labels))
-                       .text("preferred", labels_to_json(p.preferred_labels))
-                       .text("anti_affinity", labels_to_json(p.anti_affinity)));
+    writes.push_back(
+        {"INSERT INTO region_placement_rules (region_uuid, simulator_id, "
+         "required_labels, preferred_labels, anti_affinity) VALUES (:uuid, "
+         ":simulator_id, :required, :preferred, :anti_affinity)",
+         BoundValues()
+             .text("uuid", r.uuid)
+             .text("simulator_id", p.simulator_id)
+             .text("required", labels_to_json(p.required_labels))
+             .text("preferred", labels_to_json(p.preferred_labels))
+             .text("anti_affinity", labels_to_json(p.anti_affinity))});
 
     const auto& version = r.template_data.template_version;
     const auto part = [&version](int api::SemVer::*field) {
         return version ? boost::optional<int>((*version).*field) : boost::none;
     };
-    execute_cached(sql,
-                   "INSERT INTO region_template_data (region_uuid, template_version_major, "
-                   "template_version_minor, template_version_patch, parcel_layout) VALUES (:uuid, "
-                   ":major, :minor, :patch, :parcel_layout)",
-                   BoundValues()
-                       .text("uuid", r.uuid)
-                       .number_or_null("major", part(&api::SemVer::major))
-                       .number_or_null("minor", part(&api::SemVer::minor))
-                       .number_or_null("patch", part(&api::SemVer::patch))
-                       .text("parcel_layout", r.template_data.parcel_layout));
+    writes.push_back(
+        {"INSERT INTO region_template_data (region_uuid, template_version_major, "
+         "template_version_minor, template_version_patch, parcel_layout) VALUES (:uuid, "
+         ":major, :minor, :patch, :parcel_layout)",
+         BoundValues()
+             .text("uuid", r.uuid)
+             .number_or_null("major", part(&api::SemVer::major))
+             .number_or_null("minor", part(&api::SemVer::minor))
+             .number_or_null("patch", part(&api::SemVer::patch))
+             .text("parcel_layout", r.template_data.parcel_layout)});
+    return writes;
 }
 
 void SociTransaction::execute_cached(soci::session& sql, const std::string& text,
@@ -290,9 +292,9 @@ std::vector<api::Region> SociTransaction::list_regions_by_placement(const api::R
 
 void SociTransaction::insert_region(const api::Region& region) {
     run("insert_region", [&](soci::session& sql) {
-        execute_cached(sql, kInsertMainRow, main_row_values(region));
-        write_supplements(sql, region);
-        log_grid_change(sql, "region", region.uuid);
+        auto writes = supplement_writes(region);
+        writes.insert(writes.begin(), Write{kInsertMainRow, main_row_values(region)});
+        log_grid_change(sql, "region", region.uuid, writes);
     });
 }
 
@@ -304,8 +306,7 @@ void SociTransaction::update_region(const api::Region& region) {
         for (const char* statement : kDeleteSupplements) {
             execute_cached(sql, statement, key);
         }
-        write_supplements(sql, region);
-        log_grid_change(sql, "region", region.uuid);
+        log_grid_change(sql, "region", region.uuid, supplement_writes(region));
     });
 }
 
@@ -328,47 +329,32 @@ std::vector<api::Region> SociTransaction::find_regions_overlapping(
         // walk every region (2.6 ms at 10,000 regions on SQLite; docs/benchmarks.md). The widest
         // present rather than the widest allowed (kMaxRegionSize): on a grid of 256 m regions the
         // search reads one column of the map instead of 33. The size indexes answer MAX() at once.
-        // Two subqueries: SQLite answers MAX() from an index only when it is the query's one
-        // aggregate; "SELECT MAX(size_x), MAX(size_y)" reads the whole table. A cached statement:
-        // every create asks, inside the write transaction.
-        struct Widest {
-            int x_m = 0;
-            int y_m = 0;
-            soci::indicator x_null = soci::i_null;
-            soci::indicator y_null = soci::i_null;
-        };
-        Widest widest;
-        run_prepared_query<Widest>(
-            lease_.statements(), sql,
-            "SELECT (SELECT MAX(size_x) FROM regions), (SELECT MAX(size_y) FROM regions)",
-            BoundValues(),
-            [](soci::statement& st, Widest& row) {
-                st.exchange(soci::into(row.x_m, row.x_null));
-                st.exchange(soci::into(row.y_m, row.y_null));
-            },
-            [&](const Widest& row) { widest = row; });
-        if (widest.x_null == soci::i_null || widest.y_null == soci::i_null) {
-            return;  // no region at all
-        }
-        const int widest_m = widest.x_m;
-        const int tallest_m = widest.y_m;
-        const int x_floor = x0 - widest_m / 256;
-        const int y_floor = y0 - tallest_m / 256;
+        // Each width a subquery of its own in the WHERE: SQLite answers MAX() from an index only
+        // when it is its query's one aggregate ("SELECT MAX(size_x), MAX(size_y)" reads the whole
+        // table), and each of the three databases computes it once and bounds the index range
+        // with it (EXPLAIN: SQLite "SEARCH r USING INDEX regions_location (loc_x>? AND loc_x<?)",
+        // MariaDB "range" on regions_location, PostgreSQL an InitPlan in the Index Cond). No
+        // region at all: the bound is NULL and nothing matches. One statement, not a query for
+        // the widths first: every create asks, inside the write transaction, and on PostgreSQL
+        // each statement is a round trip.
         // The keys first, from the regions table alone, then each region by its key (almost
         // always none): joined with its supplements in one query, PostgreSQL estimated the
         // range to match many rows and hashed every supplement table, O(regions) per create.
         const auto uuids = select_keys(
             sql,
             "SELECT r.uuid FROM regions r"
-            " WHERE r.loc_x < :x1 AND r.loc_x > :x_floor AND r.loc_x + r.size_x / 256 > :x0"
-            " AND r.loc_y < :y1 AND r.loc_y > :y_floor AND r.loc_y + r.size_y / 256 > :y0"
+            " WHERE r.loc_x < :x1 AND r.loc_x > :x_from - (SELECT MAX(size_x) FROM regions) / 256"
+            " AND r.loc_x + r.size_x / 256 > :x0"
+            " AND r.loc_y < :y1 AND r.loc_y > :y_from - (SELECT MAX(size_y) FROM regions) / 256"
+            " AND r.loc_y + r.size_y / 256 > :y0"
             " AND r.uuid <> :exclude ORDER BY r.name",
+            // x0 and y0 twice, under two names: not every SOCI backend binds a repeated name.
             BoundValues()
                 .number("x1", x1)
-                .number("x_floor", x_floor)
+                .number("x_from", x0)
                 .number("x0", x0)
                 .number("y1", y1)
-                .number("y_floor", y_floor)
+                .number("y_from", y0)
                 .number("y0", y0)
                 .text("exclude", exclude_uuid));
         for (const auto& uuid : uuids) {

@@ -3,6 +3,8 @@
 #include <soci/boost-optional.h>
 #include <soci/soci.h>
 
+#include <cctype>
+
 namespace vergegrid::plugins::sql {
 
 BoundValues& BoundValues::text(const std::string& name, std::string value) {
@@ -52,6 +54,18 @@ void bind_each(soci::statement& st, std::map<std::string, Value>& values) {
 }
 
 template <typename Value>
+void add_each(std::map<std::string, Value>& mine, const std::map<std::string, Value>& theirs,
+              const std::string& prefix) {
+    for (const auto& [name, value] : theirs) {
+        mine[prefix + name] = value;
+    }
+}
+
+bool starts_name(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+template <typename Value>
 void take_each(std::map<std::string, Value>& mine, const std::map<std::string, Value>& theirs) {
     for (const auto& [name, value] : theirs) {
         mine.at(name) = value;
@@ -86,6 +100,31 @@ void StatementCache::forget(const std::string& key) noexcept {
     } catch (...) {
         // A statement's clean-up failing leaves nothing more to do: it is gone either way.
     }
+}
+
+BoundValues& BoundValues::add_prefixed(const BoundValues& other, const std::string& prefix) {
+    add_each(texts_, other.texts_, prefix);
+    add_each(numbers_, other.numbers_, prefix);
+    add_each(numbers64_, other.numbers64_, prefix);
+    add_each(reals_, other.reals_, prefix);
+    add_each(optional_texts_, other.optional_texts_, prefix);
+    add_each(optional_numbers_, other.optional_numbers_, prefix);
+    add_each(optional_numbers64_, other.optional_numbers64_, prefix);
+    return *this;
+}
+
+std::string with_prefixed_placeholders(const std::string& text, const std::string& prefix) {
+    std::string out;
+    out.reserve(text.size() + 8 * prefix.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        out += text[i];
+        // ":name", not a "::type" cast: the statements joined bind by name and quote no colon.
+        if (text[i] == ':' && i + 1 < text.size() && starts_name(text[i + 1]) &&
+            (i == 0 || text[i - 1] != ':')) {
+            out += prefix;
+        }
+    }
+    return out;
 }
 
 }  // namespace vergegrid::plugins::sql

@@ -35,6 +35,9 @@ class BoundValues {
     void bind_into(soci::statement& st);
     // Takes the values of `other`, which binds the same names (the same statement text).
     void take_values(const BoundValues& other);
+    // Adds every value of `other`, its name prefixed with `prefix` (as with_prefixed_placeholders
+    // renames them in its statement's text).
+    BoundValues& add_prefixed(const BoundValues& other, const std::string& prefix);
 
   private:
     std::map<std::string, std::string> texts_;  // map nodes keep their addresses: safe to bind
@@ -45,6 +48,10 @@ class BoundValues {
     std::map<std::string, boost::optional<int>> optional_numbers_;
     std::map<std::string, boost::optional<long long>> optional_numbers64_;
 };
+
+// `text` with every :name placeholder renamed :<prefix>name, so that statements binding the same
+// names can be joined into one (a PostgreSQL WITH of several writes).
+std::string with_prefixed_placeholders(const std::string& text, const std::string& prefix);
 
 // Per connection (see ConnectionPool::Connection); used by one transaction at a time.
 class StatementCache {

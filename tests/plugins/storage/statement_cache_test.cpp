@@ -77,3 +77,31 @@ TEST_F(StatementCacheTest, HoldsABoundedNumberOfStatements) {
 }
 
 }  // namespace
+
+namespace {
+
+using vergegrid::plugins::sql::with_prefixed_placeholders;
+
+TEST(JoinedStatements, PlaceholdersAreRenamedApartButCastsAndTextAreLeft) {
+    EXPECT_EQ(with_prefixed_placeholders("INSERT INTO t (k, n) VALUES (:k, :n_2)", "w0_"),
+              "INSERT INTO t (k, n) VALUES (:w0_k, :w0_n_2)");
+    EXPECT_EQ(with_prefixed_placeholders("SELECT :k::text, a:1, ':' FROM t", "p"),
+              "SELECT :pk::text, a:1, ':' FROM t");
+}
+
+// Two statements that both bind :k, joined: each keeps its own value once renamed apart.
+TEST_F(StatementCacheTest, ValuesAddedUnderAPrefixBindTheRenamedPlaceholders) {
+    BoundValues joined;
+    joined.add_prefixed(BoundValues().text("k", "a").number("n", 1), "w0_")
+        .add_prefixed(BoundValues().text("k", "b").number("n", 2), "w1_");
+    // SQLite has no writes in WITH: two statements' worth as one compound SELECT source.
+    run_prepared_command(cache_, sql_,
+                         "INSERT INTO t (k, n) SELECT " +
+                             with_prefixed_placeholders(":k, :n", "w0_") + " UNION ALL SELECT " +
+                             with_prefixed_placeholders(":k, :n", "w1_"),
+                         joined);
+    EXPECT_EQ(keys_where_n_above(0), (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(keys_where_n_above(1), (std::vector<std::string>{"b"}));
+}
+
+}  // namespace
