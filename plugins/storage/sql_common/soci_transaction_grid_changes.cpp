@@ -28,10 +28,13 @@ struct ChangeRow {
     api::GridChange change;
 };
 
-long long current_generation(soci::session& sql, const char* suffix) {
+// From the connection's statement cache: every placing write asks, inside its transaction.
+long long current_generation(StatementCache& cache, soci::session& sql, const char* suffix) {
     long long generation = 0;
-    sql << std::string("SELECT generation FROM grid_generation WHERE id = 1") + suffix,
-        soci::into(generation);
+    run_prepared_query<long long>(
+        cache, sql, std::string("SELECT generation FROM grid_generation WHERE id = 1") + suffix,
+        BoundValues(), [](soci::statement& st, long long& row) { st.exchange(soci::into(row)); },
+        [&](long long row) { generation = row; });
     return generation;
 }
 
@@ -72,7 +75,7 @@ void SociTransaction::log_grid_change(soci::session& sql, const char* kind,
         }
         execute_cached(sql, "UPDATE grid_generation SET generation = generation + 1 WHERE id = 1",
                        BoundValues());
-        generation = current_generation(sql, "");
+        generation = current_generation(lease_.statements(), sql, "");
         execute_cached(sql,
                        "INSERT INTO grid_changes (generation, kind, entity_id) VALUES "
                        "(:generation, :kind, :entity_id)",
@@ -91,7 +94,8 @@ std::int64_t SociTransaction::lock_grid_generation() {
     long long generation = 0;
     run("lock_grid_generation", [&](soci::session& sql) {
         // SQLite's write transaction (BEGIN IMMEDIATE) already serialises; the others lock the row.
-        generation = current_generation(sql, dialect_.lock_grid.empty() ? "" : " FOR UPDATE");
+        generation = current_generation(lease_.statements(), sql,
+                                        dialect_.lock_grid.empty() ? "" : " FOR UPDATE");
     });
     return generation;
 }
@@ -99,18 +103,10 @@ std::int64_t SociTransaction::lock_grid_generation() {
 api::GridChanges SociTransaction::grid_changes_since(std::int64_t since) {
     api::GridChanges result;
     run("grid_changes_since", [&](soci::session& sql) {
-        const long long current = current_generation(sql, "");
-        if (current <= since) {
-            return;
-        }
-        int next_logged = 0;
-        const long long next = since + 1;
-        sql << "SELECT COUNT(*) FROM grid_changes WHERE generation = :next",
-            soci::use(next, "next"), soci::into(next_logged);
-        if (next_logged == 0) {
-            result.pruned = true;
-            return;
-        }
+        // Every bump logs exactly one row under its own generation and pruning takes the oldest
+        // rows only, so the log still reaches back to `since` exactly when its first row after
+        // `since` is since + 1: one query where changes exist, which is when the grid cache asks.
+        // No row at all: nothing changed, unless the generation moved on (the log emptied).
         run_prepared_query<ChangeRow>(
             lease_.statements(), sql,
             "SELECT generation, kind, entity_id FROM grid_changes WHERE generation > :since "
@@ -125,6 +121,13 @@ api::GridChanges SociTransaction::grid_changes_since(std::int64_t since) {
                 result.changes.push_back(row.change);
                 result.changes.back().generation = row.generation;
             });
+        const bool reaches_back = result.changes.empty()
+                                      ? current_generation(lease_.statements(), sql, "") <= since
+                                      : result.changes.front().generation == since + 1;
+        if (!reaches_back) {
+            result.changes.clear();
+            result.pruned = true;
+        }
     });
     return result;
 }
