@@ -4,12 +4,29 @@
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/DateTimeParser.h>
+#include <Poco/Timestamp.h>
 #include <Poco/UUIDGenerator.h>
+
+#include <algorithm>
+#include <mutex>
 
 namespace vergegrid::control {
 
 std::string now_iso8601() {
     return Poco::DateTimeFormatter::format(Poco::DateTime(), "%Y-%m-%dT%H:%M:%S.%iZ");
+}
+
+std::string creation_time_iso8601() {
+    static std::mutex mutex;
+    static Poco::Timestamp::TimeVal last_ms = 0;
+    Poco::Timestamp::TimeVal ms = Poco::Timestamp().epochMicroseconds() / 1000;
+    {
+        const std::lock_guard lock(mutex);
+        ms = std::max(ms, last_ms + 1);
+        last_ms = ms;
+    }
+    return Poco::DateTimeFormatter::format(Poco::DateTime(Poco::Timestamp(ms * 1000)),
+                                           "%Y-%m-%dT%H:%M:%S.%iZ");
 }
 
 std::string new_uuid() {

@@ -48,7 +48,7 @@ Migration new_migration(const Changes& changes, const plugin_api::Region& region
     migration.plan = "[]";
     migration.detail = R"({"steps":[]})";
     migration.actor = changes.actor().subject;
-    migration.created_at = migration.updated_at = now_iso8601();
+    migration.created_at = migration.updated_at = creation_time_iso8601();
     return migration;
 }
 
@@ -158,7 +158,7 @@ BatchView queue_batch(Changes& changes, const MoveDriver& driver, const std::str
     batch.max_parallel = max_parallel;
     batch.options = options.dump();
     batch.actor = changes.actor().subject;
-    batch.created_at = batch.updated_at = now_iso8601();
+    batch.created_at = batch.updated_at = creation_time_iso8601();
     driver.ledger().insert_migration_batch(batch);
     changes.record(batch_event("start", batch));
     for (const auto& [region, target] : moves) {

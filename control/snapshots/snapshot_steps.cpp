@@ -38,7 +38,7 @@ Snapshot new_record(const Changes& changes, const Region& region, const std::str
     snapshot.state = "pending";
     snapshot.reason = reason;
     snapshot.actor = changes.actor().subject;
-    snapshot.created_at = snapshot.updated_at = now_iso8601();
+    snapshot.created_at = snapshot.updated_at = creation_time_iso8601();
     return snapshot;
 }
 
