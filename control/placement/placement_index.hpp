@@ -46,8 +46,6 @@ class PlacementIndex {
     // Re-ranks what changed in the state since the index last looked (place() does it first).
     void refresh();
 
-    const plugin_api::IndexedPlacementPolicy& plugin() const { return *policy_; }
-
   private:
     using Ranked = std::set<std::pair<double, std::size_t>>;  // (-simulator_score, position)
     void rebuild();
