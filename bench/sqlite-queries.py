@@ -29,7 +29,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def region_select():
-    """kRegionSelect from plugins/storage/sql_common/region_row.cpp: the 7-table join."""
+    """kRegionSelect from plugins/storage/sql_common/region_row.cpp (one table since schema 9)."""
     text = open(os.path.join(REPO, "plugins/storage/sql_common/region_row.cpp")).read()
     body = text[text.index("kRegionSelect ="):]
     body = body[:body.index(";")]
@@ -63,7 +63,7 @@ def query_report(db):
     bounded = lambda r, bx=max_x, by=max_y: (r[1] - bx, r[1] + 1, r[2] - by, r[2] + 1, r[1], r[2], "x")
     bounded32 = lambda r: bounded(r, 32, 32)
     queries = [
-        ("find_regions_overlapping as today (7-table join, ORDER BY name)",
+        ("find_regions_overlapping as today (ORDER BY name)",
          select + overlap_where + " ORDER BY r.name", current),
         ("overlap bounded by the largest size allowed (32 units), name only, LIMIT 1",
          "SELECT r.name FROM regions r" + bounded_where + " LIMIT 1", bounded32),
@@ -71,13 +71,13 @@ def query_report(db):
          "SELECT r.name FROM regions r" + bounded_where + " LIMIT 1", bounded),
         ("largest size present (needs indexes on size_x, size_y to be cheap)",
          "SELECT (SELECT MAX(size_x) FROM regions), (SELECT MAX(size_y) FROM regions)", lambda r: ()),
-        ("find_region_by_name as today (7-table join)", select + " WHERE r.name = ?", lambda r: (r[5],)),
+        ("find_region_by_name as today", select + " WHERE r.name = ?", lambda r: (r[5],)),
         ("name taken? (SELECT 1 ... WHERE name = ?)", "SELECT 1 FROM regions WHERE name = ?", lambda r: (r[5],)),
-        ("find_region_by_host_port as today (7-table join)",
+        ("find_region_by_host_port as today",
          select + " WHERE r.host = ? AND r.port = ? AND r.uuid <> ?", lambda r: (r[3], r[4], "x")),
         ("port taken? (SELECT name ... WHERE host = ? AND port = ?)",
          "SELECT name FROM regions WHERE host = ? AND port = ? AND uuid <> ?", lambda r: (r[3], r[4], "x")),
-        ("find_region (GET /regions/{id}) as today (7-table join)", select + " WHERE r.uuid = ?", lambda r: (r[0],)),
+        ("find_region (GET /regions/{id}) as today", select + " WHERE r.uuid = ?", lambda r: (r[0],)),
     ]
     for label, sql, params in queries:
         plan = probe.execute("EXPLAIN QUERY PLAN " + sql, params(sample[0])).fetchall()
@@ -93,16 +93,19 @@ def query_report(db):
 
 
 def create_floor(count):
-    schema = open(os.path.join(REPO, "sql/sqlite/001_initial.sql")).read()
+    folder_sql = os.path.join(REPO, "sql/sqlite")
+    migrations = [open(os.path.join(folder_sql, f)).read() for f in sorted(os.listdir(folder_sql))]
     folder = tempfile.mkdtemp(prefix="vg-create-floor-")
     path = os.path.join(folder, "floor.db")
     c = sqlite3.connect(path, isolation_level=None, cached_statements=200)
     c.execute("PRAGMA journal_mode = WAL")
     c.execute("PRAGMA synchronous = NORMAL")
     c.execute("PRAGMA foreign_keys = ON")
-    c.executescript(schema)
-    c.execute("CREATE INDEX regions_size_x ON regions (size_x)")
-    c.execute("CREATE INDEX regions_size_y ON regions (size_y)")
+    for migration in migrations:
+        c.executescript(migration)
+        if "writable_schema" in migration:  # as the runner does: reload the edited schema
+            version = c.execute("PRAGMA schema_version").fetchone()[0]
+            c.execute("PRAGMA schema_version = %d" % (version + 1))
     estate = str(uuid.uuid4())
     c.execute("INSERT INTO estates VALUES (?, 'e', 'o', 't', 't')", (estate,))
     spec = json.dumps({"k%02d" % i: "v" * 20 for i in range(30)})  # about a region's JSON size
@@ -123,14 +126,13 @@ def create_floor(count):
         c.execute("SELECT name FROM regions WHERE host = ? AND port = ? AND uuid <> ?", (host, port, u)).fetchone()
         c.execute("INSERT INTO regions (uuid, name, estate_id, template_id, loc_x, loc_y, size_x, size_y, port, host, "
                   "physics_type, terrain_preset, draw_distance_cap, version_major, version_minor, version_patch, "
-                  "region_state_mode) VALUES (?, ?, ?, NULL, ?, ?, 256, 256, ?, ?, 'BulletSim', 'flat', 0, 1, 0, 0, "
-                  "'hybrid')", (u, name, estate, x, y, port, host))
-        c.execute("INSERT INTO region_environment VALUES (?, 20.0, 0, 6.0, '')", (u,))
-        c.execute("INSERT INTO region_terrain VALUES (?, 100.0, -100.0)", (u,))
-        c.execute("INSERT INTO region_permissions VALUES (?, 1, 0, 0)", (u,))
-        c.execute("INSERT INTO region_flags VALUES (?, 1, 1, 1, 1, 15000, 40)", (u,))
-        c.execute("INSERT INTO region_placement_rules VALUES (?, '', '[]', '[]', '[]')", (u,))
-        c.execute("INSERT INTO region_template_data VALUES (?, NULL, NULL, NULL, '')", (u,))
+                  "region_state_mode, water_height, sun_fixed, sun_position, environment_preset, raise_limit, "
+                  "lower_limit, public_access, allow_damage, allow_terraform, enabled, allow_voice, allow_flying, "
+                  "allow_scripts, max_prims, max_agents, placement_simulator_id, required_labels, preferred_labels, "
+                  "anti_affinity, template_version_major, template_version_minor, template_version_patch, "
+                  "parcel_layout) VALUES (?, ?, ?, NULL, ?, ?, 256, 256, ?, ?, 'BulletSim', 'flat', 0, 1, 0, 0, "
+                  "'hybrid', 20.0, 0, 6.0, '', 100.0, -100.0, 1, 0, 0, 1, 1, 1, 1, 15000, 40, '', '[]', '[]', '[]', "
+                  "NULL, NULL, NULL, '')", (u, name, estate, x, y, port, host))
         c.execute("INSERT INTO region_history VALUES (?, 1, 0, 0, 'create', ?, '', 'req', '2026-01-01T00:00:00Z')",
                   (u, spec))
         c.execute("INSERT INTO audit_log (at, actor, action, entity_type, entity_id, request_id, before_doc, "

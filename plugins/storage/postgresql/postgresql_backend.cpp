@@ -77,15 +77,13 @@ std::unique_ptr<soci::session> PostgresqlBackend::connect() {
         std::make_unique<soci::session>(*soci::factory_postgresql(), connection_string(config_));
     // A writer waiting this long for the grid lock gets SQLSTATE 55P03: StorageBusy.
     *session << "SET lock_timeout = " + std::to_string(kLockTimeoutMs);
-    // Our region reads join seven tables starting from the region row by key, already the best
-    // order. Without this, every one-time statement spends 1-19 ms searching join orders
-    // (docs/benchmarks.md: 69 % of PostgreSQL's CPU per create; x3.3 creates/s with it).
+    // Until schema 9 every region read joined seven tables by key. Left free, the planner spent
+    // 1-19 ms per one-time statement searching join orders (docs/benchmarks.md: 69 % of
+    // PostgreSQL's CPU per create), and, with statistics autovacuum had not yet gathered, hashed
+    // whole tables to look up one region (O(regions) per lookup). No query joins tables now
+    // (EXISTS subqueries aside); these stay so that one added later is planned the cheap way:
+    // every lookup here goes by key, where a nested loop over an index costs what it returns.
     *session << "SET join_collapse_limit = 1";
-    // Every join here is one-to-one on a primary key: a nested loop over the key's index costs
-    // what the rows returned cost, whatever the table statistics say. Left free, the planner,
-    // with statistics autovacuum had not yet gathered (a table growing fast), hashed whole
-    // supplement tables to look up one region: 0.5 ms at 2,000 regions, O(regions) per lookup,
-    // 7 ms of PostgreSQL CPU per create at 10,000 (docs/benchmarks.md).
     *session << "SET enable_hashjoin = off";
     *session << "SET enable_mergejoin = off";
     return session;

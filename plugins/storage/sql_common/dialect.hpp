@@ -44,8 +44,8 @@ struct Dialect {
     bool insert_returns_id = false;
     std::string last_insert_id;
 
-    // Data-modifying statements in WITH (PostgreSQL): writes that go together (a region's
-    // supplement rows and its grid-change entry) are sent as one statement, one round trip
+    // Data-modifying statements in WITH (PostgreSQL): writes that go together (a region's row
+    // and its grid-change entry) are sent as one statement, one round trip
     // where each would cost its own. The writes' rows are checked (foreign keys, uniqueness) as
     // if sent one by one.
     bool writes_in_with = false;

@@ -15,22 +15,13 @@ namespace api = plugin_api;
 const char* const kRegionSelect =
     "SELECT r.uuid, r.name, r.estate_id, r.template_id, r.loc_x, r.loc_y, r.size_x, r.size_y, "
     "COALESCE(r.port, 0), COALESCE(r.host, ''), r.physics_type, r.terrain_preset, "
-    "r.draw_distance_cap, r.version_major, "
-    "r.version_minor, r.version_patch, r.region_state_mode, "
-    "env.water_height, env.sun_fixed, env.sun_position, env.environment_preset, "
-    "ter.raise_limit, ter.lower_limit, "
-    "perm.public_access, perm.allow_damage, perm.allow_terraform, "
-    "fl.enabled, fl.allow_voice, fl.allow_flying, fl.allow_scripts, fl.max_prims, fl.max_agents, "
-    "pl.simulator_id, pl.required_labels, pl.preferred_labels, pl.anti_affinity, "
-    "td.template_version_major, td.template_version_minor, td.template_version_patch, "
-    "td.parcel_layout "
-    "FROM regions r "
-    "JOIN region_environment env ON env.region_uuid = r.uuid "
-    "JOIN region_terrain ter ON ter.region_uuid = r.uuid "
-    "JOIN region_permissions perm ON perm.region_uuid = r.uuid "
-    "JOIN region_flags fl ON fl.region_uuid = r.uuid "
-    "JOIN region_placement_rules pl ON pl.region_uuid = r.uuid "
-    "JOIN region_template_data td ON td.region_uuid = r.uuid";
+    "r.draw_distance_cap, r.version_major, r.version_minor, r.version_patch, "
+    "r.region_state_mode, r.water_height, r.sun_fixed, r.sun_position, r.environment_preset, "
+    "r.raise_limit, r.lower_limit, r.public_access, r.allow_damage, r.allow_terraform, "
+    "r.enabled, r.allow_voice, r.allow_flying, r.allow_scripts, r.max_prims, r.max_agents, "
+    "r.placement_simulator_id, r.required_labels, r.preferred_labels, r.anti_affinity, "
+    "r.template_version_major, r.template_version_minor, r.template_version_patch, "
+    "r.parcel_layout FROM regions r";
 
 void bind_region_row(soci::statement& st, RegionRow& row) {
     api::Region& r = row.region;
@@ -94,7 +85,7 @@ namespace {
 
 std::vector<std::string> placement_labels(const std::string& text, const std::string& column,
                                           const std::string& region_uuid) {
-    return labels_from_json(text, "region " + region_uuid + ": region_placement_rules." + column);
+    return labels_from_json(text, "region " + region_uuid + ": regions." + column);
 }
 
 }  // namespace
@@ -134,9 +125,8 @@ std::string labels_to_json(const std::vector<std::string>& labels) {
 }
 
 const char* const kFootprintSelect =
-    "SELECT r.uuid, r.name, pl.simulator_id, COALESCE(r.host, ''), COALESCE(r.port, 0), r.loc_x, "
-    "r.loc_y, r.size_x, r.size_y FROM regions r JOIN region_placement_rules pl "
-    "ON pl.region_uuid = r.uuid ";
+    "SELECT r.uuid, r.name, r.placement_simulator_id, COALESCE(r.host, ''), COALESCE(r.port, 0), "
+    "r.loc_x, r.loc_y, r.size_x, r.size_y FROM regions r ";
 
 void bind_footprint(soci::statement& st, api::RegionFootprint& footprint) {
     st.exchange(soci::into(footprint.uuid));

@@ -1,7 +1,7 @@
-// A region as one row of the regions table joined with its supplement tables, and the mapping
-// between that row and plugin_api::Region. Booleans travel as INTEGER 0/1, label lists as JSON
-// arrays, an empty template_id / absent template_version as NULL, and so are the host "" and port 0
-// of a pending region (schema 8; the SELECT reads NULL back as those).
+// A region as its row of the regions table (schema 9: one row holds every setting), and the
+// mapping between that row and plugin_api::Region. Booleans travel as INTEGER 0/1, label lists as
+// JSON arrays, an empty template_id / absent template_version as NULL, and so are the host "" and
+// port 0 of a pending region (schema 8; the SELECT reads NULL back as those).
 #pragma once
 
 #include <boost/optional.hpp>
@@ -27,9 +27,8 @@ struct RegionRow {
     boost::optional<int> template_major, template_minor, template_patch;
 };
 
-// SELECT ... FROM regions r JOIN <every supplement but region_runtime>; append conditions on
-// `r.` columns, then ORDER BY. Every region has one row in each supplement (insert_region writes
-// them all, ON DELETE CASCADE removes them), so inner joins are right.
+// SELECT <every column Region needs> FROM regions r; append conditions on `r.` columns, then
+// ORDER BY.
 extern const char* const kRegionSelect;
 
 // Binds every column of kRegionSelect, in order, into `row`.

@@ -7,7 +7,7 @@
 // optional); values only travel through soci::use bindings.
 //
 // Split by subject to keep files small: soci_transaction.cpp (lifecycle, estates, templates),
-// soci_transaction_regions.cpp (regions and supplements), soci_transaction_log.cpp (history,
+// soci_transaction_regions.cpp (regions), soci_transaction_log.cpp (history,
 // audit), soci_transaction_access.cpp (users, tokens, simulators), soci_transaction_operations.cpp
 // (the operation queue), soci_transaction_pending.cpp (pending regions),
 // soci_transaction_snapshots.cpp (snapshots, region state policies, operation progress),
@@ -261,8 +261,6 @@ class SociTransaction final : public plugin_api::StorageTransaction,
                                                    const std::string& conditions,
                                                    const std::string& order_and_limit,
                                                    const BoundValues& values);
-    // The rows a region keeps beside its main row, as writes for log_grid_change.
-    static std::vector<Write> supplement_writes(const plugin_api::Region& region);
     void require_row(soci::session& sql, const std::string& count_query, const std::string& key,
                      const std::string& what);
 

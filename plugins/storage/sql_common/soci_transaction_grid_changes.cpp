@@ -148,7 +148,7 @@ std::vector<api::RegionFootprint> SociTransaction::find_region_footprints(
 int SociTransaction::count_regions_on_simulator(const std::string& simulator_id) {
     int count = 0;
     run("count_regions_on_simulator", [&](soci::session& sql) {
-        sql << "SELECT COUNT(*) FROM region_placement_rules WHERE simulator_id = :id",
+        sql << "SELECT COUNT(*) FROM regions WHERE placement_simulator_id = :id",
             soci::use(simulator_id, "id"), soci::into(count);
     });
     return count;

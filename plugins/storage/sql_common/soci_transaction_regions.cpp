@@ -1,4 +1,4 @@
-// Regions: the main row plus every supplement, written together and read with one join.
+// Regions: one row each (schema 9), written and read whole.
 #include <soci/boost-optional.h>
 #include <soci/soci.h>
 
@@ -33,9 +33,14 @@ boost::optional<std::string> null_if_empty(const std::string& text) {
     return text.empty() ? boost::optional<std::string>() : boost::optional<std::string>(text);
 }
 
-// Every column of the main row, by the names the INSERT and the UPDATE below use.
-BoundValues main_row_values(const api::Region& r) {
+// Every column of the row, by the names the INSERT and the UPDATE below use.
+BoundValues region_values(const api::Region& r) {
     const bool pending = r.host.empty() && r.port == 0;
+    const auto& version = r.template_data.template_version;
+    const auto template_part = [&version](int api::SemVer::*field) {
+        return version ? boost::optional<int>((*version).*field) : boost::none;
+    };
+    const auto flag = [](bool value) { return value ? 1 : 0; };
     BoundValues values;
     values.text("uuid", r.uuid)
         .text("name", r.name)
@@ -56,112 +61,66 @@ BoundValues main_row_values(const api::Region& r) {
         .number("major", r.version.major)
         .number("minor", r.version.minor)
         .number("patch", r.version.patch)
-        .text("mode", r.region_state_mode);
+        .text("mode", r.region_state_mode)
+        .real("water_height", r.environment.water_height)
+        .number("sun_fixed", flag(r.environment.sun_fixed))
+        .real("sun_position", r.environment.sun_position)
+        .text("preset", r.environment.environment_preset)
+        .real("raise_limit", r.terrain.raise_limit)
+        .real("lower_limit", r.terrain.lower_limit)
+        .number("public_access", flag(r.permissions.public_access))
+        .number("allow_damage", flag(r.permissions.allow_damage))
+        .number("allow_terraform", flag(r.permissions.allow_terraform))
+        .number("enabled", flag(r.flags.enabled))
+        .number("allow_voice", flag(r.flags.allow_voice))
+        .number("allow_flying", flag(r.flags.allow_flying))
+        .number("allow_scripts", flag(r.flags.allow_scripts))
+        .number("max_prims", r.flags.max_prims)
+        .number("max_agents", r.flags.max_agents)
+        .text("pinned_to", r.placement.simulator_id)
+        .text("required", labels_to_json(r.placement.required_labels))
+        .text("preferred", labels_to_json(r.placement.preferred_labels))
+        .text("anti_affinity", labels_to_json(r.placement.anti_affinity))
+        .number_or_null("template_major", template_part(&api::SemVer::major))
+        .number_or_null("template_minor", template_part(&api::SemVer::minor))
+        .number_or_null("template_patch", template_part(&api::SemVer::patch))
+        .text("parcel_layout", r.template_data.parcel_layout);
     return values;
 }
 
-constexpr const char* kInsertMainRow =
+constexpr const char* kInsertRegion =
     "INSERT INTO regions (uuid, name, estate_id, template_id, loc_x, loc_y, size_x, size_y, "
     "port, host, physics_type, terrain_preset, draw_distance_cap, version_major, "
-    "version_minor, version_patch, region_state_mode) VALUES (:uuid, :name, :estate_id, "
-    ":template_id, :loc_x, :loc_y, :size_x, :size_y, :port, :host, :physics_type, "
-    ":terrain_preset, :draw_distance_cap, :major, :minor, :patch, :mode)";
+    "version_minor, version_patch, region_state_mode, water_height, sun_fixed, sun_position, "
+    "environment_preset, raise_limit, lower_limit, public_access, allow_damage, "
+    "allow_terraform, enabled, allow_voice, allow_flying, allow_scripts, max_prims, max_agents, "
+    "placement_simulator_id, required_labels, preferred_labels, anti_affinity, "
+    "template_version_major, template_version_minor, template_version_patch, parcel_layout) "
+    "VALUES (:uuid, :name, :estate_id, :template_id, :loc_x, :loc_y, :size_x, :size_y, :port, "
+    ":host, :physics_type, :terrain_preset, :draw_distance_cap, :major, :minor, :patch, :mode, "
+    ":water_height, :sun_fixed, :sun_position, :preset, :raise_limit, :lower_limit, "
+    ":public_access, :allow_damage, :allow_terraform, :enabled, :allow_voice, :allow_flying, "
+    ":allow_scripts, :max_prims, :max_agents, :pinned_to, :required, :preferred, "
+    ":anti_affinity, :template_major, :template_minor, :template_patch, :parcel_layout)";
 
-constexpr const char* kUpdateMainRow =
+constexpr const char* kUpdateRegion =
     "UPDATE regions SET name = :name, estate_id = :estate_id, template_id = :template_id, "
     "loc_x = :loc_x, loc_y = :loc_y, size_x = :size_x, size_y = :size_y, port = :port, "
     "host = :host, physics_type = :physics_type, terrain_preset = :terrain_preset, "
     "draw_distance_cap = :draw_distance_cap, version_major = :major, "
-    "version_minor = :minor, version_patch = :patch, region_state_mode = :mode "
-    "WHERE uuid = :uuid";
-
-// The supplements update_region replaces. region_runtime is observed state: never touched here.
-constexpr const char* kDeleteSupplements[] = {
-    "DELETE FROM region_environment WHERE region_uuid = :uuid",
-    "DELETE FROM region_terrain WHERE region_uuid = :uuid",
-    "DELETE FROM region_permissions WHERE region_uuid = :uuid",
-    "DELETE FROM region_flags WHERE region_uuid = :uuid",
-    "DELETE FROM region_placement_rules WHERE region_uuid = :uuid",
-    "DELETE FROM region_template_data WHERE region_uuid = :uuid",
-};
+    "version_minor = :minor, version_patch = :patch, region_state_mode = :mode, "
+    "water_height = :water_height, sun_fixed = :sun_fixed, sun_position = :sun_position, "
+    "environment_preset = :preset, raise_limit = :raise_limit, lower_limit = :lower_limit, "
+    "public_access = :public_access, allow_damage = :allow_damage, "
+    "allow_terraform = :allow_terraform, enabled = :enabled, allow_voice = :allow_voice, "
+    "allow_flying = :allow_flying, allow_scripts = :allow_scripts, max_prims = :max_prims, "
+    "max_agents = :max_agents, placement_simulator_id = :pinned_to, "
+    "required_labels = :required, preferred_labels = :preferred, "
+    "anti_affinity = :anti_affinity, template_version_major = :template_major, "
+    "template_version_minor = :template_minor, template_version_patch = :template_patch, "
+    "parcel_layout = :parcel_layout WHERE uuid = :uuid";
 
 }  // namespace
-
-std::vector<SociTransaction::Write> SociTransaction::supplement_writes(const api::Region& r) {
-    std::vector<Write> writes;
-    const auto& env = r.environment;
-    writes.push_back(
-        {"INSERT INTO region_environment (region_uuid, water_height, sun_fixed, "
-         "sun_position, environment_preset) VALUES (:uuid, :water_height, :sun_fixed, "
-         ":sun_position, :preset)",
-         BoundValues()
-             .text("uuid", r.uuid)
-             .real("water_height", env.water_height)
-             .number("sun_fixed", env.sun_fixed ? 1 : 0)
-             .real("sun_position", env.sun_position)
-             .text("preset", env.environment_preset)});
-
-    writes.push_back(
-        {"INSERT INTO region_terrain (region_uuid, raise_limit, lower_limit) "
-         "VALUES (:uuid, :raise_limit, :lower_limit)",
-         BoundValues()
-             .text("uuid", r.uuid)
-             .real("raise_limit", r.terrain.raise_limit)
-             .real("lower_limit", r.terrain.lower_limit)});
-
-    const auto& permissions = r.permissions;
-    writes.push_back(
-        {"INSERT INTO region_permissions (region_uuid, public_access, allow_damage, "
-         "allow_terraform) VALUES (:uuid, :public_access, :allow_damage, "
-         ":allow_terraform)",
-         BoundValues()
-             .text("uuid", r.uuid)
-             .number("public_access", permissions.public_access ? 1 : 0)
-             .number("allow_damage", permissions.allow_damage ? 1 : 0)
-             .number("allow_terraform", permissions.allow_terraform ? 1 : 0)});
-
-    const auto& f = r.flags;
-    writes.push_back(
-        {"INSERT INTO region_flags (region_uuid, enabled, allow_voice, allow_flying, "
-         "allow_scripts, max_prims, max_agents) VALUES (:uuid, :enabled, :allow_voice, "
-         ":allow_flying, :allow_scripts, :max_prims, :max_agents)",
-         BoundValues()
-             .text("uuid", r.uuid)
-             .number("enabled", f.enabled ? 1 : 0)
-             .number("allow_voice", f.allow_voice ? 1 : 0)
-             .number("allow_flying", f.allow_flying ? 1 : 0)
-             .number("allow_scripts", f.allow_scripts ? 1 : 0)
-             .number("max_prims", f.max_prims)
-             .number("max_agents", f.max_agents)});
-
-    const auto& p = r.placement;
-    writes.push_back(
-        {"INSERT INTO region_placement_rules (region_uuid, simulator_id, "
-         "required_labels, preferred_labels, anti_affinity) VALUES (:uuid, "
-         ":simulator_id, :required, :preferred, :anti_affinity)",
-         BoundValues()
-             .text("uuid", r.uuid)
-             .text("simulator_id", p.simulator_id)
-             .text("required", labels_to_json(p.required_labels))
-             .text("preferred", labels_to_json(p.preferred_labels))
-             .text("anti_affinity", labels_to_json(p.anti_affinity))});
-
-    const auto& version = r.template_data.template_version;
-    const auto part = [&version](int api::SemVer::*field) {
-        return version ? boost::optional<int>((*version).*field) : boost::none;
-    };
-    writes.push_back(
-        {"INSERT INTO region_template_data (region_uuid, template_version_major, "
-         "template_version_minor, template_version_patch, parcel_layout) VALUES (:uuid, "
-         ":major, :minor, :patch, :parcel_layout)",
-         BoundValues()
-             .text("uuid", r.uuid)
-             .number_or_null("major", part(&api::SemVer::major))
-             .number_or_null("minor", part(&api::SemVer::minor))
-             .number_or_null("patch", part(&api::SemVer::patch))
-             .text("parcel_layout", r.template_data.parcel_layout)});
-    return writes;
-}
 
 void SociTransaction::execute_cached(soci::session& sql, const std::string& text,
                                      const BoundValues& values) {
@@ -292,26 +251,19 @@ std::vector<api::Region> SociTransaction::list_regions_by_placement(const api::R
 
 void SociTransaction::insert_region(const api::Region& region) {
     run("insert_region", [&](soci::session& sql) {
-        auto writes = supplement_writes(region);
-        writes.insert(writes.begin(), Write{kInsertMainRow, main_row_values(region)});
-        log_grid_change(sql, "region", region.uuid, writes);
+        log_grid_change(sql, "region", region.uuid, {Write{kInsertRegion, region_values(region)}});
     });
 }
 
 void SociTransaction::update_region(const api::Region& region) {
     run("update_region", [&](soci::session& sql) {
         require_row(sql, "SELECT COUNT(*) FROM regions WHERE uuid = :key", region.uuid, "region");
-        execute_cached(sql, kUpdateMainRow, main_row_values(region));
-        const auto key = BoundValues().text("uuid", region.uuid);
-        for (const char* statement : kDeleteSupplements) {
-            execute_cached(sql, statement, key);
-        }
-        log_grid_change(sql, "region", region.uuid, supplement_writes(region));
+        log_grid_change(sql, "region", region.uuid, {Write{kUpdateRegion, region_values(region)}});
     });
 }
 
 void SociTransaction::delete_region(const std::string& uuid) {
-    // The supplements go with it (ON DELETE CASCADE); its history stays.
+    // Its state policy and runtime rows go with it (ON DELETE CASCADE); its history stays.
     run("delete_region", [&](soci::session& sql) {
         sql << "DELETE FROM regions WHERE uuid = :uuid", soci::use(uuid, "uuid");
         log_grid_change(sql, "region", uuid);
@@ -337,17 +289,13 @@ std::vector<api::Region> SociTransaction::find_regions_overlapping(
         // region at all: the bound is NULL and nothing matches. One statement, not a query for
         // the widths first: every create asks, inside the write transaction, and on PostgreSQL
         // each statement is a round trip.
-        // The keys first, from the regions table alone, then each region by its key (almost
-        // always none): joined with its supplements in one query, PostgreSQL estimated the
-        // range to match many rows and hashed every supplement table, O(regions) per create.
-        const auto uuids = select_keys(
+        result = select_regions(
             sql,
-            "SELECT r.uuid FROM regions r"
             " WHERE r.loc_x < :x1 AND r.loc_x > :x_from - (SELECT MAX(size_x) FROM regions) / 256"
             " AND r.loc_x + r.size_x / 256 > :x0"
             " AND r.loc_y < :y1 AND r.loc_y > :y_from - (SELECT MAX(size_y) FROM regions) / 256"
-            " AND r.loc_y + r.size_y / 256 > :y0"
-            " AND r.uuid <> :exclude ORDER BY r.name",
+            " AND r.loc_y + r.size_y / 256 > :y0 AND r.uuid <> :exclude",
+            " ORDER BY r.name",
             // x0 and y0 twice, under two names: not every SOCI backend binds a repeated name.
             BoundValues()
                 .number("x1", x1)
@@ -357,11 +305,6 @@ std::vector<api::Region> SociTransaction::find_regions_overlapping(
                 .number("y_from", y0)
                 .number("y0", y0)
                 .text("exclude", exclude_uuid));
-        for (const auto& uuid : uuids) {
-            auto found =
-                select_regions(sql, " WHERE r.uuid = :uuid", "", BoundValues().text("uuid", uuid));
-            result.insert(result.end(), found.begin(), found.end());
-        }
     });
     return result;
 }

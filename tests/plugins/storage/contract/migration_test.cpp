@@ -5,12 +5,12 @@
 #include <gmock/gmock.h>
 #include <soci/soci.h>
 
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "migration_samples.hpp"
+#include "old_schema.hpp"
 #include "snapshot_samples.hpp"
 #include "storage_contract.hpp"
 
@@ -34,33 +34,6 @@ std::vector<std::string> recorded_migrations(soci::session& sql) {
         recorded.push_back(std::to_string(version) + " " + name);
     }
     return recorded;
-}
-
-// The statements of a migration file, split by the runner's rule (sql/README.md): a statement
-// ends at a line ending in ';', whole-line '--' comments are dropped.
-std::vector<std::string> statements_of(const fs::path& file) {
-    std::ifstream in(file);
-    if (!in) {
-        throw std::runtime_error("cannot read " + file.string());
-    }
-    std::vector<std::string> statements;
-    std::string current;
-    std::string line;
-    while (std::getline(in, line)) {
-        const auto first = line.find_first_not_of(" \t\r");
-        if (first == std::string::npos || line.compare(first, 2, "--") == 0) {
-            continue;
-        }
-        line.erase(line.find_last_not_of(" \t\r") + 1);
-        if (line.back() == ';') {
-            current += line.substr(0, line.size() - 1);
-            statements.push_back(current);
-            current.clear();
-        } else {
-            current += line + "\n";
-        }
-    }
-    return statements;
 }
 
 constexpr const char* kNewTables[] = {"users", "access_tokens", "registration_tokens", "simulators",
@@ -88,7 +61,8 @@ TEST_P(StorageContract, ADatabaseAtSchemaOneIsUpgradedToSchemaTwoKeepingItsData)
     std::vector<long long> audit_ids;
     {
         auto sql = old_database->direct();
-        for (const auto& statement : statements_of(sql_dir(GetParam()) / "001_initial.sql")) {
+        for (const auto& statement :
+             migration_statements(sql_dir(GetParam()) / "001_initial.sql")) {
             *sql << statement;
         }
         *sql << "CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, "
@@ -178,19 +152,7 @@ class SchemaThreeWithCaseClashes {
     explicit SchemaThreeWithCaseClashes(const std::string& backend)
         : backend_(backend), database_(make_harness(backend)) {
         auto sql = database_->direct();
-        *sql << "CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, "
-                "name VARCHAR(255) NOT NULL, applied_at VARCHAR(32) NOT NULL)";
-        int version = 0;
-        for (const char* file :
-             {"001_initial.sql", "002_access_and_operations.sql", "003_region_size_indexes.sql"}) {
-            for (const auto& statement : statements_of(sql_dir(backend) / file)) {
-                *sql << statement;
-            }
-            ++version;
-            *sql << "INSERT INTO schema_migrations (version, name, applied_at) "
-                    "VALUES (:v, 'old', '2026-01-01T00:00:00.000Z')",
-                soci::use(version, "v");
-        }
+        build_schema_up_to(*sql, backend, 3);
         for (const auto& [n, name] : std::vector<std::pair<int, std::string>>{
                  {1, "Sandbox"}, {2, "SANDBOX"}, {3, "Mainland"}}) {
             const api::Estate e = sample_estate(n, name);
@@ -273,19 +235,7 @@ TEST_P(StorageContract, ASchemaFourDatabaseInUseGainsTheRuntimeStateTables) {
     long long operation = 0;
     {
         auto sql = old_database->direct();
-        *sql << "CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, "
-                "name VARCHAR(255) NOT NULL, applied_at VARCHAR(32) NOT NULL)";
-        int version = 0;
-        for (const char* file : {"001_initial.sql", "002_access_and_operations.sql",
-                                 "003_region_size_indexes.sql", "004_case_insensitive_names.sql"}) {
-            for (const auto& statement : statements_of(sql_dir(GetParam()) / file)) {
-                *sql << statement;
-            }
-            ++version;
-            *sql << "INSERT INTO schema_migrations (version, name, applied_at) "
-                    "VALUES (:v, 'old', '2026-01-01T00:00:00.000Z')",
-                soci::use(version, "v");
-        }
+        build_schema_up_to(*sql, GetParam(), 4);
         const std::string estate = uuid(1);
         *sql << "INSERT INTO estates (id, name, owner, created_at, updated_at) "
                 "VALUES (:id, 'Kept', 'o', 't', 't')",
@@ -349,20 +299,7 @@ TEST_P(StorageContract, ASchemaFiveDatabaseInUseGainsTheMigrationTables) {
     const std::string region = uuid(11);
     {
         auto sql = old_database->direct();
-        *sql << "CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, "
-                "name VARCHAR(255) NOT NULL, applied_at VARCHAR(32) NOT NULL)";
-        int version = 0;
-        for (const char* file :
-             {"001_initial.sql", "002_access_and_operations.sql", "003_region_size_indexes.sql",
-              "004_case_insensitive_names.sql", "005_snapshots.sql"}) {
-            for (const auto& statement : statements_of(sql_dir(GetParam()) / file)) {
-                *sql << statement;
-            }
-            ++version;
-            *sql << "INSERT INTO schema_migrations (version, name, applied_at) "
-                    "VALUES (:v, 'old', '2026-01-01T00:00:00.000Z')",
-                soci::use(version, "v");
-        }
+        build_schema_up_to(*sql, GetParam(), 5);
         const std::string estate = uuid(1);
         *sql << "INSERT INTO estates (id, name, owner, created_at, updated_at) "
                 "VALUES (:id, 'Kept', 'o', 't', 't')",

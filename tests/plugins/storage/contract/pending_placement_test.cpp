@@ -1,15 +1,15 @@
 // Schema 8 and PendingPlacementStore (plugin ABI 1.7, docs/api.md "Pending regions"): a
 // pending region is stored with neither host nor port (any number of them beside each other),
 // read back as host "" and port 0, and queued in creation order; a database of schema 6 is
-// upgraded in place keeping every region and supplement row (SQLite edits its CREATE statement:
-// a rebuild with DROP TABLE would cascade to the supplements).
+// upgraded in place keeping every region and the rows that hang off it (SQLite edits its CREATE
+// statement: a rebuild with DROP TABLE would cascade to them).
 #include <gmock/gmock.h>
 #include <soci/soci.h>
 
-#include <fstream>
 #include <string>
 #include <vector>
 
+#include "old_schema.hpp"
 #include "storage_contract.hpp"
 
 namespace vergegrid::test::storage {
@@ -128,60 +128,23 @@ TEST_P(StorageContract, APortOutOfRangeIsStillRefused) {
         "port 70000");
 }
 
-// The statements of a migration file, split by the runner's rule (sql/README.md).
-std::vector<std::string> statements_in(const fs::path& file) {
-    std::ifstream in(file);
-    std::vector<std::string> statements;
-    std::string current;
-    std::string line;
-    while (std::getline(in, line)) {
-        const auto first = line.find_first_not_of(" \t\r");
-        if (first == std::string::npos || line.compare(first, 2, "--") == 0) {
-            continue;
-        }
-        line.erase(line.find_last_not_of(" \t\r") + 1);
-        if (line.back() == ';') {
-            statements.push_back(current + line.substr(0, line.size() - 1));
-            current.clear();
-        } else {
-            current += line + "\n";
-        }
-    }
-    return statements;
-}
-
 int rows_in(soci::session& sql, const std::string& table) {
     int count = -1;
     sql << "SELECT COUNT(*) FROM " + table, soci::into(count);
     return count;
 }
 
-// Every table that holds a region's rows beside the region itself.
-constexpr const char* kRegionRows[] = {
-    "regions",        "region_environment",     "region_terrain",       "region_permissions",
-    "region_flags",   "region_placement_rules", "region_template_data", "region_runtime",
-    "region_history", "region_state_policies"};
+// Every table that holds a region's rows (schema 9 folded the rest into regions).
+constexpr const char* kRegionRows[] = {"regions", "region_runtime", "region_history",
+                                       "region_state_policies"};
 
-TEST_P(StorageContract, ASchemaSixDatabaseGainsPendingRegionsKeepingEverySupplementRow) {
+TEST_P(StorageContract, ASchemaSixDatabaseGainsPendingRegionsKeepingEveryRowOfItsRegions) {
     auto old_database = make_harness(GetParam());
     const std::string estate = uuid(1);
     const std::string region = uuid(11);
     {
         auto sql = old_database->direct();
-        *sql << "CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, "
-                "name VARCHAR(255) NOT NULL, applied_at VARCHAR(32) NOT NULL)";
-        int version = 0;
-        for (const char* file :
-             {"001_initial.sql", "002_access_and_operations.sql", "003_region_size_indexes.sql",
-              "004_case_insensitive_names.sql", "005_snapshots.sql", "006_migrations.sql"}) {
-            for (const auto& statement : statements_in(sql_dir(GetParam()) / file)) {
-                *sql << statement;
-            }
-            ++version;
-            *sql << "INSERT INTO schema_migrations (version, name, applied_at) "
-                    "VALUES (:v, 'old', '2026-01-01T00:00:00.000Z')",
-                soci::use(version, "v");
-        }
+        build_schema_up_to(*sql, GetParam(), 6);
         *sql << "INSERT INTO estates (id, name, owner, created_at, updated_at) "
                 "VALUES (:id, 'Kept', 'o', 't', 't')",
             soci::use(estate, "id");
@@ -214,7 +177,13 @@ TEST_P(StorageContract, ASchemaSixDatabaseGainsPendingRegionsKeepingEverySupplem
         EXPECT_THAT(logger->text(), HasSubstr("applying migration 8 (pending_regions)"));
         {
             auto tx = backend.begin(api::Access::read_write);
-            EXPECT_EQ(tx->find_region(region)->port, 9000);
+            const auto kept = tx->find_region(region);
+            ASSERT_TRUE(kept.has_value());
+            EXPECT_EQ(kept->port, 9000);
+            EXPECT_EQ(kept->environment.water_height, 20.5);
+            EXPECT_EQ(kept->terrain.lower_limit, -4.0);
+            EXPECT_TRUE(kept->permissions.public_access);
+            EXPECT_EQ(kept->flags.max_prims, 15000);
             // Two pending regions beside each other: host and port are nullable now.
             for (int n : {20, 21}) {
                 tx->insert_region(

@@ -119,7 +119,7 @@ TEST_P(StorageContract, UpdateReplacesTheMainRowAndEverySupplement) {
                  api::StorageError);
 }
 
-TEST_P(StorageContract, DeleteRemovesSupplementsButKeepsHistory) {
+TEST_P(StorageContract, DeleteRemovesTheRegionsOwnRowsButKeepsHistory) {
     const auto estate = seed_estate(1, "Estate");
     const api::Region region = sample_region(2, "doomed", estate.id, 0, 0, "h", 9000);
     {
@@ -128,6 +128,13 @@ TEST_P(StorageContract, DeleteRemovesSupplementsButKeepsHistory) {
         tx->append_history({region.uuid, region.version, "create", "{}", "tester", "req-1",
                             "2026-01-01T00:00:00.000Z"});
         tx->commit();
+    }
+    // Underneath the contract: a row only simulators' reports write.
+    {
+        auto sql = harness_->direct();
+        *sql << "INSERT INTO region_runtime (region_uuid, observed_state) "
+                "VALUES (:uuid, 'running')",
+            soci::use(region.uuid, "uuid");
     }
     {
         auto tx = write();
@@ -138,16 +145,12 @@ TEST_P(StorageContract, DeleteRemovesSupplementsButKeepsHistory) {
     EXPECT_FALSE(tx->find_region(region.uuid).has_value());
     EXPECT_EQ(tx->list_history(region.uuid).size(), 1U) << "history outlives its region";
 
-    // Underneath the contract: ON DELETE CASCADE emptied every supplement table.
+    // ON DELETE CASCADE took the region's runtime row with it.
     auto sql = harness_->direct();
-    for (const char* table :
-         {"region_environment", "region_terrain", "region_permissions", "region_flags",
-          "region_placement_rules", "region_template_data", "region_runtime"}) {
-        int rows = -1;
-        *sql << std::string("SELECT COUNT(*) FROM ") + table + " WHERE region_uuid = :uuid",
-            soci::use(region.uuid, "uuid"), soci::into(rows);
-        EXPECT_EQ(rows, 0) << table;
-    }
+    int rows = -1;
+    *sql << "SELECT COUNT(*) FROM region_runtime WHERE region_uuid = :uuid",
+        soci::use(region.uuid, "uuid"), soci::into(rows);
+    EXPECT_EQ(rows, 0);
 }
 
 TEST_P(StorageContract, ListRegionsFiltersAndPaginatesByName) {

@@ -61,19 +61,13 @@ TEST_P(StorageContract, EveryMigrationIsRecordedInSchemaMigrations) {
     }
     EXPECT_EQ(recorded, expected);
 
-    // Every table of every schema exists, and the grid lock has its one row.
+    // Every table of the latest schema exists, and the grid lock has its one row.
     for (const char* table : {"estates",
                               "templates",
                               "template_versions",
                               "regions",
-                              "region_environment",
-                              "region_terrain",
-                              "region_permissions",
-                              "region_flags",
                               "region_runtime",
-                              "region_template_data",
                               "region_history",
-                              "region_placement_rules",
                               "audit_log",
                               "schema_migrations",
                               "grid_lock",
@@ -92,6 +86,13 @@ TEST_P(StorageContract, EveryMigrationIsRecordedInSchemaMigrations) {
         EXPECT_NO_THROW((*sql << std::string("SELECT COUNT(*) FROM ") + table, soci::into(count)))
             << table;
         EXPECT_GE(count, 0) << table;
+    }
+    // Schema 9 folded these into regions.
+    for (const char* table : {"region_environment", "region_terrain", "region_permissions",
+                              "region_flags", "region_placement_rules", "region_template_data"}) {
+        int count = -1;
+        EXPECT_ANY_THROW((*sql << std::string("SELECT COUNT(*) FROM ") + table, soci::into(count)))
+            << table;
     }
     int lock_rows = 0;
     *sql << "SELECT COUNT(*) FROM grid_lock WHERE id = 1", soci::into(lock_rows);
