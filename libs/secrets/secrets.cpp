@@ -28,6 +28,13 @@ std::string random_token(std::string_view prefix) {
     return std::string(prefix) + text.data();
 }
 
+std::uint64_t random_u64() {
+    ensure_sodium();
+    std::uint64_t value = 0;
+    randombytes_buf(&value, sizeof value);
+    return value;
+}
+
 std::string sha256_hex(std::string_view secret) {
     ensure_sodium();
     std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};

@@ -2,6 +2,7 @@
 // OS CSPRNG (libsodium), stored only as SHA-256 hashes, compared in constant time.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,9 @@ namespace vergegrid::secrets {
 // `prefix` + 43 base64url characters of 32 random bytes, e.g. "vgs_Q2x...". The prefix tells
 // humans and the authenticator what kind of secret it is; it carries no entropy.
 std::string random_token(std::string_view prefix);
+
+// 64 bits from the OS CSPRNG.
+std::uint64_t random_u64();
 
 // Lower-case hex SHA-256: what storage keeps instead of the secret.
 std::string sha256_hex(std::string_view secret);
