@@ -103,6 +103,16 @@ TEST(OldAbiControlPlane, RunsAGridOnPluginsOfAbi12) {
     EXPECT_NE(beta.body.at("port"), alpha.body.at("port"));
     EXPECT_FALSE(beta.body.at("loc_x") == alpha.body.at("loc_x") &&
                  beta.body.at("loc_y") == alpha.body.at("loc_y"));
+    // Without GridRuleQueries (ABI 1.8) the grid rules ask their three questions one by one.
+    auto same_name = admin.post("/api/v1/regions", region("ALPHA"));
+    EXPECT_EQ(same_name.status, 409) << same_name.raw;
+    EXPECT_EQ(same_name.body.at("error").value("code", ""), "name_taken") << same_name.raw;
+    auto over_alpha = region("Over Alpha");
+    over_alpha["loc_x"] = alpha.body.at("loc_x");
+    over_alpha["loc_y"] = alpha.body.at("loc_y");
+    auto overlapping = admin.post("/api/v1/regions", over_alpha);
+    EXPECT_EQ(overlapping.status, 409) << overlapping.raw;
+    EXPECT_EQ(overlapping.body.at("error").value("code", ""), "overlap") << overlapping.raw;
 
     // A batch plan goes through the placement index with the 1.2 policy: the index must not
     // call accepts_labels, which this policy's vtable does not have.

@@ -27,6 +27,7 @@
 #include "vergegrid/plugin_api/storage.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_grid_changes.hpp"
+#include "vergegrid/plugin_api/storage_grid_rules.hpp"
 #include "vergegrid/plugin_api/storage_migrations.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
@@ -101,7 +102,7 @@ TEST(PluginApiLayout, AbiVersion) {
 // kind is a minor bump (a newer host names an older plugin's kind; an older host refuses a newer
 // kind by name); removing or renaming one is a major bump.
 TEST(PluginApiLayout, AbiOneSixKnowsSevenKindsIncludingMigrations) {
-    EXPECT_EQ(api::kAbiVersion.to_string(), "1.7");
+    EXPECT_EQ(api::kAbiVersion.to_string(), "1.8");
     EXPECT_EQ(api::kind::kKnown.size(), 7U);
     for (const char* known :
          {"storage", "placement", "injection", "sync", "auth", "snapshot_store", "migration"}) {
@@ -922,6 +923,20 @@ TEST(PluginApiLayout, PendingPlacement) {
          {VG_FIELD(PendingPlacement, region_id), VG_FIELD(PendingPlacement, seq),
           VG_FIELD(PendingPlacement, reasons), VG_FIELD(PendingPlacement, since)}},
         {96, {{"region_id", 0, 32}, {"seq", 32, 8}, {"reasons", 40, 24}, {"since", 64, 32}}});
+}
+
+// ABI 1.8 (GridRuleQueries): returned by value; each member an optional Region (536 bytes and
+// its flag).
+TEST(PluginApiLayout, RegionConflicts) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "RegionConflicts", Growth::frozen,
+        {sizeof(api::RegionConflicts),
+         {VG_FIELD(RegionConflicts, same_name), VG_FIELD(RegionConflicts, overlapping),
+          VG_FIELD(RegionConflicts, same_host_port)}},
+        {1632, {{"same_name", 0, 544}, {"overlapping", 544, 544}, {"same_host_port", 1088, 544}}});
 }
 
 TEST(PluginApiLayout, MigrationFilter) {

@@ -37,6 +37,7 @@ sql::Dialect make() {
     d.lock_grid = "SELECT id FROM grid_lock WHERE id = 1 FOR UPDATE";
     d.insert_returns_id = true;
     d.writes_in_with = true;
+    d.defers_release = true;
     d.transactional_ddl = true;
     d.begin_migration = "BEGIN";
     // Blocks a second control plane's runner until this migration commits; it then re-reads the

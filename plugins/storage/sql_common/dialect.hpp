@@ -50,6 +50,12 @@ struct Dialect {
     // if sent one by one.
     bool writes_in_with = false;
 
+    // Several statements without parameters in one query (PostgreSQL's simple query protocol):
+    // a savepoint's RELEASE waits to go with the transaction's next statement, in one query with
+    // it when that is a SAVEPOINT or the COMMIT. Under group commit that is one round trip fewer
+    // per request (docs/group-commit.md).
+    bool defers_release = false;
+
     // Migrations. transactional_ddl: a migration and its record commit together.
     bool transactional_ddl = true;
     std::string begin_migration;  // "" = statements run in autocommit (MariaDB)

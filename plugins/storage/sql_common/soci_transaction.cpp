@@ -48,6 +48,7 @@ void SociTransaction::rollback() noexcept {
         return;
     }
     open_ = false;
+    deferred_release_.clear();
     try {
         lease_.session() << dialect_.rollback;
     } catch (...) {
@@ -72,6 +73,7 @@ void SociTransaction::ensure_open(const char* operation) const {
 void SociTransaction::run(const char* operation, const std::function<void(soci::session&)>& body) {
     ensure_open(operation);
     try {
+        send_deferred_release(lease_.session());
         body(lease_.session());
     } catch (...) {
         failed_ = true;
@@ -82,10 +84,26 @@ void SociTransaction::run(const char* operation, const std::function<void(soci::
     }
 }
 
+void SociTransaction::send_deferred_release(soci::session& sql) {
+    if (!deferred_release_.empty()) {
+        const std::string statement = "RELEASE SAVEPOINT " + deferred_release_;
+        deferred_release_.clear();
+        sql << statement;
+    }
+}
+
 void SociTransaction::commit() {
     ensure_open("commit");
+    // With the COMMIT, in one query: should the RELEASE fail (no such savepoint), the database
+    // skips the COMMIT and the transaction is rolled back, as had release() failed.
+    std::string statement;
+    if (!deferred_release_.empty()) {
+        statement = "RELEASE SAVEPOINT " + deferred_release_ + "; ";
+        deferred_release_.clear();
+    }
+    statement += dialect_.commit;
     try {
-        lease_.session() << dialect_.commit;
+        lease_.session() << statement;
         open_ = false;
         writer_turn_.release();
     } catch (...) {

@@ -27,6 +27,7 @@
 #include "vergegrid/plugin_api/storage_access.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_grid_changes.hpp"
+#include "vergegrid/plugin_api/storage_grid_rules.hpp"
 #include "vergegrid/plugin_api/storage_migrations.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
 #include "vergegrid/plugin_api/storage_pending.hpp"
@@ -50,7 +51,8 @@ class SociTransaction final : public plugin_api::StorageTransaction,
                               public plugin_api::MigrationLedger,
                               public plugin_api::GridChangeLog,
                               public plugin_api::PendingPlacementStore,
-                              public plugin_api::SavepointStore {
+                              public plugin_api::SavepointStore,
+                              public plugin_api::GridRuleQueries {
   public:
     // Opens the transaction (the dialect's begin statements, plus the grid lock for read_write).
     // Throws StorageBusy when the lock is not granted in time. `turn` (possibly empty) is released
@@ -223,6 +225,9 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     // Also lifts the refusal after a failed statement (every savepoint still set predates it).
     void rollback_to(const std::string& name) override;
 
+    // ---- GridRuleQueries (ABI 1.8): soci_transaction_regions.cpp ----
+    plugin_api::RegionConflicts find_region_conflicts(const plugin_api::Region& region) override;
+
   private:
     // One INSERT, UPDATE or DELETE with its values.
     struct Write {
@@ -244,6 +249,8 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     void run(const char* operation, const std::function<void(soci::session&)>& body);
 
     void ensure_open(const char* operation) const;
+    // Sends the deferred RELEASE, if any, on its own.
+    void send_deferred_release(soci::session& sql);
     void note_failure(const char* operation);
     void rollback() noexcept;
 
@@ -269,6 +276,9 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     WriterGate::Turn writer_turn_;  // held from begin to commit or rollback
     bool open_ = false;             // begun and not yet committed or rolled back
     bool failed_ = false;           // a statement failed: commit is refused
+    // "RELEASE SAVEPOINT x" not sent yet (Dialect::defers_release): sent with the next statement,
+    // in one query with it when that is a SAVEPOINT or the COMMIT; dropped by a ROLLBACK.
+    std::string deferred_release_;
 };
 
 }  // namespace vergegrid::plugins::sql

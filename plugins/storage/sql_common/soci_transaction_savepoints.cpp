@@ -1,5 +1,6 @@
 // Savepoints (ABI 1.7). The three databases share the statements' syntax; the name is checked to
 // be a plain identifier because it is part of the statement text (an identifier cannot be bound).
+// Where the dialect defers RELEASE, it goes with the next statement (Dialect::defers_release).
 #include <soci/soci.h>
 
 #include "errors.hpp"
@@ -35,12 +36,23 @@ std::string checked(const std::string& name) {
 }  // namespace
 
 void SociTransaction::savepoint(const std::string& name) {
-    const std::string statement = "SAVEPOINT " + checked(name);
+    std::string statement;
+    if (!deferred_release_.empty()) {
+        statement = "RELEASE SAVEPOINT " + deferred_release_ + "; ";
+        deferred_release_.clear();
+    }
+    statement += "SAVEPOINT " + checked(name);
     run("savepoint", [&](soci::session& sql) { sql << statement; });
 }
 
 void SociTransaction::release(const std::string& name) {
     const std::string statement = "RELEASE SAVEPOINT " + checked(name);
+    if (dialect_.defers_release) {
+        // One waits at a time: the one before goes now (run() sends it).
+        run("release savepoint", [](soci::session&) {});
+        deferred_release_ = name;
+        return;
+    }
     run("release savepoint", [&](soci::session& sql) { sql << statement; });
 }
 
@@ -52,6 +64,7 @@ void SociTransaction::rollback_to(const std::string& name) {
     }
     // Not through run(): this is the one statement a failed transaction may still take.
     try {
+        send_deferred_release(lease_.session());  // none after a failure: run() sent it first
         lease_.session() << statement;
         failed_ = false;
     } catch (...) {

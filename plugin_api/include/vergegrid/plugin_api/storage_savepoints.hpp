@@ -22,7 +22,9 @@ class BOOST_SYMBOL_VISIBLE SavepointStore {
 
     // Marks the current point of the transaction.
     virtual void savepoint(const std::string& name) = 0;
-    // Forgets the mark (and every newer one); what was done since stays in the transaction.
+    // Forgets the mark (and every newer one); what was done since stays in the transaction. A
+    // backend may send the RELEASE with the transaction's next statement (one round trip fewer):
+    // releasing a mark that is gone is then refused by that next call, commit() included.
     virtual void release(const std::string& name) = 0;
     // Undoes everything since the mark, which stays set. After a statement failed (which makes a
     // transaction refuse everything but rollback, see StorageTransaction), the transaction is

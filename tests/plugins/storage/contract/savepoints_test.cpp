@@ -94,6 +94,50 @@ TEST_P(StorageContract, SavepointsNestAndAnOuterRollbackTakesTheInnerRows) {
     EXPECT_TRUE(tx->find_estate(uuid(4)).has_value());
 }
 
+// Released is gone, also where the RELEASE goes with the transaction's next statement
+// (PostgreSQL): a released savepoint cannot be rolled back to, and releasing one that is gone is
+// refused, by release() or by the call after it, so that the transaction cannot commit.
+TEST_P(StorageContract, AReleasedSavepointIsGoneAndReleasingItAgainIsRefused) {
+    {
+        auto tx = write();
+        auto& sp = savepoints(*tx);
+        sp.savepoint("sp_a");
+        tx->insert_estate(sample_estate(1, "First"));
+        sp.savepoint("sp_b");
+        tx->insert_estate(sample_estate(2, "Second"));
+        sp.release("sp_b");
+        sp.release("sp_a");
+        EXPECT_THROW(sp.rollback_to("sp_a"), api::StorageError) << "both were released";
+    }
+    {
+        auto tx = write();
+        auto& sp = savepoints(*tx);
+        sp.savepoint("once");
+        tx->insert_estate(sample_estate(3, "Not committed"));
+        sp.release("once");
+        bool refused = false;
+        try {
+            sp.release("once");
+            tx->commit();
+        } catch (const api::StorageError&) {
+            refused = true;
+        }
+        EXPECT_TRUE(refused) << "a second release of one savepoint went unnoticed";
+    }
+    {
+        auto tx = write();
+        auto& sp = savepoints(*tx);
+        sp.savepoint("last");
+        tx->insert_estate(sample_estate(4, "Committed"));
+        sp.release("last");
+        tx->commit();
+    }
+    auto tx = read();
+    EXPECT_FALSE(tx->find_estate(uuid(1)).has_value());
+    EXPECT_FALSE(tx->find_estate(uuid(3)).has_value());
+    EXPECT_TRUE(tx->find_estate(uuid(4)).has_value());
+}
+
 TEST_P(StorageContract, ASavepointNameMustBeAnIdentifier) {
     auto tx = write();
     auto& sp = savepoints(*tx);
