@@ -77,7 +77,7 @@ BoundValues region_values(const api::Region& r) {
         .number("allow_scripts", flag(r.flags.allow_scripts))
         .number("max_prims", r.flags.max_prims)
         .number("max_agents", r.flags.max_agents)
-        .text("pinned_to", r.placement.simulator_id)
+        .text("placement_simulator", r.placement.simulator_id)
         .text("required", labels_to_json(r.placement.required_labels))
         .text("preferred", labels_to_json(r.placement.preferred_labels))
         .text("anti_affinity", labels_to_json(r.placement.anti_affinity))
@@ -100,7 +100,7 @@ constexpr const char* kInsertRegion =
     ":host, :physics_type, :terrain_preset, :draw_distance_cap, :major, :minor, :patch, :mode, "
     ":water_height, :sun_fixed, :sun_position, :preset, :raise_limit, :lower_limit, "
     ":public_access, :allow_damage, :allow_terraform, :enabled, :allow_voice, :allow_flying, "
-    ":allow_scripts, :max_prims, :max_agents, :pinned_to, :required, :preferred, "
+    ":allow_scripts, :max_prims, :max_agents, :placement_simulator, :required, :preferred, "
     ":anti_affinity, :template_major, :template_minor, :template_patch, :parcel_layout)";
 
 constexpr const char* kUpdateRegion =
@@ -114,7 +114,7 @@ constexpr const char* kUpdateRegion =
     "public_access = :public_access, allow_damage = :allow_damage, "
     "allow_terraform = :allow_terraform, enabled = :enabled, allow_voice = :allow_voice, "
     "allow_flying = :allow_flying, allow_scripts = :allow_scripts, max_prims = :max_prims, "
-    "max_agents = :max_agents, placement_simulator_id = :pinned_to, "
+    "max_agents = :max_agents, placement_simulator_id = :placement_simulator, "
     "required_labels = :required, preferred_labels = :preferred, "
     "anti_affinity = :anti_affinity, template_version_major = :template_major, "
     "template_version_minor = :template_minor, template_version_patch = :template_patch, "

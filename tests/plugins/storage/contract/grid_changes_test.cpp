@@ -19,14 +19,6 @@ namespace api = plugin_api;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-api::GridChangeLog& change_log(api::StorageTransaction& tx) {
-    auto* log = dynamic_cast<api::GridChangeLog*>(&tx);
-    if (log == nullptr) {
-        throw std::runtime_error("the transaction does not implement GridChangeLog (ABI 1.7)");
-    }
-    return *log;
-}
-
 std::vector<std::string> logged(const api::GridChanges& changes) {
     std::vector<std::string> out;
     for (const auto& c : changes.changes) {

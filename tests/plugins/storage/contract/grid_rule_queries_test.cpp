@@ -4,20 +4,11 @@
 #include <gmock/gmock.h>
 
 #include "storage_contract.hpp"
-#include "vergegrid/plugin_api/storage_grid_rules.hpp"
 
 namespace vergegrid::test::storage {
 namespace {
 
 namespace api = plugin_api;
-
-api::GridRuleQueries& rule_queries(api::StorageTransaction& tx) {
-    auto* queries = dynamic_cast<api::GridRuleQueries*>(&tx);
-    if (!queries) {
-        throw std::runtime_error("the transaction does not implement GridRuleQueries (ABI 1.8)");
-    }
-    return *queries;
-}
 
 std::string dump(const std::optional<api::Region>& region) {
     return region ? storage::dump(*region) : "(none)";

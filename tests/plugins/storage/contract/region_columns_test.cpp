@@ -8,17 +8,12 @@
 
 #include "old_schema.hpp"
 #include "storage_contract.hpp"
-#include "vergegrid/plugin_api/storage_grid_changes.hpp"
 
 namespace vergegrid::test::storage {
 namespace {
 
 namespace api = plugin_api;
 using ::testing::HasSubstr;
-
-api::GridChangeLog& change_log(api::StorageTransaction& tx) {
-    return dynamic_cast<api::GridChangeLog&>(tx);
-}
 
 // A label list as schema 8 stored it (the samples' labels need no escaping).
 std::string json_array(const std::vector<std::string>& labels) {

@@ -99,6 +99,22 @@ api::PendingPlacementStore& pending_store(api::StorageTransaction& tx) {
     return *store;
 }
 
+api::GridChangeLog& change_log(api::StorageTransaction& tx) {
+    auto* log = dynamic_cast<api::GridChangeLog*>(&tx);
+    if (log == nullptr) {
+        throw std::runtime_error("the transaction does not implement GridChangeLog (ABI 1.7)");
+    }
+    return *log;
+}
+
+api::GridRuleQueries& rule_queries(api::StorageTransaction& tx) {
+    auto* queries = dynamic_cast<api::GridRuleQueries*>(&tx);
+    if (queries == nullptr) {
+        throw std::runtime_error("the transaction does not implement GridRuleQueries (ABI 1.8)");
+    }
+    return *queries;
+}
+
 api::OperationStore& operation_store(api::StorageTransaction& tx) {
     auto* store = dynamic_cast<api::OperationStore*>(&tx);
     if (store == nullptr) {

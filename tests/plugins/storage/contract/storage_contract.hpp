@@ -19,6 +19,8 @@
 #include "vergegrid/plugin_api/storage.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
+#include "vergegrid/plugin_api/storage_grid_changes.hpp"
+#include "vergegrid/plugin_api/storage_grid_rules.hpp"
 #include "vergegrid/plugin_api/storage_migrations.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
 #include "vergegrid/plugin_api/storage_pending.hpp"
@@ -64,8 +66,11 @@ plugin_api::GridStore& grid_store(plugin_api::StorageTransaction& tx);
 plugin_api::SnapshotLedger& snapshot_ledger(plugin_api::StorageTransaction& tx);
 // ABI 1.6: MigrationLedger, the same way.
 plugin_api::MigrationLedger& migration_ledger(plugin_api::StorageTransaction& tx);
-// ABI 1.7: PendingPlacementStore, the same way.
+// ABI 1.7: PendingPlacementStore and GridChangeLog, the same way.
 plugin_api::PendingPlacementStore& pending_store(plugin_api::StorageTransaction& tx);
+plugin_api::GridChangeLog& change_log(plugin_api::StorageTransaction& tx);
+// ABI 1.8: GridRuleQueries, the same way.
+plugin_api::GridRuleQueries& rule_queries(plugin_api::StorageTransaction& tx);
 
 // Runs `action` in the read-write transaction `tx` and expects the database to refuse it with
 // StorageConflict; afterwards the transaction must refuse to commit.
