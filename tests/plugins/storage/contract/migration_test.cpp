@@ -100,10 +100,8 @@ TEST_P(StorageContract, ADatabaseAtSchemaOneIsUpgradedToSchemaTwoKeepingItsData)
 
     {
         // The backend object dies before the database is dropped (end of this block).
-        const api::ConfigSection config = old_database->config();
         const auto logger = std::make_shared<CollectingLogger>();
-        const api::HostContext host{api::kAbiVersion, logger, config, old_database->data_dir()};
-        std::unique_ptr<api::PluginObject> object(descriptor_->create(host));
+        const auto object = create_backend_on(*old_database, logger);
         auto& backend = dynamic_cast<api::StorageBackend&>(*object);
         backend.open();
         EXPECT_THAT(logger->text(), HasSubstr("applying migration 2 (access_and_operations)"));
@@ -256,9 +254,7 @@ TEST_P(StorageContract, ASchemaFourDatabaseInUseGainsTheRuntimeStateTables) {
     {
         // The backend object dies before the database is dropped (end of this block).
         const auto logger = std::make_shared<CollectingLogger>();
-        const api::HostContext host{api::kAbiVersion, logger, old_database->config(),
-                                    old_database->data_dir()};
-        std::unique_ptr<api::PluginObject> object(descriptor_->create(host));
+        const auto object = create_backend_on(*old_database, logger);
         auto& backend = dynamic_cast<api::StorageBackend&>(*object);
         backend.open();
         EXPECT_THAT(logger->text(), HasSubstr("applying migration 5 (snapshots)"));
@@ -314,9 +310,7 @@ TEST_P(StorageContract, ASchemaFiveDatabaseInUseGainsTheMigrationTables) {
     {
         // The backend object dies before the database is dropped (end of this block).
         const auto logger = std::make_shared<CollectingLogger>();
-        const api::HostContext host{api::kAbiVersion, logger, old_database->config(),
-                                    old_database->data_dir()};
-        std::unique_ptr<api::PluginObject> object(descriptor_->create(host));
+        const auto object = create_backend_on(*old_database, logger);
         auto& backend = dynamic_cast<api::StorageBackend&>(*object);
         backend.open();
         EXPECT_THAT(logger->text(), HasSubstr("applying migration 6 (migrations)"));

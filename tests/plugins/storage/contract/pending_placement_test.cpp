@@ -169,9 +169,7 @@ TEST_P(StorageContract, ASchemaSixDatabaseGainsPendingRegionsKeepingEveryRowOfIt
     }
     {
         const auto logger = std::make_shared<CollectingLogger>();
-        const api::HostContext host{api::kAbiVersion, logger, old_database->config(),
-                                    old_database->data_dir()};
-        std::unique_ptr<api::PluginObject> object(descriptor_->create(host));
+        const auto object = create_backend_on(*old_database, logger);
         auto& backend = dynamic_cast<api::StorageBackend&>(*object);
         backend.open();
         EXPECT_THAT(logger->text(), HasSubstr("applying migration 8 (pending_regions)"));

@@ -132,9 +132,7 @@ TEST_P(StorageContract, ASchemaEightDatabaseKeepsEveryRegionSettingInTheRegionsR
     {
         // The backend object dies before the database is dropped (end of this block).
         const auto logger = std::make_shared<CollectingLogger>();
-        const api::HostContext host{api::kAbiVersion, logger, old_database->config(),
-                                    old_database->data_dir()};
-        std::unique_ptr<api::PluginObject> object(descriptor_->create(host));
+        const auto object = create_backend_on(*old_database, logger);
         auto& backend = dynamic_cast<api::StorageBackend&>(*object);
         backend.open();
         EXPECT_THAT(logger->text(), HasSubstr("applying migration 9 (region_columns)"));

@@ -42,6 +42,13 @@ api::StorageBackend& StorageContract::create_backend(const api::ConfigSection& c
     return *backend;
 }
 
+std::unique_ptr<api::PluginObject> StorageContract::create_backend_on(
+    const BackendHarness& database, std::shared_ptr<CollectingLogger> logger) const {
+    const api::HostContext host{api::kAbiVersion, std::move(logger), database.config(),
+                                database.data_dir()};
+    return std::unique_ptr<api::PluginObject>(descriptor_->create(host));
+}
+
 api::Estate StorageContract::seed_estate(int n, const std::string& name) {
     const api::Estate estate = sample_estate(n, name);
     auto tx = write();

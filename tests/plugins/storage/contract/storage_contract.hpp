@@ -36,6 +36,10 @@ class StorageContract : public ::testing::TestWithParam<std::string> {
     // A new backend object from the plugin for `config` (not opened). The fixture keeps it.
     plugin_api::StorageBackend& create_backend(const plugin_api::ConfigSection& config);
     plugin_api::StorageBackend& storage() { return *storage_; }
+    // A backend object from the plugin on another database than the fixture's (an upgrade test's
+    // old one), logging to `logger`, not opened. The caller destroys it before that database.
+    std::unique_ptr<plugin_api::PluginObject> create_backend_on(
+        const BackendHarness& database, std::shared_ptr<CollectingLogger> logger) const;
 
     std::unique_ptr<plugin_api::StorageTransaction> write() {
         return storage_->begin(plugin_api::Access::read_write);
