@@ -42,7 +42,8 @@ class BridgeFailover : public ::testing::Test {
 };
 
 TEST_F(BridgeFailover, ItPassesOverAClosedFirstUrlAndFollowsTheControlPlaneThroughARestart) {
-    const auto closed = url_of(unclaimed_listen_port());
+    const vergegrid::test::RefusingPort refusing;
+    const auto closed = url_of(refusing.port());
     const auto real = url_of(stack_.control_port());
     stack_.start_bridge("", true, {{"VERGEGRID_CONTROL_URL", closed + ", " + real}});
     EXPECT_TRUE(logged("control plane " + closed + ", " + real + "; using " + closed));

@@ -188,8 +188,8 @@ class Replica {
     Poco::Net::HTTPServer server_;
 };
 
-std::string closed_url() {
-    return "http://127.0.0.1:" + std::to_string(vergegrid::test::unclaimed_listen_port());
+std::string url_of(const vergegrid::test::RefusingPort& closed) {
+    return "http://127.0.0.1:" + std::to_string(closed.port());
 }
 
 struct Switch {
@@ -223,7 +223,8 @@ class Failover : public ::testing::Test {
 
 TEST_F(Failover, ARefusedConnectionMovesToTheNextUrlWhichThenStaysInUse) {
     Replica replica;
-    const auto closed = closed_url();
+    const vergegrid::test::RefusingPort refusing;
+    const auto closed = url_of(refusing);
     auto client = client_for({closed, replica.url()});
     EXPECT_EQ(client->current_url(), closed);
     EXPECT_EQ(get(*client).status, 200);
@@ -283,11 +284,9 @@ TEST_F(Failover, EachUrlIsTriedOncePerRequestThenTheLastAnswerGoesBack) {
 }
 
 TEST_F(Failover, WhenNoUrlConnectsTheLastConnectionErrorGoesBack) {
-    const auto a = closed_url();
-    auto b = closed_url();
-    while (b == a) {
-        b = closed_url();
-    }
+    const vergegrid::test::RefusingPort first, second;
+    const auto a = url_of(first);
+    const auto b = url_of(second);
     auto client = client_for({a, b});
     try {
         get(*client);
