@@ -1,0 +1,55 @@
+// Several control planes on one throwaway PostgreSQL database, as docs/ha.md deploys them:
+// HAProxy in front of the replicas' HTTP ports (health-checked on /readyz), and, so that a test
+// can cut one replica from the database, each replica's database connections through a TCP
+// proxy of its own in the same HAProxy, switched off and on at its admin socket.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/plugins/storage/contract/backend_harness.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace vergegrid::test::ha {
+
+class HaStack {
+  public:
+    // Starts HAProxy; replicas are started with start_replica. `extra_env` goes to every one.
+    HaStack(int replicas, std::map<std::string, std::string> extra_env);
+    ~HaStack();
+
+    // Starts replica i (again, after a kill) and waits for it to listen.
+    void start_replica(int i);
+    void kill_replica(int i);  // SIGKILL, and waits for the exit
+    bool running(int i) const { return replicas_[i] != nullptr; }
+    std::uint16_t replica_port(int i) const { return http_ports_[i]; }
+    std::uint16_t balancer_port() const { return balancer_port_; }
+    std::string replica_output(int i) const;
+
+    // Replica i's database proxy: off closes its connections and refuses new ones; on lets
+    // them through again.
+    void cut_database(int i);
+    void restore_database(int i);
+
+    int size() const { return static_cast<int>(http_ports_.size()); }
+
+  private:
+    std::string haproxy_command(const std::string& command) const;
+
+    std::unique_ptr<storage::BackendHarness> database_;
+    TempDir dir_;
+    std::map<std::string, std::string> env_;
+    std::vector<std::uint16_t> http_ports_;
+    std::vector<std::uint16_t> db_ports_;
+    std::uint16_t balancer_port_ = 0;
+    std::uint16_t admin_port_ = 0;
+    std::unique_ptr<ChildProcess> haproxy_;
+    std::vector<std::unique_ptr<ControlPlaneProcess>> replicas_;
+};
+
+}  // namespace vergegrid::test::ha
