@@ -12,7 +12,7 @@ const COORDINATION = {
 };
 
 // What the page reads; a member missing is an error naming it, not a blank page.
-export function checkCluster(answer) {
+function checkCluster(answer) {
   const fail = (what) => {
     throw new Error('unexpected answer from /api/v1/cluster: ' + what);
   };
