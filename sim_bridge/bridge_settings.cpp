@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config_sources/config_error.hpp"
+#include "sim_channel_client/control_endpoints.hpp"
 
 namespace vergegrid::bridge {
 
@@ -131,6 +132,16 @@ std::string apply_labels(const std::string& value, BridgeSettings& s) {
     return "";
 }
 
+// The same list syntax in the file and in VERGEGRID_CONTROL_URL: "URL[,URL...]".
+std::string apply_control_url(const std::string& value, BridgeSettings& s) {
+    try {
+        s.control_endpoints = sim_channel::parse_endpoint_list(value);
+    } catch (const sim_channel::ChannelConfigError& e) {
+        return e.what();
+    }
+    return "";
+}
+
 const std::vector<std::pair<std::string, Apply>>& keys() {
     using S = BridgeSettings;
     static const std::vector<std::pair<std::string, Apply>> table = {
@@ -155,7 +166,7 @@ const std::vector<std::pair<std::string, Apply>>& keys() {
              s.log.format = v;
              return "";
          }},
-        {"control.url", text([](S& s, const std::string& v) { s.control_url = v; }, false)},
+        {"control.url", apply_control_url},
         {"control.ca_file", text([](S& s, const std::string& v) { s.ca_file = v; }, false)},
         {"control.allow_insecure_http", boolean([](S& s, bool v) { s.allow_insecure_http = v; })},
         {"control.registration_token",

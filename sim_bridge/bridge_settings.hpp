@@ -13,6 +13,7 @@
 
 #include "config_sources/sources.hpp"
 #include "logging/logging.hpp"
+#include "sim_channel_client/channel_endpoint.hpp"
 
 namespace vergegrid::bridge {
 
@@ -59,7 +60,9 @@ struct SnapshotSettings {
 
 struct BridgeSettings {
     // [control]
-    std::string control_url;
+    // control.url: one URL or a comma-separated list (replicas of the control plane), in order;
+    // sim_channel::FailoverClient moves along it.
+    std::vector<sim_channel::ChannelEndpoint> control_endpoints;
     std::optional<std::filesystem::path> ca_file;
     bool allow_insecure_http = false;
     std::string registration_token;

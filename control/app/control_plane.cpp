@@ -1,5 +1,6 @@
 #include "control/app/control_plane.hpp"
 
+#include <Poco/Net/DNS.h>
 #include <spdlog/spdlog.h>
 
 #include "config_sources/config_error.hpp"
@@ -215,6 +216,22 @@ ServiceEnvironment ControlPlane::service_environment() {
     environment.login_throttle = settings_.login_throttle;
     environment.group_commit = settings_.storage_group_commit;
     environment.tls = settings_.tls.enabled();
+    environment.ha = settings_.ha;
+    environment.storage_backend = settings_.storage_backend;
+    // A wildcard listen address names no host another machine can reach: the host's name then.
+    const bool wildcard = settings_.listen_host == "0.0.0.0" || settings_.listen_host == "::";
+    const std::string host = wildcard ? Poco::Net::DNS::hostName() : settings_.listen_host;
+    environment.replica_name = [this, host] {
+        return settings_.ha.name.empty() ? url_host(host) + ":" + std::to_string(port())
+                                         : settings_.ha.name;
+    };
+    environment.replica_url = [this, host] {
+        if (!settings_.ha.advertise_url.empty()) {
+            return settings_.ha.advertise_url;
+        }
+        return std::string(settings_.tls.enabled() ? "https" : "http") + "://" + url_host(host) +
+               ":" + std::to_string(port());
+    };
     environment.snapshots = settings_.snapshots;
     environment.snapshot_store = snapshot_store_;
     environment.migration_strategy = migration_strategy_;

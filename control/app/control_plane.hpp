@@ -56,6 +56,12 @@ struct ServiceEnvironment {
     int migration_step_timeout_s = 1800;  // migration.step_timeout_s
     // The server speaks TLS only: the session cookie is marked Secure.
     bool tls = false;
+    // Several control planes on one database (docs/ha.md): [ha], the storage plugin's name, and
+    // how this replica is named and reached (known once the server listens).
+    HaSettings ha;
+    std::string storage_backend;
+    std::function<std::string()> replica_name;
+    std::function<std::string()> replica_url;
     // Keeps an object (a background thread) alive while the control plane serves: stop() releases
     // it after the HTTP server stopped and before storage closes.
     std::function<void(std::shared_ptr<void>)> keep_while_serving;

@@ -6,6 +6,7 @@
 #include "control/access/admin_bootstrap.hpp"
 #include "control/api/audit_routes.hpp"
 #include "control/api/authenticator.hpp"
+#include "control/api/cluster_routes.hpp"
 #include "control/api/error_mapping.hpp"
 #include "control/api/estate_routes.hpp"
 #include "control/api/migration_routes.hpp"
@@ -22,12 +23,17 @@
 #include "control/api/user_routes.hpp"
 #include "control/app/startup_error.hpp"
 #include "control/audit/audit_trail.hpp"
+#include "control/cluster/cluster_relay.hpp"
+#include "control/cluster/cluster_view.hpp"
+#include "control/cluster/replica_heartbeat.hpp"
+#include "control/common/clock.hpp"
 #include "control/migrations/migration_job_runner.hpp"
 #include "control/migrations/migration_service.hpp"
 #include "control/operations/operation_signals.hpp"
 #include "control/regions/pending_placer.hpp"
 #include "control/simulators/simulator_liveness.hpp"
 #include "control/snapshots/snapshot_job_runner.hpp"
+#include "version/version.hpp"
 #include "web_admin/server/web_console.hpp"
 
 namespace vergegrid::control {
@@ -50,6 +56,13 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     } catch (const std::exception& e) {
         throw StartupError(std::string("cannot set up the first admin: ") + e.what());
     }
+    // Several control planes on one database (docs/ha.md): with a storage that coordinates
+    // them, this one leads the background jobs only when elected, and passes its news on
+    // through the relay made at the end, once everything it reaches exists.
+    const auto storage = services.storage.get();
+    const bool clustered = dynamic_cast<plugin_api::ClusterCoordination*>(storage.get()) != nullptr;
+    const auto leadership = std::make_shared<Leadership>(!clustered);
+    const auto relay_slot = std::make_shared<std::weak_ptr<ClusterRelay>>();
     const auto auth_cache = std::make_shared<AuthCache>(environment.auth_cache_ttl);
     router.set_authenticator(Authenticator(store, services.auth, auth_cache));
     // One per process, like the router it serves; its doorbell thread stops at exit.
@@ -64,7 +77,12 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
         PortRange{environment.placement.port_min, environment.placement.port_max},
         HardLimits{environment.placement.max_cpu_load, environment.placement.max_memory_load,
                    environment.placement.max_regions});
-    const AccessChanged forget_callers = [auth_cache] { auth_cache->forget_all(); };
+    const AccessChanged forget_callers = [auth_cache, relay_slot] {
+        auth_cache->forget_all();
+        if (const auto relay = relay_slot->lock()) {
+            relay->access_changed();
+        }
+    };
     add_session_routes(
         router,
         std::make_shared<SessionService>(
@@ -82,7 +100,7 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
         [](const std::string& id, const std::string& push_url) { signals.notify(id, push_url); });
     add_simulator_routes(router, simulators);
     environment.keep_while_serving(std::make_shared<SimulatorLiveness>(
-        simulators, environment.simulators.offline_after, environment.log));
+        simulators, environment.simulators.offline_after, environment.log, leadership));
     add_estate_routes(router, EstateService(store));
     add_template_routes(router, TemplateService(store));
     const auto regions = std::make_shared<const RegionService>(
@@ -90,16 +108,25 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     const auto snapshots = std::make_shared<const SnapshotService>(SnapshotDependencies{
         store, regions, &signals, environment.snapshot_store, environment.snapshots});
     add_region_routes(router, *regions, snapshots);
-    const auto placer = std::make_shared<PendingPlacer>(store, *regions, environment.log);
-    placer_wake->connect([weak = std::weak_ptr<PendingPlacer>(placer)] {
+    const auto placer = std::make_shared<PendingPlacer>(store, *regions, environment.log,
+                                                        std::chrono::seconds(60), leadership);
+    const auto wake_placer = [weak = std::weak_ptr<PendingPlacer>(placer)] {
         if (auto alive = weak.lock()) {
             alive->wake();
         }
+    };
+    placer_wake->connect([wake_placer, relay_slot] {
+        wake_placer();
+        if (const auto relay = relay_slot->lock()) {
+            relay->room_made();  // the leader places it, should that be another control plane
+        }
     });
+    leadership->on_gained(wake_placer);
     environment.keep_while_serving(placer);
     add_snapshot_routes(router, snapshots);
     add_sim_snapshot_routes(router, snapshots);
-    environment.keep_while_serving(std::make_shared<SnapshotJobRunner>(snapshots, environment.log));
+    environment.keep_while_serving(
+        std::make_shared<SnapshotJobRunner>(snapshots, environment.log, leadership));
     add_placement_policy_routes(router, std::make_shared<PolicyChoice>(store, placement));
     const auto placements = std::make_shared<const RegionPlacementService>(
         store, placement, environment.placement.plan_work_budget);
@@ -120,9 +147,35 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
         migrations->on_operation_result(changes, operation);
     });
     environment.keep_while_serving(
-        std::make_shared<MigrationJobRunner>(migrations, environment.log));
+        std::make_shared<MigrationJobRunner>(migrations, environment.log, leadership));
     add_operation_routes(router, operations, snapshots);
     add_audit_routes(router, AuditLog(store));
+
+    if (clustered) {
+        const auto relay = std::make_shared<ClusterRelay>(
+            storage,
+            ClusterHandlers{[](const std::string& simulator_id) { signals.wake(simulator_id); },
+                            [auth_cache] { auth_cache->forget_all(); }, wake_placer,
+                            [] { signals.wake_all(); }},
+            environment.log);
+        *relay_slot = relay;
+        environment.keep_while_serving(relay);
+    }
+    signals.set_relay([relay_slot](const std::string& simulator_id) {
+        if (const auto relay = relay_slot->lock()) {
+            relay->operation_queued(simulator_id);
+        }
+    });
+    signals.set_recheck(clustered ? std::chrono::milliseconds(environment.ha.poll_recheck)
+                                  : std::chrono::milliseconds(0));
+    const ReplicaIdentity identity{new_uuid(), environment.replica_name, environment.replica_url,
+                                   kProgramVersion, now_iso8601()};
+    environment.keep_while_serving(std::make_shared<ReplicaHeartbeat>(
+        store, services.storage, identity, environment.ha.failover, leadership, environment.log));
+    add_cluster_routes(
+        router, std::make_shared<const ClusterContext>(ClusterContext{
+                    store, identity, leadership, clustered ? environment.storage_backend : "single",
+                    environment.ha.failover}));
     web_admin::add_web_console(router);
 }
 

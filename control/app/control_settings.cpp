@@ -6,6 +6,8 @@ namespace vergegrid::control {
 
 namespace {
 
+using kernel::config::bounded_text;
+using kernel::config::http_url;
 using kernel::config::integer_in;
 using kernel::config::one_of;
 using kernel::config::plugin_name;
@@ -93,6 +95,13 @@ const std::vector<kernel::config::KeySpec<S>>& control_keys() {
          integer_in<S, int>(0, 3660, [](S& s, int v) { s.snapshots.premium.keep_daily_days = v; })},
         {"migration.strategy",
          plugin_name<S>([](S& s, const std::string& v) { s.migration_strategy = v; })},
+        {"ha.failover_s",
+         integer_in<S, long>(3, 3600, [](S& s, long v) { s.ha.failover = sec(v); })},
+        {"ha.poll_recheck_s",
+         integer_in<S, long>(0, 3600, [](S& s, long v) { s.ha.poll_recheck = sec(v); })},
+        {"ha.name", bounded_text<S>(255, [](S& s, const std::string& v) { s.ha.name = v; })},
+        {"ha.advertise_url",
+         http_url<S>([](S& s, const std::string& v) { s.ha.advertise_url = v; })},
         {"migration.step_timeout_s",
          integer_in<S, int>(0, 86'400, [](S& s, int v) { s.migration_step_timeout_s = v; })},
     };
@@ -114,8 +123,8 @@ ControlSettings load_control_settings(const kernel::config::CommandLine& flags,
     ControlSettings settings;
     kernel::config::LayerKeys layer;
     layer.keys = control_key_names();
-    layer.sections = {"storage",   "auth",      "sync",     "simulators",
-                      "placement", "snapshots", "migration"};
+    layer.sections = {"storage",   "auth",      "sync",      "simulators",
+                      "placement", "snapshots", "migration", "ha"};
     layer.apply = [&settings](const std::string& key, const std::string& text) {
         for (const auto& spec : control_keys()) {
             if (spec.key == key) {

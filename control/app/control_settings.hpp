@@ -1,6 +1,7 @@
 // vergegrid-control's settings: the kernel's (listen, data dir, plugin folder, log, HTTP, TLS) and
 // the control plane's own sections ([storage], [auth], [sync], [simulators], [placement],
-// [snapshots], [migration]), read and validated in one pass. docs/configuration.md lists every key.
+// [snapshots], [migration], [ha]), read and validated in one pass. docs/configuration.md lists
+// every key.
 #pragma once
 
 #include <chrono>
@@ -52,8 +53,23 @@ struct SimulatorsSettings {
     std::optional<std::filesystem::path> push_ca_file;
 };
 
+// Several control planes on one database (docs/ha.md).
+struct HaSettings {
+    // A dead leader's jobs resume on another replica within this long; replicas beat (and try
+    // to take the leadership) three times per period.
+    std::chrono::seconds failover{10};
+    // A parked poll looks in storage again this often, so that a notification lost between
+    // control planes costs latency, never an operation. 0: never (one control plane alone).
+    std::chrono::seconds poll_recheck{5};
+    // How this replica is named and reached in GET /api/v1/cluster; empty: <hostname>:<port> and
+    // http(s)://<hostname>:<port>.
+    std::string name;
+    std::string advertise_url;
+};
+
 struct ControlSettings : kernel::config::Settings {
     SimulatorsSettings simulators;
+    HaSettings ha;
     std::string storage_backend = "sqlite";
     // [storage] group_commit: concurrent writes share one transaction and COMMIT
     // (docs/group-commit.md); off: one transaction per request.

@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "control/cluster/leadership.hpp"
 #include "control/common/periodic_thread.hpp"
 #include "control/migrations/migration_service.hpp"
 
@@ -13,14 +14,17 @@ namespace vergegrid::control {
 
 class MigrationJobRunner {
   public:
+    // With several control planes the job runs on the leader only (null: always).
     MigrationJobRunner(std::shared_ptr<const MigrationService> migrations,
-                       std::shared_ptr<spdlog::logger> log);
+                       std::shared_ptr<spdlog::logger> log,
+                       std::shared_ptr<const Leadership> leadership = nullptr);
 
   private:
     void tick();
 
     std::shared_ptr<const MigrationService> migrations_;
     std::shared_ptr<spdlog::logger> log_;
+    std::shared_ptr<const Leadership> leadership_;
     PeriodicThread thread_;  // last: stopped before the members its ticks use
 };
 

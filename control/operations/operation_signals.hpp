@@ -31,12 +31,24 @@ class OperationSignals {
     OperationSignals& operator=(const OperationSignals&) = delete;
 
     // After the queueing transaction committed: wake waiting pulls; ring the doorbell when a
-    // push URL is known. Never blocks on the network.
+    // push URL is known; tell the other control planes (the relay). Never blocks on the network.
     void notify(const std::string& simulator_id, const std::string& push_url);
     // A lazy operation falls due at `when`: wake the simulator's pulls then (no doorbell: lazy
     // operations wait for the bridge's next pull anyway). Kept in memory only: after a restart
     // the bridge's next pull delivers what fell due.
     void notify_at(const std::string& simulator_id, Clock::time_point when);
+
+    // Several control planes on one database (docs/ha.md). `relay` hears every notification
+    // this process makes (a commit's, a lazy operation falling due) to pass it on to the others;
+    // it must not block. Empty: none.
+    void set_relay(std::function<void(const std::string& simulator_id)> relay);
+    // Another control plane's notification: wakes this process's pulls only.
+    void wake(const std::string& simulator_id);
+    // Notifications may have been lost: every parked pull looks again.
+    void wake_all();
+    // While a pull is parked it looks again every `every` (0: never), so that a notification
+    // lost between control planes costs latency, never an operation.
+    void set_recheck(std::chrono::milliseconds every);
 
     // The simulator's notification count; read it before looking for operations, so that a
     // notification between the look and the wait is never lost.
@@ -64,7 +76,14 @@ class OperationSignals {
     std::mutex mutex_;
     std::unordered_map<std::string, Waiters> simulators_;
     Subscription next_subscription_ = 1;
-    std::multimap<Clock::time_point, std::string> timers_;  // due lazy operations
+    struct Timer {
+        std::string simulator_id;
+        bool relayed;  // a lazy operation falls due (the other control planes are told); a
+                       // parked pull's re-check otherwise
+    };
+    std::multimap<Clock::time_point, Timer> timers_;
+    std::function<void(const std::string&)> relay_;
+    std::chrono::milliseconds recheck_{0};
     std::condition_variable work_ready_;
     bool stopping_ = false;
     DoorbellRinger doorbells_;

@@ -25,13 +25,18 @@ int place_pending_regions(const Store& store, const RegionService& regions, int 
 }
 
 PendingPlacer::PendingPlacer(Store store, RegionService regions,
-                             std::shared_ptr<spdlog::logger> log, std::chrono::milliseconds sweep)
+                             std::shared_ptr<spdlog::logger> log, std::chrono::milliseconds sweep,
+                             std::shared_ptr<const Leadership> leadership)
     : store_(std::move(store)),
       regions_(std::move(regions)),
       log_(std::move(log)),
+      leadership_(std::move(leadership)),
       thread_(sweep, [this] { tick(); }) {}
 
 void PendingPlacer::tick() {
+    if (!may_lead(leadership_.get())) {
+        return;
+    }
     try {
         const int placed = place_pending_regions(store_, regions_, kRegionsPerPass);
         if (placed > 0) {

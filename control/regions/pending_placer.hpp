@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 
+#include "control/cluster/leadership.hpp"
 #include "control/common/periodic_thread.hpp"
 #include "control/domain/event_consumer.hpp"
 #include "control/domain/store.hpp"
@@ -28,8 +29,10 @@ class PendingPlacer {
   public:
     static constexpr int kRegionsPerPass = 50;
 
+    // With several control planes the passes run on the leader only (null: always).
     PendingPlacer(Store store, RegionService regions, std::shared_ptr<spdlog::logger> log,
-                  std::chrono::milliseconds sweep = std::chrono::seconds(60));
+                  std::chrono::milliseconds sweep = std::chrono::seconds(60),
+                  std::shared_ptr<const Leadership> leadership = nullptr);
 
     // A pass now (after the one running, if any). Cheap; call it from any thread.
     void wake() { thread_.wake(); }
@@ -40,6 +43,7 @@ class PendingPlacer {
     Store store_;
     RegionService regions_;
     std::shared_ptr<spdlog::logger> log_;
+    std::shared_ptr<const Leadership> leadership_;
     PeriodicThread thread_;  // last: stopped before the members its ticks use
 };
 

@@ -27,10 +27,12 @@ std::string check_id() {
 
 SimulatorLiveness::SimulatorLiveness(std::shared_ptr<SimulatorService> simulators,
                                      std::chrono::seconds offline_after,
-                                     std::shared_ptr<spdlog::logger> log)
+                                     std::shared_ptr<spdlog::logger> log,
+                                     std::shared_ptr<const Leadership> leadership)
     : simulators_(std::move(simulators)),
       offline_after_(offline_after),
       log_(std::move(log)),
+      leadership_(std::move(leadership)),
       thread_([this] { run(); }) {}
 
 SimulatorLiveness::~SimulatorLiveness() {
@@ -48,7 +50,9 @@ void SimulatorLiveness::run() {
     while (!stop_requested_.wait_for(lock, period, [this] { return stopping_; })) {
         lock.unlock();
         try {
-            sweep();
+            if (may_lead(leadership_.get())) {
+                sweep();
+            }
         } catch (const std::exception& e) {
             // Storage busy or closing: the next round tries again.
             log_->warn("simulator liveness check failed: {}", e.what());

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "control/cluster/leadership.hpp"
 #include "control/simulators/simulator_service.hpp"
 
 namespace vergegrid::control {
@@ -22,8 +23,10 @@ inline constexpr const char* kLivenessActor = "system:liveness";
 class SimulatorLiveness {
   public:
     // Checks several times per `offline_after` (at most every 10 s) on its own thread.
+    // With several control planes the checks run on the leader only (null: always).
     SimulatorLiveness(std::shared_ptr<SimulatorService> simulators,
-                      std::chrono::seconds offline_after, std::shared_ptr<spdlog::logger> log);
+                      std::chrono::seconds offline_after, std::shared_ptr<spdlog::logger> log,
+                      std::shared_ptr<const Leadership> leadership = nullptr);
     ~SimulatorLiveness();
     SimulatorLiveness(const SimulatorLiveness&) = delete;
     SimulatorLiveness& operator=(const SimulatorLiveness&) = delete;
@@ -37,6 +40,7 @@ class SimulatorLiveness {
     std::shared_ptr<SimulatorService> simulators_;
     std::chrono::seconds offline_after_;
     std::shared_ptr<spdlog::logger> log_;
+    std::shared_ptr<const Leadership> leadership_;
     std::mutex mutex_;
     std::condition_variable stop_requested_;
     bool stopping_ = false;

@@ -37,15 +37,20 @@ void run_when_due(Clock::time_point& due, std::chrono::seconds every, spdlog::lo
 }  // namespace
 
 SnapshotJobRunner::SnapshotJobRunner(std::shared_ptr<const SnapshotService> snapshots,
-                                     std::shared_ptr<spdlog::logger> log)
+                                     std::shared_ptr<spdlog::logger> log,
+                                     std::shared_ptr<const Leadership> leadership)
     : snapshots_(std::move(snapshots)),
       log_(std::move(log)),
+      leadership_(std::move(leadership)),
       watch_due_(Clock::now()),
       schedule_due_(Clock::now()),
       retention_due_(Clock::now() + snapshots_->settings().retention_interval),
       thread_(std::chrono::seconds(1), [this] { tick(); }) {}
 
 void SnapshotJobRunner::tick() {
+    if (!may_lead(leadership_.get())) {
+        return;
+    }
     const auto& settings = snapshots_->settings();
     run_when_due(watch_due_, std::chrono::seconds(10), *log_, "watch",
                  [&](const std::string& now) { return snapshots_->fail_stalled(now); });

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 
+#include "control/cluster/leadership.hpp"
 #include "control/common/periodic_thread.hpp"
 #include "control/snapshots/snapshot_service.hpp"
 
@@ -15,8 +16,10 @@ namespace vergegrid::control {
 
 class SnapshotJobRunner {
   public:
+    // With several control planes the jobs run on the leader only (null: always).
     SnapshotJobRunner(std::shared_ptr<const SnapshotService> snapshots,
-                      std::shared_ptr<spdlog::logger> log);
+                      std::shared_ptr<spdlog::logger> log,
+                      std::shared_ptr<const Leadership> leadership = nullptr);
 
   private:
     using Clock = std::chrono::steady_clock;
@@ -24,6 +27,7 @@ class SnapshotJobRunner {
 
     std::shared_ptr<const SnapshotService> snapshots_;
     std::shared_ptr<spdlog::logger> log_;
+    std::shared_ptr<const Leadership> leadership_;
     Clock::time_point watch_due_;
     Clock::time_point schedule_due_;
     Clock::time_point retention_due_;

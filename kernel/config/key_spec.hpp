@@ -127,4 +127,39 @@ Apply<S> plugin_name(Store store) {
     };
 }
 
+// Printable text without control characters, 1 to `max_length` bytes.
+template <typename S, typename Store>
+Apply<S> bounded_text(std::size_t max_length, Store store) {
+    return [=](const std::string& text, S& settings) -> std::string {
+        if (text.empty() || text.size() > max_length) {
+            return "must be 1 to " + std::to_string(max_length) + " characters";
+        }
+        for (unsigned char c : text) {
+            if (c < 0x20 || c == 0x7f) {
+                return "must not hold control characters";
+            }
+        }
+        store(settings, text);
+        return "";
+    };
+}
+
+// An absolute http:// or https:// URL with a host, without spaces (at most 2048 bytes).
+template <typename S, typename Store>
+Apply<S> http_url(Store store) {
+    return [=](const std::string& text, S& settings) -> std::string {
+        const auto scheme_end = text.find("://");
+        const std::string scheme =
+            scheme_end == std::string::npos ? "" : text.substr(0, scheme_end);
+        const bool valid = (scheme == "http" || scheme == "https") && text.size() <= 2048 &&
+                           text.size() > scheme_end + 3 && text[scheme_end + 3] != '/' &&
+                           text.find_first_of(" \t\r\n") == std::string::npos;
+        if (!valid) {
+            return "'" + text + "' is not an http:// or https:// URL with a host";
+        }
+        store(settings, text);
+        return "";
+    };
+}
+
 }  // namespace vergegrid::kernel::config

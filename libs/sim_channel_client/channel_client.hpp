@@ -90,19 +90,28 @@ class ChannelError : public std::runtime_error {
 
 std::string to_string(ChannelError::Kind kind);
 
-class ChannelClient {
+// Sends one request to the control plane: ChannelClient to one URL, FailoverClient
+// (failover_client.hpp) to the URL in use of a list.
+class ChannelRequester {
+  public:
+    virtual ~ChannelRequester() = default;
+    // Throws ChannelError when the exchange fails; an HTTP error status is a response.
+    virtual ChannelResponse request(const ChannelRequest& request) const = 0;
+};
+
+class ChannelClient final : public ChannelRequester {
   public:
     // Applies check_transport_policy() and loads the CA file. Throws InsecureChannelError or
     // ChannelConfigError naming the URL or the file.
     explicit ChannelClient(ChannelClientSettings settings);
-    ~ChannelClient();
+    ~ChannelClient() override;
     ChannelClient(const ChannelClient&) = delete;
     ChannelClient& operator=(const ChannelClient&) = delete;
 
     // One request on its own connection (closed after the response: nothing stale to reuse, and
     // a long poll holds no one else up). Safe to call from several threads at once. Throws
     // ChannelError when the exchange fails, std::invalid_argument for a malformed request.
-    ChannelResponse request(const ChannelRequest& request) const;
+    ChannelResponse request(const ChannelRequest& request) const override;
     ChannelResponse request(std::string method, std::string path,
                             std::optional<nlohmann::json> json_body = std::nullopt,
                             std::string bearer_token = {}) const;

@@ -66,7 +66,7 @@ std::uint64_t received_of(const ChannelResponse& response) {
 
 }  // namespace
 
-SnapshotTransfer::SnapshotTransfer(const ChannelClient& client,
+SnapshotTransfer::SnapshotTransfer(const ChannelRequester& client,
                                    std::function<std::string()> api_key, TransferSettings settings)
     : client_(client), api_key_(std::move(api_key)), settings_(settings) {}
 

@@ -61,7 +61,7 @@ struct OperationProgress {
 class SnapshotTransfer {
   public:
     // `api_key` is asked before every request: the key may be rotated during a long transfer.
-    SnapshotTransfer(const ChannelClient& client, std::function<std::string()> api_key,
+    SnapshotTransfer(const ChannelRequester& client, std::function<std::string()> api_key,
                      TransferSettings settings = {});
 
     // GET /api/v1/sim/snapshots/{id}/upload: the bytes the control plane holds.
@@ -86,7 +86,7 @@ class SnapshotTransfer {
   private:
     ChannelResponse send(ChannelRequest request) const;
 
-    const ChannelClient& client_;
+    const ChannelRequester& client_;
     std::function<std::string()> api_key_;
     TransferSettings settings_;
 };

@@ -3,7 +3,7 @@
 
 namespace vergegrid::bridge {
 
-ControlChannel::ControlChannel(std::unique_ptr<sim_channel::ChannelClient> client,
+ControlChannel::ControlChannel(std::unique_ptr<sim_channel::ChannelRequester> client,
                                sim_channel::TransferSettings transfer)
     : client_(std::move(client)),
       transfer_(

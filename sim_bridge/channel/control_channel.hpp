@@ -54,7 +54,8 @@ struct RepairEvent {
 
 class ControlChannel final : public SnapshotChannel {
   public:
-    explicit ControlChannel(std::unique_ptr<sim_channel::ChannelClient> client,
+    // Every call goes through `client` (a sim_channel::FailoverClient in the daemon).
+    explicit ControlChannel(std::unique_ptr<sim_channel::ChannelRequester> client,
                             sim_channel::TransferSettings transfer = {});
 
     // Throws ControlPlaneError (403 for a used/unknown token) or sim_channel::ChannelError.
@@ -93,7 +94,7 @@ class ControlChannel final : public SnapshotChannel {
     std::string api_key() const;
     void take_new_key(const nlohmann::json& answer) const;
 
-    std::unique_ptr<sim_channel::ChannelClient> client_;
+    std::unique_ptr<sim_channel::ChannelRequester> client_;
     sim_channel::SnapshotTransfer transfer_;
     mutable std::mutex key_mutex_;
     std::string api_key_;

@@ -11,6 +11,7 @@
 #include "sim_bridge/estates/estate_sync.hpp"
 #include "sim_bridge/preflight/preflight.hpp"
 #include "sim_bridge/process/host_load.hpp"
+#include "sim_channel_client/failover_client.hpp"
 
 namespace vergegrid::bridge {
 
@@ -117,7 +118,6 @@ void Bridge::start() {
     auto parts = std::make_unique<Parts>();
 
     sim_channel::ChannelClientSettings client;
-    client.endpoint = sim_channel::ChannelEndpoint::parse(settings_.control_url);
     client.allow_insecure_http = settings_.allow_insecure_http;
     if (settings_.ca_file) {
         client.ca_file = *settings_.ca_file;
@@ -127,8 +127,17 @@ void Bridge::start() {
     transfer.chunk_bytes = settings_.snapshots.chunk_bytes;
     transfer.max_retries = settings_.snapshots.transfer_retries;
     transfer.retry_delay = settings_.retry_interval;
-    parts->channel = std::make_unique<ControlChannel>(
-        std::make_unique<sim_channel::ChannelClient>(client), transfer);
+    auto control = std::make_unique<sim_channel::FailoverClient>(
+        settings_.control_endpoints, client,
+        [log = log_](const std::string& from, const std::string& to, const std::string& why) {
+            log->warn("control plane: switching from {} to {} ({})", from, to, why);
+        });
+    std::string urls;
+    for (const auto& endpoint : control->endpoints().all()) {
+        urls += (urls.empty() ? "" : ", ") + endpoint.url();
+    }
+    log_->info("control plane {}; using {}", urls, control->current_url());
+    parts->channel = std::make_unique<ControlChannel>(std::move(control), transfer);
 
     // The push listener first: its address is part of the registration.
     parts->doorbell = std::make_unique<DoorbellListener>(settings_.push_host, settings_.push_port,

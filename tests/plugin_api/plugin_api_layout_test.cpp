@@ -25,6 +25,7 @@
 #include "vergegrid/plugin_api/plugin.hpp"
 #include "vergegrid/plugin_api/semver.hpp"
 #include "vergegrid/plugin_api/storage.hpp"
+#include "vergegrid/plugin_api/storage_cluster.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_grid_changes.hpp"
 #include "vergegrid/plugin_api/storage_grid_rules.hpp"
@@ -102,7 +103,7 @@ TEST(PluginApiLayout, AbiVersion) {
 // kind is a minor bump (a newer host names an older plugin's kind; an older host refuses a newer
 // kind by name); removing or renaming one is a major bump.
 TEST(PluginApiLayout, AbiOneSixKnowsSevenKindsIncludingMigrations) {
-    EXPECT_EQ(api::kAbiVersion.to_string(), "1.8");
+    EXPECT_EQ(api::kAbiVersion.to_string(), "1.9");
     EXPECT_EQ(api::kind::kKnown.size(), 7U);
     for (const char* known :
          {"storage", "placement", "injection", "sync", "auth", "snapshot_store", "migration"}) {
@@ -937,6 +938,26 @@ TEST(PluginApiLayout, RegionConflicts) {
          {VG_FIELD(RegionConflicts, same_name), VG_FIELD(RegionConflicts, overlapping),
           VG_FIELD(RegionConflicts, same_host_port)}},
         {1632, {{"same_name", 0, 544}, {"overlapping", 544, 544}, {"same_host_port", 1088, 544}}});
+}
+
+// ABI 1.9 (ReplicaStore): IN/OUT, frozen; six strings and the leading flag.
+TEST(PluginApiLayout, Replica) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("Replica", Growth::frozen,
+                  {sizeof(api::Replica),
+                   {VG_FIELD(Replica, id), VG_FIELD(Replica, name), VG_FIELD(Replica, url),
+                    VG_FIELD(Replica, version), VG_FIELD(Replica, started_at),
+                    VG_FIELD(Replica, seen_at), VG_FIELD(Replica, leading)}},
+                  {200,
+                   {{"id", 0, 32},
+                    {"name", 32, 32},
+                    {"url", 64, 32},
+                    {"version", 96, 32},
+                    {"started_at", 128, 32},
+                    {"seen_at", 160, 32},
+                    {"leading", 192, 1}}});
 }
 
 TEST(PluginApiLayout, MigrationFilter) {

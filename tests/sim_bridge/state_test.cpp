@@ -303,7 +303,8 @@ TEST(BridgeSettings, ReadsTheFileThenTheEnvironmentAndRefusesUnknownKeysByName) 
     flags.config_file = ini;
     const auto settings = load_bridge_settings(flags, env);
     EXPECT_EQ(settings.state_dir, "/var/lib/vg");
-    EXPECT_EQ(settings.control_url, "https://grid:9800");
+    ASSERT_EQ(settings.control_endpoints.size(), 1u);
+    EXPECT_EQ(settings.control_endpoints[0].url(), "https://grid:9800");
     EXPECT_EQ(settings.labels, (std::vector<std::string>{"eu", "big"}));
     EXPECT_EQ(settings.push_port, 9801);
     EXPECT_THAT(settings.push_url, HasSubstr(":9801/doorbell"));
@@ -327,9 +328,51 @@ TEST(BridgeSettings, ReadsTheFileThenTheEnvironmentAndRefusesUnknownKeysByName) 
             all += issue.key + ": " + issue.message + "\n";
         }
         EXPECT_THAT(all, HasSubstr("colour: unknown key"));
+        EXPECT_THAT(all, HasSubstr("control.url: entry 1: control plane URL 'x' is not"));
         EXPECT_THAT(all, HasSubstr("simulator.regions_dir: is required"));
         EXPECT_THAT(all, HasSubstr("simulator.stop_timeout_ms: 'soon' is not an integer"));
         EXPECT_THAT(all, HasSubstr("simulator.max_response_bytes: '10' is not an integer between"));
+    }
+}
+
+TEST(BridgeSettings, ControlUrlIsACommaSeparatedListInTheFileAndTheEnvironmentAlike) {
+    TempDir dir;
+    const auto ini = dir.path() / "bridge.ini";
+    std::ofstream(ini) << "[control]\nurl = https://a:9800, https://b:9800\n[simulator]\n"
+                          "remoteadmin_password = pw\nregions_dir = /opt/sim/Regions\n";
+    BridgeCommandLine flags;
+    flags.config_file = ini;
+    auto with = [&](const std::optional<std::string>& value) {
+        return load_bridge_settings(flags, [value](const std::string& name) {
+            return name == "VERGEGRID_CONTROL_URL" ? value : std::nullopt;
+        });
+    };
+    auto urls = [](const BridgeSettings& settings) {
+        std::vector<std::string> all;
+        for (const auto& endpoint : settings.control_endpoints) {
+            all.push_back(endpoint.url());
+        }
+        return all;
+    };
+    EXPECT_EQ(urls(with(std::nullopt)),
+              (std::vector<std::string>{"https://a:9800", "https://b:9800"}));
+    EXPECT_EQ(urls(with("http://127.0.0.1:9800,https://c:9800")),
+              (std::vector<std::string>{"http://127.0.0.1:9800", "https://c:9800"}));
+    const std::vector<std::pair<std::string, std::string>> refused = {
+        {"https://a:9800,grid:9800", "entry 2: control plane URL 'grid:9800' is not an http"},
+        {"https://a:9800,,https://b:9800", "entry 2 is empty"},
+        {"https://a:9800,https://a:9800/", "entry 2 (https://a:9800) repeats entry 1"},
+    };
+    for (const auto& [value, why] : refused) {
+        try {
+            with(value);
+            ADD_FAILURE() << value;
+        } catch (const vergegrid::config_sources::ConfigError& e) {
+            ASSERT_EQ(e.issues().size(), 1u) << value;
+            EXPECT_EQ(e.issues()[0].key, "control.url");
+            EXPECT_THAT(e.issues()[0].message, HasSubstr(why));
+            EXPECT_THAT(e.issues()[0].message, HasSubstr("env VERGEGRID_CONTROL_URL"));
+        }
     }
 }
 

@@ -2,6 +2,10 @@
 
 #include <Poco/Net/DatagramSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <random>
@@ -67,6 +71,33 @@ std::uint16_t unclaimed_listen_port() {
         }
     }
     throw std::runtime_error("no free loopback port below the ephemeral range after 200 tries");
+}
+
+RefusingPort::RefusingPort() {
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        const auto port = unclaimed_listen_port();
+        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd_ < 0) {
+            break;
+        }
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::bind(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0) {
+            port_ = port;
+            return;
+        }
+        ::close(fd_);  // taken between the probe and the bind: another one
+        fd_ = -1;
+    }
+    throw std::runtime_error("no loopback port could be bound for a refusing port");
+}
+
+RefusingPort::~RefusingPort() {
+    if (fd_ >= 0) {
+        ::close(fd_);
+    }
 }
 
 }  // namespace vergegrid::test

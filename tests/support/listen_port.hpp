@@ -15,4 +15,19 @@ std::uint16_t unclaimed_listen_port();
 // hand two regions the same one).
 std::uint16_t unclaimed_udp_ports(int count);
 
+// A loopback TCP port bound and never listened on, for as long as the object lives: a connection
+// to it is refused at once, and no other test (or process) can start listening there meanwhile.
+class RefusingPort {
+  public:
+    RefusingPort();
+    ~RefusingPort();
+    RefusingPort(const RefusingPort&) = delete;
+    RefusingPort& operator=(const RefusingPort&) = delete;
+    std::uint16_t port() const { return port_; }
+
+  private:
+    int fd_ = -1;
+    std::uint16_t port_ = 0;
+};
+
 }  // namespace vergegrid::test

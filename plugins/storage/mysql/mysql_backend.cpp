@@ -58,6 +58,62 @@ MysqlBackend::~MysqlBackend() {
     close();  // here, while connect() and describe() still exist
 }
 
+void MysqlBackend::close() noexcept {
+    resign_leadership();
+    SociBackend::close();
+}
+
+std::string leader_lock_name(const std::string& db) {
+    return ("vergegrid.leader." + db).substr(0, 64);
+}
+
+bool MysqlBackend::hold_leadership() noexcept {
+    const std::lock_guard lock(leader_mutex_);
+    try {
+        const std::string lock_name = leader_lock_name(config_.db);
+        if (leader_) {
+            // The lock lives as long as the session; asking the server also proves the session.
+            int mine = 0;
+            *leader_ << "SELECT COALESCE(IS_USED_LOCK(:name) = CONNECTION_ID(), 0)",
+                soci::use(lock_name), soci::into(mine);
+            if (mine == 1) {
+                return true;
+            }
+            leader_.reset();
+            return false;
+        }
+        auto session = connect();
+        int taken = 0;
+        *session << "SELECT COALESCE(GET_LOCK(:name, 0), 0)", soci::use(lock_name),
+            soci::into(taken);
+        if (taken == 1) {
+            leader_ = std::move(session);
+            return true;
+        }
+        return false;
+    } catch (const std::exception& e) {
+        if (leader_) {
+            log(plugin_api::LogLevel::warn,
+                std::string("the leadership session stopped answering (") + e.what() +
+                    "): this control plane no longer leads");
+        }
+        leader_.reset();
+        return false;
+    }
+}
+
+void MysqlBackend::resign_leadership() noexcept {
+    const std::lock_guard lock(leader_mutex_);
+    try {
+        leader_.reset();
+    } catch (...) {
+    }
+}
+
+void MysqlBackend::listen(const std::vector<std::string>&, plugin_api::ClusterListener& listener) {
+    listener.on_gap();  // nothing will be heard: the re-check timers carry the news
+}
+
 std::unique_ptr<soci::session> MysqlBackend::connect() {
     auto session =
         std::make_unique<soci::session>(*soci::factory_mysql(), connection_string(config_));

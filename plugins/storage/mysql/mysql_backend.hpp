@@ -3,11 +3,13 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "migrations.hpp"
 #include "soci_backend.hpp"
+#include "vergegrid/plugin_api/storage_cluster.hpp"
 
 namespace vergegrid::plugins::mysql {
 
@@ -17,6 +19,9 @@ inline constexpr int kDefaultConnectTimeoutS = 10;
 // How long a transaction waits for the grid lock (innodb_lock_wait_timeout, whole seconds) and
 // begin() for a free connection.
 inline constexpr int kLockTimeoutS = 10;
+// The named lock of the grid's leadership on database `db`: GET_LOCK names are per server, so
+// the database's name keeps two grids on one server apart. At most 64 characters.
+std::string leader_lock_name(const std::string& db);
 
 struct MysqlConfig {
     std::string host = "localhost";
@@ -38,11 +43,26 @@ std::string connection_string(const MysqlConfig& config);
 // The migrations embedded from sql/mysql/ at build time.
 const std::vector<sql::Migration>& builtin_migrations();
 
-class MysqlBackend final : public sql::SociBackend {
+// Also the ClusterCoordination of several control planes on the database (ABI 1.9,
+// docs/ha.md): the leadership is a named lock (GET_LOCK) held by a session of its own, which the
+// server releases when that session ends. MariaDB carries no notifications between sessions, so
+// notifies() is false: a poll parked on one control plane sees another's work on its re-check
+// timer.
+class MysqlBackend final : public sql::SociBackend, public plugin_api::ClusterCoordination {
   public:
     MysqlBackend(MysqlConfig config, std::shared_ptr<plugin_api::Logger> logger,
                  std::vector<sql::Migration> migrations = builtin_migrations());
     ~MysqlBackend() override;
+
+    void close() noexcept override;
+
+    bool hold_leadership() noexcept override;
+    void resign_leadership() noexcept override;
+    bool notifies() const noexcept override { return false; }
+    void publish(const std::string&, const std::vector<std::string>&) override {}
+    void listen(const std::vector<std::string>& channels,
+                plugin_api::ClusterListener& listener) override;
+    void stop_listening() noexcept override {}
 
   private:
     std::unique_ptr<soci::session> connect() override;
@@ -50,6 +70,8 @@ class MysqlBackend final : public sql::SociBackend {
     std::string opened_details(soci::session& first) override;
 
     const MysqlConfig config_;
+    std::mutex leader_mutex_;
+    std::unique_ptr<soci::session> leader_;  // holds the lock while connected
 };
 
 }  // namespace vergegrid::plugins::mysql

@@ -65,11 +65,17 @@ PostgresqlBackend::PostgresqlBackend(PostgresqlConfig config,
     : SociBackend(
           dialect(), std::move(migrations),
           {static_cast<std::size_t>(config.pool_size), std::chrono::milliseconds(kLockTimeoutMs)},
-          std::move(logger)),
-      config_(std::move(config)) {}
+          logger),
+      config_(std::move(config)),
+      cluster_(connection_string(config_), std::move(logger)) {}
 
 PostgresqlBackend::~PostgresqlBackend() {
     close();  // here, while connect() and describe() still exist
+}
+
+void PostgresqlBackend::close() noexcept {
+    cluster_.close();
+    SociBackend::close();
 }
 
 std::unique_ptr<soci::session> PostgresqlBackend::connect() {

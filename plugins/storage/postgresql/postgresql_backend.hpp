@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "migrations.hpp"
+#include "postgresql_cluster.hpp"
 #include "soci_backend.hpp"
+#include "vergegrid/plugin_api/storage_cluster.hpp"
 
 namespace vergegrid::plugins::postgresql {
 
@@ -40,11 +42,27 @@ std::string connection_string(const PostgresqlConfig& config);
 // The migrations embedded from sql/postgresql/ at build time.
 const std::vector<sql::Migration>& builtin_migrations();
 
-class PostgresqlBackend final : public sql::SociBackend {
+// Also the ClusterCoordination of several control planes on the database (ABI 1.9,
+// postgresql_cluster.hpp).
+class PostgresqlBackend final : public sql::SociBackend, public plugin_api::ClusterCoordination {
   public:
     PostgresqlBackend(PostgresqlConfig config, std::shared_ptr<plugin_api::Logger> logger,
                       std::vector<sql::Migration> migrations = builtin_migrations());
     ~PostgresqlBackend() override;
+
+    void close() noexcept override;
+
+    bool hold_leadership() noexcept override { return cluster_.hold_leadership(); }
+    void resign_leadership() noexcept override { cluster_.resign_leadership(); }
+    bool notifies() const noexcept override { return true; }
+    void publish(const std::string& channel, const std::vector<std::string>& payloads) override {
+        cluster_.publish(channel, payloads);
+    }
+    void listen(const std::vector<std::string>& channels,
+                plugin_api::ClusterListener& listener) override {
+        cluster_.listen(channels, listener);
+    }
+    void stop_listening() noexcept override { cluster_.stop_listening(); }
 
   private:
     std::unique_ptr<soci::session> connect() override;
@@ -52,6 +70,7 @@ class PostgresqlBackend final : public sql::SociBackend {
     std::string opened_details(soci::session& first) override;
 
     const PostgresqlConfig config_;
+    PostgresqlCluster cluster_;
 };
 
 }  // namespace vergegrid::plugins::postgresql

@@ -1,10 +1,11 @@
 // StorageTransaction over one leased SOCI session: the repository layer shared by the sqlite,
 // postgresql and mysql plugins. It also implements the extensions AccessStore and OperationStore
 // (ABI 1.1), GridStore (1.3), SnapshotLedger (1.5), MigrationLedger (1.6), GridChangeLog,
-// PendingPlacementStore and SavepointStore (1.7), which the host reaches with dynamic_cast from the
-// StorageTransaction (their type information is exported: BOOST_SYMBOL_VISIBLE; this class itself
-// stays hidden). Every statement is fixed SQL text (composed from fixed fragments where a filter is
-// optional); values only travel through soci::use bindings.
+// PendingPlacementStore and SavepointStore (1.7), GridRuleQueries (1.8), ReplicaStore (1.9), which
+// the host reaches with dynamic_cast from the StorageTransaction (their type information is
+// exported: BOOST_SYMBOL_VISIBLE; this class itself stays hidden). Every statement is fixed SQL
+// text (composed from fixed fragments where a filter is optional); values only travel through
+// soci::use bindings.
 //
 // Split by subject to keep files small: soci_transaction.cpp (lifecycle, estates, templates),
 // soci_transaction_regions.cpp (regions), soci_transaction_log.cpp (history,
@@ -12,7 +13,8 @@
 // (the operation queue), soci_transaction_pending.cpp (pending regions),
 // soci_transaction_snapshots.cpp (snapshots, region state policies, operation progress),
 // soci_transaction_migrations.cpp (region moves and their batches),
-// soci_transaction_savepoints.cpp (savepoints, for group commit).
+// soci_transaction_savepoints.cpp (savepoints, for group commit), soci_transaction_replicas.cpp
+// (the control-plane replicas, ABI 1.9).
 #pragma once
 
 #include <cstdint>
@@ -25,6 +27,7 @@
 #include "dialect.hpp"
 #include "statement_cache.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
+#include "vergegrid/plugin_api/storage_cluster.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_grid_changes.hpp"
 #include "vergegrid/plugin_api/storage_grid_rules.hpp"
@@ -52,7 +55,8 @@ class SociTransaction final : public plugin_api::StorageTransaction,
                               public plugin_api::GridChangeLog,
                               public plugin_api::PendingPlacementStore,
                               public plugin_api::SavepointStore,
-                              public plugin_api::GridRuleQueries {
+                              public plugin_api::GridRuleQueries,
+                              public plugin_api::ReplicaStore {
   public:
     // Opens the transaction (the dialect's begin statements, plus the grid lock for read_write).
     // Throws StorageBusy when the lock is not granted in time. `turn` (possibly empty) is released
@@ -227,6 +231,12 @@ class SociTransaction final : public plugin_api::StorageTransaction,
 
     // ---- GridRuleQueries (ABI 1.8): soci_transaction_regions.cpp ----
     plugin_api::RegionConflicts find_region_conflicts(const plugin_api::Region& region) override;
+
+    // ---- ReplicaStore (ABI 1.9): soci_transaction_replicas.cpp ----
+    void save_replica(const plugin_api::Replica& replica) override;
+    std::vector<plugin_api::Replica> list_replicas() override;
+    int delete_replicas_seen_before(const std::string& seen_at) override;
+    void delete_replica(const std::string& id) override;
 
   private:
     // One INSERT, UPDATE or DELETE with its values.

@@ -124,8 +124,11 @@ SimulatorHost& BridgeStack::add_host() {
     return *hosts_.back();
 }
 
-void BridgeStack::start_control_plane() {
+void BridgeStack::start_control_plane(std::optional<std::uint16_t> port) {
     control_.reset();
+    if (port) {
+        control_port_ = *port;
+    }
     // The bridge reports the real host's CPU load: on a busy test machine (parallel suites)
     // it reaches 100 %, and placement's load rule would refuse the tests' regions.
     std::map<std::string, std::string> env{{"VERGEGRID_SYNC_HYBRID_WINDOW_S", "3"},

@@ -85,7 +85,9 @@ class BridgeStack {
     ~BridgeStack();
 
     // vergegrid-control on its fixed port (the bridge's control.url), same data dir each time.
-    void start_control_plane();
+    // Given a `port`, it listens there instead, and control_port() and admin() follow it: a
+    // replica at another URL (one at a time, on the same SQLite data).
+    void start_control_plane(std::optional<std::uint16_t> port = std::nullopt);
     void stop_control_plane();
 
     // The first simulator host (the one every single-bridge call below is about).

@@ -15,8 +15,9 @@ namespace vergegrid::plugin_api {
 //   1.3 GridStore                    1.4 the descriptor's build_key; LabelAwareIndexedPolicy
 //   1.5 snapshot_store; SnapshotLedger  1.6 migration; MigrationLedger
 //   1.7 GridChangeLog, PendingPlacementStore, SavepointStore  1.8 GridRuleQueries
+//   1.9 ReplicaStore, ClusterCoordination
 inline constexpr std::uint16_t kAbiMajor = 1;
-inline constexpr std::uint16_t kAbiMinor = 8;
+inline constexpr std::uint16_t kAbiMinor = 9;
 
 // How the headers mark what crosses the boundary (docs/plugin-abi.md, "Who fills what"):
 //   IN      the host fills it and lends it for one call (const&). It may grow at the end in a
