@@ -1,5 +1,5 @@
 // Cluster: the control-plane replicas sharing the database (GET /api/v1/cluster), in the CLI's
-// words: which one is the leader, which are live and which are gone (stopped beating lately),
+// words: which one is the leader, which are live and which are gone (not seen within failover_s),
 // and this replica (the one that answered the console). Polled every 5 s; a failed poll says so
 // above the last answer, which stays, marked as old.
 import { get } from '../api.js';
