@@ -30,6 +30,8 @@ void add_simulator_commands(CLI::App& app, Context& ctx);
 void add_migration_commands(CLI::App& app, Context& ctx);
 // operation list
 void add_operation_commands(CLI::App& app, Context& ctx);
+// cluster [show]
+void add_cluster_commands(CLI::App& app, Context& ctx);
 // user list, create, update; token list, create, delete
 void add_user_commands(CLI::App& app, Context& ctx);
 

@@ -202,6 +202,36 @@ std::vector<Column> token_columns() {
             member("EXPIRES", "expires_at"), member("REVOKED", "revoked_at")};
 }
 
+std::vector<Column> replica_columns(const std::string& replica) {
+    const auto flag = [](std::string header, std::string key, std::string yes, std::string no) {
+        return Column{std::move(header), [=](const Json& item) {
+                          return item.is_object() && item.value(key, false) ? yes : no;
+                      }};
+    };
+    return {{"",
+             [replica](const Json& item) {
+                 return member_text(item, "id") == replica ? std::string("*") : std::string();
+             }},
+            member("NAME", "name"),
+            member("ID", "id"),
+            member("URL", "url"),
+            member("VERSION", "version"),
+            member("STARTED", "started_at"),
+            member("SEEN", "seen_at"),
+            flag("LEADER", "leading", "leader", "-"),
+            flag("LIVE", "live", "live", "gone")};
+}
+
+std::string replica_label(const Json& items, const std::string& id) {
+    for (const auto& item : items.is_array() ? items : Json::array()) {
+        if (member_text(item, "id") == id) {
+            const std::string name = member_text(item, "name");
+            return name == "-" ? cell(Json(id)) : name + " (" + cell(Json(id)) + ")";
+        }
+    }
+    return cell(Json(id));
+}
+
 std::vector<Column> audit_columns() {
     return {member("ID", "id"),
             member("AT", "at"),

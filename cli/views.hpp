@@ -25,6 +25,11 @@ std::vector<Column> batch_columns();
 std::vector<Column> rebalance_columns();
 std::vector<Column> user_columns();
 std::vector<Column> token_columns();
+// GET /cluster's items: a "*" before the replica that answered (`replica`), then NAME ID URL
+// VERSION STARTED SEEN, LEADER ("leader" or "-") and LIVE ("live" or "gone").
+std::vector<Column> replica_columns(const std::string& replica);
+// A replica by its name and id ("cp1:9800 (0193…)"), or the id alone when `items` lacks it.
+std::string replica_label(const Json& items, const std::string& id);
 
 // A list answer's items as a table; a note on `err` when more pages exist.
 void print_list(std::ostream& out, std::ostream& err, const std::vector<Column>& columns,

@@ -387,6 +387,31 @@ TEST_F(Vergegridctl, ShowsAndSwapsThePlacementPolicyAndPlansARegion) {
                 ::testing::AnyOf(HasSubstr("not_placed"), HasSubstr("no simulator is registered")));
 }
 
+// GET /api/v1/cluster (issue 15) on SQLite: one replica, which answers, leads and is live.
+TEST_F(Vergegridctl, ClusterShowsTheOneSqliteReplicaLeading) {
+    const json cluster = ctl_json({"cluster"});
+    ASSERT_TRUE(cluster.is_object()) << cluster;
+    EXPECT_EQ(cluster.value("coordination", ""), "single");
+    ASSERT_EQ(cluster.at("items").size(), 1u) << cluster;
+    const json& self = cluster.at("items").at(0);
+    EXPECT_EQ(cluster.at("replica"), self.at("id"));
+    EXPECT_EQ(cluster.at("leader"), self.at("id"));
+    EXPECT_EQ(self.at("leading"), true);
+    EXPECT_EQ(self.at("live"), true);
+
+    const Outcome table = ctl({"cluster", "show"});
+    ASSERT_EQ(table.code, 0) << table.output;
+    EXPECT_THAT(table.output, HasSubstr("coordination  single\n"));
+    EXPECT_THAT(table.output, HasSubstr("this replica  "));
+    const std::string id = self.at("id").get<std::string>();
+    const auto row = table.output.find("\n*  ");
+    ASSERT_NE(row, std::string::npos) << table.output;
+    const std::string line =
+        table.output.substr(row + 1, table.output.find('\n', row + 1) - row - 1);
+    EXPECT_THAT(line, HasSubstr(id));
+    EXPECT_THAT(line, HasSubstr("leader  live"));
+}
+
 }  // namespace
 
 namespace {

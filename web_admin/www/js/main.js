@@ -17,6 +17,7 @@ const PAGES = [
   { path: '/snapshots', label: 'Snapshots', icon: '◫', load: () => import('./pages/snapshots.js') },
   { path: '/audit', label: 'Audit log', icon: '☰', load: () => import('./pages/audit.js') },
   { path: '/plugins', label: 'Plugins', icon: '⊞', load: () => import('./pages/plugins.js') },
+  { path: '/cluster', label: 'Cluster', icon: '◈', load: () => import('./pages/cluster.js') },
   { path: '/users', label: 'Users', icon: '☺', load: () => import('./pages/users.js'), permission: 'admin' },
 ];
 
