@@ -290,4 +290,40 @@ TEST(ControlSettings, MovesFailAStepAfterAConfiguredTimeout) {
     }
 }
 
+TEST(ControlSettings, HaKeysHaveDefaultsAndAreCheckedByName) {
+    const auto defaults = load_control({}, env_of({}));
+    EXPECT_EQ(defaults.ha.failover, std::chrono::seconds(10));
+    EXPECT_EQ(defaults.ha.poll_recheck, std::chrono::seconds(5));
+    EXPECT_EQ(defaults.ha.name, "");
+    EXPECT_EQ(defaults.ha.advertise_url, "");
+    ConfigFile file(
+        "[ha]\nfailover_s = 6\npoll_recheck_s = 0\nname = cp1 east\n"
+        "advertise_url = https://cp1.example:9800\n");
+    const auto set = load_control(file.flags(), env_of({}));
+    EXPECT_EQ(set.ha.failover, std::chrono::seconds(6));
+    EXPECT_EQ(set.ha.poll_recheck, std::chrono::seconds(0));
+    EXPECT_EQ(set.ha.name, "cp1 east");
+    EXPECT_EQ(set.ha.advertise_url, "https://cp1.example:9800");
+    const std::vector<std::pair<std::string, std::string>> bad{
+        {"VERGEGRID_HA_FAILOVER_S", "2"},
+        {"VERGEGRID_HA_POLL_RECHECK_S", "-1"},
+        {"VERGEGRID_HA_NAME", std::string(256, 'x')},
+        {"VERGEGRID_HA_ADVERTISE_URL", "ftp://cp1.example"},
+        {"VERGEGRID_HA_ADVERTISE_URL", "http://"},
+        {"VERGEGRID_HA_ADVERTISE_URL", "http://cp1 .example"}};
+    for (const auto& [variable, value] : bad) {
+        try {
+            load_control({}, env_of({{variable, value}}));
+            FAIL() << "expected a ConfigError for " << variable << "=" << value;
+        } catch (const sources::ConfigError& e) {
+            std::string key = variable.substr(std::string("VERGEGRID_").size());
+            for (auto& c : key) {
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            }
+            key.replace(key.find('_'), 1, ".");
+            EXPECT_THAT(keys_of(e), ::testing::ElementsAre(key)) << value;
+        }
+    }
+}
+
 }  // namespace
