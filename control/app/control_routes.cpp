@@ -127,7 +127,13 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     add_sim_snapshot_routes(router, snapshots);
     environment.keep_while_serving(
         std::make_shared<SnapshotJobRunner>(snapshots, environment.log, leadership));
-    add_placement_policy_routes(router, std::make_shared<PolicyChoice>(store, placement));
+    add_placement_policy_routes(
+        router,
+        std::make_shared<PolicyChoice>(store, placement, [relay_slot](const std::string& name) {
+            if (const auto relay = relay_slot->lock()) {
+                relay->policy_chosen(name);
+            }
+        }));
     const auto placements = std::make_shared<const RegionPlacementService>(
         store, placement, environment.placement.plan_work_budget);
     add_placement_plan_routes(router, *placements);
@@ -156,7 +162,10 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
             storage,
             ClusterHandlers{[](const std::string& simulator_id) { signals.wake(simulator_id); },
                             [auth_cache] { auth_cache->forget_all(); }, wake_placer,
-                            [] { signals.wake_all(); }},
+                            [] { signals.wake_all(); },
+                            [placement, log = environment.log](const std::string& name) {
+                                follow_policy_choice(*placement, name, *log);
+                            }},
             environment.log);
         *relay_slot = relay;
         environment.keep_while_serving(relay);

@@ -28,7 +28,8 @@ ClusterRelay::ClusterRelay(std::shared_ptr<plugin_api::StorageBackend> backend,
       coordination_(coordination_of(backend_.get())),
       handlers_(std::move(handlers)),
       log_(std::move(log)) {
-    coordination_.listen({kOperationsChannel, kAccessChannel, kPlacementChannel}, *this);
+    coordination_.listen({kOperationsChannel, kAccessChannel, kPlacementChannel, kPolicyChannel},
+                         *this);
     sender_ = std::thread([this] { run_sender(); });
 }
 
@@ -66,6 +67,14 @@ void ClusterRelay::room_made() {
     queued_.notify_one();
 }
 
+void ClusterRelay::policy_chosen(const std::string& name) {
+    {
+        const std::lock_guard lock(mutex_);
+        policy_ = name;
+    }
+    queued_.notify_one();
+}
+
 void ClusterRelay::on_message(const std::string& channel, const std::string& payload) noexcept {
     try {
         if (channel == kOperationsChannel && handlers_.operation) {
@@ -74,6 +83,8 @@ void ClusterRelay::on_message(const std::string& channel, const std::string& pay
             handlers_.access_changed();
         } else if (channel == kPlacementChannel && handlers_.room_made) {
             handlers_.room_made();
+        } else if (channel == kPolicyChannel && handlers_.policy_chosen) {
+            handlers_.policy_chosen(payload);
         }
     } catch (const std::exception& e) {
         log_->warn("a notification on {} could not be handled: {}", channel, e.what());
@@ -100,7 +111,8 @@ void ClusterRelay::run_sender() {
     std::unique_lock lock(mutex_);
     for (;;) {
         queued_.wait(lock, [this] {
-            return stopping_ || access_changed_ || room_made_ || !simulators_.empty();
+            return stopping_ || access_changed_ || room_made_ || !policy_.empty() ||
+                   !simulators_.empty();
         });
         if (stopping_) {
             return;  // what is still queued is covered by the others' re-check timers
@@ -109,6 +121,7 @@ void ClusterRelay::run_sender() {
         simulators_.clear();
         const bool access = std::exchange(access_changed_, false);
         const bool room = std::exchange(room_made_, false);
+        const std::string policy = std::exchange(policy_, std::string());
         lock.unlock();
         try {
             for (std::size_t from = 0; from < simulators.size(); from += kPerStatement) {
@@ -123,6 +136,9 @@ void ClusterRelay::run_sender() {
             }
             if (room) {
                 coordination_.publish(kPlacementChannel, {""});
+            }
+            if (!policy.empty()) {
+                coordination_.publish(kPolicyChannel, {policy});
             }
         } catch (const std::exception& e) {
             // The others' parked polls find the operations on their re-check timer; their

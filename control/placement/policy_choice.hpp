@@ -5,6 +5,9 @@
 // policy finish on it.
 #pragma once
 
+#include <spdlog/fwd.h>
+
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,7 +26,10 @@ struct PolicyListing {
 
 class PolicyChoice {
   public:
-    PolicyChoice(Store store, std::shared_ptr<PlacementService> placement);
+    // `chosen` (may be empty) hears each committed swap: the other control planes on the
+    // database follow it (docs/ha.md).
+    PolicyChoice(Store store, std::shared_ptr<PlacementService> placement,
+                 std::function<void(const std::string& name)> chosen = {});
 
     PolicyListing listing() const;
     // Makes the named policy (outside the transaction: a plugin's create() may take its time;
@@ -33,6 +39,13 @@ class PolicyChoice {
   private:
     Store store_;
     std::shared_ptr<PlacementService> placement_;
+    std::function<void(const std::string& name)> chosen_;
 };
+
+// Another control plane swapped the active policy to `name`: this one follows, unaudited (the
+// swap was audited where it was made). Logs and keeps the current policy when `name` cannot be
+// made here (not loaded, a bad section).
+void follow_policy_choice(PlacementService& placement, const std::string& name,
+                          spdlog::logger& log);
 
 }  // namespace vergegrid::control

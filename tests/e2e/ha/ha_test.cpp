@@ -152,7 +152,7 @@ class HighAvailability : public ::testing::Test {
     std::string estate_;
 };
 
-TEST_F(HighAvailability, ACreateOnOneReplicaWakesAPollParkedOnAnother) {
+TEST_F(HighAvailability, ACreateOnOneReplicaWakesAPollParkedOnAnotherAndItsPolicySwapIsFollowed) {
     // No re-check timer to fall back on: only the other replica's notification can wake it.
     start({{"VERGEGRID_HA_POLL_RECHECK_S", "0"}});
     const auto on_a = stack_->replica_port(0);
@@ -194,6 +194,26 @@ TEST_F(HighAvailability, ACreateOnOneReplicaWakesAPollParkedOnAnother) {
               << latencies_ms[latencies_ms.size() / 2] << " ms, max " << latencies_ms.back()
               << " ms\n";
     EXPECT_LT(latencies_ms.back(), 4000.0);
+
+    // A runtime swap of the placement policy on A is followed by B.
+    const auto policies = ApiClient(on_a).get("/api/v1/placement/policy").body;
+    std::string other;
+    for (const auto& name : policies.at("available")) {
+        if (name != policies.at("active")) {
+            other = name;
+        }
+    }
+    ASSERT_FALSE(other.empty()) << "needs two placement policies: " << policies.dump();
+    ASSERT_EQ(ApiClient(on_a)
+                  .call("PUT", "/api/v1/placement/policy", json{{"policy", other}}.dump())
+                  .status,
+              200);
+    std::string on_b_active;
+    for (int i = 0; i < 100 && on_b_active != other; ++i) {
+        on_b_active = ApiClient(on_b).get("/api/v1/placement/policy").body.at("active");
+        std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_EQ(on_b_active, other);
 }
 
 TEST_F(HighAvailability, KillingTheLeaderUnderLoadLosesNothingAndAnotherLeads) {
