@@ -25,7 +25,8 @@ constexpr const char* kSessionOptions =
 constexpr const char* kServerKeepalives =
     " -c tcp_keepalives_idle=3 -c tcp_keepalives_interval=1 -c tcp_keepalives_count=3";
 
-// The pool's conninfo ends with options='...'; the server-side keepalives go inside it.
+// The pool's conninfo ends with options='...'; the server-side keepalives go inside it, and
+// the shorter client-side ones after the pool's.
 std::string with_session_options(std::string conninfo) {
     const std::string marker = "options='";
     const auto at = conninfo.rfind(marker);
@@ -37,7 +38,7 @@ std::string with_session_options(std::string conninfo) {
     } else {
         conninfo += std::string(" options='") + (kServerKeepalives + 1) + "'";
     }
-    return conninfo + kSessionOptions;
+    return conninfo + kSessionOptions;  // libpq takes a key's last value
 }
 
 struct ResultGuard {
