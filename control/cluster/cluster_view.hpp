@@ -8,8 +8,8 @@
 #include <chrono>
 #include <string>
 
-#include "control/cluster/leadership.hpp"
 #include "control/cluster/replica_heartbeat.hpp"
+#include "control/common/leadership.hpp"
 #include "control/domain/store.hpp"
 
 namespace vergegrid::control {

@@ -16,7 +16,7 @@
 #include <string>
 #include <thread>
 
-#include "control/cluster/leadership.hpp"
+#include "control/common/leadership.hpp"
 #include "control/domain/store.hpp"
 #include "vergegrid/plugin_api/storage_cluster.hpp"
 

@@ -6,7 +6,7 @@
 
 #include <memory>
 
-#include "control/cluster/leadership.hpp"
+#include "control/common/leadership.hpp"
 #include "control/common/periodic_thread.hpp"
 #include "control/migrations/migration_service.hpp"
 

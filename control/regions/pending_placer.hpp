@@ -13,7 +13,7 @@
 #include <set>
 #include <string>
 
-#include "control/cluster/leadership.hpp"
+#include "control/common/leadership.hpp"
 #include "control/common/periodic_thread.hpp"
 #include "control/domain/event_consumer.hpp"
 #include "control/domain/store.hpp"

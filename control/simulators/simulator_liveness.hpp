@@ -12,7 +12,7 @@
 #include <mutex>
 #include <thread>
 
-#include "control/cluster/leadership.hpp"
+#include "control/common/leadership.hpp"
 #include "control/simulators/simulator_service.hpp"
 
 namespace vergegrid::control {

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <memory>
 
-#include "control/cluster/leadership.hpp"
+#include "control/common/leadership.hpp"
 #include "control/common/periodic_thread.hpp"
 #include "control/snapshots/snapshot_service.hpp"
 

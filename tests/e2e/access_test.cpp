@@ -174,6 +174,7 @@ TEST_F(Access, EveryRouteAnswersEveryKindOfCallerAsItsPermissionSays) {
         {"GET /api/v1/operations", "read"},
         {"POST /api/v1/regions/{id}/move", "write"},
         {"GET /api/v1/placement/policy", "read"},
+        {"GET /api/v1/cluster", "read"},
         {"PUT /api/v1/placement/policy", "admin"},
         {"POST /api/v1/placement/plan", "write"},
         {"POST /api/v1/simulators/{id}/drain", "write"},

@@ -25,6 +25,7 @@ ALLOWED = {
     "common": {"domain"},
     "audit": {"domain", "common"},
     "access": {"domain", "common"},
+    "cluster": {"domain", "common"},
     "estates": {"domain", "common"},
     "templates": {"domain", "common"},
     "simulators": {"domain", "common"},
@@ -36,9 +37,9 @@ ALLOWED = {
     "migrations": {"snapshots", "regions", "placement", "operations", "simulators", "audit",
                    "domain", "common"},
     "api": {"migrations", "snapshots", "regions", "placement", "operations", "templates", "estates",
-            "simulators", "access", "audit", "domain", "common"},
+            "simulators", "access", "audit", "cluster", "domain", "common"},
     "app": {"api", "migrations", "snapshots", "regions", "placement", "operations", "templates", "estates",
-            "simulators", "access", "audit", "domain", "common"},
+            "simulators", "access", "audit", "cluster", "domain", "common"},
 }
 
 # The control/ folders that speak HTTP: the adapters and the composition.

@@ -1,4 +1,4 @@
-#include "control/cluster/leadership.hpp"
+#include "control/common/leadership.hpp"
 
 namespace vergegrid::control {
 

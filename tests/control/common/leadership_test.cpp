@@ -1,7 +1,7 @@
 // Leadership: the jobs' question, and the wake-up of the jobs when this process starts leading.
 #include <gtest/gtest.h>
 
-#include "control/cluster/leadership.hpp"
+#include "control/common/leadership.hpp"
 
 namespace vergegrid::control {
 namespace {
