@@ -115,8 +115,10 @@ OperationSignals::Subscription OperationSignals::subscribe(const std::string& si
         if (waiters.generation == seen) {
             const auto subscription = next_subscription_++;
             waiters.waiting.emplace(subscription, std::move(wake));
-            if (recheck_.count() > 0 && timers_.size() < kMaxTimers) {
-                timers_.emplace(Clock::now() + recheck_, Timer{simulator_id, false});
+            const auto now = Clock::now();
+            if (recheck_.count() > 0 && waiters.recheck_due <= now && timers_.size() < kMaxTimers) {
+                waiters.recheck_due = now + recheck_;
+                timers_.emplace(waiters.recheck_due, Timer{simulator_id, false});
                 work_ready_.notify_one();
             }
             return subscription;

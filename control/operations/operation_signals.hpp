@@ -66,6 +66,9 @@ class OperationSignals {
     struct Waiters {
         std::uint64_t generation = 0;
         std::map<Subscription, std::function<void()>> waiting;
+        // When its pending re-check fires: one timer per simulator, however many polls it parks
+        // (the timers' room is shared with due lazy operations).
+        Clock::time_point recheck_due{};
     };
     // With the mutex held: bumps the generation and hands back the wake-ups to call after
     // unlocking.

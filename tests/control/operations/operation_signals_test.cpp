@@ -93,5 +93,24 @@ TEST(OperationSignals, AParkedPullLooksAgainOnTheRecheckTimerAndOnlyWhenSet) {
     EXPECT_TRUE(relayed->ids().empty()) << "a re-check is nobody's news";
 }
 
+TEST(OperationSignals, ManyPollsOfOneSimulatorShareOneRecheck) {
+    OperationSignals signals(nullptr);
+    signals.set_recheck(400ms);
+    std::atomic<int> woken{0};
+    const auto start = std::chrono::steady_clock::now();
+    const auto seen = signals.generation("sim-a");
+    for (int i = 0; i < 3; ++i) {  // parked at 0, 150 and 300 ms
+        std::this_thread::sleep_until(start + i * 150ms);
+        signals.subscribe("sim-a", seen, [&] { ++woken; });
+    }
+    ASSERT_TRUE(eventually([&] { return woken.load() == 3; }));  // the first's timer, at 400 ms
+    // A poll parked again now gets a timer of its own 400 ms on, not the 550 ms left over from
+    // the second poll: that one was never set.
+    signals.subscribe("sim-a", signals.generation("sim-a"), [&] { ++woken; });
+    std::this_thread::sleep_until(start + 650ms);
+    EXPECT_EQ(woken.load(), 3);
+    EXPECT_TRUE(eventually([&] { return woken.load() == 4; }));
+}
+
 }  // namespace
 }  // namespace vergegrid::control
