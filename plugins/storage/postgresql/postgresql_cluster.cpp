@@ -8,6 +8,7 @@
 #include <chrono>
 #include <string_view>
 
+#include "identifier.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
 
 namespace vergegrid::plugins::postgresql {
@@ -69,19 +70,6 @@ void finish(PGconn*& conn) noexcept {
 }
 
 }  // namespace
-
-bool valid_channel(const std::string& channel) {
-    if (channel.empty() || channel.size() > 63 || (channel[0] >= '0' && channel[0] <= '9')) {
-        return false;
-    }
-    for (char c : channel) {
-        const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        if (!letter && !(c >= '0' && c <= '9') && c != '_') {
-            return false;
-        }
-    }
-    return true;
-}
 
 std::string text_array_literal(const std::vector<std::string>& payloads) {
     std::string literal = "{";
@@ -161,7 +149,7 @@ void PostgresqlCluster::resign_leadership() noexcept {
 
 void PostgresqlCluster::publish(const std::string& channel,
                                 const std::vector<std::string>& payloads) {
-    if (!valid_channel(channel)) {
+    if (!sql::plain_identifier(channel)) {
         throw api::StorageError("notification channel '" + channel +
                                 "' is not an identifier of letters, digits and '_'");
     }
@@ -198,7 +186,7 @@ void PostgresqlCluster::publish(const std::string& channel,
 void PostgresqlCluster::listen(const std::vector<std::string>& channels,
                                plugin_api::ClusterListener& listener) {
     for (const auto& channel : channels) {
-        if (!valid_channel(channel)) {
+        if (!sql::plain_identifier(channel)) {
             throw api::StorageError("notification channel '" + channel +
                                     "' is not an identifier of letters, digits and '_'");
         }

@@ -23,8 +23,6 @@ namespace vergegrid::plugins::postgresql {
 // on one server do not meet.
 inline constexpr long long kLeaderLockKey = 0x5647'4C45'4144;  // "VGLEAD"
 
-// Validated here because it is part of the statement text: LISTEN takes no bound parameter.
-bool valid_channel(const std::string& channel);
 // `payloads` as one PostgreSQL text[] literal, every element quoted.
 std::string text_array_literal(const std::vector<std::string>& payloads);
 

@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 
 #include "errors.hpp"
+#include "identifier.hpp"
 #include "soci_transaction.hpp"
 
 namespace vergegrid::plugins::sql {
@@ -11,19 +12,6 @@ namespace vergegrid::plugins::sql {
 namespace api = plugin_api;
 
 namespace {
-
-bool plain_identifier(const std::string& name) {
-    if (name.empty() || name.size() > 63 || (name[0] >= '0' && name[0] <= '9')) {
-        return false;
-    }
-    for (char c : name) {
-        bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        if (!letter && !(c >= '0' && c <= '9') && c != '_') {
-            return false;
-        }
-    }
-    return true;
-}
 
 std::string checked(const std::string& name) {
     if (!plain_identifier(name)) {
