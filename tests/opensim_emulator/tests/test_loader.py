@@ -4,6 +4,7 @@ import json
 import os
 import socket
 import threading
+import time
 import unittest
 
 from harness import ALPHA_ID, EmulatorTestCase, free_port, region_keys, udp_port_in_use, write_ini
@@ -191,6 +192,10 @@ class CreateRegionConsole(EmulatorTestCase):
         self.command(emulator, "create region")
         self.assertTrue(emulator.wait_output('Usage: create region ["region name"] <region_file.ini>\n'))
         self.command(emulator, "create region Alpha.txt")
+        # The answer comes on the console: wait for it rather than count what has arrived so far.
+        deadline = time.monotonic() + 10
+        while emulator.output().count("Usage: create region") < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
         self.assertEqual(emulator.output().count("Usage: create region"), 2)
         self.assertEqual(self.command(emulator, "create region Alpha.ini"), {})
         self.assertTrue(emulator.wait_output(f"ERROR: Cannot create region Alpha with ID {ALPHA_ID}, this ID is "
