@@ -3,6 +3,8 @@
 // Starts vergegrid-control (or uses --server URL), creates an estate, creates N regions with C
 // concurrent keep-alive clients, then reads them back (GET /api/v1/regions/{id}) with R clients,
 // and reports throughput, latency percentiles, errors, CPU use and the control plane's RSS.
+// With --replicas K (PostgreSQL only), K control planes share the throwaway database and client i
+// talks to replica i % K directly.
 // Loopback only, bounded in operations and in time. Run by hand, never in CI: docs/benchmarks.md.
 #include <signal.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <Poco/URI.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -72,6 +75,7 @@ struct Options {
     std::size_t simulators = 0;  // --auto-place: 0 = 4, or one per 900 regions
     bool json = false;
     bool http_floor = false;
+    int replicas = 1;  // control planes started on the one database (--backend postgresql)
 };
 
 void progress(const std::string& line) {
@@ -271,8 +275,8 @@ void stop_recorder(std::unique_ptr<Child>& recorder) {
 
 // Counts the recorded syscall events of the control plane (by process id) and of PostgreSQL's
 // processes (by name), per successful operation.
-nlohmann::json count_syscalls(const fs::path& perf, const fs::path& data, int server_pid,
-                              std::size_t operations) {
+nlohmann::json count_syscalls(const fs::path& perf, const fs::path& data,
+                              const std::vector<int>& server_pids, std::size_t operations) {
     const fs::path listing = data.string() + ".txt";
     const std::string command = "'" + perf.string() + "' script -i '" + data.string() +
                                 "' -F comm,pid,event > '" + listing.string() + "' 2>/dev/null";
@@ -298,7 +302,7 @@ nlohmann::json count_syscalls(const fs::path& perf, const fs::path& data, int se
             pid_text = token;  // comm may hold spaces: the pid is the last field before the event
         }
         const int pid = std::atoi(pid_text.c_str());
-        if (pid == server_pid) {
+        if (std::find(server_pids.begin(), server_pids.end(), pid) != server_pids.end()) {
             ++counts["control_plane"][name];
         } else if (comm.starts_with("postgres")) {
             ++counts["postgresql"][name];
@@ -327,8 +331,8 @@ nlohmann::json count_syscalls(const fs::path& perf, const fs::path& data, int se
 //                   per operation into the phase's result
 // The throughput of a watched run is lower than a plain run's: quote plain runs' figures.
 template <typename Phase>
-PhaseResult watched(const std::string& perf_dir, const std::string& syscalls_dir, int server_pid,
-                    const std::string& name, Phase phase) {
+PhaseResult watched(const std::string& perf_dir, const std::string& syscalls_dir,
+                    const std::vector<int>& server_pids, const std::string& name, Phase phase) {
     if (perf_dir.empty() && syscalls_dir.empty()) {
         return phase();
     }
@@ -355,7 +359,7 @@ PhaseResult watched(const std::string& perf_dir, const std::string& syscalls_dir
     stop_recorder(sampler);
     stop_recorder(tracer);
     if (!trace_data.empty()) {
-        result.syscalls = count_syscalls(perf, trace_data, server_pid, result.succeeded);
+        result.syscalls = count_syscalls(perf, trace_data, server_pids, result.succeeded);
     }
     return result;
 }
@@ -418,7 +422,11 @@ void print_phase(const PhaseResult& r) {
     std::cerr << "\n";
     if (r.server_cpu_s >= 0 && r.succeeded > 0) {
         const double n = static_cast<double>(r.succeeded);
-        std::cerr << "   cpu/op      server " << std::llround(r.server_cpu_s * 1e6 / n) << " us";
+        std::cerr << "   cpu/op      server";
+        if (!r.succeeded_by_replica.empty()) {
+            std::cerr << "s (" << r.succeeded_by_replica.size() << " replicas summed)";
+        }
+        std::cerr << " " << std::llround(r.server_cpu_s * 1e6 / n) << " us";
         if (r.database_cpu_s >= 0) {
             std::cerr << ", postgresql " << std::llround(r.database_cpu_s * 1e6 / n) << " us";
         }
@@ -427,6 +435,26 @@ void print_phase(const PhaseResult& r) {
                   << std::llround(r.other_load_share * 100) << "%"
                   << (r.other_load_share > 0.05 ? "  (WARNING: the machine was not quiet)" : "")
                   << "\n";
+    }
+    for (std::size_t i = 0; i < r.succeeded_by_replica.size(); ++i) {
+        const auto done = r.succeeded_by_replica[i];
+        const double cpu = r.replica_cpu_s[i];
+        std::cerr << "   replica " << i << "   " << done << " ok ("
+                  << std::llround(r.succeeded == 0 ? 0.0
+                                                   : 100.0 * static_cast<double>(done) /
+                                                         static_cast<double>(r.succeeded))
+                  << "%) by " << r.clients_by_replica[i] << " clients";
+        if (cpu >= 0 && done > 0) {
+            std::cerr << ", cpu " << std::llround(cpu * 1e6 / static_cast<double>(done))
+                      << " us per own op";
+        }
+        std::cerr << "\n";
+    }
+    if (!r.wal_commits.is_null()) {
+        std::cerr << "   commits     " << r.wal_commits.value("commits", nlohmann::json()).dump()
+                  << " in the WAL (every writer), "
+                  << r.wal_commits.value("ops_per_commit", nlohmann::json()).dump()
+                  << " ops per COMMIT\n";
     }
     if (!r.syscalls.is_null()) {
         std::cerr << "   syscalls/op " << r.syscalls.dump() << "\n";
@@ -440,6 +468,85 @@ void print_phase(const PhaseResult& r) {
     std::cerr << "\n";
 }
 
+// What the progress line of a phase says about where its clients go.
+std::string spread_note(std::size_t replicas) {
+    return replicas > 1 ? "; client i talks to replica i % " + std::to_string(replicas) +
+                              " directly, no balancer"
+                        : "";
+}
+
+// The WAL's insert position before a phase, to count the phase's commits; empty without
+// PostgreSQL or when the query fails (the figure is then missing, the run goes on).
+std::string wal_insert_position(const ThrowawayPostgres* postgres) {
+    if (postgres == nullptr) {
+        return {};
+    }
+    try {
+        return postgres->query_value("SELECT pg_current_wal_insert_lsn()");
+    } catch (const std::exception& e) {
+        progress(std::string("no WAL position: ") + e.what());
+        return {};
+    }
+}
+
+// The transactions committed since `from` (every writer: the phase's requests, and the replicas'
+// heartbeats and leader jobs, a few per second), and the operations per COMMIT. With group commit
+// a batch of requests is one COMMIT; a request alone is one too.
+nlohmann::json count_commits(const ThrowawayPostgres* postgres, const std::string& from,
+                             std::size_t operations) {
+    if (postgres == nullptr || from.empty()) {
+        return nullptr;
+    }
+    try {
+        const auto to = postgres->query_value("SELECT pg_current_wal_insert_lsn()");
+        // pg_waldump reads the files: wait until the WAL writer has written up to `to`
+        // (synchronous_commit is off on the throwaway server).
+        for (int i = 0; i < 50; ++i) {
+            if (postgres->query_value("SELECT pg_current_wal_lsn() >= '" + to + "'::pg_lsn") ==
+                "t") {
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        const auto commits = postgres->count_wal_commits(from, to);
+        if (!commits) {
+            return {{"from_lsn", from}, {"to_lsn", to}, {"commits", nullptr}};
+        }
+        return {{"from_lsn", from},
+                {"to_lsn", to},
+                {"commits", *commits},
+                {"ops_per_commit",
+                 *commits == 0 ? nlohmann::json(nullptr)
+                               : nlohmann::json(std::round(static_cast<double>(operations) * 100.0 /
+                                                           static_cast<double>(*commits)) /
+                                                100.0)}};
+    } catch (const std::exception& e) {
+        progress(std::string("cannot count the WAL's commits: ") + e.what());
+        return nullptr;
+    }
+}
+
+// Polls GET /readyz (no token needed) until it answers 200, or throws after `limit` or when the
+// process has exited.
+void wait_until_ready(const std::string& host, std::uint16_t port, Child& control,
+                      std::chrono::seconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    Client client(host, port, std::chrono::seconds(5));
+    HttpReply ready;
+    while (std::chrono::steady_clock::now() < deadline && !g_stop) {
+        ready = client.request("GET", "/readyz");
+        if (ready.status == 200) {
+            return;
+        }
+        if (control.wait_for_exit(std::chrono::milliseconds(100))) {
+            break;
+        }
+    }
+    throw std::runtime_error("the control plane on port " + std::to_string(port) +
+                             " was not ready (GET /readyz: " + std::to_string(ready.status) + " " +
+                             ready.body + "):\n" + control.output_tail());
+}
+
 int run(const Options& options, const std::string& command_line) {
     nlohmann::json report;
     report["command"] = command_line;
@@ -450,23 +557,41 @@ int run(const Options& options, const std::string& command_line) {
     report["parameters"] = {
         {"regions", options.regions},           {"create_clients", options.create_clients},
         {"read_clients", options.read_clients}, {"reads", options.reads},
-        {"time_limit_s", options.time_limit_s}, {"control_env", options.control_env}};
+        {"time_limit_s", options.time_limit_s}, {"control_env", options.control_env},
+        {"replicas", options.replicas}};
 
     // Servers: the throwaway PostgreSQL first (the control plane needs it), then the control plane.
+    // With --replicas K > 1, replicas 1..K-1 are `more`: their own processes and data dirs on the
+    // same database.
     std::unique_ptr<ThrowawayPostgres> postgres;
     std::unique_ptr<Child> control;
     std::optional<fs::path> data_dir;
+    std::vector<std::unique_ptr<Child>> more_controls;
+    std::vector<fs::path> more_data_dirs;
+    std::vector<int> more_exit_statuses;
     Target target;
+    std::vector<PhaseSpec::Replica> replicas;  // every control plane, when more than one
     auto cleanup = [&] {
         int status = 0;
+        // The others first, so replica 0 (the one kept for N = 1) stops last, as before.
+        for (auto& other : more_controls) {
+            more_exit_statuses.push_back(other->terminate(std::chrono::seconds(20)));
+            other.reset();
+        }
+        more_controls.clear();
         if (control) {
             status = control->terminate(std::chrono::seconds(20));
             control.reset();
         }
         postgres.reset();
-        if (data_dir && !options.keep_data) {
+        if (!options.keep_data) {
             std::error_code ec;
-            fs::remove_all(*data_dir, ec);
+            if (data_dir) {
+                fs::remove_all(*data_dir, ec);
+            }
+            for (const auto& dir : more_data_dirs) {
+                fs::remove_all(dir, ec);
+            }
         }
         return status;
     };
@@ -531,27 +656,61 @@ int run(const Options& options, const std::string& command_line) {
                 options.data_parent.empty()
                     ? fs::path(getenv("TMPDIR") != nullptr ? getenv("TMPDIR") : "/tmp")
                     : fs::path(options.data_parent);
+            // One replica per data dir; each knows the port it got once it says it listens. With
+            // more than one, each has a name of its own in GET /api/v1/cluster.
+            auto start_control = [&](const fs::path& dir, std::map<std::string, std::string> env_of,
+                                     int replica) {
+                if (options.replicas > 1) {
+                    env_of["VERGEGRID_HA_NAME"] = "api-bench-" + std::to_string(replica);
+                }
+                progress("starting " + fs::weakly_canonical(control_path).string() +
+                         " --listen 127.0.0.1:0 --data-dir " + dir.string());
+                auto child = std::make_unique<Child>(
+                    fs::weakly_canonical(control_path),
+                    std::vector<std::string>{"--listen", "127.0.0.1:0", "--data-dir", dir.string()},
+                    env_of);
+                const auto port = child->wait_for_output(R"(listening on http://[^:\s]+:(\d+))",
+                                                         std::chrono::seconds(60));
+                if (!port) {
+                    throw std::runtime_error("the control plane did not start:\n" +
+                                             child->output_tail());
+                }
+                progress((options.replicas > 1 ? "replica " + std::to_string(replica) + ": " : "") +
+                         "control plane pid " + std::to_string(child->pid()) +
+                         " on 127.0.0.1:" + *port);
+                return std::make_pair(std::move(child),
+                                      static_cast<std::uint16_t>(std::stoi(*port)));
+            };
             data_dir = make_temp_dir(parent, "vg-api-bench-data-");
-            progress("starting " + fs::weakly_canonical(control_path).string() +
-                     " --listen 127.0.0.1:0 --data-dir " + data_dir->string());
-            control =
-                std::make_unique<Child>(fs::weakly_canonical(control_path),
-                                        std::vector<std::string>{"--listen", "127.0.0.1:0",
-                                                                 "--data-dir", data_dir->string()},
-                                        env);
-            const auto port = control->wait_for_output(R"(listening on http://[^:\s]+:(\d+))",
-                                                       std::chrono::seconds(60));
-            if (!port) {
-                throw std::runtime_error("the control plane did not start:\n" +
-                                         control->output_tail());
-            }
-            target.port = static_cast<std::uint16_t>(std::stoi(*port));
+            auto [first, first_port] = start_control(*data_dir, env, 0);
+            control = std::move(first);
+            target.port = first_port;
             target.pid = control->pid();
-            progress("control plane pid " + std::to_string(target.pid) + " on 127.0.0.1:" + *port);
             report["server"] = {{"control", fs::weakly_canonical(control_path).string()},
                                 {"pid", target.pid},
                                 {"data_dir", data_dir->string()},
                                 {"data_dir_filesystem", filesystem_type(*data_dir)}};
+            if (options.replicas > 1) {
+                // The first one has migrated the database and created the admin once it is ready:
+                // the others then start on a database that is complete.
+                wait_until_ready(target.host, target.port, *control, std::chrono::seconds(60));
+                replicas.push_back({target.port, target.pid});
+                report["server"]["replicas"] =
+                    nlohmann::json::array({{{"pid", target.pid},
+                                            {"port", target.port},
+                                            {"data_dir", data_dir->string()}}});
+                for (int i = 1; i < options.replicas; ++i) {
+                    more_data_dirs.push_back(make_temp_dir(parent, "vg-api-bench-data-"));
+                    auto [other, port] = start_control(more_data_dirs.back(), env, i);
+                    wait_until_ready(target.host, port, *other, std::chrono::seconds(60));
+                    replicas.push_back({port, other->pid()});
+                    report["server"]["replicas"].push_back(
+                        {{"pid", other->pid()},
+                         {"port", port},
+                         {"data_dir", more_data_dirs.back().string()}});
+                    more_controls.push_back(std::move(other));
+                }
+            }
         }
 
         if (options.wait_quiet_s > 0) {
@@ -608,6 +767,11 @@ int run(const Options& options, const std::string& command_line) {
         spec.server_pid = target.pid;
         spec.database_pid = postgres ? postgres->postmaster_pid() : -1;
         spec.time_limit = std::chrono::seconds(options.time_limit_s);
+        spec.replicas = replicas;
+        std::vector<int> server_pids{target.pid};
+        for (std::size_t i = 1; i < replicas.size(); ++i) {
+            server_pids.push_back(replicas[i].pid);
+        }
         if (options.auto_place) {
             register_bench_simulators(spec, run_id, options.regions, options.simulators);
         }
@@ -618,25 +782,26 @@ int run(const Options& options, const std::string& command_line) {
         spec.clients = options.create_clients;
         spec.operations = options.regions;
         progress("creating " + std::to_string(options.regions) + " regions with " +
-                 std::to_string(options.create_clients) + " clients (POST /api/v1/regions)");
-        const auto creates =
-            watched(options.perf_dir, options.syscalls_dir, target.pid, "create", [&] {
-                return run_phase(
-                    spec,
-                    [&](std::size_t index, Client& client, ErrorLog& errors) {
-                        const std::string body = options.auto_place
-                                                     ? layout.auto_body(index, estate_id)
-                                                     : layout.body(index, estate_id);
-                        auto reply = client.request("POST", "/api/v1/regions", body);
-                        if (reply.status / 100 != 2) {
-                            errors.record("POST /api/v1/regions " + body, reply);
-                            return false;
-                        }
-                        ids[index] = extract_id(reply.body);
-                        return true;
-                    },
-                    g_stop);
-            });
+                 std::to_string(options.create_clients) + " clients (POST /api/v1/regions)" +
+                 spread_note(replicas.size()));
+        const auto wal_before = wal_insert_position(postgres.get());
+        auto creates = watched(options.perf_dir, options.syscalls_dir, server_pids, "create", [&] {
+            return run_phase(
+                spec,
+                [&](std::size_t index, Client& client, ErrorLog& errors) {
+                    const std::string body = options.auto_place ? layout.auto_body(index, estate_id)
+                                                                : layout.body(index, estate_id);
+                    auto reply = client.request("POST", "/api/v1/regions", body);
+                    if (reply.status / 100 != 2) {
+                        errors.record("POST /api/v1/regions " + body, reply);
+                        return false;
+                    }
+                    ids[index] = extract_id(reply.body);
+                    return true;
+                },
+                g_stop);
+        });
+        creates.wal_commits = count_commits(postgres.get(), wal_before, creates.succeeded);
         print_phase(creates);
 
         // Reads: uniformly random regions among those created, the same sequence for a seed.
@@ -653,8 +818,9 @@ int run(const Options& options, const std::string& command_line) {
             spec.clients = options.read_clients;
             spec.operations = options.reads;
             progress("reading " + std::to_string(options.reads) + " times with " +
-                     std::to_string(options.read_clients) + " clients (GET /api/v1/regions/{id})");
-            reads = watched(options.perf_dir, options.syscalls_dir, target.pid, "read", [&] {
+                     std::to_string(options.read_clients) + " clients (GET /api/v1/regions/{id})" +
+                     spread_note(replicas.size()));
+            reads = watched(options.perf_dir, options.syscalls_dir, server_pids, "read", [&] {
                 return run_phase(
                     spec,
                     [&](std::size_t index, Client& client, ErrorLog& errors) {
@@ -686,8 +852,9 @@ int run(const Options& options, const std::string& command_line) {
             spec.clients = options.read_clients;
             spec.operations = options.reads;
             progress("HTTP floor: " + std::to_string(options.reads) + " GET /healthz with " +
-                     std::to_string(options.read_clients) + " clients");
-            floor = watched(options.perf_dir, options.syscalls_dir, target.pid, "healthz", [&] {
+                     std::to_string(options.read_clients) + " clients" +
+                     spread_note(replicas.size()));
+            floor = watched(options.perf_dir, options.syscalls_dir, server_pids, "healthz", [&] {
                 return run_phase(
                     spec,
                     [&](std::size_t, Client& client, ErrorLog& errors) {
@@ -712,6 +879,15 @@ int run(const Options& options, const std::string& command_line) {
             std::cerr << "\n== control plane after the run: RSS " << memory.rss_kib / 1024
                       << " MiB (peak " << memory.peak_kib / 1024 << " MiB)";
         }
+        if (replicas.size() > 1) {
+            after["replicas_rss_kib"] = nlohmann::json::array();
+            std::cerr << "; RSS by replica";
+            for (const auto& replica : replicas) {
+                const auto memory = read_proc_memory(replica.pid);
+                after["replicas_rss_kib"].push_back(memory.rss_kib);
+                std::cerr << " " << memory.rss_kib / 1024 << " MiB";
+            }
+        }
         if (data_dir && options.backend == "sqlite") {
             std::uintmax_t bytes = 0;
             for (const auto& entry : fs::directory_iterator(*data_dir)) {
@@ -734,6 +910,9 @@ int run(const Options& options, const std::string& command_line) {
                            !reads.timed_out && !g_stop && creates.succeeded == options.regions;
         const int exit_status = cleanup();
         report["control_exit_status"] = exit_status;
+        if (!more_exit_statuses.empty()) {
+            report["other_replicas_exit_statuses"] = more_exit_statuses;
+        }
         report["clean"] = clean;
         if (options.json) {
             std::cout << report.dump(2) << std::endl;
@@ -743,6 +922,10 @@ int run(const Options& options, const std::string& command_line) {
         progress(std::string("failed: ") + e.what());
         if (control) {
             progress("control plane output (tail):\n" + control->output_tail());
+        }
+        for (std::size_t i = 0; i < more_controls.size(); ++i) {
+            progress("replica " + std::to_string(i + 1) + " output (tail):\n" +
+                     more_controls[i]->output_tail());
         }
         cleanup();
         return 1;
@@ -820,7 +1003,25 @@ int main(int argc, char** argv) {
     cli.add_flag(
         "--http-floor", options.http_floor,
         "after the reads, the same requests on GET /healthz (no storage, no JSON): the HTTP floor");
+    cli.add_option("--replicas", options.replicas,
+                   "control planes to start on the one throwaway database (--backend postgresql "
+                   "only); create and read client i talks to replica i % N directly")
+        ->check(CLI::Range(1, 8))
+        ->capture_default_str();
     cli.add_flag("--json", options.json, "print a machine-readable result on stdout");
+    cli.callback([&] {
+        if (options.replicas > 1 && !options.server.empty()) {
+            throw CLI::ValidationError("--replicas",
+                                       "starts its own control planes: not with --server");
+        }
+        if (options.replicas > 1 && options.backend != "postgresql") {
+            throw CLI::ValidationError(
+                "--replicas",
+                "several control planes share one database only with --backend "
+                "postgresql, not " +
+                    options.backend);
+        }
+    });
     CLI11_PARSE(cli, argc, argv);
 
     std::string command_line;

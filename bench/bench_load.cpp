@@ -145,9 +145,19 @@ LatencySummary summarise(std::vector<std::int64_t>& nanos) {
 }
 
 CpuSample sample_cpu(int server_pid, int database_pid) {
+    return sample_cpu(std::vector<int>{server_pid}, database_pid);
+}
+
+CpuSample sample_cpu(const std::vector<int>& server_pids, int database_pid) {
     CpuSample sample;
     sample.database_s = database_pid > 0 ? read_process_tree_cpu_seconds(database_pid) : -1;
-    sample.server_s = server_pid > 0 ? read_proc_cpu_seconds(server_pid) : -1;
+    sample.server_s = server_pids.empty() ? -1 : 0;
+    for (const int pid : server_pids) {
+        const double seconds = pid > 0 ? read_proc_cpu_seconds(pid) : -1;
+        sample.replica_s.push_back(seconds);
+        // One unknown makes the sum unknown: a partial sum would read as a low cost.
+        sample.server_s = seconds < 0 || sample.server_s < 0 ? -1 : sample.server_s + seconds;
+    }
     sample.client_s = process_cpu_seconds();
     const auto machine = read_machine_cpu();
     sample.machine_busy = machine.busy;
@@ -157,7 +167,7 @@ CpuSample sample_cpu(int server_pid, int database_pid) {
 
 nlohmann::json PhaseResult::to_json() const {
     auto round3 = [](double v) { return std::round(v * 1000.0) / 1000.0; };
-    return {
+    nlohmann::json json = {
         {"name", name},
         {"clients", clients},
         {"planned", planned},
@@ -205,6 +215,27 @@ nlohmann::json PhaseResult::to_json() const {
                : nlohmann::json(std::round(database_cpu_s * 1e6 / static_cast<double>(succeeded)))},
           {"machine_busy_share", round3(machine_busy_share)},
           {"other_load_share", round3(other_load_share)}}}};
+    if (!wal_commits.is_null()) {
+        json["wal_commits"] = wal_commits;
+    }
+    if (!succeeded_by_replica.empty()) {
+        nlohmann::json by_replica = nlohmann::json::array();
+        for (std::size_t r = 0; r < succeeded_by_replica.size(); ++r) {
+            const double n = static_cast<double>(succeeded_by_replica[r]);
+            const double cpu = replica_cpu_s[r];
+            by_replica.push_back(
+                {{"replica", r},
+                 {"clients", clients_by_replica[r]},
+                 {"succeeded", succeeded_by_replica[r]},
+                 {"share", succeeded == 0 ? 0.0 : round3(n / static_cast<double>(succeeded))},
+                 {"cpu_s", cpu < 0 ? nlohmann::json(nullptr) : nlohmann::json(round3(cpu))},
+                 {"cpu_us_per_own_op", cpu < 0 || n == 0
+                                           ? nlohmann::json(nullptr)
+                                           : nlohmann::json(std::round(cpu * 1e6 / n))}});
+        }
+        json["replicas"] = by_replica;
+    }
+    return json;
 }
 
 PhaseResult run_phase(const PhaseSpec& spec, const Operation& op,
@@ -213,6 +244,13 @@ PhaseResult run_phase(const PhaseSpec& spec, const Operation& op,
     result.name = spec.name;
     result.clients = spec.clients;
     result.planned = spec.operations;
+    const std::vector<PhaseSpec::Replica> replicas =
+        spec.replicas.empty() ? std::vector<PhaseSpec::Replica>{{spec.port, spec.server_pid}}
+                              : spec.replicas;
+    std::vector<int> server_pids;
+    for (const auto& replica : replicas) {
+        server_pids.push_back(replica.pid);
+    }
 
     ErrorLog errors;
     std::atomic<std::size_t> next{0};
@@ -224,7 +262,7 @@ PhaseResult run_phase(const PhaseSpec& spec, const Operation& op,
     const auto per_client =
         spec.operations / static_cast<std::size_t>(std::max(1, spec.clients)) + 1;
 
-    const CpuSample before = sample_cpu(spec.server_pid, spec.database_pid);
+    const CpuSample before = sample_cpu(server_pids, spec.database_pid);
     const auto started = Clock::now();
     const auto deadline = started + spec.time_limit;
     {
@@ -233,7 +271,9 @@ PhaseResult run_phase(const PhaseSpec& spec, const Operation& op,
             threads.emplace_back([&, t] {
                 auto& mine = latencies[static_cast<std::size_t>(t)];
                 mine.reserve(per_client);
-                Client client(spec.host, spec.port, std::chrono::seconds(30), spec.token);
+                Client client(spec.host,
+                              replicas[static_cast<std::size_t>(t) % replicas.size()].port,
+                              std::chrono::seconds(30), spec.token);
                 for (;;) {
                     if (stop_requested.load(std::memory_order_relaxed)) {
                         break;
@@ -259,7 +299,7 @@ PhaseResult run_phase(const PhaseSpec& spec, const Operation& op,
         }
     }
     const auto finished = Clock::now();
-    const CpuSample after = sample_cpu(spec.server_pid, spec.database_pid);
+    const CpuSample after = sample_cpu(server_pids, spec.database_pid);
 
     result.wall_s = std::chrono::duration<double>(finished - started).count();
     result.succeeded = succeeded.load();
@@ -278,6 +318,19 @@ PhaseResult run_phase(const PhaseSpec& spec, const Operation& op,
         }
     }
     result.latency = summarise(all);
+    if (replicas.size() > 1) {
+        result.succeeded_by_replica.assign(replicas.size(), 0);
+        result.clients_by_replica.assign(replicas.size(), 0);
+        for (std::size_t t = 0; t < latencies.size(); ++t) {
+            result.succeeded_by_replica[t % replicas.size()] += latencies[t].size();
+            ++result.clients_by_replica[t % replicas.size()];
+        }
+        for (std::size_t r = 0; r < replicas.size(); ++r) {
+            result.replica_cpu_s.push_back(before.replica_s[r] < 0 || after.replica_s[r] < 0
+                                               ? -1
+                                               : after.replica_s[r] - before.replica_s[r]);
+        }
+    }
     for (auto& tenth : tenths) {
         result.by_tenth.push_back(summarise(tenth));
     }

@@ -71,15 +71,17 @@ struct LatencySummary {
 // Nearest-rank percentiles; sorts `nanos` in place.
 LatencySummary summarise(std::vector<std::int64_t>& nanos);
 
-// Resource use over a phase: the control plane's CPU, the benchmark's own and the machine's.
+// Resource use over a phase: the control planes' CPU, the benchmark's own and the machine's.
 struct CpuSample {
-    double server_s =
-        -1;  // control-plane utime+stime (-1: unknown, e.g. --server without --server-pid)
-    double client_s = 0;     // this process
-    double database_s = -1;  // PostgreSQL's processes (-1: none)
+    double server_s = -1;           // control-plane utime+stime (-1: unknown, e.g. --server without
+                                    // --server-pid); with several replicas, their sum
+    std::vector<double> replica_s;  // each replica's (-1: unknown)
+    double client_s = 0;            // this process
+    double database_s = -1;         // PostgreSQL's processes (-1: none)
     std::uint64_t machine_busy = 0;
     std::uint64_t machine_total = 0;
 };
+CpuSample sample_cpu(const std::vector<int>& server_pids, int database_pid);
 CpuSample sample_cpu(int server_pid, int database_pid);
 
 struct PhaseResult {
@@ -96,11 +98,19 @@ struct PhaseResult {
     std::vector<LatencySummary> by_tenth;
     nlohmann::json errors;
     nlohmann::json syscalls;  // with --syscalls: per successful operation, by process
+    // On PostgreSQL: the transactions committed in the WAL during the phase and the operations per
+    // COMMIT (how many requests group commit put in one transaction). Null elsewhere.
+    nlohmann::json wal_commits;
     // CPU seconds used during the phase, and the machine's busy share (1.0 = every core busy).
     double server_cpu_s = -1;
     double client_cpu_s = 0;
     double database_cpu_s = -1;
     double machine_busy_share = 0;
+    // With several control planes (--replicas): per replica, in order, the operations its clients
+    // completed and its CPU seconds (-1: unknown). Empty with one.
+    std::vector<std::size_t> succeeded_by_replica;
+    std::vector<double> replica_cpu_s;
+    std::vector<int> clients_by_replica;
     // CPU used by nothing of ours (someone else's compiler, say), as a share of the machine: when
     // it is not near 0 the machine was not quiet and the figures are too low.
     double other_load_share = 0;
@@ -123,6 +133,13 @@ struct PhaseSpec {
     std::string token;  // the admin's API token, sent as a bearer token
     int server_pid = -1;
     int database_pid = -1;  // PostgreSQL's postmaster, for its CPU
+    // Several control planes on one database: client t talks to replicas[t % size()] directly (no
+    // balancer), and the server CPU is their sum. Empty: the one at port/server_pid.
+    struct Replica {
+        std::uint16_t port = 0;
+        int pid = -1;
+    };
+    std::vector<Replica> replicas;
 };
 
 // Runs `operations` calls of `op` on `clients` threads, each with its own keep-alive connection.

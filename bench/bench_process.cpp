@@ -21,6 +21,39 @@ namespace {
 
 constexpr std::size_t kOutputKeep = 64 * 1024;
 
+// A PostgreSQL client program: Debian puts them in /usr/lib/postgresql/<major>/bin (the newest
+// major wins), else PATH.
+std::optional<std::filesystem::path> postgresql_program(const std::string& name) {
+    std::optional<std::filesystem::path> found;
+    int found_major = -1;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/usr/lib/postgresql", ec)) {
+        const int major = std::atoi(entry.path().filename().c_str());
+        if (::access((entry.path() / "bin" / name).c_str(), X_OK) == 0 && major > found_major) {
+            found = entry.path() / "bin" / name;
+            found_major = major;
+        }
+    }
+    return found ? found : find_program(name);
+}
+
+// psql on the benchmark's database as its owner, stopping at the first error, then `args`.
+std::vector<std::string> psql_argv(const std::map<std::string, std::string>& v,
+                                   const std::vector<std::string>& args) {
+    const auto psql = postgresql_program("psql");
+    if (!psql) {
+        throw std::runtime_error("no psql found (apt-get install postgresql-client)");
+    }
+    std::vector<std::string> argv{psql->string(), "-X",
+                                  "-v",           "ON_ERROR_STOP=1",
+                                  "-h",           v.at("VG_DB_HOST"),
+                                  "-p",           v.at("VG_DB_PORT"),
+                                  "-U",           v.at("VG_DB_USER"),
+                                  "-d",           v.at("VG_DB_NAME")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
 }  // namespace
 
 Child::Child(const std::filesystem::path& program, const std::vector<std::string>& args,
@@ -273,29 +306,57 @@ void ThrowawayPostgres::set_database_setting(const std::string& key,
     if (!plain_key || value.find('\'') != std::string::npos) {
         throw std::runtime_error("--pg-db-setting: bad setting '" + key + "=" + value + "'");
     }
-    std::optional<std::filesystem::path> psql;
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator("/usr/lib/postgresql", ec)) {
-        if (::access((entry.path() / "bin" / "psql").c_str(), X_OK) == 0) {
-            psql = entry.path() / "bin" / "psql";
-        }
-    }
-    if (!psql) {
-        psql = find_program("psql");
-    }
-    if (!psql) {
-        throw std::runtime_error("--pg-db-setting: no psql found");
-    }
     const auto& v = values_;
     const std::string sql =
         "ALTER DATABASE " + v.at("VG_DB_NAME") + " SET " + key + " = '" + value + "'";
-    auto [status, output] = run_program(
-        {psql->string(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", v.at("VG_DB_HOST"), "-p",
-         v.at("VG_DB_PORT"), "-U", v.at("VG_DB_USER"), "-d", v.at("VG_DB_NAME"), "-c", sql},
-        std::chrono::seconds(30), {{"PGPASSWORD", v.at("VG_DB_PASSWORD")}});
+    auto [status, output] =
+        run_program(psql_argv(values_, {"-q", "-c", sql}), std::chrono::seconds(30),
+                    {{"PGPASSWORD", v.at("VG_DB_PASSWORD")}});
     if (status != 0) {
         throw std::runtime_error(sql + " failed: " + output);
     }
+}
+
+std::string ThrowawayPostgres::query_value(const std::string& sql) const {
+    auto [status, output] =
+        run_program(psql_argv(values_, {"-A", "-t", "-c", sql}), std::chrono::seconds(30),
+                    {{"PGPASSWORD", values_.at("VG_DB_PASSWORD")}});
+    while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) {
+        output.pop_back();
+    }
+    if (status != 0) {
+        throw std::runtime_error(sql + " failed: " + output);
+    }
+    return output;
+}
+
+std::optional<std::size_t> ThrowawayPostgres::count_wal_commits(const std::string& from_lsn,
+                                                                const std::string& to_lsn) const {
+    const auto waldump = postgresql_program("pg_waldump");
+    if (!waldump) {
+        return std::nullopt;
+    }
+    // --stats=record: one line per record type ("Transaction/COMMIT   N (...) ..."), so the
+    // output stays small however many transactions the stretch holds.
+    auto [status, output] =
+        run_program({waldump->string(), "-p", (dir_ / "data" / "pg_wal").string(), "-s", from_lsn,
+                     "-e", to_lsn, "-r", "Transaction", "--stats=record"},
+                    std::chrono::seconds(120));
+    if (status != 0) {
+        return std::nullopt;
+    }
+    std::size_t commits = 0;
+    std::istringstream lines(output);
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::istringstream fields(line);
+        std::string type;
+        std::size_t n = 0;
+        if (fields >> type >> n && type == "Transaction/COMMIT") {
+            commits += n;
+        }
+    }
+    return commits;
 }
 
 pid_t ThrowawayPostgres::postmaster_pid() const {

@@ -73,6 +73,14 @@ class ThrowawayPostgres {
     // ALTER DATABASE <db> SET key = 'value' through psql, as the database's owner: a setting every
     // later connection of the control plane gets, without touching its code.
     void set_database_setting(const std::string& key, const std::string& value) const;
+    // The one value `sql` answers (psql -At), as the database's owner.
+    std::string query_value(const std::string& sql) const;
+    // Transactions committed between two WAL positions (pg_waldump's Transaction/COMMIT records):
+    // a read-only transaction writes none, so this counts the writing ones, whoever ran them.
+    // nullopt when pg_waldump is missing or cannot read that stretch (say, a checkpoint recycled
+    // its segments).
+    std::optional<std::size_t> count_wal_commits(const std::string& from_lsn,
+                                                 const std::string& to_lsn) const;
 
   private:
     std::filesystem::path script_;
