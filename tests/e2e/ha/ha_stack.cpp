@@ -126,10 +126,6 @@ void HaStack::kill_replica(int i) {
     replicas_[i].reset();
 }
 
-std::string HaStack::replica_output(int i) const {
-    return replicas_[i] ? replicas_[i]->process().output() : "(not running)";
-}
-
 std::string HaStack::haproxy_command(const std::string& command) const {
     Poco::Net::StreamSocket socket;
     socket.connect(Poco::Net::SocketAddress("127.0.0.1", admin_port_), Poco::Timespan(5, 0));

@@ -26,17 +26,13 @@ class HaStack {
     // Starts replica i (again, after a kill) and waits for it to listen.
     void start_replica(int i);
     void kill_replica(int i);  // SIGKILL, and waits for the exit
-    bool running(int i) const { return replicas_[i] != nullptr; }
     std::uint16_t replica_port(int i) const { return http_ports_[i]; }
     std::uint16_t balancer_port() const { return balancer_port_; }
-    std::string replica_output(int i) const;
 
     // Replica i's database proxy: off closes its connections and refuses new ones; on lets
     // them through again.
     void cut_database(int i);
     void restore_database(int i);
-
-    int size() const { return static_cast<int>(http_ports_.size()); }
 
   private:
     std::string haproxy_command(const std::string& command) const;
