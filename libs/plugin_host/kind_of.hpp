@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "vergegrid/plugin_api/auth.hpp"
+#include "vergegrid/plugin_api/event_sink.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
 #include "vergegrid/plugin_api/kinds.hpp"
 #include "vergegrid/plugin_api/migration.hpp"
@@ -48,6 +49,11 @@ struct kind_of<plugin_api::SnapshotStore> {
 template <>
 struct kind_of<plugin_api::MigrationStrategy> {
     static constexpr std::string_view value = plugin_api::kind::kMigration;
+};
+
+template <>
+struct kind_of<plugin_api::EventSink> {
+    static constexpr std::string_view value = plugin_api::kind::kEventSink;
 };
 
 template <typename Interface>

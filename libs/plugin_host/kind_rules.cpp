@@ -11,6 +11,9 @@ std::uint16_t kind_min_minor(std::string_view kind) {
     if (kind == plugin_api::kind::kMigration) {
         return kMigrationMinMinor;
     }
+    if (kind == plugin_api::kind::kEventSink) {
+        return kEventSinkMinMinor;
+    }
     return 0;
 }
 

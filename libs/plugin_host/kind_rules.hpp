@@ -29,6 +29,9 @@ inline constexpr std::uint16_t kSnapshotStoreMinMinor = 5;
 // The same for the migration kind and its MigrationStrategy interface, which came with ABI 1.6.
 inline constexpr std::uint16_t kMigrationMinMinor = 6;
 
+// The same for the event_sink kind and its EventSink interface, which came with ABI 1.10.
+inline constexpr std::uint16_t kEventSinkMinMinor = 10;
+
 // The oldest minor a plugin of `kind` can be built for: the minor that brought the kind's
 // interface (kSnapshotStoreMinMinor, kMigrationMinMinor), 0 for the kinds of 1.0.
 std::uint16_t kind_min_minor(std::string_view kind);

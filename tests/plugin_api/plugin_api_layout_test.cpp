@@ -18,6 +18,7 @@
 #include "vergegrid/plugin_api/abi.hpp"
 #include "vergegrid/plugin_api/access_model.hpp"
 #include "vergegrid/plugin_api/auth.hpp"
+#include "vergegrid/plugin_api/event_sink.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
 #include "vergegrid/plugin_api/kinds.hpp"
 #include "vergegrid/plugin_api/migration.hpp"
@@ -26,6 +27,7 @@
 #include "vergegrid/plugin_api/semver.hpp"
 #include "vergegrid/plugin_api/storage.hpp"
 #include "vergegrid/plugin_api/storage_cluster.hpp"
+#include "vergegrid/plugin_api/storage_events.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_grid_changes.hpp"
 #include "vergegrid/plugin_api/storage_grid_rules.hpp"
@@ -102,11 +104,11 @@ TEST(PluginApiLayout, AbiVersion) {
 // Not a layout, but as binding: the ABI these goldens belong to, and the kinds it knows. Adding a
 // kind is a minor bump (a newer host names an older plugin's kind; an older host refuses a newer
 // kind by name); removing or renaming one is a major bump.
-TEST(PluginApiLayout, AbiOneSixKnowsSevenKindsIncludingMigrations) {
-    EXPECT_EQ(api::kAbiVersion.to_string(), "1.9");
-    EXPECT_EQ(api::kind::kKnown.size(), 7U);
-    for (const char* known :
-         {"storage", "placement", "injection", "sync", "auth", "snapshot_store", "migration"}) {
+TEST(PluginApiLayout, AbiOneTenKnowsEightKindsIncludingEventSinks) {
+    EXPECT_EQ(api::kAbiVersion.to_string(), "1.10");
+    EXPECT_EQ(api::kind::kKnown.size(), 8U);
+    for (const char* known : {"storage", "placement", "injection", "sync", "auth", "snapshot_store",
+                              "migration", "event_sink"}) {
         EXPECT_TRUE(api::kind::is_known(known)) << known;
     }
     EXPECT_EQ(api::kind::kSnapshotStore, "snapshot_store");
@@ -976,3 +978,105 @@ TEST(PluginApiLayout, MigrationFilter) {
 }
 
 }  // namespace
+
+// ABI 1.10 (EventOutbox): IN/OUT, frozen; the seq and five strings.
+TEST(PluginApiLayout, OutboxEvent) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("OutboxEvent", Growth::frozen,
+                  {sizeof(api::OutboxEvent),
+                   {VG_FIELD(OutboxEvent, seq), VG_FIELD(OutboxEvent, id),
+                    VG_FIELD(OutboxEvent, type), VG_FIELD(OutboxEvent, subject),
+                    VG_FIELD(OutboxEvent, time), VG_FIELD(OutboxEvent, document)}},
+                  {168,
+                   {{"seq", 0, 8},
+                    {"id", 8, 32},
+                    {"type", 40, 32},
+                    {"subject", 72, 32},
+                    {"time", 104, 32},
+                    {"document", 136, 32}}});
+}
+
+// ABI 1.10 (EventSubscriptions): IN/OUT, frozen.
+TEST(PluginApiLayout, EventSubscription) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "EventSubscription", Growth::frozen,
+        {sizeof(api::EventSubscription),
+         {VG_FIELD(EventSubscription, id), VG_FIELD(EventSubscription, sink),
+          VG_FIELD(EventSubscription, name), VG_FIELD(EventSubscription, target),
+          VG_FIELD(EventSubscription, types), VG_FIELD(EventSubscription, subjects),
+          VG_FIELD(EventSubscription, state), VG_FIELD(EventSubscription, cursor),
+          VG_FIELD(EventSubscription, created_at), VG_FIELD(EventSubscription, updated_at)}},
+        {296,
+         {{"id", 0, 32},
+          {"sink", 32, 32},
+          {"name", 64, 32},
+          {"target", 96, 32},
+          {"types", 128, 32},
+          {"subjects", 160, 32},
+          {"state", 192, 32},
+          {"cursor", 224, 8},
+          {"created_at", 232, 32},
+          {"updated_at", 264, 32}}});
+}
+
+// ABI 1.10 (EventSubscriptions): IN/OUT, frozen.
+TEST(PluginApiLayout, EventDelivery) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("EventDelivery", Growth::frozen,
+                  {sizeof(api::EventDelivery),
+                   {VG_FIELD(EventDelivery, id), VG_FIELD(EventDelivery, subscription_id),
+                    VG_FIELD(EventDelivery, event_seq), VG_FIELD(EventDelivery, event_id),
+                    VG_FIELD(EventDelivery, event_type), VG_FIELD(EventDelivery, at),
+                    VG_FIELD(EventDelivery, state), VG_FIELD(EventDelivery, attempt),
+                    VG_FIELD(EventDelivery, status), VG_FIELD(EventDelivery, duration_ms),
+                    VG_FIELD(EventDelivery, error)}},
+                  {240,
+                   {{"id", 0, 8},
+                    {"subscription_id", 8, 32},
+                    {"event_seq", 40, 8},
+                    {"event_id", 48, 32},
+                    {"event_type", 80, 32},
+                    {"at", 112, 32},
+                    {"state", 144, 32},
+                    {"attempt", 176, 4},
+                    {"status", 180, 4},
+                    {"duration_ms", 184, 4},
+                    {"error", 192, 32}}});
+}
+
+// ABI 1.10 (AuditChain): IN/OUT, frozen; an AuditEntry and its two links.
+TEST(PluginApiLayout, ChainedAudit) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("ChainedAudit", Growth::frozen,
+                  {sizeof(api::ChainedAudit),
+                   {VG_FIELD(ChainedAudit, entry), VG_FIELD(ChainedAudit, prev_hash),
+                    VG_FIELD(ChainedAudit, hash)}},
+                  {328, {{"entry", 0, 264}, {"prev_hash", 264, 32}, {"hash", 296, 32}}});
+}
+
+// ABI 1.10 (EventSink): IN (may grow), and OUT, frozen.
+TEST(PluginApiLayout, SinkTargetAndAttempt) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("SinkTarget", Growth::may_grow,
+                  {sizeof(api::SinkTarget),
+                   {VG_FIELD(SinkTarget, subscription_id), VG_FIELD(SinkTarget, target),
+                    VG_FIELD(SinkTarget, deadline_ms)}},
+                  {72, {{"subscription_id", 0, 32}, {"target", 32, 32}, {"deadline_ms", 64, 8}}});
+    expect_layout(
+        "SinkAttempt", Growth::frozen,
+        {sizeof(api::SinkAttempt),
+         {VG_FIELD(SinkAttempt, delivered), VG_FIELD(SinkAttempt, status),
+          VG_FIELD(SinkAttempt, duration_ms), VG_FIELD(SinkAttempt, error)}},
+        {48, {{"delivered", 0, 1}, {"status", 4, 4}, {"duration_ms", 8, 4}, {"error", 16, 32}}});
+}

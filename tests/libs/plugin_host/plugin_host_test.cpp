@@ -30,6 +30,7 @@ static_assert(host::kind_of_v<api::SyncScheduler> == api::kind::kSync);
 static_assert(host::kind_of_v<api::AuthProvider> == api::kind::kAuth);
 static_assert(host::kind_of_v<api::SnapshotStore> == api::kind::kSnapshotStore);
 static_assert(host::kind_of_v<api::MigrationStrategy> == api::kind::kMigration);
+static_assert(host::kind_of_v<api::EventSink> == api::kind::kEventSink);
 
 // A program hosting plugins, its log kept for assertions.
 struct Program {
@@ -127,16 +128,18 @@ TEST(PluginHost, RefusesAPluginOlderThanTheMinorTheProgramNeedsForItsKind) {
 
 TEST(PluginHost, EveryKindIsKnownAndTheNewerKindsNeedTheMinorTheyCameWith) {
     const auto kinds = host::every_kind();
-    ASSERT_EQ(kinds.size(), 7u);
+    ASSERT_EQ(kinds.size(), 8u);
     ASSERT_EQ(kinds.size(), api::kind::kKnown.size());
     for (const auto& use : kinds) {
         const int expected = use.kind == api::kind::kSnapshotStore ? 5
                              : use.kind == api::kind::kMigration   ? 6
+                             : use.kind == api::kind::kEventSink   ? 10
                                                                    : 0;
         EXPECT_EQ(use.min_minor, expected) << use.kind;
     }
     EXPECT_EQ(host::kind_from_file_name("vg-snapshot_store-filesystem.so"), "snapshot_store");
     EXPECT_EQ(host::kind_from_file_name("vg-migration-oar.so"), "migration");
+    EXPECT_EQ(host::kind_from_file_name("vg-event_sink-webhook.so"), "event_sink");
 }
 
 TEST(PluginHost, LoadsTheBuiltInMigrationStrategyOfAbi16AndCreatesIt) {

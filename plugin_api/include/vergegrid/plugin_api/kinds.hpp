@@ -17,10 +17,12 @@ inline constexpr std::string_view kAuth = "auth";            // AuthProvider, si
 inline constexpr std::string_view kSnapshotStore = "snapshot_store";  // SnapshotStore, since 1.5
 // Added in 1.6: a 1.5 host refuses a plugin of this kind by name.
 inline constexpr std::string_view kMigration = "migration";  // MigrationStrategy, since 1.6
+// Added in 1.10: a 1.9 host refuses a plugin of this kind by name.
+inline constexpr std::string_view kEventSink = "event_sink";  // EventSink, since 1.10
 
-// Every kind this ABI (1.6) knows. Adding one is a minor bump; removing one is a major bump.
-inline constexpr std::array<std::string_view, 7> kKnown{kStorage, kPlacement,     kInjection, kSync,
-                                                        kAuth,    kSnapshotStore, kMigration};
+// Every kind this ABI (1.10) knows. Adding one is a minor bump; removing one is a major bump.
+inline constexpr std::array<std::string_view, 8> kKnown{
+    kStorage, kPlacement, kInjection, kSync, kAuth, kSnapshotStore, kMigration, kEventSink};
 
 constexpr bool is_known(std::string_view k) {
     for (auto known : kKnown) {
