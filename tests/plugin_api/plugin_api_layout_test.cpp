@@ -1037,7 +1037,7 @@ TEST(PluginApiLayout, EventDelivery) {
                     VG_FIELD(EventDelivery, state), VG_FIELD(EventDelivery, attempt),
                     VG_FIELD(EventDelivery, status), VG_FIELD(EventDelivery, duration_ms),
                     VG_FIELD(EventDelivery, error)}},
-                  {240,
+                  {224,
                    {{"id", 0, 8},
                     {"subscription_id", 8, 32},
                     {"event_seq", 40, 8},
