@@ -54,7 +54,7 @@ nlohmann::json audit_to_json(const plugin_api::AuditEntry& entry) {
             {"after", stored_document_or_null(entry.after)}};
 }
 
-void add_audit_routes(kernel::http::Router& router, AuditLog log) {
+void add_audit_routes(kernel::http::Router& router, AuditLog log, AuditChainCheck chain) {
     router.add("GET", "/api/v1/audit", Permission::read, [log](const Request& request) {
         const auto query = read_query(request);
         return Response::json(
@@ -62,6 +62,27 @@ void add_audit_routes(kernel::http::Router& router, AuditLog log) {
                      log.list(query), query.limit,
                      [](const plugin_api::AuditEntry& e) { return std::to_string(e.id); },
                      audit_to_json));
+    });
+    // Walks the whole chain: admin only, as it reads every row.
+    router.add("GET", "/api/v1/audit/verify", Permission::admin, [chain](const Request&) {
+        const auto report = chain.verify();
+        nlohmann::json broken = nullptr;
+        if (report.broken) {
+            broken = {{"id", report.broken->id}, {"reason", report.broken->reason}};
+        }
+        return Response::json(200, {{"ok", !report.broken},
+                                    {"checked", report.checked},
+                                    {"unchained", report.unchained},
+                                    {"last_id", report.last_id},
+                                    {"last_hash", report.last_hash},
+                                    {"broken", broken}});
+    });
+    router.add("GET", "/api/v1/audit/checkpoint", Permission::admin, [chain](const Request&) {
+        const auto head = chain.head();
+        if (!head) {
+            throw DomainError::not_found("no chained audit row yet");
+        }
+        return Response::json(200, {{"id", head->id}, {"hash", head->hash}, {"at", head->at}});
     });
 }
 

@@ -1,6 +1,6 @@
 #include "control/api/operation_poll.hpp"
 
-#include "control/api/operation_json.hpp"
+#include "control/operations/operation_json.hpp"
 
 namespace vergegrid::control {
 

@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "control/api/error_mapping.hpp"
-#include "control/api/operation_json.hpp"
+#include "control/operations/operation_json.hpp"
 #include "control/api/operation_poll.hpp"
 #include "control/api/paging.hpp"
 #include "control/api/simulator_caller.hpp"

@@ -60,7 +60,8 @@ std::vector<plugin_host::KindUse> control_plane_kinds() {
             {kind::kSync, 0},
             {kind::kPlacement, 0},
             {kind::kSnapshotStore, plugin_host::kSnapshotStoreMinMinor},
-            {kind::kMigration, plugin_host::kMigrationMinMinor}};
+            {kind::kMigration, plugin_host::kMigrationMinMinor},
+            {kind::kEventSink, plugin_host::kEventSinkMinMinor}};
 }
 
 ControlPlane::ControlPlane(ControlSettings settings, std::shared_ptr<spdlog::logger> log,
@@ -103,6 +104,7 @@ void ControlPlane::start() {
     activate_placement();
     open_snapshot_store();
     open_migration_strategy();
+    open_event_sinks();
 
     auto router = std::make_shared<http::Router>();
     add_system_routes(*router, SystemContext{plugins_.registry(), services_, metrics_});
@@ -207,6 +209,20 @@ void ControlPlane::open_migration_strategy() {
     log_->info("migration strategy: {}", name);
 }
 
+// The event sinks: configured ones must load; the default (webhook) may be missing (a trimmed
+// plugin folder), and webhooks then answer 503.
+void ControlPlane::open_event_sinks() {
+    for (const auto& name : settings_.events.sinks) {
+        if (!settings_.events.sinks_configured &&
+            !plugins_.find(plugin_api::kind::kEventSink, name)) {
+            log_->warn("no event_sink plugin named '{}': its events are not delivered", name);
+            continue;
+        }
+        event_sinks_[name] = create_service<plugin_api::EventSink>(name, "events.sinks");
+        log_->info("event sink: {}", name);
+    }
+}
+
 ServiceEnvironment ControlPlane::service_environment() {
     ServiceEnvironment environment;
     environment.data_dir = settings_.data_dir;
@@ -218,6 +234,8 @@ ServiceEnvironment ControlPlane::service_environment() {
     environment.tls = settings_.tls.enabled();
     environment.ha = settings_.ha;
     environment.storage_backend = settings_.storage_backend;
+    environment.events = settings_.events;
+    environment.event_sinks = event_sinks_;
     // A wildcard listen address names no host another machine can reach: the host's name then.
     const bool wildcard = settings_.listen_host == "0.0.0.0" || settings_.listen_host == "::";
     const std::string host = wildcard ? Poco::Net::DNS::hostName() : settings_.listen_host;
@@ -264,6 +282,7 @@ void ControlPlane::stop() {
     service_objects_.clear();
     snapshot_store_.reset();
     migration_strategy_.reset();
+    event_sinks_.clear();
     services_.auth.swap(nullptr);
     services_.sync.swap(nullptr);
     services_.placement.swap(nullptr);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "kernel/metrics/registry.hpp"
 #include "kernel/services/service_registry.hpp"
 #include "plugin_host/plugin_host.hpp"
+#include "vergegrid/plugin_api/event_sink.hpp"
 #include "vergegrid/plugin_api/migration.hpp"
 #include "vergegrid/plugin_api/snapshot_store.hpp"
 
@@ -59,6 +61,9 @@ struct ServiceEnvironment {
     // Several control planes on one database (docs/ha.md): [ha], the storage plugin's name, and
     // how this replica is named and reached (known once the server listens).
     HaSettings ha;
+    // The event bus: [events], and the event_sink plugins loaded (events.sinks), by name.
+    EventsSettings events;
+    std::map<std::string, std::shared_ptr<plugin_api::EventSink>> event_sinks;
     std::string storage_backend;
     std::function<std::string()> replica_name;
     std::function<std::string()> replica_url;
@@ -96,6 +101,7 @@ class ControlPlane {
     void activate_placement();
     void open_snapshot_store();
     void open_migration_strategy();
+    void open_event_sinks();
     ServiceEnvironment service_environment();
     // Creates the named plugin of Interface's kind, configured from its section; `setting` is the
     // key that named it, for the error.
@@ -111,6 +117,7 @@ class ControlPlane {
     std::unique_ptr<kernel::http::Server> server_;
     std::shared_ptr<plugin_api::SnapshotStore> snapshot_store_;
     std::shared_ptr<plugin_api::MigrationStrategy> migration_strategy_;
+    std::map<std::string, std::shared_ptr<plugin_api::EventSink>> event_sinks_;
     std::vector<std::shared_ptr<void>> service_objects_;  // see ServiceEnvironment
 };
 

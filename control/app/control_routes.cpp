@@ -9,6 +9,7 @@
 #include "control/api/cluster_routes.hpp"
 #include "control/api/error_mapping.hpp"
 #include "control/api/estate_routes.hpp"
+#include "control/api/event_routes.hpp"
 #include "control/api/migration_routes.hpp"
 #include "control/api/operation_routes.hpp"
 #include "control/api/placement_plan_routes.hpp"
@@ -27,6 +28,10 @@
 #include "control/cluster/cluster_view.hpp"
 #include "control/cluster/replica_heartbeat.hpp"
 #include "control/common/clock.hpp"
+#include "control/events/event_dispatcher.hpp"
+#include "control/events/event_housekeeping.hpp"
+#include "control/events/event_outbox_writer.hpp"
+#include "control/events/outbox_watch.hpp"
 #include "control/migrations/migration_job_runner.hpp"
 #include "control/migrations/migration_service.hpp"
 #include "control/operations/operation_signals.hpp"
@@ -38,16 +43,62 @@
 
 namespace vergegrid::control {
 
+namespace {
+
+// The event bus (docs/events.md): its routes, the dispatcher and the housekeeping (leader-only),
+// and with several control planes the watch that hears the others' events.
+void add_events(kernel::http::Router& router, const Store& store,
+                const std::shared_ptr<EventSignals>& signals,
+                const std::shared_ptr<const Leadership>& leadership, bool clustered,
+                const ServiceEnvironment& environment) {
+    const auto& settings = environment.events;
+    add_event_routes(router, EventFeed(store), signals);
+    DispatchSettings dispatch;
+    dispatch.retry_for = settings.retry_for;
+    dispatch.max_backoff = settings.max_backoff;
+    dispatch.delivery_timeout = settings.delivery_timeout;
+    const auto dispatcher = std::make_shared<EventDispatcher>(
+        store, environment.event_sinks, signals, leadership, dispatch, environment.log);
+    const auto subscriptions = std::make_shared<SubscriptionService>(
+        store, environment.event_sinks,
+        SubscriptionSettings{settings.max_webhooks, settings.delivery_timeout},
+        [weak = std::weak_ptr<EventDispatcher>(dispatcher)] {
+            if (const auto alive = weak.lock()) {
+                alive->subscriptions_changed();
+            }
+        });
+    try {
+        subscriptions->ensure_configured_subscriptions();
+    } catch (const DomainError& e) {
+        environment.log->warn("events: {}", e.what());
+    }
+    add_webhook_routes(router, subscriptions);
+    environment.keep_while_serving(dispatcher);
+    environment.keep_while_serving(std::make_shared<EventHousekeeping>(
+        store, leadership,
+        HousekeepingSettings{settings.retention_days, settings.checkpoint_interval},
+        environment.log));
+    if (clustered) {
+        environment.keep_while_serving(
+            std::make_shared<OutboxWatch>(store, signals, std::chrono::milliseconds(250)));
+    }
+}
+
+}  // namespace
+
 void add_control_routes(kernel::http::Router& router, kernel::services::ServiceRegistry& services,
                         const ServiceEnvironment& environment) {
     install_error_mapping(router);
     install_authorization(router);
     // Connected to the pending-region placer below, once the services it needs exist.
     const auto placer_wake = std::make_shared<PendingPlacementWake>();
+    const auto event_signals = std::make_shared<EventSignals>();
     const Store store(
         services.storage,
-        std::make_shared<const EventConsumers>(
-            EventConsumers{std::make_shared<AuditTrail>(), placer_wake}),
+        std::make_shared<const EventConsumers>(EventConsumers{
+            std::make_shared<AuditTrail>(),
+            std::make_shared<EventOutboxWriter>(environment.events.source, event_signals),
+            placer_wake}),
         environment.group_commit ? std::make_shared<GroupCommit>(services.storage) : nullptr);
     try {
         bootstrap_admin(store, *services.auth.get(), environment.data_dir,
@@ -155,7 +206,8 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     environment.keep_while_serving(
         std::make_shared<MigrationJobRunner>(migrations, environment.log, leadership));
     add_operation_routes(router, operations, snapshots);
-    add_audit_routes(router, AuditLog(store));
+    add_audit_routes(router, AuditLog(store), AuditChainCheck(store));
+    add_events(router, store, event_signals, leadership, clustered, environment);
 
     if (clustered) {
         const auto relay = std::make_shared<ClusterRelay>(

@@ -15,6 +15,31 @@ using kernel::config::readable_file;
 using kernel::config::share;
 using S = ControlSettings;
 
+// events.sinks: plugin names separated by commas ("" for none).
+std::string apply_sinks(const std::string& text, S& settings) {
+    std::vector<std::string> names;
+    std::size_t start = 0;
+    while (!text.empty() && start <= text.size()) {
+        const auto comma = text.find(',', start);
+        auto name =
+            text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        name.erase(0, name.find_first_not_of(' '));
+        name.erase(name.find_last_not_of(' ') + 1);
+        if (name.empty() ||
+            name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+            return "'" + text + "' is not a list of plugin names separated by commas";
+        }
+        names.push_back(name);
+        if (comma == std::string::npos) {
+            break;
+        }
+        start = comma + 1;
+    }
+    settings.events.sinks = std::move(names);
+    settings.events.sinks_configured = true;
+    return "";
+}
+
 const std::vector<kernel::config::KeySpec<S>>& control_keys() {
     using ms = std::chrono::milliseconds;
     using sec = std::chrono::seconds;
@@ -102,6 +127,23 @@ const std::vector<kernel::config::KeySpec<S>>& control_keys() {
         {"ha.name", bounded_text<S>(255, [](S& s, const std::string& v) { s.ha.name = v; })},
         {"ha.advertise_url",
          http_url<S>([](S& s, const std::string& v) { s.ha.advertise_url = v; })},
+        {"events.sinks", apply_sinks},
+        {"events.source",
+         bounded_text<S>(255, [](S& s, const std::string& v) { s.events.source = v; })},
+        {"events.retry_for_s",
+         integer_in<S, long>(1, 30 * 86'400, [](S& s, long v) { s.events.retry_for = sec(v); })},
+        {"events.max_backoff_s",
+         integer_in<S, long>(1, 3600, [](S& s, long v) { s.events.max_backoff = sec(v); })},
+        {"events.delivery_timeout_ms",
+         integer_in<S, long>(100, 120'000,
+                             [](S& s, long v) { s.events.delivery_timeout = ms(v); })},
+        {"events.retention_days",
+         integer_in<S, int>(1, 3650, [](S& s, int v) { s.events.retention_days = v; })},
+        {"events.max_webhooks",
+         integer_in<S, int>(0, 10'000, [](S& s, int v) { s.events.max_webhooks = v; })},
+        {"events.checkpoint_interval_s",
+         integer_in<S, long>(0, 7 * 86'400,
+                             [](S& s, long v) { s.events.checkpoint_interval = sec(v); })},
         {"migration.step_timeout_s",
          integer_in<S, int>(0, 86'400, [](S& s, int v) { s.migration_step_timeout_s = v; })},
     };
@@ -123,8 +165,8 @@ ControlSettings load_control_settings(const kernel::config::CommandLine& flags,
     ControlSettings settings;
     kernel::config::LayerKeys layer;
     layer.keys = control_key_names();
-    layer.sections = {"storage",   "auth",      "sync",      "simulators",
-                      "placement", "snapshots", "migration", "ha"};
+    layer.sections = {"storage",   "auth",      "sync", "simulators", "placement",
+                      "snapshots", "migration", "ha",   "events"};
     layer.apply = [&settings](const std::string& key, const std::string& text) {
         for (const auto& spec : control_keys()) {
             if (spec.key == key) {

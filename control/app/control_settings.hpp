@@ -67,9 +67,25 @@ struct HaSettings {
     std::string advertise_url;
 };
 
+// The event bus (docs/events.md).
+struct EventsSettings {
+    // The event_sink plugins to load. The default one may be missing (a trimmed plugin folder);
+    // a configured one must load.
+    std::vector<std::string> sinks{"webhook"};
+    bool sinks_configured = false;
+    std::string source = "/vergegrid";      // every CloudEvent's source
+    std::chrono::seconds retry_for{86400};  // an event still failing this old is a dead letter
+    std::chrono::seconds max_backoff{60};
+    std::chrono::milliseconds delivery_timeout{10000};
+    int retention_days = 7;
+    int max_webhooks = 100;
+    std::chrono::seconds checkpoint_interval{3600};  // 0: no audit checkpoints
+};
+
 struct ControlSettings : kernel::config::Settings {
     SimulatorsSettings simulators;
     HaSettings ha;
+    EventsSettings events;
     std::string storage_backend = "sqlite";
     // [storage] group_commit: concurrent writes share one transaction and COMMIT
     // (docs/group-commit.md); off: one transaction per request.

@@ -13,8 +13,8 @@ namespace vergegrid::control {
 // The audit log as a consumer of domain events: one row per event, the event type as its action.
 class AuditTrail : public EventConsumer {
   public:
-    void consume(plugin_api::StorageTransaction& tx, const Actor& actor,
-                 const DomainEvent& event) override;
+    // With a storage of ABI 1.10 or newer, each row links to the previous one (audit_chain.hpp).
+    void consume(Changes& changes, const DomainEvent& event) override;
 };
 
 }  // namespace vergegrid::control

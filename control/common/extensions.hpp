@@ -9,6 +9,7 @@
 
 #include "control/domain/domain_error.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
+#include "vergegrid/plugin_api/storage_events.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
 #include "vergegrid/plugin_api/storage_pending.hpp"
@@ -42,6 +43,24 @@ inline plugin_api::GridStore* grid_store(plugin_api::StorageTransaction& tx) {
 // simulator can take is refused (409 no_placement) as before.
 inline plugin_api::PendingPlacementStore* pending_store(plugin_api::StorageTransaction& tx) {
     return dynamic_cast<plugin_api::PendingPlacementStore*>(&tx);
+}
+
+// The event bus's tables (ABI 1.10). Before 1.10 the routes that need them answer 503.
+inline plugin_api::EventOutbox& event_outbox(plugin_api::StorageTransaction& tx) {
+    if (auto* outbox = dynamic_cast<plugin_api::EventOutbox*>(&tx)) {
+        return *outbox;
+    }
+    throw DomainError(Fault::unavailable, "storage_unsupported",
+                      "the storage plugin predates plugin ABI 1.10 and keeps no event outbox");
+}
+
+inline plugin_api::EventSubscriptions& event_subscriptions(plugin_api::StorageTransaction& tx) {
+    if (auto* subscriptions = dynamic_cast<plugin_api::EventSubscriptions*>(&tx)) {
+        return *subscriptions;
+    }
+    throw DomainError(Fault::unavailable, "storage_unsupported",
+                      "the storage plugin predates plugin ABI 1.10 and keeps no event "
+                      "subscriptions");
 }
 
 }  // namespace vergegrid::control

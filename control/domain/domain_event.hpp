@@ -22,6 +22,9 @@ struct DomainEvent {
     std::string entity_id;
     nlohmann::json before;  // null for a creation
     nlohmann::json after;   // null for a deletion
+    // false: the channel's bookkeeping (an operation's result, an audit checkpoint), published
+    // as an event but written to no audit row.
+    bool audited = true;
 };
 
 }  // namespace vergegrid::control

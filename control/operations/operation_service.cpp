@@ -2,6 +2,7 @@
 
 #include "control/common/clock.hpp"
 #include "control/common/extensions.hpp"
+#include "control/operations/operation_json.hpp"
 
 namespace vergegrid::control {
 
@@ -86,8 +87,9 @@ Operation OperationService::record_result(const SimulatorCaller& caller,
     if (result.state != "succeeded" && result.state != "failed") {
         throw DomainError::invalid_field("state", "must be succeeded or failed");
     }
-    // Results are the channel's bookkeeping: no audit row of their own, as ever; an observer's
-    // changes (a snapshot that failed) are audited under the simulator's name.
+    // Results are the channel's bookkeeping: no audit row of their own, as ever, but an event
+    // for the outbox (a region came live, or failed); an observer's changes (a snapshot that
+    // failed) are audited under the simulator's name.
     const Actor actor{caller.subject, caller.request_id};
     return store_
         .command(actor,
@@ -107,6 +109,10 @@ Operation OperationService::record_result(const SimulatorCaller& caller,
                      operation->result = result.result ? result.result->dump() : "";
                      operation->updated_at = now_iso8601();
                      operations.update_operation(*operation);
+                     changes.record(
+                         {result.state == "succeeded" ? "operation.succeed" : "operation.fail",
+                          "operation", std::to_string(operation->id), nullptr,
+                          operation_to_json(*operation), false});
                      for (const auto& observer : observers_) {
                          observer(changes, *operation);
                      }

@@ -55,8 +55,7 @@ void PendingPlacementWake::connect(std::function<void()> wake) {
     wake_ = std::move(wake);
 }
 
-void PendingPlacementWake::consume(plugin_api::StorageTransaction&, const Actor&,
-                                   const DomainEvent& event) {
+void PendingPlacementWake::consume(Changes&, const DomainEvent& event) {
     if (!wakers().contains(event.type)) {
         return;
     }

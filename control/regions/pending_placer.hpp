@@ -53,8 +53,7 @@ class PendingPlacer {
 class PendingPlacementWake final : public EventConsumer {
   public:
     void connect(std::function<void()> wake);
-    void consume(plugin_api::StorageTransaction& tx, const Actor& actor,
-                 const DomainEvent& event) override;
+    void consume(Changes& changes, const DomainEvent& event) override;
 
     // The event types that wake it.
     static const std::set<std::string>& wakers();

@@ -26,6 +26,7 @@ ALLOWED = {
     "audit": {"domain", "common"},
     "access": {"domain", "common"},
     "cluster": {"domain", "common"},
+    "events": {"audit", "domain", "common"},
     "estates": {"domain", "common"},
     "templates": {"domain", "common"},
     "simulators": {"domain", "common"},
@@ -37,9 +38,9 @@ ALLOWED = {
     "migrations": {"snapshots", "regions", "placement", "operations", "simulators", "audit",
                    "domain", "common"},
     "api": {"migrations", "snapshots", "regions", "placement", "operations", "templates", "estates",
-            "simulators", "access", "audit", "cluster", "domain", "common"},
+            "simulators", "access", "audit", "cluster", "events", "domain", "common"},
     "app": {"api", "migrations", "snapshots", "regions", "placement", "operations", "templates", "estates",
-            "simulators", "access", "audit", "cluster", "domain", "common"},
+            "simulators", "access", "audit", "cluster", "events", "domain", "common"},
 }
 
 # The control/ folders that speak HTTP: the adapters and the composition.

@@ -116,7 +116,7 @@ TEST_F(RegionServiceTest, AFailingCommandLeavesNoAuditRowNoHistoryAndRingsNoDoor
 // transaction goes with the region row, its history row and its operation.
 class RefusingConsumer : public EventConsumer {
   public:
-    void consume(plugin_api::StorageTransaction&, const Actor&, const DomainEvent&) override {
+    void consume(Changes&, const DomainEvent&) override {
         throw std::runtime_error("refused");
     }
 };

@@ -1,4 +1,4 @@
-#include "control/api/operation_json.hpp"
+#include "control/operations/operation_json.hpp"
 
 #include "control/common/stored_json.hpp"
 

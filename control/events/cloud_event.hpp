@@ -1,0 +1,30 @@
+// A domain event as the world outside hears it: a CloudEvents 1.0 JSON document
+// (docs/events.md, "Event types"). The control plane's own vocabulary ("region.create") becomes
+// a reverse-DNS type in the past tense (org.vergegrid.region.created); an operation's result
+// becomes what it means for its region (region.live, region.removed, region.failed).
+// Events of the access area (users, tokens, logins) are not published: they stay in the audit
+// log, which only the grid's own roles read.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "control/domain/domain_event.hpp"
+#include "vergegrid/plugin_api/storage_events.hpp"
+
+namespace vergegrid::control {
+
+inline constexpr const char* kCloudEventTypePrefix = "org.vergegrid.";
+
+// The CloudEvents type of `event`, or nullopt when the event is not published.
+std::optional<std::string> cloud_event_type(const DomainEvent& event);
+
+// The outbox row for `event`, or nullopt when the event is not published. `source` is the
+// CloudEvents source (events.source); `time` RFC 3339 UTC. The document's data is the entity
+// after the change (as it was, for a deletion); actor and request id ride as the extension
+// attributes `actor` and `requestid`.
+std::optional<plugin_api::OutboxEvent> to_outbox_event(const DomainEvent& event, const Actor& actor,
+                                                       const std::string& source,
+                                                       const std::string& time);
+
+}  // namespace vergegrid::control
