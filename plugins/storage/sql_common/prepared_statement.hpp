@@ -73,4 +73,21 @@ Row run_prepared_command(StatementCache& cache, soci::session& sql, const std::s
     return prepared.row;
 }
 
+// Runs the command `text` (UPDATE, DELETE) once with `values`; returns how many rows it changed
+// (MariaDB counts a row whose values stay the same as unchanged).
+inline long long run_prepared_counted(StatementCache& cache, soci::session& sql,
+                                      const std::string& text, const BoundValues& values) {
+    auto& prepared = cache.get<PreparedStatement<NoRow>>(text, [&] {
+        return std::make_unique<PreparedStatement<NoRow>>(sql, text, values, &bind_no_row);
+    });
+    prepared.values.take_values(values);
+    try {
+        prepared.st.execute(true);
+        return prepared.st.get_affected_rows();
+    } catch (...) {
+        cache.forget(text);
+        throw;
+    }
+}
+
 }  // namespace vergegrid::plugins::sql

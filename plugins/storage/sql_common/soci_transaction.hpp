@@ -1,11 +1,11 @@
 // StorageTransaction over one leased SOCI session: the repository layer shared by the sqlite,
 // postgresql and mysql plugins. It also implements the extensions AccessStore and OperationStore
 // (ABI 1.1), GridStore (1.3), SnapshotLedger (1.5), MigrationLedger (1.6), GridChangeLog,
-// PendingPlacementStore and SavepointStore (1.7), GridRuleQueries (1.8), ReplicaStore (1.9), which
-// the host reaches with dynamic_cast from the StorageTransaction (their type information is
-// exported: BOOST_SYMBOL_VISIBLE; this class itself stays hidden). Every statement is fixed SQL
-// text (composed from fixed fragments where a filter is optional); values only travel through
-// soci::use bindings.
+// PendingPlacementStore and SavepointStore (1.7), GridRuleQueries (1.8), ReplicaStore (1.9),
+// EventOutbox, EventSubscriptions and AuditChain (1.10), which the host reaches with dynamic_cast
+// from the StorageTransaction (their type information is exported: BOOST_SYMBOL_VISIBLE; this class
+// itself stays hidden). Every statement is fixed SQL text (composed from fixed fragments where a
+// filter is optional); values only travel through soci::use bindings.
 //
 // Split by subject to keep files small: soci_transaction.cpp (lifecycle, estates, templates),
 // soci_transaction_regions.cpp (regions), soci_transaction_log.cpp (history,
@@ -14,7 +14,9 @@
 // soci_transaction_snapshots.cpp (snapshots, region state policies, operation progress),
 // soci_transaction_migrations.cpp (region moves and their batches),
 // soci_transaction_savepoints.cpp (savepoints, for group commit), soci_transaction_replicas.cpp
-// (the control-plane replicas, ABI 1.9).
+// (the control-plane replicas, ABI 1.9), soci_transaction_events.cpp (the event outbox, 1.10),
+// soci_transaction_event_subscriptions.cpp (event subscriptions and their deliveries, 1.10),
+// soci_transaction_audit_chain.cpp (the audit log's hash chain, 1.10).
 #pragma once
 
 #include <cstdint>
@@ -28,6 +30,7 @@
 #include "statement_cache.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
 #include "vergegrid/plugin_api/storage_cluster.hpp"
+#include "vergegrid/plugin_api/storage_events.hpp"
 #include "vergegrid/plugin_api/storage_grid.hpp"
 #include "vergegrid/plugin_api/storage_grid_changes.hpp"
 #include "vergegrid/plugin_api/storage_grid_rules.hpp"
@@ -56,7 +59,10 @@ class SociTransaction final : public plugin_api::StorageTransaction,
                               public plugin_api::PendingPlacementStore,
                               public plugin_api::SavepointStore,
                               public plugin_api::GridRuleQueries,
-                              public plugin_api::ReplicaStore {
+                              public plugin_api::ReplicaStore,
+                              public plugin_api::EventOutbox,
+                              public plugin_api::EventSubscriptions,
+                              public plugin_api::AuditChain {
   public:
     // Opens the transaction (the dialect's begin statements, plus the grid lock for read_write).
     // Throws StorageBusy when the lock is not granted in time. `turn` (possibly empty) is released
@@ -238,6 +244,38 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     int delete_replicas_seen_before(const std::string& seen_at) override;
     void delete_replica(const std::string& id) override;
 
+    // ---- EventOutbox (ABI 1.10): soci_transaction_events.cpp ----
+    std::int64_t append_event(const plugin_api::OutboxEvent& event) override;
+    std::vector<plugin_api::OutboxEvent> list_events_after(std::int64_t after_seq,
+                                                           int limit) override;
+    // Also after delete_events removed the newest events (schema 11's events_pruned).
+    std::int64_t last_event_seq() override;
+    std::int64_t first_event_seq() override;
+    int delete_events(std::int64_t through_seq, const std::string& before_time) override;
+
+    // ---- EventSubscriptions (ABI 1.10): soci_transaction_event_subscriptions.cpp ----
+    void save_subscription(const plugin_api::EventSubscription& subscription) override;
+    std::optional<plugin_api::EventSubscription> find_subscription(const std::string& id) override;
+    std::vector<plugin_api::EventSubscription> list_subscriptions(const std::string& sink) override;
+    bool delete_subscription(const std::string& id) override;
+    // An unknown id changes nothing (the subscription was deleted meanwhile).
+    void advance_subscription(const std::string& id, std::int64_t cursor) override;
+    std::int64_t lowest_subscription_cursor(std::int64_t fallback) override;
+    std::int64_t append_delivery(const plugin_api::EventDelivery& delivery) override;
+    std::vector<plugin_api::EventDelivery> list_deliveries(const std::string& subscription_id,
+                                                           const std::string& state,
+                                                           std::int64_t before_id,
+                                                           int limit) override;
+    int delete_deliveries_before(const std::string& before_time) override;
+
+    // ---- AuditChain (ABI 1.10): soci_transaction_audit_chain.cpp ----
+    std::string last_audit_hash() override;
+    std::int64_t append_chained_audit(const plugin_api::AuditEntry& entry,
+                                      const std::string& prev_hash,
+                                      const std::string& hash) override;
+    std::vector<plugin_api::ChainedAudit> list_chained_audit(std::int64_t after_id,
+                                                             int limit) override;
+
   private:
     // One INSERT, UPDATE or DELETE with its values.
     struct Write {
@@ -266,10 +304,14 @@ class SociTransaction final : public plugin_api::StorageTransaction,
 
     // Runs an INSERT, UPDATE or DELETE prepared once on this connection (its statement cache).
     void execute_cached(soci::session& sql, const std::string& text, const BoundValues& values);
+    // The same, returning how many rows it changed.
+    int execute_cached_counted(soci::session& sql, const std::string& text,
+                               const BoundValues& values);
     // Runs the INSERT `query` from this connection's statement cache and returns the id the
-    // database gave the row (RETURNING id, or the dialect's last_insert_id).
+    // database gave the row (RETURNING <id_column>, or the dialect's last_insert_id).
     long long insert_cached_returning_id(soci::session& sql, const std::string& query,
-                                         const BoundValues& values);
+                                         const BoundValues& values,
+                                         const std::string& id_column = "id");
     // The one text column `text` selects, from this connection's statement cache.
     std::vector<std::string> select_keys(soci::session& sql, const std::string& text,
                                          const BoundValues& values);

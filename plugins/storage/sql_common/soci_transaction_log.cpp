@@ -135,10 +135,11 @@ std::int64_t SociTransaction::append_audit(const api::AuditEntry& a) {
 }
 
 long long SociTransaction::insert_cached_returning_id(soci::session& sql, const std::string& query,
-                                                      const BoundValues& values) {
+                                                      const BoundValues& values,
+                                                      const std::string& id_column) {
     if (dialect_.insert_returns_id) {
         return run_prepared_command<long long>(
-            lease_.statements(), sql, query + " RETURNING id", values,
+            lease_.statements(), sql, query + " RETURNING " + id_column, values,
             [](soci::statement& st, long long& id) { st.exchange(soci::into(id)); });
     }
     run_prepared_command(lease_.statements(), sql, query, values);

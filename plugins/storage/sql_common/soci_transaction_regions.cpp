@@ -127,6 +127,11 @@ void SociTransaction::execute_cached(soci::session& sql, const std::string& text
     run_prepared_command(lease_.statements(), sql, text, values);
 }
 
+int SociTransaction::execute_cached_counted(soci::session& sql, const std::string& text,
+                                            const BoundValues& values) {
+    return static_cast<int>(run_prepared_counted(lease_.statements(), sql, text, values));
+}
+
 std::vector<std::string> SociTransaction::select_keys(soci::session& sql, const std::string& text,
                                                       const BoundValues& values) {
     std::vector<std::string> keys;

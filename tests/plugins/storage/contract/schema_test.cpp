@@ -81,7 +81,12 @@ TEST_P(StorageContract, EveryMigrationIsRecordedInSchemaMigrations) {
                               "operation_progress",
                               "migrations",
                               "migration_batches",
-                              "region_placement_pending"}) {
+                              "region_placement_pending",
+                              "control_replicas",
+                              "events",
+                              "events_pruned",
+                              "event_subscriptions",
+                              "event_deliveries"}) {
         int count = -1;
         EXPECT_NO_THROW((*sql << std::string("SELECT COUNT(*) FROM ") + table, soci::into(count)))
             << table;

@@ -1,0 +1,141 @@
+// EventOutbox (plugin ABI 1.10): the events table of schema 11 (docs/events.md). A seq is the
+// table's generated key; it grows in commit order only because every read-write transaction
+// holds the grid's write lock from its begin to its end (Dialect::begin_read_write/lock_grid), so
+// no two transactions hold unassigned-but-uncommitted seqs at once.
+#include <soci/soci.h>
+
+#include <algorithm>
+
+#include "select_rows.hpp"
+#include "soci_transaction.hpp"
+
+namespace vergegrid::plugins::sql {
+
+namespace api = plugin_api;
+
+namespace {
+
+// SOCI 4.0 binds 64-bit integers as long long; std::int64_t is long here.
+struct EventRow {
+    api::OutboxEvent event;
+    long long seq = 0;
+};
+
+void bind_event(soci::statement& st, EventRow& row) {
+    st.exchange(soci::into(row.seq));
+    st.exchange(soci::into(row.event.id));
+    st.exchange(soci::into(row.event.type));
+    st.exchange(soci::into(row.event.subject));
+    st.exchange(soci::into(row.event.time));
+    st.exchange(soci::into(row.event.document));
+}
+
+api::OutboxEvent to_event(const EventRow& row) {
+    api::OutboxEvent event = row.event;
+    event.seq = static_cast<std::int64_t>(row.seq);
+    return event;
+}
+
+struct TwoNumbers {
+    long long first = 0;
+    long long second = 0;
+};
+
+void bind_two_numbers(soci::statement& st, TwoNumbers& row) {
+    st.exchange(soci::into(row.first));
+    st.exchange(soci::into(row.second));
+}
+
+}  // namespace
+
+std::int64_t SociTransaction::append_event(const api::OutboxEvent& event) {
+    if (event.id.empty()) {
+        throw api::StorageError("append_event: the event has no id");
+    }
+    long long seq = 0;
+    run("append_event", [&](soci::session& sql) {
+        seq = insert_cached_returning_id(
+            sql,
+            "INSERT INTO events (id, type, subject, time, document) VALUES (:id, :type, "
+            ":subject, :time, :document)",
+            BoundValues()
+                .text("id", event.id)
+                .text("type", event.type)
+                .text("subject", event.subject)
+                .text("time", event.time)
+                .text("document", event.document),
+            "seq");
+    });
+    return static_cast<std::int64_t>(seq);
+}
+
+std::vector<api::OutboxEvent> SociTransaction::list_events_after(std::int64_t after_seq,
+                                                                 int limit) {
+    std::vector<api::OutboxEvent> events;
+    if (limit <= 0) {
+        return events;
+    }
+    run("list_events_after", [&](soci::session& sql) {
+        events = select_rows<EventRow>(
+            lease_.statements(), sql,
+            "SELECT seq, id, type, subject, time, document FROM events WHERE seq > :after "
+            "ORDER BY seq LIMIT :limit",
+            bind_event, BoundValues().number64("after", after_seq).number("limit", limit),
+            to_event);
+    });
+    return events;
+}
+
+std::int64_t SociTransaction::last_event_seq() {
+    long long last = 0;
+    run("last_event_seq", [&](soci::session& sql) {
+        // The newest stored event, or the newest delete_events removed when none is newer.
+        const auto row = select_first<TwoNumbers>(
+            lease_.statements(), sql,
+            "SELECT (SELECT COALESCE(MAX(seq), 0) FROM events), through_seq FROM events_pruned "
+            "WHERE id = 1",
+            bind_two_numbers, BoundValues(), [](const TwoNumbers& r) { return r; });
+        if (row) {
+            last = std::max(row->first, row->second);
+        }
+    });
+    return static_cast<std::int64_t>(last);
+}
+
+std::int64_t SociTransaction::first_event_seq() {
+    long long first = 0;
+    run("first_event_seq", [&](soci::session& sql) {
+        run_prepared_query<long long>(
+            lease_.statements(), sql, "SELECT COALESCE(MIN(seq), 0) FROM events", BoundValues(),
+            [](soci::statement& st, long long& value) { st.exchange(soci::into(value)); },
+            [&](long long value) { first = value; });
+    });
+    return static_cast<std::int64_t>(first);
+}
+
+int SociTransaction::delete_events(std::int64_t through_seq, const std::string& before_time) {
+    int deleted = 0;
+    run("delete_events", [&](soci::session& sql) {
+        const auto values =
+            BoundValues().number64("through", through_seq).text("before", before_time);
+        // The greatest seq about to go: last_event_seq must still know it once it is gone.
+        long long newest = 0;
+        run_prepared_query<long long>(
+            lease_.statements(), sql,
+            "SELECT COALESCE(MAX(seq), 0) FROM events WHERE seq <= :through AND time < :before",
+            values, [](soci::statement& st, long long& value) { st.exchange(soci::into(value)); },
+            [&](long long value) { newest = value; });
+        if (newest == 0) {
+            return;
+        }
+        deleted = execute_cached_counted(
+            sql, "DELETE FROM events WHERE seq <= :through AND time < :before", values);
+        execute_cached(sql,
+                       "UPDATE events_pruned SET through_seq = :newest WHERE id = 1 AND "
+                       "through_seq < :newer_than",
+                       BoundValues().number64("newest", newest).number64("newer_than", newest));
+    });
+    return deleted;
+}
+
+}  // namespace vergegrid::plugins::sql
