@@ -61,9 +61,9 @@ class Deadline {
 };
 
 // A connected socket, plain or TLS, whose every wait is bounded by the deadline. A TLS socket is
-// non-blocking and waited on here: Poco 1.11's blocking TLS reads wait out the socket timeout
-// once in SSL_read and again in poll(), twice what is left. A plain socket stays blocking, with
-// a poll and socket timeouts of what is left before each call.
+// non-blocking: Poco 1.11's blocking TLS reads wait out the socket timeout once in SSL_read and
+// again in poll(), twice what is left. A plain socket stays blocking, with a poll and socket
+// timeouts of what is left before each call.
 class Connection {
   public:
     Connection(Poco::Net::StreamSocket socket, bool tls, const Deadline& deadline)
@@ -96,11 +96,10 @@ class Connection {
     }
 
   private:
+    // Poco 1.11's TLS socket keeps a blocking flag of its own and, on "want read", polls with
+    // the socket timeouts before it returns: they get what is left too.
     void prepare(int mode) {
-        if (tls_) {
-            return;  // non-blocking: the call returns at once and wait_for_tls() waits
-        }
-        if (!socket_.poll(deadline_.left(), mode)) {
+        if (!tls_ && !socket_.poll(deadline_.left(), mode)) {
             throw DeadlinePassed{};
         }
         const auto left = deadline_.left();
@@ -153,6 +152,9 @@ Poco::Net::StreamSocket connect_tls(const WebhookTarget& target,
     socket.setNoDelay(true);
     socket.setBlocking(false);
     for (;;) {
+        const auto left = deadline.left();  // see Connection::prepare
+        socket.setReceiveTimeout(left);
+        socket.setSendTimeout(left);
         const int state = socket.completeHandshake();
         if (state == 1) {
             break;
