@@ -17,10 +17,17 @@ using Clock = std::chrono::steady_clock;
 // The library's own words for the failure, with the detail of this thread's last error.
 std::string describe(natsStatus status) {
     natsStatus last = NATS_OK;
-    const char* detail = nats_GetLastError(&last);
+    const char* last_error = nats_GetLastError(&last);
     std::string text = natsStatus_GetText(status);
-    if (detail != nullptr && *detail != '\0' && text.find(detail) == std::string::npos) {
-        text += std::string(": ") + detail;
+    std::string detail = last_error == nullptr ? "" : last_error;
+    // The library puts where it failed first: "(conn.c:2088): No server available ...".
+    if (!detail.empty() && detail.front() == '(') {
+        if (const auto end = detail.find("): "); end != std::string::npos) {
+            detail.erase(0, end + 3);
+        }
+    }
+    if (!detail.empty() && detail != text) {
+        text += ": " + detail;
     }
     return text;
 }
@@ -68,19 +75,24 @@ void NatsSink::disconnect() {
     }
 }
 
-std::string NatsSink::connect(std::int64_t timeout_ms) {
+std::string NatsSink::connect(std::chrono::steady_clock::time_point end) {
     if (connection_ != nullptr &&
         natsConnection_Status(connection_) == NATS_CONN_STATUS_CONNECTED) {
         return {};
     }
     disconnect();
+    // Each step waits at most the publish timeout and never past the delivery's deadline.
+    const auto step_ms = [&] { return std::min(settings_.publish_timeout_ms, left_ms(end)); };
+    if (step_ms() <= 0) {
+        return "timed out before connecting";
+    }
     natsOptions* options = nullptr;
     natsStatus status = natsOptions_Create(&options);
     if (status == NATS_OK) {
         status = natsOptions_SetURL(options, settings_.url.c_str());
     }
     if (status == NATS_OK) {
-        status = natsOptions_SetTimeout(options, timeout_ms);
+        status = natsOptions_SetTimeout(options, step_ms());
     }
     // The next delivery connects afresh instead: a library reconnecting in the background would
     // buffer a publish and send it after its own timeout was reported as a failure.
@@ -100,18 +112,18 @@ std::string NatsSink::connect(std::int64_t timeout_ms) {
         disconnect();
         return error;
     }
-    jsOptions js_options;
-    jsOptions_Init(&js_options);
-    js_options.Wait = std::max<std::int64_t>(timeout_ms, 1);
-    status = natsConnection_JetStream(&jetstream_, connection_, &js_options);
+    status = natsConnection_JetStream(&jetstream_, connection_, nullptr);
     if (status != NATS_OK) {
         std::string error = "JetStream: " + describe(status);
         disconnect();
         return error;
     }
+    jsOptions js_options;
+    jsOptions_Init(&js_options);
+    js_options.Wait = std::max<std::int64_t>(step_ms(), 1);
     jsStreamInfo* info = nullptr;
     jsErrCode js_error = static_cast<jsErrCode>(0);
-    status = js_GetStreamInfo(&info, jetstream_, settings_.stream.c_str(), nullptr, &js_error);
+    status = js_GetStreamInfo(&info, jetstream_, settings_.stream.c_str(), &js_options, &js_error);
     if (status == NATS_NOT_FOUND && settings_.create_stream) {
         const std::string all = settings_.subject_prefix + ".>";
         const char* subjects[] = {all.c_str()};
@@ -121,7 +133,8 @@ std::string NatsSink::connect(std::int64_t timeout_ms) {
         config.Subjects = subjects;
         config.SubjectsLen = 1;
         config.Storage = js_FileStorage;
-        status = js_AddStream(&info, jetstream_, &config, nullptr, &js_error);
+        js_options.Wait = std::max<std::int64_t>(step_ms(), 1);
+        status = js_AddStream(&info, jetstream_, &config, &js_options, &js_error);
         if (status != NATS_OK) {
             std::string error = "create stream " + settings_.stream + ": " + describe(status);
             disconnect();
@@ -148,7 +161,7 @@ std::vector<plugin_api::SinkAttempt> NatsSink::deliver(
         const auto start = Clock::now();
         const auto end = start + std::chrono::milliseconds(deadline_ms);
         plugin_api::SinkAttempt attempt;
-        attempt.error = connect(std::min(settings_.publish_timeout_ms, deadline_ms));
+        attempt.error = connect(end);
         const auto left = std::min(settings_.publish_timeout_ms, left_ms(end));
         if (attempt.error.empty() && left <= 0) {
             attempt.error = "timed out after " + std::to_string(deadline_ms) + " ms";

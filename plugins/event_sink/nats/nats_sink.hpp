@@ -3,6 +3,7 @@
 // needed and again after any failure; a failure is an attempt with its error, never a throw.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
@@ -40,8 +41,9 @@ class NatsSink final : public plugin_api::EventSink {
         const std::vector<plugin_api::OutboxEvent>& events) override;
 
   private:
-    // Empty when connected (and the stream is there); why not otherwise. Caller holds mutex_.
-    std::string connect(std::int64_t timeout_ms);
+    // Empty when connected (and the stream is there); why not otherwise, by `end` at the
+    // latest. Caller holds mutex_.
+    std::string connect(std::chrono::steady_clock::time_point end);
     void disconnect();
 
     NatsSettings settings_;

@@ -2,11 +2,15 @@
 // document, verified HTTPS (a test CA, none, a certificate for another name), http:// only when
 // allowed, a batch stopped by its first failure, one deadline for a silent receiver, redirects
 // refused, and check_target's errors naming the field.
+#include <Poco/Net/Context.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <sys/socket.h>
+
+#include <atomic>
 
 #include <chrono>
 #include <future>
@@ -16,6 +20,7 @@
 #include <vector>
 
 #include "plugin_host/loaded_plugin.hpp"
+#include "ssl_runtime/ssl_runtime.hpp"
 #include "tests/plugins/event_sink/webhook_receiver.hpp"
 #include "tests/support/builtin_plugin.hpp"
 #include "tests/support/listen_port.hpp"
@@ -260,6 +265,76 @@ TEST_F(WebhookSink, ASilentReceiverFailsWithinTheDeadline) {
 TEST_F(WebhookSink, ASilentTlsReceiverFailsWithinTheDeadline) {
     SilentPort silent;
     expect_timed_out_within(sink(), "https://127.0.0.1:" + std::to_string(silent.port()) + "/");
+}
+
+// Accepts one connection (over TLS with `context`), reads what arrives once, sends `reply` and
+// then holds the connection open without another byte until the object goes.
+class HoldingReceiver {
+  public:
+    explicit HoldingReceiver(std::string reply, Poco::Net::Context::Ptr context = nullptr)
+        : socket_(context ? Poco::Net::SecureServerSocket(Poco::Net::SocketAddress("127.0.0.1", 0),
+                                                          64, context)
+                          : Poco::Net::ServerSocket(Poco::Net::SocketAddress("127.0.0.1", 0))),
+          reply_(std::move(reply)),
+          thread_([this] { run(); }) {}
+    ~HoldingReceiver() {
+        stop_ = true;
+        thread_.join();
+    }
+    std::uint16_t port() const { return socket_.address().port(); }
+    bool got_request() const { return got_request_; }
+
+  private:
+    void run() {
+        const Poco::Timespan tick(50 * 1000);
+        while (!stop_ && !socket_.poll(tick, Poco::Net::Socket::SELECT_READ)) {
+        }
+        if (stop_) {
+            return;
+        }
+        Poco::Net::StreamSocket connection = socket_.acceptConnection();
+        connection.setReceiveTimeout(Poco::Timespan(5, 0));
+        char buffer[8192];
+        try {
+            got_request_ = connection.receiveBytes(buffer, sizeof buffer) > 0;
+            if (!reply_.empty()) {
+                connection.sendBytes(reply_.data(), static_cast<int>(reply_.size()));
+            }
+        } catch (const Poco::Exception&) {
+        }
+        while (!stop_) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+
+    Poco::Net::ServerSocket socket_;
+    std::string reply_;
+    std::atomic<bool> stop_{false};
+    std::atomic<bool> got_request_{false};
+    std::thread thread_;
+};
+
+TEST_F(WebhookSink, ATlsReceiverThatNeverAnswersFailsWithinTheDeadline) {
+    ThrowawayPki pki;
+    vergegrid::ssl_runtime::ensure_initialized();
+    HoldingReceiver receiver(
+        "",
+        new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, pki.server_key().string(),
+                               pki.server_cert().string(), "", Poco::Net::Context::VERIFY_NONE));
+    expect_timed_out_within(sink({{"ca_file", pki.ca_cert().string()}}),
+                            "https://127.0.0.1:" + std::to_string(receiver.port()) + "/");
+    EXPECT_TRUE(receiver.got_request());  // the handshake and the request went through
+}
+
+TEST_F(WebhookSink, AnAnswerHeadLargerThanTheLimitIsAFailure) {
+    HoldingReceiver receiver("HTTP/1.1 200 OK\r\nX-Filler: " + std::string(4000, 'f') + "\r\n");
+    const auto attempts =
+        sink({{"allow_http", "true"}, {"max_response_bytes", "1024"}})
+            ->deliver(target_for("http://127.0.0.1:" + std::to_string(receiver.port()) + "/"),
+                      events(1));
+    ASSERT_EQ(attempts.size(), 1u);
+    EXPECT_FALSE(attempts[0].delivered);
+    EXPECT_THAT(attempts[0].error, HasSubstr("larger than 1024 bytes"));
 }
 
 TEST_F(WebhookSink, ASlowReceiverDoesNotDelayAnotherSubscription) {
