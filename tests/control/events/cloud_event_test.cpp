@@ -1,0 +1,108 @@
+// How a domain event is told to the world: its CloudEvents type, subject and document, and which
+// events are never published.
+#include "control/events/cloud_event.hpp"
+
+#include <gtest/gtest.h>
+
+namespace vergegrid::control {
+namespace {
+
+DomainEvent region_event(const std::string& verb, nlohmann::json before, nlohmann::json after) {
+    return {"region." + verb, "region", "r-1", std::move(before), std::move(after)};
+}
+
+TEST(CloudEvent, DomainVerbsBecomePastTenseTypesUnderTheProjectsPrefix) {
+    const std::vector<std::pair<DomainEvent, std::string>> cases = {
+        {region_event("create", nullptr, {{"id", "r-1"}}), "org.vergegrid.region.created"},
+        {region_event("update", {{"id", "r-1"}}, {{"id", "r-1"}}), "org.vergegrid.region.updated"},
+        {region_event("delete", {{"id", "r-1"}}, nullptr), "org.vergegrid.region.deleted"},
+        {region_event("rollback", nullptr, {{"id", "r-1"}}), "org.vergegrid.region.rolled_back"},
+        {region_event("restart", nullptr, nullptr), "org.vergegrid.region.restarted"},
+        {{"simulator.offline", "simulator", "s-1", nullptr, {{"id", "s-1"}}},
+         "org.vergegrid.simulator.offline"},
+        {{"simulator.register", "simulator", "s-1", nullptr, {{"id", "s-1"}}},
+         "org.vergegrid.simulator.registered"},
+        {{"simulator.rotate_key", "simulator", "s-1", nullptr, nullptr},
+         "org.vergegrid.simulator.key_rotated"},
+        {{"snapshot.complete", "snapshot", "n-1", nullptr, {{"id", "n-1"}}},
+         "org.vergegrid.snapshot.completed"},
+        {{"migration.succeed", "migration", "m-1", nullptr, {{"id", "m-1"}}},
+         "org.vergegrid.migration.succeeded"},
+        {{"migration_batch.cancel", "migration_batch", "b-1", nullptr, {{"id", "b-1"}}},
+         "org.vergegrid.migration_batch.cancelled"},
+        {{"placement.policy", "placement_policy", "spread", nullptr, {{"policy", "spread"}}},
+         "org.vergegrid.placement.policy_changed"},
+    };
+    for (const auto& [event, type] : cases) {
+        EXPECT_EQ(cloud_event_type(event), type) << event.type;
+    }
+}
+
+TEST(CloudEvent, AccessEventsAndWebhooksAreNeverPublished) {
+    for (const DomainEvent& event :
+         {DomainEvent{"user.create", "user", "u-1", nullptr, {{"name", "ann"}}},
+          DomainEvent{"auth.login", "user", "u-1", nullptr, {{"name", "ann"}}},
+          DomainEvent{"token.create", "token", "t-1", nullptr, {{"id", "t-1"}}},
+          DomainEvent{"registration_token.create", "registration_token", "x", nullptr, nullptr},
+          DomainEvent{"webhook.create", "webhook", "w-1", nullptr, {{"url", "https://x"}}}}) {
+        EXPECT_FALSE(cloud_event_type(event)) << event.type;
+        EXPECT_FALSE(to_outbox_event(event, {"admin", "req"}, "/vergegrid", "t")) << event.type;
+    }
+}
+
+TEST(CloudEvent, AnOperationResultIsToldAsWhatItDidToItsRegion) {
+    const auto result = [](const std::string& verb, const std::string& kind) {
+        return DomainEvent{"operation." + verb,
+                           "operation",
+                           "17",
+                           nullptr,
+                           {{"id", 17}, {"kind", kind}, {"region_id", "r-9"}},
+                           false};
+    };
+    const auto outbox = [](const DomainEvent& event) {
+        return *to_outbox_event(event, {"simulator:s-1", ""}, "/vergegrid", "t");
+    };
+    EXPECT_EQ(outbox(result("succeed", "create")).type, "org.vergegrid.region.live");
+    EXPECT_EQ(outbox(result("succeed", "create")).subject, "r-9");
+    EXPECT_EQ(outbox(result("succeed", "restart")).type, "org.vergegrid.region.live");
+    EXPECT_EQ(outbox(result("succeed", "delete")).type, "org.vergegrid.region.removed");
+    EXPECT_EQ(outbox(result("fail", "update")).type, "org.vergegrid.region.failed");
+    EXPECT_EQ(outbox(result("fail", "update")).subject, "r-9");
+    // A snapshot's end is told by snapshot.completed / snapshot.failed; its operation stays one.
+    EXPECT_EQ(outbox(result("succeed", "snapshot")).type, "org.vergegrid.operation.succeeded");
+    EXPECT_EQ(outbox(result("succeed", "snapshot")).subject, "17");
+}
+
+TEST(CloudEvent, TheDocumentIsACloudEventWithTheEntityAsData) {
+    const auto row = to_outbox_event(region_event("update", {{"id", "r-1"}, {"version", "1.0.0"}},
+                                                  {{"id", "r-1"}, {"version", "1.1.0"}}),
+                                     {"alice", "req-7"}, "/grid/test", "2026-12-05T10:00:00.000Z");
+    ASSERT_TRUE(row);
+    const auto document = nlohmann::json::parse(row->document);
+    EXPECT_EQ(document.at("specversion"), "1.0");
+    EXPECT_EQ(document.at("id"), row->id);
+    EXPECT_EQ(row->id.size(), 36u);
+    EXPECT_EQ(document.at("source"), "/grid/test");
+    EXPECT_EQ(document.at("type"), "org.vergegrid.region.updated");
+    EXPECT_EQ(document.at("subject"), "r-1");
+    EXPECT_EQ(document.at("time"), "2026-12-05T10:00:00.000Z");
+    EXPECT_EQ(document.at("datacontenttype"), "application/json");
+    EXPECT_EQ(document.at("data").at("version"), "1.1.0") << "the entity after the change";
+    EXPECT_EQ(document.at("actor"), "alice");
+    EXPECT_EQ(document.at("requestid"), "req-7");
+    EXPECT_EQ(row->document.find('\n'), std::string::npos) << "one line: one SSE data field";
+
+    const auto deleted = to_outbox_event(region_event("delete", {{"id", "r-1"}}, nullptr),
+                                         {"system:job", ""}, "/vergegrid", "t");
+    const auto gone = nlohmann::json::parse(deleted->document);
+    EXPECT_EQ(gone.at("data").at("id"), "r-1") << "a deletion carries the entity as it was";
+    EXPECT_FALSE(gone.contains("requestid")) << "no request behind a background job";
+}
+
+TEST(CloudEvent, EveryEventGetsItsOwnId) {
+    const auto event = region_event("create", nullptr, {{"id", "r-1"}});
+    EXPECT_NE(to_outbox_event(event, {}, "/v", "t")->id, to_outbox_event(event, {}, "/v", "t")->id);
+}
+
+}  // namespace
+}  // namespace vergegrid::control
