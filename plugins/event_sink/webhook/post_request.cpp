@@ -11,8 +11,11 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/VerificationErrorArgs.h>
 
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <string_view>
+#include <thread>
 
 #include "ssl_runtime/ssl_runtime.hpp"
 
@@ -22,10 +25,34 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Why OpenSSL refused the receiver's certificate chain in this thread's latest handshake: the
-// verification callback runs in the thread doing the handshake, so a thread_local needs no lock
-// while different subscriptions deliver from different threads.
-thread_local std::string last_chain_error;
+// Why OpenSSL refused the receiver's certificate chain, per thread doing a handshake (different
+// subscriptions deliver from different threads at once). Not a thread_local: a plugin's dynamic
+// TLS outlives the plugin in every thread's vector after dlclose, which LeakSanitizer then reads
+// and crashes on.
+class ChainErrors {
+  public:
+    void set(std::string error) {
+        std::lock_guard lock(mutex_);
+        errors_[std::this_thread::get_id()] = std::move(error);
+    }
+    // This thread's error, now forgotten ("" when none).
+    std::string take() {
+        std::lock_guard lock(mutex_);
+        const auto it = errors_.find(std::this_thread::get_id());
+        if (it == errors_.end()) {
+            return {};
+        }
+        std::string error = std::move(it->second);
+        errors_.erase(it);
+        return error;
+    }
+
+  private:
+    std::mutex mutex_;
+    std::map<std::thread::id, std::string> errors_;
+};
+
+ChainErrors chain_errors;
 
 // Poco's default handler, without a Poco::Util::Application, looks in configuration and may
 // prompt on the console. This one never accepts, and remembers why.
@@ -33,8 +60,8 @@ class RejectAndRemember final : public Poco::Net::InvalidCertificateHandler {
   public:
     RejectAndRemember() : Poco::Net::InvalidCertificateHandler(false) {}
     void onInvalidCertificate(const void*, Poco::Net::VerificationErrorArgs& args) override {
-        last_chain_error =
-            args.errorMessage() + " (certificate of '" + args.certificate().subjectName() + "')";
+        chain_errors.set(args.errorMessage() + " (certificate of '" +
+                         args.certificate().subjectName() + "')");
         args.setIgnoreError(false);
     }
 };
@@ -249,7 +276,7 @@ PostOutcome post_within(const WebhookTarget& target, const Headers& headers,
                         std::chrono::milliseconds deadline_ms, std::size_t max_response_bytes) {
     const Deadline deadline(deadline_ms);
     PostOutcome outcome;
-    last_chain_error.clear();
+    chain_errors.take();
     if (target.https) {
         ssl_runtime::clear_openssl_errors();
     }
@@ -281,8 +308,8 @@ PostOutcome post_within(const WebhookTarget& target, const Headers& headers,
         outcome.error =
             "certificate verify failed: the certificate does not name '" + target.host + "'";
     } catch (const Poco::Net::SSLException& e) {
-        if (!last_chain_error.empty()) {
-            outcome.error = "certificate verify failed: " + last_chain_error;
+        if (auto chain_error = chain_errors.take(); !chain_error.empty()) {
+            outcome.error = "certificate verify failed: " + chain_error;
         } else if (deadline.passed()) {
             outcome.error = timed_out(deadline_ms);
         } else {
@@ -304,6 +331,7 @@ PostOutcome post_within(const WebhookTarget& target, const Headers& headers,
         outcome.error = e.what();
     }
     if (target.https) {
+        chain_errors.take();  // one left by a handshake that failed otherwise (a timeout)
         ssl_runtime::clear_openssl_errors();
     }
     return outcome;

@@ -13,8 +13,11 @@
 #include <atomic>
 
 #include <chrono>
+#include <fstream>
 #include <future>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,7 +26,9 @@
 #include "ssl_runtime/ssl_runtime.hpp"
 #include "tests/plugins/event_sink/webhook_receiver.hpp"
 #include "tests/support/builtin_plugin.hpp"
+#include "tests/support/child_process.hpp"
 #include "tests/support/listen_port.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/throwaway_pki.hpp"
 #include "vergegrid/plugin_api/event_sink.hpp"
 
@@ -409,6 +414,50 @@ TEST_F(WebhookSink, BadConfigValuesNameTheirKey) {
     EXPECT_THAT(key_of({{"ca_file", "/nonexistent/ca.pem"}}), HasSubstr("ca_file"));
     EXPECT_THAT(key_of({{"max_response_bytes", "12"}}), HasSubstr("max_response_bytes"));
     EXPECT_EQ(key_of({{"max_response_bytes", "4096"}}), "(created)");
+}
+
+// The receiver docs/events.md shows ("Verifying a webhook"), run as written with python3: it
+// accepts what the sink sends and refuses a request signed with another secret.
+TEST_F(WebhookSink, TheDocumentedPythonReceiverVerifiesTheSignature) {
+    std::ifstream doc(std::string(VERGEGRID_SOURCE_DIR) + "/docs/events.md");
+    const std::string text((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(text, match, std::regex("```python\\n([\\s\\S]*?)```")));
+    std::string code = match[1];
+    const auto port = vergegrid::test::unclaimed_listen_port();
+    const auto replace = [&](const std::string& from, const std::string& to) {
+        const auto at = code.find(from);
+        ASSERT_NE(at, std::string::npos) << from;
+        code.replace(at, from.size(), to);
+    };
+    replace("b\"the webhook's secret\"", std::string("b\"") + kSecret + "\"");
+    replace("8080", std::to_string(port));
+    vergegrid::test::TempDir dir;
+    const auto script = dir.path() / "receiver.py";
+    std::ofstream(script) << code;
+    vergegrid::test::ChildProcess python("/usr/bin/python3", {script.string()});
+    const auto url = "http://127.0.0.1:" + std::to_string(port) + "/";
+    const auto deadline = Clock::now() + std::chrono::seconds(10);
+    for (;;) {
+        try {
+            Poco::Net::StreamSocket probe;
+            probe.connect(Poco::Net::SocketAddress("127.0.0.1", port), Poco::Timespan(1, 0));
+            break;
+        } catch (const Poco::Exception&) {
+            ASSERT_LT(Clock::now(), deadline) << "the receiver did not start: " << python.output();
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+    const auto attempts = http_sink()->deliver(target_for(url), events(2));
+    ASSERT_EQ(attempts.size(), 2u);
+    EXPECT_TRUE(attempts[1].delivered) << attempts[1].error << python.output();
+    EXPECT_EQ(attempts[1].status, 204);
+
+    auto forged = target_for(url);
+    forged.target = nlohmann::json{{"url", url}, {"secret", "another-secret-of-16+"}}.dump();
+    const auto refused = http_sink()->deliver(forged, events(1));
+    ASSERT_EQ(refused.size(), 1u);
+    EXPECT_EQ(refused[0].status, 401);
 }
 
 }  // namespace
