@@ -106,13 +106,14 @@ class Tail {
                         throw CliError(ExitCode::server_error,
                                        std::string("the server's event stream: ") + e.what());
                     }
-                    // id-only messages move the resume point too (the stream's start).
+                    // Kept as they come, so a connection that breaks off later still resumes
+                    // from here: id-only messages move the resume point too (the stream's start).
                     last_event_id_ = parser.last_event_id();
+                    if (parser.retry_ms()) {
+                        retry_ms_ = std::max(kMinRetryMs, *parser.retry_ms());
+                    }
                 };
             });
-        if (parser.retry_ms()) {
-            retry_ms_ = std::max(kMinRetryMs, *parser.retry_ms());
-        }
         if (response.status >= 500 && answered_) {
             return error_summary(response);
         }

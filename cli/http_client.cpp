@@ -150,7 +150,7 @@ HttpResponse HttpClient::exchange(const HttpRequest& request, const SinkOpener* 
         if (broken || in.bad()) {
             session_.reset();
             throw CliError(ExitCode::unreachable, "the connection to " + server_.to_string() +
-                                                      " broke off during the download");
+                                                      " broke off in the middle of the answer");
         }
         session_used_ = true;
         return response;

@@ -80,7 +80,7 @@ void SseParser::field(std::string_view name, std::string_view value) {
         has_data_ = true;
     } else if (name == "id") {
         if (value.find('\0') == std::string_view::npos) {
-            last_event_id_ = value;
+            id_buffer_ = value;
         }
     } else if (name == "retry") {
         const bool digits =
@@ -94,6 +94,7 @@ void SseParser::field(std::string_view name, std::string_view value) {
 }
 
 void SseParser::dispatch() {
+    last_event_id_ = id_buffer_;
     if (!has_data_) {
         type_.clear();
         return;

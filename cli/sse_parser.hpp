@@ -31,9 +31,14 @@ class SseParser {
     void feed(std::string_view bytes);
     // The last event id a previous connection ended with (the standard keeps it across
     // reconnects): events that carry no id of their own get it.
-    void resume_from(std::string id) { last_event_id_ = std::move(id); }
+    void resume_from(std::string id) {
+        id_buffer_ = id;
+        last_event_id_ = std::move(id);
+    }
 
-    // The id a reconnect sends as Last-Event-ID; empty until the stream sets one.
+    // The id a reconnect sends as Last-Event-ID; empty until the stream sets one. It moves when
+    // a message ends (its blank line), never in the middle of one: a connection lost after
+    // "id: 5" but before event 5 is whole resumes from the event before.
     const std::string& last_event_id() const { return last_event_id_; }
     // The latest valid `retry:` in milliseconds, if any.
     std::optional<long long> retry_ms() const { return retry_ms_; }
@@ -53,6 +58,7 @@ class SseParser {
     std::string data_;
     std::string type_;
     bool has_data_ = false;
+    std::string id_buffer_;  // the id of the message being read
     std::string last_event_id_;
     std::optional<long long> retry_ms_;
     std::size_t comments_ = 0;

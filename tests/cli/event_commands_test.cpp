@@ -284,6 +284,31 @@ TEST(EventCommands, TailRetriesAServerErrorAfterTheStreamAnswered) {
     EXPECT_EQ(result.err, "(event stream: unavailable: not the leader; reconnecting in 10 ms)\n");
 }
 
+// A stream silent for longer than --timeout counts as broken: reconnected from the last id.
+TEST(EventCommands, TailReconnectsAStreamThatWentQuietBeyondTheTimeout) {
+    std::atomic<int> calls{0};
+    FakeServer server([&calls](const SeenRequest& request) {
+        if (calls++ == 0) {
+            Reply reply = stream_reply("retry: 10\n\n" + sse(1, "org.vergegrid.region.created"));
+            reply.later = sse(99, "org.vergegrid.region.deleted");  // never read: too late
+            reply.later_delay = std::chrono::seconds(20);
+            return reply;
+        }
+        return request.last_event_id == "1" ? stream_reply(sse(2, "org.vergegrid.region.updated"))
+                                            : unexpected(request);
+    });
+    CtlRunner ctl;
+    const auto result = ctl(server, {"events", "tail", "--timeout", "1", "--count", "2"});
+    ASSERT_EQ(result.code, 0) << result.err;
+    EXPECT_EQ(server.requests().size(), 2u);
+    EXPECT_THAT(result.out, StartsWith("1  "));
+    EXPECT_THAT(result.out, HasSubstr("\n2  "));
+    EXPECT_THAT(result.out, Not(HasSubstr("99")));
+    EXPECT_THAT(result.err, StartsWith("(event stream: the connection to " + server.url()));
+    EXPECT_THAT(result.err,
+                HasSubstr("broke off in the middle of the answer; reconnecting in 10 ms)"));
+}
+
 TEST(EventCommands, TailFailsAtOnceOnTheFirstConnectionOrA4xx) {
     CtlRunner ctl;
     {

@@ -91,6 +91,14 @@ TEST(SseParser, IdPersistsAndAnIdOnlyMessageMovesIt) {
     EXPECT_EQ(c.events.back().id, "") << "an id holding NUL is ignored";
 }
 
+TEST(SseParser, TheIdMovesOnlyWhenItsMessageEnds) {
+    Collected c;
+    c.parser.feed("id: 4\ndata: a\n\nid: 5\ndata: b\n");
+    EXPECT_EQ(c.parser.last_event_id(), "4") << "event 5 is not whole yet";
+    c.parser.feed("\n");
+    EXPECT_EQ(c.parser.last_event_id(), "5");
+}
+
 TEST(SseParser, ResumesFromAnEarlierConnectionsId) {
     Collected c;
     c.parser.resume_from("12");
