@@ -14,7 +14,8 @@ namespace {
 
 constexpr long long kDefaultRetryMs = 500;  // until the stream's `retry:` says otherwise
 constexpr long long kMaxBackoffMs = 30'000;
-constexpr long long kMinRetryMs = 10;  // `retry: 0` must not make reconnecting a busy loop
+// `retry: 0` must not make reconnecting a busy loop, nor a huge one stall the command.
+constexpr long long kMinRetryMs = 10;
 
 // Thrown from the body sink once --count events are printed; ends the exchange early.
 struct Enough {};
@@ -110,7 +111,7 @@ class Tail {
                     // from here: id-only messages move the resume point too (the stream's start).
                     last_event_id_ = parser.last_event_id();
                     if (parser.retry_ms()) {
-                        retry_ms_ = std::max(kMinRetryMs, *parser.retry_ms());
+                        retry_ms_ = std::clamp(*parser.retry_ms(), kMinRetryMs, kMaxBackoffMs);
                     }
                 };
             });
