@@ -168,13 +168,20 @@ Json Api::send(const std::string& method, const std::string& path, const std::op
 
 HttpResponse Api::download(const std::string& path, const std::optional<std::string>& range,
                            const SinkOpener& open) {
-    HttpRequest request{"GET", api_target(path, {}), std::nullopt, {}};
+    std::vector<std::pair<std::string, std::string>> headers;
     if (range) {
-        request.headers.emplace_back("Range", *range);
+        headers.emplace_back("Range", *range);
     }
-    HttpResponse response = http_.stream(request, open);
+    HttpResponse response = stream(path, {}, headers, open);
     check_status(response);
     return response;
+}
+
+HttpResponse Api::stream(const std::string& path, const Query& query,
+                         const std::vector<std::pair<std::string, std::string>>& headers,
+                         const SinkOpener& open) {
+    HttpRequest request{"GET", api_target(path, query), std::nullopt, headers};
+    return http_.stream(request, open);
 }
 
 Json Api::list(const std::string& path, Query query, const ListOptions& options) {

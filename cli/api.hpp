@@ -39,6 +39,11 @@ class Api {
     // header value ("bytes=100-"). Error answers throw as for get().
     HttpResponse download(const std::string& path, const std::optional<std::string>& range,
                           const SinkOpener& open);
+    // A GET whose 200 body goes where `open` says as its bytes arrive (an event stream), with
+    // extra request headers. Any answer is returned: the caller checks its status.
+    HttpResponse stream(const std::string& path, const Query& query,
+                        const std::vector<std::pair<std::string, std::string>>& headers,
+                        const SinkOpener& open);
     // {"items":[...],"next":...}; with options.all, every page merged and "next" null.
     Json list(const std::string& path, Query query, const ListOptions& options);
 

@@ -23,7 +23,8 @@ server= and token= under [cli] in $XDG_CONFIG_HOME/vergegrid/cli.ini (default
 Exit codes:
   0  success
   1  the server answered with an error ("error: <code>: <message> (field: <field>)")
-     or with an answer vergegridctl cannot use
+     or with an answer vergegridctl cannot use; audit verify: the chain is
+     broken; webhooks test: the event was not delivered
   2  usage error: bad flags or arguments, a name that matches several entities,
      unreadable --file, bad server URL or configuration file
   3  cannot reach the server, or the connection broke off
@@ -94,6 +95,8 @@ int run(int argc, const char* const* argv, const Environment& env, Io io) {
     add_migration_commands(app, ctx);
     add_user_commands(app, ctx);
     add_cluster_commands(app, ctx);
+    add_event_commands(app, ctx);
+    add_webhook_commands(app, ctx);
     app.footer(kFooter);  // set last: subcommands would inherit it
 
     try {

@@ -1,7 +1,9 @@
-// audit list: the audit log, newest first, with the API's filters.
+// audit list: the audit log, newest first, with the API's filters; audit verify and checkpoint: its
+// hash chain (docs/api.md, "Audit").
 #include <array>
 #include <memory>
 
+#include "cli/answer_check.hpp"
 #include "cli/commands.hpp"
 #include "cli/views.hpp"
 
@@ -51,6 +53,50 @@ void run_audit_list(Context& ctx, const AuditArgs& args) {
     }
 }
 
+// Exits 1 when the chain is broken, naming the first row that does not match.
+void run_audit_verify(Context& ctx) {
+    const Json answer = ctx.api().get("/audit/verify");
+    const AnswerCheck checker("the server's audit verify answer");
+    checker.require_object(answer);
+    checker.require(answer, "", "ok", is_boolean, "true or false");
+    checker.require(answer, "", "broken", is_object_or_null, "an object or null");
+    const bool ok = answer["ok"].get<bool>();
+    const Json& broken = answer["broken"];
+    if (!ok) {
+        if (broken.is_null()) {
+            checker.odd("says the chain is broken but has no \"broken\" row");
+        }
+        checker.require(broken, "broken.", "id", is_integer, "an integer");
+        checker.require(broken, "broken.", "reason", is_string, "a string");
+    }
+    if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, answer);
+    } else {
+        std::vector<Field> fields{{"ok", ok ? "true" : "false"}};
+        for (const char* key : {"checked", "unchained", "last_id", "last_hash"}) {
+            fields.emplace_back(key, member_text(answer, key));
+        }
+        fields.emplace_back("broken", ok ? std::string("none")
+                                         : "row " + member_text(broken, "id") + ": " +
+                                               member_text(broken, "reason"));
+        print_fields(ctx.io.out, fields);
+    }
+    if (!ok) {
+        throw CliError(ExitCode::server_error, "the audit chain is broken at row " +
+                                                   member_text(broken, "id") + ": " +
+                                                   member_text(broken, "reason"));
+    }
+}
+
+void run_audit_checkpoint(Context& ctx) {
+    const Json answer = ctx.api().get("/audit/checkpoint");
+    if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, answer);
+    } else {
+        print_entity(ctx.io.out, answer);
+    }
+}
+
 }  // namespace
 
 void add_audit_commands(CLI::App& app, Context& ctx) {
@@ -66,6 +112,14 @@ void add_audit_commands(CLI::App& app, Context& ctx) {
         ->check(CLI::Range(1, kMaxPageSize));
     list->add_flag("--all", args->all, "follow the server's cursors and list every entry");
     list->callback([&ctx, args] { ctx.action = [&ctx, args] { run_audit_list(ctx, *args); }; });
+    audit
+        ->add_subcommand("verify",
+                         "walk the hash chain; exit 1 naming the first row that does not match "
+                         "(admin)")
+        ->callback([&ctx] { ctx.action = [&ctx] { run_audit_verify(ctx); }; });
+    audit
+        ->add_subcommand("checkpoint", "the chain's head: the last row's id, hash and time (admin)")
+        ->callback([&ctx] { ctx.action = [&ctx] { run_audit_checkpoint(ctx); }; });
 }
 
 }  // namespace vergegrid::cli

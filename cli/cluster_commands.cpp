@@ -1,5 +1,6 @@
 // cluster [show]: the control-plane replicas sharing the database (GET /cluster, docs/api.md),
 // which one leads and which one answered.
+#include "cli/answer_check.hpp"
 #include "cli/commands.hpp"
 #include "cli/views.hpp"
 
@@ -7,47 +8,25 @@ namespace vergegrid::cli {
 
 namespace {
 
-[[noreturn]] void odd(const std::string& what) {
-    throw CliError(ExitCode::server_error, "the server's cluster answer " + what);
-}
-
-using Check = bool (*)(const Json&);
-const Check is_string = [](const Json& v) { return v.is_string(); };
-const Check is_string_or_null = [](const Json& v) { return v.is_string() || v.is_null(); };
-const Check is_array = [](const Json& v) { return v.is_array(); };
-const Check is_boolean = [](const Json& v) { return v.is_boolean(); };
-
-// object[key] exists and passes `check`; `where` prefixes the key in the message ("items[2].").
-void require(const Json& object, const std::string& where, const std::string& key, Check check,
-             const char* kind) {
-    const auto it = object.find(key);
-    if (it == object.end()) {
-        odd("has no \"" + where + key + "\"");
-    }
-    if (!check(*it)) {
-        odd("has a \"" + where + key + "\" that is not " + kind);
-    }
-}
+const AnswerCheck checker("the server's cluster answer");
 
 // The members the view reads its words from; display-only members (name, url, version, times)
 // may be missing and show as "-".
 void check_cluster(const Json& answer) {
-    if (!answer.is_object()) {
-        odd("is not an object");
-    }
-    require(answer, "", "replica", is_string, "a string");
-    require(answer, "", "leader", is_string_or_null, "a string or null");
-    require(answer, "", "coordination", is_string, "a string");
-    require(answer, "", "items", is_array, "an array");
+    checker.require_object(answer);
+    checker.require(answer, "", "replica", is_string, "a string");
+    checker.require(answer, "", "leader", is_string_or_null, "a string or null");
+    checker.require(answer, "", "coordination", is_string, "a string");
+    checker.require(answer, "", "items", is_array, "an array");
     const Json& items = answer["items"];
     for (std::size_t i = 0; i < items.size(); ++i) {
         const std::string where = "items[" + std::to_string(i) + "].";
         if (!items[i].is_object()) {
-            odd("has an \"items[" + std::to_string(i) + "]\" that is not an object");
+            checker.odd("has an \"items[" + std::to_string(i) + "]\" that is not an object");
         }
-        require(items[i], where, "id", is_string, "a string");
-        require(items[i], where, "leading", is_boolean, "true or false");
-        require(items[i], where, "live", is_boolean, "true or false");
+        checker.require(items[i], where, "id", is_string, "a string");
+        checker.require(items[i], where, "leading", is_boolean, "true or false");
+        checker.require(items[i], where, "live", is_boolean, "true or false");
     }
 }
 

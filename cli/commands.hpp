@@ -17,7 +17,7 @@ void add_entity_commands(CLI::App& parent, Context& ctx, const EntityKind& kind)
 void add_region_commands(CLI::App& region, Context& ctx);
 // template versions
 void add_template_commands(CLI::App& tmpl, Context& ctx);
-// audit list
+// audit list, verify, checkpoint
 void add_audit_commands(CLI::App& app, Context& ctx);
 // placement policy [set NAME], placement plan, placement rebalance
 void add_placement_commands(CLI::App& app, Context& ctx);
@@ -32,6 +32,10 @@ void add_migration_commands(CLI::App& app, Context& ctx);
 void add_operation_commands(CLI::App& app, Context& ctx);
 // cluster [show]
 void add_cluster_commands(CLI::App& app, Context& ctx);
+// events list, tail
+void add_event_commands(CLI::App& app, Context& ctx);
+// webhooks list, show, create, update, delete, test, deliveries; subscriptions list, deliveries
+void add_webhook_commands(CLI::App& app, Context& ctx);
 // user list, create, update; token list, create, delete
 void add_user_commands(CLI::App& app, Context& ctx);
 

@@ -130,9 +130,16 @@ HttpResponse HttpClient::exchange(const HttpRequest& request, const SinkOpener* 
         bool broken = false;
         try {
             const BodySink sink = (*open)(response);
-            while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) ||
-                   in.gcount() > 0) {
-                sink(chunk.data(), static_cast<std::size_t>(in.gcount()));
+            // peek() waits for the next bytes, readsome() takes what has arrived: each chunk
+            // reaches the sink as soon as it is here (an event stream's lines are not held back
+            // until 64 KiB have gathered).
+            while (in.peek() != std::char_traits<char>::eof()) {
+                const std::streamsize got =
+                    in.readsome(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+                if (got <= 0) {
+                    break;
+                }
+                sink(chunk.data(), static_cast<std::size_t>(got));
             }
         } catch (const Poco::Exception&) {
             broken = true;  // never retried: the sink has some of the bytes already
@@ -143,7 +150,7 @@ HttpResponse HttpClient::exchange(const HttpRequest& request, const SinkOpener* 
         if (broken || in.bad()) {
             session_.reset();
             throw CliError(ExitCode::unreachable, "the connection to " + server_.to_string() +
-                                                      " broke off during the download");
+                                                      " broke off in the middle of the answer");
         }
         session_used_ = true;
         return response;

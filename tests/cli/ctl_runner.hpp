@@ -20,7 +20,9 @@ struct CtlResult {
 
 class CtlRunner {
   public:
-    CtlResult operator()(const FakeServer& server, std::vector<std::string> args) const {
+    // `input` is what the command reads on standard input.
+    CtlResult operator()(const FakeServer& server, std::vector<std::string> args,
+                         const std::string& input = {}) const {
         args.insert(args.begin(), {"--server", server.url()});
         Environment env;
         env.emplace("HOME", home_.path().string());
@@ -28,7 +30,7 @@ class CtlRunner {
         for (const auto& arg : args) {
             argv.push_back(arg.c_str());
         }
-        std::istringstream in;
+        std::istringstream in(input);
         std::ostringstream out;
         std::ostringstream err;
         CtlResult result;

@@ -25,6 +25,8 @@ class Handler : public Poco::Net::HTTPRequestHandler {
                          request.get("If-Match", ""),
                          {},
                          request.get("Range", "")};
+        seen.last_event_id = request.get("Last-Event-ID", "");
+        seen.accept = request.get("Accept", "");
         Poco::StreamCopier::copyToString(request.stream(), seen.body);
         const Reply reply = state_->answer(seen);
         response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
@@ -33,6 +35,14 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         }
         for (const auto& [name, value] : reply.headers) {
             response.set(name, value);
+        }
+        if (!reply.later.empty()) {
+            response.setChunkedTransferEncoding(true);
+            std::ostream& out = response.send();
+            out << reply.body << std::flush;
+            state_->pause(reply.later_delay);
+            out << reply.later;
+            return;
         }
         response.setContentLength(static_cast<std::streamsize>(reply.body.size()));
         response.send() << reply.body;
@@ -87,6 +97,11 @@ Reply FakeServer::State::answer(const SeenRequest& request) {
         stopping_changed.wait_for(lock, reply.delay, [this] { return stopping; });
     }
     return reply;
+}
+
+void FakeServer::State::pause(std::chrono::milliseconds delay) {
+    std::unique_lock lock(mutex);
+    stopping_changed.wait_for(lock, delay, [this] { return stopping; });
 }
 
 RawServer::RawServer(std::string bytes)

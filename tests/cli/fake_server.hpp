@@ -28,7 +28,9 @@ struct SeenRequest {
     std::string authorization;  // empty when absent
     std::string if_match;
     std::string body;
-    std::string range;  // the Range header; empty when absent
+    std::string range;            // the Range header; empty when absent
+    std::string last_event_id{};  // the Last-Event-ID header; empty when absent
+    std::string accept{};
 };
 
 struct Reply {
@@ -37,6 +39,10 @@ struct Reply {
     std::string body;
     std::chrono::milliseconds delay{0};                          // waits this long before answering
     std::vector<std::pair<std::string, std::string>> headers{};  // extra ones (Content-Range)
+    // When set, `body` is sent (chunked) and flushed, then after `later_delay` (cut short when
+    // the server stops) `later` follows: a response whose first part arrives long before its end.
+    std::string later{};
+    std::chrono::milliseconds later_delay{0};
 };
 
 class FakeServer {
@@ -61,6 +67,7 @@ class FakeServer {
         std::vector<SeenRequest> requests;
 
         Reply answer(const SeenRequest& request);
+        void pause(std::chrono::milliseconds delay);
     };
 
   private:
