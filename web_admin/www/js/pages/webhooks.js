@@ -40,10 +40,14 @@ function webhookDialog(webhook) {
       e.preventDefault();
       const url = formValue(form, 'url').trim();
       const secret = formValue(form, 'secret');
-      const body = { url, name: formValue(form, 'name').trim(), types: splitList(formValue(form, 'types')), subjects: splitList(formValue(form, 'subjects')) };
+      const name = formValue(form, 'name').trim();
+      const body = { url, types: splitList(formValue(form, 'types')), subjects: splitList(formValue(form, 'subjects')) };
+      // The API takes a name of at least one character, or none at all.
+      if (name) body.name = name;
       if (secret) body.secret = secret;
       const saved = await submitWith(form, [
         ['url', url !== '', 'The receiver\'s URL.'],
+        ['name', name !== '' || !webhook?.name, 'A webhook keeps a name once it has one: give another.'],
         ['secret', webhook || secret !== '', 'A secret, so the receiver can check each request\'s signature.'],
       ], () => (webhook ? patch('/webhooks/' + encodeURIComponent(webhook.id), body) : post('/webhooks', body)));
       if (saved) close(saved);
