@@ -16,7 +16,7 @@ const PASSWORD = 'correct-horse-battery-staple-42';
 const SECRET = 'receiver-secret-0123456789';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// The pure rules of live.js, as served.
+// The rules of live.js, as served: its parser, its matching and its refresh pacing.
 const live = await import(new URL('../../web_admin/www/js/live.js', import.meta.url));
 
 function parserRules() {
@@ -60,8 +60,33 @@ function signed(request) {
   return request.headers['x-vergegrid-signature'] === expected;
 }
 
+// liveRefresh: a burst of matching events is one refresh, the next waits 250 ms, other types none.
+async function refreshRules() {
+  const runs = [];
+  const stop = live.liveRefresh(['org.vergegrid.region.'], async () => { runs.push(Date.now()); }, { fallbackMs: 0 });
+  const region = (n) => live.publish({ type: 'org.vergegrid.region.updated', subject: 'r' + n }, n);
+  for (let i = 0; i < 10; i++) region(i);
+  await sleep(120);
+  expect(runs.length === 1, 'ten events at once, one refresh: ' + runs.length);
+  region(11);
+  region(12);
+  await sleep(60);
+  expect(runs.length === 1, 'not again within 250 ms');
+  await sleep(300);
+  expect(runs.length === 2 && runs[1] - runs[0] >= 245, 'then once more: ' + runs.map((t) => t - runs[0]).join());
+  live.publish({ type: 'org.vergegrid.simulator.online', subject: 's1' }, 13);
+  await sleep(350);
+  expect(runs.length === 2, 'no refresh for another type');
+  stop();
+  region(14);
+  await sleep(350);
+  expect(runs.length === 2, 'none once stopped');
+  expect(live.recentEvents().length === 14, 'the console keeps what it saw for the Events page');
+}
+
 await run('browser.events', async (defer) => {
   parserRules();
+  await refreshRules();
   const receiver = await startReceiver();
   defer(() => receiver.close());
   const server = await startControlPlane({ ini: '[event_sink.webhook]\nallow_http = true\n' });

@@ -221,16 +221,19 @@ export function recentEvents() {
   return recent.slice();
 }
 
+// Hands one event of the console's stream to the subscribers whose patterns match its type.
+export function publish(event, seq = null) {
+  recent.push({ seq, event });
+  if (recent.length > RECENT_MAX) recent.shift();
+  for (const s of [...subscribers]) {
+    if (s.patterns.some((p) => typeMatches(p, event.type || ''))) s.onEvent(event, seq);
+  }
+}
+
 export function startLive() {
   if (reader) return;
   reader = new StreamReader({
-    onEvent(event, seq) {
-      recent.push({ seq, event });
-      if (recent.length > RECENT_MAX) recent.shift();
-      for (const s of [...subscribers]) {
-        if (s.patterns.some((p) => typeMatches(p, event.type || ''))) s.onEvent(event, seq);
-      }
-    },
+    onEvent: publish,
     onStatus(status, detail) {
       for (const fn of [...statusListeners]) fn(status, detail);
     },
@@ -263,14 +266,17 @@ export function subscribe(patterns, onEvent, onResync) {
 }
 
 // A page's refresh on events: `refresh` runs after an event matching `patterns` arrives, at most
-// once per `minIntervalMs` (a burst of events is one refresh), never two at once (an event during
-// a refresh queues one more), and every `fallbackMs` as a safety net (0: never). Returns stop().
+// once per `minIntervalMs` (a burst of events is one refresh) or twice the last refresh's
+// duration when that is longer (a slow page on a busy grid does not reload back to back), never
+// two at once (an event during a refresh queues one more), and every `fallbackMs` as a safety net
+// (0: never). Returns stop().
 export function liveRefresh(patterns, refresh, { minIntervalMs = 250, fallbackMs = 60000, delayMs = 30 } = {}) {
   let stopped = false;
   let running = false;
   let again = false;
   let timer = null;
   let lastRun = 0;
+  let lastTook = 0;
   let fallback = null;
 
   async function run() {
@@ -288,6 +294,7 @@ export function liveRefresh(patterns, refresh, { minIntervalMs = 250, fallbackMs
       // The page keeps what it showed; the next event or the fallback tries again.
     } finally {
       running = false;
+      lastTook = Date.now() - lastRun;
       armFallback();
       if (again && !stopped) {
         again = false;
@@ -302,7 +309,7 @@ export function liveRefresh(patterns, refresh, { minIntervalMs = 250, fallbackMs
       again = true;
       return;
     }
-    const wait = Math.max(delayMs, lastRun + minIntervalMs - Date.now());
+    const wait = Math.max(delayMs, lastRun + Math.max(minIntervalMs, 2 * lastTook) - Date.now());
     timer = setTimeout(run, wait);
   }
 
