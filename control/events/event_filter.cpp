@@ -21,10 +21,13 @@ void check_entry(const std::string& value, const std::string& field) {
         throw DomainError::invalid_field(field, "entries must be 1 to 256 bytes");
     }
     const auto star = value.find('*');
-    if (field == "types" && star != std::string::npos && star != value.size() - 1) {
+    // "types"/"subjects" in a webhook's body, "type"/"subject" as the events routes' parameters.
+    const bool types = field == "types" || field == "type";
+    const bool subjects = field == "subjects" || field == "subject";
+    if (types && star != std::string::npos && star != value.size() - 1) {
         throw DomainError::invalid_field(field, "'*' may only end a type pattern");
     }
-    if (field == "subjects" && star != std::string::npos) {
+    if (subjects && star != std::string::npos) {
         throw DomainError::invalid_field(field, "subjects are exact: no '*'");
     }
 }

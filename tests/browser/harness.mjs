@@ -3,7 +3,7 @@
 // playwright-core, and screenshots saved as artifacts. Paths come from the environment ctest
 // sets (tests/browser/CMakeLists.txt).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,10 +18,17 @@ export const ADMIN_TOKEN = 'vgo_browser-test-admin-token-0123456789abcdefgh';
 const require = createRequire(resolve(env('VERGEGRID_BROWSER_NODE_MODULES'), 'noop.js'));
 const { chromium } = require('playwright-core');
 
-// Starts the control plane and resolves once it printed the port it listens on.
-export async function startControlPlane() {
+// Starts the control plane and resolves once it printed the port it listens on. `ini`, when
+// given, is the text of its INI configuration file (--config).
+export async function startControlPlane({ ini } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'vergegrid-browser-'));
-  const child = spawn(env('VERGEGRID_CONTROL_BINARY'), ['--listen', '127.0.0.1:0', '--data-dir', dataDir], {
+  const args = ['--listen', '127.0.0.1:0', '--data-dir', dataDir];
+  if (ini) {
+    const file = join(dataDir, 'vergegrid.ini');
+    writeFileSync(file, ini);
+    args.push('--config', file);
+  }
+  const child = spawn(env('VERGEGRID_CONTROL_BINARY'), args, {
     env: { ...process.env, VERGEGRID_ADMIN_TOKEN: ADMIN_TOKEN, VERGEGRID_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

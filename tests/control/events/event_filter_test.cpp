@@ -55,6 +55,20 @@ TEST(EventFilter, ClientListsAreCheckedNamingTheField) {
     EXPECT_EQ(field_of([] { checked_filter_list(std::string("a,,b"), "subject"); }), "subject");
 }
 
+// The routes' query parameters are named "type" and "subject": the same checks apply to them
+// (a '*' inside a type pattern once slipped through as an exact type that never matched).
+TEST(EventFilter, QueryParametersAreCheckedLikeWebhookBodies) {
+    EXPECT_EQ(field_of([] { checked_filter_list(std::string("org.x.*,a*b"), "type"); }), "type");
+    EXPECT_EQ(field_of([] { checked_filter_list(std::string("r1,r*"), "subject"); }), "subject");
+    EventFilter filter;
+    filter.types =
+        checked_filter_list(std::string("org.vergegrid.region.*,org.vergegrid.x"), "type");
+    filter.subjects = checked_filter_list(std::string("r1"), "subject");
+    EXPECT_TRUE(filter.matches("org.vergegrid.region.created", "r1"));
+    EXPECT_TRUE(filter.matches("org.vergegrid.x", "r1"));
+    EXPECT_FALSE(filter.matches("org.vergegrid.xy", "r1"));
+}
+
 TEST(EventFilter, ListsAreSortedWithoutRepeatsAndRoundTripThroughStorage) {
     const auto list = checked_filter_list(std::string("b,a,b"), "subject");
     EXPECT_EQ(list, (std::vector<std::string>{"a", "b"}));

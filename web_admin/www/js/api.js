@@ -17,6 +17,11 @@ export function setUnauthenticatedHandler(handler) {
   onUnauthenticated = handler;
 }
 
+// For requests made outside api() (the live stream) that learn the session is gone.
+export function notifyUnauthenticated() {
+  onUnauthenticated(new ApiError(401, null));
+}
+
 export async function api(method, path, body, headers = {}) {
   const init = {
     method,

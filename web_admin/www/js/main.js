@@ -1,8 +1,10 @@
 // The console's shell: who is logged in, the navigation, the client-side router and the login
 // page. Each page module exports render(container, ctx) and may return a cleanup function
-// (stopping its polling) that runs when the page is left.
+// (stopping its live refresh) that runs when the page is left. While someone is logged in the
+// console keeps one live event stream (live.js), whose state the sidebar shows.
 import { api, get, post, setUnauthenticatedHandler } from './api.js';
 import { h, clear, field, submitWith, toast } from './ui.js';
+import { liveStatus, onLiveStatus, startLive, stopLive } from './live.js';
 
 const PAGES = [
   { path: '/', label: 'Dashboard', icon: '◧', load: () => import('./pages/dashboard.js') },
@@ -15,9 +17,11 @@ const PAGES = [
   { path: '/migrations', label: 'Migrations', icon: '⇆', load: () => import('./pages/migrations.js') },
   { path: '/operations', label: 'Operations', icon: '⇄', load: () => import('./pages/operations.js') },
   { path: '/snapshots', label: 'Snapshots', icon: '◫', load: () => import('./pages/snapshots.js') },
+  { path: '/events', label: 'Events', icon: '≋', load: () => import('./pages/events.js') },
   { path: '/audit', label: 'Audit log', icon: '☰', load: () => import('./pages/audit.js') },
   { path: '/plugins', label: 'Plugins', icon: '⊞', load: () => import('./pages/plugins.js') },
   { path: '/cluster', label: 'Cluster', icon: '◈', load: () => import('./pages/cluster.js') },
+  { path: '/webhooks', label: 'Webhooks', icon: '⤴', load: () => import('./pages/webhooks.js'), permission: 'admin' },
   { path: '/users', label: 'Users', icon: '☺', load: () => import('./pages/users.js'), permission: 'admin' },
 ];
 
@@ -74,8 +78,10 @@ async function route() {
       if (await whoami()) return route();
       history.replaceState({}, '', '/login?next=' + encodeURIComponent(location.pathname + location.search));
     }
+    stopLive();
     return renderLogin(app);
   }
+  startLive();
   const found = pageFor(location.pathname);
   const main = h('main', { id: 'main', tabindex: '-1' });
   clear(app, h('a', { class: 'skip', href: '#main', onclick: (e) => { e.preventDefault(); main.focus(); } }, 'Skip to content'), layout(found?.page), main);
@@ -99,6 +105,7 @@ async function route() {
 function layout(current) {
   const nav = h('nav', { class: 'sidebar', 'aria-label': 'Main' },
     h('a', { class: 'brand', href: '/' }, h('span', { class: 'brand-mark' }, '▦'), 'VergeGrid'),
+    liveIndicator(),
     h('ul', {}, PAGES.filter((p) => !p.permission || ctx.can(p.permission)).map((p) => h('li', {},
       h('a', { href: p.path, class: p === current ? 'active' : '', 'aria-current': p === current ? 'page' : null },
         h('span', { class: 'nav-icon', 'aria-hidden': 'true' }, p.icon), p.label)))),
@@ -109,6 +116,24 @@ function layout(current) {
   return nav;
 }
 
+// "live" while the event stream is connected, "reconnecting" (with the reason on hover) while it
+// backs off after a failure.
+const LIVE_WORDS = { live: 'live', reconnecting: 'reconnecting…', off: 'not live' };
+function liveIndicator() {
+  const el = h('div', { class: 'live-status', 'data-testid': 'live-status', role: 'status' });
+  paintLive(el, liveStatus(), '');
+  return el;
+}
+function paintLive(el, status, detail) {
+  el.dataset.state = status;
+  el.textContent = LIVE_WORDS[status] || status;
+  el.title = status === 'reconnecting' ? 'The live event stream failed' + (detail ? ': ' + detail : '') + '; retrying.'
+    : status === 'live' ? 'Pages update as changes happen (GET /api/v1/events/stream).' : '';
+}
+onLiveStatus((status, detail) => {
+  document.querySelectorAll('[data-testid=live-status]').forEach((el) => paintLive(el, status, detail));
+});
+
 async function logout() {
   try {
     await post('/auth/logout');
@@ -116,6 +141,7 @@ async function logout() {
     // The session may already be gone; either way the console returns to the login page.
   }
   user = null;
+  stopLive();
   navigate('/login', { replace: true });
 }
 
@@ -147,6 +173,7 @@ function renderLogin(app) {
 setUnauthenticatedHandler(() => {
   if (!user) return;
   user = null;
+  stopLive();
   toast('Your session ended; log in again.', 'error');
   navigate('/login?next=' + encodeURIComponent(location.pathname), { replace: true });
 });

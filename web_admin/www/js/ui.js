@@ -161,7 +161,7 @@ export async function submitWith(form, checks, send) {
 
 export const STATE_CLASS = {
   online: 'ok', succeeded: 'ok', enabled: 'ok', complete: 'ok', registered: 'info', delivered: 'info', saving: 'info', pending: 'warn',
-  cordoned: 'warn', offline: 'bad', failed: 'bad', revoked: 'bad', disabled: 'muted', unplaced: 'muted', 'placement-pending': 'warn',
+  cordoned: 'warn', offline: 'bad', ok: 'ok', broken: 'bad', active: 'ok', paused: 'warn', dead: 'bad', failed: 'bad', revoked: 'bad', disabled: 'muted', unplaced: 'muted', 'placement-pending': 'warn',
 };
 
 export function badge(state) {

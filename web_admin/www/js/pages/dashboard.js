@@ -1,7 +1,9 @@
 // Dashboard: what needs attention (simulators with a state_detail, regions with fields pending a
 // restart), regions by state, simulators online/offline, pending and failed operations, the
-// latest audit entries. Refreshes every 5 seconds while shown.
+// latest audit entries. Refreshes when an event arrives on the live stream (live.js), with a
+// 60 s refresh as a safety net.
 import { get, listAll } from '../api.js';
+import { liveRefresh } from '../live.js';
 import { badge, clear, emptyRow, h, time } from '../ui.js';
 import { regionState } from './regions.js';
 
@@ -70,6 +72,6 @@ export async function render(main, ctx) {
               : emptyRow(3, 'No audit entries yet.'))))));
   }
   await load();
-  const timer = setInterval(() => load().catch(() => {}), 5000);
-  return () => clearInterval(timer);
+  // Everything on it can change with any event (the audit entries list them all).
+  return liveRefresh(['org.vergegrid.'], load);
 }

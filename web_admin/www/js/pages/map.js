@@ -1,7 +1,9 @@
 // The world map: every region a tile on the grid (loc_x/loc_y in region units, its size in 256 m
 // cells, so var regions cover their whole footprint), coloured by state. Drag or arrow keys pan,
 // the wheel or +/- zoom; a tile opens its details, an empty cell offers to create a region there.
+// Regions, their operations and simulators reload when a matching event arrives (live.js).
 import { get, listAll } from '../api.js';
+import { liveRefresh } from '../live.js';
 import { badge, clear, h } from '../ui.js';
 import { createRegionDialog, editRegionDialog } from '../region_form.js';
 import { regionState } from './regions.js';
@@ -11,7 +13,7 @@ const CELL = 48;
 export async function render(main, ctx) {
   const loadOperations = () => get('/operations?limit=500').then((r) => r.items || []).catch(() => []);
   let [regions, operations] = await Promise.all([listAll('/regions'), loadOperations()]);
-  const simulators = await listAll('/simulators').catch(() => []);
+  let simulators = await listAll('/simulators').catch(() => []);
   const stateOf = (r) => regionState(r, operations, simulators);
   const view = initialView(regions, ctx.query);
   const viewport = h('div', { class: 'map-viewport', tabindex: '0', role: 'application', 'aria-label': 'World map: arrow keys pan, + and - zoom', 'data-testid': 'map' });
@@ -137,7 +139,18 @@ export async function render(main, ctx) {
   const observer = new ResizeObserver(draw);
   observer.observe(viewport);
   draw();
-  return () => observer.disconnect();
+  let left = false;
+  const stopLive = liveRefresh(['org.vergegrid.region.', 'org.vergegrid.simulator.', 'org.vergegrid.operation.', 'org.vergegrid.estate.'], async () => {
+    const next = await Promise.all([listAll('/regions'), loadOperations(), listAll('/simulators').catch(() => simulators)]);
+    if (left) return;
+    [regions, operations, simulators] = next;
+    draw();
+  });
+  return () => {
+    left = true;
+    stopLive();
+    observer.disconnect();
+  };
 }
 
 // Centred on the regions' bounding box (or ?x=&y=, or cell 1000,1000 on an empty grid).

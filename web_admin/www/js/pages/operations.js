@@ -1,11 +1,14 @@
 // Operations: the durable queue to the simulators, filterable by state, simulator and region,
-// polled every 3 seconds. An open operation shows how long it has been waiting and its attempts;
+// refreshed when an event arrives (live.js). A bridge's progress reports and its pick-up of an
+// operation are no events, so while a listed operation is `delivered` the page also reads the list
+// every 3 s; otherwise only a 60 s safety-net refresh. An open operation shows how long it has been waiting and its attempts;
 // a snapshot or restore shows the bridge's progress, in the list and in its open details, and a
 // finished one what became of each field it carried (op_details.js).
 import { get, listAll, query } from '../api.js';
 import { badge, clear, emptyRow, field, h, time } from '../ui.js';
 import { progress } from '../op_progress.js';
 import { detailsBody, operationDialog } from '../op_details.js';
+import { liveRefresh } from '../live.js';
 
 const STATES = ['', 'pending', 'delivered', 'succeeded', 'failed'];
 
@@ -23,7 +26,7 @@ export async function render(main, ctx) {
     h('div', { class: 'card' }, filters, h('table', { class: 'table', 'aria-label': 'Operations' },
       h('thead', {}, h('tr', {}, ['Kind', 'Class', 'Region', 'Version', 'Simulator', 'State', 'Progress', 'Attempts', 'Created', 'Updated'].map((t) => h('th', {}, t)))), body)));
 
-  // The details dialog that is open, refreshed by each poll while its operation is listed.
+  // The details dialog that is open, refreshed by each load while its operation is listed.
   let open = null;
   const details = (o) => {
     const body = h('div');
@@ -43,13 +46,23 @@ export async function render(main, ctx) {
     const shown = open && items.find((o) => o.id === open.id);
     if (shown) open.update(shown);
     updated.textContent = 'updated ' + new Date().toLocaleTimeString();
+    following = items.some((o) => o.state === 'delivered');
+    clearTimeout(progressTimer);
+    if (following && !left) progressTimer = setTimeout(() => load().catch(() => {}), 3000);
   }
+  let following = false;
+  let progressTimer = null;
+  let left = false;
   filters.addEventListener('change', () => {
     const params = { state: filters.elements.state.value, simulator_id: filters.elements.simulator_id.value, region_id: filters.elements.region_id.value };
     history.replaceState({}, '', '/operations' + query(params));
     load();
   });
   await load();
-  const timer = setInterval(() => load().catch(() => {}), 3000);
-  return () => clearInterval(timer);
+  const stopLive = liveRefresh(['org.vergegrid.'], load);
+  return () => {
+    left = true;
+    stopLive();
+    clearTimeout(progressTimer);
+  };
 }

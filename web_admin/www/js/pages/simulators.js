@@ -9,6 +9,11 @@ import { badge, bar, clear, confirmDialog, copyText, dialog, emptyRow, field, fo
 import { progress } from '../op_progress.js';
 import { operationDialog } from '../op_details.js';
 import { followBatch } from '../migrations.js';
+import { liveRefresh } from '../live.js';
+
+// Heartbeats (load, last heartbeat) are no events, only state changes are: a 30 s refresh keeps
+// those figures from going stale.
+const HEARTBEAT_REFRESH_MS = 30000;
 
 // Drain: without "execute" a plan (where each region would go); executed, the moves start as a
 // batch whose progress the dialog follows live, with its Cancel button.
@@ -107,8 +112,7 @@ export async function render(main, ctx) {
       : emptyRow(6, 'No simulator has registered yet.'));
   }
   await load();
-  const timer = setInterval(() => load().catch(() => {}), 5000);
-  return () => clearInterval(timer);
+  return liveRefresh(['org.vergegrid.simulator.', 'org.vergegrid.region.'], load, { fallbackMs: HEARTBEAT_REFRESH_MS });
 }
 
 function actionButtons(ctx, s, done) {
@@ -136,7 +140,7 @@ function actionButtons(ctx, s, done) {
 }
 
 // One simulator: state_detail first, then its facts, the regions pinned to it and its recent
-// operations; polled every 5 s like the list.
+// operations; refreshed by events like the list.
 async function renderSimulator(main, ctx, id) {
   let sim;
   try {
@@ -185,9 +189,9 @@ async function renderSimulator(main, ctx, id) {
         : h('p', { class: 'muted' }, 'No operations yet.')));
   }
   await load();
-  const timer = setInterval(() => load().catch(() => {}), 5000);
+  const stopLive = liveRefresh(['org.vergegrid.simulator.', 'org.vergegrid.region.', 'org.vergegrid.operation.'], load, { fallbackMs: HEARTBEAT_REFRESH_MS });
   return () => {
     left = true;
-    clearInterval(timer);
+    stopLive();
   };
 }
