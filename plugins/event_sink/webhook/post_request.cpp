@@ -5,6 +5,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/InvalidCertificateHandler.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/NetSSL.h>
 #include <Poco/Net/SSLException.h>
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
@@ -246,6 +247,19 @@ void read_response_head(Connection& connection, std::size_t max_bytes,
     }
 }
 
+// Poco's SSL set-up, once per load of this plugin. Not ssl_runtime::ensure_initialized(): the
+// plugin would hold its own copy of that static, whose destructor runs Poco::Net::uninitializeSSL()
+// when the plugin unloads, and that shuts NetSSL's SSLManager down for the whole process, the
+// host's HTTPS server included. The reference taken here is never given back; OpenSSL 1.1 and
+// later clean up at process exit by themselves.
+void initialize_ssl_once() {
+    static const bool initialized = [] {
+        Poco::Net::initializeSSL();
+        return true;
+    }();
+    (void)initialized;
+}
+
 std::string timed_out(std::chrono::milliseconds deadline) {
     return "timed out after " + std::to_string(deadline.count()) + " ms";
 }
@@ -254,7 +268,7 @@ std::string timed_out(std::chrono::milliseconds deadline) {
 
 Poco::Net::Context::Ptr webhook_tls_context(
     const std::optional<std::filesystem::path>& extra_ca_file) {
-    ssl_runtime::ensure_initialized();
+    initialize_ssl_once();
     Poco::Net::Context::Params params;
     params.loadDefaultCAs = true;
     if (extra_ca_file) {

@@ -23,9 +23,9 @@ struct PostOutcome {
     std::string error;  // empty when the status is 2xx
 };
 
-// A strict TLS client context (ssl_runtime's rules: VERIFY_STRICT, the host name checked, TLS 1.2
-// at the least) trusting the system's CAs and, when given, the CAs in `extra_ca_file` too.
-// Throws Poco::Exception when the file cannot be used.
+// A strict TLS client context (ssl_runtime's rules and ciphers: VERIFY_STRICT, the host name
+// checked, TLS 1.2 at the least) trusting the system's CAs and, when given, the CAs in
+// `extra_ca_file` too. Throws Poco::Exception when the file cannot be used.
 Poco::Net::Context::Ptr webhook_tls_context(
     const std::optional<std::filesystem::path>& extra_ca_file);
 
