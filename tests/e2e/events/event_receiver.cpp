@@ -5,7 +5,9 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/String.h>
 
@@ -85,6 +87,18 @@ void EventReceiver::stop() {
     if (server_) {
         server_->stopAll(true);  // closes the listening socket too
         server_.reset();
+    }
+}
+
+bool EventReceiver::refuses_connections() const {
+    try {
+        Poco::Net::StreamSocket probe;
+        probe.connect(Poco::Net::SocketAddress("127.0.0.1", port_), Poco::Timespan(2, 0));
+        return false;
+    } catch (const Poco::Net::ConnectionRefusedException&) {
+        return true;
+    } catch (const Poco::Exception&) {
+        return false;  // a timeout: something holds the port without answering
     }
 }
 

@@ -49,6 +49,8 @@ class EventReceiver {
     void stop();
     // Listens again on the same port.
     void start();
+    // A connection to the port is refused now.
+    bool refuses_connections() const;
 
     std::vector<ReceivedRequest> received() const;
     // Requests answered 2xx, in arrival order.

@@ -106,7 +106,7 @@ std::vector<StreamMessage> follow(
 }
 
 TEST(EventBus, StreamResumesWithLastEventIdWithoutGaps) {
-    EventControlPlane control;
+    EventControlPlane control("[events]\ncheckpoint_interval_s = 0\n");  // no events but ours
     const auto& api = control.api();
     const auto estate = vergegrid::test::create_estate(api, "Live");
     const auto start = vergegrid::test::outbox_head(api);

@@ -29,7 +29,8 @@ TEST(EventBus, NatsJetStreamGetsTheSameEvents) {
     const std::string nats_url = "nats://127.0.0.1:" + std::to_string(nats_port);
     EventReceiver receiver;
     EventControlPlane control(
-        "[events]\nsinks = webhook,nats\n[event_sink.nats]\nurl = " + nats_url + "\n");
+        "[events]\nsinks = webhook,nats\ncheckpoint_interval_s = 0\n[event_sink.nats]\nurl = " +
+        nats_url + "\n");
     const auto& api = control.api();
     const auto sink = subscription(api, "sink:nats");
     ASSERT_FALSE(sink.is_null()) << "the configured sink has its subscription";
@@ -49,8 +50,8 @@ TEST(EventBus, NatsJetStreamGetsTheSameEvents) {
     const auto head = committed.back().seq;
     ASSERT_TRUE(eventually(
         [&] {
-            return subscription(api, "sink:nats").at("cursor") == head &&
-                   subscription(api, webhook_id).at("cursor") == head;
+            return subscription(api, "sink:nats").at("cursor") >= head &&
+                   subscription(api, webhook_id).at("cursor") >= head;
         },
         30s))
         << control.output();
