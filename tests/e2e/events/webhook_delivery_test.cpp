@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <set>
@@ -69,17 +70,15 @@ struct FirstDeliveries {
 
 FirstDeliveries first_deliveries(const std::vector<ReceivedRequest>& received) {
     FirstDeliveries out;
+    std::map<std::string, std::string> sent;  // every attempt's body, refused ones too
     for (const auto& request : received) {
         const auto id = event_id(request);
-        const auto [it, fresh] = out.bodies.emplace(id, request.body);
+        const auto it = sent.emplace(id, request.body).first;
         EXPECT_EQ(it->second, request.body) << "a re-send of event " << id << " is byte for byte";
         if (!request.delivered()) {
-            if (fresh) {
-                out.bodies.erase(it);  // refused attempts do not count as deliveries
-            }
             continue;
         }
-        if (std::find(out.ids.begin(), out.ids.end(), id) == out.ids.end()) {
+        if (out.bodies.emplace(id, request.body).second) {
             out.ids.push_back(id);
         } else {
             ++out.repeats;
