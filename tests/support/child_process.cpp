@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,6 +53,14 @@ ChildProcess::ChildProcess(const std::filesystem::path& program,
     if (pid_ == 0) {
         ::dup2(pipe_fds[1], STDOUT_FILENO);
         ::dup2(pipe_fds[1], STDERR_FILENO);
+        // Nothing else of the test's goes with the child: a listening socket it inherited (Poco
+        // opens them without close-on-exec) would stay open as long as the child lives, so a
+        // server the test stops would not refuse connections but leave them unanswered.
+        if (::syscall(SYS_close_range, 3U, ~0U, 0U) != 0) {
+            for (int fd = 3; fd < 65536; ++fd) {
+                ::close(fd);
+            }
+        }
         // The test runner may have blocked signals; the child starts with a clean mask.
         sigset_t none;
         sigemptyset(&none);

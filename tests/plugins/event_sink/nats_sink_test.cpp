@@ -8,15 +8,14 @@
 
 #include <chrono>
 #include <csignal>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "plugin_host/loaded_plugin.hpp"
 #include "plugins/event_sink/nats/nats_subject.hpp"
 #include "tests/support/builtin_plugin.hpp"
-#include "tests/support/child_process.hpp"
 #include "tests/support/listen_port.hpp"
+#include "tests/support/nats_server.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "vergegrid/plugin_api/event_sink.hpp"
 
@@ -26,107 +25,10 @@ namespace api = vergegrid::plugin_api;
 using ::testing::HasSubstr;
 using vergegrid::event_sink::nats_subject;
 using vergegrid::test::BuiltinPlugin;
-using vergegrid::test::ChildProcess;
+using vergegrid::test::NatsServer;
+using vergegrid::test::StreamReader;
 using vergegrid::test::TempDir;
 using Clock = std::chrono::steady_clock;
-
-// nats-server -js on 127.0.0.1:<port>, its store in `store`; stopped with the object.
-class NatsServer {
-  public:
-    NatsServer(std::uint16_t port, const std::filesystem::path& store)
-        : process_(VERGEGRID_NATS_SERVER,
-                   {"-js", "-a", "127.0.0.1", "-p", std::to_string(port), "-sd", store.string()}) {
-        if (!process_.wait_for_output(std::regex("Server is ready"), std::chrono::seconds(20))) {
-            throw std::runtime_error("nats-server did not start: " + process_.output());
-        }
-    }
-    ~NatsServer() {
-        signal(SIGCONT);
-        stop();
-    }
-    void signal(int number) { process_.send_signal(number); }
-    void stop() {
-        if (!stopped_) {
-            process_.send_signal(SIGTERM);
-            if (!process_.wait_for_exit(std::chrono::seconds(10))) {
-                process_.send_signal(SIGKILL);
-                process_.wait_for_exit(std::chrono::seconds(10));
-            }
-            stopped_ = true;
-        }
-    }
-
-  private:
-    ChildProcess process_;
-    bool stopped_ = false;
-};
-
-struct Stored {
-    std::string subject;
-    std::string data;
-    std::string msg_id;
-};
-
-// The test's own cnats client: reads the stream back through an ephemeral JetStream consumer.
-class StreamReader {
-  public:
-    explicit StreamReader(const std::string& url) {
-        check(natsConnection_ConnectTo(&connection_, url.c_str()), "connect");
-        check(natsConnection_JetStream(&js_, connection_, nullptr), "jetstream");
-    }
-    ~StreamReader() {
-        jsCtx_Destroy(js_);
-        natsConnection_Destroy(connection_);
-    }
-
-    std::uint64_t message_count(const char* stream) {
-        jsStreamInfo* info = nullptr;
-        jsErrCode error{};
-        check(js_GetStreamInfo(&info, js_, stream, nullptr, &error), "stream info");
-        const auto count = info->State.Msgs;
-        jsStreamInfo_Destroy(info);
-        return count;
-    }
-
-    std::vector<Stored> read(const char* stream, const char* subjects, std::size_t count) {
-        jsSubOptions options;
-        jsSubOptions_Init(&options);
-        options.Stream = stream;
-        natsSubscription* subscription = nullptr;
-        jsErrCode error{};
-        check(js_SubscribeSync(&subscription, js_, subjects, nullptr, &options, &error),
-              "subscribe");
-        std::vector<Stored> stored;
-        while (stored.size() < count) {
-            natsMsg* message = nullptr;
-            if (natsSubscription_NextMsg(&message, subscription, 5000) != NATS_OK) {
-                break;
-            }
-            Stored one;
-            one.subject = natsMsg_GetSubject(message);
-            one.data.assign(natsMsg_GetData(message),
-                            static_cast<std::size_t>(natsMsg_GetDataLength(message)));
-            const char* id = nullptr;
-            if (natsMsgHeader_Get(message, "Nats-Msg-Id", &id) == NATS_OK && id != nullptr) {
-                one.msg_id = id;
-            }
-            natsMsg_Ack(message, nullptr);
-            natsMsg_Destroy(message);
-            stored.push_back(std::move(one));
-        }
-        natsSubscription_Destroy(subscription);
-        return stored;
-    }
-
-  private:
-    static void check(natsStatus status, const char* what) {
-        if (status != NATS_OK) {
-            throw std::runtime_error(std::string(what) + ": " + natsStatus_GetText(status));
-        }
-    }
-    natsConnection* connection_ = nullptr;
-    jsCtx* js_ = nullptr;
-};
 
 api::OutboxEvent event(int n, const std::string& subject = "") {
     api::OutboxEvent e;
