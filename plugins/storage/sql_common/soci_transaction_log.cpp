@@ -113,25 +113,9 @@ std::optional<api::RegionHistoryEntry> SociTransaction::find_history(const std::
     return result;
 }
 
+// An unchained row (ABI 1.0's method): the chain's columns stay empty.
 std::int64_t SociTransaction::append_audit(const api::AuditEntry& a) {
-    long long id = 0;
-    run("append_audit", [&](soci::session& sql) {
-        id = insert_cached_returning_id(
-            sql,
-            "INSERT INTO audit_log (at, actor, action, entity_type, entity_id, request_id, "
-            "before_doc, after_doc) VALUES (:at, :actor, :action, :entity_type, :entity_id, "
-            ":request_id, :before_doc, :after_doc)",
-            BoundValues()
-                .text("at", a.at)
-                .text("actor", a.actor)
-                .text("action", a.action)
-                .text("entity_type", a.entity_type)
-                .text("entity_id", a.entity_id)
-                .text("request_id", a.request_id)
-                .text("before_doc", a.before)
-                .text("after_doc", a.after));
-    });
-    return static_cast<std::int64_t>(id);
+    return append_chained_audit(a, "", "");
 }
 
 long long SociTransaction::insert_cached_returning_id(soci::session& sql, const std::string& query,
