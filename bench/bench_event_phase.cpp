@@ -82,6 +82,34 @@ EventPhase::EventPhase(EventOptions options, const std::filesystem::path& scratc
 
 EventPhase::~EventPhase() {
     release();
+    nats_watch_stop_ = true;
+    if (nats_watch_.joinable()) {
+        nats_watch_.join();
+    }
+}
+
+void EventPhase::watch_nats() {
+    try {
+        while (!nats_watch_stop_) {
+            const auto state = nats_->stream("VERGEGRID");
+            const auto now = std::chrono::steady_clock::now();
+            if (state) {
+                const std::lock_guard lock(nats_mutex_);
+                nats_state_ = *state;
+                if (!nats_first_ && state->messages > nats_before_) {
+                    nats_first_ = now;
+                }
+                if (state->messages >= nats_expected_) {
+                    nats_done_ = now;
+                    return;
+                }
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    } catch (const std::exception& e) {
+        const std::lock_guard lock(nats_mutex_);
+        nats_error_ = e.what();
+    }
 }
 
 void EventPhase::release() {
@@ -102,10 +130,17 @@ std::map<std::string, std::string> EventPhase::control_env() const {
     return env;
 }
 
+// The outbox's last seq: a subscription's cursor plus its lag (GET /api/v1/events' last_seq is
+// where its page ended, not the outbox's end). Every run here has at least one subscription.
 std::int64_t EventPhase::last_seq(Client& admin) const {
-    const auto page =
-        parse_answer(admin.request("GET", "/api/v1/events?limit=1"), 200, "GET /api/v1/events");
-    return page.at("last_seq").get<std::int64_t>();
+    const auto list = parse_answer(admin.request("GET", "/api/v1/event-subscriptions"), 200,
+                                   "GET /api/v1/event-subscriptions");
+    std::int64_t last = 0;
+    for (const auto& item : list.at("items")) {
+        last = std::max(last,
+                        item.value("cursor", std::int64_t{0}) + item.value("lag", std::int64_t{0}));
+    }
+    return last;
 }
 
 std::optional<std::int64_t> EventPhase::subscription_lag(Client& admin,
@@ -170,6 +205,7 @@ void EventPhase::before_creates(Client& admin) {
     if (nats_) {
         const auto state = nats_->stream("VERGEGRID");
         nats_before_ = state ? state->messages : 0;
+        nats_watch_ = std::thread([this] { watch_nats(); });
     }
 }
 
@@ -187,15 +223,12 @@ nlohmann::json EventPhase::after_creates(Client& admin, const std::vector<std::s
     const std::uint64_t nats_expected =
         nats_before_ +
         static_cast<std::uint64_t>(std::max<std::int64_t>(0, seq_after - seq_before_));
+    nats_expected_ = nats_expected;
     const auto created = static_cast<std::size_t>(
         std::count_if(ids.begin(), ids.end(), [](const std::string& id) { return !id.empty(); }));
     say("waiting for the events of " + std::to_string(created) + " creates (outbox seq " +
         std::to_string(seq_before_) + " to " + std::to_string(seq_after) + ")");
 
-    // NATS is watched by polling its stream's message count; the webhooks time their own arrivals.
-    std::optional<SteadyTime> nats_first;
-    std::optional<SteadyTime> nats_done;
-    NatsServer::StreamState nats_state;
     const auto deadline = creates_done + std::chrono::seconds(options_.wait_s);
     for (;;) {
         const auto now = std::chrono::steady_clock::now();
@@ -203,23 +236,22 @@ nlohmann::json EventPhase::after_creates(Client& admin, const std::vector<std::s
         for (int i = 0; i < options_.webhooks; ++i) {
             done = done && receivers_[static_cast<std::size_t>(i)]->count(kCreated) >= created;
         }
-        if (nats_ && !nats_done) {
-            if (const auto state = nats_->stream("VERGEGRID")) {
-                nats_state = *state;
-                if (!nats_first && state->messages > nats_before_) {
-                    nats_first = now;
-                }
-                if (state->messages >= nats_expected) {
-                    nats_done = now;
-                }
-            }
-            done = done && nats_done.has_value();
+        if (nats_) {
+            const std::lock_guard lock(nats_mutex_);
+            done = done && (nats_done_.has_value() || !nats_error_.empty());
         }
         if (done || now > deadline || stop) {
             break;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+    nats_watch_stop_ = true;
+    if (nats_watch_.joinable()) {
+        nats_watch_.join();
+    }
+    const auto nats_first = nats_first_;
+    const auto nats_done = nats_done_;
+    const auto nats_state = nats_state_;
 
     bool complete = true;
     for (int i = 0; i < options_.webhooks; ++i) {
@@ -265,7 +297,13 @@ nlohmann::json EventPhase::after_creates(Client& admin, const std::vector<std::s
                 }
             }
         }
-        print_receiver((slow ? "slow " : "webhook ") + std::to_string(i) + "  ", figures);
+        if (slow) {
+            std::cerr << "   slow " << i << "     " << figures.value("region_created", 0) << "/"
+                      << figures.value("expected", 0) << " region.created by then ("
+                      << options_.slow_ms << " ms per answer)\n";
+        } else {
+            print_receiver("webhook " + std::to_string(i) + "  ", figures);
+        }
         out[slow ? "slow_webhooks" : "webhooks"].push_back(figures);
     }
     if (options_.webhooks > 1 && all_first && all_last && *all_last > *all_first) {
@@ -282,6 +320,7 @@ nlohmann::json EventPhase::after_creates(Client& admin, const std::vector<std::s
 
     if (nats_) {
         nlohmann::json n{{"events", nats_state.messages - nats_before_},
+                         {"error", nats_error_},
                          {"expected", nats_expected - nats_before_}};
         // The stream's own time of its last message, on this machine's wall clock.
         const auto offset = std::chrono::steady_clock::now().time_since_epoch() -

@@ -8,8 +8,10 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -71,6 +73,18 @@ class EventPhase {
     std::vector<std::string> webhook_ids_;
     std::int64_t seq_before_ = 0;
     std::uint64_t nats_before_ = 0;
+
+    // NATS is watched by polling its stream's message count every 10 ms from the first create on,
+    // in a thread of its own; the webhook receivers time their own arrivals.
+    void watch_nats();
+    std::thread nats_watch_;
+    std::atomic<bool> nats_watch_stop_{false};
+    std::atomic<std::uint64_t> nats_expected_{UINT64_MAX};
+    std::mutex nats_mutex_;
+    std::optional<SteadyTime> nats_first_;
+    std::optional<SteadyTime> nats_done_;
+    NatsServer::StreamState nats_state_;
+    std::string nats_error_;
 };
 
 }  // namespace vergegrid::bench
