@@ -25,6 +25,14 @@ nlohmann::json parse_answer(const HttpReply& reply, int wanted, const std::strin
     return reply.body.empty() ? nlohmann::json() : nlohmann::json::parse(reply.body);
 }
 
+// A request of the admin's keep-alive connection, once more on a fresh connection when the first
+// got no answer at all: the server closes a connection left idle during the creates.
+HttpReply ask(Client& admin, const std::string& method, const std::string& path,
+              const std::string& body = {}) {
+    auto reply = admin.request(method, path, body);
+    return reply.status == 0 ? admin.request(method, path, body) : reply;
+}
+
 std::string random_secret() {
     std::random_device random;
     static const char digits[] = "0123456789abcdef";
@@ -133,7 +141,7 @@ std::map<std::string, std::string> EventPhase::control_env() const {
 // The outbox's last seq: a subscription's cursor plus its lag (GET /api/v1/events' last_seq is
 // where its page ended, not the outbox's end). Every run here has at least one subscription.
 std::int64_t EventPhase::last_seq(Client& admin) const {
-    const auto list = parse_answer(admin.request("GET", "/api/v1/event-subscriptions"), 200,
+    const auto list = parse_answer(ask(admin, "GET", "/api/v1/event-subscriptions"), 200,
                                    "GET /api/v1/event-subscriptions");
     std::int64_t last = 0;
     for (const auto& item : list.at("items")) {
@@ -145,7 +153,7 @@ std::int64_t EventPhase::last_seq(Client& admin) const {
 
 std::optional<std::int64_t> EventPhase::subscription_lag(Client& admin,
                                                          const std::string& sink) const {
-    const auto list = parse_answer(admin.request("GET", "/api/v1/event-subscriptions"), 200,
+    const auto list = parse_answer(ask(admin, "GET", "/api/v1/event-subscriptions"), 200,
                                    "GET /api/v1/event-subscriptions");
     for (const auto& item : list.at("items")) {
         if (item.value("sink", "") == sink) {
@@ -169,8 +177,8 @@ void EventPhase::subscribe(Client& admin) {
                                           201, "POST /api/v1/webhooks");
         webhook_ids_.push_back(webhook.at("id").get<std::string>());
         if (options_.deliver_after_creates) {
-            parse_answer(admin.request("PATCH", "/api/v1/webhooks/" + webhook_ids_.back(),
-                                       R"({"state":"paused"})"),
+            parse_answer(ask(admin, "PATCH", "/api/v1/webhooks/" + webhook_ids_.back(),
+                             R"({"state":"paused"})"),
                          200, "PATCH /api/v1/webhooks/{id} paused");
         }
     }
@@ -215,7 +223,7 @@ nlohmann::json EventPhase::after_creates(Client& admin, const std::vector<std::s
     const auto creates_done = std::chrono::steady_clock::now();
     if (options_.deliver_after_creates) {
         for (const auto& id : webhook_ids_) {
-            parse_answer(admin.request("PATCH", "/api/v1/webhooks/" + id, R"({"state":"active"})"),
+            parse_answer(ask(admin, "PATCH", "/api/v1/webhooks/" + id, R"({"state":"active"})"),
                          200, "PATCH /api/v1/webhooks/{id} active");
         }
     }
@@ -354,8 +362,8 @@ nlohmann::json EventPhase::after_creates(Client& admin, const std::vector<std::s
         out["nats"] = n;
     }
     try {
-        out["subscriptions"] = parse_answer(admin.request("GET", "/api/v1/event-subscriptions"),
-                                            200, "GET /api/v1/event-subscriptions")
+        out["subscriptions"] = parse_answer(ask(admin, "GET", "/api/v1/event-subscriptions"), 200,
+                                            "GET /api/v1/event-subscriptions")
                                    .at("items");
     } catch (const std::exception& e) {
         out["subscriptions"] = e.what();
