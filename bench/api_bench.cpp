@@ -4,7 +4,9 @@
 // concurrent keep-alive clients, then reads them back (GET /api/v1/regions/{id}) with R clients,
 // and reports throughput, latency percentiles, errors, CPU use and the control plane's RSS.
 // With --replicas K (PostgreSQL only), K control planes share the throwaway database and client i
-// talks to replica i % K directly.
+// talks to replica i % K directly. With --webhooks N (and --slow-webhooks, --nats) it subscribes
+// receivers of its own to the event bus before the creates and reports how fast the creates'
+// region.created events reached them (bench_event_phase.*).
 // Loopback only, bounded in operations and in time. Run by hand, never in CI: docs/benchmarks.md.
 #include <signal.h>
 #include <stdlib.h>
@@ -33,6 +35,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_event_phase.hpp"
 #include "bench_load.hpp"
 #include "bench_process.hpp"
 
@@ -75,7 +78,8 @@ struct Options {
     std::size_t simulators = 0;  // --auto-place: 0 = 4, or one per 900 regions
     bool json = false;
     bool http_floor = false;
-    int replicas = 1;  // control planes started on the one database (--backend postgresql)
+    int replicas = 1;     // control planes started on the one database (--backend postgresql)
+    EventOptions events;  // --webhooks, --slow-webhooks, --nats, --deliver-after-creates
 };
 
 void progress(const std::string& line) {
@@ -554,11 +558,18 @@ int run(const Options& options, const std::string& command_line) {
     report["machine"] = {{"nproc", std::thread::hardware_concurrency()},
                          {"cpu_model", cpu_model()}};
     report["backend"] = options.server.empty() ? options.backend : "external";
-    report["parameters"] = {
-        {"regions", options.regions},           {"create_clients", options.create_clients},
-        {"read_clients", options.read_clients}, {"reads", options.reads},
-        {"time_limit_s", options.time_limit_s}, {"control_env", options.control_env},
-        {"replicas", options.replicas}};
+    report["parameters"] = {{"regions", options.regions},
+                            {"create_clients", options.create_clients},
+                            {"read_clients", options.read_clients},
+                            {"reads", options.reads},
+                            {"time_limit_s", options.time_limit_s},
+                            {"control_env", options.control_env},
+                            {"replicas", options.replicas},
+                            {"webhooks", options.events.webhooks},
+                            {"slow_webhooks", options.events.slow_webhooks},
+                            {"slow_ms", options.events.slow_ms},
+                            {"nats", options.events.nats},
+                            {"deliver_after_creates", options.events.deliver_after_creates}};
 
     // Servers: the throwaway PostgreSQL first (the control plane needs it), then the control plane.
     // With --replicas K > 1, replicas 1..K-1 are `more`: their own processes and data dirs on the
@@ -571,8 +582,13 @@ int run(const Options& options, const std::string& command_line) {
     std::vector<int> more_exit_statuses;
     Target target;
     std::vector<PhaseSpec::Replica> replicas;  // every control plane, when more than one
+    std::unique_ptr<EventPhase> events;        // with --webhooks, --slow-webhooks or --nats
+    std::optional<fs::path> events_dir;
     auto cleanup = [&] {
         int status = 0;
+        if (events) {
+            events->release();  // a slow receiver answers at once: shutdown waits for no delivery
+        }
         // The others first, so replica 0 (the one kept for N = 1) stops last, as before.
         for (auto& other : more_controls) {
             more_exit_statuses.push_back(other->terminate(std::chrono::seconds(20)));
@@ -584,8 +600,12 @@ int run(const Options& options, const std::string& command_line) {
             control.reset();
         }
         postgres.reset();
+        events.reset();  // the receivers and nats-server, once the control plane has stopped
         if (!options.keep_data) {
             std::error_code ec;
+            if (events_dir) {
+                fs::remove_all(*events_dir, ec);
+            }
             if (data_dir) {
                 fs::remove_all(*data_dir, ec);
             }
@@ -614,6 +634,10 @@ int run(const Options& options, const std::string& command_line) {
                 target.token = token;
             }
             report["server"] = {{"url", options.server}, {"pid", options.server_pid}};
+            if (options.events.any()) {
+                // The server's operator has set [event_sink.webhook] allow_http = true.
+                events = std::make_unique<EventPhase>(options.events, fs::temp_directory_path());
+            }
         } else {
             const fs::path control_path = options.control.empty()
                                               ? self_dir() / ".." / "bin" / "vergegrid-control"
@@ -656,6 +680,13 @@ int run(const Options& options, const std::string& command_line) {
                 options.data_parent.empty()
                     ? fs::path(getenv("TMPDIR") != nullptr ? getenv("TMPDIR") : "/tmp")
                     : fs::path(options.data_parent);
+            if (options.events.any()) {
+                events_dir = make_temp_dir(parent, "vg-api-bench-events-");
+                events = std::make_unique<EventPhase>(options.events, *events_dir);
+                for (const auto& [key, value] : events->control_env()) {
+                    env[key] = value;
+                }
+            }
             // One replica per data dir; each knows the port it got once it says it listens. With
             // more than one, each has a name of its own in GET /api/v1/cluster.
             auto start_control = [&](const fs::path& dir, std::map<std::string, std::string> env_of,
@@ -775,9 +806,14 @@ int run(const Options& options, const std::string& command_line) {
         if (options.auto_place) {
             register_bench_simulators(spec, run_id, options.regions, options.simulators);
         }
+        if (events) {
+            events->subscribe(admin);
+            events->before_creates(admin);
+        }
 
         // Creates.
         std::vector<std::string> ids(options.regions);
+        std::vector<SteadyTime> answered(options.regions);  // when each create's answer came back
         spec.name = "create";
         spec.clients = options.create_clients;
         spec.operations = options.regions;
@@ -792,6 +828,7 @@ int run(const Options& options, const std::string& command_line) {
                     const std::string body = options.auto_place ? layout.auto_body(index, estate_id)
                                                                 : layout.body(index, estate_id);
                     auto reply = client.request("POST", "/api/v1/regions", body);
+                    answered[index] = std::chrono::steady_clock::now();
                     if (reply.status / 100 != 2) {
                         errors.record("POST /api/v1/regions " + body, reply);
                         return false;
@@ -804,6 +841,26 @@ int run(const Options& options, const std::string& command_line) {
         creates.wal_commits = count_commits(postgres.get(), wal_before, creates.succeeded);
         print_phase(creates);
 
+        // The events of the creates at the receivers (before the reads, which take the ids).
+        nlohmann::json event_figures;
+        if (events) {
+            const double cpu_before = target.pid > 0 ? read_proc_cpu_seconds(target.pid) : -1;
+            const auto waited_from = std::chrono::steady_clock::now();
+            event_figures = events->after_creates(admin, ids, answered, g_stop);
+            if (cpu_before >= 0) {
+                // What the control plane spent after the last create: the deliveries still due.
+                const double cpu = read_proc_cpu_seconds(target.pid) - cpu_before;
+                const double wall =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - waited_from)
+                        .count();
+                event_figures["control_cpu_after_creates_s"] = std::round(cpu * 1000.0) / 1000.0;
+                event_figures["wait_s"] = std::round(wall * 1000.0) / 1000.0;
+                std::cerr << "   control plane CPU after the last create: " << format_ms(cpu)
+                          << " s in " << format_ms(wall) << " s\n";
+            }
+            report["events"] = event_figures;
+        }
+
         // Reads: uniformly random regions among those created, the same sequence for a seed.
         std::vector<std::string> created;
         created.reserve(ids.size());
@@ -813,7 +870,7 @@ int run(const Options& options, const std::string& command_line) {
             }
         }
         PhaseResult reads;
-        if (!created.empty() && !g_stop) {
+        if (!created.empty() && !g_stop && options.reads > 0) {
             spec.name = "read";
             spec.clients = options.read_clients;
             spec.operations = options.reads;
@@ -847,7 +904,7 @@ int run(const Options& options, const std::string& command_line) {
         // The HTTP floor: the same clients and count on GET /healthz, which touches no storage and
         // builds no JSON. No route can be faster than this through this server and this client.
         std::optional<PhaseResult> floor;
-        if (options.http_floor && !g_stop) {
+        if (options.http_floor && !g_stop && options.reads > 0) {
             spec.name = "healthz";
             spec.clients = options.read_clients;
             spec.operations = options.reads;
@@ -907,7 +964,8 @@ int run(const Options& options, const std::string& command_line) {
 
         const bool clean = creates.errors.at("count").get<std::size_t>() == 0 &&
                            reads.errors.at("count").get<std::size_t>() == 0 && !creates.timed_out &&
-                           !reads.timed_out && !g_stop && creates.succeeded == options.regions;
+                           !reads.timed_out && !g_stop && creates.succeeded == options.regions &&
+                           (!events || event_figures.value("complete", false));
         const int exit_status = cleanup();
         report["control_exit_status"] = exit_status;
         if (!more_exit_statuses.empty()) {
@@ -952,8 +1010,9 @@ int main(int argc, char** argv) {
     cli.add_option("--read-clients", options.read_clients, "concurrent keep-alive clients reading")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
-    cli.add_option("--reads", options.reads, "GET /api/v1/regions/{id} requests in the read phase")
-        ->check(CLI::Range(1, 100'000'000))
+    cli.add_option("--reads", options.reads,
+                   "GET /api/v1/regions/{id} requests in the read phase (0: no read phase)")
+        ->check(CLI::Range(0, 100'000'000))
         ->capture_default_str();
     cli.add_option(
         "--server", options.server,
@@ -1008,8 +1067,38 @@ int main(int argc, char** argv) {
                    "only); create and read client i talks to replica i % N directly")
         ->check(CLI::Range(1, 8))
         ->capture_default_str();
+    cli.add_option("--webhooks", options.events.webhooks,
+                   "subscribe N webhooks (receivers in this process on 127.0.0.1, answering 204) "
+                   "before the creates and report how fast the region.created events reach them; "
+                   "the started control plane gets [event_sink.webhook] allow_http = true")
+        ->check(CLI::Range(0, 64));
+    cli.add_option("--slow-webhooks", options.events.slow_webhooks,
+                   "also subscribe N webhooks whose receivers answer after --slow-ms")
+        ->check(CLI::Range(0, 16));
+    cli.add_option("--slow-ms", options.events.slow_ms, "how long a slow receiver takes to answer")
+        ->check(CLI::Range(1, 60'000))
+        ->capture_default_str();
+    cli.add_flag("--nats", options.events.nats,
+                 "start a throwaway nats-server -js and the control plane with [events] sinks = "
+                 "webhook,nats; report how fast the run's events are stored in its stream");
+    cli.add_flag("--deliver-after-creates", options.events.deliver_after_creates,
+                 "keep the webhooks paused during the creates and resume them after: the rate at "
+                 "which the dispatcher drains the outbox, not delivery beside creates");
+    cli.add_option("--events-wait", options.events.wait_s,
+                   "seconds the deliveries may take after the last create")
+        ->check(CLI::Range(1, 3600))
+        ->capture_default_str();
     cli.add_flag("--json", options.json, "print a machine-readable result on stdout");
     cli.callback([&] {
+        if (options.events.nats && !options.server.empty()) {
+            throw CLI::ValidationError("--nats",
+                                       "configures the control plane it starts: not with --server");
+        }
+        if (options.events.deliver_after_creates &&
+            options.events.webhooks + options.events.slow_webhooks == 0) {
+            throw CLI::ValidationError("--deliver-after-creates",
+                                       "needs --webhooks or --slow-webhooks");
+        }
         if (options.replicas > 1 && !options.server.empty()) {
             throw CLI::ValidationError("--replicas",
                                        "starts its own control planes: not with --server");

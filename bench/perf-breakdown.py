@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where the CPU went during one api_bench phase recorded with `api_bench --perf DIR`.
 
-    bench/perf-breakdown.py DIR/create.perf.data --server-pid PID
+    bench/perf-breakdown.py DIR/create.perf.data --server-pid PID [--operations N]
 
 Reads `perf script` (whole machine, cpu-clock samples with DWARF call graphs) and prints:
   1. the share of all samples by process: the control plane (PID), PostgreSQL, api_bench, other
@@ -47,6 +47,13 @@ POSTGRES_RULES = [
 ]
 
 OPERATION_RULES = [
+    # The event bus (issue 16), ahead of authentication, whose pattern also matches SHA-256.
+    ("events: append_event (the outbox INSERT)", re.compile(r"SociTransaction::append_event")),
+    ("audit chain: last_audit_hash (SELECT the newest row's hash)", re.compile(r"SociTransaction::last_audit_hash")),
+    ("audit chain: append_chained_audit (INSERT with hashes)", re.compile(r"SociTransaction::append_chained_audit")),
+    ("audit chain: audit_row_hash (SHA-256 of the row)", re.compile(r"audit_row_hash")),
+    ("events: to_outbox_event (CloudEvent JSON, uuid)", re.compile(r"(to_outbox_event|new_uuid)")),
+    ("events: outbox writer, signals, workers, stream", re.compile(r"(EventOutboxWriter|EventSignals|OutboxWatch|SubscriptionWorker|EventDispatcher|EventFeed|event_stream)")),
     # Every request with a bearer token is authenticated first, in a read transaction of its own.
     ("authentication (token lookup, its own read transaction)", re.compile(r"(Authenticator::operator|::authenticate\b|sha256)")),
     ("queue operations for simulators (sync)", re.compile(r"(queue_region_operation|SyncScheduler|notify_committed)")),
@@ -107,17 +114,23 @@ def classify(frames, rules, default):
     return default
 
 
-def table(title, counter, total):
+def table(title, counter, total, per_op_us=None):
     print(f"\n{title}")
     for name, n in counter.most_common():
-        print(f"  {100.0 * n / total:5.1f} %  {name}")
+        extra = f"  {n * per_op_us:7.1f} µs/op" if per_op_us else ""
+        print(f"  {100.0 * n / total:5.1f} %{extra}  {name}")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("perf_data")
     parser.add_argument("--server-pid", type=int, required=True, help="the control plane's pid (api_bench prints it)")
+    parser.add_argument("--operations", type=int, default=0,
+                        help="operations of the phase (api_bench's succeeded): adds CPU µs per operation "
+                             "to the control plane's tables (one sample = 1/--frequency s)")
+    parser.add_argument("--frequency", type=int, default=100, help="perf record's -F (api_bench: 100)")
     args = parser.parse_args()
+    per_op = 1e6 / args.frequency / args.operations if args.operations else None
 
     by_process = collections.Counter()
     mechanism = collections.Counter()
@@ -161,8 +174,8 @@ def main():
         folded[name if not name.startswith("other load") or n * 100 >= total else "other load: (small)"] += n
     table(f"All samples ({total}) by process", folded, total)
     if server_samples:
-        table(f"Control plane ({server_samples} samples) by mechanism", mechanism, server_samples)
-        table(f"Control plane ({server_samples} samples) by storage operation", operation, server_samples)
+        table(f"Control plane ({server_samples} samples) by mechanism", mechanism, server_samples, per_op)
+        table(f"Control plane ({server_samples} samples) by storage operation", operation, server_samples, per_op)
         table(f"Control plane ({server_samples} samples) by where the sampled instruction was (self time)", leaf,
               server_samples)
     if postgres_samples:
