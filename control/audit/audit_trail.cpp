@@ -7,8 +7,12 @@
 namespace vergegrid::control {
 
 namespace {
-std::string document(const nlohmann::json& value) {
-    return value.is_null() ? "" : value.dump();
+// Dumped once per event: the outbox writer, after this consumer, reuses the text.
+const std::string& document(const nlohmann::json& value, std::string& text) {
+    if (text.empty() && !value.is_null()) {
+        text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    return text;
 }
 }  // namespace
 
@@ -24,16 +28,16 @@ void AuditTrail::consume(Changes& changes, const DomainEvent& event) {
     entry.entity_type = event.entity_type;
     entry.entity_id = event.entity_id;
     entry.request_id = actor.request_id;
-    entry.before = document(event.before);
-    entry.after = document(event.after);
+    entry.before = document(event.before, event.before_text);
+    entry.after = document(event.after, event.after_text);
     // Every writer holds the grid's write lock, so the newest row read here is still the newest
     // when this one is appended: the chain has no forks.
     if (auto* chain = dynamic_cast<plugin_api::AuditChain*>(&changes.tx())) {
         const std::string prev = chain->last_audit_hash();
-        chain->append_chained_audit(entry, prev, audit_row_hash(prev, entry));
+        event.audit_id = chain->append_chained_audit(entry, prev, audit_row_hash(prev, entry));
         return;
     }
-    changes.tx().append_audit(entry);
+    event.audit_id = changes.tx().append_audit(entry);
 }
 
 }  // namespace vergegrid::control

@@ -5,6 +5,7 @@
 // its change are stored together or not at all.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -25,6 +26,12 @@ struct DomainEvent {
     // false: the channel's bookkeeping (an operation's result, an audit checkpoint), published
     // as an event but written to no audit row.
     bool audited = true;
+    // Filled in by the consumers inside the transaction: the audit row written for the event
+    // (the outbox refers to it for the event's data rather than storing the entity again) and
+    // the entity's JSON text, dumped once for both.
+    mutable std::int64_t audit_id = 0;
+    mutable std::string before_text{};
+    mutable std::string after_text{};
 };
 
 }  // namespace vergegrid::control

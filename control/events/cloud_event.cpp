@@ -79,6 +79,21 @@ std::optional<Naming> naming(const DomainEvent& event) {
                   event.entity_id};
 }
 
+std::string json_string(const std::string& text) {
+    return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The entity after the change (as it was, for a deletion), as JSON text.
+std::string entity_text(const DomainEvent& event) {
+    const bool after = !event.after.is_null();
+    const std::string& cached = after ? event.after_text : event.before_text;
+    if (!cached.empty()) {
+        return cached;
+    }
+    return (after ? event.after : event.before)
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 std::optional<std::string> cloud_event_type(const DomainEvent& event) {
@@ -101,22 +116,47 @@ std::optional<plugin_api::OutboxEvent> to_outbox_event(const DomainEvent& event,
     row.type = kCloudEventTypePrefix + named->type;
     row.subject = named->subject;
     row.time = time;
-    nlohmann::json document{{"specversion", "1.0"},
-                            {"id", row.id},
-                            {"source", source},
-                            {"type", row.type},
-                            {"subject", row.subject},
-                            {"time", row.time},
-                            {"datacontenttype", "application/json"},
-                            {"data", event.after.is_null() ? event.before : event.after}};
+    row.audit_id = event.audit_id;
+    // Written as text, not built as a JSON tree: the entity is already dumped (by the audit
+    // trail), and with an audit row to refer to it is not stored again at all.
+    std::string& document = row.document;
+    document.reserve(512);
+    document += R"({"specversion":"1.0","id":)";
+    document += json_string(row.id);
+    document += R"(,"source":)";
+    document += json_string(source);
+    document += R"(,"type":)";
+    document += json_string(row.type);
+    document += R"(,"subject":)";
+    document += json_string(row.subject);
+    document += R"(,"time":)";
+    document += json_string(row.time);
+    document += R"(,"datacontenttype":"application/json")";
     if (!actor.subject.empty()) {
-        document["actor"] = actor.subject;
+        document += R"(,"actor":)";
+        document += json_string(actor.subject);
     }
     if (!actor.request_id.empty()) {
-        document["requestid"] = actor.request_id;
+        document += R"(,"requestid":)";
+        document += json_string(actor.request_id);
     }
-    row.document = document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (row.audit_id == 0) {
+        document += R"(,"data":)";
+        document += entity_text(event);
+    }
+    document += '}';
     return row;
+}
+
+std::string with_data(const std::string& document, const std::string& data) {
+    if (document.empty() || document.back() != '}') {
+        return document;
+    }
+    std::string whole = document.substr(0, document.size() - 1);
+    whole += R"(,"data":)";
+    whole += data.empty() ? "null" : data;
+    whole += '}';
+    return whole;
 }
 
 }  // namespace vergegrid::control

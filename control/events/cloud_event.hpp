@@ -20,11 +20,16 @@ inline constexpr const char* kCloudEventTypePrefix = "org.vergegrid.";
 std::optional<std::string> cloud_event_type(const DomainEvent& event);
 
 // The outbox row for `event`, or nullopt when the event is not published. `source` is the
-// CloudEvents source (events.source); `time` RFC 3339 UTC. The document's data is the entity
+// CloudEvents source (events.source); `time` RFC 3339 UTC. The CloudEvent's data is the entity
 // after the change (as it was, for a deletion); actor and request id ride as the extension
-// attributes `actor` and `requestid`.
+// attributes `actor` and `requestid`. An event with an audit row (event.audit_id) refers to it
+// for its data: the row's document is stored without `data` (with_data() puts it back).
+// Otherwise the document is whole.
 std::optional<plugin_api::OutboxEvent> to_outbox_event(const DomainEvent& event, const Actor& actor,
                                                        const std::string& source,
                                                        const std::string& time);
+
+// `document` (stored without its data) with `data` (JSON text; "" for null) as its `data`.
+std::string with_data(const std::string& document, const std::string& data);
 
 }  // namespace vergegrid::control

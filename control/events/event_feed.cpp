@@ -3,18 +3,18 @@
 #include <algorithm>
 
 #include "control/common/extensions.hpp"
+#include "control/events/outbox_reader.hpp"
 
 namespace vergegrid::control {
 
 EventPage EventFeed::page(std::int64_t after, const EventFilter& filter, int limit) const {
     return store_.read([&](plugin_api::StorageTransaction& tx) {
-        auto& outbox = event_outbox(tx);
         EventPage page;
         page.last_seq = after;
         int scanned = 0;
         while (scanned < kScanLimit && static_cast<int>(page.items.size()) < limit) {
             const int chunk = std::min(limit * 4 + 16, kScanLimit - scanned);
-            const auto events = outbox.list_events_after(page.last_seq, chunk);
+            const auto events = read_events_after(tx, page.last_seq, chunk);
             for (const auto& event : events) {
                 page.last_seq = event.seq;
                 if (filter.matches(event.type, event.subject)) {

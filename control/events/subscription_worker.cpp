@@ -8,6 +8,7 @@
 #include "control/common/clock.hpp"
 #include "control/common/extensions.hpp"
 #include "control/events/event_filter.hpp"
+#include "control/events/outbox_reader.hpp"
 
 namespace vergegrid::control {
 
@@ -64,8 +65,7 @@ SubscriptionWorker::Next SubscriptionWorker::round() {
         std::pair<std::optional<plugin_api::EventSubscription>, std::vector<OutboxEvent>> out;
         out.first = event_subscriptions(tx).find_subscription(id_);
         if (out.first) {
-            out.second =
-                event_outbox(tx).list_events_after(out.first->cursor, context_.settings.batch);
+            out.second = read_events_after(tx, out.first->cursor, context_.settings.batch);
         }
         return out;
     });

@@ -12,6 +12,8 @@
 -- whole region). Indexes are declared inside CREATE TABLE: MariaDB commits each DDL statement by
 -- itself (sql/README.md), so the fewer there are, the smaller the window a failure could leave
 -- half done.
+-- audit_id names the audit row whose document is the event's data (0: the document carries
+-- it), so that a change's entity is stored once.
 --
 -- Statement rule (sql/README.md): the migration runner splits this file at lines ENDING in ';'
 -- and drops whole-line '--' comments. Never end a line inside a statement with ';'.
@@ -24,6 +26,7 @@ CREATE TABLE events (
     subject  VARCHAR(255) NOT NULL,
     time     VARCHAR(40)  NOT NULL,
     document LONGTEXT     NOT NULL,
+    audit_id BIGINT       NOT NULL DEFAULT 0,
     INDEX events_time (time)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 

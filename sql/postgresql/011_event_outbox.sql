@@ -9,6 +9,8 @@
 -- included. audit_log gains its hash chain: rows written before schema 11 keep '' in both
 -- columns ("unchained"). Columns that order a list or are compared as text are COLLATE "C"
 -- (byte order, as SQLite and utf8mb4_bin).
+-- audit_id names the audit row whose document is the event's data (0: the document carries
+-- it), so that a change's entity is stored once.
 --
 -- Statement rule (sql/README.md): the migration runner splits this file at lines ENDING in ';'
 -- and drops whole-line '--' comments. Never end a line inside a statement with ';'.
@@ -20,7 +22,8 @@ CREATE TABLE events (
     type     VARCHAR(255) COLLATE "C" NOT NULL,
     subject  VARCHAR(255) COLLATE "C" NOT NULL,
     time     VARCHAR(40)  COLLATE "C" NOT NULL,
-    document TEXT         NOT NULL
+    document TEXT         NOT NULL,
+    audit_id BIGINT       NOT NULL DEFAULT 0
 );
 CREATE INDEX events_time ON events (time);
 

@@ -2,7 +2,8 @@
 -- outbox: every grid event is written in the transaction of its change, and its seq grows in
 -- commit order because every read-write transaction holds the database's write lock (BEGIN
 -- IMMEDIATE) until it ends. AUTOINCREMENT: a seq is never reused, even after the newest rows are
--- deleted. events_pruned keeps the greatest seq delete_events ever removed, so that the last seq
+-- deleted. audit_id names the audit row whose document is the event's data (0: the document
+-- carries it), so that a change's entity is stored once. events_pruned keeps the greatest seq delete_events ever removed, so that the last seq
 -- ever assigned is known after the outbox was emptied. event_subscriptions are where events go
 -- (a webhook, a NATS stream) with the seq up to which each has them (cursor_seq: CURSOR is
 -- reserved in MariaDB); event_deliveries logs every attempt, dead letters included. audit_log
@@ -18,7 +19,8 @@ CREATE TABLE events (
     type     VARCHAR(255) NOT NULL,
     subject  VARCHAR(255) NOT NULL,
     time     VARCHAR(40)  NOT NULL,
-    document TEXT         NOT NULL
+    document TEXT         NOT NULL,
+    audit_id BIGINT       NOT NULL DEFAULT 0
 );
 CREATE INDEX events_time ON events (time);
 

@@ -979,23 +979,25 @@ TEST(PluginApiLayout, MigrationFilter) {
 
 }  // namespace
 
-// ABI 1.10 (EventOutbox): IN/OUT, frozen; the seq and five strings.
+// ABI 1.10 (EventOutbox): IN/OUT, frozen; the seq, five strings and the audit row's id.
 TEST(PluginApiLayout, OutboxEvent) {
     if (!kGoldenPlatform) {
         GTEST_SKIP() << "golden values are for x86-64 libstdc++";
     }
-    expect_layout("OutboxEvent", Growth::frozen,
-                  {sizeof(api::OutboxEvent),
-                   {VG_FIELD(OutboxEvent, seq), VG_FIELD(OutboxEvent, id),
-                    VG_FIELD(OutboxEvent, type), VG_FIELD(OutboxEvent, subject),
-                    VG_FIELD(OutboxEvent, time), VG_FIELD(OutboxEvent, document)}},
-                  {168,
-                   {{"seq", 0, 8},
-                    {"id", 8, 32},
-                    {"type", 40, 32},
-                    {"subject", 72, 32},
-                    {"time", 104, 32},
-                    {"document", 136, 32}}});
+    expect_layout(
+        "OutboxEvent", Growth::frozen,
+        {sizeof(api::OutboxEvent),
+         {VG_FIELD(OutboxEvent, seq), VG_FIELD(OutboxEvent, id), VG_FIELD(OutboxEvent, type),
+          VG_FIELD(OutboxEvent, subject), VG_FIELD(OutboxEvent, time),
+          VG_FIELD(OutboxEvent, document), VG_FIELD(OutboxEvent, audit_id)}},
+        {176,
+         {{"seq", 0, 8},
+          {"id", 8, 32},
+          {"type", 40, 32},
+          {"subject", 72, 32},
+          {"time", 104, 32},
+          {"document", 136, 32},
+          {"audit_id", 168, 8}}});
 }
 
 // ABI 1.10 (EventSubscriptions): IN/OUT, frozen.

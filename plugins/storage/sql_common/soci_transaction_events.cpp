@@ -19,6 +19,7 @@ namespace {
 struct EventRow {
     api::OutboxEvent event;
     long long seq = 0;
+    long long audit_id = 0;
 };
 
 void bind_event(soci::statement& st, EventRow& row) {
@@ -28,11 +29,13 @@ void bind_event(soci::statement& st, EventRow& row) {
     st.exchange(soci::into(row.event.subject));
     st.exchange(soci::into(row.event.time));
     st.exchange(soci::into(row.event.document));
+    st.exchange(soci::into(row.audit_id));
 }
 
 api::OutboxEvent to_event(const EventRow& row) {
     api::OutboxEvent event = row.event;
     event.seq = static_cast<std::int64_t>(row.seq);
+    event.audit_id = static_cast<std::int64_t>(row.audit_id);
     return event;
 }
 
@@ -56,14 +59,15 @@ std::int64_t SociTransaction::append_event(const api::OutboxEvent& event) {
     run("append_event", [&](soci::session& sql) {
         seq = insert_cached_returning_id(
             sql,
-            "INSERT INTO events (id, type, subject, time, document) VALUES (:id, :type, "
-            ":subject, :time, :document)",
+            "INSERT INTO events (id, type, subject, time, document, audit_id) VALUES (:id, "
+            ":type, :subject, :time, :document, :audit_id)",
             BoundValues()
                 .text("id", event.id)
                 .text("type", event.type)
                 .text("subject", event.subject)
                 .text("time", event.time)
-                .text("document", event.document),
+                .text("document", event.document)
+                .number64("audit_id", event.audit_id),
             "seq");
     });
     return static_cast<std::int64_t>(seq);
@@ -78,7 +82,8 @@ std::vector<api::OutboxEvent> SociTransaction::list_events_after(std::int64_t af
     run("list_events_after", [&](soci::session& sql) {
         events = select_rows<EventRow>(
             lease_.statements(), sql,
-            "SELECT seq, id, type, subject, time, document FROM events WHERE seq > :after "
+            "SELECT seq, id, type, subject, time, document, audit_id FROM events WHERE seq > "
+            ":after "
             "ORDER BY seq LIMIT :limit",
             bind_event, BoundValues().number64("after", after_seq).number("limit", limit),
             to_event);

@@ -7,6 +7,7 @@
 
 #include "control/audit/audit_chain.hpp"
 #include "control/events/event_feed.hpp"
+#include "control/events/outbox_reader.hpp"
 #include "tests/control/events/event_bus_fixture.hpp"
 
 namespace vergegrid::test {
@@ -29,6 +30,41 @@ TEST_F(OutboxAndChain, ACommittedChangeAppendsItsEventAndWakesTheWaiters) {
     EXPECT_EQ(events[0].subject, "e-1");
     EXPECT_EQ(nlohmann::json::parse(events[0].document).at("source"), "/test");
     EXPECT_NE(signals_->generation(), seen) << "woken after the commit";
+}
+
+TEST_F(OutboxAndChain, TheEntityIsStoredOnceInTheAuditRowAndReadersGetTheDocumentWhole) {
+    events_store().command(actor(), [&](Changes& changes) {
+        changes.record({"estate.create", "estate", "e-1", nullptr, {{"id", "e-1"}, {"n", 1}}});
+        changes.record({"user.create", "user", "u-1", nullptr, {{"name", "ann"}}});
+        changes.record({"estate.delete", "estate", "e-2", {{"id", "e-2"}, {"n", 2}}, nullptr});
+    });
+    const auto stored = outbox();
+    ASSERT_EQ(stored.size(), 2u);
+    EXPECT_NE(stored[0].audit_id, 0);
+    EXPECT_FALSE(nlohmann::json::parse(stored[0].document).contains("data")) << "not stored twice";
+    const auto read = store().read(
+        [](plugin_api::StorageTransaction& tx) { return control::read_events_after(tx, 0, 10); });
+    ASSERT_EQ(read.size(), 2u);
+    const auto created = nlohmann::json::parse(read[0].document);
+    EXPECT_EQ(created.at("data"), nlohmann::json({{"id", "e-1"}, {"n", 1}}));
+    EXPECT_EQ(created.at("type"), "org.vergegrid.estate.created");
+    const auto deleted = nlohmann::json::parse(read[1].document);
+    EXPECT_EQ(deleted.at("data"), nlohmann::json({{"id", "e-2"}, {"n", 2}}))
+        << "a deletion's data is the entity as it was";
+    const auto page = EventFeed(store()).page(0, {}, 10);
+    EXPECT_EQ(page.items[0].document, read[0].document);
+}
+
+TEST_F(OutboxAndChain, AnEventWhoseAuditRowIsGoneHasNullData) {
+    change("e-1");
+    change("e-2");
+    soci::session direct(*soci::factory_sqlite3(), (data_dir() / "vergegrid.db").string());
+    direct << "DELETE FROM audit_log WHERE id = 1";
+    const auto read = store().read(
+        [](plugin_api::StorageTransaction& tx) { return control::read_events_after(tx, 0, 10); });
+    ASSERT_EQ(read.size(), 2u);
+    EXPECT_TRUE(nlohmann::json::parse(read[0].document).at("data").is_null());
+    EXPECT_EQ(nlohmann::json::parse(read[1].document).at("data").at("id"), "e-2");
 }
 
 TEST_F(OutboxAndChain, ARolledBackChangeLeavesNoEventAndWakesNobody) {

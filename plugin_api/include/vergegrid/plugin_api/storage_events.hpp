@@ -27,7 +27,11 @@ struct OutboxEvent {
     std::string type;      // org.vergegrid.region.created
     std::string subject;   // the entity's id
     std::string time;      // RFC 3339 UTC
-    std::string document;  // the whole CloudEvent, JSON text
+    // The CloudEvent, JSON text: whole, or without its `data` when audit_id is set.
+    std::string document;
+    // The audit row whose after document (before, for a deletion) is the event's data, so that
+    // the entity is stored once per change; 0 when the document carries its data itself.
+    std::int64_t audit_id = 0;
 };
 
 // Since 1.10. Implemented by the transaction object; never deleted through this interface.

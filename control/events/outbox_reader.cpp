@@ -1,0 +1,67 @@
+#include "control/events/outbox_reader.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "control/common/extensions.hpp"
+#include "control/events/cloud_event.hpp"
+
+namespace vergegrid::control {
+
+namespace {
+
+constexpr std::int64_t kAuditPage = 1000;
+
+// The data documents of the audit rows `ids` (ascending) name, read a range at a time: the rows
+// of one batch of events are close together (the audit rows between them are those of changes
+// that publish nothing).
+std::map<std::int64_t, std::string> audit_documents(plugin_api::AuditChain& chain,
+                                                    const std::vector<std::int64_t>& ids) {
+    std::map<std::int64_t, std::string> documents;
+    std::size_t next = 0;
+    while (next < ids.size()) {
+        const auto from = ids[next];
+        const auto span = std::min(ids.back() - from + 1, kAuditPage);
+        const auto rows = chain.list_chained_audit(from - 1, static_cast<int>(span));
+        for (const auto& row : rows) {
+            documents[row.entry.id] = row.entry.after.empty() ? row.entry.before : row.entry.after;
+        }
+        const auto reached = rows.empty() ? from : rows.back().entry.id;
+        // Past every id the range covered; an id whose row is gone (the chain check names it)
+        // leaves its event with null data.
+        while (next < ids.size() && ids[next] <= reached) {
+            ++next;
+        }
+    }
+    return documents;
+}
+
+}  // namespace
+
+std::vector<plugin_api::OutboxEvent> read_events_after(plugin_api::StorageTransaction& tx,
+                                                       std::int64_t after_seq, int limit) {
+    auto events = event_outbox(tx).list_events_after(after_seq, limit);
+    std::vector<std::int64_t> ids;
+    for (const auto& event : events) {
+        if (event.audit_id != 0) {
+            ids.push_back(event.audit_id);
+        }
+    }
+    if (ids.empty()) {
+        return events;
+    }
+    std::sort(ids.begin(), ids.end());
+    auto* chain = dynamic_cast<plugin_api::AuditChain*>(&tx);
+    const auto documents =
+        chain == nullptr ? std::map<std::int64_t, std::string>{} : audit_documents(*chain, ids);
+    for (auto& event : events) {
+        if (event.audit_id == 0) {
+            continue;
+        }
+        const auto found = documents.find(event.audit_id);
+        event.document = with_data(event.document, found == documents.end() ? "" : found->second);
+    }
+    return events;
+}
+
+}  // namespace vergegrid::control
