@@ -5,11 +5,11 @@
 #include <optional>
 
 #include "control/api/error_mapping.hpp"
-#include "control/operations/operation_json.hpp"
 #include "control/api/operation_poll.hpp"
 #include "control/api/paging.hpp"
 #include "control/api/simulator_caller.hpp"
 #include "control/common/json_reader.hpp"
+#include "control/operations/operation_json.hpp"
 
 namespace vergegrid::control {
 

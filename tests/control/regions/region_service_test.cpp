@@ -116,9 +116,7 @@ TEST_F(RegionServiceTest, AFailingCommandLeavesNoAuditRowNoHistoryAndRingsNoDoor
 // transaction goes with the region row, its history row and its operation.
 class RefusingConsumer : public EventConsumer {
   public:
-    void consume(Changes&, const DomainEvent&) override {
-        throw std::runtime_error("refused");
-    }
+    void consume(Changes&, const DomainEvent&) override { throw std::runtime_error("refused"); }
 };
 
 TEST_F(RegionServiceTest, ACommandsEventsAreWrittenInItsTransaction) {
