@@ -14,6 +14,9 @@
 -- half done.
 -- audit_id names the audit row whose document is the event's data (0: the document carries
 -- it), so that a change's entity is stored once.
+-- events has no key but seq: every create writes one, and each further B-tree is paid inside
+-- the write lock (docs/benchmarks.md, issue 16). Ids are fresh UUIDs; pruning walks from the
+-- oldest seq.
 --
 -- Statement rule (sql/README.md): the migration runner splits this file at lines ENDING in ';'
 -- and drops whole-line '--' comments. Never end a line inside a statement with ';'.
@@ -21,13 +24,12 @@
 
 CREATE TABLE events (
     seq      BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,
-    id       VARCHAR(64)  NOT NULL UNIQUE,
+    id       VARCHAR(64)  NOT NULL,
     type     VARCHAR(255) NOT NULL,
     subject  VARCHAR(255) NOT NULL,
     time     VARCHAR(40)  NOT NULL,
     document LONGTEXT     NOT NULL,
-    audit_id BIGINT       NOT NULL DEFAULT 0,
-    INDEX events_time (time)
+    audit_id BIGINT       NOT NULL DEFAULT 0
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE events_pruned (

@@ -11,6 +11,9 @@
 -- (byte order, as SQLite and utf8mb4_bin).
 -- audit_id names the audit row whose document is the event's data (0: the document carries
 -- it), so that a change's entity is stored once.
+-- events has no key but seq: every create writes one, and each further B-tree is paid inside
+-- the write lock (docs/benchmarks.md, issue 16). Ids are fresh UUIDs; pruning walks from the
+-- oldest seq.
 --
 -- Statement rule (sql/README.md): the migration runner splits this file at lines ENDING in ';'
 -- and drops whole-line '--' comments. Never end a line inside a statement with ';'.
@@ -18,14 +21,13 @@
 
 CREATE TABLE events (
     seq      BIGINT       GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    id       VARCHAR(64)  COLLATE "C" NOT NULL UNIQUE,
+    id       VARCHAR(64)  COLLATE "C" NOT NULL,
     type     VARCHAR(255) COLLATE "C" NOT NULL,
     subject  VARCHAR(255) COLLATE "C" NOT NULL,
     time     VARCHAR(40)  COLLATE "C" NOT NULL,
     document TEXT         NOT NULL,
     audit_id BIGINT       NOT NULL DEFAULT 0
 );
-CREATE INDEX events_time ON events (time);
 
 CREATE TABLE events_pruned (
     id          INTEGER NOT NULL PRIMARY KEY,

@@ -8,6 +8,9 @@
 -- (a webhook, a NATS stream) with the seq up to which each has them (cursor_seq: CURSOR is
 -- reserved in MariaDB); event_deliveries logs every attempt, dead letters included. audit_log
 -- gains its hash chain: rows written before schema 11 keep '' in both columns ("unchained").
+-- events has no key but seq: every create writes one, and each further B-tree is paid inside
+-- the write lock (docs/benchmarks.md, issue 16). Ids are fresh UUIDs; pruning walks from the
+-- oldest seq.
 --
 -- Statement rule (sql/README.md): the migration runner splits this file at lines ENDING in ';'
 -- and drops whole-line '--' comments. Never end a line inside a statement with ';'.
@@ -15,14 +18,13 @@
 
 CREATE TABLE events (
     seq      INTEGER      PRIMARY KEY AUTOINCREMENT,
-    id       VARCHAR(64)  NOT NULL UNIQUE,
+    id       VARCHAR(64)  NOT NULL,
     type     VARCHAR(255) NOT NULL,
     subject  VARCHAR(255) NOT NULL,
     time     VARCHAR(40)  NOT NULL,
     document TEXT         NOT NULL,
     audit_id BIGINT       NOT NULL DEFAULT 0
 );
-CREATE INDEX events_time ON events (time);
 
 CREATE TABLE events_pruned (
     id          INTEGER NOT NULL PRIMARY KEY,

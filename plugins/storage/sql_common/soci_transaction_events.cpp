@@ -121,20 +121,30 @@ std::int64_t SociTransaction::first_event_seq() {
 int SociTransaction::delete_events(std::int64_t through_seq, const std::string& before_time) {
     int deleted = 0;
     run("delete_events", [&](soci::session& sql) {
-        const auto values =
-            BoundValues().number64("through", through_seq).text("before", before_time);
+        // The first event to keep, walking from the oldest seq (no index on time: the walk reads
+        // only the events about to go, and one more).
+        long long keep = 0;
+        run_prepared_query<long long>(
+            lease_.statements(), sql,
+            "SELECT COALESCE(MIN(seq), 0) FROM (SELECT seq FROM events WHERE seq <= :through AND "
+            "time >= :before ORDER BY seq LIMIT 1) first_kept",
+            BoundValues().number64("through", through_seq).text("before", before_time),
+            [](soci::statement& st, long long& value) { st.exchange(soci::into(value)); },
+            [&](long long value) { keep = value; });
+        const long long bound = keep == 0 ? static_cast<long long>(through_seq) : keep - 1;
         // The greatest seq about to go: last_event_seq must still know it once it is gone.
         long long newest = 0;
         run_prepared_query<long long>(
             lease_.statements(), sql,
-            "SELECT COALESCE(MAX(seq), 0) FROM events WHERE seq <= :through AND time < :before",
-            values, [](soci::statement& st, long long& value) { st.exchange(soci::into(value)); },
+            "SELECT COALESCE(MAX(seq), 0) FROM events WHERE seq <= :bound",
+            BoundValues().number64("bound", bound),
+            [](soci::statement& st, long long& value) { st.exchange(soci::into(value)); },
             [&](long long value) { newest = value; });
         if (newest == 0) {
             return;
         }
-        deleted = execute_cached_counted(
-            sql, "DELETE FROM events WHERE seq <= :through AND time < :before", values);
+        deleted = execute_cached_counted(sql, "DELETE FROM events WHERE seq <= :bound",
+                                         BoundValues().number64("bound", bound));
         execute_cached(sql,
                        "UPDATE events_pruned SET through_seq = :newest WHERE id = 1 AND "
                        "through_seq < :newer_than",

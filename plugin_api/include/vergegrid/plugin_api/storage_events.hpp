@@ -39,7 +39,8 @@ class BOOST_SYMBOL_VISIBLE EventOutbox {
   public:
     virtual ~EventOutbox() = default;
 
-    // Stores the event; returns its seq (event.seq is ignored).
+    // Stores the event; returns its seq (event.seq is ignored). Ids are the host's fresh UUIDs:
+    // the storage need not check them for uniqueness.
     virtual std::int64_t append_event(const OutboxEvent& event) = 0;
     // Events with seq > `after_seq`, oldest first, at most `limit`.
     virtual std::vector<OutboxEvent> list_events_after(std::int64_t after_seq, int limit) = 0;
@@ -47,7 +48,9 @@ class BOOST_SYMBOL_VISIBLE EventOutbox {
     virtual std::int64_t last_event_seq() = 0;
     // The smallest seq still stored (0 when none is).
     virtual std::int64_t first_event_seq() = 0;
-    // Deletes the events with seq <= `through_seq` and time < `before_time`; returns how many.
+    // Deletes the oldest events, up to `through_seq` and up to the first event whose time is not
+    // before `before_time` (times grow with seq, but a clock stepped back only delays pruning);
+    // returns how many.
     virtual int delete_events(std::int64_t through_seq, const std::string& before_time) = 0;
 };
 

@@ -65,16 +65,8 @@ TEST_P(StorageContract, EventsGetGrowingSeqsAndAreListedAfterACursorOldestFirst)
     EXPECT_EQ(store.first_event_seq(), events[0].seq);
 }
 
-TEST_P(StorageContract, AnEventIdIsStoredOnceAndAnEventNeedsOne) {
+TEST_P(StorageContract, AnEventNeedsAnId) {
     const auto event = sample_event(1, "org.vergegrid.region.created", uuid(7), "t");
-    {
-        auto tx = write();
-        outbox(*tx).append_event(event);
-        tx->commit();
-    }
-    expect_storage_conflict(
-        write(), [&](api::StorageTransaction& tx) { outbox(tx).append_event(event); },
-        "a second event with the same id");
     auto tx = write();
     auto nameless = event;
     nameless.id.clear();
@@ -168,8 +160,9 @@ TEST_P(StorageContract, AReaderFollowingTheOutboxBySeqMissesNoCommittedEvent) {
     EXPECT_EQ(cursor, outbox(*read()).last_event_seq());
 }
 
-TEST_P(StorageContract, DeleteEventsTakesOnlyEventsOlderThanBothBounds) {
-    // e2 is old by seq but new by time; e4 old by time but past the seq bound.
+TEST_P(StorageContract, DeleteEventsTakesTheOldestUpToBothBounds) {
+    // e2 is new by time (a clock that stepped back before e3): the walk from the oldest stops
+    // there, so e3 waits for a later prune although it is old by time; e4 is past the seq bound.
     std::vector<api::OutboxEvent> events{
         sample_event(1, "org.vergegrid.region.created", uuid(7), "2026-12-01T00:00:00.000Z"),
         sample_event(2, "org.vergegrid.region.created", uuid(7), "2026-12-09T00:00:00.000Z"),
@@ -184,21 +177,21 @@ TEST_P(StorageContract, DeleteEventsTakesOnlyEventsOlderThanBothBounds) {
     }
     {
         auto tx = write();
-        EXPECT_EQ(outbox(*tx).delete_events(events[2].seq, "2026-12-03T00:00:00.000Z"), 2);
+        EXPECT_EQ(outbox(*tx).delete_events(events[2].seq, "2026-12-03T00:00:00.000Z"), 1);
         EXPECT_EQ(outbox(*tx).delete_events(events[2].seq, "2026-12-03T00:00:00.000Z"), 0);
         tx->commit();
     }
     {
         auto tx = read();
         EXPECT_EQ(dumps(outbox(*tx).list_events_after(0, 10)),
-                  dumps(std::vector<api::OutboxEvent>{events[1], events[3]}));
+                  dumps(std::vector<api::OutboxEvent>{events[1], events[2], events[3]}));
         EXPECT_EQ(outbox(*tx).first_event_seq(), events[1].seq);
         EXPECT_EQ(outbox(*tx).last_event_seq(), events[3].seq);
     }
     {
         // Emptied: the last seq is still known, and the next one is greater.
         auto tx = write();
-        EXPECT_EQ(outbox(*tx).delete_events(events[3].seq, "9999"), 2);
+        EXPECT_EQ(outbox(*tx).delete_events(events[3].seq, "9999"), 3);
         EXPECT_EQ(outbox(*tx).first_event_seq(), 0);
         EXPECT_EQ(outbox(*tx).last_event_seq(), events[3].seq);
         // An older deletion does not lower it.
