@@ -5,6 +5,7 @@
 #include "control/api/event_stream.hpp"
 #include "control/api/request_actor.hpp"
 #include "control/api/route_permission.hpp"
+#include "control/common/stored_json.hpp"
 #include "kernel/http/api_error.hpp"
 
 namespace vergegrid::control {
@@ -67,7 +68,8 @@ std::int64_t before_param(const Request& request) {
 }
 
 nlohmann::json event_item(const plugin_api::OutboxEvent& event) {
-    return {{"seq", event.seq}, {"event", nlohmann::json::parse(event.document)}};
+    // From storage: the strict parser, and null rather than a 500 for a document that is not JSON.
+    return {{"seq", event.seq}, {"event", stored_document_or_null(event.document)}};
 }
 
 }  // namespace
