@@ -3,6 +3,7 @@
 // order for GET /api/v1/audit/verify. append_audit (soci_transaction_log.cpp) leaves both ''.
 #include <soci/soci.h>
 
+#include "audit_row.hpp"
 #include "select_rows.hpp"
 #include "soci_transaction.hpp"
 
@@ -19,16 +20,7 @@ struct ChainedRow {
 };
 
 void bind_chained(soci::statement& st, ChainedRow& row) {
-    api::AuditEntry& a = row.audit.entry;
-    st.exchange(soci::into(row.id));
-    st.exchange(soci::into(a.at));
-    st.exchange(soci::into(a.actor));
-    st.exchange(soci::into(a.action));
-    st.exchange(soci::into(a.entity_type));
-    st.exchange(soci::into(a.entity_id));
-    st.exchange(soci::into(a.request_id));
-    st.exchange(soci::into(a.before));
-    st.exchange(soci::into(a.after));
+    bind_audit_entry(st, row.id, row.audit.entry);
     st.exchange(soci::into(row.audit.prev_hash));
     st.exchange(soci::into(row.audit.hash));
 }

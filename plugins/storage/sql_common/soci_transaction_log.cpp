@@ -1,6 +1,7 @@
 // The append-only records: region history and the audit log.
 #include <soci/soci.h>
 
+#include "audit_row.hpp"
 #include "prepared_statement.hpp"
 #include "soci_transaction.hpp"
 
@@ -37,16 +38,7 @@ struct AuditRow {
 };
 
 void bind_audit(soci::statement& st, AuditRow& row) {
-    api::AuditEntry& a = row.entry;
-    st.exchange(soci::into(row.id));
-    st.exchange(soci::into(a.at));
-    st.exchange(soci::into(a.actor));
-    st.exchange(soci::into(a.action));
-    st.exchange(soci::into(a.entity_type));
-    st.exchange(soci::into(a.entity_id));
-    st.exchange(soci::into(a.request_id));
-    st.exchange(soci::into(a.before));
-    st.exchange(soci::into(a.after));
+    bind_audit_entry(st, row.id, row.entry);
 }
 
 }  // namespace
