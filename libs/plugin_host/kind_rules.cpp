@@ -14,6 +14,9 @@ std::uint16_t kind_min_minor(std::string_view kind) {
     if (kind == plugin_api::kind::kEventSink) {
         return kEventSinkMinMinor;
     }
+    if (kind == plugin_api::kind::kBlueprint) {
+        return kBlueprintMinMinor;
+    }
     return 0;
 }
 

@@ -32,6 +32,9 @@ inline constexpr std::uint16_t kMigrationMinMinor = 6;
 // The same for the event_sink kind and its EventSink interface, which came with ABI 1.10.
 inline constexpr std::uint16_t kEventSinkMinMinor = 10;
 
+// The same for the blueprint kind and its Blueprint interface, which came with ABI 1.11.
+inline constexpr std::uint16_t kBlueprintMinMinor = 11;
+
 // The oldest minor a plugin of `kind` can be built for: the minor that brought the kind's
 // interface (kSnapshotStoreMinMinor, kMigrationMinMinor), 0 for the kinds of 1.0.
 std::uint16_t kind_min_minor(std::string_view kind);

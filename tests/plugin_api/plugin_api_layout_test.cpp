@@ -104,16 +104,18 @@ TEST(PluginApiLayout, AbiVersion) {
 // Not a layout, but as binding: the ABI these goldens belong to, and the kinds it knows. Adding a
 // kind is a minor bump (a newer host names an older plugin's kind; an older host refuses a newer
 // kind by name); removing or renaming one is a major bump.
-TEST(PluginApiLayout, AbiOneTenKnowsEightKindsIncludingEventSinks) {
-    EXPECT_EQ(api::kAbiVersion.to_string(), "1.10");
-    EXPECT_EQ(api::kind::kKnown.size(), 8U);
+TEST(PluginApiLayout, AbiOneElevenKnowsNineKindsIncludingBlueprints) {
+    EXPECT_EQ(api::kAbiVersion.to_string(), "1.11");
+    EXPECT_EQ(api::kind::kKnown.size(), 9U);
     for (const char* known : {"storage", "placement", "injection", "sync", "auth", "snapshot_store",
-                              "migration", "event_sink"}) {
+                              "migration", "event_sink", "blueprint"}) {
         EXPECT_TRUE(api::kind::is_known(known)) << known;
     }
     EXPECT_EQ(api::kind::kSnapshotStore, "snapshot_store");
     EXPECT_EQ(api::kind::kMigration, "migration");
-    EXPECT_FALSE(api::kind::is_known("blueprint"));
+    EXPECT_EQ(api::kind::kEventSink, "event_sink");
+    EXPECT_EQ(api::kind::kBlueprint, "blueprint");
+    EXPECT_FALSE(api::kind::is_known("rollout"));
 }
 
 TEST(PluginApiLayout, HostContext) {

@@ -128,12 +128,13 @@ TEST(PluginHost, RefusesAPluginOlderThanTheMinorTheProgramNeedsForItsKind) {
 
 TEST(PluginHost, EveryKindIsKnownAndTheNewerKindsNeedTheMinorTheyCameWith) {
     const auto kinds = host::every_kind();
-    ASSERT_EQ(kinds.size(), 8u);
+    ASSERT_EQ(kinds.size(), 9u);
     ASSERT_EQ(kinds.size(), api::kind::kKnown.size());
     for (const auto& use : kinds) {
         const int expected = use.kind == api::kind::kSnapshotStore ? 5
                              : use.kind == api::kind::kMigration   ? 6
                              : use.kind == api::kind::kEventSink   ? 10
+                             : use.kind == api::kind::kBlueprint   ? 11
                                                                    : 0;
         EXPECT_EQ(use.min_minor, expected) << use.kind;
     }

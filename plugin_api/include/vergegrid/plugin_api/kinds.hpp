@@ -19,10 +19,13 @@ inline constexpr std::string_view kSnapshotStore = "snapshot_store";  // Snapsho
 inline constexpr std::string_view kMigration = "migration";  // MigrationStrategy, since 1.6
 // Added in 1.10: a 1.9 host refuses a plugin of this kind by name.
 inline constexpr std::string_view kEventSink = "event_sink";  // EventSink, since 1.10
+// Added in 1.11: a 1.10 host refuses a plugin of this kind by name.
+inline constexpr std::string_view kBlueprint = "blueprint";  // Blueprint, since 1.11
 
-// Every kind this ABI (1.10) knows. Adding one is a minor bump; removing one is a major bump.
-inline constexpr std::array<std::string_view, 8> kKnown{
-    kStorage, kPlacement, kInjection, kSync, kAuth, kSnapshotStore, kMigration, kEventSink};
+// Every kind this ABI (1.11) knows. Adding one is a minor bump; removing one is a major bump.
+inline constexpr std::array<std::string_view, 9> kKnown{kStorage,   kPlacement, kInjection,
+                                                        kSync,      kAuth,      kSnapshotStore,
+                                                        kMigration, kEventSink, kBlueprint};
 
 constexpr bool is_known(std::string_view k) {
     for (auto known : kKnown) {
