@@ -120,7 +120,7 @@ TEST(PluginLoader, ReportsAFileThatIsNotASharedObject) {
 TEST(PluginLoader, RefusesAnUnknownKind) {
     auto outcome = loader().load(kDir / "vg-test-unknown-kind.so");
     EXPECT_EQ(outcome.record.status, PluginStatus::refused);
-    EXPECT_THAT(outcome.record.reason, HasSubstr("unknown plugin kind 'blueprint'"));
+    EXPECT_THAT(outcome.record.reason, HasSubstr("unknown plugin kind 'teleporter'"));
 }
 
 TEST(PluginLoader, TurnsAPluginExceptionIntoACreateError) {

@@ -223,7 +223,7 @@ TEST(PluginHost, RefusesAPluginOfAKindNoAbiKnowsByItsName) {
     const auto* unknown = record_of(records, "vg-test-unknown-kind.so");
     ASSERT_NE(unknown, nullptr);
     EXPECT_EQ(unknown->status, host::PluginStatus::refused);
-    EXPECT_THAT(unknown->reason, HasSubstr("unknown plugin kind 'blueprint'"));
+    EXPECT_THAT(unknown->reason, HasSubstr("unknown plugin kind 'teleporter'"));
 }
 
 TEST(PluginHost, RefusesASnapshotStoreBuiltBeforeItsKindExisted) {
