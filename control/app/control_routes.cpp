@@ -61,7 +61,7 @@ void add_events(kernel::http::Router& router, const Store& store,
         store, environment.event_sinks, signals, leadership, dispatch, environment.log);
     const auto subscriptions = std::make_shared<SubscriptionService>(
         store, environment.event_sinks,
-        SubscriptionSettings{settings.max_webhooks, settings.delivery_timeout},
+        SubscriptionSettings{settings.max_webhooks, settings.delivery_timeout, settings.source},
         [weak = std::weak_ptr<EventDispatcher>(dispatcher)] {
             if (const auto alive = weak.lock()) {
                 alive->subscriptions_changed();

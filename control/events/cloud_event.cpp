@@ -1,5 +1,6 @@
 #include "control/events/cloud_event.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -79,7 +80,20 @@ std::optional<Naming> naming(const DomainEvent& event) {
                   event.entity_id};
 }
 
+// The envelope's strings are ids, types and times: printable ASCII that JSON takes as it is,
+// quoted without building a JSON value; anything else goes through the library's escaping.
 std::string json_string(const std::string& text) {
+    const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    });
+    if (plain) {
+        std::string quoted;
+        quoted.reserve(text.size() + 2);
+        quoted += '"';
+        quoted += text;
+        quoted += '"';
+        return quoted;
+    }
     return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

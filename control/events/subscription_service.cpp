@@ -194,7 +194,7 @@ plugin_api::SinkAttempt SubscriptionService::test_webhook(const std::string& id)
     event.time = now_iso8601();
     event.document = nlohmann::json{{"specversion", "1.0"},
                                     {"id", event.id},
-                                    {"source", "/vergegrid"},
+                                    {"source", settings_.source},
                                     {"type", event.type},
                                     {"subject", event.subject},
                                     {"time", event.time},

@@ -20,6 +20,7 @@ namespace vergegrid::control {
 struct SubscriptionSettings {
     int max_webhooks = 100;
     std::chrono::milliseconds delivery_timeout{10000};
+    std::string source = "/vergegrid";  // events.source: the test event's, as every event's
 };
 
 struct DeliveryQuery {

@@ -14,9 +14,22 @@ struct Sha256::Context {
     ~Context() { EVP_MD_CTX_free(md); }
 };
 
+namespace {
+
+// Fetched once: OpenSSL 3 looks EVP_sha256() up in its provider store on every DigestInit
+// otherwise, a lock and a search per digest (the audit chain hashes every audited change).
+const EVP_MD* sha256_method() {
+    static EVP_MD* const method = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return method;
+}
+
+}  // namespace
+
 Sha256::Sha256() : context_(std::make_unique<Context>()) {
     context_->md = EVP_MD_CTX_new();
-    if (context_->md == nullptr || EVP_DigestInit_ex(context_->md, EVP_sha256(), nullptr) != 1) {
+    const EVP_MD* method = sha256_method();
+    if (context_->md == nullptr || method == nullptr ||
+        EVP_DigestInit_ex(context_->md, method, nullptr) != 1) {
         throw std::runtime_error("OpenSSL could not start a SHA-256 digest");
     }
 }

@@ -145,6 +145,30 @@ void ChildProcess::send_signal(int signal) {
     }
 }
 
+bool ChildProcess::freeze(std::chrono::milliseconds timeout) {
+    if (exit_status_) {
+        return false;
+    }
+    ::kill(pid_, SIGSTOP);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        int status = 0;
+        // WUNTRACED: the group stop is reported once its last thread has stopped.
+        const pid_t done = ::waitpid(pid_, &status, WUNTRACED | WNOHANG);
+        if (done == pid_ && WIFSTOPPED(status)) {
+            return true;
+        }
+        if (done == pid_) {
+            exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+            return false;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+}
+
 std::string ChildProcess::output() const {
     std::lock_guard lock(mutex_);
     return output_;

@@ -32,6 +32,10 @@ class ChildProcess {
     // Exit status, or nullopt if the process still runs after `timeout`. -N for a signal N.
     std::optional<int> wait_for_exit(std::chrono::milliseconds timeout);
     void send_signal(int signal);
+    // SIGSTOP, then waits (up to `timeout`) until the kernel reports every thread stopped: the
+    // signal alone is asynchronous, and a loaded machine lets the process run on for a while.
+    // False when it did not stop in time (or has exited).
+    bool freeze(std::chrono::milliseconds timeout);
     std::string output() const;
     pid_t pid() const noexcept { return pid_; }
 

@@ -30,6 +30,12 @@ NatsServer::~NatsServer() {
     stop();
 }
 
+void NatsServer::freeze() {
+    if (!process_.freeze(std::chrono::seconds(5))) {
+        throw std::runtime_error("nats-server did not stop on SIGSTOP within 5 s");
+    }
+}
+
 void NatsServer::stop() {
     if (!stopped_) {
         process_.send_signal(SIGTERM);

@@ -22,6 +22,9 @@ class NatsServer {
     NatsServer& operator=(const NatsServer&) = delete;
 
     void signal(int number) { process_.send_signal(number); }
+    // Stops the server (SIGSTOP) and returns once it has stopped: its connections stay open and
+    // nothing answers. Throws when it did not stop within 5 s. SIGCONT resumes it.
+    void freeze();
     void stop();
 
   private:

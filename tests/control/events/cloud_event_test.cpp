@@ -99,6 +99,21 @@ TEST(CloudEvent, TheDocumentIsACloudEventWithTheEntityAsData) {
     EXPECT_FALSE(gone.contains("requestid")) << "no request behind a background job";
 }
 
+TEST(CloudEvent, EnvelopeStringsAreEscapedWhateverTheyHold) {
+    // A request id comes from a client's header and an actor from a user name: quotes,
+    // backslashes, control characters and non-ASCII must stay one valid JSON document.
+    const std::string actor = "o\"brien\\ \u00e9\t";
+    const std::string request = "id\n\x01\x7f";
+    const auto row = to_outbox_event(region_event("create", nullptr, {{"id", "r-1"}}),
+                                     {actor, request}, "/grid \"main\"", "t");
+    ASSERT_TRUE(row);
+    const auto document = nlohmann::json::parse(row->document);
+    EXPECT_EQ(document.at("actor"), actor);
+    EXPECT_EQ(document.at("requestid"), request);
+    EXPECT_EQ(document.at("source"), "/grid \"main\"");
+    EXPECT_EQ(row->document.find('\n'), std::string::npos);
+}
+
 TEST(CloudEvent, EveryEventGetsItsOwnId) {
     const auto event = region_event("create", nullptr, {{"id", "r-1"}});
     EXPECT_NE(to_outbox_event(event, {}, "/v", "t")->id, to_outbox_event(event, {}, "/v", "t")->id);

@@ -136,14 +136,18 @@ TEST_F(Subscriptions, WithoutAWebhookSinkWebhooksAreUnavailable) {
 }
 
 TEST_F(Subscriptions, ATestDeliveryGoesThroughTheSinkOutsideTheOutbox) {
-    auto webhooks = service();
+    SubscriptionService webhooks(events_store(), sinks,
+                                 {100, std::chrono::seconds(2), "https://grid.example.org"},
+                                 [this] { ++changed; });
     const auto created = webhooks.create_webhook(actor(), body());
     const auto attempt = webhooks.test_webhook(created.id);
     EXPECT_TRUE(attempt.delivered);
     const auto got = webhook->received();
     ASSERT_EQ(got.size(), 1u);
     EXPECT_EQ(got[0].event.type, "org.vergegrid.webhook.test");
-    EXPECT_EQ(nlohmann::json::parse(got[0].event.document).at("data").at("webhook_id"), created.id);
+    const auto document = nlohmann::json::parse(got[0].event.document);
+    EXPECT_EQ(document.at("data").at("webhook_id"), created.id);
+    EXPECT_EQ(document.at("source"), "https://grid.example.org") << "events.source, as every event";
     EXPECT_TRUE(outbox().empty());
 }
 

@@ -186,7 +186,7 @@ TEST_F(NatsSink, AServerThatStopsAnsweringIsAFailureWithinThePublishTimeout) {
     const auto connected = nats->deliver(sink_target(), {event(1)});  // the same id: stored once
     ASSERT_TRUE(connected.at(0).delivered) << connected.at(0).error;
 
-    server_->signal(SIGSTOP);  // the connection stays open; nothing answers
+    server_->freeze();  // the connection stays open; nothing answers
     const auto start = Clock::now();
     const auto attempts = nats->deliver(sink_target(5000), {event(2), event(3)});
     const auto took =
