@@ -7,8 +7,8 @@
 #include <Poco/Timestamp.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
-#include <cstdio>
 #include <mutex>
 
 #include "secrets/secrets.hpp"
@@ -45,6 +45,32 @@ std::string creation_time_iso8601() {
     return iso8601(Poco::DateTime(Poco::Timestamp(ms * 1000)));
 }
 
+namespace {
+
+// Random bits for ids, drawn from the OS CSPRNG 64 values at a time: a create makes several ids
+// (region, operation, event), and one getrandom call each was a measurable part of it. Per
+// thread, so no lock; ids are identifiers, not secrets (tokens use secrets::random_token).
+std::uint64_t id_random_bits() {
+    thread_local std::array<std::uint64_t, 64> pool{};
+    thread_local std::size_t next = pool.size();
+    if (next == pool.size()) {
+        secrets::fill_random(pool.data(), sizeof pool);
+        next = 0;
+    }
+    return pool[next++];
+}
+
+// `digits` lower-case hex digits of `value` at `out`, most significant first.
+void put_hex(char* out, std::uint64_t value, int digits) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    for (int i = digits - 1; i >= 0; --i) {
+        out[i] = kDigits[value & 0xfU];
+        value >>= 4;
+    }
+}
+
+}  // namespace
+
 std::string new_uuid() {
     // RFC 9562 version 7, with the 12 bits after the version as a counter within the millisecond
     // (its section 6.2, method 1) so that ids are strictly increasing within the process.
@@ -59,14 +85,13 @@ std::string new_uuid() {
         last_stamp = stamp;
     }
     const std::uint64_t high = ((stamp >> 12) << 16) | 0x7000U | (stamp & 0xfffU);
-    const std::uint64_t low = (secrets::random_u64() >> 2) | 0x8000000000000000ULL;  // variant 10
-    char text[37];
-    std::snprintf(text, sizeof text, "%08llx-%04llx-%04llx-%04llx-%012llx",
-                  static_cast<unsigned long long>(high >> 32),
-                  static_cast<unsigned long long>((high >> 16) & 0xffffU),
-                  static_cast<unsigned long long>(high & 0xffffU),
-                  static_cast<unsigned long long>(low >> 48),
-                  static_cast<unsigned long long>(low & 0xffffffffffffULL));
+    const std::uint64_t low = (id_random_bits() >> 2) | 0x8000000000000000ULL;  // variant 10
+    std::string text(36, '-');                                                  // 8-4-4-4-12
+    put_hex(text.data(), high >> 32, 8);
+    put_hex(text.data() + 9, (high >> 16) & 0xffffU, 4);
+    put_hex(text.data() + 14, high & 0xffffU, 4);
+    put_hex(text.data() + 19, low >> 48, 4);
+    put_hex(text.data() + 24, low & 0xffffffffffffULL, 12);
     return text;
 }
 

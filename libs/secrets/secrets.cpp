@@ -28,13 +28,6 @@ std::string random_token(std::string_view prefix) {
     return std::string(prefix) + text.data();
 }
 
-std::uint64_t random_u64() {
-    ensure_sodium();
-    std::uint64_t value = 0;
-    randombytes_buf(&value, sizeof value);
-    return value;
-}
-
 std::string sha256_hex(std::string_view secret) {
     ensure_sodium();
     std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
@@ -43,6 +36,11 @@ std::string sha256_hex(std::string_view secret) {
     std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
     sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
     return hex.data();
+}
+
+void fill_random(void* data, std::size_t size) {
+    ensure_sodium();
+    randombytes_buf(data, size);
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

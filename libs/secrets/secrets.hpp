@@ -2,6 +2,7 @@
 // OS CSPRNG (libsodium), stored only as SHA-256 hashes, compared in constant time.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -12,8 +13,8 @@ namespace vergegrid::secrets {
 // humans and the authenticator what kind of secret it is; it carries no entropy.
 std::string random_token(std::string_view prefix);
 
-// 64 bits from the OS CSPRNG.
-std::uint64_t random_u64();
+// `size` bytes from the OS CSPRNG, in one call (one system call for many values).
+void fill_random(void* data, std::size_t size);
 
 // Lower-case hex SHA-256: what storage keeps instead of the secret.
 std::string sha256_hex(std::string_view secret);
