@@ -18,6 +18,8 @@ namespace {
 
 class RolloutEngineTest : public RegionFixture {
   protected:
+    // The template at 1.0.1 when the regions are made: the rollouts take them back to 1.0.0, a
+    // version other than the latest.
     RolloutEngineTest() {
         TemplateSpec spec;
         spec.environment.water_height = 20;
@@ -78,7 +80,7 @@ TEST_F(RolloutEngineTest, MaxUnavailableLimitsTheRegionsUpgradingAtOnce) {
         ids.push_back(region("Sand " + std::to_string(i), 1000 + i));
     }
     const auto created =
-        rollouts().create(actor(), template_id, {{"to_version", "1.0.1"}, {"max_unavailable", 2}});
+        rollouts().create(actor(), template_id, {{"to_version", "1.0.0"}, {"max_unavailable", 2}});
     ASSERT_TRUE(created.value.created);
     const std::string id = created.value.body.at("id");
     auto now = rollouts().get(id);
@@ -106,7 +108,7 @@ TEST_F(RolloutEngineTest, MaxUnavailableLimitsTheRegionsUpgradingAtOnce) {
 
 TEST_F(RolloutEngineTest, ARegionOnNoSimulatorCountsAsUpgradedAtOnce) {
     const auto id = region("Floating", 1000, false);
-    const auto created = rollouts().create(actor(), template_id, {{"to_version", "1.0.1"}});
+    const auto created = rollouts().create(actor(), template_id, {{"to_version", "1.0.0"}});
     const auto& body = created.value.body;
     EXPECT_EQ(body.at("state"), "succeeded") << body.dump(2);
     EXPECT_EQ(body.at("regions").at(0).at("to_version"), "1.1.0");
@@ -117,7 +119,7 @@ TEST_F(RolloutEngineTest, NoConfirmationWithinTheDeadlineFailsAndRollsBack) {
     const auto first = region("Sand 1", 1001);
     const auto second = region("Sand 2", 1002);
     const auto created = rollouts().create(
-        actor(), template_id, {{"to_version", "1.0.1"}, {"waves", {1, "100%"}}, {"deadline_s", 1}});
+        actor(), template_id, {{"to_version", "1.0.0"}, {"waves", {1, "100%"}}, {"deadline_s", 1}});
     const std::string id = created.value.body.at("id");
     report(first, "succeeded");  // wave 1 confirmed: wave 2 (Sand 2) starts
     EXPECT_EQ(count(rollouts().get(id), "upgrading"), 1);
@@ -131,8 +133,8 @@ TEST_F(RolloutEngineTest, NoConfirmationWithinTheDeadlineFailsAndRollsBack) {
     for (const auto& region_id : {first, second}) {
         const auto back = regions.get(region_id);
         EXPECT_EQ(back.version.to_string(), "1.3.0");  // 1.1.0 pinned, 1.2.0 upgraded
-        EXPECT_EQ(back.template_data.template_version->to_string(), "1.0.0");
-        EXPECT_EQ(back.environment.water_height, 20);
+        EXPECT_EQ(back.template_data.template_version->to_string(), "1.0.1");
+        EXPECT_EQ(back.environment.water_height, 35);
     }
     EXPECT_EQ(rollouts().advance_all(), 0);  // nothing running any more
 }
