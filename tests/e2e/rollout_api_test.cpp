@@ -121,8 +121,9 @@ class RolloutApi : public ::testing::Test {
 
     std::vector<std::string> history(const std::string& id) {
         std::vector<std::string> out;
-        for (const auto& entry :
-             admin_->get("/api/v1/regions/" + id + "/history").body.at("items")) {
+        // Kept: the loop must not walk a member of a temporary answer.
+        const auto answer = admin_->get("/api/v1/regions/" + id + "/history");
+        for (const auto& entry : answer.body.at("items")) {
             out.push_back(entry.at("version").get<std::string>() + " " +
                           entry.at("change").get<std::string>());
         }
