@@ -93,6 +93,7 @@ int run(int argc, const char* const* argv, const Environment& env, Io io) {
     add_simulator_commands(app, ctx);
     add_operation_commands(app, ctx);
     add_migration_commands(app, ctx);
+    add_rollout_commands(app, ctx);
     add_user_commands(app, ctx);
     add_cluster_commands(app, ctx);
     add_event_commands(app, ctx);

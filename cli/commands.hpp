@@ -28,6 +28,8 @@ void add_snapshot_commands(CLI::App& app, Context& ctx);
 void add_simulator_commands(CLI::App& app, Context& ctx);
 // migration list, show, cancel; batch list, show, cancel
 void add_migration_commands(CLI::App& app, Context& ctx);
+// rollouts start, list, show, pause, resume, cancel
+void add_rollout_commands(CLI::App& app, Context& ctx);
 // operation list
 void add_operation_commands(CLI::App& app, Context& ctx);
 // cluster [show]

@@ -15,6 +15,7 @@
 #include "control/api/placement_plan_routes.hpp"
 #include "control/api/placement_policy_routes.hpp"
 #include "control/api/region_routes.hpp"
+#include "control/api/rollout_routes.hpp"
 #include "control/api/route_permission.hpp"
 #include "control/api/session_routes.hpp"
 #include "control/api/sim_snapshot_routes.hpp"
@@ -36,6 +37,8 @@
 #include "control/migrations/migration_service.hpp"
 #include "control/operations/operation_signals.hpp"
 #include "control/regions/pending_placer.hpp"
+#include "control/rollouts/rollout_engine.hpp"
+#include "control/rollouts/rollout_service.hpp"
 #include "control/simulators/simulator_liveness.hpp"
 #include "control/snapshots/snapshot_job_runner.hpp"
 #include "version/version.hpp"
@@ -205,6 +208,21 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     });
     environment.keep_while_serving(
         std::make_shared<MigrationJobRunner>(migrations, environment.log, leadership));
+    // Template rollouts (docs/rollouts.md): a region's upgrade confirmed or failed moves its
+    // rollout on, in the transaction of the result; the engine (leader only) does the rest.
+    const auto rollouts = std::make_shared<const RolloutService>(store, regions);
+    add_rollout_routes(router, rollouts);
+    operations->on_result([rollouts](Changes& changes, const plugin_api::Operation& operation) {
+        rollouts->on_operation_result(changes, operation);
+    });
+    const auto rollout_engine =
+        std::make_shared<RolloutEngine>(rollouts, environment.log, leadership);
+    leadership->on_gained([weak = std::weak_ptr<RolloutEngine>(rollout_engine)] {
+        if (auto alive = weak.lock()) {
+            alive->wake();
+        }
+    });
+    environment.keep_while_serving(rollout_engine);
     add_operation_routes(router, operations, snapshots);
     add_audit_routes(router, AuditLog(store), AuditChainCheck(store));
     add_events(router, store, event_signals, leadership, clustered, environment);

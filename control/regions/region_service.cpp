@@ -19,6 +19,7 @@
 #include "control/regions/region_placement.hpp"
 #include "control/regions/region_state_store.hpp"
 #include "control/regions/region_stub.hpp"
+#include "region_settings/region_settings.hpp"
 
 namespace vergegrid::control {
 
@@ -137,6 +138,36 @@ RegionRecord region_to_change(StorageTransaction& tx, const std::string& id,
     RegionRecord region = load_region_record(tx, id);
     check_expected_version(expected, region.version);
     return region;
+}
+
+// `before` with the template applied at `version` (none: the template's latest).
+RegionRecord upgraded_record(StorageTransaction& tx, const RegionRecord& before,
+                             const std::optional<plugin_api::SemVer>& version) {
+    if (before.template_id.empty()) {
+        throw DomainError::conflict("no_template", "the region was not made from a template",
+                                    "template_id");
+    }
+    auto tmpl = tx.find_template(before.template_id);
+    if (!tmpl) {
+        throw DomainError::conflict("template_gone", "the region's template no longer exists",
+                                    "template_id");
+    }
+    if (version && *version != tmpl->version) {
+        const auto stored = tx.find_template_version(tmpl->id, *version);
+        if (!stored) {
+            throw DomainError(Fault::not_found, "unknown_version",
+                              "the template has no version " + version->to_string(), "to_version");
+        }
+        tmpl->version = stored->version;
+        tmpl->spec = stored->spec;
+    }
+    RegionRecord after = before;
+    apply_template(after, *tmpl);
+    if (auto misfit =
+            parcels_misfit(after.template_data.parcel_layout, after.size_x, after.size_y)) {
+        throw DomainError::invalid_field("parcel_layout", *misfit);
+    }
+    return after;
 }
 
 }  // namespace
@@ -362,27 +393,51 @@ RegionChanged RegionService::rollback_within(Changes& changes,
 
 Committed<RegionChanged> RegionService::upgrade_template(
     const Actor& actor, const UpgradeRegionTemplate& command) const {
-    return deliver(actor, [&](Changes& changes, Delivery& delivery) {
-        auto& tx = changes.tx();
-        refuse_while_moving(tx, command.id);
-        const RegionRecord before = region_to_change(tx, command.id, command.expected_version);
-        if (before.template_id.empty()) {
-            throw DomainError::conflict("no_template", "the region was not made from a template",
-                                        "template_id");
-        }
-        const auto tmpl = tx.find_template(before.template_id);
-        if (!tmpl) {
-            throw DomainError::conflict("template_gone", "the region's template no longer exists",
-                                        "template_id");
-        }
-        RegionRecord after = before;
-        apply_template(after, *tmpl);
-        if (auto misfit =
-                parcels_misfit(after.template_data.parcel_layout, after.size_x, after.size_y)) {
-            throw DomainError::invalid_field("parcel_layout", *misfit);
-        }
-        return apply_change(changes, "upgrade-template", before, after, delivery);
+    return store_.command(
+        actor, [&](Changes& changes) { return upgrade_template_within(changes, command); });
+}
+
+RegionChanged RegionService::upgrade_template_within(
+    Changes& changes, const UpgradeRegionTemplate& command,
+    const std::optional<plugin_api::SemVer>& template_version) const {
+    return within(changes, [&](Changes& changes, Delivery& delivery) {
+        refuse_while_moving(changes.tx(), command.id);
+        const RegionRecord before =
+            region_to_change(changes.tx(), command.id, command.expected_version);
+        return apply_change(changes, "upgrade-template", before,
+                            upgraded_record(changes.tx(), before, template_version), delivery);
     });
+}
+
+UpgradePreview RegionService::preview_template_upgrade(
+    StorageTransaction& tx, const UpgradeRegionTemplate& command,
+    const std::optional<plugin_api::SemVer>& template_version) const {
+    UpgradePreview preview;
+    preview.region = with_placement_state(tx, load_region_record(tx, command.id));
+    const RegionRecord after = upgraded_record(tx, preview.region, template_version);
+    const RegionChange change = region_change(preview.region, after);
+    preview.version = bumped(preview.region.version, change.bump);
+    preview.bump = to_string(change.bump);
+    preview.fields = change.fields_to_json();
+    plugin_api::RegionChangeSummary summary{"update", {}};
+    for (auto& field : preview.fields) {
+        const auto setting = region_settings::find_setting_field(field.value("field", ""));
+        field["application"] =
+            setting ? std::string(region_settings::application_name(setting->application))
+                    : "control-plane";
+        preview.restart_needed =
+            preview.restart_needed ||
+            (setting && setting->application == region_settings::Application::on_restart);
+        summary.fields.push_back(field.value("field", ""));
+    }
+    if (change.bump == Bump::none || preview.region.placement.simulator_id.empty()) {
+        preview.delivery = "none";
+    } else {
+        const auto sync = delivery_for(channel_).sync;
+        preview.delivery =
+            sync->classify(summary) == plugin_api::SyncClass::lazy ? "lazy" : "eager";
+    }
+    return preview;
 }
 
 Committed<RegionChanged> RegionService::move(const Actor& actor, const MoveRegion& command) const {

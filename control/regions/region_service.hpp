@@ -88,6 +88,19 @@ struct RegionChanged {
     std::optional<Decision> decision;  // create and move: where placement put it and why
 };
 
+// What upgrading a region to a template version would change, written nowhere (a rollout's dry
+// run): the bump, the fields (each with how it reaches a running region: live, on-restart,
+// unsupported), how the operation would be delivered (eager, lazy, or none: nothing changes or
+// the region is on no simulator) and whether a field waits for a restart.
+struct UpgradePreview {
+    RegionRecord region;         // as it is
+    plugin_api::SemVer version;  // after the upgrade
+    std::string bump;
+    nlohmann::json fields;  // [{"field", "from", "to", "bump", "application"}]
+    std::string delivery;
+    bool restart_needed = false;
+};
+
 // The Regions/<name>.ini section of a region, at the region's version.
 struct RegionStub {
     region_ini::RegionIniSpec spec;
@@ -133,6 +146,14 @@ class RegionService {
     RegionChanged create_within(Changes& changes, const CreateRegion& command) const;
     void remove_within(Changes& changes, const DeleteRegion& command) const;
     RegionChanged rollback_within(Changes& changes, const RollbackRegion& command) const;
+    // `template_version`: the template version to apply (a rollout's); none = the latest.
+    UpgradePreview preview_template_upgrade(
+        plugin_api::StorageTransaction& tx, const UpgradeRegionTemplate& command,
+        const std::optional<plugin_api::SemVer>& template_version) const;
+    // A rollout's step (control/rollouts): the region to the given template version.
+    RegionChanged upgrade_template_within(
+        Changes& changes, const UpgradeRegionTemplate& command,
+        const std::optional<plugin_api::SemVer>& template_version = std::nullopt) const;
     // A "move" version (history, event) WITHOUT an operation: the target already runs the region
     // and the move tears the source down itself.
     RegionChanged switch_within(Changes& changes, const SwitchRegion& command) const;

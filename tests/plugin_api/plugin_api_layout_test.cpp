@@ -35,6 +35,7 @@
 #include "vergegrid/plugin_api/storage_model.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
 #include "vergegrid/plugin_api/storage_pending.hpp"
+#include "vergegrid/plugin_api/storage_rollouts.hpp"
 #include "vergegrid/plugin_api/storage_snapshots.hpp"
 #include "vergegrid/plugin_api/sync.hpp"
 
@@ -1083,4 +1084,50 @@ TEST(PluginApiLayout, SinkTargetAndAttempt) {
          {VG_FIELD(SinkAttempt, delivered), VG_FIELD(SinkAttempt, status),
           VG_FIELD(SinkAttempt, duration_ms), VG_FIELD(SinkAttempt, error)}},
         {48, {{"delivered", 0, 1}, {"status", 4, 4}, {"duration_ms", 8, 4}, {"error", 16, 32}}});
+}
+
+// ABI 1.11 (RolloutLedger): IN/OUT, frozen.
+TEST(PluginApiLayout, RolloutAndRolloutRegion) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout(
+        "Rollout", Growth::frozen,
+        {sizeof(api::Rollout),
+         {VG_FIELD(Rollout, id), VG_FIELD(Rollout, template_id), VG_FIELD(Rollout, to_version),
+          VG_FIELD(Rollout, state), VG_FIELD(Rollout, spec), VG_FIELD(Rollout, current_wave),
+          VG_FIELD(Rollout, next_wave_at), VG_FIELD(Rollout, error), VG_FIELD(Rollout, actor),
+          VG_FIELD(Rollout, created_at), VG_FIELD(Rollout, updated_at)}},
+        {328,
+         {{"id", 0, 32},
+          {"template_id", 32, 32},
+          {"to_version", 64, 32},
+          {"state", 96, 32},
+          {"spec", 128, 32},
+          {"current_wave", 160, 4},
+          {"next_wave_at", 168, 32},
+          {"error", 200, 32},
+          {"actor", 232, 32},
+          {"created_at", 264, 32},
+          {"updated_at", 296, 32}}});
+    expect_layout("RolloutRegion", Growth::frozen,
+                  {sizeof(api::RolloutRegion),
+                   {VG_FIELD(RolloutRegion, rollout_id), VG_FIELD(RolloutRegion, region_id),
+                    VG_FIELD(RolloutRegion, region_name), VG_FIELD(RolloutRegion, wave),
+                    VG_FIELD(RolloutRegion, state), VG_FIELD(RolloutRegion, from_version),
+                    VG_FIELD(RolloutRegion, to_version), VG_FIELD(RolloutRegion, operation_id),
+                    VG_FIELD(RolloutRegion, started_at), VG_FIELD(RolloutRegion, finished_at),
+                    VG_FIELD(RolloutRegion, error)}},
+                  {304,
+                   {{"rollout_id", 0, 32},
+                    {"region_id", 32, 32},
+                    {"region_name", 64, 32},
+                    {"wave", 96, 4},
+                    {"state", 104, 32},
+                    {"from_version", 136, 32},
+                    {"to_version", 168, 32},
+                    {"operation_id", 200, 8},
+                    {"started_at", 208, 32},
+                    {"finished_at", 240, 32},
+                    {"error", 272, 32}}});
 }

@@ -37,9 +37,10 @@ ALLOWED = {
     "snapshots": {"regions", "operations", "simulators", "audit", "domain", "common"},
     "migrations": {"snapshots", "regions", "placement", "operations", "simulators", "audit",
                    "domain", "common"},
-    "api": {"migrations", "snapshots", "regions", "placement", "operations", "templates", "estates",
+    "rollouts": {"regions", "templates", "operations", "audit", "domain", "common"},
+    "api": {"rollouts", "migrations", "snapshots", "regions", "placement", "operations", "templates", "estates",
             "simulators", "access", "audit", "cluster", "events", "domain", "common"},
-    "app": {"api", "migrations", "snapshots", "regions", "placement", "operations", "templates", "estates",
+    "app": {"api", "rollouts", "migrations", "snapshots", "regions", "placement", "operations", "templates", "estates",
             "simulators", "access", "audit", "cluster", "events", "domain", "common"},
 }
 

@@ -2,10 +2,11 @@
 // postgresql and mysql plugins. It also implements the extensions AccessStore and OperationStore
 // (ABI 1.1), GridStore (1.3), SnapshotLedger (1.5), MigrationLedger (1.6), GridChangeLog,
 // PendingPlacementStore and SavepointStore (1.7), GridRuleQueries (1.8), ReplicaStore (1.9),
-// EventOutbox, EventSubscriptions and AuditChain (1.10), which the host reaches with dynamic_cast
-// from the StorageTransaction (their type information is exported: BOOST_SYMBOL_VISIBLE; this class
-// itself stays hidden). Every statement is fixed SQL text (composed from fixed fragments where a
-// filter is optional); values only travel through soci::use bindings.
+// EventOutbox, EventSubscriptions and AuditChain (1.10), RolloutLedger (1.11), which the host
+// reaches with dynamic_cast from the StorageTransaction (their type information is exported:
+// BOOST_SYMBOL_VISIBLE; this class itself stays hidden). Every statement is fixed SQL text
+// (composed from fixed fragments where a filter is optional); values only travel through soci::use
+// bindings.
 //
 // Split by subject to keep files small: soci_transaction.cpp (lifecycle, estates, templates),
 // soci_transaction_regions.cpp (regions), soci_transaction_log.cpp (history,
@@ -37,6 +38,7 @@
 #include "vergegrid/plugin_api/storage_migrations.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
 #include "vergegrid/plugin_api/storage_pending.hpp"
+#include "vergegrid/plugin_api/storage_rollouts.hpp"
 #include "vergegrid/plugin_api/storage_savepoints.hpp"
 #include "vergegrid/plugin_api/storage_snapshots.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
@@ -62,7 +64,8 @@ class SociTransaction final : public plugin_api::StorageTransaction,
                               public plugin_api::ReplicaStore,
                               public plugin_api::EventOutbox,
                               public plugin_api::EventSubscriptions,
-                              public plugin_api::AuditChain {
+                              public plugin_api::AuditChain,
+                              public plugin_api::RolloutLedger {
   public:
     // Opens the transaction (the dialect's begin statements, plus the grid lock for read_write).
     // Throws StorageBusy when the lock is not granted in time. `turn` (possibly empty) is released
@@ -211,6 +214,23 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     std::optional<plugin_api::MigrationBatch> find_migration_batch(const std::string& id) override;
     std::vector<plugin_api::MigrationBatch> list_migration_batches(const std::string& simulator_id,
                                                                    int limit) override;
+
+    // ---- RolloutLedger (ABI 1.11): soci_transaction_rollouts.cpp ----
+    void insert_rollout(const plugin_api::Rollout& rollout) override;
+    void update_rollout(const plugin_api::Rollout& rollout) override;
+    std::optional<plugin_api::Rollout> find_rollout(const std::string& id) override;
+    std::vector<plugin_api::Rollout> list_rollouts(const std::string& template_id,
+                                                   const std::string& before_created_at,
+                                                   const std::string& before_id,
+                                                   int limit) override;
+    std::vector<plugin_api::Rollout> list_active_rollouts() override;
+    void insert_rollout_region(const plugin_api::RolloutRegion& region) override;
+    void update_rollout_region(const plugin_api::RolloutRegion& region) override;
+    std::vector<plugin_api::RolloutRegion> list_rollout_regions(
+        const std::string& rollout_id) override;
+    // 0 finds nothing (a region waiting for no operation).
+    std::optional<plugin_api::RolloutRegion> find_rollout_region_by_operation(
+        std::int64_t operation_id) override;
 
     // ---- GridChangeLog (ABI 1.7) ----
     std::int64_t lock_grid_generation() override;

@@ -86,7 +86,9 @@ TEST_P(StorageContract, EveryMigrationIsRecordedInSchemaMigrations) {
                               "events",
                               "events_pruned",
                               "event_subscriptions",
-                              "event_deliveries"}) {
+                              "event_deliveries",
+                              "rollouts",
+                              "rollout_regions"}) {
         int count = -1;
         EXPECT_NO_THROW((*sql << std::string("SELECT COUNT(*) FROM ") + table, soci::into(count)))
             << table;
