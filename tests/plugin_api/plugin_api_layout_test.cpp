@@ -18,6 +18,7 @@
 #include "vergegrid/plugin_api/abi.hpp"
 #include "vergegrid/plugin_api/access_model.hpp"
 #include "vergegrid/plugin_api/auth.hpp"
+#include "vergegrid/plugin_api/blueprint.hpp"
 #include "vergegrid/plugin_api/event_sink.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
 #include "vergegrid/plugin_api/kinds.hpp"
@@ -1083,4 +1084,16 @@ TEST(PluginApiLayout, SinkTargetAndAttempt) {
          {VG_FIELD(SinkAttempt, delivered), VG_FIELD(SinkAttempt, status),
           VG_FIELD(SinkAttempt, duration_ms), VG_FIELD(SinkAttempt, error)}},
         {48, {{"delivered", 0, 1}, {"status", 4, 4}, {"duration_ms", 8, 4}, {"error", 16, 32}}});
+}
+
+// ABI 1.11 (Blueprint): IN (may grow).
+TEST(PluginApiLayout, BlueprintInput) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("BlueprintInput", Growth::may_grow,
+                  {sizeof(api::BlueprintInput),
+                   {VG_FIELD(BlueprintInput, parameters), VG_FIELD(BlueprintInput, templates),
+                    VG_FIELD(BlueprintInput, estates)}},
+                  {96, {{"parameters", 0, 32}, {"templates", 32, 32}, {"estates", 64, 32}}});
 }
