@@ -61,7 +61,8 @@ std::vector<plugin_host::KindUse> control_plane_kinds() {
             {kind::kPlacement, 0},
             {kind::kSnapshotStore, plugin_host::kSnapshotStoreMinMinor},
             {kind::kMigration, plugin_host::kMigrationMinMinor},
-            {kind::kEventSink, plugin_host::kEventSinkMinMinor}};
+            {kind::kEventSink, plugin_host::kEventSinkMinMinor},
+            {kind::kBlueprint, plugin_host::kBlueprintMinMinor}};
 }
 
 ControlPlane::ControlPlane(ControlSettings settings, std::shared_ptr<spdlog::logger> log,
@@ -105,6 +106,7 @@ void ControlPlane::start() {
     open_snapshot_store();
     open_migration_strategy();
     open_event_sinks();
+    open_blueprints();
 
     auto router = std::make_shared<http::Router>();
     add_system_routes(*router, SystemContext{plugins_.registry(), services_, metrics_});
@@ -223,6 +225,20 @@ void ControlPlane::open_event_sinks() {
     }
 }
 
+// The blueprints, loaded like the event sinks: configured ones must load; the defaults may be
+// missing (a trimmed plugin folder) and are then simply not offered.
+void ControlPlane::open_blueprints() {
+    for (const auto& name : settings_.blueprints.load) {
+        if (!settings_.blueprints.load_configured &&
+            !plugins_.find(plugin_api::kind::kBlueprint, name)) {
+            log_->warn("no blueprint plugin named '{}': it is not offered", name);
+            continue;
+        }
+        blueprints_[name] = create_service<plugin_api::Blueprint>(name, "blueprints.load");
+        log_->info("blueprint: {}", name);
+    }
+}
+
 ServiceEnvironment ControlPlane::service_environment() {
     ServiceEnvironment environment;
     environment.data_dir = settings_.data_dir;
@@ -236,6 +252,7 @@ ServiceEnvironment ControlPlane::service_environment() {
     environment.storage_backend = settings_.storage_backend;
     environment.events = settings_.events;
     environment.event_sinks = event_sinks_;
+    environment.blueprints = blueprints_;
     // A wildcard listen address names no host another machine can reach: the host's name then.
     const bool wildcard = settings_.listen_host == "0.0.0.0" || settings_.listen_host == "::";
     const std::string host = wildcard ? Poco::Net::DNS::hostName() : settings_.listen_host;
@@ -283,6 +300,7 @@ void ControlPlane::stop() {
     snapshot_store_.reset();
     migration_strategy_.reset();
     event_sinks_.clear();
+    blueprints_.clear();
     services_.auth.swap(nullptr);
     services_.sync.swap(nullptr);
     services_.placement.swap(nullptr);

@@ -15,6 +15,7 @@
 #include "kernel/metrics/registry.hpp"
 #include "kernel/services/service_registry.hpp"
 #include "plugin_host/plugin_host.hpp"
+#include "vergegrid/plugin_api/blueprint.hpp"
 #include "vergegrid/plugin_api/event_sink.hpp"
 #include "vergegrid/plugin_api/migration.hpp"
 #include "vergegrid/plugin_api/snapshot_store.hpp"
@@ -65,6 +66,8 @@ struct ServiceEnvironment {
     EventsSettings events;
     std::map<std::string, std::shared_ptr<plugin_api::EventSink>> event_sinks;
     std::string storage_backend;
+    // The blueprint plugins loaded (blueprints.load), by name.
+    std::map<std::string, std::shared_ptr<plugin_api::Blueprint>> blueprints;
     std::function<std::string()> replica_name;
     std::function<std::string()> replica_url;
     // Keeps an object (a background thread) alive while the control plane serves: stop() releases
@@ -102,6 +105,7 @@ class ControlPlane {
     void open_snapshot_store();
     void open_migration_strategy();
     void open_event_sinks();
+    void open_blueprints();
     ServiceEnvironment service_environment();
     // Creates the named plugin of Interface's kind, configured from its section; `setting` is the
     // key that named it, for the error.
@@ -118,6 +122,7 @@ class ControlPlane {
     std::shared_ptr<plugin_api::SnapshotStore> snapshot_store_;
     std::shared_ptr<plugin_api::MigrationStrategy> migration_strategy_;
     std::map<std::string, std::shared_ptr<plugin_api::EventSink>> event_sinks_;
+    std::map<std::string, std::shared_ptr<plugin_api::Blueprint>> blueprints_;
     std::vector<std::shared_ptr<void>> service_objects_;  // see ServiceEnvironment
 };
 

@@ -6,6 +6,7 @@
 #include "control/access/admin_bootstrap.hpp"
 #include "control/api/audit_routes.hpp"
 #include "control/api/authenticator.hpp"
+#include "control/api/blueprint_routes.hpp"
 #include "control/api/cluster_routes.hpp"
 #include "control/api/error_mapping.hpp"
 #include "control/api/estate_routes.hpp"
@@ -162,6 +163,8 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     const auto snapshots = std::make_shared<const SnapshotService>(SnapshotDependencies{
         store, regions, &signals, environment.snapshot_store, environment.snapshots});
     add_region_routes(router, *regions, snapshots);
+    add_blueprint_routes(
+        router, std::make_shared<const BlueprintService>(store, regions, environment.blueprints));
     const auto placer = std::make_shared<PendingPlacer>(store, *regions, environment.log,
                                                         std::chrono::seconds(60), leadership);
     const auto wake_placer = [weak = std::weak_ptr<PendingPlacer>(placer)] {

@@ -15,9 +15,8 @@ using kernel::config::readable_file;
 using kernel::config::share;
 using S = ControlSettings;
 
-// events.sinks: plugin names separated by commas ("" for none).
-std::string apply_sinks(const std::string& text, S& settings) {
-    std::vector<std::string> names;
+// Plugin names separated by commas ("" for none) into `names`; an error message, or "".
+std::string plugin_names(const std::string& text, std::vector<std::string>& names) {
     std::size_t start = 0;
     while (!text.empty() && start <= text.size()) {
         const auto comma = text.find(',', start);
@@ -35,9 +34,29 @@ std::string apply_sinks(const std::string& text, S& settings) {
         }
         start = comma + 1;
     }
-    settings.events.sinks = std::move(names);
-    settings.events.sinks_configured = true;
     return "";
+}
+
+// events.sinks: plugin names separated by commas ("" for none).
+std::string apply_sinks(const std::string& text, S& settings) {
+    std::vector<std::string> names;
+    auto error = plugin_names(text, names);
+    if (error.empty()) {
+        settings.events.sinks = std::move(names);
+        settings.events.sinks_configured = true;
+    }
+    return error;
+}
+
+// blueprints.load: plugin names separated by commas ("" for none).
+std::string apply_blueprints(const std::string& text, S& settings) {
+    std::vector<std::string> names;
+    auto error = plugin_names(text, names);
+    if (error.empty()) {
+        settings.blueprints.load = std::move(names);
+        settings.blueprints.load_configured = true;
+    }
+    return error;
 }
 
 const std::vector<kernel::config::KeySpec<S>>& control_keys() {
@@ -146,6 +165,7 @@ const std::vector<kernel::config::KeySpec<S>>& control_keys() {
                              [](S& s, long v) { s.events.checkpoint_interval = sec(v); })},
         {"migration.step_timeout_s",
          integer_in<S, int>(0, 86'400, [](S& s, int v) { s.migration_step_timeout_s = v; })},
+        {"blueprints.load", apply_blueprints},
     };
     return keys;
 }
@@ -166,7 +186,7 @@ ControlSettings load_control_settings(const kernel::config::CommandLine& flags,
     kernel::config::LayerKeys layer;
     layer.keys = control_key_names();
     layer.sections = {"storage",   "auth",      "sync", "simulators", "placement",
-                      "snapshots", "migration", "ha",   "events"};
+                      "snapshots", "migration", "ha",   "events",     "blueprints"};
     layer.apply = [&settings](const std::string& key, const std::string& text) {
         for (const auto& spec : control_keys()) {
             if (spec.key == key) {

@@ -82,8 +82,16 @@ struct EventsSettings {
     std::chrono::seconds checkpoint_interval{3600};  // 0: no audit checkpoints
 };
 
+// Blueprints (docs/blueprints.md): the blueprint plugins to load. The defaults may be missing (a
+// trimmed plugin folder); a configured one must load.
+struct BlueprintsSettings {
+    std::vector<std::string> load{"grid", "island-chain"};
+    bool load_configured = false;
+};
+
 struct ControlSettings : kernel::config::Settings {
     SimulatorsSettings simulators;
+    BlueprintsSettings blueprints;
     HaSettings ha;
     EventsSettings events;
     std::string storage_backend = "sqlite";

@@ -15,6 +15,7 @@ namespace {
 const std::map<std::string, std::string>& irregular() {
     static const std::map<std::string, std::string> verbs{
         {"rollback", "rolled_back"},
+        {"apply", "applied"},
         {"rotate_key", "key_rotated"},
         {"state_detail", "state_detail_changed"},
         {"policy", "policy_changed"},

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "vergegrid/plugin_api/auth.hpp"
+#include "vergegrid/plugin_api/blueprint.hpp"
 #include "vergegrid/plugin_api/event_sink.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
 #include "vergegrid/plugin_api/kinds.hpp"
@@ -54,6 +55,11 @@ struct kind_of<plugin_api::MigrationStrategy> {
 template <>
 struct kind_of<plugin_api::EventSink> {
     static constexpr std::string_view value = plugin_api::kind::kEventSink;
+};
+
+template <>
+struct kind_of<plugin_api::Blueprint> {
+    static constexpr std::string_view value = plugin_api::kind::kBlueprint;
 };
 
 template <typename Interface>

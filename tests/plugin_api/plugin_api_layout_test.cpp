@@ -18,6 +18,7 @@
 #include "vergegrid/plugin_api/abi.hpp"
 #include "vergegrid/plugin_api/access_model.hpp"
 #include "vergegrid/plugin_api/auth.hpp"
+#include "vergegrid/plugin_api/blueprint.hpp"
 #include "vergegrid/plugin_api/event_sink.hpp"
 #include "vergegrid/plugin_api/injection.hpp"
 #include "vergegrid/plugin_api/kinds.hpp"
@@ -1130,4 +1131,16 @@ TEST(PluginApiLayout, RolloutAndRolloutRegion) {
                     {"started_at", 208, 32},
                     {"finished_at", 240, 32},
                     {"error", 272, 32}}});
+}
+
+// ABI 1.11 (Blueprint): IN (may grow).
+TEST(PluginApiLayout, BlueprintInput) {
+    if (!kGoldenPlatform) {
+        GTEST_SKIP() << "golden values are for x86-64 libstdc++";
+    }
+    expect_layout("BlueprintInput", Growth::may_grow,
+                  {sizeof(api::BlueprintInput),
+                   {VG_FIELD(BlueprintInput, parameters), VG_FIELD(BlueprintInput, templates),
+                    VG_FIELD(BlueprintInput, estates)}},
+                  {96, {{"parameters", 0, 32}, {"templates", 32, 32}, {"estates", 64, 32}}});
 }

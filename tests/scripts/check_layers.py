@@ -43,6 +43,10 @@ ALLOWED = {
     "app": {"api", "rollouts", "migrations", "snapshots", "regions", "placement", "operations", "templates", "estates",
             "simulators", "access", "audit", "cluster", "events", "domain", "common"},
 }
+# Blueprints (issue 17): sets of regions made through the regions' own create.
+ALLOWED["blueprints"] = {"regions", "templates", "estates", "audit", "domain", "common"}
+ALLOWED["api"].add("blueprints")
+ALLOWED["app"].add("blueprints")
 
 # The control/ folders that speak HTTP: the adapters and the composition.
 HTTP_FOLDERS = {"api", "app"}

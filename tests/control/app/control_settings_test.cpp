@@ -327,3 +327,26 @@ TEST(ControlSettings, HaKeysHaveDefaultsAndAreCheckedByName) {
 }
 
 }  // namespace
+
+namespace {
+
+// [blueprints] load: the built-in two unless set; "" loads none; a bad name is refused by key.
+TEST(ControlSettings, BlueprintsLoadTheBuiltInOnesUnlessListed) {
+    const auto defaults = load_control({}, env_of({}));
+    EXPECT_THAT(defaults.blueprints.load, ::testing::ElementsAre("grid", "island-chain"));
+    EXPECT_FALSE(defaults.blueprints.load_configured);
+    ConfigFile file("[blueprints]\nload = grid, hello-blueprint\n");
+    const auto listed = load_control(file.flags(), env_of({}));
+    EXPECT_THAT(listed.blueprints.load, ::testing::ElementsAre("grid", "hello-blueprint"));
+    EXPECT_TRUE(listed.blueprints.load_configured);
+    EXPECT_TRUE(
+        load_control({}, env_of({{"VERGEGRID_BLUEPRINTS_LOAD", ""}})).blueprints.load.empty());
+    try {
+        load_control({}, env_of({{"VERGEGRID_BLUEPRINTS_LOAD", "grid,,Bad"}}));
+        FAIL() << "expected a ConfigError";
+    } catch (const sources::ConfigError& e) {
+        EXPECT_THAT(keys_of(e), ::testing::ElementsAre("blueprints.load"));
+    }
+}
+
+}  // namespace

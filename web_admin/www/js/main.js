@@ -12,6 +12,7 @@ const PAGES = [
   { path: '/regions', label: 'Regions', icon: '▤', load: () => import('./pages/regions.js') },
   { path: '/templates', label: 'Templates', icon: '❏', load: () => import('./pages/templates.js') },
   { path: '/estates', label: 'Estates', icon: '⌂', load: () => import('./pages/estates.js') },
+  { path: '/blueprints', label: 'Blueprints', icon: '▣', load: () => import('./pages/blueprints.js') },
   { path: '/simulators', label: 'Simulators', icon: '⚙', load: () => import('./pages/simulators.js') },
   { path: '/placement', label: 'Placement', icon: '◎', load: () => import('./pages/placement.js') },
   { path: '/migrations', label: 'Migrations', icon: '⇆', load: () => import('./pages/migrations.js') },
