@@ -86,7 +86,8 @@ await run('browser.templates', async (defer) => {
   const saved = await api('GET', '/templates/' + island.id);
   expect(saved.version === previewed, `saved as previewed: ${saved.version} vs ${previewed}`);
   expect(saved.environment.water_height === 31.5 && saved.flags.allow_voice === true, 'the nested field saved: ' + JSON.stringify(saved));
-  expect(JSON.stringify(saved.parcel_layout) === JSON.stringify([{ name: 'Plaza', x: 0, y: 192, width: 128, height: 64 }]),
+  const [parcel, ...others] = saved.parcel_layout || [];
+  expect(others.length === 0 && parcel && parcel.name === 'Plaza' && parcel.x === 0 && parcel.y === 192 && parcel.width === 128 && parcel.height === 64,
     'the parcel saved: ' + JSON.stringify(saved.parcel_layout));
   expect((await api('GET', `/templates/${island.id}/versions`)).items.length === 2, 'one version written by the save');
   await page.locator('table.diff').getByText('parcel_layout').waitFor();
