@@ -115,7 +115,10 @@ export function templateEditor(tmpl) {
       } catch (e) {
         if (mine !== asked) return;
         clearErrors(form);
+        // showError focuses the refused field; while typing, the focus stays where the operator is.
+        const typing = document.activeElement;
         showError(form, e.field, e.message);
+        if (typing && form.contains(typing)) typing.focus();
         summary.textContent = `Not valid yet: ${e.field ? e.field + ' ' : ''}${e.message}`;
         summary.dataset.version = '';
         summary.dataset.change = 'invalid';
