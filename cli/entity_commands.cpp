@@ -28,6 +28,7 @@ struct EntityArgs {
     bool force = false;    // region delete: even when its before-delete snapshot fails
     bool restart = false;  // region update: apply the on-restart fields now ("restart": true)
     bool require_placement = false;  // region create: 409 rather than a pending region
+    bool dry_run = false;            // template update: the bump and fields, nothing written
 };
 
 // A region's estate_id and template_id may be given by name.
@@ -106,12 +107,13 @@ void run_update(Context& ctx, const EntityKind& kind, const EntityArgs& args) {
     if (body.empty()) {
         throw CliError(ExitCode::usage, "nothing to update: pass --set key=value or --file");
     }
+    const Query query = args.dry_run ? Query{{"dry_run", "true"}} : Query{};
     const Json updated =
-        ctx.api().send("PATCH", entity_path(ctx, kind, args.id), body, given(args.if_match));
+        ctx.api().send("PATCH", entity_path(ctx, kind, args.id), body, given(args.if_match), query);
     if (ctx.format() == OutputFormat::json) {
         print_json(ctx.io.out, updated);
     } else {
-        print_change_summary(ctx.io.out, kind, "updated", updated);
+        print_change_summary(ctx.io.out, kind, args.dry_run ? "would update" : "updated", updated);
     }
 }
 
@@ -149,6 +151,7 @@ struct Takes {
     bool force = false;              // region delete --force
     bool restart = false;            // region update --restart
     bool require_placement = false;  // region create --require-placement
+    bool dry_run = false;            // template update --dry-run
 };
 
 CLI::App* add_entity_command(CLI::App& parent, Context& ctx, const EntityKind& kind,
@@ -188,6 +191,11 @@ CLI::App* add_entity_command(CLI::App& parent, Context& ctx, const EntityKind& k
         command->add_flag("--require-placement", args->require_placement,
                           "fail (409 no_placement) when no simulator can take the region, "
                           "instead of creating it pending");
+    }
+    if (takes.dry_run) {
+        command->add_flag("--dry-run", args->dry_run,
+                          "show the version the change would make (bump and fields) and write "
+                          "nothing");
     }
     command->callback([&ctx, &kind, args, runner] {
         ctx.action = [&ctx, &kind, args, runner] { runner(ctx, kind, *args); };
@@ -263,7 +271,11 @@ void add_entity_commands(CLI::App& parent, Context& ctx, const EntityKind& kind)
     const bool region = kind.name == kRegion.name;
     add_entity_command(parent, ctx, kind, "update", "change fields of " + noun + " (PATCH)",
                        run_update,
-                       {.id = true, .fields = true, .if_match = true, .restart = region});
+                       {.id = true,
+                        .fields = true,
+                        .if_match = true,
+                        .restart = region,
+                        .dry_run = kind.name == kTemplate.name});
     add_entity_command(parent, ctx, kind, "delete",
                        region ? "delete a region (a persistent or premium one after its "
                                 "before-delete snapshot)"

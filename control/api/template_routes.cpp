@@ -38,12 +38,34 @@ NewTemplate read_new_template(const nlohmann::json& body) {
     return command;
 }
 
-Response template_answer(int status, const Template& tmpl, Bump change = Bump::none) {
-    auto json = template_to_json(tmpl);
-    if (change != Bump::none) {
-        json["change"] = to_string(change);
+Response template_answer(int status, const Template& tmpl) {
+    return with_etag(Response::json(status, template_to_json(tmpl)), tmpl.version);
+}
+
+// The PATCH answer: the template as the change leaves it, which part of the version it bumps and
+// the fields with from/to/bump; a dry run says so and that it came from `from_version`.
+Response change_answer(const TemplateChange& change, bool dry_run) {
+    auto json = template_to_json(change.tmpl);
+    json["change"] = to_string(change.bump);
+    json["changes"] = template_field_changes_to_json(change.fields);
+    if (dry_run) {
+        json["dry_run"] = true;
+        json["from_version"] = change.before.version.to_string();
+        return Response::json(200, json);
     }
-    return with_etag(Response::json(status, json), tmpl.version);
+    return with_etag(Response::json(200, json), change.tmpl.version);
+}
+
+// ?dry_run=true: answer what the PATCH would do and write nothing.
+bool dry_run_in_query(const Request& request) {
+    const auto it = request.query.find("dry_run");
+    if (it == request.query.end()) {
+        return false;
+    }
+    if (it->second != "true" && it->second != "false") {
+        throw ApiError::invalid_field("dry_run", "must be true or false");
+    }
+    return it->second == "true";
 }
 
 plugin_api::SemVer version_in_path(const Request& request) {
@@ -92,13 +114,16 @@ void add_template_routes(kernel::http::Router& router, TemplateService templates
         return template_answer(201, created.value);
     });
 
-    router.add("PATCH", "/api/v1/templates/{id}", Permission::write,
-               [templates](const Request& request) {
-                   const UpdateTemplate command{request.path_params.at("id"),
-                                                if_match_version(request), request.json_body()};
-                   const auto updated = templates.update(request_actor(request), command);
-                   return template_answer(200, updated.value.tmpl, updated.value.bump);
-               });
+    router.add(
+        "PATCH", "/api/v1/templates/{id}", Permission::write, [templates](const Request& request) {
+            const bool dry_run = dry_run_in_query(request);
+            const UpdateTemplate command{request.path_params.at("id"), if_match_version(request),
+                                         request.json_body()};
+            if (dry_run) {
+                return change_answer(templates.preview(request_actor(request), command), true);
+            }
+            return change_answer(templates.update(request_actor(request), command).value, false);
+        });
 
     router.add("DELETE", "/api/v1/templates/{id}", Permission::write,
                [templates](const Request& request) {

@@ -25,9 +25,15 @@ DomainEvent template_event(const std::string& type, const Template& id_of, nlohm
     return {type, "template", id_of.id, std::move(before), std::move(after)};
 }
 
-// The template with `changes` applied (name and spec fields), and the spec's bump.
+nlohmann::json named_spec(const std::string& name, const TemplateSpec& spec) {
+    nlohmann::json json = template_spec_to_json(spec);
+    json["name"] = name;
+    return json;
+}
+
+// The template with `changes` applied (name and spec fields), and the fields that differ.
 TemplateChange apply_changes(const Template& before, const nlohmann::json& changes) {
-    TemplateChange result{before, Bump::none};
+    TemplateChange result{before, before, Bump::none, {}};
     JsonReader reader(changes, "");
     result.tmpl.name = reader.name("name", kMaxTemplateName).value_or(before.name);
     const TemplateSpec old_spec = template_spec_from_text(before.spec);
@@ -36,9 +42,28 @@ TemplateChange apply_changes(const Template& before, const nlohmann::json& chang
     reader.forbid("id", "is read-only");
     reader.forbid("version", "is assigned by the server");
     reader.reject_unknown();
-    result.bump = template_bump(old_spec, spec);
+    result.fields = template_field_changes(named_spec(before.name, old_spec),
+                                           named_spec(result.tmpl.name, spec));
+    result.bump = largest_bump(result.fields);
     result.tmpl.spec = template_spec_to_json(spec).dump();
     return result;
+}
+
+// What `command` does to the template `tx` holds: the one computation behind update and its
+// dry run, so a preview cannot disagree with the save.
+TemplateChange plan_update(StorageTransaction& tx, const Actor& actor,
+                           const UpdateTemplate& command) {
+    const Template before = existing_template(tx, command.id);
+    check_expected_version(command.expected_version, before.version);
+    TemplateChange change = apply_changes(before, command.changes);
+    if (change.bump == Bump::none) {
+        return TemplateChange{before, before, Bump::none, {}};
+    }
+    require_unique_name(tx, change.tmpl);
+    change.tmpl.version = bumped(before.version, change.bump);
+    change.tmpl.updated_at = now_iso8601();
+    change.tmpl.actor = actor.subject;
+    return change;
 }
 
 }  // namespace
@@ -89,26 +114,19 @@ Committed<Template> TemplateService::create(const Actor& actor, NewTemplate comm
 Committed<TemplateChange> TemplateService::update(const Actor& actor,
                                                   const UpdateTemplate& command) const {
     return store_.command(actor, [&](Changes& changes) {
-        auto& tx = changes.tx();
-        const Template before = existing_template(tx, command.id);
-        check_expected_version(command.expected_version, before.version);
-        TemplateChange change = apply_changes(before, command.changes);
-        if (change.bump == Bump::none && change.tmpl.name == before.name) {
-            return TemplateChange{before, Bump::none};
+        TemplateChange change = plan_update(changes.tx(), actor, command);
+        if (change.bump != Bump::none) {
+            changes.tx().update_template(change.tmpl);
+            changes.record(template_event("template.update", change.tmpl,
+                                          template_to_json(change.before),
+                                          template_to_json(change.tmpl)));
         }
-        require_unique_name(tx, change.tmpl);
-        // A rename alone changes no region made from the template: it is a patch.
-        if (change.bump == Bump::none) {
-            change.bump = Bump::patch;
-        }
-        change.tmpl.version = bumped(before.version, change.bump);
-        change.tmpl.updated_at = now_iso8601();
-        change.tmpl.actor = actor.subject;
-        tx.update_template(change.tmpl);
-        changes.record(template_event("template.update", change.tmpl, template_to_json(before),
-                                      template_to_json(change.tmpl)));
         return change;
     });
+}
+
+TemplateChange TemplateService::preview(const Actor& actor, const UpdateTemplate& command) const {
+    return store_.read([&](StorageTransaction& tx) { return plan_update(tx, actor, command); });
 }
 
 Committed<void> TemplateService::remove(const Actor& actor, const DeleteTemplate& command) const {

@@ -10,6 +10,7 @@
 
 #include "control/common/version_bump.hpp"
 #include "control/domain/store.hpp"
+#include "control/templates/template_change.hpp"
 #include "control/templates/template_spec.hpp"
 #include "vergegrid/plugin_api/storage_model.hpp"
 
@@ -37,8 +38,10 @@ struct DeleteTemplate {
 };
 
 struct TemplateChange {
-    plugin_api::Template tmpl;
-    Bump bump = Bump::none;  // none: nothing changed, nothing written
+    plugin_api::Template before;
+    plugin_api::Template tmpl;  // after the change (== before when nothing changed)
+    Bump bump = Bump::none;  // the largest of the fields'; none: nothing changed, nothing written
+    std::vector<TemplateFieldChange> fields;
 };
 
 class TemplateService {
@@ -53,8 +56,10 @@ class TemplateService {
 
     // Throws conflict "name_taken" when another template has the name.
     Committed<plugin_api::Template> create(const Actor& actor, NewTemplate command) const;
-    // Bumps the version by the spec's change (template_bump); a rename alone is a patch.
+    // Bumps the version by the largest field change (template_change.hpp); a rename is a patch.
     Committed<TemplateChange> update(const Actor& actor, const UpdateTemplate& command) const;
+    // What update would do, computed by the same code in a read transaction: writes nothing.
+    TemplateChange preview(const Actor& actor, const UpdateTemplate& command) const;
     // Throws conflict "in_use" while a region made from the template exists.
     Committed<void> remove(const Actor& actor, const DeleteTemplate& command) const;
 

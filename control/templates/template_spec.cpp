@@ -1,6 +1,7 @@
 #include "control/templates/template_spec.hpp"
 
 #include "control/common/region_fields.hpp"
+#include "control/templates/template_change.hpp"
 #include "strict_json/strict_json.hpp"
 
 namespace vergegrid::control {
@@ -38,19 +39,8 @@ TemplateSpec template_spec_from_text(const std::string& json_text) {
 }
 
 Bump template_bump(const TemplateSpec& before, const TemplateSpec& after) {
-    if (before.size_x != after.size_x || before.size_y != after.size_y ||
-        before.physics_type != after.physics_type) {
-        return Bump::major;
-    }
-    if (before.terrain_preset != after.terrain_preset ||
-        before.parcel_layout != after.parcel_layout) {
-        return Bump::minor;
-    }
-    if (environment_to_json(before.environment) != environment_to_json(after.environment) ||
-        flags_to_json(before.flags) != flags_to_json(after.flags)) {
-        return Bump::patch;
-    }
-    return Bump::none;
+    return largest_bump(
+        template_field_changes(template_spec_to_json(before), template_spec_to_json(after)));
 }
 
 }  // namespace vergegrid::control

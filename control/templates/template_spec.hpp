@@ -28,9 +28,7 @@ nlohmann::json template_spec_to_json(const TemplateSpec& spec);
 void read_template_spec(JsonReader& reader, TemplateSpec& spec);
 TemplateSpec template_spec_from_text(const std::string& json_text);
 
-// Template versions follow the region rule: major when regions made from it must be recreated
-// (size, physics), minor for other structural changes (terrain preset, parcel layout), patch for
-// cosmetic ones (environment, flags).
+// The largest bump of the fields that differ (template_change.hpp has the rule).
 Bump template_bump(const TemplateSpec& before, const TemplateSpec& after);
 
 }  // namespace vergegrid::control

@@ -225,6 +225,29 @@ TEST_F(Vergegridctl, TemplatesVersionAndRegionsUpgradeToThem) {
     EXPECT_THAT(in_use.output, StartsWith("error: in_use: "));
 }
 
+TEST_F(Vergegridctl, TemplateUpdateDryRunShowsTheVersionAndWritesNothing) {
+    ASSERT_EQ(ctl({"template", "create", "--set", "name=Standard"}).code, 0);
+    const Outcome preview = ctl({"template", "update", "Standard", "--dry-run", "--set",
+                                 "terrain_preset=hills", "--set", "flags.allow_voice=false"});
+    ASSERT_EQ(preview.code, 0) << preview.output;
+    EXPECT_THAT(preview.output, HasSubstr("would update template Standard"));
+    EXPECT_THAT(preview.output, HasSubstr("version 1.1.0, minor change"));
+    EXPECT_THAT(preview.output, HasSubstr("terrain_preset"));
+    EXPECT_THAT(preview.output, HasSubstr("flat -> hills  (minor)"));
+    EXPECT_THAT(preview.output, HasSubstr("true -> false  (patch)"));
+    EXPECT_EQ(ctl_json({"template", "get", "Standard"}).at("version"), "1.0.0");
+    EXPECT_EQ(ctl_json({"template", "versions", "Standard"}).at("items").size(), 1u);
+
+    const json previewed = ctl_json({"template", "update", "Standard", "--dry-run", "--set",
+                                     "terrain_preset=hills", "--if-match", "1.0.0"});
+    EXPECT_EQ(previewed.at("dry_run"), true);
+    const json saved = ctl_json(
+        {"template", "update", "Standard", "--set", "terrain_preset=hills", "--if-match", "1.0.0"});
+    EXPECT_EQ(saved.at("version"), previewed.at("version"));
+    EXPECT_EQ(saved.at("changes"), previewed.at("changes"));
+    EXPECT_EQ(ctl_json({"template", "versions", "Standard"}).at("items").size(), 2u);
+}
+
 TEST_F(Vergegridctl, ExitCodesTellScriptsWhatWentWrong) {
     ASSERT_FALSE(create_alpha().empty());
 

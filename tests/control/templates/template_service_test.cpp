@@ -134,6 +134,64 @@ TEST_F(TemplateServiceTest, AStaleExpectedVersionIsRefusedAndWritesNothing) {
     EXPECT_EQ(change(tmpl, {{"size_x", 512}}, SemVer{1, 1, 0}).tmpl.version, (SemVer{2, 0, 0}));
 }
 
+TEST_F(TemplateServiceTest, PreviewIsWhatUpdateThenDoesAndWritesNothing) {
+    const auto tmpl = make();
+    const nlohmann::json edit = {
+        {"name", "Atoll"},
+        {"flags", {{"allow_voice", false}}},
+        {"parcel_layout",
+         nlohmann::json::array(
+             {{{"name", "Beach"}, {"x", 0}, {"y", 0}, {"width", 16}, {"height", 8}}})}};
+    const UpdateTemplate command{tmpl.id, SemVer{1, 0, 0}, edit};
+    const auto preview = templates.preview(actor(), command);
+    EXPECT_EQ(preview.bump, Bump::minor);
+    EXPECT_EQ(preview.before.version, (SemVer{1, 0, 0}));
+    EXPECT_EQ(preview.tmpl.version, (SemVer{1, 1, 0}));
+    std::vector<std::string> fields;
+    for (const auto& f : preview.fields) {
+        fields.push_back(f.field + ":" + to_string(f.bump));
+    }
+    EXPECT_THAT(fields, ::testing::ElementsAre("flags.allow_voice:patch", "name:patch",
+                                               "parcel_layout:minor"));
+    // Nothing written.
+    EXPECT_EQ(templates.get(tmpl.id).version, (SemVer{1, 0, 0}));
+    EXPECT_EQ(templates.get(tmpl.id).name, "Island");
+    EXPECT_EQ(templates.versions(tmpl.id).size(), 1U);
+    EXPECT_TRUE(audit("template.update").empty());
+
+    const auto saved = templates.update(actor(), command).value;
+    EXPECT_EQ(saved.bump, preview.bump);
+    EXPECT_EQ(saved.tmpl.version, preview.tmpl.version);
+    EXPECT_EQ(saved.tmpl.name, preview.tmpl.name);
+    EXPECT_EQ(saved.tmpl.spec, preview.tmpl.spec);
+    EXPECT_EQ(template_field_changes_to_json(saved.fields),
+              template_field_changes_to_json(preview.fields));
+    EXPECT_EQ(templates.versions(tmpl.id).size(), 2U);
+}
+
+TEST_F(TemplateServiceTest, PreviewRefusesWhatUpdateRefuses) {
+    const auto tmpl = make();
+    make("Atoll");
+    auto code_of = [&](const UpdateTemplate& command) {
+        try {
+            templates.preview(actor(), command);
+        } catch (const DomainError& e) {
+            return e.code() + "@" + e.field();
+        }
+        return std::string("accepted");
+    };
+    EXPECT_EQ(code_of({tmpl.id, std::nullopt, {{"name", "Atoll"}}}), "name_taken@name");
+    EXPECT_EQ(code_of({tmpl.id, SemVer{9, 0, 0}, {{"size_x", 512}}}), "version_mismatch@If-Match");
+    EXPECT_THAT(code_of({tmpl.id, std::nullopt, {{"environment", {{"sun_position", 30}}}}}),
+                ::testing::EndsWith("@environment.sun_position"));
+    const nlohmann::json too_far = {
+        {"parcel_layout",
+         nlohmann::json::array(
+             {{{"name", "Far"}, {"x", 250}, {"y", 0}, {"width", 16}, {"height", 8}}})}};
+    EXPECT_EQ(code_of({tmpl.id, std::nullopt, too_far}), "invalid_field@parcel_layout");
+    EXPECT_EQ(templates.get(tmpl.id).version, (SemVer{1, 0, 0}));
+}
+
 TEST_F(TemplateServiceTest, AVersionItNeverHadIsNotFound) {
     const auto tmpl = make();
     try {
