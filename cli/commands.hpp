@@ -38,6 +38,8 @@ void add_cluster_commands(CLI::App& app, Context& ctx);
 void add_event_commands(CLI::App& app, Context& ctx);
 // webhooks list, show, create, update, delete, test, deliveries; subscriptions list, deliveries
 void add_webhook_commands(CLI::App& app, Context& ctx);
+// blueprints list, show, plan, apply
+void add_blueprint_commands(CLI::App& app, Context& ctx);
 // user list, create, update; token list, create, delete
 void add_user_commands(CLI::App& app, Context& ctx);
 
