@@ -145,14 +145,14 @@ RolloutSpec spec_from_json(const nlohmann::json& stored) {
     return spec;
 }
 
-std::vector<std::vector<PlannedRegion>> plan_waves(std::vector<PlannedRegion> regions,
-                                                   const RolloutSpec& spec) {
+std::vector<std::vector<RolloutCandidate>> plan_waves(std::vector<RolloutCandidate> regions,
+                                                      const RolloutSpec& spec) {
     // Canaries first, in the order named.
-    std::vector<PlannedRegion> ordered;
+    std::vector<RolloutCandidate> ordered;
     for (const auto& canary : spec.canaries) {
-        const auto it = std::find_if(regions.begin(), regions.end(), [&](const PlannedRegion& r) {
-            return r.id == canary || r.name == canary;
-        });
+        const auto it = std::find_if(
+            regions.begin(), regions.end(),
+            [&](const RolloutCandidate& r) { return r.id == canary || r.name == canary; });
         if (it == regions.end()) {
             throw DomainError::invalid_field(
                 "canaries", "'" + canary + "' is not a region this rollout upgrades");
@@ -163,7 +163,7 @@ std::vector<std::vector<PlannedRegion>> plan_waves(std::vector<PlannedRegion> re
     const int canaries = static_cast<int>(ordered.size());
     ordered.insert(ordered.end(), regions.begin(), regions.end());
     const int total = static_cast<int>(ordered.size());
-    std::vector<std::vector<PlannedRegion>> waves;
+    std::vector<std::vector<RolloutCandidate>> waves;
     int done = 0;
     for (const int size : cumulative_sizes(spec.waves, total, canaries)) {
         if (size <= done) {

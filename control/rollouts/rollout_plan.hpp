@@ -45,7 +45,7 @@ RolloutSpec read_rollout_spec(const nlohmann::json& body);
 nlohmann::json spec_to_json(const RolloutSpec& spec);
 RolloutSpec spec_from_json(const nlohmann::json& stored);
 
-struct PlannedRegion {
+struct RolloutCandidate {
     std::string id;
     std::string name;
 };
@@ -53,7 +53,7 @@ struct PlannedRegion {
 // `regions` in the order they should go (by name); canaries first, then cut into the waves by
 // their cumulative sizes (the first wave holds every canary). Empty waves are dropped. Throws
 // invalid_field "canaries" for a canary that is not among `regions`.
-std::vector<std::vector<PlannedRegion>> plan_waves(std::vector<PlannedRegion> regions,
-                                                   const RolloutSpec& spec);
+std::vector<std::vector<RolloutCandidate>> plan_waves(std::vector<RolloutCandidate> regions,
+                                                      const RolloutSpec& spec);
 
 }  // namespace vergegrid::control

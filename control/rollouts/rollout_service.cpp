@@ -41,11 +41,12 @@ Rollout existing_rollout(RolloutLedger& ledger, const std::string& id) {
 }
 
 // The template's regions the selection takes, by name.
-std::vector<PlannedRegion> selected_regions(StorageTransaction& tx, const std::string& template_id,
-                                            const RegionSelection& selection) {
+std::vector<RolloutCandidate> selected_regions(StorageTransaction& tx,
+                                               const std::string& template_id,
+                                               const RegionSelection& selection) {
     plugin_api::RegionFilter filter{selection.name_prefix, selection.estate_id, template_id,
                                     selection.host};
-    std::vector<PlannedRegion> regions;
+    std::vector<RolloutCandidate> regions;
     std::string after;
     for (;;) {
         const auto page = tx.list_regions(filter, after, kRegionPage);

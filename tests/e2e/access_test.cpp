@@ -209,6 +209,17 @@ TEST_F(Access, EveryRouteAnswersEveryKindOfCallerAsItsPermissionSays) {
         {"GET /api/v1/event-subscriptions/{id}/deliveries", "admin"},
         {"GET /api/v1/audit/verify", "admin"},
         {"GET /api/v1/audit/checkpoint", "admin"},
+        {"POST /api/v1/templates/{id}/rollouts", "write"},
+        {"GET /api/v1/templates/{id}/rollouts", "read"},
+        {"GET /api/v1/rollouts", "read"},
+        {"GET /api/v1/rollouts/{id}", "read"},
+        {"POST /api/v1/rollouts/{id}/pause", "write"},
+        {"POST /api/v1/rollouts/{id}/resume", "write"},
+        {"POST /api/v1/rollouts/{id}/cancel", "write"},
+        {"GET /api/v1/blueprints", "read"},
+        {"GET /api/v1/blueprints/{name}", "read"},
+        {"POST /api/v1/blueprints/{name}/plan", "write"},
+        {"POST /api/v1/blueprints/{name}/apply", "write"},
     };
 
     int cells = 0;

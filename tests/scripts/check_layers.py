@@ -176,6 +176,27 @@ def check_routes(root, problems):
                                 f"(at most {MAX_HANDLER_LINES}: move its work into a service)")
 
 
+# A class or struct defined (not only declared) at the top of a control/ header.
+TYPE_DEFINITION = re.compile(
+    r"^(?:struct|class)\s+([A-Za-z_]\w*)(?:\s+final)?\s*(?::[^;{]*)?(?:\{|$)", re.M)
+
+
+def check_control_type_names(root, problems):
+    """Every control/ header is in namespace vergegrid::control: two folders defining a type of
+    the same name is an ODR violation the linker does not report (one type's inline members end
+    up used for the other's objects: a crash far from either)."""
+    first_seen = {}
+    for path, text in sources(root, "control"):
+        if not path.endswith(".hpp"):
+            continue
+        for match in TYPE_DEFINITION.finditer(strip_comments(text)):
+            name = match.group(1)
+            if name in first_seen and first_seen[name] != path:
+                problems.append(f"{path}: type {name} is also defined in {first_seen[name]} "
+                                f"(both in namespace vergegrid::control): rename one")
+            first_seen.setdefault(name, path)
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -186,6 +207,7 @@ def main():
     check_bridge(root, problems)
     check_control_folders(root, problems)
     check_routes(root, problems)
+    check_control_type_names(root, problems)
     for problem in problems:
         print(problem)
     if problems:

@@ -53,6 +53,18 @@ class CheckLayers(unittest.TestCase):
         self.assert_refused({"kernel/config/settings.hpp": "struct PlacementSettings {};\n"},
                             "the kernel names the control plane's PlacementSettings")
 
+    def test_two_control_folders_may_not_define_a_type_of_the_same_name(self):
+        # The rollouts' and the placement plan's PlannedRegion: an ODR violation that crashed
+        # POST /placement/plan until one was renamed.
+        self.assert_refused(
+            {"control/regions/plan.hpp": "struct PlannedRegion {\n    int a;\n};\n",
+             "control/rollouts/plan.hpp": "class Foo;\nstruct PlannedRegion {};\n"},
+            "type PlannedRegion is also defined in control/regions/plan.hpp")
+        code, output = run_check({**GOOD, "control/rollouts/x.hpp": "struct PlannedRegion;\n",
+                                  "control/regions/plan.hpp": "struct PlannedRegion {};\n",
+                                  "control/rollouts/y.hpp": "class Sink final : public Base {\n};\n"})
+        self.assertEqual(code, 0, output)  # a declaration is not a second definition
+
     def test_the_bridge_may_not_include_kernel_config(self):
         self.assert_refused({"sim_bridge/x.cpp": '#include "kernel/config/settings.hpp"\n'},
                             "the bridge includes kernel/config/settings.hpp")

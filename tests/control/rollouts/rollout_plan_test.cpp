@@ -10,8 +10,8 @@ namespace {
 
 using ::testing::ElementsAre;
 
-std::vector<PlannedRegion> regions(int n) {
-    std::vector<PlannedRegion> out;
+std::vector<RolloutCandidate> regions(int n) {
+    std::vector<RolloutCandidate> out;
     for (int i = 1; i <= n; ++i) {
         out.push_back(
             {"id-" + std::to_string(i), "R" + std::string(i < 10 ? "0" : "") + std::to_string(i)});
@@ -19,7 +19,7 @@ std::vector<PlannedRegion> regions(int n) {
     return out;
 }
 
-std::vector<int> sizes(const std::vector<std::vector<PlannedRegion>>& waves) {
+std::vector<int> sizes(const std::vector<std::vector<RolloutCandidate>>& waves) {
     std::vector<int> out;
     for (const auto& wave : waves) {
         out.push_back(static_cast<int>(wave.size()));
