@@ -5,23 +5,12 @@
 #include <map>
 #include <string_view>
 
+#include "control/common/json_fields.hpp"
 #include "control/regions/region_json.hpp"
 
 namespace vergegrid::control {
 
 namespace {
-
-using Flat = std::map<std::string, nlohmann::json>;
-
-void flatten(const nlohmann::json& value, const std::string& path, Flat& out) {
-    if (value.is_object()) {
-        for (const auto& [key, child] : value.items()) {
-            flatten(child, path.empty() ? key : path + "." + key, out);
-        }
-    } else {
-        out[path] = value;
-    }
-}
 
 constexpr std::array<std::string_view, 3> kMajorFields{"size_x", "size_y", "physics_type"};
 constexpr std::array<std::string_view, 11> kMinorFields{
@@ -58,10 +47,8 @@ Bump bump_of(const std::string& field, const nlohmann::json& from, const nlohman
 }  // namespace
 
 RegionChange region_change(const RegionRecord& before, const RegionRecord& after) {
-    Flat a;
-    Flat b;
-    flatten(region_to_json(before), "", a);
-    flatten(region_to_json(after), "", b);
+    const JsonFields a = json_fields(region_to_json(before));
+    const JsonFields b = json_fields(region_to_json(after));
     RegionChange change;
     for (const auto& [field, from] : a) {
         if (field == "id" || field == "version") {

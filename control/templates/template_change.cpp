@@ -5,22 +5,11 @@
 #include <map>
 #include <string_view>
 
+#include "control/common/json_fields.hpp"
+
 namespace vergegrid::control {
 
 namespace {
-
-using Flat = std::map<std::string, nlohmann::json>;
-
-// Objects become dotted paths; arrays (the parcel layout) stay one value.
-void flatten(const nlohmann::json& value, const std::string& path, Flat& out) {
-    if (value.is_object()) {
-        for (const auto& [key, child] : value.items()) {
-            flatten(child, path.empty() ? key : path + "." + key, out);
-        }
-    } else {
-        out[path] = value;
-    }
-}
 
 constexpr std::array<std::string_view, 3> kMajorFields{"size_x", "size_y", "physics_type"};
 constexpr std::array<std::string_view, 2> kMinorFields{"terrain_preset", "parcel_layout"};
@@ -44,10 +33,8 @@ Bump bump_of(const std::string& field) {
 
 std::vector<TemplateFieldChange> template_field_changes(const nlohmann::json& before,
                                                         const nlohmann::json& after) {
-    Flat a;
-    Flat b;
-    flatten(before, "", a);
-    flatten(after, "", b);
+    const JsonFields a = json_fields(before);
+    const JsonFields b = json_fields(after);
     std::vector<TemplateFieldChange> changes;
     for (const auto& [field, from] : a) {
         const auto to = b.find(field);
