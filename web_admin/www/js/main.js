@@ -11,6 +11,7 @@ const PAGES = [
   { path: '/map', label: 'World map', icon: '▦', load: () => import('./pages/map.js') },
   { path: '/regions', label: 'Regions', icon: '▤', load: () => import('./pages/regions.js') },
   { path: '/templates', label: 'Templates', icon: '❏', load: () => import('./pages/templates.js') },
+  { path: '/rollouts', label: 'Rollouts', icon: '⇶', load: () => import('./pages/rollouts.js') },
   { path: '/estates', label: 'Estates', icon: '⌂', load: () => import('./pages/estates.js') },
   { path: '/blueprints', label: 'Blueprints', icon: '▣', load: () => import('./pages/blueprints.js') },
   { path: '/simulators', label: 'Simulators', icon: '⚙', load: () => import('./pages/simulators.js') },

@@ -1,8 +1,10 @@
 // Templates: list, create, edit every field (each edit a new version, previewed before it is
-// saved: template_editor.js), every version with a diff between any two.
+// saved: template_editor.js), every version with a diff between any two; Roll out takes a version
+// to the template's regions in waves (rollouts.js), and its rollouts are listed.
 import { del, get, listAll } from '../api.js';
 import { clear, confirmDialog, diffSpecs, diffTable, emptyRow, h, time, toast } from '../ui.js';
 import { templateEditor } from '../template_editor.js';
+import { rolloutBadge, rolloutDialog } from '../rollouts.js';
 
 export async function render(main, ctx) {
   if (ctx.params.id) return renderTemplate(main, ctx, ctx.params.id);
@@ -25,6 +27,7 @@ export async function render(main, ctx) {
 async function renderTemplate(main, ctx, id) {
   const tmpl = await get('/templates/' + encodeURIComponent(id));
   const versions = ((await get(`/templates/${encodeURIComponent(id)}/versions`)).items || []).slice().reverse();
+  const rollouts = (await get(`/templates/${encodeURIComponent(id)}/rollouts?limit=10`).catch(() => ({ items: [] }))).items || [];
   const specOf = (version) => versions.find((v) => v.version === version)?.spec ?? versions.find((v) => v.version === version);
   const pick = (label, index) => h('select', { 'aria-label': label }, versions.map((v, i) => h('option', { value: v.version, selected: i === index }, v.version)));
   const from = pick('Compare from version', Math.min(1, versions.length - 1));
@@ -41,6 +44,10 @@ async function renderTemplate(main, ctx, id) {
           const saved = await templateEditor(tmpl);
           if (saved) { toast(`${saved.name}: ${tmpl.version} → ${saved.version}${saved.change ? ' (' + saved.change + ')' : ''}`, 'ok'); ctx.refresh(); }
         } }, 'Edit'),
+        h('button', { type: 'button', onclick: async () => {
+          const started = await rolloutDialog(tmpl);
+          if (started) { toast(`Rollout of ${tmpl.name} to ${started.to_version} started`, 'ok'); ctx.navigate('/rollouts/' + encodeURIComponent(started.id)); }
+        } }, 'Roll out'),
         h('button', { type: 'button', class: 'danger', onclick: async () => {
           if (!(await confirmDialog('Delete template', `Delete ${tmpl.name}? Refused while regions were made from it.`, 'Delete'))) return;
           try { await del('/templates/' + encodeURIComponent(id)); toast('Template deleted', 'ok'); ctx.navigate('/templates'); } catch (e) { toast(e.message, 'error'); }
@@ -51,7 +58,14 @@ async function renderTemplate(main, ctx, id) {
         h('table', { class: 'table compact', 'aria-label': 'Template versions' },
           h('thead', {}, h('tr', {}, ['Version', 'Actor', 'When'].map((t) => h('th', {}, t)))),
           h('tbody', {}, versions.map((v) => h('tr', {}, h('td', { class: 'mono' }, v.version), h('td', {}, v.actor || '—'), h('td', {}, time(v.at || v.created_at)))))),
-        h('h3', {}, 'Compare versions'), h('div', { class: 'toolbar' }, h('label', {}, 'From ', from), h('label', {}, 'to ', to)), diffBox)));
+        h('h3', {}, 'Compare versions'), h('div', { class: 'toolbar' }, h('label', {}, 'From ', from), h('label', {}, 'to ', to)), diffBox)),
+    h('section', { class: 'card' }, h('h2', {}, 'Rollouts'),
+      h('table', { class: 'table compact', 'aria-label': 'Template rollouts' },
+        h('thead', {}, h('tr', {}, ['Rollout', 'To version', 'State', 'Wave', 'Created'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, rollouts.length ? rollouts.map((r) => h('tr', {},
+          h('td', {}, h('a', { href: '/rollouts/' + encodeURIComponent(r.id) }, r.id.slice(0, 8))), h('td', { class: 'mono' }, r.to_version),
+          h('td', {}, rolloutBadge(r.state)), h('td', {}, r.current_wave), h('td', {}, time(r.created_at))))
+          : emptyRow(5, 'No rollout of this template yet.')))));
   drawDiff();
   return undefined;
 }
