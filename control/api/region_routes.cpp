@@ -3,6 +3,7 @@
 
 #include "control/api/paging.hpp"
 #include "control/api/preconditions.hpp"
+#include "control/api/query_flag.hpp"
 #include "control/api/request_actor.hpp"
 #include "control/api/snapshot_routes.hpp"
 #include "control/common/json_reader.hpp"
@@ -105,14 +106,7 @@ RollbackRegion read_rollback(const Request& request, bool* with_state) {
 
 // ?force=true: delete even when the final snapshot cannot be saved.
 DeleteRegionWithState read_delete(const Request& request) {
-    bool force = false;
-    if (auto it = request.query.find("force"); it != request.query.end()) {
-        if (it->second != "true" && it->second != "false") {
-            throw ApiError::invalid_field("force", "must be true or false");
-        }
-        force = it->second == "true";
-    }
-    return {region_id(request), if_match_version(request), force};
+    return {region_id(request), if_match_version(request), query_flag(request, "force")};
 }
 
 // A region made from a snapshot: the region as a create answers it, and the load queued.

@@ -3,6 +3,7 @@
 
 #include "control/api/paging.hpp"
 #include "control/api/preconditions.hpp"
+#include "control/api/query_flag.hpp"
 #include "control/api/request_actor.hpp"
 #include "control/common/json_reader.hpp"
 #include "control/templates/template_json.hpp"
@@ -56,18 +57,6 @@ Response change_answer(const TemplateChange& change, bool dry_run) {
     return with_etag(Response::json(200, json), change.tmpl.version);
 }
 
-// ?dry_run=true: answer what the PATCH would do and write nothing.
-bool dry_run_in_query(const Request& request) {
-    const auto it = request.query.find("dry_run");
-    if (it == request.query.end()) {
-        return false;
-    }
-    if (it->second != "true" && it->second != "false") {
-        throw ApiError::invalid_field("dry_run", "must be true or false");
-    }
-    return it->second == "true";
-}
-
 plugin_api::SemVer version_in_path(const Request& request) {
     const auto version = plugin_api::SemVer::parse(request.path_params.at("version"));
     if (!version) {
@@ -116,7 +105,7 @@ void add_template_routes(kernel::http::Router& router, TemplateService templates
 
     router.add(
         "PATCH", "/api/v1/templates/{id}", Permission::write, [templates](const Request& request) {
-            const bool dry_run = dry_run_in_query(request);
+            const bool dry_run = query_flag(request, "dry_run");  // write nothing
             const UpdateTemplate command{request.path_params.at("id"), if_match_version(request),
                                          request.json_body()};
             if (dry_run) {
