@@ -1,11 +1,15 @@
-// user list, create, update and token list, create, delete: the /users routes of docs/api.md
-// (admin only), by the same words. A user is named by id or by name.
+// user list, create, update, set-password and token list, create, delete: the /users routes of
+// docs/api.md (admin only), by the same words. A user is named by id or by name.
+#include <unistd.h>
+
+#include <iostream>
 #include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/field_args.hpp"
 #include "cli/name_lookup.hpp"
 #include "cli/views.hpp"
+#include "new_password/new_password.hpp"
 
 namespace vergegrid::cli {
 
@@ -18,6 +22,7 @@ struct UserArgs {
     std::string token;  // token delete: the token's id
     std::string label;
     std::string expires_at;
+    bool password_stdin = false;
 };
 
 std::string user_path(Context& ctx, const std::string& user) {
@@ -55,6 +60,27 @@ void run_user_update(Context& ctx, const UserArgs& args) {
         throw CliError(ExitCode::usage, "nothing to update: pass --set key=value or --file");
     }
     show(ctx, ctx.api().send("PATCH", user_path(ctx, args.user), body));
+}
+
+// PATCH {"password"}: the password typed twice without echo on a terminal, else the first line of
+// standard input; never an argument (see new_password.hpp).
+void run_user_set_password(Context& ctx, const UserArgs& args) {
+    // Only the process's own standard input can be a terminal (a test's stream is not).
+    const int fd = &ctx.io.in == &std::cin ? STDIN_FILENO : -1;
+    std::string password;
+    try {
+        password = new_password::read_new_password({ctx.io.in, ctx.io.err, fd, args.password_stdin},
+                                                   "'" + args.user + "'");
+    } catch (const new_password::PasswordInputError& e) {
+        throw CliError(ExitCode::usage, e.what());
+    }
+    const Json answer =
+        ctx.api().send("PATCH", user_path(ctx, args.user), Json{{"password", password}});
+    if (ctx.format() == OutputFormat::json) {
+        print_json(ctx.io.out, answer);
+    } else {
+        ctx.io.out << "password set for user " << args.user << "; its web sessions ended\n";
+    }
 }
 
 void run_token_list(Context& ctx, const UserArgs& args) {
@@ -117,6 +143,12 @@ void add_user_commands(CLI::App& app, Context& ctx) {
     add_fields(*add_command(*user, ctx, "update", "change a user (PATCH)", run_user_update,
                             update_args, true),
                *update_args, "role, password, disabled");
+    auto password_args = std::make_shared<UserArgs>();
+    add_command(*user, ctx, "set-password",
+                "set a user's console password (typed twice without echo, or from standard input)",
+                run_user_set_password, password_args, true)
+        ->add_flag("--password-stdin", password_args->password_stdin,
+                   "read the password from the first line of standard input");
 
     auto* token = app.add_subcommand("token", "users' API tokens (admin)");
     token->require_subcommand(1);

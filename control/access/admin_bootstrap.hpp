@@ -13,9 +13,9 @@
 
 namespace vergegrid::control {
 
-// Does nothing when any user exists. Throws std::runtime_error when the token file cannot be
-// written or the given token is too weak.
-void bootstrap_admin(const Store& store, plugin_api::AuthProvider& auth,
+// Does nothing (false) when any user exists; true when it created "admin". Throws
+// std::runtime_error when the token file cannot be written or the given token is too weak.
+bool bootstrap_admin(const Store& store, plugin_api::AuthProvider& auth,
                      const std::filesystem::path& data_dir,
                      const std::optional<std::string>& token_from_env, spdlog::logger& log);
 

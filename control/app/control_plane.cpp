@@ -3,6 +3,8 @@
 #include <Poco/Net/DNS.h>
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 #include "config_sources/config_error.hpp"
 #include "control/app/startup_error.hpp"
 #include "control/app/system_routes.hpp"
@@ -124,6 +126,9 @@ void ControlPlane::start() {
     }
     log_->info("vergegrid-control listening on {}://{}:{} (data dir {})", server_->scheme(),
                url_host(settings_.listen_host), server_->port(), settings_.data_dir.string());
+    for (auto& task : std::exchange(listening_tasks_, {})) {
+        task();
+    }
 }
 
 std::shared_ptr<const http::TlsServerContext> ControlPlane::load_tls() const {
@@ -277,6 +282,9 @@ ServiceEnvironment ControlPlane::service_environment() {
     environment.migration_step_timeout_s = settings_.migration_step_timeout_s;
     environment.keep_while_serving = [this](std::shared_ptr<void> object) {
         service_objects_.push_back(std::move(object));
+    };
+    environment.when_listening = [this](std::function<void()> task) {
+        listening_tasks_.push_back(std::move(task));
     };
     environment.placement = settings_.placement;
     environment.placement_policies = plugins_.names(plugin_api::kind::kPlacement);

@@ -73,6 +73,8 @@ struct ServiceEnvironment {
     // Keeps an object (a background thread) alive while the control plane serves: stop() releases
     // it after the HTTP server stopped and before storage closes.
     std::function<void(std::shared_ptr<void>)> keep_while_serving;
+    // Runs a task once the server listens (its port known), e.g. to log the first login link.
+    std::function<void(std::function<void()>)> when_listening;
 };
 
 // Adds the services built on the kernel (regions, estates, access, ...) and their routes. Runs at
@@ -124,6 +126,7 @@ class ControlPlane {
     std::map<std::string, std::shared_ptr<plugin_api::EventSink>> event_sinks_;
     std::map<std::string, std::shared_ptr<plugin_api::Blueprint>> blueprints_;
     std::vector<std::shared_ptr<void>> service_objects_;  // see ServiceEnvironment
+    std::vector<std::function<void()>> listening_tasks_;  // see ServiceEnvironment
 };
 
 }  // namespace vergegrid::control

@@ -11,6 +11,7 @@
 #include "control/api/error_mapping.hpp"
 #include "control/api/estate_routes.hpp"
 #include "control/api/event_routes.hpp"
+#include "control/api/login_link_routes.hpp"
 #include "control/api/migration_routes.hpp"
 #include "control/api/operation_routes.hpp"
 #include "control/api/placement_plan_routes.hpp"
@@ -24,6 +25,7 @@
 #include "control/api/snapshot_routes.hpp"
 #include "control/api/template_routes.hpp"
 #include "control/api/user_routes.hpp"
+#include "control/app/first_login.hpp"
 #include "control/app/startup_error.hpp"
 #include "control/audit/audit_trail.hpp"
 #include "control/cluster/cluster_relay.hpp"
@@ -104,10 +106,11 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
             std::make_shared<EventOutboxWriter>(environment.events.source, event_signals),
             placer_wake}),
         environment.group_commit ? std::make_shared<GroupCommit>(services.storage) : nullptr);
+    bool admin_created = false;
     try {
-        bootstrap_admin(store, *services.auth.get(), environment.data_dir,
-                        config_sources::process_environment()("VERGEGRID_ADMIN_TOKEN"),
-                        *environment.log);
+        admin_created = bootstrap_admin(
+            store, *services.auth.get(), environment.data_dir,
+            config_sources::process_environment()("VERGEGRID_ADMIN_TOKEN"), *environment.log);
     } catch (const std::exception& e) {
         throw StartupError(std::string("cannot set up the first admin: ") + e.what());
     }
@@ -138,15 +141,21 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
             relay->access_changed();
         }
     };
+    const auto login_throttle = std::make_shared<LoginThrottle>(environment.login_throttle);
     add_session_routes(
         router,
         std::make_shared<SessionService>(
             store, services.auth,
-            SessionSettings{std::make_shared<LoginThrottle>(environment.login_throttle),
-                            std::make_shared<std::counting_semaphore<>>(
-                                environment.login_throttle.max_parallel_checks)},
+            SessionSettings{login_throttle, std::make_shared<std::counting_semaphore<>>(
+                                                environment.login_throttle.max_parallel_checks)},
             forget_callers),
         environment.tls);
+    // One-time login links (control/app/first_login.hpp), throttled with the password logins.
+    const auto login_links = std::make_shared<const LoginLinkService>(store, login_throttle);
+    add_login_link_routes(router, login_links, environment.tls);
+    if (admin_created) {
+        offer_first_login_link(*login_links, environment);
+    }
     add_user_routes(router, std::make_shared<UserService>(store, services.auth, forget_callers),
                     std::make_shared<TokenService>(store, services.auth, forget_callers));
     static PendingKeys pending_keys;

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "config_sources/config_error.hpp"
+#include "control/app/admin_command.hpp"
 #include "control/app/control_plane.hpp"
 #include "control/app/control_routes.hpp"
 #include "control/app/control_settings.hpp"
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
     cli.set_version_flag("--version", std::string("vergegrid-control ") +
                                           vergegrid::kProgramVersion + " (plugin ABI " +
                                           vergegrid::plugin_api::kAbiVersion.to_string() + ")");
+    const vc::AdminCommand admin(cli);
     CLI11_PARSE(cli, argc, argv);
     if (!config_file.empty()) {
         flags.config_file = config_file;
@@ -93,6 +95,9 @@ int main(int argc, char** argv) {
     auto log = vergegrid::logging::make_root_logger(settings.log);
     if (list) {
         return list_plugins(settings, log);
+    }
+    if (admin.chosen()) {
+        return admin.run(settings, log);
     }
 
     const sigset_t signals = block_termination_signals();

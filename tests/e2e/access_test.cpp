@@ -126,6 +126,7 @@ TEST_F(Access, EveryRouteAnswersEveryKindOfCallerAsItsPermissionSays) {
         {"GET /api/v1/plugins", "read"},
         {"GET /api/v1/routes", "read"},
         {"POST /api/v1/auth/login", "anyone"},
+        {"POST /api/v1/auth/login-link", "anyone"},
         {"POST /api/v1/auth/logout", "read"},
         {"GET /api/v1/auth/whoami", "read"},
         {"GET /api/v1/users", "admin"},

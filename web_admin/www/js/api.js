@@ -44,7 +44,7 @@ export async function api(method, path, body, headers = {}) {
   }
   if (!response.ok) {
     const error = new ApiError(response.status, data);
-    if (response.status === 401 && path !== '/auth/login') onUnauthenticated(error);
+    if (response.status === 401 && !path.startsWith('/auth/login')) onUnauthenticated(error);
     throw error;
   }
   return data;

@@ -1,7 +1,9 @@
 // The console's shell: who is logged in, the navigation, the client-side router and the login
 // page. Each page module exports render(container, ctx) and may return a cleanup function
 // (stopping its live refresh) that runs when the page is left. While someone is logged in the
-// console keeps one live event stream (live.js), whose state the sidebar shows.
+// console keeps one live event stream (live.js), whose state the sidebar shows. A one-time login
+// link (/login#once=<secret>, from `vergegrid-control admin login-link` or the first start) is
+// exchanged for a session, its secret dropped from the URL first.
 import { api, get, post, setUnauthenticatedHandler } from './api.js';
 import { h, clear, field, submitWith, toast } from './ui.js';
 import { liveStatus, onLiveStatus, startLive, stopLive } from './live.js';
@@ -31,6 +33,9 @@ const RANK = { viewer: 1, operator: 2, admin: 3 };
 let user = null;
 let cleanup = null;
 let renderToken = 0;
+let linkError = '';
+// Set while a session opened by a login link has not set a password: every page prompts for one.
+const SET_PASSWORD = 'vergegrid.set-password';
 
 const ctx = {
   get user() {
@@ -68,8 +73,39 @@ function pageFor(pathname) {
   return page ? { page, params: { id: second ? decodeURIComponent(second) : undefined } } : null;
 }
 
+// The secret leaves the address bar and the history before anything else happens, so it is not
+// left behind on the screen, in the history, or for a reload to replay.
+async function loginWithLink(secret) {
+  history.replaceState({}, '', '/');
+  try {
+    await api('POST', '/auth/login-link', { secret });
+    sessionStorage.setItem(SET_PASSWORD, '1');
+    linkError = '';
+  } catch (e) {
+    linkError = e.status === 401 ? 'This login link is used, expired or unknown. Ask for a new one (vergegrid-control admin login-link) or log in with your password.' : e.message;
+  }
+  user = null;
+  await whoami();
+}
+
+function setPasswordPrompt() {
+  if (!sessionStorage.getItem(SET_PASSWORD)) return null;
+  const banner = h('div', { class: 'banner banner-warn', role: 'status', 'data-testid': 'set-password-prompt' },
+    h('strong', {}, 'Set a password.'),
+    ' You logged in with a one-time link; to log in again you need a password. ',
+    ctx.can('admin')
+      ? [h('a', { href: '/users' }, 'Users'), ` → Edit ${user.subject} → New password (saving it ends this session; then log in with it).`]
+      : `Ask an admin to set one, or run "vergegrid-control admin set-password --user ${user.subject}" on the control plane's machine.`,
+    h('button', { type: 'button', class: 'link', onclick: () => { sessionStorage.removeItem(SET_PASSWORD); banner.remove(); } }, 'Dismiss'));
+  return banner;
+}
+
 async function route() {
   const token = ++renderToken;
+  if (location.hash.startsWith('#once=')) {
+    await loginWithLink(decodeURIComponent(location.hash.slice('#once='.length)));
+    if (token !== renderToken) return undefined;
+  }
   if (cleanup) {
     cleanup();
     cleanup = null;
@@ -98,6 +134,8 @@ async function route() {
     const result = await module.render(main, { ...ctx, params: found.params, query: new URLSearchParams(location.search) });
     if (token === renderToken && typeof result === 'function') cleanup = result;
     else if (typeof result === 'function') result();
+    const prompt = token === renderToken ? setPasswordPrompt() : null;
+    if (prompt) main.prepend(prompt);
   } catch (e) {
     main.append(h('div', { class: 'form-error', role: 'alert' }, 'Could not load this page: ' + e.message));
   }
@@ -143,6 +181,7 @@ async function logout() {
     // The session may already be gone; either way the console returns to the login page.
   }
   user = null;
+  sessionStorage.removeItem(SET_PASSWORD);
   stopLive();
   navigate('/login', { replace: true });
 }
@@ -155,6 +194,7 @@ function renderLogin(app) {
     field({ name: 'username', label: 'User name', required: true, autofocus: true, autocomplete: 'username' }),
     field({ name: 'password', label: 'Password', type: 'password', required: true, autocomplete: 'current-password' }),
     h('button', { type: 'submit', class: 'primary wide' }, 'Log in'));
+  if (linkError) form.insertBefore(h('div', { class: 'form-error', role: 'alert', 'data-testid': 'link-error' }, linkError), form.querySelector('.field'));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const username = form.elements.username.value.trim();
@@ -164,6 +204,8 @@ function renderLogin(app) {
       ['password', password !== '', 'Enter your password.'],
     ], () => api('POST', '/auth/login', { username, password }));
     if (!done) return;
+    sessionStorage.removeItem(SET_PASSWORD);
+    linkError = '';
     await whoami();
     const next = new URLSearchParams(location.search).get('next');
     navigate(next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/', { replace: true });
