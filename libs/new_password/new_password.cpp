@@ -33,8 +33,10 @@ class EchoOff {
 };
 
 std::string ask_hidden(const PasswordSource& source, const std::string& question) {
-    source.prompt << question << std::flush;
+    // Echo off before the question: a line typed as soon as it shows is then neither echoed nor
+    // flushed away by the switch.
     const EchoOff quiet(source.in_fd);
+    source.prompt << question << std::flush;
     std::string line;
     if (!std::getline(source.in, line)) {
         throw PasswordInputError("no password typed");

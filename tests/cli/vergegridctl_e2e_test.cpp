@@ -483,6 +483,43 @@ TEST_F(Vergegridctl, SnapshotCommandsReachTheSnapshotRoutes) {
     EXPECT_EQ(missing.code, 4) << missing.output;
 }
 
+// The password reaches the API from standard input (typed twice without echo on a terminal),
+// never from an argument; the server's password rule answers a weak one.
+TEST_F(Vergegridctl, UserSetPasswordReadsStandardInputAndTheServerJudgesIt) {
+    ASSERT_EQ(ctl({"user", "create", "--set", "name=ada", "--set", "role=operator"}).code, 0);
+    const auto piped = [&](const std::string& input, const std::vector<std::string>& args) {
+        std::vector<std::string> argv{"-c", "printf '%s' \"$VG_INPUT\" | exec \"$0\" \"$@\"",
+                                      VERGEGRIDCTL_BINARY, "--server", server_};
+        argv.insert(argv.end(), args.begin(), args.end());
+        ChildProcess process("/bin/sh", argv,
+                             {{"HOME", (dir_.path() / "home").string()},
+                              {"XDG_CONFIG_HOME", ""},
+                              {"VERGEGRID_SERVER", ""},
+                              {"VERGEGRID_TOKEN", kAdminToken},
+                              {"VG_INPUT", input}});
+        Outcome result;
+        result.code = process.wait_for_exit(60s);
+        process.wait_for_output(std::regex("a^"), 10s);
+        result.output = process.output();
+        return result;
+    };
+    const Outcome set = piped("correct horse battery staple\n",
+                              {"user", "set-password", "ada", "--password-stdin"});
+    ASSERT_EQ(set.code, 0) << set.output;
+    EXPECT_THAT(set.output, HasSubstr("password set for user ada"));
+    const auto login =
+        vergegrid::test::ApiClient(control_->port(), "")
+            .post("/api/v1/auth/login",
+                  {{"username", "ada"}, {"password", "correct horse battery staple"}});
+    EXPECT_EQ(login.status, 200) << login.raw;
+
+    const Outcome weak = piped("short\n", {"user", "set-password", "ada"});
+    EXPECT_NE(weak.code, 0) << weak.output;
+    EXPECT_THAT(weak.output, HasSubstr("at least 10 characters"));
+    const Outcome empty = piped("", {"user", "set-password", "ada"});
+    EXPECT_EQ(empty.code, 2) << empty.output;
+}
+
 TEST_F(Vergegridctl, UsersAndTheirTokensByTheApisWords) {
     const Outcome created = ctl({"user", "create", "--set", "name=ada", "--set", "role=operator",
                                  "--set", "password=correct horse battery staple"});

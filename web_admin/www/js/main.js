@@ -92,10 +92,10 @@ function setPasswordPrompt() {
   if (!sessionStorage.getItem(SET_PASSWORD)) return null;
   const banner = h('div', { class: 'banner banner-warn', role: 'status', 'data-testid': 'set-password-prompt' },
     h('strong', {}, 'Set a password.'),
-    ' You logged in with a one-time link; to log in again you need a password. ',
-    ctx.can('admin')
-      ? [h('a', { href: '/users' }, 'Users'), ` → Edit ${user.subject} → New password (saving it ends this session; then log in with it).`]
-      : `Ask an admin to set one, or run "vergegrid-control admin set-password --user ${user.subject}" on the control plane's machine.`,
+    h('span', {}, 'You logged in with a one-time link; to log in again you need a password: ',
+      ctx.can('admin')
+        ? [h('a', { href: '/users' }, 'Users'), ` → Edit ${user.subject} → New password (saving it ends this session; then log in with it).`]
+        : `ask an admin to set one, or run "vergegrid-control admin set-password --user ${user.subject}" on the control plane's machine.`),
     h('button', { type: 'button', class: 'link', onclick: () => { sessionStorage.removeItem(SET_PASSWORD); banner.remove(); } }, 'Dismiss'));
   return banner;
 }
