@@ -31,7 +31,7 @@ class WatchOperations : public CtlAgainstControlPlane {
                                            {"estate_id", estate_id_},
                                            {"loc_x", x},
                                            {"loc_y", 1000},
-                                           {"port", 9000 + x % 100},
+                                           {"port", 9000 + x / 1000},
                                            {"host", "sim.example.org"},
                                            {"placement", {{"simulator_id", simulator_id}}}})
             .at("id");
