@@ -55,8 +55,10 @@ void add_global_options(CLI::App& app, GlobalOptions& options, ConnectionOptions
                                        "control plane URL (default http://127.0.0.1:9800)");
     connection.token = app.add_option("--token", connection.token_value,
                                       "API token, sent as 'Authorization: Bearer <token>'");
-    app.add_option("-o,--output", options.output, "table (default) or json (the server's answer)")
-        ->check(CLI::IsMember({"table", "json"}));
+    app.add_option("-o,--output", options.output,
+                   "table (default), json (the server's answer) or yaml (the same document)")
+        ->check(CLI::IsMember(
+            std::vector<std::string>(std::begin(kOutputFormats), std::end(kOutputFormats))));
     app.add_option("--timeout", options.timeout_seconds,
                    "seconds to wait for the server (default 30)")
         ->check(CLI::Range(1, 3600));
@@ -99,6 +101,8 @@ int run(int argc, const char* const* argv, const Environment& env, Io io) {
     add_event_commands(app, ctx);
     add_webhook_commands(app, ctx);
     add_blueprint_commands(app, ctx);
+    add_watch_commands(app, ctx);
+    add_completion_commands(app, ctx);
     app.footer(kFooter);  // set last: subcommands would inherit it
 
     try {

@@ -46,8 +46,8 @@ void run_audit_list(Context& ctx, const AuditArgs& args) {
     options.all = args.all;
     options.cursor_param = "before";
     const Json answer = ctx.api().list("/audit", query, options);
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         print_list(ctx.io.out, ctx.io.err, audit_columns(), answer);
     }
@@ -69,8 +69,8 @@ void run_audit_verify(Context& ctx) {
         checker.require(broken, "broken.", "id", is_integer, "an integer");
         checker.require(broken, "broken.", "reason", is_string, "a string");
     }
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         std::vector<Field> fields{{"ok", ok ? "true" : "false"}};
         for (const char* key : {"checked", "unchained", "last_id", "last_hash"}) {
@@ -90,8 +90,8 @@ void run_audit_verify(Context& ctx) {
 
 void run_audit_checkpoint(Context& ctx) {
     const Json answer = ctx.api().get("/audit/checkpoint");
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         print_entity(ctx.io.out, answer);
     }

@@ -50,8 +50,8 @@ Json parameter_rows(const Json& blueprint) {
 }
 
 void show_blueprint(Context& ctx, const Json& blueprint) {
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, blueprint);
+    if (ctx.structured()) {
+        ctx.print(blueprint);
         return;
     }
     print_fields(ctx.io.out, {{"name", member_text(blueprint, "name")},
@@ -92,8 +92,8 @@ std::string refusal_of(const Json& planned) {
 }
 
 void show_outcome(Context& ctx, const Json& outcome) {
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, outcome);
+    if (ctx.structured()) {
+        ctx.print(outcome);
         return;
     }
     const std::vector<Column> columns{
@@ -136,8 +136,8 @@ void add_blueprint_commands(CLI::App& app, Context& ctx) {
     list->callback([&ctx] {
         ctx.action = [&ctx] {
             const Json answer = ctx.api().get("/blueprints");
-            if (ctx.format() == OutputFormat::json) {
-                print_json(ctx.io.out, answer);
+            if (ctx.structured()) {
+                ctx.print(answer);
                 return;
             }
             print_table(ctx.io.out, blueprint_columns(), answer.value("items", Json::array()));

@@ -32,8 +32,8 @@ void check_cluster(const Json& answer) {
 
 void show_cluster(Context& ctx, const Json& answer) {
     check_cluster(answer);
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
         return;
     }
     const Json& items = answer["items"];

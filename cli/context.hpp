@@ -19,7 +19,15 @@ struct Io {
     std::ostream& out;
     std::ostream& err;
     bool err_is_terminal = false;  // progress bars are drawn on a terminal (or with --progress)
+    bool out_is_terminal = false;  // watch redraws its table in place on a terminal
 };
+
+// The words -o/--output takes, in the order its help lists them.
+inline constexpr const char* kOutputFormats[] = {"table", "json", "yaml"};
+inline OutputFormat parse_output_format(const std::string& word) {
+    return word == "json" ? OutputFormat::json
+                          : (word == "yaml" ? OutputFormat::yaml : OutputFormat::table);
+}
 
 struct GlobalOptions {
     ConnectionFlags connection;
@@ -35,10 +43,15 @@ class Context {
     GlobalOptions options;
     std::function<void()> action;  // set by the chosen command's parse callback, run after parsing
 
-    OutputFormat format() const {
-        return options.output == "json" ? OutputFormat::json : OutputFormat::table;
-    }
+    OutputFormat format() const { return parse_output_format(options.output); }
+    // json or yaml: the command prints the answer's document, not a table or a summary.
+    bool structured() const { return format() != OutputFormat::table; }
+    // The document in the chosen format (JSON unless yaml was asked for).
+    void print(const Json& document) const { print_document(io.out, format(), document); }
     Api& api();
+    // A client of its own, with the same server, token and timeout as api()'s: for a second
+    // thread (watch's event stream), since a client serves one thread.
+    std::unique_ptr<HttpClient> new_http_client() const;
 
   private:
     Environment env_;

@@ -67,8 +67,8 @@ void run_list(Context& ctx, const EntityKind& kind, const ListArgs& args) {
     }
     options.all = args.all;
     const Json answer = ctx.api().list(std::string(kind.path), query, options);
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         print_list(ctx.io.out, ctx.io.err, entity_columns(kind), answer);
     }
@@ -76,8 +76,8 @@ void run_list(Context& ctx, const EntityKind& kind, const ListArgs& args) {
 
 void run_get(Context& ctx, const EntityKind& kind, const EntityArgs& args) {
     const Json entity = ctx.api().get(entity_path(ctx, kind, args.id));
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, entity);
+    if (ctx.structured()) {
+        ctx.print(entity);
     } else {
         print_entity(ctx.io.out, entity);
     }
@@ -92,8 +92,8 @@ void run_create(Context& ctx, const EntityKind& kind, const EntityArgs& args) {
         body["require_placement"] = true;
     }
     const Json created = ctx.api().send("POST", std::string(kind.path), body);
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, created);
+    if (ctx.structured()) {
+        ctx.print(created);
     } else {
         print_change_summary(ctx.io.out, kind, "created", created);
     }
@@ -110,8 +110,8 @@ void run_update(Context& ctx, const EntityKind& kind, const EntityArgs& args) {
     const Query query = args.dry_run ? Query{{"dry_run", "true"}} : Query{};
     const Json updated =
         ctx.api().send("PATCH", entity_path(ctx, kind, args.id), body, given(args.if_match), query);
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, updated);
+    if (ctx.structured()) {
+        ctx.print(updated);
     } else {
         print_change_summary(ctx.io.out, kind, args.dry_run ? "would update" : "updated", updated);
     }
@@ -127,9 +127,9 @@ void run_delete(Context& ctx, const EntityKind& kind, const EntityArgs& args) {
     const Json answer = ctx.api().send("DELETE", entity_path(ctx, kind, args.id), std::nullopt,
                                        given(args.if_match), query);
     const Json snapshot = answer.is_object() ? answer.value("snapshot", Json()) : Json();
-    if (ctx.format() == OutputFormat::json) {
+    if (ctx.structured()) {
         if (!answer.is_null()) {
-            print_json(ctx.io.out, answer);
+            ctx.print(answer);
         }
     } else if (snapshot.is_object()) {
         ctx.io.out << "deleting " << kind.name << ' ' << args.id

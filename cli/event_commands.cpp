@@ -46,8 +46,8 @@ void run_list(Context& ctx, const EventArgs& args) {
     const AnswerCheck checker("the server's events answer");
     checker.require_object(answer);
     checker.require(answer, "", "items", is_array, "an array");
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
         return;
     }
     print_table(ctx.io.out, event_columns(), answer["items"]);
@@ -66,7 +66,7 @@ void run_tail(Context& ctx, const EventArgs& args) {
     if (args.count > 0) {
         options.count = args.count;
     }
-    options.json = args.json || ctx.format() == OutputFormat::json;
+    options.format = args.json ? OutputFormat::json : ctx.format();
     tail_events(ctx.api(), options, ctx.io.out, ctx.io.err);
 }
 

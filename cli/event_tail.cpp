@@ -130,8 +130,10 @@ class Tail {
 
     void print(const SseEvent& event) {
         const Json document = event_document(event);
-        if (options_.json) {
-            out_ << document.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
+        if (options_.on_event) {
+            options_.on_event(document);
+        } else if (options_.format != OutputFormat::table) {
+            print_stream_document(out_, options_.format, document);
         } else {
             out_ << event_line(event.id.empty() ? std::string("-") : event.id, document) << '\n';
         }

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "cli/api.hpp"
+#include "cli/output.hpp"
 
 namespace vergegrid::cli {
 
@@ -19,8 +20,11 @@ struct TailOptions {
     Query filters;                     // type, subject: sent on every connection
     std::optional<std::string> after;  // the first connection's ?after= (none: from now)
     std::optional<long long> count;    // stop after this many events
-    bool json = false;                 // the CloudEvent JSON per line instead of the summary line
+    // table: the summary line; json: the CloudEvent on one line; yaml: a YAML document each.
+    OutputFormat format = OutputFormat::table;
     std::function<void(std::chrono::milliseconds)> sleep;  // defaults to sleeping the thread
+    // When set, each event's CloudEvent goes here instead of being printed (watch operations).
+    std::function<void(const Json& event)> on_event;
 };
 
 void tail_events(Api& api, const TailOptions& options, std::ostream& out, std::ostream& err);

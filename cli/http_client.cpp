@@ -75,7 +75,29 @@ HttpClient::HttpClient(ServerUrl server, std::string token, std::chrono::seconds
 
 HttpClient::~HttpClient() = default;
 
+void HttpClient::interrupt() {
+    const std::lock_guard lock(session_mutex_);
+    interrupted_ = true;
+    if (session_) {
+        try {
+            session_->socket().shutdown();
+        } catch (const Poco::Exception&) {
+            // not connected: nothing waits on it
+        }
+    }
+}
+
+void HttpClient::drop_session() {
+    const std::lock_guard lock(session_mutex_);
+    session_.reset();
+}
+
 Poco::Net::HTTPClientSession& HttpClient::session() {
+    const std::lock_guard lock(session_mutex_);
+    if (interrupted_) {
+        throw CliError(ExitCode::unreachable,
+                       "the exchange with " + server_.to_string() + " was interrupted");
+    }
     if (!session_) {
 #ifdef VERGEGRID_CLI_HTTPS
         if (server_.https()) {
@@ -144,11 +166,11 @@ HttpResponse HttpClient::exchange(const HttpRequest& request, const SinkOpener* 
         } catch (const Poco::Exception&) {
             broken = true;  // never retried: the sink has some of the bytes already
         } catch (...) {
-            session_.reset();  // the rest of the body is still unread on this connection
+            drop_session();  // the rest of the body is still unread on this connection
             throw;
         }
         if (broken || in.bad()) {
-            session_.reset();
+            drop_session();
             throw CliError(ExitCode::unreachable, "the connection to " + server_.to_string() +
                                                       " broke off in the middle of the answer");
         }
@@ -159,14 +181,14 @@ HttpResponse HttpClient::exchange(const HttpRequest& request, const SinkOpener* 
     while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
         response.body.append(buffer, static_cast<std::size_t>(in.gcount()));
         if (response.body.size() > kMaxAnswerBytes) {
-            session_.reset();
+            drop_session();
             throw CliError(ExitCode::server_error,
                            "the server's answer is larger than " +
                                std::to_string(kMaxAnswerBytes / (1024 * 1024)) + " MiB");
         }
     }
     if (in.bad()) {
-        session_.reset();
+        drop_session();
         throw CliError(ExitCode::unreachable, "the connection to " + server_.to_string() +
                                                   " broke off while reading the answer");
     }
@@ -184,7 +206,7 @@ HttpResponse HttpClient::stream(const HttpRequest& request, const SinkOpener& op
 
 HttpResponse HttpClient::send_with_retry(const HttpRequest& request, const SinkOpener* open) {
     const auto failure = [&](const Poco::Exception& e) {
-        session_.reset();
+        drop_session();
         return CliError(ExitCode::unreachable, "cannot talk to the server at " +
                                                    server_.to_string() + ": " + e.displayText());
     };
@@ -197,7 +219,7 @@ HttpResponse HttpClient::send_with_retry(const HttpRequest& request, const SinkO
         if (!retry) {
             throw failure(e);
         }
-        session_.reset();  // the server may have closed the kept-alive connection
+        drop_session();  // the server may have closed the kept-alive connection
     }
     try {
         return exchange(request, open);

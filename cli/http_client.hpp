@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -60,17 +61,23 @@ class HttpClient {
     // held whole (downloads of any size); any other answer's body is read as send() reads it.
     HttpResponse stream(const HttpRequest& request, const SinkOpener& open);
     const ServerUrl& server() const { return server_; }
+    // Called from another thread: ends the exchange in progress (a parked event stream) by shutting
+    // its connection down, and makes every later exchange fail at once (CliError unreachable).
+    void interrupt();
 
   private:
     HttpResponse exchange(const HttpRequest& request, const SinkOpener* open);
     HttpResponse send_with_retry(const HttpRequest& request, const SinkOpener* open);
     Poco::Net::HTTPClientSession& session();
+    void drop_session();
 
     ServerUrl server_;
     std::string token_;
     std::chrono::seconds timeout_;
     std::unique_ptr<Poco::Net::HTTPClientSession> session_;
     bool session_used_ = false;
+    std::mutex session_mutex_;  // session_'s lifetime against interrupt() from another thread
+    bool interrupted_ = false;
 };
 
 }  // namespace vergegrid::cli

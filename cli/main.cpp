@@ -8,5 +8,6 @@
 int main(int argc, char** argv) {
     namespace cli = vergegrid::cli;
     return cli::run(argc, argv, cli::process_environment(),
-                    cli::Io{std::cin, std::cout, std::cerr, isatty(STDERR_FILENO) == 1});
+                    cli::Io{std::cin, std::cout, std::cerr, isatty(STDERR_FILENO) == 1,
+                            isatty(STDOUT_FILENO) == 1});
 }

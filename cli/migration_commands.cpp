@@ -42,8 +42,8 @@ void run_list(Context& ctx, const MigrationArgs& args) {
     }
     options.all = args.all;
     const Json answer = ctx.api().list("/migrations", query, options);
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         print_list(ctx.io.out, ctx.io.err, migration_columns(), answer);
     }
@@ -51,8 +51,8 @@ void run_list(Context& ctx, const MigrationArgs& args) {
 
 void run_show(Context& ctx, const MigrationArgs& args) {
     const Json migration = ctx.api().get("/migrations/" + path_segment(args.id));
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, migration);
+    if (ctx.structured()) {
+        ctx.print(migration);
     } else {
         print_migration(ctx.io.out, migration);
     }
@@ -61,8 +61,8 @@ void run_show(Context& ctx, const MigrationArgs& args) {
 void run_cancel(Context& ctx, const MigrationArgs& args) {
     const Json migration =
         ctx.api().send("POST", "/migrations/" + path_segment(args.id) + "/cancel", std::nullopt);
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, migration);
+    if (ctx.structured()) {
+        ctx.print(migration);
     } else {
         ctx.io.out << migration_summary(migration) << '\n';
     }
@@ -77,16 +77,16 @@ void run_batch_list(Context& ctx, const MigrationArgs& args) {
         query.emplace_back("limit", std::to_string(args.limit));
     }
     const Json answer = ctx.api().get("/migration-batches", query);
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         print_list(ctx.io.out, ctx.io.err, batch_columns(), answer);
     }
 }
 
 void show_batch(Context& ctx, const Json& batch) {
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, batch);
+    if (ctx.structured()) {
+        ctx.print(batch);
         return;
     }
     ctx.io.out << batch_summary(batch) << '\n';

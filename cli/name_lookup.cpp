@@ -21,7 +21,7 @@ std::string pick_by_name(const Json& items, const EntityKind& kind, const std::s
     std::vector<std::string> ids;
     if (items.is_array()) {
         for (const auto& item : items) {
-            if (!item.is_object() || item.value("name", Json()) != name) {
+            if (!item.is_object() || item.value(std::string(kind.name_field), Json()) != name) {
                 continue;
             }
             const Json id = item.value("id", Json());

@@ -35,8 +35,8 @@ void run_list(Context& ctx, const OperationListArgs& args) {
     options.all = args.all;
     options.cursor_param = "before";  // newest first: the cursor moves back in time
     const Json answer = ctx.api().list("/operations", query, options);
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         print_list(ctx.io.out, ctx.io.err, operation_columns(), answer);
     }

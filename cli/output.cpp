@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "cli/yaml_text.hpp"
+
 namespace vergegrid::cli {
 
 namespace {
@@ -51,6 +53,27 @@ void flatten_into(const Json& object, const std::string& prefix, std::vector<Fie
 
 void print_json(std::ostream& out, const Json& value) {
     out << value.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+}
+
+void print_yaml(std::ostream& out, const Json& value) {
+    out << to_yaml(value) << '\n';
+}
+
+void print_document(std::ostream& out, OutputFormat format, const Json& value) {
+    if (format == OutputFormat::yaml) {
+        print_yaml(out, value);
+    } else {
+        print_json(out, value);
+    }
+}
+
+void print_stream_document(std::ostream& out, OutputFormat format, const Json& value) {
+    if (format == OutputFormat::yaml) {
+        out << "---\n";
+        print_yaml(out, value);
+    } else {
+        out << dump(value) << '\n';
+    }
 }
 
 std::string cell(const Json& value) {

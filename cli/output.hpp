@@ -1,5 +1,6 @@
-// Generic printing: JSON as the server sent it, aligned tables, aligned key/value lines. Every
-// value is shown whatever its type; control characters never reach the terminal.
+// Generic printing: JSON as the server sent it (or the same document as YAML), aligned tables,
+// aligned key/value lines. Every value is shown whatever its type; control characters never reach
+// the terminal.
 #pragma once
 
 #include <functional>
@@ -13,10 +14,18 @@
 
 namespace vergegrid::cli {
 
-enum class OutputFormat { table, json };
+// --output: table for people; json and yaml carry the same document (the server's answer).
+enum class OutputFormat { table, json, yaml };
 
 // Pretty JSON (two-space indent), one trailing newline.
 void print_json(std::ostream& out, const Json& value);
+// The document as YAML (cli/yaml_text.hpp), one trailing newline.
+void print_yaml(std::ostream& out, const Json& value);
+// print_json or print_yaml; table prints JSON too (callers print tables themselves).
+void print_document(std::ostream& out, OutputFormat format, const Json& value);
+// One document of a stream (events tail, watch): a line of compact JSON (NDJSON), or a YAML
+// document starting with "---".
+void print_stream_document(std::ostream& out, OutputFormat format, const Json& value);
 
 // A value as table text: strings as they are, null as "-", anything else as compact JSON.
 std::string cell(const Json& value);

@@ -17,8 +17,8 @@ struct PlanArgs {
 };
 
 void show_policy(Context& ctx, const Json& answer) {
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
         return;
     }
     std::string available;
@@ -30,8 +30,8 @@ void show_policy(Context& ctx, const Json& answer) {
 
 // One line per region: where it would go, or every simulator's refusal under it.
 void show_plan(Context& ctx, const Json& answer) {
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
         return;
     }
     for (const auto& placement : answer.value("placements", Json::array())) {
@@ -67,8 +67,8 @@ void run_rebalance(Context& ctx, const RebalanceArgs& args) {
         body["max_moves"] = args.max_moves;
     }
     const Json answer = ctx.api().send("POST", "/placement/rebalance", body);
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
         return;
     }
     const Json moves = answer.is_object() ? answer.value("moves", Json::array()) : Json::array();

@@ -23,8 +23,8 @@ struct RegionArgs {
 };
 
 void show_change(Context& ctx, const std::string& verb, const Json& answer) {
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         print_change_summary(ctx.io.out, kRegion, verb, answer);
     }
@@ -32,8 +32,8 @@ void show_change(Context& ctx, const std::string& verb, const Json& answer) {
 
 void run_history(Context& ctx, const RegionArgs& args) {
     const Json answer = ctx.api().get(entity_path(ctx, kRegion, args.id) + "/history");
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         print_list(ctx.io.out, ctx.io.err, region_history_columns(), answer);
     }
@@ -78,18 +78,18 @@ void run_move(Context& ctx, const RegionArgs& args) {
                                        move_body(args), given(args.if_match));
     Json migration = answer.is_object() ? answer.value("migration", Json()) : Json();
     if (!args.wait) {
-        if (ctx.format() == OutputFormat::json) {
-            print_json(ctx.io.out, answer);
+        if (ctx.structured()) {
+            ctx.print(answer);
         } else {
             ctx.io.out << "started migration " << member_text(migration, "id") << ": "
                        << migration_summary(migration) << '\n';
         }
         return;
     }
-    std::ostream& progress = ctx.format() == OutputFormat::json ? ctx.io.err : ctx.io.out;
+    std::ostream& progress = ctx.structured() ? ctx.io.err : ctx.io.out;
     migration = wait_for_migration(ctx.api(), progress, member_text(migration, "id"));
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, migration);
+    if (ctx.structured()) {
+        ctx.print(migration);
     } else {
         ctx.io.out << migration_summary(migration) << '\n';
     }
@@ -106,8 +106,8 @@ void run_stub(Context& ctx, const RegionArgs& args) {
 void run_restart(Context& ctx, const RegionArgs& args) {
     const Json answer =
         ctx.api().send("POST", entity_path(ctx, kRegion, args.id) + "/restart", std::nullopt);
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         ctx.io.out << "restart of region " << args.id << " queued (version "
                    << member_text(answer, "version") << ")\n";
@@ -117,8 +117,8 @@ void run_restart(Context& ctx, const RegionArgs& args) {
 // How each simulator-facing field reaches a running region: GET /region-settings.
 void run_settings(Context& ctx) {
     const Json answer = ctx.api().get("/region-settings");
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         print_table(ctx.io.out, region_settings_columns(),
                     answer.is_object() ? answer.value("fields", Json::array()) : Json::array());

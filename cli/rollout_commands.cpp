@@ -100,8 +100,8 @@ std::string rollout_summary(const Json& rollout) {
 }
 
 void show(Context& ctx, const Json& rollout) {
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, rollout);
+    if (ctx.structured()) {
+        ctx.print(rollout);
         return;
     }
     ctx.io.out << rollout_summary(rollout) << '\n';
@@ -181,8 +181,8 @@ void run_list(Context& ctx, const RolloutArgs& args) {
     const std::string path =
         args.tmpl.empty() ? "/rollouts" : entity_path(ctx, kTemplate, args.tmpl) + "/rollouts";
     const Json answer = ctx.api().list(path, {}, options);
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         print_list(ctx.io.out, ctx.io.err, rollout_columns(), answer);
     }
@@ -195,8 +195,8 @@ void run_show(Context& ctx, const RolloutArgs& args) {
 void run_verb(Context& ctx, const std::string& id, const std::string& verb) {
     const Json rollout =
         ctx.api().send("POST", "/rollouts/" + path_segment(id) + "/" + verb, std::nullopt);
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, rollout);
+    if (ctx.structured()) {
+        ctx.print(rollout);
     } else {
         ctx.io.out << rollout_summary(rollout) << '\n';
     }

@@ -28,8 +28,8 @@ std::string simulator_path(const std::string& id) {
 }
 
 void show(Context& ctx, const Json& answer) {
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         print_entity(ctx.io.out, answer);
     }
@@ -37,8 +37,8 @@ void show(Context& ctx, const Json& answer) {
 
 void run_list(Context& ctx) {
     const Json answer = ctx.api().get("/simulators");
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         print_list(ctx.io.out, ctx.io.err, simulator_columns(), answer);
     }
@@ -51,8 +51,8 @@ void run_get(Context& ctx, const SimulatorArgs& args) {
 // cordon, uncordon, revoke: the simulator as it is afterwards.
 void run_state_change(Context& ctx, const std::string& verb, const SimulatorArgs& args) {
     const Json answer = ctx.api().send("POST", simulator_path(args.id) + "/" + verb, std::nullopt);
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         ctx.io.out << verb << " simulator " << args.id << ": state " << member_text(answer, "state")
                    << '\n';
@@ -71,17 +71,17 @@ void show_drain_plan(Context& ctx, const SimulatorArgs& args, const Json& answer
 void follow_batch(Context& ctx, const SimulatorArgs& args, const Json& answer) {
     Json batch = answer.is_object() ? answer.value("batch", Json()) : Json();
     if (!args.wait) {
-        if (ctx.format() == OutputFormat::json) {
-            print_json(ctx.io.out, answer);
+        if (ctx.structured()) {
+            ctx.print(answer);
         } else {
             ctx.io.out << batch_summary(batch) << '\n';
         }
         return;
     }
-    std::ostream& progress = ctx.format() == OutputFormat::json ? ctx.io.err : ctx.io.out;
+    std::ostream& progress = ctx.structured() ? ctx.io.err : ctx.io.out;
     batch = wait_for_batch(ctx.api(), progress, member_text(batch, "id"));
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, batch);
+    if (ctx.structured()) {
+        ctx.print(batch);
     }
     const Json counts = batch.value("progress", Json::object());
     if (counts.value("failed", 0) > 0) {
@@ -106,8 +106,8 @@ void run_drain(Context& ctx, const SimulatorArgs& args) {
     const Json answer = ctx.api().send("POST", simulator_path(args.id) + "/drain", body);
     if (args.execute) {
         follow_batch(ctx, args, answer);
-    } else if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    } else if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         show_drain_plan(ctx, args, answer);
     }

@@ -61,8 +61,8 @@ std::string snapshot_summary(const Json& snapshot) {
 }
 
 void show(Context& ctx, const Json& answer, const std::string& line) {
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         ctx.io.out << line << '\n';
     }
@@ -119,8 +119,8 @@ void run_list(Context& ctx, const SnapshotArgs& args) {
     }
     options.all = args.all;
     const Json answer = ctx.api().list("/snapshots", query, options);
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         print_list(ctx.io.out, ctx.io.err, snapshot_columns(), answer);
     }
@@ -128,8 +128,8 @@ void run_list(Context& ctx, const SnapshotArgs& args) {
 
 void run_show(Context& ctx, const SnapshotArgs& args) {
     const Json snapshot = ctx.api().get(snapshot_path(args.id));
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, snapshot);
+    if (ctx.structured()) {
+        ctx.print(snapshot);
     } else {
         print_entity(ctx.io.out, snapshot);
     }
@@ -186,11 +186,11 @@ void run_download(Context& ctx, const SnapshotArgs& args) {
     const std::string file = args.file.empty() ? args.id + ".oar" : args.file;
     ProgressBar bar(ctx.io.err, args.progress || ctx.io.err_is_terminal);
     const DownloadResult result = download_snapshot(ctx.api(), snapshot, file, bar);
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, Json{{"file", file},
-                                    {"size_bytes", result.size},
-                                    {"resumed_from", result.resumed_from},
-                                    {"already_complete", result.already_complete}});
+    if (ctx.structured()) {
+        ctx.print(Json{{"file", file},
+                       {"size_bytes", result.size},
+                       {"resumed_from", result.resumed_from},
+                       {"already_complete", result.already_complete}});
         return;
     }
     ctx.io.out << file << ": " << human_bytes(result.size);

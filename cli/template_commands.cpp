@@ -13,8 +13,8 @@ void add_template_commands(CLI::App& tmpl, Context& ctx) {
     versions->callback([&ctx, id] {
         ctx.action = [&ctx, id] {
             const Json answer = ctx.api().get(entity_path(ctx, kTemplate, *id) + "/versions");
-            if (ctx.format() == OutputFormat::json) {
-                print_json(ctx.io.out, answer);
+            if (ctx.structured()) {
+                ctx.print(answer);
             } else {
                 print_list(ctx.io.out, ctx.io.err, template_version_columns(), answer);
             }

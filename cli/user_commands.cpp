@@ -30,16 +30,16 @@ std::string user_path(Context& ctx, const std::string& user) {
 }
 
 void show_list(Context& ctx, const Json& answer, const std::vector<Column>& columns) {
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         print_list(ctx.io.out, ctx.io.err, columns, answer);
     }
 }
 
 void show(Context& ctx, const Json& answer) {
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         print_entity(ctx.io.out, answer);
     }
@@ -102,7 +102,7 @@ void run_token_create(Context& ctx, const UserArgs& args) {
 void run_token_delete(Context& ctx, const UserArgs& args) {
     ctx.api().send("DELETE", user_path(ctx, args.user) + "/tokens/" + path_segment(args.token),
                    std::nullopt);
-    if (ctx.format() != OutputFormat::json) {
+    if (!ctx.structured()) {
         ctx.io.out << "revoked token " << args.token << " of user " << args.user << '\n';
     }
 }

@@ -38,16 +38,16 @@ void show_list(Context& ctx, const Json& answer, const std::vector<Column>& colu
     const AnswerCheck checker("the server's " + what + " answer");
     checker.require_object(answer);
     checker.require(answer, "", "items", is_array, "an array");
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         print_table(ctx.io.out, columns, answer["items"]);
     }
 }
 
 void show(Context& ctx, const Json& answer) {
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else {
         print_entity(ctx.io.out, answer);
     }
@@ -107,7 +107,7 @@ void run_update(Context& ctx, const WebhookArgs& args) {
 
 void run_delete(Context& ctx, const WebhookArgs& args) {
     ctx.api().send("DELETE", webhook_path(args), std::nullopt);
-    if (ctx.format() != OutputFormat::json) {
+    if (!ctx.structured()) {
         ctx.io.out << "deleted webhook " << cell(Json(args.id)) << '\n';
     }
 }
@@ -122,8 +122,8 @@ void run_test(Context& ctx, const WebhookArgs& args) {
     const std::string http =
         status == "-" || status == "0" ? std::string("no HTTP answer") : "HTTP " + status;
     const std::string timing = http + ", " + member_text(answer, "duration_ms") + " ms";
-    if (ctx.format() == OutputFormat::json) {
-        print_json(ctx.io.out, answer);
+    if (ctx.structured()) {
+        ctx.print(answer);
     } else if (answer["delivered"].get<bool>()) {
         ctx.io.out << "delivered a test event to webhook " << cell(Json(args.id)) << " (" << timing
                    << ")\n";

@@ -290,7 +290,7 @@ TEST_F(Vergegridctl, ExitCodesTellScriptsWhatWentWrong) {
              {"region", "get"},
              {"region", "list", "--bogus"},
              {"region", "fly", "Alpha"},
-             {"-o", "yaml", "region", "list"},
+             {"-o", "xml", "region", "list"},
              {"region", "list", "--limit", "0"},
              {"region", "update", "Alpha"},
              {"region", "update", "Alpha", "--set", "noequals"},
