@@ -99,6 +99,7 @@ int run(int argc, const char* const* argv, const Environment& env, Io io) {
     add_event_commands(app, ctx);
     add_webhook_commands(app, ctx);
     add_blueprint_commands(app, ctx);
+    add_openapi_command(app, ctx);
     app.footer(kFooter);  // set last: subcommands would inherit it
 
     try {

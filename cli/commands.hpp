@@ -42,6 +42,8 @@ void add_webhook_commands(CLI::App& app, Context& ctx);
 void add_blueprint_commands(CLI::App& app, Context& ctx);
 // user list, create, update; token list, create, delete
 void add_user_commands(CLI::App& app, Context& ctx);
+// openapi: the server's OpenAPI document
+void add_openapi_command(CLI::App& app, Context& ctx);
 
 // Checks a MAJOR.MINOR.PATCH version given on the command line.
 const CLI::Validator& version_validator();
