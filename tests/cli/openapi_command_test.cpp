@@ -42,7 +42,7 @@ TEST(OpenApiCommand, AnAnswerWithoutPathsIsAnError) {
     FakeServer server(answering({{"openapi", "3.1.0"}}));
     CtlRunner ctl;
     const auto result = ctl(server, {"openapi"});
-    EXPECT_NE(result.code, 0);
+    EXPECT_EQ(result.code, 1);
     EXPECT_THAT(result.err, HasSubstr("paths"));
 }
 
