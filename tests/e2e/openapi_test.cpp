@@ -53,7 +53,8 @@ class OpenApi : public ::testing::Test {
         ASSERT_EQ(answer.status, 200) << answer.raw;
         EXPECT_EQ(answer.headers["content-type"], "application/json");
         document_ = answer.body;
-        for (const auto& route : api_->get("/api/v1/routes").body.at("items")) {
+        const auto listed = api_->get("/api/v1/routes");
+        for (const auto& route : listed.body.at("items")) {
             routes_[route.at("method").get<std::string>() + " " +
                     route.at("pattern").get<std::string>()] = route.at("permission");
         }
@@ -113,7 +114,8 @@ TEST_F(OpenApi, NoFragmentDescribesAnOperationThatIsNoRoute) {
         ++fragments;
         std::ifstream in(entry.path());
         const auto fragment = json::parse(in);
-        for (const auto& [pattern, operations] : fragment.value("paths", json::object()).items()) {
+        const json paths = fragment.value("paths", json::object());
+        for (const auto& [pattern, operations] : paths.items()) {
             for (const auto& [method, operation] : operations.items()) {
                 EXPECT_TRUE(routes_.contains(upper(method) + " " + pattern))
                     << entry.path().filename() << " describes " << upper(method) << " " << pattern
