@@ -103,6 +103,7 @@ int run(int argc, const char* const* argv, const Environment& env, Io io) {
     add_blueprint_commands(app, ctx);
     add_watch_commands(app, ctx);
     add_completion_commands(app, ctx);
+    add_openapi_command(app, ctx);
     app.footer(kFooter);  // set last: subcommands would inherit it
 
     try {

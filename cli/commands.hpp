@@ -46,6 +46,8 @@ void add_user_commands(CLI::App& app, Context& ctx);
 void add_watch_commands(CLI::App& app, Context& ctx);
 // completion bash, completion zsh
 void add_completion_commands(CLI::App& app, Context& ctx);
+// openapi: the server's OpenAPI document
+void add_openapi_command(CLI::App& app, Context& ctx);
 
 // Checks a MAJOR.MINOR.PATCH version given on the command line.
 const CLI::Validator& version_validator();

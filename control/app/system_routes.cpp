@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "control/api/openapi_document.hpp"
 #include "control/api/route_permission.hpp"
 #include "plugin_host/plugin_listing.hpp"
 #include "vergegrid/plugin_api/abi.hpp"
@@ -65,6 +66,8 @@ void add_system_routes(http::Router& router, SystemContext context) {
         }
         return http::Response::json(200, {{"items", items}});
     });
+
+    add_openapi_route(router);
 
     router.add("GET", "/metrics", http::Permission::anyone, [context](const http::Request&) {
         return http::Response::text(200, context.metrics.render());

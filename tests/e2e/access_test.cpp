@@ -125,6 +125,7 @@ TEST_F(Access, EveryRouteAnswersEveryKindOfCallerAsItsPermissionSays) {
         {"GET /metrics", "anyone"},
         {"GET /api/v1/plugins", "read"},
         {"GET /api/v1/routes", "read"},
+        {"GET /api/v1/openapi.json", "read"},
         {"POST /api/v1/auth/login", "anyone"},
         {"POST /api/v1/auth/login-link", "anyone"},
         {"POST /api/v1/auth/logout", "read"},

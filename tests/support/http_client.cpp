@@ -6,6 +6,8 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/String.h>
 
+#include "tests/support/answer_recorder.hpp"
+
 namespace vergegrid::test {
 
 HttpResult http_request(std::uint16_t port, const std::string& method, const std::string& path,
@@ -32,6 +34,7 @@ HttpResult http_request(std::uint16_t port, const std::string& method, const std
     for (const auto& [name, value] : response) {
         result.headers[Poco::toLower(name)] = value;
     }
+    record_answer(method, path, body, result.status, response.getContentType(), result.body);
     return result;
 }
 

@@ -25,6 +25,7 @@ const PAGES = [
   { path: '/audit', label: 'Audit log', icon: '☰', load: () => import('./pages/audit.js') },
   { path: '/plugins', label: 'Plugins', icon: '⊞', load: () => import('./pages/plugins.js') },
   { path: '/cluster', label: 'Cluster', icon: '◈', load: () => import('./pages/cluster.js') },
+  { path: '/api-reference', label: 'API', icon: '⌘', load: () => import('./pages/api_reference.js') },
   { path: '/webhooks', label: 'Webhooks', icon: '⤴', load: () => import('./pages/webhooks.js'), permission: 'admin' },
   { path: '/users', label: 'Users', icon: '☺', load: () => import('./pages/users.js'), permission: 'admin' },
 ];
