@@ -86,8 +86,9 @@ TEST_F(OpenApi, ListsEveryRouteWithItsMethodAndPermissionAndNothingElse) {
             if (operation.value("x-vergegrid-undocumented", false)) {
                 undocumented.push_back(key);
             }
-            EXPECT_TRUE(operation_ids.insert(operation.at("operationId")).second)
-                << "operationId used twice: " << operation.at("operationId");
+            const std::string id = operation.value("operationId", "");
+            EXPECT_FALSE(id.empty()) << key << " has no operationId";
+            EXPECT_TRUE(operation_ids.insert(id).second) << "operationId used twice: " << id;
             EXPECT_TRUE(operation.contains("summary")) << key;
             EXPECT_FALSE(operation.at("tags").empty()) << key;
         }
