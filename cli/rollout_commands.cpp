@@ -29,6 +29,7 @@ struct RolloutArgs {
     bool dry_run = false;
     bool wait = false;
     int limit = 0;
+    bool all = false;
 };
 
 // "1,10%,100%" as the API's list: numbers stay numbers, percentages strings.
@@ -172,13 +173,14 @@ void run_start(Context& ctx, const RolloutArgs& args) {
 }
 
 void run_list(Context& ctx, const RolloutArgs& args) {
-    Query query;
+    ListOptions options;
     if (args.limit > 0) {
-        query.emplace_back("limit", std::to_string(args.limit));
+        options.limit = args.limit;
     }
+    options.all = args.all;
     const std::string path =
         args.tmpl.empty() ? "/rollouts" : entity_path(ctx, kTemplate, args.tmpl) + "/rollouts";
-    const Json answer = ctx.api().get(path, query);
+    const Json answer = ctx.api().list(path, {}, options);
     if (ctx.format() == OutputFormat::json) {
         print_json(ctx.io.out, answer);
     } else {
@@ -264,8 +266,10 @@ void add_rollout_commands(CLI::App& app, Context& ctx) {
     auto list_args = std::make_shared<RolloutArgs>();
     auto* list = add(*rollouts, ctx, "list", "list rollouts, newest first", run_list, list_args);
     list->add_option("--template", list_args->tmpl, "only this template's (id or name)");
-    list->add_option("--limit", list_args->limit, "the most items shown")
+    list->add_option("--limit", list_args->limit,
+                     "page size: the most items shown (with --all, per request)")
         ->check(CLI::Range(1, kMaxPageSize));
+    list->add_flag("--all", list_args->all, "follow the server's cursors and list every item");
 
     auto show_args = std::make_shared<RolloutArgs>();
     add(*rollouts, ctx, "show", "show a rollout: its progress and each region's state", run_show,

@@ -9,6 +9,7 @@
 #include "control/api/request_actor.hpp"
 #include "control/api/route_permission.hpp"
 #include "control/common/json_reader.hpp"
+#include "control/common/newest_first_cursor.hpp"
 #include "control/migrations/migration_json.hpp"
 #include "control/simulators/simulator_json.hpp"
 #include "kernel/http/api_error.hpp"
@@ -176,10 +177,11 @@ void add_move_routes(kernel::http::Router& router, const Migrations& migrations)
                });
     router.add("GET", "/api/v1/migrations", Permission::read, [migrations](const Request& request) {
         const auto query = read_query(request);
-        return Response::json(200, paged_json(
-                                       migrations->list(query), query.limit - 1,
-                                       [](const Migration& m) { return m.created_at + "_" + m.id; },
-                                       migration_to_json));
+        return Response::json(
+            200, paged_json(
+                     migrations->list(query), query.limit - 1,
+                     [](const Migration& m) { return newest_first_cursor(m.created_at, m.id); },
+                     migration_to_json));
     });
     router.add("GET", "/api/v1/migrations/{id}", Permission::read,
                [migrations](const Request& request) {

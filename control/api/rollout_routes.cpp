@@ -3,16 +3,26 @@
 #include "control/api/paging.hpp"
 #include "control/api/request_actor.hpp"
 #include "control/api/route_permission.hpp"
+#include "control/common/newest_first_cursor.hpp"
+#include "control/rollouts/rollout_json.hpp"
 
 namespace vergegrid::control {
 
 using kernel::http::Request;
 using kernel::http::Response;
+using plugin_api::Rollout;
 
 namespace {
 
-Response listed(const nlohmann::json& items) {
-    return Response::json(200, {{"items", items}, {"next", nullptr}});
+// ?limit=&after= (the page before's "next"), newest first.
+Response listed(const RolloutService& rollouts, const std::string& template_id,
+                const Request& request) {
+    const auto page = page_request(request);
+    return Response::json(
+        200, paged_json(
+                 rollouts.list(template_id, page.after, page.limit + 1), page.limit,
+                 [](const Rollout& r) { return newest_first_cursor(r.created_at, r.id); },
+                 rollout_summary_json));
 }
 
 void add_state_route(kernel::http::Router& router,
@@ -42,13 +52,11 @@ void add_rollout_routes(kernel::http::Router& router,
 
     router.add("GET", "/api/v1/templates/{id}/rollouts", Permission::read,
                [rollouts](const Request& request) {
-                   return listed(
-                       rollouts->list(request.path_params.at("id"), page_request(request).limit));
+                   return listed(*rollouts, request.path_params.at("id"), request);
                });
 
-    router.add("GET", "/api/v1/rollouts", Permission::read, [rollouts](const Request& request) {
-        return listed(rollouts->list("", page_request(request).limit));
-    });
+    router.add("GET", "/api/v1/rollouts", Permission::read,
+               [rollouts](const Request& request) { return listed(*rollouts, "", request); });
 
     router.add("GET", "/api/v1/rollouts/{id}", Permission::read,
                [rollouts](const Request& request) {

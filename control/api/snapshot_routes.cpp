@@ -6,6 +6,7 @@
 #include "control/api/route_permission.hpp"
 #include "control/api/snapshot_content.hpp"
 #include "control/common/json_reader.hpp"
+#include "control/common/newest_first_cursor.hpp"
 #include "control/snapshots/snapshot_json.hpp"
 #include "kernel/http/api_error.hpp"
 
@@ -63,7 +64,8 @@ Response snapshot_list(const SnapshotService& snapshots, const Request& request)
     return Response::json(
         200, paged_json(
                  snapshots.list(query), query.limit - 1,
-                 [](const Snapshot& s) { return s.created_at + "_" + s.id; }, snapshot_to_json));
+                 [](const Snapshot& s) { return newest_first_cursor(s.created_at, s.id); },
+                 snapshot_to_json));
 }
 
 std::string read_snapshot_id(const Request& request) {

@@ -5,6 +5,7 @@
 #include "control/common/entity_lookup.hpp"
 #include "control/common/expected_version.hpp"
 #include "control/common/extensions.hpp"
+#include "control/common/newest_first_cursor.hpp"
 #include "control/migrations/migration_driver.hpp"
 #include "control/migrations/migration_ledger.hpp"
 #include "control/migrations/migration_record.hpp"
@@ -97,17 +98,6 @@ std::vector<plugin_api::Region> regions_on(StorageTransaction& tx, const std::st
         }
         after = page.back().name;
     }
-}
-
-std::pair<std::string, std::string> split_cursor(const std::string& cursor) {
-    if (cursor.empty()) {
-        return {};
-    }
-    const auto at = cursor.find('_');
-    if (at == std::string::npos) {
-        throw DomainError::invalid_field("before", "is not a cursor this server issued");
-    }
-    return {cursor.substr(0, at), cursor.substr(at + 1)};
 }
 
 }  // namespace
@@ -320,7 +310,7 @@ Migration MigrationService::get(const std::string& id) const {
 }
 
 std::vector<Migration> MigrationService::list(const MigrationQuery& query) const {
-    const auto [created_at, id] = split_cursor(query.before);
+    const auto [created_at, id] = split_newest_first_cursor(query.before, "before");
     return deps_.store.read([&](StorageTransaction& tx) {
         return migration_ledger(tx).list_migrations(query.filter, created_at, id, query.limit);
     });

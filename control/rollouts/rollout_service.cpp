@@ -4,6 +4,7 @@
 
 #include "control/common/clock.hpp"
 #include "control/common/entity_lookup.hpp"
+#include "control/common/newest_first_cursor.hpp"
 #include "control/rollouts/rollout_json.hpp"
 #include "control/rollouts/rollout_plan.hpp"
 #include "control/rollouts/rollout_steps.hpp"
@@ -17,7 +18,6 @@ using plugin_api::StorageTransaction;
 namespace {
 
 constexpr int kRegionPage = 500;
-constexpr int kMaxList = 100;
 
 RolloutLedger* find_ledger(StorageTransaction& tx) {
     return dynamic_cast<RolloutLedger*>(&tx);
@@ -157,18 +157,14 @@ nlohmann::json RolloutService::get(const std::string& id) const {
     });
 }
 
-nlohmann::json RolloutService::list(const std::string& template_id, int limit) const {
+std::vector<Rollout> RolloutService::list(const std::string& template_id, const std::string& cursor,
+                                          int limit) const {
+    const auto [created_at, id] = split_newest_first_cursor(cursor, "after");
     return store_.read([&](StorageTransaction& tx) {
-        auto& ledger = ledger_of(tx);
         if (!template_id.empty()) {
             existing_template(tx, template_id);
         }
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& rollout :
-             ledger.list_rollouts(template_id, "", "", std::clamp(limit, 1, kMaxList))) {
-            out.push_back(rollout_summary_json(rollout));
-        }
-        return out;
+        return ledger_of(tx).list_rollouts(template_id, created_at, id, limit);
     });
 }
 

@@ -8,10 +8,12 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "control/domain/store.hpp"
 #include "control/regions/region_service.hpp"
 #include "vergegrid/plugin_api/storage_operations.hpp"
+#include "vergegrid/plugin_api/storage_rollouts.hpp"
 
 namespace vergegrid::control {
 
@@ -31,8 +33,10 @@ class RolloutService {
     Committed<RolloutAnswer> create(const Actor& actor, const std::string& template_id,
                                     const nlohmann::json& body) const;
     nlohmann::json get(const std::string& id) const;
-    // Newest first; "" = every template's.
-    nlohmann::json list(const std::string& template_id, int limit) const;
+    // Newest first, `limit` rows from just after `cursor` (newest_first_cursor of the last row
+    // of the page before; "" = from the newest); "" template_id = every template's.
+    std::vector<plugin_api::Rollout> list(const std::string& template_id, const std::string& cursor,
+                                          int limit) const;
     Committed<nlohmann::json> pause(const Actor& actor, const std::string& id) const;
     Committed<nlohmann::json> resume(const Actor& actor, const std::string& id) const;
     // Stops starting regions; regions already upgraded keep their new version.

@@ -6,6 +6,7 @@
 #include "control/common/entity_lookup.hpp"
 #include "control/common/expected_version.hpp"
 #include "control/common/extensions.hpp"
+#include "control/common/newest_first_cursor.hpp"
 #include "control/regions/region_moving.hpp"
 #include "control/snapshots/snapshot_json.hpp"
 #include "control/snapshots/snapshot_ledger.hpp"
@@ -30,18 +31,6 @@ Snapshot existing_snapshot(plugin_api::SnapshotLedger& ledger, const std::string
 
 bool in_flight(const Snapshot& snapshot) {
     return snapshot.state == "pending" || snapshot.state == "saving";
-}
-
-// The cursor of a page: the last row's "<created_at>_<id>".
-std::pair<std::string, std::string> split_cursor(const std::string& cursor) {
-    const auto at = cursor.find('_');
-    if (cursor.empty()) {
-        return {};
-    }
-    if (at == std::string::npos) {
-        throw DomainError::invalid_field("before", "is not a cursor this server issued");
-    }
-    return {cursor.substr(0, at), cursor.substr(at + 1)};
 }
 
 // The create request a snapshot's configuration makes, with the request's fields over it: the
@@ -93,7 +82,7 @@ Committed<Snapshot> SnapshotService::take(const Actor& actor, const TakeSnapshot
 }
 
 std::vector<Snapshot> SnapshotService::list(const SnapshotQuery& query) const {
-    const auto [created_at, id] = split_cursor(query.before);
+    const auto [created_at, id] = split_newest_first_cursor(query.before, "after");
     return deps_.store.read([&](StorageTransaction& tx) {
         return snapshot_ledger(tx).list_snapshots(query.filter, created_at, id, query.limit);
     });

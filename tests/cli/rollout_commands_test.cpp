@@ -137,7 +137,7 @@ TEST_F(RolloutCommands, ListShowPauseResumeCancel) {
     FakeServer server([](const SeenRequest& request) {
         if (request.uri.rfind("/api/v1/rollouts?", 0) == 0 ||
             request.uri.find("/rollouts?") != std::string::npos ||
-            request.uri == "/api/v1/rollouts") {
+            request.uri.ends_with("/rollouts")) {
             return json_reply(200, {{"items", {rollout_json("running", 2)}}, {"next", nullptr}});
         }
         if (request.method == "POST") {
@@ -169,6 +169,25 @@ TEST_F(RolloutCommands, ListShowPauseResumeCancel) {
                   std::string("/api/v1/rollouts/") + kRollout + "/" + verb);
     }
     EXPECT_THAT(ctl(server, {"rollouts", "pause", kRollout}).out, HasSubstr("paused"));
+}
+
+TEST_F(RolloutCommands, ListAllFollowsTheServersCursor) {
+    FakeServer server([](const SeenRequest& request) {
+        if (request.uri.find("after=c1") != std::string::npos) {
+            Json last = rollout_json("cancelled", 0);
+            last["id"] = "second-page-rollout";
+            return json_reply(200, {{"items", {last}}, {"next", nullptr}});
+        }
+        return json_reply(200, {{"items", {rollout_json("running", 2)}}, {"next", "c1"}});
+    });
+    const auto listed = ctl(server, {"rollouts", "list", "--all", "--limit", "1"});
+    EXPECT_EQ(listed.code, 0) << listed.err;
+    const auto seen = server.requests();
+    ASSERT_EQ(seen.size(), 2U);
+    EXPECT_EQ(seen[0].uri, "/api/v1/rollouts?limit=1");
+    EXPECT_EQ(seen[1].uri, "/api/v1/rollouts?limit=1&after=c1");
+    EXPECT_THAT(listed.out, HasSubstr(kRollout));
+    EXPECT_THAT(listed.out, HasSubstr("second-page-rollout"));
 }
 
 }  // namespace

@@ -361,4 +361,35 @@ TEST_F(RolloutApi, PauseHoldsTheNextRegionsResumeGoesOnCancelSkipsTheRest) {
     EXPECT_EQ(again.body.at("progress").at("upgraded"), kRegions);
 }
 
+TEST_F(RolloutApi, ListsArePagedNewestFirstWithACursor) {
+    std::vector<std::string> ids;  // oldest first
+    for (int i = 0; i < 3; ++i) {
+        auto started = start_rollout({{"to_version", "1.0.1"}, {"waves", {1, "100%"}}});
+        ASSERT_EQ(started.status, 201) << started.raw;
+        ids.push_back(started.body.at("id"));
+        if (started.body.at("state") == "succeeded") {
+            continue;  // nothing left to change: ended at once
+        }
+        auto cancelled = admin_->post("/api/v1/rollouts/" + ids.back() + "/cancel", json::object());
+        ASSERT_EQ(cancelled.status, 200) << cancelled.raw;
+    }
+    for (const std::string& base : std::vector<std::string>{
+             "/api/v1/rollouts", "/api/v1/templates/" + template_id_ + "/rollouts"}) {
+        auto first = admin_->get(base + "?limit=2");
+        ASSERT_EQ(first.status, 200) << first.raw;
+        ASSERT_EQ(first.body.at("items").size(), 2U) << first.raw;
+        EXPECT_EQ(first.body.at("items").at(0).at("id"), ids[2]);
+        EXPECT_EQ(first.body.at("items").at(1).at("id"), ids[1]);
+        ASSERT_TRUE(first.body.at("next").is_string()) << first.raw;
+        auto second =
+            admin_->get(base + "?limit=2&after=" + first.body.at("next").get<std::string>());
+        ASSERT_EQ(second.status, 200) << second.raw;
+        ASSERT_EQ(second.body.at("items").size(), 1U) << second.raw;
+        EXPECT_EQ(second.body.at("items").at(0).at("id"), ids[0]);
+        EXPECT_TRUE(second.body.at("next").is_null()) << second.raw;
+        expect_field_error(admin_->get(base + "?after=bm90LWEtY3Vyc29y"), 400, "after");
+        expect_field_error(admin_->get(base + "?limit=0"), 400, "limit");
+    }
+}
+
 }  // namespace
