@@ -45,6 +45,7 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     source_dir, control_binary, bridge_binary = sys.argv[1:]
+    control_binary, bridge_binary = os.path.abspath(control_binary), os.path.abspath(bridge_binary)
     binaries = {"vergegrid-control": control_binary, "vergegrid-bridge": bridge_binary}
     deploy = os.path.join(source_dir, "deploy", "systemd")
     drop_in = open(os.path.join(deploy, "opensim.conf.example"), encoding="utf-8").read()
