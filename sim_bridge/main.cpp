@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <iostream>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "plugin_host/plugin_dir.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "plugin_host/plugin_listing.hpp"
+#include "service_notify/service_notify.hpp"
 #include "sim_bridge/bridge_settings.hpp"
 #include "sim_bridge/core/bridge.hpp"
 #include "sim_bridge/preflight/preflight.hpp"
@@ -154,10 +156,20 @@ int main(int argc, char** argv) {
     // Start-up (registration retried until the control plane answers, the simulator started)
     // runs beside the signal wait, so SIGTERM ends a bridge that is still starting too.
     std::string start_error;
+    std::atomic<bool> stopping{false};
     std::thread starter([&] {
         try {
             bridge->start();
             root->info("vergegrid-bridge {} running", vergegrid::kProgramVersion);
+            // Ready for systemd (Type=notify) only now that start() returned: the bridge has its
+            // identity (registered, or identity.json), the first reconcile put the simulator as
+            // the cache says (stubs rewritten, the supervised simulator started or adopted, the
+            // desired regions injected again) and the pull, heartbeat and watch loops run, so
+            // operations are taken from here on. Earlier, `systemctl start` would return while
+            // the first registration still waits for the control plane.
+            if (!stopping) {
+                vergegrid::service_notify::notify_ready("running");
+            }
         } catch (const std::exception& e) {
             start_error = e.what();
             ::kill(::getpid(), SIGUSR1);
@@ -165,6 +177,11 @@ int main(int argc, char** argv) {
     });
     int signal_number = 0;
     sigwait(&signals, &signal_number);
+    stopping = true;
+    if (signal_number != SIGUSR1) {
+        vergegrid::service_notify::notify_stopping(
+            "stopping: waiting for the long poll in flight (at most channel.pull_wait_s)");
+    }
     bridge->request_stop();
     starter.join();
     if (signal_number != SIGUSR1) {

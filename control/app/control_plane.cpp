@@ -280,6 +280,7 @@ ServiceEnvironment ControlPlane::service_environment() {
             settings_.migration_strategy.value_or(kDefaultMigrationStrategy);
     }
     environment.migration_step_timeout_s = settings_.migration_step_timeout_s;
+    environment.metrics = &metrics_;
     environment.keep_while_serving = [this](std::shared_ptr<void> object) {
         service_objects_.push_back(std::move(object));
     };

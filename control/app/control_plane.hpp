@@ -70,6 +70,8 @@ struct ServiceEnvironment {
     std::map<std::string, std::shared_ptr<plugin_api::Blueprint>> blueprints;
     std::function<std::string()> replica_name;
     std::function<std::string()> replica_url;
+    // The process' metrics (GET /metrics); it outlives the services.
+    kernel::metrics::Registry* metrics = nullptr;
     // Keeps an object (a background thread) alive while the control plane serves: stop() releases
     // it after the HTTP server stopped and before storage closes.
     std::function<void(std::shared_ptr<void>)> keep_while_serving;

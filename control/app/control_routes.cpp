@@ -38,11 +38,13 @@
 #include "control/events/outbox_watch.hpp"
 #include "control/migrations/migration_job_runner.hpp"
 #include "control/migrations/migration_service.hpp"
+#include "control/operations/operation_metrics.hpp"
 #include "control/operations/operation_signals.hpp"
 #include "control/regions/pending_placer.hpp"
 #include "control/rollouts/rollout_engine.hpp"
 #include "control/rollouts/rollout_service.hpp"
 #include "control/simulators/simulator_liveness.hpp"
+#include "control/simulators/simulator_metrics.hpp"
 #include "control/snapshots/snapshot_job_runner.hpp"
 #include "version/version.hpp"
 #include "web_admin/server/web_console.hpp"
@@ -105,7 +107,9 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
             std::make_shared<AuditTrail>(),
             std::make_shared<EventOutboxWriter>(environment.events.source, event_signals),
             placer_wake}),
-        environment.group_commit ? std::make_shared<GroupCommit>(services.storage) : nullptr);
+        environment.group_commit ? std::make_shared<GroupCommit>(services.storage) : nullptr,
+        environment.metrics ? std::make_shared<const StorageTimings>(*environment.metrics)
+                            : nullptr);
     bool admin_created = false;
     try {
         admin_created = bootstrap_admin(
@@ -163,6 +167,9 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
         store, pending_keys,
         [](const std::string& id, const std::string& push_url) { signals.notify(id, push_url); });
     add_simulator_routes(router, simulators);
+    if (environment.metrics) {
+        collect_simulator_states(*environment.metrics, simulators);
+    }
     environment.keep_while_serving(std::make_shared<SimulatorLiveness>(
         simulators, environment.simulators.offline_after, environment.log, leadership));
     add_estate_routes(router, EstateService(store));
@@ -209,6 +216,9 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     add_migration_routes(router, {migrations, placements, simulators});
     const auto operations = std::make_shared<OperationService>(
         store, signals, pending_keys, environment.simulators.max_parked_polls);
+    if (environment.metrics) {
+        operations->on_result(count_operation_results(*environment.metrics));
+    }
     // A failed snapshot operation fails its snapshot, in the transaction of its result.
     operations->on_result([snapshots](Changes& changes, const plugin_api::Operation& operation) {
         snapshots->on_operation_result(changes, operation);

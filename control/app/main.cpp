@@ -14,6 +14,7 @@
 #include "plugin_host/plugin_dir.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "plugin_host/plugin_listing.hpp"
+#include "service_notify/service_notify.hpp"
 #include "vergegrid/plugin_api/abi.hpp"
 #include "version/version.hpp"
 
@@ -113,10 +114,16 @@ int main(int argc, char** argv) {
         control_plane.stop();
         return kExitStartupError;
     }
+    // start() returned: storage is open (and migrated), every plugin loaded, the routes installed
+    // and the socket listening, which is what GET /readyz answers 200 for. `systemctl start`
+    // (Type=notify) returns now, not earlier.
+    vergegrid::service_notify::notify_ready("serving on port " +
+                                            std::to_string(control_plane.port()));
 
     int signal = 0;
     sigwait(&signals, &signal);
     log->info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    vergegrid::service_notify::notify_stopping("draining in-flight requests");
     control_plane.stop();
     log->info("stopped cleanly");
     return 0;

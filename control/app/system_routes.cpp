@@ -55,6 +55,16 @@ void add_system_routes(http::Router& router, SystemContext context) {
                 .set(1);
         }
     });
+    // What GET /readyz answers, for an alert on a replica that serves but cannot reach its
+    // database (a scrape that times out on a storage that hangs leaves `up` 0 instead).
+    auto& ready = context.metrics
+                      .gauge("vergegrid_ready",
+                             "1 when GET /readyz answers 200 (the storage answers), 0 otherwise")
+                      .with({});
+    context.metrics.add_collector([context, &ready] {
+        const auto storage = context.services.storage.get();
+        ready.set(storage && storage->health().ok ? 1 : 0);
+    });
     // Every route with what it requires: for Permission::read, and for the authorization tests that
     // must cover every route. The router outlives its routes, so capturing it is safe.
     router.add("GET", "/api/v1/routes", Permission::read, [&router](const http::Request&) {

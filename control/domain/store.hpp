@@ -22,6 +22,7 @@
 #include "control/domain/domain_event.hpp"
 #include "control/domain/event_consumer.hpp"
 #include "control/domain/group_commit.hpp"
+#include "control/domain/storage_timings.hpp"
 #include "kernel/services/active_slot.hpp"
 #include "vergegrid/plugin_api/storage.hpp"
 
@@ -45,15 +46,21 @@ class Store {
   public:
     // Cheap to copy: services hold their own copy; the slot must outlive them. `consumers` see
     // every command's events inside its transaction. `group_commit` (made for this slot; null:
-    // one transaction per call) is shared by the copies.
+    // one transaction per call) is shared by the copies. `timings` (null: none) times every
+    // query, command and write for GET /metrics.
     explicit Store(kernel::services::ActiveSlot<plugin_api::StorageBackend>& slot,
                    std::shared_ptr<const EventConsumers> consumers = {},
-                   std::shared_ptr<GroupCommit> group_commit = {})
-        : slot_(&slot), consumers_(std::move(consumers)), group_commit_(std::move(group_commit)) {}
+                   std::shared_ptr<GroupCommit> group_commit = {},
+                   std::shared_ptr<const StorageTimings> timings = {})
+        : slot_(&slot),
+          consumers_(std::move(consumers)),
+          group_commit_(std::move(group_commit)),
+          timings_(std::move(timings)) {}
 
     // A query: `work(StorageTransaction&)` in a read transaction.
     template <typename Work>
     auto read(Work&& work) const {
+        const StorageTimings::Scope timed(timings_.get(), plugin_api::Access::read);
         auto storage = backend();
         return translate_storage_faults([&] {
             auto tx = storage->begin(plugin_api::Access::read);
@@ -65,6 +72,7 @@ class Store {
     template <typename Work>
     auto command(Actor actor, Work&& work) const {
         using Result = std::invoke_result_t<Work&, Changes&>;
+        const StorageTimings::Scope timed(timings_.get(), plugin_api::Access::read_write);
         if (group_commit_ && group_commit_->active()) {
             return command_grouped<Result>(actor, work);
         }
@@ -102,6 +110,7 @@ class Store {
     // figures): `work(StorageTransaction&)` in a read-write transaction, no events.
     template <typename Work>
     auto write(Work&& work) const {
+        const StorageTimings::Scope timed(timings_.get(), plugin_api::Access::read_write);
         if (group_commit_ && group_commit_->active()) {
             using Result = std::invoke_result_t<Work&, plugin_api::StorageTransaction&>;
             return write_grouped<Result>(work);
@@ -200,6 +209,7 @@ class Store {
     kernel::services::ActiveSlot<plugin_api::StorageBackend>* slot_;
     std::shared_ptr<const EventConsumers> consumers_;
     std::shared_ptr<GroupCommit> group_commit_;
+    std::shared_ptr<const StorageTimings> timings_;
 };
 
 }  // namespace vergegrid::control

@@ -32,7 +32,12 @@ HttpMetrics::HttpMetrics(metrics::Registry& registry)
                   .gauge("vergegrid_http_parked_connections",
                          "Connections held without a thread: long polls waiting for their answer, "
                          "and their connections between requests")
-                  .with({})) {}
+                  .with({})),
+      max_parked_(registry
+                      .gauge("vergegrid_http_max_parked",
+                             "The most connections the server parks (http.max_parked): long "
+                             "polls beyond it are refused 503")
+                      .with({})) {}
 
 void HttpMetrics::record(std::string_view method, std::string_view route, int status,
                          std::chrono::steady_clock::duration elapsed) {

@@ -41,6 +41,8 @@ class HttpMetrics {
     metrics::Gauge& in_flight_gauge() { return in_flight_; }
     // Connections the long-poll reactor holds (see parking_lot.hpp).
     metrics::Gauge& parked_gauge() { return parked_; }
+    // Its bound (ServerSettings::max_parked), so that saturation is parked / max_parked.
+    metrics::Gauge& max_parked_gauge() { return max_parked_; }
 
     void record(std::string_view method, std::string_view route, int status,
                 std::chrono::steady_clock::duration elapsed);
@@ -50,6 +52,7 @@ class HttpMetrics {
     metrics::HistogramFamily& durations_;
     metrics::Gauge& in_flight_;
     metrics::Gauge& parked_;
+    metrics::Gauge& max_parked_;
 };
 
 }  // namespace vergegrid::kernel::http

@@ -103,6 +103,7 @@ struct Server::Impl {
                   {}},
           threads("vergegrid-http", 1, std::max(1, context.settings.max_connections)) {
         context.params = make_params(context.settings);
+        context.metrics.max_parked_gauge().set(static_cast<double>(context.settings.max_parked));
     }
 
     ServerContext context;

@@ -6,6 +6,7 @@ and route files alone:
     control-plane concept (its settings, its default plugin names);
   * sim_bridge/ includes nothing from kernel/config/ or kernel/app/ (it shares code with the
     control plane only through libs/ and the plugin host);
+  * libs/ includes nothing of either program (kernel/, control/, sim_bridge/, web_admin/);
   * the folders of control/ depend on each other only along ALLOWED below, so they form no cycle,
     and only control/api and control/app know HTTP (kernel/http): the services never do;
   * the route files (control/api/*_routes.cpp) are adapters: no storage access and no handler
@@ -88,6 +89,15 @@ def check_bridge(root, problems):
         for target in INCLUDE.findall(text):
             if target.startswith(("kernel/config/", "kernel/app/", "control/")):
                 problems.append(f"{path}: the bridge includes {target}")
+
+
+def check_libs(root, problems):
+    """libs/ is what both programs share: a library there (libs/service_notify among them) knows
+    neither program."""
+    for path, text in sources(root, "libs"):
+        for target in INCLUDE.findall(text):
+            if target.startswith(("kernel/", "control/", "sim_bridge/", "web_admin/")):
+                problems.append(f"{path}: a shared library includes {target}")
 
 
 def control_folder(path):
@@ -205,6 +215,7 @@ def main():
     problems = []
     check_kernel(root, problems)
     check_bridge(root, problems)
+    check_libs(root, problems)
     check_control_folders(root, problems)
     check_routes(root, problems)
     check_control_type_names(root, problems)
@@ -213,7 +224,7 @@ def main():
     if problems:
         print(f"{len(problems)} layering violation(s); see docs/architecture.md", file=sys.stderr)
         return 1
-    print("layering holds: kernel, bridge, control/ folders and route files")
+    print("layering holds: kernel, bridge, libs, control/ folders and route files")
     return 0
 
 

@@ -45,6 +45,13 @@ class CheckLayers(unittest.TestCase):
         code, output = run_check(GOOD)
         self.assertEqual(code, 0, output)
 
+    def test_a_shared_library_may_not_include_either_program(self):
+        self.assert_refused({"libs/service_notify/service_notify.cpp":
+                             '#include "kernel/http/server.hpp"\n'},
+                            "a shared library includes kernel/http/server.hpp")
+        self.assert_refused({"libs/logging/logging.cpp": '#include "sim_bridge/core/bridge.hpp"\n'},
+                            "a shared library includes sim_bridge/core/bridge.hpp")
+
     def test_the_kernel_may_not_include_the_control_plane(self):
         self.assert_refused({"kernel/app/x.cpp": '#include "control/regions/region_service.hpp"\n'},
                             "the kernel includes the control plane's")

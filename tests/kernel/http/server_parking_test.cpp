@@ -157,6 +157,16 @@ TEST_F(ServerParking, AConnectionIdleAfterItsPollClosesAtTheKeepAliveTimeout) {
     EXPECT_TRUE(parked_are(0));
 }
 
+TEST_F(ServerParking, MetricsTellTheBoundSoThatSaturationIsParkedOverMaxParked) {
+    auto settings = few_workers();
+    settings.max_parked = 3;
+    start(settings);
+    EXPECT_TRUE(metrics_contain("vergegrid_http_max_parked 3\n"));
+    auto clients = parked_polls(3);
+    EXPECT_TRUE(metrics_contain("vergegrid_http_parked_connections 3\n"));
+    board_.release();
+}
+
 TEST_F(ServerParking, AClientClosingAParkedPollIsForgotten) {
     start(few_workers());
     {
