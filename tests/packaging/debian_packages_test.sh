@@ -67,7 +67,7 @@ for package in "${!deb[@]}"; do
   [ -n "$(field "$package" Description)" ] || fail "$package: no Description"
   has_file "$package" "/usr/share/doc/$package/copyright"
   # Nothing outside the FHS places a package may use.
-  bad=$(contents "$package" | grep -Ev '^/($|etc/|lib/systemd/system/|usr/)' || true)
+  bad=$(contents "$package" | grep -Ev '^/($|etc/|lib/($|systemd/($|system/))|usr/)' || true)
   [ -z "$bad" ] || fail "$package installs outside /etc, /lib/systemd/system and /usr: $bad"
 done
 [ "$(field vergegrid-sdk Architecture)" = all ] || fail "vergegrid-sdk is not Architecture: all"
