@@ -136,16 +136,16 @@ void expect_same_keys(const std::set<std::string>& example, const std::vector<st
         EXPECT_TRUE(example.count(key) != 0) << "a plugin's key missing from the example: " << key;
     }
     for (const auto& key : example) {
-        const bool known = std::find(env.begin(), env.end(), config::env_name_for(key)) !=
-                               env.end() ||
-                           plugins.count(key) != 0;
+        const bool known =
+            std::find(env.begin(), env.end(), config::env_name_for(key)) != env.end() ||
+            plugins.count(key) != 0;
         EXPECT_TRUE(known) << "the example lists a key the program does not accept: " << key;
     }
 }
 
 struct ControlProgram {
-    host::PluginHost plugins{host::HostProgram{"vergegrid-control", "/var/lib/vergegrid",
-                                               quiet_logger()}};
+    host::PluginHost plugins{
+        host::HostProgram{"vergegrid-control", "/var/lib/vergegrid", quiet_logger()}};
     ControlProgram() { plugins.discover(kPluginDir, vergegrid::control::control_plane_kinds()); }
 };
 
