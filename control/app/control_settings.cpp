@@ -75,6 +75,8 @@ const std::vector<kernel::config::KeySpec<S>>& control_keys() {
          one_of<S>({"on", "off"},
                    [](S& s, const std::string& v) { s.storage_group_commit = v == "on"; })},
         {"auth.provider", plugin_name<S>([](S& s, const std::string& v) { s.auth_provider = v; })},
+        {"sync.scheduler",
+         plugin_name<S>([](S& s, const std::string& v) { s.sync_scheduler = v; })},
         {"auth.cache_ttl_ms",
          integer_in<S, long>(0, 60'000, [](S& s, long v) { s.auth_cache_ttl = ms(v); })},
         {"auth.login_failures_per_name",

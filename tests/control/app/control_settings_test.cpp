@@ -180,6 +180,14 @@ TEST(ControlSettings, DefaultsUseTheBuiltInPluginsAndTheKernelsDefaults) {
     EXPECT_EQ(s.data_dir, "./data");
 }
 
+// docs/configuration.md's sync.scheduler, from the file and the environment.
+TEST(ControlSettings, ReadsTheSyncScheduler) {
+    ConfigFile file("[sync]\nscheduler = eager-only\n");
+    EXPECT_EQ(load_control(file.flags(), env_of({})).sync_scheduler, "eager-only");
+    EXPECT_EQ(load_control({}, env_of({{"VERGEGRID_SYNC_SCHEDULER", "other"}})).sync_scheduler,
+              "other");
+}
+
 TEST(ControlSettings, ReportsTheKernelsAndTheControlPlanesBadKeysInOneError) {
     ConfigFile file(
         "[http]\nmax_connections = 0\n[placement]\nport_min = x\n[sync]\nmode = eager\n");
