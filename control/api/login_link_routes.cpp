@@ -23,12 +23,8 @@ std::string read_secret(const Request& request) {
 
 Response link_answer(const LinkLoginResult& result, bool secure) {
     if (result.retry_after) {
-        const auto wait = std::to_string(result.retry_after->count());
-        auto response = Response::error(ApiError(
-            429, "too_many_attempts",
-            "too many failed login links from this address; retry in " + wait + " s", "secret"));
-        response.headers.emplace_back("Retry-After", wait);
-        return response;
+        return too_many_attempts(*result.retry_after,
+                                 "too many failed login links from this address", "secret");
     }
     if (!result.accepted()) {
         return Response::error(
@@ -37,12 +33,10 @@ Response link_answer(const LinkLoginResult& result, bool secure) {
                      "'vergegrid-control admin login-link'",
                      "secret"));
     }
-    auto answer = Response::secret_json(200, {{"user", result.user},
-                                              {"expires_at", result.session->record.expires_at},
-                                              {"method", "login_link"}});
-    answer.headers.emplace_back("Set-Cookie",
-                                session_cookie(result.session->token, result.max_age_s, secure));
-    return answer;
+    return session_opened({{"user", result.user},
+                           {"expires_at", result.session->record.expires_at},
+                           {"method", "login_link"}},
+                          *result.session, result.max_age_s, secure);
 }
 
 }  // namespace

@@ -24,31 +24,36 @@ LoginAttempt read_login(const Request& request) {
     return attempt;
 }
 
-Response too_many_attempts(std::chrono::seconds wait) {
-    auto response = Response::error(
-        ApiError(429, "too_many_attempts",
-                 "too many failed logins for this user name or from this address; retry in " +
-                     std::to_string(wait.count()) + " s",
-                 "username"));
-    response.headers.emplace_back("Retry-After", std::to_string(wait.count()));
-    return response;
-}
-
 Response login_answer(const LoginResult& result, const std::string& username, bool secure) {
     if (result.retry_after) {
-        return too_many_attempts(*result.retry_after);
+        return too_many_attempts(*result.retry_after,
+                                 "too many failed logins for this user name or from this address",
+                                 "username");
     }
     if (!result.accepted()) {
         return Response::error(ApiError(401, "login_failed", "wrong user name or password"));
     }
-    auto answer = Response::secret_json(
-        200, {{"user", username}, {"expires_at", result.session->record.expires_at}});
-    answer.headers.emplace_back("Set-Cookie",
-                                session_cookie(result.session->token, result.max_age_s, secure));
-    return answer;
+    return session_opened({{"user", username}, {"expires_at", result.session->record.expires_at}},
+                          *result.session, result.max_age_s, secure);
 }
 
 }  // namespace
+
+Response session_opened(nlohmann::json body, const plugin_api::IssuedToken& session, long max_age_s,
+                        bool secure) {
+    auto answer = Response::secret_json(200, std::move(body));
+    answer.headers.emplace_back("Set-Cookie", session_cookie(session.token, max_age_s, secure));
+    return answer;
+}
+
+Response too_many_attempts(std::chrono::seconds wait, const std::string& refused,
+                           const std::string& field) {
+    const auto seconds = std::to_string(wait.count());
+    auto response = Response::error(
+        ApiError(429, "too_many_attempts", refused + "; retry in " + seconds + " s", field));
+    response.headers.emplace_back("Retry-After", seconds);
+    return response;
+}
 
 std::string session_cookie(const std::string& token, long max_age_s, bool secure) {
     return std::string(kSessionCookie) + "=" + token +
