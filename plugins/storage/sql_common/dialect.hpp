@@ -39,8 +39,9 @@ struct Dialect {
 
     // How an insert into a table with a generated id (audit_log, operations) learns the new id.
     // When true (PostgreSQL) the insert gets " RETURNING id" appended and the id comes back from
-    // it; otherwise last_insert_id is run on the same connection right after (SQLite
-    // last_insert_rowid(), MariaDB LAST_INSERT_ID()).
+    // it; otherwise the connection is asked right after (SOCI's get_last_insert_id: SQLite's
+    // sqlite3_last_insert_rowid, MariaDB's mysql_insert_id), and last_insert_id is the statement
+    // run instead should a backend not know (SQLite last_insert_rowid(), MariaDB LAST_INSERT_ID()).
     bool insert_returns_id = false;
     std::string last_insert_id;
 

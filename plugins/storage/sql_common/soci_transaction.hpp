@@ -351,6 +351,10 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     // "RELEASE SAVEPOINT x" not sent yet (Dialect::defers_release): sent with the next statement,
     // in one query with it when that is a SAVEPOINT or the COMMIT; dropped by a ROLLBACK.
     std::string deferred_release_;
+    // The newest audit row's hash as this transaction wrote it (AuditChain): the next row's link
+    // without a SELECT. A writer holds the database's write lock until its commit, so no other
+    // connection appends meanwhile; a rollback to a savepoint may remove rows, so it forgets.
+    std::optional<std::string> audit_chain_head_;
 };
 
 }  // namespace vergegrid::plugins::sql

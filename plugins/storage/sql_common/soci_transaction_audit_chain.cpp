@@ -34,6 +34,9 @@ api::ChainedAudit to_chained(const ChainedRow& row) {
 }  // namespace
 
 std::string SociTransaction::last_audit_hash() {
+    if (audit_chain_head_) {
+        return *audit_chain_head_;
+    }
     std::string hash;
     run("last_audit_hash", [&](soci::session& sql) {
         run_prepared_query<std::string>(
@@ -42,6 +45,7 @@ std::string SociTransaction::last_audit_hash() {
             [](soci::statement& st, std::string& value) { st.exchange(soci::into(value)); },
             [&](const std::string& value) { hash = value; });
     });
+    audit_chain_head_ = hash;
     return hash;
 }
 
@@ -67,6 +71,7 @@ std::int64_t SociTransaction::append_chained_audit(const api::AuditEntry& a,
                 .text("prev_hash", prev_hash)
                 .text("hash", hash));
     });
+    audit_chain_head_ = hash;
     return static_cast<std::int64_t>(id);
 }
 

@@ -120,8 +120,12 @@ long long SociTransaction::insert_cached_returning_id(soci::session& sql, const 
     }
     run_prepared_command(lease_.statements(), sql, query, values);
     long long id = 0;
-    // Per connection in both SQLite and MariaDB: no other transaction can interfere.
-    sql << dialect_.last_insert_id, soci::into(id);
+    // Per connection in both SQLite and MariaDB: no other transaction can interfere. SOCI's
+    // SQLite and MySQL backends answer from the connection itself (sqlite3_last_insert_rowid,
+    // mysql_insert_id): no statement to prepare, no round trip. The table is not consulted there.
+    if (!sql.get_last_insert_id("", id)) {
+        sql << dialect_.last_insert_id, soci::into(id);
+    }
     return id;
 }
 

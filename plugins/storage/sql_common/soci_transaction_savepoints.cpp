@@ -50,6 +50,7 @@ void SociTransaction::rollback_to(const std::string& name) {
         throw api::StorageError(
             "rollback to savepoint: the transaction was already committed or rolled back");
     }
+    audit_chain_head_.reset();  // the rows written since the savepoint are gone
     // Not through run(): this is the one statement a failed transaction may still take.
     try {
         send_deferred_release(lease_.session());  // none after a failure: run() sent it first

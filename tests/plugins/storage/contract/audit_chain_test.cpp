@@ -9,6 +9,7 @@
 #include "event_stores.hpp"
 #include "old_schema.hpp"
 #include "storage_contract.hpp"
+#include "vergegrid/plugin_api/storage_savepoints.hpp"
 
 namespace vergegrid::test::storage {
 namespace {
@@ -89,6 +90,51 @@ TEST_P(StorageContract, TheAuditChainKeepsEachRowsLinksBesideUnchainedRows) {
     auto writing = write();
     writing->append_audit(entry(5, "region.create"));
     EXPECT_EQ(audit_chain(*writing).last_audit_hash(), "");
+}
+
+// Group commit runs each request in a savepoint of one transaction: a request rolled back takes
+// its audit rows with it, and the next request must link to the row before them, not to a row
+// that is gone.
+TEST_P(StorageContract, TheChainsNewestRowAfterARollbackToASavepointIsTheRowBeforeIt) {
+    {
+        auto tx = write();
+        auto& chain = audit_chain(*tx);
+        auto& sp = dynamic_cast<api::SavepointStore&>(*tx);
+        chain.append_chained_audit(entry(1, "region.create"), "", hash_of('a'));
+        sp.savepoint("request");
+        EXPECT_EQ(chain.last_audit_hash(), hash_of('a'));
+        chain.append_chained_audit(entry(2, "region.update"), hash_of('a'), hash_of('b'));
+        EXPECT_EQ(chain.last_audit_hash(), hash_of('b'));
+        sp.rollback_to("request");
+        sp.release("request");
+        EXPECT_EQ(chain.last_audit_hash(), hash_of('a'));
+        chain.append_chained_audit(entry(3, "region.update"), hash_of('a'), hash_of('c'));
+        tx->commit();
+    }
+    auto tx = read();
+    EXPECT_EQ(audit_chain(*tx).last_audit_hash(), hash_of('c'));
+    const auto rows = audit_chain(*tx).list_chained_audit(0, 10);
+    ASSERT_EQ(rows.size(), 2U);
+    EXPECT_EQ(rows[1].prev_hash, hash_of('a'));
+}
+
+// A transaction that another writer's rows came before (a commit between two transactions) sees
+// them: what one transaction remembers of the chain ends with it.
+TEST_P(StorageContract, EachTransactionReadsTheChainsNewestRowAsCommittedBeforeIt) {
+    {
+        auto tx = write();
+        EXPECT_EQ(audit_chain(*tx).last_audit_hash(), "");
+        audit_chain(*tx).append_chained_audit(entry(1, "region.create"), "", hash_of('a'));
+        tx->commit();
+    }
+    {
+        auto other = write();
+        audit_chain(*other).append_chained_audit(entry(2, "region.update"), hash_of('a'),
+                                                 hash_of('b'));
+        other->commit();
+    }
+    auto tx = write();
+    EXPECT_EQ(audit_chain(*tx).last_audit_hash(), hash_of('b'));
 }
 
 // A database the previous release (schema 10) left with audit rows and a replica: schema 11 adds
