@@ -73,10 +73,13 @@ void run_batch_list(Context& ctx, const MigrationArgs& args) {
     if (!args.simulator.empty()) {
         query.emplace_back("simulator_id", args.simulator);
     }
+    ListOptions options;
+    options.cursor_param = "before";
     if (args.limit > 0) {
-        query.emplace_back("limit", std::to_string(args.limit));
+        options.limit = args.limit;
     }
-    const Json answer = ctx.api().get("/migration-batches", query);
+    options.all = args.all;
+    const Json answer = ctx.api().list("/migration-batches", query, options);
     if (ctx.structured()) {
         ctx.print(answer);
     } else {
@@ -153,8 +156,10 @@ void add_migration_commands(CLI::App& app, Context& ctx) {
     auto* batch_list =
         add(*batch, ctx, "list", "list batches, newest first", run_batch_list, batch_args);
     batch_list->add_option("--simulator", batch_args->simulator, "only this simulator's");
-    batch_list->add_option("--limit", batch_args->limit, "the most items shown")
+    batch_list->add_option("--limit", batch_args->limit, "page size: the most items shown")
         ->check(CLI::Range(1, kMaxPageSize));
+    batch_list->add_flag("--all", batch_args->all,
+                         "follow the server's cursors and list every item");
     add_by_id(*batch, ctx, "show", "show a batch: progress (done/failed/left) and its moves",
               run_batch_show, "batch");
     add_by_id(*batch, ctx, "cancel", "start no further move of a batch (running ones finish)",

@@ -132,10 +132,14 @@ MigrationQuery read_query(const Request& request) {
     return query;
 }
 
-// ?simulator_id=&limit= (1..500, default 100), newest first.
-int read_batch_limit(const Request& request, std::string* simulator_id) {
-    *simulator_id = query_value(request, "simulator_id", 64);
-    return page_request(request, "before").limit;
+// ?simulator_id=, paged newest first with ?limit=&before=.
+BatchQuery read_batch_query(const Request& request) {
+    BatchQuery query;
+    query.simulator_id = query_value(request, "simulator_id", 64);
+    const auto page = page_request(request, "before");
+    query.before = page.after;
+    query.limit = page.limit + 1;  // one more says whether there is a next page
+    return query;
 }
 
 nlohmann::json move_to_json(const MigrationView& view) {
@@ -157,14 +161,6 @@ nlohmann::json rebalance_to_json(const RebalanceResult& result) {
     }
     return {{"moves", moves},
             {"batch", result.batch ? batch_to_json(*result.batch) : nlohmann::json(nullptr)}};
-}
-
-nlohmann::json batches_to_json(const std::vector<BatchView>& views) {
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& view : views) {
-        items.push_back(batch_to_json(view));
-    }
-    return {{"items", items}, {"next", nullptr}};
 }
 
 using Migrations = std::shared_ptr<const MigrationService>;
@@ -216,12 +212,17 @@ void add_batch_routes(kernel::http::Router& router, const MigrationRouteServices
                        migrations->evacuate(request_actor(request), read_evacuate(request));
                    return Response::json(202, {{"batch", batch_to_json(batch.value)}});
                });
-    router.add(
-        "GET", "/api/v1/migration-batches", Permission::read, [migrations](const Request& request) {
-            std::string simulator_id;
-            const int limit = read_batch_limit(request, &simulator_id);
-            return Response::json(200, batches_to_json(migrations->batches(simulator_id, limit)));
-        });
+    router.add("GET", "/api/v1/migration-batches", Permission::read,
+               [migrations](const Request& request) {
+                   const auto query = read_batch_query(request);
+                   return Response::json(200, paged_json(
+                                                  migrations->batches(query), query.limit - 1,
+                                                  [](const BatchView& view) {
+                                                      return newest_first_cursor(
+                                                          view.batch.created_at, view.batch.id);
+                                                  },
+                                                  batch_to_json));
+               });
     router.add("GET", "/api/v1/migration-batches/{id}", Permission::read,
                [migrations](const Request& request) {
                    return Response::json(200, batch_to_json(migrations->batch(path_id(request))));

@@ -327,12 +327,24 @@ BatchView MigrationService::batch(const std::string& id) const {
     });
 }
 
-std::vector<BatchView> MigrationService::batches(const std::string& simulator_id, int limit) const {
+std::vector<BatchView> MigrationService::batches(const BatchQuery& query) const {
+    const auto [created_at, id] = split_newest_first_cursor(query.before, "before");
     return deps_.store.read([&](StorageTransaction& tx) {
         auto& ledger = migration_ledger(tx);
+        std::vector<plugin_api::MigrationBatch> found;
+        if (auto* pages = dynamic_cast<plugin_api::MigrationBatchPages*>(&tx)) {
+            found = pages->list_migration_batches_before(query.simulator_id, created_at, id,
+                                                         query.limit);
+        } else if (query.before.empty()) {
+            found = ledger.list_migration_batches(query.simulator_id, query.limit);
+        } else {
+            throw DomainError(Fault::unavailable, "storage_unsupported",
+                              "the storage plugin pages no migration batches (it predates plugin "
+                              "ABI 1.12): ask for the first page only");
+        }
         std::vector<BatchView> views;
-        for (const auto& found : ledger.list_migration_batches(simulator_id, limit)) {
-            views.push_back(view_of(ledger, found));
+        for (const auto& batch : found) {
+            views.push_back(view_of(ledger, batch));
         }
         return views;
     });

@@ -98,6 +98,12 @@ struct MigrationQuery {
     int limit = 50;
 };
 
+struct BatchQuery {
+    std::string simulator_id;  // "" = every simulator's
+    std::string before;        // cursor of the previous page ("" = from the newest)
+    int limit = 100;
+};
+
 // What moves need; all must outlive the service.
 struct MigrationDependencies {
     Store store;
@@ -134,7 +140,8 @@ class MigrationService {
     std::vector<plugin_api::Migration> list(const MigrationQuery& query) const;
     BatchView batch(const std::string& id) const;
     // Newest first; "" = every simulator.
-    std::vector<BatchView> batches(const std::string& simulator_id, int limit) const;
+    // Newest first. A cursor needs a storage plugin of ABI 1.12 (503 storage_unsupported).
+    std::vector<BatchView> batches(const BatchQuery& query) const;
 
     // The operations' result observer: the next step, a rollback, or the next move of a batch.
     void on_operation_result(Changes& changes, const plugin_api::Operation& operation) const;

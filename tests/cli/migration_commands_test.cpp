@@ -228,6 +228,24 @@ TEST_F(MigrationCommands, EvacuateAndABatchWithFailuresIsExitOne) {
                           ": finished, 1 done, 1 failed, 0 cancelled, 0 left of 2"));
 }
 
+TEST_F(MigrationCommands, BatchListAllFollowsTheBeforeCursor) {
+    FakeServer server([](const SeenRequest& request) {
+        if (request.uri.find("before=c1") != std::string::npos) {
+            return json_reply(200,
+                              {{"items", {batch_json("finished", 2, 0, 0)}}, {"next", nullptr}});
+        }
+        return json_reply(200, {{"items", {batch_json("running", 1, 0, 2)}}, {"next", "c1"}});
+    });
+    const auto listed = ctl(server, {"batch", "list", "--all", "--limit", "1", "-o", "json"});
+    EXPECT_EQ(listed.code, 0) << listed.err;
+    ASSERT_EQ(server.requests().size(), 2U);
+    EXPECT_EQ(server.requests().at(0).uri, "/api/v1/migration-batches?limit=1");
+    EXPECT_EQ(server.requests().at(1).uri, "/api/v1/migration-batches?limit=1&before=c1");
+    const auto answer = Json::parse(listed.out);
+    EXPECT_EQ(answer.at("items").size(), 2U);
+    EXPECT_TRUE(answer.at("next").is_null());
+}
+
 TEST_F(MigrationCommands, BatchListShowAndCancel) {
     FakeServer server([](const SeenRequest& request) {
         if (request.uri.rfind("/api/v1/migration-batches?", 0) == 0) {

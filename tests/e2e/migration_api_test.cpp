@@ -137,6 +137,38 @@ TEST_F(MigrationApi, ListsArePagedNewestFirst) {
     EXPECT_TRUE(next.body.at("next").is_null());
 }
 
+TEST_F(MigrationApi, BatchListsArePagedNewestFirst) {
+    const auto a = simulator("sim-a.example.org");
+    const auto b = simulator("sim-b.example.org");
+    region("Alpha", a);
+    region("Beta", b);
+    simulator("sim-c.example.org");
+    std::vector<std::string> batches;
+    for (const auto& drained : {a, b}) {
+        auto answer = admin_->post("/api/v1/simulators/" + drained + "/drain", {{"execute", true}});
+        ASSERT_EQ(answer.status, 202) << answer.raw;
+        batches.push_back(answer.body.at("batch").at("id"));
+    }
+    auto page = admin_->get("/api/v1/migration-batches?limit=1");
+    ASSERT_EQ(page.status, 200) << page.raw;
+    ASSERT_EQ(page.body.at("items").size(), 1U);
+    EXPECT_EQ(page.body.at("items").at(0).at("id"), batches[1]);
+    ASSERT_TRUE(page.body.at("next").is_string()) << page.raw;
+    auto next = admin_->get("/api/v1/migration-batches?limit=1&before=" +
+                            page.body.at("next").get<std::string>());
+    ASSERT_EQ(next.status, 200) << next.raw;
+    ASSERT_EQ(next.body.at("items").size(), 1U);
+    EXPECT_EQ(next.body.at("items").at(0).at("id"), batches[0]);
+    EXPECT_TRUE(next.body.at("next").is_null()) << next.raw;
+    // The simulator filter holds across pages, and a cursor this server did not issue is a 400.
+    auto only_b = admin_->get("/api/v1/migration-batches?limit=1&simulator_id=" + b);
+    ASSERT_EQ(only_b.body.at("items").size(), 1U) << only_b.raw;
+    EXPECT_TRUE(only_b.body.at("next").is_null()) << only_b.raw;
+    auto bad = admin_->get("/api/v1/migration-batches?before=not-a-cursor");
+    EXPECT_EQ(bad.status, 400) << bad.raw;
+    EXPECT_EQ(bad.body.at("error").value("field", ""), "before") << bad.raw;
+}
+
 TEST_F(MigrationApi, AnExecutedDrainIsABatchWithProgressThatCanBeCancelled) {
     const auto a = simulator("sim-a.example.org");
     for (const char* name : {"Alpha", "Beta", "Gamma"}) {

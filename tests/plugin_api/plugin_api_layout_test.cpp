@@ -106,8 +106,8 @@ TEST(PluginApiLayout, AbiVersion) {
 // Not a layout, but as binding: the ABI these goldens belong to, and the kinds it knows. Adding a
 // kind is a minor bump (a newer host names an older plugin's kind; an older host refuses a newer
 // kind by name); removing or renaming one is a major bump.
-TEST(PluginApiLayout, AbiOneElevenKnowsNineKindsIncludingBlueprints) {
-    EXPECT_EQ(api::kAbiVersion.to_string(), "1.11");
+TEST(PluginApiLayout, AbiOneTwelveKnowsNineKindsIncludingBlueprints) {
+    EXPECT_EQ(api::kAbiVersion.to_string(), "1.12");
     EXPECT_EQ(api::kind::kKnown.size(), 9U);
     for (const char* known : {"storage", "placement", "injection", "sync", "auth", "snapshot_store",
                               "migration", "event_sink", "blueprint"}) {

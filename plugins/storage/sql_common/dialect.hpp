@@ -57,6 +57,11 @@ struct Dialect {
     // per request (docs/group-commit.md).
     bool defers_release = false;
 
+    // The transaction's own statements (begin, SAVEPOINT, RELEASE, ROLLBACK TO, COMMIT) are
+    // prepared once per connection and kept in its statement cache (SQLite: a group commit's
+    // request is a SAVEPOINT and a RELEASE, and parsing each anew cost more than running it).
+    bool caches_transaction_statements = false;
+
     // Migrations. transactional_ddl: a migration and its record commit together.
     bool transactional_ddl = true;
     std::string begin_migration;  // "" = statements run in autocommit (MariaDB)

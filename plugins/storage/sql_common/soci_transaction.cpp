@@ -22,7 +22,7 @@ SociTransaction::SociTransaction(ConnectionPool::Lease lease, const Dialect& dia
         const auto& begin =
             access == api::Access::read ? dialect_.begin_read : dialect_.begin_read_write;
         for (const auto& statement : begin) {
-            sql << statement;
+            run_control(sql, statement);
         }
         open_ = true;
         if (access == api::Access::read_write && !dialect_.lock_grid.empty()) {
@@ -84,6 +84,14 @@ void SociTransaction::run(const char* operation, const std::function<void(soci::
     }
 }
 
+void SociTransaction::run_control(soci::session& sql, const std::string& statement) {
+    if (dialect_.caches_transaction_statements) {
+        run_prepared_command(lease_.statements(), sql, statement, BoundValues());
+    } else {
+        sql << statement;
+    }
+}
+
 void SociTransaction::send_deferred_release(soci::session& sql) {
     if (!deferred_release_.empty()) {
         const std::string statement = "RELEASE SAVEPOINT " + deferred_release_;
@@ -103,7 +111,7 @@ void SociTransaction::commit() {
     }
     statement += dialect_.commit;
     try {
-        lease_.session() << statement;
+        run_control(lease_.session(), statement);
         open_ = false;
         writer_turn_.release();
     } catch (...) {

@@ -57,6 +57,7 @@ class SociTransaction final : public plugin_api::StorageTransaction,
                               public plugin_api::GridStore,
                               public plugin_api::SnapshotLedger,
                               public plugin_api::MigrationLedger,
+                              public plugin_api::MigrationBatchPages,
                               public plugin_api::GridChangeLog,
                               public plugin_api::PendingPlacementStore,
                               public plugin_api::SavepointStore,
@@ -214,6 +215,10 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     std::optional<plugin_api::MigrationBatch> find_migration_batch(const std::string& id) override;
     std::vector<plugin_api::MigrationBatch> list_migration_batches(const std::string& simulator_id,
                                                                    int limit) override;
+    // ---- MigrationBatchPages (ABI 1.12) ----
+    std::vector<plugin_api::MigrationBatch> list_migration_batches_before(
+        const std::string& simulator_id, const std::string& before_created_at,
+        const std::string& before_id, int limit) override;
 
     // ---- RolloutLedger (ABI 1.11): soci_transaction_rollouts.cpp ----
     void insert_rollout(const plugin_api::Rollout& rollout) override;
@@ -319,6 +324,9 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     void ensure_open(const char* operation) const;
     // Sends the deferred RELEASE, if any, on its own.
     void send_deferred_release(soci::session& sql);
+    // One of the transaction's own statements, without parameters or rows: from the statement
+    // cache where the dialect says so (Dialect::caches_transaction_statements).
+    void run_control(soci::session& sql, const std::string& statement);
     void note_failure(const char* operation);
     void rollback() noexcept;
 

@@ -273,16 +273,29 @@ std::optional<api::MigrationBatch> SociTransaction::find_migration_batch(const s
 
 std::vector<api::MigrationBatch> SociTransaction::list_migration_batches(
     const std::string& simulator_id, int limit) {
+    return list_migration_batches_before(simulator_id, "", "", limit);
+}
+
+std::vector<api::MigrationBatch> SociTransaction::list_migration_batches_before(
+    const std::string& simulator_id, const std::string& before_created_at,
+    const std::string& before_id, int limit) {
     std::vector<api::MigrationBatch> result;
     if (limit <= 0) {
         return result;
     }
     run("list_migration_batches", [&](soci::session& sql) {
         BoundValues values;
-        std::string query = kBatchSelect;
+        std::string query = std::string(kBatchSelect) + " WHERE 1 = 1";
         if (!simulator_id.empty()) {
-            query += " WHERE simulator_id = :simulator_id";
+            query += " AND simulator_id = :simulator_id";
             values.text("simulator_id", simulator_id);
+        }
+        if (!before_created_at.empty()) {
+            // As for the migrations above.
+            query += " AND (created_at < :older_at OR (created_at = :same_at AND id < :before_id))";
+            values.text("older_at", before_created_at)
+                .text("same_at", before_created_at)
+                .text("before_id", before_id);
         }
         query += " ORDER BY created_at DESC, id DESC LIMIT :limit";
         values.number("limit", limit);

@@ -30,7 +30,7 @@ void SociTransaction::savepoint(const std::string& name) {
         deferred_release_.clear();
     }
     statement += "SAVEPOINT " + checked(name);
-    run("savepoint", [&](soci::session& sql) { sql << statement; });
+    run("savepoint", [&](soci::session& sql) { run_control(sql, statement); });
 }
 
 void SociTransaction::release(const std::string& name) {
@@ -41,7 +41,7 @@ void SociTransaction::release(const std::string& name) {
         deferred_release_ = name;
         return;
     }
-    run("release savepoint", [&](soci::session& sql) { sql << statement; });
+    run("release savepoint", [&](soci::session& sql) { run_control(sql, statement); });
 }
 
 void SociTransaction::rollback_to(const std::string& name) {
@@ -54,7 +54,7 @@ void SociTransaction::rollback_to(const std::string& name) {
     // Not through run(): this is the one statement a failed transaction may still take.
     try {
         send_deferred_release(lease_.session());  // none after a failure: run() sent it first
-        lease_.session() << statement;
+        run_control(lease_.session(), statement);
         failed_ = false;
     } catch (...) {
         failed_ = true;

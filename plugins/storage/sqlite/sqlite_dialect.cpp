@@ -34,6 +34,7 @@ sql::Dialect make() {
     d.begin_read_write = {"BEGIN IMMEDIATE"};
     d.lock_grid = "";
     d.gate_writers_in_process = true;
+    d.caches_transaction_statements = true;
     d.insert_returns_id = false;
     d.last_insert_id = "SELECT last_insert_rowid()";
     d.transactional_ddl = true;

@@ -17,9 +17,9 @@ namespace vergegrid::plugin_api {
 //   1.7 GridChangeLog, PendingPlacementStore, SavepointStore  1.8 GridRuleQueries
 //   1.9 ReplicaStore, ClusterCoordination
 //   1.10 event_sink; EventOutbox, EventSubscriptions, AuditChain
-//   1.11 blueprint; RolloutLedger
+//   1.11 blueprint; RolloutLedger  1.12 MigrationBatchPages
 inline constexpr std::uint16_t kAbiMajor = 1;
-inline constexpr std::uint16_t kAbiMinor = 11;
+inline constexpr std::uint16_t kAbiMinor = 12;
 
 // How the headers mark what crosses the boundary (docs/plugin-abi.md, "Who fills what"):
 //   IN      the host fills it and lends it for one call (const&). It may grow at the end in a

@@ -90,4 +90,18 @@ class BOOST_SYMBOL_VISIBLE MigrationLedger {
                                                                int limit) = 0;
 };
 
+// ABI 1.12 extension of StorageTransaction: the batches paged like the migrations. A transaction
+// of an older storage plugin does not implement it: the control plane then answers the first
+// page only and refuses a cursor (503 storage_unsupported).
+class BOOST_SYMBOL_VISIBLE MigrationBatchPages {
+  public:
+    virtual ~MigrationBatchPages() = default;
+
+    // Newest first (created_at, then id, both descending), strictly before the keyset
+    // (`before_created_at`, `before_id`); both "" = from the newest. "" simulator_id = every batch.
+    virtual std::vector<MigrationBatch> list_migration_batches_before(
+        const std::string& simulator_id, const std::string& before_created_at,
+        const std::string& before_id, int limit) = 0;
+};
+
 }  // namespace vergegrid::plugin_api

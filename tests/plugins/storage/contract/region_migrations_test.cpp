@@ -8,6 +8,7 @@
 
 #include "migration_samples.hpp"
 #include "storage_contract.hpp"
+#include "vergegrid/plugin_api/storage_migrations.hpp"
 
 // Filters are written with C++20 designated initializers naming only the fields a test sets;
 // g++ 12 would warn that the others are not named, which is the point.
@@ -414,6 +415,38 @@ TEST_P(StorageContract, BatchesRoundTripUpdateAndListBySimulatorNewestFirst) {
     expect_storage_conflict(
         write(), [&](auto& tx) { migration_ledger(tx).insert_migration_batch(evacuation); },
         "a second batch with the same id");
+}
+
+// ABI 1.12 (MigrationBatchPages): the same order, paged strictly before a (created_at, id) keyset,
+// so a page that ends inside a run of equal times goes on with the next id down.
+TEST_P(StorageContract, BatchesPageNewestFirstStrictlyBeforeTheKeyset) {
+    const std::string t1 = "2026-09-01T10:00:00.000Z";
+    const std::string t2 = "2026-09-01T11:00:00.000Z";
+    {
+        auto tx = write();
+        auto& ledger = migration_ledger(*tx);
+        ledger.insert_migration_batch(sample_batch(1, "sim-a", t1));
+        ledger.insert_migration_batch(sample_batch(2, "sim-b", t2));
+        ledger.insert_migration_batch(sample_batch(3, "sim-a", t2));
+        ledger.insert_migration_batch(sample_batch(4, "sim-a", t2));
+        ledger.insert_migration_batch(sample_batch(5, "sim-b", t1));
+        tx->commit();
+    }
+    auto tx = read();
+    auto* pages = dynamic_cast<api::MigrationBatchPages*>(tx.get());
+    ASSERT_NE(pages, nullptr) << "the transaction implements no MigrationBatchPages";
+    EXPECT_THAT(ids_of(pages->list_migration_batches_before("", "", "", 10)),
+                ElementsAre(uuid(4), uuid(3), uuid(2), uuid(5), uuid(1)));
+    EXPECT_THAT(ids_of(pages->list_migration_batches_before("", t2, uuid(3), 2)),
+                ElementsAre(uuid(2), uuid(5)));
+    EXPECT_THAT(ids_of(pages->list_migration_batches_before("", t1, uuid(5), 10)),
+                ElementsAre(uuid(1)));
+    EXPECT_THAT(pages->list_migration_batches_before("", t1, uuid(1), 10), IsEmpty());
+    EXPECT_THAT(ids_of(pages->list_migration_batches_before("sim-a", t2, uuid(4), 10)),
+                ElementsAre(uuid(3), uuid(1)));
+    EXPECT_THAT(ids_of(pages->list_migration_batches_before("sim-b", t2, uuid(2), 10)),
+                ElementsAre(uuid(5)));
+    EXPECT_THAT(pages->list_migration_batches_before("", "", "", 0), IsEmpty());
 }
 
 TEST_P(StorageContract, AMigrationOutlivesItsRegion) {
