@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Tables of api_bench JSON reports from bench/run-event-bench.sh: one row per run, then for the
-`ab-<round>-<A|B|C>` runs the median of each label and its difference from A.
+`ab-<round>-<n>-<A|B>` and `webhook-<round>-<n>-<B|C>` runs the median of each label, its
+difference from the set's base (A, or B), and the difference round by round.
 
     bench/event-bench-summary.py REPORT.json...
 """
@@ -72,28 +73,58 @@ def main(paths):
     for path, report in reports:
         print("| " + " | ".join(row(path, report)) + " |")
 
+    for set_name in ("ab", "webhook"):
+        compare(set_name, reports)
+
+
+def compare(set_name, reports):
+    """Each label's median against the set's base label (A for ab, B for webhook)."""
     by_label = {}
     for path, report in reports:
         name = os.path.basename(path)[:-5]
-        if name.startswith("ab-"):
+        if name.startswith(set_name + "-"):
             label = name.rsplit("-", 1)[1]
             c = create_phase(report)
             by_label.setdefault(label, []).append(
                 (c.get("ops_per_s", 0), c.get("latency_ms", {}).get("p50", 0),
-                 c.get("latency_ms", {}).get("p99", 0)))
-    if by_label:
-        print()
-        print("| label | runs | creates/s (each) | median creates/s | vs A | median p50 ms | median p99 ms |")
-        print("|---|---|---|---|---|---|---|")
-        base = statistics.median(r[0] for r in by_label.get("A", [(0, 0, 0)]))
-        for label in sorted(by_label):
-            runs = by_label[label]
-            rate = statistics.median(r[0] for r in runs)
-            diff = f"{(rate / base - 1) * 100:+.1f} %" if base else ""
-            each = ", ".join(f"{r[0]:,.0f}" for r in runs)
-            print(f"| {label} | {len(runs)} | {each} | {rate:,.0f} | {diff} | "
-                  f"{statistics.median(r[1] for r in runs):.2f} | "
-                  f"{statistics.median(r[2] for r in runs):.2f} |")
+                 c.get("latency_ms", {}).get("p99", 0),
+                 c.get("cpu", {}).get("server_us_per_op") or 0, name.split("-")[1]))
+    if not by_label:
+        return
+    base_label = min(by_label)
+    base_runs = by_label[base_label]
+    base = statistics.median(r[0] for r in base_runs)
+    base_cpu = statistics.median(r[3] for r in base_runs)
+    print()
+    print(f"| {set_name} | runs | creates/s (each) | median creates/s | vs {base_label} | median p50 ms "
+          f"| median p99 ms | median server µs/create | vs {base_label} |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for label in sorted(by_label):
+        runs = by_label[label]
+        rate = statistics.median(r[0] for r in runs)
+        cpu = statistics.median(r[3] for r in runs)
+        diff = f"{(rate / base - 1) * 100:+.1f} %" if base else ""
+        cpu_diff = f"{(cpu / base_cpu - 1) * 100:+.1f} %" if base_cpu else ""
+        each = ", ".join(f"{r[0]:,.0f}" for r in runs)
+        print(f"| {label} | {len(runs)} | {each} | {rate:,.0f} | {diff} | "
+              f"{statistics.median(r[1] for r in runs):.2f} | "
+              f"{statistics.median(r[2] for r in runs):.2f} | {cpu:.0f} | {cpu_diff} |")
+    # Round by round (a round runs A B B A, which cancels a drift linear in time): each label's
+    # mean against the base label's mean of the same round.
+    for label in sorted(set(by_label) - {base_label}):
+        rates, cpus = [], []
+        for round_name in sorted({r[4] for r in by_label[label]}):
+            a = [r for r in base_runs if r[4] == round_name]
+            b = [r for r in by_label[label] if r[4] == round_name]
+            if a and b:
+                rates.append(statistics.mean(r[0] for r in b) / statistics.mean(r[0] for r in a) - 1)
+                cpus.append(statistics.mean(r[3] for r in b) / statistics.mean(r[3] for r in a) - 1)
+        if rates:
+            print(f"\n{label} vs {base_label} by round: creates/s "
+                  + ", ".join(f"{x * 100:+.1f} %" for x in rates)
+                  + f" (median {statistics.median(rates) * 100:+.1f} %); server CPU per create "
+                  + ", ".join(f"{x * 100:+.1f} %" for x in cpus)
+                  + f" (median {statistics.median(cpus) * 100:+.1f} %)")
 
 
 if __name__ == "__main__":

@@ -3,10 +3,12 @@
 # api_bench process against a fresh control plane, its JSON report in OUT/<set>-<round>-<label>.json,
 # then a table of them all (bench/event-bench-summary.py). Prints every command it runs.
 #
-#   bench/run-event-bench.sh [set...]      sets: ab delivery nats slow (default: all four)
+#   bench/run-event-bench.sh [set...]      sets: ab webhook delivery nats slow (default: all)
 #
-#   ab        create throughput, interleaved: A = the commit before the event bus (BASE_CONTROL),
-#             B = this build, C = this build with one webhook subscribed; ROUNDS rounds of A B C
+#   ab        what the event bus adds to a create, interleaved: A = this commit without the event
+#             bus (BASE_CONTROL, built from bench/patches/without-event-bus.patch: see below),
+#             B = this build; ROUNDS rounds of A B B A (a drift linear in time cancels out)
+#   webhook   B = this build alone, C = this build with one webhook subscribed; ROUNDS rounds of B C C B
 #   delivery  1, 4 and 16 webhooks, live (beside the creates) and resumed after them (the outbox's
 #             drain rate)
 #   nats      the NATS sink alone, live, ROUNDS times
@@ -14,15 +16,23 @@
 #             the creates, ROUNDS rounds alternating
 #
 # Environment: BUILD_DIR (default <repo>/build-bench: bench/api_bench and bin/vergegrid-control),
-# BASE_CONTROL (the "before" control plane; default /work/wt/bench-base/build-bench/bin/
-# vergegrid-control, a Release build of 677024e), OUT (default /tmp/vg-event-bench), ROUNDS
-# (default 3), REGIONS (default 40000 for ab, 10000 for the others), CLIENTS (default 16).
+# BASE_CONTROL (the control plane without the event bus; default <repo>/../vg-without-event-bus/
+# build-test/bin/vergegrid-control), OUT (default /tmp/vg-event-bench), ROUNDS (default 3),
+# REGIONS (default 40000 for ab and webhook, 10000 for the others), CLIENTS (default 16).
+#
+# The base: the same commit with the two event consumers taken out (no outbox row, an unchained
+# audit row), built with the same flags as the B side:
+#   git worktree add --detach ../vg-without-event-bus HEAD
+#   git -C ../vg-without-event-bus apply "$PWD/bench/patches/without-event-bus.patch"
+#   cmake -S ../vg-without-event-bus -B ../vg-without-event-bus/build-test -DVERGEGRID_BUILD_TESTS=OFF \
+#     -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"
+#   cmake --build ../vg-without-event-bus/build-test -j2
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD_DIR:-$repo/build-bench}
 bench=$build/bench/api_bench
-base=${BASE_CONTROL:-/work/wt/bench-base/build-bench/bin/vergegrid-control}
+base=${BASE_CONTROL:-$repo/../vg-without-event-bus/build-test/bin/vergegrid-control}
 out=${OUT:-/tmp/vg-event-bench}
 rounds=${ROUNDS:-3}
 clients=${CLIENTS:-16}
@@ -35,15 +45,25 @@ run() {  # run FILE api_bench-args...
     "$bench" "$@" --json >"$file" 2>"${file%.json}.log" || echo "  (not clean: see ${file%.json}.log)" >&2
 }
 
-sets=${*:-ab delivery nats slow}
+sets=${*:-ab webhook delivery nats slow}
 for set in $sets; do
     case $set in
     ab)
         n=${REGIONS:-40000}
         for r in $(seq 1 "$rounds"); do
-            run "$out/ab-$r-A.json" --regions "$n" --create-clients "$clients" --reads 0 --control "$base"
-            run "$out/ab-$r-B.json" --regions "$n" --create-clients "$clients" --reads 0
-            run "$out/ab-$r-C.json" --regions "$n" --create-clients "$clients" --reads 0 --webhooks 1
+            run "$out/ab-$r-1-A.json" --regions "$n" --create-clients "$clients" --reads 0 --control "$base"
+            run "$out/ab-$r-2-B.json" --regions "$n" --create-clients "$clients" --reads 0
+            run "$out/ab-$r-3-B.json" --regions "$n" --create-clients "$clients" --reads 0
+            run "$out/ab-$r-4-A.json" --regions "$n" --create-clients "$clients" --reads 0 --control "$base"
+        done
+        ;;
+    webhook)
+        n=${REGIONS:-40000}
+        for r in $(seq 1 "$rounds"); do
+            run "$out/webhook-$r-1-B.json" --regions "$n" --create-clients "$clients" --reads 0
+            run "$out/webhook-$r-2-C.json" --regions "$n" --create-clients "$clients" --reads 0 --webhooks 1
+            run "$out/webhook-$r-3-C.json" --regions "$n" --create-clients "$clients" --reads 0 --webhooks 1
+            run "$out/webhook-$r-4-B.json" --regions "$n" --create-clients "$clients" --reads 0
         done
         ;;
     delivery)
@@ -70,7 +90,7 @@ for set in $sets; do
         done
         ;;
     *)
-        echo "unknown set '$set' (ab delivery nats slow)" >&2
+        echo "unknown set '$set' (ab webhook delivery nats slow)" >&2
         exit 2
         ;;
     esac

@@ -2,7 +2,8 @@
 // first step, which is what lets the test watch them): a region's Move dialog with the policy's
 // choice and warm, the move's state and step live until Cancel move ends it; the placement
 // page's rebalance dry run listing its moves while nothing moves; an executed drain of three
-// regions one at a time with its progress (done / failed / left) and Cancel batch.
+// regions one at a time with its progress (done / failed / left) and Cancel batch; the five newest
+// batches on the Migrations page, and the older ones on request.
 import { apiClient, expect, launchBrowser, login, newPage, run, screenshot, startControlPlane } from './harness.mjs';
 
 const PASSWORD = 'correct-horse-battery-staple-42';
@@ -94,5 +95,19 @@ await run('browser.migrations', async (defer) => {
   await table.locator('tbody tr.op-row').first().click();
   await table.getByRole('table', { name: 'Steps' }).first().waitFor();
   await screenshot(page, 'migrations-page');
+
+  // Seven batches: the page shows the five newest, and Show older batches the rest.
+  for (const n of [1, 2, 3, 4, 5, 6]) {
+    const host = await register(`sim-d${n}.test`);
+    await api('POST', '/regions', { name: `Drained ${n}`, estate_id: estate.id, placement: { simulator_id: host } });
+    await api('POST', `/simulators/${host}/drain`, { execute: true });
+  }
+  const shown = (n) => page.waitForFunction((count) =>
+    document.querySelectorAll('[aria-label="Batches"] > li').length === count, n);
+  await shown(5);
+  await page.getByRole('button', { name: 'Show older batches' }).click();
+  await shown(7);
+  await page.getByRole('button', { name: 'Show older batches' }).waitFor({ state: 'hidden' });
+  await screenshot(page, 'migrations-older-batches');
   expect(problems.length === 0, 'no script errors: ' + problems.join('; '));
 });

@@ -16,6 +16,9 @@ export async function render(main, ctx) {
   const body = h('tbody');
   const batches = h('div');
   const open = new Set();
+  // The five newest batches, more on request (the list grows a page at a time and stays grown
+  // while the page polls).
+  let batchLimit = 5;
   clear(main, h('header', { class: 'page-head' }, h('h1', {}, 'Migrations'), h('span', { class: 'live' }, 'live')),
     h('section', { class: 'card' }, h('h2', {}, 'Batches'), batches),
     h('section', { class: 'card' }, filters,
@@ -28,8 +31,14 @@ export async function render(main, ctx) {
       const value = formValue(filters, name).trim();
       if (value) params[name] = value;
     }
-    const [moves, recent] = await Promise.all([get('/migrations' + query({ ...params, limit: 100 })), get('/migration-batches' + query({ limit: 5 }))]);
-    clear(batches, recent.items.length ? recent.items.map((b) => h('div', {}, batchProgress(b), h('span', { class: 'mono muted' }, b.id)))
+    const [moves, recent] = await Promise.all([get('/migrations' + query({ ...params, limit: 100 })), get('/migration-batches' + query({ limit: batchLimit }))]);
+    const older = () => {
+      batchLimit = Math.min(batchLimit + 20, 500);
+      load().catch(() => {});
+    };
+    clear(batches, recent.items.length
+      ? [h('ul', { class: 'plain', 'aria-label': 'Batches' }, recent.items.map((b) => h('li', {}, batchProgress(b), h('span', { class: 'mono muted' }, b.id)))),
+        recent.next && batchLimit < 500 ? h('button', { type: 'button', onclick: older }, 'Show older batches') : null]
       : h('p', { class: 'muted' }, 'No drain, evacuation or rebalance yet.'));
     clear(body, moves.items.length ? moves.items.flatMap((m) => {
       const toggle = () => {
