@@ -23,6 +23,7 @@ void AuditTrail::consume(Changes& changes, const DomainEvent& event) {
     const Actor& actor = changes.actor();
     plugin_api::AuditEntry entry;
     entry.at = now_iso8601();
+    event.at = entry.at;
     entry.actor = actor.subject;
     entry.action = event.type;
     entry.entity_type = event.entity_type;

@@ -27,9 +27,11 @@ struct DomainEvent {
     // as an event but written to no audit row.
     bool audited = true;
     // Filled in by the consumers inside the transaction: the audit row written for the event
-    // (the outbox refers to it for the event's data rather than storing the entity again) and
-    // the entity's JSON text, dumped once for both.
+    // (the outbox refers to it for the event's data rather than storing the entity again), its
+    // time (the event's, read from the clock once) and the entity's JSON text, dumped once for
+    // both.
     mutable std::int64_t audit_id = 0;
+    mutable std::string at{};
     mutable std::string before_text{};
     mutable std::string after_text{};
 };

@@ -10,7 +10,8 @@ void EventOutboxWriter::consume(Changes& changes, const DomainEvent& event) {
     if (outbox == nullptr) {
         return;
     }
-    auto row = to_outbox_event(event, changes.actor(), source_, now_iso8601());
+    auto row = to_outbox_event(event, changes.actor(), source_,
+                               event.at.empty() ? now_iso8601() : event.at);
     if (!row) {
         return;
     }

@@ -49,6 +49,7 @@ void SociTransaction::rollback() noexcept {
     }
     open_ = false;
     deferred_release_.clear();
+    outbox_stage_.clear();
     try {
         lease_.session() << dialect_.rollback;
     } catch (...) {
@@ -102,6 +103,14 @@ void SociTransaction::send_deferred_release(soci::session& sql) {
 
 void SociTransaction::commit() {
     ensure_open("commit");
+    if (!outbox_stage_.unwritten().empty()) {
+        try {
+            run("append_event", [&](soci::session& sql) { write_staged_events(sql); });
+        } catch (...) {
+            rollback();
+            throw;
+        }
+    }
     // With the COMMIT, in one query: should the RELEASE fail (no such savepoint), the database
     // skips the COMMIT and the transaction is rolled back, as had release() failed.
     std::string statement;
@@ -113,6 +122,7 @@ void SociTransaction::commit() {
     try {
         run_control(lease_.session(), statement);
         open_ = false;
+        outbox_stage_.clear();
         writer_turn_.release();
     } catch (...) {
         failed_ = true;

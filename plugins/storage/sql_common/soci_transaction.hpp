@@ -28,6 +28,7 @@
 
 #include "connection_pool.hpp"
 #include "dialect.hpp"
+#include "outbox_stage.hpp"
 #include "statement_cache.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
 #include "vergegrid/plugin_api/storage_cluster.hpp"
@@ -350,6 +351,9 @@ class SociTransaction final : public plugin_api::StorageTransaction,
                                                    const BoundValues& values);
     void require_row(soci::session& sql, const std::string& count_query, const std::string& key,
                      const std::string& what);
+    // The outbox rows staged and not written yet (Dialect::stages_outbox_rows), in as few
+    // INSERTs as their count allows; inside run(), before anything reads the outbox or commits.
+    void write_staged_events(soci::session& sql);
 
     ConnectionPool::Lease lease_;
     const Dialect& dialect_;
@@ -363,6 +367,8 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     // without a SELECT. A writer holds the database's write lock until its commit, so no other
     // connection appends meanwhile; a rollback to a savepoint may remove rows, so it forgets.
     std::optional<std::string> audit_chain_head_;
+    // Outbox rows appended but not written yet (Dialect::stages_outbox_rows).
+    OutboxStage outbox_stage_;
 };
 
 }  // namespace vergegrid::plugins::sql

@@ -1,10 +1,13 @@
 // EventOutbox (plugin ABI 1.10): the events table of schema 11 (docs/events.md). A seq is the
-// table's generated key; it grows in commit order only because every read-write transaction
-// holds the grid's write lock from its begin to its end (Dialect::begin_read_write/lock_grid), so
-// no two transactions hold unassigned-but-uncommitted seqs at once.
+// table's generated key, or where the dialect stages the rows (Dialect::stages_outbox_rows) the
+// greatest stored seq plus one, assigned at append; either way it grows in commit order only
+// because every read-write transaction holds the grid's write lock from its begin to its end
+// (Dialect::begin_read_write/lock_grid), so no two transactions hold unassigned-but-uncommitted
+// seqs at once. Staged rows are written before the COMMIT and before any read of the outbox.
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <bit>
 
 #include "select_rows.hpp"
 #include "soci_transaction.hpp"
@@ -49,11 +52,68 @@ void bind_two_numbers(soci::statement& st, TwoNumbers& row) {
     st.exchange(soci::into(row.second));
 }
 
+// "INSERT ... VALUES (row 0), ..., (row n-1)", each row's placeholders prefixed r<i>_.
+std::string staged_insert_text(std::size_t rows) {
+    static const std::string row = "(:seq, :id, :type, :subject, :time, :document, :audit_id)";
+    std::string text =
+        "INSERT INTO events (seq, id, type, subject, time, document, audit_id) VALUES ";
+    for (std::size_t i = 0; i < rows; ++i) {
+        text += i == 0 ? "" : ", ";
+        text += with_prefixed_placeholders(row, "r" + std::to_string(i) + "_");
+    }
+    return text;
+}
+
+// The statements for 1, 2, 4, ... kMaxStagedRows rows: few texts in the statement cache, and a
+// batch of n rows in at most log2(n) + 1 of them.
+constexpr std::size_t kMaxStagedRows = 32;
+
+const std::string& staged_insert(std::size_t rows) {
+    static const std::vector<std::string> texts = [] {
+        std::vector<std::string> made;
+        for (std::size_t n = 1; n <= kMaxStagedRows; n *= 2) {
+            made.push_back(staged_insert_text(n));
+        }
+        return made;
+    }();
+    return texts.at(static_cast<std::size_t>(std::countr_zero(rows)));
+}
+
 }  // namespace
+
+void SociTransaction::write_staged_events(soci::session& sql) {
+    auto rows = outbox_stage_.unwritten();
+    while (!rows.empty()) {
+        const std::size_t count = std::bit_floor(std::min(rows.size(), kMaxStagedRows));
+        BoundValues values;
+        for (std::size_t i = 0; i < count; ++i) {
+            const auto& event = rows[i];
+            values.add_prefixed(BoundValues()
+                                    .number64("seq", event.seq)
+                                    .text("id", event.id)
+                                    .text("type", event.type)
+                                    .text("subject", event.subject)
+                                    .text("time", event.time)
+                                    .text("document", event.document)
+                                    .number64("audit_id", event.audit_id),
+                                "r" + std::to_string(i) + "_");
+        }
+        execute_cached(sql, staged_insert(count), values);
+        rows = rows.subspan(count);
+    }
+    outbox_stage_.written();
+}
 
 std::int64_t SociTransaction::append_event(const api::OutboxEvent& event) {
     if (event.id.empty()) {
         throw api::StorageError("append_event: the event has no id");
+    }
+    if (dialect_.stages_outbox_rows) {
+        ensure_open("append_event");
+        if (!outbox_stage_.knows_last_seq()) {
+            outbox_stage_.start_from(last_event_seq());
+        }
+        return outbox_stage_.add(event);
     }
     long long seq = 0;
     run("append_event", [&](soci::session& sql) {
@@ -80,6 +140,7 @@ std::vector<api::OutboxEvent> SociTransaction::list_events_after(std::int64_t af
         return events;
     }
     run("list_events_after", [&](soci::session& sql) {
+        write_staged_events(sql);
         events = select_rows<EventRow>(
             lease_.statements(), sql,
             "SELECT seq, id, type, subject, time, document, audit_id FROM events WHERE seq > "
@@ -94,6 +155,7 @@ std::vector<api::OutboxEvent> SociTransaction::list_events_after(std::int64_t af
 std::int64_t SociTransaction::last_event_seq() {
     long long last = 0;
     run("last_event_seq", [&](soci::session& sql) {
+        write_staged_events(sql);
         // The newest stored event, or the newest delete_events removed when none is newer.
         const auto row = select_first<TwoNumbers>(
             lease_.statements(), sql,
@@ -110,6 +172,7 @@ std::int64_t SociTransaction::last_event_seq() {
 std::int64_t SociTransaction::first_event_seq() {
     long long first = 0;
     run("first_event_seq", [&](soci::session& sql) {
+        write_staged_events(sql);
         run_prepared_query<long long>(
             lease_.statements(), sql, "SELECT COALESCE(MIN(seq), 0) FROM events", BoundValues(),
             [](soci::statement& st, long long& value) { st.exchange(soci::into(value)); },
@@ -121,6 +184,7 @@ std::int64_t SociTransaction::first_event_seq() {
 int SociTransaction::delete_events(std::int64_t through_seq, const std::string& before_time) {
     int deleted = 0;
     run("delete_events", [&](soci::session& sql) {
+        write_staged_events(sql);
         // The first event to keep, walking from the oldest seq (no index on time: the walk reads
         // only the events about to go, and one more).
         long long keep = 0;

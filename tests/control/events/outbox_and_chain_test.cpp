@@ -55,6 +55,20 @@ TEST_F(OutboxAndChain, TheEntityIsStoredOnceInTheAuditRowAndReadersGetTheDocumen
     EXPECT_EQ(page.items[0].document, read[0].document);
 }
 
+// One moment, read from the clock once: the event's time is its audit row's.
+TEST_F(OutboxAndChain, AnEventHappenedWhenItsAuditRowSaysItDid) {
+    change("e-1");
+    const auto events = outbox();
+    ASSERT_EQ(events.size(), 1u);
+    const auto rows = store().read([](plugin_api::StorageTransaction& tx) {
+        return tx.list_audit(plugin_api::AuditFilter{}, 0, 10);
+    });
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_FALSE(events[0].time.empty());
+    EXPECT_EQ(events[0].time, rows[0].at);
+    EXPECT_EQ(nlohmann::json::parse(events[0].document).at("time"), rows[0].at);
+}
+
 TEST_F(OutboxAndChain, AnEventWhoseAuditRowIsGoneHasNullData) {
     change("e-1");
     change("e-2");

@@ -10,6 +10,7 @@
 
 #include "event_stores.hpp"
 #include "storage_contract.hpp"
+#include "vergegrid/plugin_api/storage_savepoints.hpp"
 
 namespace vergegrid::test::storage {
 namespace {
@@ -158,6 +159,52 @@ TEST_P(StorageContract, AReaderFollowingTheOutboxBySeqMissesNoCommittedEvent) {
     }
     EXPECT_EQ(seen.size(), static_cast<std::size_t>(kWriters * kPerWriter));
     EXPECT_EQ(cursor, outbox(*read()).last_event_seq());
+}
+
+// Group commit runs each request in a savepoint of one transaction (SQLite writes the outbox's
+// rows together before the COMMIT: Dialect::stages_outbox_rows). A request rolled back takes its
+// events with it, the seqs each append returned are the stored ones, and a read of the outbox
+// inside the transaction sees what it appended, also after rolling back to a savepoint taken
+// before that read.
+TEST_P(StorageContract, EventsOfRequestsRolledBackToTheirSavepointsAreGoneAndTheRestKeepTheirSeqs) {
+    std::vector<api::OutboxEvent> kept;
+    const auto append = [&](api::StorageTransaction& tx, int n) {
+        auto event = sample_event(n, "org.vergegrid.region.created", uuid(n), "t");
+        event.seq = outbox(tx).append_event(event);
+        return event;
+    };
+    {
+        auto tx = write();
+        auto& sp = dynamic_cast<api::SavepointStore&>(*tx);
+        for (int n = 1; n <= 40; ++n) {  // more than one statement's worth of rows
+            sp.savepoint("request");
+            auto event = append(*tx, n);
+            if (n % 3 == 0) {
+                sp.rollback_to("request");
+            } else {
+                kept.push_back(event);
+            }
+            sp.release("request");
+        }
+        EXPECT_EQ(outbox(*tx).last_event_seq(), kept.back().seq);
+        // Appended before a savepoint, written by the read after it, then rolled back to it.
+        kept.push_back(append(*tx, 41));
+        sp.savepoint("request");
+        EXPECT_EQ(outbox(*tx).list_events_after(kept[kept.size() - 2].seq, 10).size(), 1U);
+        append(*tx, 42);
+        sp.rollback_to("request");
+        sp.release("request");
+        kept.push_back(append(*tx, 43));
+        tx->commit();
+    }
+    std::int64_t previous = 0;
+    for (const auto& event : kept) {
+        EXPECT_GT(event.seq, previous);
+        previous = event.seq;
+    }
+    auto tx = read();
+    EXPECT_EQ(dumps(outbox(*tx).list_events_after(0, 100)), dumps(kept));
+    EXPECT_EQ(outbox(*tx).last_event_seq(), kept.back().seq);
 }
 
 TEST_P(StorageContract, DeleteEventsTakesTheOldestUpToBothBounds) {
