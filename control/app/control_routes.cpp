@@ -32,6 +32,7 @@
 #include "control/cluster/cluster_view.hpp"
 #include "control/cluster/replica_heartbeat.hpp"
 #include "control/common/clock.hpp"
+#include "control/domain/group_commit_metrics.hpp"
 #include "control/events/event_dispatcher.hpp"
 #include "control/events/event_housekeeping.hpp"
 #include "control/events/event_outbox_writer.hpp"
@@ -101,13 +102,18 @@ void add_control_routes(kernel::http::Router& router, kernel::services::ServiceR
     // Connected to the pending-region placer below, once the services it needs exist.
     const auto placer_wake = std::make_shared<PendingPlacementWake>();
     const auto event_signals = std::make_shared<EventSignals>();
+    const auto group_commit =
+        environment.group_commit ? std::make_shared<GroupCommit>(services.storage) : nullptr;
+    if (group_commit && environment.metrics) {
+        collect_group_commit(*environment.metrics, group_commit);
+    }
     const Store store(
         services.storage,
         std::make_shared<const EventConsumers>(EventConsumers{
             std::make_shared<AuditTrail>(),
             std::make_shared<EventOutboxWriter>(environment.events.source, event_signals),
             placer_wake}),
-        environment.group_commit ? std::make_shared<GroupCommit>(services.storage) : nullptr,
+        group_commit,
         environment.metrics ? std::make_shared<const StorageTimings>(*environment.metrics)
                             : nullptr);
     bool admin_created = false;

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "control/domain/group_commit_metrics.hpp"
 #include "control/domain/store.hpp"
 #include "sqlite_backend.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -93,6 +94,29 @@ class GroupCommitTest : public ::testing::Test {
     TempDir dir_;
     kernel::services::ActiveSlot<plugin_api::StorageBackend> slot_;
 };
+
+// GET /metrics shows the batch size a load gets: requests over batches.
+TEST_F(GroupCommitTest, MetricsCountTheBatchesAndTheRequestsTheyCarried) {
+    kernel::metrics::Registry registry;
+    auto group = std::make_shared<control::GroupCommit>(slot_);
+    control::collect_group_commit(registry, group);
+    const auto s = store(group);
+    constexpr int kRequests = 5;
+    concurrently(s, *group, kRequests, [&](int i) {
+        s.command({"t" + std::to_string(i), ""}, [&](control::Changes& c) {
+            c.tx().insert_estate(estate("m" + std::to_string(i)));
+        });
+    });
+    const auto metrics = registry.render();
+    EXPECT_NE(metrics.find("vergegrid_group_commit_batches_total 2\n"), std::string::npos)
+        << metrics;
+    EXPECT_NE(metrics.find("vergegrid_group_commit_requests_total 5\n"), std::string::npos)
+        << metrics;
+    group.reset();
+    EXPECT_NE(registry.render().find("vergegrid_group_commit_requests_total 5\n"),
+              std::string::npos)
+        << "the last values stay once the group is gone";
+}
 
 TEST_F(GroupCommitTest, ALoneRequestCommitsInItsOwnTransaction) {
     auto group = std::make_shared<control::GroupCommit>(slot_);
