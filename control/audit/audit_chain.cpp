@@ -9,12 +9,6 @@ namespace {
 
 constexpr int kPage = 500;
 
-void add_field(sha256::Sha256& digest, const std::string& value) {
-    digest.update(std::to_string(value.size()));
-    digest.update(":");
-    digest.update(value);
-}
-
 plugin_api::AuditChain& chain_of(plugin_api::StorageTransaction& tx) {
     if (auto* chain = dynamic_cast<plugin_api::AuditChain*>(&tx)) {
         return *chain;
@@ -26,12 +20,24 @@ plugin_api::AuditChain& chain_of(plugin_api::StorageTransaction& tx) {
 }  // namespace
 
 std::string audit_row_hash(const std::string& prev_hash, const plugin_api::AuditEntry& entry) {
-    sha256::Sha256 digest;
-    for (const std::string* field :
-         {&prev_hash, &entry.at, &entry.actor, &entry.action, &entry.entity_type, &entry.entity_id,
-          &entry.request_id, &entry.before, &entry.after}) {
-        add_field(digest, *field);
+    const std::string* fields[] = {&prev_hash,        &entry.at,          &entry.actor,
+                                   &entry.action,     &entry.entity_type, &entry.entity_id,
+                                   &entry.request_id, &entry.before,      &entry.after};
+    // Each field as "<length>:<bytes>", so that no bytes can move from one field to the next;
+    // gathered first and hashed in one update (one call into OpenSSL rather than 27).
+    std::size_t size = 0;
+    for (const std::string* field : fields) {
+        size += field->size() + 21;
     }
+    std::string message;
+    message.reserve(size);
+    for (const std::string* field : fields) {
+        message += std::to_string(field->size());
+        message += ':';
+        message += *field;
+    }
+    sha256::Sha256 digest;
+    digest.update(message);
     return digest.hex();
 }
 

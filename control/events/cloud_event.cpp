@@ -83,19 +83,17 @@ std::optional<Naming> naming(const DomainEvent& event) {
 
 // The envelope's strings are ids, types and times: printable ASCII that JSON takes as it is,
 // quoted without building a JSON value; anything else goes through the library's escaping.
-std::string json_string(const std::string& text) {
+void append_json_string(std::string& out, const std::string& text) {
     const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
         return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
     });
-    if (plain) {
-        std::string quoted;
-        quoted.reserve(text.size() + 2);
-        quoted += '"';
-        quoted += text;
-        quoted += '"';
-        return quoted;
+    if (!plain) {
+        out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        return;
     }
-    return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += '"';
+    out += text;
+    out += '"';
 }
 
 // The entity after the change (as it was, for a deletion), as JSON text.
@@ -137,23 +135,23 @@ std::optional<plugin_api::OutboxEvent> to_outbox_event(const DomainEvent& event,
     std::string& document = row.document;
     document.reserve(512);
     document += R"({"specversion":"1.0","id":)";
-    document += json_string(row.id);
+    append_json_string(document, row.id);
     document += R"(,"source":)";
-    document += json_string(source);
+    append_json_string(document, source);
     document += R"(,"type":)";
-    document += json_string(row.type);
+    append_json_string(document, row.type);
     document += R"(,"subject":)";
-    document += json_string(row.subject);
+    append_json_string(document, row.subject);
     document += R"(,"time":)";
-    document += json_string(row.time);
+    append_json_string(document, row.time);
     document += R"(,"datacontenttype":"application/json")";
     if (!actor.subject.empty()) {
         document += R"(,"actor":)";
-        document += json_string(actor.subject);
+        append_json_string(document, actor.subject);
     }
     if (!actor.request_id.empty()) {
         document += R"(,"requestid":)";
-        document += json_string(actor.request_id);
+        append_json_string(document, actor.request_id);
     }
     if (row.audit_id == 0) {
         document += R"(,"data":)";

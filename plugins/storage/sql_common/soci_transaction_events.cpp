@@ -7,7 +7,6 @@
 #include <soci/soci.h>
 
 #include <algorithm>
-#include <bit>
 
 #include "select_rows.hpp"
 #include "soci_transaction.hpp"
@@ -52,53 +51,60 @@ void bind_two_numbers(soci::statement& st, TwoNumbers& row) {
     st.exchange(soci::into(row.second));
 }
 
-// "INSERT ... VALUES (row 0), ..., (row n-1)", each row's placeholders prefixed r<i>_.
-std::string staged_insert_text(std::size_t rows) {
-    static const std::string row = "(:seq, :id, :type, :subject, :time, :document, :audit_id)";
-    std::string text =
-        "INSERT INTO events (seq, id, type, subject, time, document, audit_id) VALUES ";
-    for (std::size_t i = 0; i < rows; ++i) {
-        text += i == 0 ? "" : ", ";
-        text += with_prefixed_placeholders(row, "r" + std::to_string(i) + "_");
-    }
-    return text;
-}
+// A commit's staged rows go in statements of up to kStagedRowsPerStatement rows, one text per
+// row count: a group-commit batch (~8 creates under load) is one statement, and the statement
+// cache holds a few texts more.
+constexpr std::size_t kStagedRowsPerStatement = 8;
 
-// The statements for 1, 2, 4, ... kMaxStagedRows rows: few texts in the statement cache, and a
-// batch of n rows in at most log2(n) + 1 of them.
-constexpr std::size_t kMaxStagedRows = 32;
+// One staged row's placeholders, renamed r<i>_<column> (with_prefixed_placeholders), and the
+// INSERT of 1..kStagedRowsPerStatement such rows.
+struct StagedInsert {
+    struct RowNames {
+        std::string seq, id, type, subject, time, document, audit_id;
+    };
+    std::vector<RowNames> names;
+    std::vector<std::string> texts;  // texts[n - 1]: n rows
 
-const std::string& staged_insert(std::size_t rows) {
-    static const std::vector<std::string> texts = [] {
-        std::vector<std::string> made;
-        for (std::size_t n = 1; n <= kMaxStagedRows; n *= 2) {
-            made.push_back(staged_insert_text(n));
+    StagedInsert() {
+        static const std::string row = "(:seq, :id, :type, :subject, :time, :document, :audit_id)";
+        std::string text =
+            "INSERT INTO events (seq, id, type, subject, time, document, audit_id) VALUES ";
+        for (std::size_t i = 0; i < kStagedRowsPerStatement; ++i) {
+            const std::string prefix = "r" + std::to_string(i) + "_";
+            names.push_back({prefix + "seq", prefix + "id", prefix + "type", prefix + "subject",
+                             prefix + "time", prefix + "document", prefix + "audit_id"});
+            text += i == 0 ? "" : ", ";
+            text += with_prefixed_placeholders(row, prefix);
+            texts.push_back(text);
         }
-        return made;
-    }();
-    return texts.at(static_cast<std::size_t>(std::countr_zero(rows)));
+    }
+};
+
+const StagedInsert& staged_insert() {
+    static const StagedInsert statements;
+    return statements;
 }
 
 }  // namespace
 
 void SociTransaction::write_staged_events(soci::session& sql) {
+    const auto& statements = staged_insert();
     auto rows = outbox_stage_.unwritten();
     while (!rows.empty()) {
-        const std::size_t count = std::bit_floor(std::min(rows.size(), kMaxStagedRows));
+        const std::size_t count = std::min(rows.size(), kStagedRowsPerStatement);
         BoundValues values;
         for (std::size_t i = 0; i < count; ++i) {
             const auto& event = rows[i];
-            values.add_prefixed(BoundValues()
-                                    .number64("seq", event.seq)
-                                    .text("id", event.id)
-                                    .text("type", event.type)
-                                    .text("subject", event.subject)
-                                    .text("time", event.time)
-                                    .text("document", event.document)
-                                    .number64("audit_id", event.audit_id),
-                                "r" + std::to_string(i) + "_");
+            const auto& name = statements.names[i];
+            values.number64(name.seq, event.seq)
+                .text(name.id, event.id)
+                .text(name.type, event.type)
+                .text(name.subject, event.subject)
+                .text(name.time, event.time)
+                .text(name.document, event.document)
+                .number64(name.audit_id, event.audit_id);
         }
-        execute_cached(sql, staged_insert(count), values);
+        execute_cached(sql, statements.texts[count - 1], values);
         rows = rows.subspan(count);
     }
     outbox_stage_.written();
