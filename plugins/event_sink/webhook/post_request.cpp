@@ -67,7 +67,9 @@ class RejectAndRemember final : public Poco::Net::InvalidCertificateHandler {
     }
 };
 
-// Thrown inside post_within when the deadline has passed; caught there.
+}  // namespace
+
+// Thrown inside WebhookSession::post when the deadline has passed; caught there.
 struct DeadlinePassed {};
 
 class Deadline {
@@ -88,36 +90,35 @@ class Deadline {
     Clock::time_point end_;
 };
 
-// A connected socket, plain or TLS, whose every wait is bounded by the deadline. A TLS socket is
-// non-blocking: Poco 1.11's blocking TLS reads wait out the socket timeout once in SSL_read and
-// again in poll(), twice what is left. A plain socket stays blocking, with a poll and socket
-// timeouts of what is left before each call.
+// A connected socket, plain or TLS, whose every wait is bounded by the deadline of the post
+// using it. A TLS socket is non-blocking: Poco 1.11's blocking TLS reads wait out the socket
+// timeout once in SSL_read and again in poll(), twice what is left. A plain socket stays
+// blocking, with a poll and socket timeouts of what is left before each call.
 class Connection {
   public:
-    Connection(Poco::Net::StreamSocket socket, bool tls, const Deadline& deadline)
-        : socket_(std::move(socket)), tls_(tls), deadline_(deadline) {}
+    Connection(Poco::Net::StreamSocket socket, bool tls) : socket_(std::move(socket)), tls_(tls) {}
 
-    void send_all(std::string_view data) {
+    void send_all(std::string_view data, const Deadline& deadline) {
         while (!data.empty()) {
-            prepare(Poco::Net::Socket::SELECT_WRITE);
+            prepare(Poco::Net::Socket::SELECT_WRITE, deadline);
             const int n = socket_.sendBytes(data.data(), static_cast<int>(data.size()));
             if (n > 0) {
                 data.remove_prefix(static_cast<std::size_t>(n));
-            } else if (!wait_for_tls(n)) {
+            } else if (!wait_for_tls(n, deadline)) {
                 throw Poco::Net::NetException("the connection took no more of the request");
             }
         }
     }
 
     // Bytes received into `buffer` (at least 1), or 0 when the receiver closed the connection.
-    int receive_some(char* buffer, int size) {
+    int receive_some(char* buffer, int size, const Deadline& deadline) {
         for (;;) {
-            prepare(Poco::Net::Socket::SELECT_READ);
+            prepare(Poco::Net::Socket::SELECT_READ, deadline);
             const int n = socket_.receiveBytes(buffer, size);
             if (n >= 0) {
                 return n;
             }
-            if (!wait_for_tls(n)) {
+            if (!wait_for_tls(n, deadline)) {
                 throw Poco::Net::NetException("receiving the answer failed");
             }
         }
@@ -126,17 +127,17 @@ class Connection {
   private:
     // Poco 1.11's TLS socket keeps a blocking flag of its own and, on "want read", polls with
     // the socket timeouts before it returns: they get what is left too.
-    void prepare(int mode) {
-        if (!tls_ && !socket_.poll(deadline_.left(), mode)) {
+    void prepare(int mode, const Deadline& deadline) {
+        if (!tls_ && !socket_.poll(deadline.left(), mode)) {
             throw DeadlinePassed{};
         }
-        const auto left = deadline_.left();
+        const auto left = deadline.left();
         socket_.setSendTimeout(left);
         socket_.setReceiveTimeout(left);
     }
 
     // For a TLS socket's "want read"/"want write": waits for it within the deadline.
-    bool wait_for_tls(int code) {
+    bool wait_for_tls(int code, const Deadline& deadline) {
         if (!tls_) {
             return false;
         }
@@ -148,7 +149,7 @@ class Connection {
         } else {
             return false;
         }
-        if (!socket_.poll(deadline_.left(), mode)) {
+        if (!socket_.poll(deadline.left(), mode)) {
             throw DeadlinePassed{};
         }
         return true;
@@ -156,8 +157,9 @@ class Connection {
 
     Poco::Net::StreamSocket socket_;
     bool tls_;
-    const Deadline& deadline_;
 };
+
+namespace {
 
 Poco::Net::StreamSocket connect_plain(const Poco::Net::SocketAddress& address,
                                       const Deadline& deadline) {
@@ -210,7 +212,7 @@ std::string request_head(const WebhookTarget& target, const Headers& headers,
     request.setHost(target.host, target.port);
     request.setContentType(content_type);
     request.setContentLength64(static_cast<Poco::Int64>(body_size));
-    request.setKeepAlive(false);
+    request.setKeepAlive(true);
     for (const auto& [name, value] : headers) {
         request.set(name, value);
     }
@@ -219,9 +221,11 @@ std::string request_head(const WebhookTarget& target, const Headers& headers,
     return out.str();
 }
 
-// Reads up to the end of the answer's head; fills `response` from it.
-void read_response_head(Connection& connection, std::size_t max_bytes,
-                        Poco::Net::HTTPResponse& response) {
+// Reads up to the end of the answer's head; fills `response` from it and returns the bytes read
+// past it (the start of the body). `answered` once any byte of it came.
+std::string read_response_head(Connection& connection, const Deadline& deadline,
+                               std::size_t max_bytes, Poco::Net::HTTPResponse& response,
+                               bool& answered) {
     std::string head;
     char buffer[4096];
     std::size_t scanned = 0;
@@ -232,19 +236,48 @@ void read_response_head(Connection& connection, std::size_t max_bytes,
                                               std::to_string(max_bytes) + " bytes");
         }
         const int n = connection.receive_some(
-            buffer, static_cast<int>(std::min<std::size_t>(sizeof buffer, room)));
+            buffer, static_cast<int>(std::min<std::size_t>(sizeof buffer, room)), deadline);
         if (n == 0) {
             throw Poco::Net::NoMessageException();
         }
+        answered = true;
         head.append(buffer, static_cast<std::size_t>(n));
         const auto end = head.find("\r\n\r\n", scanned > 3 ? scanned - 3 : 0);
         if (end != std::string::npos) {
             std::istringstream in(head.substr(0, end + 4));
             response.read(in);
-            return;
+            return head.substr(end + 4);
         }
         scanned = head.size();
     }
+}
+
+// Reads the rest of the answer's body when its length is known and within `max_bytes`, so that
+// the connection can carry the next post; false when it cannot (no length, chunked, too long,
+// more bytes than announced): then the connection is closed instead.
+bool read_response_body(Connection& connection, const Deadline& deadline, std::size_t max_bytes,
+                        const Poco::Net::HTTPResponse& response, std::size_t already) {
+    const auto status = static_cast<int>(response.getStatus());
+    if (status == 204 || status == 304 || (status >= 100 && status < 200)) {
+        return already == 0;  // no body, whatever the headers say
+    }
+    if (response.getChunkedTransferEncoding() || !response.hasContentLength()) {
+        return false;
+    }
+    const auto length = static_cast<std::size_t>(response.getContentLength64());
+    if (length > max_bytes || already > length) {
+        return false;
+    }
+    char buffer[4096];
+    for (std::size_t left = length - already; left > 0;) {
+        const int n = connection.receive_some(
+            buffer, static_cast<int>(std::min<std::size_t>(sizeof buffer, left)), deadline);
+        if (n == 0) {
+            return false;
+        }
+        left -= static_cast<std::size_t>(n);
+    }
+    return true;
 }
 
 // Poco's SSL set-up, once per load of this plugin. Not ssl_runtime::ensure_initialized(): the
@@ -284,35 +317,45 @@ Poco::Net::Context::Ptr webhook_tls_context(
     return context;
 }
 
-PostOutcome post_within(const WebhookTarget& target, const Headers& headers,
-                        const std::string& content_type, const std::string& body,
-                        const Poco::Net::Context::Ptr& context,
-                        std::chrono::milliseconds deadline_ms, std::size_t max_response_bytes) {
+struct WebhookSession::Open {
+    Connection connection;
+};
+
+WebhookSession::WebhookSession(WebhookTarget target, Poco::Net::Context::Ptr context,
+                               std::size_t max_response_bytes)
+    : target_(std::move(target)),
+      context_(std::move(context)),
+      max_response_bytes_(max_response_bytes) {}
+
+WebhookSession::~WebhookSession() = default;
+
+PostOutcome WebhookSession::post(const Headers& headers, const std::string& content_type,
+                                 const std::string& body, std::chrono::milliseconds deadline_ms) {
     const Deadline deadline(deadline_ms);
     PostOutcome outcome;
     chain_errors.take();
-    if (target.https) {
+    if (target_.https) {
         ssl_runtime::clear_openssl_errors();
     }
     try {
-        // Name lookup is the system resolver's and keeps its own timeouts (resolv.conf).
-        const Poco::Net::SocketAddress address(target.host, target.port);
-        Connection connection(target.https ? connect_tls(target, address, context, deadline)
-                                           : connect_plain(address, deadline),
-                              target.https, deadline);
-        connection.send_all(request_head(target, headers, content_type, body.size()));
-        connection.send_all(body);
-        Poco::Net::HTTPResponse response;
-        read_response_head(connection, max_response_bytes, response);
-        outcome.status = static_cast<int>(response.getStatus());
-        if (outcome.status >= 200 && outcome.status < 300) {
-            return outcome;
-        }
-        outcome.error = "HTTP " + std::to_string(outcome.status);
-        if (outcome.status >= 300 && outcome.status < 400) {
-            const auto& location = response.get("Location", "");
-            outcome.error += location.empty() ? " redirect (not followed)"
-                                              : " redirect to " + location + " (not followed)";
+        // A kept connection the receiver has closed meanwhile fails before any of the answer
+        // arrives: the post goes once more, on a new connection.
+        for (bool again = false;; again = true) {
+            const bool reused = open_ != nullptr;
+            bool answered = false;
+            try {
+                outcome = exchange(headers, content_type, body, deadline, answered);
+                break;
+            } catch (const DeadlinePassed&) {
+                throw;
+            } catch (const Poco::TimeoutException&) {
+                throw;
+            } catch (const Poco::Exception&) {
+                open_.reset();
+                if (!reused || answered || again) {
+                    throw;
+                }
+            }
         }
     } catch (const DeadlinePassed&) {
         outcome.error = timed_out(deadline_ms);
@@ -320,7 +363,7 @@ PostOutcome post_within(const WebhookTarget& target, const Headers& headers,
         outcome.error = timed_out(deadline_ms);
     } catch (const Poco::Net::CertificateValidationException& e) {
         outcome.error =
-            "certificate verify failed: the certificate does not name '" + target.host + "'";
+            "certificate verify failed: the certificate does not name '" + target_.host + "'";
     } catch (const Poco::Net::SSLException& e) {
         if (auto chain_error = chain_errors.take(); !chain_error.empty()) {
             outcome.error = "certificate verify failed: " + chain_error;
@@ -332,9 +375,9 @@ PostOutcome post_within(const WebhookTarget& target, const Headers& headers,
     } catch (const Poco::Net::ConnectionRefusedException&) {
         outcome.error = "connection refused";
     } catch (const Poco::Net::HostNotFoundException&) {
-        outcome.error = "host not found: " + target.host;
+        outcome.error = "host not found: " + target_.host;
     } catch (const Poco::Net::NoAddressFoundException&) {
-        outcome.error = "host not found: " + target.host;
+        outcome.error = "host not found: " + target_.host;
     } catch (const Poco::Net::NoMessageException&) {
         outcome.error = "the connection closed before an answer";
     } catch (const Poco::Net::MessageException& e) {
@@ -344,9 +387,49 @@ PostOutcome post_within(const WebhookTarget& target, const Headers& headers,
     } catch (const std::exception& e) {
         outcome.error = e.what();
     }
-    if (target.https) {
+    if (!outcome.error.empty() && outcome.status == 0) {
+        open_.reset();  // failed on the way: the connection's state is unknown
+    }
+    if (target_.https) {
         chain_errors.take();  // one left by a handshake that failed otherwise (a timeout)
         ssl_runtime::clear_openssl_errors();
+    }
+    return outcome;
+}
+
+PostOutcome WebhookSession::exchange(const Headers& headers, const std::string& content_type,
+                                     const std::string& body, const Deadline& deadline,
+                                     bool& answered) {
+    if (!open_) {
+        // Name lookup is the system resolver's and keeps its own timeouts (resolv.conf).
+        const Poco::Net::SocketAddress address(target_.host, target_.port);
+        open_ = std::make_unique<Open>(
+            Open{Connection(target_.https ? connect_tls(target_, address, context_, deadline)
+                                          : connect_plain(address, deadline),
+                            target_.https)});
+    }
+    Connection& connection = open_->connection;
+    connection.send_all(request_head(target_, headers, content_type, body.size()), deadline);
+    connection.send_all(body, deadline);
+    Poco::Net::HTTPResponse response;
+    const std::string body_start =
+        read_response_head(connection, deadline, max_response_bytes_, response, answered);
+    // Kept for the next post only when this answer is read to its end and the receiver keeps
+    // the connection (HTTP/1.1 without "Connection: close").
+    if (!response.getKeepAlive() || !read_response_body(connection, deadline, max_response_bytes_,
+                                                        response, body_start.size())) {
+        open_.reset();
+    }
+    PostOutcome outcome;
+    outcome.status = static_cast<int>(response.getStatus());
+    if (outcome.status >= 200 && outcome.status < 300) {
+        return outcome;
+    }
+    outcome.error = "HTTP " + std::to_string(outcome.status);
+    if (outcome.status >= 300 && outcome.status < 400) {
+        const auto& location = response.get("Location", "");
+        outcome.error += location.empty() ? " redirect (not followed)"
+                                          : " redirect to " + location + " (not followed)";
     }
     return outcome;
 }

@@ -34,7 +34,10 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
             post.headers[Poco::toLower(name)] = value;
         }
         Poco::StreamCopier::copyToString(request.stream(), post.body);
+        post.client_port = request.clientAddress().port();
         int status = 204;
+        bool close = false;
+        std::string body;
         {
             std::lock_guard lock(state_->mutex);
             state_->received.push_back(std::move(post));
@@ -42,13 +45,23 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
                 status = state_->statuses.front();
                 state_->statuses.pop_front();
             }
+            close = state_->close;
+            body = state_->body;
         }
         response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
         if (status >= 300 && status < 400) {
             response.set("Location", "/elsewhere");
         }
-        response.setContentLength(0);
-        response.send();
+        if (close) {
+            response.setKeepAlive(false);
+        }
+        if (status == 204 || body.empty()) {
+            response.setContentLength(0);
+            response.send();
+            return;
+        }
+        response.setContentLength(static_cast<std::streamsize>(body.size()));
+        response.send() << body;
     }
 
   private:
@@ -97,6 +110,16 @@ std::string WebhookReceiver::url() const {
 void WebhookReceiver::answer_with(std::vector<int> statuses) {
     std::lock_guard lock(state_->mutex);
     state_->statuses.assign(statuses.begin(), statuses.end());
+}
+
+void WebhookReceiver::close_each_connection() {
+    std::lock_guard lock(state_->mutex);
+    state_->close = true;
+}
+
+void WebhookReceiver::answer_body(std::string body) {
+    std::lock_guard lock(state_->mutex);
+    state_->body = std::move(body);
 }
 
 std::vector<ReceivedPost> WebhookReceiver::received() const {

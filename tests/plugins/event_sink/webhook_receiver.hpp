@@ -6,6 +6,7 @@
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/ServerSocket.h>
 
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
@@ -22,6 +23,7 @@ struct ReceivedPost {
     std::string path;
     std::map<std::string, std::string> headers;  // names in lower case
     std::string body;
+    std::uint16_t client_port = 0;  // the connection it came on
 };
 
 class WebhookReceiver {
@@ -38,12 +40,18 @@ class WebhookReceiver {
     std::string url() const;
     // Answers to come, in order; once used up, 204. A 3xx carries Location: /elsewhere.
     void answer_with(std::vector<int> statuses);
+    // Every answer says "Connection: close" (the server then closes each connection).
+    void close_each_connection();
+    // Every answer carries this body (with its Content-Length).
+    void answer_body(std::string body);
     std::vector<ReceivedPost> received() const;
 
   private:
     struct State {
         mutable std::mutex mutex;
         std::deque<int> statuses;
+        bool close = false;
+        std::string body;
         std::vector<ReceivedPost> received;
     };
     WebhookReceiver(Poco::Net::ServerSocket socket, std::string scheme);

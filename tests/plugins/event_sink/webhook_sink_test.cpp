@@ -10,14 +10,17 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include <atomic>
+#include <Poco/String.h>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <future>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -95,6 +98,10 @@ api::SinkTarget target_for(const std::string& url, std::int64_t deadline_ms = 10
 
 class WebhookSink : public ::testing::Test {
   protected:
+    // As in the control plane (kernel/http/server.cpp): a write to a connection the receiver
+    // has closed fails instead of ending the process.
+    static void SetUpTestSuite() { std::signal(SIGPIPE, SIG_IGN); }
+
     std::shared_ptr<api::EventSink> sink(const api::ConfigSection& config = {}) {
         return plugin_.make<api::EventSink>(config);
     }
@@ -139,6 +146,133 @@ TEST_F(WebhookSink, PostsEachDocumentSignedWithTheTimestamp) {
                   "sha256=" + hmac_hex(kSecret, std::to_string(std::stoll(timestamp) + 60) + "." +
                                                     post.body));
     }
+}
+
+std::set<std::uint16_t> connections_of(const std::vector<vergegrid::test::ReceivedPost>& posts) {
+    std::set<std::uint16_t> ports;
+    for (const auto& post : posts) {
+        ports.insert(post.client_port);
+    }
+    return ports;
+}
+
+TEST_F(WebhookSink, ABatchGoesOverOneKeptConnection) {
+    WebhookReceiver receiver;
+    receiver.answer_with({200, 204, 200, 202});
+    receiver.answer_body("{\"ok\":true}");  // read to its end, so the connection can go on
+    const auto attempts = http_sink()->deliver(target_for(receiver.url()), events(5));
+    ASSERT_EQ(attempts.size(), 5u);
+    for (const auto& attempt : attempts) {
+        EXPECT_TRUE(attempt.delivered) << attempt.error;
+    }
+    const auto posts = receiver.received();
+    ASSERT_EQ(posts.size(), 5u);
+    EXPECT_EQ(connections_of(posts).size(), 1u);
+    EXPECT_EQ(posts[0].headers.count("connection") == 0 ||
+                  Poco::icompare(posts[0].headers.at("connection"), "close") != 0,
+              true);
+}
+
+TEST_F(WebhookSink, AReceiverThatClosesEachConnectionGetsANewOneForEachPost) {
+    WebhookReceiver receiver;
+    receiver.close_each_connection();
+    const auto attempts = http_sink()->deliver(target_for(receiver.url()), events(3));
+    ASSERT_EQ(attempts.size(), 3u);
+    for (const auto& attempt : attempts) {
+        EXPECT_TRUE(attempt.delivered) << attempt.error;
+    }
+    EXPECT_EQ(connections_of(receiver.received()).size(), 3u);
+}
+
+TEST_F(WebhookSink, AFailedAnswerKeepsTheConnectionForTheNextBatch) {
+    WebhookReceiver receiver;
+    receiver.answer_with({500});
+    const auto sink = http_sink();
+    ASSERT_FALSE(sink->deliver(target_for(receiver.url()), events(1))[0].delivered);
+    const auto retried = sink->deliver(target_for(receiver.url()), events(2));
+    ASSERT_EQ(retried.size(), 2u);
+    EXPECT_TRUE(retried[1].delivered) << retried[1].error;
+}
+
+// Answers each request on a connection with a keep-alive 204, then hangs up without saying so:
+// the sink's next post on that connection finds it gone before any answer, and posts again on a
+// new connection.
+class HangingUpReceiver {
+  public:
+    HangingUpReceiver() : thread_([this] { run(); }) {}
+    ~HangingUpReceiver() {
+        stop_ = true;
+        thread_.join();
+    }
+    std::string url() const {
+        return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + "/";
+    }
+    int connections() const { return connections_; }
+    int requests() const { return requests_; }
+
+  private:
+    void run() {
+        const Poco::Timespan tick(50 * 1000);
+        while (!stop_) {
+            if (!socket_.poll(tick, Poco::Net::Socket::SELECT_READ)) {
+                continue;
+            }
+            Poco::Net::StreamSocket connection = socket_.acceptConnection();
+            ++connections_;
+            connection.setReceiveTimeout(Poco::Timespan(5, 0));
+            try {
+                std::string request;
+                char buffer[8192];
+                // The head, then as many body bytes as it announces.
+                std::size_t end = std::string::npos;
+                while ((end = request.find("\r\n\r\n")) == std::string::npos) {
+                    const int n = connection.receiveBytes(buffer, sizeof buffer);
+                    if (n <= 0) {
+                        break;
+                    }
+                    request.append(buffer, static_cast<std::size_t>(n));
+                }
+                const std::smatch found = [&] {
+                    std::smatch m;
+                    static const std::regex length("Content-Length: ([0-9]+)", std::regex::icase);
+                    std::regex_search(request, m, length);
+                    return m;
+                }();
+                const std::size_t wanted =
+                    end + 4 + (found.empty() ? 0 : std::stoul(found[1].str()));
+                while (end != std::string::npos && request.size() < wanted) {
+                    const int n = connection.receiveBytes(buffer, sizeof buffer);
+                    if (n <= 0) {
+                        break;
+                    }
+                    request.append(buffer, static_cast<std::size_t>(n));
+                }
+                ++requests_;
+                const std::string answer = "HTTP/1.1 204 No Content\r\n\r\n";
+                connection.sendBytes(answer.data(), static_cast<int>(answer.size()));
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            } catch (const Poco::Exception&) {
+            }
+            connection.close();
+        }
+    }
+
+    Poco::Net::ServerSocket socket_{Poco::Net::SocketAddress("127.0.0.1", 0)};
+    std::atomic<bool> stop_{false};
+    std::atomic<int> connections_{0};
+    std::atomic<int> requests_{0};
+    std::thread thread_;
+};
+
+TEST_F(WebhookSink, AKeptConnectionTheReceiverClosedIsOpenedAgain) {
+    HangingUpReceiver receiver;
+    const auto attempts = http_sink()->deliver(target_for(receiver.url()), events(3));
+    ASSERT_EQ(attempts.size(), 3u);
+    for (const auto& attempt : attempts) {
+        EXPECT_TRUE(attempt.delivered) << attempt.error;
+    }
+    EXPECT_EQ(receiver.requests(), 3);
+    EXPECT_EQ(receiver.connections(), 3);
 }
 
 TEST_F(WebhookSink, HttpsVerifiesWithTheConfiguredCa) {
