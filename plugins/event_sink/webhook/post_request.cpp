@@ -69,6 +69,10 @@ class RejectAndRemember final : public Poco::Net::InvalidCertificateHandler {
 
 }  // namespace
 
+// Named rather than anonymous: WebhookSession (post_request.hpp) takes a Deadline and keeps a
+// Connection.
+namespace post_detail {
+
 // Thrown inside WebhookSession::post when the deadline has passed; caught there.
 struct DeadlinePassed {};
 
@@ -158,6 +162,12 @@ class Connection {
     Poco::Net::StreamSocket socket_;
     bool tls_;
 };
+
+}  // namespace post_detail
+
+using post_detail::Connection;
+using post_detail::Deadline;
+using post_detail::DeadlinePassed;
 
 namespace {
 

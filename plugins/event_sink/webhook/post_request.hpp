@@ -32,7 +32,9 @@ Poco::Net::Context::Ptr webhook_tls_context(
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+namespace post_detail {
 class Deadline;
+}  // namespace post_detail
 
 // Posts to one receiver, keeping the connection between posts (HTTP/1.1 keep-alive) while the
 // receiver lets it: an answer that says "Connection: close", whose length is not announced, or
@@ -56,7 +58,8 @@ class WebhookSession {
     struct Open;
     // One request and its answer; `answered` once any byte of the answer came.
     PostOutcome exchange(const Headers& headers, const std::string& content_type,
-                         const std::string& body, const Deadline& deadline, bool& answered);
+                         const std::string& body, const post_detail::Deadline& deadline,
+                         bool& answered);
 
     WebhookTarget target_;
     Poco::Net::Context::Ptr context_;

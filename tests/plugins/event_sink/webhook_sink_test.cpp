@@ -186,7 +186,8 @@ TEST_F(WebhookSink, AReceiverThatClosesEachConnectionGetsANewOneForEachPost) {
     EXPECT_EQ(connections_of(receiver.received()).size(), 3u);
 }
 
-TEST_F(WebhookSink, AFailedAnswerKeepsTheConnectionForTheNextBatch) {
+// A failed answer ends its batch; the next batch (on a connection of its own) goes through.
+TEST_F(WebhookSink, ABatchAfterAFailedAnswerIsDelivered) {
     WebhookReceiver receiver;
     receiver.answer_with({500});
     const auto sink = http_sink();
