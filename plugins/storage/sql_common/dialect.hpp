@@ -61,11 +61,13 @@ struct Dialect {
     // prepared once per connection and kept in its statement cache (SQLite: a group commit's
     // request is a SAVEPOINT and a RELEASE, and parsing each anew cost more than running it).
     bool caches_transaction_statements = false;
-    // The outbox's rows wait in the transaction (OutboxStage) and go in together before the
-    // COMMIT, their seqs assigned by the plugin (explicit values in the events table's key).
-    // SQLite only, where it was measured: PostgreSQL's seq is GENERATED ALWAYS (no explicit
-    // value without OVERRIDING SYSTEM VALUE), and MariaDB keeps one INSERT per event for now.
-    bool stages_outbox_rows = false;
+    // The append-only logs' rows (audit_log, events) wait in the transaction (LogStage) and go in
+    // together before the COMMIT, numbered by the plugin from one sequence (explicit keys), and an
+    // audited change's event is kept in its audit row (schema 13, docs/events.md "Where events
+    // are stored"). SQLite only, where it was measured: PostgreSQL's seq is GENERATED ALWAYS (no
+    // explicit value without OVERRIDING SYSTEM VALUE) and its audit ids have a sequence of their
+    // own; MariaDB keeps one INSERT per row for now.
+    bool stages_log_rows = false;
 
     // Migrations. transactional_ddl: a migration and its record commit together.
     bool transactional_ddl = true;

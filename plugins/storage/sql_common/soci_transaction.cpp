@@ -49,7 +49,7 @@ void SociTransaction::rollback() noexcept {
     }
     open_ = false;
     deferred_release_.clear();
-    outbox_stage_.clear();
+    log_stage_.clear();
     try {
         lease_.session() << dialect_.rollback;
     } catch (...) {
@@ -103,9 +103,9 @@ void SociTransaction::send_deferred_release(soci::session& sql) {
 
 void SociTransaction::commit() {
     ensure_open("commit");
-    if (!outbox_stage_.unwritten().empty()) {
+    if (!log_stage_.unwritten().empty()) {
         try {
-            run("append_event", [&](soci::session& sql) { write_staged_events(sql); });
+            run("write staged log rows", [&](soci::session& sql) { write_staged_rows(sql); });
         } catch (...) {
             rollback();
             throw;
@@ -122,7 +122,7 @@ void SociTransaction::commit() {
     try {
         run_control(lease_.session(), statement);
         open_ = false;
-        outbox_stage_.clear();
+        log_stage_.clear();
         writer_turn_.release();
     } catch (...) {
         failed_ = true;

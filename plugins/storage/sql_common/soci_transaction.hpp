@@ -28,7 +28,7 @@
 
 #include "connection_pool.hpp"
 #include "dialect.hpp"
-#include "outbox_stage.hpp"
+#include "log_stage.hpp"
 #include "statement_cache.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
 #include "vergegrid/plugin_api/storage_cluster.hpp"
@@ -351,9 +351,11 @@ class SociTransaction final : public plugin_api::StorageTransaction,
                                                    const BoundValues& values);
     void require_row(soci::session& sql, const std::string& count_query, const std::string& key,
                      const std::string& what);
-    // The outbox rows staged and not written yet (Dialect::stages_outbox_rows), in as few
-    // INSERTs as their count allows; inside run(), before anything reads the outbox or commits.
-    void write_staged_events(soci::session& sql);
+    // The log rows staged and not written yet (Dialect::stages_log_rows), in as few INSERTs as
+    // their count allows; inside run(), before anything reads audit_log or events, or commits.
+    void write_staged_rows(soci::session& sql);
+    // Starts the stage's numbering from the greatest audit id or event seq ever stored.
+    void start_log_stage(const char* operation);
 
     ConnectionPool::Lease lease_;
     const Dialect& dialect_;
@@ -367,8 +369,8 @@ class SociTransaction final : public plugin_api::StorageTransaction,
     // without a SELECT. A writer holds the database's write lock until its commit, so no other
     // connection appends meanwhile; a rollback to a savepoint may remove rows, so it forgets.
     std::optional<std::string> audit_chain_head_;
-    // Outbox rows appended but not written yet (Dialect::stages_outbox_rows).
-    OutboxStage outbox_stage_;
+    // Audit rows and events appended but not written yet (Dialect::stages_log_rows).
+    LogStage log_stage_;
 };
 
 }  // namespace vergegrid::plugins::sql

@@ -1,6 +1,8 @@
 // AuditChain (plugin ABI 1.10): the audit log's prev_hash and hash columns (schema 11). The
 // control plane computes the hashes; storage keeps them beside the row and hands them back in id
 // order for GET /api/v1/audit/verify. append_audit (soci_transaction_log.cpp) leaves both ''.
+// Where the dialect stages log rows (LogStage), an appended row waits in the stage until the
+// COMMIT or the next read of the log.
 #include <soci/soci.h>
 
 #include "audit_row.hpp"
@@ -39,6 +41,7 @@ std::string SociTransaction::last_audit_hash() {
     }
     std::string hash;
     run("last_audit_hash", [&](soci::session& sql) {
+        write_staged_rows(sql);
         run_prepared_query<std::string>(
             lease_.statements(), sql, "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
             BoundValues(),
@@ -52,6 +55,13 @@ std::string SociTransaction::last_audit_hash() {
 std::int64_t SociTransaction::append_chained_audit(const api::AuditEntry& a,
                                                    const std::string& prev_hash,
                                                    const std::string& hash) {
+    if (dialect_.stages_log_rows) {
+        ensure_open("append_chained_audit");
+        start_log_stage("append_chained_audit");
+        const auto id = log_stage_.add_audit(StagedAudit{a, prev_hash, hash});
+        audit_chain_head_ = hash;
+        return id;
+    }
     long long id = 0;
     run("append_chained_audit", [&](soci::session& sql) {
         id = insert_cached_returning_id(
@@ -82,6 +92,7 @@ std::vector<api::ChainedAudit> SociTransaction::list_chained_audit(std::int64_t 
         return rows;
     }
     run("list_chained_audit", [&](soci::session& sql) {
+        write_staged_rows(sql);
         rows = select_rows<ChainedRow>(
             lease_.statements(), sql,
             "SELECT id, at, actor, action, entity_type, entity_id, request_id, before_doc, "

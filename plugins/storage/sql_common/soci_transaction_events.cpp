@@ -1,9 +1,14 @@
 // EventOutbox (plugin ABI 1.10): the events table of schema 11 (docs/events.md). A seq is the
-// table's generated key, or where the dialect stages the rows (Dialect::stages_outbox_rows) the
-// greatest stored seq plus one, assigned at append; either way it grows in commit order only
+// table's generated key, or where the dialect stages the log rows (Dialect::stages_log_rows) the
+// greatest number stored plus one, assigned at append; either way it grows in commit order only
 // because every read-write transaction holds the grid's write lock from its begin to its end
 // (Dialect::begin_read_write/lock_grid), so no two transactions hold unassigned-but-uncommitted
-// seqs at once. Staged rows are written before the COMMIT and before any read of the outbox.
+// seqs at once. Staged rows are written before the COMMIT and before any read of the logs.
+//
+// Where the dialect stages log rows, an event appended right after its audit row is kept in that
+// row (schema 13: audit_log.event_*, the audit id is the seq), and the outbox is the events table
+// and those audit rows read together in seq order. events_pruned.through_seq hides the audit rows'
+// events that delete_events took (the audit row itself stays).
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -51,75 +56,16 @@ void bind_two_numbers(soci::statement& st, TwoNumbers& row) {
     st.exchange(soci::into(row.second));
 }
 
-// A commit's staged rows go in statements of up to kStagedRowsPerStatement rows, one text per
-// row count: a group-commit batch (~8 creates under load) is one statement, and the statement
-// cache holds a few texts more.
-constexpr std::size_t kStagedRowsPerStatement = 8;
-
-// One staged row's placeholders, renamed r<i>_<column> (with_prefixed_placeholders), and the
-// INSERT of 1..kStagedRowsPerStatement such rows.
-struct StagedInsert {
-    struct RowNames {
-        std::string seq, id, type, subject, time, document, audit_id;
-    };
-    std::vector<RowNames> names;
-    std::vector<std::string> texts;  // texts[n - 1]: n rows
-
-    StagedInsert() {
-        static const std::string row = "(:seq, :id, :type, :subject, :time, :document, :audit_id)";
-        std::string text =
-            "INSERT INTO events (seq, id, type, subject, time, document, audit_id) VALUES ";
-        for (std::size_t i = 0; i < kStagedRowsPerStatement; ++i) {
-            const std::string prefix = "r" + std::to_string(i) + "_";
-            names.push_back({prefix + "seq", prefix + "id", prefix + "type", prefix + "subject",
-                             prefix + "time", prefix + "document", prefix + "audit_id"});
-            text += i == 0 ? "" : ", ";
-            text += with_prefixed_placeholders(row, prefix);
-            texts.push_back(text);
-        }
-    }
-};
-
-const StagedInsert& staged_insert() {
-    static const StagedInsert statements;
-    return statements;
-}
-
 }  // namespace
-
-void SociTransaction::write_staged_events(soci::session& sql) {
-    const auto& statements = staged_insert();
-    auto rows = outbox_stage_.unwritten();
-    while (!rows.empty()) {
-        const std::size_t count = std::min(rows.size(), kStagedRowsPerStatement);
-        BoundValues values;
-        for (std::size_t i = 0; i < count; ++i) {
-            const auto& event = rows[i];
-            const auto& name = statements.names[i];
-            values.number64(name.seq, event.seq)
-                .text(name.id, event.id)
-                .text(name.type, event.type)
-                .text(name.subject, event.subject)
-                .text(name.time, event.time)
-                .text(name.document, event.document)
-                .number64(name.audit_id, event.audit_id);
-        }
-        execute_cached(sql, statements.texts[count - 1], values);
-        rows = rows.subspan(count);
-    }
-    outbox_stage_.written();
-}
 
 std::int64_t SociTransaction::append_event(const api::OutboxEvent& event) {
     if (event.id.empty()) {
         throw api::StorageError("append_event: the event has no id");
     }
-    if (dialect_.stages_outbox_rows) {
+    if (dialect_.stages_log_rows) {
         ensure_open("append_event");
-        if (!outbox_stage_.knows_last_seq()) {
-            outbox_stage_.start_from(last_event_seq());
-        }
-        return outbox_stage_.add(event);
+        start_log_stage("append_event");
+        return log_stage_.add_event(event);
     }
     long long seq = 0;
     run("append_event", [&](soci::session& sql) {
@@ -146,14 +92,34 @@ std::vector<api::OutboxEvent> SociTransaction::list_events_after(std::int64_t af
         return events;
     }
     run("list_events_after", [&](soci::session& sql) {
-        write_staged_events(sql);
+        write_staged_rows(sql);
+        const BoundValues values = BoundValues().number64("after", after_seq).number("limit", limit);
         events = select_rows<EventRow>(
             lease_.statements(), sql,
             "SELECT seq, id, type, subject, time, document, audit_id FROM events WHERE seq > "
-            ":after "
-            "ORDER BY seq LIMIT :limit",
-            bind_event, BoundValues().number64("after", after_seq).number("limit", limit),
-            to_event);
+            ":after ORDER BY seq LIMIT :limit",
+            bind_event, values, to_event);
+        if (!dialect_.stages_log_rows) {
+            return;
+        }
+        // The audit rows' events, their data the row's own document (audit_id = id).
+        auto in_audit_rows = select_rows<EventRow>(
+            lease_.statements(), sql,
+            "SELECT id, event_id, event_type, event_subject, event_time, event_document, id FROM "
+            "audit_log WHERE id > :after AND id > (SELECT through_seq FROM events_pruned WHERE id "
+            "= 1) AND event_id <> '' ORDER BY id LIMIT :limit",
+            bind_event, values, to_event);
+        if (in_audit_rows.empty()) {
+            return;
+        }
+        std::vector<api::OutboxEvent> merged;
+        merged.reserve(events.size() + in_audit_rows.size());
+        std::merge(std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()),
+                   std::make_move_iterator(in_audit_rows.begin()),
+                   std::make_move_iterator(in_audit_rows.end()), std::back_inserter(merged),
+                   [](const api::OutboxEvent& a, const api::OutboxEvent& b) { return a.seq < b.seq; });
+        merged.resize(std::min(merged.size(), static_cast<std::size_t>(limit)));
+        events = std::move(merged);
     });
     return events;
 }
@@ -161,12 +127,16 @@ std::vector<api::OutboxEvent> SociTransaction::list_events_after(std::int64_t af
 std::int64_t SociTransaction::last_event_seq() {
     long long last = 0;
     run("last_event_seq", [&](soci::session& sql) {
-        write_staged_events(sql);
-        // The newest stored event, or the newest delete_events removed when none is newer.
+        write_staged_rows(sql);
+        // The newest stored event, or the newest delete_events removed when none is newer, or
+        // (staged log rows) the newest seq given to an event, in an audit row or not.
         const auto row = select_first<TwoNumbers>(
             lease_.statements(), sql,
-            "SELECT (SELECT COALESCE(MAX(seq), 0) FROM events), through_seq FROM events_pruned "
-            "WHERE id = 1",
+            dialect_.stages_log_rows
+                ? "SELECT (SELECT COALESCE(MAX(seq), 0) FROM events), MAX(through_seq, last_seq) "
+                  "FROM events_pruned WHERE id = 1"
+                : "SELECT (SELECT COALESCE(MAX(seq), 0) FROM events), through_seq FROM "
+                  "events_pruned WHERE id = 1",
             bind_two_numbers, BoundValues(), [](const TwoNumbers& r) { return r; });
         if (row) {
             last = std::max(row->first, row->second);
@@ -178,11 +148,19 @@ std::int64_t SociTransaction::last_event_seq() {
 std::int64_t SociTransaction::first_event_seq() {
     long long first = 0;
     run("first_event_seq", [&](soci::session& sql) {
-        write_staged_events(sql);
-        run_prepared_query<long long>(
-            lease_.statements(), sql, "SELECT COALESCE(MIN(seq), 0) FROM events", BoundValues(),
-            [](soci::statement& st, long long& value) { st.exchange(soci::into(value)); },
-            [&](long long value) { first = value; });
+        write_staged_rows(sql);
+        const auto row = select_first<TwoNumbers>(
+            lease_.statements(), sql,
+            dialect_.stages_log_rows
+                ? "SELECT (SELECT COALESCE(MIN(seq), 0) FROM events), (SELECT COALESCE(MIN(id), "
+                  "0) FROM (SELECT id FROM audit_log WHERE id > (SELECT through_seq FROM "
+                  "events_pruned WHERE id = 1) AND event_id <> '' ORDER BY id LIMIT 1) oldest)"
+                : "SELECT (SELECT COALESCE(MIN(seq), 0) FROM events), 0",
+            bind_two_numbers, BoundValues(), [](const TwoNumbers& r) { return r; });
+        if (row) {
+            first = row->first == 0 || row->second == 0 ? std::max(row->first, row->second)
+                                                        : std::min(row->first, row->second);
+        }
     });
     return static_cast<std::int64_t>(first);
 }
@@ -190,31 +168,55 @@ std::int64_t SociTransaction::first_event_seq() {
 int SociTransaction::delete_events(std::int64_t through_seq, const std::string& before_time) {
     int deleted = 0;
     run("delete_events", [&](soci::session& sql) {
-        write_staged_events(sql);
+        write_staged_rows(sql);
+        const auto number = [&](const std::string& text, const BoundValues& values) {
+            long long value = 0;
+            run_prepared_query<long long>(
+                lease_.statements(), sql, text, values,
+                [](soci::statement& st, long long& v) { st.exchange(soci::into(v)); },
+                [&](long long v) { value = v; });
+            return value;
+        };
+        const bool audit_rows = dialect_.stages_log_rows;
+        // The audit rows whose events are still in the outbox, from the oldest.
+        const std::string kept_audit_events =
+            "FROM audit_log WHERE id > (SELECT through_seq FROM events_pruned WHERE id = 1) AND "
+            "event_id <> '' AND id <= :bound";
+        const auto earliest = [](long long a, long long b) {
+            return a == 0 || b == 0 ? std::max(a, b) : std::min(a, b);
+        };
         // The first event to keep, walking from the oldest seq (no index on time: the walk reads
         // only the events about to go, and one more).
-        long long keep = 0;
-        run_prepared_query<long long>(
-            lease_.statements(), sql,
-            "SELECT COALESCE(MIN(seq), 0) FROM (SELECT seq FROM events WHERE seq <= :through AND "
+        const BoundValues up_to_time =
+            BoundValues().number64("bound", through_seq).text("before", before_time);
+        long long keep = number(
+            "SELECT COALESCE(MIN(seq), 0) FROM (SELECT seq FROM events WHERE seq <= :bound AND "
             "time >= :before ORDER BY seq LIMIT 1) first_kept",
-            BoundValues().number64("through", through_seq).text("before", before_time),
-            [](soci::statement& st, long long& value) { st.exchange(soci::into(value)); },
-            [&](long long value) { keep = value; });
-        const long long bound = keep == 0 ? static_cast<long long>(through_seq) : keep - 1;
+            up_to_time);
+        if (audit_rows) {
+            keep = earliest(keep, number("SELECT COALESCE(MIN(id), 0) FROM (SELECT id " +
+                                             kept_audit_events +
+                                             " AND event_time >= :before ORDER BY id LIMIT 1) "
+                                             "first_kept",
+                                         up_to_time));
+        }
+        const BoundValues bound =
+            BoundValues().number64("bound", keep == 0 ? static_cast<long long>(through_seq)
+                                                      : keep - 1);
         // The greatest seq about to go: last_event_seq must still know it once it is gone.
-        long long newest = 0;
-        run_prepared_query<long long>(
-            lease_.statements(), sql,
-            "SELECT COALESCE(MAX(seq), 0) FROM events WHERE seq <= :bound",
-            BoundValues().number64("bound", bound),
-            [](soci::statement& st, long long& value) { st.exchange(soci::into(value)); },
-            [&](long long value) { newest = value; });
+        long long newest = number("SELECT COALESCE(MAX(seq), 0) FROM events WHERE seq <= :bound",
+                                  bound);
+        int hidden = 0;
+        if (audit_rows) {
+            newest = std::max(newest, number("SELECT COALESCE(MAX(id), 0) " + kept_audit_events,
+                                              bound));
+            hidden = static_cast<int>(number("SELECT COUNT(*) " + kept_audit_events, bound));
+        }
         if (newest == 0) {
             return;
         }
-        deleted = execute_cached_counted(sql, "DELETE FROM events WHERE seq <= :bound",
-                                         BoundValues().number64("bound", bound));
+        deleted = execute_cached_counted(sql, "DELETE FROM events WHERE seq <= :bound", bound) +
+                  hidden;
         execute_cached(sql,
                        "UPDATE events_pruned SET through_seq = :newest WHERE id = 1 AND "
                        "through_seq < :newer_than",

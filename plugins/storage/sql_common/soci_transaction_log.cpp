@@ -136,6 +136,7 @@ std::vector<api::AuditEntry> SociTransaction::list_audit(const api::AuditFilter&
         return result;
     }
     run("list_audit", [&](soci::session& sql) {
+        write_staged_rows(sql);
         AuditRow row;
         const long long before = before_id;
         soci::statement st(sql);

@@ -31,7 +31,7 @@ void SociTransaction::savepoint(const std::string& name) {
     }
     statement += "SAVEPOINT " + checked(name);
     run("savepoint", [&](soci::session& sql) { run_control(sql, statement); });
-    outbox_stage_.savepoint(name);
+    log_stage_.savepoint(name);
 }
 
 void SociTransaction::release(const std::string& name) {
@@ -40,11 +40,11 @@ void SociTransaction::release(const std::string& name) {
         // One waits at a time: the one before goes now (run() sends it).
         run("release savepoint", [](soci::session&) {});
         deferred_release_ = name;
-        outbox_stage_.release(name);
+        log_stage_.release(name);
         return;
     }
     run("release savepoint", [&](soci::session& sql) { run_control(sql, statement); });
-    outbox_stage_.release(name);
+    log_stage_.release(name);
 }
 
 void SociTransaction::rollback_to(const std::string& name) {
@@ -58,7 +58,7 @@ void SociTransaction::rollback_to(const std::string& name) {
     try {
         send_deferred_release(lease_.session());  // none after a failure: run() sent it first
         run_control(lease_.session(), statement);
-        outbox_stage_.rollback_to(name);
+        log_stage_.rollback_to(name);
         failed_ = false;
     } catch (...) {
         failed_ = true;

@@ -162,7 +162,7 @@ TEST_P(StorageContract, AReaderFollowingTheOutboxBySeqMissesNoCommittedEvent) {
 }
 
 // Group commit runs each request in a savepoint of one transaction (SQLite writes the outbox's
-// rows together before the COMMIT: Dialect::stages_outbox_rows). A request rolled back takes its
+// rows together before the COMMIT: Dialect::stages_log_rows). A request rolled back takes its
 // events with it, the seqs each append returned are the stored ones, and a read of the outbox
 // inside the transaction sees what it appended, also after rolling back to a savepoint taken
 // before that read.

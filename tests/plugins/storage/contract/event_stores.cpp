@@ -25,7 +25,8 @@ api::OutboxEvent sample_event(int n, const std::string& type, const std::string&
 std::string dump(const api::OutboxEvent& e) {
     std::ostringstream out;
     out << "seq=" << e.seq << "\nid=" << e.id << "\ntype=" << e.type << "\nsubject=" << e.subject
-        << "\ntime=" << e.time << "\ndocument=" << e.document << "\n";
+        << "\ntime=" << e.time << "\ndocument=" << e.document << "\naudit_id=" << e.audit_id
+        << "\n";
     return out.str();
 }
 
