@@ -19,14 +19,6 @@ namespace {
 namespace api = plugin_api;
 using ::testing::HasSubstr;
 
-std::vector<std::string> dumps(const std::vector<api::OutboxEvent>& events) {
-    std::vector<std::string> out;
-    for (const auto& event : events) {
-        out.push_back(dump(event));
-    }
-    return out;
-}
-
 api::AuditEntry entry(int n, const std::string& action, const std::string& at) {
     return {0, at, "operator@example.org", action, "region", uuid(n), "req-" + std::to_string(n),
             "", R"({"name":"Région )" + std::to_string(n) + R"("})"};

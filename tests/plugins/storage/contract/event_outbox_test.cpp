@@ -17,14 +17,6 @@ namespace {
 
 namespace api = plugin_api;
 
-std::vector<std::string> dumps(const std::vector<api::OutboxEvent>& events) {
-    std::vector<std::string> out;
-    for (const auto& event : events) {
-        out.push_back(dump(event));
-    }
-    return out;
-}
-
 TEST_P(StorageContract, AnEmptyOutboxHasNoSeqsAndNoEvents) {
     auto tx = read();
     EXPECT_EQ(outbox(*tx).last_event_seq(), 0);

@@ -30,6 +30,14 @@ std::string dump(const api::OutboxEvent& e) {
     return out.str();
 }
 
+std::vector<std::string> dumps(const std::vector<api::OutboxEvent>& events) {
+    std::vector<std::string> out;
+    for (const auto& event : events) {
+        out.push_back(dump(event));
+    }
+    return out;
+}
+
 std::string dump(const api::EventSubscription& s) {
     std::ostringstream out;
     out << "id=" << s.id << "\nsink=" << s.sink << "\nname=" << s.name << "\ntarget=" << s.target

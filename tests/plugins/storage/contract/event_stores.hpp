@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "vergegrid/plugin_api/storage_events.hpp"
 #include "vergegrid/plugin_api/storage_transaction.hpp"
@@ -37,6 +38,8 @@ plugin_api::OutboxEvent sample_event(int n, const std::string& type, const std::
 
 // Every field of a record as one line per field (seq and id included).
 std::string dump(const plugin_api::OutboxEvent& event);
+// dump() of each, in order: a mismatch names the event and field.
+std::vector<std::string> dumps(const std::vector<plugin_api::OutboxEvent>& events);
 std::string dump(const plugin_api::EventSubscription& subscription);
 std::string dump(const plugin_api::EventDelivery& delivery);
 
