@@ -117,6 +117,56 @@ std::optional<std::string> cloud_event_type(const DomainEvent& event) {
     return kCloudEventTypePrefix + named->type;
 }
 
+namespace {
+
+struct EnvelopeFields {
+    const std::string& id;
+    const std::string& source;
+    const std::string& type;
+    const std::string& subject;
+    const std::string& time;
+    const std::string& actor;
+    const std::string& request_id;
+    const std::string* data;  // JSON text; null: `null`
+};
+
+// Written as text, not built as a JSON tree: the entity is dumped already (by the audit trail, or
+// it is the audit row's document).
+std::string envelope(const EnvelopeFields& f) {
+    std::string document;
+    document.reserve(320 + (f.data ? f.data->size() : 0));
+    document += R"({"specversion":"1.0","id":)";
+    append_json_string(document, f.id);
+    document += R"(,"source":)";
+    append_json_string(document, f.source);
+    document += R"(,"type":)";
+    append_json_string(document, f.type);
+    document += R"(,"subject":)";
+    append_json_string(document, f.subject);
+    document += R"(,"time":)";
+    append_json_string(document, f.time);
+    document += R"(,"datacontenttype":"application/json")";
+    if (!f.actor.empty()) {
+        document += R"(,"actor":)";
+        append_json_string(document, f.actor);
+    }
+    if (!f.request_id.empty()) {
+        document += R"(,"requestid":)";
+        append_json_string(document, f.request_id);
+    }
+    document += R"(,"data":)";
+    document += f.data && !f.data->empty() ? *f.data : "null";
+    document += '}';
+    return document;
+}
+
+// Schema 11 and 12 stored an audited event's envelope whole but for its data.
+bool stored_without_data(const std::string& document) {
+    return document.starts_with(R"({"specversion")");
+}
+
+}  // namespace
+
 std::optional<plugin_api::OutboxEvent> to_outbox_event(const DomainEvent& event, const Actor& actor,
                                                        const std::string& source,
                                                        const std::string& time) {
@@ -130,46 +180,42 @@ std::optional<plugin_api::OutboxEvent> to_outbox_event(const DomainEvent& event,
     row.subject = named->subject;
     row.time = time;
     row.audit_id = event.audit_id;
-    // Written as text, not built as a JSON tree: the entity is already dumped (by the audit
-    // trail), and with an audit row to refer to it is not stored again at all.
-    std::string& document = row.document;
-    document.reserve(512);
-    document += R"({"specversion":"1.0","id":)";
-    append_json_string(document, row.id);
-    document += R"(,"source":)";
-    append_json_string(document, source);
-    document += R"(,"type":)";
-    append_json_string(document, row.type);
-    document += R"(,"subject":)";
-    append_json_string(document, row.subject);
-    document += R"(,"time":)";
-    append_json_string(document, row.time);
-    document += R"(,"datacontenttype":"application/json")";
-    if (!actor.subject.empty()) {
-        document += R"(,"actor":)";
-        append_json_string(document, actor.subject);
+    if (row.audit_id != 0) {
+        // Every byte here is written inside the write lock, on every change (docs/benchmarks.md).
+        row.document = R"({"source":)";
+        append_json_string(row.document, source);
+        row.document += '}';
+        return row;
     }
-    if (!actor.request_id.empty()) {
-        document += R"(,"requestid":)";
-        append_json_string(document, actor.request_id);
-    }
-    if (row.audit_id == 0) {
-        document += R"(,"data":)";
-        document += entity_text(event);
-    }
-    document += '}';
+    const std::string data = entity_text(event);
+    row.document = envelope({row.id, source, row.type, row.subject, row.time, actor.subject,
+                             actor.request_id, &data});
     return row;
 }
 
-std::string with_data(const std::string& document, const std::string& data) {
-    if (document.empty() || document.back() != '}') {
-        return document;
+std::string whole_event(const plugin_api::OutboxEvent& row, const plugin_api::AuditEntry* audit) {
+    if (row.audit_id == 0) {
+        return row.document;
     }
-    std::string whole = document.substr(0, document.size() - 1);
-    whole += R"(,"data":)";
-    whole += data.empty() ? "null" : data;
-    whole += '}';
-    return whole;
+    const std::string* data = nullptr;
+    if (audit) {
+        data = audit->after.empty() ? &audit->before : &audit->after;
+    }
+    if (stored_without_data(row.document) && row.document.back() == '}') {
+        std::string whole = row.document.substr(0, row.document.size() - 1);
+        whole += R"(,"data":)";
+        whole += data && !data->empty() ? *data : "null";
+        whole += '}';
+        return whole;
+    }
+    const auto stored = nlohmann::json::parse(row.document, nullptr, false);
+    const std::string source =
+        stored.is_object() && stored.contains("source") && stored["source"].is_string()
+            ? stored["source"].get<std::string>()
+            : std::string();
+    static const std::string none;
+    return envelope({row.id, source, row.type, row.subject, row.time, audit ? audit->actor : none,
+                     audit ? audit->request_id : none, data});
 }
 
 }  // namespace vergegrid::control

@@ -12,19 +12,18 @@ namespace {
 
 constexpr std::int64_t kAuditPage = 1000;
 
-// The data documents of the audit rows `ids` (ascending) name, read a range at a time: the rows
-// of one batch of events are close together (the audit rows between them are those of changes
-// that publish nothing).
-std::map<std::int64_t, std::string> audit_documents(plugin_api::AuditChain& chain,
-                                                    const std::vector<std::int64_t>& ids) {
-    std::map<std::int64_t, std::string> documents;
+// The audit rows `ids` (ascending) name, read a range at a time: the rows of one batch of events
+// are close together (the audit rows between them are those of changes that publish nothing).
+std::map<std::int64_t, plugin_api::AuditEntry> audit_rows(plugin_api::AuditChain& chain,
+                                                         const std::vector<std::int64_t>& ids) {
+    std::map<std::int64_t, plugin_api::AuditEntry> documents;
     std::size_t next = 0;
     while (next < ids.size()) {
         const auto from = ids[next];
         const auto span = std::min(ids.back() - from + 1, kAuditPage);
         const auto rows = chain.list_chained_audit(from - 1, static_cast<int>(span));
         for (const auto& row : rows) {
-            documents[row.entry.id] = row.entry.after.empty() ? row.entry.before : row.entry.after;
+            documents[row.entry.id] = row.entry;
         }
         const auto reached = rows.empty() ? from : rows.back().entry.id;
         // Past every id the range covered; an id whose row is gone (the chain check names it)
@@ -52,14 +51,14 @@ std::vector<plugin_api::OutboxEvent> read_events_after(plugin_api::StorageTransa
     }
     std::sort(ids.begin(), ids.end());
     auto* chain = dynamic_cast<plugin_api::AuditChain*>(&tx);
-    const auto documents =
-        chain == nullptr ? std::map<std::int64_t, std::string>{} : audit_documents(*chain, ids);
+    const auto rows =
+        chain == nullptr ? std::map<std::int64_t, plugin_api::AuditEntry>{} : audit_rows(*chain, ids);
     for (auto& event : events) {
         if (event.audit_id == 0) {
             continue;
         }
-        const auto found = documents.find(event.audit_id);
-        event.document = with_data(event.document, found == documents.end() ? "" : found->second);
+        const auto found = rows.find(event.audit_id);
+        event.document = whole_event(event, found == rows.end() ? nullptr : &found->second);
     }
     return events;
 }

@@ -50,7 +50,9 @@ class LogStage {
     // Keep the row with the next number and return that number. Require knows_last_number().
     std::int64_t add_audit(StagedAudit audit);
     // Into the newest row when that is the unwritten audit row `event.audit_id` names and has no
-    // event yet (its number is then the seq), else a row of its own with the next number.
+    // event yet (its number is then the seq), else a row of its own with the next number. (Nor
+    // when the event's subject or time is '' and the row's entity_id or at is not: the row
+    // stores those two as '' when they are the row's own.)
     std::int64_t add_event(plugin_api::OutboxEvent event);
 
     // The rows not in the database yet, oldest first; then written() once they are.

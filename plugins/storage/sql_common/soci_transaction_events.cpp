@@ -46,6 +46,11 @@ api::OutboxEvent to_event(const EventRow& row) {
     return event;
 }
 
+// An audit row's event's subject and time: stored '' when they are the row's entity_id and at.
+const std::string kAuditEventSubject =
+    "CASE WHEN event_subject = '' THEN entity_id ELSE event_subject END";
+const std::string kAuditEventTime = "CASE WHEN event_time = '' THEN at ELSE event_time END";
+
 struct TwoNumbers {
     long long first = 0;
     long long second = 0;
@@ -105,8 +110,8 @@ std::vector<api::OutboxEvent> SociTransaction::list_events_after(std::int64_t af
         // The audit rows' events, their data the row's own document (audit_id = id).
         auto in_audit_rows = select_rows<EventRow>(
             lease_.statements(), sql,
-            "SELECT id, event_id, event_type, event_subject, event_time, event_document, id FROM "
-            "audit_log WHERE id > :after AND id > (SELECT through_seq FROM events_pruned WHERE id "
+            "SELECT id, event_id, event_type, " + kAuditEventSubject + ", " + kAuditEventTime +
+                ", event_document, id FROM audit_log WHERE id > :after AND id > (SELECT through_seq FROM events_pruned WHERE id "
             "= 1) AND event_id <> '' ORDER BY id LIMIT :limit",
             bind_event, values, to_event);
         if (in_audit_rows.empty()) {
@@ -196,7 +201,8 @@ int SociTransaction::delete_events(std::int64_t through_seq, const std::string& 
         if (audit_rows) {
             keep = earliest(keep, number("SELECT COALESCE(MIN(id), 0) FROM (SELECT id " +
                                              kept_audit_events +
-                                             " AND event_time >= :before ORDER BY id LIMIT 1) "
+                                             " AND " + kAuditEventTime +
+                                             " >= :before ORDER BY id LIMIT 1) "
                                              "first_kept",
                                          up_to_time));
         }

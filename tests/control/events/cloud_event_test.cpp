@@ -114,6 +114,53 @@ TEST(CloudEvent, EnvelopeStringsAreEscapedWhateverTheyHold) {
     EXPECT_EQ(row->document.find('\n'), std::string::npos);
 }
 
+// An audited event is stored short (its audit row holds the rest) and read back as the whole
+// CloudEvent the same change without an audit row is stored as.
+TEST(CloudEvent, AnAuditedEventIsStoredShortAndReadBackWhole) {
+    auto event = region_event("update", {{"id", "r-1"}, {"version", "1.0.0"}},
+                              {{"id", "r-1"}, {"version", "1.1.0"}});
+    const auto whole_row = to_outbox_event(event, {"alice", "req-7"}, "/grid/test", "T");
+    event.audit_id = 5;
+    const auto row = to_outbox_event(event, {"alice", "req-7"}, "/grid/test", "T");
+    ASSERT_TRUE(row && whole_row);
+    EXPECT_EQ(row->document, R"({"source":"/grid/test"})");
+    const plugin_api::AuditEntry audit{5,
+                                       "T",
+                                       "alice",
+                                       "region.update",
+                                       "region",
+                                       "r-1",
+                                       "req-7",
+                                       event.before.dump(),
+                                       event.after.dump()};
+    auto read = nlohmann::json::parse(whole_event(*row, &audit));
+    auto expected = nlohmann::json::parse(whole_row->document);
+    expected["id"] = row->id;
+    EXPECT_EQ(read, expected);
+
+    const auto orphan = nlohmann::json::parse(whole_event(*row, nullptr));
+    EXPECT_TRUE(orphan.at("data").is_null()) << "the audit row is gone";
+    EXPECT_EQ(orphan.at("source"), "/grid/test");
+    EXPECT_EQ(orphan.at("id"), row->id);
+    EXPECT_FALSE(orphan.contains("actor"));
+}
+
+// Schema 11 and 12 stored an audited event's envelope whole but for its data.
+TEST(CloudEvent, AnAuditedEventStoredBeforeSchemaThirteenIsReadWhole) {
+    plugin_api::OutboxEvent row;
+    row.id = "e-1";
+    row.audit_id = 3;
+    row.document =
+        R"({"specversion":"1.0","id":"e-1","source":"/s","type":"org.vergegrid.region.created","subject":"r-1","time":"T","datacontenttype":"application/json","actor":"bob"})";
+    plugin_api::AuditEntry audit;
+    audit.after = R"({"id":"r-1"})";
+    const auto read = nlohmann::json::parse(whole_event(row, &audit));
+    EXPECT_EQ(read.at("data"), nlohmann::json({{"id", "r-1"}}));
+    EXPECT_EQ(read.at("actor"), "bob");
+    EXPECT_EQ(read.at("source"), "/s");
+    EXPECT_TRUE(nlohmann::json::parse(whole_event(row, nullptr)).at("data").is_null());
+}
+
 TEST(CloudEvent, EveryEventGetsItsOwnId) {
     const auto event = region_event("create", nullptr, {{"id", "r-1"}});
     EXPECT_NE(to_outbox_event(event, {}, "/v", "t")->id, to_outbox_event(event, {}, "/v", "t")->id);

@@ -170,6 +170,31 @@ TEST(LogStage, AnEventGetsARowOfItsOwnUnlessTheNewestRowIsItsUnwrittenAuditRowWi
     EXPECT_THAT(ids(stage.unwritten()), ::testing::ElementsAre("after the flush@9"));
 }
 
+// The row stores the event's subject and time as '' where they are its entity_id and at: an
+// event whose own subject or time is '' while the row's is not cannot be told apart there.
+TEST(LogStage, AnEventWithAnEmptySubjectOrTimeBesideARowWithOneGetsARowOfItsOwn) {
+    LogStage stage;
+    stage.start_from(0);
+    auto row = audit("a");
+    row.entry.entity_id = "r-1";
+    row.entry.at = "t";
+    stage.add_audit(row);
+    auto nameless = event_of("no subject", 1);
+    nameless.time = "t";
+    EXPECT_EQ(stage.add_event(nameless), 2);
+    stage.add_audit(row);
+    auto timeless = event_of("no time", 3);
+    timeless.subject = "r-1";
+    EXPECT_EQ(stage.add_event(timeless), 4);
+    stage.add_audit(row);
+    auto whole = event_of("whole", 5);
+    whole.subject = "elsewhere";
+    whole.time = "later";
+    EXPECT_EQ(stage.add_event(whole), 5);
+    EXPECT_THAT(ids(stage.unwritten()),
+                ::testing::ElementsAre("[a]@1", "no subject@2", "[a]@3", "no time@4", "[a+whole]@5"));
+}
+
 // A request rolled back to its savepoint after its event joined an audit row appended before the
 // savepoint: the row stays, without the event.
 TEST(LogStage, ARollbackToASavepointTakesAnEventBackOutOfTheAuditRowBeforeIt) {

@@ -181,6 +181,29 @@ TEST_P(StorageContract, DeleteEventsTakesTheOldestEventsOfAuditedChangesTooAndKe
     EXPECT_EQ(dumps(outbox(*tx).list_events_after(0, 10)), dumps({next}));
 }
 
+// SQLite stores an audit row's event's subject and time as '' where they are the row's own: an
+// event whose subject or time differs from its row's, or is empty, still reads back as appended.
+TEST_P(StorageContract, AnAuditedChangesEventKeepsASubjectAndTimeOfItsOwn) {
+    std::vector<api::OutboxEvent> events;
+    {
+        auto tx = write();
+        auto& chain = audit_chain(*tx);
+        const auto append = [&](int n, const std::string& subject, const std::string& time) {
+            auto event = sample_event(n, "org.vergegrid.region.live", subject, time);
+            event.audit_id = chain.append_chained_audit(entry(n, "region.update", kDay1),
+                                                        chain.last_audit_hash(), hash_of(n));
+            event.seq = outbox(*tx).append_event(event);
+            events.push_back(event);
+        };
+        append(1, uuid(99), kDay2);
+        append(2, "", "");
+        append(3, uuid(3), kDay1);
+        tx->commit();
+    }
+    auto tx = read();
+    EXPECT_EQ(dumps(outbox(*tx).list_events_after(0, 10)), dumps(events));
+}
+
 // Where the event of an audited change is stored, looked at underneath: in its audit row on SQLite
 // (one row per change), in an events row elsewhere. Nothing else tells the two apart.
 TEST_P(StorageContract, SqliteKeepsTheEventOfAnAuditedChangeInItsAuditRow) {
