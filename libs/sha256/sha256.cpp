@@ -59,11 +59,11 @@ std::string Sha256::hex() {
         throw std::runtime_error("OpenSSL's SHA-256 final failed");
     }
     static constexpr char kDigits[] = "0123456789abcdef";
-    std::string text;
-    text.reserve(length * 2);
+    // Filled in place: the audit chain hexes a digest on every audited change.
+    std::string text(static_cast<std::size_t>(length) * 2, '\0');
     for (unsigned int i = 0; i < length; ++i) {
-        text.push_back(kDigits[digest[i] >> 4]);
-        text.push_back(kDigits[digest[i] & 0x0f]);
+        text[2 * i] = kDigits[digest[i] >> 4];
+        text[2 * i + 1] = kDigits[digest[i] & 0x0f];
     }
     return text;
 }
