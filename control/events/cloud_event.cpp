@@ -188,8 +188,8 @@ std::optional<plugin_api::OutboxEvent> to_outbox_event(const DomainEvent& event,
         return row;
     }
     const std::string data = entity_text(event);
-    row.document = envelope({row.id, source, row.type, row.subject, row.time, actor.subject,
-                             actor.request_id, &data});
+    row.document = envelope(
+        {row.id, source, row.type, row.subject, row.time, actor.subject, actor.request_id, &data});
     return row;
 }
 

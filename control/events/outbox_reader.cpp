@@ -15,7 +15,7 @@ constexpr std::int64_t kAuditPage = 1000;
 // The audit rows `ids` (ascending) name, read a range at a time: the rows of one batch of events
 // are close together (the audit rows between them are those of changes that publish nothing).
 std::map<std::int64_t, plugin_api::AuditEntry> audit_rows(plugin_api::AuditChain& chain,
-                                                         const std::vector<std::int64_t>& ids) {
+                                                          const std::vector<std::int64_t>& ids) {
     std::map<std::int64_t, plugin_api::AuditEntry> documents;
     std::size_t next = 0;
     while (next < ids.size()) {
@@ -51,8 +51,8 @@ std::vector<plugin_api::OutboxEvent> read_events_after(plugin_api::StorageTransa
     }
     std::sort(ids.begin(), ids.end());
     auto* chain = dynamic_cast<plugin_api::AuditChain*>(&tx);
-    const auto rows =
-        chain == nullptr ? std::map<std::int64_t, plugin_api::AuditEntry>{} : audit_rows(*chain, ids);
+    const auto rows = chain == nullptr ? std::map<std::int64_t, plugin_api::AuditEntry>{}
+                                       : audit_rows(*chain, ids);
     for (auto& event : events) {
         if (event.audit_id == 0) {
             continue;

@@ -98,7 +98,8 @@ std::vector<api::OutboxEvent> SociTransaction::list_events_after(std::int64_t af
     }
     run("list_events_after", [&](soci::session& sql) {
         write_staged_rows(sql);
-        const BoundValues values = BoundValues().number64("after", after_seq).number("limit", limit);
+        const BoundValues values =
+            BoundValues().number64("after", after_seq).number("limit", limit);
         events = select_rows<EventRow>(
             lease_.statements(), sql,
             "SELECT seq, id, type, subject, time, document, audit_id FROM events WHERE seq > "
@@ -111,18 +112,20 @@ std::vector<api::OutboxEvent> SociTransaction::list_events_after(std::int64_t af
         auto in_audit_rows = select_rows<EventRow>(
             lease_.statements(), sql,
             "SELECT id, event_id, event_type, " + kAuditEventSubject + ", " + kAuditEventTime +
-                ", event_document, id FROM audit_log WHERE id > :after AND id > (SELECT through_seq FROM events_pruned WHERE id "
-            "= 1) AND event_id <> '' ORDER BY id LIMIT :limit",
+                ", event_document, id FROM audit_log WHERE id > :after AND id > (SELECT "
+                "through_seq FROM events_pruned WHERE id "
+                "= 1) AND event_id <> '' ORDER BY id LIMIT :limit",
             bind_event, values, to_event);
         if (in_audit_rows.empty()) {
             return;
         }
         std::vector<api::OutboxEvent> merged;
         merged.reserve(events.size() + in_audit_rows.size());
-        std::merge(std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()),
-                   std::make_move_iterator(in_audit_rows.begin()),
-                   std::make_move_iterator(in_audit_rows.end()), std::back_inserter(merged),
-                   [](const api::OutboxEvent& a, const api::OutboxEvent& b) { return a.seq < b.seq; });
+        std::merge(
+            std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()),
+            std::make_move_iterator(in_audit_rows.begin()),
+            std::make_move_iterator(in_audit_rows.end()), std::back_inserter(merged),
+            [](const api::OutboxEvent& a, const api::OutboxEvent& b) { return a.seq < b.seq; });
         merged.resize(std::min(merged.size(), static_cast<std::size_t>(limit)));
         events = std::move(merged);
     });
@@ -200,29 +203,27 @@ int SociTransaction::delete_events(std::int64_t through_seq, const std::string& 
             up_to_time);
         if (audit_rows) {
             keep = earliest(keep, number("SELECT COALESCE(MIN(id), 0) FROM (SELECT id " +
-                                             kept_audit_events +
-                                             " AND " + kAuditEventTime +
+                                             kept_audit_events + " AND " + kAuditEventTime +
                                              " >= :before ORDER BY id LIMIT 1) "
                                              "first_kept",
                                          up_to_time));
         }
-        const BoundValues bound =
-            BoundValues().number64("bound", keep == 0 ? static_cast<long long>(through_seq)
-                                                      : keep - 1);
+        const BoundValues bound = BoundValues().number64(
+            "bound", keep == 0 ? static_cast<long long>(through_seq) : keep - 1);
         // The greatest seq about to go: last_event_seq must still know it once it is gone.
-        long long newest = number("SELECT COALESCE(MAX(seq), 0) FROM events WHERE seq <= :bound",
-                                  bound);
+        long long newest =
+            number("SELECT COALESCE(MAX(seq), 0) FROM events WHERE seq <= :bound", bound);
         int hidden = 0;
         if (audit_rows) {
-            newest = std::max(newest, number("SELECT COALESCE(MAX(id), 0) " + kept_audit_events,
-                                              bound));
+            newest =
+                std::max(newest, number("SELECT COALESCE(MAX(id), 0) " + kept_audit_events, bound));
             hidden = static_cast<int>(number("SELECT COUNT(*) " + kept_audit_events, bound));
         }
         if (newest == 0) {
             return;
         }
-        deleted = execute_cached_counted(sql, "DELETE FROM events WHERE seq <= :bound", bound) +
-                  hidden;
+        deleted =
+            execute_cached_counted(sql, "DELETE FROM events WHERE seq <= :bound", bound) + hidden;
         execute_cached(sql,
                        "UPDATE events_pruned SET through_seq = :newest WHERE id = 1 AND "
                        "through_seq < :newer_than",

@@ -1,8 +1,8 @@
 // The SQL side of LogStage (Dialect::stages_log_rows): where its numbering starts, and how its
 // rows reach audit_log and events. An audit row carries the event of its change in its event_*
 // columns (schema 13), its subject and time as '' where they are the row's entity_id and at (the
-// common case: a few bytes less on every change); events_pruned.last_seq keeps the greatest seq given to an event, so that
-// last_event_seq need not look for the newest among the audit rows.
+// common case: a few bytes less on every change); events_pruned.last_seq keeps the greatest seq
+// given to an event, so that last_event_seq need not look for the newest among the audit rows.
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -117,7 +117,10 @@ void SociTransaction::start_log_stage(const char* operation) {
                 st.exchange(soci::into(r.c));
                 st.exchange(soci::into(r.d));
             },
-            BoundValues(), [](const FourNumbers& r) { return std::max({r.a, r.b, r.c, r.d}); });
+            BoundValues(),
+            [](const FourNumbers& r) {
+                return std::max({r.a, r.b, r.c, r.d});
+            });
         last = row.value_or(0);
     });
     log_stage_.start_from(static_cast<std::int64_t>(last));
@@ -159,9 +162,9 @@ void SociTransaction::write_staged_rows(soci::session& sql) {
         }
     }
     if (newest_event > 0) {
-        execute_cached(sql,
-                       "UPDATE events_pruned SET last_seq = :seq WHERE id = 1 AND last_seq < :bound",
-                       BoundValues().number64("seq", newest_event).number64("bound", newest_event));
+        execute_cached(
+            sql, "UPDATE events_pruned SET last_seq = :seq WHERE id = 1 AND last_seq < :bound",
+            BoundValues().number64("seq", newest_event).number64("bound", newest_event));
     }
     log_stage_.written();
 }

@@ -149,8 +149,8 @@ TEST(LogStage, AnEventRightAfterItsAuditRowIsKeptInIt) {
     EXPECT_EQ(stage.add_event(event_of("created", 8)), 8);
     EXPECT_EQ(stage.add_audit(audit("user.create")), 9);  // publishes nothing
     EXPECT_EQ(stage.add_event(event("operation")), 10);   // no audit row
-    EXPECT_THAT(ids(stage.unwritten()),
-                ::testing::ElementsAre("[region.create+created]@8", "[user.create]@9", "operation@10"));
+    EXPECT_THAT(ids(stage.unwritten()), ::testing::ElementsAre("[region.create+created]@8",
+                                                               "[user.create]@9", "operation@10"));
 }
 
 TEST(LogStage, AnEventGetsARowOfItsOwnUnlessTheNewestRowIsItsUnwrittenAuditRowWithoutAnEvent) {
@@ -191,8 +191,8 @@ TEST(LogStage, AnEventWithAnEmptySubjectOrTimeBesideARowWithOneGetsARowOfItsOwn)
     whole.subject = "elsewhere";
     whole.time = "later";
     EXPECT_EQ(stage.add_event(whole), 5);
-    EXPECT_THAT(ids(stage.unwritten()),
-                ::testing::ElementsAre("[a]@1", "no subject@2", "[a]@3", "no time@4", "[a+whole]@5"));
+    EXPECT_THAT(ids(stage.unwritten()), ::testing::ElementsAre("[a]@1", "no subject@2", "[a]@3",
+                                                               "no time@4", "[a+whole]@5"));
 }
 
 // A request rolled back to its savepoint after its event joined an audit row appended before the

@@ -27,7 +27,7 @@ struct OutboxEvent {
     std::string type;      // org.vergegrid.region.created
     std::string subject;   // the entity's id
     std::string time;      // RFC 3339 UTC
-    // The CloudEvent, JSON text: whole, or without its `data` when audit_id is set.
+    // The CloudEvent as JSON text; with audit_id set, only what that audit row does not hold.
     std::string document;
     // The audit row whose after document (before, for a deletion) is the event's data, so that
     // the entity is stored once per change; 0 when the document carries its data itself.

@@ -20,8 +20,15 @@ namespace api = plugin_api;
 using ::testing::HasSubstr;
 
 api::AuditEntry entry(int n, const std::string& action, const std::string& at) {
-    return {0, at, "operator@example.org", action, "region", uuid(n), "req-" + std::to_string(n),
-            "", R"({"name":"Région )" + std::to_string(n) + R"("})"};
+    return {0,
+            at,
+            "operator@example.org",
+            action,
+            "region",
+            uuid(n),
+            "req-" + std::to_string(n),
+            "",
+            R"({"name":"Région )" + std::to_string(n) + R"("})"};
 }
 
 std::string hash_of(int n) {
