@@ -6,7 +6,9 @@
 -- the event's columns in the audit row: events holds only the events of changes that are not
 -- audited (an operation's result, a simulator's state). A row with event_id '' carries no event.
 -- events_pruned.last_seq is the greatest seq ever given to an event, kept on each write, so that
--- the newest event is known without looking for it among the audit rows.
+-- the newest event is known without looking for it among the audit rows; audit_events_after is
+-- the newest audit id before this schema (no row up to it holds an event), so that reading the
+-- outbox never walks the audit rows an upgraded database already had.
 -- PostgreSQL and MariaDB gain the same columns (the backends keep one set of tables) and leave
 -- them empty: they write one events row per event as before.
 --
@@ -21,3 +23,4 @@ ALTER TABLE audit_log
     ADD COLUMN event_time VARCHAR(40) NOT NULL DEFAULT '',
     ADD COLUMN event_document LONGTEXT NOT NULL DEFAULT '';
 ALTER TABLE events_pruned ADD COLUMN last_seq BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE events_pruned ADD COLUMN audit_events_after BIGINT NOT NULL DEFAULT 0;

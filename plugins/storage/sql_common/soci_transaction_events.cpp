@@ -50,6 +50,11 @@ api::OutboxEvent to_event(const EventRow& row) {
 const std::string kAuditEventSubject =
     "CASE WHEN event_subject = '' THEN entity_id ELSE event_subject END";
 const std::string kAuditEventTime = "CASE WHEN event_time = '' THEN at ELSE event_time END";
+// The audit rows that may still hold an event of the outbox lie above this: the events up to
+// through_seq are pruned, and the rows an upgraded database had before schema 13 hold none (so
+// reading the outbox never walks them).
+const std::string kAuditEventsFloor =
+    "(SELECT MAX(through_seq, audit_events_after) FROM events_pruned WHERE id = 1)";
 
 struct TwoNumbers {
     long long first = 0;
@@ -112,9 +117,8 @@ std::vector<api::OutboxEvent> SociTransaction::list_events_after(std::int64_t af
         auto in_audit_rows = select_rows<EventRow>(
             lease_.statements(), sql,
             "SELECT id, event_id, event_type, " + kAuditEventSubject + ", " + kAuditEventTime +
-                ", event_document, id FROM audit_log WHERE id > :after AND id > (SELECT "
-                "through_seq FROM events_pruned WHERE id "
-                "= 1) AND event_id <> '' ORDER BY id LIMIT :limit",
+                ", event_document, id FROM audit_log WHERE id > :after AND id > " +
+                kAuditEventsFloor + " AND event_id <> '' ORDER BY id LIMIT :limit",
             bind_event, values, to_event);
         if (in_audit_rows.empty()) {
             return;
@@ -161,9 +165,9 @@ std::int64_t SociTransaction::first_event_seq() {
             lease_.statements(), sql,
             dialect_.stages_log_rows
                 ? "SELECT (SELECT COALESCE(MIN(seq), 0) FROM events), (SELECT COALESCE(MIN(id), "
-                  "0) FROM (SELECT id FROM audit_log WHERE id > (SELECT through_seq FROM "
-                  "events_pruned WHERE id = 1) AND event_id <> '' ORDER BY id LIMIT 1) oldest)"
-                : "SELECT (SELECT COALESCE(MIN(seq), 0) FROM events), 0",
+                  "0) FROM (SELECT id FROM audit_log WHERE id > " +
+                      kAuditEventsFloor + " AND event_id <> '' ORDER BY id LIMIT 1) oldest)"
+                : std::string("SELECT (SELECT COALESCE(MIN(seq), 0) FROM events), 0"),
             bind_two_numbers, BoundValues(), [](const TwoNumbers& r) { return r; });
         if (row) {
             first = row->first == 0 || row->second == 0 ? std::max(row->first, row->second)
@@ -187,9 +191,8 @@ int SociTransaction::delete_events(std::int64_t through_seq, const std::string& 
         };
         const bool audit_rows = dialect_.stages_log_rows;
         // The audit rows whose events are still in the outbox, from the oldest.
-        const std::string kept_audit_events =
-            "FROM audit_log WHERE id > (SELECT through_seq FROM events_pruned WHERE id = 1) AND "
-            "event_id <> '' AND id <= :bound";
+        const std::string kept_audit_events = "FROM audit_log WHERE id > " + kAuditEventsFloor +
+                                              " AND event_id <> '' AND id <= :bound";
         const auto earliest = [](long long a, long long b) {
             return a == 0 || b == 0 ? std::max(a, b) : std::min(a, b);
         };
