@@ -213,7 +213,7 @@ TEST_P(StorageContract, AnAuditedChangesEventKeepsASubjectAndTimeOfItsOwn) {
 
 // Where the event of an audited change is stored, looked at underneath: in its audit row on SQLite
 // (one row per change), in an events row elsewhere. Nothing else tells the two apart.
-TEST_P(StorageContract, SqliteKeepsTheEventOfAnAuditedChangeInItsAuditRow) {
+TEST_P(StorageContract, SqliteKeepsAnAuditedChangesEventInItsAuditRowTheOthersInAnEventsRow) {
     api::OutboxEvent event;
     {
         auto tx = write();
