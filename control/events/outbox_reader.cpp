@@ -16,14 +16,14 @@ constexpr std::int64_t kAuditPage = 1000;
 // are close together (the audit rows between them are those of changes that publish nothing).
 std::map<std::int64_t, plugin_api::AuditEntry> audit_rows(plugin_api::AuditChain& chain,
                                                           const std::vector<std::int64_t>& ids) {
-    std::map<std::int64_t, plugin_api::AuditEntry> documents;
+    std::map<std::int64_t, plugin_api::AuditEntry> by_id;
     std::size_t next = 0;
     while (next < ids.size()) {
         const auto from = ids[next];
         const auto span = std::min(ids.back() - from + 1, kAuditPage);
         const auto rows = chain.list_chained_audit(from - 1, static_cast<int>(span));
         for (const auto& row : rows) {
-            documents[row.entry.id] = row.entry;
+            by_id[row.entry.id] = row.entry;
         }
         const auto reached = rows.empty() ? from : rows.back().entry.id;
         // Past every id the range covered; an id whose row is gone (the chain check names it)
@@ -32,7 +32,7 @@ std::map<std::int64_t, plugin_api::AuditEntry> audit_rows(plugin_api::AuditChain
             ++next;
         }
     }
-    return documents;
+    return by_id;
 }
 
 }  // namespace

@@ -5,17 +5,14 @@
 
 namespace vergegrid::plugins::sql {
 
-namespace {
-
-// The row keeps an event's subject and time as '' where they equal its entity_id and at
-// (soci_transaction_log_stage.cpp), so an event whose own subject or time is '' while the row's is
-// not gets a row of its own.
-bool fits(const StagedAudit& audit, const plugin_api::OutboxEvent& event) {
+bool event_fits_audit_row(const StagedAudit& audit, const plugin_api::OutboxEvent& event) {
     return (!event.subject.empty() || audit.entry.entity_id.empty()) &&
            (!event.time.empty() || audit.entry.at.empty());
 }
 
-}  // namespace
+std::string stored_event_column(const std::string& event_value, const std::string& rows_own) {
+    return event_value == rows_own ? std::string() : event_value;
+}
 
 std::int64_t LogStage::next_number() {
     if (!last_number_) {
@@ -37,7 +34,7 @@ std::int64_t LogStage::add_event(plugin_api::OutboxEvent event) {
     if (rows_.size() > written_) {
         StagedRow& newest = rows_.back();
         if (newest.audit && !newest.event && newest.number == event.audit_id &&
-            fits(*newest.audit, event)) {
+            event_fits_audit_row(*newest.audit, event)) {
             event.seq = newest.number;
             newest.event = std::move(event);
             return newest.number;

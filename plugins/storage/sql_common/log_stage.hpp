@@ -40,6 +40,12 @@ struct StagedRow {
     std::optional<plugin_api::OutboxEvent> event;  // event->seq == number
 };
 
+// An audit row keeps its event's subject and time as '' where they are the row's own entity_id
+// and at (a few bytes less on every change). So an event fits in its audit row unless its own
+// subject or time is '' while the row's is not; stored_event_column() is what the row stores.
+bool event_fits_audit_row(const StagedAudit& audit, const plugin_api::OutboxEvent& event);
+std::string stored_event_column(const std::string& event_value, const std::string& rows_own);
+
 class LogStage {
   public:
     // False until start_from() (again after a rollback to a savepoint older than every row).

@@ -218,9 +218,15 @@ int SociTransaction::delete_events(std::int64_t through_seq, const std::string& 
             number("SELECT COALESCE(MAX(seq), 0) FROM events WHERE seq <= :bound", bound);
         int hidden = 0;
         if (audit_rows) {
-            newest =
-                std::max(newest, number("SELECT COALESCE(MAX(id), 0) " + kept_audit_events, bound));
-            hidden = static_cast<int>(number("SELECT COUNT(*) " + kept_audit_events, bound));
+            // The audit rows' events about to be hidden: the newest and how many, in one walk.
+            const auto taken = select_first<TwoNumbers>(
+                lease_.statements(), sql,
+                "SELECT COALESCE(MAX(id), 0), COUNT(*) " + kept_audit_events, bind_two_numbers,
+                bound, [](const TwoNumbers& r) { return r; });
+            if (taken) {
+                newest = std::max(newest, taken->first);
+                hidden = static_cast<int>(taken->second);
+            }
         }
         if (newest == 0) {
             return;

@@ -1,8 +1,8 @@
 // The SQL side of LogStage (Dialect::stages_log_rows): where its numbering starts, and how its
 // rows reach audit_log and events. An audit row carries the event of its change in its event_*
-// columns (schema 13), its subject and time as '' where they are the row's entity_id and at (the
-// common case: a few bytes less on every change); events_pruned.last_seq keeps the greatest seq
-// given to an event, so that last_event_seq need not look for the newest among the audit rows.
+// columns (schema 13), its subject and time as stored_event_column() says. events_pruned.last_seq
+// keeps the greatest seq given to an event, so that last_event_seq need not look for the newest
+// among the audit rows.
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -73,8 +73,8 @@ void bind_audit_row(BoundValues& values, std::size_t r, const StagedRow& row) {
     const auto& e = row.event ? *row.event : none;
     values.text(name(kEventId), e.id)
         .text(name(kEventType), e.type)
-        .text(name(kEventSubject), e.subject == a.entity_id ? std::string() : e.subject)
-        .text(name(kEventTime), e.time == a.at ? std::string() : e.time)
+        .text(name(kEventSubject), stored_event_column(e.subject, a.entity_id))
+        .text(name(kEventTime), stored_event_column(e.time, a.at))
         .text(name(kEventDocument), e.document);
 }
 
