@@ -90,8 +90,19 @@ struct Dialect {
     std::string folded_name = "lower({column})";
     std::string folded_key = "lower(:key)";
 
+    // The audit chain's hashes (plugin ABI 1.10: 64 lower-case hex digits, "" for none) in
+    // audit_log.prev_hash and hash. store_hash is what a row keeps of the bound "{value}";
+    // hash_as_hex reads a stored "{column}" back as the hex text, whichever form the row holds
+    // (rows written before the form changed keep theirs).
+    std::string store_hash = "{value}";
+    std::string hash_as_hex = "{column}";
+
     // Classifies an error this dialect's SOCI backend threw.
     ErrorKind (*classify)(const soci::soci_error& error) = nullptr;
 };
+
+// `pattern` (one of the templates above) with every `slot` ("{column}", "{value}") replaced by
+// `sql`.
+std::string with_slot(std::string pattern, const std::string& slot, const std::string& sql);
 
 }  // namespace vergegrid::plugins::sql

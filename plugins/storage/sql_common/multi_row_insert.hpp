@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,10 @@ class MultiRowInsert {
     // statement cache holds one text per row count.
     static constexpr std::size_t kMaxRows = 8;
 
-    MultiRowInsert(const std::string& table, std::vector<std::string> columns);
+    // `values` gives a column an expression around its placeholder, "{value}" standing for it
+    // (a Dialect's store_hash); the others take the bound value as it is.
+    MultiRowInsert(const std::string& table, std::vector<std::string> columns,
+                   const std::map<std::string, std::string>& values = {});
 
     // The statement for `rows` rows (1..kMaxRows).
     const std::string& text(std::size_t rows) const { return texts_[rows - 1]; }

@@ -15,13 +15,8 @@ namespace {
 // Enough to show the operator what to fix without flooding the log of a badly broken grid.
 constexpr int kMaxClashesNamed = 10;
 
-std::string with_column(std::string pattern, const std::string& column) {
-    const std::string placeholder = "{column}";
-    for (auto at = pattern.find(placeholder); at != std::string::npos;
-         at = pattern.find(placeholder, at + column.size())) {
-        pattern.replace(at, placeholder.size(), column);
-    }
-    return pattern;
+std::string with_column(const std::string& pattern, const std::string& column) {
+    return with_slot(pattern, "{column}", column);
 }
 
 std::string quoted_list(const std::vector<std::string>& names) {

@@ -6,6 +6,7 @@
 #include <soci/soci.h>
 
 #include "audit_row.hpp"
+#include "dialect.hpp"
 #include "select_rows.hpp"
 #include "soci_transaction.hpp"
 
@@ -43,7 +44,9 @@ std::string SociTransaction::last_audit_hash() {
     run("last_audit_hash", [&](soci::session& sql) {
         write_staged_rows(sql);
         run_prepared_query<std::string>(
-            lease_.statements(), sql, "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
+            lease_.statements(), sql,
+            "SELECT " + with_slot(dialect_.hash_as_hex, "{column}", "hash") +
+                " FROM audit_log ORDER BY id DESC LIMIT 1",
             BoundValues(),
             [](soci::statement& st, std::string& value) { st.exchange(soci::into(value)); },
             [&](const std::string& value) { hash = value; });
@@ -68,7 +71,9 @@ std::int64_t SociTransaction::append_chained_audit(const api::AuditEntry& a,
             sql,
             "INSERT INTO audit_log (at, actor, action, entity_type, entity_id, request_id, "
             "before_doc, after_doc, prev_hash, hash) VALUES (:at, :actor, :action, :entity_type, "
-            ":entity_id, :request_id, :before_doc, :after_doc, :prev_hash, :hash)",
+            ":entity_id, :request_id, :before_doc, :after_doc, " +
+                with_slot(dialect_.store_hash, "{value}", ":prev_hash") + ", " +
+                with_slot(dialect_.store_hash, "{value}", ":hash") + ")",
             BoundValues()
                 .text("at", a.at)
                 .text("actor", a.actor)
@@ -96,7 +101,10 @@ std::vector<api::ChainedAudit> SociTransaction::list_chained_audit(std::int64_t 
         rows = select_rows<ChainedRow>(
             lease_.statements(), sql,
             "SELECT id, at, actor, action, entity_type, entity_id, request_id, before_doc, "
-            "after_doc, prev_hash, hash FROM audit_log WHERE id > :after ORDER BY id LIMIT :limit",
+            "after_doc, " +
+                with_slot(dialect_.hash_as_hex, "{column}", "prev_hash") + ", " +
+                with_slot(dialect_.hash_as_hex, "{column}", "hash") +
+                " FROM audit_log WHERE id > :after ORDER BY id LIMIT :limit",
             bind_chained, BoundValues().number64("after", after_id).number("limit", limit),
             to_chained);
     });

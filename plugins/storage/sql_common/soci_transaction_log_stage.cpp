@@ -6,7 +6,10 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 
+#include "dialect.hpp"
 #include "multi_row_insert.hpp"
 #include "select_rows.hpp"
 #include "soci_transaction.hpp"
@@ -36,12 +39,22 @@ enum AuditColumn {
     kEventDocument,
 };
 
-const MultiRowInsert& audit_insert() {
-    static const MultiRowInsert insert(
-        "audit_log", {"id", "at", "actor", "action", "entity_type", "entity_id", "request_id",
-                      "before_doc", "after_doc", "prev_hash", "hash", "event_id", "event_type",
-                      "event_subject", "event_time", "event_document"});
-    return insert;
+// Made once per dialect (its store_hash is in the text); a test binary holds several backends.
+const MultiRowInsert& audit_insert(const Dialect& dialect) {
+    static std::mutex mutex;
+    static std::map<const Dialect*, MultiRowInsert> made;
+    const std::lock_guard lock(mutex);
+    auto it = made.find(&dialect);
+    if (it == made.end()) {
+        const MultiRowInsert insert(
+            "audit_log",
+            {"id", "at", "actor", "action", "entity_type", "entity_id", "request_id", "before_doc",
+             "after_doc", "prev_hash", "hash", "event_id", "event_type", "event_subject",
+             "event_time", "event_document"},
+            {{"prev_hash", dialect.store_hash}, {"hash", dialect.store_hash}});
+        it = made.emplace(&dialect, insert).first;
+    }
+    return it->second;
 }
 
 enum EventColumn { kSeq, kEvId, kEvType, kEvSubject, kEvTime, kEvDocument, kEvAuditId };
@@ -52,8 +65,8 @@ const MultiRowInsert& event_insert() {
     return insert;
 }
 
-void bind_audit_row(BoundValues& values, std::size_t r, const StagedRow& row) {
-    const auto& insert = audit_insert();
+void bind_audit_row(const MultiRowInsert& insert, BoundValues& values, std::size_t r,
+                    const StagedRow& row) {
     const auto name = [&](AuditColumn column) -> const std::string& {
         return insert.name(r, column);
     };
@@ -78,8 +91,8 @@ void bind_audit_row(BoundValues& values, std::size_t r, const StagedRow& row) {
         .text(name(kEventDocument), e.document);
 }
 
-void bind_event_row(BoundValues& values, std::size_t r, const StagedRow& row) {
-    const auto& insert = event_insert();
+void bind_event_row(const MultiRowInsert& insert, BoundValues& values, std::size_t r,
+                    const StagedRow& row) {
     const auto name = [&](EventColumn column) -> const std::string& {
         return insert.name(r, column);
     };
@@ -144,7 +157,7 @@ void SociTransaction::write_staged_rows(soci::session& sql) {
             if (row.audit.has_value() != audit_rows) {
                 continue;
             }
-            bind_row(values, count, row);
+            bind_row(insert, values, count, row);
             if (++count == MultiRowInsert::kMaxRows) {
                 flush();
             }
@@ -153,7 +166,7 @@ void SociTransaction::write_staged_rows(soci::session& sql) {
             flush();
         }
     };
-    write(audit_insert(), true, bind_audit_row);
+    write(audit_insert(dialect_), true, bind_audit_row);
     write(event_insert(), false, bind_event_row);
     long long newest_event = 0;
     for (const auto& row : rows) {

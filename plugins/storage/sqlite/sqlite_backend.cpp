@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "config_values.hpp"
+#include "hash_bytes.hpp"
 #include "sqlite_dialect.hpp"
 
 namespace vergegrid::plugins::sqlite {
@@ -163,6 +164,7 @@ void SqliteBackend::close() noexcept {
 std::unique_ptr<soci::session> SqliteBackend::connect() {
     auto session = std::make_unique<soci::session>(*soci::factory_sqlite3(), config_.path.string());
     configure_session(*session, config_.busy_timeout_ms);
+    add_hash_bytes_function(*session);
     checkpointer_.watch(*session);
     return session;
 }

@@ -137,6 +137,61 @@ TEST_P(StorageContract, EachTransactionReadsTheChainsNewestRowAsCommittedBeforeI
     EXPECT_EQ(audit_chain(*tx).last_audit_hash(), hash_of('b'));
 }
 
+// SQLite keeps a hash of 64 lower-case hex digits as its 32 bytes (Dialect::store_hash), any
+// other text as it is; the others keep text. Read back, each is what was written, beside a row an
+// earlier release wrote as text.
+TEST_P(StorageContract, TheChainsHashesReadBackAsWrittenWhicheverFormTheyAreKeptIn) {
+    const std::string old_text = "5994471abb01112afcc18159f6cc74b4f511b99806da59b3caf5a9c173cacfc5";
+    const std::string hex = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    const std::string upper = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08";
+    const std::string other = "not a digest";
+    *harness_->direct()
+        << "INSERT INTO audit_log (at, actor, action, entity_type, entity_id, request_id, "
+           "before_doc, after_doc, prev_hash, hash) VALUES ('2026-12-05T07:00:00.000Z', 'alice', "
+           "'estate.create', 'estate', 'e', 'r', '', '{}', '', '" +
+               old_text + "')";
+    {
+        auto tx = write();
+        audit_chain(*tx).append_chained_audit(entry(1, "region.create"),
+                                              audit_chain(*tx).last_audit_hash(), hex);
+        tx->commit();
+    }
+    {
+        auto tx = read();
+        EXPECT_EQ(audit_chain(*tx).last_audit_hash(), hex);
+    }
+    {
+        auto tx = write();
+        audit_chain(*tx).append_chained_audit(entry(2, "region.update"), hex, upper);
+        audit_chain(*tx).append_chained_audit(entry(3, "region.update"), upper, other);
+        tx->commit();
+    }
+    auto tx = read();
+    EXPECT_EQ(audit_chain(*tx).last_audit_hash(), other);
+    const auto rows = audit_chain(*tx).list_chained_audit(0, 10);
+    ASSERT_EQ(rows.size(), 4U);
+    const std::string prev[] = {"", old_text, hex, upper};
+    const std::string hash[] = {old_text, hex, upper, other};
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        EXPECT_EQ(rows[i].prev_hash, prev[i]) << i;
+        EXPECT_EQ(rows[i].hash, hash[i]) << i;
+    }
+
+    if (GetParam() != "sqlite") {
+        return;
+    }
+    auto sql = harness_->direct();
+    std::vector<std::string> kept;
+    const soci::rowset<std::string> stored =
+        (sql->prepare << "SELECT typeof(prev_hash) || ' ' || length(prev_hash) || ', ' || "
+                         "typeof(hash) || ' ' || length(hash) FROM audit_log ORDER BY id");
+    for (const auto& row : stored) {
+        kept.push_back(row);
+    }
+    EXPECT_THAT(kept, ::testing::ElementsAre("text 0, text 64", "blob 32, blob 32",
+                                             "blob 32, text 64", "text 64, text 12"));
+}
+
 // A database the previous release (schema 10) left with audit rows and a replica: schema 11 adds
 // the event tables beside them, and the rows come back unchained.
 TEST_P(StorageContract, ASchemaTenDatabaseInUseGainsTheOutboxAndAnUnchainedAuditLog) {
