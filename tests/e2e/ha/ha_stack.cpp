@@ -5,10 +5,12 @@
 #include <Poco/Net/StreamSocket.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "tests/support/listen_port.hpp"
 
@@ -144,6 +146,33 @@ void HaStack::cut_database(int i) {
 
 void HaStack::restore_database(int i) {
     haproxy_command("set server pg" + std::to_string(i) + "/pg state ready");
+}
+
+std::string HaStack::balancer_status(int i) const {
+    // CSV, its first line "# pxname,svname,...": the columns are found by name.
+    std::istringstream lines(haproxy_command("show stat"));
+    std::vector<std::string> columns;
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::vector<std::string> fields;
+        std::istringstream cells(line.rfind("# ", 0) == 0 ? line.substr(2) : line);
+        for (std::string cell; std::getline(cells, cell, ',');) {
+            fields.push_back(cell);
+        }
+        if (columns.empty()) {
+            columns = fields;
+            continue;
+        }
+        const auto at = [&](const std::string& name) -> std::string {
+            const auto it = std::find(columns.begin(), columns.end(), name);
+            const auto index = static_cast<std::size_t>(it - columns.begin());
+            return index < fields.size() ? fields[index] : "";
+        };
+        if (at("pxname") == "replicas" && at("svname") == "r" + std::to_string(i)) {
+            return at("status");
+        }
+    }
+    return "";
 }
 
 }  // namespace vergegrid::test::ha

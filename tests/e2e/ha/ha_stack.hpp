@@ -34,6 +34,10 @@ class HaStack {
     void cut_database(int i);
     void restore_database(int i);
 
+    // What HAProxy's health checks last made of replica i: "UP", "DOWN", or on the way between
+    // ("UP 1/2", "DOWN 1/2"): the status column of its "show stat".
+    std::string balancer_status(int i) const;
+
   private:
     std::string haproxy_command(const std::string& command) const;
 
