@@ -148,6 +148,24 @@ void HaStack::restore_database(int i) {
     haproxy_command("set server pg" + std::to_string(i) + "/pg state ready");
 }
 
+void HaStack::wait_until_balanced() const {
+    const auto all_up = [this] {
+        for (std::size_t i = 0; i < replicas_.size(); ++i) {
+            if (replicas_[i] && balancer_status(static_cast<int>(i)) != "UP") {
+                return false;
+            }
+        }
+        return true;
+    };
+    for (int i = 0; i < 300 && !all_up(); ++i) {
+        std::this_thread::sleep_for(100ms);
+    }
+    if (!all_up()) {
+        throw std::runtime_error("the balancer did not take every replica in: " +
+                                 haproxy_command("show stat"));
+    }
+}
+
 std::string HaStack::balancer_status(int i) const {
     // CSV, its first line "# pxname,svname,...": the columns are found by name.
     std::istringstream lines(haproxy_command("show stat"));

@@ -37,6 +37,10 @@ class HaStack {
     // What HAProxy's health checks last made of replica i: "UP", "DOWN", or on the way between
     // ("UP 1/2", "DOWN 1/2"): the status column of its "show stat".
     std::string balancer_status(int i) const;
+    // Waits until the balancer's checks have found every started replica "UP" (HAProxy begins
+    // with servers it could not reach yet as DOWN, and needs two good checks to take them in).
+    // Throws std::runtime_error after 30 s.
+    void wait_until_balanced() const;
 
   private:
     std::string haproxy_command(const std::string& command) const;

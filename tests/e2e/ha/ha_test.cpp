@@ -133,6 +133,7 @@ class HighAvailability : public ::testing::Test {
         stack_->start_replica(0);
         stack_->start_replica(1);
         stack_->start_replica(2);
+        stack_->wait_until_balanced();
         estate_ = ApiClient(stack_->replica_port(0))
                       .post("/api/v1/estates", {{"name", "Main"}, {"owner", "Grid Owner"}})
                       .body.at("id");
