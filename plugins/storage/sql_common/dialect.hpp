@@ -92,8 +92,7 @@ struct Dialect {
 
     // The audit chain's hashes (plugin ABI 1.10: 64 lower-case hex digits, "" for none) in
     // audit_log.prev_hash and hash. store_hash is what a row keeps of the bound "{value}";
-    // hash_as_hex reads a stored "{column}" back as the hex text, whichever form the row holds
-    // (rows written before the form changed keep theirs).
+    // hash_as_hex reads a stored "{column}" back as the hex text, whichever form the row holds.
     std::string store_hash = "{value}";
     std::string hash_as_hex = "{column}";
 

@@ -42,7 +42,7 @@ sql::Dialect make() {
     d.begin_migration = "BEGIN IMMEDIATE";
     d.schema_migrations_exists =
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
-    // 32 bytes, not 64 hex digits (hash_bytes.hpp); rows of schemas 11-13 keep their text.
+    // 32 bytes, not 64 hex digits (hash_bytes.hpp, schema 14); a text a row holds reads as it is.
     d.store_hash = "vergegrid_hash_bytes({value})";
     d.hash_as_hex = "CASE typeof({column}) WHEN 'blob' THEN lower(hex({column})) ELSE {column} END";
     d.classify = &classify;

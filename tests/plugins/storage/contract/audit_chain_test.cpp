@@ -138,8 +138,8 @@ TEST_P(StorageContract, EachTransactionReadsTheChainsNewestRowAsCommittedBeforeI
 }
 
 // SQLite keeps a hash of 64 lower-case hex digits as its 32 bytes (Dialect::store_hash), any
-// other text as it is; the others keep text. Read back, each is what was written, beside a row an
-// earlier release wrote as text.
+// other text as it is; the others keep text. Read back, each is what was written, beside a row
+// another tool wrote as text.
 TEST_P(StorageContract, TheChainsHashesReadBackAsWrittenWhicheverFormTheyAreKeptIn) {
     const std::string old_text = "5994471abb01112afcc18159f6cc74b4f511b99806da59b3caf5a9c173cacfc5";
     const std::string hex = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
@@ -190,6 +190,57 @@ TEST_P(StorageContract, TheChainsHashesReadBackAsWrittenWhicheverFormTheyAreKept
     }
     EXPECT_THAT(kept, ::testing::ElementsAre("text 0, text 64", "blob 32, blob 32",
                                              "blob 32, text 64", "text 64, text 12"));
+}
+
+// A database schema 13 left with a chain of text hashes: schema 14 keeps them as bytes on SQLite
+// (and leaves them on the others); every row reads back as before and the chain goes on from its
+// newest hash.
+TEST_P(StorageContract, ASchemaThirteenChainReadsTheSameAfterTheUpgrade) {
+    const std::string first = "5994471abb01112afcc18159f6cc74b4f511b99806da59b3caf5a9c173cacfc5";
+    const std::string second = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    auto old_database = make_harness(GetParam());
+    {
+        auto sql = old_database->direct();
+        build_schema_up_to(*sql, GetParam(), 13);
+        for (const auto& [prev, hash] :
+             {std::pair{std::string(), first}, std::pair{first, second}}) {
+            *sql << "INSERT INTO audit_log (at, actor, action, entity_type, entity_id, request_id, "
+                    "before_doc, after_doc, prev_hash, hash) VALUES ('2026-11-01T00:00:00.000Z', "
+                    "'alice', 'estate.create', 'estate', 'e', 'r', '', '{}', '" +
+                        prev + "', '" + hash + "')";
+        }
+    }
+    {
+        const auto logger = std::make_shared<CollectingLogger>();
+        const auto object = create_backend_on(*old_database, logger);
+        auto& backend = dynamic_cast<api::StorageBackend&>(*object);
+        backend.open();
+        EXPECT_THAT(logger->text(), HasSubstr("applying migration 14 (audit_hashes_as_bytes)"));
+        {
+            auto tx = backend.begin(api::Access::read_write);
+            EXPECT_EQ(audit_chain(*tx).last_audit_hash(), second);
+            audit_chain(*tx).append_chained_audit(entry(3, "region.create"), second, hash_of('e'));
+            tx->commit();
+        }
+        auto tx = backend.begin(api::Access::read);
+        const auto rows = audit_chain(*tx).list_chained_audit(0, 10);
+        ASSERT_EQ(rows.size(), 3U);
+        EXPECT_EQ(rows[0].prev_hash, "");
+        EXPECT_EQ(rows[0].hash, first);
+        EXPECT_EQ(rows[1].prev_hash, first);
+        EXPECT_EQ(rows[1].hash, second);
+        EXPECT_EQ(rows[2].prev_hash, second);
+        EXPECT_EQ(rows[2].hash, hash_of('e'));
+        tx.reset();
+        backend.close();
+    }
+    if (GetParam() == "sqlite") {
+        int blobs = 0;
+        *old_database->direct()
+            << "SELECT COUNT(*) FROM audit_log WHERE typeof(hash) = 'blob' AND length(hash) = 32",
+            soci::into(blobs);
+        EXPECT_EQ(blobs, 3) << "the rows schema 13 wrote, in the new form too";
+    }
 }
 
 // A database the previous release (schema 10) left with audit rows and a replica: schema 11 adds

@@ -1,0 +1,7 @@
+-- VergeGrid schema 14 (PostgreSQL): nothing changes here. On SQLite this schema keeps the
+-- audit chain's hashes as their 32 bytes instead of 64 hex digits
+-- (sql/sqlite/014_audit_hashes_as_bytes.sql, docs/event-storage.md "The hashes as bytes");
+-- PostgreSQL keeps the text, as it keeps one events row per event (schema 13). The file keeps
+-- the backends' schema numbers alike.
+--
+-- Released: never edit this file; add 015_*.sql instead.
