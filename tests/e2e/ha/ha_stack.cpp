@@ -149,9 +149,12 @@ void HaStack::restore_database(int i) {
 }
 
 void HaStack::wait_until_balanced() const {
+    // One "show stat" per look, every replica read from it.
     const auto all_up = [this] {
+        const auto statuses = balancer_statuses();
         for (std::size_t i = 0; i < replicas_.size(); ++i) {
-            if (replicas_[i] && balancer_status(static_cast<int>(i)) != "UP") {
+            const auto it = statuses.find("r" + std::to_string(i));
+            if (replicas_[i] && (it == statuses.end() || it->second != "UP")) {
                 return false;
             }
         }
@@ -167,9 +170,16 @@ void HaStack::wait_until_balanced() const {
 }
 
 std::string HaStack::balancer_status(int i) const {
+    const auto statuses = balancer_statuses();
+    const auto it = statuses.find("r" + std::to_string(i));
+    return it == statuses.end() ? "" : it->second;
+}
+
+std::map<std::string, std::string> HaStack::balancer_statuses() const {
     // CSV, its first line "# pxname,svname,...": the columns are found by name.
     std::istringstream lines(haproxy_command("show stat"));
     std::vector<std::string> columns;
+    std::map<std::string, std::string> statuses;
     std::string line;
     while (std::getline(lines, line)) {
         std::vector<std::string> fields;
@@ -186,11 +196,11 @@ std::string HaStack::balancer_status(int i) const {
             const auto index = static_cast<std::size_t>(it - columns.begin());
             return index < fields.size() ? fields[index] : "";
         };
-        if (at("pxname") == "replicas" && at("svname") == "r" + std::to_string(i)) {
-            return at("status");
+        if (at("pxname") == "replicas") {
+            statuses[at("svname")] = at("status");
         }
     }
-    return "";
+    return statuses;
 }
 
 }  // namespace vergegrid::test::ha

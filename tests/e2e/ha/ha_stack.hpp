@@ -44,6 +44,8 @@ class HaStack {
 
   private:
     std::string haproxy_command(const std::string& command) const;
+    // Every replica's status ("r0" -> "UP"), from one "show stat".
+    std::map<std::string, std::string> balancer_statuses() const;
 
     std::unique_ptr<storage::BackendHarness> database_;
     TempDir dir_;
