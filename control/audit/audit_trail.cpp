@@ -2,7 +2,6 @@
 
 #include "control/audit/audit_chain.hpp"
 #include "control/common/clock.hpp"
-#include "vergegrid/plugin_api/storage_events.hpp"
 
 namespace vergegrid::control {
 
@@ -33,7 +32,7 @@ void AuditTrail::consume(Changes& changes, const DomainEvent& event) {
     entry.after = document(event.after, event.after_text);
     // Every writer holds the grid's write lock, so the newest row read here is still the newest
     // when this one is appended: the chain has no forks.
-    if (auto* chain = dynamic_cast<plugin_api::AuditChain*>(&changes.tx())) {
+    if (auto* chain = changes.extensions().audit_chain) {
         const std::string prev = chain->last_audit_hash();
         event.audit_id = chain->append_chained_audit(entry, prev, audit_row_hash(prev, entry));
         return;

@@ -147,6 +147,7 @@ bool GroupCommit::execute_shared(const std::shared_ptr<api::StorageBackend>& sto
     }
     Scope scope{this, tx.get(), savepoints, nullptr};
     const ScopeGuard guard(&scope);
+    const StorageExtensions extensions(*tx);
     std::vector<Request*> released;
     auto undo_released = [&] {
         for (auto request = released.rbegin(); request != released.rend(); ++request) {
@@ -155,7 +156,7 @@ bool GroupCommit::execute_shared(const std::shared_ptr<api::StorageBackend>& sto
         }
     };
     for (auto* request : batch) {
-        Changes changes(*tx, *request->actor);
+        Changes changes(*tx, extensions, *request->actor);
         scope.enclosing = &changes;
         try {
             savepoints->savepoint(kRequestSavepoint);

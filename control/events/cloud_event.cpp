@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "control/common/clock.hpp"
 
@@ -46,9 +48,13 @@ bool published_entity(const std::string& entity_type) {
 }
 
 struct Naming {
-    std::string type;  // without the prefix
+    std::string type;  // with the prefix
     std::string subject;
 };
+
+std::string prefixed(const std::string& type) {
+    return kCloudEventTypePrefix + type;
+}
 
 // An operation's result, told as what it did to its region.
 Naming operation_naming(const DomainEvent& event) {
@@ -59,11 +65,29 @@ Naming operation_naming(const DomainEvent& event) {
     static const std::set<std::string> brings_live{"create", "update", "restart", "restore"};
     if (!region.empty() && (brings_live.contains(kind) || kind == "delete")) {
         if (!succeeded) {
-            return {"region.failed", region};
+            return {prefixed("region.failed"), region};
         }
-        return {kind == "delete" ? "region.removed" : "region.live", region};
+        return {prefixed(kind == "delete" ? "region.removed" : "region.live"), region};
     }
-    return {succeeded ? "operation.succeeded" : "operation.failed", event.entity_id};
+    return {prefixed(succeeded ? "operation.succeeded" : "operation.failed"), event.entity_id};
+}
+
+// "region.create" -> "org.vergegrid.region.created". Made once per action and kept (the actions
+// are the code's own, a few dozen): every change names its event inside the write lock.
+const std::string& type_of_action(const std::string& action) {
+    static std::mutex mutex;
+    static std::unordered_map<std::string, std::string> made;
+    const std::lock_guard lock(mutex);
+    auto it = made.find(action);
+    if (it == made.end()) {
+        const auto dot = action.find('.');
+        it = made.emplace(action, prefixed(dot == std::string::npos
+                                               ? action
+                                               : action.substr(0, dot) + "." +
+                                                     past_tense(action.substr(dot + 1))))
+                 .first;
+    }
+    return it->second;
 }
 
 std::optional<Naming> naming(const DomainEvent& event) {
@@ -73,12 +97,7 @@ std::optional<Naming> naming(const DomainEvent& event) {
     if (event.entity_type == "operation") {
         return operation_naming(event);
     }
-    const auto dot = event.type.find('.');
-    if (dot == std::string::npos) {
-        return Naming{event.type, event.entity_id};
-    }
-    return Naming{event.type.substr(0, dot) + "." + past_tense(event.type.substr(dot + 1)),
-                  event.entity_id};
+    return Naming{type_of_action(event.type), event.entity_id};
 }
 
 // The envelope's strings are ids, types and times: printable ASCII that JSON takes as it is,
@@ -114,7 +133,7 @@ std::optional<std::string> cloud_event_type(const DomainEvent& event) {
     if (!named) {
         return std::nullopt;
     }
-    return kCloudEventTypePrefix + named->type;
+    return named->type;
 }
 
 namespace {
@@ -170,14 +189,14 @@ bool stored_without_data(const std::string& document) {
 std::optional<plugin_api::OutboxEvent> to_outbox_event(const DomainEvent& event, const Actor& actor,
                                                        const std::string& source,
                                                        const std::string& time) {
-    const auto named = naming(event);
+    auto named = naming(event);
     if (!named) {
         return std::nullopt;
     }
     plugin_api::OutboxEvent row;
     row.id = new_uuid();
-    row.type = kCloudEventTypePrefix + named->type;
-    row.subject = named->subject;
+    row.type = std::move(named->type);
+    row.subject = std::move(named->subject);
     row.time = time;
     row.audit_id = event.audit_id;
     if (row.audit_id != 0) {

@@ -6,7 +6,7 @@
 namespace vergegrid::control {
 
 void EventOutboxWriter::consume(Changes& changes, const DomainEvent& event) {
-    auto* outbox = dynamic_cast<plugin_api::EventOutbox*>(&changes.tx());
+    auto* outbox = changes.extensions().outbox;
     if (outbox == nullptr) {
         return;
     }

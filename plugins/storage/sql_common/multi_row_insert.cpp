@@ -1,7 +1,6 @@
 #include "multi_row_insert.hpp"
 
 #include "dialect.hpp"
-#include "statement_cache.hpp"
 
 namespace vergegrid::plugins::sql {
 
@@ -9,24 +8,21 @@ MultiRowInsert::MultiRowInsert(const std::string& table, std::vector<std::string
                                const std::map<std::string, std::string>& values)
     : columns_(columns.size()) {
     std::string list;
-    std::string row = "(";
     for (std::size_t c = 0; c < columns.size(); ++c) {
         list += (c == 0 ? "" : ", ") + columns[c];
-        const auto value = values.find(columns[c]);
-        const std::string placeholder = ":" + columns[c];
-        row += (c == 0 ? "" : ", ") + (value == values.end()
-                                           ? placeholder
-                                           : with_slot(value->second, "{value}", placeholder));
     }
-    row += ")";
     std::string text = "INSERT INTO " + table + " (" + list + ") VALUES ";
     for (std::size_t r = 0; r < kMaxRows; ++r) {
-        const std::string prefix = "r" + std::to_string(r) + "_";
-        for (const auto& column : columns) {
-            names_.push_back(prefix + column);
+        text += r == 0 ? "(" : ", (";
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            names_.push_back("r" + std::to_string(r) + "c" + std::to_string(c));
+            const std::string placeholder = ":" + names_.back();
+            const auto value = values.find(columns[c]);
+            text += c == 0 ? "" : ", ";
+            text += value == values.end() ? placeholder
+                                          : with_slot(value->second, "{value}", placeholder);
         }
-        text += r == 0 ? "" : ", ";
-        text += with_prefixed_placeholders(row, prefix);
+        text += ")";
         texts_.push_back(text);
     }
 }

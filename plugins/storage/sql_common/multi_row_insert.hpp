@@ -1,6 +1,7 @@
 // The INSERT of 1..kMaxRows rows into one table, its texts and placeholder names made once: a
-// staged row's placeholders are :r<i>_<column> (with_prefixed_placeholders), and building those
-// names per row cost more than the statement saved (docs/benchmarks.md, "Event bus").
+// staged row's placeholders are :r<row>c<column>, short enough that a bound value's name needs no
+// allocation of its own (building longer names per row cost more than the statement saved:
+// docs/benchmarks.md, "Event bus").
 #pragma once
 
 #include <cstddef>
@@ -23,6 +24,7 @@ class MultiRowInsert {
 
     // The statement for `rows` rows (1..kMaxRows).
     const std::string& text(std::size_t rows) const { return texts_[rows - 1]; }
+    std::size_t columns() const { return columns_; }
     // The placeholder name of column `column` (an index into the constructor's list) in row `row`.
     const std::string& name(std::size_t row, std::size_t column) const {
         return names_[row * columns_ + column];

@@ -42,7 +42,7 @@ long long current_generation(StatementCache& cache, soci::session& sql, const ch
 
 void SociTransaction::log_grid_change(soci::session& sql, const char* kind,
                                       const std::string& entity_id,
-                                      const std::vector<Write>& writes) {
+                                      std::initializer_list<Write> writes) {
     long long generation = 0;
     if (dialect_.writes_in_with) {
         // WITH w0 AS (write), ..., g AS (the bump) INSERT the log row: each write's placeholders
@@ -50,16 +50,17 @@ void SociTransaction::log_grid_change(soci::session& sql, const char* kind,
         // so it is prepared once per connection like any other.
         std::string text = "WITH ";
         BoundValues values;
-        for (std::size_t i = 0; i < writes.size(); ++i) {
+        std::size_t i = 0;
+        for (const auto& write : writes) {
             std::string prefix = "w";
-            prefix += std::to_string(i);
+            prefix += std::to_string(i++);
             prefix += '_';
             // Appended piece by piece: GCC 12 sees an overlap that is not in a chain of +.
             text += prefix;
             text += " AS (";
-            text += with_prefixed_placeholders(writes[i].text, prefix);
+            text += with_prefixed_placeholders(write.text, prefix);
             text += "), ";
-            values.add_prefixed(writes[i].values, prefix);
+            values.add_prefixed(write.values, prefix);
         }
         text +=
             "g AS (UPDATE grid_generation SET generation = generation + 1 WHERE id = 1 "

@@ -147,10 +147,12 @@ void SociTransaction::write_staged_rows(soci::session& sql) {
     // The audit rows, then the events of their own, each in statements of up to kMaxRows rows.
     const auto write = [&](const MultiRowInsert& insert, bool audit_rows, auto bind_row) {
         BoundValues values;
+        values.reserve(MultiRowInsert::kMaxRows * insert.columns());
         std::size_t count = 0;
         const auto flush = [&] {
             execute_cached(sql, insert.text(count), values);
             values = BoundValues();
+            values.reserve(MultiRowInsert::kMaxRows * insert.columns());
             count = 0;
         };
         for (const auto& row : rows) {

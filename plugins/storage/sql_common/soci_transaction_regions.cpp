@@ -88,7 +88,7 @@ BoundValues region_values(const api::Region& r) {
     return values;
 }
 
-constexpr const char* kInsertRegion =
+const std::string kInsertRegion =
     "INSERT INTO regions (uuid, name, estate_id, template_id, loc_x, loc_y, size_x, size_y, "
     "port, host, physics_type, terrain_preset, draw_distance_cap, version_major, "
     "version_minor, version_patch, region_state_mode, water_height, sun_fixed, sun_position, "
@@ -103,7 +103,7 @@ constexpr const char* kInsertRegion =
     ":allow_scripts, :max_prims, :max_agents, :placement_simulator, :required, :preferred, "
     ":anti_affinity, :template_major, :template_minor, :template_patch, :parcel_layout)";
 
-constexpr const char* kUpdateRegion =
+const std::string kUpdateRegion =
     "UPDATE regions SET name = :name, estate_id = :estate_id, template_id = :template_id, "
     "loc_x = :loc_x, loc_y = :loc_y, size_x = :size_x, size_y = :size_y, port = :port, "
     "host = :host, physics_type = :physics_type, terrain_preset = :terrain_preset, "

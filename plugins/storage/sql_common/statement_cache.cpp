@@ -4,94 +4,100 @@
 #include <soci/soci.h>
 
 #include <cctype>
+#include <stdexcept>
 
 namespace vergegrid::plugins::sql {
 
-BoundValues& BoundValues::text(const std::string& name, std::string value) {
-    texts_[name] = std::move(value);
+BoundValues& BoundValues::add(const std::string& name, Value value) {
+    if (entries_.empty()) {
+        // Most statements bind a few values and a region's row ~40: growing one by one from
+        // nothing moved every entry four times over before the sixteenth.
+        entries_.reserve(16);
+    }
+    entries_.push_back(Entry{name, std::move(value)});
     return *this;
+}
+
+BoundValues& BoundValues::text(const std::string& name, std::string value) {
+    return add(name, Value(std::in_place_type<std::string>, std::move(value)));
 }
 
 BoundValues& BoundValues::number(const std::string& name, int value) {
-    numbers_[name] = value;
-    return *this;
+    return add(name, Value(std::in_place_type<int>, value));
 }
 
 BoundValues& BoundValues::number64(const std::string& name, long long value) {
-    numbers64_[name] = value;
-    return *this;
+    return add(name, Value(std::in_place_type<long long>, value));
 }
 
 BoundValues& BoundValues::real(const std::string& name, double value) {
-    reals_[name] = value;
-    return *this;
+    return add(name, Value(std::in_place_type<double>, value));
 }
 
 BoundValues& BoundValues::text_or_null(const std::string& name,
                                        boost::optional<std::string> value) {
-    optional_texts_[name] = std::move(value);
-    return *this;
+    return add(name, Value(std::in_place_type<boost::optional<std::string>>, std::move(value)));
 }
 
 BoundValues& BoundValues::number_or_null(const std::string& name, boost::optional<int> value) {
-    optional_numbers_[name] = value;
-    return *this;
+    return add(name, Value(std::in_place_type<boost::optional<int>>, value));
 }
 
 BoundValues& BoundValues::number64_or_null(const std::string& name,
                                            boost::optional<long long> value) {
-    optional_numbers64_[name] = value;
-    return *this;
+    return add(name, Value(std::in_place_type<boost::optional<long long>>, value));
+}
+
+BoundValues::Entry* BoundValues::find(const std::string& name) {
+    // The last one given: a name given twice binds its last value.
+    for (auto entry = entries_.rbegin(); entry != entries_.rend(); ++entry) {
+        if (entry->name == name) {
+            return &*entry;
+        }
+    }
+    return nullptr;
 }
 
 namespace {
-
-template <typename Value>
-void bind_each(soci::statement& st, std::map<std::string, Value>& values) {
-    for (auto& [name, value] : values) {
-        st.exchange(soci::use(value, name));
-    }
-}
-
-template <typename Value>
-void add_each(std::map<std::string, Value>& mine, const std::map<std::string, Value>& theirs,
-              const std::string& prefix) {
-    for (const auto& [name, value] : theirs) {
-        mine[prefix + name] = value;
-    }
-}
 
 bool starts_name(char c) {
     return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_';
 }
 
-template <typename Value>
-void take_each(std::map<std::string, Value>& mine, const std::map<std::string, Value>& theirs) {
-    for (const auto& [name, value] : theirs) {
-        mine.at(name) = value;
-    }
-}
-
 }  // namespace
 
 void BoundValues::bind_into(soci::statement& st) {
-    bind_each(st, texts_);
-    bind_each(st, numbers_);
-    bind_each(st, numbers64_);
-    bind_each(st, reals_);
-    bind_each(st, optional_texts_);
-    bind_each(st, optional_numbers_);
-    bind_each(st, optional_numbers64_);
+    // Each name once, with its last value: sorted out here, once per prepared statement, rather
+    // than on every add().
+    std::vector<bool> last(entries_.size());
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+        last[i] = find(entries_[i].name) == &entries_[i];
+    }
+    std::vector<Entry> unique;
+    unique.reserve(entries_.size());
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+        if (last[i]) {
+            unique.push_back(std::move(entries_[i]));
+        }
+    }
+    entries_ = std::move(unique);
+    for (auto& entry : entries_) {
+        std::visit([&](auto& value) { st.exchange(soci::use(value, entry.name)); }, entry.value);
+    }
 }
 
 void BoundValues::take_values(const BoundValues& other) {
-    take_each(texts_, other.texts_);
-    take_each(numbers_, other.numbers_);
-    take_each(numbers64_, other.numbers64_);
-    take_each(reals_, other.reals_);
-    take_each(optional_texts_, other.optional_texts_);
-    take_each(optional_numbers_, other.optional_numbers_);
-    take_each(optional_numbers64_, other.optional_numbers64_);
+    const bool in_step = other.entries_.size() == entries_.size();
+    for (std::size_t i = 0; i < other.entries_.size(); ++i) {
+        const Entry& theirs = other.entries_[i];
+        Entry* mine = in_step && entries_[i].name == theirs.name ? &entries_[i] : find(theirs.name);
+        if (mine == nullptr || mine->value.index() != theirs.value.index()) {
+            throw std::logic_error("the statement binds no value named '" + theirs.name +
+                                   "' of this kind");
+        }
+        // The same alternative: assigned in place, so the address SOCI bound stays valid.
+        mine->value = theirs.value;
+    }
 }
 
 void StatementCache::forget(const std::string& key) noexcept {
@@ -103,13 +109,10 @@ void StatementCache::forget(const std::string& key) noexcept {
 }
 
 BoundValues& BoundValues::add_prefixed(const BoundValues& other, const std::string& prefix) {
-    add_each(texts_, other.texts_, prefix);
-    add_each(numbers_, other.numbers_, prefix);
-    add_each(numbers64_, other.numbers64_, prefix);
-    add_each(reals_, other.reals_, prefix);
-    add_each(optional_texts_, other.optional_texts_, prefix);
-    add_each(optional_numbers_, other.optional_numbers_, prefix);
-    add_each(optional_numbers64_, other.optional_numbers64_, prefix);
+    entries_.reserve(entries_.size() + other.entries_.size());
+    for (const auto& entry : other.entries_) {
+        entries_.push_back(Entry{prefix + entry.name, entry.value});
+    }
     return *this;
 }
 

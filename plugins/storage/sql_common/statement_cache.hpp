@@ -7,10 +7,11 @@
 
 #include <boost/optional.hpp>
 #include <cstddef>
-#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <variant>
+#include <vector>
 
 namespace soci {
 class statement;
@@ -18,7 +19,11 @@ class statement;
 
 namespace vergegrid::plugins::sql {
 
-// The values a statement binds, by name.
+// The values a statement binds, by name, in the order they were given. A cached statement binds
+// its own copy once; each run then copies the caller's values into it, name by name in step (the
+// same code gives the same names in the same order), looking a name up only when the orders
+// differ. Seven maps keyed by name cost a node, a name and a search per value, twice per run:
+// ~10 % of a create's instructions (docs/benchmarks.md, "Binding in step").
 class BoundValues {
   public:
     BoundValues& text(const std::string& name, std::string value);
@@ -31,22 +36,31 @@ class BoundValues {
     BoundValues& number_or_null(const std::string& name, boost::optional<int> value);
     BoundValues& number64_or_null(const std::string& name, boost::optional<long long> value);
 
-    // Binds this object's own storage into `st` by name: it must outlive the statement.
+    // Room for `count` values, for a caller that binds many (a multi-row INSERT).
+    void reserve(std::size_t count) { entries_.reserve(count); }
+
+    // Binds this object's own storage into `st` by name: it must outlive the statement, and no
+    // value may be added afterwards. A name given twice binds its last value, as before.
     void bind_into(soci::statement& st);
-    // Takes the values of `other`, which binds the same names (the same statement text).
+    // Takes the values of `other`, which binds the same names (the same statement text) with the
+    // same kinds of value; a name this object does not bind, or binds as another kind, is a
+    // std::logic_error (a programming error: the statement text and its values disagree).
     void take_values(const BoundValues& other);
     // Adds every value of `other`, its name prefixed with `prefix` (as with_prefixed_placeholders
     // renames them in its statement's text).
     BoundValues& add_prefixed(const BoundValues& other, const std::string& prefix);
 
   private:
-    std::map<std::string, std::string> texts_;  // map nodes keep their addresses: safe to bind
-    std::map<std::string, int> numbers_;
-    std::map<std::string, long long> numbers64_;
-    std::map<std::string, double> reals_;
-    std::map<std::string, boost::optional<std::string>> optional_texts_;
-    std::map<std::string, boost::optional<int>> optional_numbers_;
-    std::map<std::string, boost::optional<long long>> optional_numbers64_;
+    using Value = std::variant<std::string, int, long long, double, boost::optional<std::string>,
+                               boost::optional<int>, boost::optional<long long>>;
+    struct Entry {
+        std::string name;
+        Value value;
+    };
+    BoundValues& add(const std::string& name, Value value);
+    Entry* find(const std::string& name);
+
+    std::vector<Entry> entries_;
 };
 
 // `text` with every :name placeholder renamed :<prefix>name, so that statements binding the same

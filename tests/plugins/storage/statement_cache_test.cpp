@@ -1,11 +1,12 @@
 // The per-connection statement cache on a real SQLite connection: values bound by name and
-// replaced on every run, NULLs, the bound on cached statements, and a failed run dropping its
-// statement.
+// replaced on every run (in any order, a name given twice binding its last value), NULLs, the
+// bound on cached statements, and a failed run dropping its statement.
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,51 @@ TEST_F(StatementCacheTest, HoldsABoundedNumberOfStatements) {
         ASSERT_EQ(seen, std::vector<int>{1 + i});
         EXPECT_LE(cache_.size(), StatementCache::kMaxEntries);
     }
+}
+
+// The cached statement takes each run's values in step with the first run's names; values
+// given in another order are found by name.
+TEST_F(StatementCacheTest, ValuesGivenInAnotherOrderStillBindByName) {
+    const std::string text = "INSERT INTO t (k, n, note) VALUES (:k, :n, :note)";
+    run_prepared_command(
+        cache_, sql_, text,
+        BoundValues().text("k", "a").number("n", 1).text_or_null("note", std::string("x")));
+    run_prepared_command(
+        cache_, sql_, text,
+        BoundValues().text_or_null("note", boost::none).number("n", 2).text("k", "b"));
+    EXPECT_EQ(cache_.size(), 1U);
+    EXPECT_EQ(keys_where_n_above(1), (std::vector<std::string>{"b"}));
+    int nulls = -1;
+    sql_ << "SELECT COUNT(*) FROM t WHERE k = 'b' AND note IS NULL", soci::into(nulls);
+    EXPECT_EQ(nulls, 1);
+}
+
+// As with the maps it replaced: a name given twice binds the value given last, on the run that
+// prepares the statement and on later runs.
+TEST_F(StatementCacheTest, ANameGivenTwiceBindsItsLastValue) {
+    const std::string text = "INSERT INTO t (k, n) VALUES (:k, :n)";
+    run_prepared_command(cache_, sql_, text,
+                         BoundValues().text("k", "a").number("n", 1).number("n", 5));
+    run_prepared_command(cache_, sql_, text,
+                         BoundValues().number("n", 1).text("k", "b").number("n", 7));
+    EXPECT_EQ(keys_where_n_above(4), (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(keys_where_n_above(5), (std::vector<std::string>{"b"}));
+}
+
+// A value of another kind than the statement was prepared with is the caller's mistake, told as
+// such, not bound into the wrong storage.
+TEST_F(StatementCacheTest, AValueOfAnotherKindOrAnUnknownNameIsRefused) {
+    insert("a", 1, std::nullopt);
+    EXPECT_THROW(run_prepared_command(
+                     cache_, sql_, "INSERT INTO t (k, n, note) VALUES (:k, :n, :note)",
+                     BoundValues().text("k", "b").text("n", "2").text_or_null("note", boost::none)),
+                 std::logic_error);
+    EXPECT_THROW(
+        run_prepared_command(cache_, sql_, "INSERT INTO t (k, n, note) VALUES (:k, :n, :note)",
+                             BoundValues().text("k", "b").number("m", 2)),
+        std::logic_error);
+    insert("c", 3, "third");
+    EXPECT_EQ(keys_where_n_above(0), (std::vector<std::string>{"a", "c"}));
 }
 
 }  // namespace
