@@ -23,7 +23,7 @@ namespace vergegrid::plugins::sql {
 // its own copy once; each run then copies the caller's values into it, name by name in step (the
 // same code gives the same names in the same order), looking a name up only when the orders
 // differ. Seven maps keyed by name cost a node, a name and a search per value, twice per run:
-// ~10 % of a create's instructions (docs/benchmarks.md, "Binding in step").
+// ~6 % of a create's instructions on SQLite (docs/benchmarks.md, "Binding in step").
 class BoundValues {
   public:
     BoundValues& text(const std::string& name, std::string value);
