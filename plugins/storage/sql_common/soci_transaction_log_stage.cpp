@@ -151,8 +151,7 @@ void SociTransaction::write_staged_rows(soci::session& sql) {
         std::size_t count = 0;
         const auto flush = [&] {
             execute_cached(sql, insert.text(count), values);
-            values = BoundValues();
-            values.reserve(MultiRowInsert::kMaxRows * insert.columns());
+            values.clear();
             count = 0;
         };
         for (const auto& row : rows) {

@@ -38,9 +38,12 @@ class BoundValues {
 
     // Room for `count` values, for a caller that binds many (a multi-row INSERT).
     void reserve(std::size_t count) { entries_.reserve(count); }
+    // Forgets every value and keeps the room, for a caller that fills one object again and again.
+    // Not for an object bound into a statement (bind_into).
+    void clear() { entries_.clear(); }
 
     // Binds this object's own storage into `st` by name: it must outlive the statement, and no
-    // value may be added afterwards. A name given twice binds its last value, as before.
+    // value may be added afterwards. A name given twice binds its last value.
     void bind_into(soci::statement& st);
     // Takes the values of `other`, which binds the same names (the same statement text) with the
     // same kinds of value; a name this object does not bind, or binds as another kind, is a
