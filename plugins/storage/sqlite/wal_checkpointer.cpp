@@ -13,10 +13,7 @@ namespace {
 int on_commit(void* checkpointer, sqlite_api::sqlite3* db, const char* name, int pages) {
     auto& self = *static_cast<WalCheckpointer*>(checkpointer);
     if (!self.committed(pages)) {
-        // The thread has fallen behind: this commit checkpoints itself, as SQLite's default
-        // does at 1,000 pages. The next write then finds the WAL copied and starts it over.
-        sqlite_api::sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                              nullptr);
+        self.checkpoint_inline(db, name);
     }
     return SQLITE_OK;
 }
@@ -49,6 +46,15 @@ bool WalCheckpointer::committed(int pages) {
         wanted_.notify_one();
     }
     return true;
+}
+
+void WalCheckpointer::checkpoint_inline(sqlite_api::sqlite3* db, const char* name) {
+    // The thread has fallen behind: this commit checkpoints itself, as SQLite's default does at
+    // 1,000 pages. The hook runs after the write lock is released, and a PASSIVE checkpoint
+    // never waits on SQLite's locks, so waiting here for the thread cannot deadlock. The next
+    // write then finds the WAL copied and starts it over.
+    std::lock_guard one_at_a_time(checkpointing_);
+    sqlite_api::sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
 }
 
 long long WalCheckpointer::checkpoints() const {
@@ -90,6 +96,7 @@ void WalCheckpointer::run(soci::session& session) {
         due_ = false;
         lock.unlock();
         try {
+            std::lock_guard one_at_a_time(checkpointing_);
             // PASSIVE: copies what no reader still needs, never waits for a lock, never blocks
             // the writer. What it leaves, the next one takes.
             int busy = 0;

@@ -4,7 +4,7 @@
 // request of its batch. Here each connection's commit only reports the WAL's length (a WAL hook,
 // which replaces the automatic checkpoint), and once it passes the threshold this thread runs a
 // PASSIVE checkpoint on its own connection, beside readers and the writer. Only a WAL four
-// times that long (the thread fell behind) is checkpointed by the commit, as before.
+// times that long (the thread fell behind) is checkpointed by the commit, as SQLite would.
 #pragma once
 
 #include <soci/soci.h>
@@ -16,6 +16,11 @@
 #include <thread>
 
 #include "vergegrid/plugin_api/logger.hpp"
+
+// SOCI declares SQLite's C API in this namespace (soci/sqlite3/soci-sqlite3.h).
+namespace sqlite_api {
+struct sqlite3;
+}
 
 namespace vergegrid::plugins::sqlite {
 
@@ -49,6 +54,11 @@ class WalCheckpointer {
     // From a watched session's commit (SQLite's WAL hook): the WAL now holds `pages` pages.
     // False when the committing connection should checkpoint itself (the WAL is too long).
     bool committed(int pages);
+    // The committing connection's own checkpoint, once `committed` said so. It waits for the
+    // thread's checkpoint to end: SQLite runs one checkpoint at a time and refuses a second
+    // with SQLITE_BUSY, so under slow disks a commit that skipped would let the WAL grow
+    // without bound while the writer outpaces the thread.
+    void checkpoint_inline(sqlite_api::sqlite3* db, const char* name);
 
   private:
     void run(soci::session& session);
@@ -60,6 +70,8 @@ class WalCheckpointer {
     bool due_ = false;
     bool stopping_ = false;
     long long checkpoints_ = 0;
+    // Held by whoever runs a checkpoint, the thread or a commit.
+    std::mutex checkpointing_;
     std::thread thread_;
 };
 

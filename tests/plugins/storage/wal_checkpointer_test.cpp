@@ -89,9 +89,13 @@ TEST_F(WalCheckpointerTest, ItsThreadCheckpointsOnceTheWalPassesTheThresholdAndK
     }
     wait_for_a_checkpoint(checkpointer_);
     EXPECT_GT(checkpointer_.checkpoints(), 0);
-    // Started over after a complete checkpoint, by the thread or, once four thresholds long,
-    // by a commit: far from the 4,000 pages written. With the thread alone it reached 2,670.
-    EXPECT_LT(wal_bytes(file_), 2000 * kPageBytes);
+    // A commit that finds the WAL four thresholds long checkpoints it, waiting for the thread's
+    // checkpoint if one runs, and the next write starts the WAL over: it passes that length by
+    // one commit at most (420 pages here), far from the 4,000 written. When such a commit
+    // skipped its checkpoint because the thread's was running, fsync load made the WAL keep
+    // every page.
+    EXPECT_LT(wal_bytes(file_),
+              (sqlite::WalCheckpointer::kInlineFactor * kThresholdPages + 100) * kPageBytes);
     checkpointer_.stop();
     long long rows = 0;
     *sql << "SELECT COUNT(*) FROM filler", soci::into(rows);
