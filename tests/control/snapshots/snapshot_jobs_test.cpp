@@ -10,9 +10,10 @@ namespace {
 
 class SnapshotJobsTest : public SnapshotFixture {
   protected:
-    // A complete snapshot that claims to be `age_s` seconds old.
+    // A complete snapshot that claims to be `age_s` seconds older than `now`.
     plugin_api::Snapshot aged(const plugin_api::Region& region, long age_s,
-                              const std::string& state = "complete") {
+                              const std::string& state = "complete",
+                              const std::string& now = now_iso8601()) {
         const auto snapshot = service().take(actor(), {region.uuid, std::nullopt, ""}).value;
         if (state == "complete") {
             // Every archive its own bytes: no two records share a blob.
@@ -21,7 +22,7 @@ class SnapshotJobsTest : public SnapshotFixture {
         return store().write([&](plugin_api::StorageTransaction& tx) {
             auto& ledger = snapshot_ledger(tx);
             auto record = *ledger.find_snapshot(snapshot.id);
-            record.created_at = record.updated_at = iso8601_plus_seconds(now_iso8601(), -age_s);
+            record.created_at = record.updated_at = iso8601_plus_seconds(now, -age_s);
             if (state == "failed") {
                 record.state = "failed";
                 record.failure = "test";
@@ -32,6 +33,10 @@ class SnapshotJobsTest : public SnapshotFixture {
     }
 
     int made_ = 0;
+    // Retention keeps one snapshot per UTC day, so its tests age snapshots from midday UTC of
+    // today: a snapshot a day and a minute old then falls on the day before the ones a few
+    // minutes old at any hour the suite runs. Aged from 00:01, it fell on their day.
+    const std::string midday_ = now_iso8601().substr(0, 10) + "T12:00:00.000Z";
 
     std::set<std::string> ids(const std::vector<plugin_api::Snapshot>& snapshots) {
         std::set<std::string> found;
@@ -45,16 +50,14 @@ class SnapshotJobsTest : public SnapshotFixture {
 TEST_F(SnapshotJobsTest, RetentionKeepsTheLastAndOnePerDayAndDropsOldFailures) {
     settings.persistent = {2, 3};
     const auto region = placed("Alpha");
-    const auto newest = aged(region, 60);
-    const auto second = aged(region, 120);
-    const auto same_day_as_second = aged(region, 180);
-    const auto yesterday = aged(region, 86'400 + 60);
-    const auto long_ago = aged(region, 10 * 86'400);
-    const auto old_failure = aged(region, 2 * 86'400, "failed");
-    const auto new_failure = aged(region, 60, "failed");
-    // Same UTC day as `second` unless the test runs just after midnight; then the daily rule
-    // keeps it as that day's newest, which the assertion allows.
-    const int expired = service().expire(now_iso8601());
+    const auto newest = aged(region, 60, "complete", midday_);
+    const auto second = aged(region, 120, "complete", midday_);
+    const auto same_day_as_second = aged(region, 180, "complete", midday_);
+    const auto yesterday = aged(region, 86'400 + 60, "complete", midday_);
+    const auto long_ago = aged(region, 10 * 86'400, "complete", midday_);
+    const auto old_failure = aged(region, 2 * 86'400, "failed", midday_);
+    const auto new_failure = aged(region, 60, "failed", midday_);
+    const int expired = service().expire(midday_);
     const auto kept = ids(snapshots_of(region.uuid));
     EXPECT_TRUE(kept.count(newest.id));
     EXPECT_TRUE(kept.count(second.id));
@@ -62,21 +65,21 @@ TEST_F(SnapshotJobsTest, RetentionKeepsTheLastAndOnePerDayAndDropsOldFailures) {
     EXPECT_FALSE(kept.count(long_ago.id));
     EXPECT_FALSE(kept.count(old_failure.id));
     EXPECT_TRUE(kept.count(new_failure.id));
-    EXPECT_GE(expired, 2);
+    EXPECT_FALSE(kept.count(same_day_as_second.id));
+    EXPECT_EQ(expired, 3);
     const auto rows = audit("snapshot.expire");
     ASSERT_EQ(static_cast<int>(rows.size()), expired);
     EXPECT_EQ(rows[0].actor, kSnapshotRetentionActor);
     EXPECT_FALSE(blobs->contains(long_ago.sha256));
-    (void)same_day_as_second;
 }
 
 TEST_F(SnapshotJobsTest, RetentionNeverDeletesTheNewestSnapshotOfADeletedRegion) {
     settings.persistent = {0, 0};
     const auto region = placed("Alpha");
-    const auto older = aged(region, 20 * 86'400);
-    const auto newest = aged(region, 10 * 86'400);
+    const auto older = aged(region, 20 * 86'400, "complete", midday_);
+    const auto newest = aged(region, 10 * 86'400, "complete", midday_);
     regions.remove(actor(), {region.uuid, std::nullopt});
-    service().expire(now_iso8601());
+    service().expire(midday_);
     const auto kept = ids(snapshots_of(region.uuid));
     EXPECT_EQ(kept, std::set<std::string>{newest.id});
     EXPECT_TRUE(blobs->contains(newest.sha256));
