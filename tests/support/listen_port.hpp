@@ -7,7 +7,8 @@ namespace vergegrid::test {
 // A loopback TCP port free right now, for a child process that must be told its port before it
 // starts (and keep it across a restart). Chosen below the kernel's ephemeral range: a port the
 // kernel hands out (bind to 0) is also what outgoing connections of parallel tests use as their
-// local port, so one of them could take it between the probe and the child's bind.
+// local port, so one of them could take it between the probe and the child's bind. The port stays
+// claimed by this process until it exits: no test process on this machine is handed it again.
 std::uint16_t unclaimed_listen_port();
 
 // The first of `count` consecutive UDP ports nobody holds now, from the same range: the region
