@@ -154,3 +154,16 @@ export async function run(name, body) {
 export function expect(condition, message) {
   if (!condition) throw new Error('expectation failed: ' + message);
 }
+
+// A locator's box once it is laid out. boundingBox() answers null while the element is not
+// visible, and the console's live updates can re-render the map between a wait and the
+// measurement (browser.viewer read a null tile box once, in a full suite run).
+export async function boxOf(locator, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const box = await locator.boundingBox({ timeout: Math.max(1, deadline - Date.now()) });
+    if (box) return box;
+    if (Date.now() >= deadline) throw new Error(`no box for ${locator} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

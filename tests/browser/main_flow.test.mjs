@@ -2,7 +2,7 @@
 // region by clicking the world map (pinned to a registered simulator, so an operation is
 // queued), see the operation, edit the region and see the version bump with its change classes,
 // roll back, delete; then the other pages (plugins too), each saved as a screenshot.
-import { ADMIN_TOKEN, apiClient, expect, launchBrowser, login, newPage, run, screenshot, startControlPlane } from './harness.mjs';
+import { ADMIN_TOKEN, apiClient, boxOf, expect, launchBrowser, login, newPage, run, screenshot, startControlPlane } from './harness.mjs';
 
 const PASSWORD = 'correct-horse-battery-staple-42';
 
@@ -74,7 +74,7 @@ await run('browser.main_flow', async (defer) => {
   await nav('World map').click();
   const map = page.getByTestId('map');
   await map.waitFor();
-  const box = await map.boundingBox();
+  const box = await boxOf(map);
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   const createForm = page.getByRole('form', { name: 'Create region' });
   await createForm.waitFor();

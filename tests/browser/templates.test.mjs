@@ -3,7 +3,7 @@
 // previewed from the server (PATCH ?dry_run=true) while editing, a refused value shown with the
 // server's message beside the field it names and nothing saved, then Save makes exactly the
 // previewed version with the edited fields.
-import { apiClient, expect, launchBrowser, login, newPage, run, screenshot, startControlPlane } from './harness.mjs';
+import { apiClient, boxOf, expect, launchBrowser, login, newPage, run, screenshot, startControlPlane } from './harness.mjs';
 
 const PASSWORD = 'correct-horse-battery-staple-42';
 
@@ -50,8 +50,8 @@ await run('browser.templates', async (defer) => {
   const rect = form.getByTestId('parcel-plan').getByRole('button', { name: 'Parcel 1 Plaza' });
   await rect.waitFor();
   // The plan is north up: a parcel at y 192 of 256 (64 high) sits at the top, half as wide.
-  const plan = await form.getByTestId('parcel-plan').boundingBox();
-  const box = await rect.boundingBox();
+  const plan = await boxOf(form.getByTestId('parcel-plan'));
+  const box = await boxOf(rect);
   expect(Math.abs(box.y - plan.y) <= 2, `the parcel at the north edge is drawn at the top: ${JSON.stringify([plan, box])}`);
   expect(Math.abs(box.width - plan.width / 2) <= 3, `128 of 256 m is half the plan: ${JSON.stringify([plan, box])}`);
   await form.locator('table.diff').getByText('parcel_layout').waitFor();

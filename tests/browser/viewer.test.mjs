@@ -1,6 +1,6 @@
 // A viewer sees every page but no control that would be refused: no create, edit, delete,
 // rollback, cordon or token buttons, and a click on an empty map cell creates nothing.
-import { apiClient, expect, launchBrowser, login, newPage, run, screenshot, startControlPlane } from './harness.mjs';
+import { apiClient, boxOf, expect, launchBrowser, login, newPage, run, screenshot, startControlPlane } from './harness.mjs';
 
 const PASSWORD = 'correct-horse-battery-staple-42';
 
@@ -48,9 +48,9 @@ await run('browser.viewer', async (defer) => {
   await nav('World map').click();
   const tile = page.locator('.tile[data-region="Gamma"]');
   await tile.waitFor();
-  const tileBox = await tile.boundingBox();
+  const tileBox = await boxOf(tile);
   expect(Math.abs(tileBox.width - tileBox.height) < 1 && tileBox.width >= 2 * 12, 'a 512 m region is a 2×2 square of cells');
-  const map = await page.getByTestId('map').boundingBox();
+  const map = await boxOf(page.getByTestId('map'));
   await page.mouse.click(map.x + 10, map.y + 10);
   await page.locator('.map-details').getByText('No region here.').waitFor();
   expect((await page.getByRole('form', { name: 'Create region' }).count()) === 0, 'no create dialog for a viewer');
@@ -58,13 +58,13 @@ await run('browser.viewer', async (defer) => {
   await page.locator('.map-details').getByRole('heading', { name: 'Gamma' }).waitFor();
   await noButton('Edit');
   // Keyboard: an arrow pans by one cell, + zooms in.
-  const before = await tile.boundingBox();
+  const before = await boxOf(tile);
   await page.getByTestId('map').focus();
   await page.keyboard.press('ArrowLeft');
-  const panned = await tile.boundingBox();
+  const panned = await boxOf(tile);
   expect(Math.abs(panned.x - before.x - before.width / 2) < 1.5, `ArrowLeft pans one cell (${before.x} → ${panned.x})`);
   await page.keyboard.press('+');
-  const zoomed = await tile.boundingBox();
+  const zoomed = await boxOf(tile);
   expect(zoomed.width > before.width * 1.2, 'the + key zooms in');
   await screenshot(page, 'viewer-map');
 
