@@ -73,7 +73,6 @@ await run('browser.main_flow', async (defer) => {
   // The map: click the empty cell in the middle (1000, 1000 on an empty grid), create there.
   await nav('World map').click();
   const map = page.getByTestId('map');
-  await map.waitFor();
   const box = await boxOf(map);
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   const createForm = page.getByRole('form', { name: 'Create region' });

@@ -48,7 +48,6 @@ await run('browser.templates', async (defer) => {
   await form.getByLabel('Parcel 1 y (m)', { exact: true }).fill('192');
   await preview.filter({ hasText: 'This change will make version 1.1.0 (minor: environment.water_height, parcel_layout)' }).waitFor();
   const rect = form.getByTestId('parcel-plan').getByRole('button', { name: 'Parcel 1 Plaza' });
-  await rect.waitFor();
   // The plan is north up: a parcel at y 192 of 256 (64 high) sits at the top, half as wide.
   const plan = await boxOf(form.getByTestId('parcel-plan'));
   const box = await boxOf(rect);

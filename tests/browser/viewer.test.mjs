@@ -47,7 +47,6 @@ await run('browser.viewer', async (defer) => {
   // The var region covers its whole 2×2 footprint; an empty cell only says it is empty.
   await nav('World map').click();
   const tile = page.locator('.tile[data-region="Gamma"]');
-  await tile.waitFor();
   const tileBox = await boxOf(tile);
   expect(Math.abs(tileBox.width - tileBox.height) < 1 && tileBox.width >= 2 * 12, 'a 512 m region is a 2×2 square of cells');
   const map = await boxOf(page.getByTestId('map'));
