@@ -141,7 +141,7 @@ void run_delete(Context& ctx, const EntityKind& kind, const EntityArgs& args) {
     }
 }
 
-using Runner = void (*)(Context&, const EntityKind&, const EntityArgs&);
+using EntityRunner = void (*)(Context&, const EntityKind&, const EntityArgs&);
 
 // What a command takes besides the global options.
 struct Takes {
@@ -155,8 +155,8 @@ struct Takes {
 };
 
 CLI::App* add_entity_command(CLI::App& parent, Context& ctx, const EntityKind& kind,
-                             const std::string& name, const std::string& description, Runner runner,
-                             Takes takes) {
+                             const std::string& name, const std::string& description,
+                             EntityRunner runner, Takes takes) {
     auto args = std::make_shared<EntityArgs>();
     auto* command = parent.add_subcommand(name, description);
     if (takes.id) {

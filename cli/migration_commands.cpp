@@ -107,10 +107,10 @@ void run_batch_cancel(Context& ctx, const MigrationArgs& args) {
                               std::nullopt));
 }
 
-using Runner = void (*)(Context&, const MigrationArgs&);
+using MigrationRunner = void (*)(Context&, const MigrationArgs&);
 
 CLI::App* add(CLI::App& parent, Context& ctx, const std::string& name,
-              const std::string& description, Runner runner,
+              const std::string& description, MigrationRunner runner,
               const std::shared_ptr<MigrationArgs>& args) {
     auto* command = parent.add_subcommand(name, description);
     command->callback(
@@ -119,7 +119,7 @@ CLI::App* add(CLI::App& parent, Context& ctx, const std::string& name,
 }
 
 void add_by_id(CLI::App& parent, Context& ctx, const std::string& name,
-               const std::string& description, Runner runner, const std::string& what) {
+               const std::string& description, MigrationRunner runner, const std::string& what) {
     auto args = std::make_shared<MigrationArgs>();
     add(parent, ctx, name, description, runner, args)
         ->add_option("id", args->id, what + " id")

@@ -202,10 +202,10 @@ void run_verb(Context& ctx, const std::string& id, const std::string& verb) {
     }
 }
 
-using Runner = void (*)(Context&, const RolloutArgs&);
+using RolloutRunner = void (*)(Context&, const RolloutArgs&);
 
 CLI::App* add(CLI::App& parent, Context& ctx, const std::string& name,
-              const std::string& description, Runner runner,
+              const std::string& description, RolloutRunner runner,
               const std::shared_ptr<RolloutArgs>& args) {
     auto* command = parent.add_subcommand(name, description);
     command->callback(

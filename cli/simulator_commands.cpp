@@ -141,10 +141,10 @@ void run_registration_token(Context& ctx, const SimulatorArgs& args) {
     show(ctx, ctx.api().send("POST", "/simulators/registration-tokens", body));
 }
 
-using Runner = void (*)(Context&, const SimulatorArgs&);
+using SimulatorRunner = void (*)(Context&, const SimulatorArgs&);
 
 CLI::App* add_command(CLI::App& parent, Context& ctx, const std::string& name,
-                      const std::string& description, Runner runner,
+                      const std::string& description, SimulatorRunner runner,
                       const std::shared_ptr<SimulatorArgs>& args, bool takes_id = true) {
     auto* command = parent.add_subcommand(name, description);
     if (takes_id) {

@@ -107,10 +107,10 @@ void run_token_delete(Context& ctx, const UserArgs& args) {
     }
 }
 
-using Runner = void (*)(Context&, const UserArgs&);
+using UserRunner = void (*)(Context&, const UserArgs&);
 
 CLI::App* add_command(CLI::App& parent, Context& ctx, const std::string& name,
-                      const std::string& description, Runner runner,
+                      const std::string& description, UserRunner runner,
                       const std::shared_ptr<UserArgs>& args, bool takes_user) {
     auto* command = parent.add_subcommand(name, description);
     if (takes_user) {

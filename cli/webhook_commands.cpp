@@ -164,10 +164,10 @@ void run_subscriptions(Context& ctx, const WebhookArgs&) {
               "event subscriptions");
 }
 
-using Runner = void (*)(Context&, const WebhookArgs&);
+using WebhookRunner = void (*)(Context&, const WebhookArgs&);
 
 CLI::App* add(CLI::App& parent, Context& ctx, const std::string& name,
-              const std::string& description, Runner runner,
+              const std::string& description, WebhookRunner runner,
               const std::shared_ptr<WebhookArgs>& args, const char* id_of) {
     auto* command = parent.add_subcommand(name, description);
     if (id_of != nullptr) {

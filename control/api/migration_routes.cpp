@@ -27,10 +27,6 @@ namespace {
 constexpr std::array kMigrationStates{"queued",    "running", "rolling_back",
                                       "succeeded", "failed",  "cancelled"};
 
-const std::string& path_id(const Request& request) {
-    return request.path_params.at("id");
-}
-
 // An empty body reads as {}: every field of these requests is optional.
 nlohmann::json body_of(const Request& request) {
     return request.body.empty() ? nlohmann::json::object() : request.json_body();
@@ -62,7 +58,7 @@ StartMove read_move(const Request& request) {
         !uuid_text::is_canonical(command.options.simulator_id)) {
         throw ApiError::invalid_field("simulator_id", "must be a simulator id (UUID)");
     }
-    command.region_id = path_id(request);
+    command.region_id = request.path_params.at("id");
     command.expected_version = if_match_version(request);
     return command;
 }
@@ -73,7 +69,7 @@ std::optional<DrainSimulator> read_drain(const Request& request) {
     JsonReader reader(body, "");
     DrainSimulator command;
     const bool execute = reader.boolean("execute").value_or(false);
-    command.simulator_id = path_id(request);
+    command.simulator_id = request.path_params.at("id");
     command.max_parallel = read_max_parallel(reader);
     command.options = read_move_options(reader);
     reader.reject_unknown();
@@ -83,7 +79,7 @@ std::optional<DrainSimulator> read_drain(const Request& request) {
 EvacuateSimulator read_evacuate(const Request& request) {
     const auto body = body_of(request);
     JsonReader reader(body, "");
-    EvacuateSimulator command{path_id(request), read_max_parallel(reader)};
+    EvacuateSimulator command{request.path_params.at("id"), read_max_parallel(reader)};
     reader.reject_unknown();
     return command;
 }
@@ -181,12 +177,13 @@ void add_move_routes(kernel::http::Router& router, const Migrations& migrations)
     });
     router.add("GET", "/api/v1/migrations/{id}", Permission::read,
                [migrations](const Request& request) {
-                   return Response::json(200, migration_to_json(migrations->get(path_id(request))));
+                   return Response::json(
+                       200, migration_to_json(migrations->get(request.path_params.at("id"))));
                });
     router.add("POST", "/api/v1/migrations/{id}/cancel", Permission::write,
                [migrations](const Request& request) {
                    const auto cancelled =
-                       migrations->cancel(request_actor(request), path_id(request));
+                       migrations->cancel(request_actor(request), request.path_params.at("id"));
                    return Response::json(200, migration_to_json(cancelled.value));
                });
 }
@@ -197,8 +194,8 @@ void add_batch_routes(kernel::http::Router& router, const MigrationRouteServices
                [services](const Request& request) {
                    const auto command = read_drain(request);
                    if (!command) {
-                       const auto drained =
-                           services.placements->drain(request_actor(request), path_id(request));
+                       const auto drained = services.placements->drain(
+                           request_actor(request), request.path_params.at("id"));
                        return Response::json(200, drain_plan_to_json(drained.value));
                    }
                    const auto batch = services.migrations->drain(request_actor(request), *command);
@@ -225,12 +222,13 @@ void add_batch_routes(kernel::http::Router& router, const MigrationRouteServices
                });
     router.add("GET", "/api/v1/migration-batches/{id}", Permission::read,
                [migrations](const Request& request) {
-                   return Response::json(200, batch_to_json(migrations->batch(path_id(request))));
+                   return Response::json(
+                       200, batch_to_json(migrations->batch(request.path_params.at("id"))));
                });
     router.add("POST", "/api/v1/migration-batches/{id}/cancel", Permission::write,
                [migrations](const Request& request) {
-                   const auto cancelled =
-                       migrations->cancel_batch(request_actor(request), path_id(request));
+                   const auto cancelled = migrations->cancel_batch(request_actor(request),
+                                                                   request.path_params.at("id"));
                    return Response::json(200, batch_to_json(cancelled.value));
                });
     // A dry run (the default) writes nothing and answers 200; an executed one starts a batch.

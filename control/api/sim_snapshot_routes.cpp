@@ -19,11 +19,7 @@ namespace {
 
 constexpr std::size_t kChunkSlack = 64 * 1024;
 
-const std::string& path_id(const Request& request) {
-    return request.path_params.at("id");
-}
-
-std::uint64_t number(const std::string& text) {
+std::uint64_t digits_value(const std::string& text) {
     std::uint64_t value = 0;
     std::from_chars(text.data(), text.data() + text.size(), value);
     return value;
@@ -43,10 +39,10 @@ UploadChunk read_chunk(const Request& request, std::uint64_t max_chunk_bytes) {
                        "a chunk holds at most " + std::to_string(max_chunk_bytes) + " bytes",
                        "Content-Range");
     }
-    UploadChunk chunk{path_id(request),
-                      number(match[1]),
-                      number(match[2]),
-                      number(match[3]),
+    UploadChunk chunk{request.path_params.at("id"),
+                      digits_value(match[1]),
+                      digits_value(match[2]),
+                      digits_value(match[3]),
                       request.header("x-content-sha256"),
                       request.body};
     if (chunk.last < chunk.first || chunk.last >= chunk.total ||
@@ -62,7 +58,7 @@ ProgressReport read_progress(const Request& request) {
     const auto body = request.json_body();
     JsonReader reader(body, "");
     ProgressReport report;
-    report.operation_id = static_cast<std::int64_t>(number(path_id(request)));
+    report.operation_id = static_cast<std::int64_t>(digits_value(request.path_params.at("id")));
     report.fraction = reader.number("fraction", 0.0, 1.0).value_or(0.0);
     report.bytes_done =
         static_cast<std::int64_t>(reader.number("bytes_done", 0, 9.0e15).value_or(0.0));
@@ -85,8 +81,8 @@ void add_sim_snapshot_routes(kernel::http::Router& router,
                              std::shared_ptr<const SnapshotService> snapshots) {
     router.add("GET", "/api/v1/sim/snapshots/{id}/upload", Permission::simulator,
                [snapshots](const Request& request) {
-                   return upload_answer(
-                       snapshots->upload_status(simulator_caller(request), path_id(request)));
+                   return upload_answer(snapshots->upload_status(simulator_caller(request),
+                                                                 request.path_params.at("id")));
                });
     // The route's own body limit: a chunk, whatever http.max_body_bytes says (a little slack so
     // that the handler, not the kernel, names the limit for a chunk just over it).
@@ -99,9 +95,9 @@ void add_sim_snapshot_routes(kernel::http::Router& router,
         snapshots->settings().max_chunk_bytes + kChunkSlack);
     router.add("GET", "/api/v1/sim/snapshots/{id}/content", Permission::simulator,
                [snapshots](const Request& request) {
-                   return content_response(
-                       request,
-                       snapshots->content_for(simulator_caller(request), path_id(request)));
+                   return content_response(request,
+                                           snapshots->content_for(simulator_caller(request),
+                                                                  request.path_params.at("id")));
                });
     router.add("POST", "/api/v1/sim/operations/{id}/progress", Permission::simulator,
                [snapshots](const Request& request) {

@@ -19,7 +19,7 @@ struct ByteRange {
     std::uint64_t last = 0;  // inclusive
 };
 
-std::optional<std::uint64_t> number(const std::string& text) {
+std::optional<std::uint64_t> byte_position(const std::string& text) {
     std::uint64_t value = 0;
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || error != std::errc{} || end != text.data() + text.size()) {
@@ -46,8 +46,8 @@ std::optional<ByteRange> requested_range(const std::string& header, std::uint64_
         header.find(',') != std::string::npos) {
         throw unsatisfiable(size);
     }
-    const auto first = number(header.substr(prefix.size(), dash - prefix.size()));
-    const auto last = number(header.substr(dash + 1));
+    const auto first = byte_position(header.substr(prefix.size(), dash - prefix.size()));
+    const auto last = byte_position(header.substr(dash + 1));
     ByteRange range;
     if (!first && last && *last > 0 && size > 0) {  // the last N bytes
         range.first = *last >= size ? 0 : size - *last;

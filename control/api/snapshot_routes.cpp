@@ -19,15 +19,11 @@ using plugin_api::Snapshot;
 
 namespace {
 
-const std::string& path_id(const Request& request) {
-    return request.path_params.at("id");
-}
-
 TakeSnapshot read_take(const Request& request) {
     const auto body = request.body.empty() ? nlohmann::json::object() : request.json_body();
     JsonReader reader(body, "");
     TakeSnapshot command;
-    command.region_id = path_id(request);
+    command.region_id = request.path_params.at("id");
     if (const auto* parts = reader.raw("parts")) {
         command.parts = *parts;
     }
@@ -103,21 +99,23 @@ void add_snapshot_routes(kernel::http::Router& router,
                [snapshots](const Request& request) { return snapshot_list(*snapshots, request); });
     router.add("GET", "/api/v1/snapshots/{id}", Permission::read,
                [snapshots](const Request& request) {
-                   return Response::json(200, snapshot_to_json(snapshots->get(path_id(request))));
+                   return Response::json(
+                       200, snapshot_to_json(snapshots->get(request.path_params.at("id"))));
                });
     router.add("GET", "/api/v1/snapshots/{id}/download", Permission::read,
                [snapshots](const Request& request) {
-                   const auto content = snapshots->content(path_id(request));
-                   return content_response(request, content, path_id(request) + ".oar");
+                   const auto content = snapshots->content(request.path_params.at("id"));
+                   return content_response(request, content, request.path_params.at("id") + ".oar");
                });
     router.add("DELETE", "/api/v1/snapshots/{id}", Permission::write,
                [snapshots](const Request& request) {
-                   snapshots->remove(request_actor(request), path_id(request));
+                   snapshots->remove(request_actor(request), request.path_params.at("id"));
                    return Response{204, "application/json", "", {}};
                });
     router.add("POST", "/api/v1/regions/{id}/restore", Permission::write,
                [snapshots](const Request& request) {
-                   const RestoreRegion command{path_id(request), if_match_version(request),
+                   const RestoreRegion command{request.path_params.at("id"),
+                                               if_match_version(request),
                                                read_snapshot_id(request)};
                    const auto queued = snapshots->restore(request_actor(request), command);
                    return Response::json(202, restore_to_json(queued.value));

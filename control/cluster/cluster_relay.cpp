@@ -8,7 +8,7 @@ namespace vergegrid::control {
 
 namespace {
 
-plugin_api::ClusterCoordination& coordination_of(plugin_api::StorageBackend* backend) {
+plugin_api::ClusterCoordination& required_coordination(plugin_api::StorageBackend* backend) {
     auto* coordination = dynamic_cast<plugin_api::ClusterCoordination*>(backend);
     if (coordination == nullptr) {
         throw std::logic_error("ClusterRelay needs a storage backend with ClusterCoordination");
@@ -25,7 +25,7 @@ constexpr std::size_t kPerStatement = 500;
 ClusterRelay::ClusterRelay(std::shared_ptr<plugin_api::StorageBackend> backend,
                            ClusterHandlers handlers, std::shared_ptr<spdlog::logger> log)
     : backend_(std::move(backend)),
-      coordination_(coordination_of(backend_.get())),
+      coordination_(required_coordination(backend_.get())),
       handlers_(std::move(handlers)),
       log_(std::move(log)) {
     coordination_.listen({kOperationsChannel, kAccessChannel, kPlacementChannel, kPolicyChannel},

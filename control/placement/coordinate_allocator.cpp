@@ -62,8 +62,8 @@ std::size_t first_at_least(const std::vector<Offset>& offsets, std::int64_t squa
 std::optional<std::pair<int, int>> nearest_free_footprint(GridState& state, int x, int y,
                                                           int size_x, int size_y,
                                                           int max_coordinate, WorkBudget* budget) {
-    const GridState::FootprintSearch search{x, y, std::max(size_x / 256, 1),
-                                            std::max(size_y / 256, 1), max_coordinate};
+    const GridState::FootprintSearch search{x, y, map_cells_of(size_x), map_cells_of(size_y),
+                                            max_coordinate};
     const std::int64_t floor = state.taken_floor(search);
     std::size_t stage = 0;
     const std::vector<Offset>* offsets = &table(stage);

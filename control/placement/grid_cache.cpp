@@ -31,10 +31,6 @@ api::GridChangeLog* change_log(api::StorageTransaction& tx) {
     return dynamic_cast<api::GridChangeLog*>(&tx);
 }
 
-int cells_of(int metres) {
-    return std::max(metres / 256, 1);
-}
-
 }  // namespace
 
 GridState& GridCache::lease(Changes& changes) {
@@ -234,8 +230,8 @@ bool GridCache::confirm(Changes& changes, const PlacedRegion& region, const Deci
     }
     if (why.empty() && decided.cells &&
         !tx.find_regions_overlapping(region.loc_x, region.loc_y,
-                                     region.loc_x + cells_of(region.size_x),
-                                     region.loc_y + cells_of(region.size_y), region.uuid)
+                                     region.loc_x + map_cells_of(region.size_x),
+                                     region.loc_y + map_cells_of(region.size_y), region.uuid)
              .empty()) {
         why = "the cells at <" + std::to_string(region.loc_x) + "," + std::to_string(region.loc_y) +
               "> are taken";

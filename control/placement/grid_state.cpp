@@ -13,10 +13,6 @@ namespace {
 // is the callers'; past this many they are forgotten and searched afresh.
 constexpr std::size_t kRememberedSearches = 64;
 
-int cells_of(int metres) {
-    return std::max(metres / 256, 1);
-}
-
 // The squared distance from (x, y) to the nearest point of [x0, x1] x [y0, y1].
 std::int64_t squared_distance_to(int x, int y, int x0, int x1, int y0, int y1) {
     const std::int64_t dx = x < x0 ? x0 - x : (x > x1 ? x - x1 : 0);
@@ -35,6 +31,10 @@ void take_facts(api::SimulatorSnapshot& snapshot, const api::Simulator& s) {
 }
 
 }  // namespace
+
+int map_cells_of(int metres) {
+    return std::max(metres / 256, 1);
+}
 
 PlacedRegion placed_region(const api::Region& r) {
     return {r.uuid,   r.name,  r.placement.simulator_id, r.host, r.port, r.loc_x, r.loc_y,
@@ -101,8 +101,8 @@ bool GridState::footprint_free(int x, int y, int size_x, int size_y) const {
 }
 
 bool GridState::footprint_free(int x, int y, int size_x, int size_y, WorkBudget* budget) const {
-    for (int dx = 0; dx < cells_of(size_x); ++dx) {
-        for (int dy = 0; dy < cells_of(size_y); ++dy) {
+    for (int dx = 0; dx < map_cells_of(size_x); ++dx) {
+        for (int dy = 0; dy < map_cells_of(size_y); ++dy) {
             if (budget != nullptr) {
                 budget->spend(1);
             }
@@ -116,8 +116,8 @@ bool GridState::footprint_free(int x, int y, int size_x, int size_y, WorkBudget*
 
 std::unordered_map<std::string, int> GridState::neighbour_simulators(int x, int y, int size_x,
                                                                      int size_y) const {
-    const int w = cells_of(size_x);
-    const int h = cells_of(size_y);
+    const int w = map_cells_of(size_x);
+    const int h = map_cells_of(size_y);
     std::set<std::size_t> seen;
     auto look = [&](int cx, int cy) {
         if (cx < 0 || cy < 0) {
@@ -247,8 +247,8 @@ void GridState::index_region(std::size_t slot, bool present) {
             ports.erase(port);  // one holder only
         }
     }
-    for (int dx = 0; dx < cells_of(region.size_x); ++dx) {
-        for (int dy = 0; dy < cells_of(region.size_y); ++dy) {
+    for (int dx = 0; dx < map_cells_of(region.size_x); ++dx) {
+        for (int dy = 0; dy < map_cells_of(region.size_y); ++dy) {
             if (present) {
                 cells_[cell(region.loc_x + dx, region.loc_y + dy)] = slot;
             } else {
@@ -285,8 +285,8 @@ GridState::SimulatorChanges GridState::take_simulator_changes() {
 }
 
 void GridState::cells_freed(const PlacedRegion& region) {
-    const int rw = cells_of(region.size_x);
-    const int rh = cells_of(region.size_y);
+    const int rw = map_cells_of(region.size_x);
+    const int rh = map_cells_of(region.size_y);
     for (auto& [search, floor] : taken_floors_) {
         // The corners of the footprints that overlapped the region's cells.
         const auto nearest = squared_distance_to(search.x, search.y, region.loc_x - search.w + 1,

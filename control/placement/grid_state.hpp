@@ -26,6 +26,9 @@ using PlacedRegion = plugin_api::RegionFootprint;
 
 PlacedRegion placed_region(const plugin_api::Region& region);
 
+// The map cells (256 m each) a region side of `metres` covers: at least one.
+int map_cells_of(int metres);
+
 class GridState {
   public:
     static GridState from(const std::vector<plugin_api::Simulator>& simulators,

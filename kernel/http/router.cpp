@@ -24,7 +24,7 @@ std::vector<std::string_view> split_path(std::string_view path) {
     }
 }
 
-bool is_token(std::string_view method) {
+bool is_method_name(std::string_view method) {
     return !method.empty() && std::all_of(method.begin(), method.end(), [](char c) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                c == '-' || c == '_';
@@ -46,7 +46,7 @@ std::string RouteMatch::allow_header() const {
 
 void Router::add(std::string method, std::string pattern, Permission permission, Handler handler,
                  std::optional<std::size_t> max_body_bytes) {
-    if (!is_token(method)) {
+    if (!is_method_name(method)) {
         throw std::invalid_argument("route " + pattern + ": invalid method '" + method + "'");
     }
     if (pattern.empty() || pattern.front() != '/') {

@@ -69,10 +69,6 @@ std::string dialog_text(const AgentSpec& spec) {
     return "Region " + spec.region_name + ": " + spec.message;
 }
 
-OperationResult refused(const std::string& why) {
-    return {false, {{"error", why}, {"refused", true}}};
-}
-
 }  // namespace
 
 AgentCheck::AgentCheck(SimulatorHost& host, std::chrono::milliseconds call_timeout,
@@ -84,7 +80,7 @@ OperationResult AgentCheck::run(const nlohmann::json& spec) {
     try {
         request = parse(spec);
     } catch (const std::invalid_argument& e) {
-        return refused(e.what());
+        return OperationResult::refused(e.what());
     }
     const auto started = Clock::now();
     auto waited_ms = [&started] {

@@ -17,15 +17,6 @@ OperationResult from_outcome(const plugin_api::InjectionOutcome& outcome) {
     return {false, {{"path", outcome.path}, {"error", outcome.detail}}};
 }
 
-OperationResult refused(const std::string& why, const std::string& reason = "") {
-    OperationResult result{false, {{"error", why}, {"refused", true}}};
-    if (!reason.empty()) {
-        // A word the control plane acts on (a port someone else holds: it plans another).
-        result.detail["reason"] = reason;
-    }
-    return result;
-}
-
 bool same_placement(const plugin_api::RegionPlan& a, const plugin_api::RegionPlan& b) {
     return a.name == b.name && a.loc_x == b.loc_x && a.loc_y == b.loc_y && a.port == b.port &&
            a.size_x == b.size_x && a.size_y == b.size_y && a.listen_ip == b.listen_ip &&
@@ -101,7 +92,7 @@ std::optional<OperationApplier::Hazard> OperationApplier::unsafe(const DesiredRe
 OperationResult OperationApplier::bring_up(const DesiredRegion& region) {
     if (auto hazard = unsafe(region)) {
         log_->warn("refusing region {} ({}): {}", region.plan.name, region.plan.id, hazard->why);
-        return refused(hazard->why, hazard->reason);
+        return OperationResult::refused(hazard->why, hazard->reason);
     }
     const auto previous = cache_.find(region.plan.id);
     cache_.put(region);
@@ -240,7 +231,7 @@ OperationResult OperationApplier::apply_kind(const nlohmann::json& operation) {
         // A region's content, not its desired state: the cache and the stubs are not touched.
         log_->info("operation {} {} region {}", operation.value("id", 0), kind, region_id);
         if (snapshots_ == nullptr) {
-            return refused("this bridge has no snapshot channel");
+            return OperationResult::refused("this bridge has no snapshot channel");
         }
         const auto id = operation.value("id", std::int64_t{0});
         return kind == "snapshot" ? snapshots_->snapshot(id, spec) : snapshots_->restore(id, spec);
@@ -255,7 +246,7 @@ OperationResult OperationApplier::apply_kind(const nlohmann::json& operation) {
         try {
             region = desired_from_spec(spec, settings_.listen_ip, settings_.external_host);
         } catch (const std::invalid_argument& e) {
-            return refused(e.what());
+            return OperationResult::refused(e.what());
         }
     } else if (auto cached = cache_.find(region_id)) {
         region = cached;
@@ -279,8 +270,8 @@ OperationResult OperationApplier::apply_kind(const nlohmann::json& operation) {
         return take_down(*region, true);
     }
     if (!region) {
-        return refused("operation " + kind +
-                       " carries no region spec and the region is unknown here");
+        return OperationResult::refused("operation " + kind +
+                                        " carries no region spec and the region is unknown here");
     }
     if (kind == "create" || kind == "enable") {
         region->enabled = true;
@@ -302,12 +293,12 @@ OperationResult OperationApplier::apply_kind(const nlohmann::json& operation) {
     }
     if (kind == "restart") {
         if (!region->enabled) {
-            return refused("region " + region->plan.name + " is disabled");
+            return OperationResult::refused("region " + region->plan.name + " is disabled");
         }
         cache_.put(*region);
         return restart(*region, previous);
     }
-    return refused("unknown operation kind '" + kind + "'");
+    return OperationResult::refused("unknown operation kind '" + kind + "'");
 }
 
 }  // namespace vergegrid::bridge

@@ -23,10 +23,6 @@ OperationResult failed(const std::string& error) {
     return {false, {{"error", error}}};
 }
 
-OperationResult refused(const std::string& why) {
-    return {false, {{"error", why}, {"refused", true}}};
-}
-
 // The operation's files go when it ends, whatever the outcome: a snapshot's archive is the
 // control plane's once uploaded, and a failed one must leave nothing behind.
 class RemoveOnExit {
@@ -241,7 +237,7 @@ OperationResult SnapshotWorker::snapshot(std::int64_t operation_id, const nlohma
         region_name = required_string(spec, "region_name");
         parts = oar::PartSelection::from_parts(parts_of(spec));
     } catch (const std::invalid_argument& e) {
-        return refused(e.what());
+        return OperationResult::refused(e.what());
     }
     const auto saved = directory_ / (id + ".oar");
     const auto kept = directory_ / (id + ".parts.oar");
@@ -325,7 +321,7 @@ OperationResult SnapshotWorker::restore(std::int64_t operation_id, const nlohman
         }
         size = it->get<std::uint64_t>();
     } catch (const std::invalid_argument& e) {
-        return refused(e.what());
+        return OperationResult::refused(e.what());
     }
     const auto file = directory_ / (id + ".restore.oar");
     const RemoveOnExit cleanup({file});

@@ -435,8 +435,6 @@ TEST_F(Channel, AnHttpsPushUrlIsRungOverTlsAndItsCertificateIsChecked) {
     EXPECT_EQ(tls.rings(), 1);
 }
 
-}  // namespace
-
 // Security review: a simulator's `result` nested 60,000 deep crashed vergegrid-control (the
 // stored document was dumped recursively). Every body is now limited to 64 levels.
 class ChannelJsonLimits : public Channel {
@@ -511,3 +509,5 @@ TEST_F(ChannelJsonLimits, ANumberBeyondDoublesRangeIsInvalidJsonNotA500) {
     EXPECT_EQ(refused.body.at("error").at("code"), "invalid_json");
     EXPECT_EQ(operation_listing().at(0).at("state"), "delivered");
 }
+
+}  // namespace

@@ -1,4 +1,5 @@
-// A plugin_api::Logger that keeps what plugins log, for assertions.
+// plugin_api::Loggers for tests: one that keeps what plugins log, for assertions, and one that
+// drops it.
 #pragma once
 
 #include <mutex>
@@ -24,6 +25,12 @@ class RecordingLogger final : public plugin_api::Logger {
   private:
     mutable std::mutex mutex_;
     std::vector<std::string> lines_;
+};
+
+class SilentLogger final : public plugin_api::Logger {
+  public:
+    bool enabled(plugin_api::LogLevel) const noexcept override { return false; }
+    void log(plugin_api::LogLevel, std::string_view) noexcept override {}
 };
 
 }  // namespace vergegrid::test

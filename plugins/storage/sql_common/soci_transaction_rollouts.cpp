@@ -56,17 +56,17 @@ BoundValues rollout_values(const api::Rollout& r) {
 
 // ---- rollout regions --------------------------------------------------------------------------
 
-constexpr const char* kRegionSelect =
+constexpr const char* kRolloutRegionSelect =
     "SELECT rollout_id, region_id, region_name, wave, state, from_version, to_version, "
     "operation_id, started_at, finished_at, error FROM rollout_regions";
 
 // SOCI 4.0 binds 64-bit integers as long long; std::int64_t is long here.
-struct RegionRow {
+struct RolloutRegionRow {
     api::RolloutRegion region;
     boost::optional<long long> operation_id;
 };
 
-void bind_region(soci::statement& st, RegionRow& row) {
+void bind_rollout_region(soci::statement& st, RolloutRegionRow& row) {
     api::RolloutRegion& r = row.region;
     st.exchange(soci::into(r.rollout_id));
     st.exchange(soci::into(r.region_id));
@@ -81,13 +81,13 @@ void bind_region(soci::statement& st, RegionRow& row) {
     st.exchange(soci::into(r.error));
 }
 
-api::RolloutRegion to_region(const RegionRow& row) {
+api::RolloutRegion to_rollout_region(const RolloutRegionRow& row) {
     api::RolloutRegion region = row.region;
     region.operation_id = static_cast<std::int64_t>(row.operation_id.value_or(0));
     return region;
 }
 
-BoundValues region_values(const api::RolloutRegion& r) {
+BoundValues rollout_region_values(const api::RolloutRegion& r) {
     BoundValues values;
     values.text("rollout_id", r.rollout_id)
         .text("region_id", r.region_id)
@@ -188,7 +188,7 @@ void SociTransaction::insert_rollout_region(const api::RolloutRegion& r) {
                        "error) VALUES (:rollout_id, :region_id, :region_name, :wave, :state, "
                        ":from_version, :to_version, :operation_id, :started_at, :finished_at, "
                        ":error)",
-                       region_values(r));
+                       rollout_region_values(r));
     });
 }
 
@@ -209,7 +209,7 @@ void SociTransaction::update_rollout_region(const api::RolloutRegion& r) {
                        "operation_id = :operation_id, started_at = :started_at, "
                        "finished_at = :finished_at, error = :error WHERE rollout_id = "
                        ":rollout_id AND region_id = :region_id",
-                       region_values(r));
+                       rollout_region_values(r));
     });
 }
 
@@ -217,11 +217,11 @@ std::vector<api::RolloutRegion> SociTransaction::list_rollout_regions(
     const std::string& rollout_id) {
     std::vector<api::RolloutRegion> result;
     run("list_rollout_regions", [&](soci::session& sql) {
-        result = select_rows<RegionRow>(
+        result = select_rows<RolloutRegionRow>(
             lease_.statements(), sql,
-            std::string(kRegionSelect) +
+            std::string(kRolloutRegionSelect) +
                 " WHERE rollout_id = :rollout_id ORDER BY wave, region_name, region_id",
-            bind_region, BoundValues().text("rollout_id", rollout_id), to_region);
+            bind_rollout_region, BoundValues().text("rollout_id", rollout_id), to_rollout_region);
     });
     return result;
 }
@@ -233,11 +233,12 @@ std::optional<api::RolloutRegion> SociTransaction::find_rollout_region_by_operat
         return result;  // stored as NULL
     }
     run("find_rollout_region_by_operation", [&](soci::session& sql) {
-        result = select_first<RegionRow>(
+        result = select_first<RolloutRegionRow>(
             lease_.statements(), sql,
-            std::string(kRegionSelect) +
+            std::string(kRolloutRegionSelect) +
                 " WHERE operation_id = :operation_id ORDER BY started_at DESC LIMIT 1",
-            bind_region, BoundValues().number64("operation_id", operation_id), to_region);
+            bind_rollout_region, BoundValues().number64("operation_id", operation_id),
+            to_rollout_region);
     });
     return result;
 }

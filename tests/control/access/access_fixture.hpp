@@ -18,14 +18,9 @@
 #include "control/common/extensions.hpp"
 #include "sqlite_backend.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_logger.hpp"
 
 namespace vergegrid::test {
-
-class SilentLogger final : public plugin_api::Logger {
-  public:
-    bool enabled(plugin_api::LogLevel) const noexcept override { return false; }
-    void log(plugin_api::LogLevel, std::string_view) noexcept override {}
-};
 
 inline constexpr const char* kPassword = "correct horse battery";
 

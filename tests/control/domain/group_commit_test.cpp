@@ -18,17 +18,12 @@
 #include "control/domain/store.hpp"
 #include "sqlite_backend.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_logger.hpp"
 
 namespace vergegrid::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-class QuietLogger final : public plugin_api::Logger {
-  public:
-    bool enabled(plugin_api::LogLevel) const noexcept override { return false; }
-    void log(plugin_api::LogLevel, std::string_view) noexcept override {}
-};
 
 plugin_api::Estate estate(const std::string& name) {
     return {"id-" + name, name, "owner", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"};
@@ -41,7 +36,7 @@ class GroupCommitTest : public ::testing::Test {
         config.path = dir_.path() / "group.db";
         config.pool_size = 8;
         auto backend = std::make_shared<plugins::sqlite::SqliteBackend>(
-            config, std::make_shared<QuietLogger>());
+            config, std::make_shared<SilentLogger>());
         backend->open();
         slot_.swap(backend);
     }

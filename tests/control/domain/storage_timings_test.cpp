@@ -7,15 +7,10 @@
 #include "control/domain/store.hpp"
 #include "sqlite_backend.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_logger.hpp"
 
 namespace vergegrid::test {
 namespace {
-
-class QuietLogger final : public plugin_api::Logger {
-  public:
-    bool enabled(plugin_api::LogLevel) const noexcept override { return false; }
-    void log(plugin_api::LogLevel, std::string_view) noexcept override {}
-};
 
 class StorageTimingsTest : public ::testing::TestWithParam<bool> {
   protected:
@@ -23,7 +18,7 @@ class StorageTimingsTest : public ::testing::TestWithParam<bool> {
         plugins::sqlite::SqliteConfig config;
         config.path = dir_.path() / "timings.db";
         auto backend = std::make_shared<plugins::sqlite::SqliteBackend>(
-            config, std::make_shared<QuietLogger>());
+            config, std::make_shared<SilentLogger>());
         backend->open();
         slot_.swap(backend);
     }

@@ -38,7 +38,7 @@ std::shared_ptr<api::PlacementPolicy> reckless() {
     return loaded.plugin->create<api::PlacementPolicy>(host);
 }
 
-PlacementRequest ask(const std::string& name = "New") {
+PlacementRequest labelled_ask(const std::string& name = "New") {
     PlacementRequest request;
     request.needs.region_name = name;
     request.needs.required_labels = {"main"};
@@ -46,7 +46,8 @@ PlacementRequest ask(const std::string& name = "New") {
     return request;
 }
 
-// Every way a simulator can be wrong for ask(), each one the reckless policy ranks above "z-good".
+// Every way a simulator can be wrong for labelled_ask(), each one the reckless policy ranks above
+// "z-good".
 struct BadGrid {
     std::vector<api::Simulator> simulators;
     std::vector<PlacedRegion> regions;
@@ -96,22 +97,23 @@ TEST(HardRules, TheRecklessPolicyWouldTakeTheWorstSimulatorOnItsOwn) {
     const auto state = GridState::from(grid.simulators, grid.regions);
     const auto* cordoned = state.find_simulator("cordoned");
     const auto* good = state.find_simulator("z-good");
-    EXPECT_EQ(policy->filter(ask().needs, *cordoned), std::nullopt);
-    EXPECT_GT(policy->score(ask().needs, *cordoned), policy->score(ask().needs, *good));
+    EXPECT_EQ(policy->filter(labelled_ask().needs, *cordoned), std::nullopt);
+    EXPECT_GT(policy->score(labelled_ask().needs, *cordoned),
+              policy->score(labelled_ask().needs, *good));
 }
 
 TEST(HardRules, DecideNeverLetsAPolicySeeASimulatorTheRulesRefuse) {
     auto policy = reckless();
     const auto grid = bad_grid(true);
     const auto state = GridState::from(grid.simulators, grid.regions);
-    const auto decision = decide(*policy, "reckless", state, ask(), PortRange{});
+    const auto decision = decide(*policy, "reckless", state, labelled_ask(), PortRange{});
     ASSERT_TRUE(decision.placed) << decision.summary;
     EXPECT_EQ(decision.simulator_id, "z-good");
     expect_every_refusal(decision);
 
     const auto bad = bad_grid(false);
     const auto nothing = decide(*policy, "reckless", GridState::from(bad.simulators, bad.regions),
-                                ask(), PortRange{});
+                                labelled_ask(), PortRange{});
     EXPECT_FALSE(nothing.placed);
     EXPECT_EQ(nothing.refusals.size(), 9u);
     expect_every_refusal(nothing);
@@ -125,7 +127,7 @@ TEST(HardRules, TheRankedIndexAppliesThemToo) {
         const auto grid = bad_grid(with_good);
         auto state = GridState::from(grid.simulators, grid.regions);
         PlacementIndex index(*indexed, "reckless", state, PortRange{});
-        const auto decision = index.place(ask(), "uuid-new");
+        const auto decision = index.place(labelled_ask(), "uuid-new");
         EXPECT_EQ(decision.placed, with_good) << decision.summary;
         if (with_good) {
             EXPECT_EQ(decision.simulator_id, "z-good");
@@ -140,7 +142,7 @@ TEST(HardRules, TheIndexReRanksASimulatorThatFillsUp) {
     PlacementIndex index(*indexed, "reckless", state, PortRange{});
     std::vector<std::string> chosen;
     for (int i = 0; i < 6; ++i) {
-        auto request = ask("R" + std::to_string(i));
+        auto request = labelled_ask("R" + std::to_string(i));
         request.needs.required_labels.clear();
         request.loc_x = i;
         const auto decision = index.place(request, "u" + std::to_string(i));
@@ -162,24 +164,27 @@ TEST(HardRules, TheServicesActivePolicyCarriesTheConfiguredLimits) {
     const auto state = GridState::from(
         {warm, roomy}, {region_on("A", "roomy", 0, 0), region_on("B", "roomy", 1, 0, 9001)});
     // A pin checked on PATCH asks the active policy's filter() directly.
-    EXPECT_THAT(active.policy->filter(ask().needs, *state.find_simulator("warm")),
+    EXPECT_THAT(active.policy->filter(labelled_ask().needs, *state.find_simulator("warm")),
                 Optional(HasSubstr("CPU load 60% is above the 50% threshold")));
-    EXPECT_THAT(active.policy->filter(ask().needs, *state.find_simulator("roomy")),
+    EXPECT_THAT(active.policy->filter(labelled_ask().needs, *state.find_simulator("roomy")),
                 Optional(HasSubstr("full: 2 of 2 regions (max_regions threshold)")));
-    EXPECT_FALSE(decide(*active.policy, active.name, state, ask(), service.ports()).placed);
+    EXPECT_FALSE(
+        decide(*active.policy, active.name, state, labelled_ask(), service.ports()).placed);
     // placement_refusal(): the rules with the policy's limits (the service's), then filter().
-    EXPECT_THAT(placement_refusal(*active.policy, ask().needs, *state.find_simulator("warm")),
-                Optional(HasSubstr("above the 50% threshold")));
+    EXPECT_THAT(
+        placement_refusal(*active.policy, labelled_ask().needs, *state.find_simulator("warm")),
+        Optional(HasSubstr("above the 50% threshold")));
     auto plugin = reckless();
     warm.cpu_load = 0.95;
     const auto hot = GridState::from({warm}, {});
-    EXPECT_THAT(placement_refusal(*plugin, ask().needs, hot.simulators().front()),
+    EXPECT_THAT(placement_refusal(*plugin, labelled_ask().needs, hot.simulators().front()),
                 Optional(HasSubstr("above the 90% threshold")))
         << "a plugin's own policy runs under the default limits";
     auto* indexed = dynamic_cast<const api::IndexedPlacementPolicy*>(active.policy.get());
     ASSERT_NE(indexed, nullptr) << "an indexed plugin stays indexed behind the rules";
     auto copy = state;
-    EXPECT_FALSE(PlacementIndex(*indexed, active.name, copy, PortRange{}).place(ask(), "u").placed);
+    EXPECT_FALSE(
+        PlacementIndex(*indexed, active.name, copy, PortRange{}).place(labelled_ask(), "u").placed);
 }
 
 TEST(HardRules, APinIsRefusedByTheRulesUnlessForcedAndARevokedOneEvenThen) {
@@ -187,7 +192,7 @@ TEST(HardRules, APinIsRefusedByTheRulesUnlessForcedAndARevokedOneEvenThen) {
     const auto grid = bad_grid(true);
     const auto state = GridState::from(grid.simulators, grid.regions);
     for (const char* id : {"cordoned", "offline", "full", "hot-cpu", "unlabelled", "sandboxed"}) {
-        auto pinned = ask();
+        auto pinned = labelled_ask();
         pinned.pin = id;
         const auto refused = decide(*policy, "reckless", state, pinned, PortRange{});
         EXPECT_FALSE(refused.placed) << id;
@@ -195,7 +200,7 @@ TEST(HardRules, APinIsRefusedByTheRulesUnlessForcedAndARevokedOneEvenThen) {
         pinned.force = true;
         EXPECT_TRUE(decide(*policy, "reckless", state, pinned, PortRange{}).placed) << id;
     }
-    auto revoked = ask();
+    auto revoked = labelled_ask();
     revoked.pin = "revoked";
     revoked.force = true;
     EXPECT_FALSE(decide(*policy, "reckless", state, revoked, PortRange{}).placed);

@@ -13,7 +13,7 @@ namespace {
 
 using namespace vergegrid::test;
 
-constexpr std::size_t kRouteLimit = 8u << 20;
+constexpr std::size_t kSizedRouteLimit = 8u << 20;
 
 // Bytes that differ from one position to the next (with a period no chunking lines up with), so
 // that a lost, doubled or reordered piece shows.
@@ -36,7 +36,7 @@ class SizedBody : public ServerFixture {
                     200, {{"size", request.body.size()},
                           {"intact", request.body == patterned(request.body.size())}});
             },
-            kRouteLimit);
+            kSizedRouteLimit);
         auto settings = test_settings();
         settings.request_timeout = 3000ms;
         start(settings);

@@ -22,7 +22,7 @@ using vergegrid::plugin_host::PluginLoader;
 using vergegrid::plugin_host::PluginRegistry;
 using vergegrid::test::is_library_loaded;
 
-const std::filesystem::path kDir = VERGEGRID_TEST_PLUGIN_DIR;
+const std::filesystem::path kPluginDir = VERGEGRID_TEST_PLUGIN_DIR;
 
 template <typename Predicate>
 bool eventually(Predicate done) {
@@ -35,7 +35,7 @@ bool eventually(Predicate done) {
 TEST(PluginSwap, SwapUnderLoadLosesNoCallAndUnloadsTheOldLibraryAfterItsLastObject) {
     // A copy of plugin A under a name of its own, so this test alone decides its lifetime.
     const auto a_file = std::filesystem::temp_directory_path() / "vergegrid-swap-test-a.so";
-    std::filesystem::copy_file(kDir / "vg-test-placement-a.so", a_file,
+    std::filesystem::copy_file(kPluginDir / "vg-test-placement-a.so", a_file,
                                std::filesystem::copy_options::overwrite_existing);
     ASSERT_FALSE(is_library_loaded(a_file));
 
@@ -43,7 +43,7 @@ TEST(PluginSwap, SwapUnderLoadLosesNoCallAndUnloadsTheOldLibraryAfterItsLastObje
         std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
     PluginRegistry registry{PluginLoader(log)};
     registry.add(a_file);
-    registry.add(kDir / "vg-test-placement-b.so");
+    registry.add(kPluginDir / "vg-test-placement-b.so");
     auto logger = std::make_shared<vergegrid::test::RecordingLogger>();
     const api::ConfigSection no_config;
     const api::HostContext host{api::kAbiVersion, logger, no_config, "/tmp"};
@@ -96,7 +96,7 @@ TEST(PluginSwap, SwapUnderLoadLosesNoCallAndUnloadsTheOldLibraryAfterItsLastObje
     }
     EXPECT_EQ(calls.load(), answered.load()) << "calls lost";
     EXPECT_EQ(bad_answers.load(), 0);
-    EXPECT_TRUE(is_library_loaded(kDir / "vg-test-placement-b.so"));
+    EXPECT_TRUE(is_library_loaded(kPluginDir / "vg-test-placement-b.so"));
     std::filesystem::remove(a_file);
 }
 

@@ -6,6 +6,7 @@
 
 #include "sqlite_backend.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_logger.hpp"
 #include "vergegrid/plugin_api/storage_access.hpp"
 
 namespace {
@@ -15,12 +16,7 @@ using vergegrid::plugins::builtin_auth::AuthSettings;
 using vergegrid::plugins::builtin_auth::BuiltinAuth;
 using vergegrid::plugins::sqlite::SqliteBackend;
 using vergegrid::plugins::sqlite::SqliteConfig;
-
-class SilentLogger final : public api::Logger {
-  public:
-    bool enabled(api::LogLevel) const noexcept override { return false; }
-    void log(api::LogLevel, std::string_view) noexcept override {}
-};
+using vergegrid::test::SilentLogger;
 
 constexpr const char* kNow = "2026-12-03T10:00:00.000Z";
 

@@ -156,13 +156,13 @@ api::Operation sample_operation(const std::string& simulator_id, const std::stri
     return o;
 }
 
-namespace {
-
 std::string exact(double value) {
     char text[64];
     const auto result = std::to_chars(text, text + sizeof text, value);
     return std::string(text, result.ptr);
 }
+
+namespace {
 
 std::string list(const std::vector<std::string>& items) {
     std::string text = "[";

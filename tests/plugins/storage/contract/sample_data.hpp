@@ -33,6 +33,9 @@ plugin_api::Simulator sample_simulator(int n, const std::string& hostname);
 plugin_api::Operation sample_operation(const std::string& simulator_id,
                                        const std::string& region_uuid);
 
+// A double in its shortest text that reads back as the same value.
+std::string exact(double value);
+
 // Every field of a record as one line per field, doubles in their shortest exact form: equal
 // texts mean equal records, and a test failure shows the field that differs.
 std::string dump(const plugin_api::Region& region);

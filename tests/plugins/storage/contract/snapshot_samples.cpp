@@ -1,7 +1,5 @@
 #include "snapshot_samples.hpp"
 
-#include <charconv>
-
 #include "sample_data.hpp"
 
 namespace vergegrid::test::storage {
@@ -43,16 +41,6 @@ api::OperationProgress sample_progress(std::int64_t operation_id) {
     return {operation_id,     0.1,         6'442'450'944LL,
             10'737'418'240LL, "uploading", "2026-09-02T03:04:05.006Z"};
 }
-
-namespace {
-
-std::string exact(double value) {
-    char text[64];
-    const auto result = std::to_chars(text, text + sizeof text, value);
-    return std::string(text, result.ptr);
-}
-
-}  // namespace
 
 std::string dump(const api::Snapshot& s) {
     return "id=" + s.id + "\nregion_id=" + s.region_id + "\nregion_name=" + s.region_name +
