@@ -28,5 +28,7 @@ function(vergegrid_embed_migrations target)
     DEPENDS ${files} "${_vergegrid_embed_script}"
     COMMENT "Embedding sql/${ARG_BACKEND} migrations"
     VERBATIM)
+  # Data, not code: compiled alone, so that a changed migration rebuilds nothing else.
+  set_source_files_properties("${output}" PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
   target_sources(${target} PRIVATE "${output}")
 endfunction()

@@ -21,11 +21,11 @@ using vergegrid::test::TempDir;
 using namespace vergegrid::bridge;
 using namespace vergegrid::bridge::settings;
 
-const std::string kRegionId = "6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
+const std::string kSettingsRegionId = "6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
 
 // A region as the control plane sends it, with VergeGrid's defaults.
 json region_spec() {
-    return {{"id", kRegionId},
+    return {{"id", kSettingsRegionId},
             {"name", "Alpha"},
             {"estate_id", "e1"},
             {"loc_x", 1000},
@@ -153,7 +153,7 @@ TEST(DesiredCache, KeepsTheWholeSpecAndThePendingFieldsAcrossARestart) {
         region.pending = {"flags.max_prims"};
         cache.put(region);
     }
-    const auto region = DesiredCache(dir.path()).find(kRegionId);
+    const auto region = DesiredCache(dir.path()).find(kSettingsRegionId);
     ASSERT_TRUE(region.has_value());
     EXPECT_EQ(region->spec.at("environment").at("sun_position"), 6.0);
     EXPECT_EQ(region->spec.at("permissions").at("allow_terraform"), false);
