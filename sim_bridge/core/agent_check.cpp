@@ -89,7 +89,7 @@ OperationResult AgentCheck::run(const nlohmann::json& spec) {
     };
     auto look = host_.get_agents(request.region_name, call_timeout_);
     if (!look.answer.ok) {
-        return {false, {{"error", "admin_get_agents: " + look.answer.error}}};
+        return OperationResult::failed("admin_get_agents: " + look.answer.error);
     }
     const auto first_count = look.agents.size();
     nlohmann::json detail = {{"agents", first_count}, {"warned", false}};

@@ -344,7 +344,7 @@ void Bridge::pull_loop() {
                 try {
                     result = parts_->applier->apply(operation);
                 } catch (const std::exception& e) {
-                    result = {false, {{"error", std::string("bridge error: ") + e.what()}}};
+                    result = OperationResult::failed(std::string("bridge error: ") + e.what());
                 }
                 name_the_stall(result);
             }

@@ -13,6 +13,9 @@ struct OperationResult {
     // waiting for the simulator).
     nlohmann::json detail;
 
+    // An operation that was tried and did not succeed.
+    static OperationResult failed(const std::string& error) { return {false, {{"error", error}}}; }
+
     // An operation the bridge will not apply as asked (it would break the simulator or the
     // operator's files). `reason`, when given, is a word the control plane acts on (a port
     // someone else holds: it plans another).

@@ -19,10 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-OperationResult failed(const std::string& error) {
-    return {false, {{"error", error}}};
-}
-
 // The operation's files go when it ends, whatever the outcome: a snapshot's archive is the
 // control plane's once uploaded, and a failed one must leave nothing behind.
 class RemoveOnExit {
@@ -261,7 +257,7 @@ OperationResult SnapshotWorker::snapshot(std::int64_t operation_id, const nlohma
         host_.add_simulator_time(save_time);
         running_saves_.keep(std::move(answer));
         if (!whole) {
-            return failed(error);
+            return OperationResult::failed(error);
         }
         const auto save_ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(save_time).count();
@@ -286,7 +282,7 @@ OperationResult SnapshotWorker::snapshot(std::int64_t operation_id, const nlohma
                                          progress("uploading", done, total);
                                      });
         } catch (const std::exception& e) {
-            return failed(std::string("upload failed: ") + e.what());
+            return OperationResult::failed(std::string("upload failed: ") + e.what());
         }
         return {true,
                 {{"path", "oar"},
@@ -296,7 +292,7 @@ OperationResult SnapshotWorker::snapshot(std::int64_t operation_id, const nlohma
                  {"sha256", digest.sha256},
                  {"save_ms", save_ms}}};
     } catch (const std::exception& e) {
-        return failed(e.what());
+        return OperationResult::failed(e.what());
     }
 }
 
@@ -337,17 +333,18 @@ OperationResult SnapshotWorker::restore(std::int64_t operation_id, const nlohman
                                            progress("downloading", done, total);
                                        });
         } catch (const std::exception& e) {
-            return failed(std::string("download failed: ") + e.what());
+            return OperationResult::failed(std::string("download failed: ") + e.what());
         }
         const auto digest = sha256::sha256_file(file);
         if (digest.size != size) {
-            return failed("size mismatch: the archive downloaded has " +
-                          std::to_string(digest.size) + " bytes, the snapshot " +
-                          std::to_string(size));
+            return OperationResult::failed("size mismatch: the archive downloaded has " +
+                                           std::to_string(digest.size) + " bytes, the snapshot " +
+                                           std::to_string(size));
         }
         if (digest.sha256 != sha256) {
-            return failed("sha256 mismatch: the archive downloaded hashes to " + digest.sha256 +
-                          ", the snapshot is " + sha256 + "; nothing was loaded");
+            return OperationResult::failed("sha256 mismatch: the archive downloaded hashes to " +
+                                           digest.sha256 + ", the snapshot is " + sha256 +
+                                           "; nothing was loaded");
         }
         // Without assets/ in the archive, OpenSim must not look for them.
         const bool skip_assets = !oar::contains_assets(file);
@@ -355,9 +352,10 @@ OperationResult SnapshotWorker::restore(std::int64_t operation_id, const nlohman
         const auto answer = host_.load_oar(region_name, file, skip_assets, settings_.load_timeout);
         if (!answer.ok) {
             if (answer.transport_failed && !host_.simulator_alive()) {
-                return failed("the simulator stopped while loading (" + answer.error + ")");
+                return OperationResult::failed("the simulator stopped while loading (" +
+                                               answer.error + ")");
             }
-            return failed("admin_load_oar: " + answer.error);
+            return OperationResult::failed("admin_load_oar: " + answer.error);
         }
         progress("loading", size, size);
         return {true,
@@ -367,7 +365,7 @@ OperationResult SnapshotWorker::restore(std::int64_t operation_id, const nlohman
                  {"size_bytes", size},
                  {"sha256", sha256}}};
     } catch (const std::exception& e) {
-        return failed(e.what());
+        return OperationResult::failed(e.what());
     }
 }
 
