@@ -244,37 +244,52 @@ StateParts state_parts_from_text(const std::string& text) {
     return parts;
 }
 
+// Field by field, as region_config_to_json (region_json.cpp) says why.
 nlohmann::json environment_to_json(const plugin_api::RegionEnvironment& e) {
-    return {{"water_height", e.water_height},
-            {"sun_fixed", e.sun_fixed},
-            {"sun_position", e.sun_position},
-            {"environment_preset", e.environment_preset.empty()
-                                       ? nlohmann::json(nullptr)
-                                       : nlohmann::json(e.environment_preset)}};
+    nlohmann::json json = nlohmann::json::object();
+    json["water_height"] = e.water_height;
+    json["sun_fixed"] = e.sun_fixed;
+    json["sun_position"] = e.sun_position;
+    json["environment_preset"] = e.environment_preset.empty()
+                                     ? nlohmann::json(nullptr)
+                                     : nlohmann::json(e.environment_preset);
+    return json;
 }
 
 nlohmann::json terrain_to_json(const plugin_api::RegionTerrain& t) {
-    return {{"raise_limit", t.raise_limit}, {"lower_limit", t.lower_limit}};
+    nlohmann::json json = nlohmann::json::object();
+    json["raise_limit"] = t.raise_limit;
+    json["lower_limit"] = t.lower_limit;
+    return json;
 }
 
 nlohmann::json permissions_to_json(const plugin_api::RegionPermissions& p) {
-    return {{"public_access", p.public_access},
-            {"allow_damage", p.allow_damage},
-            {"allow_terraform", p.allow_terraform}};
+    nlohmann::json json = nlohmann::json::object();
+    json["public_access"] = p.public_access;
+    json["allow_damage"] = p.allow_damage;
+    json["allow_terraform"] = p.allow_terraform;
+    return json;
 }
 
 nlohmann::json flags_to_json(const plugin_api::RegionFlags& f) {
-    return {{"enabled", f.enabled},           {"allow_voice", f.allow_voice},
-            {"allow_flying", f.allow_flying}, {"allow_scripts", f.allow_scripts},
-            {"max_prims", f.max_prims},       {"max_agents", f.max_agents}};
+    nlohmann::json json = nlohmann::json::object();
+    json["enabled"] = f.enabled;
+    json["allow_voice"] = f.allow_voice;
+    json["allow_flying"] = f.allow_flying;
+    json["allow_scripts"] = f.allow_scripts;
+    json["max_prims"] = f.max_prims;
+    json["max_agents"] = f.max_agents;
+    return json;
 }
 
 nlohmann::json placement_to_json(const plugin_api::RegionPlacementRules& p) {
-    return {{"simulator_id",
-             p.simulator_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.simulator_id)},
-            {"required_labels", p.required_labels},
-            {"preferred_labels", p.preferred_labels},
-            {"anti_affinity", p.anti_affinity}};
+    nlohmann::json json = nlohmann::json::object();
+    json["simulator_id"] =
+        p.simulator_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.simulator_id);
+    json["required_labels"] = p.required_labels;
+    json["preferred_labels"] = p.preferred_labels;
+    json["anti_affinity"] = p.anti_affinity;
+    return json;
 }
 
 nlohmann::json parcel_layout_to_json(const std::string& parcel_layout) {

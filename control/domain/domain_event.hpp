@@ -29,7 +29,8 @@ struct DomainEvent {
     // Filled in by the consumers inside the transaction: the audit row written for the event
     // (the outbox refers to it for the event's data rather than storing the entity again), its
     // time (the event's, read from the clock once) and the entity's JSON text, dumped once for
-    // both.
+    // both (or already by the command, which then sets it: a region's history row holds the
+    // same text).
     mutable std::int64_t audit_id = 0;
     mutable std::string at{};
     mutable std::string before_text{};
