@@ -5,6 +5,7 @@
 #include "cli/api.hpp"
 #include "cli/name_lookup.hpp"
 
+namespace api_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -157,3 +158,4 @@ TEST(NameLookup, AmbiguousOrIdlessMatchesAreErrors) {
 }
 
 }  // namespace
+}  // namespace api_test

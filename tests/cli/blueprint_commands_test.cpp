@@ -6,6 +6,7 @@
 
 #include "tests/cli/ctl_runner.hpp"
 
+namespace blueprint_commands_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -118,3 +119,4 @@ TEST(BlueprintCommands, ApplyCreatesOrReportsTheConflict) {
 }
 
 }  // namespace
+}  // namespace blueprint_commands_test

@@ -8,6 +8,7 @@
 
 #include "tests/cli/ctl_runner.hpp"
 
+namespace cluster_commands_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -207,3 +208,4 @@ TEST(ClusterCommands, AControlPlaneWithoutTheRouteIsNotFound) {
 }
 
 }  // namespace
+}  // namespace cluster_commands_test

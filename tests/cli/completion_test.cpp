@@ -11,6 +11,7 @@
 #include "cli/app.hpp"
 #include "tests/cli/temp_dir.hpp"
 
+namespace completion_test {
 namespace {
 
 using ::testing::AllOf;
@@ -165,3 +166,4 @@ TEST_F(ZshCompletion, OffersCommandsOptionsAndChoicesWithTheirHelp) {
 }
 
 }  // namespace
+}  // namespace completion_test

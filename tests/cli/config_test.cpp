@@ -11,6 +11,7 @@
 #include "cli/server_url.hpp"
 #include "tests/cli/temp_dir.hpp"
 
+namespace config_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -181,3 +182,4 @@ TEST(ServerUrl, RejectsWhatCannotBeAServer) {
 }
 
 }  // namespace
+}  // namespace config_test

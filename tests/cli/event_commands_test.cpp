@@ -11,6 +11,7 @@
 
 #include "tests/cli/ctl_runner.hpp"
 
+namespace event_commands_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -725,3 +726,4 @@ TEST(AuditChainCommands, CheckpointShowsTheHead) {
 }
 
 }  // namespace
+}  // namespace event_commands_test

@@ -9,6 +9,7 @@
 
 #include "cli/field_args.hpp"
 
+namespace field_args_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -120,3 +121,4 @@ TEST(FileFields, AnUnreadableOrNonObjectFileIsAUsageError) {
 }
 
 }  // namespace
+}  // namespace field_args_test

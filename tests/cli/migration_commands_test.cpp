@@ -10,6 +10,7 @@
 #include "tests/cli/ctl_runner.hpp"
 #include "tests/cli/fake_server.hpp"
 
+namespace migration_commands_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -304,3 +305,4 @@ TEST_F(MigrationCommands, RebalanceIsADryRunTableUnlessExecuted) {
 }
 
 }  // namespace
+}  // namespace migration_commands_test

@@ -10,6 +10,7 @@
 #include "tests/cli/fake_server.hpp"
 #include "tests/cli/temp_dir.hpp"
 
+namespace odd_answers_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -254,3 +255,4 @@ TEST_F(OddAnswers, AServerUrlWithAPathPrefixIsHonoured) {
 }
 
 }  // namespace
+}  // namespace odd_answers_test

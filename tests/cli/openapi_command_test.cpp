@@ -5,6 +5,7 @@
 
 #include "tests/cli/ctl_runner.hpp"
 
+namespace openapi_command_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -47,3 +48,4 @@ TEST(OpenApiCommand, AnAnswerWithoutPathsIsAnError) {
 }
 
 }  // namespace
+}  // namespace openapi_command_test

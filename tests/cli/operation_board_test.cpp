@@ -3,6 +3,7 @@
 
 #include "cli/operation_board.hpp"
 
+namespace operation_board_test {
 namespace {
 
 using vergegrid::cli::change_document;
@@ -64,3 +65,4 @@ TEST(OperationBoard, AStateFilterShowsItsStatesAndReportsAnOperationLeavingThem)
 }
 
 }  // namespace
+}  // namespace operation_board_test

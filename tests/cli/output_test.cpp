@@ -8,6 +8,7 @@
 #include "cli/output.hpp"
 #include "cli/views.hpp"
 
+namespace output_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -128,3 +129,4 @@ TEST(JsonOutput, PrettyWithTheServersKeyOrder) {
 }
 
 }  // namespace
+}  // namespace output_test

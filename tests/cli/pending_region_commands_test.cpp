@@ -6,6 +6,7 @@
 
 #include "tests/cli/ctl_runner.hpp"
 
+namespace pending_region_commands_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -89,3 +90,4 @@ TEST(PendingRegionCommands, ShowPrintsTheStateAndReasons) {
 }
 
 }  // namespace
+}  // namespace pending_region_commands_test

@@ -6,6 +6,7 @@
 
 #include "tests/cli/ctl_runner.hpp"
 
+namespace region_settings_commands_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -97,3 +98,4 @@ TEST(RegionSettingsCommands, ShowListsThePendingFieldsRightAfterTheVersion) {
 }
 
 }  // namespace
+}  // namespace region_settings_commands_test

@@ -10,6 +10,7 @@
 #include "tests/cli/ctl_runner.hpp"
 #include "tests/cli/fake_server.hpp"
 
+namespace rollout_commands_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -191,3 +192,4 @@ TEST_F(RolloutCommands, ListAllFollowsTheServersCursor) {
 }
 
 }  // namespace
+}  // namespace rollout_commands_test

@@ -17,6 +17,7 @@
 #include "tests/cli/fake_server.hpp"
 #include "tests/cli/temp_dir.hpp"
 
+namespace snapshot_commands_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -427,3 +428,4 @@ TEST(ProgressLine, ShowsTheBarThePercentTheBytesAndThePhase) {
 }
 
 }  // namespace
+}  // namespace snapshot_commands_test

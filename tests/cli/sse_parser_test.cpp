@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
+namespace sse_parser_test {
 namespace {
 
 using vergegrid::cli::SseEvent;
@@ -142,3 +143,4 @@ TEST(SseParser, LinesAndDataAreBounded) {
 }
 
 }  // namespace
+}  // namespace sse_parser_test

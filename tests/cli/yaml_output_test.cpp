@@ -6,6 +6,7 @@
 #include "cli/output.hpp"
 #include "cli/yaml_text.hpp"
 
+namespace yaml_output_test {
 namespace {
 
 using vergegrid::cli::Json;
@@ -62,3 +63,4 @@ TEST(YamlOutput, AStreamPrintsOneDocumentPerItem) {
 }
 
 }  // namespace
+}  // namespace yaml_output_test

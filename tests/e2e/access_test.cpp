@@ -13,6 +13,7 @@
 #include "tests/e2e/api_client.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace access_test {
 namespace {
 
 using nlohmann::json;
@@ -649,3 +650,4 @@ TEST(AdminBootstrap, WithoutAnEnvironmentTokenTheFirstStartWritesOneToAPrivateFi
 }
 
 }  // namespace
+}  // namespace access_test

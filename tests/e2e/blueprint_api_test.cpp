@@ -12,6 +12,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace blueprint_api_test {
 namespace {
 
 using nlohmann::json;
@@ -167,3 +168,4 @@ TEST_F(BlueprintApi, BadParametersAreRefusedByName) {
 }
 
 }  // namespace
+}  // namespace blueprint_api_test

@@ -22,6 +22,7 @@
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/throwaway_pki.hpp"
 
+namespace channel_test {
 namespace {
 
 using nlohmann::json;
@@ -511,3 +512,4 @@ TEST_F(ChannelJsonLimits, ANumberBeyondDoublesRangeIsInvalidJsonNotA500) {
 }
 
 }  // namespace
+}  // namespace channel_test

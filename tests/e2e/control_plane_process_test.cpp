@@ -14,6 +14,7 @@
 #include "tests/support/temp_dir.hpp"
 #include "vergegrid/plugin_api/abi.hpp"
 
+namespace control_plane_process_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -296,3 +297,4 @@ TEST(ControlPlaneProcess, AMistypedPluginKeyInTheEnvironmentIsRefusedLikeOneInTh
 }
 
 }  // namespace
+}  // namespace control_plane_process_test

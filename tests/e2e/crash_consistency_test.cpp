@@ -13,6 +13,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace crash_consistency_test {
 namespace {
 
 using nlohmann::json;
@@ -112,3 +113,4 @@ TEST(CrashConsistency, SigkillDuringAWriteBurstLeavesNoPartialRegion) {
 }
 
 }  // namespace
+}  // namespace crash_consistency_test

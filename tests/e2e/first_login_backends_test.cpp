@@ -12,6 +12,7 @@
 #include "tests/plugins/storage/contract/backend_harness.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace first_login_backends_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -84,3 +85,4 @@ INSTANTIATE_TEST_SUITE_P(Servers, FirstLoginOnServers, ::testing::Values("postgr
                          [](const auto& info) { return info.param; });
 
 }  // namespace
+}  // namespace first_login_backends_test

@@ -14,6 +14,7 @@
 #include "tests/e2e/api_client.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace first_login_test {
 namespace {
 
 using nlohmann::json;
@@ -219,3 +220,4 @@ TEST_F(FirstLogin, TheExchangeRouteNamesTheFieldAtFault) {
 }
 
 }  // namespace
+}  // namespace first_login_test

@@ -21,6 +21,7 @@
 #include "tests/plugins/storage/contract/backend_harness.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace group_commit_crash_test {
 namespace {
 
 using nlohmann::json;
@@ -173,3 +174,4 @@ INSTANTIATE_TEST_SUITE_P(Backends, GroupCommitCrash,
                          [](const auto& info) { return info.param; });
 
 }  // namespace
+}  // namespace group_commit_crash_test

@@ -22,6 +22,7 @@
 #include "tests/e2e/api_client.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace many_polls_test {
 namespace {
 
 using nlohmann::json;
@@ -196,3 +197,4 @@ TEST(ManyPolls, EachOfThousandsOfParkedPollsIsWokenByItsOwnSimulatorsOperationOn
 }
 
 }  // namespace
+}  // namespace many_polls_test

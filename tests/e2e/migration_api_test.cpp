@@ -11,6 +11,7 @@
 #include "tests/e2e/api_client.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace migration_api_test {
 namespace {
 
 using nlohmann::json;
@@ -351,3 +352,4 @@ TEST_F(MigrationApiOffline, AnOfflineSimulatorIsEvacuatedAsABatch) {
 }
 
 }  // namespace
+}  // namespace migration_api_test

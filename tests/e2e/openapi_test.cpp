@@ -11,6 +11,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace openapi_test {
 namespace {
 
 using nlohmann::json;
@@ -154,3 +155,4 @@ TEST_F(OpenApi, EveryRefResolvesAndEveryPathParameterIsDeclared) {
 }
 
 }  // namespace
+}  // namespace openapi_test

@@ -13,6 +13,7 @@
 #include "tests/e2e/api_client.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace placement_api_test {
 namespace {
 
 using nlohmann::json;
@@ -455,3 +456,4 @@ TEST(PlacementStartUp, AConfiguredPolicyThatIsNotLoadedStopsStartUpNamingTheKey)
 }
 
 }  // namespace
+}  // namespace placement_api_test

@@ -16,6 +16,7 @@
 #include "tests/plugins/storage/contract/backend_harness.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace placement_backends_test {
 namespace {
 
 using nlohmann::json;
@@ -134,3 +135,4 @@ INSTANTIATE_TEST_SUITE_P(Servers, PlacementOnServers, ::testing::Values("postgre
                          [](const auto& info) { return info.param; });
 
 }  // namespace
+}  // namespace placement_backends_test

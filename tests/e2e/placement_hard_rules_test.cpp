@@ -14,6 +14,7 @@
 #include "tests/e2e/api_client.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace placement_hard_rules_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -191,3 +192,4 @@ TEST_F(HardRules, APolicySwappedInWithABadConfigurationValueIsBadInputNamingTheK
 }
 
 }  // namespace
+}  // namespace placement_hard_rules_test

@@ -12,6 +12,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace region_api_test {
 namespace {
 
 using nlohmann::json;
@@ -461,3 +462,4 @@ TEST_F(RegionApi, AnEstateOwnerOpenSimCannotNameIsRefusedNamingTheField) {
 }
 
 }  // namespace
+}  // namespace region_api_test

@@ -11,6 +11,7 @@
 #include "tests/e2e/bridge/bridge_stack.hpp"
 #include "tests/support/listen_port.hpp"
 
+namespace region_settings_test {
 namespace {
 
 using nlohmann::json;
@@ -160,3 +161,4 @@ TEST_F(RegionSettings, APatchAskingForARestartAppliesOnRestartFieldsAtOnce) {
 }
 
 }  // namespace
+}  // namespace region_settings_test

@@ -15,6 +15,7 @@
 #include "tests/e2e/api_client.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace rollout_api_test {
 namespace {
 
 using nlohmann::json;
@@ -393,3 +394,4 @@ TEST_F(RolloutApi, ListsArePagedNewestFirstWithACursor) {
 }
 
 }  // namespace
+}  // namespace rollout_api_test

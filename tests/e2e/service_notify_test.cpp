@@ -13,6 +13,7 @@
 #include "tests/support/notify_socket.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace service_notify_test {
 namespace {
 
 using nlohmann::json;
@@ -72,3 +73,4 @@ TEST(ServiceNotify, BridgeIsReadyOnceRegisteredWithItsSimulatorUpAndStopsOnSigte
 }
 
 }  // namespace
+}  // namespace service_notify_test

@@ -13,6 +13,7 @@
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/throwaway_pki.hpp"
 
+namespace session_origin_test {
 namespace {
 
 using nlohmann::json;
@@ -131,3 +132,4 @@ TEST(SessionCookie, IsSecureWhenTheControlPlaneServesTls) {
 }
 
 }  // namespace
+}  // namespace session_origin_test

@@ -7,6 +7,7 @@
 #include "tests/e2e/api_client.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace simulator_liveness_test {
 namespace {
 
 using nlohmann::json;
@@ -98,3 +99,4 @@ TEST_F(SimulatorLiveness, CordonedAndRevokedSimulatorsKeepTheirState) {
 }
 
 }  // namespace
+}  // namespace simulator_liveness_test

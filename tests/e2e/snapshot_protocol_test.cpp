@@ -15,6 +15,7 @@
 #include "tests/e2e/api_client.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace snapshot_protocol_test {
 namespace {
 
 using nlohmann::json;
@@ -393,3 +394,4 @@ TEST_F(SnapshotProtocol, RetentionKeepsWhatItPromises) {
 }
 
 }  // namespace
+}  // namespace snapshot_protocol_test

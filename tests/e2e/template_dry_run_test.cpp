@@ -8,6 +8,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace template_dry_run_test {
 namespace {
 
 using nlohmann::json;
@@ -103,3 +104,4 @@ TEST_F(TemplateDryRun, AChangeThatChangesNothingPreviewsNone) {
 }
 
 }  // namespace
+}  // namespace template_dry_run_test

@@ -34,7 +34,7 @@ test_list "$work/both/$dir" >"$work/both.tests"
 count=$(wc -l <"$work/both.tests")
 echo "test command after set-up lists $count tests (or unbuilt test programs)"
 # Unbuilt gtest programs show as <target>_NOT_BUILT; every suite program must be there.
-for program in kernel_http_tests region_api_tests sim_bridge_unit_tests cli_e2e_tests; do
+for program in kernel_http_tests e2e_tests sim_bridge_unit_tests cli_e2e_tests; do
   grep -q "^${program}_NOT_BUILT\$" "$work/both.tests" || {
     echo "FAIL: $program is missing from the test command's suite"
     exit 1

@@ -10,6 +10,7 @@
 #include "tests/e2e/bridge/bridge_stack.hpp"
 #include "tests/support/listen_port.hpp"
 
+namespace bridge_estate_test {
 namespace {
 
 using nlohmann::json;
@@ -137,3 +138,4 @@ TEST_F(BridgeEstates, AnOwnerTheSimulatorDoesNotKnowFailsTheCreateAtOnceWithThat
 }
 
 }  // namespace
+}  // namespace bridge_estate_test

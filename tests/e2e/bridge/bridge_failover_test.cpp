@@ -7,6 +7,7 @@
 #include "tests/e2e/bridge/bridge_stack.hpp"
 #include "tests/support/listen_port.hpp"
 
+namespace bridge_failover_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -81,3 +82,4 @@ TEST_F(BridgeFailover, WhenTheControlPlaneComesBackAtTheListsOtherUrlTheBridgeGo
 }
 
 }  // namespace
+}  // namespace bridge_failover_test

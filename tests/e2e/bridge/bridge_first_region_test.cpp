@@ -11,6 +11,7 @@
 #include "tests/e2e/bridge/bridge_stack.hpp"
 #include "tests/support/listen_port.hpp"
 
+namespace bridge_first_region_test {
 namespace {
 
 using nlohmann::json;
@@ -129,3 +130,4 @@ TEST(BridgeFirstRegion, AnOwnerKnownOnlyByNameCannotGetANewEstateForTheOnlyRegio
 }
 
 }  // namespace
+}  // namespace bridge_first_region_test

@@ -14,6 +14,7 @@
 #include "tests/e2e/bridge/bridge_stack.hpp"
 #include "tests/support/listen_port.hpp"
 
+namespace bridge_migration_test {
 namespace {
 
 using nlohmann::json;
@@ -535,3 +536,4 @@ TEST_F(BridgeMigrations, AvatarsAreWarnedWhenTheMoveDoesNotWait) {
 }
 
 }  // namespace
+}  // namespace bridge_migration_test

@@ -8,6 +8,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace bridge_plugins_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -43,3 +44,4 @@ TEST(BridgePlugins, AMistypedInjectionKeyInTheEnvironmentStopsStartUpNamingTheVa
 }
 
 }  // namespace
+}  // namespace bridge_plugins_test

@@ -10,6 +10,7 @@
 #include "tests/e2e/bridge/bridge_stack.hpp"
 #include "tests/support/listen_port.hpp"
 
+namespace bridge_snapshot_test {
 namespace {
 
 using nlohmann::json;
@@ -177,3 +178,4 @@ TEST_F(BridgeSnapshots, ACorruptedBlobIsRefusedOnRestore) {
 }
 
 }  // namespace
+}  // namespace bridge_snapshot_test

@@ -17,6 +17,7 @@
 #include "tests/e2e/bridge/bridge_stack.hpp"
 #include "tests/support/listen_port.hpp"
 
+namespace bridge_test {
 namespace {
 
 using nlohmann::json;
@@ -571,3 +572,4 @@ TEST_F(Bridge, RotatesItsOwnKeyOnSchedule) {
 }
 
 }  // namespace
+}  // namespace bridge_test

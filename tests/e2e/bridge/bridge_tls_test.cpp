@@ -13,6 +13,7 @@
 #include "tests/support/listen_port.hpp"
 #include "tests/support/throwaway_pki.hpp"
 
+namespace bridge_tls_test {
 namespace {
 
 using nlohmann::json;
@@ -100,3 +101,4 @@ TEST_F(BridgeTls, ACertificateItsCaDidNotSignIsRefused) {
 }
 
 }  // namespace
+}  // namespace bridge_tls_test

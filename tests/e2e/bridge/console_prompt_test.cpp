@@ -11,6 +11,7 @@
 #include "tests/e2e/bridge/bridge_stack.hpp"
 #include "tests/support/listen_port.hpp"
 
+namespace console_prompt_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -138,3 +139,4 @@ TEST(ConsolePromptDuringACall, ALiveCreateThatAsksFailsWithoutWaitingForItsTimeo
 }
 
 }  // namespace
+}  // namespace console_prompt_test

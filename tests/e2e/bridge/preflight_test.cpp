@@ -10,6 +10,7 @@
 #include "tests/support/listen_port.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace preflight_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -114,3 +115,4 @@ TEST_F(Preflight, WithoutOpenSimIniTheFixIsToMakeIt) {
 }
 
 }  // namespace
+}  // namespace preflight_test

@@ -11,6 +11,7 @@
 #include "tests/e2e/events/event_receiver.hpp"
 #include "tests/e2e/events/event_stack.hpp"
 
+namespace audit_chain_test {
 namespace {
 
 using nlohmann::json;
@@ -185,3 +186,4 @@ TEST(EventBus, AuditCheckpointIsPublished) {
 }
 
 }  // namespace
+}  // namespace audit_chain_test

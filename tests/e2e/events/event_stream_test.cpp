@@ -14,6 +14,7 @@
 
 #include "tests/e2e/events/event_stack.hpp"
 
+namespace event_stream_test {
 namespace {
 
 using nlohmann::json;
@@ -169,3 +170,4 @@ TEST(EventBus, StreamResumesWithLastEventIdWithoutGaps) {
 }
 
 }  // namespace
+}  // namespace event_stream_test

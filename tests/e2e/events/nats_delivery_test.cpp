@@ -12,6 +12,7 @@
 #include "tests/support/nats_server.hpp"
 #include "tests/support/temp_dir.hpp"
 
+namespace nats_delivery_test {
 namespace {
 
 using nlohmann::json;
@@ -88,3 +89,4 @@ TEST(EventBus, NatsJetStreamGetsTheSameEvents) {
 }
 
 }  // namespace
+}  // namespace nats_delivery_test

@@ -14,6 +14,7 @@
 #include "tests/e2e/events/event_receiver.hpp"
 #include "tests/e2e/events/event_stack.hpp"
 
+namespace webhook_delivery_test {
 namespace {
 
 using nlohmann::json;
@@ -329,3 +330,4 @@ TEST(EventBus, DeadLetterAfterRetryFor) {
 }
 
 }  // namespace
+}  // namespace webhook_delivery_test
