@@ -14,19 +14,6 @@ namespace vergegrid::test {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-        if (condition()) {
-            return true;
-        }
-        if (std::chrono::steady_clock::now() >= deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(50ms);
-    }
-}
-
 SimulatorHost::SimulatorHost(std::filesystem::path root, std::uint16_t control_port)
     : root_(std::move(root)),
       control_port_(control_port),

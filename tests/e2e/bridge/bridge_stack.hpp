@@ -17,13 +17,10 @@
 
 #include "tests/e2e/api_client.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace vergegrid::test {
-
-// Polls `condition` every 50 ms until it holds or `timeout` passes; true when it held.
-bool eventually(const std::function<bool()>& condition,
-                std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
 // One simulator machine: a vergegrid-bridge and the emulator it supervises, everything under
 // `root` (bridge.ini, state/, sim/Regions/), its own push, RemoteAdmin and emulator ports.

@@ -150,15 +150,4 @@ std::string expected_signature(const std::string& secret, const std::string& tim
     return out;
 }
 
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() >= deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(50ms);
-    }
-    return true;
-}
-
 }  // namespace vergegrid::test

@@ -15,6 +15,7 @@
 
 #include "tests/e2e/api_client.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace vergegrid::test {
@@ -80,8 +81,5 @@ nlohmann::json subscription(const ApiClient& api, const std::string& id);
 // "sha256=" + lower-case hex of HMAC-SHA256(secret, "<timestamp>.<body>") (OpenSSL).
 std::string expected_signature(const std::string& secret, const std::string& timestamp,
                                const std::string& body);
-
-// Polls `done` every 50 ms until it holds or `timeout` passes.
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout);
 
 }  // namespace vergegrid::test
