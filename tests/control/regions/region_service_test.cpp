@@ -53,6 +53,29 @@ TEST_F(RegionServiceTest, CreateWritesVersionOneItsHistoryAndRegionCreate) {
     EXPECT_EQ(regions.get(region.uuid).name, "Alpha");
 }
 
+// The region's document is dumped once: its history row's text is also its audit row's, and both
+// are the event's document.
+TEST_F(RegionServiceTest, TheHistoryRowTheAuditRowAndTheEventCarryTheSameDocument) {
+    const auto created = regions.create(actor(), {{{"name", "Alpha"},
+                                                   {"estate_id", estate_id},
+                                                   {"loc_x", 1000},
+                                                   {"loc_y", 1000},
+                                                   {"host", "sim.example.org"},
+                                                   {"port", 9000},
+                                                   {"flags", {{"max_prims", 30000}}}}});
+    const auto& region = created.value.region;
+    const auto history = regions.history(region.uuid);
+    ASSERT_EQ(history.size(), 1U);
+    const auto rows = audit("region.create");
+    ASSERT_EQ(rows.size(), 1U);
+    EXPECT_EQ(rows[0].after, history[0].spec);
+    ASSERT_EQ(created.events.size(), 1U);
+    EXPECT_EQ(created.events[0].after, nlohmann::json::parse(history[0].spec));
+    EXPECT_EQ(rows[0].after, created.events[0].after.dump());  // compact, as every audit row
+    EXPECT_EQ(created.events[0].after.at("flags").at("max_prims"), 30000);
+    EXPECT_EQ(created.events[0].after.at("id"), region.uuid);
+}
+
 TEST_F(RegionServiceTest, CreateRefusesAnUnknownEstateAsUnprocessable) {
     const auto error = refusal([&] {
         regions.create(actor(), {{{"name", "Alpha"},
