@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Real answers against the OpenAPI document (docs/api.md, "The OpenAPI document").
 
-Runs e2e test executables with VERGEGRID_RECORD_ANSWERS set (tests/support/answer_recorder.hpp:
-their HTTP client appends one JSON line per answer), takes the document from the recorded answer
-of GET /api/v1/openapi.json, then matches every recorded answer to its route (path template and
-method) and checks:
+Reads the answers the e2e tests recorded while ctest ran them (VERGEGRID_RECORD_ANSWERS=<folder>,
+tests/support/answer_recorder.hpp: their HTTP client appends one JSON line per answer to a file
+of its process), takes the document from the recorded answer of GET /api/v1/openapi.json, then
+matches every recorded answer to its route (path template and method) and checks:
 
   * its status is documented for that operation (an undocumented status fails);
   * a JSON body validates against the response schema of that status (JSON Schema 2020-12,
@@ -12,50 +12,25 @@ method) and checks:
   * a request the server accepted (2xx) had a body valid against the operation's requestBody.
 
 Prints the coverage (routes with a validated success answer / all routes) and fails below
---min-coverage. The executables run side by side (each records into a file of its own): they
-mostly wait on the control planes they start.
+--min-coverage. The tests that record are this check's ctest fixture (tests/e2e/CMakeLists.txt),
+so their answers are recorded once, by the run that tests them, and not by a second run here.
 
-Usage: openapi_answers_test.py --min-coverage PERCENT OPENAPI_TESTS [EXE[:GTEST_FILTER] ...]
-       openapi_answers_test.py --min-coverage PERCENT --document FILE --records FILE
-       (the second form checks answers recorded before against a saved document)
+Usage: openapi_answers_test.py --min-coverage PERCENT RECORDS_FOLDER
 """
 import argparse
 import collections
-import concurrent.futures
+import glob
 import json
 import os
-import subprocess
 import sys
-import tempfile
-import time
 
 import jsonschema
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 
-def run_recording(executable, gtest_filter, records):
-    command = [executable]
-    if gtest_filter:
-        command.append("--gtest_filter=" + gtest_filter)
-    env = dict(os.environ, VERGEGRID_RECORD_ANSWERS=records)
-    started = time.monotonic()
-    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, errors="replace")
-    took = time.monotonic() - started
-    name = os.path.basename(executable) + (":" + gtest_filter if gtest_filter else "")
-    print(f"ran {name} in {took:.0f} s (exit {done.returncode})")
-    if done.returncode != 0:
-        # The test's own ctest entry reports its failure; its answers still count here.
-        print(f"  warning: {name} failed; its last output lines:")
-        for line in done.stdout.splitlines()[-15:]:
-            print("    " + line)
-
-
 def read_records(path):
     records = []
-    if not os.path.exists(path):  # a run that recorded no answer
-        return records
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.strip():
@@ -209,32 +184,18 @@ def check_request(document, validators, template, record, problems):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--min-coverage", type=float, required=True)
-    parser.add_argument("--document")
-    parser.add_argument("--records")
-    parser.add_argument("openapi_tests", nargs="?")
-    parser.add_argument("executables", nargs="*")
+    parser.add_argument("records_folder")
     args = parser.parse_args()
 
-    if args.document and args.records:
-        with open(args.document, encoding="utf-8") as f:
-            document = json.load(f)
-        return check(document, read_records(args.records), args.min_coverage)
-    if not args.openapi_tests:
-        parser.error("OPENAPI_TESTS is required")
-    with tempfile.TemporaryDirectory(prefix="vg-openapi-answers-") as tmp:
-        runs = [(args.openapi_tests, "OpenApi.IsAnOpenApi31DocumentOfThisProgram")]
-        runs += [spec.partition(":")[::2] for spec in args.executables]
-        files = [os.path.join(tmp, f"answers-{i}.jsonl") for i in range(len(runs))]
-        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
-            list(pool.map(run_recording, *zip(*runs), files))
-        documents = [r for r in read_records(files[0])
-                     if r["path"] == "/api/v1/openapi.json" and r["status"] == 200]
-        if not documents:
-            print("FAIL: no GET /api/v1/openapi.json answer was recorded")
-            return 1
-        document = json.loads(documents[0]["body"])
-        records = [r for f in files for r in read_records(f)]
-    return check(document, records, args.min_coverage)
+    files = sorted(glob.glob(os.path.join(args.records_folder, "*.jsonl")))
+    records = [r for f in files for r in read_records(f)]
+    print(f"{len(records)} answers in {len(files)} files of {args.records_folder}")
+    documents = [r for r in records
+                 if r["path"] == "/api/v1/openapi.json" and r["status"] == 200]
+    if not documents:
+        print("FAIL: no GET /api/v1/openapi.json answer was recorded (did the e2e tests run?)")
+        return 1
+    return check(json.loads(documents[0]["body"]), records, args.min_coverage)
 
 
 def check(document, records, min_coverage):

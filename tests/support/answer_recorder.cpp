@@ -1,6 +1,9 @@
 #include "tests/support/answer_recorder.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -27,8 +30,8 @@ std::string bounded(const std::string& text, bool keep_whole) {
 void record_answer(const std::string& method, const std::string& path,
                    const std::string& request_body, int status, const std::string& content_type,
                    const std::string& body) {
-    const char* file = std::getenv("VERGEGRID_RECORD_ANSWERS");
-    if (file == nullptr || *file == '\0') {
+    const char* dir = std::getenv("VERGEGRID_RECORD_ANSWERS");
+    if (dir == nullptr || *dir == '\0') {
         return;
     }
     const nlohmann::json line = {{"method", method},
@@ -37,10 +40,14 @@ void record_answer(const std::string& method, const std::string& path,
                                  {"content_type", content_type},
                                  {"body", bounded(body, is_json(content_type))},
                                  {"request_body", bounded(request_body, false)}};
-    // Tests call from several threads; one line per answer, whole or not at all.
+    // Tests call from several threads; one line per answer, whole or not at all. Test programs
+    // run side by side: each has a file of its own (a long line is more than one write).
     static std::mutex mutex;
     const std::lock_guard lock(mutex);
-    std::ofstream out(file, std::ios::app | std::ios::binary);
+    std::filesystem::create_directories(dir);
+    std::ofstream out(
+        std::filesystem::path(dir) / ("answers-" + std::to_string(::getpid()) + ".jsonl"),
+        std::ios::app | std::ios::binary);
     out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 

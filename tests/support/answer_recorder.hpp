@@ -1,7 +1,7 @@
 // Opt-in record of every answer the tests' HTTP client receives, for the OpenAPI answer check
-// (tests/scripts/openapi_answers_test.py): with VERGEGRID_RECORD_ANSWERS=<file> set, each answer
-// is appended to <file> as one JSON line {method, path, status, content_type, body,
-// request_body}; without it nothing is written.
+// (tests/scripts/openapi_answers_test.py): with VERGEGRID_RECORD_ANSWERS=<folder> set, each answer
+// is appended to <folder>/answers-<pid>.jsonl as one JSON line {method, path, status,
+// content_type, body, request_body}; without it nothing is written.
 #pragma once
 
 #include <string>
