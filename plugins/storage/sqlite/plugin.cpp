@@ -14,7 +14,8 @@ namespace {
 namespace api = vergegrid::plugin_api;
 namespace impl = vergegrid::plugins::sqlite;
 
-constexpr const char* kConfigKeys[] = {"path", "busy_timeout_ms", "pool_size", nullptr};
+constexpr const char* kConfigKeys[] = {"path", "busy_timeout_ms", "pool_size", "checkpoint_pages",
+                                       nullptr};
 
 api::PluginObject* create(const api::HostContext& host) {
     impl::SqliteConfig config = impl::parse_config(host.config, host.data_dir);

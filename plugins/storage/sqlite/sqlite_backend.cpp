@@ -106,6 +106,9 @@ SqliteConfig parse_config(const plugin_api::ConfigSection& section, const std::s
                                          std::numeric_limits<int>::max(), "milliseconds");
     config.pool_size =
         sql::int_or(section, "pool_size", kDefaultPoolSize, 1, kMaxPoolSize, "connections");
+    config.checkpoint_pages =
+        sql::int_or(section, "checkpoint_pages", WalCheckpointer::kDefaultThresholdPages,
+                    kMinCheckpointPages, kMaxCheckpointPages, "pages");
     return config;
 }
 
@@ -140,7 +143,7 @@ SqliteBackend::SqliteBackend(SqliteConfig config, std::shared_ptr<plugin_api::Lo
                              std::vector<sql::Migration> migrations)
     : SociBackend(dialect(), std::move(migrations), pool_settings_for(config), logger),
       config_(std::move(config)),
-      checkpointer_(std::move(logger)) {}
+      checkpointer_(std::move(logger), config_.checkpoint_pages) {}
 
 SqliteBackend::~SqliteBackend() {
     close();  // here, while connect() and describe() still exist

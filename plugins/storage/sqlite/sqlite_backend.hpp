@@ -17,6 +17,8 @@ inline constexpr int kDefaultBusyTimeoutMs = 5000;
 inline constexpr int kDefaultPoolSize = 4;
 inline constexpr int kMaxPoolSize = 64;
 inline constexpr const char* kDefaultFileName = "vergegrid.db";
+inline constexpr int kMinCheckpointPages = 100;
+inline constexpr int kMaxCheckpointPages = 1'000'000;  // 4 GB of WAL at 4 KiB pages
 // How much of the database file each connection maps into memory (address space, not RSS: the
 // pages are the page cache's, shared by all connections).
 inline constexpr long long kMmapBytes = 256LL * 1024 * 1024;
@@ -26,10 +28,13 @@ struct SqliteConfig {
     // How long a connection waits for a lock, and begin() for a free connection.
     int busy_timeout_ms = kDefaultBusyTimeoutMs;
     int pool_size = kDefaultPoolSize;
+    // The WAL length at which the checkpointer thread copies it back (wal_checkpointer.hpp).
+    int checkpoint_pages = WalCheckpointer::kDefaultThresholdPages;
 };
 
 // Reads the plugin's section: `path` (default <data_dir>/vergegrid.db), `busy_timeout_ms`
-// (default 5000, a positive integer) and `pool_size` (default 4, 1..64). Throws
+// (default 5000, a positive integer), `pool_size` (default 4, 1..64) and `checkpoint_pages`
+// (default WalCheckpointer::kDefaultThresholdPages, 100..1,000,000). Throws
 // plugin_api::ConfigError naming the key at fault.
 SqliteConfig parse_config(const plugin_api::ConfigSection& section, const std::string& data_dir);
 

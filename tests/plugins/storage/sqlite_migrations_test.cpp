@@ -252,12 +252,17 @@ TEST(SqliteConfig, DefaultsAndValidation) {
     EXPECT_EQ(defaults.path, fs::path("/var/lib/vergegrid/vergegrid.db"));
     EXPECT_EQ(defaults.busy_timeout_ms, 5000);
     EXPECT_EQ(defaults.pool_size, 4);
+    EXPECT_EQ(defaults.checkpoint_pages, sqlite::WalCheckpointer::kDefaultThresholdPages);
 
-    const auto custom = sqlite::parse_config(
-        {{"path", "/srv/grid.db"}, {"busy_timeout_ms", "250"}, {"pool_size", "2"}}, "/data");
+    const auto custom = sqlite::parse_config({{"path", "/srv/grid.db"},
+                                              {"busy_timeout_ms", "250"},
+                                              {"pool_size", "2"},
+                                              {"checkpoint_pages", "20000"}},
+                                             "/data");
     EXPECT_EQ(custom.path, fs::path("/srv/grid.db"));
     EXPECT_EQ(custom.busy_timeout_ms, 250);
     EXPECT_EQ(custom.pool_size, 2);
+    EXPECT_EQ(custom.checkpoint_pages, 20000);
 
     EXPECT_THROW(sqlite::parse_config({}, ""), vergegrid::plugin_api::ConfigError);
     EXPECT_THROW(sqlite::parse_config({{"path", "/srv/a=b.db"}}, "/data"),
@@ -268,6 +273,14 @@ TEST(SqliteConfig, DefaultsAndValidation) {
             ADD_FAILURE() << "pool_size='" << bad << "' was accepted";
         } catch (const vergegrid::plugin_api::ConfigError& e) {
             EXPECT_EQ(e.key(), "pool_size");
+        }
+    }
+    for (const char* bad : {"99", "1000001", "-5", "many", ""}) {
+        try {
+            sqlite::parse_config({{"checkpoint_pages", bad}}, "/data");
+            ADD_FAILURE() << "checkpoint_pages='" << bad << "' was accepted";
+        } catch (const vergegrid::plugin_api::ConfigError& e) {
+            EXPECT_EQ(e.key(), "checkpoint_pages");
         }
     }
 }

@@ -81,7 +81,8 @@ TEST_F(SqlitePluginTest, DescriptorDescribesTheSqliteStoragePlugin) {
     for (const char* const* key = descriptor_->config_keys; *key != nullptr; ++key) {
         keys.emplace_back(*key);
     }
-    EXPECT_THAT(keys, ::testing::UnorderedElementsAre("path", "busy_timeout_ms", "pool_size"));
+    EXPECT_THAT(keys, ::testing::UnorderedElementsAre("path", "busy_timeout_ms", "pool_size",
+                                                      "checkpoint_pages"));
 }
 
 TEST_F(SqlitePluginTest, OpenCreatesTheFileAndItsDirectoryInWalMode) {
