@@ -59,6 +59,8 @@ class SqliteBackend final : public sql::SociBackend {
     void close() noexcept override;
 
     const SqliteConfig& config() const noexcept { return config_; }
+    // The threshold its WAL checkpointer runs with (config's checkpoint_pages).
+    int checkpoint_threshold_pages() const noexcept { return checkpointer_.threshold_pages(); }
 
   private:
     std::unique_ptr<soci::session> connect() override;

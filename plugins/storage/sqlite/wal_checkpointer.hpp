@@ -50,6 +50,8 @@ class WalCheckpointer {
 
     // Checkpoints run so far (each copies what the WAL held when it began).
     long long checkpoints() const;
+    // The WAL length (pages) past which the thread checkpoints.
+    int threshold_pages() const noexcept { return threshold_pages_; }
 
     // From a watched session's commit (SQLite's WAL hook): the WAL now holds `pages` pages.
     // False when the committing connection should checkpoint itself (the WAL is too long).

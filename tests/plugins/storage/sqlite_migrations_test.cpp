@@ -285,4 +285,14 @@ TEST(SqliteConfig, DefaultsAndValidation) {
     }
 }
 
+TEST(SqliteConfig, CheckpointPagesIsTheThresholdOfTheBackendsCheckpointer) {
+    TempDir dir;
+    const sqlite::SqliteBackend raised(
+        sqlite::parse_config({{"checkpoint_pages", "10000"}}, dir.path().string()), nullptr);
+    EXPECT_EQ(raised.checkpoint_threshold_pages(), 10000);
+    const sqlite::SqliteBackend by_default(sqlite::parse_config({}, dir.path().string()), nullptr);
+    EXPECT_EQ(by_default.checkpoint_threshold_pages(),
+              sqlite::WalCheckpointer::kDefaultThresholdPages);
+}
+
 }  // namespace
