@@ -41,14 +41,18 @@ void record_answer(const std::string& method, const std::string& path,
                                  {"body", bounded(body, is_json(content_type))},
                                  {"request_body", bounded(request_body, false)}};
     // Tests call from several threads; one line per answer, whole or not at all. Test programs
-    // run side by side: each has a file of its own (a long line is more than one write).
+    // run side by side: each has a file of its own (a long line is more than one write), opened
+    // once, with its folder made then.
     static std::mutex mutex;
     const std::lock_guard lock(mutex);
-    std::filesystem::create_directories(dir);
-    std::ofstream out(
-        std::filesystem::path(dir) / ("answers-" + std::to_string(::getpid()) + ".jsonl"),
-        std::ios::app | std::ios::binary);
+    static std::ofstream out = [dir] {
+        std::filesystem::create_directories(dir);
+        return std::ofstream(
+            std::filesystem::path(dir) / ("answers-" + std::to_string(::getpid()) + ".jsonl"),
+            std::ios::app | std::ios::binary);
+    }();
     out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    out.flush();  // the check reads the file once this program has ended, however it ended
 }
 
 }  // namespace vergegrid::test
