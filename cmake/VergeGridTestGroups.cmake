@@ -5,10 +5,10 @@
 # its suite's tests in one process, instead of one process per test (gtest_discover_tests).
 #
 # Why: most of a unit test's time was its process, not its test. Under the sanitizers a program
-# starts in 0.1-0.25 s and LeakSanitizer scans it at exit, and ~1,500 unit tests each paid that
-# (.ci/README.md, session 24): a suite run as one process took 14.6 s for 133 storage-contract
-# tests that took 32.8 s one process each. gtest still reports each test, and a failing one is
-# named in the output; ctest names the suite.
+# starts in 0.1-0.25 s and LeakSanitizer scans it at exit, and ~1,450 unit tests each paid that
+# (.ci/README.md): the 133 storage-contract tests on SQLite took 28.4 s one process each and 17.3 s
+# as one. gtest still reports each test, and a failing one is named in the output; ctest names the
+# suite.
 #
 # The suites are listed after each build of the target (`--gtest_list_tests`), as
 # gtest_discover_tests does, so a new test or suite needs no CMake change. FILTER keeps only the
