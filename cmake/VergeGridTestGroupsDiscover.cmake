@@ -72,7 +72,8 @@ foreach(suite IN LISTS suites)
     endif()
     string(APPEND script "set_tests_properties([==[${name}]==] PROPERTIES TIMEOUT ${timeout})\n")
   endif()
-  # Property values may hold semicolons (ENVIRONMENT lists): set one pair at a time, bracketed.
+  # One pair at a time, the value bracketed so that its spaces and quotes survive. (A value cannot
+  # hold a semicolon: the list of PROPERTIES separates its pairs with them.)
   list(LENGTH properties property_count)
   set(i 0)
   while(i LESS property_count)
