@@ -105,6 +105,19 @@ bool MysqlBackend::hold_leadership() noexcept {
 void MysqlBackend::resign_leadership() noexcept {
     const std::lock_guard lock(leader_mutex_);
     try {
+        if (leader_) {
+            // Freed here, not by closing the session: the server ends a closed session after the
+            // client has gone, and another control plane asking at once would find it still held.
+            // (A named string: soci runs the statement after the full expression's temporaries.)
+            const std::string lock_name = leader_lock_name(config_.db);
+            int released = 0;
+            *leader_ << "SELECT COALESCE(RELEASE_LOCK(:name), 0)", soci::use(lock_name),
+                soci::into(released);
+        }
+    } catch (...) {
+        // A session that cannot answer is ending: the server frees its lock with it.
+    }
+    try {
         leader_.reset();
     } catch (...) {
     }

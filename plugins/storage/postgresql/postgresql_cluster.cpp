@@ -144,6 +144,17 @@ bool PostgresqlCluster::hold_leadership() noexcept {
 
 void PostgresqlCluster::resign_leadership() noexcept {
     const std::lock_guard lock(leader_mutex_);
+    if (leader_) {
+        // Freed here, not by closing the session: the server ends a closed session after the
+        // client has gone, and another control plane asking at once could find it still held.
+        // A session that cannot answer is ending, and its lock with it.
+        try {
+            const std::string unlock =
+                "SELECT pg_advisory_unlock(" + std::to_string(kLeaderLockKey) + ")";
+            exec_ok(leader_, unlock.c_str());
+        } catch (...) {
+        }
+    }
     finish(leader_);
 }
 

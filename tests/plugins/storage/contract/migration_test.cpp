@@ -162,13 +162,14 @@ class SchemaThreeWithCaseClashes {
              std::vector<std::pair<int, std::string>>{{11, "Welcome"}, {12, "welcome"}}) {
             const std::string id = uuid(n);
             const std::string estate = uuid(3);
+            const int port = 9000 + n;  // named: soci runs the statement after the temporaries die
             *sql << "INSERT INTO regions (uuid, name, estate_id, template_id, loc_x, loc_y, "
                     "size_x, size_y, port, host, physics_type, terrain_preset, "
                     "draw_distance_cap, version_major, version_minor, version_patch, "
                     "region_state_mode) VALUES (:id, :name, :estate, NULL, :x, 1000, 256, 256, "
                     ":port, 'h', 'ubODE', '', 0, 1, 0, 0, 'minimal')",
                 soci::use(id, "id"), soci::use(name, "name"), soci::use(estate, "estate"),
-                soci::use(n, "x"), soci::use(9000 + n, "port");
+                soci::use(n, "x"), soci::use(port, "port");
         }
     }
 
