@@ -65,7 +65,9 @@ class BOOST_SYMBOL_VISIBLE ClusterCoordination {
     // releases the lock on the server's side as soon as the server notices). Never throws;
     // bounded by the backend's connect timeout.
     virtual bool hold_leadership() noexcept = 0;
-    // Gives it up (drops the session). Never throws.
+    // Gives it up: frees the lock before returning, so another control plane asking next takes it
+    // (dropping the session alone frees it only once the server has noticed), then drops the
+    // session. Never throws.
     virtual void resign_leadership() noexcept = 0;
 
     // Whether the database carries notifications between control planes. When false, publish()
