@@ -69,6 +69,14 @@ struct Dialect {
     // own; MariaDB keeps one INSERT per row for now.
     bool stages_log_rows = false;
 
+    // The overlap search (find_regions_overlapping, find_region_conflicts) names each map column
+    // a footprint could start in (`loc_x IN` a recursive list) instead of a range of columns, so
+    // the (loc_x, loc_y) index bounds both coordinates: on SQLite 3.40 a search took 10 us at
+    // 20,000 and at 100,000 regions against 18 and 34 us (docs/benchmarks.md). SQLite only, where
+    // it was measured; a join on the list instead made SQLite build a Bloom filter over the whole
+    // table once ANALYZE had run (16 ms a search).
+    bool seeks_map_columns = false;
+
     // Migrations. transactional_ddl: a migration and its record commit together.
     bool transactional_ddl = true;
     std::string begin_migration;  // "" = statements run in autocommit (MariaDB)

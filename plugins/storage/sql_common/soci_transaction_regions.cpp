@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "name_folding.hpp"
+#include "overlap_search.hpp"
 #include "prepared_statement.hpp"
 #include "region_row.hpp"
 #include "soci_transaction.hpp"
@@ -277,26 +278,6 @@ void SociTransaction::delete_region(const std::string& uuid) {
 
 namespace {
 
-// The overlap condition on `r.` (find_regions_overlapping, find_region_conflicts): footprint
-// [loc, loc + size/256) against [x0, x1) x [y0, y1), any region but `exclude`. Sizes are multiples
-// of 256 (a CHECK constraint), so the division is exact in every dialect. No footprint is wider
-// than the widest region present, so loc > x0 - that width: the lower bounds add nothing to the
-// answer but let the (loc_x, loc_y) index bound the search, which would otherwise walk every
-// region (2.6 ms at 10,000 regions on SQLite; docs/benchmarks.md). The widest present rather than
-// the widest allowed (kMaxRegionSize): on a grid of 256 m regions the search reads one column of
-// the map instead of 33. The size indexes answer MAX() at once. Each width a subquery of its own:
-// SQLite answers MAX() from an index only when it is its query's one aggregate ("SELECT
-// MAX(size_x), MAX(size_y)" reads the whole table), and each of the three databases computes it
-// once and bounds the index range with it (EXPLAIN: SQLite "SEARCH r USING INDEX regions_location
-// (loc_x>? AND loc_x<?)", MariaDB "range" on regions_location, PostgreSQL an InitPlan in the Index
-// Cond). No region at all: the bound is NULL and nothing matches. x0 and y0 are bound twice, under
-// two names: not every SOCI backend binds a repeated name.
-const char* const kOverlapConditions =
-    " WHERE r.loc_x < :x1 AND r.loc_x > :x_from - (SELECT MAX(size_x) FROM regions) / 256"
-    " AND r.loc_x + r.size_x / 256 > :x0"
-    " AND r.loc_y < :y1 AND r.loc_y > :y_from - (SELECT MAX(size_y) FROM regions) / 256"
-    " AND r.loc_y + r.size_y / 256 > :y0 AND r.uuid <> :exclude";
-
 BoundValues& bind_overlap(BoundValues& values, int x0, int y0, int x1, int y1,
                           const std::string& exclude_uuid) {
     return values.number("x1", x1)
@@ -332,7 +313,7 @@ std::vector<api::Region> SociTransaction::find_regions_overlapping(
         // One statement, not a query for the widths first: every create asks, inside the write
         // transaction, and on PostgreSQL each statement is a round trip.
         BoundValues values;
-        result = select_regions(sql, kOverlapConditions, " ORDER BY r.name",
+        result = select_regions(sql, overlap_conditions(dialect_), " ORDER BY r.name",
                                 bind_overlap(values, x0, y0, x1, y1, exclude_uuid));
     });
     return result;
@@ -348,7 +329,7 @@ api::RegionConflicts SociTransaction::find_region_conflicts(const api::Region& r
             folded_name_matches(dialect_, "r.name") +
             " AND r.uuid <> :exclude_name UNION ALL SELECT * FROM (" +
             region_select_with(std::to_string(kOverlapping) + " AS conflict_kind") +
-            kOverlapConditions + " ORDER BY r.name LIMIT 1) overlapping UNION ALL " +
+            overlap_conditions(dialect_) + " ORDER BY r.name LIMIT 1) overlapping UNION ALL " +
             region_select_with(std::to_string(kSameHostPort) + " AS conflict_kind") +
             " WHERE r.host = :host AND r.port = :port AND r.uuid <> :exclude_port";
         BoundValues values;

@@ -36,6 +36,7 @@ sql::Dialect make() {
     d.gate_writers_in_process = true;
     d.caches_transaction_statements = true;
     d.stages_log_rows = true;
+    d.seeks_map_columns = true;
     d.insert_returns_id = false;
     d.last_insert_id = "SELECT last_insert_rowid()";
     d.transactional_ddl = true;

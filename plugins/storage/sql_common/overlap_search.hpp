@@ -1,0 +1,28 @@
+// The map search of the grid rules: which regions' footprints overlap a rectangle of the map.
+#pragma once
+
+#include <string>
+
+namespace vergegrid::plugins::sql {
+
+struct Dialect;
+
+// The overlap condition on `r.` (find_regions_overlapping, find_region_conflicts): footprint
+// [loc, loc + size/256) against [x0, x1) x [y0, y1), any region but `exclude`. Sizes are multiples
+// of 256 (a CHECK constraint), so the division is exact in every dialect. No footprint is wider
+// than the widest region present, so loc > x0 - that width: the lower bounds add nothing to the
+// answer but let the (loc_x, loc_y) index bound the search, which would otherwise walk every
+// region (2.6 ms at 10,000 regions on SQLite; docs/benchmarks.md). The widest present rather than
+// the widest allowed (kMaxRegionSize): on a grid of 256 m regions the search reads one column of
+// the map instead of 33. The size indexes answer MAX() at once. Each width a subquery of its own:
+// SQLite answers MAX() from an index only when it is its query's one aggregate ("SELECT
+// MAX(size_x), MAX(size_y)" reads the whole table), and each of the three databases computes it
+// once and bounds the index range with it (EXPLAIN: SQLite "SEARCH r USING INDEX regions_location
+// (loc_x>? AND loc_x<?)", MariaDB "range" on regions_location, PostgreSQL an InitPlan in the Index
+// Cond). SQLite lists the columns instead (Dialect::seeks_map_columns). No region at all: the
+// bound is NULL and nothing matches. x0 and y0 are bound twice, under two names: not every SOCI
+// backend binds a repeated name. The text binds :x0, :x_from, :x1, :y0, :y_from, :y1 and
+// :exclude, each once.
+const std::string& overlap_conditions(const Dialect& dialect);
+
+}  // namespace vergegrid::plugins::sql
