@@ -21,6 +21,16 @@ ErrorKind classify_current(const Dialect& dialect) noexcept {
     }
 }
 
+void rethrow_as_connection_lost(const std::string& operation) {
+    try {
+        throw;
+    } catch (const std::exception& e) {
+        throw ConnectionLostAtBegin(operation + ": " + e.what());
+    } catch (...) {
+        throw ConnectionLostAtBegin(operation + ": unknown error");
+    }
+}
+
 void rethrow_as_storage_error(const Dialect& dialect, const std::string& operation) {
     const ErrorKind kind = classify_current(dialect);
     try {

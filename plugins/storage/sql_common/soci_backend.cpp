@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "errors.hpp"
 #include "name_folding.hpp"
 #include "schema_edit.hpp"
 #include "soci_transaction.hpp"
@@ -116,6 +117,19 @@ void SociBackend::close() noexcept {
 }
 
 std::unique_ptr<api::StorageTransaction> SociBackend::begin(api::Access access) {
+    // A pooled connection the database dropped fails at its first statement and is replaced:
+    // the transaction starts once more, on a fresh one, so that a database restart or a network
+    // blip costs no request for each connection the pool held. Once only: a database still away
+    // fails the request.
+    try {
+        return begin_on_a_connection(access);
+    } catch (const ConnectionLostAtBegin& e) {
+        log(api::LogLevel::warn, std::string(e.what()) + "; beginning again on a new connection");
+    }
+    return begin_on_a_connection(access);
+}
+
+std::unique_ptr<api::StorageTransaction> SociBackend::begin_on_a_connection(api::Access access) {
     const auto pool = current_pool();
     if (!pool) {
         throw api::StorageError(describe() + " is closed");

@@ -60,6 +60,8 @@ class SociBackend : public plugin_api::StorageBackend {
 
   private:
     std::shared_ptr<ConnectionPool> current_pool();
+    std::unique_ptr<plugin_api::StorageTransaction> begin_on_a_connection(
+        plugin_api::Access access);
 
     const Dialect& dialect_;
     const std::vector<Migration> migrations_;

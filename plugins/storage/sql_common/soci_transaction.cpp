@@ -30,10 +30,14 @@ SociTransaction::SociTransaction(ConnectionPool::Lease lease, const Dialect& dia
             sql << dialect_.lock_grid, soci::into(id);
         }
     } catch (...) {
-        if (classify_current(dialect_) == ErrorKind::connection) {
+        const bool lost = classify_current(dialect_) == ErrorKind::connection;
+        if (lost) {
             lease_.mark_broken();
         }
         rollback();
+        if (lost) {
+            rethrow_as_connection_lost(operation);
+        }
         rethrow_as_storage_error(dialect_, operation);
     }
 }

@@ -1,12 +1,14 @@
 // Transactions: rollback on destruction, the database's constraints as StorageConflict, a failed
 // transaction refusing to commit, serialised writers, snapshots for readers, busy pools.
 #include <gmock/gmock.h>
+#include <soci/soci.h>
 
 #include <atomic>
 #include <chrono>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "storage_contract.hpp"
 
@@ -242,6 +244,62 @@ TEST_P(StorageContract, BeginIsBusyWhenNoConnectionFreesUp) {
         << "begin() waits for a connection before giving up";
     held.reset();
     EXPECT_NO_THROW(small.begin(api::Access::read));
+}
+
+TEST_P(StorageContract, ATransactionBegunOnAConnectionTheDatabaseDroppedStartsOnANewOne) {
+    if (GetParam() == "sqlite") {
+        return;  // no server to drop a connection
+    }
+    // One pooled connection, dropped by the server (as a restart or a failover would): the next
+    // transaction, read or read-write, still begins, on a new connection, instead of failing.
+    auto config = harness_->config();
+    config["pool_size"] = "1";
+    auto& small = create_backend(config);
+    small.open();
+    auto direct = harness_->direct();
+    const auto drop_the_others = [&] {
+        const std::string others =
+            GetParam() == "postgresql"
+                ? "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                  "pid <> pg_backend_pid()"
+                : "SELECT COUNT(*) FROM information_schema.processlist WHERE db = DATABASE() AND "
+                  "id <> CONNECTION_ID()";
+        if (GetParam() == "postgresql") {
+            *direct << "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                       "current_database() AND pid <> pg_backend_pid()";
+        } else {
+            std::vector<long long> ids(100);
+            *direct << "SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND "
+                       "id <> CONNECTION_ID()",
+                soci::into(ids);
+            for (const auto id : ids) {
+                *direct << "KILL " + std::to_string(id);
+            }
+        }
+        // The server ends a killed session on its own time: wait until it has.
+        long long left = 1;
+        for (int i = 0; i < 200 && left > 0; ++i) {
+            *direct << others, soci::into(left);
+            if (left > 0) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            }
+        }
+        ASSERT_EQ(left, 0) << "the server did not end the killed sessions";
+    };
+
+    small.begin(api::Access::read)->commit();
+    drop_the_others();
+    {
+        auto tx = small.begin(api::Access::read);
+        EXPECT_TRUE(tx->list_estates("", 10).empty());
+    }
+    drop_the_others();
+    {
+        auto tx = small.begin(api::Access::read_write);
+        tx->insert_estate(sample_estate(1, "After"));
+        tx->commit();
+    }
+    EXPECT_EQ(read()->list_estates("", 10).size(), 1U);
 }
 
 TEST_P(StorageContract, OneConnectionRunsItsPreparedQueriesAgainAndSeesLaterCommits) {
