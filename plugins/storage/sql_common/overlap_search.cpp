@@ -4,7 +4,7 @@
 
 namespace vergegrid::plugins::sql {
 
-const std::string& overlap_conditions(const Dialect& dialect) {
+const std::string& overlap_conditions(const Dialect& dialect, int columns) {
     static const std::string range =
         " WHERE r.loc_x < :x1 AND r.loc_x > :x_from - (SELECT MAX(size_x) FROM regions) / 256";
     // The same columns, listed: the widest footprint's first column to the last one left of x1.
@@ -18,7 +18,11 @@ const std::string& overlap_conditions(const Dialect& dialect) {
         " AND r.loc_y + r.size_y / 256 > :y0 AND r.uuid <> :exclude";
     static const std::string listed_search = listed + rest;
     static const std::string range_search = range + rest;
-    return dialect.seeks_map_columns ? listed_search : range_search;
+    // The grid rules search a footprint (at most 32 columns wide); a wide rectangle would list
+    // thousands of columns, one index search each, where the range reads them in one pass.
+    constexpr int kListedColumnsAtMost = 64;
+    const bool listed_pays = columns >= 1 && columns <= kListedColumnsAtMost;
+    return dialect.seeks_map_columns && listed_pays ? listed_search : range_search;
 }
 
 }  // namespace vergegrid::plugins::sql

@@ -22,7 +22,8 @@ struct Dialect;
 // Cond). SQLite lists the columns instead (Dialect::seeks_map_columns). No region at all: the
 // bound is NULL and nothing matches. x0 and y0 are bound twice, under two names: not every SOCI
 // backend binds a repeated name. The text binds :x0, :x_from, :x1, :y0, :y_from, :y1 and
-// :exclude, each once.
-const std::string& overlap_conditions(const Dialect& dialect);
+// :exclude, each once. `columns` is x1 - x0: SQLite lists the columns only for a rectangle
+// narrow enough.
+const std::string& overlap_conditions(const Dialect& dialect, int columns);
 
 }  // namespace vergegrid::plugins::sql

@@ -313,7 +313,7 @@ std::vector<api::Region> SociTransaction::find_regions_overlapping(
         // One statement, not a query for the widths first: every create asks, inside the write
         // transaction, and on PostgreSQL each statement is a round trip.
         BoundValues values;
-        result = select_regions(sql, overlap_conditions(dialect_), " ORDER BY r.name",
+        result = select_regions(sql, overlap_conditions(dialect_, x1 - x0), " ORDER BY r.name",
                                 bind_overlap(values, x0, y0, x1, y1, exclude_uuid));
     });
     return result;
@@ -329,7 +329,8 @@ api::RegionConflicts SociTransaction::find_region_conflicts(const api::Region& r
             folded_name_matches(dialect_, "r.name") +
             " AND r.uuid <> :exclude_name UNION ALL SELECT * FROM (" +
             region_select_with(std::to_string(kOverlapping) + " AS conflict_kind") +
-            overlap_conditions(dialect_) + " ORDER BY r.name LIMIT 1) overlapping UNION ALL " +
+            overlap_conditions(dialect_, region.size_x / 256) +
+            " ORDER BY r.name LIMIT 1) overlapping UNION ALL " +
             region_select_with(std::to_string(kSameHostPort) + " AS conflict_kind") +
             " WHERE r.host = :host AND r.port = :port AND r.uuid <> :exclude_port";
         BoundValues values;

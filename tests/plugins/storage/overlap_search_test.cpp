@@ -58,21 +58,21 @@ class OverlapSearch : public ::testing::Test {
     std::vector<std::string> overlapping(int x0, int y0, int x1, int y1) {
         std::vector<std::string> names(100);
         const std::string exclude = "none";
-        sql_ << "SELECT r.name FROM regions r" + sqlcommon::overlap_conditions(sqlite::dialect()) +
-                    " ORDER BY r.name",
+        sql_ << "SELECT r.name FROM regions r" +
+                    sqlcommon::overlap_conditions(sqlite::dialect(), x1 - x0) + " ORDER BY r.name",
             soci::use(x0, "x0"), soci::use(x0, "x_from"), soci::use(x1, "x1"), soci::use(y0, "y0"),
             soci::use(y0, "y_from"), soci::use(y1, "y1"), soci::use(exclude, "exclude"),
             soci::into(names);
         return names;
     }
 
-    // SQLite's plan for the search, one line per step.
-    std::string plan() {
+    // SQLite's plan for a search `columns` wide, one line per step.
+    std::string plan(int columns = 1) {
         const int zero = 0;
         const int one = 1;
         const std::string exclude = "none";
         const std::string query = "EXPLAIN QUERY PLAN SELECT r.name FROM regions r" +
-                                  sqlcommon::overlap_conditions(sqlite::dialect());
+                                  sqlcommon::overlap_conditions(sqlite::dialect(), columns);
         soci::rowset<soci::row> rows =
             (sql_.prepare << query, soci::use(zero, "x0"), soci::use(zero, "x_from"),
              soci::use(one, "x1"), soci::use(zero, "y0"), soci::use(zero, "y_from"),
@@ -100,6 +100,8 @@ TEST_F(OverlapSearch, TheLocationIndexBoundsBothCoordinatesAlsoAfterAnalyze) {
     sql_ << "ANALYZE";
     EXPECT_THAT(plan(), HasSubstr(bounded));
     EXPECT_THAT(plan(), Not(HasSubstr("BLOOM")));
+    // A rectangle wider than any footprint reads its columns as one range of the index.
+    EXPECT_THAT(plan(1000), HasSubstr("regions_location (loc_x>? AND loc_x<?)"));
 }
 
 TEST_F(OverlapSearch, FindsEveryFootprintReachingTheRectangleFromAnyColumn) {
@@ -111,6 +113,7 @@ TEST_F(OverlapSearch, FindsEveryFootprintReachingTheRectangleFromAnyColumn) {
     EXPECT_EQ(overlapping(1004, 1003, 1005, 1004), std::vector<std::string>{"R2"});
     EXPECT_EQ(overlapping(1005, 1000, 1006, 1001), std::vector<std::string>{});
     EXPECT_EQ(overlapping(999, 999, 1011, 1011), (std::vector<std::string>{"R1", "R2", "R3"}));
+    EXPECT_EQ(overlapping(0, 0, 5000, 5000), (std::vector<std::string>{"R1", "R2", "R3"}));
 }
 
 TEST_F(OverlapSearch, AnEmptyMapHasNothingOverlapping) {
