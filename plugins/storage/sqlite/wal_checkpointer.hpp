@@ -2,13 +2,16 @@
 // default (wal_autocheckpoint) runs that copy, with its fsyncs, inside the COMMIT that crossed
 // 1,000 WAL pages: the request committing waits for it, and with group commit so does every
 // request of its batch. Here each connection's commit only reports the WAL's length (a WAL hook,
-// which replaces the automatic checkpoint), and once it passes the threshold this thread runs a
-// PASSIVE checkpoint on its own connection, beside readers and the writer. Only a WAL four
-// times that long (the thread fell behind) is checkpointed by the commit, as SQLite would.
+// which replaces the automatic checkpoint), and once the WAL holds a threshold of pages the last
+// checkpoint did not copy, this thread runs a PASSIVE checkpoint on its own connection, beside
+// readers and the writer. Under writes that never pause the WAL only starts over after a commit
+// finds it four thresholds long and copies the rest itself, as SQLite would; the thread keeps
+// that rest small.
 #pragma once
 
 #include <soci/soci.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -72,6 +75,8 @@ class WalCheckpointer {
     bool due_ = false;
     bool stopping_ = false;
     long long checkpoints_ = 0;
+    // Frames of the current WAL the last checkpoint copied (SQLite's backfill mark).
+    std::atomic<int> copied_{0};
     // Held by whoever runs a checkpoint, the thread or a commit.
     std::mutex checkpointing_;
     std::thread thread_;

@@ -102,6 +102,35 @@ TEST_F(WalCheckpointerTest, ItsThreadCheckpointsOnceTheWalPassesTheThresholdAndK
     EXPECT_EQ(rows, 200);
 }
 
+TEST_F(WalCheckpointerTest, ItsThreadWaitsForAThresholdOfNewPagesNotForEveryCommit) {
+    auto sql = connect();
+    sql->once << "CREATE TABLE filler (id INTEGER PRIMARY KEY, data BLOB)";
+    // A reader that takes a new snapshot after every commit keeps the WAL from starting over
+    // (as writes that never pause do), while leaving the thread free to copy all of it.
+    soci::session reader(*soci::factory_sqlite3(), file_.string());
+    sqlite::configure_session(reader, 1000);
+    long long rows = 0;
+    reader << "BEGIN";
+    checkpointer_.start([this] { return connect(); });
+    // ~270 pages in commits of ~4, each followed by time enough for a checkpoint: short of the
+    // last stretch (3 thresholds), where every commit wakes the thread.
+    constexpr int kCommits = 65;
+    for (int i = 0; i < kCommits; ++i) {
+        write(*sql, 1, 2);
+        reader << "COMMIT";
+        reader << "BEGIN";
+        reader << "SELECT COUNT(*) FROM filler", soci::into(rows);
+        std::this_thread::sleep_for(3ms);
+    }
+    reader << "COMMIT";
+    EXPECT_EQ(rows, kCommits);
+    ASSERT_GT(wal_bytes(file_), 200 * kPageBytes);  // it did not start over
+    // Once per threshold of pages the last checkpoint left: twice here. Woken by every commit
+    // past the threshold, the thread checkpointed ~40 times, each with its fsyncs.
+    EXPECT_GT(checkpointer_.checkpoints(), 0);
+    EXPECT_LE(checkpointer_.checkpoints(), 4);
+}
+
 TEST_F(WalCheckpointerTest, StopIsIdempotentAndStartAgainWorks) {
     auto sql = connect();
     sql->once << "CREATE TABLE filler (id INTEGER PRIMARY KEY, data BLOB)";
