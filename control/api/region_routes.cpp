@@ -33,8 +33,8 @@ nlohmann::json decision_summary(const Decision& decision) {
 
 // The answer to a change: the region, what changed and which part of the version it bumped;
 // where placement put the region and why (create).
-nlohmann::json changed_json(const RegionChanged& change) {
-    auto json = region_answer_json(change.region);
+nlohmann::json change_members(const RegionChanged& change) {
+    nlohmann::json json = nlohmann::json::object();
     json["change"] = change.change;
     json["changes"] = change.fields;
     if (change.decision) {
@@ -43,8 +43,20 @@ nlohmann::json changed_json(const RegionChanged& change) {
     return json;
 }
 
+nlohmann::json changed_json(const RegionChanged& change) {
+    auto json = region_answer_json(change.region);
+    json.update(change_members(change));
+    return json;
+}
+
 Response changed(int status, const RegionChanged& change) {
-    return with_etag(Response::json(status, changed_json(change)), change.region.version);
+    if (change.document.empty()) {
+        return with_etag(Response::json(status, changed_json(change)), change.region.version);
+    }
+    Response response;
+    response.status = status;
+    response.body = region_answer_text(change.document, change.region, change_members(change));
+    return with_etag(std::move(response), change.region.version);
 }
 
 plugin_api::RegionFilter region_filter(const Request& request) {

@@ -80,12 +80,36 @@ nlohmann::json region_to_json(const RegionRecord& r) {
     return json;
 }
 
-nlohmann::json region_answer_json(const RegionRecord& region) {
-    auto json = region_to_json(region);
+namespace {
+
+// What an answer adds to region_to_json: derived, not versioned.
+nlohmann::json derived_members(const RegionRecord& region) {
+    nlohmann::json json = nlohmann::json::object();
     json["pending_restart"] = region.pending_restart;
     json["placement_state"] = region.placement_pending ? "pending" : "placed";
     json["placement_reasons"] = region.placement_reasons;
     return json;
+}
+
+}  // namespace
+
+nlohmann::json region_answer_json(const RegionRecord& region) {
+    auto json = region_to_json(region);
+    json.update(derived_members(region));
+    return json;
+}
+
+std::string region_answer_text(std::string document, const RegionRecord& region,
+                               const nlohmann::json& more) {
+    auto members = derived_members(region);
+    members.update(more);
+    // Both are objects as nlohmann dumps them, "{...}", with no member in common: the
+    // document's closing brace gives way to the members.
+    const std::string added =
+        members.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    document.back() = ',';
+    document.append(added, 1, std::string::npos);
+    return document;
 }
 
 void read_region_fields(JsonReader& reader, RegionRecord& region, PlacementOptions* options,

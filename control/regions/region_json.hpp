@@ -17,6 +17,11 @@ nlohmann::json region_to_json(const RegionRecord& region);
 // The region as the API answers it: region_to_json plus what is derived, not versioned
 // (`pending_restart`, `placement_state`, `placement_reasons`).
 nlohmann::json region_answer_json(const RegionRecord& region);
+// The text region_answer_json(region) with `more`'s members added dumps to, made from
+// `document`, the region's region_to_json text (a version's stored document), without building
+// and dumping the region again: a create's answer cost as much as its document.
+std::string region_answer_text(std::string document, const RegionRecord& region,
+                               const nlohmann::json& more);
 // The configuration alone (no lifecycle, no state_parts): what a simulator's operation carries,
 // since the state policy concerns the control plane only.
 nlohmann::json region_config_to_json(const plugin_api::Region& region);

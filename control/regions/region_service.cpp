@@ -49,9 +49,10 @@ DomainEvent region_event(const std::string& change, const std::string& id, nlohm
 }
 
 // Writes one new version of a region: the row and supplements, its state policy (when new or
-// changed), its history row, its event and the operation for its simulator.
-void write_record(Changes& changes, const std::string& change, const RegionRecord* before,
-                  const RegionRecord& after) {
+// changed), its history row, its event and the operation for its simulator. Returns the
+// region's document as stored (region_to_json's text), which the answer reuses.
+std::string write_record(Changes& changes, const std::string& change, const RegionRecord* before,
+                         const RegionRecord& after) {
     auto& tx = changes.tx();
     check_grid_rules(tx, after);
     if (before == nullptr) {
@@ -77,16 +78,19 @@ void write_record(Changes& changes, const std::string& change, const RegionRecor
         change, after.uuid, before == nullptr ? nlohmann::json(nullptr) : region_to_json(*before),
         std::move(spec));
     event.after_text = std::move(history.spec);
+    std::string document = event.after_text;
     changes.record(std::move(event));
+    return document;
 }
 
-void write_version(Changes& changes, const std::string& change, const RegionRecord* before,
-                   const RegionRecord& after, const RegionChange& fields, Delivery& delivery,
-                   bool apply_restart = false) {
+std::string write_version(Changes& changes, const std::string& change, const RegionRecord* before,
+                          const RegionRecord& after, const RegionChange& fields, Delivery& delivery,
+                          bool apply_restart = false) {
     auto& tx = changes.tx();
-    write_record(changes, change, before, after);
+    std::string document = write_record(changes, change, before, after);
     queue_region_operation(tx, *delivery.sync, before, &after, fields, "", delivery.notify,
                            apply_restart);
+    return document;
 }
 
 // A restart of a placed region without a new version (the spec did not change).
@@ -109,12 +113,14 @@ RegionChanged apply_change(Changes& changes, const std::string& kind, const Regi
             queue_restart(changes, before, delivery);
         }
         return {with_placement_state(changes.tx(), with_pending_restart(changes.tx(), before)),
-                to_string(change.bump), change.fields_to_json(), std::nullopt};
+                to_string(change.bump), change.fields_to_json(), std::nullopt, ""};
     }
     after.version = bumped(before.version, change.bump);
-    write_version(changes, kind, &before, after, change, delivery, apply_restart);
+    std::string document =
+        write_version(changes, kind, &before, after, change, delivery, apply_restart);
     return {with_placement_state(changes.tx(), with_pending_restart(changes.tx(), after)),
-            to_string(change.bump), change.fields_to_json(), std::move(decision)};
+            to_string(change.bump), change.fields_to_json(), std::move(decision),
+            std::move(document)};
 }
 
 // Whether a create that no simulator can take may wait as a pending region: only when placement
@@ -301,14 +307,18 @@ RegionChanged RegionService::create_within(Changes& changes, const CreateRegion&
             // queued.
             fresh.region.host.clear();
             fresh.region.port = 0;
-            write_version(changes, "create", nullptr, fresh.region, RegionChange{}, delivery);
+            std::string document =
+                write_version(changes, "create", nullptr, fresh.region, RegionChange{}, delivery);
             fresh.region.placement_reasons = refusal_reasons(decision);
             fresh.region.placement_pending = true;
             pending->mark_pending(fresh.region.uuid, fresh.region.placement_reasons, now_iso8601());
-            return RegionChanged{fresh.region, "create", nlohmann::json::array(), decision};
+            return RegionChanged{fresh.region, "create", nlohmann::json::array(), decision,
+                                 std::move(document)};
         }
-        write_version(changes, "create", nullptr, fresh.region, RegionChange{}, delivery);
-        return RegionChanged{fresh.region, "create", nlohmann::json::array(), decision};
+        std::string document =
+            write_version(changes, "create", nullptr, fresh.region, RegionChange{}, delivery);
+        return RegionChanged{fresh.region, "create", nlohmann::json::array(), decision,
+                             std::move(document)};
     });
 }
 
@@ -499,9 +509,10 @@ Committed<std::optional<RegionChanged>> RegionService::place_pending(const Actor
             const RegionChange change = region_change(before, after);
             after.version = bumped(before.version, change.bump);
             // A region arriving on its simulator: the create operation a normal create queues.
-            write_version(changes, "placed", &before, after, change, delivery);
+            std::string document =
+                write_version(changes, "placed", &before, after, change, delivery);
             return RegionChanged{with_pending_restart(tx, after), to_string(change.bump),
-                                 change.fields_to_json(), decision};
+                                 change.fields_to_json(), decision, std::move(document)};
         });
 }
 
@@ -514,12 +525,12 @@ RegionChanged RegionService::switch_within(Changes& changes, const SwitchRegion&
     const RegionChange change = region_change(before, after);
     if (change.bump == Bump::none) {
         return {with_pending_restart(changes.tx(), before), to_string(change.bump),
-                change.fields_to_json(), std::nullopt};
+                change.fields_to_json(), std::nullopt, ""};
     }
     after.version = bumped(before.version, change.bump);
-    write_record(changes, "move", &before, after);
+    std::string document = write_record(changes, "move", &before, after);
     return {with_pending_restart(changes.tx(), after), to_string(change.bump),
-            change.fields_to_json(), std::nullopt};
+            change.fields_to_json(), std::nullopt, std::move(document)};
 }
 
 }  // namespace vergegrid::control

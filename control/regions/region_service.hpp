@@ -86,6 +86,9 @@ struct RegionChanged {
     std::string change;                // "create", or the bump: none, patch, minor, major
     nlohmann::json fields;             // [{"field", "from", "to", "bump"}]
     std::optional<Decision> decision;  // create and move: where placement put it and why
+    // The region's document (region_to_json's text) as stored with the new version; empty when
+    // no version was written. The answer reuses it rather than building the region again.
+    std::string document;
 };
 
 // What upgrading a region to a template version would change, written nowhere (a rollout's dry

@@ -10,6 +10,7 @@
 #include "control/audit/audit_trail.hpp"
 #include "control/regions/pending_placer.hpp"
 #include "control/regions/region_json.hpp"
+#include "strict_json/strict_json.hpp"
 #include "tests/control/regions/region_fixture.hpp"
 #include "tests/support/placement_policies.hpp"
 
@@ -80,6 +81,35 @@ TEST_F(PendingRegionTest, ACreateNoSimulatorCanTakeIsPendingWithItsReasonsAndNoO
     EXPECT_TRUE(listed[0].placement_pending);
     EXPECT_EQ(placed_regions.list({}, "", 10, "pending").size(), 1U);
     EXPECT_TRUE(placed_regions.list({}, "", 10, "placed").empty());
+}
+
+// A change's answer is made from the document the version stored, not by building the region
+// again: it must be the same answer, member for member, pending or placed, and with no member
+// twice (strict_json refuses duplicates).
+TEST_F(PendingRegionTest, TheAnswerMadeFromTheStoredDocumentIsTheRegionsAnswer) {
+    const auto expect_same_answer = [](const RegionChanged& change) {
+        ASSERT_FALSE(change.document.empty());
+        EXPECT_EQ(strict_json::parse(change.document), region_to_json(change.region));
+        const nlohmann::json more = {{"change", change.change}, {"changes", change.fields}};
+        auto expected = region_answer_json(change.region);
+        expected.update(more);
+        EXPECT_EQ(strict_json::parse(region_answer_text(change.document, change.region, more)),
+                  expected);
+    };
+    const auto pending = create_auto("Alpha");
+    EXPECT_TRUE(pending.value.region.placement_pending);
+    expect_same_answer(pending.value);
+    set_state(kSimulator, "online");
+    const auto placed = create_auto("Beta");
+    EXPECT_FALSE(placed.value.region.placement_pending);
+    expect_same_answer(placed.value);
+    const auto updated = placed_regions.update(
+        actor(), {placed.value.region.uuid, std::nullopt, {{"draw_distance_cap", 128}}});
+    expect_same_answer(updated.value);
+    // Nothing changed, no version written: no document, and the answer is built.
+    const auto unchanged = placed_regions.update(
+        actor(), {placed.value.region.uuid, std::nullopt, {{"draw_distance_cap", 128}}});
+    EXPECT_TRUE(unchanged.value.document.empty());
 }
 
 TEST_F(PendingRegionTest, TwoPendingRegionsDoNotCollideOnHostAndPort) {
