@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "control/domain/domain_error.hpp"
@@ -68,42 +69,69 @@ GroupCommit::Outcome GroupCommit::run(const Actor& actor, const Body& body) {
     request.body = &body;
     std::unique_lock lock(mutex_);
     queue_.push_back(&request);
-    const auto may_go = [&] { return request.done || queue_.front() == &request; };
-    if (!request.wake.wait_for(lock, options_.queue_timeout, may_go)) {
+    if (!committer_.joinable()) {
+        committer_ = std::thread([this] { commit_batches(); });
+    }
+    if (!running_) {
+        work_.notify_one();
+    }
+    const auto done = [&] { return request.done; };
+    if (!request.wake.wait_for(lock, options_.queue_timeout, done)) {
         if (!request.taken) {
             queue_.erase(std::find(queue_.begin(), queue_.end(), &request));
             throw api::StorageBusy("waited " + std::to_string(options_.queue_timeout.count()) +
                                    " ms for a shared commit");
         }
-        request.wake.wait(lock, may_go);  // its batch is running: the answer comes
-    }
-    if (!request.done) {
-        const std::size_t size =
-            std::min(queue_.size(), std::max<std::size_t>(options_.max_batch, 1));
-        const std::vector<Request*> batch(queue_.begin(),
-                                          queue_.begin() + static_cast<std::ptrdiff_t>(size));
-        for (auto* member : batch) {
-            member->taken = true;
-        }
-        lock.unlock();
-        execute(batch);
-        lock.lock();
-        for (auto* member : batch) {
-            queue_.pop_front();
-            member->done = true;
-            if (member != &request) {
-                member->wake.notify_one();
-            }
-        }
-        if (!queue_.empty()) {
-            queue_.front()->wake.notify_one();  // the next batch's leader
-        }
+        request.wake.wait(lock, done);  // its batch is running: the answer comes
     }
     lock.unlock();
     if (request.error) {
         std::rethrow_exception(request.error);
     }
     return std::move(request.outcome);
+}
+
+GroupCommit::~GroupCommit() {
+    std::thread committer;
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+        work_.notify_one();
+        committer = std::move(committer_);
+    }
+    if (committer.joinable()) {
+        committer.join();
+    }
+}
+
+void GroupCommit::commit_batches() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        work_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) {
+            return;  // stopping, and nobody waits
+        }
+        run_front_batch(lock);
+    }
+}
+
+void GroupCommit::run_front_batch(std::unique_lock<std::mutex>& lock) {
+    const std::size_t size = std::min(queue_.size(), std::max<std::size_t>(options_.max_batch, 1));
+    const std::vector<Request*> batch(queue_.begin(),
+                                      queue_.begin() + static_cast<std::ptrdiff_t>(size));
+    for (auto* member : batch) {
+        member->taken = true;
+    }
+    running_ = true;
+    lock.unlock();
+    execute(batch);
+    lock.lock();
+    running_ = false;
+    for (auto* member : batch) {
+        queue_.pop_front();
+        member->done = true;
+        member->wake.notify_one();
+    }
 }
 
 std::size_t GroupCommit::queued() const {

@@ -1,8 +1,9 @@
 // Group commit (docs/group-commit.md): concurrent commands share one read-write transaction and
-// one COMMIT. The first caller to find no batch running leads: it takes every queued request (up
-// to a bound), runs each inside its own SAVEPOINT (a request that throws is rolled back to it and
-// fails alone), commits once, and only then answers the others, who run their after-commit hooks
-// on their own threads. A lone request leads at once: it never waits for company.
+// one COMMIT. A thread of its own, the committer, takes every queued request (up to a bound), runs
+// each inside its own SAVEPOINT (a request that throws is rolled back to it and fails alone),
+// commits once, and only then answers them; they run their after-commit hooks on their own
+// threads. It takes the next batch straight away: waking a caller to lead each batch left the
+// database idle while that thread waited for a CPU. A lone request runs at once, alone.
 //
 // When the batch as a whole cannot commit because the database says "retry" (StorageBusy: a lock
 // timeout, deadlock or serialization failure, at COMMIT or in any request), every request of it is
@@ -25,6 +26,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "control/domain/domain_event.hpp"
@@ -61,6 +63,7 @@ class GroupCommit {
     explicit GroupCommit(Slot& slot);
     GroupCommit(Slot& slot, Options options);
 
+    ~GroupCommit();
     GroupCommit(const GroupCommit&) = delete;
     GroupCommit& operator=(const GroupCommit&) = delete;
 
@@ -75,7 +78,7 @@ class GroupCommit {
     // then `body` never ran.
     Outcome run(const Actor& actor, const Body& body);
 
-    // Counters for tests and the benchmark: transactions committed (or tried) by a leader and
+    // Counters for tests and the benchmark: transactions committed (or tried) by the committer and
     // the requests they carried, and the largest batch so far.
     std::uint64_t batches() const { return batches_.load(); }
     std::uint64_t requests() const { return requests_.load(); }
@@ -87,6 +90,11 @@ class GroupCommit {
     struct Request;
     struct Scope;
 
+    // The committer thread: batch after batch while requests wait.
+    void commit_batches();
+    // Runs the queue's first requests (up to max_batch) as one batch and answers them; called
+    // and returns with `lock` held, released while the batch runs.
+    void run_front_batch(std::unique_lock<std::mutex>& lock);
     void execute(const std::vector<Request*>& batch);
     // False when the batch must be run again one request per transaction.
     bool execute_shared(const std::shared_ptr<plugin_api::StorageBackend>& storage,
@@ -100,7 +108,11 @@ class GroupCommit {
     std::atomic<bool> active_{true};
 
     mutable std::mutex mutex_;
-    std::deque<Request*> queue_;  // the front one leads; the batch being run stays queued
+    std::deque<Request*> queue_;  // the batch being run stays queued, at the front
+    std::condition_variable work_;
+    bool running_ = false;
+    bool stopping_ = false;
+    std::thread committer_;  // started by the first request
 
     std::atomic<std::uint64_t> batches_{0};
     std::atomic<std::uint64_t> requests_{0};

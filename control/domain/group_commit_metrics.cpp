@@ -17,7 +17,7 @@ void collect_group_commit(kernel::metrics::Registry& registry,
                           std::weak_ptr<const GroupCommit> group) {
     auto& batches = registry.counter(
         "vergegrid_group_commit_batches_total",
-        "Transactions a group-commit leader ran, each ending in one COMMIT (a batch a failed "
+        "Transactions the group committer ran, each ending in one COMMIT (a batch a failed "
         "COMMIT made run again one request at a time counts once)");
     auto& requests = registry.counter("vergegrid_group_commit_requests_total",
                                       "Write requests the group-commit batches carried");

@@ -126,6 +126,36 @@ TEST_F(GroupCommitTest, ALoneRequestCommitsInItsOwnTransaction) {
     EXPECT_EQ(estates().size(), 3u);
 }
 
+// Batches run on the committer's thread, one after the other: no caller is woken to lead the
+// next batch (docs/group-commit.md), and a caller's own thread only waits.
+TEST_F(GroupCommitTest, EveryBatchRunsOnTheCommittersThreadNeverOnACallers) {
+    auto group = std::make_shared<control::GroupCommit>(slot_);
+    const auto s = store(group);
+    std::mutex mutex;
+    std::set<std::thread::id> workers;
+    std::set<std::thread::id> callers;
+    const auto command = [&](const std::string& name) {
+        {
+            const std::lock_guard lock(mutex);
+            callers.insert(std::this_thread::get_id());
+        }
+        s.command({"alice", ""}, [&](control::Changes& c) {
+            {
+                const std::lock_guard lock(mutex);
+                workers.insert(std::this_thread::get_id());
+            }
+            c.tx().insert_estate(estate(name));
+        });
+    };
+    command("alone");
+    concurrently(s, *group, 6, [&](int i) { command("together" + std::to_string(i)); });
+    command("alone again");
+    EXPECT_EQ(estates().size(), 7u);
+    ASSERT_EQ(workers.size(), 1u) << "every batch ran on one thread";
+    EXPECT_EQ(callers.count(*workers.begin()), 0u) << "and it is no caller's";
+    EXPECT_GE(group->batches(), 3u);
+}
+
 TEST_F(GroupCommitTest, ConcurrentCommandsShareOneCommitAndAFailingOneRollsBackAlone) {
     auto group = std::make_shared<control::GroupCommit>(slot_);
     const auto s = store(group);
