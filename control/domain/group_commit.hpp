@@ -3,7 +3,8 @@
 // each inside its own SAVEPOINT (a request that throws is rolled back to it and fails alone),
 // commits once, and only then answers them; they run their after-commit hooks on their own
 // threads. It takes the next batch straight away: waking a caller to lead each batch left the
-// database idle while that thread waited for a CPU. A lone request runs at once, alone.
+// database idle while that thread waited for a CPU. A lone request wakes it and runs in a
+// transaction of its own: it never waits for company.
 //
 // When the batch as a whole cannot commit because the database says "retry" (StorageBusy: a lock
 // timeout, deadlock or serialization failure, at COMMIT or in any request), every request of it is
