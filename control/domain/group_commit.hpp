@@ -3,8 +3,9 @@
 // each inside its own SAVEPOINT (a request that throws is rolled back to it and fails alone),
 // commits once, and only then answers them; they run their after-commit hooks on their own
 // threads. It takes the next batch straight away: waking a caller to lead each batch left the
-// database idle while that thread waited for a CPU. A lone request wakes it and runs in a
-// transaction of its own: it never waits for company.
+// database idle while that thread waited for a CPU. A lone request into a database that had no
+// batch for a while runs on its own thread instead, in a transaction of its own: no hand-over,
+// and it never waits for company.
 //
 // When the batch as a whole cannot commit because the database says "retry" (StorageBusy: a lock
 // timeout, deadlock or serialization failure, at COMMIT or in any request), every request of it is
@@ -60,6 +61,10 @@ class GroupCommit {
         std::function<void()> before_shared_commit;
     };
 
+    // How long the database must have had no batch for a lone request to run its batch on its
+    // own thread: under load the committer's next batch is never further off than this.
+    static constexpr std::chrono::microseconds kQuietBeforeLeading{1000};
+
     // The slot must outlive the committer.
     explicit GroupCommit(Slot& slot);
     GroupCommit(Slot& slot, Options options);
@@ -91,6 +96,8 @@ class GroupCommit {
     struct Request;
     struct Scope;
 
+    // Starts the committer thread when it is not running, and wakes it.
+    void wake_committer();
     // The committer thread: batch after batch while requests wait.
     void commit_batches();
     // Runs the queue's first requests (up to max_batch) as one batch and answers them; called
@@ -113,7 +120,8 @@ class GroupCommit {
     std::condition_variable work_;
     bool running_ = false;
     bool stopping_ = false;
-    std::thread committer_;  // started by the first request
+    std::thread committer_;  // started by the first request that has to wait
+    std::chrono::steady_clock::time_point last_batch_end_{};
 
     std::atomic<std::uint64_t> batches_{0};
     std::atomic<std::uint64_t> requests_{0};
