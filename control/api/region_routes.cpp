@@ -50,9 +50,6 @@ nlohmann::json changed_json(const RegionChanged& change) {
 }
 
 Response changed(int status, const RegionChanged& change) {
-    if (change.document.empty()) {
-        return with_etag(Response::json(status, changed_json(change)), change.region.version);
-    }
     Response response;
     response.status = status;
     response.body = region_answer_text(change.document, change.region, change_members(change));

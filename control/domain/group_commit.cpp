@@ -75,7 +75,8 @@ GroupCommit::Outcome GroupCommit::run(const Actor& actor, const Body& body) {
         // pinned create's wake of its simulator's poll waited for both).
         run_front_batch(lock);
         if (!queue_.empty()) {
-            wake_committer();  // those who queued meanwhile
+            start_committer();  // for those who queued meanwhile
+            work_.notify_one();
         }
         lock.unlock();
         if (request.error) {
@@ -83,10 +84,9 @@ GroupCommit::Outcome GroupCommit::run(const Actor& actor, const Body& body) {
         }
         return std::move(request.outcome);
     }
+    start_committer();
     if (!running_) {
-        wake_committer();
-    } else if (!committer_.joinable()) {
-        committer_ = std::thread([this] { commit_batches(); });
+        work_.notify_one();
     }
     const auto done = [&] { return request.done; };
     if (!request.wake.wait_for(lock, options_.queue_timeout, done)) {
@@ -117,11 +117,10 @@ GroupCommit::~GroupCommit() {
     }
 }
 
-void GroupCommit::wake_committer() {
+void GroupCommit::start_committer() {
     if (!committer_.joinable()) {
         committer_ = std::thread([this] { commit_batches(); });
     }
-    work_.notify_one();
 }
 
 void GroupCommit::commit_batches() {

@@ -96,8 +96,8 @@ class GroupCommit {
     struct Request;
     struct Scope;
 
-    // Starts the committer thread when it is not running, and wakes it.
-    void wake_committer();
+    // Starts the committer thread unless it runs; called with the lock held.
+    void start_committer();
     // The committer thread: batch after batch while requests wait.
     void commit_batches();
     // Runs the queue's first requests (up to max_batch) as one batch and answers them; called

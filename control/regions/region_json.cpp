@@ -101,6 +101,11 @@ nlohmann::json region_answer_json(const RegionRecord& region) {
 
 std::string region_answer_text(std::string document, const RegionRecord& region,
                                const nlohmann::json& more) {
+    if (document.empty()) {
+        auto json = region_answer_json(region);
+        json.update(more);
+        return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
     auto members = derived_members(region);
     members.update(more);
     // Both are objects as nlohmann dumps them, "{...}", with no member in common: the

@@ -19,7 +19,8 @@ nlohmann::json region_to_json(const RegionRecord& region);
 nlohmann::json region_answer_json(const RegionRecord& region);
 // The text region_answer_json(region) with `more`'s members added dumps to, made from
 // `document`, the region's region_to_json text (a version's stored document), without building
-// and dumping the region again: a create's answer cost as much as its document.
+// and dumping the region again: a create's answer cost as much as its document. An empty
+// `document` (no version written) builds the region.
 std::string region_answer_text(std::string document, const RegionRecord& region,
                                const nlohmann::json& more);
 // The configuration alone (no lifecycle, no state_parts): what a simulator's operation carries,
