@@ -7,9 +7,11 @@
 #include <Poco/Net/SecureStreamSocket.h>
 #include <spdlog/spdlog.h>
 
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <array>
+#include <cerrno>
 #include <memory>
 
 #include "kernel/http/api_error.hpp"
@@ -39,7 +41,18 @@ Response too_many_parked(std::size_t limit) {
 // How long a worker waits for the next request on a keep-alive connection before leaving it to
 // the parking lot: about a round trip on a local network, far less than a request takes to serve,
 // so a slow client still holds a worker for no longer than that.
-const Poco::Timespan kNextRequestGrace(0, 1000);
+constexpr int kNextRequestGraceMs = 1;
+
+// One poll(2). Poco's Socket::poll makes an epoll instance for every call (create, add, wait,
+// close: four system calls), and this wait comes between every two requests of a connection.
+bool readable_within(int fd, int timeout_ms) {
+    pollfd waiting{fd, POLLIN, 0};
+    int ready = 0;
+    do {
+        ready = ::poll(&waiting, 1, timeout_ms);
+    } while (ready < 0 && errno == EINTR);
+    return ready > 0;
+}
 
 // Bounds the reading of a head by a worker (TLS, or one Poco began to buffer with the request
 // before) for as long as it is armed: see ParkingLot::guard.
@@ -116,9 +129,11 @@ void Connection::run() {
                     unread_input = true;
                     break;
                 }
-                // Returns at once (the head is there), and keeps the session's count of
-                // keep-alive requests, without which Poco refuses keep-alive.
-                if (!session->hasMoreRequests()) {
+                // The first call returns at once (the head is there) and starts the session's
+                // count of keep-alive requests, without which Poco refuses keep-alive. The count
+                // is unlimited (HTTPServerParams' default), so later calls would only poll the
+                // socket again, with four system calls (Poco makes an epoll instance each time).
+                if (first && !session->hasMoreRequests()) {
                     break;
                 }
             } else {
@@ -184,7 +199,7 @@ Connection::NextHead Connection::next_head(std::unique_ptr<ParkableSession>& ses
     auto state =
         peek_head(socket().impl()->sockfd(), context_.settings.max_header_bytes, peek_scratch_);
     if (state == HeadState::incomplete && !first &&
-        socket().poll(kNextRequestGrace, Poco::Net::Socket::SELECT_READ)) {
+        readable_within(socket().impl()->sockfd(), kNextRequestGraceMs)) {
         // A client on a fast link sends its next request a round trip after our answer: waiting
         // that long saves two hand-offs (to the reactor and back to a worker) per request.
         state =
