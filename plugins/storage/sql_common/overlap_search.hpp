@@ -14,13 +14,15 @@ struct Dialect;
 // answer but let the (loc_x, loc_y) index bound the search, which would otherwise walk every
 // region (2.6 ms at 10,000 regions on SQLite; docs/benchmarks.md). The widest present rather than
 // the widest allowed (kMaxRegionSize): on a grid of 256 m regions the search reads one column of
-// the map instead of 33. The size indexes answer MAX() at once. Each width a subquery of its own:
+// the map instead of 33. The size indexes answer MAX() at once: on SQLite and PostgreSQL they
+// hold only the regions wider (taller) than 256 m (schema 15), so a standard region writes no
+// entry there, and the bound is 256 m when they are empty (also with no region at all, when
+// nothing matches anyway). Each width a subquery of its own:
 // SQLite answers MAX() from an index only when it is its query's one aggregate ("SELECT
 // MAX(size_x), MAX(size_y)" reads the whole table), and each of the three databases computes it
 // once and bounds the index range with it (EXPLAIN: SQLite "SEARCH r USING INDEX regions_location
 // (loc_x>? AND loc_x<?)", MariaDB "range" on regions_location, PostgreSQL an InitPlan in the Index
-// Cond). SQLite lists the columns instead (Dialect::seeks_map_columns). No region at all: the
-// bound is NULL and nothing matches. x0 and y0 are bound twice, under two names: not every SOCI
+// Cond). SQLite lists the columns instead (Dialect::seeks_map_columns). x0 and y0 are bound twice, under two names: not every SOCI
 // backend binds a repeated name. The text binds :x0, :x_from, :x1, :y0, :y_from, :y1 and
 // :exclude, each once. `columns` is x1 - x0: SQLite lists the columns only for a rectangle
 // narrow enough.

@@ -106,6 +106,47 @@ TEST_F(SqlitePluginTest, OpenCreatesTheFileAndItsDirectoryInWalMode) {
     EXPECT_EQ(tables, 1);
 }
 
+// Schema 15: the rows a create, a heartbeat and an operation write are checked without building a
+// temporary b-tree of allowed values (EXPLAIN: OpenEphemeral), a standard region writes no entry
+// in the size indexes, and the grid change log is its table alone, with no index beside it.
+TEST_F(SqlitePluginTest, TheRowsWrittenMostAreCheckedWithoutTemporaryTables) {
+    const fs::path file = dir_.path() / "grid.db";
+    std::unique_ptr<api::PluginObject> object;
+    auto* storage = create_storage(object, {{"path", file.string()}});
+    ASSERT_NE(storage, nullptr);
+    storage->open();
+    auto sql = open_directly(file);
+    const auto opcodes = [&](const std::string& statement) {
+        std::vector<std::string> result;
+        soci::rowset<soci::row> rows = (sql->prepare << "EXPLAIN " + statement);
+        for (const auto& row : rows) {
+            result.push_back(row.get<std::string>(1));
+        }
+        return result;
+    };
+    for (const std::string statement :
+         {"INSERT INTO regions (uuid, name, estate_id, loc_x, loc_y, size_x, size_y, "
+          "physics_type, terrain_preset, draw_distance_cap, version_major, version_minor, "
+          "version_patch, region_state_mode) VALUES ('u', 'n', 'e', 1, 1, 256, 256, 'p', 't', 0, "
+          "1, 0, 0, 'full')",
+          "UPDATE simulators SET state = 'online' WHERE id = 's'",
+          "UPDATE operations SET state = 'delivered' WHERE id = 1",
+          "INSERT INTO grid_changes (generation, kind, entity_id) VALUES (1, 'region', 'u')"}) {
+        const auto program = opcodes(statement);
+        ASSERT_FALSE(program.empty()) << statement;
+        EXPECT_THAT(program, ::testing::Not(::testing::Contains("OpenEphemeral"))) << statement;
+    }
+    EXPECT_THAT(opcodes("INSERT INTO grid_changes (generation, kind, entity_id) VALUES (1, "
+                        "'region', 'u')"),
+                ::testing::Not(::testing::Contains("IdxInsert")));
+    for (const char* index : {"regions_size_x", "regions_size_y"}) {
+        std::string create;
+        *sql << "SELECT sql FROM sqlite_master WHERE name = :name", soci::use(std::string(index)),
+            soci::into(create);
+        EXPECT_THAT(create, HasSubstr("> 256")) << index;
+    }
+}
+
 // The database holds password and token hashes: whatever the umask, the directories the plugin
 // creates are 0700 and the database with its -wal and -shm files 0600.
 TEST_F(SqlitePluginTest, TheDatabaseItsWalAndShmAndNewDirectoriesArePrivateWhateverTheUmask) {
