@@ -16,6 +16,7 @@
 --    runner's transaction and DROP TABLE regions would cascade to its supplements), so their
 --    CREATE statements are edited in place, as schema 8 did; the runner then checks each edit
 --    and bumps the schema version (sql_common/schema_edit.cpp).
+-- 4. map_offsets lists the map columns an overlap search reads without building a list first.
 --
 -- Statement rule (sql/README.md): the migration runner splits this file at lines ENDING in ';'
 -- and drops whole-line '--' comments. Never end a line inside a statement with ';'.
@@ -50,3 +51,11 @@ UPDATE sqlite_master SET sql = replace(sql,
     'CHECK (state = ''pending'' OR state = ''delivered'' OR state = ''succeeded'' OR state = ''failed'')')
     WHERE type = 'table' AND name = 'operations';
 PRAGMA writable_schema = OFF;
+
+-- The offsets 0 to 127 from a map column: the overlap search joins them with regions to name
+-- each column a footprint could start in (sql_common/overlap_search.cpp), where a recursive list
+-- and its IN built two temporary tables on every search.
+CREATE TABLE map_offsets (d INTEGER NOT NULL PRIMARY KEY);
+INSERT INTO map_offsets (d)
+    WITH RECURSIVE offsets(d) AS (SELECT 0 UNION ALL SELECT d + 1 FROM offsets WHERE d < 127)
+    SELECT d FROM offsets;

@@ -12,7 +12,7 @@ namespace vergegrid::plugins::sql {
 
 namespace api = plugin_api;
 
-const char* const kRegionSelect =
+const char* const kRegionColumns =
     "SELECT r.uuid, r.name, r.estate_id, r.template_id, r.loc_x, r.loc_y, r.size_x, r.size_y, "
     "COALESCE(r.port, 0), COALESCE(r.host, ''), r.physics_type, r.terrain_preset, "
     "r.draw_distance_cap, r.version_major, r.version_minor, r.version_patch, "
@@ -21,7 +21,9 @@ const char* const kRegionSelect =
     "r.enabled, r.allow_voice, r.allow_flying, r.allow_scripts, r.max_prims, r.max_agents, "
     "r.placement_simulator_id, r.required_labels, r.preferred_labels, r.anti_affinity, "
     "r.template_version_major, r.template_version_minor, r.template_version_patch, "
-    "r.parcel_layout FROM regions r";
+    "r.parcel_layout";
+
+const std::string kRegionSelect = std::string(kRegionColumns) + " FROM regions r";
 
 void bind_region_row(soci::statement& st, RegionRow& row) {
     api::Region& r = row.region;

@@ -27,11 +27,14 @@ struct RegionRow {
     boost::optional<int> template_major, template_minor, template_patch;
 };
 
-// SELECT <every column Region needs> FROM regions r; append conditions on `r.` columns, then
-// ORDER BY.
-extern const char* const kRegionSelect;
+// SELECT <every column Region needs> of the region `r`, without FROM: for a search that names its
+// own (the overlap search, overlap_search.hpp).
+extern const char* const kRegionColumns;
 
-// Binds every column of kRegionSelect, in order, into `row`.
+// kRegionColumns FROM regions r; append conditions on `r.` columns, then ORDER BY.
+extern const std::string kRegionSelect;
+
+// Binds every column of kRegionColumns, in order, into `row`.
 void bind_region_row(soci::statement& st, RegionRow& row);
 
 // SELECT of what placement needs of every region (plugin_api::RegionFootprint, GridStore); append

@@ -291,10 +291,7 @@ BoundValues& bind_overlap(BoundValues& values, int x0, int y0, int x1, int y1,
 
 // kRegionSelect with one more column after the region's.
 std::string region_select_with(const std::string& column) {
-    static const std::string from = " FROM regions r";
-    std::string text = kRegionSelect;
-    text.insert(text.size() - from.size(), ", " + column);
-    return text;
+    return kRegionColumns + (", " + column) + " FROM regions r";
 }
 
 enum ConflictKind { kSameName = 1, kOverlapping = 2, kSameHostPort = 3 };
@@ -313,8 +310,11 @@ std::vector<api::Region> SociTransaction::find_regions_overlapping(
         // One statement, not a query for the widths first: every create asks, inside the write
         // transaction, and on PostgreSQL each statement is a round trip.
         BoundValues values;
-        result = select_regions(sql, overlap_conditions(dialect_, x1 - x0), " ORDER BY r.name",
-                                bind_overlap(values, x0, y0, x1, y1, exclude_uuid));
+        run_prepared_query<RegionRow>(
+            lease_.statements(), sql,
+            kRegionColumns + overlapping_regions(dialect_, x1 - x0) + " ORDER BY r.name",
+            bind_overlap(values, x0, y0, x1, y1, exclude_uuid), bind_region_row,
+            [&](const RegionRow& row) { result.push_back(to_region(row)); });
     });
     return result;
 }
@@ -323,14 +323,14 @@ api::RegionConflicts SociTransaction::find_region_conflicts(const api::Region& r
     api::RegionConflicts conflicts;
     run("find_region_conflicts", [&](soci::session& sql) {
         // The three lookups the grid rules make, as one UNION ALL: each arm tags its rows. The
-        // overlap arm is a derived table to keep its ORDER BY and LIMIT to itself.
+        // overlap arm reads the first overlapping region by name as MIN(name), which needs no
+        // sort (on SQLite, no temporary table); inside its subquery `r` is the search's own.
         const std::string text =
             region_select_with(std::to_string(kSameName) + " AS conflict_kind") + " WHERE " +
-            folded_name_matches(dialect_, "r.name") +
-            " AND r.uuid <> :exclude_name UNION ALL SELECT * FROM (" +
+            folded_name_matches(dialect_, "r.name") + " AND r.uuid <> :exclude_name UNION ALL " +
             region_select_with(std::to_string(kOverlapping) + " AS conflict_kind") +
-            overlap_conditions(dialect_, region.size_x / 256) +
-            " ORDER BY r.name LIMIT 1) overlapping UNION ALL " +
+            " WHERE r.name = (SELECT MIN(r.name)" +
+            overlapping_regions(dialect_, region.size_x / 256) + ") UNION ALL " +
             region_select_with(std::to_string(kSameHostPort) + " AS conflict_kind") +
             " WHERE r.host = :host AND r.port = :port AND r.uuid <> :exclude_port";
         BoundValues values;
