@@ -1,5 +1,7 @@
 #include "multi_row_insert.hpp"
 
+#include <utility>
+
 #include "dialect.hpp"
 
 namespace vergegrid::plugins::sql {
@@ -15,7 +17,13 @@ MultiRowInsert::MultiRowInsert(const std::string& table, std::vector<std::string
     for (std::size_t r = 0; r < kMaxRows; ++r) {
         text += r == 0 ? "(" : ", (";
         for (std::size_t c = 0; c < columns.size(); ++c) {
-            names_.push_back("r" + std::to_string(r) + "c" + std::to_string(c));
+            // Appended piece by piece: GCC 12 at -O3 sees an overlap in "r" + std::string (a
+            // false -Wrestrict) that a Release build printed.
+            std::string name = "r";
+            name += std::to_string(r);
+            name += 'c';
+            name += std::to_string(c);
+            names_.push_back(std::move(name));
             const std::string placeholder = ":" + names_.back();
             const auto value = values.find(columns[c]);
             text += c == 0 ? "" : ", ";
