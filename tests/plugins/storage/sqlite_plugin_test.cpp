@@ -139,9 +139,10 @@ TEST_F(SqlitePluginTest, TheRowsWrittenMostAreCheckedWithoutTemporaryTables) {
     EXPECT_THAT(opcodes("INSERT INTO grid_changes (generation, kind, entity_id) VALUES (1, "
                         "'region', 'u')"),
                 ::testing::Not(::testing::Contains("IdxInsert")));
-    for (const char* index : {"regions_size_x", "regions_size_y"}) {
+    for (const std::string index : {"regions_size_x", "regions_size_y"}) {
         std::string create;
-        *sql << "SELECT sql FROM sqlite_master WHERE name = :name", soci::use(std::string(index)),
+        // A named value: SOCI runs the statement after the full expression's temporaries died.
+        *sql << "SELECT sql FROM sqlite_master WHERE name = :name", soci::use(index),
             soci::into(create);
         EXPECT_THAT(create, HasSubstr("> 256")) << index;
     }
